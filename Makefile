@@ -1,0 +1,114 @@
+# smesurvey - build, run and test.  `make` builds everything; see README.
+#
+#   make            build all programs into build/bin
+#   make asan       same with AddressSanitizer + UBSan into build-asan/bin
+#   make run        install missing packages, build, start the private stack with demo data
+#   make stop       stop everything `make run` started
+#   make test       unit tests (normal + ASan/UBSan) and end-to-end tests on a private stack
+#   make bench      wrk benchmarks against the running stack
+#   make install    PREFIX=/usr/local DESTDIR=
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+CC      ?= cc
+
+PKGS     = libsodium
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+           -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE \
+           -Icgi-bin/core -Icgi-bin/forms -I$(BUILD)/gen $(shell mariadb_config --cflags)
+LDFLAGS += -pie -Wl,-z,relro,-z,now
+LDLIBS  += -lfcgi $(shell mariadb_config --libs) -lsodium -lcrypt -lqrencode -lm
+
+ifeq ($(SANITIZE),1)
+CFLAGS  := $(filter-out -D_FORTIFY_SOURCE=2 -O2,$(CFLAGS)) -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+CORE_SRC  = $(wildcard cgi-bin/core/*.c)
+FORMS_SRC = $(wildcard cgi-bin/forms/*.c)
+LIB_SRC   = $(CORE_SRC) $(FORMS_SRC)
+LIB_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/codebook.o
+LIB       = $(BUILD)/libsme.a
+
+# FastCGI programs: one per questionnaire and per administrative function.
+FORMS     = selfeval hub window resource sme
+FCGI_PROGS = smesurvey-home $(addprefix smesurvey-form-,$(FORMS)) smesurvey-region smesurvey-adminweb
+CLI_PROGS  = smesurvey-admin
+PROGS      = $(addprefix $(BUILD)/bin/,$(FCGI_PROGS) $(CLI_PROGS))
+
+UNIT_SRC   = $(wildcard tests/unit/test_*.c)
+UNIT_BINS  = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+CODEBOOK   = $(wildcard cgi-bin/forms/codebook/*.tsv)
+
+.PHONY: all asan run stop test unit e2e bench install clean
+all: $(PROGS) $(UNIT_BINS)
+
+$(BUILD)/obj/%.o: %.c $(wildcard cgi-bin/core/*.h cgi-bin/forms/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# The codebook TSVs are embedded verbatim; the form engine parses them once
+# at start-up (and `make test` checks every rule parses).
+$(BUILD)/gen/codebook.c: $(CODEBOOK) cgi-bin/forms/embed.sh
+	@mkdir -p $(dir $@)
+	sh cgi-bin/forms/embed.sh $(CODEBOOK) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/gen/codebook.o: $(BUILD)/gen/codebook.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/bin/smesurvey-form-%: $(BUILD)/obj/cgi-bin/form-%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/bin/smesurvey-%: $(BUILD)/obj/cgi-bin/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/obj/cgi-bin/form-%.o: cgi-bin/form-main.c $(wildcard cgi-bin/core/*.h cgi-bin/forms/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DFORM_NAME='"$*"' -c -o $@ $<
+
+asan:
+	$(MAKE) BUILD=build-asan SANITIZE=1 all
+
+run: 
+	scripts/stack deps
+	$(MAKE) all
+	scripts/stack start
+
+stop:
+	scripts/stack stop
+
+unit: all asan
+	prove -v --exec '' $(UNIT_BINS) $(patsubst $(BUILD)/%,build-asan/%,$(UNIT_BINS))
+
+test:
+	scripts/run-tests
+
+bench:
+	scripts/bench
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib/smesurvey/cgi-bin $(DESTDIR)$(PREFIX)/bin \
+	        $(DESTDIR)$(PREFIX)/share/smesurvey/htdocs $(DESTDIR)$(PREFIX)/share/smesurvey/sql \
+	        $(DESTDIR)$(PREFIX)/share/smesurvey/conf
+	install -m 0755 $(addprefix $(BUILD)/bin/,$(FCGI_PROGS)) $(DESTDIR)$(PREFIX)/lib/smesurvey/cgi-bin/
+	install -m 0755 $(BUILD)/bin/smesurvey-admin $(DESTDIR)$(PREFIX)/bin/
+	cp -R htdocs/. $(DESTDIR)$(PREFIX)/share/smesurvey/htdocs/
+	cp -R sql/. $(DESTDIR)$(PREFIX)/share/smesurvey/sql/
+	cp -R conf/. $(DESTDIR)$(PREFIX)/share/smesurvey/conf/
+
+clean:
+	rm -rf build build-asan

@@ -1,0 +1,169 @@
+/*
+ * app.c - the FastCGI accept loop shared by every program.
+ */
+#include "app.h"
+#include "auth.h"
+#include "conf.h"
+#include "db.h"
+#include "html.h"
+#include "http.h"
+#include "log.h"
+#include "util.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <fcgiapp.h>
+#include <sodium.h>
+
+/* Upper bound on decoded fields in one request (the largest form has ~160
+ * fields plus multi-select pairs). */
+#define MAX_PARAMS 4000
+
+static const char *env(FCGX_Request *fr, const char *name)
+{
+	const char *v = FCGX_GetParam(name, fr->envp);
+	return v ? v : "";
+}
+
+/* Reads and decodes the body; sets r->body_status. */
+static void read_body(struct req *r, FCGX_Request *fr)
+{
+	long len = atol(env(fr, "CONTENT_LENGTH"));
+	if (len <= 0)
+		return;
+	if (len > r->conf->max_body) {
+		r->body_status = BODY_TOO_LARGE;
+		return;
+	}
+	char *body = xmalloc((size_t)len + 1);
+	int got = FCGX_GetStr(body, (int)len, fr->in);
+	if (got != len) {
+		r->body_status = BODY_MALFORMED;
+		free(body);
+		return;
+	}
+	body[len] = '\0';
+	if (strncasecmp(r->content_type, "application/x-www-form-urlencoded", 33) == 0) {
+		if (parse_urlencoded(body, (size_t)len, &r->params, &r->nparams, MAX_PARAMS) < 0)
+			r->body_status = BODY_MALFORMED;
+	} else if (strncasecmp(r->content_type, "multipart/form-data", 19) == 0) {
+		r->body_status = parse_multipart(body, (size_t)len, r->content_type, &r->params,
+		                                 &r->nparams, MAX_PARAMS, (size_t)r->conf->max_upload);
+	} else {
+		r->body_status = BODY_BAD_TYPE;
+	}
+	free(body);
+}
+
+static void send_response(struct req *r, FCGX_Request *fr)
+{
+	if (r->status == 0)
+		r->status = 200;
+	FCGX_FPrintF(fr->out, "Status: %d %s\r\n", r->status, resp_status_text(r->status));
+	if (strstr(r->headers.data ? r->headers.data : "", "Content-Type:") == NULL)
+		FCGX_PutS("Content-Type: text/html; charset=utf-8\r\n", fr->out);
+	/* Pages carry personal data: keep them out of shared caches. */
+	FCGX_PutS("Cache-Control: no-store\r\n", fr->out);
+	if (r->headers.len)
+		FCGX_PutStr(r->headers.data, (int)r->headers.len, fr->out);
+	FCGX_FPrintF(fr->out, "Content-Length: %zu\r\n\r\n", r->body.len);
+	if (r->body.len && !r->no_body)
+		FCGX_PutStr(r->body.data, (int)r->body.len, fr->out);
+}
+
+static void req_free(struct req *r)
+{
+	params_free(r->params, r->nparams);
+	params_free(r->cookies, r->ncookies);
+	free(r->user);
+	buf_free(&r->headers);
+	buf_free(&r->body);
+}
+
+static void serve_one(FCGX_Request *fr, const struct conf *conf, struct db *db, app_handler handler)
+{
+	struct req r;
+	memset(&r, 0, sizeof r);
+	r.fcgi = fr;
+	r.conf = conf;
+	r.db = db;
+	r.method = env(fr, "REQUEST_METHOD");
+	r.query = env(fr, "QUERY_STRING");
+	r.remote_addr = env(fr, "REMOTE_ADDR");
+	r.content_type = env(fr, "CONTENT_TYPE");
+	r.https = env(fr, "HTTPS");
+	r.is_post = strcmp(r.method, "POST") == 0;
+	r.no_body = strcmp(r.method, "HEAD") == 0;
+
+	/* nginx passes the decoded, normalised DOCUMENT_URI; Apache does not,
+	 * so fall back to REQUEST_URI without its query. */
+	char *path = NULL;
+	const char *doc = env(fr, "DOCUMENT_URI");
+	if (*doc) {
+		path = xstrdup(doc);
+	} else {
+		const char *uri = env(fr, "REQUEST_URI");
+		path = xstrndup(uri, strcspn(uri, "?"));
+		url_decode(path, strlen(path));
+	}
+	r.path = path;
+
+	unsigned char rid[8];
+	random_bytes(rid, sizeof rid);
+	hex_encode(rid, sizeof rid, r.id);
+	log_set_request_id(r.id);
+
+	parse_urlencoded(r.query, strlen(r.query), &r.params, &r.nparams, MAX_PARAMS);
+	parse_cookies(env(fr, "HTTP_COOKIE"), &r.cookies, &r.ncookies);
+	if (r.is_post)
+		read_body(&r, fr);
+
+	if (strcmp(r.method, "GET") && strcmp(r.method, "HEAD") && strcmp(r.method, "POST")) {
+		page_error(&r, 405, "不支持的请求方式。");
+		resp_header(&r, "Allow", "GET, HEAD, POST");
+	} else if (auth_load_session(&r) < 0) {
+		page_error(&r, 503, "系统繁忙，请稍后再试。");
+	} else if (r.body_status == BODY_TOO_LARGE) {
+		page_error(&r, 413, "提交的内容过大，请缩小上传文件后重试。");
+	} else if (r.body_status != BODY_OK) {
+		page_error(&r, 400, "提交的数据格式不正确，请返回重试。");
+	} else {
+		handler(&r);
+	}
+	send_response(&r, fr);
+	req_free(&r);
+	free(path);
+	log_set_request_id(NULL);
+}
+
+int app_run(const char *progname, app_handler handler)
+{
+	static struct conf conf;
+	log_init(progname);
+	signal(SIGPIPE, SIG_IGN);
+	if (sodium_init() < 0) {
+		log_err("libsodium initialisation failed");
+		return 1;
+	}
+	if (conf_load(&conf, NULL) < 0)
+		return 1;
+	struct db *db = db_open(&conf);
+	if (FCGX_Init() != 0) {
+		log_err("FCGX_Init failed");
+		return 1;
+	}
+	FCGX_Request fr;
+	FCGX_InitRequest(&fr, 0, 0);
+	log_info("ready");
+	while (FCGX_Accept_r(&fr) >= 0) {
+		serve_one(&fr, &conf, db, handler);
+		FCGX_Finish_r(&fr);
+	}
+	db_close(db);
+	conf_free(&conf);
+	return 0;
+}

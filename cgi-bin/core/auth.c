@@ -1,0 +1,375 @@
+/*
+ * auth.c - roles, password hashing, sessions, CSRF and login throttling.
+ */
+#include "auth.h"
+#include "conf.h"
+#include "db.h"
+#include "html.h"
+#include "http.h"
+#include "log.h"
+#include "util.h"
+
+#include <crypt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#define SID_COOKIE   "sid"
+#define ANON_COOKIE  "pcsrf"
+#define TOKEN_BYTES  32
+
+/* Argon2id parameters: OWASP ASVS V2.4 minimum (19 MiB, t=2, p=1). */
+#define PW_OPSLIMIT  2
+#define PW_MEMLIMIT  (19u * 1024 * 1024)
+
+/* Throttling windows: failures per hour. */
+#define MAX_FAIL_PER_USER 100
+#define MAX_FAIL_PER_IP   300
+
+static const struct {
+	const char *code, *label, *home;
+} roles[ROLE_COUNT] = {
+	[ROLE_NONE]     = { "", "访客", "/" },
+	[ROLE_ADMIN]    = { "admin", "管理员", "/admin" },
+	[ROLE_VIEWER]   = { "viewer", "只读管理员", "/admin" },
+	[ROLE_REGION]   = { "region", "地区项目责任主体", "/region" },
+	[ROLE_HUB]      = { "hub", "地区枢纽平台", "/form/hub" },
+	[ROLE_WINDOW]   = { "window", "窗口平台", "/form/window" },
+	[ROLE_RESOURCE] = { "resource", "服务资源单位", "/form/resource" },
+	[ROLE_SME]      = { "sme", "中小企业", "/form/sme" },
+};
+
+const char *role_code(enum role r)  { return r < ROLE_COUNT ? roles[r].code : ""; }
+const char *role_label(enum role r) { return r < ROLE_COUNT ? roles[r].label : ""; }
+const char *role_home(enum role r)  { return r < ROLE_COUNT ? roles[r].home : "/"; }
+
+enum role role_parse(const char *s)
+{
+	for (int i = ROLE_ADMIN; s && i < ROLE_COUNT; i++)
+		if (strcmp(s, roles[i].code) == 0)
+			return (enum role)i;
+	return ROLE_NONE;
+}
+
+/* ---- passwords ---- */
+
+int password_hash(const char *pw, char out[PW_HASH_MAX])
+{
+	if (crypto_pwhash_str_alg(out, pw, strlen(pw), PW_OPSLIMIT, PW_MEMLIMIT,
+	                          crypto_pwhash_ALG_ARGON2ID13) != 0) {
+		log_err("argon2id hashing failed (out of memory?)");
+		return -1;
+	}
+	return 0;
+}
+
+static int is_legacy_crypt(const char *h)
+{
+	static const char *prefixes[] = { "$1$", "$5$", "$6$", "$2a$", "$2b$", "$2y$", "$y$", "$gy$", "$7$" };
+	for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+		if (strncmp(h, prefixes[i], strlen(prefixes[i])) == 0)
+			return 1;
+	return 0;
+}
+
+int password_verify(const char *pw, const char *stored, int *rehash)
+{
+	*rehash = 0;
+	if (strncmp(stored, "$argon2", 7) == 0) {
+		if (crypto_pwhash_str_verify(stored, pw, strlen(pw)) != 0)
+			return 0;
+		*rehash = crypto_pwhash_str_needs_rehash(stored, PW_OPSLIMIT, PW_MEMLIMIT) != 0 ||
+		          strncmp(stored, "$argon2id$", 10) != 0;
+		return 1;
+	}
+	if (!is_legacy_crypt(stored))
+		return 0;
+	/* crypt_data is ~32 KiB: keep it off the stack of a FastCGI worker. */
+	struct crypt_data *cd = xcalloc(1, sizeof *cd);
+	const char *h = crypt_r(pw, stored, cd);
+	int ok = h != NULL && h[0] != '*' && strlen(h) == strlen(stored) &&
+	         ct_equal(h, stored, strlen(stored));
+	explicit_bzero(cd, sizeof *cd);
+	free(cd);
+	*rehash = ok;
+	return ok;
+}
+
+const char *password_policy(const char *pw)
+{
+	size_t n = strlen(pw);
+	if (!utf8_valid(pw, n))
+		return "密码含有无效字符";
+	size_t chars = utf8_len(pw);
+	if (chars < 12)
+		return "密码至少需要 12 个字符";
+	if (chars > 128)
+		return "密码不能超过 128 个字符";
+	return NULL;
+}
+
+/* ---- sessions ---- */
+
+static void csrf_from_token(const unsigned char token[TOKEN_BYTES], char out[65])
+{
+	unsigned char in[5 + TOKEN_BYTES], h[32];
+	memcpy(in, "csrf:", 5);
+	memcpy(in + 5, token, TOKEN_BYTES);
+	sha256(in, sizeof in, h);
+	hex_encode(h, 32, out);
+}
+
+/* Looks the session up by its token hash and fills r->user and r->csrf.
+ * Expired or unknown sessions leave the request anonymous. */
+static int session_load(struct req *r, const unsigned char token[TOKEN_BYTES],
+                        const unsigned char hash[32])
+{
+	struct dbrows *rows;
+	if (db_query(r->db,
+	    "SELECT u.id, u.username, u.role, COALESCE(u.region_code, ''), u.org_name, u.form,"
+	    " u.disabled, TIMESTAMPDIFF(SECOND, s.created_at, NOW()),"
+	    " TIMESTAMPDIFF(SECOND, s.last_seen, NOW())"
+	    " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+	    DB_ARGS(A_BLOB(hash, 32)), &rows) < 0)
+		return -1;
+	if (rows->nrows == 0) {
+		dbrows_free(rows);
+		resp_cookie(r, SID_COOKIE, "", 0);   /* stale cookie: drop it */
+		return 0;
+	}
+	long long age = dbrows_int(rows, 0, 7), idle = dbrows_int(rows, 0, 8);
+	int disabled = dbrows_int(rows, 0, 6) != 0;
+	if (disabled || age > r->conf->session_abs_min * 60LL || idle > r->conf->session_idle_min * 60LL) {
+		dbrows_free(rows);
+		db_exec(r->db, "DELETE FROM sessions WHERE token_hash = ?",
+		        DB_ARGS(A_BLOB(hash, 32)), NULL, NULL);
+		resp_cookie(r, SID_COOKIE, "", 0);
+		return 0;
+	}
+	struct user *u = xcalloc(1, sizeof *u);
+	u->id = (unsigned long long)dbrows_int(rows, 0, 0);
+	snprintf(u->username, sizeof u->username, "%s", dbrows_get(rows, 0, 1));
+	u->role = role_parse(dbrows_get(rows, 0, 2));
+	snprintf(u->region_code, sizeof u->region_code, "%s", dbrows_get(rows, 0, 3));
+	snprintf(u->org_name, sizeof u->org_name, "%s", dbrows_get(rows, 0, 4));
+	snprintf(u->form, sizeof u->form, "%s", dbrows_get(rows, 0, 5));
+	memcpy(u->session_hash, hash, 32);
+	dbrows_free(rows);
+	r->user = u;
+	csrf_from_token(token, r->csrf);
+
+	/* Page views do not write: refresh last_seen at most once a minute. */
+	if (idle >= 60)
+		db_exec(r->db, "UPDATE sessions SET last_seen = NOW() WHERE token_hash = ?",
+		        DB_ARGS(A_BLOB(hash, 32)), NULL, NULL);
+	return 0;
+}
+
+int auth_load_session(struct req *r)
+{
+	const char *sid = req_cookie(r, SID_COOKIE);
+	unsigned char token[TOKEN_BYTES], hash[32];
+	r->user = NULL;
+	r->csrf[0] = '\0';
+	if (sid == NULL || strlen(sid) != 2 * TOKEN_BYTES || hex_decode(sid, token, TOKEN_BYTES) < 0)
+		return 0;
+	sha256(token, TOKEN_BYTES, hash);
+	return session_load(r, token, hash);
+}
+
+void auth_anon_csrf(struct req *r)
+{
+	if (r->csrf[0])
+		return;
+	const char *c = req_cookie(r, ANON_COOKIE);
+	unsigned char raw[TOKEN_BYTES];
+	if (c && strlen(c) == 2 * TOKEN_BYTES && hex_decode(c, raw, TOKEN_BYTES) == 0) {
+		memcpy(r->csrf, c, 2 * TOKEN_BYTES + 1);
+		return;
+	}
+	/* A cookie, not a database row: anonymous visitors cost no writes. */
+	if (random_bytes(raw, sizeof raw) < 0)
+		return;
+	hex_encode(raw, sizeof raw, r->csrf);
+	resp_cookie(r, ANON_COOKIE, r->csrf, -1);
+}
+
+int csrf_check(const struct req *r)
+{
+	const char *t = req_param(r, "csrf");
+	size_t n = strlen(r->csrf);
+	if (t == NULL || n == 0 || strlen(t) != n || !ct_equal(t, r->csrf, n))
+		return -1;
+	return 0;
+}
+
+int auth_require(struct req *r, unsigned mask)
+{
+	if (r->user == NULL) {
+		struct buf b = { 0 };
+		buf_puts(&b, "/login?next=");
+		url_encode(&b, r->path);
+		resp_redirect(r, b.data);
+		buf_free(&b);
+		return -1;
+	}
+	if (!(mask & RB(r->user->role))) {
+		page_error(r, 403, "您的账户无权访问此页面。");
+		return -1;
+	}
+	return 0;
+}
+
+static int login_throttled(struct req *r, const char *username)
+{
+	char *n = NULL;
+	int over = 0;
+	if (db_query_str(r->db, "SELECT COUNT(*) FROM login_failures"
+	                 " WHERE username = ? AND at > NOW() - INTERVAL 1 HOUR",
+	                 DB_ARGS(A_STR(username)), &n) < 0)
+		return -1;
+	over = n && atoll(n) >= MAX_FAIL_PER_USER;
+	free(n);
+	if (over)
+		return 1;
+	if (db_query_str(r->db, "SELECT COUNT(*) FROM login_failures"
+	                 " WHERE ip = ? AND at > NOW() - INTERVAL 1 HOUR",
+	                 DB_ARGS(A_STR(r->remote_addr)), &n) < 0)
+		return -1;
+	over = n && atoll(n) >= MAX_FAIL_PER_IP;
+	free(n);
+	return over;
+}
+
+/* Verifying against a fixed hash when the user does not exist keeps the
+ * response time of unknown and known usernames alike. */
+static void burn_verify_time(const char *pw)
+{
+	static char dummy[PW_HASH_MAX];
+	int rehash;
+	if (dummy[0] == '\0' && password_hash("smesurvey-dummy-password", dummy) < 0)
+		return;
+	password_verify(pw, dummy, &rehash);
+}
+
+static int session_create(struct req *r, unsigned long long uid)
+{
+	unsigned char token[TOKEN_BYTES], hash[32];
+	char hex[2 * TOKEN_BYTES + 1];
+	if (random_bytes(token, sizeof token) < 0)
+		return -1;
+	sha256(token, sizeof token, hash);
+	if (db_exec(r->db, "INSERT INTO sessions (token_hash, user_id, created_at, last_seen, ip)"
+	            " VALUES (?, ?, NOW(), NOW(), ?)",
+	            DB_ARGS(A_BLOB(hash, sizeof hash), A_INT(uid), A_STR(r->remote_addr)),
+	            NULL, NULL) < 0)
+		return -1;
+	hex_encode(token, sizeof token, hex);
+	resp_cookie(r, SID_COOKIE, hex, -1);
+	return session_load(r, token, hash);
+}
+
+enum login_result auth_login(struct req *r, const char *username, const char *password)
+{
+	if (strlen(username) > 64 || strlen(password) > 1024)
+		return LOGIN_BAD;
+	int t = login_throttled(r, username);
+	if (t < 0)
+		return LOGIN_ERROR;
+	if (t > 0) {
+		log_warn("login throttled for user '%s' from %s", username, r->remote_addr);
+		return LOGIN_THROTTLED;
+	}
+	struct dbrows *rows;
+	if (db_query(r->db, "SELECT id, pw_hash, disabled FROM users WHERE username = ?",
+	             DB_ARGS(A_STR(username)), &rows) < 0)
+		return LOGIN_ERROR;
+	int rehash = 0, ok = 0;
+	unsigned long long uid = 0;
+	if (rows->nrows == 1 && dbrows_int(rows, 0, 2) == 0) {
+		uid = (unsigned long long)dbrows_int(rows, 0, 0);
+		ok = password_verify(password, dbrows_get(rows, 0, 1), &rehash);
+	} else {
+		burn_verify_time(password);
+	}
+	dbrows_free(rows);
+	if (!ok) {
+		db_exec(r->db, "INSERT INTO login_failures (username, ip, at) VALUES (?, ?, NOW())",
+		        DB_ARGS(A_STR(username), A_STR(r->remote_addr)), NULL, NULL);
+		return LOGIN_BAD;
+	}
+	if (rehash) {
+		/* Legacy or weaker hash: upgrade now that we know the password. */
+		char h[PW_HASH_MAX];
+		if (password_hash(password, h) == 0)
+			db_exec(r->db, "UPDATE users SET pw_hash = ? WHERE id = ?",
+			        DB_ARGS(A_STR(h), A_INT(uid)), NULL, NULL);
+	}
+	/* A fresh token at every login defeats session fixation; drop the old one. */
+	auth_logout(r);
+	if (session_create(r, uid) < 0)
+		return LOGIN_ERROR;
+	db_exec(r->db, "UPDATE users SET last_login_at = NOW() WHERE id = ?",
+	        DB_ARGS(A_INT(uid)), NULL, NULL);
+	db_exec(r->db, "DELETE FROM sessions WHERE user_id = ? AND"
+	        " (last_seen < NOW() - INTERVAL ? MINUTE OR created_at < NOW() - INTERVAL ? MINUTE)",
+	        DB_ARGS(A_INT(uid), A_INT(r->conf->session_idle_min), A_INT(r->conf->session_abs_min)),
+	        NULL, NULL);
+	return LOGIN_OK;
+}
+
+void auth_logout(struct req *r)
+{
+	const char *sid = req_cookie(r, SID_COOKIE);
+	unsigned char token[TOKEN_BYTES], hash[32];
+	if (sid && strlen(sid) == 2 * TOKEN_BYTES && hex_decode(sid, token, TOKEN_BYTES) == 0) {
+		sha256(token, TOKEN_BYTES, hash);
+		db_exec(r->db, "DELETE FROM sessions WHERE token_hash = ?",
+		        DB_ARGS(A_BLOB(hash, sizeof hash)), NULL, NULL);
+	}
+	resp_cookie(r, SID_COOKIE, "", 0);
+	free(r->user);
+	r->user = NULL;
+	r->csrf[0] = '\0';
+}
+
+const char *auth_change_password(struct req *r, const char *old_pw, const char *new_pw)
+{
+	char *stored = NULL;
+	int rehash;
+	if (db_query_str(r->db, "SELECT pw_hash FROM users WHERE id = ?",
+	                 DB_ARGS(A_INT(r->user->id)), &stored) < 0 || stored == NULL) {
+		free(stored);
+		return "系统繁忙，请稍后再试";
+	}
+	int ok = password_verify(old_pw, stored, &rehash);
+	free(stored);
+	if (!ok)
+		return "原密码不正确";
+	const char *why = password_policy(new_pw);
+	if (why)
+		return why;
+	if (strcmp(old_pw, new_pw) == 0)
+		return "新密码不能与原密码相同";
+	char h[PW_HASH_MAX];
+	if (password_hash(new_pw, h) < 0)
+		return "系统繁忙，请稍后再试";
+	if (db_exec(r->db, "UPDATE users SET pw_hash = ?, pw_changed_at = NOW() WHERE id = ?",
+	            DB_ARGS(A_STR(h), A_INT(r->user->id)), NULL, NULL) < 0)
+		return "系统繁忙，请稍后再试";
+	/* Other sessions of this account may belong to whoever knew the old password. */
+	db_exec(r->db, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
+	        DB_ARGS(A_INT(r->user->id), A_BLOB(r->user->session_hash, 32)), NULL, NULL);
+	audit(r, "password-change", "");
+	return NULL;
+}
+
+void audit(struct req *r, const char *action, const char *detail)
+{
+	if (db_exec(r->db, "INSERT INTO audit_log (user_id, ip, action, detail) VALUES (?, ?, ?, ?)",
+	            DB_ARGS(r->user ? A_INT(r->user->id) : A_NULL, A_STR(r->remote_addr),
+	                    A_STR(action), A_STR(detail)), NULL, NULL) < 0)
+		log_err("audit failed: %s %s", action, detail);
+}

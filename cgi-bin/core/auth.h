@@ -1,0 +1,79 @@
+/*
+ * auth.h - roles, passwords, sessions and CSRF.
+ *
+ * Sessions: a 256-bit random token in the "sid" cookie; the database keeps
+ * only SHA-256(token). Idle and absolute timeouts come from the config; the
+ * last-seen time is written at most once a minute, so page views do not write.
+ * CSRF: for a session, the token is SHA-256("csrf:" || token), so it needs no
+ * storage; anonymous forms (login, register) use a double-submit cookie.
+ */
+#ifndef SME_AUTH_H
+#define SME_AUTH_H
+
+#include <stddef.h>
+
+struct req;
+struct db;
+
+enum role {
+	ROLE_NONE = 0,
+	ROLE_ADMIN,       /* ministry / evaluation agency */
+	ROLE_VIEWER,      /* read-only administrator */
+	ROLE_REGION,      /* provincial SME authority */
+	ROLE_HUB,         /* regional hub platform */
+	ROLE_WINDOW,      /* window platform */
+	ROLE_RESOURCE,    /* service-resource organisation */
+	ROLE_SME,
+	ROLE_COUNT
+};
+#define RB(role)      (1u << (role))
+#define RB_ADMINS     (RB(ROLE_ADMIN) | RB(ROLE_VIEWER))
+
+struct user {
+	unsigned long long id;
+	char      username[65];
+	enum role role;
+	char      region_code[17];     /* "" when none */
+	char      org_name[256];
+	char      form[17];
+	unsigned char session_hash[32];  /* SHA-256 of this session's token */
+};
+
+const char *role_code(enum role r);          /* "admin" ... */
+const char *role_label(enum role r);         /* Chinese label */
+enum role   role_parse(const char *s);       /* ROLE_NONE when unknown */
+const char *role_home(enum role r);          /* path of the role's home page */
+
+/* Passwords. New hashes are argon2id (m=19 MiB, t=2, p=1). Verification
+ * also accepts legacy crypt(3) hashes ($1$ $5$ $6$ $2b$ $y$) via crypt_r;
+ * *rehash is set when the stored hash should be replaced. */
+#define PW_HASH_MAX 128
+int  password_hash(const char *pw, char out[PW_HASH_MAX]);
+int  password_verify(const char *pw, const char *stored, int *rehash);
+/* NULL when acceptable, else a Chinese message (12..128 characters). */
+const char *password_policy(const char *pw);
+
+/* Reads the session cookie; fills r->user and r->csrf. Returns 0 (also
+ * when anonymous), -1 on database error. */
+int  auth_load_session(struct req *r);
+/* For anonymous pages with forms: makes sure r->csrf is set from (or into)
+ * the pre-session cookie. */
+void auth_anon_csrf(struct req *r);
+/* On POST: 0 when the "csrf" field matches r->csrf. */
+int  csrf_check(const struct req *r);
+/* Require a logged-in user whose role is in mask. Returns 0 when allowed;
+ * otherwise it has already answered (redirect to /login or 403 page). */
+int  auth_require(struct req *r, unsigned mask);
+
+/* Login outcome codes. */
+enum login_result { LOGIN_OK, LOGIN_BAD, LOGIN_THROTTLED, LOGIN_ERROR };
+enum login_result auth_login(struct req *r, const char *username, const char *password);
+void auth_logout(struct req *r);
+/* Change password of r->user after checking the old one. Returns NULL on
+ * success, else a Chinese message. */
+const char *auth_change_password(struct req *r, const char *old_pw, const char *new_pw);
+
+/* Audit trail (best effort, logged on failure). */
+void audit(struct req *r, const char *action, const char *detail);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * conf.h - the configuration file (conf/smesurvey.conf.example documents
+ * every key). Format: "key = value" lines, '#' comments, no sections.
+ */
+#ifndef SME_CONF_H
+#define SME_CONF_H
+
+struct conf {
+	char *db_socket;          /* unix socket; empty means TCP host/port */
+	char *db_host;
+	unsigned db_port;
+	char *db_name;
+	char *db_user;
+	char *db_password;
+	char *base_url;           /* e.g. http://127.0.0.1:8080, no trailing slash */
+	char *upload_dir;         /* outside the web root */
+	char *deadline_survey;    /* 'YYYY-MM-DD HH:MM:SS' for hub/window/resource/sme */
+	char *deadline_selfeval;  /* same, for the self-evaluation report */
+	char *site_name;
+	int   secure_cookies;     /* 1 when served over HTTPS */
+	int   session_idle_min;   /* default 30 */
+	int   session_abs_min;    /* default 720 */
+	long  max_body;           /* bytes accepted in a request body */
+	long  max_upload;         /* bytes accepted for one uploaded file */
+};
+
+/* Load path (or $SMESURVEY_CONF when path is NULL) into c; fills defaults
+ * first. Returns 0, or -1 after logging why. */
+int  conf_load(struct conf *c, const char *path);
+void conf_free(struct conf *c);
+
+#endif

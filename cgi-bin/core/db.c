@@ -1,0 +1,380 @@
+/*
+ * db.c - prepared-statement access to MariaDB with a per-connection
+ * statement cache and one transparent reconnect after the server went away.
+ */
+#include "db.h"
+#include "conf.h"
+#include "log.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <mysql.h>
+#include <errmsg.h>
+
+#define STMT_CACHE_MAX 96
+#define DB_MAX_ARGS    64
+
+struct stmt_entry {
+	const char *sql;      /* identity of the statement: callers pass literals */
+	MYSQL_STMT *st;
+};
+
+struct db {
+	const struct conf *conf;
+	MYSQL             *my;
+	struct stmt_entry  cache[STMT_CACHE_MAX];
+	size_t             ncache;
+	int                in_tx;
+	unsigned           last_errno;
+};
+
+static void db_drop(struct db *db)
+{
+	for (size_t i = 0; i < db->ncache; i++)
+		mysql_stmt_close(db->cache[i].st);
+	db->ncache = 0;
+	if (db->my)
+		mysql_close(db->my);
+	db->my = NULL;
+	db->in_tx = 0;
+}
+
+static int db_connect(struct db *db)
+{
+	const struct conf *c = db->conf;
+	unsigned timeout = 5;
+	db->my = mysql_init(NULL);
+	if (db->my == NULL) {
+		log_err("mysql_init failed");
+		return -1;
+	}
+	mysql_options(db->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(db->my, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	const char *sock = c->db_socket[0] ? c->db_socket : NULL;
+	if (!mysql_real_connect(db->my, sock ? NULL : c->db_host, c->db_user, c->db_password,
+	                        c->db_name, sock ? 0 : c->db_port, sock, 0)) {
+		db->last_errno = mysql_errno(db->my);
+		log_err("cannot connect to MariaDB: %s", mysql_error(db->my));
+		mysql_close(db->my);
+		db->my = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+struct db *db_open(const struct conf *c)
+{
+	struct db *db = xcalloc(1, sizeof *db);
+	db->conf = c;
+	db_connect(db);     /* failure is retried on first use */
+	return db;
+}
+
+void db_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	db_drop(db);
+	free(db);
+}
+
+unsigned db_errno(const struct db *db)
+{
+	return db->last_errno;
+}
+
+/* Errors after which a fresh connection may succeed. */
+static int is_conn_lost(unsigned e)
+{
+	return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST ||
+	       e == 4031 /* ER_CLIENT_INTERACTION_TIMEOUT */ || e == 1927 /* ER_CONNECTION_KILLED */ ||
+	       e == CR_CONN_HOST_ERROR || e == CR_CONNECTION_ERROR;
+}
+
+static MYSQL_STMT *stmt_get(struct db *db, const char *sql)
+{
+	for (size_t i = 0; i < db->ncache; i++)
+		if (db->cache[i].sql == sql)
+			return db->cache[i].st;
+	MYSQL_STMT *st = mysql_stmt_init(db->my);
+	if (st == NULL)
+		return NULL;
+	if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
+		db->last_errno = mysql_stmt_errno(st);
+		log_err("prepare failed (%u %s): %s", db->last_errno, mysql_stmt_error(st), sql);
+		mysql_stmt_close(st);
+		return NULL;
+	}
+	if (db->ncache == STMT_CACHE_MAX) {
+		/* Programs use far fewer statements; evict the oldest anyway. */
+		mysql_stmt_close(db->cache[0].st);
+		memmove(db->cache, db->cache + 1, (STMT_CACHE_MAX - 1) * sizeof db->cache[0]);
+		db->ncache--;
+	}
+	db->cache[db->ncache].sql = sql;
+	db->cache[db->ncache].st = st;
+	db->ncache++;
+	return st;
+}
+
+/* Binds args and executes; on success *out is the executed statement. */
+static int stmt_run(struct db *db, const char *sql, const struct dbarg *args, size_t nargs,
+                    MYSQL_STMT **out)
+{
+	if (nargs > DB_MAX_ARGS) {
+		log_err("too many parameters (%zu) for: %s", nargs, sql);
+		return -1;
+	}
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (db->my == NULL && db_connect(db) < 0)
+			return -1;
+		MYSQL_STMT *st = stmt_get(db, sql);
+		if (st == NULL) {
+			unsigned e = db->last_errno ? db->last_errno : mysql_errno(db->my);
+			db->last_errno = e;
+			if (is_conn_lost(e) && attempt == 0 && !db->in_tx) {
+				db_drop(db);
+				continue;
+			}
+			return -1;
+		}
+		MYSQL_BIND bind[DB_MAX_ARGS];
+		long long ints[DB_MAX_ARGS];
+		char nulls[DB_MAX_ARGS];
+		memset(bind, 0, sizeof bind[0] * (nargs ? nargs : 1));
+		for (size_t i = 0; i < nargs; i++) {
+			const struct dbarg *a = &args[i];
+			nulls[i] = 0;
+			switch (a->type) {
+			case DBA_INT:
+				ints[i] = a->i;
+				bind[i].buffer_type = MYSQL_TYPE_LONGLONG;
+				bind[i].buffer = &ints[i];
+				break;
+			case DBA_STR:
+			case DBA_BLOB:
+				bind[i].buffer_type = a->type == DBA_STR ? MYSQL_TYPE_STRING : MYSQL_TYPE_BLOB;
+				bind[i].buffer = (void *)a->s;
+				bind[i].buffer_length = a->s == NULL ? 0 :
+					a->type == DBA_STR ? strlen(a->s) : a->len;
+				nulls[i] = a->s == NULL;
+				bind[i].is_null = &nulls[i];
+				break;
+			case DBA_NULL:
+				bind[i].buffer_type = MYSQL_TYPE_NULL;
+				break;
+			}
+		}
+		if ((nargs && mysql_stmt_bind_param(st, bind) != 0) || mysql_stmt_execute(st) != 0) {
+			unsigned e = mysql_stmt_errno(st);
+			db->last_errno = e;
+			if (is_conn_lost(e) && attempt == 0 && !db->in_tx) {
+				log_warn("database connection lost (%u), reconnecting", e);
+				db_drop(db);
+				continue;
+			}
+			/* Duplicate keys are an expected outcome for some callers. */
+			if (e == 1062)
+				log_info("duplicate key: %s", mysql_stmt_error(st));
+			else
+				log_err("execute failed (%u %s): %s", e, mysql_stmt_error(st), sql);
+			if (is_conn_lost(e))
+				db_drop(db);
+			return -1;
+		}
+		db->last_errno = 0;
+		*out = st;
+		return 0;
+	}
+	return -1;
+}
+
+int db_exec(struct db *db, const char *sql, const struct dbarg *args, size_t nargs,
+            unsigned long long *affected, unsigned long long *insert_id)
+{
+	MYSQL_STMT *st;
+	if (stmt_run(db, sql, args, nargs, &st) < 0)
+		return -1;
+	if (affected)
+		*affected = mysql_stmt_affected_rows(st);
+	if (insert_id)
+		*insert_id = mysql_stmt_insert_id(st);
+	mysql_stmt_free_result(st);
+	return 0;
+}
+
+static int fetch_rows(struct db *db, MYSQL_STMT *st, struct dbrows *rows)
+{
+	unsigned ncols = mysql_stmt_field_count(st);
+	rows->ncols = ncols;
+	if (ncols == 0)
+		return 0;
+	my_bool upd = 1;
+	mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &upd);
+	if (mysql_stmt_store_result(st) != 0) {
+		db->last_errno = mysql_stmt_errno(st);
+		log_err("store_result failed: %s", mysql_stmt_error(st));
+		return -1;
+	}
+	MYSQL_RES *meta = mysql_stmt_result_metadata(st);
+	MYSQL_FIELD *fields = mysql_fetch_fields(meta);
+	MYSQL_BIND *bind = xcalloc(ncols, sizeof *bind);
+	unsigned long *lens = xcalloc(ncols, sizeof *lens);
+	my_bool *isnull = xcalloc(ncols, sizeof *isnull);
+	for (unsigned c = 0; c < ncols; c++) {
+		size_t cap = fields[c].max_length + 1;
+		if (cap < 32)
+			cap = 32;   /* numbers are converted to text: leave room */
+		bind[c].buffer_type = MYSQL_TYPE_STRING;
+		bind[c].buffer = xmalloc(cap);
+		bind[c].buffer_length = cap;
+		bind[c].length = &lens[c];
+		bind[c].is_null = &isnull[c];
+	}
+	int rc = 0;
+	size_t nrows = (size_t)mysql_stmt_num_rows(st);
+	rows->cells = xcalloc(nrows * ncols, sizeof *rows->cells);
+	rows->lens = xcalloc(nrows * ncols, sizeof *rows->lens);
+	if (mysql_stmt_bind_result(st, bind) != 0) {
+		log_err("bind_result failed: %s", mysql_stmt_error(st));
+		rc = -1;
+	}
+	for (size_t r = 0; rc == 0 && r < nrows; r++) {
+		int f = mysql_stmt_fetch(st);
+		if (f == MYSQL_NO_DATA)
+			break;
+		if (f == 1) {
+			log_err("fetch failed: %s", mysql_stmt_error(st));
+			rc = -1;
+			break;
+		}
+		for (unsigned c = 0; c < ncols; c++) {
+			size_t i = r * ncols + c;
+			if (isnull[c])
+				continue;
+			char *cell = xmalloc(lens[c] + 1);
+			if (lens[c] <= bind[c].buffer_length) {
+				memcpy(cell, bind[c].buffer, lens[c]);
+			} else {
+				/* Truncated (f == MYSQL_DATA_TRUNCATED): fetch the whole value. */
+				MYSQL_BIND one = bind[c];
+				one.buffer = cell;
+				one.buffer_length = lens[c];
+				mysql_stmt_fetch_column(st, &one, c, 0);
+			}
+			cell[lens[c]] = '\0';
+			rows->cells[i] = cell;
+			rows->lens[i] = lens[c];
+		}
+		rows->nrows = r + 1;
+	}
+	for (unsigned c = 0; c < ncols; c++)
+		free(bind[c].buffer);
+	free(bind);
+	free(lens);
+	free(isnull);
+	mysql_free_result(meta);
+	mysql_stmt_free_result(st);
+	return rc;
+}
+
+int db_query(struct db *db, const char *sql, const struct dbarg *args, size_t nargs,
+             struct dbrows **out)
+{
+	MYSQL_STMT *st;
+	*out = NULL;
+	if (stmt_run(db, sql, args, nargs, &st) < 0)
+		return -1;
+	struct dbrows *rows = xcalloc(1, sizeof *rows);
+	if (fetch_rows(db, st, rows) < 0) {
+		dbrows_free(rows);
+		mysql_stmt_free_result(st);
+		return -1;
+	}
+	*out = rows;
+	return 0;
+}
+
+int db_query_str(struct db *db, const char *sql, const struct dbarg *args, size_t nargs,
+                 char **out)
+{
+	struct dbrows *rows;
+	*out = NULL;
+	if (db_query(db, sql, args, nargs, &rows) < 0)
+		return -1;
+	const char *v = rows->nrows && rows->ncols ? dbrows_get(rows, 0, 0) : NULL;
+	if (v)
+		*out = xstrdup(v);
+	dbrows_free(rows);
+	return 0;
+}
+
+const char *dbrows_get(const struct dbrows *r, size_t row, size_t col)
+{
+	if (row >= r->nrows || col >= r->ncols)
+		return NULL;
+	return r->cells[row * r->ncols + col];
+}
+
+long long dbrows_int(const struct dbrows *r, size_t row, size_t col)
+{
+	const char *v = dbrows_get(r, row, col);
+	return v ? strtoll(v, NULL, 10) : 0;
+}
+
+void dbrows_free(struct dbrows *r)
+{
+	if (r == NULL)
+		return;
+	if (r->cells)
+		for (size_t i = 0; i < r->nrows * r->ncols; i++)
+			free(r->cells[i]);
+	free(r->cells);
+	free(r->lens);
+	free(r);
+}
+
+/* Transaction control uses fixed literals (no data), so plain queries are fine. */
+static int tx_query(struct db *db, const char *sql, int may_retry)
+{
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (db->my == NULL && db_connect(db) < 0)
+			return -1;
+		if (mysql_real_query(db->my, sql, strlen(sql)) == 0)
+			return 0;
+		unsigned e = mysql_errno(db->my);
+		db->last_errno = e;
+		if (is_conn_lost(e)) {
+			db_drop(db);
+			if (may_retry && attempt == 0)
+				continue;
+		}
+		log_err("%s failed (%u)", sql, e);
+		return -1;
+	}
+	return -1;
+}
+
+int db_begin(struct db *db)
+{
+	if (tx_query(db, "START TRANSACTION", 1) < 0)
+		return -1;
+	db->in_tx = 1;
+	return 0;
+}
+
+int db_commit(struct db *db)
+{
+	int rc = tx_query(db, "COMMIT", 0);
+	db->in_tx = 0;
+	return rc;
+}
+
+int db_rollback(struct db *db)
+{
+	int rc = db->my ? tx_query(db, "ROLLBACK", 0) : -1;
+	db->in_tx = 0;
+	return rc;
+}

@@ -1,0 +1,75 @@
+/*
+ * db.h - MariaDB access through prepared statements only.
+ *
+ * Every statement is prepared once per connection and cached by its SQL text
+ * (callers pass string literals). All result columns are fetched as strings.
+ * When the server has gone away (restart, wait_timeout) and no transaction
+ * is open, the connection is re-established and the statement retried once.
+ *
+ *   struct dbrows *rows;
+ *   if (db_query(db, "SELECT id, name FROM t WHERE code = ?",
+ *                DB_ARGS(A_STR(code)), &rows) == 0) {
+ *           for (size_t i = 0; i < rows->nrows; i++)
+ *                   use(dbrows_get(rows, i, 0));
+ *           dbrows_free(rows);
+ *   }
+ */
+#ifndef SME_DB_H
+#define SME_DB_H
+
+#include <stddef.h>
+
+struct conf;
+struct db;
+
+enum dbarg_type { DBA_NULL, DBA_STR, DBA_INT, DBA_BLOB };
+
+struct dbarg {
+	enum dbarg_type type;
+	const char     *s;     /* DBA_STR (NUL-terminated; NULL binds SQL NULL) / DBA_BLOB */
+	size_t          len;   /* DBA_BLOB only */
+	long long       i;     /* DBA_INT */
+};
+
+#define A_STR(x)     ((struct dbarg){ .type = DBA_STR, .s = (x) })
+#define A_INT(x)     ((struct dbarg){ .type = DBA_INT, .i = (long long)(x) })
+#define A_BLOB(p, n) ((struct dbarg){ .type = DBA_BLOB, .s = (const char *)(p), .len = (n) })
+#define A_NULL       ((struct dbarg){ .type = DBA_NULL })
+/* Expands to "array, count" for db_exec/db_query. */
+#define DB_ARGS(...) ((const struct dbarg[]){ __VA_ARGS__ }), \
+	(sizeof((const struct dbarg[]){ __VA_ARGS__ }) / sizeof(struct dbarg))
+#define DB_NOARGS    NULL, 0
+
+struct dbrows {
+	size_t   nrows;
+	size_t   ncols;
+	char   **cells;   /* nrows * ncols; NULL for SQL NULL */
+	size_t  *lens;    /* byte length of each cell */
+};
+
+/* Connects using c; returns NULL (logged) when the server is unreachable.
+ * The handle reconnects by itself later, so a worker can start before the DB. */
+struct db  *db_open(const struct conf *c);
+void        db_close(struct db *db);
+
+/* Both return 0 on success, -1 on error (logged once, with the SQL). */
+int  db_exec(struct db *db, const char *sql, const struct dbarg *args, size_t nargs,
+             unsigned long long *affected, unsigned long long *insert_id);
+int  db_query(struct db *db, const char *sql, const struct dbarg *args, size_t nargs,
+              struct dbrows **out);
+/* Convenience: first column of first row into a malloc'd string (*out = NULL
+ * when there is no row). Returns 0 or -1. */
+int  db_query_str(struct db *db, const char *sql, const struct dbarg *args, size_t nargs,
+                  char **out);
+
+const char *dbrows_get(const struct dbrows *r, size_t row, size_t col);
+long long   dbrows_int(const struct dbrows *r, size_t row, size_t col);  /* 0 for NULL */
+void        dbrows_free(struct dbrows *r);
+
+int  db_begin(struct db *db);
+int  db_commit(struct db *db);
+int  db_rollback(struct db *db);
+/* MariaDB error number of the last failed call (e.g. 1062 duplicate key). */
+unsigned db_errno(const struct db *db);
+
+#endif

@@ -1,0 +1,187 @@
+/*
+ * html.c - escaped HTML output and the page frame shared by every program.
+ */
+#include "html.h"
+#include "auth.h"
+#include "conf.h"
+#include "http.h"
+#include "util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void html_escape(struct buf *b, const char *s, size_t n)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *rep;
+		switch (s[i]) {
+		case '&':  rep = "&amp;"; break;
+		case '<':  rep = "&lt;"; break;
+		case '>':  rep = "&gt;"; break;
+		case '"':  rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		case '\0': rep = ""; break;   /* never emit NUL bytes */
+		default:   continue;
+		}
+		buf_put(b, s + start, i - start);
+		buf_puts(b, rep);
+		start = i + 1;
+	}
+	buf_put(b, s + start, n - start);
+}
+
+void url_encode(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_' || c == '.' || c == '~') {
+			buf_putc(b, (char)c);
+		} else {
+			buf_putc(b, '%');
+			buf_putc(b, hex[c >> 4]);
+			buf_putc(b, hex[c & 15]);
+		}
+	}
+}
+
+void h_raw(struct req *r, const char *markup)
+{
+	buf_puts(&r->body, markup);
+}
+
+void h_text(struct req *r, const char *s)
+{
+	if (s)
+		html_escape(&r->body, s, strlen(s));
+}
+
+void h_textn(struct req *r, const char *s, size_t n)
+{
+	html_escape(&r->body, s, n);
+}
+
+void h_printf(struct req *r, const char *fmt, ...)
+{
+	va_list ap;
+	char num[32];
+	va_start(ap, fmt);
+	const char *lit = fmt;
+	for (const char *p = fmt; *p; p++) {
+		if (*p != '%')
+			continue;
+		buf_put(&r->body, lit, (size_t)(p - lit));
+		p++;
+		int l = 0, z = 0;
+		while (*p == 'l') { l++; p++; }
+		if (*p == 'z') { z = 1; p++; }
+		switch (*p) {
+		case 's':
+			h_text(r, va_arg(ap, const char *));
+			break;
+		case 'd':
+			if (l == 0) snprintf(num, sizeof num, "%d", va_arg(ap, int));
+			else if (l == 1) snprintf(num, sizeof num, "%ld", va_arg(ap, long));
+			else snprintf(num, sizeof num, "%lld", va_arg(ap, long long));
+			buf_puts(&r->body, num);
+			break;
+		case 'u':
+			if (z) snprintf(num, sizeof num, "%zu", va_arg(ap, size_t));
+			else if (l == 0) snprintf(num, sizeof num, "%u", va_arg(ap, unsigned));
+			else if (l == 1) snprintf(num, sizeof num, "%lu", va_arg(ap, unsigned long));
+			else snprintf(num, sizeof num, "%llu", va_arg(ap, unsigned long long));
+			buf_puts(&r->body, num);
+			break;
+		case '%':
+			buf_putc(&r->body, '%');
+			break;
+		default:
+			/* Unknown conversion: stop rather than misread the arguments. */
+			va_end(ap);
+			return;
+		}
+		lit = p + 1;
+	}
+	buf_puts(&r->body, lit);
+	va_end(ap);
+}
+
+void h_csrf_field(struct req *r)
+{
+	h_printf(r, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", r->csrf);
+}
+
+struct nav_item {
+	unsigned    roles;
+	const char *href;
+	const char *label;
+};
+
+static const struct nav_item nav_items[] = {
+	{ RB_ADMINS, "/admin", "总览" },
+	{ RB_ADMINS, "/admin/progress", "填报进度" },
+	{ RB_ADMINS, "/admin/responses", "问卷浏览" },
+	{ RB_ADMINS, "/admin/stats", "统计" },
+	{ RB_ADMINS, "/admin/export", "数据导出" },
+	{ RB(ROLE_ADMIN), "/admin/accounts", "账户管理" },
+	{ RB_ADMINS, "/admin/audit", "操作日志" },
+	{ RB(ROLE_REGION), "/region", "本地区首页" },
+	{ RB(ROLE_REGION), "/form/selfeval", "自评估报告" },
+	{ RB(ROLE_REGION), "/region/sample", "抽样" },
+	{ RB(ROLE_REGION), "/region/slips", "邀请单" },
+	{ RB(ROLE_REGION), "/region/progress", "填报进度" },
+	{ RB(ROLE_HUB), "/form/hub", "地区枢纽平台调查表" },
+	{ RB(ROLE_WINDOW), "/form/window", "窗口平台调查表" },
+	{ RB(ROLE_RESOURCE), "/form/resource", "服务资源单位调查表" },
+	{ RB(ROLE_SME), "/form/sme", "中小企业调查表" },
+};
+
+void page_begin(struct req *r, const char *title)
+{
+	const char *site = r->conf ? r->conf->site_name : "";
+	resp_header(r, "Content-Type", "text/html; charset=utf-8");
+	h_printf(r, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+	         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	         "<title>%s - %s</title>"
+	         "<link rel=\"stylesheet\" href=\"/static/style.css\"></head>\n<body>"
+	         "<a class=\"skip\" href=\"#main\">跳到正文</a>"
+	         "<header class=\"site\"><a class=\"brand\" href=\"/\">%s</a>", title, site, site);
+	if (r->user) {
+		h_raw(r, "<nav aria-label=\"主导航\"><ul>");
+		for (size_t i = 0; i < sizeof nav_items / sizeof nav_items[0]; i++)
+			if (nav_items[i].roles & RB(r->user->role))
+				h_printf(r, "<li><a href=\"%s\">%s</a></li>",
+				         nav_items[i].href, nav_items[i].label);
+		h_raw(r, "</ul></nav>");
+		h_printf(r, "<div class=\"who\"><span>%s（%s）</span> "
+		         "<a href=\"/password\">修改密码</a> "
+		         "<form class=\"inline\" method=\"post\" action=\"/logout\">",
+		         r->user->org_name[0] ? r->user->org_name : r->user->username,
+		         role_label(r->user->role));
+		h_csrf_field(r);
+		h_raw(r, "<button type=\"submit\" class=\"link\">退出</button></form></div>");
+	} else {
+		h_raw(r, "<div class=\"who\"><a href=\"/login\">登录</a></div>");
+	}
+	h_printf(r, "</header>\n<main id=\"main\"><h1>%s</h1>\n", title);
+}
+
+void page_end(struct req *r)
+{
+	h_raw(r, "</main>\n<footer class=\"site\"><p>工业和信息化部中小企业司 · "
+	      "评估机构：中国国际工程咨询公司</p></footer>\n</body></html>\n");
+}
+
+void page_error(struct req *r, int status, const char *message)
+{
+	buf_reset(&r->body);
+	buf_reset(&r->headers);
+	resp_status(r, status);
+	page_begin(r, status == 404 ? "页面不存在" : status == 403 ? "无权访问" : "出错了");
+	h_printf(r, "<p class=\"error\" role=\"alert\">%s</p>"
+	         "<p><a href=\"/\">返回首页</a></p>", message);
+	page_end(r);
+}

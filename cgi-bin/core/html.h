@@ -1,0 +1,33 @@
+/*
+ * html.h - HTML output. Escaping is the default: h_text() and every %s of
+ * h_printf() are escaped for text and double-quoted attribute contexts.
+ * h_raw() is the exception, for markup literals written in the program.
+ */
+#ifndef SME_HTML_H
+#define SME_HTML_H
+
+#include <stddef.h>
+
+struct req;
+struct buf;
+
+void h_raw(struct req *r, const char *markup);
+void h_text(struct req *r, const char *s);
+void h_textn(struct req *r, const char *s, size_t n);
+/* Supports %s (escaped; NULL prints nothing), %d %u %ld %lu %lld %llu %zu %%. */
+void h_printf(struct req *r, const char *fmt, ...);
+/* Escape into any buffer (used by unit tests and exports). */
+void html_escape(struct buf *b, const char *s, size_t n);
+/* Percent-encode s for use inside a URL query value. */
+void url_encode(struct buf *b, const char *s);
+
+/* Page frame: doctype, head, site header, navigation for the user's role,
+ * then the caller's content, then the footer. */
+void page_begin(struct req *r, const char *title);
+void page_end(struct req *r);
+/* A complete error page with a Chinese message. */
+void page_error(struct req *r, int status, const char *message);
+/* <input type="hidden" name="csrf" value="..."> */
+void h_csrf_field(struct req *r);
+
+#endif

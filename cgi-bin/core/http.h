@@ -1,0 +1,91 @@
+/*
+ * http.h - one FastCGI request: decoded input (query string, urlencoded or
+ * multipart body, cookies) and the buffered response (status, headers, body).
+ * Nothing is written to the client until the handler returns, so a handler
+ * can still switch to an error page half-way.
+ */
+#ifndef SME_HTTP_H
+#define SME_HTTP_H
+
+#include <stddef.h>
+#include "util.h"
+
+struct conf;
+struct db;
+struct user;
+
+/* A decoded form field. For a multipart file part, filename is non-NULL
+ * (possibly "") and value/len hold the file's bytes. */
+struct param {
+	char   *name;
+	char   *value;        /* always NUL-terminated (files may contain NULs; use len) */
+	size_t  len;
+	char   *filename;
+	char   *ctype;        /* part Content-Type, multipart only */
+};
+
+enum body_status { BODY_OK = 0, BODY_TOO_LARGE, BODY_MALFORMED, BODY_BAD_TYPE };
+
+struct req {
+	void       *fcgi;          /* FCGX_Request *, NULL in unit tests */
+	const struct conf *conf;
+	struct db  *db;
+
+	/* Request line and environment (never NULL; "" when absent). */
+	const char *method;
+	const char *path;          /* DOCUMENT_URI without query, e.g. /form/sme/print */
+	const char *query;
+	const char *remote_addr;
+	const char *content_type;
+	const char *https;         /* "on" when served over TLS */
+	int         is_post;
+	char        id[17];        /* request id for logs */
+
+	struct param *params;      /* query parameters first, then body */
+	size_t        nparams;
+	struct param *cookies;
+	size_t        ncookies;
+	enum body_status body_status;
+
+	/* Set by auth_load_session(); NULL when anonymous. */
+	struct user *user;
+	char         csrf[65];     /* token expected in POSTs and put in forms */
+
+	/* Response. */
+	int          status;
+	struct buf   headers;
+	struct buf   body;
+	int          no_body;      /* HEAD */
+};
+
+/* Parse the three input kinds; used by the accept loop and unit tests. */
+int  parse_urlencoded(const char *s, size_t n, struct param **ps, size_t *np, size_t max_params);
+int  parse_cookies(const char *s, struct param **ps, size_t *np);
+/* Returns BODY_OK, BODY_MALFORMED or BODY_TOO_LARGE. */
+enum body_status parse_multipart(const char *body, size_t n, const char *content_type,
+                                 struct param **ps, size_t *np, size_t max_params,
+                                 size_t max_file);
+void params_free(struct param *ps, size_t n);
+/* Percent-decoding of one component ('+' = space). Returns decoded length. */
+size_t url_decode(char *s, size_t n);
+
+const char *req_param(const struct req *r, const char *name);       /* first value or NULL */
+const struct param *req_param_p(const struct req *r, const char *name);
+/* Collects every value of a repeated field; returns the count (<= max). */
+size_t      req_param_all(const struct req *r, const char *name, const char **out, size_t max);
+const char *req_cookie(const struct req *r, const char *name);
+
+void resp_status(struct req *r, int code);
+const char *resp_status_text(int code);     /* reason phrase */
+void resp_header(struct req *r, const char *name, const char *value);
+/* 303 See Other to a local path (must start with '/'). */
+void resp_redirect(struct req *r, const char *path);
+/* max_age < 0: session cookie; 0: delete. HttpOnly, SameSite=Lax, Path=/,
+ * Secure when the config or the request says HTTPS. */
+void resp_cookie(struct req *r, const char *name, const char *value, long max_age);
+
+/* Does the path equal prefix or continue it after a '/'? On success *rest
+ * points just past the prefix ("" or "/..."). */
+int  path_match(const char *path, const char *prefix, const char **rest);
+
+#endif

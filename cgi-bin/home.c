@@ -1,0 +1,228 @@
+/*
+ * smesurvey-home - landing page, login, logout and change of password.
+ *
+ *   GET  /            landing page (login form when anonymous)
+ *   GET  /login       login form;  POST /login   sign in
+ *   GET  /logout      confirmation; POST /logout  sign out
+ *   GET  /password    change-password form; POST /password
+ */
+#include "app.h"
+#include "auth.h"
+#include "conf.h"
+#include "html.h"
+#include "http.h"
+#include "log.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Where to go after login: a local path from ?next=, else the role's home. */
+static const char *after_login(const struct req *r)
+{
+	const char *next = req_param(r, "next");
+	if (next && next[0] == '/' && next[1] != '/' && next[1] != '\\' &&
+	    strlen(next) < 256 && strncmp(next, "/login", 6) != 0 && strncmp(next, "/logout", 7) != 0)
+		return next;
+	return role_home(r->user ? r->user->role : ROLE_NONE);
+}
+
+static void login_form(struct req *r, const char *username, const char *error)
+{
+	auth_anon_csrf(r);
+	h_raw(r, "<form class=\"login\" method=\"post\" action=\"/login\" novalidate>");
+	h_csrf_field(r);
+	const char *next = req_param(r, "next");
+	if (next)
+		h_printf(r, "<input type=\"hidden\" name=\"next\" value=\"%s\">", next);
+	if (error)
+		h_printf(r, "<p class=\"error\" role=\"alert\" id=\"login-error\">%s</p>", error);
+	h_printf(r, "<p><label for=\"username\">用户名</label>"
+	         "<input id=\"username\" name=\"username\" autocomplete=\"username\" required"
+	         " maxlength=\"64\" value=\"%s\"%s></p>"
+	         "<p><label for=\"password\">密码</label>"
+	         "<input id=\"password\" name=\"password\" type=\"password\" required"
+	         " autocomplete=\"current-password\" maxlength=\"128\"%s></p>"
+	         "<p><button type=\"submit\">登录</button></p></form>",
+	         username ? username : "",
+	         error ? " aria-describedby=\"login-error\"" : "",
+	         error ? " aria-describedby=\"login-error\"" : "");
+}
+
+static void landing(struct req *r)
+{
+	page_begin(r, "首批中小企业公共服务平台网络项目评估");
+	h_raw(r, "<section class=\"intro\"><p>根据《工业和信息化部办公厅关于开展首批中小企业公共服务平台网络"
+	      "项目评估工作的通知》（工信厅企业函〔2013〕782号），本系统用于地区项目责任主体提交自评估报告，"
+	      "项目承建单位、服务资源单位和中小企业在线填写调查问卷。</p>");
+	h_printf(r, "<ul class=\"deadlines\"><li>地区枢纽平台、窗口平台、服务资源单位、中小企业调查表截止时间：%s</li>"
+	         "<li>地区项目责任主体自评估报告截止时间：%s</li></ul></section>",
+	         r->conf->deadline_survey, r->conf->deadline_selfeval);
+	if (r->user) {
+		h_printf(r, "<p class=\"welcome\">您已登录为 %s（%s）。<a class=\"button\" href=\"%s\">进入工作台</a></p>",
+		         r->user->org_name[0] ? r->user->org_name : r->user->username,
+		         role_label(r->user->role), role_home(r->user->role));
+	} else {
+		h_raw(r, "<section class=\"panel\"><h2>登录</h2>"
+		      "<p>地区项目责任主体和项目承建单位请使用原平台网络项目信息报送系统的用户名和密码登录；"
+		      "服务资源单位和中小企业请扫描邀请单上的二维码注册。</p>");
+		login_form(r, NULL, NULL);
+		h_raw(r, "</section>");
+	}
+	h_raw(r, "<section class=\"panel\"><h2>空白调查表（可打印）</h2><ul>"
+	      "<li><a href=\"/form/selfeval/blank\">附件1 自评估报告提纲</a></li>"
+	      "<li><a href=\"/form/hub/blank\">附件2 地区枢纽平台调查表</a></li>"
+	      "<li><a href=\"/form/window/blank\">附件3 窗口平台调查表</a></li>"
+	      "<li><a href=\"/form/resource/blank\">附件4 服务资源单位调查表</a></li>"
+	      "<li><a href=\"/form/sme/blank\">附件5 中小企业调查表</a></li></ul></section>");
+	page_end(r);
+}
+
+static void login_page(struct req *r)
+{
+	if (!r->is_post) {
+		if (r->user) {
+			resp_redirect(r, after_login(r));
+			return;
+		}
+		page_begin(r, "登录");
+		login_form(r, NULL, NULL);
+		page_end(r);
+		return;
+	}
+	auth_anon_csrf(r);
+	const char *u = req_param(r, "username"), *p = req_param(r, "password");
+	if (csrf_check(r) < 0) {
+		/* Logged-in users post with their session token; accept that too. */
+		resp_status(r, 403);
+		page_begin(r, "登录");
+		login_form(r, u, "页面已过期或请求来源无效，请重新登录。");
+		page_end(r);
+		return;
+	}
+	if (u == NULL || p == NULL || *u == '\0' || *p == '\0') {
+		resp_status(r, 422);
+		page_begin(r, "登录");
+		login_form(r, u, "请输入用户名和密码。");
+		page_end(r);
+		return;
+	}
+	switch (auth_login(r, u, p)) {
+	case LOGIN_OK:
+		break;
+	case LOGIN_BAD:
+		resp_status(r, 401);
+		page_begin(r, "登录");
+		login_form(r, u, "用户名或密码不正确。");
+		page_end(r);
+		return;
+	case LOGIN_THROTTLED:
+		resp_status(r, 429);
+		page_begin(r, "登录");
+		login_form(r, u, "登录失败次数过多，请一小时后再试。");
+		page_end(r);
+		return;
+	case LOGIN_ERROR:
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	resp_redirect(r, after_login(r));
+}
+
+static void logout_page(struct req *r)
+{
+	if (!r->is_post) {
+		page_begin(r, "退出登录");
+		if (r->user) {
+			h_raw(r, "<form method=\"post\" action=\"/logout\">");
+			h_csrf_field(r);
+			h_raw(r, "<p>确定要退出登录吗？</p><p><button type=\"submit\">退出</button></p></form>");
+		} else {
+			h_raw(r, "<p>您尚未登录。<a href=\"/login\">登录</a></p>");
+		}
+		page_end(r);
+		return;
+	}
+	if (r->user && csrf_check(r) < 0) {
+		page_error(r, 403, "页面已过期或请求来源无效，请刷新后重试。");
+		return;
+	}
+	auth_logout(r);
+	resp_redirect(r, "/login");
+}
+
+static void password_form(struct req *r, const char *error, const char *field)
+{
+	h_raw(r, "<form method=\"post\" action=\"/password\" novalidate>");
+	h_csrf_field(r);
+	if (error)
+		h_printf(r, "<p class=\"error\" role=\"alert\" id=\"pw-error\">%s</p>", error);
+	static const struct { const char *name, *label, *ac; } f[] = {
+		{ "old_password", "原密码", "current-password" },
+		{ "new_password", "新密码（12 至 128 个字符）", "new-password" },
+		{ "new_password2", "再次输入新密码", "new-password" },
+	};
+	for (size_t i = 0; i < 3; i++)
+		h_printf(r, "<p><label for=\"%s\">%s</label><input id=\"%s\" name=\"%s\" type=\"password\""
+		         " autocomplete=\"%s\" maxlength=\"128\" required%s></p>",
+		         f[i].name, f[i].label, f[i].name, f[i].name, f[i].ac,
+		         field && strcmp(field, f[i].name) == 0 ?
+		         " aria-invalid=\"true\" aria-describedby=\"pw-error\"" : "");
+	h_raw(r, "<p><button type=\"submit\">修改密码</button></p></form>");
+}
+
+static void password_page(struct req *r)
+{
+	if (auth_require(r, ~0u) < 0)
+		return;
+	if (!r->is_post) {
+		page_begin(r, "修改密码");
+		password_form(r, NULL, NULL);
+		page_end(r);
+		return;
+	}
+	if (csrf_check(r) < 0) {
+		page_error(r, 403, "页面已过期或请求来源无效，请刷新后重试。");
+		return;
+	}
+	const char *old_pw = req_param(r, "old_password"), *pw = req_param(r, "new_password"),
+	           *pw2 = req_param(r, "new_password2");
+	const char *err = NULL, *field = NULL;
+	if (!old_pw || !pw || !pw2 || !*old_pw) {
+		err = "请填写原密码和新密码。";
+		field = "old_password";
+	} else if (strcmp(pw, pw2) != 0) {
+		err = "两次输入的新密码不一致。";
+		field = "new_password2";
+	} else if ((err = auth_change_password(r, old_pw, pw)) != NULL) {
+		field = strcmp(err, "原密码不正确") == 0 ? "old_password" : "new_password";
+	}
+	page_begin(r, "修改密码");
+	if (err) {
+		resp_status(r, 422);
+		password_form(r, err, field);
+	} else {
+		h_printf(r, "<p class=\"notice\" role=\"status\">密码已修改，其他设备上的登录已失效。</p>"
+		         "<p><a href=\"%s\">返回工作台</a></p>", role_home(r->user->role));
+	}
+	page_end(r);
+}
+
+static void handle(struct req *r)
+{
+	if (strcmp(r->path, "/") == 0)
+		landing(r);
+	else if (strcmp(r->path, "/login") == 0)
+		login_page(r);
+	else if (strcmp(r->path, "/logout") == 0)
+		logout_page(r);
+	else if (strcmp(r->path, "/password") == 0)
+		password_page(r);
+	else
+		page_error(r, 404, "您访问的页面不存在。");
+}
+
+int main(void)
+{
+	return app_run("smesurvey-home", handle);
+}
