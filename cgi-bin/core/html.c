@@ -121,17 +121,10 @@ struct nav_item {
 };
 
 static const struct nav_item nav_items[] = {
-	{ RB_ADMINS, "/admin", "总览" },
-	{ RB_ADMINS, "/admin/progress", "填报进度" },
-	{ RB_ADMINS, "/admin/responses", "问卷浏览" },
-	{ RB_ADMINS, "/admin/stats", "统计" },
-	{ RB_ADMINS, "/admin/export", "数据导出" },
-	{ RB(ROLE_ADMIN), "/admin/accounts", "账户管理" },
+	{ RB_ADMINS, "/admin", "全国进度" },
 	{ RB_ADMINS, "/admin/audit", "操作日志" },
 	{ RB(ROLE_REGION), "/region", "本地区首页" },
 	{ RB(ROLE_REGION), "/form/selfeval", "自评估报告" },
-	{ RB(ROLE_REGION), "/region/sample", "抽样" },
-	{ RB(ROLE_REGION), "/region/slips", "邀请单" },
 	{ RB(ROLE_REGION), "/region/progress", "填报进度" },
 	{ RB(ROLE_HUB), "/form/hub", "地区枢纽平台调查表" },
 	{ RB(ROLE_WINDOW), "/form/window", "窗口平台调查表" },
