@@ -70,7 +70,7 @@ static void send_response(struct req *r, FCGX_Request *fr)
 	FCGX_PutS("Cache-Control: no-store\r\n", fr->out);
 	if (r->headers.len)
 		FCGX_PutStr(r->headers.data, (int)r->headers.len, fr->out);
-	FCGX_FPrintF(fr->out, "Content-Length: %zu\r\n\r\n", r->body.len);
+	FCGX_FPrintF(fr->out, "Content-Length: %lu\r\n\r\n", (unsigned long)r->body.len);
 	if (r->body.len && !r->no_body)
 		FCGX_PutStr(r->body.data, (int)r->body.len, fr->out);
 }

@@ -1,0 +1,241 @@
+/*
+ * form.h - the form engine. Each questionnaire is defined once, as data: the
+ * codebook TSV embedded in the binaries (codebook.h). forms_load() parses all
+ * of them at start-up into the structures below; that single definition then
+ * drives collection from a POST, validation, storage, rendering (editable,
+ * read-only, printable, blank) and the wide export.
+ *
+ * Numbers are kept exact as scaled integers (fnum = value * FNUM_SCALE):
+ * decimals have at most 4 fractional digits, percentages at most 2.
+ * Dates compare as day numbers (a partial date is its first day).
+ */
+#ifndef SME_FORM_H
+#define SME_FORM_H
+
+#include <stddef.h>
+#include "auth.h"
+
+struct req;
+struct db;
+struct conf;
+struct param;
+
+typedef long long fnum;
+#define FNUM_SCALE 10000LL
+
+enum ftype {
+	FT_TEXT, FT_TEXTAREA, FT_ORG_NAME, FT_INT, FT_DECIMAL, FT_PERCENT, FT_DATE,
+	FT_EMAIL, FT_PHONE, FT_ZIP, FT_SINGLE, FT_MULTI, FT_RANK, FT_OTHER_TEXT,
+	FT_FILE, FT_COUNT
+};
+
+enum fop { OP_LE, OP_GE, OP_LT, OP_GT, OP_EQ, OP_NE };
+
+enum rule_kind {
+	RK_IF_SET,    /* if CODE */
+	RK_IF_CMP,    /* if CODE<op>N */
+	RK_IF_HAS,    /* if CODE has N */
+	RK_CMP,       /* [EXPR] <op> EXPR; lhs.n == 0 means "this field" */
+	RK_RANGE,     /* A..B */
+	RK_DIGITS6, RK_EMAIL, RK_PHONE,
+	RK_COUNT,     /* count A..B */
+	RK_EXT        /* ext:x,y */
+};
+
+struct fterm {
+	int  field;            /* field index, or -1 for a constant */
+	fnum num;              /* constant (dates: day number * FNUM_SCALE) */
+};
+
+struct fexpr {
+	struct fterm *t;
+	size_t        n;
+};
+
+struct frule {
+	enum rule_kind kind;
+	int            warn;   /* soft check: a warning, never blocks */
+	enum fop       op;
+	int            ref;    /* RK_IF_*: referenced field */
+	fnum           num;    /* RK_IF_CMP: N */
+	char          *opt;    /* RK_IF_HAS: option code */
+	struct fexpr   lhs, rhs;
+	fnum           lo, hi; /* RK_RANGE (scaled), RK_COUNT (plain) */
+	char         **ext;    /* RK_EXT: lower-case extensions */
+	size_t         next;
+	char          *src;    /* the clause as written (data-if, messages) */
+};
+
+struct foption {
+	char *code;
+	char *label;
+};
+
+struct field {
+	char           *code;
+	char           *section;
+	char           *label;
+	enum ftype      type;
+	struct foption *opts;
+	size_t          nopts;
+	char           *unit;     /* "" when none */
+	int             required;
+	struct frule   *rules;
+	size_t          nrules;
+	int             has_if;   /* at least one RK_IF_* clause */
+};
+
+struct form {
+	const char   *name;       /* "selfeval", "hub", "window", "resource", "sme" */
+	const char   *annex;      /* "附件1" ... */
+	const char   *title;      /* seed title, e.g. 中小企业公共服务平台网络 中小企业调查表 */
+	const char   *intro;      /* seed preamble, "" when none */
+	enum role     role;       /* the role that fills it */
+	struct field *fields;
+	size_t        nfields;
+	int           has_file;
+};
+
+/* Parse every embedded codebook. A rule that does not parse, an unknown
+ * reference or a duplicate code is a hard error: returns -1 after writing
+ * the reason into err (and log_err when logging is available). */
+int  forms_load(char *err, size_t errsz);
+void forms_free(void);
+const struct form  *form_get(const char *name);        /* NULL when unknown */
+const struct form  *form_at(size_t i);                 /* codebook order; NULL past the end */
+/* Parse one TSV (used by forms_load and unit tests). Returns 0 or -1. */
+int  form_parse(struct form *f, const char *tsv, char *err, size_t errsz);
+void form_free(struct form *f);
+
+int   form_field_index(const struct form *f, const char *code);   /* -1 when absent */
+const struct field *form_field(const struct form *f, const char *code);
+const char *form_option_label(const struct field *fd, const char *code); /* NULL when absent */
+const char *ftype_name(enum ftype t);
+/* The label for display: spaces between two CJK characters (line-wrap
+ * artefacts of the seed) removed. Caller frees. */
+char *form_display_label(const char *label);
+
+/* ---- Values: one string per field, in codebook order (NULL = empty). ---- */
+struct answers {
+	size_t  n;
+	char  **v;
+};
+void answers_init(struct answers *a, const struct form *f);
+void answers_free(struct answers *a);
+void answers_set(struct answers *a, size_t i, const char *s);  /* copies; NULL/"" clears */
+const char *answers_get(const struct answers *a, const struct form *f, const char *code);
+
+/* Full-width ASCII (U+FF01..U+FF5E) and U+3000 folded to ASCII, then
+ * surrounding white space trimmed. Caller frees. */
+char *form_fold(const char *s);
+char *form_trim(const char *s);
+
+/* Collect the fields of f from request parameters: single/text by name,
+ * multi from repeated name=code pairs (stored ascending "1,3,9"), rank from
+ * name_1..name_n (stored in rank order "3,1,2", gaps closed). File fields
+ * are not touched here (see form_store_upload). */
+void form_collect(const struct form *f, const struct param *ps, size_t np,
+                  struct answers *out);
+
+/* ---- Validation ---- */
+struct fissue {
+	int   field;
+	int   warn;
+	char *msg;     /* Chinese */
+};
+struct fcheck {
+	struct fissue  *items;
+	size_t          n, cap;
+	size_t          nerrors, nwarnings;
+	unsigned char  *applicable;   /* per field */
+};
+/* Normalise raw into clean (folded + trimmed; values of fields that are not
+ * applicable are dropped as stale) and check every rule. Returns the number
+ * of errors (warnings do not count). */
+size_t form_validate(const struct form *f, const struct answers *raw,
+                     struct answers *clean, struct fcheck *chk);
+void   fcheck_free(struct fcheck *chk);
+const char *fcheck_error(const struct fcheck *chk, int field);  /* first error or NULL */
+/* Replace the errors of one field by msg (copied), e.g. a rejected upload. */
+void   fcheck_replace(struct fcheck *chk, int field, const char *msg);
+const char *fcheck_warning(const struct fcheck *chk, int field);
+
+/* ---- Uploads ---- */
+/* Check p (a multipart file part) against fd's ext: rule, the file's magic
+ * bytes and conf->max_upload, then store it as upload_dir/<sha256 hex>.
+ * On success *value is "sha256:<hex>:<original file name>" (caller frees)
+ * and NULL is returned; otherwise a Chinese message. */
+const char *form_store_upload(const struct conf *c, const struct field *fd,
+                              const struct param *p, char **value);
+/* Split a stored file value; returns 0 and points into v, or -1. */
+int form_file_value(const char *v, const char **hex, const char **filename);
+
+/* ---- Storage ---- */
+enum rstatus { RS_NONE = 0, RS_DRAFT, RS_SUBMITTED };
+struct response {
+	unsigned long long id;        /* 0 when not yet saved */
+	enum rstatus status;
+	int          valid;
+	unsigned     version;
+	char         updated_at[20];
+	char         submitted_at[20];
+	unsigned long long proxy_user_id;
+	struct answers a;
+};
+/* Load the response of (form, user); r->id == 0 when none. Returns 0 or -1. */
+int  response_load(struct db *db, const struct form *f, unsigned long long user_id,
+                   struct response *r);
+/* Answers of a response by id (for the admin pages). Returns 0 or -1. */
+int  response_load_answers(struct db *db, const struct form *f, unsigned long long response_id,
+                           struct answers *a);
+void response_free(struct response *r);
+
+enum save_result { SAVE_OK = 0, SAVE_LOCKED, SAVE_CONFLICT, SAVE_ERROR };
+/* One transaction: lock the row, refuse when already submitted (SAVE_LOCKED)
+ * or when expect_version >= 0 differs from the stored version (SAVE_CONFLICT,
+ * another tab saved in between), upsert the responses row (status, valid,
+ * version+1), then replace its answers by the non-empty values of clean. */
+enum save_result response_save(struct db *db, const struct form *f, unsigned long long user_id,
+                               const char *region_code, unsigned long long proxy_user_id,
+                               const struct answers *clean, int submit, int valid,
+                               long expect_version);
+/* Admin: back to draft so the respondent can edit again. Returns 0 or -1. */
+int  response_reopen(struct db *db, unsigned long long response_id);
+
+/* Deadline for (form, region): deadline_overrides row, else the config
+ * (deadline_selfeval for selfeval, deadline_survey for the others).
+ * out gets 'YYYY-MM-DD HH:MM:SS' or "" when none is set. Returns 0 or -1. */
+int  form_deadline(struct db *db, const struct conf *c, const struct form *f,
+                   const char *region_code, char out[20]);
+/* 1 when now (local time) is past the deadline string ("" never passes). */
+int  deadline_passed(const char *deadline);
+
+/* ---- Rendering ---- */
+enum fview_mode { FV_EDIT, FV_READONLY, FV_BLANK };
+struct fview {
+	const struct form    *f;
+	const struct answers *vals;     /* shown values (raw after a failed check); may be NULL */
+	const struct fcheck  *chk;      /* may be NULL */
+	enum fview_mode       mode;
+	const char           *action;   /* form action path (FV_EDIT) */
+	long                  version;  /* echoed as hidden field (FV_EDIT) */
+};
+/* The form body (intro, error summary, sections, buttons); the caller
+ * wraps it in page_begin/page_end. */
+void form_render(struct req *r, const struct fview *v);
+
+/* ---- Export / statistics ---- */
+struct strv {
+	char  **v;
+	size_t  n, cap;
+};
+void strv_free(struct strv *s);
+/* Wide export columns in codebook order: one per field, except multi and
+ * rank which expand to <code>__<option> (multi: 0/1, rank: position). */
+void form_export_columns(const struct form *f, struct strv *out);
+void form_export_row(const struct form *f, const struct answers *a, struct strv *out);
+/* Is option code selected in a stored multi/rank value? Rank: returns the
+ * 1-based position; multi: 1; 0 when absent. */
+int  form_value_has(const char *value, const char *code);
+
+#endif

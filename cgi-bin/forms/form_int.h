@@ -1,0 +1,30 @@
+/*
+ * form_int.h - helpers shared by the form engine's .c files (not an API
+ * for other programs).
+ */
+#ifndef SME_FORM_INT_H
+#define SME_FORM_INT_H
+
+#include <stddef.h>
+#include "form.h"
+
+/* Integer digits accepted in a number: 10^12 * FNUM_SCALE (1e16) leaves
+ * room for sums of hundreds of terms inside a long long. */
+#define FNUM_MAX_DIGITS   12
+#define FORM_MAX_CHOICES  64        /* posted values per multi field */
+
+/* Byte limits of stored values (answers.value is TEXT, 65535 bytes). */
+#define FORM_MAX_TEXT      600      /* text, org_name, other_text, email, phone ... */
+#define FORM_MAX_TEXTAREA  60000
+/* Character limits shown to users. */
+#define FORM_MAX_TEXT_CHARS      200
+#define FORM_MAX_TEXTAREA_CHARS  20000
+
+/* Returns 0; -1 not a number; -2 too many digits; -3 too many decimals. */
+int  fnum_parse(const char *s, int maxfrac, fnum *out);
+void fnum_format(fnum v, char out[32]);
+/* YYYY-MM-DD, YYYY-MM or YYYY (1800..2100) -> day number * FNUM_SCALE. */
+int  fdate_parse(const char *s, fnum *out);
+int  form_option_index(const struct field *fd, const char *code, size_t n);
+
+#endif

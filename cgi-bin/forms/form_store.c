@@ -1,0 +1,355 @@
+/*
+ * form_store.c - uploads, responses/answers storage and deadlines.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "db.h"
+#include "form.h"
+#include "form_int.h"
+#include "http.h"
+#include "log.h"
+#include "util.h"
+
+/* ------------------------------------------------------------------ */
+/* Uploads                                                             */
+
+/* The content must match what the extension claims: PDF, OLE2 compound
+ * file (doc, and WPS Office's .wps) or a zip container (docx). */
+static int magic_ok(const char *ext, const unsigned char *p, size_t n)
+{
+	static const unsigned char ole2[8] = { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 };
+	if (!strcmp(ext, "pdf"))
+		return n >= 5 && !memcmp(p, "%PDF-", 5);
+	if (!strcmp(ext, "doc") || !strcmp(ext, "wps"))
+		return n >= 8 && !memcmp(p, ole2, 8);
+	if (!strcmp(ext, "docx"))
+		return n >= 4 && !memcmp(p, "PK\x03\x04", 4);
+	return 0;
+}
+
+/* Keep only the last path component (old browsers send C:\...), no
+ * control characters, at most 200 bytes on a UTF-8 boundary. */
+static char *clean_filename(const char *name, const char *ext)
+{
+	const char *base = name;
+	struct buf b;
+	for (const char *p = name; *p; p++)
+		if (*p == '/' || *p == '\\')
+			base = p + 1;
+	buf_init(&b);
+	for (const unsigned char *p = (const unsigned char *)base; *p; p++)
+		if (*p >= 0x20 && *p != 0x7f)
+			buf_putc(&b, (char)*p);
+	if (b.len > 200) {
+		size_t n = 200;
+		while (n > 0 && ((unsigned char)b.data[n] & 0xC0) == 0x80)
+			n--;
+		b.data[n] = 0;
+		b.len = n;
+	}
+	if (!b.len || !utf8_valid(b.data, b.len)) {
+		buf_reset(&b);
+		buf_printf(&b, "upload.%s", ext);
+	}
+	return buf_steal(&b);
+}
+
+static int write_file(const char *dir, const char *hex, const void *data, size_t n)
+{
+	char path[4096], tmp[4200];
+	int fd;
+	const char *p = data;
+
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, hex) >= sizeof path)
+		return -1;
+	if (access(path, F_OK) == 0)
+		return 0;   /* content-addressed: the same bytes are already stored */
+	snprintf(tmp, sizeof tmp, "%s/.tmp-%s-%ld", dir, hex, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0640);
+	if (fd < 0) {
+		log_err("upload: cannot create %s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			log_err("upload: write %s: %s", tmp, strerror(errno));
+			close(fd);
+			unlink(tmp);
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0) {
+		log_err("upload: sync %s: %s", tmp, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	if (rename(tmp, path) < 0) {
+		log_err("upload: rename %s: %s", tmp, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+const char *form_store_upload(const struct conf *c, const struct field *fd,
+                              const struct param *p, char **value)
+{
+	static char msg[128];
+	const char *dot;
+	char ext[16], hex[65];
+	unsigned char digest[32];
+	const struct frule *extrule = NULL;
+	int allowed = 0;
+	char *name;
+	struct buf b;
+
+	*value = NULL;
+	if (!p || !p->filename || !*p->filename)
+		return "请选择要上传的文件";
+	if (p->len == 0)
+		return "上传的文件是空的";
+	if (c->max_upload > 0 && p->len > (size_t)c->max_upload) {
+		snprintf(msg, sizeof msg, "文件过大（不能超过 %ld MB）", c->max_upload / (1024 * 1024));
+		return msg;
+	}
+	dot = strrchr(p->filename, '.');
+	if (!dot || strlen(dot + 1) == 0 || strlen(dot + 1) >= sizeof ext)
+		return "无法识别文件类型，请上传 PDF、DOC、DOCX 或 WPS 文件";
+	for (size_t i = 0; dot[1 + i]; i++)
+		ext[i] = (char)((dot[1 + i] >= 'A' && dot[1 + i] <= 'Z') ? dot[1 + i] + 32 : dot[1 + i]);
+	ext[strlen(dot + 1)] = 0;
+	for (size_t k = 0; k < fd->nrules; k++)
+		if (fd->rules[k].kind == RK_EXT)
+			extrule = &fd->rules[k];
+	if (extrule) {
+		for (size_t e = 0; e < extrule->next; e++)
+			if (!strcmp(ext, extrule->ext[e]))
+				allowed = 1;
+	} else {
+		allowed = !strcmp(ext, "pdf") || !strcmp(ext, "doc") || !strcmp(ext, "docx") ||
+		          !strcmp(ext, "wps");
+	}
+	if (!allowed) {
+		buf_init(&b);
+		buf_puts(&b, "文件类型应为 ");
+		if (extrule)
+			for (size_t e = 0; e < extrule->next; e++)
+				buf_printf(&b, "%s%s", e ? "、" : "", extrule->ext[e]);
+		else
+			buf_puts(&b, "pdf、doc、docx、wps");
+		snprintf(msg, sizeof msg, "%s", b.data);
+		buf_free(&b);
+		return msg;
+	}
+	if (!magic_ok(ext, (const unsigned char *)p->value, p->len))
+		return "文件内容与扩展名不符，请上传有效的文档";
+	sha256(p->value, p->len, digest);
+	hex_encode(digest, 32, hex);
+	if (write_file(c->upload_dir, hex, p->value, p->len) < 0)
+		return "文件保存失败，请稍后重试";
+	name = clean_filename(p->filename, ext);
+	buf_init(&b);
+	buf_printf(&b, "sha256:%s:%s", hex, name);
+	free(name);
+	*value = buf_steal(&b);
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Responses                                                           */
+
+static void copy_str(char *dst, size_t n, const char *s)
+{
+	snprintf(dst, n, "%s", s ? s : "");
+}
+
+int response_load_answers(struct db *db, const struct form *f, unsigned long long response_id,
+                          struct answers *a)
+{
+	struct dbrows *rows;
+	answers_init(a, f);
+	if (db_query(db, "SELECT code, value FROM answers WHERE response_id = ?",
+	             DB_ARGS(A_INT(response_id)), &rows) < 0)
+		return -1;
+	for (size_t i = 0; i < rows->nrows; i++) {
+		/* Codes of retired fields are ignored. */
+		int fi = form_field_index(f, dbrows_get(rows, i, 0) ? dbrows_get(rows, i, 0) : "");
+		if (fi >= 0)
+			answers_set(a, (size_t)fi, dbrows_get(rows, i, 1));
+	}
+	dbrows_free(rows);
+	return 0;
+}
+
+int response_load(struct db *db, const struct form *f, unsigned long long user_id,
+                  struct response *r)
+{
+	struct dbrows *rows;
+	memset(r, 0, sizeof *r);
+	if (db_query(db,
+	             "SELECT id, status, valid, version, "
+	             "DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s'), "
+	             "DATE_FORMAT(submitted_at, '%Y-%m-%d %H:%i:%s'), proxy_user_id "
+	             "FROM responses WHERE form = ? AND user_id = ?",
+	             DB_ARGS(A_STR(f->name), A_INT(user_id)), &rows) < 0)
+		return -1;
+	if (rows->nrows == 0) {
+		dbrows_free(rows);
+		answers_init(&r->a, f);
+		return 0;
+	}
+	r->id = (unsigned long long)dbrows_int(rows, 0, 0);
+	r->status = dbrows_get(rows, 0, 1) && !strcmp(dbrows_get(rows, 0, 1), "submitted")
+	            ? RS_SUBMITTED : RS_DRAFT;
+	r->valid = (int)dbrows_int(rows, 0, 2);
+	r->version = (unsigned)dbrows_int(rows, 0, 3);
+	copy_str(r->updated_at, sizeof r->updated_at, dbrows_get(rows, 0, 4));
+	copy_str(r->submitted_at, sizeof r->submitted_at, dbrows_get(rows, 0, 5));
+	r->proxy_user_id = (unsigned long long)dbrows_int(rows, 0, 6);
+	dbrows_free(rows);
+	if (response_load_answers(db, f, r->id, &r->a) < 0) {
+		answers_free(&r->a);
+		answers_init(&r->a, f);
+		return -1;
+	}
+	return 0;
+}
+
+void response_free(struct response *r)
+{
+	answers_free(&r->a);
+}
+
+enum save_result response_save(struct db *db, const struct form *f, unsigned long long user_id,
+                               const char *region_code, unsigned long long proxy_user_id,
+                               const struct answers *clean, int submit, int valid,
+                               long expect_version)
+{
+	struct dbrows *rows = NULL;
+	unsigned long long rid;
+	const char *status = submit ? "submitted" : "draft";
+	struct dbarg region = region_code && *region_code ? A_STR(region_code) : A_NULL;
+	struct dbarg proxy = proxy_user_id ? A_INT(proxy_user_id) : A_NULL;
+
+	if (db_begin(db) < 0)
+		return SAVE_ERROR;
+	/* Lock the row so a concurrent submit cannot slip in between. */
+	if (db_query(db, "SELECT status, version FROM responses WHERE form = ? AND user_id = ? FOR UPDATE",
+	             DB_ARGS(A_STR(f->name), A_INT(user_id)), &rows) < 0)
+		goto fail;
+	if (rows->nrows) {
+		const char *st = dbrows_get(rows, 0, 0);
+		long ver = (long)dbrows_int(rows, 0, 1);
+		if (st && !strcmp(st, "submitted")) {
+			dbrows_free(rows);
+			db_rollback(db);
+			return SAVE_LOCKED;
+		}
+		if (expect_version >= 0 && ver != expect_version) {
+			dbrows_free(rows);
+			db_rollback(db);
+			return SAVE_CONFLICT;
+		}
+	}
+	dbrows_free(rows);
+	rows = NULL;
+	/* The unique key (form, user_id) makes a second submission of the
+	 * same account update the one response instead of adding another. */
+	if (db_exec(db,
+	            "INSERT INTO responses (form, user_id, region_code, status, valid, proxy_user_id, "
+	            "version, created_at, updated_at, submitted_at) "
+	            "VALUES (?, ?, ?, ?, ?, ?, 1, NOW(), NOW(), IF(? = 'submitted', NOW(), NULL)) "
+	            "ON DUPLICATE KEY UPDATE region_code = VALUES(region_code), status = VALUES(status), "
+	            "valid = VALUES(valid), proxy_user_id = VALUES(proxy_user_id), "
+	            "version = version + 1, updated_at = NOW(), submitted_at = VALUES(submitted_at)",
+	            DB_ARGS(A_STR(f->name), A_INT(user_id), region, A_STR(status), A_INT(valid ? 1 : 0),
+	                    proxy, A_STR(status)), NULL, NULL) < 0)
+		goto fail;
+	if (db_query(db, "SELECT id FROM responses WHERE form = ? AND user_id = ?",
+	             DB_ARGS(A_STR(f->name), A_INT(user_id)), &rows) < 0 || rows->nrows != 1)
+		goto fail;
+	rid = (unsigned long long)dbrows_int(rows, 0, 0);
+	dbrows_free(rows);
+	rows = NULL;
+	if (db_exec(db, "DELETE FROM answers WHERE response_id = ?", DB_ARGS(A_INT(rid)), NULL, NULL) < 0)
+		goto fail;
+	for (size_t i = 0; i < f->nfields && i < clean->n; i++) {
+		if (!clean->v[i] || !*clean->v[i])
+			continue;
+		if (db_exec(db, "INSERT INTO answers (response_id, code, value) VALUES (?, ?, ?)",
+		            DB_ARGS(A_INT(rid), A_STR(f->fields[i].code), A_STR(clean->v[i])),
+		            NULL, NULL) < 0)
+			goto fail;
+	}
+	if (db_commit(db) < 0)
+		goto fail;
+	return SAVE_OK;
+fail:
+	if (rows)
+		dbrows_free(rows);
+	db_rollback(db);
+	return SAVE_ERROR;
+}
+
+int response_reopen(struct db *db, unsigned long long response_id)
+{
+	return db_exec(db, "UPDATE responses SET status = 'draft', submitted_at = NULL, "
+	                   "version = version + 1, updated_at = NOW() WHERE id = ?",
+	               DB_ARGS(A_INT(response_id)), NULL, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Deadlines                                                           */
+
+int form_deadline(struct db *db, const struct conf *c, const struct form *f,
+                  const char *region_code, char out[20])
+{
+	const char *def = !strcmp(f->name, "selfeval") ? c->deadline_selfeval : c->deadline_survey;
+	char *due = NULL;
+
+	copy_str(out, 20, def);
+	if (!region_code || !*region_code || !db)
+		return 0;
+	if (db_query_str(db, "SELECT DATE_FORMAT(due, '%Y-%m-%d %H:%i:%s') FROM deadline_overrides "
+	                     "WHERE form = ? AND region_code = ?",
+	                 DB_ARGS(A_STR(f->name), A_STR(region_code)), &due) < 0)
+		return -1;
+	if (due) {
+		copy_str(out, 20, due);
+		free(due);
+	}
+	return 0;
+}
+
+int deadline_passed(const char *deadline)
+{
+	char now[32];
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (!deadline || !*deadline)
+		return 0;
+	localtime_r(&t, &tm);
+	strftime(now, sizeof now, "%Y-%m-%d %H:%M:%S", &tm);
+	/* A bare date means the end of that day. */
+	if (strlen(deadline) == 10) {
+		char full[32];
+		snprintf(full, sizeof full, "%s 23:59:59", deadline);
+		return strcmp(now, full) > 0;
+	}
+	return strcmp(now, deadline) > 0;
+}
