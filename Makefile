@@ -17,7 +17,7 @@ PKGS     = libsodium
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE \
-           -Icgi-bin/core -Icgi-bin/forms -I$(BUILD)/gen $(shell mariadb_config --cflags)
+           -Icgi-bin/core -Icgi-bin/forms -Icgi-bin/sample -I$(BUILD)/gen $(shell mariadb_config --cflags)
 LDFLAGS += -pie -Wl,-z,relro,-z,now
 LDLIBS  += -lfcgi $(shell mariadb_config --libs) -lsodium -lcrypt -lqrencode -lm
 
@@ -27,7 +27,7 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 CORE_SRC  = $(wildcard cgi-bin/core/*.c)
-FORMS_SRC = $(wildcard cgi-bin/forms/*.c)
+FORMS_SRC = $(wildcard cgi-bin/forms/*.c) $(wildcard cgi-bin/sample/*.c)
 LIB_SRC   = $(CORE_SRC) $(FORMS_SRC)
 LIB_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/codebook.o
 LIB       = $(BUILD)/libsme.a
@@ -46,7 +46,7 @@ CODEBOOK   = $(wildcard cgi-bin/forms/codebook/*.tsv)
 .PHONY: all asan run stop test unit e2e bench install clean
 all: $(PROGS) $(UNIT_BINS)
 
-$(BUILD)/obj/%.o: %.c $(wildcard cgi-bin/core/*.h cgi-bin/forms/*.h)
+$(BUILD)/obj/%.o: %.c $(wildcard cgi-bin/core/*.h cgi-bin/forms/*.h cgi-bin/sample/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -76,7 +76,7 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/obj/cgi-bin/form-%.o: cgi-bin/form-main.c $(wildcard cgi-bin/core/*.h cgi-bin/forms/*.h)
+$(BUILD)/obj/cgi-bin/form-%.o: cgi-bin/form-main.c $(wildcard cgi-bin/core/*.h cgi-bin/forms/*.h cgi-bin/sample/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DFORM_NAME='"$*"' -c -o $@ $<
 
