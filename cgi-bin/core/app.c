@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <fcgiapp.h>
 #include <sodium.h>
@@ -140,6 +141,28 @@ static void serve_one(FCGX_Request *fr, const struct conf *conf, struct db *db, 
 	log_set_request_id(NULL);
 }
 
+/* SIGTERM: an idle worker (blocked in accept) exits at once; a busy one
+ * finishes its request first, so nothing accepted is cut off half-way. */
+static volatile sig_atomic_t worker_busy, stop_requested;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	if (!worker_busy)
+		_exit(0);
+	stop_requested = 1;
+}
+
+static void install_term_handler(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_term;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+}
+
 int app_run(const char *progname, app_handler handler)
 {
 	static struct conf conf;
@@ -158,11 +181,16 @@ int app_run(const char *progname, app_handler handler)
 	}
 	FCGX_Request fr;
 	FCGX_InitRequest(&fr, 0, 0);
+	/* After FCGX_Init, which installs libfcgi's own (accept-restarting) handlers. */
+	install_term_handler();
 	log_info("ready");
-	while (FCGX_Accept_r(&fr) >= 0) {
+	while (!stop_requested && FCGX_Accept_r(&fr) >= 0) {
+		worker_busy = 1;
 		serve_one(&fr, &conf, db, handler);
 		FCGX_Finish_r(&fr);
+		worker_busy = 0;
 	}
+	log_info("stopping");
 	db_close(db);
 	conf_free(&conf);
 	return 0;
