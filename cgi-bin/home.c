@@ -78,55 +78,48 @@ static void landing(struct req *r)
 	page_end(r);
 }
 
+/* Shows the login form again with a message, keeping the typed username. */
+static void login_again(struct req *r, int status, const char *username, const char *message)
+{
+	resp_status(r, status);
+	page_begin(r, "登录");
+	login_form(r, username, message);
+	page_end(r);
+}
+
 static void login_page(struct req *r)
 {
 	if (!r->is_post) {
-		if (r->user) {
+		if (r->user)
 			resp_redirect(r, after_login(r));
-			return;
-		}
-		page_begin(r, "登录");
-		login_form(r, NULL, NULL);
-		page_end(r);
+		else
+			login_again(r, 200, NULL, NULL);
 		return;
 	}
 	auth_anon_csrf(r);
 	const char *u = req_param(r, "username"), *p = req_param(r, "password");
 	if (csrf_check(r) < 0) {
-		/* Logged-in users post with their session token; accept that too. */
-		resp_status(r, 403);
-		page_begin(r, "登录");
-		login_form(r, u, "页面已过期或请求来源无效，请重新登录。");
-		page_end(r);
+		login_again(r, 403, u, "页面已过期或请求来源无效，请重新登录。");
 		return;
 	}
 	if (u == NULL || p == NULL || *u == '\0' || *p == '\0') {
-		resp_status(r, 422);
-		page_begin(r, "登录");
-		login_form(r, u, "请输入用户名和密码。");
-		page_end(r);
+		login_again(r, 422, u, "请输入用户名和密码。");
 		return;
 	}
 	switch (auth_login(r, u, p)) {
 	case LOGIN_OK:
+		resp_redirect(r, after_login(r));
 		break;
 	case LOGIN_BAD:
-		resp_status(r, 401);
-		page_begin(r, "登录");
-		login_form(r, u, "用户名或密码不正确。");
-		page_end(r);
-		return;
+		login_again(r, 401, u, "用户名或密码不正确。");
+		break;
 	case LOGIN_THROTTLED:
-		resp_status(r, 429);
-		page_begin(r, "登录");
-		login_form(r, u, "登录失败次数过多，请一小时后再试。");
-		page_end(r);
-		return;
+		login_again(r, 429, u, "登录失败次数过多，请一小时后再试。");
+		break;
 	case LOGIN_ERROR:
 		page_error(r, 503, "系统繁忙，请稍后再试。");
-		return;
+		break;
 	}
-	resp_redirect(r, after_login(r));
 }
 
 static void logout_page(struct req *r)
