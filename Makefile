@@ -17,9 +17,9 @@ PKGS     = libsodium
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE \
-           -Icgi-bin/core -Icgi-bin/forms -Icgi-bin/sample -I$(BUILD)/gen $(shell mariadb_config --cflags)
+           -Icgi-bin/core -Icgi-bin/forms -Icgi-bin/sample -I$(BUILD)/gen $(shell mariadb_config --cflags) $(shell pkg-config --cflags cairo)
 LDFLAGS += -pie -Wl,-z,relro,-z,now
-LDLIBS  += -lfcgi $(shell mariadb_config --libs) -lsodium -lcrypt -lqrencode -lm
+LDLIBS  += -lfcgi $(shell mariadb_config --libs) -lsodium -lcrypt -lqrencode $(shell pkg-config --libs cairo) -lxlsxwriter -lm
 
 ifeq ($(SANITIZE),1)
 CFLAGS  := $(filter-out -D_FORTIFY_SOURCE=2 -O2,$(CFLAGS)) -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -34,7 +34,7 @@ LIB       = $(BUILD)/libsme.a
 
 # FastCGI programs: one per questionnaire and per administrative function.
 FORMS     = selfeval hub window resource sme
-FCGI_PROGS = smesurvey-home $(addprefix smesurvey-form-,$(FORMS)) smesurvey-region smesurvey-adminweb
+FCGI_PROGS = smesurvey-home $(addprefix smesurvey-form-,$(FORMS)) smesurvey-region smesurvey-adminweb smesurvey-register
 CLI_PROGS  = smesurvey-admin
 PROGS      = $(addprefix $(BUILD)/bin/,$(FCGI_PROGS) $(CLI_PROGS))
 

@@ -12,6 +12,7 @@
 #include "conf.h"
 #include "csv.h"
 #include "db.h"
+#include "draw.h"
 #include "log.h"
 #include "util.h"
 
@@ -47,6 +48,7 @@ struct command {
 
 static int cmd_import_accounts(struct ctx *x, int argc, char **argv);
 static int cmd_help(struct ctx *x, int argc, char **argv);
+static int cmd_redraw(struct ctx *x, int argc, char **argv);
 
 static const struct command commands[] = {
 	{ "import-accounts", cmd_import_accounts, "[--dry-run] FILE.csv",
@@ -68,6 +70,13 @@ static const struct command commands[] = {
 	  "is imported. --dry-run runs every check (including the database ones) and\n"
 	  "writes nothing. Exit: 0 imported (or dry run clean), 1 rows rejected,\n"
 	  "2 usage, file, CSV syntax or database error." },
+	{ "redraw", cmd_redraw, "REGION KIND",
+	  "recompute a region's drawn sample and verify it (KIND: resource or sme)",
+	  "Reloads the stored frame, checks its SHA-256 against the one stored with\n"
+	  "the sample, re-runs the draw with the stored seed and algorithm version\n"
+	  "(see cgi-bin/sample/draw.h) and compares every stratum's order, roles and\n"
+	  "replacements with sample_units. Changes nothing.\n"
+	  "Exit: 0 verified, 1 differences (listed) or not verifiable, 2 error." },
 	{ "help", cmd_help, "[COMMAND]", "show this help or a command's help", NULL },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -841,4 +850,31 @@ int main(int argc, char **argv)
 	if (x.conf_loaded)
 		conf_free(&x.conf);
 	return ret;
+}
+
+/* ================================================================
+ * redraw
+ * ================================================================ */
+
+static int cmd_redraw(struct ctx *x, int argc, char **argv)
+{
+	struct buf out = { 0 };
+	struct db *db;
+	int rc;
+
+	if (argc != 3 || (strcmp(argv[2], "resource") != 0 && strcmp(argv[2], "sme") != 0)) {
+		command_usage(stderr, find_command("redraw"));
+		return EXIT_FAILED;
+	}
+	if (!(db = ctx_db(x)))
+		return EXIT_FAILED;
+	rc = sample_verify(db, argv[1], argv[2], &out);
+	fputs(out.data ? out.data : "", rc < 0 ? stderr : stdout);
+	buf_free(&out);
+	if (rc < 0) {
+		fprintf(stderr, PROG ": redraw: database error\n");
+		return EXIT_FAILED;
+	}
+	puts(rc == 0 ? "verified" : "NOT verified");
+	return rc == 0 ? EXIT_DONE : EXIT_REJECTED;
 }

@@ -1,18 +1,167 @@
 /*
  * smesurvey-adminweb - pages of the ministry and the evaluation agency.
+ * admin may change things; viewer sees everything and every POST of a
+ * viewer is refused (403) before any handler runs.
  *
- *   GET /admin           national overview: progress of every region
- *   GET /admin/audit     the latest entries of the audit log
+ *   GET  /admin                     national overview: progress of every region
+ *   GET  /admin/audit               the latest entries of the audit log
+ *   GET  /admin/responses           responses, filtered (form, region, status), paged
+ *   GET  /admin/responses/view?id=N one response, read-only
+ *   POST /admin/responses/reopen    id: submitted -> draft (admin)
+ *   GET  /admin/file?id=N&code=C    an uploaded file of a response
+ *   GET  /admin/deadlines           configured deadlines and per-region overrides
+ *   POST /admin/deadlines           action=set (form, region, due) | remove (admin)
+ *   GET  /admin/export              export page
+ *   GET  /admin/export/data         form, format=csv|gb18030|xlsx, region, status
+ *   GET  /admin/export/codebook     form: the dictionary as CSV
+ *   GET  /admin/stats               form, region: counts, shares, sums
+ *   GET  /admin/accounts            accounts by role and region (admin only)
+ *   POST /admin/accounts            id, action=disable|enable (admin only)
  */
 #include "app.h"
 #include "auth.h"
 #include "conf.h"
 #include "db.h"
+#include "export.h"
+#include "form.h"
 #include "html.h"
 #include "http.h"
+#include "log.h"
 #include "progress.h"
+#include "stats.h"
+#include "util.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#define PAGE_SIZE 50
+#define MAX_PAGE  100000
+
+static const char *const status_labels[][2] = {
+	{ "submitted", "已提交" },
+	{ "draft", "草稿" },
+};
+
+/* ------------------------------------------------------------------ */
+/* Input                                                               */
+
+/* A positive decimal id, or 0 when absent or malformed. */
+static unsigned long long param_id(const struct req *r, const char *name)
+{
+	const char *v = req_param(r, name);
+	if (!v || !*v || strlen(v) > 18 || strspn(v, "0123456789") != strlen(v))
+		return 0;
+	return strtoull(v, NULL, 10);
+}
+
+/* A region code as stored (letters and digits, at most 16), NULL when
+ * absent, empty or malformed. */
+static const char *param_region(const struct req *r)
+{
+	const char *v = req_param(r, "region");
+	size_t n;
+	if (!v || !*v)
+		return NULL;
+	n = strlen(v);
+	if (n > 16)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (!((v[i] >= '0' && v[i] <= '9') || (v[i] >= 'A' && v[i] <= 'Z') ||
+		      (v[i] >= 'a' && v[i] <= 'z') || v[i] == '-' || v[i] == '_'))
+			return NULL;
+	return v;
+}
+
+/* "submitted" (the default when def_submitted), "draft" or NULL for both. */
+static const char *param_status(const struct req *r, int def_submitted)
+{
+	const char *v = req_param(r, "status");
+	if (!v || !*v)
+		return def_submitted ? "submitted" : NULL;
+	if (!strcmp(v, "submitted") || !strcmp(v, "draft"))
+		return v;
+	return NULL;   /* "all" */
+}
+
+static const struct form *param_form(const struct req *r)
+{
+	const char *v = req_param(r, "form");
+	return v && *v && strlen(v) < 17 ? form_get(v) : NULL;
+}
+
+static long param_page(const struct req *r)
+{
+	const char *v = req_param(r, "page");
+	long p;
+	if (!v || !*v || strlen(v) > 6 || strspn(v, "0123456789") != strlen(v))
+		return 1;
+	p = atol(v);
+	return p < 1 ? 1 : p > MAX_PAGE ? MAX_PAGE : p;
+}
+
+static const char *status_label(const char *s)
+{
+	for (size_t i = 0; i < sizeof status_labels / sizeof status_labels[0]; i++)
+		if (s && !strcmp(s, status_labels[i][0]))
+			return status_labels[i][1];
+	return s ? s : "";
+}
+
+static const char *form_short(const char *name)
+{
+	const struct form *f = name ? form_get(name) : NULL;
+	return f ? f->annex : name ? name : "";
+}
+
+/* ------------------------------------------------------------------ */
+/* Filter widgets                                                      */
+
+static void select_form(struct req *r, const struct form *sel, int allow_all)
+{
+	h_raw(r, "<label>问卷 <select name=\"form\">");
+	if (allow_all)
+		h_raw(r, "<option value=\"\">全部</option>");
+	for (size_t i = 0; form_at(i); i++) {
+		const struct form *f = form_at(i);
+		h_printf(r, "<option value=\"%s\"%s>%s %s</option>", f->name,
+		         f == sel ? " selected" : "", f->annex, f->title);
+	}
+	h_raw(r, "</select></label> ");
+}
+
+/* Regions from the database; returns -1 on error. */
+static int select_region(struct req *r, const char *sel, const char *name, int allow_all)
+{
+	struct dbrows *rows;
+	if (db_query(r->db, "SELECT code, name FROM regions ORDER BY code", DB_NOARGS, &rows) < 0)
+		return -1;
+	h_printf(r, "<label>地区 <select name=\"%s\">", name);
+	if (allow_all)
+		h_raw(r, "<option value=\"\">全部</option>");
+	for (size_t i = 0; i < rows->nrows; i++) {
+		const char *code = dbrows_get(rows, i, 0);
+		h_printf(r, "<option value=\"%s\"%s>%s %s</option>", code,
+		         sel && !strcmp(sel, code) ? " selected" : "", code, dbrows_get(rows, i, 1));
+	}
+	h_raw(r, "</select></label> ");
+	dbrows_free(rows);
+	return 0;
+}
+
+static void select_status(struct req *r, const char *sel)
+{
+	h_raw(r, "<label>状态 <select name=\"status\">");
+	h_printf(r, "<option value=\"all\"%s>全部</option>", !sel ? " selected" : "");
+	for (size_t i = 0; i < sizeof status_labels / sizeof status_labels[0]; i++)
+		h_printf(r, "<option value=\"%s\"%s>%s</option>", status_labels[i][0],
+		         sel && !strcmp(sel, status_labels[i][0]) ? " selected" : "",
+		         status_labels[i][1]);
+	h_raw(r, "</select></label> ");
+}
+
+/* ------------------------------------------------------------------ */
+/* Overview and audit                                                  */
 
 static void overview(struct req *r)
 {
@@ -47,20 +196,724 @@ static void audit_page(struct req *r)
 	page_end(r);
 }
 
+/* ------------------------------------------------------------------ */
+/* Responses                                                           */
+
+static void responses_list(struct req *r)
+{
+	const struct form *f = param_form(r);
+	const char *region = param_region(r);
+	const char *status = param_status(r, 0);
+	const char *fname = f ? f->name : NULL;
+	long page = param_page(r);
+	struct dbrows *rows = NULL;
+	char *total_s = NULL;
+	long long total;
+	struct buf q;
+
+	if (db_query_str(r->db,
+	    "SELECT COUNT(*) FROM responses p WHERE (? IS NULL OR p.form = ?)"
+	    " AND (? IS NULL OR p.region_code = ?) AND (? IS NULL OR p.status = ?)",
+	    DB_ARGS(A_STR(fname), A_STR(fname), A_STR(region), A_STR(region),
+	            A_STR(status), A_STR(status)), &total_s) < 0 ||
+	    db_query(r->db,
+	    "SELECT p.id, COALESCE(p.region_code, ''), COALESCE(g.name, ''), u.org_name, u.username,"
+	    " p.form, p.status, p.proxy_user_id IS NOT NULL,"
+	    " DATE_FORMAT(p.updated_at, '%Y-%m-%d %H:%i:%s'),"
+	    " COALESCE(DATE_FORMAT(p.submitted_at, '%Y-%m-%d %H:%i:%s'), '')"
+	    " FROM responses p JOIN users u ON u.id = p.user_id"
+	    " LEFT JOIN regions g ON g.code = p.region_code"
+	    " WHERE (? IS NULL OR p.form = ?) AND (? IS NULL OR p.region_code = ?)"
+	    " AND (? IS NULL OR p.status = ?) ORDER BY p.id DESC LIMIT ? OFFSET ?",
+	    DB_ARGS(A_STR(fname), A_STR(fname), A_STR(region), A_STR(region),
+	            A_STR(status), A_STR(status), A_INT(PAGE_SIZE),
+	            A_INT((page - 1) * PAGE_SIZE)), &rows) < 0) {
+		free(total_s);
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	total = total_s ? atoll(total_s) : 0;
+	free(total_s);
+
+	page_begin(r, "答卷");
+	h_raw(r, "<form method=\"get\" action=\"/admin/responses\" class=\"filters\">");
+	select_form(r, f, 1);
+	select_region(r, region, "region", 1);
+	select_status(r, status);
+	h_raw(r, "<button type=\"submit\">筛选</button></form>");
+	h_printf(r, "<p>共 <span id=\"total\">%lld</span> 份，第 %ld 页。</p>", total, page);
+	h_raw(r, "<div class=\"table-wrap\"><table class=\"responses\"><thead><tr>"
+	      "<th scope=\"col\">编号</th><th scope=\"col\">地区</th><th scope=\"col\">单位</th>"
+	      "<th scope=\"col\">用户名</th><th scope=\"col\">问卷</th><th scope=\"col\">状态</th>"
+	      "<th scope=\"col\">代填</th><th scope=\"col\">最后保存</th><th scope=\"col\">提交时间</th>"
+	      "</tr></thead><tbody>");
+	for (size_t i = 0; i < rows->nrows; i++)
+		h_printf(r, "<tr data-id=\"%s\"><td><a href=\"/admin/responses/view?id=%s\">%s</a></td>"
+		         "<td>%s %s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
+		         "<td>%s</td><td>%s</td></tr>",
+		         dbrows_get(rows, i, 0), dbrows_get(rows, i, 0), dbrows_get(rows, i, 0),
+		         dbrows_get(rows, i, 1), dbrows_get(rows, i, 2), dbrows_get(rows, i, 3),
+		         dbrows_get(rows, i, 4), form_short(dbrows_get(rows, i, 5)),
+		         status_label(dbrows_get(rows, i, 6)),
+		         dbrows_int(rows, i, 7) ? "是" : "", dbrows_get(rows, i, 8),
+		         dbrows_get(rows, i, 9));
+	if (rows->nrows == 0)
+		h_raw(r, "<tr><td colspan=\"9\">没有符合条件的答卷。</td></tr>");
+	h_raw(r, "</tbody></table></div>");
+
+	/* Page links keep the filters. */
+	buf_init(&q);
+	buf_puts(&q, "/admin/responses?form=");
+	url_encode(&q, fname ? fname : "");
+	buf_puts(&q, "&region=");
+	url_encode(&q, region ? region : "");
+	buf_puts(&q, "&status=");
+	url_encode(&q, status ? status : "all");
+	h_raw(r, "<nav class=\"pager\" aria-label=\"分页\">");
+	if (page > 1)
+		h_printf(r, "<a href=\"%s&page=%ld\" rel=\"prev\">上一页</a> ", q.data, page - 1);
+	if (page < MAX_PAGE && (long long)page * PAGE_SIZE < total)
+		h_printf(r, "<a href=\"%s&page=%ld\" rel=\"next\">下一页</a>", q.data, page + 1);
+	h_raw(r, "</nav>");
+	buf_free(&q);
+	dbrows_free(rows);
+	page_end(r);
+}
+
+/* The response row for id: form, status, region, region name, org,
+ * username, proxy flag, updated, submitted. NULL after an error page. */
+static struct dbrows *response_meta(struct req *r, unsigned long long id)
+{
+	struct dbrows *rows;
+	if (db_query(r->db,
+	    "SELECT p.form, p.status, COALESCE(p.region_code, ''), COALESCE(g.name, ''), u.org_name,"
+	    " u.username, p.proxy_user_id IS NOT NULL, DATE_FORMAT(p.updated_at, '%Y-%m-%d %H:%i:%s'),"
+	    " COALESCE(DATE_FORMAT(p.submitted_at, '%Y-%m-%d %H:%i:%s'), '')"
+	    " FROM responses p JOIN users u ON u.id = p.user_id"
+	    " LEFT JOIN regions g ON g.code = p.region_code WHERE p.id = ?",
+	    DB_ARGS(A_INT(id)), &rows) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return NULL;
+	}
+	if (rows->nrows == 0 || !form_get(dbrows_get(rows, 0, 0))) {
+		dbrows_free(rows);
+		page_error(r, 404, "没有这份答卷。");
+		return NULL;
+	}
+	return rows;
+}
+
+static void response_view(struct req *r)
+{
+	unsigned long long id = param_id(r, "id");
+	struct dbrows *m;
+	const struct form *f;
+	struct answers a;
+	struct fview v = { .mode = FV_READONLY };
+	int submitted;
+
+	if (!id) {
+		page_error(r, 404, "没有这份答卷。");
+		return;
+	}
+	if (!(m = response_meta(r, id)))
+		return;
+	f = form_get(dbrows_get(m, 0, 0));
+	if (response_load_answers(r->db, f, id, &a) < 0) {
+		answers_free(&a);
+		dbrows_free(m);
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	submitted = !strcmp(dbrows_get(m, 0, 1), "submitted");
+	page_begin(r, f->title);
+	if (req_param(r, "reopened"))
+		h_raw(r, "<p class=\"notice\" role=\"status\">已重新开放，填报人可以修改后再次提交。</p>");
+	h_printf(r, "<dl class=\"response-meta\"><dt>编号</dt><dd>%llu</dd><dt>地区</dt><dd>%s %s</dd>"
+	         "<dt>单位</dt><dd>%s</dd><dt>用户名</dt><dd>%s</dd><dt>状态</dt><dd id=\"status\">%s</dd>"
+	         "<dt>代填</dt><dd>%s</dd><dt>最后保存</dt><dd>%s</dd><dt>提交时间</dt><dd>%s</dd></dl>",
+	         id, dbrows_get(m, 0, 2), dbrows_get(m, 0, 3), dbrows_get(m, 0, 4),
+	         dbrows_get(m, 0, 5), status_label(dbrows_get(m, 0, 1)),
+	         dbrows_int(m, 0, 6) ? "是（地区代为录入）" : "否", dbrows_get(m, 0, 7),
+	         dbrows_get(m, 0, 8));
+	/* Uploaded documents: the read-only renderer shows only their names. */
+	for (size_t i = 0; i < f->nfields; i++) {
+		const char *hex, *name;
+		if (f->fields[i].type != FT_FILE || form_file_value(a.v[i], &hex, &name) < 0)
+			continue;
+		h_printf(r, "<p class=\"no-print\">附件：<a href=\"/admin/file?id=%llu&amp;code=%s\">%s</a></p>",
+		         id, f->fields[i].code, name);
+	}
+	if (submitted && r->user->role == ROLE_ADMIN) {
+		h_raw(r, "<form method=\"post\" action=\"/admin/responses/reopen\" class=\"no-print\">");
+		h_csrf_field(r);
+		h_printf(r, "<input type=\"hidden\" name=\"id\" value=\"%llu\">"
+		         "<button type=\"submit\">重新开放</button> "
+		         "<span class=\"hint\">退回为草稿，填报人可以修改后再次提交。</span></form>", id);
+	}
+	v.f = f;
+	v.vals = &a;
+	form_render(r, &v);
+	page_end(r);
+	answers_free(&a);
+	dbrows_free(m);
+}
+
+static void response_reopen_post(struct req *r)
+{
+	unsigned long long id = param_id(r, "id");
+	struct dbrows *m;
+	char detail[160], loc[64];
+
+	if (!id) {
+		page_error(r, 400, "无效的答卷编号。");
+		return;
+	}
+	if (!(m = response_meta(r, id)))
+		return;
+	if (strcmp(dbrows_get(m, 0, 1), "submitted")) {
+		dbrows_free(m);
+		page_error(r, 409, "这份答卷尚未提交，无需重新开放。");
+		return;
+	}
+	if (response_reopen(r->db, id) < 0) {
+		dbrows_free(m);
+		page_error(r, 503, "操作失败，请稍后再试。");
+		return;
+	}
+	snprintf(detail, sizeof detail, "response=%llu form=%s user=%s", id, dbrows_get(m, 0, 0),
+	         dbrows_get(m, 0, 5));
+	audit(r, "response_reopen", detail);
+	dbrows_free(m);
+	snprintf(loc, sizeof loc, "/admin/responses/view?id=%llu&reopened=1", id);
+	resp_redirect(r, loc);
+}
+
+/* ------------------------------------------------------------------ */
+/* Uploaded files                                                      */
+
+/* Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 6266). */
+static void attachment_header(struct req *r, const char *name)
+{
+	struct buf h;
+	buf_init(&h);
+	buf_puts(&h, "attachment; filename=\"");
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		buf_putc(&h, *p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\' ? (char)*p : '_');
+	buf_puts(&h, "\"; filename*=UTF-8''");
+	url_encode(&h, name);
+	resp_header(r, "Content-Disposition", h.data);
+	buf_free(&h);
+}
+
+static void file_download(struct req *r)
+{
+	unsigned long long id = param_id(r, "id");
+	const char *code = req_param(r, "code");
+	const struct field *fd;
+	struct dbrows *m;
+	char *value = NULL;
+
+	if (!id || !code || strlen(code) > 64) {
+		page_error(r, 404, "文件不存在。");
+		return;
+	}
+	if (!(m = response_meta(r, id)))
+		return;
+	fd = form_field(form_get(dbrows_get(m, 0, 0)), code);
+	dbrows_free(m);
+	/* Only a file field of this response's own form. */
+	if (!fd || fd->type != FT_FILE) {
+		page_error(r, 404, "文件不存在。");
+		return;
+	}
+	if (db_query_str(r->db, "SELECT value FROM answers WHERE response_id = ? AND code = ?",
+	                 DB_ARGS(A_INT(id), A_STR(code)), &value) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	form_send_upload(r, value);
+	free(value);
+}
+
+/* ------------------------------------------------------------------ */
+/* Deadlines                                                           */
+
+static int days_in_month(int y, int m)
+{
+	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return d[m - 1];
+}
+
+/* Two digits at s (already checked to be digits). */
+static unsigned dig2(const char *s)
+{
+	return (unsigned)(s[0] - '0') * 10 + (unsigned)(s[1] - '0');
+}
+
+/* Accepts 'YYYY-MM-DD HH:MM[:SS]', the browser's 'YYYY-MM-DDTHH:MM[:SS]'
+ * and a bare date (end of that day); writes 'YYYY-MM-DD HH:MM:SS'. */
+static int parse_due(const char *s, char out[20])
+{
+	unsigned y, mo, d, h = 23, mi = 59, sec = 59;
+	size_t n = s ? strlen(s) : 0;
+
+	if (n != 10 && n != 16 && n != 19)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		int digit = c >= '0' && c <= '9';
+		if ((i == 4 || i == 7) ? c != '-' : i == 10 ? (c != ' ' && c != 'T') :
+		    (i == 13 || i == 16) ? c != ':' : !digit)
+			return -1;
+	}
+	y = dig2(s) * 100 + dig2(s + 2);
+	mo = dig2(s + 5);
+	d = dig2(s + 8);
+	if (n >= 16) {
+		h = dig2(s + 11);
+		mi = dig2(s + 14);
+		sec = n == 19 ? dig2(s + 17) : 0;
+	}
+	if (y < 2000 || y > 2099 || mo < 1 || mo > 12 || d < 1 ||
+	    d > (unsigned)days_in_month((int)y, (int)mo) || h > 23 || mi > 59 || sec > 59)
+		return -1;
+	snprintf(out, 20, "%04u-%02u-%02u %02u:%02u:%02u", y % 10000, mo % 100, d % 100, h % 100,
+	         mi % 100, sec % 100);
+	return 0;
+}
+
+static void deadlines_page(struct req *r, const char *msg, int is_error)
+{
+	struct dbrows *rows;
+	int admin = r->user->role == ROLE_ADMIN;
+
+	if (db_query(r->db,
+	    "SELECT o.form, o.region_code, COALESCE(g.name, ''), DATE_FORMAT(o.due, '%Y-%m-%d %H:%i:%s')"
+	    " FROM deadline_overrides o LEFT JOIN regions g ON g.code = o.region_code"
+	    " ORDER BY o.form, o.region_code", DB_NOARGS, &rows) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	if (msg)
+		resp_status(r, is_error ? 400 : 200);
+	page_begin(r, "截止时间");
+	if (msg)
+		h_printf(r, "<p class=\"%s\" role=\"%s\">%s</p>", is_error ? "error" : "notice",
+		         is_error ? "alert" : "status", msg);
+	h_raw(r, "<div class=\"table-wrap\"><table class=\"deadline-defaults\"><caption>统一截止时间"
+	      "（配置文件）</caption><thead><tr><th scope=\"col\">问卷</th><th scope=\"col\">截止时间</th>"
+	      "</tr></thead><tbody>");
+	for (size_t i = 0; form_at(i); i++) {
+		char due[20];
+		form_deadline(NULL, r->conf, form_at(i), NULL, due);
+		h_printf(r, "<tr><td>%s %s</td><td>%s</td></tr>", form_at(i)->annex, form_at(i)->title,
+		         due[0] ? due : "未设置");
+	}
+	h_raw(r, "</tbody></table></div>");
+
+	h_raw(r, "<div class=\"table-wrap\"><table class=\"deadline-overrides\"><caption>按地区延期"
+	      "</caption><thead><tr><th scope=\"col\">问卷</th><th scope=\"col\">地区</th>"
+	      "<th scope=\"col\">截止时间</th>");
+	if (admin)
+		h_raw(r, "<th scope=\"col\">操作</th>");
+	h_raw(r, "</tr></thead><tbody>");
+	for (size_t i = 0; i < rows->nrows; i++) {
+		h_printf(r, "<tr data-form=\"%s\" data-region=\"%s\"><td>%s</td><td>%s %s</td><td>%s</td>",
+		         dbrows_get(rows, i, 0), dbrows_get(rows, i, 1), form_short(dbrows_get(rows, i, 0)),
+		         dbrows_get(rows, i, 1), dbrows_get(rows, i, 2), dbrows_get(rows, i, 3));
+		if (admin) {
+			h_raw(r, "<td><form method=\"post\" action=\"/admin/deadlines\" class=\"inline\">");
+			h_csrf_field(r);
+			h_printf(r, "<input type=\"hidden\" name=\"action\" value=\"remove\">"
+			         "<input type=\"hidden\" name=\"form\" value=\"%s\">"
+			         "<input type=\"hidden\" name=\"region\" value=\"%s\">"
+			         "<button type=\"submit\">取消延期</button></form></td>",
+			         dbrows_get(rows, i, 0), dbrows_get(rows, i, 1));
+		}
+		h_raw(r, "</tr>");
+	}
+	if (rows->nrows == 0)
+		h_printf(r, "<tr><td colspan=\"%d\">没有按地区设置的截止时间。</td></tr>", admin ? 4 : 3);
+	h_raw(r, "</tbody></table></div>");
+	dbrows_free(rows);
+
+	if (admin) {
+		h_raw(r, "<h2>设置某地区的截止时间</h2><form method=\"post\" action=\"/admin/deadlines\">");
+		h_csrf_field(r);
+		h_raw(r, "<input type=\"hidden\" name=\"action\" value=\"set\">");
+		select_form(r, NULL, 0);
+		if (select_region(r, NULL, "region", 0) < 0)
+			h_raw(r, "<p class=\"error\">地区列表暂时无法显示。</p>");
+		h_raw(r, "<label>截止时间 <input name=\"due\" placeholder=\"2013-12-10 23:59:59\" "
+		      "maxlength=\"19\" required></label> <button type=\"submit\">保存</button>"
+		      "<p class=\"hint\">格式：年-月-日 时:分:秒（服务器本地时间）；只写日期表示当天 23:59:59。</p></form>");
+	}
+	page_end(r);
+}
+
+static void deadlines_post(struct req *r)
+{
+	const char *action = req_param(r, "action");
+	const struct form *f = param_form(r);
+	const char *region = param_region(r);
+	char due[20], detail[160];
+	char *exists = NULL;
+	unsigned long long affected = 0;
+
+	if (!action || (strcmp(action, "set") && strcmp(action, "remove")) || !f || !region) {
+		deadlines_page(r, "请选择问卷和地区。", 1);
+		return;
+	}
+	if (db_query_str(r->db, "SELECT code FROM regions WHERE code = ?", DB_ARGS(A_STR(region)),
+	                 &exists) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	if (!exists) {
+		deadlines_page(r, "没有这个地区。", 1);
+		return;
+	}
+	free(exists);
+	if (!strcmp(action, "remove")) {
+		if (db_exec(r->db, "DELETE FROM deadline_overrides WHERE form = ? AND region_code = ?",
+		            DB_ARGS(A_STR(f->name), A_STR(region)), &affected, NULL) < 0) {
+			page_error(r, 503, "操作失败，请稍后再试。");
+			return;
+		}
+		snprintf(detail, sizeof detail, "form=%s region=%s", f->name, region);
+		if (affected)
+			audit(r, "deadline_remove", detail);
+		resp_redirect(r, "/admin/deadlines");
+		return;
+	}
+	if (parse_due(req_param(r, "due"), due) < 0) {
+		deadlines_page(r, "截止时间格式不正确，请按“2013-12-10 23:59:59”的格式填写。", 1);
+		return;
+	}
+	if (db_exec(r->db, "INSERT INTO deadline_overrides (form, region_code, due) VALUES (?, ?, ?)"
+	                   " ON DUPLICATE KEY UPDATE due = VALUES(due)",
+	            DB_ARGS(A_STR(f->name), A_STR(region), A_STR(due)), NULL, NULL) < 0) {
+		page_error(r, 503, "操作失败，请稍后再试。");
+		return;
+	}
+	snprintf(detail, sizeof detail, "form=%s region=%s due=%s", f->name, region, due);
+	audit(r, "deadline_set", detail);
+	resp_redirect(r, "/admin/deadlines");
+}
+
+/* ------------------------------------------------------------------ */
+/* Export                                                              */
+
+static void export_page(struct req *r)
+{
+	page_begin(r, "数据导出");
+	h_raw(r, "<p>宽表导出：每份答卷一行，列名为代码表中的字段代码，列顺序与代码表一致；"
+	      "多选题和排序题按选项展开为“代码__选项”列（多选 0/1，排序为名次）。</p>"
+	      "<form method=\"get\" action=\"/admin/export/data\">");
+	select_form(r, NULL, 0);
+	if (select_region(r, NULL, "region", 1) < 0)
+		h_raw(r, "<p class=\"error\">地区列表暂时无法显示。</p>");
+	select_status(r, "submitted");
+	h_raw(r, "<label>格式 <select name=\"format\">"
+	      "<option value=\"xlsx\">Excel（.xlsx）</option>"
+	      "<option value=\"gb18030\">CSV（GB18030，适合中文 Excel 直接打开）</option>"
+	      "<option value=\"csv\">CSV（UTF-8，适合统计软件）</option>"
+	      "</select></label> <button type=\"submit\">导出</button></form>"
+	      "<h2>代码表</h2><ul>");
+	for (size_t i = 0; form_at(i); i++)
+		h_printf(r, "<li><a href=\"/admin/export/codebook?form=%s\">%s %s</a>（CSV，UTF-8）</li>",
+		         form_at(i)->name, form_at(i)->annex, form_at(i)->title);
+	h_raw(r, "</ul>");
+	page_end(r);
+}
+
+static void send_download(struct req *r, struct buf *data, const char *ctype, const char *fname)
+{
+	resp_header(r, "Content-Type", ctype);
+	resp_header(r, "X-Content-Type-Options", "nosniff");
+	attachment_header(r, fname);
+	buf_free(&r->body);
+	r->body = *data;   /* hand the bytes over without a copy */
+	buf_init(data);
+}
+
+static void export_data(struct req *r)
+{
+	const struct form *f = param_form(r);
+	const char *fmt_s = req_param(r, "format");
+	struct export_filter flt = { .region = param_region(r), .status = param_status(r, 1) };
+	enum export_format fmt;
+	const char *ctype, *ext;
+	char fname[96], detail[160];
+	struct buf out;
+	size_t n = 0;
+	int rc;
+
+	if (!f) {
+		page_error(r, 400, "请选择问卷。");
+		return;
+	}
+	if (!fmt_s || !strcmp(fmt_s, "csv")) {
+		fmt = EXPORT_CSV, ctype = "text/csv; charset=utf-8", ext = "csv";
+	} else if (!strcmp(fmt_s, "gb18030")) {
+		fmt = EXPORT_CSV_GB18030, ctype = "text/csv; charset=gb18030", ext = "csv";
+	} else if (!strcmp(fmt_s, "xlsx")) {
+		fmt = EXPORT_XLSX, ext = "xlsx";
+		ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	} else {
+		page_error(r, 400, "不支持的导出格式。");
+		return;
+	}
+	buf_init(&out);
+	rc = export_responses(r->db, f, &flt, fmt, NULL, &out, &n);
+	if (rc < 0) {
+		buf_free(&out);
+		page_error(r, 503, "导出失败，请稍后再试。");
+		return;
+	}
+	snprintf(fname, sizeof fname, "%s-%s-%s%s.%s", f->name, flt.region ? flt.region : "all",
+	         flt.status ? flt.status : "all", fmt == EXPORT_CSV_GB18030 ? "-gb18030" : "", ext);
+	snprintf(detail, sizeof detail, "form=%s region=%s status=%s format=%s rows=%zu", f->name,
+	         flt.region ? flt.region : "all", flt.status ? flt.status : "all",
+	         fmt_s ? fmt_s : "csv", n);
+	audit(r, "export", detail);
+	send_download(r, &out, ctype, fname);
+}
+
+static void export_codebook(struct req *r)
+{
+	const struct form *f = param_form(r);
+	struct buf out;
+	char fname[64];
+
+	if (!f) {
+		page_error(r, 400, "请选择问卷。");
+		return;
+	}
+	buf_init(&out);
+	export_codebook_csv(f, &out);
+	snprintf(fname, sizeof fname, "codebook-%s.csv", f->name);
+	send_download(r, &out, "text/csv; charset=utf-8", fname);
+}
+
+/* ------------------------------------------------------------------ */
+/* Statistics                                                          */
+
+static void stats_page(struct req *r)
+{
+	const struct form *f = param_form(r);
+	const char *region = param_region(r);
+
+	if (!f)
+		f = form_at(0);
+	page_begin(r, "统计");
+	h_raw(r, "<form method=\"get\" action=\"/admin/stats\" class=\"filters\">");
+	select_form(r, f, 0);
+	if (select_region(r, region, "region", 1) < 0)
+		h_raw(r, "<p class=\"error\">地区列表暂时无法显示。</p>");
+	h_raw(r, "<button type=\"submit\">查看</button></form>");
+	h_printf(r, "<h2>%s %s（仅统计已提交的答卷）</h2>", f->annex, f->title);
+	if (stats_render(r, f, region) < 0)
+		h_raw(r, "<p class=\"error\">统计暂时无法显示，请稍后刷新。</p>");
+	page_end(r);
+}
+
+/* ------------------------------------------------------------------ */
+/* Accounts (admin only)                                               */
+
+static void accounts_page(struct req *r, const char *msg)
+{
+	const char *role_s = req_param(r, "role");
+	enum role role = role_s && strlen(role_s) < 16 ? role_parse(role_s) : ROLE_NONE;
+	const char *rcode = role != ROLE_NONE ? role_code(role) : NULL;
+	const char *region = param_region(r);
+	long page = param_page(r);
+	struct dbrows *rows;
+	char *total_s = NULL;
+	long long total;
+	struct buf q;
+
+	if (db_query_str(r->db,
+	    "SELECT COUNT(*) FROM users WHERE (? IS NULL OR role = ?) AND (? IS NULL OR region_code = ?)",
+	    DB_ARGS(A_STR(rcode), A_STR(rcode), A_STR(region), A_STR(region)), &total_s) < 0 ||
+	    db_query(r->db,
+	    "SELECT u.id, u.username, u.role, COALESCE(u.region_code, ''), COALESCE(g.name, ''),"
+	    " u.org_name, u.form, u.disabled, COALESCE(DATE_FORMAT(u.last_login_at, '%Y-%m-%d %H:%i'), '')"
+	    " FROM users u LEFT JOIN regions g ON g.code = u.region_code"
+	    " WHERE (? IS NULL OR u.role = ?) AND (? IS NULL OR u.region_code = ?)"
+	    " ORDER BY u.region_code, u.role, u.username LIMIT ? OFFSET ?",
+	    DB_ARGS(A_STR(rcode), A_STR(rcode), A_STR(region), A_STR(region), A_INT(PAGE_SIZE),
+	            A_INT((page - 1) * PAGE_SIZE)), &rows) < 0) {
+		free(total_s);
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	total = total_s ? atoll(total_s) : 0;
+	free(total_s);
+
+	page_begin(r, "账户");
+	if (msg)
+		h_printf(r, "<p class=\"notice\" role=\"status\">%s</p>", msg);
+	h_raw(r, "<form method=\"get\" action=\"/admin/accounts\" class=\"filters\"><label>角色 "
+	      "<select name=\"role\"><option value=\"\">全部</option>");
+	for (int k = ROLE_ADMIN; k < ROLE_COUNT; k++)
+		h_printf(r, "<option value=\"%s\"%s>%s</option>", role_code((enum role)k),
+		         role == (enum role)k ? " selected" : "", role_label((enum role)k));
+	h_raw(r, "</select></label> ");
+	select_region(r, region, "region", 1);
+	h_raw(r, "<button type=\"submit\">筛选</button></form>");
+	h_printf(r, "<p>共 <span id=\"total\">%lld</span> 个账户，第 %ld 页。停用后该账户立即退出登录，"
+	         "且不能再登录。</p>", total, page);
+	h_raw(r, "<div class=\"table-wrap\"><table class=\"accounts\"><thead><tr>"
+	      "<th scope=\"col\">用户名</th><th scope=\"col\">角色</th><th scope=\"col\">地区</th>"
+	      "<th scope=\"col\">单位</th><th scope=\"col\">问卷</th><th scope=\"col\">状态</th>"
+	      "<th scope=\"col\">最近登录</th><th scope=\"col\">操作</th></tr></thead><tbody>");
+	for (size_t i = 0; i < rows->nrows; i++) {
+		int disabled = dbrows_int(rows, i, 7) != 0;
+		unsigned long long uid = (unsigned long long)dbrows_int(rows, i, 0);
+		h_printf(r, "<tr data-username=\"%s\"><td>%s</td><td>%s</td><td>%s %s</td><td>%s</td>"
+		         "<td>%s</td><td class=\"state\">%s</td><td>%s</td><td>",
+		         dbrows_get(rows, i, 1), dbrows_get(rows, i, 1),
+		         role_label(role_parse(dbrows_get(rows, i, 2))), dbrows_get(rows, i, 3),
+		         dbrows_get(rows, i, 4), dbrows_get(rows, i, 5), form_short(dbrows_get(rows, i, 6)),
+		         disabled ? "已停用" : "正常", dbrows_get(rows, i, 8));
+		if (uid != r->user->id) {
+			h_raw(r, "<form method=\"post\" action=\"/admin/accounts\" class=\"inline\">");
+			h_csrf_field(r);
+			h_printf(r, "<input type=\"hidden\" name=\"id\" value=\"%llu\">"
+			         "<input type=\"hidden\" name=\"action\" value=\"%s\">"
+			         "<button type=\"submit\">%s</button></form>",
+			         uid, disabled ? "enable" : "disable", disabled ? "启用" : "停用");
+		}
+		h_raw(r, "</td></tr>");
+	}
+	if (rows->nrows == 0)
+		h_raw(r, "<tr><td colspan=\"8\">没有符合条件的账户。</td></tr>");
+	h_raw(r, "</tbody></table></div>");
+	buf_init(&q);
+	buf_puts(&q, "/admin/accounts?role=");
+	url_encode(&q, rcode ? rcode : "");
+	buf_puts(&q, "&region=");
+	url_encode(&q, region ? region : "");
+	h_raw(r, "<nav class=\"pager\" aria-label=\"分页\">");
+	if (page > 1)
+		h_printf(r, "<a href=\"%s&page=%ld\" rel=\"prev\">上一页</a> ", q.data, page - 1);
+	if (page < MAX_PAGE && (long long)page * PAGE_SIZE < total)
+		h_printf(r, "<a href=\"%s&page=%ld\" rel=\"next\">下一页</a>", q.data, page + 1);
+	h_raw(r, "</nav>");
+	buf_free(&q);
+	dbrows_free(rows);
+	page_end(r);
+}
+
+static void accounts_post(struct req *r)
+{
+	unsigned long long id = param_id(r, "id");
+	const char *action = req_param(r, "action");
+	int disable;
+	char *username = NULL;
+	char detail[128];
+
+	if (!id || !action || (strcmp(action, "disable") && strcmp(action, "enable"))) {
+		page_error(r, 400, "无效的操作。");
+		return;
+	}
+	if (id == r->user->id) {
+		page_error(r, 400, "不能停用自己的账户。");
+		return;
+	}
+	disable = !strcmp(action, "disable");
+	if (db_query_str(r->db, "SELECT username FROM users WHERE id = ?", DB_ARGS(A_INT(id)),
+	                 &username) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	if (!username) {
+		page_error(r, 404, "没有这个账户。");
+		return;
+	}
+	if (db_exec(r->db, "UPDATE users SET disabled = ? WHERE id = ?",
+	            DB_ARGS(A_INT(disable), A_INT(id)), NULL, NULL) < 0 ||
+	    /* Sessions also die at their next request; end them now anyway. */
+	    (disable && db_exec(r->db, "DELETE FROM sessions WHERE user_id = ?", DB_ARGS(A_INT(id)),
+	                        NULL, NULL) < 0)) {
+		free(username);
+		page_error(r, 503, "操作失败，请稍后再试。");
+		return;
+	}
+	snprintf(detail, sizeof detail, "user=%s", username);
+	audit(r, disable ? "account_disable" : "account_enable", detail);
+	free(username);
+	resp_redirect(r, "/admin/accounts?done=1");
+}
+
+/* ------------------------------------------------------------------ */
+
 static void handle(struct req *r)
 {
+	const char *p = r->path;
+
 	if (auth_require(r, RB_ADMINS) < 0)
 		return;
-	if (strcmp(r->path, "/admin") == 0 || strcmp(r->path, "/admin/") == 0 ||
-	    strcmp(r->path, "/admin/progress") == 0)
+	if (r->is_post) {
+		/* The read-only administrator changes nothing, whatever the page. */
+		if (r->user->role != ROLE_ADMIN) {
+			page_error(r, 403, "只读账户不能修改数据。");
+			return;
+		}
+		if (csrf_check(r) != 0) {
+			page_error(r, 403, "页面已过期或来源无效，请刷新页面后重试。");
+			return;
+		}
+		if (!strcmp(p, "/admin/responses/reopen"))
+			response_reopen_post(r);
+		else if (!strcmp(p, "/admin/deadlines"))
+			deadlines_post(r);
+		else if (!strcmp(p, "/admin/accounts"))
+			accounts_post(r);
+		else
+			page_error(r, 405, "不支持的请求方式。");
+		return;
+	}
+	if (!strcmp(p, "/admin") || !strcmp(p, "/admin/") || !strcmp(p, "/admin/progress"))
 		overview(r);
-	else if (strcmp(r->path, "/admin/audit") == 0)
+	else if (!strcmp(p, "/admin/audit"))
 		audit_page(r);
-	else
+	else if (!strcmp(p, "/admin/responses"))
+		responses_list(r);
+	else if (!strcmp(p, "/admin/responses/view"))
+		response_view(r);
+	else if (!strcmp(p, "/admin/file"))
+		file_download(r);
+	else if (!strcmp(p, "/admin/deadlines"))
+		deadlines_page(r, NULL, 0);
+	else if (!strcmp(p, "/admin/export"))
+		export_page(r);
+	else if (!strcmp(p, "/admin/export/data"))
+		export_data(r);
+	else if (!strcmp(p, "/admin/export/codebook"))
+		export_codebook(r);
+	else if (!strcmp(p, "/admin/stats"))
+		stats_page(r);
+	else if (!strcmp(p, "/admin/accounts")) {
+		if (auth_require(r, RB(ROLE_ADMIN)) == 0)
+			accounts_page(r, req_param(r, "done") ? "已保存。" : NULL);
+	} else
 		page_error(r, 404, "您访问的页面不存在。");
 }
 
 int main(void)
 {
+	char err[256];
+
+	log_init("smesurvey-adminweb");
+	/* The response views, exports and statistics are driven by the codebook. */
+	if (forms_load(err, sizeof err) < 0) {
+		log_err("codebook: %s", err);
+		return 1;
+	}
 	return app_run("smesurvey-adminweb", handle);
 }

@@ -9,6 +9,16 @@
  *                              action=submit (only when every check passes)
  *   GET  /form/<name>/print    own response, printable
  *   GET  /form/<name>/blank    blank printable questionnaire (anonymous OK)
+ *   GET  /form/<name>/file     own uploaded file (forms with a file field:
+ *                              the self-evaluation report), as an attachment
+ *
+ * Proxy entry (resource and sme forms only): a region account enters a
+ * paper questionnaire for an account of its own region with ?for=<user id>
+ * on every URL above (the form posts back to the same URL, so it is kept);
+ * the response then records proxy_user_id = the region user (the last
+ * saver). GET /form/<name>/proxy lists the region's accounts of that role
+ * to pick from. Any other role using for=, or a region naming an account
+ * outside its region, gets 403.
  *
  * Deadline policy: after the deadline (config, or a per-region override)
  * both save and submit are refused and the form is shown read-only.
@@ -20,6 +30,7 @@
 #include "app.h"
 #include "auth.h"
 #include "conf.h"
+#include "db.h"
 #include "form.h"
 #include "html.h"
 #include "http.h"
@@ -33,6 +44,39 @@
 #define BASE "/form/" FORM_NAME
 
 static const struct form *F;
+
+/* Whose response a request works on: the user's own, or (proxy entry) an
+ * account of the region user's own region. */
+struct target {
+	unsigned long long id;
+	char region[17];
+	char org_name[256];
+	int  proxy;          /* 1 when a region user enters for the account */
+};
+
+static int proxiable(void)
+{
+	return F->role == ROLE_RESOURCE || F->role == ROLE_SME;
+}
+
+/* path + "?for=N" (proxy) + extra query ("saved=1"), into b. */
+static void target_url(struct buf *b, const struct target *t, const char *suffix, const char *extra)
+{
+	buf_printf(b, "%s%s", BASE, suffix);
+	if (t->proxy)
+		buf_printf(b, "?for=%llu", t->id);
+	if (extra)
+		buf_printf(b, "%s%s", t->proxy ? "&" : "?", extra);
+}
+
+static void redirect_to(struct req *r, const struct target *t, const char *extra)
+{
+	struct buf b;
+	buf_init(&b);
+	target_url(&b, t, "", extra);
+	resp_redirect(r, b.data);
+	buf_free(&b);
+}
 
 static void page_title(struct buf *b)
 {
@@ -48,8 +92,13 @@ static void begin(struct req *r)
 	buf_free(&t);
 }
 
-static void status_line(struct req *r, const struct response *resp, const char *deadline)
+static void status_line(struct req *r, const struct target *t, const struct response *resp,
+                        const char *deadline)
 {
+	struct buf u;
+	if (t->proxy)
+		h_printf(r, "<p class=\"notice proxy-banner\" role=\"note\">代为录入：%s"
+		         "　<a href=\"%s/proxy\">返回名单</a></p>", t->org_name, BASE);
 	h_raw(r, "<p class=\"form-status\">");
 	if (resp->status == RS_SUBMITTED)
 		h_printf(r, "状态：已提交（%s）", resp->submitted_at);
@@ -59,7 +108,16 @@ static void status_line(struct req *r, const struct response *resp, const char *
 		h_raw(r, "状态：尚未填写");
 	if (*deadline)
 		h_printf(r, "　截止时间：%s", deadline);
-	h_printf(r, "　<a href=\"%s/print\">打印本表</a></p>", BASE);
+	buf_init(&u);
+	target_url(&u, t, "/print", NULL);
+	h_printf(r, "　<a href=\"%s\">打印本表</a>", u.data);
+	buf_reset(&u);
+	target_url(&u, t, "/file", NULL);
+	for (size_t i = 0; i < F->nfields; i++)
+		if (F->fields[i].type == FT_FILE && resp->a.v[i])
+			h_printf(r, "　<a href=\"%s\">下载已上传的文件</a>", u.data);
+	buf_free(&u);
+	h_raw(r, "</p>");
 }
 
 static void blank_page(struct req *r)
@@ -71,10 +129,10 @@ static void blank_page(struct req *r)
 	page_end(r);
 }
 
-static int load(struct req *r, struct response *resp, char deadline[20])
+static int load(struct req *r, const struct target *t, struct response *resp, char deadline[20])
 {
-	if (response_load(r->db, F, r->user->id, resp) < 0 ||
-	    form_deadline(r->db, r->conf, F, r->user->region_code, deadline) < 0) {
+	if (response_load(r->db, F, t->id, resp) < 0 ||
+	    form_deadline(r->db, r->conf, F, t->region, deadline) < 0) {
 		response_free(resp);
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return -1;
@@ -82,17 +140,17 @@ static int load(struct req *r, struct response *resp, char deadline[20])
 	return 0;
 }
 
-static void print_page(struct req *r)
+static void print_page(struct req *r, const struct target *t)
 {
 	struct response resp;
 	char deadline[20];
 	struct fview v = { .f = F, .mode = FV_READONLY };
 
-	if (load(r, &resp, deadline) < 0)
+	if (load(r, t, &resp, deadline) < 0)
 		return;
 	v.vals = &resp.a;
 	begin(r);
-	status_line(r, &resp, deadline);
+	status_line(r, t, &resp, deadline);
 	h_raw(r, "<p class=\"no-print\">请使用浏览器的“打印”功能（Ctrl+P）打印或另存为 PDF。</p>");
 	form_render(r, &v);
 	page_end(r);
@@ -101,17 +159,21 @@ static void print_page(struct req *r)
 
 /* The editable form (or read-only view), with optional notice and check
  * results. vals are what the user typed when re-showing a failed post. */
-static void show(struct req *r, const struct response *resp, const char *deadline,
-                 const struct answers *vals, const struct fcheck *chk,
+static void show(struct req *r, const struct target *t, const struct response *resp,
+                 const char *deadline, const struct answers *vals, const struct fcheck *chk,
                  const char *notice, int notice_is_error)
 {
+	struct buf action;
 	struct fview v = { .f = F, .vals = vals ? vals : &resp->a, .chk = chk,
-	                   .action = BASE, .version = (long)resp->version };
+	                   .version = (long)resp->version };
 	int closed = deadline_passed(deadline);
 
+	buf_init(&action);
+	target_url(&action, t, "", NULL);
+	v.action = action.data;
 	v.mode = resp->status == RS_SUBMITTED || closed ? FV_READONLY : FV_EDIT;
 	begin(r);
-	status_line(r, resp, deadline);
+	status_line(r, t, resp, deadline);
 	if (notice)
 		h_printf(r, "<p class=\"%s\" role=\"%s\">%s</p>", notice_is_error ? "error" : "notice",
 		         notice_is_error ? "alert" : "status", notice);
@@ -121,25 +183,26 @@ static void show(struct req *r, const struct response *resp, const char *deadlin
 		h_printf(r, "<p class=\"error\">填报已于 %s 截止，不能再保存或提交。</p>", deadline);
 	form_render(r, &v);
 	page_end(r);
+	buf_free(&action);
 }
 
-static void get_form(struct req *r)
+static void get_form(struct req *r, const struct target *t)
 {
 	struct response resp;
 	char deadline[20];
 	const char *notice = NULL;
 
-	if (load(r, &resp, deadline) < 0)
+	if (load(r, t, &resp, deadline) < 0)
 		return;
 	if (req_param(r, "submitted") && resp.status == RS_SUBMITTED)
 		notice = "提交成功，感谢您的支持！";
 	else if (req_param(r, "saved"))
 		notice = "草稿已保存。";
-	show(r, &resp, deadline, NULL, NULL, notice, 0);
+	show(r, t, &resp, deadline, NULL, NULL, notice, 0);
 	response_free(&resp);
 }
 
-static void post_form(struct req *r)
+static void post_form(struct req *r, const struct target *t)
 {
 	struct response resp;
 	char deadline[20];
@@ -163,15 +226,15 @@ static void post_form(struct req *r)
 	submit = !strcmp(action, "submit");
 	if (ver && *ver && strlen(ver) < 10 && strspn(ver, "0123456789") == strlen(ver))
 		expect = atol(ver);
-	if (load(r, &resp, deadline) < 0)
+	if (load(r, t, &resp, deadline) < 0)
 		return;
 	if (resp.status == RS_SUBMITTED) {
-		show(r, &resp, deadline, NULL, NULL, "本表已提交，本次修改未保存。", 1);
+		show(r, t, &resp, deadline, NULL, NULL, "本表已提交，本次修改未保存。", 1);
 		response_free(&resp);
 		return;
 	}
 	if (deadline_passed(deadline)) {
-		show(r, &resp, deadline, NULL, NULL, "填报已截止，本次修改未保存。", 1);
+		show(r, t, &resp, deadline, NULL, NULL, "填报已截止，本次修改未保存。", 1);
 		response_free(&resp);
 		return;
 	}
@@ -206,26 +269,31 @@ static void post_form(struct req *r)
 	free(upload_err);
 
 	/* A submit with errors is kept as a draft, so nothing typed is lost. */
-	sr = response_save(r->db, F, r->user->id, r->user->region_code, 0, &clean,
+	sr = response_save(r->db, F, t->id, t->region, t->proxy ? r->user->id : 0, &clean,
 	                   submit && nerr == 0, nerr == 0, expect);
 	if (sr == SAVE_ERROR) {
 		page_error(r, 503, "保存失败，请稍后再试。您填写的内容尚未保存，请不要关闭本页面，稍后点“后退”再提交。");
 	} else if (sr == SAVE_LOCKED) {
-		show(r, &resp, deadline, NULL, NULL, "本表已提交，本次修改未保存。", 1);
+		show(r, t, &resp, deadline, NULL, NULL, "本表已提交，本次修改未保存。", 1);
 	} else if (sr == SAVE_CONFLICT) {
 		/* Show what this tab posted with the stored version, so that a
 		 * second save knowingly replaces the other one. */
-		show(r, &resp, deadline, &raw, &chk,
+		show(r, t, &resp, deadline, &raw, &chk,
 		     "本表在您打开后已在其他窗口或由他人保存过，本次内容未保存。请核对下方内容，"
 		     "再次保存将覆盖另一次保存的内容。", 1);
 	} else {
 		struct response now;
 		if (submit && nerr == 0) {
-			audit(r, "form_submit", F->name);
-			resp_redirect(r, BASE "?submitted=1");
+			char detail[64];
+			if (t->proxy)
+				snprintf(detail, sizeof detail, "%s for user %llu", F->name, t->id);
+			else
+				snprintf(detail, sizeof detail, "%s", F->name);
+			audit(r, "form_submit", detail);
+			redirect_to(r, t, "submitted=1");
 		} else if (!submit && chk.n == 0) {
-			resp_redirect(r, BASE "?saved=1");
-		} else if (response_load(r->db, F, r->user->id, &now) == 0) {
+			redirect_to(r, t, "saved=1");
+		} else if (response_load(r->db, F, t->id, &now) == 0) {
 			char msg[160];
 			if (submit)
 				snprintf(msg, sizeof msg, "未能提交：有 %zu 处需要修改。已填写的内容已保存为草稿。", nerr);
@@ -233,7 +301,7 @@ static void post_form(struct req *r)
 				snprintf(msg, sizeof msg, "草稿已保存。提交前还有 %zu 处需要修改。", nerr);
 			else
 				snprintf(msg, sizeof msg, "草稿已保存。有几处数据请核对（不影响提交）。");
-			show(r, &now, deadline, &raw, &chk, msg, submit);
+			show(r, t, &now, deadline, &raw, &chk, msg, submit);
 			response_free(&now);
 		} else {
 			response_free(&now);
@@ -246,9 +314,119 @@ static void post_form(struct req *r)
 	response_free(&resp);
 }
 
+/* Fill t from the request: the user's own response, or with for=<id> an
+ * account of the region user's own region (proxy entry). Returns 0, or -1
+ * after answering (403 / 503). */
+static int resolve_target(struct req *r, struct target *t)
+{
+	const char *for_id = req_param(r, "for");
+	struct dbrows *rows;
+	unsigned long long id;
+
+	memset(t, 0, sizeof *t);
+	if (!for_id) {
+		t->id = r->user->id;
+		snprintf(t->region, sizeof t->region, "%s", r->user->region_code);
+		snprintf(t->org_name, sizeof t->org_name, "%s", r->user->org_name);
+		return 0;
+	}
+	if (r->user->role != ROLE_REGION || !proxiable() || !*r->user->region_code) {
+		page_error(r, 403, "您的账户不能代为录入此调查表。");
+		return -1;
+	}
+	if (!*for_id || strlen(for_id) > 19 || strspn(for_id, "0123456789") != strlen(for_id)) {
+		page_error(r, 403, "无权为该账户代为录入。");
+		return -1;
+	}
+	id = strtoull(for_id, NULL, 10);
+	if (db_query(r->db, "SELECT role, IFNULL(region_code, ''), org_name, disabled FROM users WHERE id = ?",
+	             DB_ARGS(A_INT(id)), &rows) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return -1;
+	}
+	/* Unknown, disabled, another role or another region: one answer for
+	 * all, so account ids of other regions cannot be probed. */
+	if (rows->nrows != 1 || role_parse(dbrows_get(rows, 0, 0)) != F->role ||
+	    strcmp(dbrows_get(rows, 0, 1), r->user->region_code) || dbrows_int(rows, 0, 3)) {
+		dbrows_free(rows);
+		page_error(r, 403, "无权为该账户代为录入（只能为本地区的账户录入）。");
+		return -1;
+	}
+	t->id = id;
+	t->proxy = 1;
+	snprintf(t->region, sizeof t->region, "%s", dbrows_get(rows, 0, 1));
+	snprintf(t->org_name, sizeof t->org_name, "%s", dbrows_get(rows, 0, 2));
+	dbrows_free(rows);
+	return 0;
+}
+
+/* GET /form/<name>/proxy: the region's accounts of this form's role, to
+ * enter paper questionnaires for. */
+static void proxy_page(struct req *r)
+{
+	struct dbrows *rows;
+
+	if (db_query(r->db,
+	             "SELECT u.id, u.username, u.org_name, IFNULL(s.status, ''), IFNULL(s.proxy_user_id, 0) "
+	             "FROM users u LEFT JOIN responses s ON s.user_id = u.id AND s.form = ? "
+	             "WHERE u.role = ? AND u.region_code = ? AND u.disabled = 0 "
+	             "ORDER BY u.org_name, u.id LIMIT 5000",
+	             DB_ARGS(A_STR(F->name), A_STR(role_code(F->role)), A_STR(r->user->region_code)),
+	             &rows) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	begin(r);
+	h_printf(r, "<h2>代为录入纸质调查表（%s）</h2>"
+	         "<p>请选择填写了纸质调查表的单位，按纸质表内容录入；录入记录会标明由本地区代为录入。</p>",
+	         F->annex);
+	if (rows->nrows == 0) {
+		h_printf(r, "<p>本地区没有%s账户。</p>", role_label(F->role));
+	} else {
+		h_raw(r, "<div class=\"table-wrap\"><table class=\"grid\"><thead><tr><th scope=\"col\">单位名称</th>"
+		      "<th scope=\"col\">账户</th><th scope=\"col\">状态</th><th scope=\"col\">操作</th></tr></thead><tbody>");
+		for (size_t i = 0; i < rows->nrows; i++) {
+			const char *st = dbrows_get(rows, i, 3);
+			int submitted = !strcmp(st, "submitted");
+			h_printf(r, "<tr><th scope=\"row\">%s</th><td>%s</td><td>%s%s</td>"
+			         "<td><a href=\"%s?for=%s\">%s</a></td></tr>",
+			         dbrows_get(rows, i, 2), dbrows_get(rows, i, 1),
+			         submitted ? "已提交" : *st ? "草稿" : "尚未填写",
+			         dbrows_int(rows, i, 4) ? "（代录）" : "",
+			         BASE, dbrows_get(rows, i, 0), submitted ? "查看" : "代为录入");
+		}
+		h_raw(r, "</tbody></table></div>");
+	}
+	page_end(r);
+	dbrows_free(rows);
+}
+
+/* GET /form/<name>/file: the target's uploaded file (first file field). */
+static void file_page(struct req *r, const struct target *t)
+{
+	struct response resp;
+	const char *v = NULL;
+
+	if (response_load(r->db, F, t->id, &resp) < 0) {
+		response_free(&resp);
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	for (size_t i = 0; i < F->nfields && !v; i++)
+		if (F->fields[i].type == FT_FILE)
+			v = resp.a.v[i];
+	if (!v)
+		page_error(r, 404, "尚未上传文件。");
+	else
+		form_send_upload(r, v);
+	response_free(&resp);
+}
+
 static void handle(struct req *r)
 {
 	const char *rest;
+	unsigned mask = RB(F->role);
+	struct target t;
 
 	if (!path_match(r->path, BASE, &rest)) {
 		page_error(r, 404, "页面不存在。");
@@ -261,22 +439,47 @@ static void handle(struct req *r)
 			blank_page(r);
 		return;
 	}
-	if (strcmp(rest, "") && strcmp(rest, "/") && strcmp(rest, "/print")) {
+	if (strcmp(rest, "") && strcmp(rest, "/") && strcmp(rest, "/print") &&
+	    strcmp(rest, "/proxy") && (strcmp(rest, "/file") || !F->has_file)) {
 		page_error(r, 404, "页面不存在。");
 		return;
 	}
-	/* Only the role that fills this questionnaire may open it. */
-	if (auth_require(r, RB(F->role)) < 0)
+	/* Only the role that fills this questionnaire may open it, and for
+	 * the resource and sme forms a region entering paper forms. */
+	if (proxiable())
+		mask |= RB(ROLE_REGION);
+	if (auth_require(r, mask) < 0)
 		return;
-	if (!strcmp(rest, "/print")) {
-		if (r->is_post)
+	if (!strcmp(rest, "/proxy")) {
+		if (r->user->role != ROLE_REGION || !proxiable() || !*r->user->region_code)
+			page_error(r, 403, "您的账户无权访问此页面。");
+		else if (r->is_post)
 			page_error(r, 405, "不支持的请求方式。");
 		else
-			print_page(r);
+			proxy_page(r);
+		return;
+	}
+	if (resolve_target(r, &t) < 0)
+		return;
+	if (r->user->role != F->role && !t.proxy) {
+		/* A region without for=: pick an account first. */
+		if (r->is_post)
+			page_error(r, 400, "请先选择代为录入的单位。");
+		else
+			resp_redirect(r, BASE "/proxy");
+		return;
+	}
+	if (!strcmp(rest, "/print") || !strcmp(rest, "/file")) {
+		if (r->is_post)
+			page_error(r, 405, "不支持的请求方式。");
+		else if (!strcmp(rest, "/print"))
+			print_page(r, &t);
+		else
+			file_page(r, &t);
 	} else if (r->is_post) {
-		post_form(r);
+		post_form(r, &t);
 	} else {
-		get_form(r);
+		get_form(r, &t);
 	}
 }
 

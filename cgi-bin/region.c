@@ -3,6 +3,12 @@
  *
  *   GET /region            home: deadlines and the region's progress
  *   GET /region/progress   progress per account of the region
+ *   GET/POST /region/frames   sample frames: upload, column mapping, checks, confirm
+ *   GET/POST /region/sample   the draw (or the region's own list), replacements
+ *   GET /region/sample.csv?kind=resource|sme   the sample list (UTF-8 CSV)
+ *
+ * Every query is restricted to r->user->region_code: a region only ever
+ * sees its own frames and samples.
  */
 #include "app.h"
 #include "auth.h"
@@ -11,9 +17,20 @@
 #include "html.h"
 #include "http.h"
 #include "progress.h"
+#include "csv.h"
+#include "draw.h"
+#include "frame.h"
+#include "slips.h"
+#include "log.h"
+#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <unistd.h>
 
 static void region_title(struct req *r, const char *suffix)
 {
@@ -71,6 +88,993 @@ static void progress(struct req *r)
 	page_end(r);
 }
 
+/* ================================================================
+ * Sample frames and the draw (issue 4 part A)
+ * ================================================================ */
+
+/* Raw upload limit: GB18030 text grows by at most half when converted,
+ * so the UTF-8 text stays within FRAME_MAX_BYTES. */
+#define FRAME_UPLOAD_MAX   (2u * 1024u * 1024u)
+#define PREVIEW_ROWS       10
+#define RESERVE_SHOWN      200
+
+static const char *const kinds[2] = { "resource", "sme" };
+
+static const char *kind_label(const char *k)
+{
+	return strcmp(k, "sme") == 0 ? "中小企业" : "服务资源单位";
+}
+
+static const char *kind_of(const char *k)
+{
+	for (int i = 0; k && i < 2; i++)
+		if (strcmp(k, kinds[i]) == 0)
+			return kinds[i];
+	return NULL;
+}
+
+static int quota(const struct req *r, int st)
+{
+	return st == ST_HUB ? r->conf->sample_hub : st == ST_WINDOW ? r->conf->sample_window
+	                                                          : r->conf->sample_sme;
+}
+
+/* 1 when region/kind already has a sample (its frame is then frozen), 0 not, -1 error. */
+static int sample_exists(struct req *r, const char *kind)
+{
+	char *id = NULL;
+	if (db_query_str(r->db, "SELECT id FROM samples WHERE region_code = ? AND kind = ?",
+	                 DB_ARGS(A_STR(r->user->region_code), A_STR(kind)), &id) < 0)
+		return -1;
+	int e = id != NULL;
+	free(id);
+	return e;
+}
+
+static void pending_path(const struct req *r, const char *id, struct buf *b)
+{
+	buf_printf(b, "%s/frame-%s.csv", r->conf->upload_dir, id);
+}
+
+/* Deletes the region's pending frame of a kind (row and stored file). */
+static void pending_drop(struct req *r, const char *kind)
+{
+	struct dbrows *rows;
+	if (db_query(r->db, "SELECT id FROM frames WHERE region_code = ? AND kind = ? AND status = 'pending'",
+	             DB_ARGS(A_STR(r->user->region_code), A_STR(kind)), &rows) < 0)
+		return;
+	for (size_t i = 0; i < rows->nrows; i++) {
+		struct buf p = { 0 };
+		pending_path(r, dbrows_get(rows, i, 0), &p);
+		unlink(p.data);
+		buf_free(&p);
+		db_exec(r->db, "DELETE FROM frames WHERE id = ? AND status = 'pending'",
+		        DB_ARGS(A_STR(dbrows_get(rows, i, 0))), NULL, NULL);
+	}
+	dbrows_free(rows);
+}
+
+/* The uploaded file's base name, valid UTF-8, at most 200 bytes. */
+static char *clean_filename(const char *fn)
+{
+	const char *b = fn;
+	for (const char *p = fn; *p; p++)
+		if (*p == '/' || *p == '\\')
+			b = p + 1;
+	size_t n = strlen(b);
+	if (n > 200)
+		n = 200;
+	while (n > 0 && !utf8_valid(b, n))
+		n--;
+	char *s = xstrndup(b, n);
+	for (unsigned char *p = (unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '_';
+	return s;
+}
+
+/* Reads a map0..mapN mapping from the request; returns the count. */
+static size_t read_map(const struct req *r, int map[FRAME_MAX_COLS])
+{
+	size_t n = 0;
+	for (; n < FRAME_MAX_COLS; n++) {
+		char key[16];
+		snprintf(key, sizeof key, "map%zu", n);
+		const char *v = req_param(r, key);
+		if (!v)
+			break;
+		map[n] = ffield_parse(v);
+	}
+	return n;
+}
+
+/* Fetches the uploaded file param; answers with an error message in *why. */
+static const struct param *upload_param(const struct req *r, const char **why)
+{
+	const struct param *f = req_param_p(r, "file");
+	if (!f || !f->filename || f->len == 0) {
+		*why = "请选择要上传的 CSV 文件。";
+		return NULL;
+	}
+	if (f->len > FRAME_UPLOAD_MAX) {
+		*why = "文件过大（最大 2 MB）。请拆分或删去多余的列后重试。";
+		return NULL;
+	}
+	return f;
+}
+
+static void show_errors(struct req *r, const struct frame_parse *fp)
+{
+	if (fp->fatal[0]) {
+		h_printf(r, "<p class=\"error\" role=\"alert\">无法使用此文件：%s</p>", fp->fatal);
+		return;
+	}
+	if (!fp->nerrs_total)
+		return;
+	h_printf(r, "<div class=\"error\" role=\"alert\"><p>有 %zu 处错误，请修改文件后重新上传：</p><ul class=\"errors\">",
+	         fp->nerrs_total);
+	for (size_t i = 0; i < fp->nerrs; i++)
+		h_printf(r, "<li>第 %lu 行：%s</li>", fp->errs[i].line, fp->errs[i].msg);
+	if (fp->nerrs_total > fp->nerrs)
+		h_printf(r, "<li>……另有 %zu 处错误未列出</li>", fp->nerrs_total - fp->nerrs);
+	h_raw(r, "</ul></div>");
+}
+
+static void strata_counts(struct req *r, const char *kind, const size_t count[ST_COUNT])
+{
+	if (strcmp(kind, "sme") == 0)
+		h_printf(r, "<p>中小企业：%zu 家（应抽 %d 家）。</p>", count[ST_SME], r->conf->sample_sme);
+	else
+		h_printf(r, "<p>地区枢纽平台组织的服务资源单位：%zu 家（应抽 %d 家）；"
+		         "窗口平台组织的：%zu 家（应抽 %d 家）。</p>",
+		         count[ST_HUB], r->conf->sample_hub, count[ST_WINDOW], r->conf->sample_window);
+}
+
+/* The preview of a pending frame: charset, mapping selects, checks, first rows. */
+static void pending_preview(struct req *r, const char *kind, const struct dbrows *pf,
+                            const int *map, size_t nmap)
+{
+	struct buf path = { 0 };
+	char *text = NULL, err[256];
+	size_t n = 0;
+	const char *id = dbrows_get(pf, 0, 0);
+
+	pending_path(r, id, &path);
+	h_printf(r, "<section class=\"panel\" id=\"pending-%s\"><h3>待确认的上传：%s</h3>",
+	         kind, dbrows_get(pf, 0, 1));
+	if (file_read_bounded(path.data, FRAME_MAX_BYTES, &text, &n, err, sizeof err) < 0) {
+		h_raw(r, "<p class=\"error\">上传的文件已无法读取，请重新上传。</p></section>");
+		buf_free(&path);
+		return;
+	}
+	struct frame_parse fp;
+	int rc = frame_parse(text, n, kind, map, nmap, &fp);
+	h_printf(r, "<p>检测到的文件编码：<strong>%s</strong>；数据行：%zu。</p>", dbrows_get(pf, 0, 2), fp.nunits);
+	if (rc >= 0)
+		strata_counts(r, kind, fp.count);
+	show_errors(r, &fp);
+
+	h_raw(r, "<form method=\"post\" action=\"/region/frames\">");
+	h_csrf_field(r);
+	h_printf(r, "<input type=\"hidden\" name=\"kind\" value=\"%s\"><input type=\"hidden\" name=\"id\" value=\"%s\">",
+	         kind, id);
+	h_raw(r, "<div class=\"table-wrap\"><table><caption>列对应关系</caption><thead><tr>"
+	      "<th scope=\"col\">列</th><th scope=\"col\">表头</th><th scope=\"col\">导入为</th></tr></thead><tbody>");
+	for (size_t i = 0; i < fp.ncols; i++) {
+		h_printf(r, "<tr><td>%zu</td><td>%s</td><td><select name=\"map%zu\" aria-label=\"第 %zu 列导入为\">",
+		         i + 1, fp.header[i], i, i + 1);
+		for (int f = 0; f < FF_COUNT; f++)
+			h_printf(r, "<option value=\"%s\"%s>%s</option>", ffield_code(f),
+			         fp.map[i] == f ? " selected" : "", ffield_label(f));
+		h_raw(r, "</select></td></tr>");
+	}
+	h_raw(r, "</tbody></table></div>");
+	if (fp.nunits && !fp.fatal[0]) {
+		h_raw(r, "<div class=\"table-wrap\"><table><caption>前几行预览</caption><thead><tr><th scope=\"col\">行</th>"
+		      "<th scope=\"col\">层</th><th scope=\"col\">名称</th><th scope=\"col\">组织平台</th>"
+		      "<th scope=\"col\">联系人</th><th scope=\"col\">电话</th><th scope=\"col\">邮箱</th></tr></thead><tbody>");
+		for (size_t i = 0; i < fp.nunits && i < PREVIEW_ROWS; i++) {
+			const struct unit *u = &fp.units[i];
+			h_printf(r, "<tr><td>%lu</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
+			         u->line, stratum_label(u->stratum), u->name, u->platform, u->contact, u->phone, u->email);
+		}
+		h_raw(r, "</tbody></table></div>");
+	}
+	h_raw(r, "<p><button type=\"submit\" name=\"action\" value=\"preview\">按所选对应关系重新检查</button> ");
+	if (rc == 0)
+		h_raw(r, "<button type=\"submit\" name=\"action\" value=\"confirm\">确认导入</button> ");
+	h_raw(r, "<button type=\"submit\" name=\"action\" value=\"discard\">放弃此次上传</button></p></form></section>");
+	frame_parse_free(&fp);
+	free(text);
+	buf_free(&path);
+}
+
+/* The frames page. For one kind, an explicit mapping (from a preview POST)
+ * may replace the guessed one. */
+static void frames_page(struct req *r, const char *map_kind, const int *map, size_t nmap,
+                        const char *msg)
+{
+	region_title(r, " · 样本框");
+	if (msg)
+		h_printf(r, "<p class=\"error\" role=\"alert\">%s</p>", msg);
+	h_raw(r, "<p>请分别上传服务资源单位和中小企业的样本框（CSV 文件，UTF-8 或 Excel 默认的 GB18030 编码均可）。"
+	      "服务资源单位需包含“名称”和“组织平台”两列（地区枢纽平台组织的填“枢纽平台”，窗口平台组织的填窗口平台名称）；"
+	      "中小企业需包含“名称”列；“联系人”“电话”“邮箱”列可选。上传后先检查、确认列对应关系，确认后才导入。"
+	      "抽样之后样本框不能再替换。</p>");
+	for (int k = 0; k < 2; k++) {
+		const char *kind = kinds[k];
+		struct dbrows *cf = NULL, *pf = NULL, *cnt = NULL;
+		int locked = sample_exists(r, kind);
+		h_printf(r, "<section id=\"%s\"><h2>%s样本框</h2>", kind, kind_label(kind));
+		if (locked < 0 ||
+		    db_query(r->db, "SELECT id, filename, charset, nunits, checksum, uploaded_at FROM frames"
+		             " WHERE region_code = ? AND kind = ? AND status = 'confirmed'",
+		             DB_ARGS(A_STR(r->user->region_code), A_STR(kind)), &cf) < 0 ||
+		    db_query(r->db, "SELECT id, filename, charset FROM frames"
+		             " WHERE region_code = ? AND kind = ? AND status = 'pending' ORDER BY id DESC LIMIT 1",
+		             DB_ARGS(A_STR(r->user->region_code), A_STR(kind)), &pf) < 0) {
+			h_raw(r, "<p class=\"error\">暂时无法读取，请稍后刷新。</p></section>");
+			dbrows_free(cf);
+			continue;
+		}
+		if (cf->nrows) {
+			size_t count[ST_COUNT] = { 0 };
+			if (db_query(r->db, "SELECT stratum, COUNT(*) FROM frame_units WHERE frame_id = ? GROUP BY stratum",
+			             DB_ARGS(A_STR(dbrows_get(cf, 0, 0))), &cnt) == 0) {
+				for (size_t i = 0; i < cnt->nrows; i++) {
+					int st = stratum_parse(dbrows_get(cnt, i, 0));
+					if (st >= 0)
+						count[st] = (size_t)dbrows_int(cnt, i, 1);
+				}
+				dbrows_free(cnt);
+			}
+			h_printf(r, "<p class=\"notice\">已确认的样本框：%s（%s），共 %s 家，%s 上传。校验值（SHA-256）："
+			         "<code class=\"checksum\">%s</code></p>",
+			         dbrows_get(cf, 0, 1), dbrows_get(cf, 0, 2), dbrows_get(cf, 0, 3),
+			         dbrows_get(cf, 0, 5), dbrows_get(cf, 0, 4));
+			strata_counts(r, kind, count);
+		} else {
+			h_raw(r, "<p>尚未导入样本框。</p>");
+		}
+		if (locked) {
+			h_raw(r, "<p>已经抽样，样本框不能再替换。请到<a href=\"/region/sample\">抽样</a>页面查看样本。</p>");
+		} else {
+			if (pf->nrows) {
+				int same = map_kind && strcmp(map_kind, kind) == 0;
+				pending_preview(r, kind, pf, same ? map : NULL, same ? nmap : 0);
+			}
+			h_raw(r, "<form method=\"post\" action=\"/region/frames\" enctype=\"multipart/form-data\">");
+			h_csrf_field(r);
+			h_printf(r, "<input type=\"hidden\" name=\"kind\" value=\"%s\"><input type=\"hidden\" name=\"action\" value=\"upload\">"
+			         "<p><label>%s样本框文件（CSV，最大 2 MB）：<input type=\"file\" name=\"file\" accept=\".csv,text/csv\" required></label> "
+			         "<button type=\"submit\">上传并检查</button></p></form>",
+			         kind, kind_label(kind));
+		}
+		h_raw(r, "</section>");
+		dbrows_free(cf);
+		dbrows_free(pf);
+	}
+	page_end(r);
+}
+
+static int write_file(const char *path, const char *data, size_t n)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	while (n) {
+		ssize_t w = write(fd, data, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			close(fd);
+			unlink(path);
+			return -1;
+		}
+		data += w;
+		n -= (size_t)w;
+	}
+	return close(fd);
+}
+
+static void frames_upload(struct req *r, const char *kind)
+{
+	const char *why = NULL, *charset;
+	const struct param *f = upload_param(r, &why);
+	char *text = NULL;
+	size_t n;
+	unsigned long long id = 0;
+
+	if (!f) {
+		resp_status(r, 400);
+		frames_page(r, NULL, NULL, 0, why);
+		return;
+	}
+	if (text_to_utf8(f->value, f->len, &text, &n, &charset) < 0) {
+		resp_status(r, 400);
+		frames_page(r, NULL, NULL, 0, "无法识别文件编码：请保存为 CSV（UTF-8 或 GB18030 编码）后重新上传。");
+		return;
+	}
+	char *fn = clean_filename(f->filename);
+	pending_drop(r, kind);
+	struct buf path = { 0 };
+	if (db_exec(r->db, "INSERT INTO frames (region_code, kind, status, filename, charset, uploaded_by)"
+	            " VALUES (?, ?, 'pending', ?, ?, ?)",
+	            DB_ARGS(A_STR(r->user->region_code), A_STR(kind), A_STR(fn), A_STR(charset),
+	                    A_INT(r->user->id)), NULL, &id) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		goto out;
+	}
+	char ids[24];
+	snprintf(ids, sizeof ids, "%llu", id);
+	pending_path(r, ids, &path);
+	if (write_file(path.data, text, n) < 0) {
+		log_err("cannot write %s: %s", path.data, strerror(errno));
+		db_exec(r->db, "DELETE FROM frames WHERE id = ?", DB_ARGS(A_INT(id)), NULL, NULL);
+		page_error(r, 503, "上传的文件无法保存，请稍后再试。");
+		goto out;
+	}
+	struct buf loc = { 0 };
+	buf_printf(&loc, "/region/frames#pending-%s", kind);
+	resp_redirect(r, loc.data);
+	buf_free(&loc);
+out:
+	buf_free(&path);
+	free(fn);
+	free(text);
+}
+
+/* Inserts the checked units into the pending frame and makes it the
+ * region's confirmed frame of this kind (replacing an older one). */
+static int frames_store(struct req *r, const char *kind, const char *id, const struct frame_parse *fp,
+                        const char *sum)
+{
+	if (db_begin(r->db) < 0)
+		return -1;
+	/* Locks the pending row: a second confirm of the same upload waits here. */
+	char *st = NULL;
+	if (db_query_str(r->db, "SELECT status FROM frames WHERE id = ? FOR UPDATE", DB_ARGS(A_STR(id)), &st) < 0 ||
+	    !st || strcmp(st, "pending") != 0)
+		goto fail;
+	/* A locking read of the (absent) sample keeps a concurrent draw from
+	 * committing a sample of the frame deleted below. */
+	char *sid = NULL;
+	if (db_query_str(r->db, "SELECT id FROM samples WHERE region_code = ? AND kind = ? FOR UPDATE",
+	                 DB_ARGS(A_STR(r->user->region_code), A_STR(kind)), &sid) < 0 || sid) {
+		free(sid);
+		goto fail;
+	}
+	if (db_exec(r->db, "DELETE FROM frames WHERE region_code = ? AND kind = ? AND status = 'confirmed'",
+	            DB_ARGS(A_STR(r->user->region_code), A_STR(kind)), NULL, NULL) < 0)
+		goto fail;
+	for (size_t i = 0; i < fp->nunits; i++) {
+		const struct unit *u = &fp->units[i];
+		if (db_exec(r->db, "INSERT INTO frame_units (frame_id, line_no, stratum, name, platform, contact, phone, email)"
+		            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		            DB_ARGS(A_STR(id), A_INT(u->line), A_STR(stratum_code(u->stratum)), A_STR(u->name),
+		                    A_STR(u->platform), A_STR(u->contact), A_STR(u->phone), A_STR(u->email)),
+		            NULL, NULL) < 0)
+			goto fail;
+	}
+	if (db_exec(r->db, "UPDATE frames SET status = 'confirmed', checksum = ?, nunits = ? WHERE id = ?",
+	            DB_ARGS(A_STR(sum), A_INT(fp->nunits), A_STR(id)), NULL, NULL) < 0)
+		goto fail;
+	free(st);
+	return db_commit(r->db);
+fail:
+	free(st);
+	db_rollback(r->db);
+	return -1;
+}
+
+static void frames_confirm(struct req *r, const char *kind, int preview_only)
+{
+	int map[FRAME_MAX_COLS];
+	size_t nmap = read_map(r, map);
+	const char *id = req_param(r, "id");
+	char *ok_id = NULL;
+
+	if (!id || db_query_str(r->db, "SELECT id FROM frames WHERE id = ? AND region_code = ? AND kind = ?"
+	                        " AND status = 'pending'",
+	                        DB_ARGS(A_STR(id), A_STR(r->user->region_code), A_STR(kind)), &ok_id) < 0 || !ok_id) {
+		resp_status(r, 404);
+		frames_page(r, NULL, NULL, 0, "待确认的上传不存在（可能已确认或被替换），请刷新页面。");
+		return;
+	}
+	if (preview_only) {
+		free(ok_id);
+		frames_page(r, kind, map, nmap, NULL);
+		return;
+	}
+	struct buf path = { 0 };
+	char *text = NULL, err[256], sum[65];
+	size_t n;
+	struct frame_parse fp;
+	int rc, parsed = 0;
+	pending_path(r, ok_id, &path);
+	if (file_read_bounded(path.data, FRAME_MAX_BYTES, &text, &n, err, sizeof err) < 0) {
+		resp_status(r, 410);
+		frames_page(r, NULL, NULL, 0, "上传的文件已无法读取，请重新上传。");
+		goto out;
+	}
+	rc = frame_parse(text, n, kind, map, nmap, &fp);
+	parsed = 1;
+	if (rc != 0) {
+		resp_status(r, 422);
+		frames_page(r, kind, map, nmap, "文件有错误，未导入。");
+		goto out;
+	}
+	units_checksum(fp.units, fp.nunits, sum);
+	if (frames_store(r, kind, ok_id, &fp, sum) < 0) {
+		page_error(r, 503, "导入失败，请稍后再试。");
+		goto out;
+	}
+	unlink(path.data);
+	{
+		struct buf d = { 0 };
+		buf_printf(&d, "region=%s kind=%s frame=%s units=%zu checksum=%s", r->user->region_code, kind,
+		           ok_id, fp.nunits, sum);
+		audit(r, "frame-confirm", d.data);
+		buf_free(&d);
+	}
+	resp_redirect(r, strcmp(kind, "sme") == 0 ? "/region/frames#sme" : "/region/frames#resource");
+out:
+	if (parsed)
+		frame_parse_free(&fp);
+	free(text);
+	free(ok_id);
+	buf_free(&path);
+}
+
+static void frames_handle(struct req *r)
+{
+	if (!r->is_post) {
+		frames_page(r, NULL, NULL, 0, NULL);
+		return;
+	}
+	if (csrf_check(r) != 0) {
+		page_error(r, 403, "页面已过期，请刷新后重试。");
+		return;
+	}
+	const char *kind = kind_of(req_param(r, "kind"));
+	const char *action = req_param(r, "action");
+	if (!kind || !action) {
+		page_error(r, 400, "请求不完整。");
+		return;
+	}
+	int locked = sample_exists(r, kind);
+	if (locked < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	if (locked && strcmp(action, "discard") != 0) {
+		resp_status(r, 409);
+		frames_page(r, NULL, NULL, 0, "已经抽样，样本框不能再替换。");
+		return;
+	}
+	if (strcmp(action, "upload") == 0)
+		frames_upload(r, kind);
+	else if (strcmp(action, "preview") == 0)
+		frames_confirm(r, kind, 1);
+	else if (strcmp(action, "confirm") == 0)
+		frames_confirm(r, kind, 0);
+	else if (strcmp(action, "discard") == 0) {
+		pending_drop(r, kind);
+		resp_redirect(r, "/region/frames");
+	} else
+		page_error(r, 400, "请求不完整。");
+}
+
+/* ---------------------------------------------------------------- samples */
+
+static const char *unit_status_label(const char *role, const char *status)
+{
+	if (strcmp(status, "replaced") == 0)
+		return "已替换";
+	if (strcmp(status, "unused") == 0)
+		return "未使用";
+	return strcmp(role, "selected") == 0 ? "入样" : "备选";
+}
+
+static int kind_has(const char *kind, int st)
+{
+	return strcmp(kind, "sme") == 0 ? st == ST_SME : st != ST_SME;
+}
+
+static void units_table_head(struct req *r, const char *caption, int with_action)
+{
+	h_printf(r, "<div class=\"table-wrap\"><table><caption>%s</caption><thead><tr><th scope=\"col\">顺位</th>"
+	         "<th scope=\"col\">名称</th><th scope=\"col\">组织平台</th><th scope=\"col\">联系人</th>"
+	         "<th scope=\"col\">电话</th><th scope=\"col\">邮箱</th><th scope=\"col\">状态</th>", caption);
+	if (with_action)
+		h_raw(r, "<th scope=\"col\">替换</th>");
+	h_raw(r, "</tr></thead><tbody>");
+}
+
+/* Columns of the sample_units query used by the page and the CSV. */
+#define SU_COLS "id, stratum, role, position, status, name, platform, contact, phone, email, replaces_id, replace_reason"
+
+static void sample_show(struct req *r, const char *kind, const struct dbrows *s)
+{
+	struct dbrows *u;
+	const char *sid = dbrows_get(s, 0, 0);
+	int drawn = strcmp(dbrows_get(s, 0, 1), "drawn") == 0;
+
+	if (db_query(r->db, "SELECT " SU_COLS " FROM sample_units WHERE sample_id = ? ORDER BY stratum, position",
+	             DB_ARGS(A_STR(sid)), &u) < 0) {
+		h_raw(r, "<p class=\"error\">样本暂时无法显示，请稍后刷新。</p>");
+		return;
+	}
+	h_raw(r, "<dl class=\"sample-meta\">");
+	h_printf(r, "<dt>方式</dt><dd>%s</dd><dt>时间</dt><dd>%s</dd>",
+	         drawn ? "系统随机抽取" : "地区上传抽样名单", dbrows_get(s, 0, 5));
+	if (drawn)
+		h_printf(r, "<dt>随机种子</dt><dd><code class=\"seed\">%s</code></dd><dt>算法</dt><dd><code>%s</code></dd>",
+		         dbrows_get(s, 0, 3), dbrows_get(s, 0, 4));
+	h_printf(r, "<dt>%s校验值（SHA-256）</dt><dd><code class=\"checksum\">%s</code></dd></dl>",
+	         drawn ? "样本框" : "名单", dbrows_get(s, 0, 2));
+	h_printf(r, "<p><a href=\"/region/sample.csv?kind=%s\">下载样本名单（CSV）</a></p>", kind);
+
+	for (int st = 0; st < ST_COUNT; st++) {
+		if (!kind_has(kind, st))
+			continue;
+		size_t active = 0, reserves = 0;
+		for (size_t i = 0; i < u->nrows; i++)
+			if (stratum_parse(dbrows_get(u, i, 1)) == st && strcmp(dbrows_get(u, i, 4), "active") == 0) {
+				if (strcmp(dbrows_get(u, i, 2), "selected") == 0)
+					active++;
+				else
+					reserves++;
+			}
+		h_printf(r, "<h3 id=\"%s-%s\">%s：入样 %zu 家，备选 %zu 家（应抽 %d 家）</h3>", kind, stratum_code(st),
+		         stratum_label(st), active, reserves, quota(r, st));
+		if (active < (size_t)quota(r, st))
+			h_printf(r, "<p class=\"error\">注意：%s入样单位少于应抽数量（少 %zu 家）。</p>",
+			         stratum_label(st), (size_t)quota(r, st) - active);
+		units_table_head(r, "入样单位", 1);
+		for (size_t i = 0; i < u->nrows; i++) {
+			if (stratum_parse(dbrows_get(u, i, 1)) != st || strcmp(dbrows_get(u, i, 2), "selected") != 0)
+				continue;
+			const char *status = dbrows_get(u, i, 4);
+			h_printf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s",
+			         dbrows_get(u, i, 3), dbrows_get(u, i, 5), dbrows_get(u, i, 6), dbrows_get(u, i, 7),
+			         dbrows_get(u, i, 8), dbrows_get(u, i, 9), unit_status_label("selected", status));
+			if (strcmp(status, "replaced") == 0)
+				h_printf(r, "（原因：%s）", dbrows_get(u, i, 11));
+			if (dbrows_get(u, i, 10))
+				h_raw(r, "（替补）");
+			h_raw(r, "</td><td>");
+			if (strcmp(status, "active") == 0 && reserves > 0) {
+				h_raw(r, "<form method=\"post\" action=\"/region/sample\" class=\"inline\">");
+				h_csrf_field(r);
+				h_printf(r, "<input type=\"hidden\" name=\"action\" value=\"replace\">"
+				         "<input type=\"hidden\" name=\"unit\" value=\"%s\">"
+				         "<input type=\"text\" name=\"reason\" maxlength=\"200\" required placeholder=\"替换原因\" aria-label=\"替换 %s 的原因\"> "
+				         "<button type=\"submit\">用备选替换</button></form>",
+				         dbrows_get(u, i, 0), dbrows_get(u, i, 5));
+			}
+			h_raw(r, "</td></tr>");
+		}
+		h_raw(r, "</tbody></table></div>");
+		if (reserves) {
+			size_t shown = 0;
+			units_table_head(r, "备选单位（按顺位依次递补）", 0);
+			for (size_t i = 0; i < u->nrows && shown < RESERVE_SHOWN; i++) {
+				if (stratum_parse(dbrows_get(u, i, 1)) != st || strcmp(dbrows_get(u, i, 2), "reserve") != 0)
+					continue;
+				shown++;
+				h_printf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
+				         dbrows_get(u, i, 3), dbrows_get(u, i, 5), dbrows_get(u, i, 6), dbrows_get(u, i, 7),
+				         dbrows_get(u, i, 8), dbrows_get(u, i, 9),
+				         unit_status_label("reserve", dbrows_get(u, i, 4)));
+			}
+			h_raw(r, "</tbody></table></div>");
+			if (reserves > shown)
+				h_printf(r, "<p>另有 %zu 家备选单位，见 CSV 名单。</p>", reserves - shown);
+		}
+	}
+	/* Replacement log: each promoted reserve names the unit it replaced. */
+	int any = 0;
+	for (size_t i = 0; i < u->nrows; i++) {
+		const char *rep = dbrows_get(u, i, 10);
+		if (!rep)
+			continue;
+		for (size_t j = 0; j < u->nrows; j++)
+			if (strcmp(dbrows_get(u, j, 0), rep) == 0) {
+				if (!any++)
+					h_raw(r, "<h3>替换记录</h3><ul class=\"replace-log\">");
+				h_printf(r, "<li>%s（%s 第 %s 位）由备选 %s（第 %s 位）替换，原因：%s</li>",
+				         dbrows_get(u, j, 5), stratum_label(stratum_parse(dbrows_get(u, j, 1))),
+				         dbrows_get(u, j, 3), dbrows_get(u, i, 5), dbrows_get(u, i, 3),
+				         dbrows_get(u, j, 11));
+				break;
+			}
+	}
+	if (any)
+		h_raw(r, "</ul>");
+	dbrows_free(u);
+}
+
+static void sample_forms(struct req *r, const char *kind)
+{
+	struct dbrows *cf = NULL, *cnt = NULL;
+	if (db_query(r->db, "SELECT id, nunits, checksum FROM frames WHERE region_code = ? AND kind = ? AND status = 'confirmed'",
+	             DB_ARGS(A_STR(r->user->region_code), A_STR(kind)), &cf) < 0) {
+		h_raw(r, "<p class=\"error\">暂时无法读取，请稍后刷新。</p>");
+		return;
+	}
+	if (cf->nrows == 0) {
+		h_raw(r, "<p>尚未抽样。请先在<a href=\"/region/frames\">样本框</a>页面导入样本框，或在下方上传本地区已抽取的名单。</p>");
+	} else {
+		size_t count[ST_COUNT] = { 0 };
+		uint64_t seed = 0;
+		char hex[17];
+		if (db_query(r->db, "SELECT stratum, COUNT(*) FROM frame_units WHERE frame_id = ? GROUP BY stratum",
+		             DB_ARGS(A_STR(dbrows_get(cf, 0, 0))), &cnt) == 0) {
+			for (size_t i = 0; i < cnt->nrows; i++) {
+				int st = stratum_parse(dbrows_get(cnt, i, 0));
+				if (st >= 0)
+					count[st] = (size_t)dbrows_int(cnt, i, 1);
+			}
+			dbrows_free(cnt);
+		}
+		h_printf(r, "<p>样本框共 %s 家，校验值 <code class=\"checksum\">%s</code>。</p>",
+		         dbrows_get(cf, 0, 1), dbrows_get(cf, 0, 2));
+		strata_counts(r, kind, count);
+		for (int st = 0; st < ST_COUNT; st++)
+			if (kind_has(kind, st) && count[st] < (size_t)quota(r, st))
+				h_printf(r, "<p class=\"error\">注意：%s只有 %zu 家，少于应抽的 %d 家；抽样时将全部入样，没有备选。</p>",
+				         stratum_label(st), count[st], quota(r, st));
+		seed_random(&seed);
+		seed_format(seed, hex);
+		h_raw(r, "<form method=\"post\" action=\"/region/sample\">");
+		h_csrf_field(r);
+		h_printf(r, "<input type=\"hidden\" name=\"action\" value=\"draw\"><input type=\"hidden\" name=\"kind\" value=\"%s\">"
+		         "<p><label>随机种子（16 位十六进制，可改为其他值）：<input type=\"text\" name=\"seed\" value=\"%s\" "
+		         "pattern=\"[0-9a-fA-F]{1,16}\" maxlength=\"18\" required></label> "
+		         "<button type=\"submit\">随机抽样</button></p>"
+		         "<p>抽样使用分层简单随机抽样（不放回）；相同的样本框和种子总能得到相同的样本，评估机构可据此复核。"
+		         "抽样后样本框不能再替换。</p></form>", kind, hex);
+	}
+	dbrows_free(cf);
+	h_raw(r, "<form method=\"post\" action=\"/region/sample\" enctype=\"multipart/form-data\">");
+	h_csrf_field(r);
+	h_printf(r, "<input type=\"hidden\" name=\"action\" value=\"upload\"><input type=\"hidden\" name=\"kind\" value=\"%s\">"
+	         "<p><label>或上传本地区自行抽取的%s名单（CSV，列同样本框）：<input type=\"file\" name=\"file\" accept=\".csv,text/csv\" required></label> "
+	         "<button type=\"submit\">上传抽样名单</button></p></form>", kind, kind_label(kind));
+}
+
+static void sample_page(struct req *r, const char *msg, const struct frame_parse *errs)
+{
+	region_title(r, " · 抽样");
+	if (msg)
+		h_printf(r, "<p class=\"error\" role=\"alert\">%s</p>", msg);
+	if (errs)
+		show_errors(r, errs);
+	h_printf(r, "<p>按照通知要求，每个地区随机抽取 %d 家服务资源单位（其中从地区枢纽平台抽取 %d 家，窗口平台抽取 %d 家）"
+	         "和不少于 %d 家的中小企业。</p>", r->conf->sample_hub + r->conf->sample_window,
+	         r->conf->sample_hub, r->conf->sample_window, r->conf->sample_sme);
+	for (int k = 0; k < 2; k++) {
+		const char *kind = kinds[k];
+		struct dbrows *s;
+		h_printf(r, "<section id=\"%s\"><h2>%s样本</h2>", kind, kind_label(kind));
+		if (db_query(r->db, "SELECT id, method, frame_checksum, seed, algo_version, created_at FROM samples"
+		             " WHERE region_code = ? AND kind = ?",
+		             DB_ARGS(A_STR(r->user->region_code), A_STR(kind)), &s) < 0) {
+			h_raw(r, "<p class=\"error\">暂时无法读取，请稍后刷新。</p></section>");
+			continue;
+		}
+		if (s->nrows)
+			sample_show(r, kind, s);
+		else
+			sample_forms(r, kind);
+		dbrows_free(s);
+		h_raw(r, "</section>");
+	}
+	page_end(r);
+}
+
+static int insert_unit(struct req *r, unsigned long long sid, const char *kind, const struct unit *u,
+                       const char *role, size_t pos)
+{
+	return db_exec(r->db, "INSERT INTO sample_units (sample_id, region_code, form, stratum, frame_unit_id, name,"
+	               " platform, contact, phone, email, role, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	               DB_ARGS(A_INT(sid), A_STR(r->user->region_code), A_STR(kind), A_STR(stratum_code(u->stratum)),
+	                       u->id ? A_INT(u->id) : A_NULL, A_STR(u->name), A_STR(u->platform), A_STR(u->contact),
+	                       A_STR(u->phone), A_STR(u->email), A_STR(role), A_INT(pos)),
+	               NULL, NULL);
+}
+
+/* Inserts the samples row; 1 when the region already has one (unique key). */
+static int insert_sample(struct req *r, const char *kind, const char *method, const char *frame_id,
+                         const char *sum, const char *seed, const char *algo, unsigned long long *sid)
+{
+	if (db_exec(r->db, "INSERT INTO samples (region_code, kind, method, frame_id, frame_checksum, seed,"
+	            " algo_version, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	            DB_ARGS(A_STR(r->user->region_code), A_STR(kind), A_STR(method),
+	                    frame_id ? A_STR(frame_id) : A_NULL, A_STR(sum), A_STR(seed), A_STR(algo),
+	                    A_INT(r->user->id)), NULL, sid) < 0)
+		return db_errno(r->db) == 1062 ? 1 : -1;
+	return 0;
+}
+
+static void sample_draw(struct req *r, const char *kind)
+{
+	uint64_t seed;
+	char hex[17], sum[65];
+	struct dbrows *cf = NULL;
+	struct unit *u = NULL;
+	size_t n = 0, *order = NULL, start[ST_COUNT], cnt[ST_COUNT];
+	unsigned long long sid = 0;
+
+	if (seed_parse(req_param(r, "seed"), &seed) < 0) {
+		resp_status(r, 400);
+		sample_page(r, "随机种子应为 1-16 位十六进制数字（0-9、a-f）。", NULL);
+		return;
+	}
+	seed_format(seed, hex);
+	if (db_query(r->db, "SELECT id, checksum FROM frames WHERE region_code = ? AND kind = ? AND status = 'confirmed'",
+	             DB_ARGS(A_STR(r->user->region_code), A_STR(kind)), &cf) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	if (cf->nrows == 0) {
+		resp_status(r, 409);
+		sample_page(r, "请先导入并确认样本框。", NULL);
+		goto out;
+	}
+	if (frame_units_load(r->db, dbrows_get(cf, 0, 0), &u, &n) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		goto out;
+	}
+	units_checksum(u, n, sum);
+	if (strcmp(sum, dbrows_get(cf, 0, 1)) != 0) {
+		log_err("frame %s: checksum mismatch (stored %s, computed %s)", dbrows_get(cf, 0, 0),
+		        dbrows_get(cf, 0, 1), sum);
+		page_error(r, 500, "样本框校验失败，请联系评估机构。");
+		goto out;
+	}
+	order = xcalloc(n ? n : 1, sizeof *order);
+	draw_all(seed, u, n, order, start, cnt);
+	if (db_begin(r->db) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		goto out;
+	}
+	/* The frame must still be the confirmed one (a replacement may have
+	 * been confirmed meanwhile); the shared lock holds it until commit. */
+	char *still = NULL;
+	int rc = db_query_str(r->db, "SELECT id FROM frames WHERE id = ? AND status = 'confirmed' LOCK IN SHARE MODE",
+	                      DB_ARGS(A_STR(dbrows_get(cf, 0, 0))), &still) < 0 ? -1 : still ? 0 : 2;
+	free(still);
+	if (rc == 0)
+		rc = insert_sample(r, kind, "drawn", dbrows_get(cf, 0, 0), sum, hex, DRAW_ALGO_VERSION, &sid);
+	for (int st = 0; rc == 0 && st < ST_COUNT; st++)
+		for (size_t k = 0; rc == 0 && k < cnt[st]; k++)
+			rc = insert_unit(r, sid, kind, &u[order[start[st] + k]],
+			                 k < (size_t)quota(r, st) ? "selected" : "reserve", k + 1);
+	if (rc != 0 || db_commit(r->db) < 0) {
+		db_rollback(r->db);
+		if (rc == 1 || rc == 2) {
+			resp_status(r, 409);
+			sample_page(r, rc == 1 ? "已经抽样，不能重复抽取。" : "样本框刚刚被替换，请确认后重新抽样。", NULL);
+		} else {
+			page_error(r, 503, "抽样未能保存，请稍后再试。");
+		}
+		goto out;
+	}
+	{
+		struct buf d = { 0 };
+		buf_printf(&d, "region=%s kind=%s sample=%llu seed=%s algo=%s frame=%s checksum=%s quota=%d/%d/%d",
+		           r->user->region_code, kind, sid, hex, DRAW_ALGO_VERSION, dbrows_get(cf, 0, 0), sum,
+		           r->conf->sample_hub, r->conf->sample_window, r->conf->sample_sme);
+		audit(r, "sample-draw", d.data);
+		buf_free(&d);
+	}
+	resp_redirect(r, strcmp(kind, "sme") == 0 ? "/region/sample#sme" : "/region/sample#resource");
+out:
+	dbrows_free(cf);
+	units_free(u, n);
+	free(order);
+}
+
+/* The region's own sampled list (notice: "通过系统上传抽样名单"). */
+static void sample_upload(struct req *r, const char *kind)
+{
+	const char *why = NULL, *charset;
+	const struct param *f = upload_param(r, &why);
+	char *text = NULL, sum[65];
+	size_t n;
+	struct frame_parse fp;
+	unsigned long long sid = 0;
+
+	if (!f) {
+		resp_status(r, 400);
+		sample_page(r, why, NULL);
+		return;
+	}
+	if (text_to_utf8(f->value, f->len, &text, &n, &charset) < 0) {
+		resp_status(r, 400);
+		sample_page(r, "无法识别文件编码：请保存为 CSV（UTF-8 或 GB18030 编码）后重新上传。", NULL);
+		return;
+	}
+	if (frame_parse(text, n, kind, NULL, 0, &fp) != 0) {
+		resp_status(r, 422);
+		sample_page(r, "抽样名单有错误，未导入。", &fp);
+		goto out;
+	}
+	units_checksum(fp.units, fp.nunits, sum);
+	if (db_begin(r->db) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		goto out;
+	}
+	int rc = insert_sample(r, kind, "uploaded", NULL, sum, "", "", &sid);
+	size_t pos[ST_COUNT] = { 0 };
+	for (size_t i = 0; rc == 0 && i < fp.nunits; i++)
+		rc = insert_unit(r, sid, kind, &fp.units[i], "selected", ++pos[fp.units[i].stratum]);
+	if (rc != 0 || db_commit(r->db) < 0) {
+		db_rollback(r->db);
+		if (rc == 1) {
+			resp_status(r, 409);
+			sample_page(r, "已经有样本，不能再上传名单。", NULL);
+		} else {
+			page_error(r, 503, "名单未能保存，请稍后再试。");
+		}
+		goto out;
+	}
+	{
+		struct buf d = { 0 };
+		buf_printf(&d, "region=%s kind=%s sample=%llu method=uploaded units=%zu charset=%s checksum=%s",
+		           r->user->region_code, kind, sid, fp.nunits, charset, sum);
+		audit(r, "sample-upload", d.data);
+		buf_free(&d);
+	}
+	resp_redirect(r, strcmp(kind, "sme") == 0 ? "/region/sample#sme" : "/region/sample#resource");
+out:
+	frame_parse_free(&fp);
+	free(text);
+}
+
+static void sample_replace(struct req *r)
+{
+	const char *unit = req_param(r, "unit"), *reason = req_param(r, "reason");
+	struct dbrows *cur = NULL, *next = NULL;
+	const char *msg = NULL;
+
+	if (!unit || !reason || !*reason || !utf8_valid(reason, strlen(reason)) || utf8_len(reason) > 200) {
+		resp_status(r, 400);
+		sample_page(r, "请填写替换原因（最多 200 字）。", NULL);
+		return;
+	}
+	if (db_begin(r->db) < 0)
+		goto fail;
+	/* The region check is in the query: another region's unit is "not found". */
+	if (db_query(r->db, "SELECT su.id, su.sample_id, su.stratum, su.role, su.status, su.name FROM sample_units su"
+	             " JOIN samples s ON s.id = su.sample_id WHERE su.id = ? AND s.region_code = ? FOR UPDATE",
+	             DB_ARGS(A_STR(unit), A_STR(r->user->region_code)), &cur) < 0)
+		goto fail;
+	if (cur->nrows == 0) {
+		msg = "要替换的单位不存在。";
+	} else if (strcmp(dbrows_get(cur, 0, 3), "selected") || strcmp(dbrows_get(cur, 0, 4), "active")) {
+		msg = "只有在样的入样单位可以替换。";
+	} else if (db_query(r->db, "SELECT id, name, position FROM sample_units WHERE sample_id = ? AND stratum = ?"
+	                    " AND role = 'reserve' AND status = 'active' ORDER BY position LIMIT 1 FOR UPDATE",
+	                    DB_ARGS(A_STR(dbrows_get(cur, 0, 1)), A_STR(dbrows_get(cur, 0, 2))), &next) < 0) {
+		goto fail;
+	} else if (next->nrows == 0) {
+		msg = "该层已没有备选单位，无法替换。";
+	}
+	if (msg) {
+		db_rollback(r->db);
+		resp_status(r, cur->nrows == 0 ? 404 : 409);
+		sample_page(r, msg, NULL);
+		goto out;
+	}
+	/* The replaced unit's invitation code stops working at once. */
+	if (db_exec(r->db, "UPDATE sample_units SET status = 'replaced', replace_reason = ?, code_lookup = NULL,"
+	            " code_expires = NULL WHERE id = ?",
+	            DB_ARGS(A_STR(reason), A_STR(unit)), NULL, NULL) < 0 ||
+	    db_exec(r->db, "UPDATE sample_units SET role = 'selected', replaces_id = ? WHERE id = ?",
+	            DB_ARGS(A_STR(unit), A_STR(dbrows_get(next, 0, 0))), NULL, NULL) < 0 ||
+	    db_commit(r->db) < 0)
+		goto fail;
+	{
+		struct buf d = { 0 };
+		buf_printf(&d, "region=%s unit=%s \"%s\" replaced by reserve %s \"%s\" (position %s); reason: %s",
+		           r->user->region_code, unit, dbrows_get(cur, 0, 5), dbrows_get(next, 0, 0),
+		           dbrows_get(next, 0, 1), dbrows_get(next, 0, 2), reason);
+		if (d.len > 1000)
+			d.data[d.len = 1000] = '\0';   /* audit_log.detail is VARCHAR(1024) */
+		while (d.len && !utf8_valid(d.data, d.len))
+			d.data[--d.len] = '\0';
+		audit(r, "sample-replace", d.data);
+		buf_free(&d);
+	}
+	resp_redirect(r, "/region/sample");
+	goto out;
+fail:
+	db_rollback(r->db);
+	page_error(r, 503, "替换未能保存，请稍后再试。");
+out:
+	dbrows_free(cur);
+	dbrows_free(next);
+}
+
+static void sample_handle(struct req *r)
+{
+	if (!r->is_post) {
+		sample_page(r, NULL, NULL);
+		return;
+	}
+	if (csrf_check(r) != 0) {
+		page_error(r, 403, "页面已过期，请刷新后重试。");
+		return;
+	}
+	const char *action = req_param(r, "action");
+	const char *kind = kind_of(req_param(r, "kind"));
+	if (action && strcmp(action, "replace") == 0)
+		sample_replace(r);
+	else if (action && kind && strcmp(action, "draw") == 0)
+		sample_draw(r, kind);
+	else if (action && kind && strcmp(action, "upload") == 0)
+		sample_upload(r, kind);
+	else
+		page_error(r, 400, "请求不完整。");
+}
+
+/* One CSV cell, always quoted; a leading = + - @ is neutralised so that a
+ * spreadsheet does not run it as a formula. */
+static void csv_cell(struct buf *b, const char *s, int last)
+{
+	buf_putc(b, '"');
+	if (s && strchr("=+-@", s[0]) && s[0])
+		buf_putc(b, '\'');
+	for (; s && *s; s++) {
+		if (*s == '"')
+			buf_putc(b, '"');
+		buf_putc(b, *s);
+	}
+	buf_puts(b, last ? "\"\r\n" : "\",");
+}
+
+static void sample_csv(struct req *r)
+{
+	const char *kind = kind_of(req_param(r, "kind"));
+	struct dbrows *u;
+	if (!kind) {
+		page_error(r, 404, "您访问的页面不存在。");
+		return;
+	}
+	if (db_query(r->db, "SELECT su.stratum, su.role, su.position, su.name, su.platform, su.contact, su.phone,"
+	             " su.email, su.status, su.replace_reason FROM sample_units su JOIN samples s ON s.id = su.sample_id"
+	             " WHERE s.region_code = ? AND s.kind = ? ORDER BY su.stratum, su.position",
+	             DB_ARGS(A_STR(r->user->region_code), A_STR(kind)), &u) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	if (u->nrows == 0) {
+		dbrows_free(u);
+		page_error(r, 404, "尚未抽样。");
+		return;
+	}
+	struct buf fn = { 0 };
+	buf_printf(&fn, "attachment; filename=\"sample-%s-%s.csv\"", r->user->region_code, kind);
+	resp_header(r, "Content-Type", "text/csv; charset=utf-8");
+	resp_header(r, "Content-Disposition", fn.data);
+	buf_free(&fn);
+	/* The BOM makes Excel read the file as UTF-8. */
+	buf_puts(&r->body, "\xef\xbb\xbf");
+	buf_puts(&r->body, "层,角色,顺位,名称,组织平台,联系人,电话,邮箱,状态,替换原因\r\n");
+	for (size_t i = 0; i < u->nrows; i++) {
+		csv_cell(&r->body, stratum_label(stratum_parse(dbrows_get(u, i, 0))), 0);
+		csv_cell(&r->body, strcmp(dbrows_get(u, i, 1), "selected") == 0 ? "入样" : "备选", 0);
+		for (size_t c = 2; c <= 7; c++)
+			csv_cell(&r->body, dbrows_get(u, i, c), 0);
+		csv_cell(&r->body, unit_status_label(dbrows_get(u, i, 1), dbrows_get(u, i, 8)), 0);
+		csv_cell(&r->body, dbrows_get(u, i, 9), 1);
+	}
+	dbrows_free(u);
+}
+
 static void handle(struct req *r)
 {
 	if (auth_require(r, RB(ROLE_REGION)) < 0)
@@ -79,6 +1083,14 @@ static void handle(struct req *r)
 		home(r);
 	else if (strcmp(r->path, "/region/progress") == 0)
 		progress(r);
+	else if (strcmp(r->path, "/region/frames") == 0)
+		frames_handle(r);
+	else if (strcmp(r->path, "/region/sample") == 0)
+		sample_handle(r);
+	else if (strcmp(r->path, "/region/sample.csv") == 0)
+		sample_csv(r);
+	else if (strncmp(r->path, "/region/slips", 13) == 0)
+		region_slips_page(r);
 	else
 		page_error(r, 404, "您访问的页面不存在。");
 }

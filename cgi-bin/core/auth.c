@@ -320,6 +320,16 @@ enum login_result auth_login(struct req *r, const char *username, const char *pa
 	return LOGIN_OK;
 }
 
+int auth_login_user(struct req *r, unsigned long long uid)
+{
+	auth_logout(r);
+	if (session_create(r, uid) < 0)
+		return -1;
+	db_exec(r->db, "UPDATE users SET last_login_at = NOW() WHERE id = ?",
+	        DB_ARGS(A_INT(uid)), NULL, NULL);
+	return 0;
+}
+
 void auth_logout(struct req *r)
 {
 	const char *sid = req_cookie(r, SID_COOKIE);

@@ -69,6 +69,9 @@ int  auth_require(struct req *r, unsigned mask);
 enum login_result { LOGIN_OK, LOGIN_BAD, LOGIN_THROTTLED, LOGIN_ERROR };
 enum login_result auth_login(struct req *r, const char *username, const char *password);
 void auth_logout(struct req *r);
+/* Starts a fresh session for uid (no password check: the caller has just
+ * created or verified the account, e.g. registration). 0 or -1. */
+int  auth_login_user(struct req *r, unsigned long long uid);
 /* Change password of r->user after checking the old one. Returns NULL on
  * success, else a Chinese message. */
 const char *auth_change_password(struct req *r, const char *old_pw, const char *new_pw);

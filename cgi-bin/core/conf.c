@@ -37,6 +37,9 @@ static void conf_defaults(struct conf *c)
 	c->session_abs_min = 720;
 	c->max_body = 24L * 1024 * 1024;
 	c->max_upload = 20L * 1024 * 1024;
+	c->sample_hub = 5;
+	c->sample_window = 10;
+	c->sample_sme = 100;
 }
 
 static char *trim(char *s)
@@ -80,6 +83,7 @@ static int conf_set(struct conf *c, const char *k, const char *v)
 		{ "db_port", 1, 65535 }, { "secure_cookies", 0, 1 },
 		{ "session_idle_min", 1, 24 * 60 }, { "session_abs_min", 1, 7 * 24 * 60 },
 		{ "max_body", 1024, 1L << 30 }, { "max_upload", 1024, 1L << 30 },
+		{ "sample_hub", 1, 10000 }, { "sample_window", 1, 10000 }, { "sample_sme", 100, 10000 },
 	};
 	for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
 		long n;
@@ -93,7 +97,10 @@ static int conf_set(struct conf *c, const char *k, const char *v)
 		case 2: c->session_idle_min = (int)n; break;
 		case 3: c->session_abs_min = (int)n; break;
 		case 4: c->max_body = n; break;
-		default: c->max_upload = n; break;
+		case 5: c->max_upload = n; break;
+		case 6: c->sample_hub = (int)n; break;
+		case 7: c->sample_window = (int)n; break;
+		default: c->sample_sme = (int)n; break;
 		}
 		return 0;
 	}

@@ -22,6 +22,7 @@ struct conf {
 	int   session_abs_min;    /* default 720 */
 	long  max_body;           /* bytes accepted in a request body */
 	long  max_upload;         /* bytes accepted for one uploaded file */
+	int   sample_hub, sample_window, sample_sme;   /* draw quotas (notice 四(二)): 5, 10, 100 */
 };
 
 /* Load path (or $SMESURVEY_CONF when path is NULL) into c; fills defaults

@@ -169,6 +169,12 @@ const char *form_store_upload(const struct conf *c, const struct field *fd,
                               const struct param *p, char **value);
 /* Split a stored file value; returns 0 and points into v, or -1. */
 int form_file_value(const char *v, const char **hex, const char **filename);
+/* Answer r with the stored upload of a file value ("sha256:<hex>:<name>"):
+ * Content-Type detected from the bytes, Content-Disposition attachment with
+ * the original name (RFC 5987 filename*), X-Content-Type-Options nosniff.
+ * The caller checks access first. Returns 0, or -1 after an error page
+ * (404 when the value is empty/invalid or the file is missing). */
+int form_send_upload(struct req *r, const char *value);
 
 /* ---- Storage ---- */
 enum rstatus { RS_NONE = 0, RS_DRAFT, RS_SUBMITTED };

@@ -610,7 +610,11 @@ size_t form_validate(const struct form *f, const struct answers *raw,
 		} else {
 			run_rules(&c, i);
 		}
-		/* Drafts may be saved with errors; keep what fits the column. */
+		/* Drafts may be saved with errors; keep what fits the column.
+		 * Single/multi values with unknown codes (form_collect marks them
+		 * "?") cannot come from the form and are never stored. */
+		if ((fd->type == FT_SINGLE || fd->type == FT_MULTI) && c.st[i] == V_BAD)
+			continue;
 		if (strlen(c.norm[i]) <= FORM_MAX_TEXTAREA)
 			answers_set(clean, i, c.norm[i]);
 	}

@@ -140,9 +140,13 @@ static void put_data_if(struct rctx *c, const struct field *fd)
 	buf_init(&b);
 	for (size_t k = 0; k < fd->nrules; k++)
 		if (fd->rules[k].kind <= RK_IF_HAS) {
+			/* form.js expects the clause without its "if " keyword. */
+			const char *src = fd->rules[k].src;
+			if (!strncmp(src, "if ", 3))
+				src += 3;
 			if (b.len)
 				buf_putc(&b, ';');
-			buf_puts(&b, fd->rules[k].src);
+			buf_puts(&b, src);
 		}
 	h_printf(c->r, " data-if=\"%s\"", b.data ? b.data : "");
 	buf_free(&b);
@@ -285,8 +289,10 @@ static void put_options(struct rctx *c, size_t i)
 		h_raw(c->r, "<ul class=\"opts ro\">");
 		for (size_t k = 0; k < fd->nopts; k++) {
 			int on = form_value_has(v, fd->opts[k].code) > 0;
-			h_printf(c->r, "<li%s><span aria-hidden=\"true\">%s</span><span class=\"vh\">%s</span>"
-			         "(%s) %s</li>", on ? " class=\"checked\"" : "", on ? "☑" : "☐",
+			/* h_printf escapes %s: markup goes through h_raw. */
+			h_raw(c->r, on ? "<li class=\"checked\">" : "<li>");
+			h_printf(c->r, "<span aria-hidden=\"true\">%s</span><span class=\"vh\">%s</span>"
+			         "(%s) %s</li>", on ? "☑" : "☐",
 			         on ? "已选：" : "未选：", fd->opts[k].code, fd->opts[k].label);
 		}
 		h_raw(c->r, "</ul>");
@@ -303,6 +309,8 @@ static void put_options(struct rctx *c, size_t i)
 			h_printf(c->r, "<label class=\"opt\"><input type=\"%s\" id=\"f-%s-%s\" name=\"%s\" value=\"%s\"%s",
 			         multi ? "checkbox" : "radio", fd->code, fd->opts[k].code, fd->code,
 			         fd->opts[k].code, on ? " checked" : "");
+		/* Each option points at the group's error message. */
+		put_describedby(c, i, 1);
 		h_printf(c->r, "> %s</label>", fd->opts[k].label);
 	}
 	h_raw(c->r, "</div>");
@@ -378,9 +386,12 @@ static void render_field(struct rctx *c, size_t i)
 	put_data_if(c, fd);
 	h_raw(c->r, ">");
 	if (group) {
-		h_printf(c->r, "<fieldset%s>", edit && fd->required ? " aria-required=\"true\"" : "");
-		h_raw(c->r, "<legend>");
+		/* aria-required is not allowed on a group: "required" is part of
+		 * the legend's text for screen readers (the * is aria-hidden). */
+		h_raw(c->r, "<fieldset><legend>");
 		put_label_text(c, fd);
+		if (edit && fd->required)
+			h_raw(c->r, "<span class=\"vh\">（必填）</span>");
 		if (fd->type == FT_RANK)
 			h_raw(c->r, "<span class=\"hint\">（按优先次序选择）</span>");
 		h_raw(c->r, "</legend>");
@@ -409,8 +420,10 @@ static void render_field(struct rctx *c, size_t i)
 		put_condition(c, fd, 1);
 		put_messages(c, i);
 		if (fd->type == FT_TEXTAREA) {
-			h_printf(c->r, "<textarea id=\"f-%s\" name=\"%s\" rows=\"8\" maxlength=\"20000\"%s",
-			         fd->code, fd->code, fd->required ? " aria-required=\"true\"" : "");
+			h_printf(c->r, "<textarea id=\"f-%s\" name=\"%s\" rows=\"8\" maxlength=\"20000\"",
+			         fd->code, fd->code);
+			if (fd->required)
+				h_raw(c->r, " aria-required=\"true\"");
 			put_describedby(c, i, 1);
 			h_printf(c->r, ">%s</textarea>", val_of(c, i));
 		} else if (fd->type == FT_FILE) {
@@ -593,7 +606,7 @@ static void render_grid(struct rctx *c, size_t from, size_t to)
 			h_raw(c->r, "<th scope=\"row\">");
 			put_display(c->r, lv[1]);
 		} else {
-			h_printf(c->r, "<th scope=\"row\"%s>", row_two ? " colspan=\"2\"" : "");
+			h_raw(c->r, row_two ? "<th scope=\"row\" colspan=\"2\">" : "<th scope=\"row\">");
 			put_display(c->r, g.rows[ri]);
 		}
 		if (same_unit && rowunit && *rowunit)
@@ -699,8 +712,9 @@ void form_render(struct req *r, const struct fview *v)
 		h_printf(r, "<p class=\"intro\">%s</p>", v->f->intro);
 	put_summary(&c);
 	if (v->mode == FV_EDIT) {
-		h_printf(r, "<form class=\"survey\" method=\"post\" action=\"%s\" novalidate%s>",
-		         v->action ? v->action : "", v->f->has_file ? " enctype=\"multipart/form-data\"" : "");
+		h_printf(r, "<form class=\"survey\" method=\"post\" action=\"%s\" novalidate",
+		         v->action ? v->action : "");
+		h_raw(r, v->f->has_file ? " enctype=\"multipart/form-data\">" : ">");
 		h_csrf_field(r);
 		h_printf(r, "<input type=\"hidden\" name=\"version\" value=\"%ld\">", v->version);
 		h_raw(r, "<p class=\"req-note\">带 <span class=\"req\">*</span> 的为必填项。"

@@ -250,7 +250,7 @@ sub url    { my ($s, $p) = @_; return $p =~ m{^https?://} ? $p : $s->{base} . $p
 sub request {
 	my ($self, $method, $path, $opt) = @_;
 	my $res = $self->{http}->request($method, $self->url($path), $opt // {});
-	$res->{text} = eval { Encode::decode('UTF-8', $res->{content} // '', Encode::FB_CROAK) }
+	$res->{text} = eval { Encode::decode('UTF-8', $res->{content} // '', Encode::FB_CROAK | Encode::LEAVE_SRC) }
 		// $res->{content};
 	$self->{last} = $res;
 	return $res;

@@ -1,0 +1,543 @@
+/*
+ * smesurvey-register - registration of service-resource organisations and
+ * SMEs (issue 4), with the one-time invitation code printed on their slip.
+ *
+ *   GET  /register?code=CODE   check the code; valid: registration form
+ *   GET  /register             type a code, or register without one
+ *   POST /register             action=code: create the account bound to the
+ *                              sampled unit, log in, go to the questionnaire
+ *                              action=self: account not bound to the sample
+ *
+ * Wrong codes are throttled per client address (code_failures): at most
+ * FAIL_MAX failures in FAIL_WINDOW_MIN minutes, then 429 for everything.
+ */
+#include "app.h"
+#include "auth.h"
+#include "codes.h"
+#include "conf.h"
+#include "db.h"
+#include "form.h"
+#include "html.h"
+#include "http.h"
+#include "log.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FAIL_WINDOW_MIN   10
+#define FAIL_MAX          30
+#define SELF_MAX_PER_HOUR 20
+
+enum lookup { LK_OK, LK_UNKNOWN, LK_EXPIRED, LK_REGISTERED, LK_REVOKED, LK_THROTTLED, LK_ERROR };
+
+struct unit {
+	unsigned long long id;
+	char code[CODE_LEN + 1];      /* normalised */
+	char region_code[17];
+	char region_name[65];
+	char help_phone[65];
+	char form[17];
+	char name[256];
+	char username[80];            /* the account name it will get */
+};
+
+static const char *form_label(const char *form)
+{
+	return strcmp(form, "sme") == 0 ? "中小企业调查表（附件5）" : "服务资源单位调查表（附件4）";
+}
+
+static int throttled(struct req *r)
+{
+	char *n = NULL;
+	if (db_query_str(r->db, "SELECT COUNT(*) FROM code_failures WHERE ip = ?"
+	                 " AND at > NOW() - INTERVAL 10 MINUTE",
+	                 DB_ARGS(A_STR(r->remote_addr)), &n) < 0)
+		return -1;
+	int over = n && atoll(n) >= FAIL_MAX;
+	free(n);
+	return over;
+}
+
+static void record_failure(struct req *r)
+{
+	unsigned char dice = 0;
+	db_exec(r->db, "INSERT INTO code_failures (ip, at) VALUES (?, NOW())",
+	        DB_ARGS(A_STR(r->remote_addr)), NULL, NULL);
+	/* Now and then forget old failures, so the table stays small. */
+	if (random_bytes(&dice, 1) == 0 && dice < 4)
+		db_exec(r->db, "DELETE FROM code_failures WHERE at < NOW() - INTERVAL 1 DAY",
+		        DB_NOARGS, NULL, NULL);
+}
+
+/* Checks a typed or scanned code. lock: inside a transaction, lock the row. */
+static enum lookup lookup(struct req *r, const char *raw, struct unit *u, int lock)
+{
+	unsigned char h[32];
+	struct dbrows *rows;
+	int t = throttled(r);
+	memset(u, 0, sizeof *u);
+	if (t != 0)
+		return t < 0 ? LK_ERROR : LK_THROTTLED;
+	if (code_normalise(raw, u->code) < 0) {
+		record_failure(r);
+		return LK_UNKNOWN;
+	}
+	code_hash(u->code, h);
+	int rc = lock ?
+		db_query(r->db, "SELECT su.id, su.region_code, g.name, g.help_phone, su.form, su.name,"
+		         " su.user_id IS NOT NULL, su.code_expires < NOW(), (" INVITED_SQL ")"
+		         " FROM sample_units su JOIN regions g ON g.code = su.region_code"
+		         " WHERE su.code_lookup = ? FOR UPDATE", DB_ARGS(A_BLOB(h, 32)), &rows) :
+		db_query(r->db, "SELECT su.id, su.region_code, g.name, g.help_phone, su.form, su.name,"
+		         " su.user_id IS NOT NULL, su.code_expires < NOW(), (" INVITED_SQL ")"
+		         " FROM sample_units su JOIN regions g ON g.code = su.region_code"
+		         " WHERE su.code_lookup = ?", DB_ARGS(A_BLOB(h, 32)), &rows);
+	if (rc < 0)
+		return LK_ERROR;
+	if (rows->nrows == 0) {
+		dbrows_free(rows);
+		record_failure(r);
+		return LK_UNKNOWN;
+	}
+	u->id = (unsigned long long)dbrows_int(rows, 0, 0);
+	snprintf(u->region_code, sizeof u->region_code, "%s", dbrows_get(rows, 0, 1));
+	snprintf(u->region_name, sizeof u->region_name, "%s", dbrows_get(rows, 0, 2));
+	snprintf(u->help_phone, sizeof u->help_phone, "%s", dbrows_get(rows, 0, 3));
+	snprintf(u->form, sizeof u->form, "%s", dbrows_get(rows, 0, 4));
+	snprintf(u->name, sizeof u->name, "%s", dbrows_get(rows, 0, 5));
+	snprintf(u->username, sizeof u->username, "%s-%s-%llu", u->form, u->region_code, u->id);
+	int registered = dbrows_int(rows, 0, 6) != 0, expired = dbrows_int(rows, 0, 7) != 0,
+	    invited = dbrows_int(rows, 0, 8) != 0;
+	dbrows_free(rows);
+	if (registered)
+		return LK_REGISTERED;
+	if (!invited)
+		return LK_REVOKED;
+	if (expired) {
+		/* A deadline extended after printing keeps the code alive. */
+		char due[20];
+		if (codes_deadline(r->db, r->conf, u->form, u->region_code, due) < 0)
+			return LK_ERROR;
+		if (deadline_passed(due))
+			return LK_EXPIRED;
+	}
+	return LK_OK;
+}
+
+static void code_entry_form(struct req *r, const char *typed)
+{
+	h_raw(r, "<form method=\"get\" action=\"/register\" class=\"code-entry\">"
+	      "<p><label for=\"code\">邀请码（邀请单上的 16 位字母和数字）</label>");
+	h_printf(r, "<input id=\"code\" name=\"code\" maxlength=\"64\" autocomplete=\"off\""
+	         " autocapitalize=\"characters\" spellcheck=\"false\" placeholder=\"XXXX-XXXX-XXXX-XXXX\""
+	         " value=\"%s\" required></p>", typed ? typed : "");
+	h_raw(r, "<p><button type=\"submit\">下一步</button></p></form>");
+}
+
+/* Password part shared by both registration forms; gen is shown once. */
+static void password_fields(struct req *r, const char *gen)
+{
+	h_printf(r, "<fieldset><legend>设置密码</legend>"
+	         "<p><label><input type=\"radio\" name=\"pw_mode\" value=\"gen\" checked> 使用系统生成的密码："
+	         "<strong class=\"generated-password\">%s</strong>（仅显示这一次，请立即记下）</label>"
+	         "<input type=\"hidden\" name=\"gen\" value=\"%s\"></p>"
+	         "<p><label><input type=\"radio\" name=\"pw_mode\" value=\"own\"> 自行设置密码</label></p>"
+	         "<p><label for=\"password\">密码（12 至 128 个字符）</label><input id=\"password\" name=\"password\""
+	         " type=\"password\" maxlength=\"128\" autocomplete=\"new-password\"></p>"
+	         "<p><label for=\"password2\">再次输入密码</label><input id=\"password2\" name=\"password2\""
+	         " type=\"password\" maxlength=\"128\" autocomplete=\"new-password\"></p></fieldset>", gen, gen);
+}
+
+static int new_password(char out[CODE_GROUPED + 1])
+{
+	char c[CODE_LEN + 1];
+	if (code_generate(c) < 0)
+		return -1;
+	code_group(c, out);
+	return 0;
+}
+
+static void unit_form(struct req *r, const struct unit *u, const char *error)
+{
+	char gen[CODE_GROUPED + 1];
+	auth_anon_csrf(r);
+	if (new_password(gen) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	const char *contact = req_param(r, "contact"), *phone = req_param(r, "phone"),
+	           *email = req_param(r, "email");
+	page_begin(r, "注册");
+	if (error)
+		h_printf(r, "<p class=\"error\" role=\"alert\">%s</p>", error);
+	h_printf(r, "<dl class=\"unit\"><dt>单位名称</dt><dd class=\"org-name\">%s</dd>"
+	         "<dt>地区</dt><dd>%s</dd><dt>调查表</dt><dd>%s</dd>"
+	         "<dt>您的用户名</dt><dd><strong class=\"username\">%s</strong>（登录时使用，请记下）</dd></dl>",
+	         u->name, u->region_name, form_label(u->form), u->username);
+	h_raw(r, "<form method=\"post\" action=\"/register\" novalidate>");
+	h_csrf_field(r);
+	h_printf(r, "<input type=\"hidden\" name=\"action\" value=\"code\">"
+	         "<input type=\"hidden\" name=\"code\" value=\"%s\">", u->code);
+	h_printf(r, "<fieldset><legend>联系人</legend>"
+	         "<p><label for=\"contact\">联系人姓名</label><input id=\"contact\" name=\"contact\""
+	         " maxlength=\"64\" autocomplete=\"name\" required value=\"%s\"></p>"
+	         "<p><label for=\"phone\">联系电话</label><input id=\"phone\" name=\"phone\" type=\"tel\""
+	         " maxlength=\"30\" autocomplete=\"tel\" required value=\"%s\"></p>"
+	         "<p><label for=\"email\">电子邮箱（选填）</label><input id=\"email\" name=\"email\" type=\"email\""
+	         " maxlength=\"254\" autocomplete=\"email\" value=\"%s\"></p></fieldset>",
+	         contact ? contact : "", phone ? phone : "", email ? email : "");
+	password_fields(r, gen);
+	h_raw(r, "<p><button type=\"submit\">注册并开始填写</button></p></form>");
+	page_end(r);
+}
+
+/* Shows why a code cannot be used. */
+static void code_problem(struct req *r, enum lookup lk, const struct unit *u, const char *typed)
+{
+	switch (lk) {
+	case LK_THROTTLED:
+		resp_status(r, 429);
+		resp_header(r, "Retry-After", "600");
+		page_begin(r, "注册");
+		h_raw(r, "<p class=\"error\" role=\"alert\">邀请码错误次数过多，请 10 分钟后再试。</p>");
+		page_end(r);
+		return;
+	case LK_ERROR:
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	case LK_REGISTERED:
+		resp_status(r, 409);
+		page_begin(r, "注册");
+		/* The user name is not repeated: a slip may pass through many hands. */
+		h_raw(r, "<p class=\"notice\" role=\"alert\">此邀请码已注册，请直接登录（用户名见注册时的页面）。"
+		      "</p><p><a class=\"button\" href=\"/login\">登录</a></p>");
+		page_end(r);
+		return;
+	case LK_EXPIRED:
+		resp_status(r, 410);
+		page_begin(r, "注册");
+		h_raw(r, "<p class=\"error\" role=\"alert\">邀请码已过期：调查已截止。</p>");
+		if (u->help_phone[0])
+			h_printf(r, "<p>如有疑问，请致电 %s。</p>", u->help_phone);
+		page_end(r);
+		return;
+	case LK_REVOKED:
+		resp_status(r, 410);
+		page_begin(r, "注册");
+		h_raw(r, "<p class=\"error\" role=\"alert\">此邀请码已失效，请与本地区中小企业主管部门联系。</p>");
+		if (u->help_phone[0])
+			h_printf(r, "<p>咨询电话：%s</p>", u->help_phone);
+		page_end(r);
+		return;
+	case LK_UNKNOWN:
+	default:
+		resp_status(r, 404);
+		page_begin(r, "注册");
+		h_raw(r, "<p class=\"error\" role=\"alert\" id=\"code-error\">邀请码无效。请核对邀请单上的邀请码"
+		      "（不区分大小写，可不输入“-”），重新输入；邀请单重新打印后，旧邀请码不再有效。</p>");
+		code_entry_form(r, typed);
+		page_end(r);
+		return;
+	}
+}
+
+static void self_form(struct req *r, const char *error)
+{
+	struct dbrows *rows;
+	char gen[CODE_GROUPED + 1];
+	if (db_query(r->db, "SELECT code, name FROM regions ORDER BY code", DB_NOARGS, &rows) < 0 ||
+	    new_password(gen) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	auth_anon_csrf(r);
+	const char *form = req_param(r, "form"), *region = req_param(r, "region"),
+	           *org = req_param(r, "org_name");
+	h_raw(r, "<section class=\"panel\"><h2 id=\"self\">没有邀请码？自行注册</h2>"
+	      "<p>未收到邀请单的服务资源单位和中小企业也可以注册填写，但不计入本地区的抽样名单。</p>");
+	if (error)
+		h_printf(r, "<p class=\"error\" role=\"alert\">%s</p>", error);
+	h_raw(r, "<form method=\"post\" action=\"/register\" novalidate>");
+	h_csrf_field(r);
+	h_printf(r, "<input type=\"hidden\" name=\"action\" value=\"self\">"
+	         "<fieldset><legend>单位类型</legend>"
+	         "<p><label><input type=\"radio\" name=\"form\" value=\"sme\"%s> 中小企业</label> "
+	         "<label><input type=\"radio\" name=\"form\" value=\"resource\"%s> 服务资源单位</label></p></fieldset>"
+	         "<p><label for=\"region\">所在地区</label><select id=\"region\" name=\"region\" required>"
+	         "<option value=\"\">请选择</option>",
+	         form && strcmp(form, "resource") == 0 ? "" : " checked",
+	         form && strcmp(form, "resource") == 0 ? " checked" : "");
+	for (size_t i = 0; i < rows->nrows; i++)
+		h_printf(r, "<option value=\"%s\"%s>%s</option>", dbrows_get(rows, i, 0),
+		         region && strcmp(region, dbrows_get(rows, i, 0)) == 0 ? " selected" : "",
+		         dbrows_get(rows, i, 1));
+	dbrows_free(rows);
+	h_printf(r, "</select></p><p><label for=\"org_name\">单位名称</label><input id=\"org_name\""
+	         " name=\"org_name\" maxlength=\"100\" required value=\"%s\"></p>", org ? org : "");
+	password_fields(r, gen);
+	h_raw(r, "<p><button type=\"submit\">注册并开始填写</button></p></form></section>");
+}
+
+static void start_page(struct req *r)
+{
+	page_begin(r, "注册");
+	h_raw(r, "<section class=\"panel\"><h2>使用邀请码注册</h2><p>请扫描邀请单上的二维码，或输入邀请单上的邀请码。"
+	      "已注册的单位请<a href=\"/login\">直接登录</a>。</p>");
+	code_entry_form(r, NULL);
+	h_raw(r, "</section>");
+	self_form(r, NULL);
+	page_end(r);
+}
+
+/* The password chosen in the form, or NULL with *err set. */
+static const char *chosen_password(struct req *r, const char **err)
+{
+	const char *mode = req_param(r, "pw_mode");
+	if (mode && strcmp(mode, "gen") == 0) {
+		const char *g = req_param(r, "gen");
+		char n[CODE_LEN + 1];
+		/* Only a password of the generated shape is accepted this way. */
+		if (!g || strlen(g) != CODE_GROUPED || code_normalise(g, n) < 0) {
+			*err = "生成的密码无效，请刷新页面后重试。";
+			return NULL;
+		}
+		return g;
+	}
+	const char *pw = req_param(r, "password"), *pw2 = req_param(r, "password2");
+	if (!pw || !*pw) {
+		*err = "请设置密码。";
+		return NULL;
+	}
+	if (!pw2 || strcmp(pw, pw2) != 0) {
+		*err = "两次输入的密码不一致。";
+		return NULL;
+	}
+	if ((*err = password_policy(pw)) != NULL)
+		return NULL;
+	return pw;
+}
+
+static const char *check_contact(const char *contact, const char *phone, const char *email)
+{
+	if (!contact || !*contact || !utf8_valid(contact, strlen(contact)) || utf8_len(contact) > 64)
+		return "请填写联系人姓名（不超过 64 个字）。";
+	size_t digits = 0, n = phone ? strlen(phone) : 0;
+	for (size_t i = 0; i < n; i++) {
+		if (phone[i] >= '0' && phone[i] <= '9')
+			digits++;
+		else if (!strchr(" +-()", phone[i]))
+			return "联系电话只能包含数字、空格和 + - ( )。";
+	}
+	if (n > 30 || digits < 7)
+		return "请填写有效的联系电话（至少 7 位数字）。";
+	if (email && *email) {
+		const char *at = strchr(email, '@');
+		if (strlen(email) > 254 || !at || at == email || strchr(at + 1, '@') ||
+		    !strchr(at + 1, '.') || strpbrk(email, " \t\r\n<>\"'") || !utf8_valid(email, strlen(email)))
+			return "请填写有效的电子邮箱地址，或留空。";
+	}
+	return NULL;
+}
+
+static void register_unit(struct req *r)
+{
+	struct unit u;
+	const char *typed = req_param(r, "code");
+	const char *contact = req_param(r, "contact"), *phone = req_param(r, "phone"),
+	           *email = req_param(r, "email");
+	enum lookup lk = lookup(r, typed ? typed : "", &u, 0);
+	if (lk != LK_OK) {
+		code_problem(r, lk, &u, typed);
+		return;
+	}
+	const char *err = check_contact(contact, phone, email), *pw = NULL;
+	if (err == NULL)
+		pw = chosen_password(r, &err);
+	if (err) {
+		resp_status(r, 422);
+		unit_form(r, &u, err);
+		return;
+	}
+	char hash[PW_HASH_MAX];
+	if (password_hash(pw, hash) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	/* Re-check under the row lock: one code registers one account. */
+	if (db_begin(r->db) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	char code[CODE_LEN + 1];
+	memcpy(code, u.code, sizeof code);   /* lookup() clears u first */
+	lk = lookup(r, code, &u, 1);
+	if (lk != LK_OK) {
+		db_rollback(r->db);
+		code_problem(r, lk, &u, typed);
+		return;
+	}
+	char username[96];
+	unsigned long long uid = 0, aff = 0;
+	snprintf(username, sizeof username, "%s", u.username);
+	for (int attempt = 0; attempt < 4 && uid == 0; attempt++) {
+		if (attempt) {
+			/* Taken by an imported account: add a random suffix. */
+			char c[CODE_LEN + 1];
+			if (code_generate(c) < 0)
+				break;
+			snprintf(username, sizeof username, "%s-%.3s", u.username, c);
+		}
+		if (db_exec(r->db, "INSERT INTO users (username, pw_hash, role, region_code, org_name, form)"
+		            " VALUES (?, ?, ?, ?, ?, ?)",
+		            DB_ARGS(A_STR(username), A_STR(hash), A_STR(u.form), A_STR(u.region_code),
+		                    A_STR(u.name), A_STR(u.form)), NULL, &uid) < 0 && db_errno(r->db) != 1062)
+			break;
+	}
+	if (uid == 0 ||
+	    db_exec(r->db, "UPDATE sample_units SET user_id = ?, registered_at = NOW(),"
+	            " code_opened_at = COALESCE(code_opened_at, NOW()), contact = ?, phone = ?, email = ?"
+	            " WHERE id = ? AND user_id IS NULL",
+	            DB_ARGS(A_INT(uid), A_STR(contact), A_STR(phone), A_STR(email ? email : ""),
+	                    A_INT(u.id)), &aff, NULL) < 0 || aff != 1 || db_commit(r->db) < 0) {
+		db_rollback(r->db);
+		page_error(r, 503, "注册未能完成，请稍后再试。");
+		return;
+	}
+	explicit_bzero(hash, sizeof hash);
+	if (auth_login_user(r, uid) < 0) {
+		page_error(r, 503, "注册成功，但自动登录失败，请使用用户名和密码登录。");
+		return;
+	}
+	struct buf d = { 0 };
+	buf_printf(&d, "unit=%llu username=%s", u.id, username);
+	audit(r, "register", d.data);
+	buf_free(&d);
+	if (strcmp(username, u.username) == 0) {
+		resp_redirect(r, role_home(role_parse(u.form)));
+		return;
+	}
+	page_begin(r, "注册成功");
+	h_printf(r, "<p class=\"notice\" role=\"status\">注册成功。您的用户名是 <strong class=\"username\">%s</strong>，"
+	         "请记下。</p><p><a class=\"button\" href=\"%s\">开始填写调查表</a></p>",
+	         username, role_home(role_parse(u.form)));
+	page_end(r);
+}
+
+static void register_self(struct req *r)
+{
+	const char *form = req_param(r, "form"), *region = req_param(r, "region"),
+	           *org = req_param(r, "org_name");
+	const char *err = NULL, *pw = NULL;
+	char *rname = NULL, *n = NULL;
+	if (db_query_str(r->db, "SELECT COUNT(*) FROM audit_log WHERE action = 'register-self'"
+	                 " AND ip = ? AND at > NOW() - INTERVAL 1 HOUR",
+	                 DB_ARGS(A_STR(r->remote_addr)), &n) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	int over = n && atoll(n) >= SELF_MAX_PER_HOUR;
+	free(n);
+	if (over) {
+		page_error(r, 429, "本网络地址注册次数过多，请一小时后再试。");
+		return;
+	}
+	if (!form || (strcmp(form, "sme") && strcmp(form, "resource")))
+		err = "请选择单位类型。";
+	else if (!region || !*region || strlen(region) > 16 ||
+	         db_query_str(r->db, "SELECT name FROM regions WHERE code = ?",
+	                      DB_ARGS(A_STR(region)), &rname) < 0 || rname == NULL)
+		err = "请选择所在地区。";
+	else if (!org || !*org || !utf8_valid(org, strlen(org)) || utf8_len(org) > 100 ||
+	         strpbrk(org, "\r\n\t"))
+		err = "请填写单位名称（不超过 100 个字）。";
+	else
+		pw = chosen_password(r, &err);
+	free(rname);
+	if (err) {
+		resp_status(r, 422);
+		page_begin(r, "注册");
+		self_form(r, err);
+		page_end(r);
+		return;
+	}
+	char hash[PW_HASH_MAX], username[80];
+	unsigned long long uid = 0;
+	if (password_hash(pw, hash) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	for (int attempt = 0; attempt < 4 && uid == 0; attempt++) {
+		char c[CODE_LEN + 1];
+		if (code_generate(c) < 0)
+			break;
+		for (char *p = c; *p; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+		snprintf(username, sizeof username, "%s-%s-%.5s", form, region, c);
+		if (db_exec(r->db, "INSERT INTO users (username, pw_hash, role, region_code, org_name, form)"
+		            " VALUES (?, ?, ?, ?, ?, ?)",
+		            DB_ARGS(A_STR(username), A_STR(hash), A_STR(form), A_STR(region), A_STR(org),
+		                    A_STR(form)), NULL, &uid) < 0 && db_errno(r->db) != 1062)
+			break;
+	}
+	explicit_bzero(hash, sizeof hash);
+	if (uid == 0) {
+		page_error(r, 503, "注册未能完成，请稍后再试。");
+		return;
+	}
+	if (auth_login_user(r, uid) < 0) {
+		page_error(r, 503, "注册成功，但自动登录失败，请使用用户名和密码登录。");
+		return;
+	}
+	audit(r, "register-self", username);
+	page_begin(r, "注册成功");
+	h_printf(r, "<p class=\"notice\" role=\"status\">注册成功（自行注册，不属于本地区的抽样名单）。"
+	         "您的用户名是 <strong class=\"username\">%s</strong>，请记下。</p>"
+	         "<p><a class=\"button\" href=\"%s\">开始填写调查表</a></p>",
+	         username, role_home(role_parse(form)));
+	page_end(r);
+}
+
+static void handle(struct req *r)
+{
+	if (strcmp(r->path, "/register") != 0) {
+		page_error(r, 404, "您访问的页面不存在。");
+		return;
+	}
+	if (!r->is_post) {
+		const char *code = req_param(r, "code");
+		struct unit u;
+		if (code == NULL || *code == '\0') {
+			start_page(r);
+			return;
+		}
+		enum lookup lk = lookup(r, code, &u, 0);
+		if (lk != LK_OK) {
+			code_problem(r, lk, &u, code);
+			return;
+		}
+		db_exec(r->db, "UPDATE sample_units SET code_opened_at = NOW() WHERE id = ? AND code_opened_at IS NULL",
+		        DB_ARGS(A_INT(u.id)), NULL, NULL);
+		unit_form(r, &u, NULL);
+		return;
+	}
+	auth_anon_csrf(r);
+	if (csrf_check(r) < 0) {
+		page_error(r, 403, "页面已过期或请求来源无效，请刷新后重试。");
+		return;
+	}
+	const char *action = req_param(r, "action");
+	if (action && strcmp(action, "code") == 0)
+		register_unit(r);
+	else if (action && strcmp(action, "self") == 0)
+		register_self(r);
+	else
+		page_error(r, 400, "无效的操作。");
+}
+
+int main(void)
+{
+	return app_run("smesurvey-register", handle);
+}

@@ -1,0 +1,211 @@
+/*
+ * codes.c - invitation codes: generation, normalisation, hashing, issuing.
+ */
+#include "codes.h"
+#include "conf.h"
+#include "db.h"
+#include "log.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int (*codes_random)(void *p, size_t n) = random_bytes;
+
+void code_from_bytes(const unsigned char raw[CODE_RAW_BYTES], char out[CODE_LEN + 1])
+{
+	/* 80 bits, read 5 at a time from the most significant end. */
+	unsigned acc = 0, bits = 0;
+	size_t o = 0;
+	for (size_t i = 0; i < CODE_RAW_BYTES; i++) {
+		acc = (acc << 8) | raw[i];
+		bits += 8;
+		while (bits >= 5) {
+			bits -= 5;
+			out[o++] = CODE_ALPHABET[(acc >> bits) & 31u];
+		}
+		acc &= (1u << bits) - 1;
+	}
+	out[o] = '\0';
+}
+
+int code_generate(char out[CODE_LEN + 1])
+{
+	unsigned char raw[CODE_RAW_BYTES];
+	if (codes_random(raw, sizeof raw) < 0) {
+		log_err("random source failed: no invitation code generated");
+		return -1;
+	}
+	code_from_bytes(raw, out);
+	explicit_bzero(raw, sizeof raw);
+	return 0;
+}
+
+void code_group(const char code[CODE_LEN + 1], char out[CODE_GROUPED + 1])
+{
+	size_t o = 0;
+	for (size_t i = 0; i < CODE_LEN; i++) {
+		if (i && i % 4 == 0)
+			out[o++] = '-';
+		out[o++] = code[i];
+	}
+	out[o] = '\0';
+}
+
+/* Decodes one UTF-8 sequence; returns its length, or 0 when invalid. */
+static size_t utf8_cp(const unsigned char *s, unsigned *cp)
+{
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	size_t n = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+	if (n == 0)
+		return 0;
+	unsigned v = s[0] & (0x7Fu >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3Fu);
+	}
+	*cp = v;
+	return n;
+}
+
+/* Spaces and dashes people type or paste between the groups. */
+static int is_separator(unsigned cp)
+{
+	return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || cp == '-' || cp == '_' ||
+	       cp == 0xA0 || cp == 0x3000 ||                    /* no-break, ideographic space */
+	       (cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 || /* hyphens, dashes, minus */
+	       cp == 0xFE58 || cp == 0xFE63 || cp == 0x30FC;     /* small dashes, katakana bar */
+}
+
+int code_normalise(const char *in, char out[CODE_LEN + 1])
+{
+	size_t n = 0;
+	out[0] = '\0';
+	if (in == NULL || strlen(in) > 256)
+		return -1;
+	const unsigned char *s = (const unsigned char *)in;
+	while (*s) {
+		unsigned cp;
+		size_t k = utf8_cp(s, &cp);
+		if (k == 0)
+			return -1;
+		s += k;
+		if (cp >= 0xFF01 && cp <= 0xFF5E)      /* full-width ASCII */
+			cp -= 0xFEE0;
+		if (is_separator(cp))
+			continue;
+		if (cp >= 'a' && cp <= 'z')
+			cp -= 'a' - 'A';
+		if (cp > 0x7F || cp == 0 || strchr(CODE_ALPHABET, (int)cp) == NULL || n == CODE_LEN)
+			return -1;
+		out[n++] = (char)cp;
+	}
+	out[n] = '\0';
+	return n == CODE_LEN ? 0 : -1;
+}
+
+void code_hash(const char code[CODE_LEN + 1], unsigned char out[32])
+{
+	sha256(code, strlen(code), out);
+}
+
+int codes_deadline(struct db *db, const struct conf *c, const char *form,
+                   const char *region_code, char out[20])
+{
+	char *due = NULL;
+	snprintf(out, 20, "%s", c->deadline_survey ? c->deadline_survey : "");
+	if (db_query_str(db, "SELECT DATE_FORMAT(due, '%Y-%m-%d %H:%i:%s') FROM deadline_overrides"
+	                 " WHERE form = ? AND region_code = ?",
+	                 DB_ARGS(A_STR(form), A_STR(region_code)), &due) < 0)
+		return -1;
+	if (due)
+		snprintf(out, 20, "%s", due);
+	free(due);
+	/* A bare date closes at the end of that day. */
+	if (strlen(out) == 10)
+		snprintf(out + 10, 10, " 23:59:59");
+	return 0;
+}
+
+void issued_free(struct issued *v, size_t n)
+{
+	if (v == NULL)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].form);
+		free(v[i].stratum);
+		explicit_bzero(v[i].code, sizeof v[i].code);
+	}
+	free(v);
+}
+
+long codes_issue(struct db *db, const struct conf *c, const char *region_code,
+                 const char *stratum, unsigned long long unit_id, int only_new,
+                 struct issued **out)
+{
+	struct dbrows *rows = NULL;
+	struct issued *v = NULL;
+	size_t n = 0;
+	char due_res[20], due_sme[20];
+
+	*out = NULL;
+	if (stratum == NULL || strcmp(stratum, "all") == 0)
+		stratum = "";
+	if (codes_deadline(db, c, "resource", region_code, due_res) < 0 ||
+	    codes_deadline(db, c, "sme", region_code, due_sme) < 0)
+		return -1;
+	if (db_begin(db) < 0)
+		return -1;
+	/* FOR UPDATE: two prints at once must not hand out codes that the
+	 * other one immediately overwrites. */
+	if (db_query(db, "SELECT su.id, su.name, su.form, su.stratum FROM sample_units su"
+	             " WHERE su.region_code = ? AND" INVITED_SQL "AND su.user_id IS NULL"
+	             " AND (? = '' OR su.stratum = ?) AND (? = 0 OR su.id = ?)"
+	             " AND (? = 0 OR su.slip_printed_at IS NULL)"
+	             " ORDER BY su.stratum, su.position, su.id FOR UPDATE",
+	             DB_ARGS(A_STR(region_code), A_STR(stratum), A_STR(stratum), A_INT(unit_id),
+	                     A_INT(unit_id), A_INT(only_new ? 1 : 0)), &rows) < 0)
+		goto fail;
+	v = xcalloc(rows->nrows ? rows->nrows : 1, sizeof *v);
+	for (size_t i = 0; i < rows->nrows; i++) {
+		struct issued *u = &v[n];
+		u->unit_id = (unsigned long long)dbrows_int(rows, i, 0);
+		u->name = xstrdup(dbrows_get(rows, i, 1));
+		u->form = xstrdup(dbrows_get(rows, i, 2));
+		u->stratum = xstrdup(dbrows_get(rows, i, 3));
+		n++;
+		const char *due = strcmp(u->form, "sme") == 0 ? due_sme : due_res;
+		int done = 0;
+		/* A clash of two 80-bit codes is practically impossible, but the
+		 * unique key would refuse it: draw again. */
+		for (int attempt = 0; attempt < 3 && !done; attempt++) {
+			unsigned char h[32];
+			unsigned long long aff = 0;
+			if (code_generate(u->code) < 0)
+				goto fail;
+			code_hash(u->code, h);
+			if (db_exec(db, "UPDATE sample_units SET code_lookup = ?, code_expires = ?,"
+			            " slip_printed_at = NOW() WHERE id = ?",
+			            DB_ARGS(A_BLOB(h, 32), A_STR(due), A_INT(u->unit_id)), &aff, NULL) == 0)
+				done = 1;
+			else if (db_errno(db) != 1062)
+				goto fail;
+		}
+		if (!done)
+			goto fail;
+	}
+	dbrows_free(rows);
+	*out = v;
+	return (long)n;
+fail:
+	db_rollback(db);
+	dbrows_free(rows);
+	issued_free(v, n);
+	return -1;
+}

@@ -1,0 +1,317 @@
+/*
+ * draw.c - the reproducible stratified draw; draw.h specifies the algorithm.
+ */
+#include "draw.h"
+#include "db.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const st_codes[ST_COUNT] = { "hub", "window", "sme" };
+static const char *const st_labels[ST_COUNT] = { "地区枢纽平台", "窗口平台", "中小企业" };
+
+const char *stratum_code(int s)  { return s >= 0 && s < ST_COUNT ? st_codes[s] : ""; }
+const char *stratum_label(int s) { return s >= 0 && s < ST_COUNT ? st_labels[s] : ""; }
+
+int stratum_parse(const char *s)
+{
+	for (int i = 0; s && i < ST_COUNT; i++)
+		if (strcmp(s, st_codes[i]) == 0)
+			return i;
+	return -1;
+}
+
+void units_free(struct unit *u, size_t n)
+{
+	for (size_t i = 0; u && i < n; i++) {
+		free(u[i].name);
+		free(u[i].platform);
+		free(u[i].contact);
+		free(u[i].phone);
+		free(u[i].email);
+	}
+	free(u);
+}
+
+uint64_t draw_mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+uint64_t draw_next(uint64_t *state)
+{
+	*state += UINT64_C(0x9e3779b97f4a7c15);
+	return draw_mix64(*state);
+}
+
+uint64_t draw_uniform(uint64_t *state, uint64_t m)
+{
+	/* (2^64 - m) mod m == 2^64 mod m: values below it would bias v % m. */
+	uint64_t t = (0 - m) % m, v;
+	do
+		v = draw_next(state);
+	while (v < t);
+	return v % m;
+}
+
+uint64_t draw_stratum_state(uint64_t seed, int stratum)
+{
+	uint64_t tag = 0;
+	const char *c = stratum_code(stratum);
+	for (size_t i = 0; c[i] && i < 8; i++)
+		tag |= (uint64_t)(unsigned char)c[i] << (8 * i);
+	return draw_mix64(seed ^ tag);
+}
+
+int seed_parse(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t nd = 0;
+	if (!s)
+		return -1;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	for (; *s; s++, nd++) {
+		int d;
+		if (*s >= '0' && *s <= '9')      d = *s - '0';
+		else if (*s >= 'a' && *s <= 'f') d = *s - 'a' + 10;
+		else if (*s >= 'A' && *s <= 'F') d = *s - 'A' + 10;
+		else break;
+		if (nd >= 16)
+			return -1;
+		v = v << 4 | (uint64_t)d;
+	}
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (nd == 0 || *s)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+void seed_format(uint64_t seed, char out[17])
+{
+	snprintf(out, 17, "%016llx", (unsigned long long)seed);
+}
+
+int seed_random(uint64_t *out)
+{
+	unsigned char b[8];
+	if (random_bytes(b, sizeof b) < 0)
+		return -1;
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | b[i];
+	*out = v;
+	return 0;
+}
+
+static int by_line(const void *a, const void *b)
+{
+	const struct unit *x = a, *y = b;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+void units_sort(struct unit *u, size_t n)
+{
+	if (n > 1)
+		qsort(u, n, sizeof *u, by_line);
+}
+
+void units_checksum(const struct unit *u, size_t n, char out[65])
+{
+	struct buf b = { 0 };
+	unsigned char h[32];
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&b, "%lu\t%s\t%s\t%s\t%s\t%s\t%s\n", u[i].line, stratum_code(u[i].stratum),
+		           u[i].name ? u[i].name : "", u[i].platform ? u[i].platform : "",
+		           u[i].contact ? u[i].contact : "", u[i].phone ? u[i].phone : "",
+		           u[i].email ? u[i].email : "");
+	sha256(b.data ? b.data : "", b.len, h);
+	hex_encode(h, sizeof h, out);
+	buf_free(&b);
+}
+
+void draw_permute(uint64_t seed, int stratum, size_t *idx, size_t n)
+{
+	uint64_t st = draw_stratum_state(seed, stratum);
+	for (size_t i = 0; i + 1 < n; i++) {
+		size_t j = i + (size_t)draw_uniform(&st, (uint64_t)(n - i));
+		size_t t = idx[i];
+		idx[i] = idx[j];
+		idx[j] = t;
+	}
+}
+
+void draw_all(uint64_t seed, const struct unit *u, size_t n, size_t *order,
+              size_t start[ST_COUNT], size_t cnt[ST_COUNT])
+{
+	size_t k = 0;
+	for (int s = 0; s < ST_COUNT; s++) {
+		start[s] = k;
+		for (size_t i = 0; i < n; i++)
+			if (u[i].stratum == s)
+				order[k++] = i;
+		cnt[s] = k - start[s];
+		draw_permute(seed, s, order + start[s], cnt[s]);
+	}
+}
+
+/* ------------------------------------------------------------ verification */
+
+int frame_units_load(struct db *db, const char *frame_id, struct unit **out, size_t *nout)
+{
+	struct dbrows *fr;
+	*out = NULL;
+	*nout = 0;
+	if (db_query(db, "SELECT id, line_no, stratum, name, platform, contact, phone, email"
+	                 " FROM frame_units WHERE frame_id = ? ORDER BY line_no",
+	             DB_ARGS(A_STR(frame_id)), &fr) < 0)
+		return -1;
+	size_t n = fr->nrows;
+	struct unit *u = xcalloc(n ? n : 1, sizeof *u);
+	for (size_t i = 0; i < n; i++) {
+		u[i].id = (unsigned long long)dbrows_int(fr, i, 0);
+		u[i].line = (unsigned long)dbrows_int(fr, i, 1);
+		u[i].stratum = stratum_parse(dbrows_get(fr, i, 2));
+		u[i].name = xstrdup(dbrows_get(fr, i, 3));
+		u[i].platform = xstrdup(dbrows_get(fr, i, 4));
+		u[i].contact = xstrdup(dbrows_get(fr, i, 5));
+		u[i].phone = xstrdup(dbrows_get(fr, i, 6));
+		u[i].email = xstrdup(dbrows_get(fr, i, 7));
+	}
+	dbrows_free(fr);
+	units_sort(u, n);
+	*out = u;
+	*nout = n;
+	return 0;
+}
+
+static int verify_rows(struct db *db, const char *sample_id, const char *frame_id, uint64_t seed,
+                       const char *stored_sum, struct buf *out)
+{
+	struct dbrows *sr = NULL;
+	struct unit *u = NULL;
+	size_t n = 0, *order = NULL, start[ST_COUNT], cnt[ST_COUNT];
+	int bad = 0, rc = -1;
+	char sum[65];
+
+	if (frame_units_load(db, frame_id, &u, &n) < 0)
+		goto done;
+	units_sort(u, n);
+	units_checksum(u, n, sum);
+	if (strcmp(sum, stored_sum) != 0) {
+		buf_printf(out, "frame checksum differs: stored %s, frame now %s\n", stored_sum, sum);
+		bad = 1;
+	} else {
+		buf_printf(out, "frame checksum %s (%zu units) matches\n", sum, n);
+	}
+	order = xcalloc(n ? n : 1, sizeof *order);
+	draw_all(seed, u, n, order, start, cnt);
+
+	if (db_query(db, "SELECT frame_unit_id, stratum, role, position, replaces_id, name"
+	                 " FROM sample_units WHERE sample_id = ? ORDER BY stratum, position",
+	             DB_ARGS(A_STR(sample_id)), &sr) < 0)
+		goto done;
+	for (int s = 0; s < ST_COUNT; s++) {
+		size_t got = 0, q = 0, promoted = 0;
+		int in_selected = 1;
+		for (size_t i = 0; i < sr->nrows; i++) {
+			if (stratum_parse(dbrows_get(sr, i, 1)) != s)
+				continue;
+			unsigned long long fid = (unsigned long long)dbrows_int(sr, i, 0);
+			long long pos = dbrows_int(sr, i, 3);
+			int selected = strcmp(dbrows_get(sr, i, 2), "selected") == 0;
+			int is_replacement = dbrows_get(sr, i, 4) != NULL;
+			if (pos != (long long)got + 1) {
+				buf_printf(out, "%s: position %lld found where %zu was expected\n",
+				           stratum_code(s), pos, got + 1);
+				bad = 1;
+			}
+			if (got >= cnt[s]) {
+				buf_printf(out, "%s position %lld: '%s' is not in the recomputed draw\n",
+				           stratum_code(s), pos, dbrows_get(sr, i, 5));
+				bad = 1;
+			} else if (u[order[start[s] + got]].id != fid) {
+				buf_printf(out, "%s position %lld: stored '%s', recomputed '%s' (line %lu)\n",
+				           stratum_code(s), pos, dbrows_get(sr, i, 5),
+				           u[order[start[s] + got]].name, u[order[start[s] + got]].line);
+				bad = 1;
+			}
+			/* Originally selected units come first; promoted reserves
+			 * (replaces_id set) must be consumed in position order. */
+			if (selected && !is_replacement) {
+				if (!in_selected) {
+					buf_printf(out, "%s position %lld: selected after the reserve list began\n",
+					           stratum_code(s), pos);
+					bad = 1;
+				}
+				q++;
+			} else {
+				if (in_selected)
+					in_selected = 0;
+				if (selected) {
+					if (promoted != got - q) {
+						buf_printf(out, "%s position %lld: reserve promoted out of order\n",
+						           stratum_code(s), pos);
+						bad = 1;
+					}
+					promoted++;
+				}
+			}
+			got++;
+		}
+		if (got != cnt[s]) {
+			buf_printf(out, "%s: %zu units stored, %zu in the frame\n", stratum_code(s), got, cnt[s]);
+			bad = 1;
+		}
+		if (cnt[s])
+			buf_printf(out, "%s: %zu selected, %zu reserve, %zu promoted from reserve\n",
+			           stratum_code(s), q, got - q - promoted, promoted);
+	}
+	rc = bad;
+done:
+	dbrows_free(sr);
+	units_free(u, n);
+	free(order);
+	return rc;
+}
+
+int sample_verify(struct db *db, const char *region, const char *kind, struct buf *out)
+{
+	struct dbrows *s = NULL;
+	uint64_t seed;
+	int rc = -1;
+
+	if (db_query(db, "SELECT id, method, frame_id, frame_checksum, seed, algo_version"
+	                 " FROM samples WHERE region_code = ? AND kind = ?",
+	             DB_ARGS(A_STR(region), A_STR(kind)), &s) < 0)
+		return -1;
+	if (s->nrows == 0) {
+		buf_printf(out, "no sample for region %s, kind %s\n", region, kind);
+		rc = 1;
+	} else if (strcmp(dbrows_get(s, 0, 1), "drawn") != 0) {
+		buf_printf(out, "the sample was uploaded by the region, not drawn: nothing to recompute\n");
+		rc = 1;
+	} else if (strcmp(dbrows_get(s, 0, 5), DRAW_ALGO_VERSION) != 0) {
+		buf_printf(out, "algorithm version '%s' is not supported (this program: %s)\n",
+		           dbrows_get(s, 0, 5), DRAW_ALGO_VERSION);
+		rc = 1;
+	} else if (seed_parse(dbrows_get(s, 0, 4), &seed) < 0 || dbrows_get(s, 0, 2) == NULL) {
+		buf_printf(out, "stored seed or frame is missing\n");
+		rc = 1;
+	} else {
+		buf_printf(out, "sample %s: seed %s, algorithm %s\n", dbrows_get(s, 0, 0),
+		           dbrows_get(s, 0, 4), DRAW_ALGO_VERSION);
+		rc = verify_rows(db, dbrows_get(s, 0, 0), dbrows_get(s, 0, 2), seed,
+		                 dbrows_get(s, 0, 3), out);
+	}
+	dbrows_free(s);
+	return rc;
+}

@@ -1,0 +1,102 @@
+/*
+ * draw.h - the reproducible stratified random draw (notice 四(二): per
+ * region 5 service-resource units from the hub stratum, 10 from the window
+ * stratum, and at least 100 SMEs), and its verification.
+ *
+ * ALGORITHM "srswor-splitmix64-fy/1" (DRAW_ALGO_VERSION). Anyone can re-run it
+ * from the stored frame, seed and version; `smesurvey-admin redraw` does.
+ *
+ *  1. Seed: an unsigned 64-bit integer, written as 16 lowercase hex digits.
+ *  2. Canonical unit list of a frame: its units sorted by line number in the
+ *     uploaded file (ascending). Each unit is serialised as
+ *       line "\t" stratum "\t" name "\t" platform "\t" contact "\t" phone "\t" email "\n"
+ *     (line in decimal, stratum "hub" / "window" / "sme", text fields UTF-8
+ *     as stored; they never contain tabs or line breaks). The frame checksum
+ *     is SHA-256 over the concatenation, in lowercase hex.
+ *  3. Strata are drawn independently. For stratum s the generator state is
+ *       x = mix(seed XOR tag(s))
+ *     where tag(s) is the stratum code's ASCII bytes read as a little-endian
+ *     integer ("hub" = 0x627568, "window" = 0x776f646e6977, "sme" = 0x656d73)
+ *     and mix() is the SplitMix64 finaliser:
+ *       z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+ *       z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+ *       z =  z ^ (z >> 31)                          (all arithmetic mod 2^64)
+ *  4. Generator (SplitMix64): next() = { x += 0x9e3779b97f4a7c15; return mix(x) }.
+ *  5. Uniform integer in [0, m): t = (2^64 - m) mod m; draw v = next() until
+ *     v >= t; return v mod m (rejection removes modulo bias).
+ *  6. The stratum's units in canonical order form the array a[0..n-1].
+ *     Forward Fisher-Yates: for i = 0 .. n-2: j = i + uniform(n - i); swap
+ *     a[i], a[j]. Position of a[k] is k+1.
+ *  7. With quota q: positions 1..min(q, n) are the selected units; the rest,
+ *     in order, are the ordered reserve list. A stratum with fewer than q
+ *     units is drawn completely (every unit selected, no reserve) and the
+ *     shortfall is reported - the notice fixes the quotas, but a region
+ *     cannot survey units it does not have, so refusing would only block it.
+ *  8. Replacing a selected unit promotes the reserve with the lowest
+ *     position; positions never change, so the draw stays verifiable.
+ */
+#ifndef SME_DRAW_H
+#define SME_DRAW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+struct buf;
+
+#define DRAW_ALGO_VERSION "srswor-splitmix64-fy/1"
+
+enum stratum { ST_HUB = 0, ST_WINDOW, ST_SME, ST_COUNT };
+
+const char *stratum_code(int s);          /* "hub" "window" "sme" */
+const char *stratum_label(int s);         /* Chinese */
+int         stratum_parse(const char *s); /* -1 when unknown */
+
+/* One unit of a frame (or of an uploaded sample list). */
+struct unit {
+	unsigned long      line;
+	int                stratum;
+	char              *name, *platform, *contact, *phone, *email;
+	unsigned long long id;        /* frame_units.id when loaded from the DB */
+};
+void units_free(struct unit *u, size_t n);
+
+/* The SplitMix64 mix function and generator step (steps 3, 4). */
+uint64_t draw_mix64(uint64_t z);
+uint64_t draw_next(uint64_t *state);
+/* Uniform integer in [0, m), m >= 1 (step 5). */
+uint64_t draw_uniform(uint64_t *state, uint64_t m);
+/* Initial generator state for a stratum (step 3). */
+uint64_t draw_stratum_state(uint64_t seed, int stratum);
+
+/* Seeds: 1..16 hex digits (surrounding blanks allowed). 0 or -1. */
+int  seed_parse(const char *s, uint64_t *out);
+void seed_format(uint64_t seed, char out[17]);
+/* A fresh random seed from getrandom(2). 0 or -1. */
+int  seed_random(uint64_t *out);
+
+/* Sorts units canonically (by line), then writes the checksum (step 2). */
+void units_sort(struct unit *u, size_t n);
+void units_checksum(const struct unit *u, size_t n, char out[65]);
+
+/* Permutes idx[0..n-1] (indices of one stratum's units in canonical order)
+ * with the stratum's generator (step 6). */
+void draw_permute(uint64_t seed, int stratum, size_t *idx, size_t n);
+
+/* Draws every stratum of canonically sorted units: order[] receives unit
+ * indices stratum by stratum (hub, window, sme), each stratum in position
+ * order; start[s] and cnt[s] locate stratum s in order[]. order has n slots. */
+void draw_all(uint64_t seed, const struct unit *u, size_t n, size_t *order,
+              size_t start[ST_COUNT], size_t cnt[ST_COUNT]);
+
+/* Loads a frame's units from frame_units in canonical order (ids set).
+ * Returns 0 or -1; free with units_free(*u, *n). */
+int  frame_units_load(struct db *db, const char *frame_id, struct unit **u, size_t *n);
+
+/* Recomputes the drawn sample of region/kind from its stored frame, seed
+ * and algorithm version, and compares it with sample_units. Appends a
+ * report (English, one line per finding) to out. Returns 0 verified,
+ * 1 differences (or not verifiable), -1 database error. */
+int  sample_verify(struct db *db, const char *region, const char *kind, struct buf *out);
+
+#endif

@@ -1,0 +1,797 @@
+/*
+ * slips.c - QR invitation slips (cairo: PDF for print, PNG for one slip on
+ * screen) and the invitation funnel of a region.
+ *
+ * Geometry is in millimetres (the cairo CTM is scaled once). A4 with a
+ * 10 mm margin holds 2 x 4 slips of 95 x 69.25 mm. The QR symbol is drawn
+ * as vector rectangles (one per run of dark modules) with a 4-module quiet
+ * zone in a 36 mm box: 0.88 mm modules for version 4 (33 modules).
+ */
+#include "slips.h"
+#include "auth.h"
+#include "codes.h"
+#include "conf.h"
+#include "db.h"
+#include "html.h"
+#include "http.h"
+#include "log.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cairo.h>
+#include <cairo-pdf.h>
+#include <qrencode.h>
+
+#define PT_PER_MM (72.0 / 25.4)
+#define FS(pt)    ((pt) * 25.4 / 72.0)     /* font size in points -> mm */
+#define PAGE_W    210.0
+#define PAGE_H    297.0
+#define MARGIN    10.0
+#define COLS      2
+#define ROWS      4
+#define SLIP_W    ((PAGE_W - 2 * MARGIN) / COLS)
+#define SLIP_H    ((PAGE_H - 2 * MARGIN) / ROWS)
+#define PAD       4.0
+#define QR_BOX    36.0
+#define PNG_DPI   300.0
+#define INV_PT    6.5
+#define INV_LINES 8
+
+/* Shortened from the preambles of 附件4 and 附件5 of the notice. */
+static const char *const invite_text[2] = {
+	"为改善服务环境，推动中小企业公共服务平台网络建设，我们委托有关机构开展此次问卷调查。"
+	"您所填写的内容将作为对本地区中小企业服务环境的一次客观调查，对贵机构所提供的所有信息"
+	"我们将予以保密使用。请扫描右侧二维码注册，在线填写《服务资源单位调查表》。衷心感谢您的支持！",
+	"为改善中小企业服务环境，我们正在全国推动建设中小企业公共服务平台网络，委托有关机构开展"
+	"此次问卷调查，了解平台网络对中小企业服务环境的改善情况。对贵企业所提供的所有信息我们将"
+	"予以保密使用。请扫描右侧二维码注册，在线填写《中小企业调查表》。衷心感谢您的支持！",
+};
+
+struct lines {
+	char  **v;
+	size_t  n;
+};
+
+struct render {
+	cairo_t *cr;
+	cairo_font_face_t *sans, *bold, *mono;
+	const struct slip_info *si;
+	struct lines inv[2];          /* invitation text, wrapped once per form */
+	char due[2][40];              /* deadline as 2013年11月25日 24:00 */
+};
+
+static void lines_free(struct lines *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static void lines_push(struct lines *l, const char *s, size_t n, int ellipsis)
+{
+	struct buf b = { 0 };
+	buf_put(&b, s, n);
+	if (ellipsis)
+		buf_puts(&b, "…");
+	l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+	l->v[l->n++] = buf_steal(&b);
+}
+
+static size_t cp_len(const char *s)
+{
+	unsigned char c = (unsigned char)*s;
+	size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
+	for (size_t i = 1; i < n; i++)
+		if (s[i] == '\0')
+			return i;
+	return n;
+}
+
+/* Closing punctuation may hang past the right edge rather than start a line. */
+static int closing_punct(const char *s)
+{
+	static const char *const p[] = { "，", "。", "、", "；", "：", "？", "！", "）", "》", "」", "”" };
+	for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
+		if (strncmp(s, p[i], strlen(p[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/* Breaks text (current font) into lines no wider than width; at most
+ * maxlines, the last one cut with an ellipsis when the text is longer.
+ * Linear in the text: every character is measured once. Returns 1 when
+ * the text was cut. */
+static int wrap(cairo_t *cr, const char *text, double width, size_t maxlines, struct lines *out)
+{
+	const char *s = text, *line = text;
+	double w = 0;
+	int hung = 0;
+	out->v = NULL;
+	out->n = 0;
+	while (*s) {
+		size_t k = cp_len(s);
+		char ch[5] = { 0 };
+		cairo_text_extents_t e;
+		memcpy(ch, s, k);
+		cairo_text_extents(cr, ch, &e);
+		if (w + e.x_advance > width && s > line && !(closing_punct(s) && !hung)) {
+			if (out->n + 1 >= maxlines) {
+				/* Drop the last character to make room for the ellipsis. */
+				const char *end = line, *prev = line;
+				while (end < s) {
+					prev = end;
+					end += cp_len(end);
+				}
+				lines_push(out, line, (size_t)(prev - line), 1);
+				return 1;
+			}
+			lines_push(out, line, (size_t)(s - line), 0);
+			line = s;
+			w = 0;
+			hung = 0;
+		} else if (w + e.x_advance > width) {
+			hung = 1;
+		}
+		w += e.x_advance;
+		s += k;
+	}
+	if (s > line)
+		lines_push(out, line, (size_t)(s - line), 0);
+	return 0;
+}
+
+static void text_at(cairo_t *cr, double x, double y, const char *s)
+{
+	cairo_move_to(cr, x, y);
+	cairo_show_text(cr, s);
+}
+
+/* 'YYYY-MM-DD HH:MM:SS' -> 'YYYY年MM月DD日'; other input is copied. */
+static void due_label(const char *d, char out[40])
+{
+	int y, m, dd;
+	if (d && sscanf(d, "%4d-%2d-%2d", &y, &m, &dd) == 3)
+		snprintf(out, 40, "%d年%d月%d日", y, m, dd);
+	else
+		snprintf(out, 40, "%s", d ? d : "");
+}
+
+static int dark(const QRcode *q, int row, int col)
+{
+	return q->data[(size_t)row * (size_t)q->width + (size_t)col] & 1;
+}
+
+/* Are modules [c0, c1) of row all dark? */
+static int row_dark(const QRcode *q, int row, int c0, int c1)
+{
+	for (int c = c0; c < c1; c++)
+		if (!dark(q, row, c))
+			return 0;
+	return 1;
+}
+
+static int col_dark(const QRcode *q, int col, int r0, int r1)
+{
+	for (int rw = r0; rw < r1; rw++)
+		if (!dark(q, rw, col))
+			return 0;
+	return 1;
+}
+
+/* Vector QR symbol. Path elements dominate the PDF's size and time, so the
+ * dark modules are covered with few rectangles: from each module not yet
+ * covered, the larger of (run right, then grow down) and (run down, then
+ * grow right). Rectangles may overlap; the non-zero fill draws the union. */
+static int draw_qr(cairo_t *cr, const char *url, double x, double y, double box)
+{
+	QRcode *q = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	if (q == NULL) {
+		log_err("QRcode_encodeString failed for a %zu-byte URL", strlen(url));
+		return -1;
+	}
+	if (q->version > 4)
+		log_warn("QR version %d for a %zu-byte URL: shorten base_url", q->version, strlen(url));
+	int w = q->width;
+	double m = box / (w + 8), ox = x + 4 * m, oy = y + 4 * m;
+	unsigned char *cov = xcalloc((size_t)w * (size_t)w, 1);
+	for (int row = 0; row < w; row++)
+		for (int col = 0; col < w; col++) {
+			if (!dark(q, row, col) || cov[row * w + col])
+				continue;
+			int hc = col, hr = row + 1, vr = row, vc = col + 1;
+			while (hc < w && dark(q, row, hc))
+				hc++;
+			while (hr < w && row_dark(q, hr, col, hc))
+				hr++;
+			while (vr < w && dark(q, vr, col))
+				vr++;
+			while (vc < w && col_dark(q, vc, row, vr))
+				vc++;
+			int c1 = hc, r1 = hr;
+			if ((vr - row) * (vc - col) > (hr - row) * (hc - col)) {
+				c1 = vc;
+				r1 = vr;
+			}
+			for (int rw = row; rw < r1; rw++)
+				memset(cov + rw * w + col, 1, (size_t)(c1 - col));
+			cairo_rectangle(cr, ox + col * m, oy + row * m, (c1 - col) * m, (r1 - row) * m);
+		}
+	free(cov);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	cairo_fill(cr);
+	QRcode_free(q);
+	return 0;
+}
+
+static int draw_slip(struct render *R, double x0, double y0, const struct issued *u)
+{
+	cairo_t *cr = R->cr;
+	const struct slip_info *si = R->si;
+	int sme = strcmp(u->form, "sme") == 0;
+	double lx = x0 + PAD, fullw = SLIP_W - 2 * PAD;
+	double qx = x0 + SLIP_W - PAD - QR_BOX, qy = y0 + PAD + 5;
+	double lw = qx - 1.5 - lx, y;
+	struct lines l;
+	struct buf b = { 0 };
+
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	/* Header: region and questionnaire. */
+	cairo_set_font_face(cr, R->bold);
+	cairo_set_font_size(cr, FS(9));
+	buf_printf(&b, "%s · %s调查邀请", si->region_name, sme ? "中小企业" : "服务资源单位");
+	(void)wrap(cr, b.data, fullw, 1, &l);
+	y = y0 + PAD + FS(9) * 0.9;
+	if (l.n)
+		text_at(cr, lx, y, l.v[0]);
+	lines_free(&l);
+	cairo_set_line_width(cr, 0.2);
+	cairo_move_to(cr, lx, y + 1.6);
+	cairo_line_to(cr, lx + fullw, y + 1.6);
+	cairo_stroke(cr);
+
+	/* Addressee: long names get a smaller size and a third line. */
+	static const struct { double pt; size_t lines; } fit[] = { { 8, 2 }, { 7, 3 }, { 6, 3 } };
+	buf_reset(&b);
+	buf_printf(&b, "致：%s", u->name);
+	double pt = 8;
+	for (size_t f = 0; f < sizeof fit / sizeof fit[0]; f++) {
+		pt = fit[f].pt;
+		cairo_set_font_size(cr, FS(pt));
+		if (!wrap(cr, b.data, lw, fit[f].lines, &l) || f + 1 == sizeof fit / sizeof fit[0])
+			break;
+		lines_free(&l);
+	}
+	y += 1.6 + FS(pt) * 1.3;
+	for (size_t i = 0; i < l.n; i++, y += FS(pt) * 1.3)
+		text_at(cr, lx, y, l.v[i]);
+	lines_free(&l);
+
+	/* Invitation text, deadline, help phone. */
+	cairo_set_font_face(cr, R->sans);
+	cairo_set_font_size(cr, FS(INV_PT));
+	y += 0.6;
+	const struct lines *inv = &R->inv[sme];
+	for (size_t i = 0; i < inv->n; i++, y += FS(INV_PT) * 1.4)
+		text_at(cr, lx, y, inv->v[i]);
+	cairo_set_font_size(cr, FS(7));
+	y += 0.8;
+	buf_reset(&b);
+	buf_printf(&b, "请于%s前完成填写", R->due[sme]);
+	text_at(cr, lx, y, b.data);
+	if (si->help_phone && *si->help_phone) {
+		y += FS(7) * 1.4;
+		buf_reset(&b);
+		buf_printf(&b, "咨询电话：%s", si->help_phone);
+		text_at(cr, lx, y, b.data);
+	}
+
+	/* QR code, then the code and the URL in text for typing. */
+	buf_reset(&b);
+	buf_printf(&b, "%s/register?code=%s", si->base_url, u->code);
+	int rc = draw_qr(cr, b.data, qx, qy, QR_BOX);
+	char grouped[CODE_GROUPED + 1];
+	code_group(u->code, grouped);
+	cairo_set_font_face(cr, R->mono);
+	double yb = y0 + SLIP_H - PAD;
+	cairo_set_font_size(cr, FS(6.5));
+	struct buf t = { 0 };
+	buf_printf(&t, "网址：%s", b.data);
+	text_at(cr, lx, yb, t.data);
+	cairo_set_font_size(cr, FS(10));
+	buf_reset(&t);
+	buf_printf(&t, "邀请码：%s", grouped);
+	text_at(cr, lx, yb - FS(6.5) * 1.5, t.data);
+	explicit_bzero(t.data, t.len);
+	explicit_bzero(b.data, b.len);
+	buf_free(&t);
+	buf_free(&b);
+	return rc;
+}
+
+/* Short marks on the page edges along every cut line, small crosses where
+ * the cuts meet inside the sheet. */
+static void cut_marks(cairo_t *cr)
+{
+	cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+	cairo_set_line_width(cr, 0.15);
+	for (int c = 0; c <= COLS; c++) {
+		double x = MARGIN + c * SLIP_W;
+		cairo_move_to(cr, x, 2);
+		cairo_line_to(cr, x, MARGIN - 2);
+		cairo_move_to(cr, x, PAGE_H - MARGIN + 2);
+		cairo_line_to(cr, x, PAGE_H - 2);
+	}
+	for (int rw = 0; rw <= ROWS; rw++) {
+		double y = MARGIN + rw * SLIP_H;
+		cairo_move_to(cr, 2, y);
+		cairo_line_to(cr, MARGIN - 2, y);
+		cairo_move_to(cr, PAGE_W - MARGIN + 2, y);
+		cairo_line_to(cr, PAGE_W - 2, y);
+	}
+	for (int c = 1; c < COLS; c++)
+		for (int rw = 1; rw < ROWS; rw++) {
+			double x = MARGIN + c * SLIP_W, y = MARGIN + rw * SLIP_H;
+			cairo_move_to(cr, x - 1.5, y);
+			cairo_line_to(cr, x + 1.5, y);
+			cairo_move_to(cr, x, y - 1.5);
+			cairo_line_to(cr, x, y + 1.5);
+		}
+	cairo_stroke(cr);
+}
+
+/* Does the face have a glyph for a common Chinese character? */
+static int face_has_cjk(cairo_t *cr, cairo_font_face_t *f)
+{
+	cairo_glyph_t *g = NULL;
+	int ng = 0, ok = 0;
+	cairo_set_font_face(cr, f);
+	cairo_set_font_size(cr, 3);
+	if (cairo_scaled_font_text_to_glyphs(cairo_get_scaled_font(cr), 0, 0, "邀请", -1,
+	                                     &g, &ng, NULL, NULL, NULL) == CAIRO_STATUS_SUCCESS)
+		ok = ng == 2 && g[0].index != 0 && g[1].index != 0;
+	cairo_glyph_free(g);
+	return ok;
+}
+
+/* Picks installed CJK fonts through fontconfig (toy font API). */
+static int render_init(struct render *R, cairo_t *cr, const struct slip_info *si)
+{
+	static const char *const fams[] = { "Noto Sans CJK SC", "WenQuanYi Micro Hei",
+	                                    "Droid Sans Fallback", "sans-serif" };
+	memset(R, 0, sizeof *R);
+	R->cr = cr;
+	R->si = si;
+	const char *fam = NULL;
+	for (size_t i = 0; i < sizeof fams / sizeof fams[0] && !fam; i++) {
+		cairo_font_face_t *f = cairo_toy_font_face_create(fams[i], CAIRO_FONT_SLANT_NORMAL,
+		                                                  CAIRO_FONT_WEIGHT_NORMAL);
+		if (face_has_cjk(cr, f)) {
+			fam = fams[i];
+			R->sans = f;
+		} else {
+			cairo_font_face_destroy(f);
+		}
+	}
+	if (fam == NULL) {
+		log_err("no font with Chinese glyphs found (install fonts-noto-cjk)");
+		return -1;
+	}
+	R->bold = cairo_toy_font_face_create(fam, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+	R->mono = cairo_toy_font_face_create("Noto Sans Mono CJK SC", CAIRO_FONT_SLANT_NORMAL,
+	                                     CAIRO_FONT_WEIGHT_NORMAL);
+	if (!face_has_cjk(cr, R->mono)) {
+		cairo_font_face_destroy(R->mono);
+		R->mono = cairo_font_face_reference(R->sans);
+	}
+	due_label(si->deadline_resource, R->due[0]);
+	due_label(si->deadline_sme, R->due[1]);
+	cairo_set_font_face(cr, R->sans);
+	cairo_set_font_size(cr, FS(INV_PT));
+	double lw = SLIP_W - 2 * PAD - QR_BOX - 1.5;
+	for (int k = 0; k < 2; k++)
+		(void)wrap(cr, invite_text[k], lw, INV_LINES, &R->inv[k]);
+	return 0;
+}
+
+static void render_free(struct render *R)
+{
+	if (R->sans)
+		cairo_font_face_destroy(R->sans);
+	if (R->bold)
+		cairo_font_face_destroy(R->bold);
+	if (R->mono)
+		cairo_font_face_destroy(R->mono);
+	lines_free(&R->inv[0]);
+	lines_free(&R->inv[1]);
+}
+
+static cairo_status_t to_buf(void *closure, const unsigned char *data, unsigned int len)
+{
+	buf_put(closure, data, len);
+	return CAIRO_STATUS_SUCCESS;
+}
+
+int slips_pdf(struct buf *out, const struct slip_info *si, const struct issued *units, size_t n)
+{
+	/* The surface streams each finished page into out. */
+	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_buf, out, PAGE_W * PT_PER_MM,
+	                                                         PAGE_H * PT_PER_MM);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, "平台网络评估调查邀请单");
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "smesurvey");
+	cairo_t *cr = cairo_create(s);
+	struct render R;
+	int rc = -1;
+	cairo_scale(cr, PT_PER_MM, PT_PER_MM);
+	if (render_init(&R, cr, si) == 0) {
+		rc = 0;
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			size_t k = i % (COLS * ROWS);
+			if (k == 0)
+				cut_marks(cr);
+			double x = MARGIN + (double)(k % COLS) * SLIP_W, y = MARGIN + (double)(k / COLS) * SLIP_H;
+			rc = draw_slip(&R, x, y, &units[i]);
+			if (k == COLS * ROWS - 1 || i + 1 == n)
+				cairo_show_page(cr);
+		}
+	}
+	render_free(&R);
+	if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
+		log_err("cairo: %s", cairo_status_to_string(cairo_status(cr)));
+		rc = -1;
+	}
+	cairo_destroy(cr);
+	cairo_surface_finish(s);
+	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+		log_err("cairo pdf: %s", cairo_status_to_string(cairo_surface_status(s)));
+		rc = -1;
+	}
+	cairo_surface_destroy(s);
+	return rc;
+}
+
+int slips_png(struct buf *out, const struct slip_info *si, const struct issued *unit)
+{
+	double px = PNG_DPI / 25.4;
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)(SLIP_W * px + 0.5),
+	                                                (int)(SLIP_H * px + 0.5));
+	cairo_t *cr = cairo_create(s);
+	struct render R;
+	int rc = -1;
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	cairo_scale(cr, px, px);
+	/* No antialiasing between QR modules: crisp edges for scanners. */
+	cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
+	if (render_init(&R, cr, si) == 0) {
+		cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
+		cairo_set_line_width(cr, 0.2);
+		cairo_rectangle(cr, 0.1, 0.1, SLIP_W - 0.2, SLIP_H - 0.2);
+		cairo_stroke(cr);
+		rc = draw_slip(&R, 0, 0, unit);
+	}
+	render_free(&R);
+	cairo_destroy(cr);
+	if (rc == 0 && cairo_surface_write_to_png_stream(s, to_buf, out) != CAIRO_STATUS_SUCCESS) {
+		log_err("cairo png failed");
+		rc = -1;
+	}
+	cairo_surface_destroy(s);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Pages                                                               */
+
+static const char *stratum_label(const char *s)
+{
+	if (s && strcmp(s, "hub") == 0)
+		return "服务资源单位（地区枢纽平台）";
+	if (s && strcmp(s, "window") == 0)
+		return "服务资源单位（窗口平台）";
+	if (s && strcmp(s, "sme") == 0)
+		return "中小企业";
+	return "全部";
+}
+
+static const char *mark(const char *v)
+{
+	return v && *v ? v : "—";
+}
+
+int slips_funnel_table(struct req *r, const char *region_code)
+{
+	struct dbrows *rows;
+	if (db_query(r->db,
+	    "SELECT su.id, su.stratum, su.name, su.slip_printed_at, su.code_opened_at,"
+	    " su.registered_at, u.username, p.status, p.created_at, p.submitted_at"
+	    " FROM sample_units su LEFT JOIN users u ON u.id = su.user_id"
+	    " LEFT JOIN responses p ON p.user_id = su.user_id AND p.form = su.form"
+	    " WHERE su.region_code = ? AND" INVITED_SQL
+	    " ORDER BY su.stratum, su.position, su.id",
+	    DB_ARGS(A_STR(region_code)), &rows) < 0)
+		return -1;
+	size_t n = rows->nrows, cnt[5] = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		for (int k = 0; k < 3; k++)
+			if (dbrows_get(rows, i, 3 + (size_t)k))
+				cnt[k]++;
+		if (dbrows_get(rows, i, 7))
+			cnt[3]++;
+		if (dbrows_get(rows, i, 9))
+			cnt[4]++;
+	}
+	static const char *const steps[5] = { "已打印邀请单", "已打开邀请链接", "已注册",
+	                                      "已开始填写", "已提交" };
+	h_raw(r, "<h2 id=\"funnel\">邀请进度</h2><div class=\"table-wrap\"><table class=\"funnel\">"
+	      "<thead><tr><th scope=\"col\">环节</th><th scope=\"col\">单位数</th>"
+	      "<th scope=\"col\">占抽中单位</th></tr></thead><tbody>");
+	h_printf(r, "<tr><th scope=\"row\">抽中单位</th><td>%zu</td><td>100%%</td></tr>", n);
+	for (int k = 0; k < 5; k++)
+		h_printf(r, "<tr><th scope=\"row\">%s</th><td>%zu</td><td>%zu%%</td></tr>", steps[k],
+		         cnt[k], n ? cnt[k] * 100 / n : 0);
+	h_raw(r, "</tbody></table></div>");
+	if (n == 0) {
+		h_raw(r, "<p>本地区尚无抽中单位。</p>");
+		dbrows_free(rows);
+		return 0;
+	}
+	h_raw(r, "<div class=\"table-wrap\"><table class=\"funnel-units\"><thead><tr>"
+	      "<th scope=\"col\">类别</th><th scope=\"col\">单位名称</th><th scope=\"col\">打印邀请单</th>"
+	      "<th scope=\"col\">打开链接</th><th scope=\"col\">注册（用户名）</th>"
+	      "<th scope=\"col\">填写状态</th><th scope=\"col\">单张邀请单</th></tr></thead><tbody>");
+	for (size_t i = 0; i < n; i++) {
+		const char *st = dbrows_get(rows, i, 7);
+		const char *reg = dbrows_get(rows, i, 5);
+		h_printf(r, "<tr data-unit=\"%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td>",
+		         dbrows_get(rows, i, 0), stratum_label(dbrows_get(rows, i, 1)),
+		         dbrows_get(rows, i, 2), mark(dbrows_get(rows, i, 3)), mark(dbrows_get(rows, i, 4)));
+		if (reg)
+			h_printf(r, "<td>%s（%s）</td>", reg, mark(dbrows_get(rows, i, 6)));
+		else
+			h_raw(r, "<td>—</td>");
+		if (st && strcmp(st, "submitted") == 0)
+			h_printf(r, "<td>已提交 %s</td>", dbrows_get(rows, i, 9));
+		else if (st)
+			h_printf(r, "<td>草稿（%s 开始）</td>", dbrows_get(rows, i, 8));
+		else
+			h_raw(r, "<td>未开始</td>");
+		if (reg)
+			h_raw(r, "<td></td></tr>");
+		else
+			h_printf(r, "<td><a href=\"/region/slips/one?unit=%s\">生成</a></td></tr>",
+			         dbrows_get(rows, i, 0));
+	}
+	h_raw(r, "</tbody></table></div>");
+	dbrows_free(rows);
+	return 0;
+}
+
+/* Region name and help phone for the slips; 0 or -1. */
+static int load_region(struct req *r, char **name, char **phone)
+{
+	struct dbrows *rows;
+	*name = *phone = NULL;
+	if (db_query(r->db, "SELECT name, help_phone FROM regions WHERE code = ?",
+	             DB_ARGS(A_STR(r->user->region_code)), &rows) < 0)
+		return -1;
+	if (rows->nrows == 1) {
+		*name = xstrdup(dbrows_get(rows, 0, 0));
+		*phone = xstrdup(dbrows_get(rows, 0, 1));
+	}
+	dbrows_free(rows);
+	return *name ? 0 : -1;
+}
+
+static void slips_home(struct req *r, const char *notice)
+{
+	struct dbrows *rows;
+	if (db_query(r->db,
+	    "SELECT su.stratum, COUNT(*), SUM(su.slip_printed_at IS NOT NULL), SUM(su.user_id IS NOT NULL)"
+	    " FROM sample_units su WHERE su.region_code = ? AND" INVITED_SQL
+	    " GROUP BY su.stratum ORDER BY su.stratum",
+	    DB_ARGS(A_STR(r->user->region_code)), &rows) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	page_begin(r, "邀请单（二维码）");
+	if (notice)
+		h_printf(r, "<p class=\"notice\" role=\"status\">%s</p>", notice);
+	h_raw(r, "<p>为抽中的服务资源单位和中小企业生成一次性邀请码，并下载可打印的 A4 邀请单（每页 8 张，"
+	      "沿裁切线裁开）。每张邀请单有二维码、邀请码和网址，受邀单位扫码即可注册并填写调查表。</p>"
+	      "<p><strong>请注意：</strong>系统只保存邀请码的摘要，邀请码只在生成时显示一次。"
+	      "再次生成会为尚未注册的单位换发新的邀请码，此前打印的这些单位的邀请单随即失效；"
+	      "已注册的单位不再生成邀请单。</p>");
+	h_raw(r, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">类别</th>"
+	      "<th scope=\"col\">抽中单位</th><th scope=\"col\">已打印</th><th scope=\"col\">已注册</th>"
+	      "</tr></thead><tbody>");
+	for (size_t i = 0; i < rows->nrows; i++)
+		h_printf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
+		         stratum_label(dbrows_get(rows, i, 0)), dbrows_get(rows, i, 1),
+		         dbrows_get(rows, i, 2), dbrows_get(rows, i, 3));
+	if (rows->nrows == 0)
+		h_raw(r, "<tr><td colspan=\"4\">尚无抽中单位：请先完成抽样。</td></tr>");
+	h_raw(r, "</tbody></table></div>");
+	dbrows_free(rows);
+
+	h_raw(r, "<form method=\"post\" action=\"/region/slips\"><fieldset><legend>生成邀请码并下载邀请单（PDF）</legend>");
+	h_csrf_field(r);
+	h_raw(r, "<p><label for=\"stratum\">类别</label><select id=\"stratum\" name=\"stratum\">"
+	      "<option value=\"all\">全部</option>"
+	      "<option value=\"hub\">服务资源单位（地区枢纽平台）</option>"
+	      "<option value=\"window\">服务资源单位（窗口平台）</option>"
+	      "<option value=\"sme\">中小企业</option></select></p>"
+	      "<p><label><input type=\"radio\" name=\"scope\" value=\"all\" checked> 所有尚未注册的单位</label> "
+	      "<label><input type=\"radio\" name=\"scope\" value=\"new\"> 仅从未打印过邀请单的单位</label></p>"
+	      "<p><button type=\"submit\">生成邀请码并下载 PDF</button></p></fieldset></form>");
+	if (slips_funnel_table(r, r->user->region_code) < 0)
+		h_raw(r, "<p class=\"error\">邀请进度暂时无法显示，请稍后刷新。</p>");
+	page_end(r);
+}
+
+static void filename_part(struct buf *b, const char *s)
+{
+	for (; *s; s++)
+		if ((*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z'))
+			buf_putc(b, *s);
+}
+
+/* Issues the codes and answers with the PDF (unit_id 0) or one PNG. */
+static void issue_and_send(struct req *r, const char *stratum, unsigned long long unit_id, int only_new)
+{
+	struct issued *units = NULL;
+	char *rname = NULL, *phone = NULL, due_res[20], due_sme[20];
+	if (load_region(r, &rname, &phone) < 0 ||
+	    codes_deadline(r->db, r->conf, "resource", r->user->region_code, due_res) < 0 ||
+	    codes_deadline(r->db, r->conf, "sme", r->user->region_code, due_sme) < 0) {
+		free(rname);
+		free(phone);
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	long n = codes_issue(r->db, r->conf, r->user->region_code, stratum, unit_id, only_new, &units);
+	if (n < 0) {
+		free(rname);
+		free(phone);
+		page_error(r, 503, "系统繁忙，邀请码未能生成，请稍后再试。");
+		return;
+	}
+	if (n == 0) {
+		db_rollback(r->db);
+		issued_free(units, 0);
+		free(rname);
+		free(phone);
+		if (unit_id) {
+			page_error(r, 404, "没有找到该单位，或该单位已注册、不在本地区的抽中名单中。");
+		} else {
+			resp_status(r, 422);
+			slips_home(r, "没有需要生成邀请单的单位（可能均已注册或已打印过）。");
+		}
+		return;
+	}
+	struct slip_info si = { .region_name = rname, .help_phone = phone, .base_url = r->conf->base_url,
+	                        .deadline_resource = due_res, .deadline_sme = due_sme };
+	/* Rendered straight into the response body (10,000 slips are ~35 MB);
+	 * page_error() below discards it. */
+	buf_reset(&r->body);
+	int rc = unit_id ? slips_png(&r->body, &si, &units[0]) : slips_pdf(&r->body, &si, units, (size_t)n);
+	/* Only a rendered document makes the new codes valid. */
+	if (rc < 0 || db_commit(r->db) < 0) {
+		db_rollback(r->db);
+		issued_free(units, (size_t)n);
+		free(rname);
+		free(phone);
+		page_error(r, 503, "邀请单未能生成，原有邀请码仍然有效，请稍后再试。");
+		return;
+	}
+	struct buf d = { 0 };
+	buf_printf(&d, "stratum=%s unit=%llu n=%ld", stratum ? stratum : "all", unit_id, n);
+	audit(r, unit_id ? "slip-one" : "slips-print", d.data);
+	buf_reset(&d);
+	if (unit_id) {
+		resp_header(r, "Content-Type", "image/png");
+		buf_printf(&d, "inline; filename=\"slip-%llu.png\"", unit_id);
+	} else {
+		resp_header(r, "Content-Type", "application/pdf");
+		buf_puts(&d, "attachment; filename=\"slips-");
+		filename_part(&d, r->user->region_code);
+		buf_putc(&d, '-');
+		filename_part(&d, stratum ? stratum : "all");
+		buf_puts(&d, ".pdf\"");
+	}
+	resp_header(r, "Content-Disposition", d.data);
+	buf_free(&d);
+	issued_free(units, (size_t)n);
+	free(rname);
+	free(phone);
+}
+
+static unsigned long long parse_id(const char *s)
+{
+	if (s == NULL || *s == '\0' || strlen(s) > 19 || strspn(s, "0123456789") != strlen(s))
+		return 0;
+	return strtoull(s, NULL, 10);
+}
+
+static void slip_one(struct req *r)
+{
+	unsigned long long id = parse_id(req_param(r, "unit"));
+	if (id == 0) {
+		page_error(r, 404, "没有找到该单位。");
+		return;
+	}
+	if (r->is_post) {
+		if (csrf_check(r) < 0) {
+			page_error(r, 403, "页面已过期或请求来源无效，请刷新后重试。");
+			return;
+		}
+		issue_and_send(r, NULL, id, 0);
+		return;
+	}
+	struct dbrows *rows;
+	if (db_query(r->db, "SELECT su.name, su.stratum, su.slip_printed_at FROM sample_units su"
+	             " WHERE su.id = ? AND su.region_code = ? AND su.user_id IS NULL AND" INVITED_SQL,
+	             DB_ARGS(A_INT(id), A_STR(r->user->region_code)), &rows) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	if (rows->nrows == 0) {
+		dbrows_free(rows);
+		page_error(r, 404, "没有找到该单位，或该单位已注册、不在本地区的抽中名单中。");
+		return;
+	}
+	page_begin(r, "单张邀请单");
+	h_printf(r, "<p>单位：<strong>%s</strong>（%s）</p>", dbrows_get(rows, 0, 0),
+	         stratum_label(dbrows_get(rows, 0, 1)));
+	if (dbrows_get(rows, 0, 2))
+		h_printf(r, "<p class=\"notice\">该单位的邀请单已于 %s 打印过。生成新的邀请单后，原邀请单上的邀请码将失效。</p>",
+		         dbrows_get(rows, 0, 2));
+	h_printf(r, "<form method=\"post\" action=\"/region/slips/one\"><input type=\"hidden\" name=\"unit\" value=\"%llu\">", id);
+	h_csrf_field(r);
+	h_raw(r, "<p><button type=\"submit\">生成邀请码并显示邀请单（图片）</button></p></form>"
+	      "<p><a href=\"/region/slips\">返回邀请单</a></p>");
+	dbrows_free(rows);
+	page_end(r);
+}
+
+void region_slips_page(struct req *r)
+{
+	const char *rest = NULL;
+	if (!r->user || r->user->role != ROLE_REGION || !r->user->region_code[0]) {
+		page_error(r, 403, "您的账户无权访问此页面。");
+		return;
+	}
+	if (!path_match(r->path, "/region/slips", &rest)) {
+		page_error(r, 404, "您访问的页面不存在。");
+		return;
+	}
+	if (strcmp(rest, "/one") == 0) {
+		slip_one(r);
+		return;
+	}
+	if (*rest && strcmp(rest, "/") != 0) {
+		page_error(r, 404, "您访问的页面不存在。");
+		return;
+	}
+	if (!r->is_post) {
+		slips_home(r, NULL);
+		return;
+	}
+	if (csrf_check(r) < 0) {
+		page_error(r, 403, "页面已过期或请求来源无效，请刷新后重试。");
+		return;
+	}
+	const char *st = req_param(r, "stratum"), *scope = req_param(r, "scope");
+	if (st == NULL || *st == '\0')
+		st = "all";
+	if (strcmp(st, "all") && strcmp(st, "hub") && strcmp(st, "window") && strcmp(st, "sme")) {
+		resp_status(r, 422);
+		slips_home(r, "请选择有效的类别。");
+		return;
+	}
+	issue_and_send(r, st, 0, scope && strcmp(scope, "new") == 0);
+}

@@ -1,0 +1,88 @@
+// axe.mjs - axe-core (node_modules/axe-core/axe.min.js) on the login page,
+// the five questionnaires as their role's account (region -> /form/selfeval,
+// hub -> /form/hub, window -> /form/window, resource -> /form/resource,
+// sme -> /form/sme), each questionnaire after an empty submit (validation
+// errors shown), and a submitted read-only form. No violation of impact
+// serious or critical is allowed; lesser ones are printed as notes.
+//
+// Accounts are fresh ones of the test region T70002 (same roles as the demo
+// accounts) so the demo data stay untouched and every form starts empty.
+// axe is injected with addInitScript, which works under the site's CSP
+// (default-src 'self'), left in force.
+import { createRequire } from 'node:module';
+import { run, stackProblem, createAccounts, openBrowser, login, baseUrl, screenshot, HOME_OF, DESKTOP, MOBILE } from './lib.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core/axe.min.js');
+const BAD = ['serious', 'critical'];
+
+async function check(t, page, what) {
+	const res = await page.evaluate(async () => {
+		// eslint-disable-next-line no-undef
+		const r = await axe.run(document, { resultTypes: ['violations'] });
+		return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+			nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`) }));
+	});
+	const bad = res.filter((v) => BAD.includes(v.impact));
+	for (const v of res.filter((x) => !BAD.includes(x.impact)))
+		t.note(`${what}: ${v.impact} ${v.id} (${v.nodes.length}): ${v.help}`);
+	t.ok(bad.length === 0, `axe: ${what}: no serious or critical violations`,
+		bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.slice(0, 8).join('\n  ')}${v.nodes.length > 8 ? `\n  ... ${v.nodes.length} nodes` : ''}`).join('\n'));
+}
+
+async function withAxe(device) {
+	const b = await openBrowser(device);
+	await b.context.addInitScript({ path: AXE });
+	return b;
+}
+
+run(async (t) => {
+	const problem = await stackProblem();
+	if (problem) { t.skipAll(problem); return; }
+	const roles = Object.keys(HOME_OF);
+	const acc = createAccounts('T70002', '浏览器测试地区二', roles.map((role) => ({ key: `axe-${role}`, role })));
+	t.note(`stack ${baseUrl()}, axe-core ${AXE}`);
+
+	for (const device of [DESKTOP, MOBILE]) {
+		const dev = device.isMobile ? 'mobile' : 'desktop';
+		const { page, close } = await withAxe(device);
+		await page.goto(baseUrl() + '/login');
+		t.ok(await page.evaluate(() => typeof axe === 'object'), `${dev}: axe-core is loaded despite the CSP`);
+		await check(t, page, `${dev} /login`);
+		// A failed login shows its error.
+		await page.getByLabel('用户名').fill('nobody-here');
+		await page.getByLabel('密码', { exact: true }).fill('wrong-password-1');
+		await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: '登录' }).click()]);
+		await page.locator('.error').first().waitFor();
+		await check(t, page, `${dev} /login with an error`);
+		await close();
+	}
+
+	for (const role of roles) {
+		const path = HOME_OF[role];
+		const { page, close } = await withAxe(DESKTOP);
+		await login(page, acc[`axe-${role}`]);
+		t.is(new URL(page.url()).pathname, role === 'region' ? '/region' : path, `${role}: logs in to its home`);
+		await page.goto(baseUrl() + path);
+		await check(t, page, `${role} ${path}`);
+		// An empty submit: every required field reports its error.
+		await Promise.all([page.waitForURL((u) => u.pathname === path, { waitUntil: 'load' }),
+			page.getByRole('button', { name: '提交', exact: true }).click()]);
+		await page.locator('#form-errors').waitFor();
+		t.ok(await page.locator('.field-error').count() > 0, `${role} ${path}: an empty submit shows field errors`);
+		await check(t, page, `${role} ${path} with validation errors`);
+		await screenshot(page, `axe-${role}-errors.png`);
+		t.ok(page.errors.length === 0, `${role}: no console errors (CSP, script)`, page.errors.join('\n'));
+		await close();
+	}
+
+	// The read-only view of a submitted questionnaire (sme-fill.mjs submits
+	// the same form through the UI; here the stored answers just need to exist).
+	const { page, close } = await withAxe(MOBILE);
+	await login(page, acc['axe-sme']);
+	await page.goto(baseUrl() + '/form/sme/blank');
+	await check(t, page, 'mobile /form/sme/blank (printable blank form)');
+	await page.goto(baseUrl() + '/form/sme/print');
+	await check(t, page, 'mobile /form/sme/print');
+	await close();
+});
