@@ -13,6 +13,7 @@
 #include "csv.h"
 #include "db.h"
 #include "draw.h"
+#include "frame.h"
 #include "log.h"
 #include "util.h"
 
@@ -49,6 +50,8 @@ struct command {
 static int cmd_import_accounts(struct ctx *x, int argc, char **argv);
 static int cmd_help(struct ctx *x, int argc, char **argv);
 static int cmd_redraw(struct ctx *x, int argc, char **argv);
+static int cmd_import_frame(struct ctx *x, int argc, char **argv);
+static int cmd_draw(struct ctx *x, int argc, char **argv);
 
 static const struct command commands[] = {
 	{ "import-accounts", cmd_import_accounts, "[--dry-run] FILE.csv",
@@ -70,6 +73,29 @@ static const struct command commands[] = {
 	  "is imported. --dry-run runs every check (including the database ones) and\n"
 	  "writes nothing. Exit: 0 imported (or dry run clean), 1 rows rejected,\n"
 	  "2 usage, file, CSV syntax or database error." },
+	{ "import-frame", cmd_import_frame, "REGION KIND FILE.csv",
+	  "import and confirm a region's sample frame (KIND: resource or sme)",
+	  "The same checks as the region's upload page (/region/frames): UTF-8 or\n"
+	  "GB18030 (detected), at most 2 MiB; the columns are recognised by their\n"
+	  "headers (名称/单位名称/企业名称/name, 组织平台/所属平台/platform, 联系人/contact,\n"
+	  "电话/联系电话/phone, 邮箱/电子邮箱/email; others are ignored). Name is required,\n"
+	  "and for resource the platform: 枢纽平台 / 地区枢纽平台 / hub puts a unit in the\n"
+	  "hub stratum, a window platform's name in the window stratum. Every row error\n"
+	  "is listed with its line number. The frame is confirmed at once and replaces\n"
+	  "the region's previous frame of that kind; refused once the region has a\n"
+	  "sample of that kind. One transaction, audited (frame-confirm).\n"
+	  "Exit: 0 imported, 1 rejected (unknown region, sample exists, file errors;\n"
+	  "nothing written), 2 usage, file or database error." },
+	{ "draw", cmd_draw, "REGION KIND [--seed HEX]",
+	  "draw a region's sample from its confirmed frame (KIND: resource or sme)",
+	  "The draw of /region/sample (algorithm in cgi-bin/sample/draw.h) with the\n"
+	  "quotas of the configuration (sample_hub, sample_window, sample_sme). The\n"
+	  "seed is 1..16 hex digits; without --seed a random one is used. Stores the\n"
+	  "sample (method drawn, seed, frame checksum, algorithm version) and its\n"
+	  "ordered reserve lists, then prints the seed and the selected units.\n"
+	  "One transaction, audited (sample-draw); `redraw` verifies the result.\n"
+	  "Exit: 0 drawn, 1 refused (unknown region, no confirmed frame, a sample\n"
+	  "exists already; nothing written), 2 usage or database error." },
 	{ "redraw", cmd_redraw, "REGION KIND",
 	  "recompute a region's drawn sample and verify it (KIND: resource or sme)",
 	  "Reloads the stored frame, checks its SHA-256 against the one stored with\n"
@@ -801,6 +827,277 @@ static int cmd_import_accounts(struct ctx *x, int argc, char **argv)
 	}
 out:
 	import_free(&im);
+	return ret;
+}
+
+/* ================================================================
+ * import-frame, draw: the region's frame upload and draw from the command
+ * line, through the same code as /region/frames and /region/sample
+ * (cgi-bin/sample/frame.c, draw.c).
+ * ================================================================ */
+
+static const char *kind_arg(const char *s)
+{
+	return strcmp(s, "resource") == 0 ? "resource" : strcmp(s, "sme") == 0 ? "sme" : NULL;
+}
+
+/* 1 when the region exists, 0 not (said so on stderr), -1 database error. */
+static int region_known(struct db *db, const char *cmd, const char *code)
+{
+	char *name = NULL;
+
+	if (strlen(code) > 16 || has_control(code)) {
+		fprintf(stderr, PROG ": %s: invalid region code (地区代码无效): nothing written\n", cmd);
+		return 0;
+	}
+	if (db_query_str(db, "SELECT name FROM regions WHERE code = ?", DB_ARGS(A_STR(code)), &name) < 0)
+		return -1;
+	if (!name) {
+		fprintf(stderr, PROG ": %s: unknown region code '%s' (地区代码不存在): nothing written\n", cmd, code);
+		return 0;
+	}
+	free(name);
+	return 1;
+}
+
+/* The audit row of a CLI command (no user, no address). 0 or -1. */
+static int cli_audit(struct db *db, const char *action, const char *detail)
+{
+	struct buf d = { 0 };
+	int rc;
+
+	buf_puts(&d, "cli operator=");
+	put_sanitized(&d, operator_name(), 64);
+	buf_printf(&d, " %s", detail);
+	rc = db_exec(db, "INSERT INTO audit_log (user_id, ip, action, detail) VALUES (NULL, '', ?, ?)",
+	             DB_ARGS(A_STR(action), A_STR(d.data)), NULL, NULL);
+	buf_free(&d);
+	return rc < 0 ? -1 : 0;
+}
+
+static void print_counts(const char *kind, const size_t count[ST_COUNT])
+{
+	if (strcmp(kind, "sme") == 0)
+		printf("sme %zu", count[ST_SME]);
+	else
+		printf("hub %zu, window %zu", count[ST_HUB], count[ST_WINDOW]);
+}
+
+static int cmd_import_frame(struct ctx *x, int argc, char **argv)
+{
+	const char *region, *kind, *path, *charset = "";
+	char err[512], sum[65], ids[24], *raw = NULL, *text = NULL, *fn = NULL, *old = NULL, *sid = NULL;
+	size_t rawn = 0, textn = 0;
+	struct frame_parse fp;
+	int parsed = 0, ret = EXIT_FAILED, rc;
+	unsigned long long id = 0;
+	struct db *db;
+
+	if (argc != 4 || !(kind = kind_arg(argv[2]))) {
+		command_usage(stderr, find_command("import-frame"));
+		return EXIT_FAILED;
+	}
+	region = argv[1];
+	path = argv[3];
+	if (file_read_bounded(path, FRAME_UPLOAD_MAX, &raw, &rawn, err, sizeof err) < 0) {
+		fprintf(stderr, PROG ": %s (at most 2 MiB / 最大 2 MB)\n", err);
+		return EXIT_FAILED;
+	}
+	if (!(db = ctx_db(x)))
+		goto out;
+	if ((rc = region_known(db, "import-frame", region)) <= 0) {
+		ret = rc < 0 ? EXIT_FAILED : EXIT_REJECTED;
+		goto out;
+	}
+	if (db_query_str(db, "SELECT id FROM samples WHERE region_code = ? AND kind = ?",
+	                 DB_ARGS(A_STR(region), A_STR(kind)), &sid) < 0 ||
+	    db_query_str(db, "SELECT id FROM frames WHERE region_code = ? AND kind = ? AND status = 'confirmed'",
+	                 DB_ARGS(A_STR(region), A_STR(kind)), &old) < 0)
+		goto dberr;
+	if (sid) {
+		fprintf(stderr, PROG ": import-frame: region %s already has a %s sample (sample %s); its frame "
+		        "can no longer be replaced (已经抽样，样本框不能再替换): nothing written\n", region, kind, sid);
+		ret = EXIT_REJECTED;
+		goto out;
+	}
+	if (text_to_utf8(raw, rawn, &text, &textn, &charset) < 0) {
+		fprintf(stderr, PROG ": %s: %s: save the file as CSV in UTF-8 or GB18030 "
+		        "(无法识别文件编码): nothing written\n", path, charset);
+		ret = EXIT_REJECTED;
+		goto out;
+	}
+	rc = frame_parse(text, textn, kind, NULL, 0, &fp);
+	parsed = 1;
+	printf("%s: %s, %zu data row%s\n", path, charset, fp.nunits, fp.nunits == 1 ? "" : "s");
+	for (size_t i = 0; i < fp.ncols; i++)
+		printf("  column %zu '%s' -> %s\n", i + 1, fp.header[i], ffield_code(fp.map[i]));
+	if (rc < 0) {
+		printf("rejected: %s (nothing written)\n", fp.fatal);
+		ret = EXIT_REJECTED;
+		goto out;
+	}
+	if (rc > 0) {
+		for (size_t i = 0; i < fp.nerrs; i++)
+			printf("line %lu: %s\n", fp.errs[i].line, fp.errs[i].msg);
+		if (fp.nerrs_total > fp.nerrs)
+			printf("... and %zu more\n", fp.nerrs_total - fp.nerrs);
+		printf("%zu error%s: nothing written (有 %zu 处错误，未导入)\n", fp.nerrs_total,
+		       fp.nerrs_total == 1 ? "" : "s", fp.nerrs_total);
+		ret = EXIT_REJECTED;
+		goto out;
+	}
+	units_checksum(fp.units, fp.nunits, sum);
+	fn = frame_clean_filename(path);
+
+	/* One transaction: the frame row, its units, the confirmation, the audit. */
+	if (db_begin(db) < 0)
+		goto dberr;
+	if (db_exec(db, "INSERT INTO frames (region_code, kind, status, filename, charset, uploaded_by)"
+	            " VALUES (?, ?, 'pending', ?, ?, NULL)",
+	            DB_ARGS(A_STR(region), A_STR(kind), A_STR(fn), A_STR(charset)), NULL, &id) < 0)
+		goto rollback;
+	snprintf(ids, sizeof ids, "%llu", id);
+	rc = frame_store(db, region, kind, ids, &fp, sum);
+	if (rc == 1) {
+		db_rollback(db);
+		fprintf(stderr, PROG ": import-frame: region %s got a %s sample meanwhile (已经抽样，样本框不能再替换): "
+		        "nothing written\n", region, kind);
+		ret = EXIT_REJECTED;
+		goto out;
+	}
+	if (rc < 0)
+		goto rollback;
+	{
+		struct buf d = { 0 };
+		buf_printf(&d, "file=%s charset=%s region=%s kind=%s frame=%s units=%zu checksum=%s", fn, charset,
+		           region, kind, ids, fp.nunits, sum);
+		rc = cli_audit(db, "frame-confirm", d.data);
+		buf_free(&d);
+	}
+	if (rc < 0 || db_commit(db) < 0)
+		goto rollback;
+	printf("region %s, %s: frame %s confirmed with %zu units (", region, kind, ids, fp.nunits);
+	print_counts(kind, fp.count);
+	printf(")%s%s\nchecksum %s\n", old ? "; replaces frame " : "", old ? old : "", sum);
+	printf("imported (已导入并确认样本框)\n");
+	ret = EXIT_DONE;
+	goto out;
+rollback:
+	db_rollback(db);
+dberr:
+	fprintf(stderr, PROG ": import-frame: database error: nothing written\n");
+	ret = EXIT_FAILED;
+out:
+	if (parsed)
+		frame_parse_free(&fp);
+	free(raw);
+	free(text);
+	free(fn);
+	free(old);
+	free(sid);
+	return ret;
+}
+
+static int cmd_draw(struct ctx *x, int argc, char **argv)
+{
+	const char *pos[2] = { NULL, NULL }, *seed_s = NULL, *kind;
+	size_t npos = 0;
+	uint64_t seed;
+	struct drawn dr;
+	struct db *db;
+	int rc, ret;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc && !seed_s)
+			seed_s = argv[++i];
+		else if (strncmp(argv[i], "--seed=", 7) == 0 && !seed_s)
+			seed_s = argv[i] + 7;
+		else if (argv[i][0] != '-' && npos < 2)
+			pos[npos++] = argv[i];
+		else
+			npos = 3;
+		if (npos > 2)
+			break;
+	}
+	if (npos != 2 || !(kind = kind_arg(pos[1]))) {
+		command_usage(stderr, find_command("draw"));
+		return EXIT_FAILED;
+	}
+	if (seed_s && seed_parse(seed_s, &seed) < 0) {
+		fprintf(stderr, PROG ": draw: the seed must be 1..16 hexadecimal digits (随机种子应为 1-16 位十六进制数字)\n");
+		return EXIT_FAILED;
+	}
+	if (!(db = ctx_db(x)))
+		return EXIT_FAILED;
+	if ((rc = region_known(db, "draw", pos[0])) <= 0)
+		return rc < 0 ? EXIT_FAILED : EXIT_REJECTED;
+	if (!seed_s && seed_random(&seed) < 0) {
+		fprintf(stderr, PROG ": draw: no random seed (getrandom failed)\n");
+		return EXIT_FAILED;
+	}
+
+	const int q[ST_COUNT] = { x->conf.sample_hub, x->conf.sample_window, x->conf.sample_sme };
+	rc = sample_draw_store(db, pos[0], kind, seed, q, 0, &dr);
+	if (rc == 0) {
+		struct buf d = { 0 };
+		buf_printf(&d, "region=%s kind=%s sample=%llu seed=%s algo=%s frame=%s checksum=%s quota=%d/%d/%d",
+		           pos[0], kind, dr.sample_id, dr.seed, DRAW_ALGO_VERSION, dr.frame_id, dr.checksum,
+		           q[ST_HUB], q[ST_WINDOW], q[ST_SME]);
+		if (cli_audit(db, "sample-draw", d.data) < 0 || db_commit(db) < 0) {
+			db_rollback(db);
+			rc = -1;
+		}
+		buf_free(&d);
+	}
+	switch (rc) {
+	case 0:
+		break;
+	case 1:
+		fprintf(stderr, PROG ": draw: region %s already has a %s sample (已经抽样，不能重复抽取): nothing drawn\n",
+		        pos[0], kind);
+		break;
+	case 2:
+		fprintf(stderr, PROG ": draw: region %s's %s frame was replaced during the draw: nothing drawn, "
+		        "run draw again\n", pos[0], kind);
+		break;
+	case 3:
+		fprintf(stderr, PROG ": draw: region %s has no confirmed %s frame; import one first with "
+		        "`" PROG " import-frame %s %s FILE.csv` (请先导入并确认样本框): nothing drawn\n",
+		        pos[0], kind, pos[0], kind);
+		break;
+	case 4:
+		fprintf(stderr, PROG ": draw: frame %s of region %s: the stored checksum does not match its units "
+		        "(样本框校验失败): nothing drawn\n", dr.frame_id, pos[0]);
+		break;
+	default:
+		fprintf(stderr, PROG ": draw: database error: nothing drawn\n");
+		break;
+	}
+	ret = rc == 0 ? EXIT_DONE : rc == 1 || rc == 2 || rc == 3 ? EXIT_REJECTED : EXIT_FAILED;
+	if (rc != 0)
+		goto out;
+
+	printf("region %s, %s: sample %llu drawn from frame %s (%zu units, checksum %s)\n", pos[0], kind,
+	       dr.sample_id, dr.frame_id, dr.n, dr.checksum);
+	printf("algorithm %s\nseed %s\n", DRAW_ALGO_VERSION, dr.seed);
+	for (int st = 0; st < ST_COUNT; st++) {
+		size_t sel;
+		if ((st == ST_SME) != (strcmp(kind, "sme") == 0))
+			continue;
+		sel = dr.cnt[st] < dr.quota[st] ? dr.cnt[st] : dr.quota[st];
+		printf("%s: %zu selected of %zu, %zu in reserve", stratum_code(st), sel, dr.cnt[st], dr.cnt[st] - sel);
+		if (dr.cnt[st] < dr.quota[st])
+			printf(" - fewer units than the quota of %zu: all selected (不足 %zu 家)", dr.quota[st], dr.quota[st]);
+		printf("\n");
+		for (size_t k = 0; k < sel; k++) {
+			const struct unit *u = &dr.u[dr.order[dr.start[st] + k]];
+			printf("  %s %3zu  line %-5lu %s%s%s\n", stratum_code(st), k + 1, u->line, u->name,
+			       st == ST_WINDOW && *u->platform ? " / " : "", st == ST_WINDOW ? u->platform : "");
+		}
+	}
+	printf("drawn (已抽样)\n");
+out:
+	drawn_free(&dr);
 	return ret;
 }
 

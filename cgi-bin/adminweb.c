@@ -102,7 +102,7 @@ static long param_page(const struct req *r)
 
 static const char *status_label(const char *s)
 {
-	for (size_t i = 0; i < sizeof status_labels / sizeof status_labels[0]; i++)
+	for (size_t i = 0; i < NELEMS(status_labels); i++)
 		if (s && !strcmp(s, status_labels[i][0]))
 			return status_labels[i][1];
 	return s ? s : "";
@@ -130,13 +130,13 @@ static void select_form(struct req *r, const struct form *sel, int allow_all)
 	h_raw(r, "</select></label> ");
 }
 
-/* Regions from the database; returns -1 on error. */
-static int select_region(struct req *r, const char *sel, const char *name, int allow_all)
+/* The "region" select, regions from the database; returns -1 on error. */
+static int select_region(struct req *r, const char *sel, int allow_all)
 {
 	struct dbrows *rows;
 	if (db_query(r->db, "SELECT code, name FROM regions ORDER BY code", DB_NOARGS, &rows) < 0)
 		return -1;
-	h_printf(r, "<label>地区 <select name=\"%s\">", name);
+	h_raw(r, "<label>地区 <select name=\"region\">");
 	if (allow_all)
 		h_raw(r, "<option value=\"\">全部</option>");
 	for (size_t i = 0; i < rows->nrows; i++) {
@@ -153,11 +153,37 @@ static void select_status(struct req *r, const char *sel)
 {
 	h_raw(r, "<label>状态 <select name=\"status\">");
 	h_printf(r, "<option value=\"all\"%s>全部</option>", !sel ? " selected" : "");
-	for (size_t i = 0; i < sizeof status_labels / sizeof status_labels[0]; i++)
+	for (size_t i = 0; i < NELEMS(status_labels); i++)
 		h_printf(r, "<option value=\"%s\"%s>%s</option>", status_labels[i][0],
 		         sel && !strcmp(sel, status_labels[i][0]) ? " selected" : "",
 		         status_labels[i][1]);
 	h_raw(r, "</select></label> ");
+}
+
+/* ------------------------------------------------------------------ */
+/* Paged lists                                                         */
+
+/* The number a COUNT(*) query returns; -1 on error. */
+static long long query_count(struct req *r, const char *sql, const struct dbarg *args, size_t nargs)
+{
+	char *s = NULL;
+	long long n;
+	if (db_query_str(r->db, sql, args, nargs, &s) < 0)
+		return -1;
+	n = s ? atoll(s) : 0;
+	free(s);
+	return n;
+}
+
+/* Previous/next links; base is the list's URL with its filters. */
+static void pager(struct req *r, const char *base, long page, long long total)
+{
+	h_raw(r, "<nav class=\"pager\" aria-label=\"分页\">");
+	if (page > 1)
+		h_printf(r, "<a href=\"%s&page=%ld\" rel=\"prev\">上一页</a> ", base, page - 1);
+	if (page < MAX_PAGE && (long long)page * PAGE_SIZE < total)
+		h_printf(r, "<a href=\"%s&page=%ld\" rel=\"next\">下一页</a>", base, page + 1);
+	h_raw(r, "</nav>");
 }
 
 /* ------------------------------------------------------------------ */
@@ -175,6 +201,7 @@ static void overview(struct req *r)
 
 static void audit_page(struct req *r)
 {
+	static const char *const cols[] = { "时间", "用户", "地址", "操作", "说明" };
 	struct dbrows *rows;
 	if (db_query(r->db,
 	    "SELECT a.at, COALESCE(u.username, ''), a.ip, a.action, a.detail FROM audit_log a"
@@ -184,14 +211,7 @@ static void audit_page(struct req *r)
 		return;
 	}
 	page_begin(r, "操作日志");
-	h_raw(r, "<div class=\"table-wrap\"><table><caption>最近 200 条</caption><thead><tr>"
-	      "<th scope=\"col\">时间</th><th scope=\"col\">用户</th><th scope=\"col\">地址</th>"
-	      "<th scope=\"col\">操作</th><th scope=\"col\">说明</th></tr></thead><tbody>");
-	for (size_t i = 0; i < rows->nrows; i++)
-		h_printf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
-		         dbrows_get(rows, i, 0), dbrows_get(rows, i, 1), dbrows_get(rows, i, 2),
-		         dbrows_get(rows, i, 3), dbrows_get(rows, i, 4));
-	h_raw(r, "</tbody></table></div>");
+	h_dbtable(r, "最近 200 条", cols, NELEMS(cols), rows, NULL);
 	dbrows_free(rows);
 	page_end(r);
 }
@@ -206,16 +226,17 @@ static void responses_list(struct req *r)
 	const char *status = param_status(r, 0);
 	const char *fname = f ? f->name : NULL;
 	long page = param_page(r);
+	static const char *const cols[] = { "编号", "地区", "单位", "用户名", "问卷", "状态",
+	                                    "代填", "最后保存", "提交时间" };
 	struct dbrows *rows = NULL;
-	char *total_s = NULL;
 	long long total;
 	struct buf q;
 
-	if (db_query_str(r->db,
+	if ((total = query_count(r,
 	    "SELECT COUNT(*) FROM responses p WHERE (? IS NULL OR p.form = ?)"
 	    " AND (? IS NULL OR p.region_code = ?) AND (? IS NULL OR p.status = ?)",
 	    DB_ARGS(A_STR(fname), A_STR(fname), A_STR(region), A_STR(region),
-	            A_STR(status), A_STR(status)), &total_s) < 0 ||
+	            A_STR(status), A_STR(status)))) < 0 ||
 	    db_query(r->db,
 	    "SELECT p.id, COALESCE(p.region_code, ''), COALESCE(g.name, ''), u.org_name, u.username,"
 	    " p.form, p.status, p.proxy_user_id IS NOT NULL,"
@@ -228,25 +249,18 @@ static void responses_list(struct req *r)
 	    DB_ARGS(A_STR(fname), A_STR(fname), A_STR(region), A_STR(region),
 	            A_STR(status), A_STR(status), A_INT(PAGE_SIZE),
 	            A_INT((page - 1) * PAGE_SIZE)), &rows) < 0) {
-		free(total_s);
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return;
 	}
-	total = total_s ? atoll(total_s) : 0;
-	free(total_s);
 
 	page_begin(r, "答卷");
 	h_raw(r, "<form method=\"get\" action=\"/admin/responses\" class=\"filters\">");
 	select_form(r, f, 1);
-	select_region(r, region, "region", 1);
+	select_region(r, region, 1);
 	select_status(r, status);
 	h_raw(r, "<button type=\"submit\">筛选</button></form>");
 	h_printf(r, "<p>共 <span id=\"total\">%lld</span> 份，第 %ld 页。</p>", total, page);
-	h_raw(r, "<div class=\"table-wrap\"><table class=\"responses\"><thead><tr>"
-	      "<th scope=\"col\">编号</th><th scope=\"col\">地区</th><th scope=\"col\">单位</th>"
-	      "<th scope=\"col\">用户名</th><th scope=\"col\">问卷</th><th scope=\"col\">状态</th>"
-	      "<th scope=\"col\">代填</th><th scope=\"col\">最后保存</th><th scope=\"col\">提交时间</th>"
-	      "</tr></thead><tbody>");
+	h_table_begin(r, "responses", NULL, cols, NELEMS(cols));
 	for (size_t i = 0; i < rows->nrows; i++)
 		h_printf(r, "<tr data-id=\"%s\"><td><a href=\"/admin/responses/view?id=%s\">%s</a></td>"
 		         "<td>%s %s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
@@ -259,7 +273,7 @@ static void responses_list(struct req *r)
 		         dbrows_get(rows, i, 9));
 	if (rows->nrows == 0)
 		h_raw(r, "<tr><td colspan=\"9\">没有符合条件的答卷。</td></tr>");
-	h_raw(r, "</tbody></table></div>");
+	h_table_end(r);
 
 	/* Page links keep the filters. */
 	buf_init(&q);
@@ -269,12 +283,7 @@ static void responses_list(struct req *r)
 	url_encode(&q, region ? region : "");
 	buf_puts(&q, "&status=");
 	url_encode(&q, status ? status : "all");
-	h_raw(r, "<nav class=\"pager\" aria-label=\"分页\">");
-	if (page > 1)
-		h_printf(r, "<a href=\"%s&page=%ld\" rel=\"prev\">上一页</a> ", q.data, page - 1);
-	if (page < MAX_PAGE && (long long)page * PAGE_SIZE < total)
-		h_printf(r, "<a href=\"%s&page=%ld\" rel=\"next\">下一页</a>", q.data, page + 1);
-	h_raw(r, "</nav>");
+	pager(r, q.data, page, total);
 	buf_free(&q);
 	dbrows_free(rows);
 	page_end(r);
@@ -392,20 +401,6 @@ static void response_reopen_post(struct req *r)
 /* ------------------------------------------------------------------ */
 /* Uploaded files                                                      */
 
-/* Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 6266). */
-static void attachment_header(struct req *r, const char *name)
-{
-	struct buf h;
-	buf_init(&h);
-	buf_puts(&h, "attachment; filename=\"");
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		buf_putc(&h, *p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\' ? (char)*p : '_');
-	buf_puts(&h, "\"; filename*=UTF-8''");
-	url_encode(&h, name);
-	resp_header(r, "Content-Disposition", h.data);
-	buf_free(&h);
-}
-
 static void file_download(struct req *r)
 {
 	unsigned long long id = param_id(r, "id");
@@ -487,8 +482,11 @@ static int parse_due(const char *s, char out[20])
 
 static void deadlines_page(struct req *r, const char *msg, int is_error)
 {
+	static const char *const default_cols[] = { "问卷", "截止时间" };
+	static const char *const override_cols[] = { "问卷", "地区", "截止时间", "操作" };
 	struct dbrows *rows;
 	int admin = r->user->role == ROLE_ADMIN;
+	size_t ncols = admin ? 4 : 3;   /* only the administrator gets the 操作 column */
 
 	if (db_query(r->db,
 	    "SELECT o.form, o.region_code, COALESCE(g.name, ''), DATE_FORMAT(o.due, '%Y-%m-%d %H:%i:%s')"
@@ -503,23 +501,17 @@ static void deadlines_page(struct req *r, const char *msg, int is_error)
 	if (msg)
 		h_printf(r, "<p class=\"%s\" role=\"%s\">%s</p>", is_error ? "error" : "notice",
 		         is_error ? "alert" : "status", msg);
-	h_raw(r, "<div class=\"table-wrap\"><table class=\"deadline-defaults\"><caption>统一截止时间"
-	      "（配置文件）</caption><thead><tr><th scope=\"col\">问卷</th><th scope=\"col\">截止时间</th>"
-	      "</tr></thead><tbody>");
+	h_table_begin(r, "deadline-defaults", "统一截止时间（配置文件）", default_cols,
+	              NELEMS(default_cols));
 	for (size_t i = 0; form_at(i); i++) {
 		char due[20];
 		form_deadline(NULL, r->conf, form_at(i), NULL, due);
 		h_printf(r, "<tr><td>%s %s</td><td>%s</td></tr>", form_at(i)->annex, form_at(i)->title,
 		         due[0] ? due : "未设置");
 	}
-	h_raw(r, "</tbody></table></div>");
+	h_table_end(r);
 
-	h_raw(r, "<div class=\"table-wrap\"><table class=\"deadline-overrides\"><caption>按地区延期"
-	      "</caption><thead><tr><th scope=\"col\">问卷</th><th scope=\"col\">地区</th>"
-	      "<th scope=\"col\">截止时间</th>");
-	if (admin)
-		h_raw(r, "<th scope=\"col\">操作</th>");
-	h_raw(r, "</tr></thead><tbody>");
+	h_table_begin(r, "deadline-overrides", "按地区延期", override_cols, ncols);
 	for (size_t i = 0; i < rows->nrows; i++) {
 		h_printf(r, "<tr data-form=\"%s\" data-region=\"%s\"><td>%s</td><td>%s %s</td><td>%s</td>",
 		         dbrows_get(rows, i, 0), dbrows_get(rows, i, 1), form_short(dbrows_get(rows, i, 0)),
@@ -536,8 +528,8 @@ static void deadlines_page(struct req *r, const char *msg, int is_error)
 		h_raw(r, "</tr>");
 	}
 	if (rows->nrows == 0)
-		h_printf(r, "<tr><td colspan=\"%d\">没有按地区设置的截止时间。</td></tr>", admin ? 4 : 3);
-	h_raw(r, "</tbody></table></div>");
+		h_printf(r, "<tr><td colspan=\"%zu\">没有按地区设置的截止时间。</td></tr>", ncols);
+	h_table_end(r);
 	dbrows_free(rows);
 
 	if (admin) {
@@ -545,7 +537,7 @@ static void deadlines_page(struct req *r, const char *msg, int is_error)
 		h_csrf_field(r);
 		h_raw(r, "<input type=\"hidden\" name=\"action\" value=\"set\">");
 		select_form(r, NULL, 0);
-		if (select_region(r, NULL, "region", 0) < 0)
+		if (select_region(r, NULL, 0) < 0)
 			h_raw(r, "<p class=\"error\">地区列表暂时无法显示。</p>");
 		h_raw(r, "<label>截止时间 <input name=\"due\" placeholder=\"2013-12-10 23:59:59\" "
 		      "maxlength=\"19\" required></label> <button type=\"submit\">保存</button>"
@@ -614,7 +606,7 @@ static void export_page(struct req *r)
 	      "多选题和排序题按选项展开为“代码__选项”列（多选 0/1，排序为名次）。</p>"
 	      "<form method=\"get\" action=\"/admin/export/data\">");
 	select_form(r, NULL, 0);
-	if (select_region(r, NULL, "region", 1) < 0)
+	if (select_region(r, NULL, 1) < 0)
 		h_raw(r, "<p class=\"error\">地区列表暂时无法显示。</p>");
 	select_status(r, "submitted");
 	h_raw(r, "<label>格式 <select name=\"format\">"
@@ -634,7 +626,7 @@ static void send_download(struct req *r, struct buf *data, const char *ctype, co
 {
 	resp_header(r, "Content-Type", ctype);
 	resp_header(r, "X-Content-Type-Options", "nosniff");
-	attachment_header(r, fname);
+	resp_attachment(r, fname);
 	buf_free(&r->body);
 	r->body = *data;   /* hand the bytes over without a copy */
 	buf_init(data);
@@ -712,7 +704,7 @@ static void stats_page(struct req *r)
 	page_begin(r, "统计");
 	h_raw(r, "<form method=\"get\" action=\"/admin/stats\" class=\"filters\">");
 	select_form(r, f, 0);
-	if (select_region(r, region, "region", 1) < 0)
+	if (select_region(r, region, 1) < 0)
 		h_raw(r, "<p class=\"error\">地区列表暂时无法显示。</p>");
 	h_raw(r, "<button type=\"submit\">查看</button></form>");
 	h_printf(r, "<h2>%s %s（仅统计已提交的答卷）</h2>", f->annex, f->title);
@@ -731,14 +723,15 @@ static void accounts_page(struct req *r, const char *msg)
 	const char *rcode = role != ROLE_NONE ? role_code(role) : NULL;
 	const char *region = param_region(r);
 	long page = param_page(r);
+	static const char *const cols[] = { "用户名", "角色", "地区", "单位", "问卷", "状态",
+	                                    "最近登录", "操作" };
 	struct dbrows *rows;
-	char *total_s = NULL;
 	long long total;
 	struct buf q;
 
-	if (db_query_str(r->db,
+	if ((total = query_count(r,
 	    "SELECT COUNT(*) FROM users WHERE (? IS NULL OR role = ?) AND (? IS NULL OR region_code = ?)",
-	    DB_ARGS(A_STR(rcode), A_STR(rcode), A_STR(region), A_STR(region)), &total_s) < 0 ||
+	    DB_ARGS(A_STR(rcode), A_STR(rcode), A_STR(region), A_STR(region)))) < 0 ||
 	    db_query(r->db,
 	    "SELECT u.id, u.username, u.role, COALESCE(u.region_code, ''), COALESCE(g.name, ''),"
 	    " u.org_name, u.form, u.disabled, COALESCE(DATE_FORMAT(u.last_login_at, '%Y-%m-%d %H:%i'), '')"
@@ -747,12 +740,9 @@ static void accounts_page(struct req *r, const char *msg)
 	    " ORDER BY u.region_code, u.role, u.username LIMIT ? OFFSET ?",
 	    DB_ARGS(A_STR(rcode), A_STR(rcode), A_STR(region), A_STR(region), A_INT(PAGE_SIZE),
 	            A_INT((page - 1) * PAGE_SIZE)), &rows) < 0) {
-		free(total_s);
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return;
 	}
-	total = total_s ? atoll(total_s) : 0;
-	free(total_s);
 
 	page_begin(r, "账户");
 	if (msg)
@@ -763,14 +753,11 @@ static void accounts_page(struct req *r, const char *msg)
 		h_printf(r, "<option value=\"%s\"%s>%s</option>", role_code((enum role)k),
 		         role == (enum role)k ? " selected" : "", role_label((enum role)k));
 	h_raw(r, "</select></label> ");
-	select_region(r, region, "region", 1);
+	select_region(r, region, 1);
 	h_raw(r, "<button type=\"submit\">筛选</button></form>");
 	h_printf(r, "<p>共 <span id=\"total\">%lld</span> 个账户，第 %ld 页。停用后该账户立即退出登录，"
 	         "且不能再登录。</p>", total, page);
-	h_raw(r, "<div class=\"table-wrap\"><table class=\"accounts\"><thead><tr>"
-	      "<th scope=\"col\">用户名</th><th scope=\"col\">角色</th><th scope=\"col\">地区</th>"
-	      "<th scope=\"col\">单位</th><th scope=\"col\">问卷</th><th scope=\"col\">状态</th>"
-	      "<th scope=\"col\">最近登录</th><th scope=\"col\">操作</th></tr></thead><tbody>");
+	h_table_begin(r, "accounts", NULL, cols, NELEMS(cols));
 	for (size_t i = 0; i < rows->nrows; i++) {
 		int disabled = dbrows_int(rows, i, 7) != 0;
 		unsigned long long uid = (unsigned long long)dbrows_int(rows, i, 0);
@@ -792,18 +779,13 @@ static void accounts_page(struct req *r, const char *msg)
 	}
 	if (rows->nrows == 0)
 		h_raw(r, "<tr><td colspan=\"8\">没有符合条件的账户。</td></tr>");
-	h_raw(r, "</tbody></table></div>");
+	h_table_end(r);
 	buf_init(&q);
 	buf_puts(&q, "/admin/accounts?role=");
 	url_encode(&q, rcode ? rcode : "");
 	buf_puts(&q, "&region=");
 	url_encode(&q, region ? region : "");
-	h_raw(r, "<nav class=\"pager\" aria-label=\"分页\">");
-	if (page > 1)
-		h_printf(r, "<a href=\"%s&page=%ld\" rel=\"prev\">上一页</a> ", q.data, page - 1);
-	if (page < MAX_PAGE && (long long)page * PAGE_SIZE < total)
-		h_printf(r, "<a href=\"%s&page=%ld\" rel=\"next\">下一页</a>", q.data, page + 1);
-	h_raw(r, "</nav>");
+	pager(r, q.data, page, total);
 	buf_free(&q);
 	dbrows_free(rows);
 	page_end(r);

@@ -21,8 +21,8 @@
 static const char *after_login(const struct req *r)
 {
 	const char *next = req_param(r, "next");
-	if (next && next[0] == '/' && next[1] != '/' && next[1] != '\\' &&
-	    strlen(next) < 256 && strncmp(next, "/login", 6) != 0 && strncmp(next, "/logout", 7) != 0)
+	if (next && local_path_ok(next) && strlen(next) < 256 &&
+	    strncmp(next, "/login", 6) != 0 && strncmp(next, "/logout", 7) != 0)
 		return next;
 	return role_home(r->user ? r->user->role : ROLE_NONE);
 }

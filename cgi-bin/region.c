@@ -56,18 +56,16 @@ static void home(struct req *r)
 	page_end(r);
 }
 
-static const char *status_label(const char *s)
-{
-	if (s == NULL)
-		return "未开始";
-	return strcmp(s, "submitted") == 0 ? "已提交" : "草稿";
-}
-
+/* Every account of the region with the state of its response; the status
+ * label is chosen in the query so that the rows print as they come. */
 static void progress(struct req *r)
 {
+	static const char *const cols[] = { "用户名", "单位名称", "问卷", "状态", "最后保存", "提交时间" };
 	struct dbrows *rows;
 	if (db_query(r->db,
-	    "SELECT u.username, u.org_name, u.form, p.status, p.updated_at, p.submitted_at"
+	    "SELECT u.username, u.org_name, u.form,"
+	    " CASE WHEN p.status IS NULL THEN '未开始' WHEN p.status = 'submitted' THEN '已提交' ELSE '草稿' END,"
+	    " p.updated_at, p.submitted_at"
 	    " FROM users u LEFT JOIN responses p ON p.user_id = u.id AND p.form = u.form"
 	    " WHERE u.region_code = ? AND u.form <> '' ORDER BY u.form, u.username",
 	    DB_ARGS(A_STR(r->user->region_code)), &rows) < 0) {
@@ -75,15 +73,7 @@ static void progress(struct req *r)
 		return;
 	}
 	region_title(r, " · 填报明细");
-	h_raw(r, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">用户名</th>"
-	      "<th scope=\"col\">单位名称</th><th scope=\"col\">问卷</th><th scope=\"col\">状态</th>"
-	      "<th scope=\"col\">最后保存</th><th scope=\"col\">提交时间</th></tr></thead><tbody>");
-	for (size_t i = 0; i < rows->nrows; i++)
-		h_printf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
-		         dbrows_get(rows, i, 0), dbrows_get(rows, i, 1), dbrows_get(rows, i, 2),
-		         status_label(dbrows_get(rows, i, 3)), dbrows_get(rows, i, 4),
-		         dbrows_get(rows, i, 5));
-	h_raw(r, "</tbody></table></div>");
+	h_dbtable(r, NULL, cols, NELEMS(cols), rows, NULL);
 	dbrows_free(rows);
 	page_end(r);
 }
@@ -92,9 +82,6 @@ static void progress(struct req *r)
  * Sample frames and the draw (issue 4 part A)
  * ================================================================ */
 
-/* Raw upload limit: GB18030 text grows by at most half when converted,
- * so the UTF-8 text stays within FRAME_MAX_BYTES. */
-#define FRAME_UPLOAD_MAX   (2u * 1024u * 1024u)
 #define PREVIEW_ROWS       10
 #define RESERVE_SHOWN      200
 
@@ -154,25 +141,6 @@ static void pending_drop(struct req *r, const char *kind)
 	dbrows_free(rows);
 }
 
-/* The uploaded file's base name, valid UTF-8, at most 200 bytes. */
-static char *clean_filename(const char *fn)
-{
-	const char *b = fn;
-	for (const char *p = fn; *p; p++)
-		if (*p == '/' || *p == '\\')
-			b = p + 1;
-	size_t n = strlen(b);
-	if (n > 200)
-		n = 200;
-	while (n > 0 && !utf8_valid(b, n))
-		n--;
-	char *s = xstrndup(b, n);
-	for (unsigned char *p = (unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			*p = '_';
-	return s;
-}
-
 /* Reads a map0..mapN mapping from the request; returns the count. */
 static size_t read_map(const struct req *r, int map[FRAME_MAX_COLS])
 {
@@ -218,6 +186,21 @@ static void show_errors(struct req *r, const struct frame_parse *fp)
 	if (fp->nerrs_total > fp->nerrs)
 		h_printf(r, "<li>……另有 %zu 处错误未列出</li>", fp->nerrs_total - fp->nerrs);
 	h_raw(r, "</ul></div>");
+}
+
+/* Units per stratum of a stored frame into count (left as is on error). */
+static void frame_strata(struct req *r, const char *frame_id, size_t count[ST_COUNT])
+{
+	struct dbrows *cnt;
+	if (db_query(r->db, "SELECT stratum, COUNT(*) FROM frame_units WHERE frame_id = ? GROUP BY stratum",
+	             DB_ARGS(A_STR(frame_id)), &cnt) < 0)
+		return;
+	for (size_t i = 0; i < cnt->nrows; i++) {
+		int st = stratum_parse(dbrows_get(cnt, i, 0));
+		if (st >= 0)
+			count[st] = (size_t)dbrows_int(cnt, i, 1);
+	}
+	dbrows_free(cnt);
 }
 
 static void strata_counts(struct req *r, const char *kind, const size_t count[ST_COUNT])
@@ -289,6 +272,52 @@ static void pending_preview(struct req *r, const char *kind, const struct dbrows
 	buf_free(&path);
 }
 
+/* One kind's section of the frames page: the confirmed frame, then (until
+ * the sample is drawn) the pending upload with map, and the upload form. */
+static void frame_section(struct req *r, const char *kind, const int *map, size_t nmap)
+{
+	struct dbrows *cf = NULL, *pf = NULL;
+	int locked = sample_exists(r, kind);
+	h_printf(r, "<section id=\"%s\"><h2>%s样本框</h2>", kind, kind_label(kind));
+	if (locked < 0 ||
+	    db_query(r->db, "SELECT id, filename, charset, nunits, checksum, uploaded_at FROM frames"
+	             " WHERE region_code = ? AND kind = ? AND status = 'confirmed'",
+	             DB_ARGS(A_STR(r->user->region_code), A_STR(kind)), &cf) < 0 ||
+	    db_query(r->db, "SELECT id, filename, charset FROM frames"
+	             " WHERE region_code = ? AND kind = ? AND status = 'pending' ORDER BY id DESC LIMIT 1",
+	             DB_ARGS(A_STR(r->user->region_code), A_STR(kind)), &pf) < 0) {
+		h_raw(r, "<p class=\"error\">暂时无法读取，请稍后刷新。</p></section>");
+		dbrows_free(cf);
+		return;
+	}
+	if (cf->nrows) {
+		size_t count[ST_COUNT] = { 0 };
+		frame_strata(r, dbrows_get(cf, 0, 0), count);
+		h_printf(r, "<p class=\"notice\">已确认的样本框：%s（%s），共 %s 家，%s 上传。校验值（SHA-256）："
+		         "<code class=\"checksum\">%s</code></p>",
+		         dbrows_get(cf, 0, 1), dbrows_get(cf, 0, 2), dbrows_get(cf, 0, 3),
+		         dbrows_get(cf, 0, 5), dbrows_get(cf, 0, 4));
+		strata_counts(r, kind, count);
+	} else {
+		h_raw(r, "<p>尚未导入样本框。</p>");
+	}
+	if (locked) {
+		h_raw(r, "<p>已经抽样，样本框不能再替换。请到<a href=\"/region/sample\">抽样</a>页面查看样本。</p>");
+	} else {
+		if (pf->nrows)
+			pending_preview(r, kind, pf, map, nmap);
+		h_raw(r, "<form method=\"post\" action=\"/region/frames\" enctype=\"multipart/form-data\">");
+		h_csrf_field(r);
+		h_printf(r, "<input type=\"hidden\" name=\"kind\" value=\"%s\"><input type=\"hidden\" name=\"action\" value=\"upload\">"
+		         "<p><label>%s样本框文件（CSV，最大 2 MB）：<input type=\"file\" name=\"file\" accept=\".csv,text/csv\" required></label> "
+		         "<button type=\"submit\">上传并检查</button></p></form>",
+		         kind, kind_label(kind));
+	}
+	h_raw(r, "</section>");
+	dbrows_free(cf);
+	dbrows_free(pf);
+}
+
 /* The frames page. For one kind, an explicit mapping (from a preview POST)
  * may replace the guessed one. */
 static void frames_page(struct req *r, const char *map_kind, const int *map, size_t nmap,
@@ -302,57 +331,8 @@ static void frames_page(struct req *r, const char *map_kind, const int *map, siz
 	      "中小企业需包含“名称”列；“联系人”“电话”“邮箱”列可选。上传后先检查、确认列对应关系，确认后才导入。"
 	      "抽样之后样本框不能再替换。</p>");
 	for (int k = 0; k < 2; k++) {
-		const char *kind = kinds[k];
-		struct dbrows *cf = NULL, *pf = NULL, *cnt = NULL;
-		int locked = sample_exists(r, kind);
-		h_printf(r, "<section id=\"%s\"><h2>%s样本框</h2>", kind, kind_label(kind));
-		if (locked < 0 ||
-		    db_query(r->db, "SELECT id, filename, charset, nunits, checksum, uploaded_at FROM frames"
-		             " WHERE region_code = ? AND kind = ? AND status = 'confirmed'",
-		             DB_ARGS(A_STR(r->user->region_code), A_STR(kind)), &cf) < 0 ||
-		    db_query(r->db, "SELECT id, filename, charset FROM frames"
-		             " WHERE region_code = ? AND kind = ? AND status = 'pending' ORDER BY id DESC LIMIT 1",
-		             DB_ARGS(A_STR(r->user->region_code), A_STR(kind)), &pf) < 0) {
-			h_raw(r, "<p class=\"error\">暂时无法读取，请稍后刷新。</p></section>");
-			dbrows_free(cf);
-			continue;
-		}
-		if (cf->nrows) {
-			size_t count[ST_COUNT] = { 0 };
-			if (db_query(r->db, "SELECT stratum, COUNT(*) FROM frame_units WHERE frame_id = ? GROUP BY stratum",
-			             DB_ARGS(A_STR(dbrows_get(cf, 0, 0))), &cnt) == 0) {
-				for (size_t i = 0; i < cnt->nrows; i++) {
-					int st = stratum_parse(dbrows_get(cnt, i, 0));
-					if (st >= 0)
-						count[st] = (size_t)dbrows_int(cnt, i, 1);
-				}
-				dbrows_free(cnt);
-			}
-			h_printf(r, "<p class=\"notice\">已确认的样本框：%s（%s），共 %s 家，%s 上传。校验值（SHA-256）："
-			         "<code class=\"checksum\">%s</code></p>",
-			         dbrows_get(cf, 0, 1), dbrows_get(cf, 0, 2), dbrows_get(cf, 0, 3),
-			         dbrows_get(cf, 0, 5), dbrows_get(cf, 0, 4));
-			strata_counts(r, kind, count);
-		} else {
-			h_raw(r, "<p>尚未导入样本框。</p>");
-		}
-		if (locked) {
-			h_raw(r, "<p>已经抽样，样本框不能再替换。请到<a href=\"/region/sample\">抽样</a>页面查看样本。</p>");
-		} else {
-			if (pf->nrows) {
-				int same = map_kind && strcmp(map_kind, kind) == 0;
-				pending_preview(r, kind, pf, same ? map : NULL, same ? nmap : 0);
-			}
-			h_raw(r, "<form method=\"post\" action=\"/region/frames\" enctype=\"multipart/form-data\">");
-			h_csrf_field(r);
-			h_printf(r, "<input type=\"hidden\" name=\"kind\" value=\"%s\"><input type=\"hidden\" name=\"action\" value=\"upload\">"
-			         "<p><label>%s样本框文件（CSV，最大 2 MB）：<input type=\"file\" name=\"file\" accept=\".csv,text/csv\" required></label> "
-			         "<button type=\"submit\">上传并检查</button></p></form>",
-			         kind, kind_label(kind));
-		}
-		h_raw(r, "</section>");
-		dbrows_free(cf);
-		dbrows_free(pf);
+		int same = map_kind && strcmp(map_kind, kinds[k]) == 0;
+		frame_section(r, kinds[k], same ? map : NULL, same ? nmap : 0);
 	}
 	page_end(r);
 }
@@ -395,7 +375,7 @@ static void frames_upload(struct req *r, const char *kind)
 		frames_page(r, NULL, NULL, 0, "无法识别文件编码：请保存为 CSV（UTF-8 或 GB18030 编码）后重新上传。");
 		return;
 	}
-	char *fn = clean_filename(f->filename);
+	char *fn = frame_clean_filename(f->filename);
 	pending_drop(r, kind);
 	struct buf path = { 0 };
 	if (db_exec(r->db, "INSERT INTO frames (region_code, kind, status, filename, charset, uploaded_by)"
@@ -431,40 +411,11 @@ static int frames_store(struct req *r, const char *kind, const char *id, const s
 {
 	if (db_begin(r->db) < 0)
 		return -1;
-	/* Locks the pending row: a second confirm of the same upload waits here. */
-	char *st = NULL;
-	if (db_query_str(r->db, "SELECT status FROM frames WHERE id = ? FOR UPDATE", DB_ARGS(A_STR(id)), &st) < 0 ||
-	    !st || strcmp(st, "pending") != 0)
-		goto fail;
-	/* A locking read of the (absent) sample keeps a concurrent draw from
-	 * committing a sample of the frame deleted below. */
-	char *sid = NULL;
-	if (db_query_str(r->db, "SELECT id FROM samples WHERE region_code = ? AND kind = ? FOR UPDATE",
-	                 DB_ARGS(A_STR(r->user->region_code), A_STR(kind)), &sid) < 0 || sid) {
-		free(sid);
-		goto fail;
+	if (frame_store(r->db, r->user->region_code, kind, id, fp, sum) != 0 || db_commit(r->db) < 0) {
+		db_rollback(r->db);
+		return -1;
 	}
-	if (db_exec(r->db, "DELETE FROM frames WHERE region_code = ? AND kind = ? AND status = 'confirmed'",
-	            DB_ARGS(A_STR(r->user->region_code), A_STR(kind)), NULL, NULL) < 0)
-		goto fail;
-	for (size_t i = 0; i < fp->nunits; i++) {
-		const struct unit *u = &fp->units[i];
-		if (db_exec(r->db, "INSERT INTO frame_units (frame_id, line_no, stratum, name, platform, contact, phone, email)"
-		            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-		            DB_ARGS(A_STR(id), A_INT(u->line), A_STR(stratum_code(u->stratum)), A_STR(u->name),
-		                    A_STR(u->platform), A_STR(u->contact), A_STR(u->phone), A_STR(u->email)),
-		            NULL, NULL) < 0)
-			goto fail;
-	}
-	if (db_exec(r->db, "UPDATE frames SET status = 'confirmed', checksum = ?, nunits = ? WHERE id = ?",
-	            DB_ARGS(A_STR(sum), A_INT(fp->nunits), A_STR(id)), NULL, NULL) < 0)
-		goto fail;
-	free(st);
-	return db_commit(r->db);
-fail:
-	free(st);
-	db_rollback(r->db);
-	return -1;
+	return 0;
 }
 
 static void frames_confirm(struct req *r, const char *kind, int preview_only)
@@ -697,7 +648,7 @@ static void sample_show(struct req *r, const char *kind, const struct dbrows *s)
 
 static void sample_forms(struct req *r, const char *kind)
 {
-	struct dbrows *cf = NULL, *cnt = NULL;
+	struct dbrows *cf = NULL;
 	if (db_query(r->db, "SELECT id, nunits, checksum FROM frames WHERE region_code = ? AND kind = ? AND status = 'confirmed'",
 	             DB_ARGS(A_STR(r->user->region_code), A_STR(kind)), &cf) < 0) {
 		h_raw(r, "<p class=\"error\">暂时无法读取，请稍后刷新。</p>");
@@ -709,15 +660,7 @@ static void sample_forms(struct req *r, const char *kind)
 		size_t count[ST_COUNT] = { 0 };
 		uint64_t seed = 0;
 		char hex[17];
-		if (db_query(r->db, "SELECT stratum, COUNT(*) FROM frame_units WHERE frame_id = ? GROUP BY stratum",
-		             DB_ARGS(A_STR(dbrows_get(cf, 0, 0))), &cnt) == 0) {
-			for (size_t i = 0; i < cnt->nrows; i++) {
-				int st = stratum_parse(dbrows_get(cnt, i, 0));
-				if (st >= 0)
-					count[st] = (size_t)dbrows_int(cnt, i, 1);
-			}
-			dbrows_free(cnt);
-		}
+		frame_strata(r, dbrows_get(cf, 0, 0), count);
 		h_printf(r, "<p>样本框共 %s 家，校验值 <code class=\"checksum\">%s</code>。</p>",
 		         dbrows_get(cf, 0, 1), dbrows_get(cf, 0, 2));
 		strata_counts(r, kind, count);
@@ -774,107 +717,42 @@ static void sample_page(struct req *r, const char *msg, const struct frame_parse
 	page_end(r);
 }
 
-static int insert_unit(struct req *r, unsigned long long sid, const char *kind, const struct unit *u,
-                       const char *role, size_t pos)
-{
-	return db_exec(r->db, "INSERT INTO sample_units (sample_id, region_code, form, stratum, frame_unit_id, name,"
-	               " platform, contact, phone, email, role, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	               DB_ARGS(A_INT(sid), A_STR(r->user->region_code), A_STR(kind), A_STR(stratum_code(u->stratum)),
-	                       u->id ? A_INT(u->id) : A_NULL, A_STR(u->name), A_STR(u->platform), A_STR(u->contact),
-	                       A_STR(u->phone), A_STR(u->email), A_STR(role), A_INT(pos)),
-	               NULL, NULL);
-}
-
-/* Inserts the samples row; 1 when the region already has one (unique key). */
-static int insert_sample(struct req *r, const char *kind, const char *method, const char *frame_id,
-                         const char *sum, const char *seed, const char *algo, unsigned long long *sid)
-{
-	if (db_exec(r->db, "INSERT INTO samples (region_code, kind, method, frame_id, frame_checksum, seed,"
-	            " algo_version, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	            DB_ARGS(A_STR(r->user->region_code), A_STR(kind), A_STR(method),
-	                    frame_id ? A_STR(frame_id) : A_NULL, A_STR(sum), A_STR(seed), A_STR(algo),
-	                    A_INT(r->user->id)), NULL, sid) < 0)
-		return db_errno(r->db) == 1062 ? 1 : -1;
-	return 0;
-}
-
 static void sample_draw(struct req *r, const char *kind)
 {
 	uint64_t seed;
-	char hex[17], sum[65];
-	struct dbrows *cf = NULL;
-	struct unit *u = NULL;
-	size_t n = 0, *order = NULL, start[ST_COUNT], cnt[ST_COUNT];
-	unsigned long long sid = 0;
+	struct drawn dr;
+	const int q[ST_COUNT] = { quota(r, ST_HUB), quota(r, ST_WINDOW), quota(r, ST_SME) };
 
 	if (seed_parse(req_param(r, "seed"), &seed) < 0) {
 		resp_status(r, 400);
 		sample_page(r, "随机种子应为 1-16 位十六进制数字（0-9、a-f）。", NULL);
 		return;
 	}
-	seed_format(seed, hex);
-	if (db_query(r->db, "SELECT id, checksum FROM frames WHERE region_code = ? AND kind = ? AND status = 'confirmed'",
-	             DB_ARGS(A_STR(r->user->region_code), A_STR(kind)), &cf) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
-		return;
-	}
-	if (cf->nrows == 0) {
-		resp_status(r, 409);
-		sample_page(r, "请先导入并确认样本框。", NULL);
-		goto out;
-	}
-	if (frame_units_load(r->db, dbrows_get(cf, 0, 0), &u, &n) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
-		goto out;
-	}
-	units_checksum(u, n, sum);
-	if (strcmp(sum, dbrows_get(cf, 0, 1)) != 0) {
-		log_err("frame %s: checksum mismatch (stored %s, computed %s)", dbrows_get(cf, 0, 0),
-		        dbrows_get(cf, 0, 1), sum);
-		page_error(r, 500, "样本框校验失败，请联系评估机构。");
-		goto out;
-	}
-	order = xcalloc(n ? n : 1, sizeof *order);
-	draw_all(seed, u, n, order, start, cnt);
-	if (db_begin(r->db) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
-		goto out;
-	}
-	/* The frame must still be the confirmed one (a replacement may have
-	 * been confirmed meanwhile); the shared lock holds it until commit. */
-	char *still = NULL;
-	int rc = db_query_str(r->db, "SELECT id FROM frames WHERE id = ? AND status = 'confirmed' LOCK IN SHARE MODE",
-	                      DB_ARGS(A_STR(dbrows_get(cf, 0, 0))), &still) < 0 ? -1 : still ? 0 : 2;
-	free(still);
-	if (rc == 0)
-		rc = insert_sample(r, kind, "drawn", dbrows_get(cf, 0, 0), sum, hex, DRAW_ALGO_VERSION, &sid);
-	for (int st = 0; rc == 0 && st < ST_COUNT; st++)
-		for (size_t k = 0; rc == 0 && k < cnt[st]; k++)
-			rc = insert_unit(r, sid, kind, &u[order[start[st] + k]],
-			                 k < (size_t)quota(r, st) ? "selected" : "reserve", k + 1);
-	if (rc != 0 || db_commit(r->db) < 0) {
-		db_rollback(r->db);
-		if (rc == 1 || rc == 2) {
-			resp_status(r, 409);
-			sample_page(r, rc == 1 ? "已经抽样，不能重复抽取。" : "样本框刚刚被替换，请确认后重新抽样。", NULL);
-		} else {
-			page_error(r, 503, "抽样未能保存，请稍后再试。");
-		}
-		goto out;
-	}
-	{
+	/* The audit row joins the draw's transaction. */
+	int rc = sample_draw_store(r->db, r->user->region_code, kind, seed, q, r->user->id, &dr);
+	if (rc == 0) {
 		struct buf d = { 0 };
 		buf_printf(&d, "region=%s kind=%s sample=%llu seed=%s algo=%s frame=%s checksum=%s quota=%d/%d/%d",
-		           r->user->region_code, kind, sid, hex, DRAW_ALGO_VERSION, dbrows_get(cf, 0, 0), sum,
+		           r->user->region_code, kind, dr.sample_id, dr.seed, DRAW_ALGO_VERSION, dr.frame_id, dr.checksum,
 		           r->conf->sample_hub, r->conf->sample_window, r->conf->sample_sme);
 		audit(r, "sample-draw", d.data);
 		buf_free(&d);
+		if (db_commit(r->db) < 0) {
+			db_rollback(r->db);
+			rc = -1;
+		}
 	}
-	resp_redirect(r, strcmp(kind, "sme") == 0 ? "/region/sample#sme" : "/region/sample#resource");
-out:
-	dbrows_free(cf);
-	units_free(u, n);
-	free(order);
+	if (rc == 0)
+		resp_redirect(r, strcmp(kind, "sme") == 0 ? "/region/sample#sme" : "/region/sample#resource");
+	else if (rc == 1 || rc == 2 || rc == 3) {
+		resp_status(r, 409);
+		sample_page(r, rc == 1 ? "已经抽样，不能重复抽取。" : rc == 2 ? "样本框刚刚被替换，请确认后重新抽样。"
+		            : "请先导入并确认样本框。", NULL);
+	} else if (rc == 4)
+		page_error(r, 500, "样本框校验失败，请联系评估机构。");
+	else
+		page_error(r, 503, "抽样未能保存，请稍后再试。");
+	drawn_free(&dr);
 }
 
 /* The region's own sampled list (notice: "通过系统上传抽样名单"). */
@@ -907,10 +785,11 @@ static void sample_upload(struct req *r, const char *kind)
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		goto out;
 	}
-	int rc = insert_sample(r, kind, "uploaded", NULL, sum, "", "", &sid);
+	int rc = sample_insert(r->db, r->user->region_code, kind, "uploaded", NULL, sum, "", "", r->user->id, &sid);
 	size_t pos[ST_COUNT] = { 0 };
 	for (size_t i = 0; rc == 0 && i < fp.nunits; i++)
-		rc = insert_unit(r, sid, kind, &fp.units[i], "selected", ++pos[fp.units[i].stratum]);
+		rc = sample_unit_insert(r->db, sid, r->user->region_code, kind, &fp.units[i], "selected",
+		                        ++pos[fp.units[i].stratum]);
 	if (rc != 0 || db_commit(r->db) < 0) {
 		db_rollback(r->db);
 		if (rc == 1) {

@@ -275,17 +275,25 @@ enum login_result auth_login(struct req *r, const char *username, const char *pa
 {
 	if (strlen(username) > 64 || strlen(password) > 1024)
 		return LOGIN_BAD;
-	int t = login_throttled(r, username);
-	if (t < 0)
-		return LOGIN_ERROR;
-	if (t > 0) {
-		log_warn("login throttled for user '%s' from %s", username, r->remote_addr);
-		return LOGIN_THROTTLED;
-	}
 	struct dbrows *rows;
-	if (db_query(r->db, "SELECT id, pw_hash, disabled FROM users WHERE username = ?",
+	if (db_query(r->db, "SELECT id, pw_hash, disabled, username FROM users WHERE username = ?",
 	             DB_ARGS(A_STR(username)), &rows) < 0)
 		return LOGIN_ERROR;
+	/* Failures are counted under the account's stored name, so spellings
+	 * that find the same account ("Admin", "ADMIN", trailing spaces under
+	 * the case-insensitive collation) share one budget whatever the
+	 * collation of login_failures. */
+	char key[65];
+	snprintf(key, sizeof key, "%s",
+	         rows->nrows == 1 && dbrows_get(rows, 0, 3) ? dbrows_get(rows, 0, 3) : username);
+	int t = login_throttled(r, key);
+	if (t != 0) {
+		dbrows_free(rows);
+		if (t < 0)
+			return LOGIN_ERROR;
+		log_warn("login throttled for user '%s' from %s", key, r->remote_addr);
+		return LOGIN_THROTTLED;
+	}
 	int rehash = 0, ok = 0;
 	unsigned long long uid = 0;
 	if (rows->nrows == 1 && dbrows_int(rows, 0, 2) == 0) {
@@ -297,7 +305,7 @@ enum login_result auth_login(struct req *r, const char *username, const char *pa
 	dbrows_free(rows);
 	if (!ok) {
 		db_exec(r->db, "INSERT INTO login_failures (username, ip, at) VALUES (?, ?, NOW())",
-		        DB_ARGS(A_STR(username), A_STR(r->remote_addr)), NULL, NULL);
+		        DB_ARGS(A_STR(key), A_STR(r->remote_addr)), NULL, NULL);
 		return LOGIN_BAD;
 	}
 	if (rehash) {

@@ -4,6 +4,7 @@
 #include "html.h"
 #include "auth.h"
 #include "conf.h"
+#include "db.h"
 #include "http.h"
 #include "util.h"
 
@@ -112,6 +113,41 @@ void h_printf(struct req *r, const char *fmt, ...)
 void h_csrf_field(struct req *r)
 {
 	h_printf(r, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", r->csrf);
+}
+
+void h_table_begin(struct req *r, const char *cls, const char *caption,
+                   const char *const cols[], size_t ncols)
+{
+	h_raw(r, "<div class=\"table-wrap\"><table");
+	if (cls)
+		h_printf(r, " class=\"%s\"", cls);
+	h_raw(r, ">");
+	if (caption)
+		h_printf(r, "<caption>%s</caption>", caption);
+	h_raw(r, "<thead><tr>");
+	for (size_t i = 0; i < ncols; i++)
+		h_printf(r, "<th scope=\"col\">%s</th>", cols[i]);
+	h_raw(r, "</tr></thead><tbody>");
+}
+
+void h_table_end(struct req *r)
+{
+	h_raw(r, "</tbody></table></div>");
+}
+
+void h_dbtable(struct req *r, const char *caption, const char *const cols[], size_t ncols,
+               const struct dbrows *rows, const char *empty)
+{
+	h_table_begin(r, NULL, caption, cols, ncols);
+	for (size_t i = 0; i < rows->nrows; i++) {
+		h_raw(r, "<tr>");
+		for (size_t c = 0; c < ncols; c++)
+			h_printf(r, "<td>%s</td>", dbrows_get(rows, i, c));
+		h_raw(r, "</tr>");
+	}
+	if (rows->nrows == 0 && empty)
+		h_printf(r, "<tr><td colspan=\"%zu\">%s</td></tr>", ncols, empty);
+	h_table_end(r);
 }
 
 struct nav_item {

@@ -10,6 +10,7 @@
 
 struct req;
 struct buf;
+struct dbrows;
 
 void h_raw(struct req *r, const char *markup);
 void h_text(struct req *r, const char *s);
@@ -29,5 +30,17 @@ void page_end(struct req *r);
 void page_error(struct req *r, int status, const char *message);
 /* <input type="hidden" name="csrf" value="..."> */
 void h_csrf_field(struct req *r);
+
+/* Tables. h_table_begin() writes <div class="table-wrap"><table>, the
+ * caption and a header row of ncols column names, and opens <tbody>; cls
+ * (the table's class) and caption may be NULL. h_table_end() closes them. */
+void h_table_begin(struct req *r, const char *cls, const char *caption,
+                   const char *const cols[], size_t ncols);
+void h_table_end(struct req *r);
+/* A whole table of query rows, one escaped <td> per cell (SQL NULL: empty);
+ * when there are no rows and empty is not NULL, one row spanning the table
+ * says so. rows must have ncols columns. */
+void h_dbtable(struct req *r, const char *caption, const char *const cols[], size_t ncols,
+               const struct dbrows *rows, const char *empty);
 
 #endif

@@ -5,6 +5,7 @@
  */
 #include "http.h"
 #include "conf.h"
+#include "html.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -301,10 +302,36 @@ void resp_header(struct req *r, const char *name, const char *value)
 	buf_puts(&r->headers, "\r\n");
 }
 
+void resp_attachment(struct req *r, const char *filename)
+{
+	struct buf b = { 0 };
+	buf_puts(&b, "attachment; filename=\"");
+	for (const unsigned char *p = (const unsigned char *)filename; *p; p++)
+		buf_putc(&b, (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\' && *p != '%' &&
+		              *p != ';') ? (char)*p : '_');
+	buf_puts(&b, "\"; filename*=UTF-8''");
+	url_encode(&b, filename);
+	resp_header(r, "Content-Disposition", b.data);
+	buf_free(&b);
+}
+
+int local_path_ok(const char *path)
+{
+	/* Browsers drop tab, CR and LF inside a URL and read '\\' as '/', so
+	 * "/\t/evil.example" or "/\\evil.example" would leave the site: any
+	 * control character or backslash makes the path unacceptable. */
+	if (path == NULL || path[0] != '/' || path[1] == '/')
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || *p == '\\')
+			return 0;
+	return 1;
+}
+
 void resp_redirect(struct req *r, const char *path)
 {
 	/* Only local redirects: an open redirect would help phishing. */
-	if (path[0] != '/' || path[1] == '/' || path[1] == '\\')
+	if (!local_path_ok(path))
 		path = "/";
 	r->status = 303;
 	resp_header(r, "Location", path);

@@ -78,7 +78,14 @@ const char *req_cookie(const struct req *r, const char *name);
 void resp_status(struct req *r, int code);
 const char *resp_status_text(int code);     /* reason phrase */
 void resp_header(struct req *r, const char *name, const char *value);
-/* 303 See Other to a local path (must start with '/'). */
+/* Content-Disposition: attachment with an ASCII fallback name (anything
+ * else becomes '_') and the real UTF-8 name as RFC 5987 filename*. */
+void resp_attachment(struct req *r, const char *filename);
+/* 1 when path is a same-site path: starts with one '/', no control
+ * characters, no backslash (browsers strip the former and read the latter
+ * as '/', which would turn "/\t/host" into "//host"). */
+int  local_path_ok(const char *path);
+/* 303 See Other to a local path (local_path_ok(), else "/"). */
 void resp_redirect(struct req *r, const char *path);
 /* max_age < 0: session cookie; 0: delete. HttpOnly, SameSite=Lax, Path=/,
  * Secure when the config or the request says HTTPS. */

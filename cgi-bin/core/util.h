@@ -8,6 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Number of elements of an array (not a pointer). */
+#define NELEMS(a) (sizeof (a) / sizeof (a)[0])
+
 /* Growable, always NUL-terminated byte buffer. Zero-initialise before use. */
 struct buf {
 	char   *data;

@@ -64,31 +64,38 @@ static void seterr(char *err, size_t errsz, const char *fmt, ...)
 /* ------------------------------------------------------------------ */
 /* Numbers and dates                                                   */
 
+/* Reads the run of decimal digits at *s into *v, advancing *s. Returns the
+ * number of digits (0: none), or -1 as soon as there are more than max. */
+static int take_digits(const char **s, int max, long long *v)
+{
+	int n = 0;
+	while (isdigit((unsigned char)**s)) {
+		if (++n > max)
+			return -1;
+		*v = *v * 10 + (*(*s)++ - '0');
+	}
+	return n;
+}
+
 int fnum_parse(const char *s, int maxfrac, fnum *out)
 {
-	int neg = 0, ndig = 0, nfrac = 0;
+	int neg = 0, ndig, nfrac = 0;
 	long long ip = 0, fp = 0;
 
 	if (*s == '-') {
 		neg = 1;
 		s++;
 	}
-	if (!isdigit((unsigned char)*s))
+	if ((ndig = take_digits(&s, FNUM_MAX_DIGITS, &ip)) == 0)
 		return -1;
-	while (isdigit((unsigned char)*s)) {
-		if (++ndig > FNUM_MAX_DIGITS)
-			return -2;
-		ip = ip * 10 + (*s++ - '0');
-	}
+	if (ndig < 0)
+		return -2;
 	if (*s == '.') {
 		s++;
-		if (!isdigit((unsigned char)*s))
+		if ((nfrac = take_digits(&s, maxfrac, &fp)) == 0)
 			return -1;
-		while (isdigit((unsigned char)*s)) {
-			if (++nfrac > maxfrac)
-				return -3;
-			fp = fp * 10 + (*s++ - '0');
-		}
+		if (nfrac < 0)
+			return -3;
 	}
 	if (*s)
 		return -1;
@@ -167,6 +174,16 @@ struct lexer {
 	enum fop    op;
 };
 
+/* Copies the n bytes at p as the token's text; 0, or -1 when too long. */
+static int lex_text(struct lexer *lx, const char *p, size_t n)
+{
+	if (n >= sizeof lx->text)
+		return -1;
+	memcpy(lx->text, p, n);
+	lx->text[n] = 0;
+	return 0;
+}
+
 static void lex_next(struct lexer *lx)
 {
 	const char *p = lx->p;
@@ -180,13 +197,7 @@ static void lex_next(struct lexer *lx)
 	} else if (islower((unsigned char)*p)) {
 		while (islower((unsigned char)p[n]) || isdigit((unsigned char)p[n]) || p[n] == '_')
 			n++;
-		if (n >= sizeof lx->text) {
-			lx->t = T_ERR;
-		} else {
-			memcpy(lx->text, p, n);
-			lx->text[n] = 0;
-			lx->t = T_ID;
-		}
+		lx->t = lex_text(lx, p, n) == 0 ? T_ID : T_ERR;
 		p += n;
 	} else if (isdigit((unsigned char)*p) || (*p == '-' && isdigit((unsigned char)p[1]))) {
 		/* A date is exactly dddd-dd-dd; otherwise a number, whose '.'
@@ -204,13 +215,7 @@ static void lex_next(struct lexer *lx)
 			while (isdigit((unsigned char)p[n]) ||
 			       (p[n] == '.' && isdigit((unsigned char)p[n + 1])))
 				n++;
-			if (n >= sizeof lx->text) {
-				lx->t = T_ERR;
-			} else {
-				memcpy(lx->text, p, n);
-				lx->text[n] = 0;
-				lx->t = fnum_parse(lx->text, 4, &lx->num) == 0 ? T_NUM : T_ERR;
-			}
+			lx->t = lex_text(lx, p, n) == 0 && fnum_parse(lx->text, 4, &lx->num) == 0 ? T_NUM : T_ERR;
 			p += n;
 		}
 	} else if (*p == '+') {

@@ -33,22 +33,6 @@ static const char *detected_type(const unsigned char *p, size_t n, const char *f
 	return "application/octet-stream";
 }
 
-/* Content-Disposition with an ASCII fallback name and the real (UTF-8)
- * name as RFC 5987 filename*. */
-static void put_disposition(struct req *r, const char *filename)
-{
-	struct buf b;
-	buf_init(&b);
-	buf_puts(&b, "attachment; filename=\"");
-	for (const unsigned char *p = (const unsigned char *)filename; *p; p++)
-		buf_putc(&b, (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\' && *p != '%' &&
-		              *p != ';') ? (char)*p : '_');
-	buf_puts(&b, "\"; filename*=UTF-8''");
-	url_encode(&b, filename);
-	resp_header(r, "Content-Disposition", b.data);
-	buf_free(&b);
-}
-
 int form_send_upload(struct req *r, const char *value)
 {
 	const char *hex, *name;
@@ -99,7 +83,7 @@ int form_send_upload(struct req *r, const char *value)
 	buf_put(&r->body, data, got);
 	free(data);
 	resp_header(r, "Content-Type", detected_type((const unsigned char *)r->body.data, got, name));
-	put_disposition(r, name);
+	resp_attachment(r, name);
 	resp_header(r, "X-Content-Type-Options", "nosniff");
 	return 0;
 }

@@ -654,6 +654,22 @@ static void render_grid(struct rctx *c, size_t from, size_t to)
 
 /* ------------------------------------------------------------------ */
 
+/* The list items linking to the fields of the errors (warn 0) or the
+ * warnings (warn 1) of the check. */
+static void put_summary_items(struct rctx *c, int warn)
+{
+	const struct fcheck *chk = c->v->chk;
+	for (size_t k = 0; k < chk->n; k++) {
+		const struct field *fd;
+		if ((chk->items[k].warn != 0) != warn)
+			continue;
+		fd = &c->f->fields[chk->items[k].field];
+		h_printf(c->r, "<li><a href=\"#f-%s\">", fd->code);
+		put_display(c->r, fd->label);
+		h_printf(c->r, "：%s</a></li>", chk->items[k].msg);
+	}
+}
+
 static void put_summary(struct rctx *c)
 {
 	const struct fcheck *chk = c->v->chk;
@@ -662,29 +678,13 @@ static void put_summary(struct rctx *c)
 	if (chk->nerrors) {
 		h_printf(c->r, "<div class=\"form-errors\" role=\"alert\" tabindex=\"-1\" id=\"form-errors\">"
 		         "<h2>有 %zu 处需要修改</h2><ul>", chk->nerrors);
-		for (size_t k = 0; k < chk->n; k++) {
-			const struct field *fd;
-			if (chk->items[k].warn)
-				continue;
-			fd = &c->f->fields[chk->items[k].field];
-			h_printf(c->r, "<li><a href=\"#f-%s\">", fd->code);
-			put_display(c->r, fd->label);
-			h_printf(c->r, "：%s</a></li>", chk->items[k].msg);
-		}
+		put_summary_items(c, 0);
 		h_raw(c->r, "</ul></div>\n");
 	}
 	if (chk->nwarnings) {
 		h_printf(c->r, "<div class=\"form-warnings\" role=\"status\"><h2>有 %zu 处请核对"
 		         "（不影响提交）</h2><ul>", chk->nwarnings);
-		for (size_t k = 0; k < chk->n; k++) {
-			const struct field *fd;
-			if (!chk->items[k].warn)
-				continue;
-			fd = &c->f->fields[chk->items[k].field];
-			h_printf(c->r, "<li><a href=\"#f-%s\">", fd->code);
-			put_display(c->r, fd->label);
-			h_printf(c->r, "：%s</a></li>", chk->items[k].msg);
-		}
+		put_summary_items(c, 1);
 		h_raw(c->r, "</ul></div>\n");
 	}
 }

@@ -247,13 +247,36 @@ enum save_result response_save(struct db *db, const struct form *f, unsigned lon
 
 	if (db_begin(db) < 0)
 		return SAVE_ERROR;
-	/* Lock the row so a concurrent submit cannot slip in between. */
-	if (db_query(db, "SELECT status, version FROM responses WHERE form = ? AND user_id = ? FOR UPDATE",
-	             DB_ARGS(A_STR(f->name), A_INT(user_id)), &rows) < 0)
+	/* Make sure the row exists, then lock it. A locking read of an absent
+	 * row locks nothing that stops another first save (READ COMMITTED), or
+	 * only a gap that makes two first saves deadlock (REPEATABLE READ):
+	 * the second of two simultaneous first saves could then overwrite a
+	 * submit. Inserting first makes a concurrent save wait on this row and
+	 * then see its committed status. The new row (version 0) is rolled
+	 * back with everything else on any error. */
+	{
+		/* A plain read (no lock) first, so that later saves do not use up
+		 * auto-increment values; rows of responses are never deleted. */
+		char *have = NULL;
+		if (db_query_str(db, "SELECT id FROM responses WHERE form = ? AND user_id = ?",
+		                 DB_ARGS(A_STR(f->name), A_INT(user_id)), &have) < 0)
+			goto fail;
+		int absent = have == NULL;
+		free(have);
+		if (absent &&
+		    db_exec(db,
+		            "INSERT INTO responses (form, user_id, region_code, status, valid, version, "
+		            "created_at, updated_at) VALUES (?, ?, ?, 'draft', 0, 0, NOW(), NOW()) "
+		            "ON DUPLICATE KEY UPDATE id = id",
+		            DB_ARGS(A_STR(f->name), A_INT(user_id), region), NULL, NULL) < 0)
+			goto fail;
+	}
+	if (db_query(db, "SELECT id, status, version FROM responses WHERE form = ? AND user_id = ? FOR UPDATE",
+	             DB_ARGS(A_STR(f->name), A_INT(user_id)), &rows) < 0 || rows->nrows != 1)
 		goto fail;
-	if (rows->nrows) {
-		const char *st = dbrows_get(rows, 0, 0);
-		long ver = (long)dbrows_int(rows, 0, 1);
+	{
+		const char *st = dbrows_get(rows, 0, 1);
+		long ver = (long)dbrows_int(rows, 0, 2);
 		if (st && !strcmp(st, "submitted")) {
 			dbrows_free(rows);
 			db_rollback(db);
@@ -265,22 +288,12 @@ enum save_result response_save(struct db *db, const struct form *f, unsigned lon
 			return SAVE_CONFLICT;
 		}
 	}
-	dbrows_free(rows);
-	rows = NULL;
-	/* The unique key (form, user_id) makes a second submission of the
-	 * same account update the one response instead of adding another. */
 	if (db_exec(db,
-	            "INSERT INTO responses (form, user_id, region_code, status, valid, proxy_user_id, "
-	            "version, created_at, updated_at, submitted_at) "
-	            "VALUES (?, ?, ?, ?, ?, ?, 1, NOW(), NOW(), IF(? = 'submitted', NOW(), NULL)) "
-	            "ON DUPLICATE KEY UPDATE region_code = VALUES(region_code), status = VALUES(status), "
-	            "valid = VALUES(valid), proxy_user_id = VALUES(proxy_user_id), "
-	            "version = version + 1, updated_at = NOW(), submitted_at = VALUES(submitted_at)",
-	            DB_ARGS(A_STR(f->name), A_INT(user_id), region, A_STR(status), A_INT(valid ? 1 : 0),
-	                    proxy, A_STR(status)), NULL, NULL) < 0)
-		goto fail;
-	if (db_query(db, "SELECT id FROM responses WHERE form = ? AND user_id = ?",
-	             DB_ARGS(A_STR(f->name), A_INT(user_id)), &rows) < 0 || rows->nrows != 1)
+	            "UPDATE responses SET region_code = ?, status = ?, valid = ?, proxy_user_id = ?, "
+	            "version = version + 1, updated_at = NOW(), "
+	            "submitted_at = IF(? = 'submitted', NOW(), NULL) WHERE id = ?",
+	            DB_ARGS(region, A_STR(status), A_INT(valid ? 1 : 0), proxy, A_STR(status),
+	                    A_INT(dbrows_int(rows, 0, 0))), NULL, NULL) < 0)
 		goto fail;
 	rid = (unsigned long long)dbrows_int(rows, 0, 0);
 	dbrows_free(rows);

@@ -3,6 +3,7 @@
  */
 #include "draw.h"
 #include "db.h"
+#include "log.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -161,6 +162,90 @@ void draw_all(uint64_t seed, const struct unit *u, size_t n, size_t *order,
 		cnt[s] = k - start[s];
 		draw_permute(seed, s, order + start[s], cnt[s]);
 	}
+}
+
+/* ----------------------------------------------------------------- storing */
+
+int sample_insert(struct db *db, const char *region, const char *kind, const char *method,
+                  const char *frame_id, const char *sum, const char *seed, const char *algo,
+                  unsigned long long created_by, unsigned long long *sid)
+{
+	if (db_exec(db, "INSERT INTO samples (region_code, kind, method, frame_id, frame_checksum, seed,"
+	            " algo_version, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	            DB_ARGS(A_STR(region), A_STR(kind), A_STR(method),
+	                    frame_id ? A_STR(frame_id) : A_NULL, A_STR(sum), A_STR(seed), A_STR(algo),
+	                    created_by ? A_INT(created_by) : A_NULL), NULL, sid) < 0)
+		return db_errno(db) == 1062 ? 1 : -1;
+	return 0;
+}
+
+int sample_unit_insert(struct db *db, unsigned long long sid, const char *region, const char *kind,
+                       const struct unit *u, const char *role, size_t pos)
+{
+	return db_exec(db, "INSERT INTO sample_units (sample_id, region_code, form, stratum, frame_unit_id, name,"
+	               " platform, contact, phone, email, role, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	               DB_ARGS(A_INT(sid), A_STR(region), A_STR(kind), A_STR(stratum_code(u->stratum)),
+	                       u->id ? A_INT(u->id) : A_NULL, A_STR(u->name), A_STR(u->platform), A_STR(u->contact),
+	                       A_STR(u->phone), A_STR(u->email), A_STR(role), A_INT(pos)),
+	               NULL, NULL) < 0 ? -1 : 0;
+}
+
+void drawn_free(struct drawn *d)
+{
+	units_free(d->u, d->n);
+	free(d->order);
+	memset(d, 0, sizeof *d);
+}
+
+int sample_draw_store(struct db *db, const char *region, const char *kind, uint64_t seed,
+                      const int quota[ST_COUNT], unsigned long long created_by, struct drawn *d)
+{
+	struct dbrows *cf = NULL;
+	char *still = NULL;
+	int rc = -1;
+
+	memset(d, 0, sizeof *d);
+	seed_format(seed, d->seed);
+	for (int s = 0; s < ST_COUNT; s++)
+		d->quota[s] = quota[s] > 0 ? (size_t)quota[s] : 0;
+	if (db_query(db, "SELECT id, checksum FROM frames WHERE region_code = ? AND kind = ? AND status = 'confirmed'",
+	             DB_ARGS(A_STR(region), A_STR(kind)), &cf) < 0)
+		return -1;
+	if (cf->nrows == 0) {
+		rc = 3;
+		goto out;
+	}
+	snprintf(d->frame_id, sizeof d->frame_id, "%s", dbrows_get(cf, 0, 0));
+	if (frame_units_load(db, d->frame_id, &d->u, &d->n) < 0)
+		goto out;
+	units_checksum(d->u, d->n, d->checksum);
+	if (strcmp(d->checksum, dbrows_get(cf, 0, 1)) != 0) {
+		log_err("frame %s: checksum mismatch (stored %s, computed %s)", d->frame_id,
+		        dbrows_get(cf, 0, 1), d->checksum);
+		rc = 4;
+		goto out;
+	}
+	d->order = xcalloc(d->n ? d->n : 1, sizeof *d->order);
+	draw_all(seed, d->u, d->n, d->order, d->start, d->cnt);
+	if (db_begin(db) < 0)
+		goto out;
+	/* The frame must still be the confirmed one (a replacement may have
+	 * been confirmed meanwhile); the shared lock holds it until commit. */
+	rc = db_query_str(db, "SELECT id FROM frames WHERE id = ? AND status = 'confirmed' LOCK IN SHARE MODE",
+	                  DB_ARGS(A_STR(d->frame_id)), &still) < 0 ? -1 : still ? 0 : 2;
+	if (rc == 0)
+		rc = sample_insert(db, region, kind, "drawn", d->frame_id, d->checksum, d->seed, DRAW_ALGO_VERSION,
+		                   created_by, &d->sample_id);
+	for (int s = 0; rc == 0 && s < ST_COUNT; s++)
+		for (size_t k = 0; rc == 0 && k < d->cnt[s]; k++)
+			rc = sample_unit_insert(db, d->sample_id, region, kind, &d->u[d->order[d->start[s] + k]],
+			                        k < d->quota[s] ? "selected" : "reserve", k + 1);
+	if (rc != 0)
+		db_rollback(db);
+out:
+	free(still);
+	dbrows_free(cf);
+	return rc;
 }
 
 /* ------------------------------------------------------------ verification */

@@ -93,6 +93,40 @@ void draw_all(uint64_t seed, const struct unit *u, size_t n, size_t *order,
  * Returns 0 or -1; free with units_free(*u, *n). */
 int  frame_units_load(struct db *db, const char *frame_id, struct unit **u, size_t *n);
 
+/* Inserts the samples row (created_by 0: NULL, e.g. the CLI); *sid gets its
+ * id. 0, 1 when region/kind already has a sample (unique key), -1 error. */
+int  sample_insert(struct db *db, const char *region, const char *kind, const char *method,
+                   const char *frame_id, const char *sum, const char *seed, const char *algo,
+                   unsigned long long created_by, unsigned long long *sid);
+/* Inserts one sample_units row (role "selected" or "reserve"). 0 or -1. */
+int  sample_unit_insert(struct db *db, unsigned long long sid, const char *region, const char *kind,
+                        const struct unit *u, const char *role, size_t pos);
+
+/* A draw as stored by sample_draw_store(). */
+struct drawn {
+	char               frame_id[24];
+	char               checksum[65];   /* of the frame */
+	char               seed[17];       /* seed_format() */
+	unsigned long long sample_id;
+	struct unit       *u;              /* the frame's units, canonical order */
+	size_t             n;
+	size_t            *order, start[ST_COUNT], cnt[ST_COUNT];   /* as draw_all() */
+	size_t             quota[ST_COUNT];
+};
+void drawn_free(struct drawn *d);
+
+/* Draws region/kind's sample from its confirmed frame (checksum checked)
+ * with seed, selecting the first quota[s] positions of stratum s, and stores
+ * it with method 'drawn', the seed, the frame checksum and
+ * DRAW_ALGO_VERSION. Returns 0 with the transaction still OPEN (the caller
+ * writes its audit row and commits), or, rolled back: 1 region/kind already
+ * has a sample, 2 the frame was replaced meanwhile, 3 no confirmed frame,
+ * 4 the frame's checksum does not match its units, -1 database error.
+ * d is filled as far as known; free it with drawn_free() in every case.
+ * Shared by /region/sample and `smesurvey-admin draw`. */
+int  sample_draw_store(struct db *db, const char *region, const char *kind, uint64_t seed,
+                       const int quota[ST_COUNT], unsigned long long created_by, struct drawn *d);
+
 /* Recomputes the drawn sample of region/kind from its stored frame, seed
  * and algorithm version, and compares it with sample_units. Appends a
  * report (English, one line per finding) to out. Returns 0 verified,

@@ -3,6 +3,7 @@
  */
 #include "frame.h"
 #include "csv.h"
+#include "db.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -290,4 +291,67 @@ void frame_parse_free(struct frame_parse *fp)
 	units_free(fp->units, fp->nunits);
 	free(fp->errs);
 	memset(fp, 0, sizeof *fp);
+}
+
+char *frame_clean_filename(const char *fn)
+{
+	const char *b = fn;
+	for (const char *p = fn; *p; p++)
+		if (*p == '/' || *p == '\\')
+			b = p + 1;
+	size_t n = strlen(b);
+	if (n > 200)
+		n = 200;
+	while (n > 0 && !utf8_valid(b, n))
+		n--;
+	char *s = xstrndup(b, n);
+	for (unsigned char *p = (unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '_';
+	return s;
+}
+
+int frame_store(struct db *db, const char *region, const char *kind, const char *frame_id,
+                const struct frame_parse *fp, const char *sum)
+{
+	char *st = NULL, *sid = NULL;
+	int rc = -1;
+
+	/* Locks the pending row: a second confirm of the same upload waits here. */
+	if (db_query_str(db, "SELECT status FROM frames WHERE id = ? AND region_code = ? AND kind = ? FOR UPDATE",
+	                 DB_ARGS(A_STR(frame_id), A_STR(region), A_STR(kind)), &st) < 0)
+		goto out;
+	if (!st || strcmp(st, "pending") != 0) {
+		rc = 1;
+		goto out;
+	}
+	/* A locking read of the (absent) sample keeps a concurrent draw from
+	 * committing a sample of the frame deleted below. */
+	if (db_query_str(db, "SELECT id FROM samples WHERE region_code = ? AND kind = ? FOR UPDATE",
+	                 DB_ARGS(A_STR(region), A_STR(kind)), &sid) < 0)
+		goto out;
+	if (sid) {
+		rc = 1;
+		goto out;
+	}
+	if (db_exec(db, "DELETE FROM frames WHERE region_code = ? AND kind = ? AND status = 'confirmed'",
+	            DB_ARGS(A_STR(region), A_STR(kind)), NULL, NULL) < 0)
+		goto out;
+	for (size_t i = 0; i < fp->nunits; i++) {
+		const struct unit *u = &fp->units[i];
+		if (db_exec(db, "INSERT INTO frame_units (frame_id, line_no, stratum, name, platform, contact, phone, email)"
+		            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		            DB_ARGS(A_STR(frame_id), A_INT(u->line), A_STR(stratum_code(u->stratum)), A_STR(u->name),
+		                    A_STR(u->platform), A_STR(u->contact), A_STR(u->phone), A_STR(u->email)),
+		            NULL, NULL) < 0)
+			goto out;
+	}
+	if (db_exec(db, "UPDATE frames SET status = 'confirmed', checksum = ?, nunits = ? WHERE id = ?",
+	            DB_ARGS(A_STR(sum), A_INT(fp->nunits), A_STR(frame_id)), NULL, NULL) < 0)
+		goto out;
+	rc = 0;
+out:
+	free(st);
+	free(sid);
+	return rc;
 }

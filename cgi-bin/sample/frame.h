@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include "draw.h"
 
+#define FRAME_UPLOAD_MAX (2u * 1024u * 1024u)  /* the file as uploaded */
 #define FRAME_MAX_BYTES  (4u * 1024u * 1024u)  /* converted text */
 #define FRAME_MAX_UNITS  20000u                /* data rows */
 #define FRAME_MAX_COLS   16u
@@ -55,6 +56,20 @@ struct frame_parse {
 int  frame_parse(const char *text, size_t n, const char *kind, const int *map, size_t nmap,
                  struct frame_parse *fp);
 void frame_parse_free(struct frame_parse *fp);
+
+/* The file name as stored in frames.filename: base name, valid UTF-8, at
+ * most 200 bytes, control characters replaced by '_'. Malloc'd. */
+char *frame_clean_filename(const char *fn);
+
+/* Inside an open transaction: makes the pending frame frame_id of
+ * region/kind the region's confirmed frame of that kind, with fp's units
+ * and checksum sum, replacing an older confirmed frame. Locks the frame row
+ * and the (absent) sample so that a concurrent draw or confirm waits.
+ * Returns 0; 1 when frame_id is no longer pending or region/kind already has
+ * a sample (nothing written); -1 on a database error. The caller commits, or
+ * rolls back on non-zero. Shared by /region/frames and smesurvey-admin. */
+int  frame_store(struct db *db, const char *region, const char *kind, const char *frame_id,
+                 const struct frame_parse *fp, const char *sum);
 
 /* Field checks, exposed for the unit tests: 1 valid, 0 not. */
 int  frame_phone_ok(const char *s);

@@ -12,6 +12,7 @@
 #include "codes.h"
 #include "conf.h"
 #include "db.h"
+#include "draw.h"
 #include "html.h"
 #include "http.h"
 #include "log.h"
@@ -487,15 +488,16 @@ int slips_png(struct buf *out, const struct slip_info *si, const struct issued *
 /* ------------------------------------------------------------------ */
 /* Pages                                                               */
 
-static const char *stratum_label(const char *s)
+/* A unit's category on these pages, by enum stratum. */
+static const char *const category[ST_COUNT] = {
+	"服务资源单位（地区枢纽平台）", "服务资源单位（窗口平台）", "中小企业",
+};
+
+/* The category of a stratum code; "全部" for any other value ("all"). */
+static const char *category_label(const char *stratum)
 {
-	if (s && strcmp(s, "hub") == 0)
-		return "服务资源单位（地区枢纽平台）";
-	if (s && strcmp(s, "window") == 0)
-		return "服务资源单位（窗口平台）";
-	if (s && strcmp(s, "sme") == 0)
-		return "中小企业";
-	return "全部";
+	int st = stratum_parse(stratum);
+	return st < 0 ? "全部" : category[st];
 }
 
 static const char *mark(const char *v)
@@ -527,28 +529,27 @@ int slips_funnel_table(struct req *r, const char *region_code)
 	}
 	static const char *const steps[5] = { "已打印邀请单", "已打开邀请链接", "已注册",
 	                                      "已开始填写", "已提交" };
-	h_raw(r, "<h2 id=\"funnel\">邀请进度</h2><div class=\"table-wrap\"><table class=\"funnel\">"
-	      "<thead><tr><th scope=\"col\">环节</th><th scope=\"col\">单位数</th>"
-	      "<th scope=\"col\">占抽中单位</th></tr></thead><tbody>");
+	static const char *const cols[] = { "环节", "单位数", "占抽中单位" };
+	static const char *const unit_cols[] = { "类别", "单位名称", "打印邀请单", "打开链接",
+	                                         "注册（用户名）", "填写状态", "单张邀请单" };
+	h_raw(r, "<h2 id=\"funnel\">邀请进度</h2>");
+	h_table_begin(r, "funnel", NULL, cols, NELEMS(cols));
 	h_printf(r, "<tr><th scope=\"row\">抽中单位</th><td>%zu</td><td>100%%</td></tr>", n);
 	for (int k = 0; k < 5; k++)
 		h_printf(r, "<tr><th scope=\"row\">%s</th><td>%zu</td><td>%zu%%</td></tr>", steps[k],
 		         cnt[k], n ? cnt[k] * 100 / n : 0);
-	h_raw(r, "</tbody></table></div>");
+	h_table_end(r);
 	if (n == 0) {
 		h_raw(r, "<p>本地区尚无抽中单位。</p>");
 		dbrows_free(rows);
 		return 0;
 	}
-	h_raw(r, "<div class=\"table-wrap\"><table class=\"funnel-units\"><thead><tr>"
-	      "<th scope=\"col\">类别</th><th scope=\"col\">单位名称</th><th scope=\"col\">打印邀请单</th>"
-	      "<th scope=\"col\">打开链接</th><th scope=\"col\">注册（用户名）</th>"
-	      "<th scope=\"col\">填写状态</th><th scope=\"col\">单张邀请单</th></tr></thead><tbody>");
+	h_table_begin(r, "funnel-units", NULL, unit_cols, NELEMS(unit_cols));
 	for (size_t i = 0; i < n; i++) {
 		const char *st = dbrows_get(rows, i, 7);
 		const char *reg = dbrows_get(rows, i, 5);
 		h_printf(r, "<tr data-unit=\"%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td>",
-		         dbrows_get(rows, i, 0), stratum_label(dbrows_get(rows, i, 1)),
+		         dbrows_get(rows, i, 0), category_label(dbrows_get(rows, i, 1)),
 		         dbrows_get(rows, i, 2), mark(dbrows_get(rows, i, 3)), mark(dbrows_get(rows, i, 4)));
 		if (reg)
 			h_printf(r, "<td>%s（%s）</td>", reg, mark(dbrows_get(rows, i, 6)));
@@ -566,7 +567,7 @@ int slips_funnel_table(struct req *r, const char *region_code)
 			h_printf(r, "<td><a href=\"/region/slips/one?unit=%s\">生成</a></td></tr>",
 			         dbrows_get(rows, i, 0));
 	}
-	h_raw(r, "</tbody></table></div>");
+	h_table_end(r);
 	dbrows_free(rows);
 	return 0;
 }
@@ -589,6 +590,7 @@ static int load_region(struct req *r, char **name, char **phone)
 
 static void slips_home(struct req *r, const char *notice)
 {
+	static const char *const cols[] = { "类别", "抽中单位", "已打印", "已注册" };
 	struct dbrows *rows;
 	if (db_query(r->db,
 	    "SELECT su.stratum, COUNT(*), SUM(su.slip_printed_at IS NOT NULL), SUM(su.user_id IS NOT NULL)"
@@ -606,25 +608,23 @@ static void slips_home(struct req *r, const char *notice)
 	      "<p><strong>请注意：</strong>系统只保存邀请码的摘要，邀请码只在生成时显示一次。"
 	      "再次生成会为尚未注册的单位换发新的邀请码，此前打印的这些单位的邀请单随即失效；"
 	      "已注册的单位不再生成邀请单。</p>");
-	h_raw(r, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">类别</th>"
-	      "<th scope=\"col\">抽中单位</th><th scope=\"col\">已打印</th><th scope=\"col\">已注册</th>"
-	      "</tr></thead><tbody>");
+	h_table_begin(r, NULL, NULL, cols, NELEMS(cols));
 	for (size_t i = 0; i < rows->nrows; i++)
 		h_printf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
-		         stratum_label(dbrows_get(rows, i, 0)), dbrows_get(rows, i, 1),
+		         category_label(dbrows_get(rows, i, 0)), dbrows_get(rows, i, 1),
 		         dbrows_get(rows, i, 2), dbrows_get(rows, i, 3));
 	if (rows->nrows == 0)
 		h_raw(r, "<tr><td colspan=\"4\">尚无抽中单位：请先完成抽样。</td></tr>");
-	h_raw(r, "</tbody></table></div>");
+	h_table_end(r);
 	dbrows_free(rows);
 
 	h_raw(r, "<form method=\"post\" action=\"/region/slips\"><fieldset><legend>生成邀请码并下载邀请单（PDF）</legend>");
 	h_csrf_field(r);
 	h_raw(r, "<p><label for=\"stratum\">类别</label><select id=\"stratum\" name=\"stratum\">"
-	      "<option value=\"all\">全部</option>"
-	      "<option value=\"hub\">服务资源单位（地区枢纽平台）</option>"
-	      "<option value=\"window\">服务资源单位（窗口平台）</option>"
-	      "<option value=\"sme\">中小企业</option></select></p>"
+	      "<option value=\"all\">全部</option>");
+	for (int st = 0; st < ST_COUNT; st++)
+		h_printf(r, "<option value=\"%s\">%s</option>", stratum_code(st), category[st]);
+	h_raw(r, "</select></p>"
 	      "<p><label><input type=\"radio\" name=\"scope\" value=\"all\" checked> 所有尚未注册的单位</label> "
 	      "<label><input type=\"radio\" name=\"scope\" value=\"new\"> 仅从未打印过邀请单的单位</label></p>"
 	      "<p><button type=\"submit\">生成邀请码并下载 PDF</button></p></fieldset></form>");
@@ -746,7 +746,7 @@ static void slip_one(struct req *r)
 	}
 	page_begin(r, "单张邀请单");
 	h_printf(r, "<p>单位：<strong>%s</strong>（%s）</p>", dbrows_get(rows, 0, 0),
-	         stratum_label(dbrows_get(rows, 0, 1)));
+	         category_label(dbrows_get(rows, 0, 1)));
 	if (dbrows_get(rows, 0, 2))
 		h_printf(r, "<p class=\"notice\">该单位的邀请单已于 %s 打印过。生成新的邀请单后，原邀请单上的邀请码将失效。</p>",
 		         dbrows_get(rows, 0, 2));
@@ -788,7 +788,7 @@ void region_slips_page(struct req *r)
 	const char *st = req_param(r, "stratum"), *scope = req_param(r, "scope");
 	if (st == NULL || *st == '\0')
 		st = "all";
-	if (strcmp(st, "all") && strcmp(st, "hub") && strcmp(st, "window") && strcmp(st, "sme")) {
+	if (strcmp(st, "all") != 0 && stratum_parse(st) < 0) {
 		resp_status(r, 422);
 		slips_home(r, "请选择有效的类别。");
 		return;

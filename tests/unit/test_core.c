@@ -8,6 +8,7 @@
 #include "util.h"
 #include "tap.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,6 +145,36 @@ static void test_misc(void)
 	ok(!path_match("/form/smex", "/form/sme", NULL), "path_match needs a boundary");
 }
 
+/* Browsers strip tab/CR/LF from URLs and read '\\' as '/': a Location of
+ * "/\t/evil.example" would be "//evil.example", another site. */
+static void test_redirects(void)
+{
+	static const struct { const char *path, *want; } cases[] = {
+		{ "/region/progress", "/region/progress" },
+		{ "/region/frames#pending-sme", "/region/frames#pending-sme" },
+		{ "//evil.example/", "/" },
+		{ "/\\evil.example/", "/" },
+		{ "/\t/evil.example/", "/" },
+		{ "/\n/evil.example/", "/" },
+		{ "/\r\n/evil.example/", "/" },
+		{ "/x\\..\\", "/" },
+		{ "https://evil.example/", "/" },
+		{ "", "/" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct req r;
+		char want[128];
+		memset(&r, 0, sizeof r);
+		resp_redirect(&r, cases[i].path);
+		snprintf(want, sizeof want, "Location: %s\r\n", cases[i].want);
+		is_str(r.headers.data, want, "resp_redirect keeps only same-site paths");
+		buf_free(&r.headers);
+	}
+	ok(local_path_ok("/a/b?c=d"), "local_path_ok: a plain path");
+	ok(!local_path_ok("/\t/evil.example"), "local_path_ok: a tab is refused");
+	ok(!local_path_ok(NULL), "local_path_ok: NULL");
+}
+
 static void test_passwords(void)
 {
 	char h[PW_HASH_MAX];
@@ -191,6 +222,7 @@ int main(void)
 	test_cookies();
 	test_escaping();
 	test_misc();
+	test_redirects();
 	test_passwords();
 	return done_testing();
 }
