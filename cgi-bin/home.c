@@ -188,7 +188,8 @@ static void password_page(struct req *r)
 		err = "两次输入的新密码不一致。";
 		field = "new_password2";
 	} else if ((err = auth_change_password(r, old_pw, pw)) != NULL) {
-		field = strcmp(err, "原密码不正确") == 0 ? "old_password" : "new_password";
+		field = strncmp(err, "原密码", 9) == 0 || strncmp(err, "密码错误", 12) == 0 ?
+		        "old_password" : "new_password";
 	}
 	page_begin(r, "修改密码");
 	if (err) {

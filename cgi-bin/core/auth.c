@@ -243,6 +243,12 @@ static int login_throttled(struct req *r, const char *username)
 	return over;
 }
 
+static void record_failure(struct req *r, const char *username)
+{
+	db_exec(r->db, "INSERT INTO login_failures (username, ip, at) VALUES (?, ?, NOW())",
+	        DB_ARGS(A_STR(username), A_STR(r->remote_addr)), NULL, NULL);
+}
+
 /* Verifying against a fixed hash when the user does not exist keeps the
  * response time of unknown and known usernames alike. */
 static void burn_verify_time(const char *pw)
@@ -304,8 +310,7 @@ enum login_result auth_login(struct req *r, const char *username, const char *pa
 	}
 	dbrows_free(rows);
 	if (!ok) {
-		db_exec(r->db, "INSERT INTO login_failures (username, ip, at) VALUES (?, ?, NOW())",
-		        DB_ARGS(A_STR(key), A_STR(r->remote_addr)), NULL, NULL);
+		record_failure(r, key);
 		return LOGIN_BAD;
 	}
 	if (rehash) {
@@ -357,6 +362,13 @@ const char *auth_change_password(struct req *r, const char *old_pw, const char *
 {
 	char *stored = NULL;
 	int rehash;
+	/* Wrong old passwords spend the account's login-failure budget, so a
+	 * stolen session cannot be used to guess the password at full speed. */
+	int t = login_throttled(r, r->user->username);
+	if (t < 0)
+		return "系统繁忙，请稍后再试";
+	if (t > 0)
+		return "密码错误次数过多，请一小时后再试";
 	if (db_query_str(r->db, "SELECT pw_hash FROM users WHERE id = ?",
 	                 DB_ARGS(A_INT(r->user->id)), &stored) < 0 || stored == NULL) {
 		free(stored);
@@ -364,8 +376,10 @@ const char *auth_change_password(struct req *r, const char *old_pw, const char *
 	}
 	int ok = password_verify(old_pw, stored, &rehash);
 	free(stored);
-	if (!ok)
+	if (!ok) {
+		record_failure(r, r->user->username);
 		return "原密码不正确";
+	}
 	const char *why = password_policy(new_pw);
 	if (why)
 		return why;

@@ -202,6 +202,8 @@ my $reg = T::demo_account('region', 0);
 	$res = $ua->post('/password', [ csrf => $csrf, old_password => 'wrong-old-password',
 		new_password => 'New-Password-2013', new_password2 => 'New-Password-2013' ]);
 	like $res->{text}, qr/原密码不正确/, 'wrong old password refused';
+	is T::db_value("SELECT COUNT(*) FROM login_failures WHERE username = 'e2e-legacy'"), 1,
+		'a wrong old password counts as a failed login';
 	$res = $ua->post('/password', [ csrf => $csrf, old_password => 'Legacy-Pass-2013',
 		new_password => 'New-Password-2013', new_password2 => 'New-Password-2014' ]);
 	like $res->{text}, qr/两次输入的新密码不一致/, 'mismatch refused';
@@ -215,6 +217,13 @@ my $reg = T::demo_account('region', 0);
 	is $n->login('e2e-legacy', 'Legacy-Pass-2013')->{status}, 401, 'old password no longer works';
 	$n->login('e2e-legacy', 'New-Password-2013');
 	ok $n->logged_in, 'new password works';
+	# Guessing the old password through a session is throttled like logins.
+	T::db_query("INSERT INTO login_failures (username, ip, at) SELECT 'e2e-legacy', '192.0.2.2', NOW() FROM seq_1_to_100");
+	$csrf = $n->csrf_of('/password');
+	$res = $n->post('/password', [ csrf => $csrf, old_password => 'New-Password-2013',
+		new_password => 'Third-Password-2013', new_password2 => 'Third-Password-2013' ]);
+	like $res->{text}, qr/密码错误次数过多/, 'password change throttled after 100 failures';
+	T::db_query("DELETE FROM login_failures WHERE username = 'e2e-legacy'");
 	T::db_query("DELETE FROM users WHERE username = 'e2e-legacy'");
 }
 
