@@ -60,6 +60,28 @@ static void read_body(struct req *r, FCGX_Request *fr)
 	free(body);
 }
 
+/* Sends a body spooled to a temporary file (resp_spool) in 64 KiB chunks. */
+static void send_spooled(struct req *r, FCGX_Request *fr)
+{
+	char chunk[65536];
+	long size;
+	if (fflush(r->body_file) != 0 || (size = ftell(r->body_file)) < 0 ||
+	    fseek(r->body_file, 0, SEEK_SET) != 0) {
+		log_err("cannot read back the spooled response");
+		size = 0;
+	}
+	FCGX_FPrintF(fr->out, "Content-Length: %ld\r\n\r\n", size);
+	while (size > 0 && !r->no_body) {
+		size_t want = size < (long)sizeof chunk ? (size_t)size : sizeof chunk;
+		size_t got = fread(chunk, 1, want, r->body_file);
+		if (got == 0)
+			break;
+		if (FCGX_PutStr(chunk, (int)got, fr->out) < 0)
+			break;    /* client gone */
+		size -= (long)got;
+	}
+}
+
 static void send_response(struct req *r, FCGX_Request *fr)
 {
 	if (r->status == 0)
@@ -71,6 +93,10 @@ static void send_response(struct req *r, FCGX_Request *fr)
 	FCGX_PutS("Cache-Control: no-store\r\n", fr->out);
 	if (r->headers.len)
 		FCGX_PutStr(r->headers.data, (int)r->headers.len, fr->out);
+	if (r->body_file) {
+		send_spooled(r, fr);
+		return;
+	}
 	FCGX_FPrintF(fr->out, "Content-Length: %lu\r\n\r\n", (unsigned long)r->body.len);
 	if (r->body.len && !r->no_body)
 		FCGX_PutStr(r->body.data, (int)r->body.len, fr->out);
@@ -81,6 +107,8 @@ static void req_free(struct req *r)
 	params_free(r->params, r->nparams);
 	params_free(r->cookies, r->ncookies);
 	free(r->user);
+	if (r->body_file)
+		fclose(r->body_file);
 	buf_free(&r->headers);
 	buf_free(&r->body);
 }

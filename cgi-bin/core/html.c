@@ -218,6 +218,10 @@ void page_error(struct req *r, int status, const char *message)
 {
 	buf_reset(&r->body);
 	buf_reset(&r->headers);
+	if (r->body_file) {
+		fclose(r->body_file);
+		r->body_file = NULL;
+	}
 	resp_status(r, status);
 	page_begin(r, status == 404 ? "页面不存在" : status == 403 ? "无权访问" : "出错了");
 	h_printf(r, "<p class=\"error\" role=\"alert\">%s</p>"

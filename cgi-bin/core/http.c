@@ -285,6 +285,13 @@ const char *resp_status_text(int code)
 	}
 }
 
+FILE *resp_spool(struct req *r)
+{
+	if (r->body_file == NULL)
+		r->body_file = tmpfile();
+	return r->body_file;
+}
+
 void resp_status(struct req *r, int code)
 {
 	r->status = code;

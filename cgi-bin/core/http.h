@@ -8,6 +8,7 @@
 #define SME_HTTP_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "util.h"
 
 struct conf;
@@ -56,6 +57,7 @@ struct req {
 	struct buf   headers;
 	struct buf   body;
 	int          no_body;      /* HEAD */
+	FILE        *body_file;    /* set by resp_spool(): body sent from this file */
 };
 
 /* Parse the three input kinds; used by the accept loop and unit tests. */
@@ -75,6 +77,10 @@ const struct param *req_param_p(const struct req *r, const char *name);
 size_t      req_param_all(const struct req *r, const char *name, const char **out, size_t max);
 const char *req_cookie(const struct req *r, const char *name);
 
+/* For large generated documents: returns a temporary file that becomes the
+ * response body (sent in chunks after the handler returns, then closed), so
+ * a worker never holds the whole document in memory. NULL on failure. */
+FILE *resp_spool(struct req *r);
 void resp_status(struct req *r, int code);
 const char *resp_status_text(int code);     /* reason phrase */
 void resp_header(struct req *r, const char *name, const char *value);

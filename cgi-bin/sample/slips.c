@@ -417,10 +417,16 @@ static cairo_status_t to_buf(void *closure, const unsigned char *data, unsigned 
 	return CAIRO_STATUS_SUCCESS;
 }
 
-int slips_pdf(struct buf *out, const struct slip_info *si, const struct issued *units, size_t n)
+static cairo_status_t to_file(void *closure, const unsigned char *data, unsigned int len)
 {
-	/* The surface streams each finished page into out. */
-	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_buf, out, PAGE_W * PT_PER_MM,
+	return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+int slips_pdf(FILE *out, const struct slip_info *si, const struct issued *units, size_t n)
+{
+	/* The surface writes each finished page out, so memory stays flat
+	 * however many slips there are. */
+	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_file, out, PAGE_W * PT_PER_MM,
 	                                                         PAGE_H * PT_PER_MM);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, "平台网络评估调查邀请单");
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "smesurvey");
@@ -675,10 +681,17 @@ static void issue_and_send(struct req *r, const char *stratum, unsigned long lon
 	}
 	struct slip_info si = { .region_name = rname, .help_phone = phone, .base_url = r->conf->base_url,
 	                        .deadline_resource = due_res, .deadline_sme = due_sme };
-	/* Rendered straight into the response body (10,000 slips are ~35 MB);
-	 * page_error() below discards it. */
+	/* The PDF (10,000 slips are ~35 MB) is spooled to a temporary file and
+	 * sent after the commit; page_error() below discards it. The one-slip
+	 * PNG is small and goes into the body buffer. */
 	buf_reset(&r->body);
-	int rc = unit_id ? slips_png(&r->body, &si, &units[0]) : slips_pdf(&r->body, &si, units, (size_t)n);
+	int rc;
+	if (unit_id) {
+		rc = slips_png(&r->body, &si, &units[0]);
+	} else {
+		FILE *f = resp_spool(r);
+		rc = f ? slips_pdf(f, &si, units, (size_t)n) : -1;
+	}
 	/* Only a rendered document makes the new codes valid. */
 	if (rc < 0 || db_commit(r->db) < 0) {
 		db_rollback(r->db);

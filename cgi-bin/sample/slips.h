@@ -15,6 +15,7 @@
 #define SME_SLIPS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct req;
 struct buf;
@@ -29,9 +30,9 @@ struct slip_info {
 	const char *deadline_sme;
 };
 
-/* Renders the slips of units[0..n) as an A4 PDF appended to out.
+/* Renders the slips of units[0..n) as an A4 PDF written to out page by page.
  * Returns 0, or -1 (logged). */
-int slips_pdf(struct buf *out, const struct slip_info *si, const struct issued *units, size_t n);
+int slips_pdf(FILE *out, const struct slip_info *si, const struct issued *units, size_t n);
 /* One slip as a 300 dpi PNG appended to out. Returns 0 or -1. */
 int slips_png(struct buf *out, const struct slip_info *si, const struct issued *unit);
 
