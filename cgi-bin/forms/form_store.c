@@ -234,6 +234,53 @@ void response_free(struct response *r)
 	answers_free(&r->a);
 }
 
+/* Multi-row INSERTs of 1, 2, 4, 8 and 16 answers: a 150-field form is saved
+ * in about ten round trips instead of 150. Literal SQL, so each statement is
+ * prepared once per connection like every other. */
+#define ROW1  "(?, ?, ?)"
+#define ROW2  ROW1 ", " ROW1
+#define ROW4  ROW2 ", " ROW2
+#define ROW8  ROW4 ", " ROW4
+#define ROW16 ROW8 ", " ROW8
+#define INSERT_ANSWERS "INSERT INTO answers (response_id, code, value) VALUES "
+static const char *const insert_sql[] = {
+	INSERT_ANSWERS ROW1, INSERT_ANSWERS ROW2, INSERT_ANSWERS ROW4,
+	INSERT_ANSWERS ROW8, INSERT_ANSWERS ROW16,
+};
+#define INSERT_BATCH_MAX 16
+
+/* Inserts every non-empty value of clean for response rid. Returns 0 or -1. */
+static int insert_answers(struct db *db, const struct form *f, const struct answers *clean,
+                          unsigned long long rid)
+{
+	struct dbarg args[3 * INSERT_BATCH_MAX];
+	size_t i = 0, n = f->nfields < clean->n ? f->nfields : clean->n;
+	for (;;) {
+		size_t k = 0;
+		for (; i < n && k < INSERT_BATCH_MAX; i++) {
+			if (!clean->v[i] || !*clean->v[i])
+				continue;
+			args[3 * k] = A_INT(rid);
+			args[3 * k + 1] = A_STR(f->fields[i].code);
+			args[3 * k + 2] = A_STR(clean->v[i]);
+			k++;
+		}
+		/* Send the batch as the largest power-of-two statements that fit. */
+		size_t done = 0;
+		for (int p = 4; p >= 0 && done < k; p--) {
+			size_t rows = (size_t)1 << p;
+			while (k - done >= rows) {
+				if (db_exec(db, insert_sql[p], args + 3 * done, 3 * rows, NULL, NULL) < 0)
+					return -1;
+				done += rows;
+			}
+		}
+		if (i >= n)
+			return 0;
+	}
+}
+
+
 enum save_result response_save(struct db *db, const struct form *f, unsigned long long user_id,
                                const char *region_code, unsigned long long proxy_user_id,
                                const struct answers *clean, int submit, int valid,
@@ -300,14 +347,8 @@ enum save_result response_save(struct db *db, const struct form *f, unsigned lon
 	rows = NULL;
 	if (db_exec(db, "DELETE FROM answers WHERE response_id = ?", DB_ARGS(A_INT(rid)), NULL, NULL) < 0)
 		goto fail;
-	for (size_t i = 0; i < f->nfields && i < clean->n; i++) {
-		if (!clean->v[i] || !*clean->v[i])
-			continue;
-		if (db_exec(db, "INSERT INTO answers (response_id, code, value) VALUES (?, ?, ?)",
-		            DB_ARGS(A_INT(rid), A_STR(f->fields[i].code), A_STR(clean->v[i])),
-		            NULL, NULL) < 0)
-			goto fail;
-	}
+	if (insert_answers(db, f, clean, rid) < 0)
+		goto fail;
 	if (db_commit(db) < 0)
 		goto fail;
 	return SAVE_OK;
