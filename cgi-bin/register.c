@@ -53,7 +53,7 @@ static int throttled(struct req *r)
 	char *n = NULL;
 	if (db_query_str(r->db, "SELECT COUNT(*) FROM code_failures WHERE ip = ?"
 	                 " AND at > NOW() - INTERVAL 10 MINUTE",
-	                 DB_ARGS(A_STR(r->remote_addr)), &n) < 0)
+	                 DB_ARGS(A_STR(r->client_key)), &n) < 0)
 		return -1;
 	int over = n && atoll(n) >= FAIL_MAX;
 	free(n);
@@ -64,7 +64,7 @@ static void record_failure(struct req *r)
 {
 	unsigned char dice = 0;
 	db_exec(r->db, "INSERT INTO code_failures (ip, at) VALUES (?, NOW())",
-	        DB_ARGS(A_STR(r->remote_addr)), NULL, NULL);
+	        DB_ARGS(A_STR(r->client_key)), NULL, NULL);
 	/* Now and then forget old failures, so the table stays small. */
 	if (random_bytes(&dice, 1) == 0 && dice < 4)
 		db_exec(r->db, "DELETE FROM code_failures WHERE at < NOW() - INTERVAL 1 DAY",

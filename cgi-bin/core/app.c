@@ -123,6 +123,7 @@ static void serve_one(FCGX_Request *fr, const struct conf *conf, struct db *db, 
 	r.method = env(fr, "REQUEST_METHOD");
 	r.query = env(fr, "QUERY_STRING");
 	r.remote_addr = env(fr, "REMOTE_ADDR");
+	client_key(r.remote_addr, r.client_key);
 	r.content_type = env(fr, "CONTENT_TYPE");
 	r.https = env(fr, "HTTPS");
 	r.is_post = strcmp(r.method, "POST") == 0;

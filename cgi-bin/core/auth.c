@@ -236,7 +236,7 @@ static int login_throttled(struct req *r, const char *username)
 		return 1;
 	if (db_query_str(r->db, "SELECT COUNT(*) FROM login_failures"
 	                 " WHERE ip = ? AND at > NOW() - INTERVAL 1 HOUR",
-	                 DB_ARGS(A_STR(r->remote_addr)), &n) < 0)
+	                 DB_ARGS(A_STR(r->client_key)), &n) < 0)
 		return -1;
 	over = n && atoll(n) >= MAX_FAIL_PER_IP;
 	free(n);
@@ -246,7 +246,7 @@ static int login_throttled(struct req *r, const char *username)
 static void record_failure(struct req *r, const char *username)
 {
 	db_exec(r->db, "INSERT INTO login_failures (username, ip, at) VALUES (?, ?, NOW())",
-	        DB_ARGS(A_STR(username), A_STR(r->remote_addr)), NULL, NULL);
+	        DB_ARGS(A_STR(username), A_STR(r->client_key)), NULL, NULL);
 }
 
 /* Verifying against a fixed hash when the user does not exist keeps the

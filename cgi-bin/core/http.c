@@ -8,6 +8,7 @@
 #include "html.h"
 #include "util.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -232,6 +233,19 @@ enum body_status parse_multipart(const char *body, size_t n, const char *content
 out:
 	buf_free(&delim);
 	return st;
+}
+
+void client_key(const char *addr, char out[52])
+{
+	unsigned char a[16];
+	if (strchr(addr, ':') && !strchr(addr, '.') && inet_pton(AF_INET6, addr, a) == 1) {
+		char p[INET6_ADDRSTRLEN];
+		memset(a + 8, 0, 8);
+		inet_ntop(AF_INET6, a, p, sizeof p);
+		snprintf(out, 52, "%s/64", p);
+	} else {
+		snprintf(out, 52, "%s", addr);
+	}
 }
 
 const struct param *req_param_p(const struct req *r, const char *name)

@@ -37,6 +37,7 @@ struct req {
 	const char *path;          /* DOCUMENT_URI without query, e.g. /form/sme/print */
 	const char *query;
 	const char *remote_addr;
+	char        client_key[52];  /* throttling key: the address, or its /64 for IPv6 */
 	const char *content_type;
 	const char *https;         /* "on" when served over TLS */
 	int         is_post;
@@ -59,6 +60,11 @@ struct req {
 	int          no_body;      /* HEAD */
 	FILE        *body_file;    /* set by resp_spool(): body sent from this file */
 };
+
+/* The key that per-client throttles count under: an IPv4 address as is, an
+ * IPv6 address reduced to its /64 (one subscriber usually owns a whole /64,
+ * so counting single addresses would let it rotate past every limit). */
+void client_key(const char *addr, char out[52]);
 
 /* Parse the three input kinds; used by the accept loop and unit tests. */
 int  parse_urlencoded(const char *s, size_t n, struct param **ps, size_t *np, size_t max_params);

@@ -140,6 +140,18 @@ static void test_misc(void)
 	hex_encode(h, 32, hh);
 	is_str(hh, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "sha256");
 
+	char key[52];
+	client_key("192.0.2.7", key);
+	is_str(key, "192.0.2.7", "IPv4 address is its own throttling key");
+	client_key("2001:db8:1:2:aaaa:bbbb:cccc:dddd", key);
+	is_str(key, "2001:db8:1:2::/64", "IPv6 address counts under its /64");
+	client_key("2001:db8:1:2::9", key);
+	is_str(key, "2001:db8:1:2::/64", "another address of the same /64 shares the key");
+	client_key("::ffff:192.0.2.7", key);
+	is_str(key, "::ffff:192.0.2.7", "IPv4-mapped address kept whole");
+	client_key("not-an-address", key);
+	is_str(key, "not-an-address", "anything else kept as is");
+
 	const char *rest;
 	ok(path_match("/form/sme/print", "/form/sme", &rest) && strcmp(rest, "/print") == 0, "path_match prefix");
 	ok(!path_match("/form/smex", "/form/sme", NULL), "path_match needs a boundary");
