@@ -48,6 +48,9 @@
 		if ((m = /^(\w+)$/.exec(clause))) return values(m[1]).length > 0;
 		return true;
 	}
+	/* The server's "off" (ruled out at the last save) is for pages without
+	 * script; from here on .na alone decides, as answers change. */
+	nodes.forEach(function (n) { n.classList.remove('off'); });
 	function update() {
 		/* Repeat until stable: hiding a parent can hide its children. */
 		for (var pass = 0; pass < 5; pass++) {

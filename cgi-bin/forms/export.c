@@ -374,6 +374,7 @@ int export_responses(struct db *db, const struct form *f, const struct export_fi
 			if (fi >= 0)
 				answers_set(&av, (size_t)fi, dbrows_get(ans, a, 2));
 		}
+		form_drop_inapplicable(f, &av);
 		for (size_t c = 0; c < NLEAD; c++)
 			strv_add(&row, dbrows_get(meta, m, c));
 		form_export_row(f, &av, &row);

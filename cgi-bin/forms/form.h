@@ -148,12 +148,20 @@ struct fcheck {
 	size_t          n, cap;
 	size_t          nerrors, nwarnings;
 	unsigned char  *applicable;   /* per field */
+	unsigned char  *ruled_out;    /* per field: not applicable because of an answer
+	                               * given (not merely an unanswered parent) */
 };
 /* Normalise raw into clean (folded + trimmed; values of fields that are not
  * applicable are dropped as stale) and check every rule. Returns the number
  * of errors (warnings do not count). */
 size_t form_validate(const struct form *f, const struct answers *raw,
                      struct answers *clean, struct fcheck *chk);
+/* Clear the stored values of fields that are not applicable under the
+ * current codebook (their `if` does not hold). Every reader of stored
+ * answers (response loads, exports, statistics) goes through this, so a
+ * value kept from an earlier revision is never shown, exported or counted.
+ * Returns the number of values cleared. */
+size_t form_drop_inapplicable(const struct form *f, struct answers *a);
 void   fcheck_free(struct fcheck *chk);
 const char *fcheck_error(const struct fcheck *chk, int field);  /* first error or NULL */
 /* Replace the errors of one field by msg (copied), e.g. a rejected upload. */

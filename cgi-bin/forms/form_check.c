@@ -18,6 +18,7 @@ struct vctx {
 	const struct form *f;
 	char          **norm;     /* normalised values, before applicability */
 	unsigned char  *appl;     /* 0 unknown, 1 applicable, 2 not applicable */
+	unsigned char  *ruled;    /* not applicable because of an answer given (may be NULL) */
 	enum vstate    *st;
 	fnum           *num;      /* numeric value when st == V_OK and numeric */
 	struct fcheck  *chk;
@@ -45,6 +46,7 @@ void fcheck_free(struct fcheck *chk)
 		free(chk->items[i].msg);
 	free(chk->items);
 	free(chk->applicable);
+	free(chk->ruled_out);
 	memset(chk, 0, sizeof *chk);
 }
 
@@ -149,9 +151,43 @@ static int applicable(struct vctx *c, size_t i)
 		} else if (r->kind == RK_IF_CMP) {
 			yes = value_number(&c->f->fields[r->ref], v, &n) == 0 && cmp_holds(n, r->op, r->num);
 		}
+		/* An answer (or a parent ruled out in turn) settles the question;
+		 * an unanswered parent leaves it open. */
+		if (!yes && c->ruled && (v || c->ruled[r->ref]))
+			c->ruled[i] = 1;
 	}
 	c->appl[i] = yes ? 1 : 2;
 	return yes;
+}
+
+/* Stored values were normalised when they were saved, so applicability can
+ * be decided on them directly. A value kept from an earlier codebook
+ * revision for a field that has since become conditional (and whose
+ * condition does not hold) is cleared, so that it is never shown, exported
+ * or counted; the stored row itself is left alone. */
+size_t form_drop_inapplicable(const struct form *f, struct answers *a)
+{
+	struct vctx c = { .f = f };
+	size_t n = f->nfields < a->n ? f->nfields : a->n, dropped = 0;
+	int any_if = 0;
+
+	for (size_t i = 0; i < n && !any_if; i++)
+		any_if = f->fields[i].has_if;
+	if (!any_if)
+		return 0;
+	c.norm = a->v;
+	c.appl = xcalloc(n ? n : 1, 1);
+	for (size_t i = 0; i < n; i++)
+		applicable(&c, i);
+	/* Clear only after every decision: a field's applicability is decided
+	 * on its parents' effective values, which applicable() derives itself. */
+	for (size_t i = 0; i < n; i++)
+		if (c.appl[i] == 2 && a->v[i]) {
+			answers_set(a, i, NULL);
+			dropped++;
+		}
+	free(c.appl);
+	return dropped;
 }
 
 static int email_ok(const char *s)
@@ -544,11 +580,13 @@ size_t form_validate(const struct form *f, const struct answers *raw,
 
 	memset(chk, 0, sizeof *chk);
 	chk->applicable = xcalloc(n ? n : 1, 1);
+	chk->ruled_out = xcalloc(n ? n : 1, 1);
 	answers_init(clean, f);
 	c.f = f;
 	c.chk = chk;
 	c.norm = xcalloc(n ? n : 1, sizeof *c.norm);
 	c.appl = xcalloc(n ? n : 1, 1);
+	c.ruled = chk->ruled_out;
 	c.st = xcalloc(n ? n : 1, sizeof *c.st);
 	c.num = xcalloc(n ? n : 1, sizeof *c.num);
 

@@ -29,6 +29,7 @@ struct rctx {
 	const struct fview   *v;
 	const struct form    *f;
 	const unsigned char  *appl;
+	const unsigned char  *ruled;       /* ruled out by an answer: hidden even without script */
 	const char           *numprefix;   /* "6." of a numbered question, pending */
 };
 
@@ -38,6 +39,18 @@ static const char *val_of(const struct rctx *c, size_t i)
 	if (c->v->mode == FV_BLANK || !a || i >= a->n || !a->v[i])
 		return "";
 	return a->v[i];
+}
+
+/* Class of a conditional field's wrapper: "na" while its condition does not
+ * hold (form.js hides it and keeps it current), "off" as well when an answer
+ * already rules it out, so that it is hidden without script too (a field
+ * whose parent is still unanswered stays visible there, with its condition
+ * spelled out). */
+static const char *na_class(const struct rctx *c, size_t i)
+{
+	if (!c->appl || c->appl[i])
+		return "";
+	return c->ruled && c->ruled[i] ? " na off" : " na";
 }
 
 static const char *err_of(const struct rctx *c, size_t i)
@@ -382,7 +395,7 @@ static void render_field(struct rctx *c, size_t i)
 	int edit = c->v->mode == FV_EDIT;
 
 	h_printf(c->r, "<div class=\"field%s%s\" id=\"w-%s\"", err_of(c, i) ? " has-error" : "",
-	         c->appl && !c->appl[i] ? " na" : "", fd->code);
+	         na_class(c, i), fd->code);
 	put_data_if(c, fd);
 	h_raw(c->r, ">");
 	if (group) {
@@ -623,7 +636,7 @@ static void render_grid(struct rctx *c, size_t from, size_t to)
 			}
 			fd = &c->f->fields[fi];
 			h_printf(c->r, "<td><div class=\"cell%s%s\" id=\"w-%s\"", err_of(c, (size_t)fi) ? " has-error" : "",
-			         c->appl && !c->appl[fi] ? " na" : "", fd->code);
+			         na_class(c, (size_t)fi), fd->code);
 			put_data_if(c, fd);
 			h_raw(c->r, ">");
 			if (c->v->mode == FV_EDIT) {
@@ -701,9 +714,11 @@ void form_render(struct req *r, const struct fview *v)
 	 * start hidden (form.js keeps it current while typing). */
 	if (v->chk && v->chk->applicable) {
 		c.appl = v->chk->applicable;
+		c.ruled = v->chk->ruled_out;
 	} else if (v->vals && v->mode != FV_BLANK) {
 		form_validate(v->f, v->vals, &clean, &own);
 		c.appl = own.applicable;
+		c.ruled = own.ruled_out;
 	}
 
 	h_printf(r, "<link rel=\"stylesheet\" href=\"/static/form.css\">"

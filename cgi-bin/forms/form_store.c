@@ -192,6 +192,7 @@ int response_load_answers(struct db *db, const struct form *f, unsigned long lon
 			answers_set(a, (size_t)fi, dbrows_get(rows, i, 1));
 	}
 	dbrows_free(rows);
+	form_drop_inapplicable(f, a);
 	return 0;
 }
 

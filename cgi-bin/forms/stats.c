@@ -1,5 +1,5 @@
 /*
- * stats.c - per-form statistics from SQL aggregates (see stats.h).
+ * stats.c - per-form statistics of the submitted responses (see stats.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +7,7 @@
 
 #include "db.h"
 #include "form.h"
+#include "form_int.h"
 #include "html.h"
 #include "http.h"
 #include "stats.h"
@@ -22,13 +23,18 @@ static int is_numeric(enum ftype t)
 	return t == FT_INT || t == FT_DECIMAL || t == FT_PERCENT;
 }
 
-/* The choice query names its fields in a fixed IN list of IN_MAX
- * placeholders (one prepared statement for every form; unused ones are
- * NULL), run once per IN_MAX choice fields. FIND_IN_SET over a code list
- * was 15 times slower on 360,000 answers. */
-#define IN_MAX 32
-#define Q4  "?,?,?,?"
-#define Q32 Q4 "," Q4 "," Q4 "," Q4 "," Q4 "," Q4 "," Q4 "," Q4
+/* Sums of scaled numbers: 10^16 per value leaves a long long only a few
+ * hundred values of head-room, so totals are kept in 128 bits. */
+__extension__ typedef __int128 acc_t;
+__extension__ typedef unsigned __int128 uacc_t;
+
+/* Per-field tallies of one form's submitted responses. */
+struct tally {
+	long long **cnt;       /* choice fields: respondents per option */
+	long long  *answered;  /* respondents who answered the field */
+	acc_t      *sum;       /* numeric fields: scaled sum */
+	fnum       *min, *max;
+};
 
 /* "12.3400" -> "12.34", "5.0000" -> "5", NULL -> "". */
 static void trim_number(char *out, size_t n, const char *s)
@@ -91,66 +97,139 @@ static int render_regions(struct req *r, const struct form *f, const char *regio
 	return 0;
 }
 
-/* Adds the per-option counts of the choice fields in codes[0..n) to
- * cnt/answered. Returns 0 or -1. */
-static int count_choices(struct req *r, const struct form *f, const char *region,
-                         const char *const *codes, size_t n, long long **cnt, long long *answered)
+static void tally_init(struct tally *t, const struct form *f)
 {
-	struct dbarg args[3 + IN_MAX];
-	struct dbrows *rows;
+	size_t n = f->nfields ? f->nfields : 1;
+	t->cnt = xcalloc(n, sizeof *t->cnt);
+	t->answered = xcalloc(n, sizeof *t->answered);
+	t->sum = xcalloc(n, sizeof *t->sum);
+	t->min = xcalloc(n, sizeof *t->min);
+	t->max = xcalloc(n, sizeof *t->max);
+	for (size_t i = 0; i < f->nfields; i++)
+		if (is_choice(f->fields[i].type))
+			t->cnt[i] = xcalloc(f->fields[i].nopts ? f->fields[i].nopts : 1, sizeof **t->cnt);
+}
 
-	args[0] = A_STR(f->name);
-	args[1] = A_STR(region);
-	args[2] = A_STR(region);
-	for (size_t i = 0; i < IN_MAX; i++)
-		args[3 + i] = i < n ? A_STR(codes[i]) : A_NULL;
-	/* One row per distinct (question, stored value): for a multi the value
-	 * is a set like "1,3", split below. */
-	if (db_query(r->db,
-	    "SELECT a.code, a.value, COUNT(*) FROM answers a JOIN responses p ON p.id = a.response_id"
-	    " WHERE p.form = ? AND p.status = 'submitted' AND (? IS NULL OR p.region_code = ?)"
-	    " AND a.code IN (" Q32 ") GROUP BY a.code, a.value",
-	    args, sizeof args / sizeof args[0], &rows) < 0)
-		return -1;
-	for (size_t i = 0; i < rows->nrows; i++) {
-		const char *code = dbrows_get(rows, i, 0), *v = dbrows_get(rows, i, 1);
-		long long c = dbrows_int(rows, i, 2);
-		int fi = form_field_index(f, code ? code : "");
-		const struct field *fd;
-		if (fi < 0 || !v)
+static void tally_free(struct tally *t, const struct form *f)
+{
+	for (size_t i = 0; i < f->nfields; i++)
+		free(t->cnt[i]);
+	free(t->cnt);
+	free(t->answered);
+	free(t->sum);
+	free(t->min);
+	free(t->max);
+}
+
+/* Adds one response's effective answers (see form_drop_inapplicable). */
+static void tally_add(struct tally *t, const struct form *f, const struct answers *a)
+{
+	for (size_t i = 0; i < f->nfields && i < a->n; i++) {
+		const struct field *fd = &f->fields[i];
+		const char *v = a->v[i];
+		fnum x;
+		if (!v)
 			continue;
-		fd = &f->fields[fi];
-		if (!cnt[fi])
-			cnt[fi] = xcalloc(fd->nopts ? fd->nopts : 1, sizeof **cnt);
-		answered[fi] += c;
-		for (size_t k = 0; k < fd->nopts; k++)
-			if (fd->type == FT_SINGLE ? !strcmp(v, fd->opts[k].code)
-			                          : form_value_has(v, fd->opts[k].code) > 0)
-				cnt[fi][k] += c;
+		if (is_choice(fd->type)) {
+			t->answered[i]++;
+			for (size_t k = 0; k < fd->nopts; k++)
+				if (fd->type == FT_SINGLE ? !strcmp(v, fd->opts[k].code)
+				                          : form_value_has(v, fd->opts[k].code) > 0)
+					t->cnt[i][k]++;
+		} else if (is_numeric(fd->type) && fnum_parse(v, 4, &x) == 0) {
+			/* Stored numbers were validated; anything else is skipped. */
+			if (!t->answered[i] || x < t->min[i])
+				t->min[i] = x;
+			if (!t->answered[i] || x > t->max[i])
+				t->max[i] = x;
+			t->sum[i] += x;
+			t->answered[i]++;
+		}
 	}
+}
+
+/* Tallies every submitted response of f (of one region, or all): answers
+ * are read in response order and each response is reduced to its
+ * effective answers before it is counted, so a value that the codebook
+ * no longer applies is not counted. Returns 0 or -1. */
+static int tally_responses(struct req *r, const struct form *f, const char *region,
+                           struct tally *t)
+{
+	struct dbrows *rows;
+	struct answers a;
+	unsigned long long cur = 0;
+
+	if (db_query(r->db,
+	    "SELECT a.response_id, a.code, a.value FROM answers a JOIN responses p ON p.id = a.response_id"
+	    " WHERE p.form = ? AND p.status = 'submitted' AND (? IS NULL OR p.region_code = ?)"
+	    " ORDER BY a.response_id",
+	    DB_ARGS(A_STR(f->name), A_STR(region), A_STR(region)), &rows) < 0)
+		return -1;
+	answers_init(&a, f);
+	for (size_t i = 0; i <= rows->nrows; i++) {
+		unsigned long long id = i < rows->nrows ? (unsigned long long)dbrows_int(rows, i, 0) : 0;
+		int fi;
+		if (i == rows->nrows || id != cur) {
+			if (cur) {
+				form_drop_inapplicable(f, &a);
+				tally_add(t, f, &a);
+				answers_free(&a);
+				answers_init(&a, f);
+			}
+			cur = id;
+		}
+		if (i == rows->nrows)
+			break;
+		fi = form_field_index(f, dbrows_get(rows, i, 1) ? dbrows_get(rows, i, 1) : "");
+		if (fi >= 0)
+			answers_set(&a, (size_t)fi, dbrows_get(rows, i, 2));
+	}
+	answers_free(&a);
 	dbrows_free(rows);
 	return 0;
 }
 
-static int render_choices(struct req *r, const struct form *f, const char *region)
+/* A scaled number as decimal text, trailing zeros dropped ("12.34", "5"). */
+static void format_scaled(char *out, size_t n, acc_t v)
 {
-	size_t nf = f->nfields ? f->nfields : 1, n = 0;
-	long long **cnt = xcalloc(nf, sizeof *cnt);
-	long long *answered = xcalloc(nf, sizeof *answered);
-	const char *codes[IN_MAX];
-	char pct[32];
-	int any = 0, rc = 0;
-
-	for (size_t i = 0; i <= f->nfields && rc == 0; i++) {
-		if (i < f->nfields && is_choice(f->fields[i].type))
-			codes[n++] = f->fields[i].code;
-		if (n > 0 && (n == IN_MAX || i == f->nfields)) {
-			rc = count_choices(r, f, region, codes, n, cnt, answered);
-			n = 0;
-		}
+	char digits[48];
+	size_t k = 0;
+	int neg = v < 0;
+	uacc_t u = neg ? (uacc_t)(-(v + 1)) + 1 : (uacc_t)v;
+	do {
+		digits[k++] = (char)('0' + (int)(u % 10));
+		u /= 10;
+	} while (u && k < sizeof digits);
+	while (k < 5)
+		digits[k++] = '0';
+	{
+		char tmp[64];
+		size_t j = 0;
+		if (neg)
+			tmp[j++] = '-';
+		while (k > 4)
+			tmp[j++] = digits[--k];
+		tmp[j++] = '.';
+		while (k > 0)
+			tmp[j++] = digits[--k];
+		tmp[j] = 0;
+		trim_number(out, n, tmp);
 	}
-	if (rc < 0)
-		goto out;
+}
+
+/* sum / count rounded half away from zero to the 4 decimals of the scale. */
+static acc_t mean_of(acc_t sum, long long count)
+{
+	acc_t q = sum / count, rem = sum % count;
+	if ((rem < 0 ? -rem : rem) * 2 >= count)
+		q += sum < 0 ? -1 : 1;
+	return q;
+}
+
+static void render_choices(struct req *r, const struct form *f, const struct tally *t)
+{
+	char pct[32];
+	int any = 0;
 
 	h_raw(r, "<div class=\"table-wrap\"><table class=\"stats-choices\"><caption>选择题：各选项人数及占"
 	      "答题人数的比例（多选题比例之和可超过 100%）</caption><thead><tr><th scope=\"col\">选项</th>"
@@ -163,14 +242,14 @@ static int render_choices(struct req *r, const struct form *f, const char *regio
 		any = 1;
 		snprintf(extra, sizeof extra, "（%s，答题 %lld 人）",
 		         fd->type == FT_SINGLE ? "单选" : fd->type == FT_MULTI ? "多选" : "排序",
-		         answered[i]);
-		h_printf(r, "<tbody><tr data-code=\"%s\" data-answered=\"%lld\">", fd->code, answered[i]);
+		         t->answered[i]);
+		h_printf(r, "<tbody><tr data-code=\"%s\" data-answered=\"%lld\">", fd->code, t->answered[i]);
 		field_heading(r, fd, extra);
 		h_raw(r, "</tr>");
 		for (size_t k = 0; k < fd->nopts; k++) {
-			long long c = cnt[i] ? cnt[i][k] : 0;
+			long long c = t->cnt[i][k];
 			char *label = form_display_label(fd->opts[k].label);
-			percent(pct, sizeof pct, c, answered[i]);
+			percent(pct, sizeof pct, c, t->answered[i]);
 			h_printf(r, "<tr data-code=\"%s\" data-opt=\"%s\"><td>%s. %s</td>"
 			         "<td class=\"num\">%lld</td><td class=\"num\">%s</td></tr>",
 			         fd->code, fd->opts[k].code, fd->opts[k].code, label, c, pct);
@@ -181,80 +260,57 @@ static int render_choices(struct req *r, const struct form *f, const char *regio
 	if (!any)
 		h_raw(r, "<tbody><tr><td colspan=\"3\">本表没有选择题。</td></tr></tbody>");
 	h_raw(r, "</table></div>");
-out:
-	for (size_t i = 0; i < f->nfields; i++)
-		free(cnt[i]);
-	free(cnt);
-	free(answered);
-	return rc;
 }
 
-
-static int render_numbers(struct req *r, const struct form *f, const char *region)
+static void render_numbers(struct req *r, const struct form *f, const struct tally *t)
 {
-	struct dbrows *rows;
-	int *at = xcalloc(f->nfields ? f->nfields : 1, sizeof *at);
 	int any = 0;
 
-	/* Every short answer of the form is aggregated in one pass and only the
-	 * numeric fields' rows are used: filtering by code in SQL cost more
-	 * than the aggregates. Stored numbers are validated, so their casts
-	 * are exact; other values cast with a warning and are dropped below. */
-	if (db_query(r->db,
-	    "SELECT a.code, COUNT(*), SUM(CAST(a.value AS DECIMAL(30,4))),"
-	    " ROUND(AVG(CAST(a.value AS DECIMAL(30,4))), 4),"
-	    " MIN(CAST(a.value AS DECIMAL(30,4))), MAX(CAST(a.value AS DECIMAL(30,4)))"
-	    " FROM answers a JOIN responses p ON p.id = a.response_id"
-	    " WHERE p.form = ? AND p.status = 'submitted' AND (? IS NULL OR p.region_code = ?)"
-	    " AND CHAR_LENGTH(a.value) <= 40 GROUP BY a.code",
-	    DB_ARGS(A_STR(f->name), A_STR(region), A_STR(region)), &rows) < 0) {
-		free(at);
-		return -1;
-	}
-	/* at[i] = 1 + row of field i, 0 when nobody answered it. */
-	for (size_t i = 0; i < rows->nrows; i++) {
-		int fi = form_field_index(f, dbrows_get(rows, i, 0) ? dbrows_get(rows, i, 0) : "");
-		if (fi >= 0 && is_numeric(f->fields[fi].type))
-			at[fi] = (int)i + 1;
-	}
 	h_raw(r, "<div class=\"table-wrap\"><table class=\"stats-numbers\"><caption>数值题</caption>"
 	      "<thead><tr><th scope=\"col\">代码</th><th scope=\"col\">题目</th><th scope=\"col\">单位</th>"
 	      "<th scope=\"col\">n</th><th scope=\"col\">合计</th><th scope=\"col\">平均</th>"
 	      "<th scope=\"col\">最小</th><th scope=\"col\">最大</th></tr></thead><tbody>");
 	for (size_t i = 0; i < f->nfields; i++) {
 		const struct field *fd = &f->fields[i];
-		char v[4][64];
+		char v[4][64] = { "", "", "", "" };
 		char *label;
 		if (!is_numeric(fd->type))
 			continue;
 		any = 1;
-		for (int k = 0; k < 4; k++)
-			trim_number(v[k], sizeof v[k],
-			            at[i] ? dbrows_get(rows, (size_t)at[i] - 1, 2 + (size_t)k) : NULL);
+		if (t->answered[i]) {
+			format_scaled(v[0], sizeof v[0], t->sum[i]);
+			format_scaled(v[1], sizeof v[1], mean_of(t->sum[i], t->answered[i]));
+			format_scaled(v[2], sizeof v[2], t->min[i]);
+			format_scaled(v[3], sizeof v[3], t->max[i]);
+		}
 		label = form_display_label(fd->label);
 		h_printf(r, "<tr data-code=\"%s\"><td><code>%s</code></td><td>%s</td><td>%s</td>"
 		         "<td class=\"num\" data-k=\"n\">%lld</td><td class=\"num\" data-k=\"sum\">%s</td>"
 		         "<td class=\"num\" data-k=\"mean\">%s</td><td class=\"num\" data-k=\"min\">%s</td>"
 		         "<td class=\"num\" data-k=\"max\">%s</td></tr>",
-		         fd->code, fd->code, label, fd->unit,
-		         at[i] ? dbrows_int(rows, (size_t)at[i] - 1, 1) : 0LL, v[0], v[1], v[2], v[3]);
+		         fd->code, fd->code, label, fd->unit, t->answered[i], v[0], v[1], v[2], v[3]);
 		free(label);
 	}
 	if (!any)
 		h_raw(r, "<tr><td colspan=\"8\">本表没有数值题。</td></tr>");
 	h_raw(r, "</tbody></table></div>");
-	dbrows_free(rows);
-	free(at);
-	return 0;
 }
 
 int stats_render(struct req *r, const struct form *f, const char *region)
 {
 	long long total = 0;
 	size_t mark = r->body.len;
+	struct tally t;
+	int rc;
 
-	if (render_regions(r, f, region, &total) < 0 || render_choices(r, f, region) < 0 ||
-	    render_numbers(r, f, region) < 0) {
+	tally_init(&t, f);
+	rc = render_regions(r, f, region, &total) < 0 || tally_responses(r, f, region, &t) < 0 ? -1 : 0;
+	if (rc == 0) {
+		render_choices(r, f, &t);
+		render_numbers(r, f, &t);
+	}
+	tally_free(&t, f);
+	if (rc < 0) {
 		/* Drop the half-rendered tables. */
 		r->body.len = mark;
 		if (r->body.data)

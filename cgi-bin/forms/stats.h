@@ -1,6 +1,7 @@
 /*
  * stats.h - summary statistics of one questionnaire's submitted responses,
- * computed with SQL aggregates over the answers table (GROUP BY code, value)
+ * tallied from each response's effective answers (form_drop_inapplicable:
+ * a stored value that the current codebook does not apply is not counted)
  * and rendered as HTML tables.
  *
  * - submitted responses per region;

@@ -4,7 +4,8 @@
 // Every control is found through its label (getByLabel, or the fieldset's
 // legend as the group's name), which also proves labels are tied to inputs.
 // Then: a submit with a required field missing shows the error summary
-// (role=alert) and the field's error, and keeps what was typed.
+// (role=alert) and the field's error, and keeps what was typed; and an SME
+// that answers 不知道 to Q2 sees the questions that presuppose it vanish.
 // Screenshots: tests/artifacts/sme-*.png.
 import { run, stackProblem, createAccounts, openBrowser, login, baseUrl, storedResponse,
 	screenshot, horizontalOverflow, MOBILE, DESKTOP } from './lib.mjs';
@@ -192,14 +193,68 @@ async function missingField(t, account, device, name) {
 	await close();
 }
 
+// Codebook revision 2: an SME that does not know the platform network is not
+// asked to rate it. Switching Q2 to 不知道 hides Q2's channel, Q4's second
+// part and Q5-Q15 at once (form.js); Q3 follows Q2's second part. The form
+// then submits without them, and nothing hidden is stored.
+const AFTER_Q2 = ['q2_channel', 'q4_used', 'q5_services', 'q6_times', 'q7_help', 'q8_response', 'q9_hotline',
+	'q10_quality', 'q11_free', 'q12_price', 'q13_complaint', 'q14_assured', 'q15_suggestions'];
+
+async function visibleWrappers(page, codes) {
+	const out = [];
+	for (const c of codes) if (await page.locator(`#w-${c}`).isVisible()) out.push(c);
+	return out;
+}
+
+async function unawareSkips(t, account, device, name) {
+	const touch = !!device.hasTouch;
+	const { page, close } = await openBrowser(device);
+	await login(page, account);
+	const q2 = page.getByRole('group', { name: SINGLE[0][1] });
+	const q2s = page.getByRole('group', { name: SINGLE[1][1] });
+	t.is((await visibleWrappers(page, AFTER_Q2)).length, 0, `${name}: Q5-Q15 wait until Q2 is answered`);
+	await pick(page, touch, q2.getByRole('radio', { name: '知道', exact: true }));
+	await pick(page, touch, q2s.getByRole('radio', { name: '是', exact: true }));
+	t.is((await visibleWrappers(page, AFTER_Q2)).join(' '), AFTER_Q2.join(' '), `${name}: 知道 shows every follow-up question`);
+	await pick(page, touch, page.getByRole('group', { name: /获得过多少次服务/ }).getByRole('radio', { name: '1-5次', exact: true }));
+	await pick(page, touch, q2.getByRole('radio', { name: '不知道', exact: true }));
+	const still = await visibleWrappers(page, AFTER_Q2);
+	t.is(still.length, 0, `${name}: 不知道 hides Q2 channel, Q4 second part and Q5-Q15`, still.join(' '));
+	t.ok(await page.locator('#w-q3_change').isVisible(), `${name}: Q3 still asked (it follows Q2's second part)`);
+	await pick(page, touch, q2s.getByRole('radio', { name: '否', exact: true }));
+	t.ok(!(await page.locator('#w-q3_change').isVisible()), `${name}: 否 hides Q3`);
+	await screenshot(page, `sme-${name}-unaware.png`);
+
+	for (const [code, label, value] of TEXT) {
+		if (code === 'q1_assets' || code === 'q1_revenue') continue;   // optional since revision 2
+		const input = page.getByRole('textbox', { name: label });
+		if (touch) await input.tap();
+		await input.fill(value);
+	}
+	await page.getByRole('group', { name: RANK.legend }).getByLabel('第 1 位', { exact: true }).selectOption('2');
+	await submit(page);
+	t.ok(await page.getByRole('status').filter({ hasText: '提交成功' }).isVisible(),
+		`${name}: submitted without the questions 不知道 rules out`, await page.locator('main').innerText());
+	const r = storedResponse(account.username, 'sme');
+	t.is(r && r.status, 'submitted', `${name}: stored as submitted`);
+	if (r) {
+		t.is(r.answers.q2_aware, '2', `${name}: Q2 stored as 不知道`);
+		const leaked = AFTER_Q2.concat(['q3_change']).filter((c) => c in r.answers);
+		t.is(leaked.length, 0, `${name}: nothing hidden was stored (Q6 had been chosen before 不知道)`, leaked.join(' '));
+	}
+	await close();
+}
+
 run(async (t) => {
 	const problem = await stackProblem();
 	if (problem) { t.skipAll(problem); return; }
 	const acc = createAccounts('T70001', '浏览器测试地区一', [
 		{ key: 'sme-m', role: 'sme' }, { key: 'sme-d', role: 'sme' }, { key: 'sme-e', role: 'sme' },
+		{ key: 'sme-u', role: 'sme' },
 	]);
 	t.note(`stack ${baseUrl()}, accounts ${Object.values(acc).map((a) => a.username).join(' ')}`);
 	await fillAndSubmit(t, acc['sme-m'], MOBILE, 'mobile');
 	await fillAndSubmit(t, acc['sme-d'], DESKTOP, 'desktop');
 	await missingField(t, acc['sme-e'], MOBILE, 'mobile-missing');
+	await unawareSkips(t, acc['sme-u'], MOBILE, 'mobile-unaware');
 });

@@ -302,7 +302,7 @@ static void test_codebooks(void)
 {
 	static const struct { const char *name; size_t rows; enum role role; } want[] = {
 		{ "selfeval", 46, ROLE_REGION }, { "hub", 154, ROLE_HUB }, { "window", 153, ROLE_WINDOW },
-		{ "resource", 50, ROLE_RESOURCE }, { "sme", 26, ROLE_SME },
+		{ "resource", 50, ROLE_RESOURCE }, { "sme", 27, ROLE_SME },
 	};
 	char err[256] = "";
 	int rc = forms_load(err, sizeof err);
@@ -429,10 +429,11 @@ static void test_hub(void)
 		fcheck_free(&chk);
 	}
 	{
-		const char *kv[] = { "s1_assets_svc_y2010", "50", NULL };
+		const char *kv[] = { "s1_assets_svc_y2012", "50", NULL };
 		run(f, kv, &clean, &chk);
-		ok(err_of(f, &chk, "s1_assets_svc_y2010") == NULL, "其中 check skipped while the total is empty");
-		is_str(err_of(f, &chk, "s1_assets_y2010"), "请填写此项", "but the total is required");
+		ok(err_of(f, &chk, "s1_assets_svc_y2012") == NULL, "其中 check skipped while the total is empty");
+		is_str(err_of(f, &chk, "s1_assets_y2012"), "请填写此项", "but the 2012 total is required");
+		ok(err_of(f, &chk, "s1_assets_y2010") == NULL, "the 2010 total is optional (revision 2)");
 		answers_free(&clean);
 		fcheck_free(&chk);
 	}
@@ -475,7 +476,7 @@ static void test_hub(void)
 		ok(!applicable(f, &chk, "s9_sat_info_2013q3"), "满意度 hidden when 企业数 = 0");
 		ok(applicable(f, &chk, "s9_sat_tech_2013q3"), "满意度 shown when 企业数 > 0");
 		ok(!applicable(f, &chk, "s9_sat_legal_2013q3"), "满意度 hidden when 企业数 empty");
-		is_str(err_of(f, &chk, "s9_sat_tech_2013q3"), "请填写此项", "满意度 required when shown");
+		ok(err_of(f, &chk, "s9_sat_tech_2013q3") == NULL, "满意度 optional even when shown (revision 2)");
 		fcheck_replace(&chk, form_field_index(f, "s9_sat_tech_2013q3"), "上传失败");
 		is_str(err_of(f, &chk, "s9_sat_tech_2013q3"), "上传失败", "fcheck_replace replaces a field's errors");
 		answers_free(&clean);
@@ -527,6 +528,90 @@ static void test_selfeval_sme(void)
 	}
 }
 
+/* Codebook revision 2: skip logic spares respondents impossible questions,
+ * and stored values that no longer apply are dropped on every read. */
+static void test_revision2(void)
+{
+	const struct form *f = form_get("sme");
+	struct answers clean, a;
+	struct fcheck chk;
+	static const char *const after_q2[] = {
+		"q2_channel", "q3_change", "q4_used", "q5_services", "q6_times", "q7_help", "q8_response",
+		"q9_hotline", "q10_quality", "q11_free", "q12_price", "q13_complaint", "q14_assured",
+		"q15_suggestions",
+	};
+	{
+		const char *kv[] = { "q1_name", "测试企业", "q1_addr", "北京", "q1_zip", "100000", "q1_contact", "张三",
+		                     "q1_tel", "010-12345678", "q1_founded", "2001", "q1_staff", "5",
+		                     "q2_aware", "2", "q2_sought", "2", "q4_rank", "1",
+		                     "q6_times", "3", "q15_suggestions", "旧值", NULL };
+		size_t n = run(f, kv, &clean, &chk);
+		is_int(n, 0, "SME that does not know the platform submits without Q2 channel, Q3, Q4 used, Q5-Q15");
+		for (size_t i = 0; i < sizeof after_q2 / sizeof *after_q2; i++) {
+			char name[96];
+			snprintf(name, sizeof name, "%s not applicable and ruled out by 不知道", after_q2[i]);
+			ok(!applicable(f, &chk, after_q2[i]) &&
+			   chk.ruled_out[form_field_index(f, after_q2[i])], name);
+		}
+		ok(answers_get(&clean, f, "q6_times") == NULL, "posted value of a ruled-out field not kept");
+		answers_free(&clean);
+		fcheck_free(&chk);
+	}
+	{
+		const char *kv[] = { "q2_sought", "1", NULL };
+		run(f, kv, &clean, &chk);
+		ok(!applicable(f, &chk, "q6_times") && !chk.ruled_out[form_field_index(f, "q6_times")],
+		   "Q6 hidden but not ruled out while Q2 is unanswered");
+		ok(applicable(f, &chk, "q3_change"), "Q3 applies when the SME sought services");
+		ok(!applicable(f, &chk, "q8_response") && !chk.ruled_out[form_field_index(f, "q8_response")],
+		   "Q8 needs both conditions; open while Q2 is unanswered");
+		ok(err_of(f, &chk, "q8_response") == NULL && err_of(f, &chk, "q9_hotline") == NULL,
+		   "Q8/Q9 are optional");
+		answers_free(&clean);
+		fcheck_free(&chk);
+	}
+	/* Stored answers of an earlier revision: read back without what no
+	 * longer applies. */
+	answers_init(&a, f);
+	answers_set(&a, (size_t)form_field_index(f, "q2_aware"), "2");
+	answers_set(&a, (size_t)form_field_index(f, "q2_sought"), "2");
+	answers_set(&a, (size_t)form_field_index(f, "q3_change"), "1");
+	answers_set(&a, (size_t)form_field_index(f, "q6_times"), "3");
+	answers_set(&a, (size_t)form_field_index(f, "q10_quality"), "2");
+	answers_set(&a, (size_t)form_field_index(f, "q4_rank"), "2,1");
+	is_int(form_drop_inapplicable(f, &a), 3, "three stale values dropped");
+	ok(!answers_get(&a, f, "q3_change") && !answers_get(&a, f, "q6_times") &&
+	   !answers_get(&a, f, "q10_quality"), "Q3, Q6, Q10 cleared");
+	is_str(answers_get(&a, f, "q4_rank"), "2,1", "unconditional Q4 ranking kept");
+	is_str(answers_get(&a, f, "q2_aware"), "2", "the condition itself kept");
+	answers_set(&a, (size_t)form_field_index(f, "q2_aware"), "1");
+	answers_set(&a, (size_t)form_field_index(f, "q6_times"), "3");
+	is_int(form_drop_inapplicable(f, &a), 0, "nothing dropped when Q2 = 知道");
+	is_str(answers_get(&a, f, "q6_times"), "3", "Q6 kept");
+	answers_free(&a);
+
+	f = form_get("resource");
+	{
+		const char *kv[] = { "q5_aware", "2", "q6_coop", "2", "q16_clients", "1",
+		                     "q9_free_share", "1", "q19_continue", "2", "q19_no_reasons", "4", NULL };
+		static const char *const off[] = {
+			"q6_services", "q9_free_share", "q10_impact", "q11_volume_share", "q12_income_share",
+			"q14_brand", "q16_integrity", "q17_repeat", "q19_continue", "q19_no_reasons",
+			"q19_no_other", "q20_improve",
+		};
+		run(f, kv, &clean, &chk);
+		for (size_t i = 0; i < sizeof off / sizeof *off; i++) {
+			char name[96];
+			snprintf(name, sizeof name, "resource %s not applicable", off[i]);
+			ok(!applicable(f, &chk, off[i]) && !err_of(f, &chk, off[i]), name);
+		}
+		ok(applicable(f, &chk, "q9_subsidy") && applicable(f, &chk, "q13_free_cost_share"),
+		   "Q9 subsidy and Q13 stay unconditional");
+		answers_free(&clean);
+		fcheck_free(&chk);
+	}
+}
+
 static struct param P(const char *name, const char *value)
 {
 	struct param p = { (char *)name, (char *)value, strlen(value), NULL, NULL };
@@ -557,7 +642,7 @@ static void test_collect_export(void)
 	form_export_columns(f, &cols);
 	form_export_row(f, &a, &row);
 	is_int(cols.n, row.n, "export row matches columns");
-	is_int(cols.n, 26 - 4 + 9 + 4 + 8 + 9, "export column count (multi/rank expanded)");
+	is_int(cols.n, 27 - 4 + 9 + 4 + 8 + 9, "export column count (multi/rank expanded)");
 	for (size_t i = 0; i < cols.n; i++) {
 		if (!strcmp(cols.v[i], "q2_channel__4"))
 			is_str(row.v[i], "1", "multi column selected");
@@ -585,6 +670,7 @@ int main(void)
 	test_hub();
 	test_selfeval_sme();
 	test_collect_export();
+	test_revision2();
 	forms_free();
 	return done_testing();
 }

@@ -152,6 +152,16 @@ sub text_value {
 # codebook allows it; fields that stay not applicable are left out.
 sub valid_values {
 	my ($f) = @_;
+	my $v = full_values($f);
+	my $app = applicable($f, $v);
+	delete $v->{$_} for grep { !$app->{$_} } keys %$v;
+	return $v;
+}
+
+# valid_values before the not applicable fields are left out: a value for
+# every field, as a careless client (or a browser without script) may post.
+sub full_values {
+	my ($f) = @_;
 	my %v;
 	my %num;   # hundredths
 	for my $fd (@{ $f->{fields} }) {
@@ -195,8 +205,6 @@ sub valid_values {
 		}
 		$v{$code} = $best;
 	}
-	my $app = applicable($f, \%v);
-	delete $v{$_} for grep { !$app->{$_} } keys %v;
 	return \%v;
 }
 
