@@ -15,8 +15,9 @@ struct dbrows;
 void h_raw(struct req *r, const char *markup);
 void h_text(struct req *r, const char *s);
 void h_textn(struct req *r, const char *s, size_t n);
-/* Supports %s (escaped; NULL prints nothing), %d %u %ld %lu %lld %llu %zu %%. */
-void h_printf(struct req *r, const char *fmt, ...);
+/* Supports %s (escaped; NULL prints nothing), %d %u %ld %lu %lld %llu %zu %%.
+ * Checked by the compiler like printf (the subset above is all it accepts). */
+void h_printf(struct req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Escape into any buffer (used by unit tests and exports). */
 void html_escape(struct buf *b, const char *s, size_t n);
 /* Percent-encode s for use inside a URL query value. */
