@@ -94,6 +94,9 @@ $(BUILD)/obj/cgi-bin/form-%.o: cgi-bin/form-main.c
 # after each build, so the next `make` would compile them again.
 .SECONDARY:
 
+# The .d files are made by the compiler, never by a rule: without this
+# empty one, make's built-in `%: %.o` would try to link them.
+$(BUILD)/obj/%.d: ;
 -include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/obj/*/*/*.d)
 
 asan:

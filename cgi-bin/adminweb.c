@@ -1,7 +1,8 @@
 /*
  * smesurvey-adminweb - pages of the ministry and the evaluation agency.
- * admin may change things; viewer sees everything and every POST of a
- * viewer is refused (403) before any handler runs.
+ * admin may change things; viewer sees everything, and every POST page is
+ * admin-only in the page table, so a viewer's POST is refused (403) before
+ * any handler runs.
  *
  *   GET  /admin                     national overview: progress of every region
  *   GET  /admin/audit               the latest entries of the audit log
@@ -27,6 +28,7 @@
 #include "html.h"
 #include "http.h"
 #include "log.h"
+#include "nav.h"
 #include "progress.h"
 #include "stats.h"
 #include "util.h"
@@ -46,14 +48,8 @@ static const char *const status_labels[][2] = {
 /* ------------------------------------------------------------------ */
 /* Input                                                               */
 
-/* A positive decimal id, or 0 when absent or malformed. */
-static unsigned long long param_id(const struct req *r, const char *name)
-{
-	const char *v = req_param(r, name);
-	if (!v || !*v || strlen(v) > 18 || strspn(v, "0123456789") != strlen(v))
-		return 0;
-	return strtoull(v, NULL, 10);
-}
+/* Typed page parameters: their slots in r->arg[] (the page table below). */
+enum key { KEY_ID, KEY_CODE, KEY_ACTION };
 
 /* A region code as stored (letters and digits, at most 16), NULL when
  * absent, empty or malformed. */
@@ -291,6 +287,16 @@ static void responses_list(struct req *r)
 
 /* The response row for id: form, status, region, region name, org,
  * username, proxy flag, updated, submitted. NULL after an error page. */
+/* Every POST page checks the token first thing (the table has already
+ * refused a viewer's POST). 1 when it matches, else answered 403. */
+static int csrf_ok(struct req *r)
+{
+	if (csrf_check(r) == 0)
+		return 1;
+	page_error(r, 403, "页面已过期或来源无效，请刷新页面后重试。");
+	return 0;
+}
+
 static struct dbrows *response_meta(struct req *r, unsigned long long id)
 {
 	struct dbrows *rows;
@@ -314,17 +320,13 @@ static struct dbrows *response_meta(struct req *r, unsigned long long id)
 
 static void response_view(struct req *r)
 {
-	unsigned long long id = param_id(r, "id");
+	unsigned long long id = r->arg[KEY_ID].id;
 	struct dbrows *m;
 	const struct form *f;
 	struct answers a;
 	struct fview v = { .mode = FV_READONLY };
 	int submitted;
 
-	if (!id) {
-		page_error(r, 404, "没有这份答卷。");
-		return;
-	}
 	if (!(m = response_meta(r, id)))
 		return;
 	f = form_get(dbrows_get(m, 0, 0));
@@ -370,14 +372,12 @@ static void response_view(struct req *r)
 
 static void response_reopen_post(struct req *r)
 {
-	unsigned long long id = param_id(r, "id");
+	unsigned long long id = r->arg[KEY_ID].id;
 	struct dbrows *m;
 	char detail[160], loc[64];
 
-	if (!id) {
-		page_error(r, 400, "无效的答卷编号。");
+	if (!csrf_ok(r))
 		return;
-	}
 	if (!(m = response_meta(r, id)))
 		return;
 	if (strcmp(dbrows_get(m, 0, 1), "submitted")) {
@@ -403,16 +403,12 @@ static void response_reopen_post(struct req *r)
 
 static void file_download(struct req *r)
 {
-	unsigned long long id = param_id(r, "id");
-	const char *code = req_param(r, "code");
+	unsigned long long id = r->arg[KEY_ID].id;
+	const char *code = r->arg[KEY_CODE].s;
 	const struct field *fd;
 	struct dbrows *m;
 	char *value = NULL;
 
-	if (!id || !code || strlen(code) > 64) {
-		page_error(r, 404, "文件不存在。");
-		return;
-	}
 	if (!(m = response_meta(r, id)))
 		return;
 	fd = form_field(form_get(dbrows_get(m, 0, 0)), code);
@@ -793,21 +789,17 @@ static void accounts_page(struct req *r, const char *msg)
 
 static void accounts_post(struct req *r)
 {
-	unsigned long long id = param_id(r, "id");
-	const char *action = req_param(r, "action");
-	int disable;
+	unsigned long long id = r->arg[KEY_ID].id;
+	int disable = r->arg[KEY_ACTION].n == 0;     /* account_actions[] */
 	char *username = NULL;
 	char detail[128];
 
-	if (!id || !action || (strcmp(action, "disable") && strcmp(action, "enable"))) {
-		page_error(r, 400, "无效的操作。");
+	if (!csrf_ok(r))
 		return;
-	}
 	if (id == r->user->id) {
 		page_error(r, 400, "不能停用自己的账户。");
 		return;
 	}
-	disable = !strcmp(action, "disable");
 	if (db_query_str(r->db, "SELECT username FROM users WHERE id = ?", DB_ARGS(A_INT(id)),
 	                 &username) < 0) {
 		page_error(r, 503, "系统繁忙，请稍后再试。");
@@ -834,58 +826,85 @@ static void accounts_post(struct req *r)
 
 /* ------------------------------------------------------------------ */
 
-static void handle(struct req *r)
+static void deadlines_get(struct req *r)
 {
-	const char *p = r->path;
-
-	if (auth_require(r, RB_ADMINS) < 0)
-		return;
-	if (r->is_post) {
-		/* The read-only administrator changes nothing, whatever the page. */
-		if (r->user->role != ROLE_ADMIN) {
-			page_error(r, 403, "只读账户不能修改数据。");
-			return;
-		}
-		if (csrf_check(r) != 0) {
-			page_error(r, 403, "页面已过期或来源无效，请刷新页面后重试。");
-			return;
-		}
-		if (!strcmp(p, "/admin/responses/reopen"))
-			response_reopen_post(r);
-		else if (!strcmp(p, "/admin/deadlines"))
-			deadlines_post(r);
-		else if (!strcmp(p, "/admin/accounts"))
-			accounts_post(r);
-		else
-			page_error(r, 405, "不支持的请求方式。");
-		return;
-	}
-	if (!strcmp(p, "/admin") || !strcmp(p, "/admin/") || !strcmp(p, "/admin/progress"))
-		overview(r);
-	else if (!strcmp(p, "/admin/audit"))
-		audit_page(r);
-	else if (!strcmp(p, "/admin/responses"))
-		responses_list(r);
-	else if (!strcmp(p, "/admin/responses/view"))
-		response_view(r);
-	else if (!strcmp(p, "/admin/file"))
-		file_download(r);
-	else if (!strcmp(p, "/admin/deadlines"))
-		deadlines_page(r, NULL, 0);
-	else if (!strcmp(p, "/admin/export"))
-		export_page(r);
-	else if (!strcmp(p, "/admin/export/data"))
-		export_data(r);
-	else if (!strcmp(p, "/admin/export/codebook"))
-		export_codebook(r);
-	else if (!strcmp(p, "/admin/stats"))
-		stats_page(r);
-	else if (!strcmp(p, "/admin/accounts")) {
-		if (auth_require(r, RB(ROLE_ADMIN)) == 0)
-			accounts_page(r, req_param(r, "done") ? "已保存。" : NULL);
-	} else
-		page_error(r, 404, "您访问的页面不存在。");
+	deadlines_page(r, NULL, 0);
 }
+
+static void deadlines_post_checked(struct req *r)
+{
+	if (csrf_ok(r))
+		deadlines_post(r);
+}
+
+static void accounts_get(struct req *r)
+{
+	accounts_page(r, req_param(r, "done") ? "已保存。" : NULL);
+}
+
+static const char *const account_actions[] = { "disable", "enable", NULL };
+
+static const struct pspec view_params[] = {
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有这份答卷。" },
+	{ 0 },
+};
+static const struct pspec reopen_params[] = {
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 400, "无效的答卷编号。" },
+	{ 0 },
+};
+static const struct pspec file_params[] = {
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "文件不存在。" },
+	{ KEY_CODE, "code", PT_STR, P_REQUIRED, 0, 64, NULL, 404, "文件不存在。" },
+	{ 0 },
+};
+static const struct pspec account_params[] = {
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 400, "无效的操作。" },
+	{ KEY_ACTION, "action", PT_ENUM, P_REQUIRED, 0, 0, account_actions, 400, "无效的操作。" },
+	{ 0 },
+};
+
+enum page {
+	PAGE_OVERVIEW,
+	PAGE_PROGRESS,
+	PAGE_AUDIT,
+	PAGE_RESPONSES,
+	PAGE_RESPONSE_VIEW,
+	PAGE_RESPONSE_REOPEN,
+	PAGE_FILE,
+	PAGE_DEADLINES_GET,
+	PAGE_DEADLINES_POST,
+	PAGE_EXPORT,
+	PAGE_EXPORT_DATA,
+	PAGE_EXPORT_CODEBOOK,
+	PAGE_STATS,
+	PAGE_ACCOUNTS_GET,
+	PAGE_ACCOUNTS_POST,
+	PAGE__MAX
+};
+
+/* ADMINS: admin and the read-only viewer. ADMIN_ONLY: admin alone, which
+ * is every page that changes something (a viewer gets READ_ONLY). */
+#define ADMINS     RB_ADMINS
+#define ADMIN_ONLY RB(ROLE_ADMIN)
+#define READ_ONLY  "只读账户不能修改数据。"
+
+static const struct pagedef pages[PAGE__MAX] = {
+	[PAGE_OVERVIEW]        = { "/admin",                  M_GET,  ADMINS, PAGE_SLASH, NULL, overview, NULL },
+	[PAGE_PROGRESS]        = { "/admin/progress",         M_GET,  ADMINS, 0, NULL, overview, NULL },
+	[PAGE_AUDIT]           = { "/admin/audit",            M_GET,  ADMINS, 0, NULL, audit_page, NULL },
+	[PAGE_RESPONSES]       = { "/admin/responses",        M_GET,  ADMINS, 0, NULL, responses_list, NULL },
+	[PAGE_RESPONSE_VIEW]   = { "/admin/responses/view",   M_GET,  ADMINS, 0, view_params, response_view, NULL },
+	[PAGE_RESPONSE_REOPEN] = { "/admin/responses/reopen", M_POST, ADMIN_ONLY, 0, reopen_params, response_reopen_post, READ_ONLY },
+	[PAGE_FILE]            = { "/admin/file",             M_GET,  ADMINS, 0, file_params, file_download, NULL },
+	[PAGE_DEADLINES_GET]   = { "/admin/deadlines",        M_GET,  ADMINS, 0, NULL, deadlines_get, NULL },
+	[PAGE_DEADLINES_POST]  = { "/admin/deadlines",        M_POST, ADMIN_ONLY, 0, NULL, deadlines_post_checked, READ_ONLY },
+	[PAGE_EXPORT]          = { "/admin/export",           M_GET,  ADMINS, 0, NULL, export_page, NULL },
+	[PAGE_EXPORT_DATA]     = { "/admin/export/data",      M_GET,  ADMINS, 0, NULL, export_data, NULL },
+	[PAGE_EXPORT_CODEBOOK] = { "/admin/export/codebook",  M_GET,  ADMINS, 0, NULL, export_codebook, NULL },
+	[PAGE_STATS]           = { "/admin/stats",            M_GET,  ADMINS, 0, NULL, stats_page, NULL },
+	[PAGE_ACCOUNTS_GET]    = { "/admin/accounts",         M_GET,  ADMIN_ONLY, 0, NULL, accounts_get, NULL },
+	[PAGE_ACCOUNTS_POST]   = { "/admin/accounts",         M_POST, ADMIN_ONLY, 0, account_params, accounts_post, READ_ONLY },
+};
 
 int main(void)
 {
@@ -897,5 +916,6 @@ int main(void)
 		log_err("codebook: %s", err);
 		return 1;
 	}
-	return app_run("smesurvey-adminweb", handle);
+	const struct app app = { "smesurvey-adminweb", pages, PAGE__MAX, site_nav, site_nav_len };
+	return app_run(&app);
 }

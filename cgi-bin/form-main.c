@@ -35,6 +35,7 @@
 #include "html.h"
 #include "http.h"
 #include "log.h"
+#include "nav.h"
 #include "util.h"
 
 #ifndef FORM_NAME
@@ -44,6 +45,9 @@
 #define BASE "/form/" FORM_NAME
 
 static const struct form *F;
+
+/* Typed page parameters: their slots in r->arg[] (the page table below). */
+enum key { KEY_FOR };
 
 /* Whose response a request works on: the user's own, or (proxy entry) an
  * account of the region user's own region. */
@@ -319,9 +323,9 @@ static void post_form(struct req *r, const struct target *t)
  * after answering (403 / 503). */
 static int resolve_target(struct req *r, struct target *t)
 {
-	const char *for_id = req_param(r, "for");
+	const char *for_id = r->arg[KEY_FOR].s;
 	struct dbrows *rows;
-	unsigned long long id;
+	unsigned long long id = r->arg[KEY_FOR].id;   /* valid whenever for= is sent */
 
 	memset(t, 0, sizeof *t);
 	if (!for_id) {
@@ -334,11 +338,6 @@ static int resolve_target(struct req *r, struct target *t)
 		page_error(r, 403, "您的账户不能代为录入此调查表。");
 		return -1;
 	}
-	if (!*for_id || strlen(for_id) > 19 || strspn(for_id, "0123456789") != strlen(for_id)) {
-		page_error(r, 403, "无权为该账户代为录入。");
-		return -1;
-	}
-	id = strtoull(for_id, NULL, 10);
 	if (db_query(r->db, "SELECT role, IFNULL(region_code, ''), org_name, disabled FROM users WHERE id = ?",
 	             DB_ARGS(A_INT(id)), &rows) < 0) {
 		page_error(r, 503, "系统繁忙，请稍后再试。");
@@ -365,6 +364,11 @@ static int resolve_target(struct req *r, struct target *t)
 static void proxy_page(struct req *r)
 {
 	struct dbrows *rows;
+
+	if (!proxiable() || !*r->user->region_code) {
+		page_error(r, 403, "您的账户无权访问此页面。");
+		return;
+	}
 
 	if (db_query(r->db,
 	             "SELECT u.id, u.username, u.org_name, IFNULL(s.status, ''), IFNULL(s.proxy_user_id, 0) "
@@ -422,66 +426,81 @@ static void file_page(struct req *r, const struct target *t)
 	response_free(&resp);
 }
 
-static void handle(struct req *r)
+/* Whose response the request works on (resolve_target()); a region user
+ * without for= is sent to pick an account first. 0 to go on, -1 answered. */
+static int target_of(struct req *r, struct target *t)
 {
-	const char *rest;
-	unsigned mask = RB(F->role);
-	struct target t;
-
-	if (!path_match(r->path, BASE, &rest)) {
-		page_error(r, 404, "页面不存在。");
-		return;
-	}
-	if (!strcmp(rest, "/blank")) {
-		if (r->is_post)
-			page_error(r, 405, "不支持的请求方式。");
-		else
-			blank_page(r);
-		return;
-	}
-	if (strcmp(rest, "") && strcmp(rest, "/") && strcmp(rest, "/print") &&
-	    strcmp(rest, "/proxy") && (strcmp(rest, "/file") || !F->has_file)) {
-		page_error(r, 404, "页面不存在。");
-		return;
-	}
-	/* Only the role that fills this questionnaire may open it, and for
-	 * the resource and sme forms a region entering paper forms. */
-	if (proxiable())
-		mask |= RB(ROLE_REGION);
-	if (auth_require(r, mask) < 0)
-		return;
-	if (!strcmp(rest, "/proxy")) {
-		if (r->user->role != ROLE_REGION || !proxiable() || !*r->user->region_code)
-			page_error(r, 403, "您的账户无权访问此页面。");
-		else if (r->is_post)
-			page_error(r, 405, "不支持的请求方式。");
-		else
-			proxy_page(r);
-		return;
-	}
-	if (resolve_target(r, &t) < 0)
-		return;
-	if (r->user->role != F->role && !t.proxy) {
-		/* A region without for=: pick an account first. */
+	if (resolve_target(r, t) < 0)
+		return -1;
+	if (r->user->role != F->role && !t->proxy) {
 		if (r->is_post)
 			page_error(r, 400, "请先选择代为录入的单位。");
 		else
 			resp_redirect(r, BASE "/proxy");
-		return;
+		return -1;
 	}
-	if (!strcmp(rest, "/print") || !strcmp(rest, "/file")) {
-		if (r->is_post)
-			page_error(r, 405, "不支持的请求方式。");
-		else if (!strcmp(rest, "/print"))
-			print_page(r, &t);
-		else
-			file_page(r, &t);
-	} else if (r->is_post) {
-		post_form(r, &t);
-	} else {
-		get_form(r, &t);
-	}
+	return 0;
 }
+
+static void on_form_get(struct req *r)
+{
+	struct target t;
+	if (target_of(r, &t) == 0)
+		get_form(r, &t);
+}
+
+static void on_form_post(struct req *r)
+{
+	struct target t;
+	if (target_of(r, &t) == 0)
+		post_form(r, &t);
+}
+
+static void on_print(struct req *r)
+{
+	struct target t;
+	if (target_of(r, &t) == 0)
+		print_page(r, &t);
+}
+
+static void on_file(struct req *r)
+{
+	struct target t;
+	if (target_of(r, &t) == 0)
+		file_page(r, &t);
+}
+
+/* for=<user id>: proxy entry by a region (resolve_target() checks whom). */
+static const struct pspec target_params[] = {
+	{ KEY_FOR, "for", PT_ID, 0, 0, 0, NULL, 403, "无权为该账户代为录入。" },
+	{ 0 },
+};
+
+enum page {
+	PAGE_FORM_GET,
+	PAGE_FORM_POST,
+	PAGE_PRINT,
+	PAGE_FILE,
+	PAGE_PROXY,
+	PAGE_BLANK,
+	PAGE__MAX
+};
+
+/* The roles that fill this questionnaire come from the codebook: main()
+ * replaces FILLERS by the form's role, plus region for the forms a region
+ * may enter on paper. FILLERS itself is no role's bit, so a row main()
+ * missed opens for nobody. */
+#define FILLERS RB(ROLE_COUNT)
+
+static struct pagedef pages[PAGE__MAX] = {
+	[PAGE_FORM_GET]  = { BASE,           M_GET,  FILLERS, PAGE_SLASH, target_params, on_form_get, NULL },
+	[PAGE_FORM_POST] = { BASE,           M_POST, FILLERS, PAGE_SLASH, target_params, on_form_post, NULL },
+	[PAGE_PRINT]     = { BASE "/print",  M_GET,  FILLERS, 0, target_params, on_print, NULL },
+	/* Only forms with a file field (main() disables it for the others). */
+	[PAGE_FILE]      = { BASE "/file",   M_GET,  FILLERS, 0, target_params, on_file, NULL },
+	[PAGE_PROXY]     = { BASE "/proxy",  M_GET,  RB(ROLE_REGION), 0, NULL, proxy_page, NULL },
+	[PAGE_BLANK]     = { BASE "/blank",  M_GET,  PUBLIC, 0, NULL, blank_page, NULL },
+};
 
 int main(void)
 {
@@ -499,5 +518,12 @@ int main(void)
 		log_err("no codebook for form %s", FORM_NAME);
 		return 1;
 	}
-	return app_run("smesurvey-form-" FORM_NAME, handle);
+	unsigned fillers = RB(F->role) | (proxiable() ? RB(ROLE_REGION) : 0);
+	for (size_t i = 0; i < PAGE__MAX; i++)
+		if (pages[i].roles == FILLERS)
+			pages[i].roles = fillers;
+	if (!F->has_file)
+		pages[PAGE_FILE].path = NULL;
+	const struct app app = { "smesurvey-form-" FORM_NAME, pages, PAGE__MAX, site_nav, site_nav_len };
+	return app_run(&app);
 }

@@ -12,6 +12,7 @@
 #include "html.h"
 #include "http.h"
 #include "log.h"
+#include "nav.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -87,15 +88,16 @@ static void login_again(struct req *r, int status, const char *username, const c
 	page_end(r);
 }
 
-static void login_page(struct req *r)
+static void login_get(struct req *r)
 {
-	if (!r->is_post) {
-		if (r->user)
-			resp_redirect(r, after_login(r));
-		else
-			login_again(r, 200, NULL, NULL);
-		return;
-	}
+	if (r->user)
+		resp_redirect(r, after_login(r));
+	else
+		login_again(r, 200, NULL, NULL);
+}
+
+static void login_post(struct req *r)
+{
 	auth_anon_csrf(r);
 	const char *u = req_param(r, "username"), *p = req_param(r, "password");
 	if (csrf_check(r) < 0) {
@@ -122,20 +124,21 @@ static void login_page(struct req *r)
 	}
 }
 
-static void logout_page(struct req *r)
+static void logout_get(struct req *r)
 {
-	if (!r->is_post) {
-		page_begin(r, "退出登录");
-		if (r->user) {
-			h_raw(r, "<form method=\"post\" action=\"/logout\">");
-			h_csrf_field(r);
-			h_raw(r, "<p>确定要退出登录吗？</p><p><button type=\"submit\">退出</button></p></form>");
-		} else {
-			h_raw(r, "<p>您尚未登录。<a href=\"/login\">登录</a></p>");
-		}
-		page_end(r);
-		return;
+	page_begin(r, "退出登录");
+	if (r->user) {
+		h_raw(r, "<form method=\"post\" action=\"/logout\">");
+		h_csrf_field(r);
+		h_raw(r, "<p>确定要退出登录吗？</p><p><button type=\"submit\">退出</button></p></form>");
+	} else {
+		h_raw(r, "<p>您尚未登录。<a href=\"/login\">登录</a></p>");
 	}
+	page_end(r);
+}
+
+static void logout_post(struct req *r)
+{
 	if (r->user && csrf_check(r) < 0) {
 		page_error(r, 403, "页面已过期或请求来源无效，请刷新后重试。");
 		return;
@@ -164,16 +167,15 @@ static void password_form(struct req *r, const char *error, const char *field)
 	h_raw(r, "<p><button type=\"submit\">修改密码</button></p></form>");
 }
 
-static void password_page(struct req *r)
+static void password_get(struct req *r)
 {
-	if (auth_require(r, ~0u) < 0)
-		return;
-	if (!r->is_post) {
-		page_begin(r, "修改密码");
-		password_form(r, NULL, NULL);
-		page_end(r);
-		return;
-	}
+	page_begin(r, "修改密码");
+	password_form(r, NULL, NULL);
+	page_end(r);
+}
+
+static void password_post(struct req *r)
+{
 	if (csrf_check(r) < 0) {
 		page_error(r, 403, "页面已过期或请求来源无效，请刷新后重试。");
 		return;
@@ -202,21 +204,29 @@ static void password_page(struct req *r)
 	page_end(r);
 }
 
-static void handle(struct req *r)
-{
-	if (strcmp(r->path, "/") == 0)
-		landing(r);
-	else if (strcmp(r->path, "/login") == 0)
-		login_page(r);
-	else if (strcmp(r->path, "/logout") == 0)
-		logout_page(r);
-	else if (strcmp(r->path, "/password") == 0)
-		password_page(r);
-	else
-		page_error(r, 404, "您访问的页面不存在。");
-}
+enum page {
+	PAGE_LANDING,
+	PAGE_LOGIN_GET,
+	PAGE_LOGIN_POST,
+	PAGE_LOGOUT_GET,
+	PAGE_LOGOUT_POST,
+	PAGE_PASSWORD_GET,
+	PAGE_PASSWORD_POST,
+	PAGE__MAX
+};
+
+static const struct pagedef pages[PAGE__MAX] = {
+	[PAGE_LANDING]       = { "/",         M_GET,  PUBLIC,   0, NULL, landing, NULL },
+	[PAGE_LOGIN_GET]     = { "/login",    M_GET,  PUBLIC,   0, NULL, login_get, NULL },
+	[PAGE_LOGIN_POST]    = { "/login",    M_POST, PUBLIC,   0, NULL, login_post, NULL },
+	[PAGE_LOGOUT_GET]    = { "/logout",   M_GET,  PUBLIC,   0, NULL, logout_get, NULL },
+	[PAGE_LOGOUT_POST]   = { "/logout",   M_POST, PUBLIC,   0, NULL, logout_post, NULL },
+	[PAGE_PASSWORD_GET]  = { "/password", M_GET,  ANY_USER, 0, NULL, password_get, NULL },
+	[PAGE_PASSWORD_POST] = { "/password", M_POST, ANY_USER, 0, NULL, password_post, NULL },
+};
 
 int main(void)
 {
-	return app_run("smesurvey-home", handle);
+	const struct app app = { "smesurvey-home", pages, PAGE__MAX, site_nav, site_nav_len };
+	return app_run(&app);
 }

@@ -6,12 +6,17 @@
  *   GET/POST /region/frames   sample frames: upload, column mapping, checks, confirm
  *   GET/POST /region/sample   the draw (or the region's own list), replacements
  *   GET /region/sample.csv?kind=resource|sme   the sample list (UTF-8 CSV)
+ *   GET /region/slips            choose a stratum; funnel per sampled unit
+ *   POST /region/slips           issue new codes and answer with an A4 PDF
+ *   GET /region/slips/one?unit=  confirmation for one unit's slip
+ *   POST /region/slips/one       issue a new code for that unit; PNG slip
  *
  * Every query is restricted to r->user->region_code: a region only ever
  * sees its own frames and samples.
  */
 #include "app.h"
 #include "auth.h"
+#include "codes.h"
 #include "conf.h"
 #include "db.h"
 #include "html.h"
@@ -22,6 +27,7 @@
 #include "frame.h"
 #include "slips.h"
 #include "log.h"
+#include "nav.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -31,6 +37,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <unistd.h>
+
+/* Typed page parameters: their slots in r->arg[] (the page table below). */
+enum key { KEY_KIND, KEY_UNIT };
 
 static void region_title(struct req *r, const char *suffix)
 {
@@ -85,7 +94,7 @@ static void progress(struct req *r)
 #define PREVIEW_ROWS       10
 #define RESERVE_SHOWN      200
 
-static const char *const kinds[2] = { "resource", "sme" };
+static const char *const kinds[3] = { "resource", "sme", NULL };
 
 static const char *kind_label(const char *k)
 {
@@ -477,12 +486,13 @@ out:
 	buf_free(&path);
 }
 
-static void frames_handle(struct req *r)
+static void frames_get(struct req *r)
 {
-	if (!r->is_post) {
-		frames_page(r, NULL, NULL, 0, NULL);
-		return;
-	}
+	frames_page(r, NULL, NULL, 0, NULL);
+}
+
+static void frames_post(struct req *r)
+{
 	if (csrf_check(r) != 0) {
 		page_error(r, 403, "页面已过期，请刷新后重试。");
 		return;
@@ -878,12 +888,13 @@ out:
 	dbrows_free(next);
 }
 
-static void sample_handle(struct req *r)
+static void sample_get(struct req *r)
 {
-	if (!r->is_post) {
-		sample_page(r, NULL, NULL);
-		return;
-	}
+	sample_page(r, NULL, NULL);
+}
+
+static void sample_post(struct req *r)
+{
 	if (csrf_check(r) != 0) {
 		page_error(r, 403, "页面已过期，请刷新后重试。");
 		return;
@@ -917,12 +928,8 @@ static void csv_cell(struct buf *b, const char *s, int last)
 
 static void sample_csv(struct req *r)
 {
-	const char *kind = kind_of(req_param(r, "kind"));
+	const char *kind = kinds[r->arg[KEY_KIND].n];
 	struct dbrows *u;
-	if (!kind) {
-		page_error(r, 404, "您访问的页面不存在。");
-		return;
-	}
 	if (db_query(r->db, "SELECT su.stratum, su.role, su.position, su.name, su.platform, su.contact, su.phone,"
 	             " su.email, su.status, su.replace_reason FROM sample_units su JOIN samples s ON s.id = su.sample_id"
 	             " WHERE s.region_code = ? AND s.kind = ? ORDER BY su.stratum, su.position",
@@ -954,27 +961,276 @@ static void sample_csv(struct req *r)
 	dbrows_free(u);
 }
 
-static void handle(struct req *r)
+/* ------------------------------------------------------- invitation slips */
+
+/* Region name and help phone for the slips; 0 or -1. */
+static int load_region(struct req *r, char **name, char **phone)
 {
-	if (auth_require(r, RB(ROLE_REGION)) < 0)
-		return;
-	if (strcmp(r->path, "/region") == 0 || strcmp(r->path, "/region/") == 0)
-		home(r);
-	else if (strcmp(r->path, "/region/progress") == 0)
-		progress(r);
-	else if (strcmp(r->path, "/region/frames") == 0)
-		frames_handle(r);
-	else if (strcmp(r->path, "/region/sample") == 0)
-		sample_handle(r);
-	else if (strcmp(r->path, "/region/sample.csv") == 0)
-		sample_csv(r);
-	else if (strncmp(r->path, "/region/slips", 13) == 0)
-		region_slips_page(r);
-	else
-		page_error(r, 404, "您访问的页面不存在。");
+	struct dbrows *rows;
+	*name = *phone = NULL;
+	if (db_query(r->db, "SELECT name, help_phone FROM regions WHERE code = ?",
+	             DB_ARGS(A_STR(r->user->region_code)), &rows) < 0)
+		return -1;
+	if (rows->nrows == 1) {
+		*name = xstrdup(dbrows_get(rows, 0, 0));
+		*phone = xstrdup(dbrows_get(rows, 0, 1));
+	}
+	dbrows_free(rows);
+	return *name ? 0 : -1;
 }
+
+static void slips_home(struct req *r, const char *notice)
+{
+	static const char *const cols[] = { "类别", "抽中单位", "已打印", "已注册" };
+	struct dbrows *rows;
+	if (db_query(r->db,
+	    "SELECT su.stratum, COUNT(*), SUM(su.slip_printed_at IS NOT NULL), SUM(su.user_id IS NOT NULL)"
+	    " FROM sample_units su WHERE su.region_code = ? AND" INVITED_SQL
+	    " GROUP BY su.stratum ORDER BY su.stratum",
+	    DB_ARGS(A_STR(r->user->region_code)), &rows) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	page_begin(r, "邀请单（二维码）");
+	if (notice)
+		h_printf(r, "<p class=\"notice\" role=\"status\">%s</p>", notice);
+	h_raw(r, "<p>为抽中的服务资源单位和中小企业生成一次性邀请码，并下载可打印的 A4 邀请单（每页 8 张，"
+	      "沿裁切线裁开）。每张邀请单有二维码、邀请码和网址，受邀单位扫码即可注册并填写调查表。</p>"
+	      "<p><strong>请注意：</strong>系统只保存邀请码的摘要，邀请码只在生成时显示一次。"
+	      "再次生成会为尚未注册的单位换发新的邀请码，此前打印的这些单位的邀请单随即失效；"
+	      "已注册的单位不再生成邀请单。</p>");
+	h_table_begin(r, NULL, NULL, cols, NELEMS(cols));
+	for (size_t i = 0; i < rows->nrows; i++)
+		h_printf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
+		         slips_category_label(dbrows_get(rows, i, 0)), dbrows_get(rows, i, 1),
+		         dbrows_get(rows, i, 2), dbrows_get(rows, i, 3));
+	if (rows->nrows == 0)
+		h_raw(r, "<tr><td colspan=\"4\">尚无抽中单位：请先完成抽样。</td></tr>");
+	h_table_end(r);
+	dbrows_free(rows);
+
+	h_raw(r, "<form method=\"post\" action=\"/region/slips\"><fieldset><legend>生成邀请码并下载邀请单（PDF）</legend>");
+	h_csrf_field(r);
+	h_raw(r, "<p><label for=\"stratum\">类别</label><select id=\"stratum\" name=\"stratum\">"
+	      "<option value=\"all\">全部</option>");
+	for (int st = 0; st < ST_COUNT; st++)
+		h_printf(r, "<option value=\"%s\">%s</option>", stratum_code(st),
+		         slips_category_label(stratum_code(st)));
+	h_raw(r, "</select></p>"
+	      "<p><label><input type=\"radio\" name=\"scope\" value=\"all\" checked> 所有尚未注册的单位</label> "
+	      "<label><input type=\"radio\" name=\"scope\" value=\"new\"> 仅从未打印过邀请单的单位</label></p>"
+	      "<p><button type=\"submit\">生成邀请码并下载 PDF</button></p></fieldset></form>");
+	if (slips_funnel_table(r, r->user->region_code) < 0)
+		h_raw(r, "<p class=\"error\">邀请进度暂时无法显示，请稍后刷新。</p>");
+	page_end(r);
+}
+
+static void filename_part(struct buf *b, const char *s)
+{
+	for (; *s; s++)
+		if ((*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z'))
+			buf_putc(b, *s);
+}
+
+/* Issues the codes and answers with the PDF (unit_id 0) or one PNG. */
+static void issue_and_send(struct req *r, const char *stratum, unsigned long long unit_id, int only_new)
+{
+	struct issued *units = NULL;
+	char *rname = NULL, *phone = NULL, due_res[20], due_sme[20];
+	if (load_region(r, &rname, &phone) < 0 ||
+	    codes_deadline(r->db, r->conf, "resource", r->user->region_code, due_res) < 0 ||
+	    codes_deadline(r->db, r->conf, "sme", r->user->region_code, due_sme) < 0) {
+		free(rname);
+		free(phone);
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	long n = codes_issue(r->db, r->conf, r->user->region_code, stratum, unit_id, only_new, &units);
+	if (n < 0) {
+		free(rname);
+		free(phone);
+		page_error(r, 503, "系统繁忙，邀请码未能生成，请稍后再试。");
+		return;
+	}
+	if (n == 0) {
+		db_rollback(r->db);
+		issued_free(units, 0);
+		free(rname);
+		free(phone);
+		if (unit_id) {
+			page_error(r, 404, "没有找到该单位，或该单位已注册、不在本地区的抽中名单中。");
+		} else {
+			resp_status(r, 422);
+			slips_home(r, "没有需要生成邀请单的单位（可能均已注册或已打印过）。");
+		}
+		return;
+	}
+	struct slip_info si = { .region_name = rname, .help_phone = phone, .base_url = r->conf->base_url,
+	                        .deadline_resource = due_res, .deadline_sme = due_sme };
+	/* The PDF (10,000 slips are ~35 MB) is spooled to a temporary file and
+	 * sent after the commit; page_error() below discards it. The one-slip
+	 * PNG is small and goes into the body buffer. */
+	buf_reset(&r->body);
+	int rc;
+	if (unit_id) {
+		rc = slips_png(&r->body, &si, &units[0]);
+	} else {
+		FILE *f = resp_spool(r);
+		rc = f ? slips_pdf(f, &si, units, (size_t)n) : -1;
+	}
+	/* Only a rendered document makes the new codes valid. */
+	if (rc < 0 || db_commit(r->db) < 0) {
+		db_rollback(r->db);
+		issued_free(units, (size_t)n);
+		free(rname);
+		free(phone);
+		page_error(r, 503, "邀请单未能生成，原有邀请码仍然有效，请稍后再试。");
+		return;
+	}
+	struct buf d = { 0 };
+	buf_printf(&d, "stratum=%s unit=%llu n=%ld", stratum ? stratum : "all", unit_id, n);
+	audit(r, unit_id ? "slip-one" : "slips-print", d.data);
+	buf_reset(&d);
+	if (unit_id) {
+		resp_header(r, "Content-Type", "image/png");
+		buf_printf(&d, "inline; filename=\"slip-%llu.png\"", unit_id);
+	} else {
+		resp_header(r, "Content-Type", "application/pdf");
+		buf_puts(&d, "attachment; filename=\"slips-");
+		filename_part(&d, r->user->region_code);
+		buf_putc(&d, '-');
+		filename_part(&d, stratum ? stratum : "all");
+		buf_puts(&d, ".pdf\"");
+	}
+	resp_header(r, "Content-Disposition", d.data);
+	buf_free(&d);
+	issued_free(units, (size_t)n);
+	free(rname);
+	free(phone);
+}
+
+/* Only a region account bound to a region prints slips. */
+static int slips_allowed(struct req *r)
+{
+	if (r->user->region_code[0])
+		return 1;
+	page_error(r, 403, "您的账户无权访问此页面。");
+	return 0;
+}
+
+static void slip_one_post(struct req *r)
+{
+	if (!slips_allowed(r))
+		return;
+	if (csrf_check(r) < 0) {
+		page_error(r, 403, "页面已过期或请求来源无效，请刷新后重试。");
+		return;
+	}
+	issue_and_send(r, NULL, r->arg[KEY_UNIT].id, 0);
+}
+
+static void slip_one_get(struct req *r)
+{
+	unsigned long long id = r->arg[KEY_UNIT].id;
+	struct dbrows *rows;
+	if (!slips_allowed(r))
+		return;
+	if (db_query(r->db, "SELECT su.name, su.stratum, su.slip_printed_at FROM sample_units su"
+	             " WHERE su.id = ? AND su.region_code = ? AND su.user_id IS NULL AND" INVITED_SQL,
+	             DB_ARGS(A_INT(id), A_STR(r->user->region_code)), &rows) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	if (rows->nrows == 0) {
+		dbrows_free(rows);
+		page_error(r, 404, "没有找到该单位，或该单位已注册、不在本地区的抽中名单中。");
+		return;
+	}
+	page_begin(r, "单张邀请单");
+	h_printf(r, "<p>单位：<strong>%s</strong>（%s）</p>", dbrows_get(rows, 0, 0),
+	         slips_category_label(dbrows_get(rows, 0, 1)));
+	if (dbrows_get(rows, 0, 2))
+		h_printf(r, "<p class=\"notice\">该单位的邀请单已于 %s 打印过。生成新的邀请单后，原邀请单上的邀请码将失效。</p>",
+		         dbrows_get(rows, 0, 2));
+	h_printf(r, "<form method=\"post\" action=\"/region/slips/one\"><input type=\"hidden\" name=\"unit\" value=\"%llu\">", id);
+	h_csrf_field(r);
+	h_raw(r, "<p><button type=\"submit\">生成邀请码并显示邀请单（图片）</button></p></form>"
+	      "<p><a href=\"/region/slips\">返回邀请单</a></p>");
+	dbrows_free(rows);
+	page_end(r);
+}
+
+static void slips_get(struct req *r)
+{
+	if (slips_allowed(r))
+		slips_home(r, NULL);
+}
+
+static void slips_post(struct req *r)
+{
+	if (!slips_allowed(r))
+		return;
+	if (csrf_check(r) < 0) {
+		page_error(r, 403, "页面已过期或请求来源无效，请刷新后重试。");
+		return;
+	}
+	const char *st = req_param(r, "stratum"), *scope = req_param(r, "scope");
+	if (st == NULL || *st == '\0')
+		st = "all";
+	if (strcmp(st, "all") != 0 && stratum_parse(st) < 0) {
+		resp_status(r, 422);
+		slips_home(r, "请选择有效的类别。");
+		return;
+	}
+	issue_and_send(r, st, 0, scope && strcmp(scope, "new") == 0);
+}
+
+/* ------------------------------------------------------------ page table */
+
+static const struct pspec csv_params[] = {
+	{ KEY_KIND, "kind", PT_ENUM, P_REQUIRED, 0, 0, kinds, 404, "您访问的页面不存在。" },
+	{ 0 },
+};
+
+static const struct pspec unit_params[] = {
+	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有找到该单位。" },
+	{ 0 },
+};
+
+enum page {
+	PAGE_HOME,
+	PAGE_PROGRESS,
+	PAGE_FRAMES_GET,
+	PAGE_FRAMES_POST,
+	PAGE_SAMPLE_GET,
+	PAGE_SAMPLE_POST,
+	PAGE_SAMPLE_CSV,
+	PAGE_SLIPS_GET,
+	PAGE_SLIPS_POST,
+	PAGE_SLIP_ONE_GET,
+	PAGE_SLIP_ONE_POST,
+	PAGE__MAX
+};
+
+/* Every page is the region role's own. */
+#define REGION RB(ROLE_REGION)
+
+static const struct pagedef pages[PAGE__MAX] = {
+	[PAGE_HOME]          = { "/region",            M_GET,  REGION, PAGE_SLASH, NULL, home, NULL },
+	[PAGE_PROGRESS]      = { "/region/progress",   M_GET,  REGION, 0, NULL, progress, NULL },
+	[PAGE_FRAMES_GET]    = { "/region/frames",     M_GET,  REGION, 0, NULL, frames_get, NULL },
+	[PAGE_FRAMES_POST]   = { "/region/frames",     M_POST, REGION, 0, NULL, frames_post, NULL },
+	[PAGE_SAMPLE_GET]    = { "/region/sample",     M_GET,  REGION, 0, NULL, sample_get, NULL },
+	[PAGE_SAMPLE_POST]   = { "/region/sample",     M_POST, REGION, 0, NULL, sample_post, NULL },
+	[PAGE_SAMPLE_CSV]    = { "/region/sample.csv", M_GET,  REGION, 0, csv_params, sample_csv, NULL },
+	[PAGE_SLIPS_GET]     = { "/region/slips",      M_GET,  REGION, PAGE_SLASH, NULL, slips_get, NULL },
+	[PAGE_SLIPS_POST]    = { "/region/slips",      M_POST, REGION, PAGE_SLASH, NULL, slips_post, NULL },
+	[PAGE_SLIP_ONE_GET]  = { "/region/slips/one",  M_GET,  REGION, 0, unit_params, slip_one_get, NULL },
+	[PAGE_SLIP_ONE_POST] = { "/region/slips/one",  M_POST, REGION, 0, unit_params, slip_one_post, NULL },
+};
 
 int main(void)
 {
-	return app_run("smesurvey-region", handle);
+	const struct app app = { "smesurvey-region", pages, PAGE__MAX, site_nav, site_nav_len };
+	return app_run(&app);
 }

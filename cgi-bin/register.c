@@ -20,6 +20,7 @@
 #include "html.h"
 #include "http.h"
 #include "log.h"
+#include "nav.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -500,29 +501,26 @@ static void register_self(struct req *r)
 	page_end(r);
 }
 
-static void handle(struct req *r)
+static void register_get(struct req *r)
 {
-	if (strcmp(r->path, "/register") != 0) {
-		page_error(r, 404, "您访问的页面不存在。");
+	const char *code = req_param(r, "code");
+	struct unit u;
+	if (code == NULL || *code == '\0') {
+		start_page(r);
 		return;
 	}
-	if (!r->is_post) {
-		const char *code = req_param(r, "code");
-		struct unit u;
-		if (code == NULL || *code == '\0') {
-			start_page(r);
-			return;
-		}
-		enum lookup lk = lookup(r, code, &u, 0);
-		if (lk != LK_OK) {
-			code_problem(r, lk, &u, code);
-			return;
-		}
-		db_exec(r->db, "UPDATE sample_units SET code_opened_at = NOW() WHERE id = ? AND code_opened_at IS NULL",
-		        DB_ARGS(A_INT(u.id)), NULL, NULL);
-		unit_form(r, &u, NULL);
+	enum lookup lk = lookup(r, code, &u, 0);
+	if (lk != LK_OK) {
+		code_problem(r, lk, &u, code);
 		return;
 	}
+	db_exec(r->db, "UPDATE sample_units SET code_opened_at = NOW() WHERE id = ? AND code_opened_at IS NULL",
+	        DB_ARGS(A_INT(u.id)), NULL, NULL);
+	unit_form(r, &u, NULL);
+}
+
+static void register_post(struct req *r)
+{
 	auth_anon_csrf(r);
 	if (csrf_check(r) < 0) {
 		page_error(r, 403, "页面已过期或请求来源无效，请刷新后重试。");
@@ -537,7 +535,15 @@ static void handle(struct req *r)
 		page_error(r, 400, "无效的操作。");
 }
 
+enum page { PAGE_REGISTER_GET, PAGE_REGISTER_POST, PAGE__MAX };
+
+static const struct pagedef pages[PAGE__MAX] = {
+	[PAGE_REGISTER_GET]  = { "/register", M_GET,  PUBLIC, 0, NULL, register_get, NULL },
+	[PAGE_REGISTER_POST] = { "/register", M_POST, PUBLIC, 0, NULL, register_post, NULL },
+};
+
 int main(void)
 {
-	return app_run("smesurvey-register", handle);
+	const struct app app = { "smesurvey-register", pages, PAGE__MAX, site_nav, site_nav_len };
+	return app_run(&app);
 }

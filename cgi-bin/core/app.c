@@ -113,7 +113,49 @@ static void req_free(struct req *r)
 	buf_free(&r->body);
 }
 
-static void serve_one(FCGX_Request *fr, const struct conf *conf, struct db *db, app_handler handler)
+/* The page table decides everything a handler need not: unknown path,
+ * method, role, malformed parameters. */
+static void dispatch(struct req *r, const struct app *app)
+{
+	unsigned allow;
+	const struct pagedef *pg = page_find(app->pages, app->npages, r->path,
+	                                  page_method(r->method), &allow);
+	if (pg == NULL) {
+		if (allow == 0) {
+			page_error(r, 404, "您访问的页面不存在。");
+		} else {
+			char methods[32];
+			page_allow_header(allow, methods, sizeof methods);
+			page_error(r, 405, "不支持的请求方式。");
+			resp_header(r, "Allow", methods);
+		}
+		return;
+	}
+	switch (auth_require(r, pg->roles)) {
+	case AUTH_OK:
+		break;
+	case AUTH_LOGIN: {
+		struct buf b = { 0 };
+		buf_puts(&b, "/login?next=");
+		url_encode(&b, r->path);
+		resp_redirect(r, b.data);
+		buf_free(&b);
+		return;
+	}
+	case AUTH_FORBIDDEN:
+		page_error(r, 403, pg->deny ? pg->deny : "您的账户无权访问此页面。");
+		return;
+	}
+	const struct pspec *bad = page_parse_args(r, pg->params);
+	if (bad) {
+		page_error(r, bad->status ? bad->status : 400,
+		           bad->message ? bad->message : "提交的数据格式不正确，请返回重试。");
+		return;
+	}
+	pg->handler(r);
+}
+
+static void serve_one(FCGX_Request *fr, const struct conf *conf, struct db *db, const struct app *app)
 {
 	struct req r;
 	memset(&r, 0, sizeof r);
@@ -141,6 +183,8 @@ static void serve_one(FCGX_Request *fr, const struct conf *conf, struct db *db, 
 		url_decode(path, strlen(path));
 	}
 	r.path = path;
+	r.nav = app->nav;
+	r.nnav = app->nnav;
 
 	unsigned char rid[8];
 	random_bytes(rid, sizeof rid);
@@ -152,17 +196,14 @@ static void serve_one(FCGX_Request *fr, const struct conf *conf, struct db *db, 
 	if (r.is_post)
 		read_body(&r, fr);
 
-	if (strcmp(r.method, "GET") && strcmp(r.method, "HEAD") && strcmp(r.method, "POST")) {
-		page_error(&r, 405, "不支持的请求方式。");
-		resp_header(&r, "Allow", "GET, HEAD, POST");
-	} else if (auth_load_session(&r) < 0) {
+	if (auth_load_session(&r) < 0) {
 		page_error(&r, 503, "系统繁忙，请稍后再试。");
 	} else if (r.body_status == BODY_TOO_LARGE) {
 		page_error(&r, 413, "提交的内容过大，请缩小上传文件后重试。");
 	} else if (r.body_status != BODY_OK) {
 		page_error(&r, 400, "提交的数据格式不正确，请返回重试。");
 	} else {
-		handler(&r);
+		dispatch(&r, app);
 	}
 	send_response(&r, fr);
 	req_free(&r);
@@ -192,10 +233,10 @@ static void install_term_handler(void)
 	sigaction(SIGINT, &sa, NULL);
 }
 
-int app_run(const char *progname, app_handler handler)
+int app_run(const struct app *app)
 {
 	static struct conf conf;
-	log_init(progname);
+	log_init(app->name);
 	signal(SIGPIPE, SIG_IGN);
 	if (sodium_init() < 0) {
 		log_err("libsodium initialisation failed");
@@ -215,7 +256,7 @@ int app_run(const char *progname, app_handler handler)
 	log_info("ready");
 	while (!stop_requested && FCGX_Accept_r(&fr) >= 0) {
 		worker_busy = 1;
-		serve_one(&fr, &conf, db, handler);
+		serve_one(&fr, &conf, db, app);
 		FCGX_Finish_r(&fr);
 		worker_busy = 0;
 	}

@@ -2,15 +2,28 @@
  * app.h - the FastCGI accept loop every program runs.
  *
  * app_run() loads the config, opens the database, then for each request:
- * decodes input (bounded by max_body), loads the session, calls handler,
- * and sends the buffered response. Handlers never touch FastCGI directly.
+ * decodes input (bounded by max_body), loads the session and dispatches
+ * from the program's page table (page.h): 404 / 405 / login redirect / 403
+ * and refused parameters are answered here, so a handler runs only for a
+ * known path and method, an allowed role and valid typed parameters. The
+ * buffered response is sent afterwards; handlers never touch FastCGI.
  */
 #ifndef SME_APP_H
 #define SME_APP_H
 
-struct req;
-typedef void (*app_handler)(struct req *r);
+#include <stddef.h>
+#include "page.h"
 
-int app_run(const char *progname, app_handler handler);
+struct nav_item;
+
+struct app {
+	const char            *name;     /* program name for the log */
+	const struct pagedef  *pages;
+	size_t                 npages;
+	const struct nav_item *nav;      /* the site navigation (html.h) */
+	size_t                 nnav;
+};
+
+int app_run(const struct app *app);
 
 #endif

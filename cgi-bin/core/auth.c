@@ -4,7 +4,6 @@
 #include "auth.h"
 #include "conf.h"
 #include "db.h"
-#include "html.h"
 #include "http.h"
 #include "log.h"
 #include "util.h"
@@ -28,6 +27,8 @@
 #define MAX_FAIL_PER_USER 100
 #define MAX_FAIL_PER_IP   300
 
+/* home NULL: a respondent, whose home is the questionnaire named like its
+ * role (role_home()). */
 static const struct {
 	const char *code, *label, *home;
 } roles[ROLE_COUNT] = {
@@ -35,15 +36,26 @@ static const struct {
 	[ROLE_ADMIN]    = { "admin", "管理员", "/admin" },
 	[ROLE_VIEWER]   = { "viewer", "只读管理员", "/admin" },
 	[ROLE_REGION]   = { "region", "地区项目责任主体", "/region" },
-	[ROLE_HUB]      = { "hub", "地区枢纽平台", "/form/hub" },
-	[ROLE_WINDOW]   = { "window", "窗口平台", "/form/window" },
-	[ROLE_RESOURCE] = { "resource", "服务资源单位", "/form/resource" },
-	[ROLE_SME]      = { "sme", "中小企业", "/form/sme" },
+	[ROLE_HUB]      = { "hub", "地区枢纽平台", NULL },
+	[ROLE_WINDOW]   = { "window", "窗口平台", NULL },
+	[ROLE_RESOURCE] = { "resource", "服务资源单位", NULL },
+	[ROLE_SME]      = { "sme", "中小企业", NULL },
 };
 
 const char *role_code(enum role r)  { return r < ROLE_COUNT ? roles[r].code : ""; }
 const char *role_label(enum role r) { return r < ROLE_COUNT ? roles[r].label : ""; }
-const char *role_home(enum role r)  { return r < ROLE_COUNT ? roles[r].home : "/"; }
+
+const char *role_home(enum role r)
+{
+	static char form_home[ROLE_COUNT][32];
+	if (r >= ROLE_COUNT)
+		return "/";
+	if (roles[r].home)
+		return roles[r].home;
+	if (form_home[r][0] == '\0')
+		snprintf(form_home[r], sizeof form_home[r], "/form/%s", roles[r].code);
+	return form_home[r];
+}
 
 enum role role_parse(const char *s)
 {
@@ -205,21 +217,13 @@ int csrf_check(const struct req *r)
 	return 0;
 }
 
-int auth_require(struct req *r, unsigned mask)
+enum auth_status auth_require(const struct req *r, unsigned mask)
 {
-	if (r->user == NULL) {
-		struct buf b = { 0 };
-		buf_puts(&b, "/login?next=");
-		url_encode(&b, r->path);
-		resp_redirect(r, b.data);
-		buf_free(&b);
-		return -1;
-	}
-	if (!(mask & RB(r->user->role))) {
-		page_error(r, 403, "您的账户无权访问此页面。");
-		return -1;
-	}
-	return 0;
+	if (mask == 0)
+		return AUTH_OK;          /* a public page */
+	if (r->user == NULL)
+		return AUTH_LOGIN;
+	return mask & RB(r->user->role) ? AUTH_OK : AUTH_FORBIDDEN;
 }
 
 static int login_throttled(struct req *r, const char *username)

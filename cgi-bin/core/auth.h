@@ -61,9 +61,11 @@ int  auth_load_session(struct req *r);
 void auth_anon_csrf(struct req *r);
 /* On POST: 0 when the "csrf" field matches r->csrf. */
 int  csrf_check(const struct req *r);
-/* Require a logged-in user whose role is in mask. Returns 0 when allowed;
- * otherwise it has already answered (redirect to /login or 403 page). */
-int  auth_require(struct req *r, unsigned mask);
+/* May the request's user open a page for the roles in mask (page.h's
+ * PUBLIC, ANY_USER or RB() bits)? Answers nothing: the caller renders the
+ * login redirect or the 403 page. */
+enum auth_status { AUTH_OK, AUTH_LOGIN, AUTH_FORBIDDEN };
+enum auth_status auth_require(const struct req *r, unsigned mask);
 
 /* Login outcome codes. */
 enum login_result { LOGIN_OK, LOGIN_BAD, LOGIN_THROTTLED, LOGIN_ERROR };

@@ -33,22 +33,6 @@ void html_escape(struct buf *b, const char *s, size_t n)
 	buf_put(b, s + start, n - start);
 }
 
-void url_encode(struct buf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '_' || c == '.' || c == '~') {
-			buf_putc(b, (char)c);
-		} else {
-			buf_putc(b, '%');
-			buf_putc(b, hex[c >> 4]);
-			buf_putc(b, hex[c & 15]);
-		}
-	}
-}
-
 void h_raw(struct req *r, const char *markup)
 {
 	buf_puts(&r->body, markup);
@@ -150,34 +134,6 @@ void h_dbtable(struct req *r, const char *caption, const char *const cols[], siz
 	h_table_end(r);
 }
 
-struct nav_item {
-	unsigned    roles;
-	const char *href;
-	const char *label;
-};
-
-static const struct nav_item nav_items[] = {
-	{ RB_ADMINS, "/admin", "全国进度" },
-	{ RB_ADMINS, "/admin/responses", "答卷" },
-	{ RB_ADMINS, "/admin/stats", "统计" },
-	{ RB_ADMINS, "/admin/export", "导出" },
-	{ RB_ADMINS, "/admin/deadlines", "截止时间" },
-	{ RB(ROLE_ADMIN), "/admin/accounts", "账户" },
-	{ RB_ADMINS, "/admin/audit", "操作日志" },
-	{ RB(ROLE_REGION), "/region", "本地区首页" },
-	{ RB(ROLE_REGION), "/form/selfeval", "自评估报告" },
-	{ RB(ROLE_REGION), "/region/progress", "填报进度" },
-	{ RB(ROLE_REGION), "/region/frames", "样本框" },
-	{ RB(ROLE_REGION), "/region/sample", "抽样" },
-	{ RB(ROLE_REGION), "/region/slips", "邀请单" },
-	{ RB(ROLE_REGION), "/form/sme/proxy", "代录企业问卷" },
-	{ RB(ROLE_REGION), "/form/resource/proxy", "代录机构问卷" },
-	{ RB(ROLE_HUB), "/form/hub", "地区枢纽平台调查表" },
-	{ RB(ROLE_WINDOW), "/form/window", "窗口平台调查表" },
-	{ RB(ROLE_RESOURCE), "/form/resource", "服务资源单位调查表" },
-	{ RB(ROLE_SME), "/form/sme", "中小企业调查表" },
-};
-
 void page_begin(struct req *r, const char *title)
 {
 	const char *site = r->conf ? r->conf->site_name : "";
@@ -190,10 +146,10 @@ void page_begin(struct req *r, const char *title)
 	         "<header class=\"site\"><a class=\"brand\" href=\"/\">%s</a>", title, site, site);
 	if (r->user) {
 		h_raw(r, "<nav aria-label=\"主导航\"><ul>");
-		for (size_t i = 0; i < sizeof nav_items / sizeof nav_items[0]; i++)
-			if (nav_items[i].roles & RB(r->user->role))
+		for (size_t i = 0; i < r->nnav; i++)
+			if (r->nav[i].roles & RB(r->user->role))
 				h_printf(r, "<li><a href=\"%s\">%s</a></li>",
-				         nav_items[i].href, nav_items[i].label);
+				         r->nav[i].href, r->nav[i].label);
 		h_raw(r, "</ul></nav>");
 		h_printf(r, "<div class=\"who\"><span>%s（%s）</span> "
 		         "<a href=\"/password\">修改密码</a> "

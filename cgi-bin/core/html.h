@@ -20,11 +20,18 @@ void h_textn(struct req *r, const char *s, size_t n);
 void h_printf(struct req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Escape into any buffer (used by unit tests and exports). */
 void html_escape(struct buf *b, const char *s, size_t n);
-/* Percent-encode s for use inside a URL query value. */
-void url_encode(struct buf *b, const char *s);
 
-/* Page frame: doctype, head, site header, navigation for the user's role,
- * then the caller's content, then the footer. */
+/* One link of the site navigation, shown to the roles in the mask. The
+ * programs own the list (which pages exist); the accept loop puts it in
+ * r->nav. */
+struct nav_item {
+	unsigned    roles;
+	const char *href;
+	const char *label;
+};
+
+/* Page frame: doctype, head, site header, navigation for the user's role
+ * (r->nav), then the caller's content, then the footer. */
 void page_begin(struct req *r, const char *title);
 void page_end(struct req *r);
 /* A complete error page with a Chinese message. */

@@ -14,6 +14,7 @@
 struct conf;
 struct db;
 struct user;
+struct nav_item;
 
 /* A decoded form field. For a multipart file part, filename is non-NULL
  * (possibly "") and value/len hold the file's bytes. */
@@ -26,6 +27,16 @@ struct param {
 };
 
 enum body_status { BODY_OK = 0, BODY_TOO_LARGE, BODY_MALFORMED, BODY_BAD_TYPE };
+
+#define REQ_MAX_ARGS 8
+
+/* A typed page parameter, parsed before the handler runs (page.h). */
+struct arg {
+	int                present;   /* 1 when sent and valid */
+	const char        *s;         /* the value as given, NULL when absent */
+	unsigned long long id;        /* PT_ID */
+	long long          n;         /* PT_INT value, PT_ENUM index */
+};
 
 struct req {
 	void       *fcgi;          /* FCGX_Request *, NULL in unit tests */
@@ -48,10 +59,13 @@ struct req {
 	struct param *cookies;
 	size_t        ncookies;
 	enum body_status body_status;
+	struct arg    arg[REQ_MAX_ARGS];  /* the page's typed parameters (page.h) */
 
 	/* Set by auth_load_session(); NULL when anonymous. */
 	struct user *user;
 	char         csrf[65];     /* token expected in POSTs and put in forms */
+	const struct nav_item *nav;  /* the site navigation page_begin() shows */
+	size_t       nnav;
 
 	/* Response. */
 	int          status;
@@ -76,6 +90,8 @@ enum body_status parse_multipart(const char *body, size_t n, const char *content
 void params_free(struct param *ps, size_t n);
 /* Percent-decoding of one component ('+' = space). Returns decoded length. */
 size_t url_decode(char *s, size_t n);
+/* Percent-encode s for use inside a URL query value. */
+void url_encode(struct buf *b, const char *s);
 
 const char *req_param(const struct req *r, const char *name);       /* first value or NULL */
 const struct param *req_param_p(const struct req *r, const char *name);

@@ -492,15 +492,14 @@ int slips_png(struct buf *out, const struct slip_info *si, const struct issued *
 }
 
 /* ------------------------------------------------------------------ */
-/* Pages                                                               */
+/* The invitation funnel                                              */
 
 /* A unit's category on these pages, by enum stratum. */
 static const char *const category[ST_COUNT] = {
 	"服务资源单位（地区枢纽平台）", "服务资源单位（窗口平台）", "中小企业",
 };
 
-/* The category of a stratum code; "全部" for any other value ("all"). */
-static const char *category_label(const char *stratum)
+const char *slips_category_label(const char *stratum)
 {
 	int st = stratum_parse(stratum);
 	return st < 0 ? "全部" : category[st];
@@ -555,7 +554,7 @@ int slips_funnel_table(struct req *r, const char *region_code)
 		const char *st = dbrows_get(rows, i, 7);
 		const char *reg = dbrows_get(rows, i, 5);
 		h_printf(r, "<tr data-unit=\"%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td>",
-		         dbrows_get(rows, i, 0), category_label(dbrows_get(rows, i, 1)),
+		         dbrows_get(rows, i, 0), slips_category_label(dbrows_get(rows, i, 1)),
 		         dbrows_get(rows, i, 2), mark(dbrows_get(rows, i, 3)), mark(dbrows_get(rows, i, 4)));
 		if (reg)
 			h_printf(r, "<td>%s（%s）</td>", reg, mark(dbrows_get(rows, i, 6)));
@@ -576,235 +575,4 @@ int slips_funnel_table(struct req *r, const char *region_code)
 	h_table_end(r);
 	dbrows_free(rows);
 	return 0;
-}
-
-/* Region name and help phone for the slips; 0 or -1. */
-static int load_region(struct req *r, char **name, char **phone)
-{
-	struct dbrows *rows;
-	*name = *phone = NULL;
-	if (db_query(r->db, "SELECT name, help_phone FROM regions WHERE code = ?",
-	             DB_ARGS(A_STR(r->user->region_code)), &rows) < 0)
-		return -1;
-	if (rows->nrows == 1) {
-		*name = xstrdup(dbrows_get(rows, 0, 0));
-		*phone = xstrdup(dbrows_get(rows, 0, 1));
-	}
-	dbrows_free(rows);
-	return *name ? 0 : -1;
-}
-
-static void slips_home(struct req *r, const char *notice)
-{
-	static const char *const cols[] = { "类别", "抽中单位", "已打印", "已注册" };
-	struct dbrows *rows;
-	if (db_query(r->db,
-	    "SELECT su.stratum, COUNT(*), SUM(su.slip_printed_at IS NOT NULL), SUM(su.user_id IS NOT NULL)"
-	    " FROM sample_units su WHERE su.region_code = ? AND" INVITED_SQL
-	    " GROUP BY su.stratum ORDER BY su.stratum",
-	    DB_ARGS(A_STR(r->user->region_code)), &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
-		return;
-	}
-	page_begin(r, "邀请单（二维码）");
-	if (notice)
-		h_printf(r, "<p class=\"notice\" role=\"status\">%s</p>", notice);
-	h_raw(r, "<p>为抽中的服务资源单位和中小企业生成一次性邀请码，并下载可打印的 A4 邀请单（每页 8 张，"
-	      "沿裁切线裁开）。每张邀请单有二维码、邀请码和网址，受邀单位扫码即可注册并填写调查表。</p>"
-	      "<p><strong>请注意：</strong>系统只保存邀请码的摘要，邀请码只在生成时显示一次。"
-	      "再次生成会为尚未注册的单位换发新的邀请码，此前打印的这些单位的邀请单随即失效；"
-	      "已注册的单位不再生成邀请单。</p>");
-	h_table_begin(r, NULL, NULL, cols, NELEMS(cols));
-	for (size_t i = 0; i < rows->nrows; i++)
-		h_printf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
-		         category_label(dbrows_get(rows, i, 0)), dbrows_get(rows, i, 1),
-		         dbrows_get(rows, i, 2), dbrows_get(rows, i, 3));
-	if (rows->nrows == 0)
-		h_raw(r, "<tr><td colspan=\"4\">尚无抽中单位：请先完成抽样。</td></tr>");
-	h_table_end(r);
-	dbrows_free(rows);
-
-	h_raw(r, "<form method=\"post\" action=\"/region/slips\"><fieldset><legend>生成邀请码并下载邀请单（PDF）</legend>");
-	h_csrf_field(r);
-	h_raw(r, "<p><label for=\"stratum\">类别</label><select id=\"stratum\" name=\"stratum\">"
-	      "<option value=\"all\">全部</option>");
-	for (int st = 0; st < ST_COUNT; st++)
-		h_printf(r, "<option value=\"%s\">%s</option>", stratum_code(st), category[st]);
-	h_raw(r, "</select></p>"
-	      "<p><label><input type=\"radio\" name=\"scope\" value=\"all\" checked> 所有尚未注册的单位</label> "
-	      "<label><input type=\"radio\" name=\"scope\" value=\"new\"> 仅从未打印过邀请单的单位</label></p>"
-	      "<p><button type=\"submit\">生成邀请码并下载 PDF</button></p></fieldset></form>");
-	if (slips_funnel_table(r, r->user->region_code) < 0)
-		h_raw(r, "<p class=\"error\">邀请进度暂时无法显示，请稍后刷新。</p>");
-	page_end(r);
-}
-
-static void filename_part(struct buf *b, const char *s)
-{
-	for (; *s; s++)
-		if ((*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z'))
-			buf_putc(b, *s);
-}
-
-/* Issues the codes and answers with the PDF (unit_id 0) or one PNG. */
-static void issue_and_send(struct req *r, const char *stratum, unsigned long long unit_id, int only_new)
-{
-	struct issued *units = NULL;
-	char *rname = NULL, *phone = NULL, due_res[20], due_sme[20];
-	if (load_region(r, &rname, &phone) < 0 ||
-	    codes_deadline(r->db, r->conf, "resource", r->user->region_code, due_res) < 0 ||
-	    codes_deadline(r->db, r->conf, "sme", r->user->region_code, due_sme) < 0) {
-		free(rname);
-		free(phone);
-		page_error(r, 503, "系统繁忙，请稍后再试。");
-		return;
-	}
-	long n = codes_issue(r->db, r->conf, r->user->region_code, stratum, unit_id, only_new, &units);
-	if (n < 0) {
-		free(rname);
-		free(phone);
-		page_error(r, 503, "系统繁忙，邀请码未能生成，请稍后再试。");
-		return;
-	}
-	if (n == 0) {
-		db_rollback(r->db);
-		issued_free(units, 0);
-		free(rname);
-		free(phone);
-		if (unit_id) {
-			page_error(r, 404, "没有找到该单位，或该单位已注册、不在本地区的抽中名单中。");
-		} else {
-			resp_status(r, 422);
-			slips_home(r, "没有需要生成邀请单的单位（可能均已注册或已打印过）。");
-		}
-		return;
-	}
-	struct slip_info si = { .region_name = rname, .help_phone = phone, .base_url = r->conf->base_url,
-	                        .deadline_resource = due_res, .deadline_sme = due_sme };
-	/* The PDF (10,000 slips are ~35 MB) is spooled to a temporary file and
-	 * sent after the commit; page_error() below discards it. The one-slip
-	 * PNG is small and goes into the body buffer. */
-	buf_reset(&r->body);
-	int rc;
-	if (unit_id) {
-		rc = slips_png(&r->body, &si, &units[0]);
-	} else {
-		FILE *f = resp_spool(r);
-		rc = f ? slips_pdf(f, &si, units, (size_t)n) : -1;
-	}
-	/* Only a rendered document makes the new codes valid. */
-	if (rc < 0 || db_commit(r->db) < 0) {
-		db_rollback(r->db);
-		issued_free(units, (size_t)n);
-		free(rname);
-		free(phone);
-		page_error(r, 503, "邀请单未能生成，原有邀请码仍然有效，请稍后再试。");
-		return;
-	}
-	struct buf d = { 0 };
-	buf_printf(&d, "stratum=%s unit=%llu n=%ld", stratum ? stratum : "all", unit_id, n);
-	audit(r, unit_id ? "slip-one" : "slips-print", d.data);
-	buf_reset(&d);
-	if (unit_id) {
-		resp_header(r, "Content-Type", "image/png");
-		buf_printf(&d, "inline; filename=\"slip-%llu.png\"", unit_id);
-	} else {
-		resp_header(r, "Content-Type", "application/pdf");
-		buf_puts(&d, "attachment; filename=\"slips-");
-		filename_part(&d, r->user->region_code);
-		buf_putc(&d, '-');
-		filename_part(&d, stratum ? stratum : "all");
-		buf_puts(&d, ".pdf\"");
-	}
-	resp_header(r, "Content-Disposition", d.data);
-	buf_free(&d);
-	issued_free(units, (size_t)n);
-	free(rname);
-	free(phone);
-}
-
-static unsigned long long parse_id(const char *s)
-{
-	if (s == NULL || *s == '\0' || strlen(s) > 19 || strspn(s, "0123456789") != strlen(s))
-		return 0;
-	return strtoull(s, NULL, 10);
-}
-
-static void slip_one(struct req *r)
-{
-	unsigned long long id = parse_id(req_param(r, "unit"));
-	if (id == 0) {
-		page_error(r, 404, "没有找到该单位。");
-		return;
-	}
-	if (r->is_post) {
-		if (csrf_check(r) < 0) {
-			page_error(r, 403, "页面已过期或请求来源无效，请刷新后重试。");
-			return;
-		}
-		issue_and_send(r, NULL, id, 0);
-		return;
-	}
-	struct dbrows *rows;
-	if (db_query(r->db, "SELECT su.name, su.stratum, su.slip_printed_at FROM sample_units su"
-	             " WHERE su.id = ? AND su.region_code = ? AND su.user_id IS NULL AND" INVITED_SQL,
-	             DB_ARGS(A_INT(id), A_STR(r->user->region_code)), &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
-		return;
-	}
-	if (rows->nrows == 0) {
-		dbrows_free(rows);
-		page_error(r, 404, "没有找到该单位，或该单位已注册、不在本地区的抽中名单中。");
-		return;
-	}
-	page_begin(r, "单张邀请单");
-	h_printf(r, "<p>单位：<strong>%s</strong>（%s）</p>", dbrows_get(rows, 0, 0),
-	         category_label(dbrows_get(rows, 0, 1)));
-	if (dbrows_get(rows, 0, 2))
-		h_printf(r, "<p class=\"notice\">该单位的邀请单已于 %s 打印过。生成新的邀请单后，原邀请单上的邀请码将失效。</p>",
-		         dbrows_get(rows, 0, 2));
-	h_printf(r, "<form method=\"post\" action=\"/region/slips/one\"><input type=\"hidden\" name=\"unit\" value=\"%llu\">", id);
-	h_csrf_field(r);
-	h_raw(r, "<p><button type=\"submit\">生成邀请码并显示邀请单（图片）</button></p></form>"
-	      "<p><a href=\"/region/slips\">返回邀请单</a></p>");
-	dbrows_free(rows);
-	page_end(r);
-}
-
-void region_slips_page(struct req *r)
-{
-	const char *rest = NULL;
-	if (!r->user || r->user->role != ROLE_REGION || !r->user->region_code[0]) {
-		page_error(r, 403, "您的账户无权访问此页面。");
-		return;
-	}
-	if (!path_match(r->path, "/region/slips", &rest)) {
-		page_error(r, 404, "您访问的页面不存在。");
-		return;
-	}
-	if (strcmp(rest, "/one") == 0) {
-		slip_one(r);
-		return;
-	}
-	if (*rest && strcmp(rest, "/") != 0) {
-		page_error(r, 404, "您访问的页面不存在。");
-		return;
-	}
-	if (!r->is_post) {
-		slips_home(r, NULL);
-		return;
-	}
-	if (csrf_check(r) < 0) {
-		page_error(r, 403, "页面已过期或请求来源无效，请刷新后重试。");
-		return;
-	}
-	const char *st = req_param(r, "stratum"), *scope = req_param(r, "scope");
-	if (st == NULL || *st == '\0')
-		st = "all";
-	if (strcmp(st, "all") != 0 && stratum_parse(st) < 0) {
-		resp_status(r, 422);
-		slips_home(r, "请选择有效的类别。");
-		return;
-	}
-	issue_and_send(r, st, 0, scope && strcmp(scope, "new") == 0);
 }

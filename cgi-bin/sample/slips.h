@@ -1,11 +1,9 @@
 /*
  * slips.h - QR invitation slips and the invitation funnel (issue 4).
  *
- *   GET  /region/slips            choose a stratum; funnel per sampled unit
- *   POST /region/slips            issue new codes and answer with an A4 PDF,
- *                                 8 slips (2 x 4) per page with cut marks
- *   GET  /region/slips/one?unit=  confirmation for one unit's slip
- *   POST /region/slips/one        issue a new code for that unit; PNG slip
+ * The pages that print them (/region/slips, /region/slips/one) are in
+ * region.c: A4 PDFs of 8 slips (2 x 4) per page with cut marks, or one
+ * unit's slip as a PNG.
  *
  * Codes exist in clear only while the response is produced (codes.h), so
  * every print issues new codes for the not yet registered units printed, and
@@ -36,9 +34,9 @@ int slips_pdf(FILE *out, const struct slip_info *si, const struct issued *units,
 /* One slip as a 300 dpi PNG appended to out. Returns 0 or -1. */
 int slips_png(struct buf *out, const struct slip_info *si, const struct issued *unit);
 
-/* The handler for /region/slips and /region/slips/one (role region; the
- * caller has checked auth_require(RB(ROLE_REGION))). */
-void region_slips_page(struct req *r);
+/* A unit's category on the slips pages, by stratum code; "全部" for any
+ * other value ("all"). */
+const char *slips_category_label(const char *stratum);
 
 /* Per-unit funnel of a region: slip printed, code opened, registered, draft
  * started, submitted. Returns 0 or -1. */

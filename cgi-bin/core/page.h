@@ -1,0 +1,87 @@
+/*
+ * page.h - the page table a program dispatches from (kcgi's disps[] style).
+ *
+ * Each program declares pages[PAGE__MAX], one row per (path, methods): the
+ * roles allowed, the typed parameters it takes and its handler. The accept
+ * loop (app.h) finds the row (404, or 405 with an Allow header), checks the
+ * role (login redirect or 403), parses the row's parameters into r->arg[]
+ * (a bad value answers with the parameter's own status and message) and only
+ * then calls the handler, so handlers start from valid input.
+ */
+#ifndef SME_PAGE_H
+#define SME_PAGE_H
+
+#include <stddef.h>
+
+struct req;
+typedef void (*page_handler)(struct req *r);
+
+/* Methods a row answers. M_GET also answers HEAD (sent without the body). */
+#define M_GET  (1u << 0)
+#define M_POST (1u << 1)
+
+/* Roles: a mask of RB(role) bits (auth.h). PUBLIC: anyone, also anonymous;
+ * any other mask needs a logged-in user whose role is in it. */
+#define PUBLIC   0u
+#define ANY_USER (~0u)
+
+/* Page flags. */
+#define PAGE_SLASH (1u << 0)    /* also answers path + "/" */
+
+/* Parameter types. Every value is also kept as given in arg.s. */
+enum ptype {
+	PT_ID,      /* a positive decimal id (1..19 digits, at most INT64_MAX) -> arg.id */
+	PT_INT,     /* a decimal integer in [min, max] -> arg.n */
+	PT_STR,     /* any string of at most max bytes */
+	PT_ENUM     /* one of values[] (NULL-terminated) -> arg.n = its index */
+};
+
+#define P_REQUIRED (1u << 0)    /* absent (not sent at all) is an error too */
+
+/* One typed parameter (query or body field) of a page, parsed into
+ * r->arg[key] (struct arg, http.h). A value that is sent
+ * but malformed (an empty value too, except for PT_STR), or absent when
+ * required, answers `status` with `message` before the handler runs.
+ * status 0 (never with P_REQUIRED) means a malformed value is treated as
+ * absent: filters and page numbers that fall back to a default. */
+struct pspec {
+	unsigned           key;       /* slot in r->arg[] (the program's enum) */
+	const char        *name;      /* NULL ends a list */
+	enum ptype         type;
+	unsigned           flags;     /* P_REQUIRED */
+	long long          min, max;  /* PT_INT bounds; PT_STR: max = longest length */
+	const char *const *values;    /* PT_ENUM */
+	int                status;
+	const char        *message;
+};
+
+struct pagedef {
+	const char         *path;     /* exact request path; NULL: row disabled */
+	unsigned            methods;  /* M_GET | M_POST */
+	unsigned            roles;    /* PUBLIC, ANY_USER or RB() bits */
+	unsigned            flags;    /* PAGE_SLASH */
+	const struct pspec *params;   /* NULL-name-terminated list, or NULL */
+	page_handler        handler;
+	const char         *deny;     /* 403 message for other roles (NULL: the default) */
+};
+
+/* The request's method as M_GET / M_POST bits (0 for any other method). */
+unsigned page_method(const char *method);
+
+/* The row for path and method, or NULL; then *allow holds the methods the
+ * path does answer (0: unknown path -> 404, else -> 405). */
+const struct pagedef *page_find(const struct pagedef *pages, size_t n, const char *path,
+                             unsigned method, unsigned *allow);
+
+/* "GET, HEAD, POST" style list of the methods in mask, into out. */
+void page_allow_header(unsigned mask, char *out, size_t size);
+
+/* Parses ps[] from the request's parameters into r->arg[] (cleared first).
+ * Returns NULL, or the first parameter whose value is refused. */
+const struct pspec *page_parse_args(struct req *r, const struct pspec *ps);
+
+/* Parses one PT_ID value: 0 when s is not 1..19 decimal digits <= INT64_MAX
+ * or is 0. Shared by every id a page or form takes. */
+unsigned long long parse_id(const char *s);
+
+#endif
