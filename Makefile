@@ -6,7 +6,8 @@
 #   make stop       stop everything `make run` started
 #   make test       unit tests (normal + ASan/UBSan) and end-to-end tests on a private stack
 #   make bench      wrk benchmarks against the running stack
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= SYSCONFDIR=/etc RUNDIR=/run/smesurvey LOGDIR=/var/log/smesurvey
+#   make uninstall  the same variables
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -16,7 +17,7 @@ CC      ?= cc
 PKGS     = libsodium
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-           -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE \
+           -fstack-protector-strong -fstack-clash-protection -fcf-protection -D_FORTIFY_SOURCE=2 -fPIE \
            -Icgi-bin/core -Icgi-bin/forms -Icgi-bin/sample -I$(BUILD)/gen $(shell mariadb_config --cflags) $(shell pkg-config --cflags cairo)
 LDFLAGS += -pie -Wl,-z,relro,-z,now
 LDLIBS  += -lfcgi $(shell mariadb_config --libs) -lsodium -lcrypt -lqrencode $(shell pkg-config --libs cairo) -lxlsxwriter -lm
@@ -35,7 +36,7 @@ LIB       = $(BUILD)/libsme.a
 # FastCGI programs: one per questionnaire and per administrative function.
 FORMS     = selfeval hub window resource sme
 FCGI_PROGS = smesurvey-home $(addprefix smesurvey-form-,$(FORMS)) smesurvey-region smesurvey-adminweb smesurvey-register
-CLI_PROGS  = smesurvey-admin
+CLI_PROGS  = smesurvey-admin smesurvey-supervise
 PROGS      = $(addprefix $(BUILD)/bin/,$(FCGI_PROGS) $(CLI_PROGS))
 
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
@@ -43,7 +44,7 @@ UNIT_BINS  = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 CODEBOOK   = $(wildcard cgi-bin/forms/codebook/*.tsv)
 
-.PHONY: all asan run stop test unit e2e bench install clean
+.PHONY: all asan run stop test unit e2e bench install uninstall clean
 all: $(PROGS) $(UNIT_BINS)
 
 # Every object records the headers it includes (-MMD) in a .d file next to
@@ -119,15 +120,47 @@ test:
 bench:
 	scripts/bench
 
+# Installed tree (explicit modes: a 027 umask must not make files unreadable
+# for the web server). Templates get their paths filled here; the demo data
+# (sql/demo, clear-text demo passwords) is never installed.
+RUNDIR     ?= /run/smesurvey
+SYSCONFDIR ?= /etc
+LOGDIR     ?= /var/log/smesurvey
+SHAREDIR  = $(PREFIX)/share/smesurvey
+LIBEXEC   = $(PREFIX)/lib/smesurvey/cgi-bin
+FILL      = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@CONFDIR@|$(SHAREDIR)/conf|g' \
+                -e 's|@RUNDIR@|$(RUNDIR)|g' -e 's|@HTDOCS@|$(SHAREDIR)/htdocs|g' \
+                -e 's|@EMPTYDIR@|$(SHAREDIR)/empty|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+                -e 's|@LOGDIR@|$(LOGDIR)|g'
+TEMPLATES = nginx-app.conf nginx-site.conf apache-app.conf apache-site.conf
+INSTALLED = $(addprefix $(LIBEXEC)/,$(FCGI_PROGS)) $(addprefix $(PREFIX)/bin/,$(CLI_PROGS) smesurvey-setup) \
+            $(SHAREDIR)
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/lib/smesurvey/cgi-bin $(DESTDIR)$(PREFIX)/bin \
-	        $(DESTDIR)$(PREFIX)/share/smesurvey/htdocs $(DESTDIR)$(PREFIX)/share/smesurvey/sql \
-	        $(DESTDIR)$(PREFIX)/share/smesurvey/conf
-	install -m 0755 $(addprefix $(BUILD)/bin/,$(FCGI_PROGS)) $(DESTDIR)$(PREFIX)/lib/smesurvey/cgi-bin/
-	install -m 0755 $(BUILD)/bin/smesurvey-admin $(DESTDIR)$(PREFIX)/bin/
-	cp -R htdocs/. $(DESTDIR)$(PREFIX)/share/smesurvey/htdocs/
-	cp -R sql/. $(DESTDIR)$(PREFIX)/share/smesurvey/sql/
-	cp -R conf/. $(DESTDIR)$(PREFIX)/share/smesurvey/conf/
+	install -d -m 0755 $(DESTDIR)$(LIBEXEC) $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SHAREDIR)/htdocs \
+	        $(DESTDIR)$(SHAREDIR)/sql $(DESTDIR)$(SHAREDIR)/conf $(DESTDIR)$(SHAREDIR)/empty
+	install -m 0755 $(addprefix $(BUILD)/bin/,$(FCGI_PROGS)) $(DESTDIR)$(LIBEXEC)/
+	install -m 0755 $(addprefix $(BUILD)/bin/,$(CLI_PROGS)) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0755 scripts/smesurvey-setup $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 htdocs/* $(DESTDIR)$(SHAREDIR)/htdocs/
+	install -m 0644 sql/[0-9][0-9][0-9]_*.sql $(DESTDIR)$(SHAREDIR)/sql/
+	install -m 0644 VERSION $(DESTDIR)$(SHAREDIR)/
+	install -m 0644 conf/smesurvey.conf.example conf/smesurvey.logrotate $(DESTDIR)$(SHAREDIR)/conf/
+	for t in $(TEMPLATES); do $(FILL) conf/$$t.in > $(DESTDIR)$(SHAREDIR)/conf/$$t.tmp && \
+	    install -m 0644 $(DESTDIR)$(SHAREDIR)/conf/$$t.tmp $(DESTDIR)$(SHAREDIR)/conf/$$t && \
+	    rm -f $(DESTDIR)$(SHAREDIR)/conf/$$t.tmp || exit 1; done
+	$(FILL) conf/smesurvey@.service > $(DESTDIR)$(SHAREDIR)/conf/smesurvey@.service.tmp
+	install -m 0644 $(DESTDIR)$(SHAREDIR)/conf/smesurvey@.service.tmp $(DESTDIR)$(SHAREDIR)/conf/smesurvey@.service
+	$(FILL) conf/smesurvey.init > $(DESTDIR)$(SHAREDIR)/conf/smesurvey.init.tmp
+	install -m 0755 $(DESTDIR)$(SHAREDIR)/conf/smesurvey.init.tmp $(DESTDIR)$(SHAREDIR)/conf/smesurvey.init
+	rm -f $(DESTDIR)$(SHAREDIR)/conf/*.tmp
+
+# Removes what `make install` put in place; configuration, data, logs and
+# the database are the administrator's and stay.
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(filter-out $(SHAREDIR),$(INSTALLED)))
+	rm -rf $(DESTDIR)$(SHAREDIR)
+	-rmdir $(DESTDIR)$(LIBEXEC) $(DESTDIR)$(PREFIX)/lib/smesurvey 2>/dev/null
 
 clean:
 	rm -rf build build-asan

@@ -53,13 +53,25 @@ is $res->{status}, 303, 'a submission after the restart is accepted';
 is T::db_value("SELECT status FROM responses WHERE form = 'sme' AND user_id = $acc->{sme2}{id}"), 'submitted',
 	'and stored';
 
-# A worker killed with SIGKILL: its siblings keep serving the form.
-my @workers = split ' ', do { local $/; open my $w, '<', T::vardir() . '/run/smesurvey-form-sme.pid' or die $!; <$w> };
-ok @workers >= 2, 'several SME form workers run';
+# A worker killed with SIGKILL: its siblings keep serving the form, and its
+# supervisor (the pid in the program's pid file) replaces it.
+my $sup = do { local $/; open my $w, '<', T::vardir() . '/run/smesurvey-form-sme.pid' or die $!; <$w> };
+chomp $sup;
+my @workers = split ' ', `pgrep -P $sup`;
+ok @workers >= 2, 'several SME form workers run under their supervisor';
 kill 'KILL', $workers[0];
 my $ok = 0;
 $ok += $ua2->get('/form/sme')->{status} == 200 for 1 .. 6;
 is $ok, 6, 'every request after a worker crash is served by the others';
+my @now;
+for (1 .. 50) {
+	@now = split ' ', `pgrep -P $sup`;
+	last if @now == @workers && !grep { $_ == $workers[0] } @now;
+	select undef, undef, undef, 0.1;
+}
+is scalar(@now), scalar(@workers), 'the killed worker was replaced within seconds';
+ok !(grep { $_ == $workers[0] } @now), '... by a new process';
+is $ua2->get('/form/sme')->{status}, 200, 'the replacement serves';
 $out = `"@{[T::root()]}/scripts/stack" restart-fcgi 2>&1`;
 is $?, 0, 'workers restarted to full strength for the following tests' or diag $out;
 done_testing;
