@@ -44,7 +44,7 @@ UNIT_BINS  = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 CODEBOOK   = $(wildcard cgi-bin/forms/codebook/*.tsv)
 
-.PHONY: all asan run stop test unit e2e bench install uninstall clean
+.PHONY: all asan run stop test unit e2e bench install uninstall clean check-sql
 all: $(PROGS) $(UNIT_BINS)
 
 # Every object records the headers it includes (-MMD) in a .d file next to
@@ -116,6 +116,10 @@ unit: all asan
 
 test:
 	scripts/run-tests
+
+# No SQL outside the statement table (cgi-bin/core/stmts.c); make test runs it.
+check-sql:
+	scripts/check-sql
 
 bench:
 	scripts/bench

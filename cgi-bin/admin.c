@@ -167,6 +167,8 @@ static struct db *ctx_db(struct ctx *x)
 	x->db = db_open(&x->conf);
 	if (!x->db)
 		fprintf(stderr, PROG ": cannot connect to the database\n");
+	else
+		db_set_role(x->db, ROLE_CLI);   /* the statements the tool may run */
 	return x->db;
 }
 
@@ -601,7 +603,7 @@ static int import_check_db(struct db *db, struct import *im)
 	struct dbrows *regions;
 	char **codes;
 
-	if (db_query(db, "SELECT code FROM regions", DB_NOARGS, &regions) < 0)
+	if (db_query(db, STMT_REGION_CODES, DB_NOARGS, &regions) < 0)
 		return -1;
 	codes = xcalloc(regions->nrows ? regions->nrows : 1, sizeof *codes);
 	for (size_t i = 0; i < regions->nrows; i++)
@@ -618,7 +620,7 @@ static int import_check_db(struct db *db, struct import *im)
 			reject(a, "unknown region code %.32s (地区代码不存在)", a->region);
 		if (!*a->username || check_username(a->username))
 			continue;
-		if (db_query_str(db, "SELECT username FROM users WHERE username = ?",
+		if (db_query_str(db, STMT_USER_EXISTS,
 		                 DB_ARGS(A_STR(a->username)), &existing) < 0) {
 			free(codes);
 			dbrows_free(regions);
@@ -690,8 +692,7 @@ static int import_write(struct db *db, struct import *im, const char *path, cons
 		struct acct *a = &im->rows[i];
 		int hasregion = a->role != ROLE_ADMIN && a->role != ROLE_VIEWER;
 
-		if (db_exec(db, "INSERT INTO users (username, pw_hash, role, region_code, org_name, form) "
-		                "VALUES (?, ?, ?, ?, ?, ?)",
+		if (db_exec(db, STMT_USER_INSERT,
 		            DB_ARGS(A_STR(a->username), A_STR(a->pw_hash), A_STR(role_code(a->role)),
 		                    A_STR(hasregion ? a->region : NULL), A_STR(a->org),
 		                    A_STR(form_for_role(a->role))), NULL, NULL) < 0) {
@@ -719,7 +720,7 @@ static int import_write(struct db *db, struct import *im, const char *path, cons
 		if (per_role[r])
 			buf_printf(&detail, " %s=%zu", role_code((enum role)r), per_role[r]);
 	buf_printf(&detail, " password_hash=%zu initial_password=%zu", nlegacy, ninit);
-	if (db_exec(db, "INSERT INTO audit_log (user_id, ip, action, detail) VALUES (NULL, '', ?, ?)",
+	if (db_exec(db, STMT_AUDIT_INSERT_CLI,
 	            DB_ARGS(A_STR("import-accounts"), A_STR(detail.data)), NULL, NULL) < 0)
 		goto rollback;
 	if (db_commit(db) < 0)
@@ -850,7 +851,7 @@ static int region_known(struct db *db, const char *cmd, const char *code)
 		fprintf(stderr, PROG ": %s: invalid region code (地区代码无效): nothing written\n", cmd);
 		return 0;
 	}
-	if (db_query_str(db, "SELECT name FROM regions WHERE code = ?", DB_ARGS(A_STR(code)), &name) < 0)
+	if (db_query_str(db, STMT_REGION_NAME, DB_ARGS(A_STR(code)), &name) < 0)
 		return -1;
 	if (!name) {
 		fprintf(stderr, PROG ": %s: unknown region code '%s' (地区代码不存在): nothing written\n", cmd, code);
@@ -869,7 +870,7 @@ static int cli_audit(struct db *db, const char *action, const char *detail)
 	buf_puts(&d, "cli operator=");
 	put_sanitized(&d, operator_name(), 64);
 	buf_printf(&d, " %s", detail);
-	rc = db_exec(db, "INSERT INTO audit_log (user_id, ip, action, detail) VALUES (NULL, '', ?, ?)",
+	rc = db_exec(db, STMT_AUDIT_INSERT_CLI,
 	             DB_ARGS(A_STR(action), A_STR(d.data)), NULL, NULL);
 	buf_free(&d);
 	return rc < 0 ? -1 : 0;
@@ -909,9 +910,9 @@ static int cmd_import_frame(struct ctx *x, int argc, char **argv)
 		ret = rc < 0 ? EXIT_FAILED : EXIT_REJECTED;
 		goto out;
 	}
-	if (db_query_str(db, "SELECT id FROM samples WHERE region_code = ? AND kind = ?",
+	if (db_query_str(db, STMT_SAMPLE_ID,
 	                 DB_ARGS(A_STR(region), A_STR(kind)), &sid) < 0 ||
-	    db_query_str(db, "SELECT id FROM frames WHERE region_code = ? AND kind = ? AND status = 'confirmed'",
+	    db_query_str(db, STMT_FRAME_CONFIRMED_ID,
 	                 DB_ARGS(A_STR(region), A_STR(kind)), &old) < 0)
 		goto dberr;
 	if (sid) {
@@ -952,9 +953,8 @@ static int cmd_import_frame(struct ctx *x, int argc, char **argv)
 	/* One transaction: the frame row, its units, the confirmation, the audit. */
 	if (db_begin(db) < 0)
 		goto dberr;
-	if (db_exec(db, "INSERT INTO frames (region_code, kind, status, filename, charset, uploaded_by)"
-	            " VALUES (?, ?, 'pending', ?, ?, NULL)",
-	            DB_ARGS(A_STR(region), A_STR(kind), A_STR(fn), A_STR(charset)), NULL, &id) < 0)
+	if (db_exec(db, STMT_FRAME_INSERT_PENDING,
+	            DB_ARGS(A_STR(region), A_STR(kind), A_STR(fn), A_STR(charset), A_NULL), NULL, &id) < 0)
 		goto rollback;
 	snprintf(ids, sizeof ids, "%llu", id);
 	rc = frame_store(db, region, kind, ids, &fp, sum);
@@ -1003,7 +1003,7 @@ static int cmd_draw(struct ctx *x, int argc, char **argv)
 	const char *pos[2] = { NULL, NULL }, *seed_s = NULL, *kind;
 	size_t npos = 0;
 	uint64_t seed;
-	struct drawn dr;
+	struct drawn dr = { 0 };
 	struct db *db;
 	int rc, ret;
 
@@ -1037,18 +1037,19 @@ static int cmd_draw(struct ctx *x, int argc, char **argv)
 	}
 
 	const int q[ST_COUNT] = { x->conf.sample_hub, x->conf.sample_window, x->conf.sample_sme };
-	rc = sample_draw_store(db, pos[0], kind, seed, q, 0, &dr);
+	/* One transaction: the draw and its audit row. */
+	rc = db_begin(db) < 0 ? -1 : sample_draw_store(db, pos[0], kind, seed, q, 0, &dr);
 	if (rc == 0) {
 		struct buf d = { 0 };
 		buf_printf(&d, "region=%s kind=%s sample=%llu seed=%s algo=%s frame=%s checksum=%s quota=%d/%d/%d",
 		           pos[0], kind, dr.sample_id, dr.seed, DRAW_ALGO_VERSION, dr.frame_id, dr.checksum,
 		           q[ST_HUB], q[ST_WINDOW], q[ST_SME]);
-		if (cli_audit(db, "sample-draw", d.data) < 0 || db_commit(db) < 0) {
-			db_rollback(db);
+		if (cli_audit(db, "sample-draw", d.data) < 0 || db_commit(db) < 0)
 			rc = -1;
-		}
 		buf_free(&d);
 	}
+	if (rc != 0)
+		db_rollback(db);
 	switch (rc) {
 	case 0:
 		break;

@@ -130,7 +130,7 @@ static void select_form(struct req *r, const struct form *sel, int allow_all)
 static int select_region(struct req *r, const char *sel, int allow_all)
 {
 	struct dbrows *rows;
-	if (db_query(r->db, "SELECT code, name FROM regions ORDER BY code", DB_NOARGS, &rows) < 0)
+	if (db_query(r->db, STMT_REGION_LIST, DB_NOARGS, &rows) < 0)
 		return -1;
 	h_raw(r, "<label>地区 <select name=\"region\">");
 	if (allow_all)
@@ -160,11 +160,11 @@ static void select_status(struct req *r, const char *sel)
 /* Paged lists                                                         */
 
 /* The number a COUNT(*) query returns; -1 on error. */
-static long long query_count(struct req *r, const char *sql, const struct dbarg *args, size_t nargs)
+static long long query_count(struct req *r, enum stmt q, const struct dbarg *args, size_t nargs)
 {
 	char *s = NULL;
 	long long n;
-	if (db_query_str(r->db, sql, args, nargs, &s) < 0)
+	if (db_query_str(r->db, q, args, nargs, &s) < 0)
 		return -1;
 	n = s ? atoll(s) : 0;
 	free(s);
@@ -199,9 +199,7 @@ static void audit_page(struct req *r)
 {
 	static const char *const cols[] = { "时间", "用户", "地址", "操作", "说明" };
 	struct dbrows *rows;
-	if (db_query(r->db,
-	    "SELECT a.at, COALESCE(u.username, ''), a.ip, a.action, a.detail FROM audit_log a"
-	    " LEFT JOIN users u ON u.id = a.user_id ORDER BY a.id DESC LIMIT 200",
+	if (db_query(r->db, STMT_AUDIT_LIST,
 	    DB_NOARGS, &rows) < 0) {
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return;
@@ -228,20 +226,10 @@ static void responses_list(struct req *r)
 	long long total;
 	struct buf q;
 
-	if ((total = query_count(r,
-	    "SELECT COUNT(*) FROM responses p WHERE (? IS NULL OR p.form = ?)"
-	    " AND (? IS NULL OR p.region_code = ?) AND (? IS NULL OR p.status = ?)",
+	if ((total = query_count(r, STMT_RESPONSE_COUNT,
 	    DB_ARGS(A_STR(fname), A_STR(fname), A_STR(region), A_STR(region),
 	            A_STR(status), A_STR(status)))) < 0 ||
-	    db_query(r->db,
-	    "SELECT p.id, COALESCE(p.region_code, ''), COALESCE(g.name, ''), u.org_name, u.username,"
-	    " p.form, p.status, p.proxy_user_id IS NOT NULL,"
-	    " DATE_FORMAT(p.updated_at, '%Y-%m-%d %H:%i:%s'),"
-	    " COALESCE(DATE_FORMAT(p.submitted_at, '%Y-%m-%d %H:%i:%s'), '')"
-	    " FROM responses p JOIN users u ON u.id = p.user_id"
-	    " LEFT JOIN regions g ON g.code = p.region_code"
-	    " WHERE (? IS NULL OR p.form = ?) AND (? IS NULL OR p.region_code = ?)"
-	    " AND (? IS NULL OR p.status = ?) ORDER BY p.id DESC LIMIT ? OFFSET ?",
+	    db_query(r->db, STMT_RESPONSE_LIST,
 	    DB_ARGS(A_STR(fname), A_STR(fname), A_STR(region), A_STR(region),
 	            A_STR(status), A_STR(status), A_INT(PAGE_SIZE),
 	            A_INT((page - 1) * PAGE_SIZE)), &rows) < 0) {
@@ -300,12 +288,7 @@ static int csrf_ok(struct req *r)
 static struct dbrows *response_meta(struct req *r, unsigned long long id)
 {
 	struct dbrows *rows;
-	if (db_query(r->db,
-	    "SELECT p.form, p.status, COALESCE(p.region_code, ''), COALESCE(g.name, ''), u.org_name,"
-	    " u.username, p.proxy_user_id IS NOT NULL, DATE_FORMAT(p.updated_at, '%Y-%m-%d %H:%i:%s'),"
-	    " COALESCE(DATE_FORMAT(p.submitted_at, '%Y-%m-%d %H:%i:%s'), '')"
-	    " FROM responses p JOIN users u ON u.id = p.user_id"
-	    " LEFT JOIN regions g ON g.code = p.region_code WHERE p.id = ?",
+	if (db_query(r->db, STMT_RESPONSE_GET,
 	    DB_ARGS(A_INT(id)), &rows) < 0) {
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return NULL;
@@ -418,7 +401,7 @@ static void file_download(struct req *r)
 		page_error(r, 404, "文件不存在。");
 		return;
 	}
-	if (db_query_str(r->db, "SELECT value FROM answers WHERE response_id = ? AND code = ?",
+	if (db_query_str(r->db, STMT_ANSWER_GET,
 	                 DB_ARGS(A_INT(id), A_STR(code)), &value) < 0) {
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return;
@@ -484,10 +467,7 @@ static void deadlines_page(struct req *r, const char *msg, int is_error)
 	int admin = r->user->role == ROLE_ADMIN;
 	size_t ncols = admin ? 4 : 3;   /* only the administrator gets the 操作 column */
 
-	if (db_query(r->db,
-	    "SELECT o.form, o.region_code, COALESCE(g.name, ''), DATE_FORMAT(o.due, '%Y-%m-%d %H:%i:%s')"
-	    " FROM deadline_overrides o LEFT JOIN regions g ON g.code = o.region_code"
-	    " ORDER BY o.form, o.region_code", DB_NOARGS, &rows) < 0) {
+	if (db_query(r->db, STMT_DEADLINE_OVERRIDE_LIST, DB_NOARGS, &rows) < 0) {
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return;
 	}
@@ -555,7 +535,7 @@ static void deadlines_post(struct req *r)
 		deadlines_page(r, "请选择问卷和地区。", 1);
 		return;
 	}
-	if (db_query_str(r->db, "SELECT code FROM regions WHERE code = ?", DB_ARGS(A_STR(region)),
+	if (db_query_str(r->db, STMT_REGION_EXISTS, DB_ARGS(A_STR(region)),
 	                 &exists) < 0) {
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return;
@@ -566,7 +546,7 @@ static void deadlines_post(struct req *r)
 	}
 	free(exists);
 	if (!strcmp(action, "remove")) {
-		if (db_exec(r->db, "DELETE FROM deadline_overrides WHERE form = ? AND region_code = ?",
+		if (db_exec(r->db, STMT_DEADLINE_OVERRIDE_DELETE,
 		            DB_ARGS(A_STR(f->name), A_STR(region)), &affected, NULL) < 0) {
 			page_error(r, 503, "操作失败，请稍后再试。");
 			return;
@@ -581,8 +561,7 @@ static void deadlines_post(struct req *r)
 		deadlines_page(r, "截止时间格式不正确，请按“2013-12-10 23:59:59”的格式填写。", 1);
 		return;
 	}
-	if (db_exec(r->db, "INSERT INTO deadline_overrides (form, region_code, due) VALUES (?, ?, ?)"
-	                   " ON DUPLICATE KEY UPDATE due = VALUES(due)",
+	if (db_exec(r->db, STMT_DEADLINE_OVERRIDE_SET,
 	            DB_ARGS(A_STR(f->name), A_STR(region), A_STR(due)), NULL, NULL) < 0) {
 		page_error(r, 503, "操作失败，请稍后再试。");
 		return;
@@ -725,15 +704,9 @@ static void accounts_page(struct req *r, const char *msg)
 	long long total;
 	struct buf q;
 
-	if ((total = query_count(r,
-	    "SELECT COUNT(*) FROM users WHERE (? IS NULL OR role = ?) AND (? IS NULL OR region_code = ?)",
+	if ((total = query_count(r, STMT_USER_COUNT,
 	    DB_ARGS(A_STR(rcode), A_STR(rcode), A_STR(region), A_STR(region)))) < 0 ||
-	    db_query(r->db,
-	    "SELECT u.id, u.username, u.role, COALESCE(u.region_code, ''), COALESCE(g.name, ''),"
-	    " u.org_name, u.form, u.disabled, COALESCE(DATE_FORMAT(u.last_login_at, '%Y-%m-%d %H:%i'), '')"
-	    " FROM users u LEFT JOIN regions g ON g.code = u.region_code"
-	    " WHERE (? IS NULL OR u.role = ?) AND (? IS NULL OR u.region_code = ?)"
-	    " ORDER BY u.region_code, u.role, u.username LIMIT ? OFFSET ?",
+	    db_query(r->db, STMT_USER_LIST,
 	    DB_ARGS(A_STR(rcode), A_STR(rcode), A_STR(region), A_STR(region), A_INT(PAGE_SIZE),
 	            A_INT((page - 1) * PAGE_SIZE)), &rows) < 0) {
 		page_error(r, 503, "系统繁忙，请稍后再试。");
@@ -800,7 +773,7 @@ static void accounts_post(struct req *r)
 		page_error(r, 400, "不能停用自己的账户。");
 		return;
 	}
-	if (db_query_str(r->db, "SELECT username FROM users WHERE id = ?", DB_ARGS(A_INT(id)),
+	if (db_query_str(r->db, STMT_USER_NAME, DB_ARGS(A_INT(id)),
 	                 &username) < 0) {
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return;
@@ -809,10 +782,10 @@ static void accounts_post(struct req *r)
 		page_error(r, 404, "没有这个账户。");
 		return;
 	}
-	if (db_exec(r->db, "UPDATE users SET disabled = ? WHERE id = ?",
+	if (db_exec(r->db, STMT_USER_SET_DISABLED,
 	            DB_ARGS(A_INT(disable), A_INT(id)), NULL, NULL) < 0 ||
 	    /* Sessions also die at their next request; end them now anyway. */
-	    (disable && db_exec(r->db, "DELETE FROM sessions WHERE user_id = ?", DB_ARGS(A_INT(id)),
+	    (disable && db_exec(r->db, STMT_SESSIONS_DELETE_USER, DB_ARGS(A_INT(id)),
 	                        NULL, NULL) < 0)) {
 		free(username);
 		page_error(r, 503, "操作失败，请稍后再试。");

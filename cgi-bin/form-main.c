@@ -338,7 +338,7 @@ static int resolve_target(struct req *r, struct target *t)
 		page_error(r, 403, "您的账户不能代为录入此调查表。");
 		return -1;
 	}
-	if (db_query(r->db, "SELECT role, IFNULL(region_code, ''), org_name, disabled FROM users WHERE id = ?",
+	if (db_query(r->db, STMT_PROXY_TARGET,
 	             DB_ARGS(A_INT(id)), &rows) < 0) {
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return -1;
@@ -370,11 +370,7 @@ static void proxy_page(struct req *r)
 		return;
 	}
 
-	if (db_query(r->db,
-	             "SELECT u.id, u.username, u.org_name, IFNULL(s.status, ''), IFNULL(s.proxy_user_id, 0) "
-	             "FROM users u LEFT JOIN responses s ON s.user_id = u.id AND s.form = ? "
-	             "WHERE u.role = ? AND u.region_code = ? AND u.disabled = 0 "
-	             "ORDER BY u.org_name, u.id LIMIT 5000",
+	if (db_query(r->db, STMT_PROXY_LIST,
 	             DB_ARGS(A_STR(F->name), A_STR(role_code(F->role)), A_STR(r->user->region_code)),
 	             &rows) < 0) {
 		page_error(r, 503, "系统繁忙，请稍后再试。");

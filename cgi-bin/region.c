@@ -44,7 +44,7 @@ enum key { KEY_KIND, KEY_UNIT };
 static void region_title(struct req *r, const char *suffix)
 {
 	char *name = NULL;
-	db_query_str(r->db, "SELECT name FROM regions WHERE code = ?",
+	db_query_str(r->db, STMT_REGION_NAME,
 	             DB_ARGS(A_STR(r->user->region_code)), &name);
 	struct buf t = { 0 };
 	buf_printf(&t, "%s%s", name ? name : r->user->region_code, suffix);
@@ -71,12 +71,7 @@ static void progress(struct req *r)
 {
 	static const char *const cols[] = { "用户名", "单位名称", "问卷", "状态", "最后保存", "提交时间" };
 	struct dbrows *rows;
-	if (db_query(r->db,
-	    "SELECT u.username, u.org_name, u.form,"
-	    " CASE WHEN p.status IS NULL THEN '未开始' WHEN p.status = 'submitted' THEN '已提交' ELSE '草稿' END,"
-	    " p.updated_at, p.submitted_at"
-	    " FROM users u LEFT JOIN responses p ON p.user_id = u.id AND p.form = u.form"
-	    " WHERE u.region_code = ? AND u.form <> '' ORDER BY u.form, u.username",
+	if (db_query(r->db, STMT_REGION_PROGRESS,
 	    DB_ARGS(A_STR(r->user->region_code)), &rows) < 0) {
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return;
@@ -119,7 +114,7 @@ static int quota(const struct req *r, int st)
 static int sample_exists(struct req *r, const char *kind)
 {
 	char *id = NULL;
-	if (db_query_str(r->db, "SELECT id FROM samples WHERE region_code = ? AND kind = ?",
+	if (db_query_str(r->db, STMT_SAMPLE_ID,
 	                 DB_ARGS(A_STR(r->user->region_code), A_STR(kind)), &id) < 0)
 		return -1;
 	int e = id != NULL;
@@ -136,7 +131,7 @@ static void pending_path(const struct req *r, const char *id, struct buf *b)
 static void pending_drop(struct req *r, const char *kind)
 {
 	struct dbrows *rows;
-	if (db_query(r->db, "SELECT id FROM frames WHERE region_code = ? AND kind = ? AND status = 'pending'",
+	if (db_query(r->db, STMT_FRAMES_PENDING,
 	             DB_ARGS(A_STR(r->user->region_code), A_STR(kind)), &rows) < 0)
 		return;
 	for (size_t i = 0; i < rows->nrows; i++) {
@@ -144,7 +139,7 @@ static void pending_drop(struct req *r, const char *kind)
 		pending_path(r, dbrows_get(rows, i, 0), &p);
 		unlink(p.data);
 		buf_free(&p);
-		db_exec(r->db, "DELETE FROM frames WHERE id = ? AND status = 'pending'",
+		db_exec(r->db, STMT_FRAME_DELETE_PENDING,
 		        DB_ARGS(A_STR(dbrows_get(rows, i, 0))), NULL, NULL);
 	}
 	dbrows_free(rows);
@@ -201,7 +196,7 @@ static void show_errors(struct req *r, const struct frame_parse *fp)
 static void frame_strata(struct req *r, const char *frame_id, size_t count[ST_COUNT])
 {
 	struct dbrows *cnt;
-	if (db_query(r->db, "SELECT stratum, COUNT(*) FROM frame_units WHERE frame_id = ? GROUP BY stratum",
+	if (db_query(r->db, STMT_FRAME_STRATUM_COUNTS,
 	             DB_ARGS(A_STR(frame_id)), &cnt) < 0)
 		return;
 	for (size_t i = 0; i < cnt->nrows; i++) {
@@ -289,11 +284,9 @@ static void frame_section(struct req *r, const char *kind, const int *map, size_
 	int locked = sample_exists(r, kind);
 	h_printf(r, "<section id=\"%s\"><h2>%s样本框</h2>", kind, kind_label(kind));
 	if (locked < 0 ||
-	    db_query(r->db, "SELECT id, filename, charset, nunits, checksum, uploaded_at FROM frames"
-	             " WHERE region_code = ? AND kind = ? AND status = 'confirmed'",
+	    db_query(r->db, STMT_FRAME_CONFIRMED,
 	             DB_ARGS(A_STR(r->user->region_code), A_STR(kind)), &cf) < 0 ||
-	    db_query(r->db, "SELECT id, filename, charset FROM frames"
-	             " WHERE region_code = ? AND kind = ? AND status = 'pending' ORDER BY id DESC LIMIT 1",
+	    db_query(r->db, STMT_FRAME_PENDING_LATEST,
 	             DB_ARGS(A_STR(r->user->region_code), A_STR(kind)), &pf) < 0) {
 		h_raw(r, "<p class=\"error\">暂时无法读取，请稍后刷新。</p></section>");
 		dbrows_free(cf);
@@ -387,8 +380,7 @@ static void frames_upload(struct req *r, const char *kind)
 	char *fn = frame_clean_filename(f->filename);
 	pending_drop(r, kind);
 	struct buf path = { 0 };
-	if (db_exec(r->db, "INSERT INTO frames (region_code, kind, status, filename, charset, uploaded_by)"
-	            " VALUES (?, ?, 'pending', ?, ?, ?)",
+	if (db_exec(r->db, STMT_FRAME_INSERT_PENDING,
 	            DB_ARGS(A_STR(r->user->region_code), A_STR(kind), A_STR(fn), A_STR(charset),
 	                    A_INT(r->user->id)), NULL, &id) < 0) {
 		page_error(r, 503, "系统繁忙，请稍后再试。");
@@ -399,7 +391,7 @@ static void frames_upload(struct req *r, const char *kind)
 	pending_path(r, ids, &path);
 	if (write_file(path.data, text, n) < 0) {
 		log_err("cannot write %s: %s", path.data, strerror(errno));
-		db_exec(r->db, "DELETE FROM frames WHERE id = ?", DB_ARGS(A_INT(id)), NULL, NULL);
+		db_exec(r->db, STMT_FRAME_DELETE, DB_ARGS(A_INT(id)), NULL, NULL);
 		page_error(r, 503, "上传的文件无法保存，请稍后再试。");
 		goto out;
 	}
@@ -434,8 +426,7 @@ static void frames_confirm(struct req *r, const char *kind, int preview_only)
 	const char *id = req_param(r, "id");
 	char *ok_id = NULL;
 
-	if (!id || db_query_str(r->db, "SELECT id FROM frames WHERE id = ? AND region_code = ? AND kind = ?"
-	                        " AND status = 'pending'",
+	if (!id || db_query_str(r->db, STMT_FRAME_PENDING_CHECK,
 	                        DB_ARGS(A_STR(id), A_STR(r->user->region_code), A_STR(kind)), &ok_id) < 0 || !ok_id) {
 		resp_status(r, 404);
 		frames_page(r, NULL, NULL, 0, "待确认的上传不存在（可能已确认或被替换），请刷新页面。");
@@ -552,16 +543,13 @@ static void units_table_head(struct req *r, const char *caption, int with_action
 	h_raw(r, "</tr></thead><tbody>");
 }
 
-/* Columns of the sample_units query used by the page and the CSV. */
-#define SU_COLS "id, stratum, role, position, status, name, platform, contact, phone, email, replaces_id, replace_reason"
-
 static void sample_show(struct req *r, const char *kind, const struct dbrows *s)
 {
 	struct dbrows *u;
 	const char *sid = dbrows_get(s, 0, 0);
 	int drawn = strcmp(dbrows_get(s, 0, 1), "drawn") == 0;
 
-	if (db_query(r->db, "SELECT " SU_COLS " FROM sample_units WHERE sample_id = ? ORDER BY stratum, position",
+	if (db_query(r->db, STMT_SAMPLE_UNITS_SHOW,
 	             DB_ARGS(A_STR(sid)), &u) < 0) {
 		h_raw(r, "<p class=\"error\">样本暂时无法显示，请稍后刷新。</p>");
 		return;
@@ -659,7 +647,7 @@ static void sample_show(struct req *r, const char *kind, const struct dbrows *s)
 static void sample_forms(struct req *r, const char *kind)
 {
 	struct dbrows *cf = NULL;
-	if (db_query(r->db, "SELECT id, nunits, checksum FROM frames WHERE region_code = ? AND kind = ? AND status = 'confirmed'",
+	if (db_query(r->db, STMT_FRAME_CONFIRMED_SUMMARY,
 	             DB_ARGS(A_STR(r->user->region_code), A_STR(kind)), &cf) < 0) {
 		h_raw(r, "<p class=\"error\">暂时无法读取，请稍后刷新。</p>");
 		return;
@@ -711,8 +699,7 @@ static void sample_page(struct req *r, const char *msg, const struct frame_parse
 		const char *kind = kinds[k];
 		struct dbrows *s;
 		h_printf(r, "<section id=\"%s\"><h2>%s样本</h2>", kind, kind_label(kind));
-		if (db_query(r->db, "SELECT id, method, frame_checksum, seed, algo_version, created_at FROM samples"
-		             " WHERE region_code = ? AND kind = ?",
+		if (db_query(r->db, STMT_SAMPLE_GET,
 		             DB_ARGS(A_STR(r->user->region_code), A_STR(kind)), &s) < 0) {
 			h_raw(r, "<p class=\"error\">暂时无法读取，请稍后刷新。</p></section>");
 			continue;
@@ -730,7 +717,7 @@ static void sample_page(struct req *r, const char *msg, const struct frame_parse
 static void sample_draw(struct req *r, const char *kind)
 {
 	uint64_t seed;
-	struct drawn dr;
+	struct drawn dr = { 0 };
 	const int q[ST_COUNT] = { quota(r, ST_HUB), quota(r, ST_WINDOW), quota(r, ST_SME) };
 
 	if (seed_parse(req_param(r, "seed"), &seed) < 0) {
@@ -738,8 +725,9 @@ static void sample_draw(struct req *r, const char *kind)
 		sample_page(r, "随机种子应为 1-16 位十六进制数字（0-9、a-f）。", NULL);
 		return;
 	}
-	/* The audit row joins the draw's transaction. */
-	int rc = sample_draw_store(r->db, r->user->region_code, kind, seed, q, r->user->id, &dr);
+	/* One transaction: the draw and its audit row. */
+	int rc = db_begin(r->db) < 0 ? -1 :
+	         sample_draw_store(r->db, r->user->region_code, kind, seed, q, r->user->id, &dr);
 	if (rc == 0) {
 		struct buf d = { 0 };
 		buf_printf(&d, "region=%s kind=%s sample=%llu seed=%s algo=%s frame=%s checksum=%s quota=%d/%d/%d",
@@ -747,11 +735,11 @@ static void sample_draw(struct req *r, const char *kind)
 		           r->conf->sample_hub, r->conf->sample_window, r->conf->sample_sme);
 		audit(r, "sample-draw", d.data);
 		buf_free(&d);
-		if (db_commit(r->db) < 0) {
-			db_rollback(r->db);
+		if (db_commit(r->db) < 0)
 			rc = -1;
-		}
 	}
+	if (rc != 0)
+		db_rollback(r->db);
 	if (rc == 0)
 		resp_redirect(r, strcmp(kind, "sme") == 0 ? "/region/sample#sme" : "/region/sample#resource");
 	else if (rc == 1 || rc == 2 || rc == 3) {
@@ -837,16 +825,14 @@ static void sample_replace(struct req *r)
 	if (db_begin(r->db) < 0)
 		goto fail;
 	/* The region check is in the query: another region's unit is "not found". */
-	if (db_query(r->db, "SELECT su.id, su.sample_id, su.stratum, su.role, su.status, su.name FROM sample_units su"
-	             " JOIN samples s ON s.id = su.sample_id WHERE su.id = ? AND s.region_code = ? FOR UPDATE",
+	if (db_query(r->db, STMT_SAMPLE_UNIT_LOCK,
 	             DB_ARGS(A_STR(unit), A_STR(r->user->region_code)), &cur) < 0)
 		goto fail;
 	if (cur->nrows == 0) {
 		msg = "要替换的单位不存在。";
 	} else if (strcmp(dbrows_get(cur, 0, 3), "selected") || strcmp(dbrows_get(cur, 0, 4), "active")) {
 		msg = "只有在样的入样单位可以替换。";
-	} else if (db_query(r->db, "SELECT id, name, position FROM sample_units WHERE sample_id = ? AND stratum = ?"
-	                    " AND role = 'reserve' AND status = 'active' ORDER BY position LIMIT 1 FOR UPDATE",
+	} else if (db_query(r->db, STMT_SAMPLE_NEXT_RESERVE,
 	                    DB_ARGS(A_STR(dbrows_get(cur, 0, 1)), A_STR(dbrows_get(cur, 0, 2))), &next) < 0) {
 		goto fail;
 	} else if (next->nrows == 0) {
@@ -859,10 +845,9 @@ static void sample_replace(struct req *r)
 		goto out;
 	}
 	/* The replaced unit's invitation code stops working at once. */
-	if (db_exec(r->db, "UPDATE sample_units SET status = 'replaced', replace_reason = ?, code_lookup = NULL,"
-	            " code_expires = NULL WHERE id = ?",
+	if (db_exec(r->db, STMT_SAMPLE_UNIT_REPLACE,
 	            DB_ARGS(A_STR(reason), A_STR(unit)), NULL, NULL) < 0 ||
-	    db_exec(r->db, "UPDATE sample_units SET role = 'selected', replaces_id = ? WHERE id = ?",
+	    db_exec(r->db, STMT_SAMPLE_UNIT_PROMOTE,
 	            DB_ARGS(A_STR(unit), A_STR(dbrows_get(next, 0, 0))), NULL, NULL) < 0 ||
 	    db_commit(r->db) < 0)
 		goto fail;
@@ -930,9 +915,7 @@ static void sample_csv(struct req *r)
 {
 	const char *kind = kinds[r->arg[KEY_KIND].n];
 	struct dbrows *u;
-	if (db_query(r->db, "SELECT su.stratum, su.role, su.position, su.name, su.platform, su.contact, su.phone,"
-	             " su.email, su.status, su.replace_reason FROM sample_units su JOIN samples s ON s.id = su.sample_id"
-	             " WHERE s.region_code = ? AND s.kind = ? ORDER BY su.stratum, su.position",
+	if (db_query(r->db, STMT_SAMPLE_LIST_CSV,
 	             DB_ARGS(A_STR(r->user->region_code), A_STR(kind)), &u) < 0) {
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return;
@@ -968,7 +951,7 @@ static int load_region(struct req *r, char **name, char **phone)
 {
 	struct dbrows *rows;
 	*name = *phone = NULL;
-	if (db_query(r->db, "SELECT name, help_phone FROM regions WHERE code = ?",
+	if (db_query(r->db, STMT_REGION_CONTACT,
 	             DB_ARGS(A_STR(r->user->region_code)), &rows) < 0)
 		return -1;
 	if (rows->nrows == 1) {
@@ -983,10 +966,7 @@ static void slips_home(struct req *r, const char *notice)
 {
 	static const char *const cols[] = { "类别", "抽中单位", "已打印", "已注册" };
 	struct dbrows *rows;
-	if (db_query(r->db,
-	    "SELECT su.stratum, COUNT(*), SUM(su.slip_printed_at IS NOT NULL), SUM(su.user_id IS NOT NULL)"
-	    " FROM sample_units su WHERE su.region_code = ? AND" INVITED_SQL
-	    " GROUP BY su.stratum ORDER BY su.stratum",
+	if (db_query(r->db, STMT_SLIP_FUNNEL,
 	    DB_ARGS(A_STR(r->user->region_code)), &rows) < 0) {
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return;
@@ -1045,8 +1025,11 @@ static void issue_and_send(struct req *r, const char *stratum, unsigned long lon
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return;
 	}
-	long n = codes_issue(r->db, r->conf, r->user->region_code, stratum, unit_id, only_new, &units);
+	/* One transaction: the new codes become valid only with the document. */
+	long n = db_begin(r->db) < 0 ? -1 :
+	         codes_issue(r->db, r->conf, r->user->region_code, stratum, unit_id, only_new, &units);
 	if (n < 0) {
+		db_rollback(r->db);
 		free(rname);
 		free(phone);
 		page_error(r, 503, "系统繁忙，邀请码未能生成，请稍后再试。");
@@ -1135,8 +1118,7 @@ static void slip_one_get(struct req *r)
 	struct dbrows *rows;
 	if (!slips_allowed(r))
 		return;
-	if (db_query(r->db, "SELECT su.name, su.stratum, su.slip_printed_at FROM sample_units su"
-	             " WHERE su.id = ? AND su.region_code = ? AND su.user_id IS NULL AND" INVITED_SQL,
+	if (db_query(r->db, STMT_SLIP_UNIT,
 	             DB_ARGS(A_INT(id), A_STR(r->user->region_code)), &rows) < 0) {
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return;

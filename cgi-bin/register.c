@@ -52,8 +52,7 @@ static const char *form_label(const char *form)
 static int throttled(struct req *r)
 {
 	char *n = NULL;
-	if (db_query_str(r->db, "SELECT COUNT(*) FROM code_failures WHERE ip = ?"
-	                 " AND at > NOW() - INTERVAL 10 MINUTE",
+	if (db_query_str(r->db, STMT_CODE_FAILURES_COUNT,
 	                 DB_ARGS(A_STR(r->client_key)), &n) < 0)
 		return -1;
 	int over = n && atoll(n) >= FAIL_MAX;
@@ -64,11 +63,11 @@ static int throttled(struct req *r)
 static void record_failure(struct req *r)
 {
 	unsigned char dice = 0;
-	db_exec(r->db, "INSERT INTO code_failures (ip, at) VALUES (?, NOW())",
+	db_exec(r->db, STMT_CODE_FAILURE_INSERT,
 	        DB_ARGS(A_STR(r->client_key)), NULL, NULL);
 	/* Now and then forget old failures, so the table stays small. */
 	if (random_bytes(&dice, 1) == 0 && dice < 4)
-		db_exec(r->db, "DELETE FROM code_failures WHERE at < NOW() - INTERVAL 1 DAY",
+		db_exec(r->db, STMT_CODE_FAILURES_PURGE,
 		        DB_NOARGS, NULL, NULL);
 }
 
@@ -87,14 +86,8 @@ static enum lookup lookup(struct req *r, const char *raw, struct unit *u, int lo
 	}
 	code_hash(u->code, h);
 	int rc = lock ?
-		db_query(r->db, "SELECT su.id, su.region_code, g.name, g.help_phone, su.form, su.name,"
-		         " su.user_id IS NOT NULL, su.code_expires < NOW(), (" INVITED_SQL ")"
-		         " FROM sample_units su JOIN regions g ON g.code = su.region_code"
-		         " WHERE su.code_lookup = ? FOR UPDATE", DB_ARGS(A_BLOB(h, 32)), &rows) :
-		db_query(r->db, "SELECT su.id, su.region_code, g.name, g.help_phone, su.form, su.name,"
-		         " su.user_id IS NOT NULL, su.code_expires < NOW(), (" INVITED_SQL ")"
-		         " FROM sample_units su JOIN regions g ON g.code = su.region_code"
-		         " WHERE su.code_lookup = ?", DB_ARGS(A_BLOB(h, 32)), &rows);
+		db_query(r->db, STMT_UNIT_BY_CODE_LOCK, DB_ARGS(A_BLOB(h, 32)), &rows) :
+		db_query(r->db, STMT_UNIT_BY_CODE, DB_ARGS(A_BLOB(h, 32)), &rows);
 	if (rc < 0)
 		return LK_ERROR;
 	if (rows->nrows == 0) {
@@ -248,7 +241,7 @@ static void self_form(struct req *r, const char *error)
 {
 	struct dbrows *rows;
 	char gen[CODE_GROUPED + 1];
-	if (db_query(r->db, "SELECT code, name FROM regions ORDER BY code", DB_NOARGS, &rows) < 0 ||
+	if (db_query(r->db, STMT_REGION_LIST, DB_NOARGS, &rows) < 0 ||
 	    new_password(gen) < 0) {
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return;
@@ -390,16 +383,13 @@ static void register_unit(struct req *r)
 				break;
 			snprintf(username, sizeof username, "%s-%.3s", u.username, c);
 		}
-		if (db_exec(r->db, "INSERT INTO users (username, pw_hash, role, region_code, org_name, form)"
-		            " VALUES (?, ?, ?, ?, ?, ?)",
+		if (db_exec(r->db, STMT_USER_INSERT,
 		            DB_ARGS(A_STR(username), A_STR(hash), A_STR(u.form), A_STR(u.region_code),
 		                    A_STR(u.name), A_STR(u.form)), NULL, &uid) < 0 && db_errno(r->db) != 1062)
 			break;
 	}
 	if (uid == 0 ||
-	    db_exec(r->db, "UPDATE sample_units SET user_id = ?, registered_at = NOW(),"
-	            " code_opened_at = COALESCE(code_opened_at, NOW()), contact = ?, phone = ?, email = ?"
-	            " WHERE id = ? AND user_id IS NULL",
+	    db_exec(r->db, STMT_UNIT_REGISTER,
 	            DB_ARGS(A_INT(uid), A_STR(contact), A_STR(phone), A_STR(email ? email : ""),
 	                    A_INT(u.id)), &aff, NULL) < 0 || aff != 1 || db_commit(r->db) < 0) {
 		db_rollback(r->db);
@@ -432,8 +422,7 @@ static void register_self(struct req *r)
 	           *org = req_param(r, "org_name");
 	const char *err = NULL, *pw = NULL;
 	char *rname = NULL, *n = NULL;
-	if (db_query_str(r->db, "SELECT COUNT(*) FROM audit_log WHERE action = 'register-self'"
-	                 " AND ip = ? AND at > NOW() - INTERVAL 1 HOUR",
+	if (db_query_str(r->db, STMT_SELF_REGISTRATIONS_COUNT,
 	                 DB_ARGS(A_STR(r->remote_addr)), &n) < 0) {
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return;
@@ -447,7 +436,7 @@ static void register_self(struct req *r)
 	if (!form || (strcmp(form, "sme") && strcmp(form, "resource")))
 		err = "请选择单位类型。";
 	else if (!region || !*region || strlen(region) > 16 ||
-	         db_query_str(r->db, "SELECT name FROM regions WHERE code = ?",
+	         db_query_str(r->db, STMT_REGION_NAME,
 	                      DB_ARGS(A_STR(region)), &rname) < 0 || rname == NULL)
 		err = "请选择所在地区。";
 	else if (!org || !*org || !utf8_valid(org, strlen(org)) || utf8_len(org) > 100 ||
@@ -477,8 +466,7 @@ static void register_self(struct req *r)
 			if (*p >= 'A' && *p <= 'Z')
 				*p = (char)(*p - 'A' + 'a');
 		snprintf(username, sizeof username, "%s-%s-%.5s", form, region, c);
-		if (db_exec(r->db, "INSERT INTO users (username, pw_hash, role, region_code, org_name, form)"
-		            " VALUES (?, ?, ?, ?, ?, ?)",
+		if (db_exec(r->db, STMT_USER_INSERT,
 		            DB_ARGS(A_STR(username), A_STR(hash), A_STR(form), A_STR(region), A_STR(org),
 		                    A_STR(form)), NULL, &uid) < 0 && db_errno(r->db) != 1062)
 			break;
@@ -514,7 +502,7 @@ static void register_get(struct req *r)
 		code_problem(r, lk, &u, code);
 		return;
 	}
-	db_exec(r->db, "UPDATE sample_units SET code_opened_at = NOW() WHERE id = ? AND code_opened_at IS NULL",
+	db_exec(r->db, STMT_UNIT_OPENED,
 	        DB_ARGS(A_INT(u.id)), NULL, NULL);
 	unit_form(r, &u, NULL);
 }

@@ -162,6 +162,7 @@ static void serve_one(FCGX_Request *fr, const struct conf *conf, struct db *db, 
 	r.fcgi = fr;
 	r.conf = conf;
 	r.db = db;
+	db_set_role(db, ROLE_NONE);   /* anonymous until auth_load_session() says otherwise */
 	r.method = env(fr, "REQUEST_METHOD");
 	r.query = env(fr, "QUERY_STRING");
 	r.remote_addr = env(fr, "REMOTE_ADDR");

@@ -139,11 +139,7 @@ static int session_load(struct req *r, const unsigned char token[TOKEN_BYTES],
                         const unsigned char hash[32])
 {
 	struct dbrows *rows;
-	if (db_query(r->db,
-	    "SELECT u.id, u.username, u.role, COALESCE(u.region_code, ''), u.org_name, u.form,"
-	    " u.disabled, TIMESTAMPDIFF(SECOND, s.created_at, NOW()),"
-	    " TIMESTAMPDIFF(SECOND, s.last_seen, NOW())"
-	    " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+	if (db_query(r->db, STMT_SESSION_GET,
 	    DB_ARGS(A_BLOB(hash, 32)), &rows) < 0)
 		return -1;
 	if (rows->nrows == 0) {
@@ -155,7 +151,7 @@ static int session_load(struct req *r, const unsigned char token[TOKEN_BYTES],
 	int disabled = dbrows_int(rows, 0, 6) != 0;
 	if (disabled || age > r->conf->session_abs_min * 60LL || idle > r->conf->session_idle_min * 60LL) {
 		dbrows_free(rows);
-		db_exec(r->db, "DELETE FROM sessions WHERE token_hash = ?",
+		db_exec(r->db, STMT_SESSION_DELETE,
 		        DB_ARGS(A_BLOB(hash, 32)), NULL, NULL);
 		resp_cookie(r, SID_COOKIE, "", 0);
 		return 0;
@@ -171,10 +167,12 @@ static int session_load(struct req *r, const unsigned char token[TOKEN_BYTES],
 	dbrows_free(rows);
 	r->user = u;
 	csrf_from_token(token, r->csrf);
+	/* From here on, the database runs only what this role may run. */
+	db_set_role(r->db, u->role);
 
 	/* Page views do not write: refresh last_seen at most once a minute. */
 	if (idle >= 60)
-		db_exec(r->db, "UPDATE sessions SET last_seen = NOW() WHERE token_hash = ?",
+		db_exec(r->db, STMT_SESSION_TOUCH,
 		        DB_ARGS(A_BLOB(hash, 32)), NULL, NULL);
 	return 0;
 }
@@ -230,16 +228,14 @@ static int login_throttled(struct req *r, const char *username)
 {
 	char *n = NULL;
 	int over = 0;
-	if (db_query_str(r->db, "SELECT COUNT(*) FROM login_failures"
-	                 " WHERE username = ? AND at > NOW() - INTERVAL 1 HOUR",
+	if (db_query_str(r->db, STMT_LOGIN_FAILURES_USER,
 	                 DB_ARGS(A_STR(username)), &n) < 0)
 		return -1;
 	over = n && atoll(n) >= MAX_FAIL_PER_USER;
 	free(n);
 	if (over)
 		return 1;
-	if (db_query_str(r->db, "SELECT COUNT(*) FROM login_failures"
-	                 " WHERE ip = ? AND at > NOW() - INTERVAL 1 HOUR",
+	if (db_query_str(r->db, STMT_LOGIN_FAILURES_IP,
 	                 DB_ARGS(A_STR(r->client_key)), &n) < 0)
 		return -1;
 	over = n && atoll(n) >= MAX_FAIL_PER_IP;
@@ -249,7 +245,7 @@ static int login_throttled(struct req *r, const char *username)
 
 static void record_failure(struct req *r, const char *username)
 {
-	db_exec(r->db, "INSERT INTO login_failures (username, ip, at) VALUES (?, ?, NOW())",
+	db_exec(r->db, STMT_LOGIN_FAILURE_INSERT,
 	        DB_ARGS(A_STR(username), A_STR(r->client_key)), NULL, NULL);
 }
 
@@ -271,8 +267,7 @@ static int session_create(struct req *r, unsigned long long uid)
 	if (random_bytes(token, sizeof token) < 0)
 		return -1;
 	sha256(token, sizeof token, hash);
-	if (db_exec(r->db, "INSERT INTO sessions (token_hash, user_id, created_at, last_seen, ip)"
-	            " VALUES (?, ?, NOW(), NOW(), ?)",
+	if (db_exec(r->db, STMT_SESSION_INSERT,
 	            DB_ARGS(A_BLOB(hash, sizeof hash), A_INT(uid), A_STR(r->remote_addr)),
 	            NULL, NULL) < 0)
 		return -1;
@@ -286,7 +281,7 @@ enum login_result auth_login(struct req *r, const char *username, const char *pa
 	if (strlen(username) > 64 || strlen(password) > 1024)
 		return LOGIN_BAD;
 	struct dbrows *rows;
-	if (db_query(r->db, "SELECT id, pw_hash, disabled, username FROM users WHERE username = ?",
+	if (db_query(r->db, STMT_USER_FOR_LOGIN,
 	             DB_ARGS(A_STR(username)), &rows) < 0)
 		return LOGIN_ERROR;
 	/* Failures are counted under the account's stored name, so spellings
@@ -321,17 +316,16 @@ enum login_result auth_login(struct req *r, const char *username, const char *pa
 		/* Legacy or weaker hash: upgrade now that we know the password. */
 		char h[PW_HASH_MAX];
 		if (password_hash(password, h) == 0)
-			db_exec(r->db, "UPDATE users SET pw_hash = ? WHERE id = ?",
+			db_exec(r->db, STMT_USER_REHASH,
 			        DB_ARGS(A_STR(h), A_INT(uid)), NULL, NULL);
 	}
 	/* A fresh token at every login defeats session fixation; drop the old one. */
 	auth_logout(r);
 	if (session_create(r, uid) < 0)
 		return LOGIN_ERROR;
-	db_exec(r->db, "UPDATE users SET last_login_at = NOW() WHERE id = ?",
+	db_exec(r->db, STMT_USER_LOGGED_IN,
 	        DB_ARGS(A_INT(uid)), NULL, NULL);
-	db_exec(r->db, "DELETE FROM sessions WHERE user_id = ? AND"
-	        " (last_seen < NOW() - INTERVAL ? MINUTE OR created_at < NOW() - INTERVAL ? MINUTE)",
+	db_exec(r->db, STMT_SESSIONS_DELETE_STALE,
 	        DB_ARGS(A_INT(uid), A_INT(r->conf->session_idle_min), A_INT(r->conf->session_abs_min)),
 	        NULL, NULL);
 	return LOGIN_OK;
@@ -342,7 +336,7 @@ int auth_login_user(struct req *r, unsigned long long uid)
 	auth_logout(r);
 	if (session_create(r, uid) < 0)
 		return -1;
-	db_exec(r->db, "UPDATE users SET last_login_at = NOW() WHERE id = ?",
+	db_exec(r->db, STMT_USER_LOGGED_IN,
 	        DB_ARGS(A_INT(uid)), NULL, NULL);
 	return 0;
 }
@@ -353,13 +347,14 @@ void auth_logout(struct req *r)
 	unsigned char token[TOKEN_BYTES], hash[32];
 	if (sid && strlen(sid) == 2 * TOKEN_BYTES && hex_decode(sid, token, TOKEN_BYTES) == 0) {
 		sha256(token, TOKEN_BYTES, hash);
-		db_exec(r->db, "DELETE FROM sessions WHERE token_hash = ?",
+		db_exec(r->db, STMT_SESSION_DELETE,
 		        DB_ARGS(A_BLOB(hash, sizeof hash)), NULL, NULL);
 	}
 	resp_cookie(r, SID_COOKIE, "", 0);
 	free(r->user);
 	r->user = NULL;
 	r->csrf[0] = '\0';
+	db_set_role(r->db, ROLE_NONE);
 }
 
 const char *auth_change_password(struct req *r, const char *old_pw, const char *new_pw)
@@ -373,7 +368,7 @@ const char *auth_change_password(struct req *r, const char *old_pw, const char *
 		return "系统繁忙，请稍后再试";
 	if (t > 0)
 		return "密码错误次数过多，请一小时后再试";
-	if (db_query_str(r->db, "SELECT pw_hash FROM users WHERE id = ?",
+	if (db_query_str(r->db, STMT_USER_PW_HASH,
 	                 DB_ARGS(A_INT(r->user->id)), &stored) < 0 || stored == NULL) {
 		free(stored);
 		return "系统繁忙，请稍后再试";
@@ -392,11 +387,11 @@ const char *auth_change_password(struct req *r, const char *old_pw, const char *
 	char h[PW_HASH_MAX];
 	if (password_hash(new_pw, h) < 0)
 		return "系统繁忙，请稍后再试";
-	if (db_exec(r->db, "UPDATE users SET pw_hash = ?, pw_changed_at = NOW() WHERE id = ?",
+	if (db_exec(r->db, STMT_USER_CHANGE_PW,
 	            DB_ARGS(A_STR(h), A_INT(r->user->id)), NULL, NULL) < 0)
 		return "系统繁忙，请稍后再试";
 	/* Other sessions of this account may belong to whoever knew the old password. */
-	db_exec(r->db, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
+	db_exec(r->db, STMT_SESSIONS_DELETE_OTHERS,
 	        DB_ARGS(A_INT(r->user->id), A_BLOB(r->user->session_hash, 32)), NULL, NULL);
 	audit(r, "password-change", "");
 	return NULL;
@@ -404,7 +399,7 @@ const char *auth_change_password(struct req *r, const char *old_pw, const char *
 
 void audit(struct req *r, const char *action, const char *detail)
 {
-	if (db_exec(r->db, "INSERT INTO audit_log (user_id, ip, action, detail) VALUES (?, ?, ?, ?)",
+	if (db_exec(r->db, STMT_AUDIT_INSERT,
 	            DB_ARGS(r->user ? A_INT(r->user->id) : A_NULL, A_STR(r->remote_addr),
 	                    A_STR(action), A_STR(detail)), NULL, NULL) < 0)
 		log_err("audit failed: %s %s", action, detail);

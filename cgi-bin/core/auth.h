@@ -12,22 +12,10 @@
 
 #include <stddef.h>
 
+#include "role.h"
+
 struct req;
 struct db;
-
-enum role {
-	ROLE_NONE = 0,
-	ROLE_ADMIN,       /* ministry / evaluation agency */
-	ROLE_VIEWER,      /* read-only administrator */
-	ROLE_REGION,      /* provincial SME authority */
-	ROLE_HUB,         /* regional hub platform */
-	ROLE_WINDOW,      /* window platform */
-	ROLE_RESOURCE,    /* service-resource organisation */
-	ROLE_SME,
-	ROLE_COUNT
-};
-#define RB(role)      (1u << (role))
-#define RB_ADMINS     (RB(ROLE_ADMIN) | RB(ROLE_VIEWER))
 
 struct user {
 	unsigned long long id;

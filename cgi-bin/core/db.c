@@ -1,6 +1,8 @@
 /*
- * db.c - prepared-statement access to MariaDB with a per-connection
- * statement cache and one transparent reconnect after the server went away.
+ * db.c - prepared-statement access to MariaDB: the statements of the table
+ * (stmts.h, stmts.c), prepared lazily per connection into an array indexed by
+ * enum stmt, checked against the request's role, and one transparent
+ * reconnect after the server went away.
  */
 #include "db.h"
 #include "conf.h"
@@ -13,28 +15,24 @@
 #include <mysql.h>
 #include <errmsg.h>
 
-#define STMT_CACHE_MAX 96
 #define DB_MAX_ARGS    64
-
-struct stmt_entry {
-	const char *sql;      /* identity of the statement: callers pass literals */
-	MYSQL_STMT *st;
-};
 
 struct db {
 	const struct conf *conf;
 	MYSQL             *my;
-	struct stmt_entry  cache[STMT_CACHE_MAX];
-	size_t             ncache;
+	MYSQL_STMT        *prepared[STMT__MAX];   /* NULL until first use on this connection */
+	enum role          role;                  /* of the current request */
 	int                in_tx;
 	unsigned           last_errno;
 };
 
 static void db_drop(struct db *db)
 {
-	for (size_t i = 0; i < db->ncache; i++)
-		mysql_stmt_close(db->cache[i].st);
-	db->ncache = 0;
+	for (size_t i = 0; i < STMT__MAX; i++)
+		if (db->prepared[i]) {
+			mysql_stmt_close(db->prepared[i]);
+			db->prepared[i] = NULL;
+		}
 	if (db->my)
 		mysql_close(db->my);
 	db->my = NULL;
@@ -68,6 +66,7 @@ struct db *db_open(const struct conf *c)
 {
 	struct db *db = xcalloc(1, sizeof *db);
 	db->conf = c;
+	db->role = ROLE_NONE;
 	db_connect(db);     /* failure is retried on first use */
 	return db;
 }
@@ -78,6 +77,11 @@ void db_close(struct db *db)
 		return;
 	db_drop(db);
 	free(db);
+}
+
+void db_set_role(struct db *db, enum role role)
+{
+	db->role = role;
 }
 
 unsigned db_errno(const struct db *db)
@@ -93,11 +97,11 @@ static int is_conn_lost(unsigned e)
 	       e == CR_CONN_HOST_ERROR || e == CR_CONNECTION_ERROR;
 }
 
-static MYSQL_STMT *stmt_get(struct db *db, const char *sql)
+static MYSQL_STMT *stmt_get(struct db *db, enum stmt q)
 {
-	for (size_t i = 0; i < db->ncache; i++)
-		if (db->cache[i].sql == sql)
-			return db->cache[i].st;
+	if (db->prepared[q])
+		return db->prepared[q];
+	const char *sql = stmts[q].sql;
 	MYSQL_STMT *st = mysql_stmt_init(db->my);
 	if (st == NULL)
 		return NULL;
@@ -107,22 +111,34 @@ static MYSQL_STMT *stmt_get(struct db *db, const char *sql)
 		mysql_stmt_close(st);
 		return NULL;
 	}
-	if (db->ncache == STMT_CACHE_MAX) {
-		/* Programs use far fewer statements; evict the oldest anyway. */
-		mysql_stmt_close(db->cache[0].st);
-		memmove(db->cache, db->cache + 1, (STMT_CACHE_MAX - 1) * sizeof db->cache[0]);
-		db->ncache--;
-	}
-	db->cache[db->ncache].sql = sql;
-	db->cache[db->ncache].st = st;
-	db->ncache++;
+	db->prepared[q] = st;
 	return st;
 }
 
+
+/* The allow-list: may the current role run q? Logs a refusal. */
+static int stmt_allowed(struct db *db, enum stmt q)
+{
+	if ((unsigned)q >= STMT__MAX) {
+		log_err("unknown statement %d", (int)q);
+		return 0;
+	}
+	if (!(stmts[q].roles & RB(db->role))) {
+		/* role: enum role (role.h); 0 is anonymous, ROLE_CLI the command-line tool */
+		log_err("statement %d refused for role %d: %s", (int)q, (int)db->role, stmts[q].sql);
+		return 0;
+	}
+	return 1;
+}
+
 /* Binds args and executes; on success *out is the executed statement. */
-static int stmt_run(struct db *db, const char *sql, const struct dbarg *args, size_t nargs,
+static int stmt_run(struct db *db, enum stmt q, const struct dbarg *args, size_t nargs,
                     MYSQL_STMT **out)
 {
+	db->last_errno = 0;
+	if (!stmt_allowed(db, q))
+		return -1;
+	const char *sql = stmts[q].sql;
 	if (nargs > DB_MAX_ARGS) {
 		log_err("too many parameters (%zu) for: %s", nargs, sql);
 		return -1;
@@ -130,7 +146,7 @@ static int stmt_run(struct db *db, const char *sql, const struct dbarg *args, si
 	for (int attempt = 0; attempt < 2; attempt++) {
 		if (db->my == NULL && db_connect(db) < 0)
 			return -1;
-		MYSQL_STMT *st = stmt_get(db, sql);
+		MYSQL_STMT *st = stmt_get(db, q);
 		if (st == NULL) {
 			unsigned e = db->last_errno ? db->last_errno : mysql_errno(db->my);
 			db->last_errno = e;
@@ -191,11 +207,11 @@ static int stmt_run(struct db *db, const char *sql, const struct dbarg *args, si
 	return -1;
 }
 
-int db_exec(struct db *db, const char *sql, const struct dbarg *args, size_t nargs,
+int db_exec(struct db *db, enum stmt q, const struct dbarg *args, size_t nargs,
             unsigned long long *affected, unsigned long long *insert_id)
 {
 	MYSQL_STMT *st;
-	if (stmt_run(db, sql, args, nargs, &st) < 0)
+	if (stmt_run(db, q, args, nargs, &st) < 0)
 		return -1;
 	if (affected)
 		*affected = mysql_stmt_affected_rows(st);
@@ -280,12 +296,12 @@ static int fetch_rows(struct db *db, MYSQL_STMT *st, struct dbrows *rows)
 	return rc;
 }
 
-int db_query(struct db *db, const char *sql, const struct dbarg *args, size_t nargs,
+int db_query(struct db *db, enum stmt q, const struct dbarg *args, size_t nargs,
              struct dbrows **out)
 {
 	MYSQL_STMT *st;
 	*out = NULL;
-	if (stmt_run(db, sql, args, nargs, &st) < 0)
+	if (stmt_run(db, q, args, nargs, &st) < 0)
 		return -1;
 	struct dbrows *rows = xcalloc(1, sizeof *rows);
 	if (fetch_rows(db, st, rows) < 0) {
@@ -297,12 +313,12 @@ int db_query(struct db *db, const char *sql, const struct dbarg *args, size_t na
 	return 0;
 }
 
-int db_query_str(struct db *db, const char *sql, const struct dbarg *args, size_t nargs,
+int db_query_str(struct db *db, enum stmt q, const struct dbarg *args, size_t nargs,
                  char **out)
 {
 	struct dbrows *rows;
 	*out = NULL;
-	if (db_query(db, sql, args, nargs, &rows) < 0)
+	if (db_query(db, q, args, nargs, &rows) < 0)
 		return -1;
 	const char *v = rows->nrows && rows->ncols ? dbrows_get(rows, 0, 0) : NULL;
 	if (v)

@@ -1,14 +1,21 @@
 /*
  * db.h - MariaDB access through prepared statements only.
  *
- * Every statement is prepared once per connection and cached by its SQL text
- * (callers pass string literals). All result columns are fetched as strings.
- * When the server has gone away (restart, wait_timeout) and no transaction
- * is open, the connection is re-established and the statement retried once.
+ * Callers name a statement of the one statement table (enum stmt in
+ * stmts.h, the SQL in stmts.c); no SQL text is written anywhere else. Each statement is prepared lazily, once per connection,
+ * and kept prepared in an array indexed by the enum. The handle knows the role of the current
+ * request (db_set_role: ROLE_NONE until the session is checked, ROLE_CLI in
+ * smesurvey-admin) and refuses a statement whose role mask excludes it.
+ * All result columns are fetched as strings. When the server has gone away
+ * (restart, wait_timeout) and no transaction is open, the connection is
+ * re-established and the statement retried once.
+ *
+ * No function returns with a transaction open: it either runs its own
+ * from begin to commit, or documents "inside an open transaction" and
+ * leaves begin and commit/rollback to its caller.
  *
  *   struct dbrows *rows;
- *   if (db_query(db, "SELECT id, name FROM t WHERE code = ?",
- *                DB_ARGS(A_STR(code)), &rows) == 0) {
+ *   if (db_query(db, STMT_REGION_NAME, DB_ARGS(A_STR(code)), &rows) == 0) {
  *           for (size_t i = 0; i < rows->nrows; i++)
  *                   use(dbrows_get(rows, i, 0));
  *           dbrows_free(rows);
@@ -18,6 +25,9 @@
 #define SME_DB_H
 
 #include <stddef.h>
+
+#include "role.h"
+#include "stmts.h"   /* enum stmt */
 
 struct conf;
 struct db;
@@ -52,14 +62,18 @@ struct dbrows {
 struct db  *db_open(const struct conf *c);
 void        db_close(struct db *db);
 
-/* Both return 0 on success, -1 on error (logged once, with the SQL). */
-int  db_exec(struct db *db, const char *sql, const struct dbarg *args, size_t nargs,
+/* The role whose statements may run from now on (stmts[].roles). */
+void db_set_role(struct db *db, enum role role);
+
+/* Both return 0 on success, -1 on error (logged once, with the SQL) or
+ * when the current role may not run q (logged, nothing sent). */
+int  db_exec(struct db *db, enum stmt q, const struct dbarg *args, size_t nargs,
              unsigned long long *affected, unsigned long long *insert_id);
-int  db_query(struct db *db, const char *sql, const struct dbarg *args, size_t nargs,
+int  db_query(struct db *db, enum stmt q, const struct dbarg *args, size_t nargs,
               struct dbrows **out);
 /* Convenience: first column of first row into a malloc'd string (*out = NULL
  * when there is no row). Returns 0 or -1. */
-int  db_query_str(struct db *db, const char *sql, const struct dbarg *args, size_t nargs,
+int  db_query_str(struct db *db, enum stmt q, const struct dbarg *args, size_t nargs,
                   char **out);
 
 const char *dbrows_get(const struct dbrows *r, size_t row, size_t col);

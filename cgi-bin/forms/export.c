@@ -321,21 +321,10 @@ int export_responses(struct db *db, const struct form *f, const struct export_fi
 	/* One snapshot for both reads, so rows and answers agree. */
 	if (db_begin(db) < 0)
 		return -1;
-	if (db_query(db,
-	    "SELECT r.id, COALESCE(r.region_code, ''), COALESCE(g.name, ''), u.username, u.org_name,"
-	    " r.status, IF(r.proxy_user_id IS NULL, '0', '1'),"
-	    " COALESCE(DATE_FORMAT(r.submitted_at, '%Y-%m-%d %H:%i:%s'), '')"
-	    " FROM responses r JOIN users u ON u.id = r.user_id"
-	    " LEFT JOIN regions g ON g.code = r.region_code"
-	    " WHERE r.form = ? AND (? IS NULL OR r.region_code = ?) AND (? IS NULL OR r.status = ?)"
-	    " ORDER BY r.id",
+	if (db_query(db, STMT_EXPORT_RESPONSES,
 	    DB_ARGS(A_STR(f->name), A_STR(flt->region), A_STR(flt->region),
 	            A_STR(flt->status), A_STR(flt->status)), &meta) < 0 ||
-	    db_query(db,
-	    "SELECT a.response_id, a.code, a.value FROM answers a"
-	    " JOIN responses r ON r.id = a.response_id"
-	    " WHERE r.form = ? AND (? IS NULL OR r.region_code = ?) AND (? IS NULL OR r.status = ?)"
-	    " ORDER BY a.response_id",
+	    db_query(db, STMT_EXPORT_ANSWERS,
 	    DB_ARGS(A_STR(f->name), A_STR(flt->region), A_STR(flt->region),
 	            A_STR(flt->status), A_STR(flt->status)), &ans) < 0) {
 		db_rollback(db);

@@ -182,7 +182,7 @@ int response_load_answers(struct db *db, const struct form *f, unsigned long lon
 {
 	struct dbrows *rows;
 	answers_init(a, f);
-	if (db_query(db, "SELECT code, value FROM answers WHERE response_id = ?",
+	if (db_query(db, STMT_ANSWERS_OF_RESPONSE,
 	             DB_ARGS(A_INT(response_id)), &rows) < 0)
 		return -1;
 	for (size_t i = 0; i < rows->nrows; i++) {
@@ -201,11 +201,7 @@ int response_load(struct db *db, const struct form *f, unsigned long long user_i
 {
 	struct dbrows *rows;
 	memset(r, 0, sizeof *r);
-	if (db_query(db,
-	             "SELECT id, status, valid, version, "
-	             "DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s'), "
-	             "DATE_FORMAT(submitted_at, '%Y-%m-%d %H:%i:%s'), proxy_user_id "
-	             "FROM responses WHERE form = ? AND user_id = ?",
+	if (db_query(db, STMT_RESPONSE_OF_USER,
 	             DB_ARGS(A_STR(f->name), A_INT(user_id)), &rows) < 0)
 		return -1;
 	if (rows->nrows == 0) {
@@ -236,17 +232,11 @@ void response_free(struct response *r)
 }
 
 /* Multi-row INSERTs of 1, 2, 4, 8 and 16 answers: a 150-field form is saved
- * in about ten round trips instead of 150. Literal SQL, so each statement is
- * prepared once per connection like every other. */
-#define ROW1  "(?, ?, ?)"
-#define ROW2  ROW1 ", " ROW1
-#define ROW4  ROW2 ", " ROW2
-#define ROW8  ROW4 ", " ROW4
-#define ROW16 ROW8 ", " ROW8
-#define INSERT_ANSWERS "INSERT INTO answers (response_id, code, value) VALUES "
-static const char *const insert_sql[] = {
-	INSERT_ANSWERS ROW1, INSERT_ANSWERS ROW2, INSERT_ANSWERS ROW4,
-	INSERT_ANSWERS ROW8, INSERT_ANSWERS ROW16,
+ * in about ten round trips instead of 150. One statement per size, so each
+ * is prepared once per connection like every other. */
+static const enum stmt insert_stmt[] = {
+	STMT_ANSWERS_INSERT_1, STMT_ANSWERS_INSERT_2, STMT_ANSWERS_INSERT_4,
+	STMT_ANSWERS_INSERT_8, STMT_ANSWERS_INSERT_16,
 };
 #define INSERT_BATCH_MAX 16
 
@@ -271,7 +261,7 @@ static int insert_answers(struct db *db, const struct form *f, const struct answ
 		for (int p = 4; p >= 0 && done < k; p--) {
 			size_t rows = (size_t)1 << p;
 			while (k - done >= rows) {
-				if (db_exec(db, insert_sql[p], args + 3 * done, 3 * rows, NULL, NULL) < 0)
+				if (db_exec(db, insert_stmt[p], args + 3 * done, 3 * rows, NULL, NULL) < 0)
 					return -1;
 				done += rows;
 			}
@@ -306,20 +296,17 @@ enum save_result response_save(struct db *db, const struct form *f, unsigned lon
 		/* A plain read (no lock) first, so that later saves do not use up
 		 * auto-increment values; rows of responses are never deleted. */
 		char *have = NULL;
-		if (db_query_str(db, "SELECT id FROM responses WHERE form = ? AND user_id = ?",
+		if (db_query_str(db, STMT_RESPONSE_ID,
 		                 DB_ARGS(A_STR(f->name), A_INT(user_id)), &have) < 0)
 			goto fail;
 		int absent = have == NULL;
 		free(have);
 		if (absent &&
-		    db_exec(db,
-		            "INSERT INTO responses (form, user_id, region_code, status, valid, version, "
-		            "created_at, updated_at) VALUES (?, ?, ?, 'draft', 0, 0, NOW(), NOW()) "
-		            "ON DUPLICATE KEY UPDATE id = id",
+		    db_exec(db, STMT_RESPONSE_CREATE,
 		            DB_ARGS(A_STR(f->name), A_INT(user_id), region), NULL, NULL) < 0)
 			goto fail;
 	}
-	if (db_query(db, "SELECT id, status, version FROM responses WHERE form = ? AND user_id = ? FOR UPDATE",
+	if (db_query(db, STMT_RESPONSE_LOCK,
 	             DB_ARGS(A_STR(f->name), A_INT(user_id)), &rows) < 0 || rows->nrows != 1)
 		goto fail;
 	{
@@ -336,17 +323,14 @@ enum save_result response_save(struct db *db, const struct form *f, unsigned lon
 			return SAVE_CONFLICT;
 		}
 	}
-	if (db_exec(db,
-	            "UPDATE responses SET region_code = ?, status = ?, valid = ?, proxy_user_id = ?, "
-	            "version = version + 1, updated_at = NOW(), "
-	            "submitted_at = IF(? = 'submitted', NOW(), NULL) WHERE id = ?",
+	if (db_exec(db, STMT_RESPONSE_UPDATE,
 	            DB_ARGS(region, A_STR(status), A_INT(valid ? 1 : 0), proxy, A_STR(status),
 	                    A_INT(dbrows_int(rows, 0, 0))), NULL, NULL) < 0)
 		goto fail;
 	rid = (unsigned long long)dbrows_int(rows, 0, 0);
 	dbrows_free(rows);
 	rows = NULL;
-	if (db_exec(db, "DELETE FROM answers WHERE response_id = ?", DB_ARGS(A_INT(rid)), NULL, NULL) < 0)
+	if (db_exec(db, STMT_ANSWERS_DELETE, DB_ARGS(A_INT(rid)), NULL, NULL) < 0)
 		goto fail;
 	if (insert_answers(db, f, clean, rid) < 0)
 		goto fail;
@@ -362,8 +346,7 @@ fail:
 
 int response_reopen(struct db *db, unsigned long long response_id)
 {
-	return db_exec(db, "UPDATE responses SET status = 'draft', submitted_at = NULL, "
-	                   "version = version + 1, updated_at = NOW() WHERE id = ?",
+	return db_exec(db, STMT_RESPONSE_REOPEN,
 	               DB_ARGS(A_INT(response_id)), NULL, NULL);
 }
 
@@ -379,8 +362,7 @@ int form_deadline(struct db *db, const struct conf *c, const struct form *f,
 	copy_str(out, 20, def);
 	if (!region_code || !*region_code || !db)
 		return 0;
-	if (db_query_str(db, "SELECT DATE_FORMAT(due, '%Y-%m-%d %H:%i:%s') FROM deadline_overrides "
-	                     "WHERE form = ? AND region_code = ?",
+	if (db_query_str(db, STMT_DEADLINE_OVERRIDE_GET,
 	                 DB_ARGS(A_STR(f->name), A_STR(region_code)), &due) < 0)
 		return -1;
 	if (due) {

@@ -32,14 +32,7 @@ int progress_table(struct req *r, const char *region_code)
 {
 	struct dbrows *rows;
 	/* One grouped query; regions without accounts still get a row. */
-	if (db_query(r->db,
-	    "SELECT g.code, g.name, u.form, COUNT(u.id),"
-	    " SUM(p.status = 'draft'), SUM(p.status = 'submitted')"
-	    " FROM regions g"
-	    " LEFT JOIN users u ON u.region_code = g.code AND u.form <> '' AND u.disabled = 0"
-	    " LEFT JOIN responses p ON p.user_id = u.id AND p.form = u.form"
-	    " WHERE (? IS NULL OR g.code = ?)"
-	    " GROUP BY g.code, g.name, u.form ORDER BY g.code",
+	if (db_query(r->db, STMT_PROGRESS,
 	    DB_ARGS(A_STR(region_code), A_STR(region_code)), &rows) < 0)
 		return -1;
 

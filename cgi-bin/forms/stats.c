@@ -74,11 +74,7 @@ static int render_regions(struct req *r, const struct form *f, const char *regio
                           long long *total)
 {
 	struct dbrows *rows;
-	if (db_query(r->db,
-	    "SELECT COALESCE(p.region_code, ''), COALESCE(g.name, ''), COUNT(*)"
-	    " FROM responses p LEFT JOIN regions g ON g.code = p.region_code"
-	    " WHERE p.form = ? AND p.status = 'submitted' AND (? IS NULL OR p.region_code = ?)"
-	    " GROUP BY p.region_code, g.name ORDER BY p.region_code",
+	if (db_query(r->db, STMT_STATS_REGIONS,
 	    DB_ARGS(A_STR(f->name), A_STR(region), A_STR(region)), &rows) < 0)
 		return -1;
 	*total = 0;
@@ -159,10 +155,7 @@ static int tally_responses(struct req *r, const struct form *f, const char *regi
 	struct answers a;
 	unsigned long long cur = 0;
 
-	if (db_query(r->db,
-	    "SELECT a.response_id, a.code, a.value FROM answers a JOIN responses p ON p.id = a.response_id"
-	    " WHERE p.form = ? AND p.status = 'submitted' AND (? IS NULL OR p.region_code = ?)"
-	    " ORDER BY a.response_id",
+	if (db_query(r->db, STMT_STATS_ANSWERS,
 	    DB_ARGS(A_STR(f->name), A_STR(region), A_STR(region)), &rows) < 0)
 		return -1;
 	answers_init(&a, f);

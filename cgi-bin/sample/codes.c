@@ -119,8 +119,7 @@ int codes_deadline(struct db *db, const struct conf *c, const char *form,
 {
 	char *due = NULL;
 	snprintf(out, 20, "%s", c->deadline_survey ? c->deadline_survey : "");
-	if (db_query_str(db, "SELECT DATE_FORMAT(due, '%Y-%m-%d %H:%i:%s') FROM deadline_overrides"
-	                 " WHERE form = ? AND region_code = ?",
+	if (db_query_str(db, STMT_DEADLINE_OVERRIDE_GET,
 	                 DB_ARGS(A_STR(form), A_STR(region_code)), &due) < 0)
 		return -1;
 	if (due)
@@ -160,15 +159,9 @@ long codes_issue(struct db *db, const struct conf *c, const char *region_code,
 	if (codes_deadline(db, c, "resource", region_code, due_res) < 0 ||
 	    codes_deadline(db, c, "sme", region_code, due_sme) < 0)
 		return -1;
-	if (db_begin(db) < 0)
-		return -1;
 	/* FOR UPDATE: two prints at once must not hand out codes that the
 	 * other one immediately overwrites. */
-	if (db_query(db, "SELECT su.id, su.name, su.form, su.stratum FROM sample_units su"
-	             " WHERE su.region_code = ? AND" INVITED_SQL "AND su.user_id IS NULL"
-	             " AND (? = '' OR su.stratum = ?) AND (? = 0 OR su.id = ?)"
-	             " AND (? = 0 OR su.slip_printed_at IS NULL)"
-	             " ORDER BY su.stratum, su.position, su.id FOR UPDATE",
+	if (db_query(db, STMT_UNITS_TO_ISSUE_LOCK,
 	             DB_ARGS(A_STR(region_code), A_STR(stratum), A_STR(stratum), A_INT(unit_id),
 	                     A_INT(unit_id), A_INT(only_new ? 1 : 0)), &rows) < 0)
 		goto fail;
@@ -190,8 +183,7 @@ long codes_issue(struct db *db, const struct conf *c, const char *region_code,
 			if (code_generate(u->code) < 0)
 				goto fail;
 			code_hash(u->code, h);
-			if (db_exec(db, "UPDATE sample_units SET code_lookup = ?, code_expires = ?,"
-			            " slip_printed_at = NOW() WHERE id = ?",
+			if (db_exec(db, STMT_UNIT_SET_CODE,
 			            DB_ARGS(A_BLOB(h, 32), A_STR(due), A_INT(u->unit_id)), &aff, NULL) == 0)
 				done = 1;
 			else if (db_errno(db) != 1062)
@@ -204,7 +196,6 @@ long codes_issue(struct db *db, const struct conf *c, const char *region_code,
 	*out = v;
 	return (long)n;
 fail:
-	db_rollback(db);
 	dbrows_free(rows);
 	issued_free(v, n);
 	return -1;

@@ -46,18 +46,14 @@ struct issued {
 	char  code[CODE_LEN + 1];
 };
 
-/* SQL condition for the units that get invitations: active and selected,
- * or a reserve that has taken a replaced unit's place. Alias su. */
-#define INVITED_SQL " su.status = 'active' AND (su.role = 'selected' OR su.replaces_id IS NOT NULL) "
-
-/* Issues new codes, in one transaction, for the invited, not yet
+/* Inside an open transaction: issues new codes for the invited, not yet
  * registered units of region_code: stratum NULL/"all" or hub|window|sme;
  * unit_id non-zero for that single unit; only_new skips units already
  * printed. Sets code_lookup, code_expires (the form's deadline for the
  * region), slip_printed_at. *out is malloc'd (free with issued_free).
- * Returns the number of units with the transaction still OPEN - the caller
- * renders the slips, then commits (or rolls back, so that a failed rendering
- * leaves the old codes valid) - or -1 on error, rolled back. */
+ * Returns the number of units - the caller renders the slips, then commits
+ * (or rolls back, so that a failed rendering leaves the old codes valid) -
+ * or -1 on error (the caller rolls back). */
 long codes_issue(struct db *db, const struct conf *c, const char *region_code,
                  const char *stratum, unsigned long long unit_id, int only_new,
                  struct issued **out);

@@ -170,8 +170,7 @@ int sample_insert(struct db *db, const char *region, const char *kind, const cha
                   const char *frame_id, const char *sum, const char *seed, const char *algo,
                   unsigned long long created_by, unsigned long long *sid)
 {
-	if (db_exec(db, "INSERT INTO samples (region_code, kind, method, frame_id, frame_checksum, seed,"
-	            " algo_version, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	if (db_exec(db, STMT_SAMPLE_INSERT,
 	            DB_ARGS(A_STR(region), A_STR(kind), A_STR(method),
 	                    frame_id ? A_STR(frame_id) : A_NULL, A_STR(sum), A_STR(seed), A_STR(algo),
 	                    created_by ? A_INT(created_by) : A_NULL), NULL, sid) < 0)
@@ -182,8 +181,7 @@ int sample_insert(struct db *db, const char *region, const char *kind, const cha
 int sample_unit_insert(struct db *db, unsigned long long sid, const char *region, const char *kind,
                        const struct unit *u, const char *role, size_t pos)
 {
-	return db_exec(db, "INSERT INTO sample_units (sample_id, region_code, form, stratum, frame_unit_id, name,"
-	               " platform, contact, phone, email, role, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	return db_exec(db, STMT_SAMPLE_UNIT_INSERT,
 	               DB_ARGS(A_INT(sid), A_STR(region), A_STR(kind), A_STR(stratum_code(u->stratum)),
 	                       u->id ? A_INT(u->id) : A_NULL, A_STR(u->name), A_STR(u->platform), A_STR(u->contact),
 	                       A_STR(u->phone), A_STR(u->email), A_STR(role), A_INT(pos)),
@@ -208,7 +206,7 @@ int sample_draw_store(struct db *db, const char *region, const char *kind, uint6
 	seed_format(seed, d->seed);
 	for (int s = 0; s < ST_COUNT; s++)
 		d->quota[s] = quota[s] > 0 ? (size_t)quota[s] : 0;
-	if (db_query(db, "SELECT id, checksum FROM frames WHERE region_code = ? AND kind = ? AND status = 'confirmed'",
+	if (db_query(db, STMT_FRAME_CONFIRMED_CHECKSUM,
 	             DB_ARGS(A_STR(region), A_STR(kind)), &cf) < 0)
 		return -1;
 	if (cf->nrows == 0) {
@@ -227,11 +225,9 @@ int sample_draw_store(struct db *db, const char *region, const char *kind, uint6
 	}
 	d->order = xcalloc(d->n ? d->n : 1, sizeof *d->order);
 	draw_all(seed, d->u, d->n, d->order, d->start, d->cnt);
-	if (db_begin(db) < 0)
-		goto out;
 	/* The frame must still be the confirmed one (a replacement may have
 	 * been confirmed meanwhile); the shared lock holds it until commit. */
-	rc = db_query_str(db, "SELECT id FROM frames WHERE id = ? AND status = 'confirmed' LOCK IN SHARE MODE",
+	rc = db_query_str(db, STMT_FRAME_CONFIRMED_SHARE_LOCK,
 	                  DB_ARGS(A_STR(d->frame_id)), &still) < 0 ? -1 : still ? 0 : 2;
 	if (rc == 0)
 		rc = sample_insert(db, region, kind, "drawn", d->frame_id, d->checksum, d->seed, DRAW_ALGO_VERSION,
@@ -240,8 +236,6 @@ int sample_draw_store(struct db *db, const char *region, const char *kind, uint6
 		for (size_t k = 0; rc == 0 && k < d->cnt[s]; k++)
 			rc = sample_unit_insert(db, d->sample_id, region, kind, &d->u[d->order[d->start[s] + k]],
 			                        k < d->quota[s] ? "selected" : "reserve", k + 1);
-	if (rc != 0)
-		db_rollback(db);
 out:
 	free(still);
 	dbrows_free(cf);
@@ -255,8 +249,7 @@ int frame_units_load(struct db *db, const char *frame_id, struct unit **out, siz
 	struct dbrows *fr;
 	*out = NULL;
 	*nout = 0;
-	if (db_query(db, "SELECT id, line_no, stratum, name, platform, contact, phone, email"
-	                 " FROM frame_units WHERE frame_id = ? ORDER BY line_no",
+	if (db_query(db, STMT_FRAME_UNITS,
 	             DB_ARGS(A_STR(frame_id)), &fr) < 0)
 		return -1;
 	size_t n = fr->nrows;
@@ -300,8 +293,7 @@ static int verify_rows(struct db *db, const char *sample_id, const char *frame_i
 	order = xcalloc(n ? n : 1, sizeof *order);
 	draw_all(seed, u, n, order, start, cnt);
 
-	if (db_query(db, "SELECT frame_unit_id, stratum, role, position, replaces_id, name"
-	                 " FROM sample_units WHERE sample_id = ? ORDER BY stratum, position",
+	if (db_query(db, STMT_SAMPLE_UNITS_VERIFY,
 	             DB_ARGS(A_STR(sample_id)), &sr) < 0)
 		goto done;
 	for (int s = 0; s < ST_COUNT; s++) {
@@ -374,8 +366,7 @@ int sample_verify(struct db *db, const char *region, const char *kind, struct bu
 	uint64_t seed;
 	int rc = -1;
 
-	if (db_query(db, "SELECT id, method, frame_id, frame_checksum, seed, algo_version"
-	                 " FROM samples WHERE region_code = ? AND kind = ?",
+	if (db_query(db, STMT_SAMPLE_FOR_VERIFY,
 	             DB_ARGS(A_STR(region), A_STR(kind)), &s) < 0)
 		return -1;
 	if (s->nrows == 0) {

@@ -115,13 +115,13 @@ struct drawn {
 };
 void drawn_free(struct drawn *d);
 
-/* Draws region/kind's sample from its confirmed frame (checksum checked)
- * with seed, selecting the first quota[s] positions of stratum s, and stores
- * it with method 'drawn', the seed, the frame checksum and
- * DRAW_ALGO_VERSION. Returns 0 with the transaction still OPEN (the caller
- * writes its audit row and commits), or, rolled back: 1 region/kind already
- * has a sample, 2 the frame was replaced meanwhile, 3 no confirmed frame,
- * 4 the frame's checksum does not match its units, -1 database error.
+/* Inside an open transaction: draws region/kind's sample from its confirmed
+ * frame (checksum checked) with seed, selecting the first quota[s]
+ * positions of stratum s, and stores it with method 'drawn', the seed, the
+ * frame checksum and DRAW_ALGO_VERSION. Returns 0 (the caller writes its
+ * audit row and commits), or, for the caller to roll back: 1 region/kind
+ * already has a sample, 2 the frame was replaced meanwhile, 3 no confirmed
+ * frame, 4 the frame's checksum does not match its units, -1 database error.
  * d is filled as far as known; free it with drawn_free() in every case.
  * Shared by /region/sample and `smesurvey-admin draw`. */
 int  sample_draw_store(struct db *db, const char *region, const char *kind, uint64_t seed,

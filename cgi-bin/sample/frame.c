@@ -318,7 +318,7 @@ int frame_store(struct db *db, const char *region, const char *kind, const char 
 	int rc = -1;
 
 	/* Locks the pending row: a second confirm of the same upload waits here. */
-	if (db_query_str(db, "SELECT status FROM frames WHERE id = ? AND region_code = ? AND kind = ? FOR UPDATE",
+	if (db_query_str(db, STMT_FRAME_STATUS_LOCK,
 	                 DB_ARGS(A_STR(frame_id), A_STR(region), A_STR(kind)), &st) < 0)
 		goto out;
 	if (!st || strcmp(st, "pending") != 0) {
@@ -327,26 +327,25 @@ int frame_store(struct db *db, const char *region, const char *kind, const char 
 	}
 	/* A locking read of the (absent) sample keeps a concurrent draw from
 	 * committing a sample of the frame deleted below. */
-	if (db_query_str(db, "SELECT id FROM samples WHERE region_code = ? AND kind = ? FOR UPDATE",
+	if (db_query_str(db, STMT_SAMPLE_ID_LOCK,
 	                 DB_ARGS(A_STR(region), A_STR(kind)), &sid) < 0)
 		goto out;
 	if (sid) {
 		rc = 1;
 		goto out;
 	}
-	if (db_exec(db, "DELETE FROM frames WHERE region_code = ? AND kind = ? AND status = 'confirmed'",
+	if (db_exec(db, STMT_FRAME_DELETE_CONFIRMED,
 	            DB_ARGS(A_STR(region), A_STR(kind)), NULL, NULL) < 0)
 		goto out;
 	for (size_t i = 0; i < fp->nunits; i++) {
 		const struct unit *u = &fp->units[i];
-		if (db_exec(db, "INSERT INTO frame_units (frame_id, line_no, stratum, name, platform, contact, phone, email)"
-		            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		if (db_exec(db, STMT_FRAME_UNIT_INSERT,
 		            DB_ARGS(A_STR(frame_id), A_INT(u->line), A_STR(stratum_code(u->stratum)), A_STR(u->name),
 		                    A_STR(u->platform), A_STR(u->contact), A_STR(u->phone), A_STR(u->email)),
 		            NULL, NULL) < 0)
 			goto out;
 	}
-	if (db_exec(db, "UPDATE frames SET status = 'confirmed', checksum = ?, nunits = ? WHERE id = ?",
+	if (db_exec(db, STMT_FRAME_CONFIRM,
 	            DB_ARGS(A_STR(sum), A_INT(fp->nunits), A_STR(frame_id)), NULL, NULL) < 0)
 		goto out;
 	rc = 0;

@@ -513,13 +513,7 @@ static const char *mark(const char *v)
 int slips_funnel_table(struct req *r, const char *region_code)
 {
 	struct dbrows *rows;
-	if (db_query(r->db,
-	    "SELECT su.id, su.stratum, su.name, su.slip_printed_at, su.code_opened_at,"
-	    " su.registered_at, u.username, p.status, p.created_at, p.submitted_at"
-	    " FROM sample_units su LEFT JOIN users u ON u.id = su.user_id"
-	    " LEFT JOIN responses p ON p.user_id = su.user_id AND p.form = su.form"
-	    " WHERE su.region_code = ? AND" INVITED_SQL
-	    " ORDER BY su.stratum, su.position, su.id",
+	if (db_query(r->db, STMT_SLIP_UNITS,
 	    DB_ARGS(A_STR(region_code)), &rows) < 0)
 		return -1;
 	size_t n = rows->nrows, cnt[5] = { 0 };

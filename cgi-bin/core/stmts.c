@@ -1,0 +1,468 @@
+/*
+ * stmts.c - the statement table: the SQL of every enum stmt and the roles
+ * (RB() bits of enum role, role.h) that may run it. See stmts.h.
+ *
+ * Masks are as narrow as the pages allow. The role is that of the request
+ * (core/app.c, core/auth.c): ROLE_NONE (anonymous) until the session has
+ * been checked, so the session lookup runs as R_ANON; a login or
+ * registration ends the old session (ROLE_NONE again), creates the new one
+ * as R_ANON, and then runs as the new user; pages open to everybody
+ * (login, registration), also to visitors already signed in, run as
+ * whoever visits them (R_ANYONE); smesurvey-admin runs as ROLE_CLI.
+ */
+#include "stmts.h"
+#include "role.h"
+
+#define R_ANON        RB(ROLE_NONE)
+#define R_CLI         RB(ROLE_CLI)
+#define R_ADMIN       RB(ROLE_ADMIN)
+#define R_ADMINS      RB_ADMINS
+#define R_REGION      RB(ROLE_REGION)
+/* Whoever fills a questionnaire: the five respondent roles (the region
+ * fills selfeval and enters paper resource/sme forms by proxy). */
+#define R_RESPONDENTS (RB(ROLE_REGION) | RB(ROLE_HUB) | RB(ROLE_WINDOW) | \
+                       RB(ROLE_RESOURCE) | RB(ROLE_SME))
+#define R_SIGNED_IN   (R_ADMINS | R_RESPONDENTS)
+#define R_ANYONE      (R_ANON | R_SIGNED_IN)
+
+/* The units that get invitations: active and selected, or a reserve that
+ * has taken a replaced unit's place. Alias su. */
+#define INVITED_SQL " su.status = 'active' AND (su.role = 'selected' OR su.replaces_id IS NOT NULL) "
+
+/* Columns of the sample_units query of the /region/sample page. */
+#define SU_COLS "id, stratum, role, position, status, name, platform, contact, phone, email, replaces_id, replace_reason"
+
+/* Rows of the multi-row INSERTs of answers (forms/form_store.c). */
+#define ROW1  "(?, ?, ?)"
+#define ROW2  ROW1 ", " ROW1
+#define ROW4  ROW2 ", " ROW2
+#define ROW8  ROW4 ", " ROW4
+#define ROW16 ROW8 ", " ROW8
+
+const struct stmt_def stmts[STMT__MAX] = {
+	/* Sessions and sign-in (core/auth.c). auth_load_session() runs before the request has a role. */
+	[STMT_SESSION_GET] = {
+		"SELECT u.id, u.username, u.role, COALESCE(u.region_code, ''), u.org_name, u.form,"
+		" u.disabled, TIMESTAMPDIFF(SECOND, s.created_at, NOW()),"
+		" TIMESTAMPDIFF(SECOND, s.last_seen, NOW())"
+		" FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+		R_ANON },
+	[STMT_SESSION_TOUCH] = {
+		"UPDATE sessions SET last_seen = NOW() WHERE token_hash = ?",
+		R_SIGNED_IN },
+	[STMT_SESSION_DELETE] = {
+		"DELETE FROM sessions WHERE token_hash = ?",
+		R_ANYONE },
+	[STMT_SESSION_INSERT] = {
+		"INSERT INTO sessions (token_hash, user_id, created_at, last_seen, ip)"
+		" VALUES (?, ?, NOW(), NOW(), ?)",
+		R_ANON },
+	[STMT_SESSIONS_DELETE_STALE] = {
+		"DELETE FROM sessions WHERE user_id = ? AND"
+		" (last_seen < NOW() - INTERVAL ? MINUTE OR created_at < NOW() - INTERVAL ? MINUTE)",
+		R_SIGNED_IN },
+	[STMT_SESSIONS_DELETE_OTHERS] = {
+		"DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
+		R_SIGNED_IN },
+	[STMT_LOGIN_FAILURES_USER] = {
+		"SELECT COUNT(*) FROM login_failures"
+		" WHERE username = ? AND at > NOW() - INTERVAL 1 HOUR",
+		R_ANYONE },
+	[STMT_LOGIN_FAILURES_IP] = {
+		"SELECT COUNT(*) FROM login_failures"
+		" WHERE ip = ? AND at > NOW() - INTERVAL 1 HOUR",
+		R_ANYONE },
+	[STMT_LOGIN_FAILURE_INSERT] = {
+		"INSERT INTO login_failures (username, ip, at) VALUES (?, ?, NOW())",
+		R_ANYONE },
+	[STMT_USER_FOR_LOGIN] = {
+		"SELECT id, pw_hash, disabled, username FROM users WHERE username = ?",
+		R_ANYONE },
+	[STMT_USER_REHASH] = {
+		"UPDATE users SET pw_hash = ? WHERE id = ?",
+		R_ANYONE },
+	[STMT_USER_LOGGED_IN] = {
+		"UPDATE users SET last_login_at = NOW() WHERE id = ?",
+		R_SIGNED_IN },
+	[STMT_USER_PW_HASH] = {
+		"SELECT pw_hash FROM users WHERE id = ?",
+		R_SIGNED_IN },
+	[STMT_USER_CHANGE_PW] = {
+		"UPDATE users SET pw_hash = ?, pw_changed_at = NOW() WHERE id = ?",
+		R_SIGNED_IN },
+	[STMT_AUDIT_INSERT] = {
+		"INSERT INTO audit_log (user_id, ip, action, detail) VALUES (?, ?, ?, ?)",
+		R_SIGNED_IN },
+
+	/* Accounts */
+	[STMT_USER_INSERT] = {
+		"INSERT INTO users (username, pw_hash, role, region_code, org_name, form) "
+		"VALUES (?, ?, ?, ?, ?, ?)",
+		R_ANYONE | R_CLI },
+	[STMT_USER_EXISTS] = {
+		"SELECT username FROM users WHERE username = ?",
+		R_CLI },
+	[STMT_USER_LIST] = {
+		"SELECT u.id, u.username, u.role, COALESCE(u.region_code, ''), COALESCE(g.name, ''),"
+		" u.org_name, u.form, u.disabled, COALESCE(DATE_FORMAT(u.last_login_at, '%Y-%m-%d %H:%i'), '')"
+		" FROM users u LEFT JOIN regions g ON g.code = u.region_code"
+		" WHERE (? IS NULL OR u.role = ?) AND (? IS NULL OR u.region_code = ?)"
+		" ORDER BY u.region_code, u.role, u.username LIMIT ? OFFSET ?",
+		R_ADMIN },
+	[STMT_USER_COUNT] = {
+		"SELECT COUNT(*) FROM users WHERE (? IS NULL OR role = ?) AND (? IS NULL OR region_code = ?)",
+		R_ADMIN },
+	[STMT_USER_NAME] = {
+		"SELECT username FROM users WHERE id = ?",
+		R_ADMIN },
+	[STMT_USER_SET_DISABLED] = {
+		"UPDATE users SET disabled = ? WHERE id = ?",
+		R_ADMIN },
+	[STMT_SESSIONS_DELETE_USER] = {
+		"DELETE FROM sessions WHERE user_id = ?",
+		R_ADMIN },
+	[STMT_AUDIT_INSERT_CLI] = {
+		"INSERT INTO audit_log (user_id, ip, action, detail) VALUES (NULL, '', ?, ?)",
+		R_CLI },
+	[STMT_AUDIT_LIST] = {
+		"SELECT a.at, COALESCE(u.username, ''), a.ip, a.action, a.detail FROM audit_log a"
+		" LEFT JOIN users u ON u.id = a.user_id ORDER BY a.id DESC LIMIT 200",
+		R_ADMINS },
+
+	/* Regions and progress */
+	[STMT_REGION_CODES] = {
+		"SELECT code FROM regions",
+		R_CLI },
+	[STMT_REGION_LIST] = {
+		"SELECT code, name FROM regions ORDER BY code",
+		R_ANYONE },
+	[STMT_REGION_NAME] = {
+		"SELECT name FROM regions WHERE code = ?",
+		R_ANYONE | R_CLI },
+	[STMT_REGION_EXISTS] = {
+		"SELECT code FROM regions WHERE code = ?",
+		R_ADMIN },
+	[STMT_REGION_CONTACT] = {
+		"SELECT name, help_phone FROM regions WHERE code = ?",
+		R_REGION },
+	[STMT_PROGRESS] = {
+		"SELECT g.code, g.name, u.form, COUNT(u.id),"
+		" SUM(p.status = 'draft'), SUM(p.status = 'submitted')"
+		" FROM regions g"
+		" LEFT JOIN users u ON u.region_code = g.code AND u.form <> '' AND u.disabled = 0"
+		" LEFT JOIN responses p ON p.user_id = u.id AND p.form = u.form"
+		" WHERE (? IS NULL OR g.code = ?)"
+		" GROUP BY g.code, g.name, u.form ORDER BY g.code",
+		R_ADMINS | R_REGION },
+	[STMT_REGION_PROGRESS] = {
+		"SELECT u.username, u.org_name, u.form,"
+		" CASE WHEN p.status IS NULL THEN '未开始' WHEN p.status = 'submitted' THEN '已提交' ELSE '草稿' END,"
+		" p.updated_at, p.submitted_at"
+		" FROM users u LEFT JOIN responses p ON p.user_id = u.id AND p.form = u.form"
+		" WHERE u.region_code = ? AND u.form <> '' ORDER BY u.form, u.username",
+		R_REGION },
+
+	/* Deadlines */
+	[STMT_DEADLINE_OVERRIDE_GET] = {
+		"SELECT DATE_FORMAT(due, '%Y-%m-%d %H:%i:%s') FROM deadline_overrides "
+		"WHERE form = ? AND region_code = ?",
+		R_ANYONE },
+	[STMT_DEADLINE_OVERRIDE_LIST] = {
+		"SELECT o.form, o.region_code, COALESCE(g.name, ''), DATE_FORMAT(o.due, '%Y-%m-%d %H:%i:%s')"
+		" FROM deadline_overrides o LEFT JOIN regions g ON g.code = o.region_code"
+		" ORDER BY o.form, o.region_code",
+		R_ADMINS },
+	[STMT_DEADLINE_OVERRIDE_SET] = {
+		"INSERT INTO deadline_overrides (form, region_code, due) VALUES (?, ?, ?)"
+		" ON DUPLICATE KEY UPDATE due = VALUES(due)",
+		R_ADMIN },
+	[STMT_DEADLINE_OVERRIDE_DELETE] = {
+		"DELETE FROM deadline_overrides WHERE form = ? AND region_code = ?",
+		R_ADMIN },
+
+	/* Responses and answers (forms/form_store.c, the form programs) */
+	[STMT_RESPONSE_OF_USER] = {
+		"SELECT id, status, valid, version, "
+		"DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s'), "
+		"DATE_FORMAT(submitted_at, '%Y-%m-%d %H:%i:%s'), proxy_user_id "
+		"FROM responses WHERE form = ? AND user_id = ?",
+		R_RESPONDENTS },
+	[STMT_ANSWERS_OF_RESPONSE] = {
+		"SELECT code, value FROM answers WHERE response_id = ?",
+		R_RESPONDENTS | R_ADMINS },
+	[STMT_RESPONSE_ID] = {
+		"SELECT id FROM responses WHERE form = ? AND user_id = ?",
+		R_RESPONDENTS },
+	[STMT_RESPONSE_CREATE] = {
+		"INSERT INTO responses (form, user_id, region_code, status, valid, version, "
+		"created_at, updated_at) VALUES (?, ?, ?, 'draft', 0, 0, NOW(), NOW()) "
+		"ON DUPLICATE KEY UPDATE id = id",
+		R_RESPONDENTS },
+	[STMT_RESPONSE_LOCK] = {
+		"SELECT id, status, version FROM responses WHERE form = ? AND user_id = ? FOR UPDATE",
+		R_RESPONDENTS },
+	[STMT_RESPONSE_UPDATE] = {
+		"UPDATE responses SET region_code = ?, status = ?, valid = ?, proxy_user_id = ?, "
+		"version = version + 1, updated_at = NOW(), "
+		"submitted_at = IF(? = 'submitted', NOW(), NULL) WHERE id = ?",
+		R_RESPONDENTS },
+	[STMT_ANSWERS_DELETE] = {
+		"DELETE FROM answers WHERE response_id = ?",
+		R_RESPONDENTS },
+	[STMT_ANSWERS_INSERT_1] = {
+		"INSERT INTO answers (response_id, code, value) VALUES " ROW1,
+		R_RESPONDENTS },
+	[STMT_ANSWERS_INSERT_2] = {
+		"INSERT INTO answers (response_id, code, value) VALUES " ROW2,
+		R_RESPONDENTS },
+	[STMT_ANSWERS_INSERT_4] = {
+		"INSERT INTO answers (response_id, code, value) VALUES " ROW4,
+		R_RESPONDENTS },
+	[STMT_ANSWERS_INSERT_8] = {
+		"INSERT INTO answers (response_id, code, value) VALUES " ROW8,
+		R_RESPONDENTS },
+	[STMT_ANSWERS_INSERT_16] = {
+		"INSERT INTO answers (response_id, code, value) VALUES " ROW16,
+		R_RESPONDENTS },
+	[STMT_PROXY_TARGET] = {
+		"SELECT role, IFNULL(region_code, ''), org_name, disabled FROM users WHERE id = ?",
+		R_REGION },
+	[STMT_PROXY_LIST] = {
+		"SELECT u.id, u.username, u.org_name, IFNULL(s.status, ''), IFNULL(s.proxy_user_id, 0) "
+		"FROM users u LEFT JOIN responses s ON s.user_id = u.id AND s.form = ? "
+		"WHERE u.role = ? AND u.region_code = ? AND u.disabled = 0 "
+		"ORDER BY u.org_name, u.id LIMIT 5000",
+		R_REGION },
+
+	/* Administration: responses, export, statistics */
+	[STMT_RESPONSE_COUNT] = {
+		"SELECT COUNT(*) FROM responses p WHERE (? IS NULL OR p.form = ?)"
+		" AND (? IS NULL OR p.region_code = ?) AND (? IS NULL OR p.status = ?)",
+		R_ADMINS },
+	[STMT_RESPONSE_LIST] = {
+		"SELECT p.id, COALESCE(p.region_code, ''), COALESCE(g.name, ''), u.org_name, u.username,"
+		" p.form, p.status, p.proxy_user_id IS NOT NULL,"
+		" DATE_FORMAT(p.updated_at, '%Y-%m-%d %H:%i:%s'),"
+		" COALESCE(DATE_FORMAT(p.submitted_at, '%Y-%m-%d %H:%i:%s'), '')"
+		" FROM responses p JOIN users u ON u.id = p.user_id"
+		" LEFT JOIN regions g ON g.code = p.region_code"
+		" WHERE (? IS NULL OR p.form = ?) AND (? IS NULL OR p.region_code = ?)"
+		" AND (? IS NULL OR p.status = ?) ORDER BY p.id DESC LIMIT ? OFFSET ?",
+		R_ADMINS },
+	[STMT_RESPONSE_GET] = {
+		"SELECT p.form, p.status, COALESCE(p.region_code, ''), COALESCE(g.name, ''), u.org_name,"
+		" u.username, p.proxy_user_id IS NOT NULL, DATE_FORMAT(p.updated_at, '%Y-%m-%d %H:%i:%s'),"
+		" COALESCE(DATE_FORMAT(p.submitted_at, '%Y-%m-%d %H:%i:%s'), '')"
+		" FROM responses p JOIN users u ON u.id = p.user_id"
+		" LEFT JOIN regions g ON g.code = p.region_code WHERE p.id = ?",
+		R_ADMINS },
+	[STMT_ANSWER_GET] = {
+		"SELECT value FROM answers WHERE response_id = ? AND code = ?",
+		R_ADMINS },
+	[STMT_RESPONSE_REOPEN] = {
+		"UPDATE responses SET status = 'draft', submitted_at = NULL, "
+		"version = version + 1, updated_at = NOW() WHERE id = ?",
+		R_ADMIN },
+	[STMT_EXPORT_RESPONSES] = {
+		"SELECT r.id, COALESCE(r.region_code, ''), COALESCE(g.name, ''), u.username, u.org_name,"
+		" r.status, IF(r.proxy_user_id IS NULL, '0', '1'),"
+		" COALESCE(DATE_FORMAT(r.submitted_at, '%Y-%m-%d %H:%i:%s'), '')"
+		" FROM responses r JOIN users u ON u.id = r.user_id"
+		" LEFT JOIN regions g ON g.code = r.region_code"
+		" WHERE r.form = ? AND (? IS NULL OR r.region_code = ?) AND (? IS NULL OR r.status = ?)"
+		" ORDER BY r.id",
+		R_ADMINS },
+	[STMT_EXPORT_ANSWERS] = {
+		"SELECT a.response_id, a.code, a.value FROM answers a"
+		" JOIN responses r ON r.id = a.response_id"
+		" WHERE r.form = ? AND (? IS NULL OR r.region_code = ?) AND (? IS NULL OR r.status = ?)"
+		" ORDER BY a.response_id",
+		R_ADMINS },
+	[STMT_STATS_REGIONS] = {
+		"SELECT COALESCE(p.region_code, ''), COALESCE(g.name, ''), COUNT(*)"
+		" FROM responses p LEFT JOIN regions g ON g.code = p.region_code"
+		" WHERE p.form = ? AND p.status = 'submitted' AND (? IS NULL OR p.region_code = ?)"
+		" GROUP BY p.region_code, g.name ORDER BY p.region_code",
+		R_ADMINS },
+	[STMT_STATS_ANSWERS] = {
+		"SELECT a.response_id, a.code, a.value FROM answers a JOIN responses p ON p.id = a.response_id"
+		" WHERE p.form = ? AND p.status = 'submitted' AND (? IS NULL OR p.region_code = ?)"
+		" ORDER BY a.response_id",
+		R_ADMINS },
+
+	/* Sample frames (region.c, sample/frame.c; frame_store() is shared with smesurvey-admin) */
+	[STMT_FRAME_INSERT_PENDING] = {
+		"INSERT INTO frames (region_code, kind, status, filename, charset, uploaded_by)"
+		" VALUES (?, ?, 'pending', ?, ?, ?)",
+		R_REGION | R_CLI },
+	[STMT_FRAMES_PENDING] = {
+		"SELECT id FROM frames WHERE region_code = ? AND kind = ? AND status = 'pending'",
+		R_REGION },
+	[STMT_FRAME_PENDING_LATEST] = {
+		"SELECT id, filename, charset FROM frames"
+		" WHERE region_code = ? AND kind = ? AND status = 'pending' ORDER BY id DESC LIMIT 1",
+		R_REGION },
+	[STMT_FRAME_PENDING_CHECK] = {
+		"SELECT id FROM frames WHERE id = ? AND region_code = ? AND kind = ?"
+		" AND status = 'pending'",
+		R_REGION },
+	[STMT_FRAME_DELETE_PENDING] = {
+		"DELETE FROM frames WHERE id = ? AND status = 'pending'",
+		R_REGION },
+	[STMT_FRAME_DELETE] = {
+		"DELETE FROM frames WHERE id = ?",
+		R_REGION },
+	[STMT_FRAME_CONFIRMED] = {
+		"SELECT id, filename, charset, nunits, checksum, uploaded_at FROM frames"
+		" WHERE region_code = ? AND kind = ? AND status = 'confirmed'",
+		R_REGION },
+	[STMT_FRAME_CONFIRMED_SUMMARY] = {
+		"SELECT id, nunits, checksum FROM frames WHERE region_code = ? AND kind = ? AND status = 'confirmed'",
+		R_REGION },
+	[STMT_FRAME_CONFIRMED_ID] = {
+		"SELECT id FROM frames WHERE region_code = ? AND kind = ? AND status = 'confirmed'",
+		R_CLI },
+	[STMT_FRAME_STRATUM_COUNTS] = {
+		"SELECT stratum, COUNT(*) FROM frame_units WHERE frame_id = ? GROUP BY stratum",
+		R_REGION },
+	[STMT_FRAME_STATUS_LOCK] = {
+		"SELECT status FROM frames WHERE id = ? AND region_code = ? AND kind = ? FOR UPDATE",
+		R_REGION | R_CLI },
+	[STMT_SAMPLE_ID_LOCK] = {
+		"SELECT id FROM samples WHERE region_code = ? AND kind = ? FOR UPDATE",
+		R_REGION | R_CLI },
+	[STMT_FRAME_DELETE_CONFIRMED] = {
+		"DELETE FROM frames WHERE region_code = ? AND kind = ? AND status = 'confirmed'",
+		R_REGION | R_CLI },
+	[STMT_FRAME_UNIT_INSERT] = {
+		"INSERT INTO frame_units (frame_id, line_no, stratum, name, platform, contact, phone, email)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		R_REGION | R_CLI },
+	[STMT_FRAME_CONFIRM] = {
+		"UPDATE frames SET status = 'confirmed', checksum = ?, nunits = ? WHERE id = ?",
+		R_REGION | R_CLI },
+
+	/* Samples (region.c, sample/draw.c; the draw is shared with smesurvey-admin) */
+	[STMT_SAMPLE_ID] = {
+		"SELECT id FROM samples WHERE region_code = ? AND kind = ?",
+		R_REGION | R_CLI },
+	[STMT_SAMPLE_GET] = {
+		"SELECT id, method, frame_checksum, seed, algo_version, created_at FROM samples"
+		" WHERE region_code = ? AND kind = ?",
+		R_REGION },
+	[STMT_SAMPLE_UNITS_SHOW] = {
+		"SELECT " SU_COLS " FROM sample_units WHERE sample_id = ? ORDER BY stratum, position",
+		R_REGION },
+	[STMT_SAMPLE_LIST_CSV] = {
+		"SELECT su.stratum, su.role, su.position, su.name, su.platform, su.contact, su.phone,"
+		" su.email, su.status, su.replace_reason FROM sample_units su JOIN samples s ON s.id = su.sample_id"
+		" WHERE s.region_code = ? AND s.kind = ? ORDER BY su.stratum, su.position",
+		R_REGION },
+	[STMT_FRAME_CONFIRMED_CHECKSUM] = {
+		"SELECT id, checksum FROM frames WHERE region_code = ? AND kind = ? AND status = 'confirmed'",
+		R_REGION | R_CLI },
+	[STMT_FRAME_CONFIRMED_SHARE_LOCK] = {
+		"SELECT id FROM frames WHERE id = ? AND status = 'confirmed' LOCK IN SHARE MODE",
+		R_REGION | R_CLI },
+	[STMT_FRAME_UNITS] = {
+		"SELECT id, line_no, stratum, name, platform, contact, phone, email"
+		" FROM frame_units WHERE frame_id = ? ORDER BY line_no",
+		R_REGION | R_CLI },
+	[STMT_SAMPLE_INSERT] = {
+		"INSERT INTO samples (region_code, kind, method, frame_id, frame_checksum, seed,"
+		" algo_version, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		R_REGION | R_CLI },
+	[STMT_SAMPLE_UNIT_INSERT] = {
+		"INSERT INTO sample_units (sample_id, region_code, form, stratum, frame_unit_id, name,"
+		" platform, contact, phone, email, role, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		R_REGION | R_CLI },
+	[STMT_SAMPLE_FOR_VERIFY] = {
+		"SELECT id, method, frame_id, frame_checksum, seed, algo_version"
+		" FROM samples WHERE region_code = ? AND kind = ?",
+		R_CLI },
+	[STMT_SAMPLE_UNITS_VERIFY] = {
+		"SELECT frame_unit_id, stratum, role, position, replaces_id, name"
+		" FROM sample_units WHERE sample_id = ? ORDER BY stratum, position",
+		R_CLI },
+	[STMT_SAMPLE_UNIT_LOCK] = {
+		"SELECT su.id, su.sample_id, su.stratum, su.role, su.status, su.name FROM sample_units su"
+		" JOIN samples s ON s.id = su.sample_id WHERE su.id = ? AND s.region_code = ? FOR UPDATE",
+		R_REGION },
+	[STMT_SAMPLE_NEXT_RESERVE] = {
+		"SELECT id, name, position FROM sample_units WHERE sample_id = ? AND stratum = ?"
+		" AND role = 'reserve' AND status = 'active' ORDER BY position LIMIT 1 FOR UPDATE",
+		R_REGION },
+	[STMT_SAMPLE_UNIT_REPLACE] = {
+		"UPDATE sample_units SET status = 'replaced', replace_reason = ?, code_lookup = NULL,"
+		" code_expires = NULL WHERE id = ?",
+		R_REGION },
+	[STMT_SAMPLE_UNIT_PROMOTE] = {
+		"UPDATE sample_units SET role = 'selected', replaces_id = ? WHERE id = ?",
+		R_REGION },
+
+	/* Invitation codes and slips (sample/codes.c, sample/slips.c) */
+	[STMT_UNITS_TO_ISSUE_LOCK] = {
+		"SELECT su.id, su.name, su.form, su.stratum FROM sample_units su"
+		" WHERE su.region_code = ? AND" INVITED_SQL "AND su.user_id IS NULL"
+		" AND (? = '' OR su.stratum = ?) AND (? = 0 OR su.id = ?)"
+		" AND (? = 0 OR su.slip_printed_at IS NULL)"
+		" ORDER BY su.stratum, su.position, su.id FOR UPDATE",
+		R_REGION },
+	[STMT_UNIT_SET_CODE] = {
+		"UPDATE sample_units SET code_lookup = ?, code_expires = ?,"
+		" slip_printed_at = NOW() WHERE id = ?",
+		R_REGION },
+	[STMT_SLIP_UNITS] = {
+		"SELECT su.id, su.stratum, su.name, su.slip_printed_at, su.code_opened_at,"
+		" su.registered_at, u.username, p.status, p.created_at, p.submitted_at"
+		" FROM sample_units su LEFT JOIN users u ON u.id = su.user_id"
+		" LEFT JOIN responses p ON p.user_id = su.user_id AND p.form = su.form"
+		" WHERE su.region_code = ? AND" INVITED_SQL
+		" ORDER BY su.stratum, su.position, su.id",
+		R_REGION },
+	[STMT_SLIP_FUNNEL] = {
+		"SELECT su.stratum, COUNT(*), SUM(su.slip_printed_at IS NOT NULL), SUM(su.user_id IS NOT NULL)"
+		" FROM sample_units su WHERE su.region_code = ? AND" INVITED_SQL
+		" GROUP BY su.stratum ORDER BY su.stratum",
+		R_REGION },
+	[STMT_SLIP_UNIT] = {
+		"SELECT su.name, su.stratum, su.slip_printed_at FROM sample_units su"
+		" WHERE su.id = ? AND su.region_code = ? AND su.user_id IS NULL AND" INVITED_SQL,
+		R_REGION },
+
+	/* Registration (register.c): a page open to everybody */
+	[STMT_CODE_FAILURES_COUNT] = {
+		"SELECT COUNT(*) FROM code_failures WHERE ip = ?"
+		" AND at > NOW() - INTERVAL 10 MINUTE",
+		R_ANYONE },
+	[STMT_CODE_FAILURE_INSERT] = {
+		"INSERT INTO code_failures (ip, at) VALUES (?, NOW())",
+		R_ANYONE },
+	[STMT_CODE_FAILURES_PURGE] = {
+		"DELETE FROM code_failures WHERE at < NOW() - INTERVAL 1 DAY",
+		R_ANYONE },
+	[STMT_UNIT_BY_CODE] = {
+		"SELECT su.id, su.region_code, g.name, g.help_phone, su.form, su.name,"
+		" su.user_id IS NOT NULL, su.code_expires < NOW(), (" INVITED_SQL ")"
+		" FROM sample_units su JOIN regions g ON g.code = su.region_code"
+		" WHERE su.code_lookup = ?",
+		R_ANYONE },
+	[STMT_UNIT_BY_CODE_LOCK] = {
+		"SELECT su.id, su.region_code, g.name, g.help_phone, su.form, su.name,"
+		" su.user_id IS NOT NULL, su.code_expires < NOW(), (" INVITED_SQL ")"
+		" FROM sample_units su JOIN regions g ON g.code = su.region_code"
+		" WHERE su.code_lookup = ? FOR UPDATE",
+		R_ANYONE },
+	[STMT_UNIT_OPENED] = {
+		"UPDATE sample_units SET code_opened_at = NOW() WHERE id = ? AND code_opened_at IS NULL",
+		R_ANYONE },
+	[STMT_UNIT_REGISTER] = {
+		"UPDATE sample_units SET user_id = ?, registered_at = NOW(),"
+		" code_opened_at = COALESCE(code_opened_at, NOW()), contact = ?, phone = ?, email = ?"
+		" WHERE id = ? AND user_id IS NULL",
+		R_ANYONE },
+	[STMT_SELF_REGISTRATIONS_COUNT] = {
+		"SELECT COUNT(*) FROM audit_log WHERE action = 'register-self'"
+		" AND ip = ? AND at > NOW() - INTERVAL 1 HOUR",
+		R_ANYONE },
+};
