@@ -17,7 +17,7 @@ enum role {
 	ROLE_SME,
 	ROLE_COUNT,
 	/* Pseudo-role, never stored in users.role: the command-line tool
-	 * smesurvey-admin. Only statement masks (stmts.c) name it. */
+	 * smesurvey-admin, which sets it (db_set_role); statement masks name it. */
 	ROLE_CLI = ROLE_COUNT
 };
 #define RB(role)      (1u << (role))
