@@ -9,6 +9,7 @@
  * 0 success, 1 input rejected (nothing changed), 2 usage, I/O or DB error.
  */
 #include "auth.h"
+#include "catalog.h"
 #include "conf.h"
 #include "csv.h"
 #include "db.h"
@@ -374,14 +375,8 @@ static const char *check_pw_hash(const char *h)
 /* The questionnaire an account of role r fills ("" for administrators). */
 static const char *form_for_role(enum role r)
 {
-	switch (r) {
-	case ROLE_REGION:   return "selfeval";
-	case ROLE_HUB:      return "hub";
-	case ROLE_WINDOW:   return "window";
-	case ROLE_RESOURCE: return "resource";
-	case ROLE_SME:      return "sme";
-	default:            return "";
-	}
+	const struct form_info *fi = catalog_for_role(r);
+	return fi ? fi->name : "";
 }
 
 static int cmp_str_ci(const void *a, const void *b)
@@ -1110,6 +1105,13 @@ int main(int argc, char **argv)
 	int i = 1, ret;
 
 	log_init(PROG);
+	{
+		char err[256];
+		if (catalog_load(err, sizeof err) < 0) {
+			fprintf(stderr, PROG ": %s\n", err);
+			return EXIT_FAILED;
+		}
+	}
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--conf") == 0 && i + 1 < argc) {
 			x.conf_path = argv[++i];

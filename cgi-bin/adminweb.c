@@ -916,6 +916,7 @@ int main(void)
 		log_err("codebook: %s", err);
 		return 1;
 	}
+	site_nav_load();
 	const struct app app = { "smesurvey-adminweb", pages, PAGE__MAX, site_nav, site_nav_len };
 	return app_run(&app);
 }

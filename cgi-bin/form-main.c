@@ -60,7 +60,7 @@ struct target {
 
 static int proxiable(void)
 {
-	return F->role == ROLE_RESOURCE || F->role == ROLE_SME;
+	return F->info->proxy;
 }
 
 /* path + "?for=N" (proxy) + extra query ("saved=1"), into b. */
@@ -524,6 +524,7 @@ int main(void)
 			pages[i].roles = fillers;
 	if (!F->has_file)
 		pages[PAGE_FILE].path = NULL;
+	site_nav_load();
 	const struct app app = { "smesurvey-form-" FORM_NAME, pages, PAGE__MAX, site_nav, site_nav_len };
 	return app_run(&app);
 }

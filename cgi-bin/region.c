@@ -1231,6 +1231,7 @@ static const struct pagedef pages[PAGE__MAX] = {
 
 int main(void)
 {
+	site_nav_load();
 	const struct app app = { "smesurvey-region", pages, PAGE__MAX, site_nav, site_nav_len };
 	return app_run(&app);
 }

@@ -13,6 +13,7 @@
  */
 #include "app.h"
 #include "auth.h"
+#include "catalog.h"
 #include "codes.h"
 #include "conf.h"
 #include "db.h"
@@ -44,9 +45,11 @@ struct unit {
 	char username[80];            /* the account name it will get */
 };
 
-static const char *form_label(const char *form)
+/* A form people can register for: drawn from sample frames (the catalog). */
+static const struct form_info *sampled_form(const char *name)
 {
-	return strcmp(form, "sme") == 0 ? "中小企业调查表（附件5）" : "服务资源单位调查表（附件4）";
+	const struct form_info *fi = catalog_get(name);
+	return fi && fi->sampled ? fi : NULL;
 }
 
 static int throttled(struct req *r)
@@ -163,6 +166,7 @@ static int new_password(char out[CODE_GROUPED + 1])
 static void unit_form(struct req *r, const struct unit *u, const char *error)
 {
 	char gen[CODE_GROUPED + 1];
+	const struct form_info *fi = catalog_get(u->form);
 	auth_anon_csrf(r);
 	if (new_password(gen) < 0) {
 		page_error(r, 503, "系统繁忙，请稍后再试。");
@@ -174,9 +178,9 @@ static void unit_form(struct req *r, const struct unit *u, const char *error)
 	if (error)
 		h_printf(r, "<p class=\"error\" role=\"alert\">%s</p>", error);
 	h_printf(r, "<dl class=\"unit\"><dt>单位名称</dt><dd class=\"org-name\">%s</dd>"
-	         "<dt>地区</dt><dd>%s</dd><dt>调查表</dt><dd>%s</dd>"
+	         "<dt>地区</dt><dd>%s</dd><dt>调查表</dt><dd>%s（%s）</dd>"
 	         "<dt>您的用户名</dt><dd><strong class=\"username\">%s</strong>（登录时使用，请记下）</dd></dl>",
-	         u->name, u->region_name, form_label(u->form), u->username);
+	         u->name, u->region_name, fi ? fi->doc : "", fi ? fi->annex : "", u->username);
 	h_raw(r, "<form method=\"post\" action=\"/register\" novalidate>");
 	h_csrf_field(r);
 	h_printf(r, "<input type=\"hidden\" name=\"action\" value=\"code\">"
@@ -262,14 +266,22 @@ static void self_form(struct req *r, const char *error)
 		h_printf(r, "<p class=\"error\" role=\"alert\">%s</p>", error);
 	h_raw(r, "<form method=\"post\" action=\"/register\" novalidate>");
 	h_csrf_field(r);
-	h_printf(r, "<input type=\"hidden\" name=\"action\" value=\"self\">"
-	         "<fieldset><legend>单位类型</legend>"
-	         "<p><label><input type=\"radio\" name=\"form\" value=\"sme\"%s> 中小企业</label> "
-	         "<label><input type=\"radio\" name=\"form\" value=\"resource\"%s> 服务资源单位</label></p></fieldset>"
-	         "<p><label for=\"region\">所在地区</label><select id=\"region\" name=\"region\" required>"
-	         "<option value=\"\">请选择</option>",
-	         form && strcmp(form, "resource") == 0 ? "" : " checked",
-	         form && strcmp(form, "resource") == 0 ? " checked" : "");
+	h_raw(r, "<input type=\"hidden\" name=\"action\" value=\"self\">"
+	      "<fieldset><legend>单位类型</legend><p>");
+	/* The SMEs are by far the most, so theirs is the default choice. */
+	const struct form_info *chosen = sampled_form(form);
+	if (!chosen)
+		chosen = catalog_for_role(ROLE_SME);
+	for (size_t i = 0, shown = 0; catalog_at(i); i++) {
+		const struct form_info *fi = catalog_at(i);
+		if (!fi->sampled)
+			continue;
+		h_printf(r, "%s<label><input type=\"radio\" name=\"form\" value=\"%s\"%s> %s</label>",
+		         shown++ ? " " : "", fi->name, fi == chosen ? " checked" : "", fi->label);
+	}
+	h_raw(r, "</p></fieldset>"
+	      "<p><label for=\"region\">所在地区</label><select id=\"region\" name=\"region\" required>"
+	      "<option value=\"\">请选择</option>");
 	for (size_t i = 0; i < rows->nrows; i++)
 		h_printf(r, "<option value=\"%s\"%s>%s</option>", dbrows_get(rows, i, 0),
 		         region && strcmp(region, dbrows_get(rows, i, 0)) == 0 ? " selected" : "",
@@ -444,7 +456,7 @@ static void register_self(struct req *r)
 		page_error(r, 429, "本网络地址注册次数过多，请一小时后再试。");
 		return;
 	}
-	if (!form || (strcmp(form, "sme") && strcmp(form, "resource")))
+	if (!sampled_form(form))
 		err = "请选择单位类型。";
 	else if (!region || !*region || strlen(region) > 16 ||
 	         db_query_str(r->db, "SELECT name FROM regions WHERE code = ?",
@@ -544,6 +556,7 @@ static const struct pagedef pages[PAGE__MAX] = {
 
 int main(void)
 {
+	site_nav_load();
 	const struct app app = { "smesurvey-register", pages, PAGE__MAX, site_nav, site_nav_len };
 	return app_run(&app);
 }

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include "auth.h"
+#include "catalog.h"
 
 struct req;
 struct db;
@@ -86,7 +87,8 @@ struct field {
 };
 
 struct form {
-	const char   *name;       /* "selfeval", "hub", "window", "resource", "sme" */
+	const struct form_info *info;  /* the form's facts (catalog.h) */
+	const char   *name;       /* info->name */
 	const char   *annex;      /* "附件1" ... */
 	const char   *title;      /* seed title, e.g. 中小企业公共服务平台网络 中小企业调查表 */
 	const char   *intro;      /* seed preamble, "" when none */
