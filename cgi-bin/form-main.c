@@ -31,6 +31,7 @@
 #include "auth.h"
 #include "conf.h"
 #include "db.h"
+#include "deadline.h"
 #include "form.h"
 #include "html.h"
 #include "http.h"
@@ -136,7 +137,7 @@ static void blank_page(struct req *r)
 static int load(struct req *r, const struct target *t, struct response *resp, char deadline[20])
 {
 	if (response_load(r->db, F, t->id, resp) < 0 ||
-	    form_deadline(r->db, r->conf, F, t->region, deadline) < 0) {
+	    deadline_get(r->db, r->conf, F->name, t->region, deadline) < 0) {
 		response_free(resp);
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return -1;

@@ -19,6 +19,7 @@
 #include "codes.h"
 #include "conf.h"
 #include "db.h"
+#include "deadline.h"
 #include "html.h"
 #include "http.h"
 #include "progress.h"
@@ -1036,16 +1037,17 @@ static void filename_part(struct buf *b, const char *s)
 static void issue_and_send(struct req *r, const char *stratum, unsigned long long unit_id, int only_new)
 {
 	struct issued *units = NULL;
-	char *rname = NULL, *phone = NULL, due_res[20], due_sme[20];
+	char *rname = NULL, *phone = NULL;
+	struct deadlines due;
+	/* The region's deadlines, read once for the slips and the codes. */
 	if (load_region(r, &rname, &phone) < 0 ||
-	    codes_deadline(r->db, r->conf, "resource", r->user->region_code, due_res) < 0 ||
-	    codes_deadline(r->db, r->conf, "sme", r->user->region_code, due_sme) < 0) {
+	    deadlines_for_region(r->db, r->conf, r->user->region_code, &due) < 0) {
 		free(rname);
 		free(phone);
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return;
 	}
-	long n = codes_issue(r->db, r->conf, r->user->region_code, stratum, unit_id, only_new, &units);
+	long n = codes_issue(r->db, &due, r->user->region_code, stratum, unit_id, only_new, &units);
 	if (n < 0) {
 		free(rname);
 		free(phone);
@@ -1066,7 +1068,8 @@ static void issue_and_send(struct req *r, const char *stratum, unsigned long lon
 		return;
 	}
 	struct slip_info si = { .region_name = rname, .help_phone = phone, .base_url = r->conf->base_url,
-	                        .deadline_resource = due_res, .deadline_sme = due_sme };
+	                        .deadline_resource = deadlines_of(&due, "resource"),
+	                        .deadline_sme = deadlines_of(&due, "sme") };
 	/* The PDF (10,000 slips are ~35 MB) is spooled to a temporary file and
 	 * sent after the commit; page_error() below discards it. The one-slip
 	 * PNG is small and goes into the body buffer. */

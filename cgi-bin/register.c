@@ -17,6 +17,7 @@
 #include "codes.h"
 #include "conf.h"
 #include "db.h"
+#include "deadline.h"
 #include "form.h"
 #include "html.h"
 #include "http.h"
@@ -91,11 +92,13 @@ static enum lookup lookup(struct req *r, const char *raw, struct unit *u, int lo
 	code_hash(u->code, h);
 	int rc = lock ?
 		db_query(r->db, "SELECT su.id, su.region_code, g.name, g.help_phone, su.form, su.name,"
-		         " su.user_id IS NOT NULL, su.code_expires < NOW(), (" INVITED_SQL ")"
+		         " su.user_id IS NOT NULL, IFNULL(DATE_FORMAT(su.code_expires, '%Y-%m-%d %H:%i:%s'), ''),"
+		         " (" INVITED_SQL ")"
 		         " FROM sample_units su JOIN regions g ON g.code = su.region_code"
 		         " WHERE su.code_lookup = ? FOR UPDATE", DB_ARGS(A_BLOB(h, 32)), &rows) :
 		db_query(r->db, "SELECT su.id, su.region_code, g.name, g.help_phone, su.form, su.name,"
-		         " su.user_id IS NOT NULL, su.code_expires < NOW(), (" INVITED_SQL ")"
+		         " su.user_id IS NOT NULL, IFNULL(DATE_FORMAT(su.code_expires, '%Y-%m-%d %H:%i:%s'), ''),"
+		         " (" INVITED_SQL ")"
 		         " FROM sample_units su JOIN regions g ON g.code = su.region_code"
 		         " WHERE su.code_lookup = ?", DB_ARGS(A_BLOB(h, 32)), &rows);
 	if (rc < 0)
@@ -112,7 +115,9 @@ static enum lookup lookup(struct req *r, const char *raw, struct unit *u, int lo
 	snprintf(u->form, sizeof u->form, "%s", dbrows_get(rows, 0, 4));
 	snprintf(u->name, sizeof u->name, "%s", dbrows_get(rows, 0, 5));
 	snprintf(u->username, sizeof u->username, "%s-%s-%llu", u->form, u->region_code, u->id);
-	int registered = dbrows_int(rows, 0, 6) != 0, expired = dbrows_int(rows, 0, 7) != 0,
+	/* code_expires is the deadline when the slip was printed; compared
+	 * with the one clock every deadline uses (deadline.h). */
+	int registered = dbrows_int(rows, 0, 6) != 0, expired = deadline_passed(dbrows_get(rows, 0, 7)),
 	    invited = dbrows_int(rows, 0, 8) != 0;
 	dbrows_free(rows);
 	if (registered)
@@ -121,8 +126,8 @@ static enum lookup lookup(struct req *r, const char *raw, struct unit *u, int lo
 		return LK_REVOKED;
 	if (expired) {
 		/* A deadline extended after printing keeps the code alive. */
-		char due[20];
-		if (codes_deadline(r->db, r->conf, u->form, u->region_code, due) < 0)
+		char due[DEADLINE_LEN];
+		if (deadline_get(r->db, r->conf, u->form, u->region_code, due) < 0)
 			return LK_ERROR;
 		if (deadline_passed(due))
 			return LK_EXPIRED;

@@ -2,6 +2,7 @@
  * conf.c - load the "key = value" configuration file.
  */
 #include "conf.h"
+#include "deadline.h"
 #include "log.h"
 #include "util.h"
 
@@ -10,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 static void set_str(char **dst, const char *v)
 {
@@ -31,6 +34,7 @@ static void conf_defaults(struct conf *c)
 	/* Deadlines of the notice (工信厅企业函〔2013〕782号). */
 	set_str(&c->deadline_survey, "2013-11-25 23:59:59");
 	set_str(&c->deadline_selfeval, "2013-11-30 23:59:59");
+	set_str(&c->time_zone, "");
 	set_str(&c->site_name, "首批中小企业公共服务平台网络评估调查");
 	c->secure_cookies = 0;
 	c->session_idle_min = 30;
@@ -72,6 +76,7 @@ static int conf_set(struct conf *c, const char *k, const char *v)
 		{ "db_password", &c->db_password }, { "base_url", &c->base_url },
 		{ "upload_dir", &c->upload_dir }, { "deadline_survey", &c->deadline_survey },
 		{ "deadline_selfeval", &c->deadline_selfeval }, { "site_name", &c->site_name },
+		{ "time_zone", &c->time_zone },
 	};
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
 		if (strcmp(k, strs[i].key) == 0) {
@@ -105,6 +110,48 @@ static int conf_set(struct conf *c, const char *k, const char *v)
 		return 0;
 	}
 	return -1;
+}
+
+/* A zone name: letters, digits, '_', '+', '-' and '/', no "..", that exists
+ * in the system's zone database (glibc silently falls back to UTC). */
+static int zone_ok(const char *tz)
+{
+	char path[512];
+	if (strlen(tz) > 64 || strstr(tz, "..") || *tz == '/')
+		return 0;
+	for (const char *p = tz; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("_+-/", *p))
+			return 0;
+	snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
+	return access(path, R_OK) == 0;
+}
+
+/* Deadlines are read in one declared zone (deadline.h): time_zone becomes
+ * the process's TZ, and both deadlines are checked and normalised. */
+static int apply_deadlines(struct conf *c, const char *path)
+{
+	char due[DEADLINE_LEN];
+	char **keys[] = { &c->deadline_survey, &c->deadline_selfeval };
+	int rc = 0;
+
+	if (*c->time_zone) {
+		if (!zone_ok(c->time_zone)) {
+			log_err("%s: unknown time_zone '%s'", path, c->time_zone);
+			rc = -1;
+		} else {
+			setenv("TZ", c->time_zone, 1);
+			tzset();
+		}
+	}
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		if (deadline_normalise(*keys[i], due) < 0) {
+			log_err("%s: deadline '%s' is not 'YYYY-MM-DD HH:MM:SS'", path, *keys[i]);
+			rc = -1;
+			continue;
+		}
+		set_str(keys[i], due);
+	}
+	return rc;
 }
 
 int conf_load(struct conf *c, const char *path)
@@ -141,6 +188,8 @@ int conf_load(struct conf *c, const char *path)
 		}
 	}
 	fclose(f);
+	if (apply_deadlines(c, path) < 0)
+		rc = -1;
 	/* A trailing slash would double up in every generated URL. */
 	size_t n = strlen(c->base_url);
 	while (n > 0 && c->base_url[n - 1] == '/')
@@ -152,7 +201,8 @@ void conf_free(struct conf *c)
 {
 	char **strs[] = { &c->db_socket, &c->db_host, &c->db_name, &c->db_user,
 	                  &c->db_password, &c->base_url, &c->upload_dir,
-	                  &c->deadline_survey, &c->deadline_selfeval, &c->site_name };
+	                  &c->deadline_survey, &c->deadline_selfeval, &c->site_name,
+	                  &c->time_zone };
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
 		free(*strs[i]);
 		*strs[i] = NULL;

@@ -218,14 +218,6 @@ enum save_result response_save(struct db *db, const struct form *f, unsigned lon
 /* Admin: back to draft so the respondent can edit again. Returns 0 or -1. */
 int  response_reopen(struct db *db, unsigned long long response_id);
 
-/* Deadline for (form, region): deadline_overrides row, else the config
- * (deadline_selfeval for selfeval, deadline_survey for the others).
- * out gets 'YYYY-MM-DD HH:MM:SS' or "" when none is set. Returns 0 or -1. */
-int  form_deadline(struct db *db, const struct conf *c, const struct form *f,
-                   const char *region_code, char out[20]);
-/* 1 when now (local time) is past the deadline string ("" never passes). */
-int  deadline_passed(const char *deadline);
-
 /* ---- Rendering ---- */
 enum fview_mode { FV_EDIT, FV_READONLY, FV_BLANK };
 struct fview {
