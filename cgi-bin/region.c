@@ -912,21 +912,6 @@ static void sample_post(struct req *r)
 		page_error(r, 400, "请求不完整。");
 }
 
-/* One CSV cell, always quoted; a leading = + - @ is neutralised so that a
- * spreadsheet does not run it as a formula. */
-static void csv_cell(struct buf *b, const char *s, int last)
-{
-	buf_putc(b, '"');
-	if (s && strchr("=+-@", s[0]) && s[0])
-		buf_putc(b, '\'');
-	for (; s && *s; s++) {
-		if (*s == '"')
-			buf_putc(b, '"');
-		buf_putc(b, *s);
-	}
-	buf_puts(b, last ? "\"\r\n" : "\",");
-}
-
 static void sample_csv(struct req *r)
 {
 	const char *kind = kinds[r->arg[KEY_KIND].n];
@@ -952,12 +937,15 @@ static void sample_csv(struct req *r)
 	buf_puts(&r->body, "\xef\xbb\xbf");
 	buf_puts(&r->body, "层,角色,顺位,名称,组织平台,联系人,电话,邮箱,状态,替换原因\r\n");
 	for (size_t i = 0; i < u->nrows; i++) {
-		csv_cell(&r->body, stratum_label(stratum_parse(dbrows_get(u, i, 0))), 0);
-		csv_cell(&r->body, strcmp(dbrows_get(u, i, 1), "selected") == 0 ? "入样" : "备选", 0);
+		const char *cells[10];
+		cells[0] = stratum_label(stratum_parse(dbrows_get(u, i, 0)));
+		cells[1] = strcmp(dbrows_get(u, i, 1), "selected") == 0 ? "入样" : "备选";
 		for (size_t c = 2; c <= 7; c++)
-			csv_cell(&r->body, dbrows_get(u, i, c), 0);
-		csv_cell(&r->body, unit_status_label(dbrows_get(u, i, 1), dbrows_get(u, i, 8)), 0);
-		csv_cell(&r->body, dbrows_get(u, i, 9), 1);
+			cells[c] = dbrows_get(u, i, c);
+		cells[8] = unit_status_label(dbrows_get(u, i, 1), dbrows_get(u, i, 8));
+		cells[9] = dbrows_get(u, i, 9);
+		/* The sample list has always quoted every cell. */
+		csv_put_row(&r->body, cells, NELEMS(cells), CSV_QUOTE_ALL);
 	}
 	dbrows_free(u);
 }

@@ -24,6 +24,7 @@
 #include "log.h"
 #include "nav.h"
 #include "util.h"
+#include "valid.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -341,21 +342,16 @@ static const char *check_contact(const char *contact, const char *phone, const c
 {
 	if (!contact || !*contact || !utf8_valid(contact, strlen(contact)) || utf8_len(contact) > 64)
 		return "请填写联系人姓名（不超过 64 个字）。";
-	size_t digits = 0, n = phone ? strlen(phone) : 0;
-	for (size_t i = 0; i < n; i++) {
-		if (phone[i] >= '0' && phone[i] <= '9')
-			digits++;
-		else if (!strchr(" +-()", phone[i]))
-			return "联系电话只能包含数字、空格和 + - ( )。";
+	switch (phone_check(phone)) {
+	case PHONE_OK:
+		break;
+	case PHONE_BAD_CHAR:
+		return "联系电话只能包含数字、空格、+ - ( ) / , 和“转”。";
+	case PHONE_BAD_LENGTH:
+		return "请填写有效的联系电话（" PHONE_RULE_TEXT "）。";
 	}
-	if (n > 30 || digits < 7)
-		return "请填写有效的联系电话（至少 7 位数字）。";
-	if (email && *email) {
-		const char *at = strchr(email, '@');
-		if (strlen(email) > 254 || !at || at == email || strchr(at + 1, '@') ||
-		    !strchr(at + 1, '.') || strpbrk(email, " \t\r\n<>\"'") || !utf8_valid(email, strlen(email)))
-			return "请填写有效的电子邮箱地址，或留空。";
-	}
+	if (email && *email && !email_valid(email))
+		return "请填写有效的电子邮箱地址，或留空。";
 	return NULL;
 }
 

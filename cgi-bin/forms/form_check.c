@@ -10,6 +10,7 @@
 
 #include "form.h"
 #include "form_int.h"
+#include "valid.h"
 #include "util.h"
 
 enum vstate { V_EMPTY, V_OK, V_BAD };
@@ -190,40 +191,6 @@ size_t form_drop_inapplicable(const struct form *f, struct answers *a)
 	return dropped;
 }
 
-static int email_ok(const char *s)
-{
-	const char *at = strchr(s, '@');
-	const char *dot;
-	if (!at || at == s || strchr(at + 1, '@') || strlen(s) > 254)
-		return 0;
-	for (const char *p = s; *p; p++)
-		if ((unsigned char)*p <= ' ' || *p == 0x7f)
-			return 0;
-	dot = strchr(at + 1, '.');
-	/* A dot inside the domain, not at its start or end. */
-	return dot && dot != at + 1 && s[strlen(s) - 1] != '.';
-}
-
-static int phone_ok(const char *s)
-{
-	size_t chars = 0, digits = 0;
-	const char *zhuan = "\xE8\xBD\xAC";   /* 转 (extension) */
-	while (*s) {
-		if (*s >= '0' && *s <= '9') {
-			digits++;
-			s++;
-		} else if (strchr("+-()/, ", *s)) {
-			s++;
-		} else if (!strncmp(s, zhuan, 3)) {
-			s += 3;
-		} else {
-			return 0;
-		}
-		chars++;
-	}
-	return chars >= 7 && chars <= 30 && digits >= 7;
-}
-
 static int digits6_ok(const char *s)
 {
 	for (int i = 0; i < 6; i++)
@@ -301,9 +268,9 @@ static const char *type_check(const struct field *fd, char **norm, fnum *num)
 		return fdate_parse(v, num) == 0 ? NULL
 		       : "请按 YYYY-MM-DD 格式填写日期（只知道年月时可填 YYYY-MM）";
 	case FT_EMAIL:
-		return email_ok(v) ? NULL : "请输入有效的电子邮箱地址";
+		return email_valid(v) ? NULL : "请输入有效的电子邮箱地址";
 	case FT_PHONE:
-		return phone_ok(v) ? NULL : "请输入有效的电话号码（7 到 30 个字符，至少 7 位数字）";
+		return phone_valid(v) ? NULL : "请输入有效的电话号码（" PHONE_RULE_TEXT "）";
 	case FT_ZIP:
 		return digits6_ok(v) ? NULL : "邮编应为 6 位数字";
 	case FT_SINGLE:
@@ -524,12 +491,12 @@ static void run_rules(struct vctx *c, size_t i)
 				msg = xstrdup("应为 6 位数字");
 			break;
 		case RK_EMAIL:
-			if (!email_ok(v))
+			if (!email_valid(v))
 				msg = xstrdup("请输入有效的电子邮箱地址");
 			break;
 		case RK_PHONE:
-			if (!phone_ok(v))
-				msg = xstrdup("请输入有效的电话号码（7 到 30 个字符，至少 7 位数字）");
+			if (!phone_valid(v))
+				msg = xstrdup("请输入有效的电话号码（" PHONE_RULE_TEXT "）");
 			break;
 		case RK_EXT: {
 			const char *hex, *name, *dot;
