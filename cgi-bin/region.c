@@ -20,6 +20,7 @@
 #include "conf.h"
 #include "db.h"
 #include "deadline.h"
+#include "fileio.h"
 #include "html.h"
 #include "http.h"
 #include "progress.h"
@@ -347,26 +348,6 @@ static void frames_page(struct req *r, const char *map_kind, const int *map, siz
 	page_end(r);
 }
 
-static int write_file(const char *path, const char *data, size_t n)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -1;
-	while (n) {
-		ssize_t w = write(fd, data, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			close(fd);
-			unlink(path);
-			return -1;
-		}
-		data += w;
-		n -= (size_t)w;
-	}
-	return close(fd);
-}
-
 static void frames_upload(struct req *r, const char *kind)
 {
 	const char *why = NULL, *charset;
@@ -398,8 +379,7 @@ static void frames_upload(struct req *r, const char *kind)
 	char ids[24];
 	snprintf(ids, sizeof ids, "%llu", id);
 	pending_path(r, ids, &path);
-	if (write_file(path.data, text, n) < 0) {
-		log_err("cannot write %s: %s", path.data, strerror(errno));
+	if (file_write_durable(path.data, text, n, 0600) < 0) {
 		db_exec(r->db, "DELETE FROM frames WHERE id = ?", DB_ARGS(A_INT(id)), NULL, NULL);
 		page_error(r, 503, "上传的文件无法保存，请稍后再试。");
 		goto out;

@@ -291,7 +291,11 @@ static int parse_check(const char *s, const struct form *f, const struct field *
 			r->ext[r->next] = xstrndup(p, n);
 			for (char *c = r->ext[r->next]; *c; c++)
 				*c = (char)tolower((unsigned char)*c);
-			r->next++;
+			/* Only types whose content can be checked (form_file.c). */
+			if (!upload_type_of(r->ext[r->next++])) {
+				seterr(err, errsz, "ext: unknown upload type");
+				return -1;
+			}
 			p += n;
 			if (*p == ',')
 				p++;
@@ -626,9 +630,15 @@ int form_parse(struct form *f, const char *tsv, char *err, size_t errsz)
 		}
 	}
 	/* Rules last: they may refer to any field of the form. */
-	for (size_t i = 0; i < f->nfields; i++)
+	for (size_t i = 0; i < f->nfields; i++) {
 		if (parse_rules(f, &f->fields[i], rulesrc[i], err, errsz) < 0)
 			goto out;
+		/* The ext: rule is the one list of accepted upload types. */
+		if (f->fields[i].type == FT_FILE && !form_ext_rule(&f->fields[i])) {
+			seterr(err, errsz, "%s: %s: file field without ext:", f->name, f->fields[i].code);
+			goto out;
+		}
+	}
 	{
 		unsigned char *state = xcalloc(f->nfields ? f->nfields : 1, 1);
 		int cyc = 0;

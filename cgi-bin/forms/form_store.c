@@ -13,6 +13,7 @@
 
 #include "conf.h"
 #include "db.h"
+#include "fileio.h"
 #include "form.h"
 #include "form_int.h"
 #include "http.h"
@@ -21,20 +22,6 @@
 
 /* ------------------------------------------------------------------ */
 /* Uploads                                                             */
-
-/* The content must match what the extension claims: PDF, OLE2 compound
- * file (doc, and WPS Office's .wps) or a zip container (docx). */
-static int magic_ok(const char *ext, const unsigned char *p, size_t n)
-{
-	static const unsigned char ole2[8] = { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 };
-	if (!strcmp(ext, "pdf"))
-		return n >= 5 && !memcmp(p, "%PDF-", 5);
-	if (!strcmp(ext, "doc") || !strcmp(ext, "wps"))
-		return n >= 8 && !memcmp(p, ole2, 8);
-	if (!strcmp(ext, "docx"))
-		return n >= 4 && !memcmp(p, "PK\x03\x04", 4);
-	return 0;
-}
 
 /* Keep only the last path component (old browsers send C:\...), no
  * control characters, at most 200 bytes on a UTF-8 boundary. */
@@ -63,46 +50,30 @@ static char *clean_filename(const char *name, const char *ext)
 	return buf_steal(&b);
 }
 
-static int write_file(const char *dir, const char *hex, const void *data, size_t n)
+/* Stores data as dir/<hex> (content-addressed, so the same bytes stored
+ * before are already there). Returns 0 or -1 (logged). */
+static int store_blob(const char *dir, const char *hex, const void *data, size_t n)
 {
-	char path[4096], tmp[4200];
-	int fd;
-	const char *p = data;
+	char path[4096];
 
 	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, hex) >= sizeof path)
 		return -1;
 	if (access(path, F_OK) == 0)
-		return 0;   /* content-addressed: the same bytes are already stored */
-	snprintf(tmp, sizeof tmp, "%s/.tmp-%s-%ld", dir, hex, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0640);
-	if (fd < 0) {
-		log_err("upload: cannot create %s: %s", tmp, strerror(errno));
-		return -1;
-	}
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			log_err("upload: write %s: %s", tmp, strerror(errno));
-			close(fd);
-			unlink(tmp);
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
-		log_err("upload: sync %s: %s", tmp, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	if (rename(tmp, path) < 0) {
-		log_err("upload: rename %s: %s", tmp, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+		return 0;
+	return file_write_durable(path, data, n, 0640);
+}
+
+/* "<why>，请上传 PDF、DOC、DOCX 或 WPS 文件" from the field's ext: rule. */
+static const char *types_message(const struct field *fd, const char *why, char *msg, size_t n)
+{
+	struct buf b;
+	buf_init(&b);
+	buf_printf(&b, "%s，请上传 ", why);
+	form_ext_text(fd, &b);
+	buf_puts(&b, " 文件");
+	snprintf(msg, n, "%s", b.data);
+	buf_free(&b);
+	return msg;
 }
 
 const char *form_store_upload(const struct conf *c, const struct field *fd,
@@ -112,7 +83,8 @@ const char *form_store_upload(const struct conf *c, const struct field *fd,
 	const char *dot;
 	char ext[16], hex[65];
 	unsigned char digest[32];
-	const struct frule *extrule = NULL;
+	const struct frule *extrule;
+	const struct upload_type *type;
 	int allowed = 0;
 	char *name;
 	struct buf b;
@@ -127,39 +99,24 @@ const char *form_store_upload(const struct conf *c, const struct field *fd,
 		return msg;
 	}
 	dot = strrchr(p->filename, '.');
+	extrule = form_ext_rule(fd);
 	if (!dot || strlen(dot + 1) == 0 || strlen(dot + 1) >= sizeof ext)
-		return "无法识别文件类型，请上传 PDF、DOC、DOCX 或 WPS 文件";
+		return types_message(fd, "无法识别文件类型", msg, sizeof msg);
 	for (size_t i = 0; dot[1 + i]; i++)
 		ext[i] = (char)((dot[1 + i] >= 'A' && dot[1 + i] <= 'Z') ? dot[1 + i] + 32 : dot[1 + i]);
 	ext[strlen(dot + 1)] = 0;
-	for (size_t k = 0; k < fd->nrules; k++)
-		if (fd->rules[k].kind == RK_EXT)
-			extrule = &fd->rules[k];
-	if (extrule) {
-		for (size_t e = 0; e < extrule->next; e++)
-			if (!strcmp(ext, extrule->ext[e]))
-				allowed = 1;
-	} else {
-		allowed = !strcmp(ext, "pdf") || !strcmp(ext, "doc") || !strcmp(ext, "docx") ||
-		          !strcmp(ext, "wps");
-	}
-	if (!allowed) {
-		buf_init(&b);
-		buf_puts(&b, "文件类型应为 ");
-		if (extrule)
-			for (size_t e = 0; e < extrule->next; e++)
-				buf_printf(&b, "%s%s", e ? "、" : "", extrule->ext[e]);
-		else
-			buf_puts(&b, "pdf、doc、docx、wps");
-		snprintf(msg, sizeof msg, "%s", b.data);
-		buf_free(&b);
-		return msg;
-	}
-	if (!magic_ok(ext, (const unsigned char *)p->value, p->len))
+	/* The codebook's ext: rule is the one list of accepted types. */
+	for (size_t e = 0; extrule && e < extrule->next; e++)
+		if (!strcmp(ext, extrule->ext[e]))
+			allowed = 1;
+	if (!allowed)
+		return types_message(fd, "不接受这种文件类型", msg, sizeof msg);
+	type = upload_type_of(ext);
+	if (!type || file_magic(p->value, p->len) != type->magic)
 		return "文件内容与扩展名不符，请上传有效的文档";
 	sha256(p->value, p->len, digest);
 	hex_encode(digest, 32, hex);
-	if (write_file(c->upload_dir, hex, p->value, p->len) < 0)
+	if (store_blob(c->upload_dir, hex, p->value, p->len) < 0)
 		return "文件保存失败，请稍后重试";
 	name = clean_filename(p->filename, ext);
 	buf_init(&b);
