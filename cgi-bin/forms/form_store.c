@@ -153,23 +153,15 @@ int response_load_answers(struct db *db, const struct form *f, unsigned long lon
 	return 0;
 }
 
-int response_load(struct db *db, const struct form *f, unsigned long long user_id,
-                  struct response *r)
+/* Columns of a responses row as fill_response reads them. */
+#define RESPONSE_COLS "id, status, valid, version, " \
+	"DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s'), " \
+	"DATE_FORMAT(submitted_at, '%Y-%m-%d %H:%i:%s'), proxy_user_id"
+
+/* Fills r from row 0 of rows (RESPONSE_COLS), then loads its answers. */
+static int fill_response(struct db *db, const struct form *f, const struct dbrows *rows,
+                         struct response *r)
 {
-	struct dbrows *rows;
-	memset(r, 0, sizeof *r);
-	if (db_query(db,
-	             "SELECT id, status, valid, version, "
-	             "DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s'), "
-	             "DATE_FORMAT(submitted_at, '%Y-%m-%d %H:%i:%s'), proxy_user_id "
-	             "FROM responses WHERE form = ? AND user_id = ?",
-	             DB_ARGS(A_STR(f->name), A_INT(user_id)), &rows) < 0)
-		return -1;
-	if (rows->nrows == 0) {
-		dbrows_free(rows);
-		answers_init(&r->a, f);
-		return 0;
-	}
 	r->id = (unsigned long long)dbrows_int(rows, 0, 0);
 	r->status = dbrows_get(rows, 0, 1) && !strcmp(dbrows_get(rows, 0, 1), "submitted")
 	            ? RS_SUBMITTED : RS_DRAFT;
@@ -178,13 +170,81 @@ int response_load(struct db *db, const struct form *f, unsigned long long user_i
 	copy_str(r->updated_at, sizeof r->updated_at, dbrows_get(rows, 0, 4));
 	copy_str(r->submitted_at, sizeof r->submitted_at, dbrows_get(rows, 0, 5));
 	r->proxy_user_id = (unsigned long long)dbrows_int(rows, 0, 6);
-	dbrows_free(rows);
 	if (response_load_answers(db, f, r->id, &r->a) < 0) {
 		answers_free(&r->a);
 		answers_init(&r->a, f);
 		return -1;
 	}
 	return 0;
+}
+
+int response_load(struct db *db, const struct form *f, unsigned long long user_id,
+                  struct response *r)
+{
+	struct dbrows *rows;
+	int rc = 0;
+	memset(r, 0, sizeof *r);
+	if (db_query(db, "SELECT " RESPONSE_COLS " FROM responses WHERE form = ? AND user_id = ?",
+	             DB_ARGS(A_STR(f->name), A_INT(user_id)), &rows) < 0)
+		return -1;
+	if (rows->nrows == 0)
+		answers_init(&r->a, f);
+	else
+		rc = fill_response(db, f, rows, r);
+	dbrows_free(rows);
+	return rc;
+}
+
+/* The locking read of the save: the row, its answers and the database's
+ * clock (the save's timestamp). Sets *absent when there is no row. */
+static int lock_row(struct db *db, const struct form *f, unsigned long long user_id,
+                    struct response *r, int *absent)
+{
+	struct dbrows *rows;
+	int rc = 0;
+	if (db_query(db, "SELECT " RESPONSE_COLS ", DATE_FORMAT(NOW(), '%Y-%m-%d %H:%i:%s')"
+	                 " FROM responses WHERE form = ? AND user_id = ? FOR UPDATE",
+	             DB_ARGS(A_STR(f->name), A_INT(user_id)), &rows) < 0)
+		return -1;
+	*absent = rows->nrows == 0;
+	if (!*absent) {
+		copy_str(r->saved_at, sizeof r->saved_at, dbrows_get(rows, 0, 7));
+		rc = fill_response(db, f, rows, r);
+	}
+	dbrows_free(rows);
+	return rc;
+}
+
+int response_lock(struct db *db, const struct form *f, unsigned long long user_id,
+                  const char *region_code, struct response *r)
+{
+	struct dbarg region = region_code && *region_code ? A_STR(region_code) : A_NULL;
+	int absent;
+
+	memset(r, 0, sizeof *r);
+	if (lock_row(db, f, user_id, r, &absent) < 0)
+		goto fail;
+	if (!absent)
+		return 0;
+	/* First save. The locking read of the absent row took only a gap lock
+	 * (REPEATABLE READ), and two first saves holding it would deadlock on
+	 * their inserts: release it, insert the row (a concurrent first save
+	 * then waits for this one, or this one for it), and lock the row that
+	 * now exists - it may be another request's, already submitted. The new
+	 * row (version 0) goes with the transaction on any error. */
+	if (db_rollback(db) < 0 || db_begin(db) < 0 ||
+	    db_exec(db,
+	            "INSERT INTO responses (form, user_id, region_code, status, valid, version, "
+	            "created_at, updated_at) VALUES (?, ?, ?, 'draft', 0, 0, NOW(), NOW()) "
+	            "ON DUPLICATE KEY UPDATE id = id",
+	            DB_ARGS(A_STR(f->name), A_INT(user_id), region), NULL, NULL) < 0 ||
+	    lock_row(db, f, user_id, r, &absent) < 0 || absent)
+		goto fail;
+	return 0;
+fail:
+	answers_free(&r->a);
+	answers_init(&r->a, f);
+	return -1;
 }
 
 void response_free(struct response *r)
@@ -239,82 +299,36 @@ static int insert_answers(struct db *db, const struct form *f, const struct answ
 }
 
 
-enum save_result response_save(struct db *db, const struct form *f, unsigned long long user_id,
-                               const char *region_code, unsigned long long proxy_user_id,
-                               const struct answers *clean, int submit, int valid,
-                               long expect_version)
+int response_write(struct db *db, const struct form *f, struct response *r,
+                   const char *region_code, unsigned long long proxy_user_id,
+                   const struct answers *clean, int submit, int valid)
 {
-	struct dbrows *rows = NULL;
-	unsigned long long rid;
 	const char *status = submit ? "submitted" : "draft";
 	struct dbarg region = region_code && *region_code ? A_STR(region_code) : A_NULL;
 	struct dbarg proxy = proxy_user_id ? A_INT(proxy_user_id) : A_NULL;
 
-	if (db_begin(db) < 0)
-		return SAVE_ERROR;
-	/* Make sure the row exists, then lock it. A locking read of an absent
-	 * row locks nothing that stops another first save (READ COMMITTED), or
-	 * only a gap that makes two first saves deadlock (REPEATABLE READ):
-	 * the second of two simultaneous first saves could then overwrite a
-	 * submit. Inserting first makes a concurrent save wait on this row and
-	 * then see its committed status. The new row (version 0) is rolled
-	 * back with everything else on any error. */
-	{
-		/* A plain read (no lock) first, so that later saves do not use up
-		 * auto-increment values; rows of responses are never deleted. */
-		char *have = NULL;
-		if (db_query_str(db, "SELECT id FROM responses WHERE form = ? AND user_id = ?",
-		                 DB_ARGS(A_STR(f->name), A_INT(user_id)), &have) < 0)
-			goto fail;
-		int absent = have == NULL;
-		free(have);
-		if (absent &&
-		    db_exec(db,
-		            "INSERT INTO responses (form, user_id, region_code, status, valid, version, "
-		            "created_at, updated_at) VALUES (?, ?, ?, 'draft', 0, 0, NOW(), NOW()) "
-		            "ON DUPLICATE KEY UPDATE id = id",
-		            DB_ARGS(A_STR(f->name), A_INT(user_id), region), NULL, NULL) < 0)
-			goto fail;
-	}
-	if (db_query(db, "SELECT id, status, version FROM responses WHERE form = ? AND user_id = ? FOR UPDATE",
-	             DB_ARGS(A_STR(f->name), A_INT(user_id)), &rows) < 0 || rows->nrows != 1)
-		goto fail;
-	{
-		const char *st = dbrows_get(rows, 0, 1);
-		long ver = (long)dbrows_int(rows, 0, 2);
-		if (st && !strcmp(st, "submitted")) {
-			dbrows_free(rows);
-			db_rollback(db);
-			return SAVE_LOCKED;
-		}
-		if (expect_version >= 0 && ver != expect_version) {
-			dbrows_free(rows);
-			db_rollback(db);
-			return SAVE_CONFLICT;
-		}
-	}
+	/* The timestamps are the locking read's clock, so what the page shows
+	 * is what is stored. */
 	if (db_exec(db,
 	            "UPDATE responses SET region_code = ?, status = ?, valid = ?, proxy_user_id = ?, "
-	            "version = version + 1, updated_at = NOW(), "
-	            "submitted_at = IF(? = 'submitted', NOW(), NULL) WHERE id = ?",
-	            DB_ARGS(region, A_STR(status), A_INT(valid ? 1 : 0), proxy, A_STR(status),
-	                    A_INT(dbrows_int(rows, 0, 0))), NULL, NULL) < 0)
-		goto fail;
-	rid = (unsigned long long)dbrows_int(rows, 0, 0);
-	dbrows_free(rows);
-	rows = NULL;
-	if (db_exec(db, "DELETE FROM answers WHERE response_id = ?", DB_ARGS(A_INT(rid)), NULL, NULL) < 0)
-		goto fail;
-	if (insert_answers(db, f, clean, rid) < 0)
-		goto fail;
-	if (db_commit(db) < 0)
-		goto fail;
-	return SAVE_OK;
-fail:
-	if (rows)
-		dbrows_free(rows);
-	db_rollback(db);
-	return SAVE_ERROR;
+	            "version = version + 1, updated_at = ?, "
+	            "submitted_at = IF(? = 'submitted', ?, NULL) WHERE id = ?",
+	            DB_ARGS(region, A_STR(status), A_INT(valid ? 1 : 0), proxy, A_STR(r->saved_at),
+	                    A_STR(status), A_STR(r->saved_at), A_INT(r->id)), NULL, NULL) < 0)
+		return -1;
+	if (db_exec(db, "DELETE FROM answers WHERE response_id = ?", DB_ARGS(A_INT(r->id)), NULL, NULL) < 0)
+		return -1;
+	if (insert_answers(db, f, clean, r->id) < 0)
+		return -1;
+	r->status = submit ? RS_SUBMITTED : RS_DRAFT;
+	r->valid = valid ? 1 : 0;
+	r->version++;
+	r->proxy_user_id = proxy_user_id;
+	copy_str(r->updated_at, sizeof r->updated_at, r->saved_at);
+	copy_str(r->submitted_at, sizeof r->submitted_at, submit ? r->saved_at : "");
+	for (size_t i = 0; i < r->a.n && i < clean->n; i++)
+		answers_set(&r->a, i, clean->v[i]);
+	return 0;
 }
 
 int response_reopen(struct db *db, unsigned long long response_id)
