@@ -1032,44 +1032,46 @@ static int cmd_draw(struct ctx *x, int argc, char **argv)
 	}
 
 	const int q[ST_COUNT] = { x->conf.sample_hub, x->conf.sample_window, x->conf.sample_sme };
-	rc = sample_draw_store(db, pos[0], kind, seed, q, 0, &dr);
-	if (rc == 0) {
+	enum draw_result dres = sample_draw_store(db, pos[0], kind, seed, q, 0, &dr);
+	if (dres == DRAW_OK) {
 		struct buf d = { 0 };
 		buf_printf(&d, "region=%s kind=%s sample=%llu seed=%s algo=%s frame=%s checksum=%s quota=%d/%d/%d",
 		           pos[0], kind, dr.sample_id, dr.seed, DRAW_ALGO_VERSION, dr.frame_id, dr.checksum,
 		           q[ST_HUB], q[ST_WINDOW], q[ST_SME]);
 		if (cli_audit(db, "sample-draw", d.data) < 0 || db_commit(db) < 0) {
 			db_rollback(db);
-			rc = -1;
+			dres = DRAW_DB_ERROR;
 		}
 		buf_free(&d);
 	}
-	switch (rc) {
-	case 0:
+	switch (dres) {
+	case DRAW_OK:
 		break;
-	case 1:
+	case DRAW_EXISTS:
 		fprintf(stderr, PROG ": draw: region %s already has a %s sample (已经抽样，不能重复抽取): nothing drawn\n",
 		        pos[0], kind);
 		break;
-	case 2:
+	case DRAW_FRAME_REPLACED:
 		fprintf(stderr, PROG ": draw: region %s's %s frame was replaced during the draw: nothing drawn, "
 		        "run draw again\n", pos[0], kind);
 		break;
-	case 3:
+	case DRAW_NO_FRAME:
 		fprintf(stderr, PROG ": draw: region %s has no confirmed %s frame; import one first with "
 		        "`" PROG " import-frame %s %s FILE.csv` (请先导入并确认样本框): nothing drawn\n",
 		        pos[0], kind, pos[0], kind);
 		break;
-	case 4:
+	case DRAW_CHECKSUM:
 		fprintf(stderr, PROG ": draw: frame %s of region %s: the stored checksum does not match its units "
 		        "(样本框校验失败): nothing drawn\n", dr.frame_id, pos[0]);
 		break;
-	default:
+	case DRAW_DB_ERROR:
 		fprintf(stderr, PROG ": draw: database error: nothing drawn\n");
 		break;
 	}
-	ret = rc == 0 ? EXIT_DONE : rc == 1 || rc == 2 || rc == 3 ? EXIT_REJECTED : EXIT_FAILED;
-	if (rc != 0)
+	ret = dres == DRAW_OK ? EXIT_DONE :
+	      dres == DRAW_EXISTS || dres == DRAW_FRAME_REPLACED || dres == DRAW_NO_FRAME ? EXIT_REJECTED :
+	      EXIT_FAILED;
+	if (dres != DRAW_OK)
 		goto out;
 
 	printf("region %s, %s: sample %llu drawn from frame %s (%zu units, checksum %s)\n", pos[0], kind,

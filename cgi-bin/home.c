@@ -189,9 +189,11 @@ static void password_post(struct req *r)
 	} else if (strcmp(pw, pw2) != 0) {
 		err = "两次输入的新密码不一致。";
 		field = "new_password2";
-	} else if ((err = auth_change_password(r, old_pw, pw)) != NULL) {
-		field = strncmp(err, "原密码", 9) == 0 || strncmp(err, "密码错误", 12) == 0 ?
-		        "old_password" : "new_password";
+	} else {
+		enum pw_result res = auth_change_password(r, old_pw, pw);
+		err = pw_message(res);
+		/* Which input the message belongs to. */
+		field = res == PW_WRONG_OLD || res == PW_THROTTLED ? "old_password" : "new_password";
 	}
 	page_begin(r, "修改密码");
 	if (err) {

@@ -720,8 +720,8 @@ static void sample_draw(struct req *r, const char *kind)
 		return;
 	}
 	/* The audit row joins the draw's transaction. */
-	int rc = sample_draw_store(r->db, r->user->region_code, kind, seed, q, r->user->id, &dr);
-	if (rc == 0) {
+	enum draw_result rc = sample_draw_store(r->db, r->user->region_code, kind, seed, q, r->user->id, &dr);
+	if (rc == DRAW_OK) {
 		struct buf d = { 0 };
 		buf_printf(&d, "region=%s kind=%s sample=%llu seed=%s algo=%s frame=%s checksum=%s quota=%d/%d/%d",
 		           r->user->region_code, kind, dr.sample_id, dr.seed, DRAW_ALGO_VERSION, dr.frame_id, dr.checksum,
@@ -730,19 +730,28 @@ static void sample_draw(struct req *r, const char *kind)
 		buf_free(&d);
 		if (db_commit(r->db) < 0) {
 			db_rollback(r->db);
-			rc = -1;
+			rc = DRAW_DB_ERROR;
 		}
 	}
-	if (rc == 0)
+	switch (rc) {
+	case DRAW_OK:
 		resp_redirect(r, strcmp(kind, "sme") == 0 ? "/region/sample#sme" : "/region/sample#resource");
-	else if (rc == 1 || rc == 2 || rc == 3) {
+		break;
+	case DRAW_EXISTS:
+	case DRAW_FRAME_REPLACED:
+	case DRAW_NO_FRAME:
 		resp_status(r, 409);
-		sample_page(r, rc == 1 ? "已经抽样，不能重复抽取。" : rc == 2 ? "样本框刚刚被替换，请确认后重新抽样。"
-		            : "请先导入并确认样本框。", NULL);
-	} else if (rc == 4)
+		sample_page(r, rc == DRAW_EXISTS ? "已经抽样，不能重复抽取。" :
+		            rc == DRAW_FRAME_REPLACED ? "样本框刚刚被替换，请确认后重新抽样。" :
+		            "请先导入并确认样本框。", NULL);
+		break;
+	case DRAW_CHECKSUM:
 		page_error(r, 500, "样本框校验失败，请联系评估机构。");
-	else
+		break;
+	case DRAW_DB_ERROR:
 		page_error(r, 503, "抽样未能保存，请稍后再试。");
+		break;
+	}
 	drawn_free(&dr);
 }
 
