@@ -113,12 +113,13 @@ static int parse_row(char *cols[C_COUNT], size_t index, struct form_info *fi,
 		seterr(err, errsz, "forms.tsv: %s: role %s already fills another form", name, cols[C_ROLE]);
 		return -1;
 	}
-	if (!strcmp(cols[C_DEADLINE], "survey")) {
+	/* The deadline column names the configuration key that applies. */
+	if (!strcmp(cols[C_DEADLINE], "deadline_survey")) {
 		fi->deadline = DK_SURVEY;
-	} else if (!strcmp(cols[C_DEADLINE], "selfeval")) {
+	} else if (!strcmp(cols[C_DEADLINE], "deadline_selfeval")) {
 		fi->deadline = DK_SELFEVAL;
 	} else {
-		seterr(err, errsz, "forms.tsv: %s: deadline must be survey or selfeval", name);
+		seterr(err, errsz, "forms.tsv: %s: deadline must be deadline_survey or deadline_selfeval", name);
 		return -1;
 	}
 	if (yes_no(cols[C_PROXY], &fi->proxy) < 0 || yes_no(cols[C_SAMPLED], &fi->sampled) < 0) {

@@ -17,7 +17,8 @@
 
 #define CATALOG_MAX_FORMS 16
 
-/* Which configured deadline applies (conf deadline_survey / _selfeval). */
+/* Which configured deadline applies: forms.tsv names the conf key,
+ * deadline_survey or deadline_selfeval. */
 enum deadline_kind { DK_SURVEY, DK_SELFEVAL };
 
 struct form_info {

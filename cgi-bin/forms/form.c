@@ -61,7 +61,7 @@ static int take_digits(const char **s, int max, long long *v)
 	return n;
 }
 
-int fnum_parse(const char *s, int maxfrac, fnum *out)
+enum fnum_result fnum_parse(const char *s, int maxfrac, fnum *out)
 {
 	int neg = 0, ndig, nfrac = 0;
 	long long ip = 0, fp = 0;
@@ -71,22 +71,22 @@ int fnum_parse(const char *s, int maxfrac, fnum *out)
 		s++;
 	}
 	if ((ndig = take_digits(&s, FNUM_MAX_DIGITS, &ip)) == 0)
-		return -1;
+		return FN_NOT_NUMBER;
 	if (ndig < 0)
-		return -2;
+		return FN_TOO_BIG;
 	if (*s == '.') {
 		s++;
 		if ((nfrac = take_digits(&s, maxfrac, &fp)) == 0)
-			return -1;
+			return FN_NOT_NUMBER;
 		if (nfrac < 0)
-			return -3;
+			return FN_TOO_PRECISE;
 	}
 	if (*s)
-		return -1;
+		return FN_NOT_NUMBER;
 	for (int k = nfrac; k < 4; k++)
 		fp *= 10;
 	*out = (ip * FNUM_SCALE + fp) * (neg ? -1 : 1);
-	return 0;
+	return FN_OK;
 }
 
 void fnum_format(fnum v, char out[32])
@@ -199,7 +199,7 @@ static void lex_next(struct lexer *lx)
 			while (isdigit((unsigned char)p[n]) ||
 			       (p[n] == '.' && isdigit((unsigned char)p[n + 1])))
 				n++;
-			lx->t = lex_text(lx, p, n) == 0 && fnum_parse(lx->text, 4, &lx->num) == 0 ? T_NUM : T_ERR;
+			lx->t = lex_text(lx, p, n) == 0 && fnum_parse(lx->text, 4, &lx->num) == FN_OK ? T_NUM : T_ERR;
 			p += n;
 		}
 	} else if (*p == '+') {

@@ -23,8 +23,13 @@ struct buf;
 #define FORM_MAX_TEXT_CHARS      200
 #define FORM_MAX_TEXTAREA_CHARS  20000
 
-/* Returns 0; -1 not a number; -2 too many digits; -3 too many decimals. */
-int  fnum_parse(const char *s, int maxfrac, fnum *out);
+enum fnum_result {
+	FN_OK = 0,
+	FN_NOT_NUMBER,      /* not a plain decimal number */
+	FN_TOO_BIG,         /* more than FNUM_MAX_DIGITS integer digits */
+	FN_TOO_PRECISE      /* more than maxfrac decimals */
+};
+enum fnum_result fnum_parse(const char *s, int maxfrac, fnum *out);
 void fnum_format(fnum v, char out[32]);
 /* YYYY-MM-DD, YYYY-MM or YYYY (1800..2100) -> day number * FNUM_SCALE. */
 int  fdate_parse(const char *s, fnum *out);

@@ -51,21 +51,21 @@ static void test_catalog(void)
 	}
 
 	static const struct { const char *row, *why; } bad[] = {
-		{ "Sme\t附件1\tsme\tsurvey\tn\tn\tL\tD\tM\t\tT\t\n", "upper-case name" },
-		{ "sme\t附件2\tsme\tsurvey\tn\tn\tL\tD\tM\t\tT\t\n", "annex out of order" },
-		{ "sme\t附件1\tadmin\tsurvey\tn\tn\tL\tD\tM\t\tT\t\n", "not a respondent role" },
+		{ "Sme\t附件1\tsme\tdeadline_survey\tn\tn\tL\tD\tM\t\tT\t\n", "upper-case name" },
+		{ "sme\t附件2\tsme\tdeadline_survey\tn\tn\tL\tD\tM\t\tT\t\n", "annex out of order" },
+		{ "sme\t附件1\tadmin\tdeadline_survey\tn\tn\tL\tD\tM\t\tT\t\n", "not a respondent role" },
 		{ "sme\t附件1\tsme\tsoon\tn\tn\tL\tD\tM\t\tT\t\n", "unknown deadline kind" },
-		{ "sme\t附件1\tsme\tsurvey\tyes\tn\tL\tD\tM\t\tT\t\n", "proxy not y/n" },
-		{ "sme\t附件1\tsme\tsurvey\ty\tn\tL\tD\tM\t\tT\t\n", "proxy without proxy_menu" },
-		{ "sme\t附件1\tsme\tsurvey\tn\tn\tL\tD\tM\tX\tT\t\n", "proxy_menu without proxy" },
-		{ "sme\t附件1\tregion\tsurvey\ty\tn\tL\tD\tM\tX\tT\t\n", "a region form with proxy entry" },
-		{ "sme\t附件1\tsme\tsurvey\tn\tn\t\tD\tM\t\tT\t\n", "empty label" },
-		{ "sme\t附件1\tsme\tsurvey\tn\tn\tL\tD\tM\t\tT\n", "too few columns" },
-		{ "sme\t附件1\tsme\tsurvey\tn\tn\tL\tD\tM\t\tT\t\t\n", "too many columns" },
-		{ "sme\t附件1\tsme\tsurvey\tn\tn\tL\tD\tM\t\tT\t\n"
-		  "sme\t附件2\thub\tsurvey\tn\tn\tL\tD\tM\t\tT\t\n", "duplicate name" },
-		{ "sme\t附件1\tsme\tsurvey\tn\tn\tL\tD\tM\t\tT\t\n"
-		  "smf\t附件2\tsme\tsurvey\tn\tn\tL\tD\tM\t\tT\t\n", "two forms for one role" },
+		{ "sme\t附件1\tsme\tdeadline_survey\tyes\tn\tL\tD\tM\t\tT\t\n", "proxy not y/n" },
+		{ "sme\t附件1\tsme\tdeadline_survey\ty\tn\tL\tD\tM\t\tT\t\n", "proxy without proxy_menu" },
+		{ "sme\t附件1\tsme\tdeadline_survey\tn\tn\tL\tD\tM\tX\tT\t\n", "proxy_menu without proxy" },
+		{ "sme\t附件1\tregion\tdeadline_survey\ty\tn\tL\tD\tM\tX\tT\t\n", "a region form with proxy entry" },
+		{ "sme\t附件1\tsme\tdeadline_survey\tn\tn\t\tD\tM\t\tT\t\n", "empty label" },
+		{ "sme\t附件1\tsme\tdeadline_survey\tn\tn\tL\tD\tM\t\tT\n", "too few columns" },
+		{ "sme\t附件1\tsme\tdeadline_survey\tn\tn\tL\tD\tM\t\tT\t\t\n", "too many columns" },
+		{ "sme\t附件1\tsme\tdeadline_survey\tn\tn\tL\tD\tM\t\tT\t\n"
+		  "sme\t附件2\thub\tdeadline_survey\tn\tn\tL\tD\tM\t\tT\t\n", "duplicate name" },
+		{ "sme\t附件1\tsme\tdeadline_survey\tn\tn\tL\tD\tM\t\tT\t\n"
+		  "smf\t附件2\tsme\tdeadline_survey\tn\tn\tL\tD\tM\t\tT\t\n", "two forms for one role" },
 	};
 	for (size_t i = 0; i < NELEMS(bad); i++) {
 		struct buf b;
@@ -76,7 +76,7 @@ static void test_catalog(void)
 	}
 	is_int(catalog_parse("name\tannex\n", err, sizeof err), -1, "bad header");
 	is_int(catalog_parse(CAT_HEAD, err, sizeof err), -1, "no forms");
-	is_int(catalog_parse(CAT_HEAD "sme\t附件1\tsme\tsurvey\ty\ty\t中小企业\t中小企业调查表\t中小企业调查表\t代录\t标题\t\n",
+	is_int(catalog_parse(CAT_HEAD "sme\t附件1\tsme\tdeadline_survey\ty\ty\t中小企业\t中小企业调查表\t中小企业调查表\t代录\t标题\t\n",
 	                     err, sizeof err), 0, "a one-form catalog parses");
 	is_int((long long)catalog_count(), 1, "... and replaces the catalog");
 	catalog_free();
