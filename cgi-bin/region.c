@@ -24,6 +24,7 @@
 #include "html.h"
 #include "http.h"
 #include "progress.h"
+#include "catalog.h"
 #include "csv.h"
 #include "draw.h"
 #include "frame.h"
@@ -98,9 +99,11 @@ static void progress(struct req *r)
 
 static const char *const kinds[3] = { "resource", "sme", NULL };
 
+/* A sample kind is the form its units fill; its label is the catalog's. */
 static const char *kind_label(const char *k)
 {
-	return strcmp(k, "sme") == 0 ? "中小企业" : "服务资源单位";
+	const struct form_info *fi = catalog_get(k);
+	return fi ? fi->label : k;
 }
 
 static const char *kind_of(const char *k)
