@@ -327,9 +327,13 @@ static void post_form(struct req *r, const struct target *t)
 		return;
 	}
 
-	/* One transaction; the row is read once, locked (submit-once). */
+	/* One transaction; the row is read once, locked (submit-once). The
+	 * uploads below are stored while it is held: only this account's
+	 * row waits, and a submitted form stores none. */
+	memset(&resp, 0, sizeof resp);
 	if (db_begin(r->db) < 0 || response_lock(r->db, F, t->id, t->region, &resp) < 0) {
 		db_rollback(r->db);
+		response_free(&resp);
 		page_error(r, 503, outcomes[SO_BUSY].msg);
 		return;
 	}
