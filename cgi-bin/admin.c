@@ -13,6 +13,7 @@
 #include "conf.h"
 #include "csv.h"
 #include "db.h"
+#include "deadline.h"
 #include "draw.h"
 #include "frame.h"
 #include "log.h"
@@ -157,7 +158,7 @@ static struct db *ctx_db(struct ctx *x)
 		return x->db;
 	if (!x->conf_loaded) {
 		/* conf_load() falls back to $SMESURVEY_CONF, then /etc/smesurvey. */
-		if (conf_load(&x->conf, x->conf_path) < 0) {
+		if (conf_load(&x->conf, x->conf_path) < 0 || deadline_conf_apply(&x->conf) < 0) {
 			conf_free(&x->conf);
 			fprintf(stderr, PROG ": cannot load the configuration "
 			        "(--conf FILE, $SMESURVEY_CONF or /etc/smesurvey/smesurvey.conf)\n");

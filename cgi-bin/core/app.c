@@ -6,6 +6,7 @@
 #include "auth.h"
 #include "conf.h"
 #include "db.h"
+#include "deadline.h"
 #include "html.h"
 #include "http.h"
 #include "log.h"
@@ -243,7 +244,7 @@ int app_run(const struct app *app)
 		log_err("libsodium initialisation failed");
 		return 1;
 	}
-	if (conf_load(&conf, NULL) < 0)
+	if (conf_load(&conf, NULL) < 0 || deadline_conf_apply(&conf) < 0)
 		return 1;
 	/* The form catalog drives navigation and role homes: a malformed one
 	 * stops the program at start-up. */

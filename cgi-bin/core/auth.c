@@ -2,7 +2,6 @@
  * auth.c - roles, password hashing, sessions, CSRF and login throttling.
  */
 #include "auth.h"
-#include "catalog.h"
 #include "conf.h"
 #include "db.h"
 #include "http.h"
@@ -37,7 +36,6 @@ static const struct {
 	[ROLE_ADMIN]    = { "admin", "管理员", "/admin" },
 	[ROLE_VIEWER]   = { "viewer", "只读管理员", "/admin" },
 	[ROLE_REGION]   = { "region", "地区项目责任主体", "/region" },
-	/* Respondents' home is the form they fill (the form catalog). */
 	[ROLE_HUB]      = { "hub", "地区枢纽平台", NULL },
 	[ROLE_WINDOW]   = { "window", "窗口平台", NULL },
 	[ROLE_RESOURCE] = { "resource", "服务资源单位", NULL },
@@ -49,13 +47,14 @@ const char *role_label(enum role r) { return r < ROLE_COUNT ? roles[r].label : "
 
 const char *role_home(enum role r)
 {
-	const struct form_info *fi;
+	static char form_home[ROLE_COUNT][32];
 	if (r >= ROLE_COUNT)
 		return "/";
 	if (roles[r].home)
 		return roles[r].home;
-	fi = catalog_for_role(r);
-	return fi ? fi->path : "/";
+	if (form_home[r][0] == '\0')
+		snprintf(form_home[r], sizeof form_home[r], "/form/%s", roles[r].code);
+	return form_home[r];
 }
 
 enum role role_parse(const char *s)

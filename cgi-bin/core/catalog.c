@@ -109,6 +109,12 @@ static int parse_row(char *cols[C_COUNT], size_t index, struct form_info *fi,
 		seterr(err, errsz, "forms.tsv: %s: '%s' is not a respondent role", name, cols[C_ROLE]);
 		return -1;
 	}
+	/* A respondent's home page (role_home) is its questionnaire. */
+	if (!strncmp(role_home(fi->role), "/form/", 6) && strcmp(role_home(fi->role) + 6, name)) {
+		seterr(err, errsz, "forms.tsv: %s: role %s fills %s", name, cols[C_ROLE],
+		       role_home(fi->role) + 6);
+		return -1;
+	}
 	if (find_role(fi->role)) {
 		seterr(err, errsz, "forms.tsv: %s: role %s already fills another form", name, cols[C_ROLE]);
 		return -1;

@@ -2,7 +2,6 @@
  * conf.c - load the "key = value" configuration file.
  */
 #include "conf.h"
-#include "deadline.h"
 #include "log.h"
 #include "util.h"
 
@@ -11,8 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 static void set_str(char **dst, const char *v)
 {
@@ -112,48 +109,6 @@ static int conf_set(struct conf *c, const char *k, const char *v)
 	return -1;
 }
 
-/* A zone name: letters, digits, '_', '+', '-' and '/', no "..", that exists
- * in the system's zone database (glibc silently falls back to UTC). */
-static int zone_ok(const char *tz)
-{
-	char path[512];
-	if (strlen(tz) > 64 || strstr(tz, "..") || *tz == '/')
-		return 0;
-	for (const char *p = tz; *p; p++)
-		if (!isalnum((unsigned char)*p) && !strchr("_+-/", *p))
-			return 0;
-	snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
-	return access(path, R_OK) == 0;
-}
-
-/* Deadlines are read in one declared zone (deadline.h): time_zone becomes
- * the process's TZ, and both deadlines are checked and normalised. */
-static int apply_deadlines(struct conf *c, const char *path)
-{
-	char due[DEADLINE_LEN];
-	char **keys[] = { &c->deadline_survey, &c->deadline_selfeval };
-	int rc = 0;
-
-	if (*c->time_zone) {
-		if (!zone_ok(c->time_zone)) {
-			log_err("%s: unknown time_zone '%s'", path, c->time_zone);
-			rc = -1;
-		} else {
-			setenv("TZ", c->time_zone, 1);
-			tzset();
-		}
-	}
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-		if (deadline_normalise(*keys[i], due) < 0) {
-			log_err("%s: deadline '%s' is not 'YYYY-MM-DD HH:MM:SS'", path, *keys[i]);
-			rc = -1;
-			continue;
-		}
-		set_str(keys[i], due);
-	}
-	return rc;
-}
-
 int conf_load(struct conf *c, const char *path)
 {
 	conf_defaults(c);
@@ -188,8 +143,6 @@ int conf_load(struct conf *c, const char *path)
 		}
 	}
 	fclose(f);
-	if (apply_deadlines(c, path) < 0)
-		rc = -1;
 	/* A trailing slash would double up in every generated URL. */
 	size_t n = strlen(c->base_url);
 	while (n > 0 && c->base_url[n - 1] == '/')

@@ -5,10 +5,15 @@
 #include "catalog.h"
 #include "conf.h"
 #include "db.h"
+#include "log.h"
+#include "util.h"
+
+#include <ctype.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int days_in_month(unsigned y, unsigned m)
 {
@@ -66,6 +71,47 @@ void deadline_default(const struct conf *c, const char *form, char out[DEADLINE_
 	/* conf_load has normalised both; copy as is if a caller built its own. */
 	if (deadline_normalise(v ? v : "", out) < 0)
 		snprintf(out, DEADLINE_LEN, "%s", v);
+}
+
+/* A zone name: letters, digits, '_', '+', '-' and '/', no "..", that exists
+ * in the system's zone database (glibc silently falls back to UTC). */
+static int zone_ok(const char *tz)
+{
+	char path[512];
+	if (strlen(tz) > 64 || strstr(tz, "..") || *tz == '/')
+		return 0;
+	for (const char *p = tz; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("_+-/", *p))
+			return 0;
+	snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
+	return access(path, R_OK) == 0;
+}
+
+int deadline_conf_apply(struct conf *c)
+{
+	char due[DEADLINE_LEN];
+	char **keys[] = { &c->deadline_survey, &c->deadline_selfeval };
+	int rc = 0;
+
+	if (*c->time_zone) {
+		if (!zone_ok(c->time_zone)) {
+			log_err("config: unknown time_zone '%s'", c->time_zone);
+			rc = -1;
+		} else {
+			setenv("TZ", c->time_zone, 1);
+			tzset();
+		}
+	}
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		if (deadline_normalise(*keys[i], due) < 0) {
+			log_err("config: deadline '%s' is not 'YYYY-MM-DD HH:MM:SS'", *keys[i]);
+			rc = -1;
+			continue;
+		}
+		free(*keys[i]);
+		*keys[i] = xstrdup(due);
+	}
+	return rc;
 }
 
 int deadline_get(struct db *db, const struct conf *c, const char *form,

@@ -22,6 +22,12 @@ struct conf;
 
 #define DEADLINE_LEN 20   /* 'YYYY-MM-DD HH:MM:SS' + NUL */
 
+/* Applies the configuration's deadline settings once after conf_load: the
+ * declared time_zone becomes the process's TZ (so localtime is that zone),
+ * and both configured deadlines are checked and normalised. 0, or -1
+ * (logged) for an unknown zone or a malformed deadline. */
+int  deadline_conf_apply(struct conf *c);
+
 /* The configured deadline of form (no database). */
 void deadline_default(const struct conf *c, const char *form, char out[DEADLINE_LEN]);
 /* The deadline of form for region_code (NULL/"": the default). One query.
