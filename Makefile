@@ -30,7 +30,7 @@ endif
 CORE_SRC  = $(wildcard cgi-bin/core/*.c)
 FORMS_SRC = $(wildcard cgi-bin/forms/*.c) $(wildcard cgi-bin/sample/*.c)
 LIB_SRC   = $(CORE_SRC) $(FORMS_SRC)
-LIB_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/codebook.o
+LIB_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/codebook.o $(BUILD)/obj/gen/catalog.o
 LIB       = $(BUILD)/libsme.a
 
 # FastCGI programs: one per questionnaire and per administrative function.
@@ -42,7 +42,9 @@ PROGS      = $(addprefix $(BUILD)/bin/,$(FCGI_PROGS) $(CLI_PROGS))
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BINS  = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-CODEBOOK   = $(wildcard cgi-bin/forms/codebook/*.tsv)
+# forms.tsv is the form catalog (core/catalog.h), the others one codebook each.
+CATALOG    = cgi-bin/forms/codebook/forms.tsv
+CODEBOOK   = $(filter-out $(CATALOG),$(wildcard cgi-bin/forms/codebook/*.tsv))
 
 .PHONY: all asan run stop test unit e2e bench install uninstall clean check-sql
 all: $(PROGS) $(UNIT_BINS)
@@ -62,7 +64,11 @@ $(BUILD)/gen/codebook.c: $(CODEBOOK) cgi-bin/forms/embed.sh
 	@mkdir -p $(dir $@)
 	sh cgi-bin/forms/embed.sh $(CODEBOOK) > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/obj/gen/codebook.o: $(BUILD)/gen/codebook.c
+$(BUILD)/gen/catalog.c: $(CATALOG) cgi-bin/forms/embed.sh
+	@mkdir -p $(dir $@)
+	sh cgi-bin/forms/embed.sh -s form_catalog_tsv $(CATALOG) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
 

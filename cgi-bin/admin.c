@@ -9,9 +9,11 @@
  * 0 success, 1 input rejected (nothing changed), 2 usage, I/O or DB error.
  */
 #include "auth.h"
+#include "catalog.h"
 #include "conf.h"
 #include "csv.h"
 #include "db.h"
+#include "deadline.h"
 #include "draw.h"
 #include "frame.h"
 #include "log.h"
@@ -156,7 +158,7 @@ static struct db *ctx_db(struct ctx *x)
 		return x->db;
 	if (!x->conf_loaded) {
 		/* conf_load() falls back to $SMESURVEY_CONF, then /etc/smesurvey. */
-		if (conf_load(&x->conf, x->conf_path) < 0) {
+		if (conf_load(&x->conf, x->conf_path) < 0 || deadline_conf_apply(&x->conf) < 0) {
 			conf_free(&x->conf);
 			fprintf(stderr, PROG ": cannot load the configuration "
 			        "(--conf FILE, $SMESURVEY_CONF or /etc/smesurvey/smesurvey.conf)\n");
@@ -376,14 +378,8 @@ static const char *check_pw_hash(const char *h)
 /* The questionnaire an account of role r fills ("" for administrators). */
 static const char *form_for_role(enum role r)
 {
-	switch (r) {
-	case ROLE_REGION:   return "selfeval";
-	case ROLE_HUB:      return "hub";
-	case ROLE_WINDOW:   return "window";
-	case ROLE_RESOURCE: return "resource";
-	case ROLE_SME:      return "sme";
-	default:            return "";
-	}
+	const struct form_info *fi = catalog_for_role(r);
+	return fi ? fi->name : "";
 }
 
 static int cmp_str_ci(const void *a, const void *b)
@@ -1038,44 +1034,47 @@ static int cmd_draw(struct ctx *x, int argc, char **argv)
 
 	const int q[ST_COUNT] = { x->conf.sample_hub, x->conf.sample_window, x->conf.sample_sme };
 	/* One transaction: the draw and its audit row. */
-	rc = db_begin(db) < 0 ? -1 : sample_draw_store(db, pos[0], kind, seed, q, 0, &dr);
-	if (rc == 0) {
+	enum draw_result dres = db_begin(db) < 0 ? DRAW_DB_ERROR
+	                      : sample_draw_store(db, pos[0], kind, seed, q, 0, &dr);
+	if (dres == DRAW_OK) {
 		struct buf d = { 0 };
 		buf_printf(&d, "region=%s kind=%s sample=%llu seed=%s algo=%s frame=%s checksum=%s quota=%d/%d/%d",
 		           pos[0], kind, dr.sample_id, dr.seed, DRAW_ALGO_VERSION, dr.frame_id, dr.checksum,
 		           q[ST_HUB], q[ST_WINDOW], q[ST_SME]);
 		if (cli_audit(db, "sample-draw", d.data) < 0 || db_commit(db) < 0)
-			rc = -1;
+			dres = DRAW_DB_ERROR;
 		buf_free(&d);
 	}
-	if (rc != 0)
+	if (dres != DRAW_OK)
 		db_rollback(db);
-	switch (rc) {
-	case 0:
+	switch (dres) {
+	case DRAW_OK:
 		break;
-	case 1:
+	case DRAW_EXISTS:
 		fprintf(stderr, PROG ": draw: region %s already has a %s sample (已经抽样，不能重复抽取): nothing drawn\n",
 		        pos[0], kind);
 		break;
-	case 2:
+	case DRAW_FRAME_REPLACED:
 		fprintf(stderr, PROG ": draw: region %s's %s frame was replaced during the draw: nothing drawn, "
 		        "run draw again\n", pos[0], kind);
 		break;
-	case 3:
+	case DRAW_NO_FRAME:
 		fprintf(stderr, PROG ": draw: region %s has no confirmed %s frame; import one first with "
 		        "`" PROG " import-frame %s %s FILE.csv` (请先导入并确认样本框): nothing drawn\n",
 		        pos[0], kind, pos[0], kind);
 		break;
-	case 4:
+	case DRAW_CHECKSUM:
 		fprintf(stderr, PROG ": draw: frame %s of region %s: the stored checksum does not match its units "
 		        "(样本框校验失败): nothing drawn\n", dr.frame_id, pos[0]);
 		break;
-	default:
+	case DRAW_DB_ERROR:
 		fprintf(stderr, PROG ": draw: database error: nothing drawn\n");
 		break;
 	}
-	ret = rc == 0 ? EXIT_DONE : rc == 1 || rc == 2 || rc == 3 ? EXIT_REJECTED : EXIT_FAILED;
-	if (rc != 0)
+	ret = dres == DRAW_OK ? EXIT_DONE :
+	      dres == DRAW_EXISTS || dres == DRAW_FRAME_REPLACED || dres == DRAW_NO_FRAME ? EXIT_REJECTED :
+	      EXIT_FAILED;
+	if (dres != DRAW_OK)
 		goto out;
 
 	printf("region %s, %s: sample %llu drawn from frame %s (%zu units, checksum %s)\n", pos[0], kind,
@@ -1111,6 +1110,13 @@ int main(int argc, char **argv)
 	int i = 1, ret;
 
 	log_init(PROG);
+	{
+		char err[256];
+		if (catalog_load(err, sizeof err) < 0) {
+			fprintf(stderr, PROG ": %s\n", err);
+			return EXIT_FAILED;
+		}
+	}
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--conf") == 0 && i + 1 < argc) {
 			x.conf_path = argv[++i];

@@ -23,6 +23,7 @@
 #include "auth.h"
 #include "conf.h"
 #include "db.h"
+#include "deadline.h"
 #include "export.h"
 #include "form.h"
 #include "html.h"
@@ -413,52 +414,6 @@ static void file_download(struct req *r)
 /* ------------------------------------------------------------------ */
 /* Deadlines                                                           */
 
-static int days_in_month(int y, int m)
-{
-	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return d[m - 1];
-}
-
-/* Two digits at s (already checked to be digits). */
-static unsigned dig2(const char *s)
-{
-	return (unsigned)(s[0] - '0') * 10 + (unsigned)(s[1] - '0');
-}
-
-/* Accepts 'YYYY-MM-DD HH:MM[:SS]', the browser's 'YYYY-MM-DDTHH:MM[:SS]'
- * and a bare date (end of that day); writes 'YYYY-MM-DD HH:MM:SS'. */
-static int parse_due(const char *s, char out[20])
-{
-	unsigned y, mo, d, h = 23, mi = 59, sec = 59;
-	size_t n = s ? strlen(s) : 0;
-
-	if (n != 10 && n != 16 && n != 19)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		int digit = c >= '0' && c <= '9';
-		if ((i == 4 || i == 7) ? c != '-' : i == 10 ? (c != ' ' && c != 'T') :
-		    (i == 13 || i == 16) ? c != ':' : !digit)
-			return -1;
-	}
-	y = dig2(s) * 100 + dig2(s + 2);
-	mo = dig2(s + 5);
-	d = dig2(s + 8);
-	if (n >= 16) {
-		h = dig2(s + 11);
-		mi = dig2(s + 14);
-		sec = n == 19 ? dig2(s + 17) : 0;
-	}
-	if (y < 2000 || y > 2099 || mo < 1 || mo > 12 || d < 1 ||
-	    d > (unsigned)days_in_month((int)y, (int)mo) || h > 23 || mi > 59 || sec > 59)
-		return -1;
-	snprintf(out, 20, "%04u-%02u-%02u %02u:%02u:%02u", y % 10000, mo % 100, d % 100, h % 100,
-	         mi % 100, sec % 100);
-	return 0;
-}
-
 static void deadlines_page(struct req *r, const char *msg, int is_error)
 {
 	static const char *const default_cols[] = { "问卷", "截止时间" };
@@ -480,8 +435,8 @@ static void deadlines_page(struct req *r, const char *msg, int is_error)
 	h_table_begin(r, "deadline-defaults", "统一截止时间（配置文件）", default_cols,
 	              NELEMS(default_cols));
 	for (size_t i = 0; form_at(i); i++) {
-		char due[20];
-		form_deadline(NULL, r->conf, form_at(i), NULL, due);
+		char due[DEADLINE_LEN];
+		deadline_default(r->conf, form_at(i)->name, due);
 		h_printf(r, "<tr><td>%s %s</td><td>%s</td></tr>", form_at(i)->annex, form_at(i)->title,
 		         due[0] ? due : "未设置");
 	}
@@ -527,7 +482,7 @@ static void deadlines_post(struct req *r)
 	const char *action = req_param(r, "action");
 	const struct form *f = param_form(r);
 	const char *region = param_region(r);
-	char due[20], detail[160];
+	char due[DEADLINE_LEN], detail[160];
 	char *exists = NULL;
 	unsigned long long affected = 0;
 
@@ -557,7 +512,8 @@ static void deadlines_post(struct req *r)
 		resp_redirect(r, "/admin/deadlines");
 		return;
 	}
-	if (parse_due(req_param(r, "due"), due) < 0) {
+	const char *typed = req_param(r, "due");
+	if (!typed || !*typed || deadline_normalise(typed, due) < 0) {
 		deadlines_page(r, "截止时间格式不正确，请按“2013-12-10 23:59:59”的格式填写。", 1);
 		return;
 	}
@@ -889,6 +845,7 @@ int main(void)
 		log_err("codebook: %s", err);
 		return 1;
 	}
+	site_nav_load();
 	const struct app app = { "smesurvey-adminweb", pages, PAGE__MAX, site_nav, site_nav_len };
 	return app_run(&app);
 }

@@ -31,6 +31,7 @@
 #include "auth.h"
 #include "conf.h"
 #include "db.h"
+#include "deadline.h"
 #include "form.h"
 #include "html.h"
 #include "http.h"
@@ -60,7 +61,7 @@ struct target {
 
 static int proxiable(void)
 {
-	return F->role == ROLE_RESOURCE || F->role == ROLE_SME;
+	return F->info->proxy;
 }
 
 /* path + "?for=N" (proxy) + extra query ("saved=1"), into b. */
@@ -133,10 +134,10 @@ static void blank_page(struct req *r)
 	page_end(r);
 }
 
-static int load(struct req *r, const struct target *t, struct response *resp, char deadline[20])
+static int load(struct req *r, const struct target *t, struct response *resp, char deadline[DEADLINE_LEN])
 {
 	if (response_load(r->db, F, t->id, resp) < 0 ||
-	    form_deadline(r->db, r->conf, F, t->region, deadline) < 0) {
+	    deadline_get(r->db, r->conf, F->name, t->region, deadline) < 0) {
 		response_free(resp);
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return -1;
@@ -147,7 +148,7 @@ static int load(struct req *r, const struct target *t, struct response *resp, ch
 static void print_page(struct req *r, const struct target *t)
 {
 	struct response resp;
-	char deadline[20];
+	char deadline[DEADLINE_LEN];
 	struct fview v = { .f = F, .mode = FV_READONLY };
 
 	if (load(r, t, &resp, deadline) < 0)
@@ -190,34 +191,121 @@ static void show(struct req *r, const struct target *t, const struct response *r
 	buf_free(&action);
 }
 
+/* The outcomes of a save and what the user reads about each: one table.
+ * %zu in a message is the number of problems to fix. */
+enum save_outcome {
+	SO_SAVED,            /* draft saved, nothing to fix (shown after the redirect) */
+	SO_SUBMITTED,        /* submitted (shown after the redirect) */
+	SO_SAVED_ERRORS,     /* draft saved, problems left before a submit */
+	SO_SAVED_WARNINGS,   /* draft saved, only soft checks to look at */
+	SO_NOT_SUBMITTED,    /* submit with problems: kept as a draft */
+	SO_LOCKED,           /* already submitted: nothing saved */
+	SO_CLOSED,           /* past the deadline: nothing saved */
+	SO_CONFLICT,         /* saved elsewhere since this page was opened */
+	SO_BUSY,             /* database error before anything was written */
+	SO_FAILED,           /* database error while saving */
+	SO_COUNT
+};
+static const struct {
+	int         is_error;
+	const char *msg;
+} outcomes[SO_COUNT] = {
+	[SO_SAVED]          = { 0, "草稿已保存。" },
+	[SO_SUBMITTED]      = { 0, "提交成功，感谢您的支持！" },
+	[SO_SAVED_ERRORS]   = { 0, "草稿已保存。提交前还有 %zu 处需要修改。" },
+	[SO_SAVED_WARNINGS] = { 0, "草稿已保存。有几处数据请核对（不影响提交）。" },
+	[SO_NOT_SUBMITTED]  = { 1, "未能提交：有 %zu 处需要修改。已填写的内容已保存为草稿。" },
+	[SO_LOCKED]         = { 1, "本表已提交，本次修改未保存。" },
+	[SO_CLOSED]         = { 1, "填报已截止，本次修改未保存。" },
+	[SO_CONFLICT]       = { 1, "本表在您打开后已在其他窗口或由他人保存过，本次内容未保存。请核对下方内容，"
+	                           "再次保存将覆盖另一次保存的内容。" },
+	[SO_BUSY]           = { 1, "系统繁忙，请稍后再试。" },
+	[SO_FAILED]         = { 1, "保存失败，请稍后再试。您填写的内容尚未保存，请不要关闭本页面，稍后点“后退”再提交。" },
+};
+
+/* The form again with the outcome's message (nerr fills its %zu). */
+static void show_outcome(struct req *r, const struct target *t, const struct response *resp,
+                         const char *deadline, const struct answers *vals,
+                         const struct fcheck *chk, enum save_outcome o, size_t nerr)
+{
+	char msg[400];
+	if (strstr(outcomes[o].msg, "%zu"))
+		snprintf(msg, sizeof msg, outcomes[o].msg, nerr);
+	else
+		snprintf(msg, sizeof msg, "%s", outcomes[o].msg);
+	show(r, t, resp, deadline, vals, chk, msg, outcomes[o].is_error);
+}
+
 static void get_form(struct req *r, const struct target *t)
 {
 	struct response resp;
-	char deadline[20];
+	char deadline[DEADLINE_LEN];
 	const char *notice = NULL;
 
 	if (load(r, t, &resp, deadline) < 0)
 		return;
 	if (req_param(r, "submitted") && resp.status == RS_SUBMITTED)
-		notice = "提交成功，感谢您的支持！";
+		notice = outcomes[SO_SUBMITTED].msg;
 	else if (req_param(r, "saved"))
-		notice = "草稿已保存。";
+		notice = outcomes[SO_SAVED].msg;
 	show(r, t, &resp, deadline, NULL, NULL, notice, 0);
 	response_free(&resp);
+}
+
+/* After the deadline nothing is written; the stored form is shown with
+ * why (an unlocked read: it only decides the message). */
+static void post_closed(struct req *r, const struct target *t, const char *deadline)
+{
+	struct response resp;
+	if (response_load(r->db, F, t->id, &resp) < 0) {
+		response_free(&resp);
+		page_error(r, 503, outcomes[SO_BUSY].msg);
+		return;
+	}
+	show_outcome(r, t, &resp, deadline, NULL, NULL,
+	             resp.status == RS_SUBMITTED ? SO_LOCKED : SO_CLOSED, 0);
+	response_free(&resp);
+}
+
+/* Collects the posted answers into raw: files already uploaded (in the
+ * locked row) stay unless a new file replaces them. Upload problems go to
+ * upload_err[field]. */
+static void collect(struct req *r, const struct response *resp, struct answers *raw,
+                    const char **upload_err)
+{
+	answers_init(raw, F);
+	for (size_t i = 0; i < F->nfields; i++)
+		if (F->fields[i].type == FT_FILE)
+			answers_set(raw, i, resp->a.v[i]);
+	form_collect(F, r->params, r->nparams, raw);
+	for (size_t i = 0; i < F->nfields; i++) {
+		const struct param *p;
+		char *val = NULL;
+		if (F->fields[i].type != FT_FILE)
+			continue;
+		p = req_param_p(r, F->fields[i].code);
+		if (!p || !p->filename || !*p->filename)
+			continue;
+		upload_err[i] = form_store_upload(r->conf, &F->fields[i], p, &val);
+		if (val) {
+			answers_set(raw, i, val);
+			free(val);
+		}
+	}
 }
 
 static void post_form(struct req *r, const struct target *t)
 {
 	struct response resp;
-	char deadline[20];
+	char deadline[DEADLINE_LEN];
 	const char *action = req_param(r, "action");
 	const char *ver = req_param(r, "version");
 	int submit;
 	long expect = -1;
 	struct answers raw, clean;
 	struct fcheck chk;
-	enum save_result sr;
 	size_t nerr;
+	enum save_outcome o;
 
 	if (csrf_check(r) != 0) {
 		page_error(r, 403, "页面已过期或来源无效，请刷新页面后重试。");
@@ -230,40 +318,33 @@ static void post_form(struct req *r, const struct target *t)
 	submit = !strcmp(action, "submit");
 	if (ver && *ver && strlen(ver) < 10 && strspn(ver, "0123456789") == strlen(ver))
 		expect = atol(ver);
-	if (load(r, t, &resp, deadline) < 0)
-		return;
-	if (resp.status == RS_SUBMITTED) {
-		show(r, t, &resp, deadline, NULL, NULL, "本表已提交，本次修改未保存。", 1);
-		response_free(&resp);
+	if (deadline_get(r->db, r->conf, F->name, t->region, deadline) < 0) {
+		page_error(r, 503, outcomes[SO_BUSY].msg);
 		return;
 	}
 	if (deadline_passed(deadline)) {
-		show(r, t, &resp, deadline, NULL, NULL, "填报已截止，本次修改未保存。", 1);
-		response_free(&resp);
+		post_closed(r, t, deadline);
 		return;
 	}
 
-	/* Files already uploaded stay unless a new file replaces them. */
-	answers_init(&raw, F);
-	for (size_t i = 0; i < F->nfields; i++)
-		if (F->fields[i].type == FT_FILE)
-			answers_set(&raw, i, resp.a.v[i]);
-	form_collect(F, r->params, r->nparams, &raw);
-	const char **upload_err = xcalloc(F->nfields, sizeof *upload_err);
-	for (size_t i = 0; i < F->nfields; i++) {
-		const struct param *p;
-		char *val = NULL;
-		if (F->fields[i].type != FT_FILE)
-			continue;
-		p = req_param_p(r, F->fields[i].code);
-		if (!p || !p->filename || !*p->filename)
-			continue;
-		upload_err[i] = form_store_upload(r->conf, &F->fields[i], p, &val);
-		if (val) {
-			answers_set(&raw, i, val);
-			free(val);
-		}
+	/* One transaction; the row is read once, locked (submit-once). The
+	 * uploads below are stored while it is held: only this account's
+	 * row waits, and a submitted form stores none. */
+	memset(&resp, 0, sizeof resp);
+	if (db_begin(r->db) < 0 || response_lock(r->db, F, t->id, t->region, &resp) < 0) {
+		db_rollback(r->db);
+		response_free(&resp);
+		page_error(r, 503, outcomes[SO_BUSY].msg);
+		return;
 	}
+	if (resp.status == RS_SUBMITTED) {
+		db_rollback(r->db);
+		show_outcome(r, t, &resp, deadline, NULL, NULL, SO_LOCKED, 0);
+		response_free(&resp);
+		return;
+	}
+	const char **upload_err = xcalloc(F->nfields, sizeof *upload_err);
+	collect(r, &resp, &raw, upload_err);
 	nerr = form_validate(F, &raw, &clean, &chk);
 	for (size_t i = 0; i < F->nfields; i++)
 		if (upload_err[i]) {
@@ -273,44 +354,35 @@ static void post_form(struct req *r, const struct target *t)
 	free(upload_err);
 
 	/* A submit with errors is kept as a draft, so nothing typed is lost. */
-	sr = response_save(r->db, F, t->id, t->region, t->proxy ? r->user->id : 0, &clean,
-	                   submit && nerr == 0, nerr == 0, expect);
-	if (sr == SAVE_ERROR) {
-		page_error(r, 503, "保存失败，请稍后再试。您填写的内容尚未保存，请不要关闭本页面，稍后点“后退”再提交。");
-	} else if (sr == SAVE_LOCKED) {
-		show(r, t, &resp, deadline, NULL, NULL, "本表已提交，本次修改未保存。", 1);
-	} else if (sr == SAVE_CONFLICT) {
-		/* Show what this tab posted with the stored version, so that a
-		 * second save knowingly replaces the other one. */
-		show(r, t, &resp, deadline, &raw, &chk,
-		     "本表在您打开后已在其他窗口或由他人保存过，本次内容未保存。请核对下方内容，"
-		     "再次保存将覆盖另一次保存的内容。", 1);
+	if (expect >= 0 && (long)resp.version != expect) {
+		o = SO_CONFLICT;
+	} else if (response_write(r->db, F, &resp, t->region, t->proxy ? r->user->id : 0, &clean,
+	                          submit && nerr == 0, nerr == 0) < 0 || db_commit(r->db) < 0) {
+		o = SO_FAILED;
+	} else if (submit) {
+		o = nerr ? SO_NOT_SUBMITTED : SO_SUBMITTED;
 	} else {
-		struct response now;
-		if (submit && nerr == 0) {
-			char detail[64];
-			if (t->proxy)
-				snprintf(detail, sizeof detail, "%s for user %llu", F->name, t->id);
-			else
-				snprintf(detail, sizeof detail, "%s", F->name);
-			audit(r, "form_submit", detail);
-			redirect_to(r, t, "submitted=1");
-		} else if (!submit && chk.n == 0) {
-			redirect_to(r, t, "saved=1");
-		} else if (response_load(r->db, F, t->id, &now) == 0) {
-			char msg[160];
-			if (submit)
-				snprintf(msg, sizeof msg, "未能提交：有 %zu 处需要修改。已填写的内容已保存为草稿。", nerr);
-			else if (nerr)
-				snprintf(msg, sizeof msg, "草稿已保存。提交前还有 %zu 处需要修改。", nerr);
-			else
-				snprintf(msg, sizeof msg, "草稿已保存。有几处数据请核对（不影响提交）。");
-			show(r, t, &now, deadline, &raw, &chk, msg, submit);
-			response_free(&now);
-		} else {
-			response_free(&now);
-			page_error(r, 503, "系统繁忙，请稍后再试。");
-		}
+		o = nerr ? SO_SAVED_ERRORS : chk.n ? SO_SAVED_WARNINGS : SO_SAVED;
+	}
+	if (o == SO_CONFLICT || o == SO_FAILED)
+		db_rollback(r->db);
+
+	if (o == SO_FAILED) {
+		page_error(r, 503, outcomes[o].msg);
+	} else if (o == SO_SUBMITTED) {
+		char detail[64];
+		if (t->proxy)
+			snprintf(detail, sizeof detail, "%s for user %llu", F->name, t->id);
+		else
+			snprintf(detail, sizeof detail, "%s", F->name);
+		audit(r, "form_submit", detail);
+		redirect_to(r, t, "submitted=1");
+	} else if (o == SO_SAVED) {
+		redirect_to(r, t, "saved=1");
+	} else {
+		/* The conflict shows what this tab posted with the stored
+		 * version, so that a second save knowingly replaces the other. */
+		show_outcome(r, t, &resp, deadline, &raw, &chk, o, nerr);
 	}
 	fcheck_free(&chk);
 	answers_free(&clean);
@@ -520,6 +592,7 @@ int main(void)
 			pages[i].roles = fillers;
 	if (!F->has_file)
 		pages[PAGE_FILE].path = NULL;
+	site_nav_load();
 	const struct app app = { "smesurvey-form-" FORM_NAME, pages, PAGE__MAX, site_nav, site_nav_len };
 	return app_run(&app);
 }

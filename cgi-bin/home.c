@@ -8,6 +8,7 @@
  */
 #include "app.h"
 #include "auth.h"
+#include "catalog.h"
 #include "conf.h"
 #include "html.h"
 #include "http.h"
@@ -70,12 +71,11 @@ static void landing(struct req *r)
 		login_form(r, NULL, NULL);
 		h_raw(r, "</section>");
 	}
-	h_raw(r, "<section class=\"panel\"><h2>空白调查表（可打印）</h2><ul>"
-	      "<li><a href=\"/form/selfeval/blank\">附件1 自评估报告提纲</a></li>"
-	      "<li><a href=\"/form/hub/blank\">附件2 地区枢纽平台调查表</a></li>"
-	      "<li><a href=\"/form/window/blank\">附件3 窗口平台调查表</a></li>"
-	      "<li><a href=\"/form/resource/blank\">附件4 服务资源单位调查表</a></li>"
-	      "<li><a href=\"/form/sme/blank\">附件5 中小企业调查表</a></li></ul></section>");
+	h_raw(r, "<section class=\"panel\"><h2>空白调查表（可打印）</h2><ul>");
+	for (size_t i = 0; catalog_at(i); i++)
+		h_printf(r, "<li><a href=\"%s/blank\">%s %s</a></li>",
+		         catalog_at(i)->path, catalog_at(i)->annex, catalog_at(i)->doc);
+	h_raw(r, "</ul></section>");
 	page_end(r);
 }
 
@@ -189,9 +189,11 @@ static void password_post(struct req *r)
 	} else if (strcmp(pw, pw2) != 0) {
 		err = "两次输入的新密码不一致。";
 		field = "new_password2";
-	} else if ((err = auth_change_password(r, old_pw, pw)) != NULL) {
-		field = strncmp(err, "原密码", 9) == 0 || strncmp(err, "密码错误", 12) == 0 ?
-		        "old_password" : "new_password";
+	} else {
+		enum pw_result res = auth_change_password(r, old_pw, pw);
+		err = pw_message(res);
+		/* Which input the message belongs to. */
+		field = res == PW_WRONG_OLD || res == PW_THROTTLED ? "old_password" : "new_password";
 	}
 	page_begin(r, "修改密码");
 	if (err) {
@@ -227,6 +229,7 @@ static const struct pagedef pages[PAGE__MAX] = {
 
 int main(void)
 {
+	site_nav_load();
 	const struct app app = { "smesurvey-home", pages, PAGE__MAX, site_nav, site_nav_len };
 	return app_run(&app);
 }

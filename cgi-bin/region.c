@@ -19,9 +19,12 @@
 #include "codes.h"
 #include "conf.h"
 #include "db.h"
+#include "deadline.h"
+#include "fileio.h"
 #include "html.h"
 #include "http.h"
 #include "progress.h"
+#include "catalog.h"
 #include "csv.h"
 #include "draw.h"
 #include "frame.h"
@@ -91,9 +94,11 @@ static void progress(struct req *r)
 
 static const char *const kinds[3] = { "resource", "sme", NULL };
 
+/* A sample kind is the form its units fill; its label is the catalog's. */
 static const char *kind_label(const char *k)
 {
-	return strcmp(k, "sme") == 0 ? "中小企业" : "服务资源单位";
+	const struct form_info *fi = catalog_get(k);
+	return fi ? fi->label : k;
 }
 
 static const char *kind_of(const char *k)
@@ -339,26 +344,6 @@ static void frames_page(struct req *r, const char *map_kind, const int *map, siz
 	page_end(r);
 }
 
-static int write_file(const char *path, const char *data, size_t n)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -1;
-	while (n) {
-		ssize_t w = write(fd, data, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			close(fd);
-			unlink(path);
-			return -1;
-		}
-		data += w;
-		n -= (size_t)w;
-	}
-	return close(fd);
-}
-
 static void frames_upload(struct req *r, const char *kind)
 {
 	const char *why = NULL, *charset;
@@ -389,8 +374,7 @@ static void frames_upload(struct req *r, const char *kind)
 	char ids[24];
 	snprintf(ids, sizeof ids, "%llu", id);
 	pending_path(r, ids, &path);
-	if (write_file(path.data, text, n) < 0) {
-		log_err("cannot write %s: %s", path.data, strerror(errno));
+	if (file_write_durable(path.data, text, n, 0600) < 0) {
 		db_exec(r->db, STMT_FRAME_DELETE, DB_ARGS(A_INT(id)), NULL, NULL);
 		page_error(r, 503, "上传的文件无法保存，请稍后再试。");
 		goto out;
@@ -726,9 +710,9 @@ static void sample_draw(struct req *r, const char *kind)
 		return;
 	}
 	/* One transaction: the draw and its audit row. */
-	int rc = db_begin(r->db) < 0 ? -1 :
+	enum draw_result rc = db_begin(r->db) < 0 ? DRAW_DB_ERROR :
 	         sample_draw_store(r->db, r->user->region_code, kind, seed, q, r->user->id, &dr);
-	if (rc == 0) {
+	if (rc == DRAW_OK) {
 		struct buf d = { 0 };
 		buf_printf(&d, "region=%s kind=%s sample=%llu seed=%s algo=%s frame=%s checksum=%s quota=%d/%d/%d",
 		           r->user->region_code, kind, dr.sample_id, dr.seed, DRAW_ALGO_VERSION, dr.frame_id, dr.checksum,
@@ -736,20 +720,29 @@ static void sample_draw(struct req *r, const char *kind)
 		audit(r, "sample-draw", d.data);
 		buf_free(&d);
 		if (db_commit(r->db) < 0)
-			rc = -1;
+			rc = DRAW_DB_ERROR;
 	}
-	if (rc != 0)
+	if (rc != DRAW_OK)
 		db_rollback(r->db);
-	if (rc == 0)
+	switch (rc) {
+	case DRAW_OK:
 		resp_redirect(r, strcmp(kind, "sme") == 0 ? "/region/sample#sme" : "/region/sample#resource");
-	else if (rc == 1 || rc == 2 || rc == 3) {
+		break;
+	case DRAW_EXISTS:
+	case DRAW_FRAME_REPLACED:
+	case DRAW_NO_FRAME:
 		resp_status(r, 409);
-		sample_page(r, rc == 1 ? "已经抽样，不能重复抽取。" : rc == 2 ? "样本框刚刚被替换，请确认后重新抽样。"
-		            : "请先导入并确认样本框。", NULL);
-	} else if (rc == 4)
+		sample_page(r, rc == DRAW_EXISTS ? "已经抽样，不能重复抽取。" :
+		            rc == DRAW_FRAME_REPLACED ? "样本框刚刚被替换，请确认后重新抽样。" :
+		            "请先导入并确认样本框。", NULL);
+		break;
+	case DRAW_CHECKSUM:
 		page_error(r, 500, "样本框校验失败，请联系评估机构。");
-	else
+		break;
+	case DRAW_DB_ERROR:
 		page_error(r, 503, "抽样未能保存，请稍后再试。");
+		break;
+	}
 	drawn_free(&dr);
 }
 
@@ -896,21 +889,6 @@ static void sample_post(struct req *r)
 		page_error(r, 400, "请求不完整。");
 }
 
-/* One CSV cell, always quoted; a leading = + - @ is neutralised so that a
- * spreadsheet does not run it as a formula. */
-static void csv_cell(struct buf *b, const char *s, int last)
-{
-	buf_putc(b, '"');
-	if (s && strchr("=+-@", s[0]) && s[0])
-		buf_putc(b, '\'');
-	for (; s && *s; s++) {
-		if (*s == '"')
-			buf_putc(b, '"');
-		buf_putc(b, *s);
-	}
-	buf_puts(b, last ? "\"\r\n" : "\",");
-}
-
 static void sample_csv(struct req *r)
 {
 	const char *kind = kinds[r->arg[KEY_KIND].n];
@@ -934,12 +912,15 @@ static void sample_csv(struct req *r)
 	buf_puts(&r->body, "\xef\xbb\xbf");
 	buf_puts(&r->body, "层,角色,顺位,名称,组织平台,联系人,电话,邮箱,状态,替换原因\r\n");
 	for (size_t i = 0; i < u->nrows; i++) {
-		csv_cell(&r->body, stratum_label(stratum_parse(dbrows_get(u, i, 0))), 0);
-		csv_cell(&r->body, strcmp(dbrows_get(u, i, 1), "selected") == 0 ? "入样" : "备选", 0);
+		const char *cells[10];
+		cells[0] = stratum_label(stratum_parse(dbrows_get(u, i, 0)));
+		cells[1] = strcmp(dbrows_get(u, i, 1), "selected") == 0 ? "入样" : "备选";
 		for (size_t c = 2; c <= 7; c++)
-			csv_cell(&r->body, dbrows_get(u, i, c), 0);
-		csv_cell(&r->body, unit_status_label(dbrows_get(u, i, 1), dbrows_get(u, i, 8)), 0);
-		csv_cell(&r->body, dbrows_get(u, i, 9), 1);
+			cells[c] = dbrows_get(u, i, c);
+		cells[8] = unit_status_label(dbrows_get(u, i, 1), dbrows_get(u, i, 8));
+		cells[9] = dbrows_get(u, i, 9);
+		/* The sample list has always quoted every cell. */
+		csv_put_row(&r->body, cells, NELEMS(cells), CSV_QUOTE_ALL);
 	}
 	dbrows_free(u);
 }
@@ -1016,10 +997,11 @@ static void filename_part(struct buf *b, const char *s)
 static void issue_and_send(struct req *r, const char *stratum, unsigned long long unit_id, int only_new)
 {
 	struct issued *units = NULL;
-	char *rname = NULL, *phone = NULL, due_res[20], due_sme[20];
+	char *rname = NULL, *phone = NULL;
+	struct deadlines due;
+	/* The region's deadlines, read once for the slips and the codes. */
 	if (load_region(r, &rname, &phone) < 0 ||
-	    codes_deadline(r->db, r->conf, "resource", r->user->region_code, due_res) < 0 ||
-	    codes_deadline(r->db, r->conf, "sme", r->user->region_code, due_sme) < 0) {
+	    deadlines_for_region(r->db, r->conf, r->user->region_code, &due) < 0) {
 		free(rname);
 		free(phone);
 		page_error(r, 503, "系统繁忙，请稍后再试。");
@@ -1027,7 +1009,7 @@ static void issue_and_send(struct req *r, const char *stratum, unsigned long lon
 	}
 	/* One transaction: the new codes become valid only with the document. */
 	long n = db_begin(r->db) < 0 ? -1 :
-	         codes_issue(r->db, r->conf, r->user->region_code, stratum, unit_id, only_new, &units);
+	         codes_issue(r->db, &due, r->user->region_code, stratum, unit_id, only_new, &units);
 	if (n < 0) {
 		db_rollback(r->db);
 		free(rname);
@@ -1049,7 +1031,8 @@ static void issue_and_send(struct req *r, const char *stratum, unsigned long lon
 		return;
 	}
 	struct slip_info si = { .region_name = rname, .help_phone = phone, .base_url = r->conf->base_url,
-	                        .deadline_resource = due_res, .deadline_sme = due_sme };
+	                        .deadline_resource = deadlines_of(&due, "resource"),
+	                        .deadline_sme = deadlines_of(&due, "sme") };
 	/* The PDF (10,000 slips are ~35 MB) is spooled to a temporary file and
 	 * sent after the commit; page_error() below discards it. The one-slip
 	 * PNG is small and goes into the body buffer. */
@@ -1213,6 +1196,7 @@ static const struct pagedef pages[PAGE__MAX] = {
 
 int main(void)
 {
+	site_nav_load();
 	const struct app app = { "smesurvey-region", pages, PAGE__MAX, site_nav, site_nav_len };
 	return app_run(&app);
 }

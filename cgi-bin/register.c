@@ -13,15 +13,18 @@
  */
 #include "app.h"
 #include "auth.h"
+#include "catalog.h"
 #include "codes.h"
 #include "conf.h"
 #include "db.h"
+#include "deadline.h"
 #include "form.h"
 #include "html.h"
 #include "http.h"
 #include "log.h"
 #include "nav.h"
 #include "util.h"
+#include "valid.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,9 +47,11 @@ struct unit {
 	char username[80];            /* the account name it will get */
 };
 
-static const char *form_label(const char *form)
+/* A form people can register for: drawn from sample frames (the catalog). */
+static const struct form_info *sampled_form(const char *name)
 {
-	return strcmp(form, "sme") == 0 ? "中小企业调查表（附件5）" : "服务资源单位调查表（附件4）";
+	const struct form_info *fi = catalog_get(name);
+	return fi && fi->sampled ? fi : NULL;
 }
 
 static int throttled(struct req *r)
@@ -102,7 +107,9 @@ static enum lookup lookup(struct req *r, const char *raw, struct unit *u, int lo
 	snprintf(u->form, sizeof u->form, "%s", dbrows_get(rows, 0, 4));
 	snprintf(u->name, sizeof u->name, "%s", dbrows_get(rows, 0, 5));
 	snprintf(u->username, sizeof u->username, "%s-%s-%llu", u->form, u->region_code, u->id);
-	int registered = dbrows_int(rows, 0, 6) != 0, expired = dbrows_int(rows, 0, 7) != 0,
+	/* code_expires is the deadline when the slip was printed; compared
+	 * with the one clock every deadline uses (deadline.h). */
+	int registered = dbrows_int(rows, 0, 6) != 0, expired = deadline_passed(dbrows_get(rows, 0, 7)),
 	    invited = dbrows_int(rows, 0, 8) != 0;
 	dbrows_free(rows);
 	if (registered)
@@ -111,8 +118,8 @@ static enum lookup lookup(struct req *r, const char *raw, struct unit *u, int lo
 		return LK_REVOKED;
 	if (expired) {
 		/* A deadline extended after printing keeps the code alive. */
-		char due[20];
-		if (codes_deadline(r->db, r->conf, u->form, u->region_code, due) < 0)
+		char due[DEADLINE_LEN];
+		if (deadline_get(r->db, r->conf, u->form, u->region_code, due) < 0)
 			return LK_ERROR;
 		if (deadline_passed(due))
 			return LK_EXPIRED;
@@ -156,6 +163,7 @@ static int new_password(char out[CODE_GROUPED + 1])
 static void unit_form(struct req *r, const struct unit *u, const char *error)
 {
 	char gen[CODE_GROUPED + 1];
+	const struct form_info *fi = catalog_get(u->form);
 	auth_anon_csrf(r);
 	if (new_password(gen) < 0) {
 		page_error(r, 503, "系统繁忙，请稍后再试。");
@@ -167,9 +175,9 @@ static void unit_form(struct req *r, const struct unit *u, const char *error)
 	if (error)
 		h_printf(r, "<p class=\"error\" role=\"alert\">%s</p>", error);
 	h_printf(r, "<dl class=\"unit\"><dt>单位名称</dt><dd class=\"org-name\">%s</dd>"
-	         "<dt>地区</dt><dd>%s</dd><dt>调查表</dt><dd>%s</dd>"
+	         "<dt>地区</dt><dd>%s</dd><dt>调查表</dt><dd>%s（%s）</dd>"
 	         "<dt>您的用户名</dt><dd><strong class=\"username\">%s</strong>（登录时使用，请记下）</dd></dl>",
-	         u->name, u->region_name, form_label(u->form), u->username);
+	         u->name, u->region_name, fi ? fi->doc : "", fi ? fi->annex : "", u->username);
 	h_raw(r, "<form method=\"post\" action=\"/register\" novalidate>");
 	h_csrf_field(r);
 	h_printf(r, "<input type=\"hidden\" name=\"action\" value=\"code\">"
@@ -255,14 +263,22 @@ static void self_form(struct req *r, const char *error)
 		h_printf(r, "<p class=\"error\" role=\"alert\">%s</p>", error);
 	h_raw(r, "<form method=\"post\" action=\"/register\" novalidate>");
 	h_csrf_field(r);
-	h_printf(r, "<input type=\"hidden\" name=\"action\" value=\"self\">"
-	         "<fieldset><legend>单位类型</legend>"
-	         "<p><label><input type=\"radio\" name=\"form\" value=\"sme\"%s> 中小企业</label> "
-	         "<label><input type=\"radio\" name=\"form\" value=\"resource\"%s> 服务资源单位</label></p></fieldset>"
-	         "<p><label for=\"region\">所在地区</label><select id=\"region\" name=\"region\" required>"
-	         "<option value=\"\">请选择</option>",
-	         form && strcmp(form, "resource") == 0 ? "" : " checked",
-	         form && strcmp(form, "resource") == 0 ? " checked" : "");
+	h_raw(r, "<input type=\"hidden\" name=\"action\" value=\"self\">"
+	      "<fieldset><legend>单位类型</legend><p>");
+	/* The SMEs are by far the most, so theirs is the default choice. */
+	const struct form_info *chosen = sampled_form(form);
+	if (!chosen)
+		chosen = catalog_for_role(ROLE_SME);
+	for (size_t i = 0, shown = 0; catalog_at(i); i++) {
+		const struct form_info *fi = catalog_at(i);
+		if (!fi->sampled)
+			continue;
+		h_printf(r, "%s<label><input type=\"radio\" name=\"form\" value=\"%s\"%s> %s</label>",
+		         shown++ ? " " : "", fi->name, fi == chosen ? " checked" : "", fi->label);
+	}
+	h_raw(r, "</p></fieldset>"
+	      "<p><label for=\"region\">所在地区</label><select id=\"region\" name=\"region\" required>"
+	      "<option value=\"\">请选择</option>");
 	for (size_t i = 0; i < rows->nrows; i++)
 		h_printf(r, "<option value=\"%s\"%s>%s</option>", dbrows_get(rows, i, 0),
 		         region && strcmp(region, dbrows_get(rows, i, 0)) == 0 ? " selected" : "",
@@ -317,21 +333,16 @@ static const char *check_contact(const char *contact, const char *phone, const c
 {
 	if (!contact || !*contact || !utf8_valid(contact, strlen(contact)) || utf8_len(contact) > 64)
 		return "请填写联系人姓名（不超过 64 个字）。";
-	size_t digits = 0, n = phone ? strlen(phone) : 0;
-	for (size_t i = 0; i < n; i++) {
-		if (phone[i] >= '0' && phone[i] <= '9')
-			digits++;
-		else if (!strchr(" +-()", phone[i]))
-			return "联系电话只能包含数字、空格和 + - ( )。";
+	switch (phone_check(phone)) {
+	case PHONE_OK:
+		break;
+	case PHONE_BAD_CHAR:
+		return "联系电话只能包含数字、空格、+ - ( ) / , 和“转”。";
+	case PHONE_BAD_LENGTH:
+		return "请填写有效的联系电话（" PHONE_RULE_TEXT "）。";
 	}
-	if (n > 30 || digits < 7)
-		return "请填写有效的联系电话（至少 7 位数字）。";
-	if (email && *email) {
-		const char *at = strchr(email, '@');
-		if (strlen(email) > 254 || !at || at == email || strchr(at + 1, '@') ||
-		    !strchr(at + 1, '.') || strpbrk(email, " \t\r\n<>\"'") || !utf8_valid(email, strlen(email)))
-			return "请填写有效的电子邮箱地址，或留空。";
-	}
+	if (email && *email && !email_valid(email))
+		return "请填写有效的电子邮箱地址，或留空。";
 	return NULL;
 }
 
@@ -433,7 +444,7 @@ static void register_self(struct req *r)
 		page_error(r, 429, "本网络地址注册次数过多，请一小时后再试。");
 		return;
 	}
-	if (!form || (strcmp(form, "sme") && strcmp(form, "resource")))
+	if (!sampled_form(form))
 		err = "请选择单位类型。";
 	else if (!region || !*region || strlen(region) > 16 ||
 	         db_query_str(r->db, STMT_REGION_NAME,
@@ -532,6 +543,7 @@ static const struct pagedef pages[PAGE__MAX] = {
 
 int main(void)
 {
+	site_nav_load();
 	const struct app app = { "smesurvey-register", pages, PAGE__MAX, site_nav, site_nav_len };
 	return app_run(&app);
 }

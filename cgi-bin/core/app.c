@@ -2,9 +2,11 @@
  * app.c - the FastCGI accept loop shared by every program.
  */
 #include "app.h"
+#include "catalog.h"
 #include "auth.h"
 #include "conf.h"
 #include "db.h"
+#include "deadline.h"
 #include "html.h"
 #include "http.h"
 #include "log.h"
@@ -243,8 +245,15 @@ int app_run(const struct app *app)
 		log_err("libsodium initialisation failed");
 		return 1;
 	}
-	if (conf_load(&conf, NULL) < 0)
+	if (conf_load(&conf, NULL) < 0 || deadline_conf_apply(&conf) < 0)
 		return 1;
+	/* The form catalog drives navigation and role homes: a malformed one
+	 * stops the program at start-up. */
+	char err[256];
+	if (catalog_load(err, sizeof err) < 0) {
+		log_err("%s", err);
+		return 1;
+	}
 	struct db *db = db_open(&conf);
 	if (FCGX_Init() != 0) {
 		log_err("FCGX_Init failed");

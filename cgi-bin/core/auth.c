@@ -109,17 +109,38 @@ int password_verify(const char *pw, const char *stored, int *rehash)
 	return ok;
 }
 
-const char *password_policy(const char *pw)
+static const char *const pw_messages[PW_RESULT_COUNT] = {
+	[PW_OK]        = NULL,
+	[PW_BAD_CHARS] = "密码含有无效字符",
+	[PW_TOO_SHORT] = "密码至少需要 12 个字符",
+	[PW_TOO_LONG]  = "密码不能超过 128 个字符",
+	[PW_SAME]      = "新密码不能与原密码相同",
+	[PW_WRONG_OLD] = "原密码不正确",
+	[PW_THROTTLED] = "密码错误次数过多，请一小时后再试",
+	[PW_BUSY]      = "系统繁忙，请稍后再试",
+};
+
+const char *pw_message(enum pw_result res)
+{
+	return (unsigned)res < PW_RESULT_COUNT ? pw_messages[res] : pw_messages[PW_BUSY];
+}
+
+enum pw_result password_check(const char *pw)
 {
 	size_t n = strlen(pw);
 	if (!utf8_valid(pw, n))
-		return "密码含有无效字符";
+		return PW_BAD_CHARS;
 	size_t chars = utf8_len(pw);
 	if (chars < 12)
-		return "密码至少需要 12 个字符";
+		return PW_TOO_SHORT;
 	if (chars > 128)
-		return "密码不能超过 128 个字符";
-	return NULL;
+		return PW_TOO_LONG;
+	return PW_OK;
+}
+
+const char *password_policy(const char *pw)
+{
+	return pw_message(password_check(pw));
 }
 
 /* ---- sessions ---- */
@@ -357,7 +378,7 @@ void auth_logout(struct req *r)
 	db_set_role(r->db, ROLE_NONE);
 }
 
-const char *auth_change_password(struct req *r, const char *old_pw, const char *new_pw)
+enum pw_result auth_change_password(struct req *r, const char *old_pw, const char *new_pw)
 {
 	char *stored = NULL;
 	int rehash;
@@ -365,36 +386,36 @@ const char *auth_change_password(struct req *r, const char *old_pw, const char *
 	 * stolen session cannot be used to guess the password at full speed. */
 	int t = login_throttled(r, r->user->username);
 	if (t < 0)
-		return "系统繁忙，请稍后再试";
+		return PW_BUSY;
 	if (t > 0)
-		return "密码错误次数过多，请一小时后再试";
+		return PW_THROTTLED;
 	if (db_query_str(r->db, STMT_USER_PW_HASH,
 	                 DB_ARGS(A_INT(r->user->id)), &stored) < 0 || stored == NULL) {
 		free(stored);
-		return "系统繁忙，请稍后再试";
+		return PW_BUSY;
 	}
 	int ok = password_verify(old_pw, stored, &rehash);
 	free(stored);
 	if (!ok) {
 		record_failure(r, r->user->username);
-		return "原密码不正确";
+		return PW_WRONG_OLD;
 	}
-	const char *why = password_policy(new_pw);
-	if (why)
+	enum pw_result why = password_check(new_pw);
+	if (why != PW_OK)
 		return why;
 	if (strcmp(old_pw, new_pw) == 0)
-		return "新密码不能与原密码相同";
+		return PW_SAME;
 	char h[PW_HASH_MAX];
 	if (password_hash(new_pw, h) < 0)
-		return "系统繁忙，请稍后再试";
+		return PW_BUSY;
 	if (db_exec(r->db, STMT_USER_CHANGE_PW,
 	            DB_ARGS(A_STR(h), A_INT(r->user->id)), NULL, NULL) < 0)
-		return "系统繁忙，请稍后再试";
+		return PW_BUSY;
 	/* Other sessions of this account may belong to whoever knew the old password. */
 	db_exec(r->db, STMT_SESSIONS_DELETE_OTHERS,
 	        DB_ARGS(A_INT(r->user->id), A_BLOB(r->user->session_hash, 32)), NULL, NULL);
 	audit(r, "password-change", "");
-	return NULL;
+	return PW_OK;
 }
 
 void audit(struct req *r, const char *action, const char *detail)

@@ -38,7 +38,22 @@ const char *role_home(enum role r);          /* path of the role's home page */
 #define PW_HASH_MAX 128
 int  password_hash(const char *pw, char out[PW_HASH_MAX]);
 int  password_verify(const char *pw, const char *stored, int *rehash);
-/* NULL when acceptable, else a Chinese message (12..128 characters). */
+/* Outcomes of password rules and changes; pw_message() is the one table of
+ * what users read about each. */
+enum pw_result {
+	PW_OK,
+	PW_BAD_CHARS,       /* not UTF-8 */
+	PW_TOO_SHORT,       /* fewer than 12 characters */
+	PW_TOO_LONG,        /* more than 128 characters */
+	PW_SAME,            /* the new password is the old one */
+	PW_WRONG_OLD,       /* the old password does not match */
+	PW_THROTTLED,       /* too many wrong old passwords */
+	PW_BUSY,            /* database or hashing error */
+	PW_RESULT_COUNT
+};
+const char *pw_message(enum pw_result res);   /* NULL for PW_OK */
+enum pw_result password_check(const char *pw);  /* 12..128 characters of UTF-8 */
+/* NULL when acceptable, else pw_message(password_check(pw)). */
 const char *password_policy(const char *pw);
 
 /* Reads the session cookie; fills r->user and r->csrf. Returns 0 (also
@@ -62,9 +77,8 @@ void auth_logout(struct req *r);
 /* Starts a fresh session for uid (no password check: the caller has just
  * created or verified the account, e.g. registration). 0 or -1. */
 int  auth_login_user(struct req *r, unsigned long long uid);
-/* Change password of r->user after checking the old one. Returns NULL on
- * success, else a Chinese message. */
-const char *auth_change_password(struct req *r, const char *old_pw, const char *new_pw);
+/* Change password of r->user after checking the old one. */
+enum pw_result auth_change_password(struct req *r, const char *old_pw, const char *new_pw);
 
 /* Audit trail (best effort, logged on failure). */
 void audit(struct req *r, const char *action, const char *detail);

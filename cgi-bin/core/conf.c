@@ -31,6 +31,7 @@ static void conf_defaults(struct conf *c)
 	/* Deadlines of the notice (工信厅企业函〔2013〕782号). */
 	set_str(&c->deadline_survey, "2013-11-25 23:59:59");
 	set_str(&c->deadline_selfeval, "2013-11-30 23:59:59");
+	set_str(&c->time_zone, "");
 	set_str(&c->site_name, "首批中小企业公共服务平台网络评估调查");
 	c->secure_cookies = 0;
 	c->session_idle_min = 30;
@@ -72,6 +73,7 @@ static int conf_set(struct conf *c, const char *k, const char *v)
 		{ "db_password", &c->db_password }, { "base_url", &c->base_url },
 		{ "upload_dir", &c->upload_dir }, { "deadline_survey", &c->deadline_survey },
 		{ "deadline_selfeval", &c->deadline_selfeval }, { "site_name", &c->site_name },
+		{ "time_zone", &c->time_zone },
 	};
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
 		if (strcmp(k, strs[i].key) == 0) {
@@ -152,7 +154,8 @@ void conf_free(struct conf *c)
 {
 	char **strs[] = { &c->db_socket, &c->db_host, &c->db_name, &c->db_user,
 	                  &c->db_password, &c->base_url, &c->upload_dir,
-	                  &c->deadline_survey, &c->deadline_selfeval, &c->site_name };
+	                  &c->deadline_survey, &c->deadline_selfeval, &c->site_name,
+	                  &c->time_zone };
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
 		free(*strs[i]);
 		*strs[i] = NULL;

@@ -358,3 +358,58 @@ int text_to_utf8(const char *in, size_t n, char **out, size_t *outn,
 	*charset_detected = "GB18030";
 	return 0;
 }
+
+/* ------------------------------------------------------------------ */
+/* Writing                                                             */
+
+int csv_is_number(const char *s)
+{
+	const char *p = s;
+	if (*p == '-')
+		p++;
+	if (*p < '0' || *p > '9')
+		return 0;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return 0;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return *p == 0;
+}
+
+void csv_put_cell(struct buf *b, const char *s, enum csv_quote q)
+{
+	int formula;
+
+	if (!s)
+		s = "";
+	formula = (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r') &&
+	          !csv_is_number(s);
+	if (q == CSV_QUOTE_MINIMAL && !formula && !strpbrk(s, ",\"\r\n")) {
+		buf_puts(b, s);
+		return;
+	}
+	buf_putc(b, '"');
+	if (formula)
+		buf_putc(b, '\'');
+	for (const char *p = s; *p; p++) {
+		if (*p == '"')
+			buf_putc(b, '"');
+		buf_putc(b, *p);
+	}
+	buf_putc(b, '"');
+}
+
+void csv_put_row(struct buf *b, const char *const *cells, size_t n, enum csv_quote q)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_putc(b, ',');
+		csv_put_cell(b, cells[i], q);
+	}
+	buf_puts(b, "\r\n");
+}

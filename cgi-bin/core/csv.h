@@ -80,4 +80,16 @@ int  file_read_bounded(const char *path, size_t max, char **out, size_t *outn,
 int  text_to_utf8(const char *in, size_t n, char **out, size_t *outn,
                   const char **charset_detected);
 
+/* ---- Writing: the one CSV writer (exports, sample lists). ----
+ * RFC 4180 cells, rows ended by CRLF. A cell a spreadsheet would run as a
+ * formula - one starting with = + - @ TAB or CR that is not a plain number
+ * such as -12.5 - is neutralised with a leading apostrophe inside quotes.
+ * CSV_QUOTE_MINIMAL quotes only cells that need it, CSV_QUOTE_ALL every one. */
+struct buf;
+enum csv_quote { CSV_QUOTE_MINIMAL, CSV_QUOTE_ALL };
+void csv_put_cell(struct buf *b, const char *s, enum csv_quote q);   /* NULL = "" */
+void csv_put_row(struct buf *b, const char *const *cells, size_t n, enum csv_quote q);
+/* A plain decimal number: optional '-', digits, optional '.digits'. */
+int  csv_is_number(const char *s);
+
 #endif

@@ -167,6 +167,10 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT DATE_FORMAT(due, '%Y-%m-%d %H:%i:%s') FROM deadline_overrides "
 		"WHERE form = ? AND region_code = ?",
 		R_ANYONE },
+	[STMT_DEADLINE_OVERRIDES_OF_REGION] = {
+		"SELECT form, DATE_FORMAT(due, '%Y-%m-%d %H:%i:%s') FROM deadline_overrides "
+		"WHERE region_code = ?",
+		R_ANYONE },
 	[STMT_DEADLINE_OVERRIDE_LIST] = {
 		"SELECT o.form, o.region_code, COALESCE(g.name, ''), DATE_FORMAT(o.due, '%Y-%m-%d %H:%i:%s')"
 		" FROM deadline_overrides o LEFT JOIN regions g ON g.code = o.region_code"
@@ -190,21 +194,24 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_ANSWERS_OF_RESPONSE] = {
 		"SELECT code, value FROM answers WHERE response_id = ?",
 		R_RESPONDENTS | R_ADMINS },
-	[STMT_RESPONSE_ID] = {
-		"SELECT id FROM responses WHERE form = ? AND user_id = ?",
-		R_RESPONDENTS },
 	[STMT_RESPONSE_CREATE] = {
 		"INSERT INTO responses (form, user_id, region_code, status, valid, version, "
 		"created_at, updated_at) VALUES (?, ?, ?, 'draft', 0, 0, NOW(), NOW()) "
 		"ON DUPLICATE KEY UPDATE id = id",
 		R_RESPONDENTS },
+	/* The columns of STMT_RESPONSE_OF_USER, then the clock that stamps the
+	 * save (what the page shows is what is stored). */
 	[STMT_RESPONSE_LOCK] = {
-		"SELECT id, status, version FROM responses WHERE form = ? AND user_id = ? FOR UPDATE",
+		"SELECT id, status, valid, version, "
+		"DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s'), "
+		"DATE_FORMAT(submitted_at, '%Y-%m-%d %H:%i:%s'), proxy_user_id, "
+		"DATE_FORMAT(NOW(), '%Y-%m-%d %H:%i:%s') "
+		"FROM responses WHERE form = ? AND user_id = ? FOR UPDATE",
 		R_RESPONDENTS },
 	[STMT_RESPONSE_UPDATE] = {
 		"UPDATE responses SET region_code = ?, status = ?, valid = ?, proxy_user_id = ?, "
-		"version = version + 1, updated_at = NOW(), "
-		"submitted_at = IF(? = 'submitted', NOW(), NULL) WHERE id = ?",
+		"version = version + 1, updated_at = ?, "
+		"submitted_at = IF(? = 'submitted', ?, NULL) WHERE id = ?",
 		R_RESPONDENTS },
 	[STMT_ANSWERS_DELETE] = {
 		"DELETE FROM answers WHERE response_id = ?",
@@ -443,13 +450,15 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_ANYONE },
 	[STMT_UNIT_BY_CODE] = {
 		"SELECT su.id, su.region_code, g.name, g.help_phone, su.form, su.name,"
-		" su.user_id IS NOT NULL, su.code_expires < NOW(), (" INVITED_SQL ")"
+		" su.user_id IS NOT NULL, IFNULL(DATE_FORMAT(su.code_expires, '%Y-%m-%d %H:%i:%s'), ''),"
+		" (" INVITED_SQL ")"
 		" FROM sample_units su JOIN regions g ON g.code = su.region_code"
 		" WHERE su.code_lookup = ?",
 		R_ANYONE },
 	[STMT_UNIT_BY_CODE_LOCK] = {
 		"SELECT su.id, su.region_code, g.name, g.help_phone, su.form, su.name,"
-		" su.user_id IS NOT NULL, su.code_expires < NOW(), (" INVITED_SQL ")"
+		" su.user_id IS NOT NULL, IFNULL(DATE_FORMAT(su.code_expires, '%Y-%m-%d %H:%i:%s'), ''),"
+		" (" INVITED_SQL ")"
 		" FROM sample_units su JOIN regions g ON g.code = su.region_code"
 		" WHERE su.code_lookup = ? FOR UPDATE",
 		R_ANYONE },

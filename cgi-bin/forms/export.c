@@ -35,55 +35,6 @@ static const char *const lead_cols[] = {
 /* ------------------------------------------------------------------ */
 /* Cells                                                               */
 
-/* A plain decimal number: optional '-', digits, optional '.digits'. */
-static int is_number(const char *s)
-{
-	const char *p = s;
-	if (*p == '-')
-		p++;
-	if (*p < '0' || *p > '9')
-		return 0;
-	while (*p >= '0' && *p <= '9')
-		p++;
-	if (*p == '.') {
-		p++;
-		if (*p < '0' || *p > '9')
-			return 0;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	return *p == 0;
-}
-
-void csv_put_cell(struct buf *b, const char *s)
-{
-	int formula = (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' ||
-	               *s == '\r') && !is_number(s);
-	if (!formula && !strpbrk(s, ",\"\r\n")) {
-		buf_puts(b, s);
-		return;
-	}
-	buf_putc(b, '"');
-	if (formula)
-		buf_putc(b, '\'');
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			buf_putc(b, '"');
-		buf_putc(b, *p);
-	}
-	buf_putc(b, '"');
-}
-
-static void csv_put_row(struct buf *b, const char *const *cells, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			buf_putc(b, ',');
-		csv_put_cell(b, cells[i] ? cells[i] : "");
-	}
-	buf_puts(b, "\r\n");
-}
-
 /* Appends a copy of v ("" for NULL), keeping strv's growth contract. */
 static void strv_add(struct strv *s, const char *v)
 {
@@ -161,14 +112,14 @@ static void xlsx_string(struct sink *s, lxw_col_t c, const char *v)
 static void sink_row(struct sink *s, const char *const *cells, size_t n, int header)
 {
 	if (s->fmt != EXPORT_XLSX) {
-		csv_put_row(s->csv, cells, n);
+		csv_put_row(s->csv, cells, n, CSV_QUOTE_MINIMAL);
 		return;
 	}
 	for (size_t c = 0; c < n; c++) {
 		const char *v = cells[c] ? cells[c] : "";
 		if (!*v)
 			continue;
-		if (!header && s->numeric[c] && is_number(v))
+		if (!header && s->numeric[c] && csv_is_number(v))
 			worksheet_write_number(s->ws, s->row, (lxw_col_t)c, strtod(v, NULL), NULL);
 		else
 			xlsx_string(s, (lxw_col_t)c, v);
@@ -406,7 +357,7 @@ void export_codebook_csv(const struct form *f, struct buf *out)
 	static const char *const head[] = {
 		"code", "section", "label", "type", "options", "unit", "required", "rule",
 	};
-	csv_put_row(out, head, sizeof head / sizeof head[0]);
+	csv_put_row(out, head, sizeof head / sizeof head[0], CSV_QUOTE_MINIMAL);
 	for (size_t i = 0; i < f->nfields; i++) {
 		const struct field *fd = &f->fields[i];
 		struct buf opts, rule;
@@ -428,7 +379,7 @@ void export_codebook_csv(const struct form *f, struct buf *out)
 		cells[5] = fd->unit;
 		cells[6] = fd->required ? "y" : "n";
 		cells[7] = rule.data;
-		csv_put_row(out, cells, 8);
+		csv_put_row(out, cells, 8, CSV_QUOTE_MINIMAL);
 		buf_free(&opts);
 		buf_free(&rule);
 	}

@@ -36,8 +36,4 @@ int export_responses(struct db *db, const struct form *f, const struct export_fi
  * rule - one row per field in codebook order, CSV UTF-8. */
 void export_codebook_csv(const struct form *f, struct buf *out);
 
-/* One CSV cell (RFC 4180 quoting). Text that a spreadsheet would run as a
- * formula (leading = + - @, not a number) gets a leading apostrophe. */
-void csv_put_cell(struct buf *b, const char *s);
-
 #endif

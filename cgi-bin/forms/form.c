@@ -9,34 +9,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "codebook.h"
 #include "form.h"
 #include "form_int.h"
 #include "http.h"
 #include "util.h"
 
-/* Per-form facts the codebook does not carry: which attachment, the seed's
- * title and preamble, and who fills it. */
-struct form_meta {
-	const char *name, *annex, *title, *intro;
-	enum role   role;
-};
-static const struct form_meta metas[] = {
-	{ "selfeval", "附件1", "中小企业公共服务平台网络建设项目 自评估报告提纲",
-	  "根据《工业和信息化部办公厅、财政部办公厅关于印发 2011 年中小企业服务体系发展专项资金项目申报指南的通知》(工信部联企业〔2011〕82 号), 以及《工业和信息化部、财政部关于中小企业公共服务平台网络建设方案的批复》(工信部联企业〔2011〕384 号)、《财政部、工业和信息化部关于下达 2011 年中小企业服务体系发展专项资金的通知》(财建〔2011〕407 号) 对你地区平台网络建设项目的批复, 开展自我评估。",
-	  ROLE_REGION },
-	{ "hub", "附件2", "中小企业公共服务平台网络 地区枢纽平台调查表", "", ROLE_HUB },
-	{ "window", "附件3", "中小企业公共服务平台网络 窗口平台调查表", "", ROLE_WINDOW },
-	{ "resource", "附件4", "中小企业公共服务平台网络 服务资源单位调查表",
-	  "为改善服务环境，推动中小企业公共服务平台网络建设，我们委托有关机构组织开展此次问卷调查活动。您所填写的内容将作为对您所在地区中小企业服务环境的一次客观调查，为完善相关服务提供参考。对贵机构所提供的所有信息我们将予以保密使用。衷心感谢您对我们工作的支持。",
-	  ROLE_RESOURCE },
-	{ "sme", "附件5", "中小企业公共服务平台网络 中小企业调查表",
-	  "为改善中小企业服务环境，我们正在全国推动建设中小企业公共服务平台网络，委托有关机构组织开展此次问卷调查，主要目的是了解平台网络项目建设对中小企业服务环境的改善情况，以便能够更好地为您服务。您所填写的内容将作为对您所在地区中小企业服务环境的一次客观调查，为我们完善相关服务提供参考。对贵企业所提供的所有信息我们将予以保密使用。衷心感谢您对我们工作的支持。",
-	  ROLE_SME },
-};
-#define NFORMS (sizeof(metas) / sizeof(metas[0]))
-
+/* The forms and their facts (annex, title, role, ...) are data: the form
+ * catalog (catalog.h, forms.tsv next to the codebook). */
+#define NFORMS CATALOG_MAX_FORMS
 static struct form forms[NFORMS];
+static size_t nforms;
 static int forms_loaded;
 
 static const char *const type_names[FT_COUNT] = {
@@ -77,7 +61,7 @@ static int take_digits(const char **s, int max, long long *v)
 	return n;
 }
 
-int fnum_parse(const char *s, int maxfrac, fnum *out)
+enum fnum_result fnum_parse(const char *s, int maxfrac, fnum *out)
 {
 	int neg = 0, ndig, nfrac = 0;
 	long long ip = 0, fp = 0;
@@ -87,22 +71,22 @@ int fnum_parse(const char *s, int maxfrac, fnum *out)
 		s++;
 	}
 	if ((ndig = take_digits(&s, FNUM_MAX_DIGITS, &ip)) == 0)
-		return -1;
+		return FN_NOT_NUMBER;
 	if (ndig < 0)
-		return -2;
+		return FN_TOO_BIG;
 	if (*s == '.') {
 		s++;
 		if ((nfrac = take_digits(&s, maxfrac, &fp)) == 0)
-			return -1;
+			return FN_NOT_NUMBER;
 		if (nfrac < 0)
-			return -3;
+			return FN_TOO_PRECISE;
 	}
 	if (*s)
-		return -1;
+		return FN_NOT_NUMBER;
 	for (int k = nfrac; k < 4; k++)
 		fp *= 10;
 	*out = (ip * FNUM_SCALE + fp) * (neg ? -1 : 1);
-	return 0;
+	return FN_OK;
 }
 
 void fnum_format(fnum v, char out[32])
@@ -215,7 +199,7 @@ static void lex_next(struct lexer *lx)
 			while (isdigit((unsigned char)p[n]) ||
 			       (p[n] == '.' && isdigit((unsigned char)p[n + 1])))
 				n++;
-			lx->t = lex_text(lx, p, n) == 0 && fnum_parse(lx->text, 4, &lx->num) == 0 ? T_NUM : T_ERR;
+			lx->t = lex_text(lx, p, n) == 0 && fnum_parse(lx->text, 4, &lx->num) == FN_OK ? T_NUM : T_ERR;
 			p += n;
 		}
 	} else if (*p == '+') {
@@ -307,7 +291,11 @@ static int parse_check(const char *s, const struct form *f, const struct field *
 			r->ext[r->next] = xstrndup(p, n);
 			for (char *c = r->ext[r->next]; *c; c++)
 				*c = (char)tolower((unsigned char)*c);
-			r->next++;
+			/* Only types whose content can be checked (form_file.c). */
+			if (!upload_type_of(r->ext[r->next++])) {
+				seterr(err, errsz, "ext: unknown upload type");
+				return -1;
+			}
 			p += n;
 			if (*p == ',')
 				p++;
@@ -642,9 +630,15 @@ int form_parse(struct form *f, const char *tsv, char *err, size_t errsz)
 		}
 	}
 	/* Rules last: they may refer to any field of the form. */
-	for (size_t i = 0; i < f->nfields; i++)
+	for (size_t i = 0; i < f->nfields; i++) {
 		if (parse_rules(f, &f->fields[i], rulesrc[i], err, errsz) < 0)
 			goto out;
+		/* The ext: rule is the one list of accepted upload types. */
+		if (f->fields[i].type == FT_FILE && !form_ext_rule(&f->fields[i])) {
+			seterr(err, errsz, "%s: %s: file field without ext:", f->name, f->fields[i].code);
+			goto out;
+		}
+	}
 	{
 		unsigned char *state = xcalloc(f->nfields ? f->nfields : 1, 1);
 		int cyc = 0;
@@ -711,24 +705,29 @@ int forms_load(char *err, size_t errsz)
 {
 	if (forms_loaded)
 		return 0;
-	for (size_t i = 0; i < NFORMS; i++) {
+	if (catalog_load(err, errsz) < 0)
+		return -1;
+	for (nforms = 0; nforms < catalog_count(); nforms++) {
+		const struct form_info *fi = catalog_at(nforms);
+		struct form *f = &forms[nforms];
 		const char *tsv = NULL;
 		for (size_t k = 0; k < codebook_nfiles; k++)
-			if (!strcmp(codebook_files[k].name, metas[i].name))
+			if (!strcmp(codebook_files[k].name, fi->name))
 				tsv = codebook_files[k].tsv;
-		forms[i].name = metas[i].name;
-		forms[i].annex = metas[i].annex;
-		forms[i].title = metas[i].title;
-		forms[i].intro = metas[i].intro;
-		forms[i].role = metas[i].role;
+		f->info = fi;
+		f->name = fi->name;
+		f->annex = fi->annex;
+		f->title = fi->title;
+		f->intro = fi->intro;
+		f->role = fi->role;
 		if (!tsv) {
-			seterr(err, errsz, "codebook %s.tsv not embedded", metas[i].name);
+			seterr(err, errsz, "codebook %s.tsv not embedded", fi->name);
 			forms_free();
 			return -1;
 		}
-		if (form_parse(&forms[i], tsv, err, errsz) < 0) {
-			for (size_t k = 0; k <= i; k++)
-				form_free(&forms[k]);
+		if (form_parse(f, tsv, err, errsz) < 0) {
+			nforms++;
+			forms_free();
 			return -1;
 		}
 	}
@@ -738,8 +737,9 @@ int forms_load(char *err, size_t errsz)
 
 void forms_free(void)
 {
-	for (size_t i = 0; i < NFORMS; i++)
+	for (size_t i = 0; i < nforms; i++)
 		form_free(&forms[i]);
+	nforms = 0;
 	forms_loaded = 0;
 }
 
@@ -747,7 +747,7 @@ const struct form *form_get(const char *name)
 {
 	if (!forms_loaded || !name)
 		return NULL;
-	for (size_t i = 0; i < NFORMS; i++)
+	for (size_t i = 0; i < nforms; i++)
 		if (!strcmp(forms[i].name, name))
 			return &forms[i];
 	return NULL;
@@ -755,7 +755,7 @@ const struct form *form_get(const char *name)
 
 const struct form *form_at(size_t i)
 {
-	return forms_loaded && i < NFORMS ? &forms[i] : NULL;
+	return forms_loaded && i < nforms ? &forms[i] : NULL;
 }
 
 int form_field_index(const struct form *f, const char *code)

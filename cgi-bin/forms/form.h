@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include "auth.h"
+#include "catalog.h"
 
 struct req;
 struct db;
@@ -86,7 +87,8 @@ struct field {
 };
 
 struct form {
-	const char   *name;       /* "selfeval", "hub", "window", "resource", "sme" */
+	const struct form_info *info;  /* the form's facts (catalog.h) */
+	const char   *name;       /* info->name */
 	const char   *annex;      /* "附件1" ... */
 	const char   *title;      /* seed title, e.g. 中小企业公共服务平台网络 中小企业调查表 */
 	const char   *intro;      /* seed preamble, "" when none */
@@ -193,6 +195,7 @@ struct response {
 	unsigned     version;
 	char         updated_at[20];
 	char         submitted_at[20];
+	char         saved_at[20];    /* response_lock: the database's clock */
 	unsigned long long proxy_user_id;
 	struct answers a;
 };
@@ -204,25 +207,28 @@ int  response_load_answers(struct db *db, const struct form *f, unsigned long lo
                            struct answers *a);
 void response_free(struct response *r);
 
-enum save_result { SAVE_OK = 0, SAVE_LOCKED, SAVE_CONFLICT, SAVE_ERROR };
-/* One transaction: lock the row, refuse when already submitted (SAVE_LOCKED)
- * or when expect_version >= 0 differs from the stored version (SAVE_CONFLICT,
- * another tab saved in between), upsert the responses row (status, valid,
- * version+1), then replace its answers by the non-empty values of clean. */
-enum save_result response_save(struct db *db, const struct form *f, unsigned long long user_id,
-                               const char *region_code, unsigned long long proxy_user_id,
-                               const struct answers *clean, int submit, int valid,
-                               long expect_version);
+/* A save is one transaction owned by the caller:
+ *
+ *   db_begin(db);
+ *   response_lock(db, f, user, region, &r);   the one read of the row, under
+ *                                             the lock that decides submit-once
+ *   ... r.status == RS_SUBMITTED: refuse; r.version: conflict check;
+ *       collect and validate ...
+ *   response_write(db, f, &r, ...);
+ *   db_commit(db);                            or db_rollback(db) on any refusal
+ *
+ * response_lock must be the first statement of the transaction: for a first
+ * save it inserts the row (version 0) and restarts the transaction to do so.
+ * Both return 0, or -1 on a database error (roll back). */
+int  response_lock(struct db *db, const struct form *f, unsigned long long user_id,
+                   const char *region_code, struct response *r);
+/* Upserts status, valid, version+1 and the save's timestamps, and replaces
+ * the answers by the non-empty values of clean; r is updated to match. */
+int  response_write(struct db *db, const struct form *f, struct response *r,
+                    const char *region_code, unsigned long long proxy_user_id,
+                    const struct answers *clean, int submit, int valid);
 /* Admin: back to draft so the respondent can edit again. Returns 0 or -1. */
 int  response_reopen(struct db *db, unsigned long long response_id);
-
-/* Deadline for (form, region): deadline_overrides row, else the config
- * (deadline_selfeval for selfeval, deadline_survey for the others).
- * out gets 'YYYY-MM-DD HH:MM:SS' or "" when none is set. Returns 0 or -1. */
-int  form_deadline(struct db *db, const struct conf *c, const struct form *f,
-                   const char *region_code, char out[20]);
-/* 1 when now (local time) is past the deadline string ("" never passes). */
-int  deadline_passed(const char *deadline);
 
 /* ---- Rendering ---- */
 enum fview_mode { FV_EDIT, FV_READONLY, FV_BLANK };

@@ -10,6 +10,7 @@
 
 #include "form.h"
 #include "form_int.h"
+#include "valid.h"
 #include "util.h"
 
 enum vstate { V_EMPTY, V_OK, V_BAD };
@@ -97,11 +98,11 @@ static int is_free_text(enum ftype t)
 static int value_number(const struct field *fd, const char *v, fnum *out)
 {
 	switch (fd->type) {
-	case FT_INT:     return fnum_parse(v, 0, out) == 0 ? 0 : -1;
-	case FT_DECIMAL: return fnum_parse(v, 4, out) == 0 ? 0 : -1;
-	case FT_PERCENT: return fnum_parse(v, 2, out) == 0 ? 0 : -1;
+	case FT_INT:     return fnum_parse(v, 0, out) == FN_OK ? 0 : -1;
+	case FT_DECIMAL: return fnum_parse(v, 4, out) == FN_OK ? 0 : -1;
+	case FT_PERCENT: return fnum_parse(v, 2, out) == FN_OK ? 0 : -1;
 	case FT_DATE:    return fdate_parse(v, out);
-	case FT_SINGLE:  return fnum_parse(v, 0, out) == 0 ? 0 : -1;
+	case FT_SINGLE:  return fnum_parse(v, 0, out) == FN_OK ? 0 : -1;
 	default:         return -1;
 	}
 }
@@ -190,39 +191,9 @@ size_t form_drop_inapplicable(const struct form *f, struct answers *a)
 	return dropped;
 }
 
-static int email_ok(const char *s)
-{
-	const char *at = strchr(s, '@');
-	const char *dot;
-	if (!at || at == s || strchr(at + 1, '@') || strlen(s) > 254)
-		return 0;
-	for (const char *p = s; *p; p++)
-		if ((unsigned char)*p <= ' ' || *p == 0x7f)
-			return 0;
-	dot = strchr(at + 1, '.');
-	/* A dot inside the domain, not at its start or end. */
-	return dot && dot != at + 1 && s[strlen(s) - 1] != '.';
-}
-
-static int phone_ok(const char *s)
-{
-	size_t chars = 0, digits = 0;
-	const char *zhuan = "\xE8\xBD\xAC";   /* 转 (extension) */
-	while (*s) {
-		if (*s >= '0' && *s <= '9') {
-			digits++;
-			s++;
-		} else if (strchr("+-()/, ", *s)) {
-			s++;
-		} else if (!strncmp(s, zhuan, 3)) {
-			s += 3;
-		} else {
-			return 0;
-		}
-		chars++;
-	}
-	return chars >= 7 && chars <= 30 && digits >= 7;
-}
+/* One wording per named check, for the type and the rule alike. */
+#define MSG_EMAIL "请输入有效的电子邮箱地址"
+#define MSG_PHONE "请输入有效的电话号码（" PHONE_RULE_TEXT "）"
 
 static int digits6_ok(const char *s)
 {
@@ -270,6 +241,7 @@ static int codes_check(const struct field *fd, const char *v, unsigned char *sel
 static const char *type_check(const struct field *fd, char **norm, fnum *num)
 {
 	const char *v = *norm;
+	enum fnum_result fr;
 	int rc;
 
 	switch (fd->type) {
@@ -288,28 +260,28 @@ static const char *type_check(const struct field *fd, char **norm, fnum *num)
 			return "包含无效字符";
 		return NULL;
 	case FT_INT:
-		rc = fnum_parse(v, 0, num);
-		return rc == 0 ? NULL : rc == -2 ? "数值过大" : "请输入整数";
+		fr = fnum_parse(v, 0, num);
+		return fr == FN_OK ? NULL : fr == FN_TOO_BIG ? "数值过大" : "请输入整数";
 	case FT_DECIMAL:
-		rc = fnum_parse(v, 4, num);
-		return rc == 0 ? NULL : rc == -2 ? "数值过大" : rc == -3 ? "最多保留 4 位小数"
+		fr = fnum_parse(v, 4, num);
+		return fr == FN_OK ? NULL : fr == FN_TOO_BIG ? "数值过大" : fr == FN_TOO_PRECISE ? "最多保留 4 位小数"
 		       : "请输入数字（如 123.45，不加千位分隔符）";
 	case FT_PERCENT:
-		rc = fnum_parse(v, 2, num);
-		return rc == 0 ? NULL : rc == -3 ? "最多保留 2 位小数" : "请输入 0 到 100 之间的数字";
+		fr = fnum_parse(v, 2, num);
+		return fr == FN_OK ? NULL : fr == FN_TOO_PRECISE ? "最多保留 2 位小数" : "请输入 0 到 100 之间的数字";
 	case FT_DATE:
 		return fdate_parse(v, num) == 0 ? NULL
 		       : "请按 YYYY-MM-DD 格式填写日期（只知道年月时可填 YYYY-MM）";
 	case FT_EMAIL:
-		return email_ok(v) ? NULL : "请输入有效的电子邮箱地址";
+		return email_valid(v) ? NULL : MSG_EMAIL;
 	case FT_PHONE:
-		return phone_ok(v) ? NULL : "请输入有效的电话号码（7 到 30 个字符，至少 7 位数字）";
+		return phone_valid(v) ? NULL : MSG_PHONE;
 	case FT_ZIP:
 		return digits6_ok(v) ? NULL : "邮编应为 6 位数字";
 	case FT_SINGLE:
 		if (form_option_index(fd, v, strlen(v)) < 0)
 			return "请从列表中选择";
-		if (fnum_parse(v, 0, num) < 0)
+		if (fnum_parse(v, 0, num) != FN_OK)
 			*num = 0;
 		return NULL;
 	case FT_MULTI:
@@ -418,8 +390,6 @@ static char *cmp_message(const struct vctx *c, const struct field *fd, const str
 	int is_date = fd->type == FT_DATE;
 
 	buf_init(&b);
-	if (r->warn)
-		buf_puts(&b, "请核对：");
 	if (r->lhs.n == 0 && !expr_has_field(&r->rhs) && r->op == OP_GE && rhs == 0 && !is_date) {
 		buf_puts(&b, r->warn ? "通常不为负数" : "不能为负数");
 		return buf_steal(&b);
@@ -501,8 +471,6 @@ static void run_rules(struct vctx *c, size_t i)
 		case RK_RANGE:
 			if (c->num[i] < r->lo || c->num[i] > r->hi) {
 				buf_init(&b);
-				if (r->warn)
-					buf_puts(&b, "请核对：");
 				buf_puts(&b, fd->type == FT_PERCENT ? "百分比应在 " : "应在 ");
 				put_value(&b, r->lo, 0);
 				buf_puts(&b, " 到 ");
@@ -524,12 +492,12 @@ static void run_rules(struct vctx *c, size_t i)
 				msg = xstrdup("应为 6 位数字");
 			break;
 		case RK_EMAIL:
-			if (!email_ok(v))
-				msg = xstrdup("请输入有效的电子邮箱地址");
+			if (!email_valid(v))
+				msg = xstrdup(MSG_EMAIL);
 			break;
 		case RK_PHONE:
-			if (!phone_ok(v))
-				msg = xstrdup("请输入有效的电话号码（7 到 30 个字符，至少 7 位数字）");
+			if (!phone_valid(v))
+				msg = xstrdup(MSG_PHONE);
 			break;
 		case RK_EXT: {
 			const char *hex, *name, *dot;
@@ -548,8 +516,8 @@ static void run_rules(struct vctx *c, size_t i)
 			break;
 		}
 		}
-		if (msg && r->warn && strncmp(msg, "请核对", strlen("请核对"))) {
-			/* Named checks used as warnings keep their wording. */
+		if (msg && r->warn) {
+			/* A soft check says so in front of the rule's wording. */
 			buf_init(&b);
 			buf_printf(&b, "请核对：%s", msg);
 			free(msg);

@@ -2,6 +2,7 @@
  * form_file.c - serving a stored upload back to a browser (the respondent's
  * own file on the form pages; administrators' pages call the same function).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,25 +13,68 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "fileio.h"
+#include "form_int.h"
 #include "form.h"
 #include "html.h"
 #include "http.h"
 #include "log.h"
 #include "util.h"
 
+static const struct upload_type upload_types[] = {
+	{ "pdf",  FM_PDF,  "application/pdf" },
+	{ "doc",  FM_OLE2, "application/msword" },
+	{ "wps",  FM_OLE2, "application/vnd.ms-works" },
+	{ "docx", FM_ZIP,  "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
+};
+
+const struct upload_type *upload_type_of(const char *ext)
+{
+	for (size_t i = 0; ext && i < NELEMS(upload_types); i++)
+		if (!strcmp(upload_types[i].ext, ext))
+			return &upload_types[i];
+	return NULL;
+}
+
+const struct frule *form_ext_rule(const struct field *fd)
+{
+	for (size_t k = 0; k < fd->nrules; k++)
+		if (fd->rules[k].kind == RK_EXT)
+			return &fd->rules[k];
+	return NULL;
+}
+
+void form_ext_text(const struct field *fd, struct buf *out)
+{
+	const struct frule *r = form_ext_rule(fd);
+	for (size_t e = 0; r && e < r->next; e++) {
+		if (e)
+			buf_puts(out, e + 1 == r->next ? " 或 " : "、");
+		for (const char *c = r->ext[e]; *c; c++)
+			buf_putc(out, (char)toupper((unsigned char)*c));
+	}
+}
+
 /* The type is decided by the stored bytes, never by the name the uploader
- * chose; form_store_upload only accepted these kinds. */
+ * chose; the name only tells apart the types sharing their magic bytes
+ * (.doc and .wps are both OLE2). form_store_upload only accepted these. */
 static const char *detected_type(const unsigned char *p, size_t n, const char *filename)
 {
-	static const unsigned char ole2[8] = { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 };
+	enum file_magic m = file_magic(p, n);
 	const char *dot = strrchr(filename, '.');
-	if (n >= 5 && !memcmp(p, "%PDF-", 5))
-		return "application/pdf";
-	if (n >= 8 && !memcmp(p, ole2, 8))
-		return dot && !strcasecmp(dot, ".wps") ? "application/vnd.ms-works" : "application/msword";
-	if (n >= 4 && !memcmp(p, "PK\x03\x04", 4))
-		return "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-	return "application/octet-stream";
+	const struct upload_type *first = NULL;
+
+	if (m == FM_UNKNOWN)
+		return "application/octet-stream";
+	for (size_t i = 0; i < NELEMS(upload_types); i++) {
+		if (upload_types[i].magic != m)
+			continue;
+		if (dot && !strcasecmp(dot + 1, upload_types[i].ext))
+			return upload_types[i].content_type;
+		if (!first)
+			first = &upload_types[i];
+	}
+	return first->content_type;
 }
 
 int form_send_upload(struct req *r, const char *value)

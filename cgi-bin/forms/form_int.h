@@ -7,6 +7,9 @@
 
 #include <stddef.h>
 #include "form.h"
+#include "fileio.h"
+
+struct buf;
 
 /* Integer digits accepted in a number: 10^12 * FNUM_SCALE (1e16) leaves
  * room for sums of hundreds of terms inside a long long. */
@@ -20,11 +23,30 @@
 #define FORM_MAX_TEXT_CHARS      200
 #define FORM_MAX_TEXTAREA_CHARS  20000
 
-/* Returns 0; -1 not a number; -2 too many digits; -3 too many decimals. */
-int  fnum_parse(const char *s, int maxfrac, fnum *out);
+enum fnum_result {
+	FN_OK = 0,
+	FN_NOT_NUMBER,      /* not a plain decimal number */
+	FN_TOO_BIG,         /* more than FNUM_MAX_DIGITS integer digits */
+	FN_TOO_PRECISE      /* more than maxfrac decimals */
+};
+enum fnum_result fnum_parse(const char *s, int maxfrac, fnum *out);
 void fnum_format(fnum v, char out[32]);
 /* YYYY-MM-DD, YYYY-MM or YYYY (1800..2100) -> day number * FNUM_SCALE. */
 int  fdate_parse(const char *s, fnum *out);
 int  form_option_index(const struct field *fd, const char *code, size_t n);
+
+/* ---- Upload types (form_file.c) ----
+ * The file types the engine can check: an ext: rule may name only these,
+ * and a stored file must carry its type's magic bytes. */
+struct upload_type {
+	const char      *ext;            /* lower case, no dot */
+	enum file_magic  magic;
+	const char      *content_type;
+};
+const struct upload_type *upload_type_of(const char *ext);   /* NULL when unknown */
+/* The ext: rule of a file field (form_parse makes sure there is one). */
+const struct frule *form_ext_rule(const struct field *fd);
+/* The allowed extensions for people: "PDF、DOC、DOCX 或 WPS". */
+void form_ext_text(const struct field *fd, struct buf *out);
 
 #endif

@@ -443,13 +443,23 @@ static void render_field(struct rctx *c, size_t i)
 			const char *hex, *name;
 			if (form_file_value(val_of(c, i), &hex, &name) == 0)
 				h_printf(c->r, "<p class=\"uploaded\">已上传：%s（重新选择文件将替换它）</p>", name);
-			h_printf(c->r, "<input type=\"file\" id=\"f-%s\" name=\"%s\" accept=\".pdf,.doc,.docx,.wps\"",
-			         fd->code, fd->code);
+			/* Accepted types: the codebook's ext: rule. */
+			const struct frule *er = form_ext_rule(fd);
+			struct buf acc;
+			buf_init(&acc);
+			for (size_t e = 0; er && e < er->next; e++)
+				buf_printf(&acc, "%s.%s", e ? "," : "", er->ext[e]);
+			h_printf(c->r, "<input type=\"file\" id=\"f-%s\" name=\"%s\" accept=\"%s\"",
+			         fd->code, fd->code, acc.data ? acc.data : "");
 			put_describedby(c, i, 1);
 			h_raw(c->r, ">");
-			if (c->r->conf && c->r->conf->max_upload > 0)
-				h_printf(c->r, "<p class=\"hint\">PDF、DOC、DOCX 或 WPS 文件，不超过 %ld MB。</p>",
-				         c->r->conf->max_upload / (1024 * 1024));
+			if (c->r->conf && c->r->conf->max_upload > 0) {
+				buf_reset(&acc);
+				form_ext_text(fd, &acc);
+				h_printf(c->r, "<p class=\"hint\">%s 文件，不超过 %ld MB。</p>",
+				         acc.data ? acc.data : "", c->r->conf->max_upload / (1024 * 1024));
+			}
+			buf_free(&acc);
 		} else {
 			put_input(c, i, NULL, 1);
 		}

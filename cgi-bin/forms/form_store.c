@@ -13,6 +13,7 @@
 
 #include "conf.h"
 #include "db.h"
+#include "fileio.h"
 #include "form.h"
 #include "form_int.h"
 #include "http.h"
@@ -21,20 +22,6 @@
 
 /* ------------------------------------------------------------------ */
 /* Uploads                                                             */
-
-/* The content must match what the extension claims: PDF, OLE2 compound
- * file (doc, and WPS Office's .wps) or a zip container (docx). */
-static int magic_ok(const char *ext, const unsigned char *p, size_t n)
-{
-	static const unsigned char ole2[8] = { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 };
-	if (!strcmp(ext, "pdf"))
-		return n >= 5 && !memcmp(p, "%PDF-", 5);
-	if (!strcmp(ext, "doc") || !strcmp(ext, "wps"))
-		return n >= 8 && !memcmp(p, ole2, 8);
-	if (!strcmp(ext, "docx"))
-		return n >= 4 && !memcmp(p, "PK\x03\x04", 4);
-	return 0;
-}
 
 /* Keep only the last path component (old browsers send C:\...), no
  * control characters, at most 200 bytes on a UTF-8 boundary. */
@@ -63,46 +50,30 @@ static char *clean_filename(const char *name, const char *ext)
 	return buf_steal(&b);
 }
 
-static int write_file(const char *dir, const char *hex, const void *data, size_t n)
+/* Stores data as dir/<hex> (content-addressed, so the same bytes stored
+ * before are already there). Returns 0 or -1 (logged). */
+static int store_blob(const char *dir, const char *hex, const void *data, size_t n)
 {
-	char path[4096], tmp[4200];
-	int fd;
-	const char *p = data;
+	char path[4096];
 
 	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, hex) >= sizeof path)
 		return -1;
 	if (access(path, F_OK) == 0)
-		return 0;   /* content-addressed: the same bytes are already stored */
-	snprintf(tmp, sizeof tmp, "%s/.tmp-%s-%ld", dir, hex, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0640);
-	if (fd < 0) {
-		log_err("upload: cannot create %s: %s", tmp, strerror(errno));
-		return -1;
-	}
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			log_err("upload: write %s: %s", tmp, strerror(errno));
-			close(fd);
-			unlink(tmp);
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
-		log_err("upload: sync %s: %s", tmp, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	if (rename(tmp, path) < 0) {
-		log_err("upload: rename %s: %s", tmp, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+		return 0;
+	return file_write_durable(path, data, n, 0640);
+}
+
+/* "<why>，请上传 PDF、DOC、DOCX 或 WPS 文件" from the field's ext: rule. */
+static const char *types_message(const struct field *fd, const char *why, char *msg, size_t n)
+{
+	struct buf b;
+	buf_init(&b);
+	buf_printf(&b, "%s，请上传 ", why);
+	form_ext_text(fd, &b);
+	buf_puts(&b, " 文件");
+	snprintf(msg, n, "%s", b.data);
+	buf_free(&b);
+	return msg;
 }
 
 const char *form_store_upload(const struct conf *c, const struct field *fd,
@@ -112,7 +83,8 @@ const char *form_store_upload(const struct conf *c, const struct field *fd,
 	const char *dot;
 	char ext[16], hex[65];
 	unsigned char digest[32];
-	const struct frule *extrule = NULL;
+	const struct frule *extrule;
+	const struct upload_type *type;
 	int allowed = 0;
 	char *name;
 	struct buf b;
@@ -127,39 +99,24 @@ const char *form_store_upload(const struct conf *c, const struct field *fd,
 		return msg;
 	}
 	dot = strrchr(p->filename, '.');
+	extrule = form_ext_rule(fd);
 	if (!dot || strlen(dot + 1) == 0 || strlen(dot + 1) >= sizeof ext)
-		return "无法识别文件类型，请上传 PDF、DOC、DOCX 或 WPS 文件";
+		return types_message(fd, "无法识别文件类型", msg, sizeof msg);
 	for (size_t i = 0; dot[1 + i]; i++)
 		ext[i] = (char)((dot[1 + i] >= 'A' && dot[1 + i] <= 'Z') ? dot[1 + i] + 32 : dot[1 + i]);
 	ext[strlen(dot + 1)] = 0;
-	for (size_t k = 0; k < fd->nrules; k++)
-		if (fd->rules[k].kind == RK_EXT)
-			extrule = &fd->rules[k];
-	if (extrule) {
-		for (size_t e = 0; e < extrule->next; e++)
-			if (!strcmp(ext, extrule->ext[e]))
-				allowed = 1;
-	} else {
-		allowed = !strcmp(ext, "pdf") || !strcmp(ext, "doc") || !strcmp(ext, "docx") ||
-		          !strcmp(ext, "wps");
-	}
-	if (!allowed) {
-		buf_init(&b);
-		buf_puts(&b, "文件类型应为 ");
-		if (extrule)
-			for (size_t e = 0; e < extrule->next; e++)
-				buf_printf(&b, "%s%s", e ? "、" : "", extrule->ext[e]);
-		else
-			buf_puts(&b, "pdf、doc、docx、wps");
-		snprintf(msg, sizeof msg, "%s", b.data);
-		buf_free(&b);
-		return msg;
-	}
-	if (!magic_ok(ext, (const unsigned char *)p->value, p->len))
+	/* The codebook's ext: rule is the one list of accepted types. */
+	for (size_t e = 0; extrule && e < extrule->next; e++)
+		if (!strcmp(ext, extrule->ext[e]))
+			allowed = 1;
+	if (!allowed)
+		return types_message(fd, "不接受这种文件类型", msg, sizeof msg);
+	type = upload_type_of(ext);
+	if (!type || file_magic(p->value, p->len) != type->magic)
 		return "文件内容与扩展名不符，请上传有效的文档";
 	sha256(p->value, p->len, digest);
 	hex_encode(digest, 32, hex);
-	if (write_file(c->upload_dir, hex, p->value, p->len) < 0)
+	if (store_blob(c->upload_dir, hex, p->value, p->len) < 0)
 		return "文件保存失败，请稍后重试";
 	name = clean_filename(p->filename, ext);
 	buf_init(&b);
@@ -182,8 +139,7 @@ int response_load_answers(struct db *db, const struct form *f, unsigned long lon
 {
 	struct dbrows *rows;
 	answers_init(a, f);
-	if (db_query(db, STMT_ANSWERS_OF_RESPONSE,
-	             DB_ARGS(A_INT(response_id)), &rows) < 0)
+	if (db_query(db, STMT_ANSWERS_OF_RESPONSE, DB_ARGS(A_INT(response_id)), &rows) < 0)
 		return -1;
 	for (size_t i = 0; i < rows->nrows; i++) {
 		/* Codes of retired fields are ignored. */
@@ -196,19 +152,12 @@ int response_load_answers(struct db *db, const struct form *f, unsigned long lon
 	return 0;
 }
 
-int response_load(struct db *db, const struct form *f, unsigned long long user_id,
-                  struct response *r)
+/* Columns of a responses row as fill_response reads them. */
+/* Fills r from row 0 of rows (the columns of STMT_RESPONSE_OF_USER, which
+ * STMT_RESPONSE_LOCK starts with), then loads its answers. */
+static int fill_response(struct db *db, const struct form *f, const struct dbrows *rows,
+                         struct response *r)
 {
-	struct dbrows *rows;
-	memset(r, 0, sizeof *r);
-	if (db_query(db, STMT_RESPONSE_OF_USER,
-	             DB_ARGS(A_STR(f->name), A_INT(user_id)), &rows) < 0)
-		return -1;
-	if (rows->nrows == 0) {
-		dbrows_free(rows);
-		answers_init(&r->a, f);
-		return 0;
-	}
 	r->id = (unsigned long long)dbrows_int(rows, 0, 0);
 	r->status = dbrows_get(rows, 0, 1) && !strcmp(dbrows_get(rows, 0, 1), "submitted")
 	            ? RS_SUBMITTED : RS_DRAFT;
@@ -217,13 +166,75 @@ int response_load(struct db *db, const struct form *f, unsigned long long user_i
 	copy_str(r->updated_at, sizeof r->updated_at, dbrows_get(rows, 0, 4));
 	copy_str(r->submitted_at, sizeof r->submitted_at, dbrows_get(rows, 0, 5));
 	r->proxy_user_id = (unsigned long long)dbrows_int(rows, 0, 6);
-	dbrows_free(rows);
 	if (response_load_answers(db, f, r->id, &r->a) < 0) {
 		answers_free(&r->a);
 		answers_init(&r->a, f);
 		return -1;
 	}
 	return 0;
+}
+
+int response_load(struct db *db, const struct form *f, unsigned long long user_id,
+                  struct response *r)
+{
+	struct dbrows *rows;
+	int rc = 0;
+	memset(r, 0, sizeof *r);
+	if (db_query(db, STMT_RESPONSE_OF_USER, DB_ARGS(A_STR(f->name), A_INT(user_id)), &rows) < 0)
+		return -1;
+	if (rows->nrows == 0)
+		answers_init(&r->a, f);
+	else
+		rc = fill_response(db, f, rows, r);
+	dbrows_free(rows);
+	return rc;
+}
+
+/* The locking read of the save: the row, its answers and the database's
+ * clock (the save's timestamp). Sets *absent when there is no row. */
+static int lock_row(struct db *db, const struct form *f, unsigned long long user_id,
+                    struct response *r, int *absent)
+{
+	struct dbrows *rows;
+	int rc = 0;
+	if (db_query(db, STMT_RESPONSE_LOCK, DB_ARGS(A_STR(f->name), A_INT(user_id)), &rows) < 0)
+		return -1;
+	*absent = rows->nrows == 0;
+	if (!*absent) {
+		copy_str(r->saved_at, sizeof r->saved_at, dbrows_get(rows, 0, 7));
+		rc = fill_response(db, f, rows, r);
+	}
+	dbrows_free(rows);
+	return rc;
+}
+
+int response_lock(struct db *db, const struct form *f, unsigned long long user_id,
+                  const char *region_code, struct response *r)
+{
+	struct dbarg region = region_code && *region_code ? A_STR(region_code) : A_NULL;
+	int absent;
+
+	memset(r, 0, sizeof *r);
+	if (lock_row(db, f, user_id, r, &absent) < 0)
+		goto fail;
+	if (!absent)
+		return 0;
+	/* First save. The locking read of the absent row took only a gap lock
+	 * (REPEATABLE READ), and two first saves holding it would deadlock on
+	 * their inserts: release it, insert the row (a concurrent first save
+	 * then waits for this one, or this one for it), and lock the row that
+	 * now exists - it may be another request's, already submitted. The new
+	 * row (version 0) goes with the transaction on any error. */
+	if (db_rollback(db) < 0 || db_begin(db) < 0 ||
+	    db_exec(db, STMT_RESPONSE_CREATE,
+	            DB_ARGS(A_STR(f->name), A_INT(user_id), region), NULL, NULL) < 0 ||
+	    lock_row(db, f, user_id, r, &absent) < 0 || absent)
+		goto fail;
+	return 0;
+fail:
+	answers_free(&r->a);
+	answers_init(&r->a, f);
+	return -1;
 }
 
 void response_free(struct response *r)
@@ -272,121 +283,36 @@ static int insert_answers(struct db *db, const struct form *f, const struct answ
 }
 
 
-enum save_result response_save(struct db *db, const struct form *f, unsigned long long user_id,
-                               const char *region_code, unsigned long long proxy_user_id,
-                               const struct answers *clean, int submit, int valid,
-                               long expect_version)
+int response_write(struct db *db, const struct form *f, struct response *r,
+                   const char *region_code, unsigned long long proxy_user_id,
+                   const struct answers *clean, int submit, int valid)
 {
-	struct dbrows *rows = NULL;
-	unsigned long long rid;
 	const char *status = submit ? "submitted" : "draft";
 	struct dbarg region = region_code && *region_code ? A_STR(region_code) : A_NULL;
 	struct dbarg proxy = proxy_user_id ? A_INT(proxy_user_id) : A_NULL;
 
-	if (db_begin(db) < 0)
-		return SAVE_ERROR;
-	/* Make sure the row exists, then lock it. A locking read of an absent
-	 * row locks nothing that stops another first save (READ COMMITTED), or
-	 * only a gap that makes two first saves deadlock (REPEATABLE READ):
-	 * the second of two simultaneous first saves could then overwrite a
-	 * submit. Inserting first makes a concurrent save wait on this row and
-	 * then see its committed status. The new row (version 0) is rolled
-	 * back with everything else on any error. */
-	{
-		/* A plain read (no lock) first, so that later saves do not use up
-		 * auto-increment values; rows of responses are never deleted. */
-		char *have = NULL;
-		if (db_query_str(db, STMT_RESPONSE_ID,
-		                 DB_ARGS(A_STR(f->name), A_INT(user_id)), &have) < 0)
-			goto fail;
-		int absent = have == NULL;
-		free(have);
-		if (absent &&
-		    db_exec(db, STMT_RESPONSE_CREATE,
-		            DB_ARGS(A_STR(f->name), A_INT(user_id), region), NULL, NULL) < 0)
-			goto fail;
-	}
-	if (db_query(db, STMT_RESPONSE_LOCK,
-	             DB_ARGS(A_STR(f->name), A_INT(user_id)), &rows) < 0 || rows->nrows != 1)
-		goto fail;
-	{
-		const char *st = dbrows_get(rows, 0, 1);
-		long ver = (long)dbrows_int(rows, 0, 2);
-		if (st && !strcmp(st, "submitted")) {
-			dbrows_free(rows);
-			db_rollback(db);
-			return SAVE_LOCKED;
-		}
-		if (expect_version >= 0 && ver != expect_version) {
-			dbrows_free(rows);
-			db_rollback(db);
-			return SAVE_CONFLICT;
-		}
-	}
+	/* The timestamps are the locking read's clock, so what the page shows
+	 * is what is stored. */
 	if (db_exec(db, STMT_RESPONSE_UPDATE,
-	            DB_ARGS(region, A_STR(status), A_INT(valid ? 1 : 0), proxy, A_STR(status),
-	                    A_INT(dbrows_int(rows, 0, 0))), NULL, NULL) < 0)
-		goto fail;
-	rid = (unsigned long long)dbrows_int(rows, 0, 0);
-	dbrows_free(rows);
-	rows = NULL;
-	if (db_exec(db, STMT_ANSWERS_DELETE, DB_ARGS(A_INT(rid)), NULL, NULL) < 0)
-		goto fail;
-	if (insert_answers(db, f, clean, rid) < 0)
-		goto fail;
-	if (db_commit(db) < 0)
-		goto fail;
-	return SAVE_OK;
-fail:
-	if (rows)
-		dbrows_free(rows);
-	db_rollback(db);
-	return SAVE_ERROR;
+	            DB_ARGS(region, A_STR(status), A_INT(valid ? 1 : 0), proxy, A_STR(r->saved_at),
+	                    A_STR(status), A_STR(r->saved_at), A_INT(r->id)), NULL, NULL) < 0)
+		return -1;
+	if (db_exec(db, STMT_ANSWERS_DELETE, DB_ARGS(A_INT(r->id)), NULL, NULL) < 0)
+		return -1;
+	if (insert_answers(db, f, clean, r->id) < 0)
+		return -1;
+	r->status = submit ? RS_SUBMITTED : RS_DRAFT;
+	r->valid = valid ? 1 : 0;
+	r->version++;
+	r->proxy_user_id = proxy_user_id;
+	copy_str(r->updated_at, sizeof r->updated_at, r->saved_at);
+	copy_str(r->submitted_at, sizeof r->submitted_at, submit ? r->saved_at : "");
+	for (size_t i = 0; i < r->a.n && i < clean->n; i++)
+		answers_set(&r->a, i, clean->v[i]);
+	return 0;
 }
 
 int response_reopen(struct db *db, unsigned long long response_id)
 {
-	return db_exec(db, STMT_RESPONSE_REOPEN,
-	               DB_ARGS(A_INT(response_id)), NULL, NULL);
-}
-
-/* ------------------------------------------------------------------ */
-/* Deadlines                                                           */
-
-int form_deadline(struct db *db, const struct conf *c, const struct form *f,
-                  const char *region_code, char out[20])
-{
-	const char *def = !strcmp(f->name, "selfeval") ? c->deadline_selfeval : c->deadline_survey;
-	char *due = NULL;
-
-	copy_str(out, 20, def);
-	if (!region_code || !*region_code || !db)
-		return 0;
-	if (db_query_str(db, STMT_DEADLINE_OVERRIDE_GET,
-	                 DB_ARGS(A_STR(f->name), A_STR(region_code)), &due) < 0)
-		return -1;
-	if (due) {
-		copy_str(out, 20, due);
-		free(due);
-	}
-	return 0;
-}
-
-int deadline_passed(const char *deadline)
-{
-	char now[32];
-	time_t t = time(NULL);
-	struct tm tm;
-
-	if (!deadline || !*deadline)
-		return 0;
-	localtime_r(&t, &tm);
-	strftime(now, sizeof now, "%Y-%m-%d %H:%M:%S", &tm);
-	/* A bare date means the end of that day. */
-	if (strlen(deadline) == 10) {
-		char full[32];
-		snprintf(full, sizeof full, "%s 23:59:59", deadline);
-		return strcmp(now, full) > 0;
-	}
-	return strcmp(now, deadline) > 0;
+	return db_exec(db, STMT_RESPONSE_REOPEN, DB_ARGS(A_INT(response_id)), NULL, NULL);
 }

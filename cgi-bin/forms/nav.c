@@ -3,29 +3,60 @@
  */
 #include "nav.h"
 #include "auth.h"
+#include "catalog.h"
 #include "html.h"
 #include "util.h"
 
-const struct nav_item site_nav[] = {
-	{ RB_ADMINS, "/admin", "全国进度" },
-	{ RB_ADMINS, "/admin/responses", "答卷" },
-	{ RB_ADMINS, "/admin/stats", "统计" },
-	{ RB_ADMINS, "/admin/export", "导出" },
-	{ RB_ADMINS, "/admin/deadlines", "截止时间" },
-	{ RB(ROLE_ADMIN), "/admin/accounts", "账户" },
-	{ RB_ADMINS, "/admin/audit", "操作日志" },
-	{ RB(ROLE_REGION), "/region", "本地区首页" },
-	{ RB(ROLE_REGION), "/form/selfeval", "自评估报告" },
-	{ RB(ROLE_REGION), "/region/progress", "填报进度" },
-	{ RB(ROLE_REGION), "/region/frames", "样本框" },
-	{ RB(ROLE_REGION), "/region/sample", "抽样" },
-	{ RB(ROLE_REGION), "/region/slips", "邀请单" },
-	{ RB(ROLE_REGION), "/form/sme/proxy", "代录企业问卷" },
-	{ RB(ROLE_REGION), "/form/resource/proxy", "代录机构问卷" },
-	{ RB(ROLE_HUB), "/form/hub", "地区枢纽平台调查表" },
-	{ RB(ROLE_WINDOW), "/form/window", "窗口平台调查表" },
-	{ RB(ROLE_RESOURCE), "/form/resource", "服务资源单位调查表" },
-	{ RB(ROLE_SME), "/form/sme", "中小企业调查表" },
+#include <stdio.h>
+
+/* NAV_FORMS and NAV_PROXY mark where the form catalog's links go: the
+ * role's own questionnaire, and the forms a region may enter for others. */
+enum nav_slot { NAV_PAGE, NAV_FORMS, NAV_PROXY };
+static const struct {
+	enum nav_slot   slot;
+	struct nav_item item;
+} site_pages[] = {
+	{ NAV_PAGE, { RB_ADMINS, "/admin", "全国进度" } },
+	{ NAV_PAGE, { RB_ADMINS, "/admin/responses", "答卷" } },
+	{ NAV_PAGE, { RB_ADMINS, "/admin/stats", "统计" } },
+	{ NAV_PAGE, { RB_ADMINS, "/admin/export", "导出" } },
+	{ NAV_PAGE, { RB_ADMINS, "/admin/deadlines", "截止时间" } },
+	{ NAV_PAGE, { RB(ROLE_ADMIN), "/admin/accounts", "账户" } },
+	{ NAV_PAGE, { RB_ADMINS, "/admin/audit", "操作日志" } },
+	{ NAV_PAGE, { RB(ROLE_REGION), "/region", "本地区首页" } },
+	{ NAV_FORMS, { 0, NULL, NULL } },
+	{ NAV_PAGE, { RB(ROLE_REGION), "/region/progress", "填报进度" } },
+	{ NAV_PAGE, { RB(ROLE_REGION), "/region/frames", "样本框" } },
+	{ NAV_PAGE, { RB(ROLE_REGION), "/region/sample", "抽样" } },
+	{ NAV_PAGE, { RB(ROLE_REGION), "/region/slips", "邀请单" } },
+	{ NAV_PROXY, { 0, NULL, NULL } },
 };
 
-const size_t site_nav_len = NELEMS(site_nav);
+#define NAV_MAX (NELEMS(site_pages) + 2 * CATALOG_MAX_FORMS)
+struct nav_item site_nav[NAV_MAX];
+const size_t site_nav_len = NAV_MAX;
+
+/* The proxy pages live at /form/<name>/proxy; the strings stay for the
+ * life of the process. */
+static char proxy_paths[CATALOG_MAX_FORMS][32];
+
+void site_nav_load(void)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < NELEMS(site_pages); i++) {
+		if (site_pages[i].slot == NAV_PAGE) {
+			site_nav[n++] = site_pages[i].item;
+			continue;
+		}
+		for (size_t k = 0; catalog_at(k) && k < CATALOG_MAX_FORMS; k++) {
+			const struct form_info *fi = catalog_at(k);
+			if (site_pages[i].slot == NAV_FORMS) {
+				site_nav[n++] = (struct nav_item){ RB(fi->role), fi->path, fi->menu };
+			} else if (fi->proxy) {
+				snprintf(proxy_paths[k], sizeof proxy_paths[k], "%s/proxy", fi->path);
+				site_nav[n++] = (struct nav_item){ RB(ROLE_REGION), proxy_paths[k], fi->proxy_menu };
+			}
+		}
+	}
+}

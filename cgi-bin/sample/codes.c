@@ -2,7 +2,7 @@
  * codes.c - invitation codes: generation, normalisation, hashing, issuing.
  */
 #include "codes.h"
-#include "conf.h"
+#include "deadline.h"
 #include "db.h"
 #include "log.h"
 #include "util.h"
@@ -114,23 +114,6 @@ void code_hash(const char code[CODE_LEN + 1], unsigned char out[32])
 	sha256(code, strlen(code), out);
 }
 
-int codes_deadline(struct db *db, const struct conf *c, const char *form,
-                   const char *region_code, char out[20])
-{
-	char *due = NULL;
-	snprintf(out, 20, "%s", c->deadline_survey ? c->deadline_survey : "");
-	if (db_query_str(db, STMT_DEADLINE_OVERRIDE_GET,
-	                 DB_ARGS(A_STR(form), A_STR(region_code)), &due) < 0)
-		return -1;
-	if (due)
-		snprintf(out, 20, "%s", due);
-	free(due);
-	/* A bare date closes at the end of that day. */
-	if (strlen(out) == 10)
-		snprintf(out + 10, 10, " 23:59:59");
-	return 0;
-}
-
 void issued_free(struct issued *v, size_t n)
 {
 	if (v == NULL)
@@ -144,21 +127,17 @@ void issued_free(struct issued *v, size_t n)
 	free(v);
 }
 
-long codes_issue(struct db *db, const struct conf *c, const char *region_code,
+long codes_issue(struct db *db, const struct deadlines *due, const char *region_code,
                  const char *stratum, unsigned long long unit_id, int only_new,
                  struct issued **out)
 {
 	struct dbrows *rows = NULL;
 	struct issued *v = NULL;
 	size_t n = 0;
-	char due_res[20], due_sme[20];
 
 	*out = NULL;
 	if (stratum == NULL || strcmp(stratum, "all") == 0)
 		stratum = "";
-	if (codes_deadline(db, c, "resource", region_code, due_res) < 0 ||
-	    codes_deadline(db, c, "sme", region_code, due_sme) < 0)
-		return -1;
 	/* FOR UPDATE: two prints at once must not hand out codes that the
 	 * other one immediately overwrites. */
 	if (db_query(db, STMT_UNITS_TO_ISSUE_LOCK,
@@ -173,7 +152,7 @@ long codes_issue(struct db *db, const struct conf *c, const char *region_code,
 		u->form = xstrdup(dbrows_get(rows, i, 2));
 		u->stratum = xstrdup(dbrows_get(rows, i, 3));
 		n++;
-		const char *due = strcmp(u->form, "sme") == 0 ? due_sme : due_res;
+		const char *expires = deadlines_of(due, u->form);
 		int done = 0;
 		/* A clash of two 80-bit codes is practically impossible, but the
 		 * unique key would refuse it: draw again. */
@@ -184,7 +163,8 @@ long codes_issue(struct db *db, const struct conf *c, const char *region_code,
 				goto fail;
 			code_hash(u->code, h);
 			if (db_exec(db, STMT_UNIT_SET_CODE,
-			            DB_ARGS(A_BLOB(h, 32), A_STR(due), A_INT(u->unit_id)), &aff, NULL) == 0)
+			            DB_ARGS(A_BLOB(h, 32), *expires ? A_STR(expires) : A_NULL, A_INT(u->unit_id)),
+			            &aff, NULL) == 0)
 				done = 1;
 			else if (db_errno(db) != 1062)
 				goto fail;

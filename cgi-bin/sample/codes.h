@@ -16,6 +16,7 @@
 
 struct db;
 struct conf;
+struct deadlines;
 
 #define CODE_ALPHABET  "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 #define CODE_LEN       16                 /* symbols */
@@ -49,18 +50,14 @@ struct issued {
 /* Inside an open transaction: issues new codes for the invited, not yet
  * registered units of region_code: stratum NULL/"all" or hub|window|sme;
  * unit_id non-zero for that single unit; only_new skips units already
- * printed. Sets code_lookup, code_expires (the form's deadline for the
- * region), slip_printed_at. *out is malloc'd (free with issued_free).
- * Returns the number of units - the caller renders the slips, then commits
- * (or rolls back, so that a failed rendering leaves the old codes valid) -
- * or -1 on error (the caller rolls back). */
-long codes_issue(struct db *db, const struct conf *c, const char *region_code,
+ * printed. Sets code_lookup, code_expires (the unit's form's deadline in
+ * due, the region's deadlines), slip_printed_at. *out is malloc'd (free with
+ * issued_free). Returns the number of units - the caller renders the slips,
+ * then commits (or rolls back, so that a failed rendering leaves the old
+ * codes valid) - or -1 on error (the caller rolls back). */
+long codes_issue(struct db *db, const struct deadlines *due, const char *region_code,
                  const char *stratum, unsigned long long unit_id, int only_new,
                  struct issued **out);
 void issued_free(struct issued *v, size_t n);
-
-/* The deadline of a respondent form for a region ('YYYY-MM-DD HH:MM:SS'). */
-int  codes_deadline(struct db *db, const struct conf *c, const char *form,
-                    const char *region_code, char out[20]);
 
 #endif

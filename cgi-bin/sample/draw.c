@@ -195,12 +195,14 @@ void drawn_free(struct drawn *d)
 	memset(d, 0, sizeof *d);
 }
 
-int sample_draw_store(struct db *db, const char *region, const char *kind, uint64_t seed,
-                      const int quota[ST_COUNT], unsigned long long created_by, struct drawn *d)
+enum draw_result sample_draw_store(struct db *db, const char *region, const char *kind, uint64_t seed,
+                                   const int quota[ST_COUNT], unsigned long long created_by,
+                                   struct drawn *d)
 {
 	struct dbrows *cf = NULL;
 	char *still = NULL;
-	int rc = -1;
+	enum draw_result res = DRAW_DB_ERROR;
+	int rc;
 
 	memset(d, 0, sizeof *d);
 	seed_format(seed, d->seed);
@@ -208,9 +210,9 @@ int sample_draw_store(struct db *db, const char *region, const char *kind, uint6
 		d->quota[s] = quota[s] > 0 ? (size_t)quota[s] : 0;
 	if (db_query(db, STMT_FRAME_CONFIRMED_CHECKSUM,
 	             DB_ARGS(A_STR(region), A_STR(kind)), &cf) < 0)
-		return -1;
+		return DRAW_DB_ERROR;
 	if (cf->nrows == 0) {
-		rc = 3;
+		res = DRAW_NO_FRAME;
 		goto out;
 	}
 	snprintf(d->frame_id, sizeof d->frame_id, "%s", dbrows_get(cf, 0, 0));
@@ -220,26 +222,31 @@ int sample_draw_store(struct db *db, const char *region, const char *kind, uint6
 	if (strcmp(d->checksum, dbrows_get(cf, 0, 1)) != 0) {
 		log_err("frame %s: checksum mismatch (stored %s, computed %s)", d->frame_id,
 		        dbrows_get(cf, 0, 1), d->checksum);
-		rc = 4;
+		res = DRAW_CHECKSUM;
 		goto out;
 	}
 	d->order = xcalloc(d->n ? d->n : 1, sizeof *d->order);
 	draw_all(seed, d->u, d->n, d->order, d->start, d->cnt);
 	/* The frame must still be the confirmed one (a replacement may have
 	 * been confirmed meanwhile); the shared lock holds it until commit. */
-	rc = db_query_str(db, STMT_FRAME_CONFIRMED_SHARE_LOCK,
-	                  DB_ARGS(A_STR(d->frame_id)), &still) < 0 ? -1 : still ? 0 : 2;
-	if (rc == 0)
-		rc = sample_insert(db, region, kind, "drawn", d->frame_id, d->checksum, d->seed, DRAW_ALGO_VERSION,
-		                   created_by, &d->sample_id);
-	for (int s = 0; rc == 0 && s < ST_COUNT; s++)
-		for (size_t k = 0; rc == 0 && k < d->cnt[s]; k++)
-			rc = sample_unit_insert(db, d->sample_id, region, kind, &d->u[d->order[d->start[s] + k]],
-			                        k < d->quota[s] ? "selected" : "reserve", k + 1);
+	if (db_query_str(db, STMT_FRAME_CONFIRMED_SHARE_LOCK, DB_ARGS(A_STR(d->frame_id)), &still) < 0) {
+		res = DRAW_DB_ERROR;
+	} else if (!still) {
+		res = DRAW_FRAME_REPLACED;
+	} else {
+		rc = sample_insert(db, region, kind, "drawn", d->frame_id, d->checksum, d->seed,
+		                   DRAW_ALGO_VERSION, created_by, &d->sample_id);
+		for (int s = 0; rc == 0 && s < ST_COUNT; s++)
+			for (size_t k = 0; rc == 0 && k < d->cnt[s]; k++)
+				rc = sample_unit_insert(db, d->sample_id, region, kind,
+				                        &d->u[d->order[d->start[s] + k]],
+				                        k < d->quota[s] ? "selected" : "reserve", k + 1);
+		res = rc == 0 ? DRAW_OK : rc == 1 ? DRAW_EXISTS : DRAW_DB_ERROR;
+	}
 out:
 	free(still);
 	dbrows_free(cf);
-	return rc;
+	return res;
 }
 
 /* ------------------------------------------------------------ verification */

@@ -118,13 +118,19 @@ void drawn_free(struct drawn *d);
 /* Inside an open transaction: draws region/kind's sample from its confirmed
  * frame (checksum checked) with seed, selecting the first quota[s]
  * positions of stratum s, and stores it with method 'drawn', the seed, the
- * frame checksum and DRAW_ALGO_VERSION. Returns 0 (the caller writes its
- * audit row and commits), or, for the caller to roll back: 1 region/kind
- * already has a sample, 2 the frame was replaced meanwhile, 3 no confirmed
- * frame, 4 the frame's checksum does not match its units, -1 database error.
+ * frame checksum and DRAW_ALGO_VERSION. Returns DRAW_OK (the caller writes
+ * its audit row and commits), or another result for the caller to roll back.
  * d is filled as far as known; free it with drawn_free() in every case.
  * Shared by /region/sample and `smesurvey-admin draw`. */
-int  sample_draw_store(struct db *db, const char *region, const char *kind, uint64_t seed,
+enum draw_result {
+	DRAW_OK,
+	DRAW_EXISTS,            /* region/kind already has a sample */
+	DRAW_FRAME_REPLACED,    /* the frame was replaced meanwhile */
+	DRAW_NO_FRAME,          /* no confirmed frame */
+	DRAW_CHECKSUM,          /* the frame's checksum does not match its units */
+	DRAW_DB_ERROR
+};
+enum draw_result sample_draw_store(struct db *db, const char *region, const char *kind, uint64_t seed,
                        const int quota[ST_COUNT], unsigned long long created_by, struct drawn *d);
 
 /* Recomputes the drawn sample of region/kind from its stored frame, seed

@@ -2,6 +2,7 @@
  * frame.c - sample-frame CSV parsing and checks (see frame.h).
  */
 #include "frame.h"
+#include "valid.h"
 #include "csv.h"
 #include "db.h"
 #include "util.h"
@@ -79,34 +80,15 @@ static char *clean(const char *s)
 	return c;
 }
 
+/* The rules themselves are valid.h's, shared with forms and registration. */
 int frame_phone_ok(const char *s)
 {
-	size_t digits = 0;
-	for (; *s; s++) {
-		if (isdigit((unsigned char)*s))
-			digits++;
-		else if (!strchr("+-() ", *s))
-			return 0;
-	}
-	return digits >= 7 && digits <= 20;
+	return phone_valid(s);
 }
 
 int frame_email_ok(const char *s)
 {
-	const char *at = strchr(s, '@');
-	if (!at || at == s || strchr(at + 1, '@'))
-		return 0;
-	for (const char *p = s; p < at; p++)
-		if (!isalnum((unsigned char)*p) && !strchr("._%+-", *p))
-			return 0;
-	const char *d = at + 1;
-	size_t n = strlen(d);
-	if (n < 3 || !strchr(d, '.') || d[0] == '.' || d[n - 1] == '.' || d[0] == '-' || strstr(d, ".."))
-		return 0;
-	for (; *d; d++)
-		if (!isalnum((unsigned char)*d) && *d != '.' && *d != '-')
-			return 0;
-	return 1;
+	return email_valid(s);
 }
 
 static void add_err(struct frame_parse *fp, unsigned long line, const char *fmt, ...)
@@ -232,7 +214,7 @@ int frame_parse(const char *text, size_t n, const char *kind, const int *map, si
 			st = is_hub(v[FF_PLATFORM]) ? ST_HUB : ST_WINDOW;
 		}
 		if (v[FF_PHONE][0] && !frame_phone_ok(v[FF_PHONE])) {
-			add_err(fp, row.line, "电话“%.60s”格式不正确（7-20 位数字，可含 + - 括号和空格）", v[FF_PHONE]);
+			add_err(fp, row.line, "电话“%.60s”格式不正确（" PHONE_RULE_TEXT "）", v[FF_PHONE]);
 			good = 0;
 		}
 		if (v[FF_EMAIL][0] && !frame_email_ok(v[FF_EMAIL])) {

@@ -1,0 +1,59 @@
+/*
+ * deadline.h - the one rule for when a questionnaire closes.
+ *
+ * The deadline of (form, region) is the region's extension in
+ * deadline_overrides if there is one, else the configured deadline of the
+ * form's kind (the catalog says survey or selfeval: conf deadline_survey /
+ * deadline_selfeval). Deadlines are wall-clock times 'YYYY-MM-DD HH:MM:SS'
+ * in one declared time zone, conf time_zone (default: the server's local
+ * zone), and are compared with this process's clock in that zone only, never
+ * with the database's NOW(). A bare date means the end of that day; ""
+ * means no deadline.
+ */
+#ifndef SME_DEADLINE_H
+#define SME_DEADLINE_H
+
+#include <stddef.h>
+#include <time.h>
+#include "catalog.h"
+
+struct db;
+struct conf;
+
+#define DEADLINE_LEN 20   /* 'YYYY-MM-DD HH:MM:SS' + NUL */
+
+/* Applies the configuration's deadline settings once after conf_load: the
+ * declared time_zone becomes the process's TZ (so localtime is that zone),
+ * and both configured deadlines are checked and normalised. 0, or -1
+ * (logged) for an unknown zone or a malformed deadline. */
+int  deadline_conf_apply(struct conf *c);
+
+/* The configured deadline of form (no database). */
+void deadline_default(const struct conf *c, const char *form, char out[DEADLINE_LEN]);
+/* The deadline of form for region_code (NULL/"": the default). One query.
+ * Returns 0, or -1 on a database error. */
+int  deadline_get(struct db *db, const struct conf *c, const char *form,
+                  const char *region_code, char out[DEADLINE_LEN]);
+/* The deadlines of every form for one region, read with one query (a page
+ * that needs several computes them once per request). */
+struct deadlines {
+	size_t n;
+	struct {
+		const char *form;
+		char        at[DEADLINE_LEN];
+	} v[CATALOG_MAX_FORMS];
+};
+int  deadlines_for_region(struct db *db, const struct conf *c, const char *region_code,
+                          struct deadlines *out);
+/* The deadline of form in d ("" when form is unknown). */
+const char *deadlines_of(const struct deadlines *d, const char *form);
+
+/* Normalises 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM:SS' (a 'T' accepted for the
+ * space, seconds optional) into out. Returns 0, or -1 when malformed.
+ * "" stays "" (no deadline). */
+int  deadline_normalise(const char *in, char out[DEADLINE_LEN]);
+/* 1 when now is past deadline ("" never passes). */
+int  deadline_passed_at(const char *deadline, time_t now);
+int  deadline_passed(const char *deadline);
+
+#endif

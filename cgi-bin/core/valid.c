@@ -1,0 +1,55 @@
+/*
+ * valid.c - contact-detail rules (valid.h).
+ */
+#include "valid.h"
+#include "util.h"
+
+#include <string.h>
+
+#define ZHUAN "\xE8\xBD\xAC"   /* 转 (extension), UTF-8 */
+
+enum phone_check phone_check(const char *s)
+{
+	size_t chars = 0, digits = 0;
+
+	if (!s)
+		return PHONE_BAD_LENGTH;
+	while (*s) {
+		if (*s >= '0' && *s <= '9') {
+			digits++;
+			s++;
+		} else if (strchr("+-()/, ", *s)) {
+			s++;
+		} else if (!strncmp(s, ZHUAN, 3)) {
+			s += 3;
+		} else {
+			return PHONE_BAD_CHAR;
+		}
+		chars++;
+	}
+	return chars >= 7 && chars <= 30 && digits >= 7 ? PHONE_OK : PHONE_BAD_LENGTH;
+}
+
+int phone_valid(const char *s)
+{
+	return phone_check(s) == PHONE_OK;
+}
+
+int email_valid(const char *s)
+{
+	const char *at, *dom;
+	size_t n;
+
+	if (!s || (n = strlen(s)) > 254 || !utf8_valid(s, n))
+		return 0;
+	at = strchr(s, '@');
+	if (!at || at == s || strchr(at + 1, '@'))
+		return 0;
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f || strchr("<>\"'", *p))
+			return 0;
+	dom = at + 1;
+	n = strlen(dom);
+	return n >= 3 && strchr(dom, '.') && dom[0] != '.' && dom[n - 1] != '.' &&
+	       dom[0] != '-' && !strstr(dom, "..");
+}
