@@ -86,6 +86,11 @@ ok !(grep { length($_->{password}) < 12 } @demo), 'demo passwords have at least 
 my $grants = join "\n", map { $_->[0] } T::db_query("SHOW GRANTS FOR 'smesurvey'\@'localhost'");
 unlike $grants, qr/GRANT (ALL|SELECT|INSERT)[^\n]* ON \*\.\*/,
 	'app account has no global privileges';
-like $grants, qr/ON `smesurvey`\.\*/, 'app account has privileges on smesurvey.*';
+# Table by table (smesurvey-setup grants): the audit trail and the migration
+# record can be read and added to, never rewritten.
+like $grants, qr/GRANT SELECT, INSERT, UPDATE, DELETE ON `smesurvey`\.`answers`/, 'app account may change answers';
+like $grants, qr/GRANT SELECT, INSERT ON `smesurvey`\.`audit_log`/, 'audit_log: select and insert only';
+like $grants, qr/GRANT SELECT, INSERT ON `smesurvey`\.`schema_migrations`/, 'schema_migrations: select and insert only';
+unlike $grants, qr/ON `smesurvey`\.\*/, 'no database-wide privileges';
 
 done_testing();
