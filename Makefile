@@ -27,6 +27,16 @@ CFLAGS  := $(filter-out -D_FORTIFY_SOURCE=2 -O2,$(CFLAGS)) -O1 -fsanitize=addres
 LDFLAGS += -fsanitize=address,undefined
 endif
 
+# The release, from the VERSION file: `--version` of every program.
+VERSION := $(shell cat VERSION)
+$(BUILD)/obj/cgi-bin/core/app.o $(BUILD)/obj/cgi-bin/admin.o $(BUILD)/obj/cgi-bin/supervise.o: \
+	CFLAGS += -DSMESURVEY_VERSION='"$(VERSION)"'
+$(BUILD)/obj/cgi-bin/core/app.o $(BUILD)/obj/cgi-bin/admin.o $(BUILD)/obj/cgi-bin/supervise.o: VERSION
+# The schema these programs expect: the newest migration (`smesurvey-admin check`).
+MIGRATIONS := $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
+$(BUILD)/obj/cgi-bin/admin.o: CFLAGS += -DSMESURVEY_SCHEMA='"$(basename $(notdir $(lastword $(MIGRATIONS))))"'
+$(BUILD)/obj/cgi-bin/admin.o: $(MIGRATIONS)
+
 CORE_SRC  = $(wildcard cgi-bin/core/*.c)
 FORMS_SRC = $(wildcard cgi-bin/forms/*.c) $(wildcard cgi-bin/sample/*.c)
 LIB_SRC   = $(CORE_SRC) $(FORMS_SRC)

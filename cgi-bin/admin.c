@@ -20,6 +20,10 @@
 #include "util.h"
 
 #include <crypt.h>
+#include <dirent.h>
+#include <errno.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <ctype.h>
 #include <pwd.h>
 #include <sodium.h>
@@ -54,6 +58,8 @@ static int cmd_help(struct ctx *x, int argc, char **argv);
 static int cmd_redraw(struct ctx *x, int argc, char **argv);
 static int cmd_import_frame(struct ctx *x, int argc, char **argv);
 static int cmd_draw(struct ctx *x, int argc, char **argv);
+static int cmd_check(struct ctx *x, int argc, char **argv);
+static int cmd_purge(struct ctx *x, int argc, char **argv);
 
 static const struct command commands[] = {
 	{ "import-accounts", cmd_import_accounts, "[--dry-run] FILE.csv",
@@ -106,6 +112,22 @@ static const struct command commands[] = {
 	  "replacements with sample_units. Changes nothing.\n"
 	  "Exit: 0 verified, 1 differences (listed) or not verifiable, 2 error." },
 	{ "help", cmd_help, "[COMMAND]", "show this help or a command's help", NULL },
+	{ "check", cmd_check, "[--user NAME]",
+	  "check that this installation can serve (exit 0) or say what is wrong",
+	  "Checks, each printed as ok / FAIL with the reason:\n"
+	  "  the configuration file is readable and complete; the declared time zone\n"
+	  "  (time_zone) is stated; the database answers with the schema version\n"
+	  "  these programs expect (the newest migration they were built with);\n"
+	  "  upload_dir exists and is writable by the programs' user (--user, default\n"
+	  "  smesurvey); both deadlines are set and not past (a past deadline refuses\n"
+	  "  every save). Exit: 0 every check passed, 1 something failed." },
+	{ "purge", cmd_purge, "[--dry-run]",
+	  "delete what is no longer needed: expired sessions, old throttle rows, unused uploads",
+	  "Sessions past the idle or absolute limit, login and invitation-code failures\n"
+	  "older than a day, and uploaded files (upload_dir/<sha256>) that no answer\n"
+	  "refers to any more and that are older than a day (a replaced report). Run\n"
+	  "it daily from cron. --dry-run counts and deletes nothing. One audit row.\n"
+	  "Exit: 0 done, 2 database or file error." },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -1103,6 +1125,183 @@ out:
 
 /* ================================================================ */
 
+/* ================================================================
+ * check, purge (operations)
+ * ================================================================ */
+
+static int check_line(int ok, const char *what, const char *detail)
+{
+	printf("%-5s %s%s%s\n", ok ? "ok" : "FAIL", what, *detail ? ": " : "", detail);
+	return ok ? 0 : 1;
+}
+
+/* Writable for user: as its owner, its group or anybody (no ACLs here). */
+static int dir_writable_by(const char *dir, const struct passwd *pw, char *why, size_t n)
+{
+	struct stat st;
+	if (stat(dir, &st) < 0) {
+		snprintf(why, n, "%s: %s", dir, strerror(errno));
+		return 0;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(why, n, "%s is not a folder", dir);
+		return 0;
+	}
+	if ((st.st_uid == pw->pw_uid && (st.st_mode & S_IWUSR) && (st.st_mode & S_IXUSR)) ||
+	    (st.st_gid == pw->pw_gid && (st.st_mode & S_IWGRP) && (st.st_mode & S_IXGRP)) ||
+	    ((st.st_mode & S_IWOTH) && (st.st_mode & S_IXOTH))) {
+		snprintf(why, n, "%s (owner %u, mode %04o)", dir, (unsigned)st.st_uid,
+		         (unsigned)(st.st_mode & 07777));
+		return 1;
+	}
+	snprintf(why, n, "%s is not writable by %s (owner %u, mode %04o)", dir, pw->pw_name,
+	         (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+	return 0;
+}
+
+static int check_deadline(const char *key, const char *value)
+{
+	char msg[160];
+	if (!value || !*value)
+		return check_line(0, key, "not set: the questionnaires would never close; set this round's deadline");
+	if (deadline_passed(value)) {
+		snprintf(msg, sizeof msg, "%s has passed: every save would be refused", value);
+		return check_line(0, key, msg);
+	}
+	return check_line(1, key, value);
+}
+
+static int cmd_check(struct ctx *x, int argc, char **argv)
+{
+	const char *user = "smesurvey";
+	const struct passwd *pw;
+	struct db *db;
+	char *version = NULL, why[512];
+	int bad = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--user") == 0 && i + 1 < argc) {
+			user = argv[++i];
+		} else {
+			fprintf(stderr, PROG ": check: unknown argument '%s'\n", argv[i]);
+			return EXIT_FAILED;
+		}
+	}
+	if (!(db = ctx_db(x))) {
+		check_line(0, "configuration and database", "see the message above");
+		return EXIT_REJECTED;
+	}
+	bad += check_line(1, "configuration", x->conf_path ? x->conf_path :
+	                  getenv("SMESURVEY_CONF") ? getenv("SMESURVEY_CONF") : "/etc/smesurvey/smesurvey.conf");
+	snprintf(why, sizeof why, "%s (deadlines are compared in this zone, whatever the host's)",
+	         x->conf.time_zone && *x->conf.time_zone ? x->conf.time_zone : "the host's local zone");
+	bad += check_line(x->conf.time_zone && *x->conf.time_zone, "time zone", why);
+	if (db_query_str(db, STMT_SCHEMA_VERSION, DB_NOARGS, &version) < 0) {
+		bad += check_line(0, "database", "no answer (see the message above)");
+	} else {
+		snprintf(why, sizeof why, "%s, expected %s", version ? version : "none", SMESURVEY_SCHEMA);
+		bad += check_line(version && strcmp(version, SMESURVEY_SCHEMA) == 0, "database schema", why);
+	}
+	free(version);
+	if (!(pw = getpwnam(user))) {
+		snprintf(why, sizeof why, "no user %s (--user NAME)", user);
+		bad += check_line(0, "upload folder", why);
+	} else {
+		int ok = dir_writable_by(x->conf.upload_dir, pw, why, sizeof why);
+		bad += check_line(ok, "upload folder", why);
+	}
+	bad += check_deadline("deadline_survey", x->conf.deadline_survey);
+	bad += check_deadline("deadline_selfeval", x->conf.deadline_selfeval);
+	printf("%s\n", bad ? "some checks failed" : "all checks passed");
+	return bad ? EXIT_REJECTED : EXIT_DONE;
+}
+
+/* Names of stored uploads: 64 lower-case hex digits (form_store_upload). */
+static int is_upload_name(const char *s)
+{
+	size_t n = strlen(s);
+	return n == 64 && strspn(s, "0123456789abcdef") == n;
+}
+
+/* Deletes upload files no answer refers to, older than a day. */
+static int purge_uploads(struct db *db, const char *dir, int dry, long *count)
+{
+	struct dbrows *refs;
+	DIR *d;
+	struct dirent *e;
+	time_t now = time(NULL);
+
+	*count = 0;
+	if (db_query(db, STMT_UPLOADS_REFERENCED, DB_NOARGS, &refs) < 0)
+		return -1;
+	if (!(d = opendir(dir))) {
+		fprintf(stderr, PROG ": purge: %s: %s\n", dir, strerror(errno));
+		dbrows_free(refs);
+		return -1;
+	}
+	while ((e = readdir(d))) {
+		char path[4096];
+		struct stat st;
+		int used = 0;
+		if (!is_upload_name(e->d_name))
+			continue;
+		for (size_t i = 0; i < refs->nrows && !used; i++)
+			used = dbrows_get(refs, i, 0) && strcmp(dbrows_get(refs, i, 0), e->d_name) == 0;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		/* A day's grace: a file stored by a save whose answers are not
+		 * committed yet is unreferenced for a moment. */
+		if (used || lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || now - st.st_mtime < 86400)
+			continue;
+		if (!dry && unlink(path) < 0) {
+			fprintf(stderr, PROG ": purge: %s: %s\n", path, strerror(errno));
+			continue;
+		}
+		(*count)++;
+	}
+	closedir(d);
+	dbrows_free(refs);
+	return 0;
+}
+
+static int cmd_purge(struct ctx *x, int argc, char **argv)
+{
+	struct db *db;
+	unsigned long long sessions = 0, logins = 0, codes = 0;
+	long files = 0;
+	int dry = 0;
+	struct buf d = { 0 };
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--dry-run") == 0) {
+			dry = 1;
+		} else {
+			fprintf(stderr, PROG ": purge: unknown argument '%s'\n", argv[i]);
+			return EXIT_FAILED;
+		}
+	}
+	if (!(db = ctx_db(x)))
+		return EXIT_FAILED;
+	if (!dry) {
+		if (db_exec(db, STMT_SESSIONS_PURGE,
+		            DB_ARGS(A_INT(x->conf.session_idle_min), A_INT(x->conf.session_abs_min)),
+		            &sessions, NULL) < 0 ||
+		    db_exec(db, STMT_LOGIN_FAILURES_PURGE, DB_NOARGS, &logins, NULL) < 0 ||
+		    db_exec(db, STMT_CODE_FAILURES_PURGE, DB_NOARGS, &codes, NULL) < 0)
+			return EXIT_FAILED;
+	}
+	if (purge_uploads(db, x->conf.upload_dir, dry, &files) < 0)
+		return EXIT_FAILED;
+	buf_printf(&d, "sessions=%llu login_failures=%llu code_failures=%llu uploads=%ld%s",
+	           sessions, logins, codes, files, dry ? " (dry run)" : "");
+	printf("purged: %s\n", d.data);
+	if (!dry && cli_audit(db, "purge", d.data) < 0) {
+		buf_free(&d);
+		return EXIT_FAILED;
+	}
+	buf_free(&d);
+	return EXIT_DONE;
+}
+
 int main(int argc, char **argv)
 {
 	struct ctx x = {0};
@@ -1124,6 +1323,9 @@ int main(int argc, char **argv)
 			x.conf_path = argv[i] + 7;
 		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			usage(stdout);
+			return EXIT_DONE;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf(PROG " %s\n", SMESURVEY_VERSION);
 			return EXIT_DONE;
 		} else {
 			fprintf(stderr, PROG ": unknown option '%s'\n", argv[i]);

@@ -835,7 +835,7 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_ACCOUNTS_POST]   = { "/admin/accounts",         M_POST, ADMIN_ONLY, 0, account_params, accounts_post, READ_ONLY },
 };
 
-int main(void)
+int main(int argc, char **argv)
 {
 	char err[256];
 
@@ -847,5 +847,5 @@ int main(void)
 	}
 	site_nav_load();
 	const struct app app = { "smesurvey-adminweb", pages, PAGE__MAX, site_nav, site_nav_len };
-	return app_run(&app);
+	return app_run(&app, argc, argv);
 }

@@ -570,7 +570,7 @@ static struct pagedef pages[PAGE__MAX] = {
 	[PAGE_BLANK]     = { BASE "/blank",  M_GET,  PUBLIC, 0, NULL, blank_page, NULL },
 };
 
-int main(void)
+int main(int argc, char **argv)
 {
 	char err[256];
 
@@ -594,5 +594,5 @@ int main(void)
 		pages[PAGE_FILE].path = NULL;
 	site_nav_load();
 	const struct app app = { "smesurvey-form-" FORM_NAME, pages, PAGE__MAX, site_nav, site_nav_len };
-	return app_run(&app);
+	return app_run(&app, argc, argv);
 }

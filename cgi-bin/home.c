@@ -10,12 +10,14 @@
 #include "auth.h"
 #include "catalog.h"
 #include "conf.h"
+#include "db.h"
 #include "html.h"
 #include "http.h"
 #include "log.h"
 #include "nav.h"
 #include "util.h"
 
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -96,6 +98,32 @@ static void login_get(struct req *r)
 		login_again(r, 200, NULL, NULL);
 }
 
+/* Every login attempt leaves an audit row: who (as typed, so a failure for
+ * an unknown name is traceable too), from where (the row's ip) and how it
+ * ended. A database error is logged instead, with nothing to add here. */
+static void audit_login(struct req *r, const char *username, enum login_result res)
+{
+	static const char *const action[] = {
+		[LOGIN_OK] = "login", [LOGIN_BAD] = "login-failed", [LOGIN_THROTTLED] = "login-throttled",
+	};
+	struct buf d = { 0 };
+	if (res == LOGIN_ERROR)
+		return;
+	buf_puts(&d, "username=");
+	/* The name as typed (the request is valid UTF-8), at most 64 bytes cut
+	 * at a character boundary, control characters replaced. */
+	size_t n = strlen(username);
+	if (n > 64) {
+		n = 64;
+		while (n > 0 && ((unsigned char)username[n] & 0xC0) == 0x80)
+			n--;
+	}
+	for (size_t i = 0; i < n; i++)
+		buf_putc(&d, (unsigned char)username[i] < 0x20 || username[i] == 0x7f ? '?' : username[i]);
+	audit(r, action[res], d.data);
+	buf_free(&d);
+}
+
 static void login_post(struct req *r)
 {
 	auth_anon_csrf(r);
@@ -108,7 +136,9 @@ static void login_post(struct req *r)
 		login_again(r, 422, u, "请输入用户名和密码。");
 		return;
 	}
-	switch (auth_login(r, u, p)) {
+	enum login_result res = auth_login(r, u, p);
+	audit_login(r, u, res);
+	switch (res) {
 	case LOGIN_OK:
 		resp_redirect(r, after_login(r));
 		break;
@@ -206,6 +236,19 @@ static void password_post(struct req *r)
 	page_end(r);
 }
 
+
+/* GET /healthz, for load balancers and monitoring: 200 "ok" when this
+ * program reaches the database, else 503. Plain text, no session. */
+static void health(struct req *r)
+{
+	char *one = NULL;
+	int up = db_query_str(r->db, STMT_HEALTH, DB_NOARGS, &one) == 0 && one != NULL;
+	free(one);
+	resp_status(r, up ? 200 : 503);
+	resp_header(r, "Content-Type", "text/plain; charset=utf-8");
+	buf_puts(&r->body, up ? "ok\n" : "database unreachable\n");
+}
+
 enum page {
 	PAGE_LANDING,
 	PAGE_LOGIN_GET,
@@ -214,6 +257,7 @@ enum page {
 	PAGE_LOGOUT_POST,
 	PAGE_PASSWORD_GET,
 	PAGE_PASSWORD_POST,
+	PAGE_HEALTH,
 	PAGE__MAX
 };
 
@@ -225,11 +269,12 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_LOGOUT_POST]   = { "/logout",   M_POST, PUBLIC,   0, NULL, logout_post, NULL },
 	[PAGE_PASSWORD_GET]  = { "/password", M_GET,  ANY_USER, 0, NULL, password_get, NULL },
 	[PAGE_PASSWORD_POST] = { "/password", M_POST, ANY_USER, 0, NULL, password_post, NULL },
+	[PAGE_HEALTH]        = { "/healthz",  M_GET,  PUBLIC,   0, NULL, health, NULL },
 };
 
-int main(void)
+int main(int argc, char **argv)
 {
 	site_nav_load();
 	const struct app app = { "smesurvey-home", pages, PAGE__MAX, site_nav, site_nav_len };
-	return app_run(&app);
+	return app_run(&app, argc, argv);
 }

@@ -1194,9 +1194,9 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_SLIP_ONE_POST] = { "/region/slips/one",  M_POST, REGION, 0, unit_params, slip_one_post, NULL },
 };
 
-int main(void)
+int main(int argc, char **argv)
 {
 	site_nav_load();
 	const struct app app = { "smesurvey-region", pages, PAGE__MAX, site_nav, site_nav_len };
-	return app_run(&app);
+	return app_run(&app, argc, argv);
 }

@@ -541,9 +541,9 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_REGISTER_POST] = { "/register", M_POST, PUBLIC, 0, NULL, register_post, NULL },
 };
 
-int main(void)
+int main(int argc, char **argv)
 {
 	site_nav_load();
 	const struct app app = { "smesurvey-register", pages, PAGE__MAX, site_nav, site_nav_len };
-	return app_run(&app);
+	return app_run(&app, argc, argv);
 }

@@ -5,6 +5,7 @@
  *   smesurvey-supervise -s SOCKET -p PIDFILE [-n WORKERS] [-u USER[:GROUP]]
  *                       [-o SOCKET_OWNER[:GROUP]] [-m MODE] [-l LOGFILE] [-d]
  *                       -- PROGRAM [ARG...]
+ *   smesurvey-supervise --version
  *
  * It does what spawn-fcgi does (bind the socket, hand it to each worker as
  * fd 0, the FastCGI listen socket) and what spawn-fcgi does not: a worker
@@ -359,6 +360,10 @@ int main(int argc, char **argv)
 	int lfd;
 	pid_t other;
 
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		printf("smesurvey-supervise %s\n", SMESURVEY_VERSION);
+		return 0;
+	}
 	if (parse_args(argc, argv, &o) < 0)
 		return usage();
 	if (access(o.argv[0], X_OK) < 0) {

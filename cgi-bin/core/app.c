@@ -236,9 +236,18 @@ static void install_term_handler(void)
 	sigaction(SIGINT, &sa, NULL);
 }
 
-int app_run(const struct app *app)
+int app_run(const struct app *app, int argc, char **argv)
 {
 	static struct conf conf;
+	if (argc > 1) {
+		if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+			printf("%s %s\n", app->name, SMESURVEY_VERSION);
+			return 0;
+		}
+		fprintf(stderr, "usage: %s [--version] (a FastCGI program: settings come from "
+		        "SMESURVEY_CONF)\n", app->name);
+		return 2;
+	}
 	log_init(app->name);
 	signal(SIGPIPE, SIG_IGN);
 	if (sodium_init() < 0) {

@@ -24,6 +24,9 @@ struct app {
 	size_t                 nnav;
 };
 
-int app_run(const struct app *app);
+/* argv: `PROGRAM --version` prints the name and version and returns 0
+ * without starting (any other argument is refused: a FastCGI program takes
+ * its settings from SMESURVEY_CONF). */
+int app_run(const struct app *app, int argc, char **argv);
 
 #endif

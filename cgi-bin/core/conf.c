@@ -31,7 +31,7 @@ static void conf_defaults(struct conf *c)
 	/* Deadlines of the notice (工信厅企业函〔2013〕782号). */
 	set_str(&c->deadline_survey, "2013-11-25 23:59:59");
 	set_str(&c->deadline_selfeval, "2013-11-30 23:59:59");
-	set_str(&c->time_zone, "");
+	set_str(&c->time_zone, "Asia/Shanghai");
 	set_str(&c->site_name, "首批中小企业公共服务平台网络评估调查");
 	c->secure_cookies = 0;
 	c->session_idle_min = 30;

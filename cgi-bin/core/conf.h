@@ -17,7 +17,7 @@ struct conf {
 	char *deadline_survey;    /* 'YYYY-MM-DD HH:MM:SS' for hub/window/resource/sme */
 	char *deadline_selfeval;  /* same, for the self-evaluation report */
 	char *time_zone;          /* the zone of every deadline (IANA name, e.g.
-	                             Asia/Shanghai); "" = the server's local zone */
+	                             Asia/Shanghai, the default); "" = the server's local zone */
 	char *site_name;
 	int   secure_cookies;     /* 1 when served over HTTPS */
 	int   session_idle_min;   /* default 30 */

@@ -5,7 +5,7 @@
  * deadline_overrides if there is one, else the configured deadline of the
  * form's kind (the catalog says survey or selfeval: conf deadline_survey /
  * deadline_selfeval). Deadlines are wall-clock times 'YYYY-MM-DD HH:MM:SS'
- * in one declared time zone, conf time_zone (default: the server's local
+ * in one declared time zone, conf time_zone (default Asia/Shanghai; "": the server's local
  * zone), and are compared with this process's clock in that zone only, never
  * with the database's NOW(). A bare date means the end of that day; ""
  * means no deadline.

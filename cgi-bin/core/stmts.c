@@ -90,9 +90,10 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_USER_CHANGE_PW] = {
 		"UPDATE users SET pw_hash = ?, pw_changed_at = NOW() WHERE id = ?",
 		R_SIGNED_IN },
+	/* Anonymous too: a failed login is audited. */
 	[STMT_AUDIT_INSERT] = {
 		"INSERT INTO audit_log (user_id, ip, action, detail) VALUES (?, ?, ?, ?)",
-		R_SIGNED_IN },
+		R_ANYONE },
 
 	/* Accounts */
 	[STMT_USER_INSERT] = {
@@ -130,6 +131,23 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_ADMINS },
 
 	/* Regions and progress */
+	[STMT_HEALTH] = {
+		"SELECT 1",
+		R_ANYONE },
+	[STMT_SCHEMA_VERSION] = {
+		"SELECT MAX(version) FROM schema_migrations WHERE version REGEXP '^[0-9]{3}_'",
+		R_CLI },
+	[STMT_SESSIONS_PURGE] = {
+		"DELETE FROM sessions WHERE last_seen < NOW() - INTERVAL ? MINUTE"
+		" OR created_at < NOW() - INTERVAL ? MINUTE",
+		R_CLI },
+	[STMT_LOGIN_FAILURES_PURGE] = {
+		"DELETE FROM login_failures WHERE at < NOW() - INTERVAL 1 DAY",
+		R_CLI },
+	/* The content hashes that answers refer to ("sha256:<hex>:<name>"). */
+	[STMT_UPLOADS_REFERENCED] = {
+		"SELECT DISTINCT SUBSTRING(value, 8, 64) FROM answers WHERE value LIKE 'sha256:%'",
+		R_CLI },
 	[STMT_REGION_CODES] = {
 		"SELECT code FROM regions",
 		R_CLI },
@@ -447,7 +465,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_ANYONE },
 	[STMT_CODE_FAILURES_PURGE] = {
 		"DELETE FROM code_failures WHERE at < NOW() - INTERVAL 1 DAY",
-		R_ANYONE },
+		R_ANYONE | R_CLI },
 	[STMT_UNIT_BY_CODE] = {
 		"SELECT su.id, su.region_code, g.name, g.help_phone, su.form, su.name,"
 		" su.user_id IS NOT NULL, IFNULL(DATE_FORMAT(su.code_expires, '%Y-%m-%d %H:%i:%s'), ''),"
