@@ -1199,8 +1199,13 @@ static int cmd_check(struct ctx *x, int argc, char **argv)
 	if (db_query_str(db, STMT_SCHEMA_VERSION, DB_NOARGS, &version) < 0) {
 		bad += check_line(0, "database", "no answer (see the message above)");
 	} else {
-		snprintf(why, sizeof why, "%s, expected %s", version ? version : "none", SMESURVEY_SCHEMA);
-		bad += check_line(version && strcmp(version, SMESURVEY_SCHEMA) == 0, "database schema", why);
+		/* Migration names sort in order (NNN_): the database must have at
+		 * least the newest one these programs were built with. */
+		int cmp = version ? strcmp(version, SMESURVEY_SCHEMA) : -1;
+		snprintf(why, sizeof why, "%s, expected %s%s", version ? version : "none", SMESURVEY_SCHEMA,
+		         cmp > 0 ? " (newer migrations applied)" :
+		         cmp < 0 ? ": run smesurvey-setup migrate" : "");
+		bad += check_line(cmp >= 0, "database schema", why);
 	}
 	free(version);
 	if (!(pw = getpwnam(user))) {

@@ -83,6 +83,12 @@ is((run(T::bindir() . '/smesurvey-form-sme --bogus'))[0], 2, 'a FastCGI program 
 	is $rc, 0, 'check passes on the test stack' or diag $out;
 	like $out, qr/^ok\s+time zone: Asia\/Shanghai/m, 'the time zone is stated';
 	like $out, qr/^ok\s+database schema: (\d{3}_\w+), expected \1$/m, 'the schema is the expected one';
+	my $newest = T::db_value("SELECT MAX(version) FROM schema_migrations WHERE version REGEXP '^[0-9]{3}_'");
+	T::db_query("DELETE FROM schema_migrations WHERE version = '$newest'");
+	($rc, $out) = run("$cli --conf '$conf' check --user root");
+	is $rc, 1, 'check fails on a database older than the programs';
+	like $out, qr/^FAIL\s+database schema: .*run smesurvey-setup migrate/m, '... and says what to run';
+	T::db_query("INSERT INTO schema_migrations (version) VALUES ('$newest')");
 	my $dir = tempdir(CLEANUP => 1);
 	my $c = do { local $/; open my $f, '<:raw', $conf or die $!; <$f> };
 	$c =~ s/^deadline_survey\s*=.*$/deadline_survey = 2001-01-01 00:00:00/m;
