@@ -173,14 +173,24 @@ static long long query_count(struct req *r, enum stmt q, const struct dbarg *arg
 }
 
 /* Previous/next links; base is the list's URL with its filters. */
-static void pager(struct req *r, const char *base, long page, long long total)
+/* Previous/next links of a list page: path with the list's filters kept
+ * (keep: name, value, ... NULL; a NULL value is sent empty) and page=N. */
+static void pager(struct req *r, const char *path, const char *const *keep, long page,
+                  long long total)
 {
+	struct buf base = { 0 };
+	buf_puts(&base, path);
+	for (size_t i = 0; keep[i]; i += 2) {
+		buf_printf(&base, "%c%s=", i ? '&' : '?', keep[i]);
+		url_encode(&base, keep[i + 1] ? keep[i + 1] : "");
+	}
 	h_raw(r, "<nav class=\"pager\" aria-label=\"分页\">");
 	if (page > 1)
-		h_printf(r, "<a href=\"%s&page=%ld\" rel=\"prev\">上一页</a> ", base, page - 1);
+		h_printf(r, "<a href=\"%s&page=%ld\" rel=\"prev\">上一页</a> ", base.data, page - 1);
 	if (page < MAX_PAGE && (long long)page * PAGE_SIZE < total)
-		h_printf(r, "<a href=\"%s&page=%ld\" rel=\"next\">下一页</a>", base, page + 1);
+		h_printf(r, "<a href=\"%s&page=%ld\" rel=\"next\">下一页</a>", base.data, page + 1);
 	h_raw(r, "</nav>");
+	buf_free(&base);
 }
 
 /* ------------------------------------------------------------------ */
@@ -225,7 +235,6 @@ static void responses_list(struct req *r)
 	                                    "代填", "最后保存", "提交时间" };
 	struct dbrows *rows = NULL;
 	long long total;
-	struct buf q;
 
 	if ((total = query_count(r, STMT_RESPONSE_COUNT,
 	    DB_ARGS(A_STR(fname), A_STR(fname), A_STR(region), A_STR(region),
@@ -261,15 +270,8 @@ static void responses_list(struct req *r)
 	h_table_end(r);
 
 	/* Page links keep the filters. */
-	buf_init(&q);
-	buf_puts(&q, "/admin/responses?form=");
-	url_encode(&q, fname ? fname : "");
-	buf_puts(&q, "&region=");
-	url_encode(&q, region ? region : "");
-	buf_puts(&q, "&status=");
-	url_encode(&q, status ? status : "all");
-	pager(r, q.data, page, total);
-	buf_free(&q);
+	const char *const keep[] = { "form", fname, "region", region, "status", status ? status : "all", NULL };
+	pager(r, "/admin/responses", keep, page, total);
 	dbrows_free(rows);
 	page_end(r);
 }
@@ -658,7 +660,6 @@ static void accounts_page(struct req *r, const char *msg)
 	                                    "最近登录", "操作" };
 	struct dbrows *rows;
 	long long total;
-	struct buf q;
 
 	if ((total = query_count(r, STMT_USER_COUNT,
 	    DB_ARGS(A_STR(rcode), A_STR(rcode), A_STR(region), A_STR(region)))) < 0 ||
@@ -705,13 +706,8 @@ static void accounts_page(struct req *r, const char *msg)
 	if (rows->nrows == 0)
 		h_raw(r, "<tr><td colspan=\"8\">没有符合条件的账户。</td></tr>");
 	h_table_end(r);
-	buf_init(&q);
-	buf_puts(&q, "/admin/accounts?role=");
-	url_encode(&q, rcode ? rcode : "");
-	buf_puts(&q, "&region=");
-	url_encode(&q, region ? region : "");
-	pager(r, q.data, page, total);
-	buf_free(&q);
+	const char *const keep[] = { "role", rcode, "region", region, NULL };
+	pager(r, "/admin/accounts", keep, page, total);
 	dbrows_free(rows);
 	page_end(r);
 }

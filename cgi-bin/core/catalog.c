@@ -37,18 +37,6 @@ static const struct form_info *find_role(enum role r)
 	return NULL;
 }
 
-static void seterr(char *err, size_t errsz, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-	if (!err || !errsz)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errsz, fmt, ap);
-	va_end(ap);
-}
-
 /* Splits one line into exactly C_COUNT columns, in place. */
 static int split(char *line, char *cols[C_COUNT])
 {

@@ -226,3 +226,13 @@ size_t utf8_len(const char *s)
 			n++;
 	return n;
 }
+
+void seterr(char *err, size_t errsz, const char *fmt, ...)
+{
+	va_list ap;
+	if (!err || !errsz)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errsz, fmt, ap);
+	va_end(ap);
+}

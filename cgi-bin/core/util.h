@@ -36,6 +36,10 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
+/* Formats a message into a caller's error buffer (err may be NULL). */
+void  seterr(char *err, size_t errsz, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Fill p with n bytes from getrandom(2). Returns 0, or -1 on failure. */
 int   random_bytes(void *p, size_t n);
 /* Hex-encode n bytes into out (2n+1 bytes). */

@@ -33,18 +33,6 @@ const char *ftype_name(enum ftype t)
 	return (unsigned)t < FT_COUNT ? type_names[t] : "?";
 }
 
-static void seterr(char *err, size_t errsz, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-	if (!err || !errsz)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errsz, fmt, ap);
-	va_end(ap);
-}
-
 /* ------------------------------------------------------------------ */
 /* Numbers and dates                                                   */
 
