@@ -40,7 +40,7 @@ $(BUILD)/obj/cgi-bin/admin.o: $(MIGRATIONS)
 CORE_SRC  = $(wildcard cgi-bin/core/*.c)
 FORMS_SRC = $(wildcard cgi-bin/forms/*.c) $(wildcard cgi-bin/sample/*.c)
 LIB_SRC   = $(CORE_SRC) $(FORMS_SRC)
-LIB_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/codebook.o $(BUILD)/obj/gen/catalog.o
+LIB_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/codebook.o $(BUILD)/obj/gen/catalog.o $(BUILD)/obj/gen/indicators.o
 LIB       = $(BUILD)/libsme.a
 
 # FastCGI programs: one per questionnaire and per administrative function.
@@ -77,6 +77,12 @@ $(BUILD)/gen/codebook.c: $(CODEBOOK) cgi-bin/forms/embed.sh
 $(BUILD)/gen/catalog.c: $(CATALOG) cgi-bin/forms/embed.sh
 	@mkdir -p $(dir $@)
 	sh cgi-bin/forms/embed.sh -s form_catalog_tsv $(CATALOG) > $@.tmp && mv $@.tmp $@
+
+# The evaluation indicators (../shared/indicators), embedded like the codebook.
+INDICATORS = cgi-bin/forms/indicators/indicators.tsv
+$(BUILD)/gen/indicators.c: $(INDICATORS) cgi-bin/forms/embed.sh
+	@mkdir -p $(dir $@)
+	sh cgi-bin/forms/embed.sh -s indicators_tsv $(INDICATORS) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)

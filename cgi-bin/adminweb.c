@@ -26,6 +26,7 @@
 #include "deadline.h"
 #include "export.h"
 #include "form.h"
+#include "indview.h"
 #include "html.h"
 #include "http.h"
 #include "log.h"
@@ -50,7 +51,7 @@ static const char *const status_labels[][2] = {
 /* Input                                                               */
 
 /* Typed page parameters: their slots in r->arg[] (the page table below). */
-enum key { KEY_ID, KEY_CODE, KEY_ACTION };
+enum key { KEY_ID, KEY_CODE, KEY_ACTION, KEY_SAMPLE };
 
 /* A region code as stored (letters and digits, at most 16), NULL when
  * absent, empty or malformed. */
@@ -647,6 +648,54 @@ static void stats_page(struct req *r)
 }
 
 /* ------------------------------------------------------------------ */
+/* Evaluation indicators                                               */
+
+static void indicators_page(struct req *r)
+{
+	int sample = r->arg[KEY_SAMPLE].present && r->arg[KEY_SAMPLE].n == 1;
+	const char *region = param_region(r);
+	size_t mark;
+
+	page_begin(r, "评估指标");
+	h_raw(r, "<p>按通知“评估的主要内容”分组，只计已提交的答卷；每个数值下为计算所用的答卷（或单位）数 n，"
+	      "“—”表示无法计算，n 小于 5 时标注“样本不足”。</p>"
+	      "<form method=\"get\" action=\"/admin/indicators\" class=\"filters no-print\">"
+	      "<label>服务资源单位和中小企业 <select name=\"sample\">");
+	h_printf(r, "<option value=\"0\"%s>全部已提交答卷</option><option value=\"1\"%s>只计样本单位"
+	         "（凭抽中单位的邀请码注册）</option></select></label> ", sample ? "" : " selected",
+	         sample ? " selected" : "");
+	h_raw(r, "<label>文字回答的地区 ");
+	if (select_region(r, region, 1) < 0)
+		h_raw(r, "</label><p class=\"error\">地区列表暂时无法显示。</p>");
+	else
+		h_raw(r, "</label>");
+	h_printf(r, " <button type=\"submit\">查看</button> <a href=\"/admin/indicators.csv?sample=%d\">下载 CSV"
+	         "</a></form>", sample);
+	mark = r->body.len;
+	if (indview_render(r, NULL, sample, region) < 0) {
+		r->body.len = mark;
+		r->body.data[mark] = 0;
+		h_raw(r, "<p class=\"error\">指标暂时无法计算，请稍后刷新。</p>");
+	}
+	page_end(r);
+}
+
+static void indicators_csv(struct req *r)
+{
+	int sample = r->arg[KEY_SAMPLE].present && r->arg[KEY_SAMPLE].n == 1;
+	struct buf out;
+	buf_init(&out);
+	/* UTF-8 with a BOM, as Chinese Excel wants it (shared README, Export). */
+	buf_puts(&out, "\xEF\xBB\xBF");
+	if (indview_csv(r, NULL, sample, &out) < 0) {
+		buf_free(&out);
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	send_download(r, &out, "text/csv; charset=utf-8", sample ? "indicators-sample.csv" : "indicators.csv");
+}
+
+/* ------------------------------------------------------------------ */
 /* Accounts (admin only)                                               */
 
 static void accounts_page(struct req *r, const char *msg)
@@ -788,6 +837,13 @@ static const struct pspec account_params[] = {
 	{ 0 },
 };
 
+/* sample=1: resource/SME indicators from the sample's accounts only. */
+static const char *const sample_values[] = { "0", "1", NULL };
+static const struct pspec indicator_params[] = {
+	{ KEY_SAMPLE, "sample", PT_ENUM, 0, 0, 0, sample_values, 0, NULL },
+	{ 0 },
+};
+
 enum page {
 	PAGE_OVERVIEW,
 	PAGE_PROGRESS,
@@ -802,6 +858,8 @@ enum page {
 	PAGE_EXPORT_DATA,
 	PAGE_EXPORT_CODEBOOK,
 	PAGE_STATS,
+	PAGE_INDICATORS,
+	PAGE_INDICATORS_CSV,
 	PAGE_ACCOUNTS_GET,
 	PAGE_ACCOUNTS_POST,
 	PAGE__MAX
@@ -827,6 +885,8 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_EXPORT_DATA]     = { "/admin/export/data",      M_GET,  ADMINS, 0, NULL, export_data, NULL },
 	[PAGE_EXPORT_CODEBOOK] = { "/admin/export/codebook",  M_GET,  ADMINS, 0, NULL, export_codebook, NULL },
 	[PAGE_STATS]           = { "/admin/stats",            M_GET,  ADMINS, 0, NULL, stats_page, NULL },
+	[PAGE_INDICATORS]      = { "/admin/indicators",       M_GET,  ADMINS, 0, indicator_params, indicators_page, NULL },
+	[PAGE_INDICATORS_CSV]  = { "/admin/indicators.csv",   M_GET,  ADMINS, 0, indicator_params, indicators_csv, NULL },
 	[PAGE_ACCOUNTS_GET]    = { "/admin/accounts",         M_GET,  ADMIN_ONLY, 0, NULL, accounts_get, NULL },
 	[PAGE_ACCOUNTS_POST]   = { "/admin/accounts",         M_POST, ADMIN_ONLY, 0, account_params, accounts_post, READ_ONLY },
 };
@@ -837,8 +897,8 @@ int main(int argc, char **argv)
 
 	log_init("smesurvey-adminweb");
 	/* The response views, exports and statistics are driven by the codebook. */
-	if (forms_load(err, sizeof err) < 0) {
-		log_err("codebook: %s", err);
+	if (forms_load(err, sizeof err) < 0 || indicators_load(err, sizeof err) < 0) {
+		log_err("codebook or indicators: %s", err);
 		return 1;
 	}
 	site_nav_load();

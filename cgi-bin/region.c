@@ -27,7 +27,9 @@
 #include "catalog.h"
 #include "csv.h"
 #include "draw.h"
+#include "form.h"
 #include "frame.h"
+#include "indview.h"
 #include "slips.h"
 #include "log.h"
 #include "nav.h"
@@ -1157,6 +1159,22 @@ static const struct pspec csv_params[] = {
 	{ 0 },
 };
 
+/* The evaluation indicators of the region beside the national ones. */
+static void indicators_page(struct req *r)
+{
+	size_t mark;
+	page_begin(r, "评估指标");
+	h_raw(r, "<p>本地区的评估指标与全国数值对照（只计已提交的答卷）。每个数值下为计算所用的答卷（或单位）数 n，"
+	      "“—”表示无法计算，n 小于 5 时标注“样本不足”。</p>");
+	mark = r->body.len;
+	if (indview_render(r, r->user->region_code, 0, NULL) < 0) {
+		r->body.len = mark;
+		r->body.data[mark] = 0;
+		h_raw(r, "<p class=\"error\">指标暂时无法计算，请稍后刷新。</p>");
+	}
+	page_end(r);
+}
+
 static const struct pspec unit_params[] = {
 	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有找到该单位。" },
 	{ 0 },
@@ -1174,6 +1192,7 @@ enum page {
 	PAGE_SLIPS_POST,
 	PAGE_SLIP_ONE_GET,
 	PAGE_SLIP_ONE_POST,
+	PAGE_INDICATORS,
 	PAGE__MAX
 };
 
@@ -1192,10 +1211,17 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_SLIPS_POST]    = { "/region/slips",      M_POST, REGION, PAGE_SLASH, NULL, slips_post, NULL },
 	[PAGE_SLIP_ONE_GET]  = { "/region/slips/one",  M_GET,  REGION, 0, unit_params, slip_one_get, NULL },
 	[PAGE_SLIP_ONE_POST] = { "/region/slips/one",  M_POST, REGION, 0, unit_params, slip_one_post, NULL },
+	[PAGE_INDICATORS]    = { "/region/indicators", M_GET,  REGION, 0, NULL, indicators_page, NULL },
 };
 
 int main(int argc, char **argv)
 {
+	char err[256];
+	/* The indicators name codebook fields: both are checked at start-up. */
+	if (argc == 1 && (forms_load(err, sizeof err) < 0 || indicators_load(err, sizeof err) < 0)) {
+		fprintf(stderr, "smesurvey-region: codebook or indicators: %s\n", err);
+		return 1;
+	}
 	site_nav_load();
 	const struct app app = { "smesurvey-region", pages, PAGE__MAX, site_nav, site_nav_len };
 	return app_run(&app, argc, argv);

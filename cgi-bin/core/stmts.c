@@ -316,6 +316,24 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_ADMINS },
 
 	/* Sample frames (region.c, sample/frame.c; frame_store() is shared with smesurvey-admin) */
+	/* Every submitted answer of a form with its response's region, the
+	 * account's organisation and whether the account came through an
+	 * invitation code of the sample (the indicators' "sample only"). */
+	[STMT_INDICATOR_ANSWERS] = {
+		"SELECT r.id, COALESCE(r.region_code, ''), u.org_name,"
+		" EXISTS (SELECT 1 FROM sample_units su WHERE su.user_id = r.user_id AND" INVITED_SQL "),"
+		" a.code, a.value"
+		" FROM responses r JOIN users u ON u.id = r.user_id JOIN answers a ON a.response_id = r.id"
+		" WHERE r.form = ? AND r.status = 'submitted' ORDER BY r.id",
+		R_ADMINS | R_REGION },
+	/* The sample's active selected units (a reserve that replaced one
+	 * counts instead of it): registered, and their questionnaire submitted. */
+	[STMT_INDICATOR_UNITS] = {
+		"SELECT su.region_code, su.stratum, su.user_id IS NOT NULL,"
+		" EXISTS (SELECT 1 FROM responses p WHERE p.user_id = su.user_id AND p.form = su.form"
+		" AND p.status = 'submitted')"
+		" FROM sample_units su WHERE" INVITED_SQL,
+		R_ADMINS | R_REGION },
 	[STMT_FRAME_INSERT_PENDING] = {
 		"INSERT INTO frames (region_code, kind, status, filename, charset, uploaded_by)"
 		" VALUES (?, ?, 'pending', ?, ?, ?)",

@@ -19,6 +19,7 @@ static const struct {
 	{ NAV_PAGE, { RB_ADMINS, "/admin", "全国进度" } },
 	{ NAV_PAGE, { RB_ADMINS, "/admin/responses", "答卷" } },
 	{ NAV_PAGE, { RB_ADMINS, "/admin/stats", "统计" } },
+	{ NAV_PAGE, { RB_ADMINS, "/admin/indicators", "评估指标" } },
 	{ NAV_PAGE, { RB_ADMINS, "/admin/export", "导出" } },
 	{ NAV_PAGE, { RB_ADMINS, "/admin/deadlines", "截止时间" } },
 	{ NAV_PAGE, { RB(ROLE_ADMIN), "/admin/accounts", "账户" } },
@@ -29,6 +30,7 @@ static const struct {
 	{ NAV_PAGE, { RB(ROLE_REGION), "/region/frames", "样本框" } },
 	{ NAV_PAGE, { RB(ROLE_REGION), "/region/sample", "抽样" } },
 	{ NAV_PAGE, { RB(ROLE_REGION), "/region/slips", "邀请单" } },
+	{ NAV_PAGE, { RB(ROLE_REGION), "/region/indicators", "评估指标" } },
 	{ NAV_PROXY, { 0, NULL, NULL } },
 };
 

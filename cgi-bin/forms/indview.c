@@ -1,0 +1,392 @@
+/*
+ * indview.c - the evaluation indicators computed for every scope and shown
+ * (see indview.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "form.h"
+#include "html.h"
+#include "http.h"
+#include "indicators.h"
+#include "indview.h"
+#include "log.h"
+#include "util.h"
+#include "csv.h"
+
+/* The notice's 一、评估的主要内容, (一) to (四), shortened for headings. */
+static const struct { const char *numeral, *title; } CONTENTS[] = {
+	{ "一", "项目建设目标、建设内容、投资进度、资金到位、互联互通和预期效果完成情况" },
+	{ "二", "对照平台网络建设要求取得的阶段性成果" },
+	{ "三", "地区中小企业服务能力、服务环境改善情况（找得到、用得起、有保证）" },
+	{ "四", "主要做法、体会，存在的主要困难和问题，下一步工作思路和建议" },
+};
+
+struct scope {
+	char            *code;      /* "" for the nation */
+	char            *name;
+	struct ind_tally t;
+};
+
+struct text {
+	size_t ind;
+	char  *region, *org, *code, *text;
+};
+
+struct view {
+	const struct indset *set;
+	struct scope        *sc;    /* sc[0]: the nation */
+	size_t               nsc;
+	struct text         *tx;
+	size_t               ntx;
+};
+
+static struct indset SET;
+static int           loaded;
+
+int indicators_load(char *err, size_t errsz)
+{
+	extern const char indicators_tsv[];
+	if (loaded)
+		return 0;
+	if (indset_parse(&SET, indicators_tsv, err, errsz) < 0)
+		return -1;
+	loaded = 1;
+	return 0;
+}
+
+const struct indset *indicators(void)
+{
+	return loaded ? &SET : NULL;
+}
+
+static struct scope *scope_of(struct view *v, const char *region)
+{
+	for (size_t i = 1; i < v->nsc; i++)
+		if (!strcmp(v->sc[i].code, region))
+			return &v->sc[i];
+	return NULL;
+}
+
+static void view_free(struct view *v)
+{
+	for (size_t i = 0; i < v->nsc; i++) {
+		free(v->sc[i].code);
+		free(v->sc[i].name);
+		ind_tally_free(&v->sc[i].t);
+	}
+	free(v->sc);
+	for (size_t i = 0; i < v->ntx; i++) {
+		free(v->tx[i].region);
+		free(v->tx[i].org);
+		free(v->tx[i].code);
+		free(v->tx[i].text);
+	}
+	free(v->tx);
+}
+
+/* The scopes: the nation, then every region (only_region: just that one). */
+static int scopes_load(struct req *r, struct view *v, const char *only_region)
+{
+	struct dbrows *rows;
+	if (db_query(r->db, STMT_REGION_LIST, DB_NOARGS, &rows) < 0)
+		return -1;
+	v->sc = xcalloc(rows->nrows + 1, sizeof *v->sc);
+	v->sc[0].code = xstrdup("");
+	v->sc[0].name = xstrdup("全国");
+	ind_tally_init(&v->sc[0].t, v->set);
+	v->nsc = 1;
+	for (size_t i = 0; i < rows->nrows; i++) {
+		if (only_region && strcmp(only_region, dbrows_get(rows, i, 0)))
+			continue;
+		v->sc[v->nsc].code = xstrdup(dbrows_get(rows, i, 0));
+		v->sc[v->nsc].name = xstrdup(dbrows_get(rows, i, 1));
+		ind_tally_init(&v->sc[v->nsc].t, v->set);
+		v->nsc++;
+	}
+	dbrows_free(rows);
+	return 0;
+}
+
+static void add_texts(struct view *v, const struct form *f, const struct answers *a,
+                      const char *region, const char *org)
+{
+	for (size_t i = 0; i < v->set->n; i++) {
+		const struct ind_term *t = &v->set->v[i].a;
+		if (t->agg != IA_TEXTS || t->form != f)
+			continue;
+		for (size_t k = 0; k < t->nfields; k++) {
+			const char *s = a->v[t->fields[k]];
+			if (!s)
+				continue;
+			v->tx = xrealloc(v->tx, (v->ntx + 1) * sizeof *v->tx);
+			v->tx[v->ntx++] = (struct text){ i, xstrdup(region), xstrdup(org),
+			                                 xstrdup(f->fields[t->fields[k]].code), xstrdup(s) };
+		}
+	}
+}
+
+/* One response is complete: count it in the nation and its region. */
+static void flush(struct view *v, const struct form *f, struct answers *a, const char *region,
+                  const char *org, int skip)
+{
+	struct scope *s;
+	if (skip)
+		return;
+	form_drop_inapplicable(f, a);
+	ind_tally_response(&v->sc[0].t, f, a);
+	if ((s = scope_of(v, region)))
+		ind_tally_response(&s->t, f, a);
+	add_texts(v, f, a, region, org);
+}
+
+/* Every submitted response of f, read in response order. sample_only: a
+ * response of the sampled kinds (service organisations, SMEs) counts only
+ * when its account came through an invitation code of the sample. */
+static int tally_form(struct req *r, struct view *v, const struct form *f, int sample_only)
+{
+	struct dbrows *rows;
+	struct answers a;
+	unsigned long long cur = 0;
+	const char *region = "", *org = "";
+	int skip = 0, sampled = f->role == ROLE_RESOURCE || f->role == ROLE_SME;
+
+	if (db_query(r->db, STMT_INDICATOR_ANSWERS, DB_ARGS(A_STR(f->name)), &rows) < 0)
+		return -1;
+	answers_init(&a, f);
+	for (size_t i = 0; i < rows->nrows; i++) {
+		unsigned long long id = (unsigned long long)dbrows_int(rows, i, 0);
+		int fi;
+		if (id != cur) {
+			if (cur)
+				flush(v, f, &a, region, org, skip);
+			answers_free(&a);
+			answers_init(&a, f);
+			cur = id;
+			region = dbrows_get(rows, i, 1) ? dbrows_get(rows, i, 1) : "";
+			org = dbrows_get(rows, i, 2) ? dbrows_get(rows, i, 2) : "";
+			skip = sample_only && sampled && !dbrows_int(rows, i, 3);
+		}
+		fi = form_field_index(f, dbrows_get(rows, i, 4) ? dbrows_get(rows, i, 4) : "");
+		if (fi >= 0)
+			answers_set(&a, (size_t)fi, dbrows_get(rows, i, 5));
+	}
+	if (cur)
+		flush(v, f, &a, region, org, skip);
+	answers_free(&a);
+	dbrows_free(rows);
+	return 0;
+}
+
+static enum ind_stratum stratum_of(const char *s)
+{
+	return !strcmp(s, "hub") ? IS_HUB : !strcmp(s, "window") ? IS_WINDOW : IS_SME;
+}
+
+static int tally_units(struct req *r, struct view *v)
+{
+	struct dbrows *rows;
+	if (db_query(r->db, STMT_INDICATOR_UNITS, DB_NOARGS, &rows) < 0)
+		return -1;
+	for (size_t i = 0; i < rows->nrows; i++) {
+		const char *st = dbrows_get(rows, i, 1) ? dbrows_get(rows, i, 1) : "";
+		enum ind_stratum s = stratum_of(st);
+		int reg = (int)dbrows_int(rows, i, 2), sub = (int)dbrows_int(rows, i, 3);
+		struct scope *sc = scope_of(v, dbrows_get(rows, i, 0) ? dbrows_get(rows, i, 0) : "");
+		ind_tally_unit(&v->sc[0].t, s, reg, sub);
+		if (sc)
+			ind_tally_unit(&sc->t, s, reg, sub);
+	}
+	dbrows_free(rows);
+	return 0;
+}
+
+/* The national tally always counts every region, even on a region's page. */
+static int view_load(struct req *r, struct view *v, const char *region, int sample_only)
+{
+	memset(v, 0, sizeof *v);
+	v->set = indicators();
+	if (!v->set || scopes_load(r, v, region) < 0)
+		return -1;
+	for (size_t i = 0; form_at(i); i++)
+		if (tally_form(r, v, form_at(i), sample_only) < 0)
+			return -1;
+	return tally_units(r, v);
+}
+
+/* ------------------------------------------------------------------ */
+/* HTML                                                                */
+
+static void put_value(struct req *r, const struct indicator *ind, const struct ind_value *val,
+                      const char *scope)
+{
+	char s[64];
+	ind_format(ind, val, s, sizeof s);
+	h_printf(r, "<td class=\"num\" data-scope=\"%s\" data-value=\"%s\" data-n=\"%lld\">", scope, s, val->n);
+	if (ind->a.agg == IA_TEXTS)
+		h_printf(r, "%lld 条", val->n);
+	else if (!val->defined)
+		h_raw(r, "<span title=\"无法计算（n = 0 或除数为 0）\">—</span>");
+	else
+		h_printf(r, "%s%s", s, strcmp(ind->unit, "%") ? "" : "%");
+	if (ind->a.agg != IA_TEXTS)
+		h_printf(r, "<br><small>n = %lld</small>", val->n);
+	if (val->n > 0 && val->n < IND_MIN_N)
+		h_raw(r, "<br><small class=\"few\">样本不足</small>");
+	h_raw(r, "</td>");
+}
+
+/* An inline bar chart across the scopes (regions sorted by value), the
+ * national value marked by a line. Undefined values are left out. */
+static void put_chart(struct req *r, const struct view *v, size_t i)
+{
+	const struct indicator *ind = &v->set->v[i];
+	struct bar { const char *name; double value; } bars[256];
+	size_t n = 0;
+	struct ind_value nat, val;
+	double max = 0;
+
+	ind_value_of(&v->sc[0].t, i, &nat);
+	for (size_t k = 1; k < v->nsc && n < NELEMS(bars); k++) {
+		ind_value_of(&v->sc[k].t, i, &val);
+		if (!val.defined)
+			continue;
+		bars[n].name = v->sc[k].name;
+		bars[n].value = val.value;
+		n++;
+	}
+	if (n == 0 || ind->a.agg == IA_TEXTS) {
+		h_raw(r, "<td></td>");
+		return;
+	}
+	for (size_t a = 1; a < n; a++)          /* insertion sort, descending */
+		for (size_t b = a; b > 0 && bars[b].value > bars[b - 1].value; b--) {
+			struct bar t = bars[b];
+			bars[b] = bars[b - 1];
+			bars[b - 1] = t;
+		}
+	for (size_t k = 0; k < n; k++)
+		max = bars[k].value > max ? bars[k].value : max;
+	if (nat.defined && nat.value > max)
+		max = nat.value;
+	if (max <= 0)
+		max = 1;
+	h_printf(r, "<td class=\"chart\"><svg role=\"img\" width=\"220\" height=\"%zu\" viewBox=\"0 0 220 %zu\">"
+	         "<title>%s：各地区比较</title>", n * 14 + 4, n * 14 + 4, ind->label);
+	for (size_t k = 0; k < n; k++) {
+		double w = bars[k].value > 0 ? 140.0 * bars[k].value / max : 0;
+		char s[64];
+		struct ind_value one = { 1, 0, bars[k].value };
+		ind_format(ind, &one, s, sizeof s);
+		h_printf(r, "<text x=\"0\" y=\"%zu\" font-size=\"10\">%s</text>"
+		         "<rect x=\"60\" y=\"%zu\" width=\"%.1f\" height=\"10\" class=\"bar\"><title>%s %s</title></rect>",
+		         k * 14 + 11, bars[k].name, k * 14 + 2, w, bars[k].name, s);
+	}
+	if (nat.defined && nat.value > 0)
+		h_printf(r, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"0\" y2=\"%zu\" class=\"national\"><title>全国</title></line>",
+		         60 + 140.0 * nat.value / max, 60 + 140.0 * nat.value / max, n * 14 + 4);
+	h_raw(r, "</svg></td>");
+}
+
+static void put_texts(struct req *r, const struct view *v, size_t i, const char *region)
+{
+	size_t shown = 0;
+	h_printf(r, "<details class=\"texts\" data-code=\"%s\"><summary>查看文字回答</summary><ul>", v->set->v[i].code);
+	for (size_t k = 0; k < v->ntx; k++) {
+		const struct text *t = &v->tx[k];
+		const struct scope *s = NULL;
+		if (t->ind != i || (region && *region && strcmp(region, t->region)))
+			continue;
+		for (size_t j = 1; j < v->nsc && !s; j++)
+			if (!strcmp(v->sc[j].code, t->region))
+				s = &v->sc[j];
+		h_printf(r, "<li><strong>%s</strong>（%s，%s）：%s</li>", t->org, s ? s->name : t->region,
+		         t->code, t->text);
+		shown++;
+	}
+	if (!shown)
+		h_raw(r, "<li>没有文字回答。</li>");
+	h_raw(r, "</ul></details>");
+}
+
+int indview_render(struct req *r, const char *region, int sample_only, const char *text_region)
+{
+	struct view v;
+	if (view_load(r, &v, region, sample_only) < 0) {
+		view_free(&v);
+		return -1;
+	}
+	for (size_t c = 0; c < NELEMS(CONTENTS); c++) {
+		h_printf(r, "<section class=\"content\"><h2>（%s）%s</h2>"
+		         "<div class=\"table-wrap\"><table class=\"indicators\"><thead><tr>"
+		         "<th scope=\"col\">指标</th>", CONTENTS[c].numeral, CONTENTS[c].title);
+		for (size_t k = 0; k < v.nsc; k++)
+			h_printf(r, "<th scope=\"col\">%s</th>", v.sc[k].name);
+		h_raw(r, region ? "</tr></thead><tbody>" : "<th scope=\"col\">各地区</th></tr></thead><tbody>");
+		for (size_t i = 0; i < v.set->n; i++) {
+			const struct indicator *ind = &v.set->v[i];
+			char *words;
+			if (strcmp(ind->content, CONTENTS[c].numeral))
+				continue;
+			words = ind_describe(ind);
+			h_printf(r, "<tr data-code=\"%s\"><th scope=\"row\">%s", ind->code, ind->label);
+			if (strcmp(ind->requirement, "-"))
+				h_printf(r, " <span class=\"req-word\">%s</span>", ind->requirement);
+			h_printf(r, "<details><summary>定义</summary><p>%s</p><p><code>%s</code></p></details>",
+			         words, ind->formula);
+			if (ind->a.agg == IA_TEXTS)
+				put_texts(r, &v, i, text_region ? text_region : region);
+			h_raw(r, "</th>");
+			free(words);
+			for (size_t k = 0; k < v.nsc; k++) {
+				struct ind_value val;
+				ind_value_of(&v.sc[k].t, i, &val);
+				put_value(r, ind, &val, k ? v.sc[k].code : "all");
+			}
+			if (!region)
+				put_chart(r, &v, i);
+			h_raw(r, "</tr>");
+		}
+		h_raw(r, "</tbody></table></div></section>");
+	}
+	view_free(&v);
+	return 0;
+}
+
+int indview_csv(struct req *r, const char *region, int sample_only, struct buf *out)
+{
+	static const char *const head[] = {
+		"region_code", "region_name", "indicator", "content", "label", "value", "unit", "n",
+	};
+	struct view v;
+	if (view_load(r, &v, region, sample_only) < 0) {
+		view_free(&v);
+		return -1;
+	}
+	csv_put_row(out, head, NELEMS(head), CSV_QUOTE_MINIMAL);
+	for (size_t k = 0; k < v.nsc; k++)
+		for (size_t i = 0; i < v.set->n; i++) {
+			const struct indicator *ind = &v.set->v[i];
+			struct ind_value val;
+			char value[64], n[32];
+			const char *cells[8];
+			if (ind->a.agg == IA_TEXTS)
+				continue;
+			ind_value_of(&v.sc[k].t, i, &val);
+			ind_format(ind, &val, value, sizeof value);
+			snprintf(n, sizeof n, "%lld", val.n);
+			cells[0] = k ? v.sc[k].code : "all";
+			cells[1] = v.sc[k].name;
+			cells[2] = ind->code;
+			cells[3] = ind->content;
+			cells[4] = ind->label;
+			cells[5] = value;
+			cells[6] = ind->unit;
+			cells[7] = n;
+			csv_put_row(out, cells, 8, CSV_QUOTE_MINIMAL);
+		}
+	view_free(&v);
+	return 0;
+}

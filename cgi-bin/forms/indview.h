@@ -1,0 +1,35 @@
+/*
+ * indview.h - the evaluation indicators (indicators.h) computed for the
+ * nation and every region from the submitted responses and the sample, and
+ * rendered: grouped by the notice's four contents, each value with its n,
+ * "—" when undefined and 样本不足 when n < 5, the definition in words, an
+ * inline SVG bar chart across regions, and the text answers of content 四.
+ *
+ * The data is read per view (every submitted response's effective answers,
+ * the sample units); maintained aggregates are issue #13's.
+ */
+#ifndef SME_INDVIEW_H
+#define SME_INDVIEW_H
+
+#include <stddef.h>
+
+struct req;
+struct buf;
+struct indset;
+
+/* Parses the embedded indicators.tsv against the loaded forms (call after
+ * forms_load). A bad row stops the program: -1 with the reason in err. */
+int  indicators_load(char *err, size_t errsz);
+const struct indset *indicators(void);       /* NULL before indicators_load */
+
+/* region NULL: the nation and one column per region (admin); else the
+ * nation beside that region. sample_only: resource/SME responses only from
+ * accounts registered through an invitation code of the sample.
+ * text_region filters the text answers (NULL: all). 0, or -1 (nothing
+ * rendered is kept by the caller). */
+int  indview_render(struct req *r, const char *region, int sample_only, const char *text_region);
+/* indicators.csv (shared README, "Export"): one row per scope and
+ * indicator, texts excluded. 0 or -1. */
+int  indview_csv(struct req *r, const char *region, int sample_only, struct buf *out);
+
+#endif
