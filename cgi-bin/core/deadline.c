@@ -177,6 +177,29 @@ int deadline_passed_at(const char *deadline, time_t now)
 	return strcmp(clock, at) > 0;
 }
 
+long deadline_days_left(const char *deadline, time_t now)
+{
+	char at[DEADLINE_LEN];
+	struct tm tm;
+	time_t t;
+
+	if (!deadline || !*deadline || deadline_normalise(deadline, at) < 0)
+		return DEADLINE_NONE;
+	memset(&tm, 0, sizeof tm);
+	if (sscanf(at, "%d-%d-%d %d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+	           &tm.tm_min, &tm.tm_sec) != 6)
+		return DEADLINE_NONE;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	tm.tm_isdst = -1;
+	/* mktime reads the wall clock in the declared zone (TZ, see above). */
+	if ((t = mktime(&tm)) == (time_t)-1)
+		return DEADLINE_NONE;
+	if (t < now)
+		return -1 - (long)((now - t) / 86400);
+	return (long)((t - now + 86399) / 86400);
+}
+
 int deadline_passed(const char *deadline)
 {
 	return deadline_passed_at(deadline, time(NULL));

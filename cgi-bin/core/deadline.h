@@ -55,5 +55,10 @@ int  deadline_normalise(const char *in, char out[DEADLINE_LEN]);
 /* 1 when now is past deadline ("" never passes). */
 int  deadline_passed_at(const char *deadline, time_t now);
 int  deadline_passed(const char *deadline);
+/* Whole days from now until the deadline (a started day counts, so it is
+ * rounded up: 1 while less than a day is left); < 0 once it has passed;
+ * DEADLINE_NONE when there is no deadline. */
+#define DEADLINE_NONE 999999L
+long deadline_days_left(const char *deadline, time_t now);
 
 #endif

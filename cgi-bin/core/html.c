@@ -60,10 +60,18 @@ void h_printf(struct req *r, const char *fmt, ...)
 			continue;
 		buf_put(&r->body, lit, (size_t)(p - lit));
 		p++;
-		int l = 0, z = 0;
+		int l = 0, z = 0, prec = 6;
+		if (*p == '.' && p[1] >= '0' && p[1] <= '9') {   /* %.Nf: a chart's coordinates */
+			prec = p[1] - '0';
+			p += 2;
+		}
 		while (*p == 'l') { l++; p++; }
 		if (*p == 'z') { z = 1; p++; }
 		switch (*p) {
+		case 'f':
+			snprintf(num, sizeof num, "%.*f", prec, va_arg(ap, double));
+			buf_puts(&r->body, num);
+			break;
 		case 's':
 			h_text(r, va_arg(ap, const char *));
 			break;

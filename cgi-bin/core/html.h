@@ -15,7 +15,8 @@ struct dbrows;
 void h_raw(struct req *r, const char *markup);
 void h_text(struct req *r, const char *s);
 void h_textn(struct req *r, const char *s, size_t n);
-/* Supports %s (escaped; NULL prints nothing), %d %u %ld %lu %lld %llu %zu %%.
+/* Supports %s (escaped; NULL prints nothing), %d %u %ld %lu %lld %llu %zu %%
+ * and %f / %.Nf (N one digit).
  * Checked by the compiler like printf (the subset above is all it accepts). */
 void h_printf(struct req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Escape into any buffer (used by unit tests and exports). */

@@ -165,12 +165,23 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_REGION },
 	[STMT_PROGRESS] = {
 		"SELECT g.code, g.name, u.form, COUNT(u.id),"
-		" SUM(p.status = 'draft'), SUM(p.status = 'submitted')"
+		" SUM(p.status = 'draft'), SUM(p.status = 'submitted'),"
+		" DATE_FORMAT(MAX(p.submitted_at), '%Y-%m-%d %H:%i')"
 		" FROM regions g"
 		" LEFT JOIN users u ON u.region_code = g.code AND u.form <> '' AND u.disabled = 0"
 		" LEFT JOIN responses p ON p.user_id = u.id AND p.form = u.form"
 		" WHERE (? IS NULL OR g.code = ?)"
 		" GROUP BY g.code, g.name, u.form ORDER BY g.code",
+		R_ADMINS | R_REGION },
+	/* Per region and sample stratum: the invited units (selected, or a
+	 * reserve that replaced one) and how far each got. */
+	[STMT_QUOTA_SAMPLE] = {
+		"SELECT su.region_code, su.stratum, COUNT(*), SUM(su.slip_printed_at IS NOT NULL),"
+		" SUM(su.code_opened_at IS NOT NULL), SUM(su.user_id IS NOT NULL),"
+		" SUM(EXISTS (SELECT 1 FROM responses p WHERE p.user_id = su.user_id AND p.form = su.form"
+		" AND p.status = 'submitted'))"
+		" FROM sample_units su WHERE" INVITED_SQL "AND (? IS NULL OR su.region_code = ?)"
+		" GROUP BY su.region_code, su.stratum",
 		R_ADMINS | R_REGION },
 	[STMT_REGION_PROGRESS] = {
 		"SELECT u.username, u.org_name, u.form,"

@@ -11,4 +11,16 @@ struct req;
  * region (administrators); otherwise only that region. Returns 0 or -1. */
 int progress_table(struct req *r, const char *region_code);
 
+/* Progress against the notice's requirements, one row per region (or only
+ * region_code): the self-evaluation report (submitted, when), the hub and
+ * window questionnaires (x of y accounts), each sample stratum against its
+ * quota (sampled, slips printed, QR opened, registered, submitted), days
+ * left to each deadline, and a status per requirement - met / on track /
+ * behind, written out so that it reads without colour - with totals and a
+ * small SVG bar of the SMEs' submissions. sort: "region" (default),
+ * "behind" (most requirements behind first) or "sme" (lowest SME share
+ * first). Every cell carries data-k/data-* attributes for scripts and
+ * tests. Returns 0 or -1 (nothing useful rendered). */
+int quota_table(struct req *r, const char *region_code, const char *sort);
+
 #endif

@@ -230,6 +230,9 @@ for my $sample (0, 1) {
 		. scalar(@regions) . " regions)" or diag join "\n", @bad[0 .. ($#bad < 14 ? $#bad : 14)];
 	like $res->{text}, qr/样本不足/, "sample=$sample: small samples are marked" if $sample == 0;
 	like $res->{text}, qr{<svg role="img"}, "sample=$sample: inline bar charts";
+	is scalar(() = $res->{text} =~ m{<rect x="60" y="\d+" width="\d+\.\d" height="10"}g),
+		scalar(() = $res->{text} =~ m{<rect x="60"}g), "sample=$sample: every bar has its width";
+	is scalar(() = $res->{text} =~ m{</svg>}g), scalar(() = $res->{text} =~ m{<svg\b}g), "sample=$sample: every chart is closed";
 }
 {
 	my $t = $admin->get('/admin/indicators')->{text};

@@ -117,6 +117,10 @@ static void test_escaping(void)
 	is_str(r.body.data, "<p title=\"&quot;&gt;&lt;script&gt;\">-5 7 1099511627776 3 %</p>",
 	       "h_printf escapes %s and formats numbers");
 	buf_free(&r.body);
+	memset(&r, 0, sizeof r);
+	h_printf(&r, "<rect width=\"%.1f\" x=\"%.2f\" y=\"%d\"/>", 12.345, 0.5, 3);
+	is_str(r.body.data, "<rect width=\"12.3\" x=\"0.50\" y=\"3\"/>", "h_printf %.Nf (chart coordinates)");
+	buf_free(&r.body);
 }
 
 static void test_misc(void)
