@@ -31,6 +31,8 @@ __extension__ typedef unsigned __int128 uacc_t;
 /* Per-field tallies of one form's submitted responses. */
 struct tally {
 	long long **cnt;       /* choice fields: respondents per option */
+	long long **first;     /* rank fields: respondents who put the option first */
+	long long **rsum;      /* rank fields: sum of the option's positions */
 	long long  *answered;  /* respondents who answered the field */
 	acc_t      *sum;       /* numeric fields: scaled sum */
 	fnum       *min, *max;
@@ -65,7 +67,7 @@ static void percent(char *out, size_t n, long long count, long long total)
 static void field_heading(struct req *r, const struct field *fd, const char *extra)
 {
 	char *label = form_display_label(fd->label);
-	h_printf(r, "<th scope=\"rowgroup\" colspan=\"3\"><code>%s</code> %s%s</th>", fd->code,
+	h_printf(r, "<th scope=\"rowgroup\" colspan=\"6\"><code>%s</code> %s%s</th>", fd->code,
 	         label, extra);
 	free(label);
 }
@@ -101,16 +103,29 @@ static void tally_init(struct tally *t, const struct form *f)
 	t->sum = xcalloc(n, sizeof *t->sum);
 	t->min = xcalloc(n, sizeof *t->min);
 	t->max = xcalloc(n, sizeof *t->max);
-	for (size_t i = 0; i < f->nfields; i++)
+	t->first = xcalloc(n, sizeof *t->first);
+	t->rsum = xcalloc(n, sizeof *t->rsum);
+	for (size_t i = 0; i < f->nfields; i++) {
+		size_t no = f->fields[i].nopts ? f->fields[i].nopts : 1;
 		if (is_choice(f->fields[i].type))
-			t->cnt[i] = xcalloc(f->fields[i].nopts ? f->fields[i].nopts : 1, sizeof **t->cnt);
+			t->cnt[i] = xcalloc(no, sizeof **t->cnt);
+		if (f->fields[i].type == FT_RANK) {
+			t->first[i] = xcalloc(no, sizeof **t->first);
+			t->rsum[i] = xcalloc(no, sizeof **t->rsum);
+		}
+	}
 }
 
 static void tally_free(struct tally *t, const struct form *f)
 {
-	for (size_t i = 0; i < f->nfields; i++)
+	for (size_t i = 0; i < f->nfields; i++) {
 		free(t->cnt[i]);
+		free(t->first[i]);
+		free(t->rsum[i]);
+	}
 	free(t->cnt);
+	free(t->first);
+	free(t->rsum);
 	free(t->answered);
 	free(t->sum);
 	free(t->min);
@@ -128,10 +143,17 @@ static void tally_add(struct tally *t, const struct form *f, const struct answer
 			continue;
 		if (is_choice(fd->type)) {
 			t->answered[i]++;
-			for (size_t k = 0; k < fd->nopts; k++)
-				if (fd->type == FT_SINGLE ? !strcmp(v, fd->opts[k].code)
-				                          : form_value_has(v, fd->opts[k].code) > 0)
-					t->cnt[i][k]++;
+			for (size_t k = 0; k < fd->nopts; k++) {
+				int pos = fd->type == FT_SINGLE ? !strcmp(v, fd->opts[k].code)
+				                                : form_value_has(v, fd->opts[k].code);
+				if (pos <= 0)
+					continue;
+				t->cnt[i][k]++;
+				if (fd->type == FT_RANK) {
+					t->first[i][k] += pos == 1;
+					t->rsum[i][k] += pos;
+				}
+			}
 		} else if (is_numeric(fd->type) && fnum_parse(v, 4, &x) == 0) {
 			/* Stored numbers were validated; anything else is skipped. */
 			if (!t->answered[i] || x < t->min[i])
@@ -225,8 +247,9 @@ static void render_choices(struct req *r, const struct form *f, const struct tal
 	int any = 0;
 
 	h_raw(r, "<div class=\"table-wrap\"><table class=\"stats-choices\"><caption>选择题：各选项人数及占"
-	      "答题人数的比例（多选题比例之和可超过 100%）</caption><thead><tr><th scope=\"col\">选项</th>"
-	      "<th scope=\"col\">人数</th><th scope=\"col\">比例</th></tr></thead>");
+	      "答题人数的比例（多选题比例之和可超过 100%；排序题另列首选人数和平均名次）</caption><thead><tr>"
+	      "<th scope=\"col\">选项</th><th scope=\"col\">人数</th><th scope=\"col\">比例</th>"
+	      "<th scope=\"col\">图示</th><th scope=\"col\">首选</th><th scope=\"col\">平均名次</th></tr></thead>");
 	for (size_t i = 0; i < f->nfields; i++) {
 		const struct field *fd = &f->fields[i];
 		char extra[96];
@@ -243,15 +266,27 @@ static void render_choices(struct req *r, const struct form *f, const struct tal
 			long long c = t->cnt[i][k];
 			char *label = form_display_label(fd->opts[k].label);
 			percent(pct, sizeof pct, c, t->answered[i]);
+			/* The bar is the share drawn (the table stays the text). */
+			double w = t->answered[i] ? 100.0 * (double)c / (double)t->answered[i] : 0;
 			h_printf(r, "<tr data-code=\"%s\" data-opt=\"%s\"><td>%s. %s</td>"
-			         "<td class=\"num\">%lld</td><td class=\"num\">%s</td></tr>",
-			         fd->code, fd->opts[k].code, fd->opts[k].code, label, c, pct);
+			         "<td class=\"num\">%lld</td><td class=\"num\">%s</td>"
+			         "<td><svg width=\"104\" height=\"12\" viewBox=\"0 0 104 12\" aria-hidden=\"true\">"
+			         "<rect x=\"0\" y=\"1\" width=\"%.1f\" height=\"10\" class=\"bar\"/></svg></td>",
+			         fd->code, fd->opts[k].code, fd->opts[k].code, label, c, pct, w);
+			if (fd->type == FT_RANK && c > 0)
+				h_printf(r, "<td class=\"num\" data-k=\"first\">%lld</td>"
+				         "<td class=\"num\" data-k=\"meanrank\">%.2f</td></tr>",
+				         t->first[i][k], (double)t->rsum[i][k] / (double)c);
+			else if (fd->type == FT_RANK)
+				h_raw(r, "<td class=\"num\" data-k=\"first\">0</td><td class=\"num\" data-k=\"meanrank\">—</td></tr>");
+			else
+				h_raw(r, "<td></td><td></td></tr>");
 			free(label);
 		}
 		h_raw(r, "</tbody>");
 	}
 	if (!any)
-		h_raw(r, "<tbody><tr><td colspan=\"3\">本表没有选择题。</td></tr></tbody>");
+		h_raw(r, "<tbody><tr><td colspan=\"6\">本表没有选择题。</td></tr></tbody>");
 	h_raw(r, "</table></div>");
 }
 

@@ -349,6 +349,16 @@ my $csv_text;
 		$num{$1} = $2 while $row =~ m{data-k="(\w+)">([^<]*)<}g;
 	}
 	is_deeply \%num, { n => 2, sum => 42, mean => 21, min => 10, max => 32 }, 'numeric: n, sum, mean, min, max';
+	# Ranking: first choices and the mean position, not only how many ranked.
+	my $rank = sub {
+		my ($o) = @_;
+		return $t =~ m{<tr data-code="\Q$K->{code}\E" data-opt="\Q$o\E">.*?data-k="first">(\d+)</td><td class="num" data-k="meanrank">([^<]+)</td>}
+			? [ $1, $2 ] : undef;
+	};
+	is_deeply $rank->($k2), [ 1, '1.00' ], 'rank: option ranked first once, mean position 1';
+	is_deeply $rank->($k1), [ 0, '2.00' ], 'rank: option ranked second, mean position 2';
+	like $t, qr{<tr data-code="\Q$M->{code}\E" data-opt="\Q$m2\E">.*?<rect x="0" y="1" width="50\.0" height="10" class="bar"/>},
+		'a bar shows the share (50%)';
 }
 
 # ----------------------------------------------------------------- reopen
