@@ -302,7 +302,14 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_EXPORT_RESPONSES] = {
 		"SELECT r.id, COALESCE(r.region_code, ''), COALESCE(g.name, ''), u.username, u.org_name,"
 		" r.status, IF(r.proxy_user_id IS NULL, '0', '1'),"
-		" COALESCE(DATE_FORMAT(r.submitted_at, '%Y-%m-%d %H:%i:%s'), '')"
+		" COALESCE(DATE_FORMAT(r.submitted_at, '%Y-%m-%d %H:%i:%s'), ''),"
+		/* The account's sample unit, if it came through an invitation code:
+		 * in_sample, stratum, replaces (a reserve that replaced one). */
+		" IF(EXISTS (SELECT 1 FROM sample_units su WHERE su.user_id = r.user_id AND" INVITED_SQL "), '1', '0'),"
+		" COALESCE((SELECT su.stratum FROM sample_units su WHERE su.user_id = r.user_id AND" INVITED_SQL
+		" LIMIT 1), ''),"
+		" IF(EXISTS (SELECT 1 FROM sample_units su WHERE su.user_id = r.user_id AND" INVITED_SQL
+		" AND su.replaces_id IS NOT NULL), '1', '0')"
 		" FROM responses r JOIN users u ON u.id = r.user_id"
 		" LEFT JOIN regions g ON g.code = r.region_code"
 		" WHERE r.form = ? AND (? IS NULL OR r.region_code = ?) AND (? IS NULL OR r.status = ?)"

@@ -11,6 +11,7 @@
 
 #include <xlsxwriter.h>
 
+#include "catalog.h"
 #include "csv.h"
 #include "db.h"
 #include "export.h"
@@ -23,9 +24,17 @@
  * and a duplicate column name breaks statistics packages. */
 static const char *const lead_cols[] = {
 	"response_id", "region_code", "region_name", "username", "account_org_name",
-	"status", "proxy", "submitted_at",
+	"status", "proxy", "submitted_at", "in_sample", "stratum", "replaces",
 };
-#define NLEAD (sizeof lead_cols / sizeof lead_cols[0])
+static const char *const lead_labels[] = {
+	"答卷编号", "地区代码", "地区", "用户名", "账户单位名称", "状态", "代为录入", "提交时间",
+	"样本单位", "抽样层", "替补单位",
+};
+#define NLEAD_ALL (sizeof lead_cols / sizeof lead_cols[0])
+/* The last three (sample membership) only for forms whose respondents are
+ * drawn from the sample (the catalog's "sampled"). */
+#define NLEAD_BASE (NLEAD_ALL - 3)
+enum { COL_ID = 0, COL_PROXY = 6, COL_SUBMITTED_AT = 7, COL_IN_SAMPLE = 8, COL_REPLACES = 10 };
 
 /* Largest export file read back from disk (XLSX). */
 #define EXPORT_MAX_FILE (512L * 1024 * 1024)
@@ -79,12 +88,15 @@ static int code_lookup(const struct code_ix *ix, size_t n, const char *code)
 /* ------------------------------------------------------------------ */
 /* Sinks: CSV into a buffer, or one XLSX worksheet.                    */
 
+enum col_kind { CK_TEXT, CK_NUMBER, CK_DATE, CK_DATETIME };
+
 struct sink {
 	enum export_format fmt;
 	struct buf        *csv;
 	lxw_workbook      *wb;
 	lxw_worksheet     *ws;
-	unsigned char     *numeric;   /* per column: write as a number in XLSX */
+	lxw_format        *date_fmt, *datetime_fmt, *head_fmt;
+	unsigned char     *kind;      /* per column: enum col_kind (XLSX) */
 	lxw_row_t          row;
 	int                failed;
 };
@@ -119,32 +131,48 @@ static void sink_row(struct sink *s, const char *const *cells, size_t n, int hea
 		const char *v = cells[c] ? cells[c] : "";
 		if (!*v)
 			continue;
-		if (!header && s->numeric[c] && csv_is_number(v))
+		if (header) {
+			worksheet_write_string(s->ws, s->row, (lxw_col_t)c, v, s->head_fmt);
+		} else if (s->kind[c] == CK_NUMBER && csv_is_number(v)) {
 			worksheet_write_number(s->ws, s->row, (lxw_col_t)c, strtod(v, NULL), NULL);
-		else
+		} else if (s->kind[c] == CK_DATE || s->kind[c] == CK_DATETIME) {
+			/* A full date (and time) is a date cell; a partial one
+			 * (YYYY-MM, YYYY) stays text, as typed. */
+			lxw_datetime d = { 0 };
+			int got = sscanf(v, "%d-%d-%d %d:%d:%lf", &d.year, &d.month, &d.day, &d.hour, &d.min, &d.sec);
+			if (got == 3 || got == 6)
+				worksheet_write_datetime(s->ws, s->row, (lxw_col_t)c, &d,
+				                         got == 3 ? s->date_fmt : s->datetime_fmt);
+			else
+				xlsx_string(s, (lxw_col_t)c, v);
+		} else {
 			xlsx_string(s, (lxw_col_t)c, v);
+		}
 	}
 	s->row++;
 }
 
-/* Which columns are numbers, following form_export_columns()'s layout. */
-static unsigned char *numeric_columns(const struct form *f, size_t ncols)
+/* What each column holds, following form_export_columns()'s layout: option
+ * codes, multi flags, rank positions and numbers are numbers; dates dates. */
+static unsigned char *column_kinds(const struct form *f, size_t nlead, size_t ncols)
 {
-	unsigned char *num = xcalloc(ncols, 1);
-	size_t c = NLEAD;
-	num[0] = 1;   /* response_id */
-	num[6] = 1;   /* proxy */
+	unsigned char *k = xcalloc(ncols, 1);
+	size_t c = nlead;
+	k[COL_ID] = k[COL_PROXY] = CK_NUMBER;
+	k[COL_SUBMITTED_AT] = CK_DATETIME;
+	if (nlead > COL_IN_SAMPLE)
+		k[COL_IN_SAMPLE] = k[COL_REPLACES] = CK_NUMBER;
 	for (size_t i = 0; i < f->nfields && c < ncols; i++) {
 		const struct field *fd = &f->fields[i];
 		if (fd->type == FT_MULTI || fd->type == FT_RANK) {
-			for (size_t k = 0; k < fd->nopts && c < ncols; k++)
-				num[c++] = 1;
+			for (size_t o = 0; o < fd->nopts && c < ncols; o++)
+				k[c++] = CK_NUMBER;
 		} else {
-			num[c++] = fd->type == FT_INT || fd->type == FT_DECIMAL ||
-			           fd->type == FT_PERCENT;
+			k[c++] = fd->type == FT_INT || fd->type == FT_DECIMAL || fd->type == FT_PERCENT ||
+			         fd->type == FT_SINGLE ? CK_NUMBER : fd->type == FT_DATE ? CK_DATE : CK_TEXT;
 		}
 	}
-	return num;
+	return k;
 }
 
 /* ------------------------------------------------------------------ */
@@ -220,13 +248,55 @@ static int xlsx_open(struct sink *s, const struct form *f, const char *tmpdir, c
 		return -1;
 	}
 	s->ws = workbook_add_worksheet(s->wb, f->name);
-	if (!s->ws) {
+	s->date_fmt = workbook_add_format(s->wb);
+	s->datetime_fmt = workbook_add_format(s->wb);
+	s->head_fmt = workbook_add_format(s->wb);
+	if (s->date_fmt && s->datetime_fmt && s->head_fmt) {
+		format_set_num_format(s->date_fmt, "yyyy-mm-dd");
+		format_set_num_format(s->datetime_fmt, "yyyy-mm-dd hh:mm:ss");
+		format_set_bold(s->head_fmt);
+	}
+	if (!s->ws || !s->date_fmt || !s->datetime_fmt || !s->head_fmt) {
 		workbook_close(s->wb);
 		s->wb = NULL;
 		unlink(path);
 		return -1;
 	}
 	return 0;
+}
+
+/* The value labels analysts need beside the data: one row per field with
+ * its code, label, type, unit and options. Written after the data sheet
+ * (constant_memory mode writes each sheet's rows in order, sheet by sheet). */
+static void xlsx_codebook_sheet(struct sink *s, const struct form *f)
+{
+	static const char *const head[] = { "code", "label", "type", "unit", "options" };
+	lxw_worksheet *ws = workbook_add_worksheet(s->wb, "codebook");
+	if (!ws) {
+		s->failed = 1;
+		return;
+	}
+	for (lxw_col_t c = 0; c < 5; c++)
+		worksheet_write_string(ws, 0, c, head[c], s->head_fmt);
+	for (size_t i = 0; i < f->nfields; i++) {
+		const struct field *fd = &f->fields[i];
+		struct buf opts;
+		char *label = form_display_label(fd->label);
+		buf_init(&opts);
+		buf_puts(&opts, "");
+		for (size_t k = 0; k < fd->nopts; k++)
+			buf_printf(&opts, "%s%s=%s", k ? " | " : "", fd->opts[k].code, fd->opts[k].label);
+		worksheet_write_string(ws, (lxw_row_t)i + 1, 0, fd->code, NULL);
+		worksheet_write_string(ws, (lxw_row_t)i + 1, 1, label, NULL);
+		worksheet_write_string(ws, (lxw_row_t)i + 1, 2, ftype_name(fd->type), NULL);
+		if (*fd->unit)
+			worksheet_write_string(ws, (lxw_row_t)i + 1, 3, fd->unit, NULL);
+		if (opts.len)
+			worksheet_write_string(ws, (lxw_row_t)i + 1, 4, opts.data, NULL);
+		buf_free(&opts);
+		free(label);
+	}
+	worksheet_freeze_panes(ws, 1, 0);
 }
 
 static int xlsx_finish(struct sink *s, const char *path, struct buf *out)
@@ -265,6 +335,8 @@ int export_responses(struct db *db, const struct form *f, const struct export_fi
 	struct code_ix *ix = NULL;
 	char path[4096];
 	size_t ncols, a = 0;
+	const struct form_info *info = catalog_get(f->name);
+	size_t nlead = info && info->sampled ? NLEAD_ALL : NLEAD_BASE;
 	int rc = -1;
 
 	*nrows = 0;
@@ -283,21 +355,34 @@ int export_responses(struct db *db, const struct form *f, const struct export_fi
 	}
 	db_commit(db);
 
-	for (size_t i = 0; i < NLEAD; i++)
+	for (size_t i = 0; i < nlead; i++)
 		strv_add(&cols, lead_cols[i]);
 	form_export_columns(f, &cols);
 	ncols = cols.n;
 
 	rc = -2;
 	if (fmt == EXPORT_XLSX) {
-		s.numeric = numeric_columns(f, ncols);
+		struct strv labels = { 0 };
+		s.kind = column_kinds(f, nlead, ncols);
 		if (xlsx_open(&s, f, tmpdir, path, sizeof path) < 0)
 			goto out;
+		/* Codes (what statistics packages key on), then their labels. */
+		sink_row(&s, (const char *const *)cols.v, ncols, 1);
+		for (size_t i = 0; i < nlead; i++)
+			strv_add(&labels, lead_labels[i]);
+		form_export_labels(f, &labels);
+		sink_row(&s, (const char *const *)labels.v, labels.n < ncols ? labels.n : ncols, 1);
+		strv_free(&labels);
+		worksheet_freeze_panes(s.ws, 2, 1);
 	} else {
 		s.csv = fmt == EXPORT_CSV ? out : &utf8;
 		buf_reset(s.csv);
+		/* Excel on a Chinese Windows reads a UTF-8 file without a BOM as
+		 * GBK; the GB18030 file (converted from this one) gets none. */
+		if (fmt == EXPORT_CSV)
+			buf_puts(s.csv, "\xEF\xBB\xBF");
+		sink_row(&s, (const char *const *)cols.v, ncols, 1);
 	}
-	sink_row(&s, (const char *const *)cols.v, ncols, 1);
 
 	ix = code_index(f);
 	for (size_t m = 0; m < meta->nrows; m++) {
@@ -315,7 +400,7 @@ int export_responses(struct db *db, const struct form *f, const struct export_fi
 				answers_set(&av, (size_t)fi, dbrows_get(ans, a, 2));
 		}
 		form_drop_inapplicable(f, &av);
-		for (size_t c = 0; c < NLEAD; c++)
+		for (size_t c = 0; c < nlead; c++)
 			strv_add(&row, dbrows_get(meta, m, c));
 		form_export_row(f, &av, &row);
 		sink_row(&s, (const char *const *)row.v, row.n < ncols ? row.n : ncols, 0);
@@ -325,7 +410,10 @@ int export_responses(struct db *db, const struct form *f, const struct export_fi
 	}
 
 	if (fmt == EXPORT_XLSX) {
-		int bad = s.failed;
+		int bad;
+		worksheet_autofilter(s.ws, 1, 0, s.row > 2 ? s.row - 1 : 1, (lxw_col_t)(ncols - 1));
+		xlsx_codebook_sheet(&s, f);
+		bad = s.failed;
 		if (xlsx_finish(&s, path, out) < 0 || bad)
 			goto out;
 	} else if (fmt == EXPORT_CSV_GB18030) {
@@ -338,7 +426,7 @@ out:
 		workbook_close(s.wb);
 		unlink(path);
 	}
-	free(s.numeric);
+	free(s.kind);
 	free(ix);
 	strv_free(&cols);
 	buf_free(&utf8);

@@ -1089,6 +1089,25 @@ void form_export_columns(const struct form *f, struct strv *out)
 	}
 }
 
+void form_export_labels(const struct form *f, struct strv *out)
+{
+	for (size_t i = 0; i < f->nfields; i++) {
+		const struct field *fd = &f->fields[i];
+		char *label = form_display_label(fd->label);
+		if (fd->type == FT_MULTI || fd->type == FT_RANK) {
+			for (size_t k = 0; k < fd->nopts; k++) {
+				struct buf b;
+				buf_init(&b);
+				buf_printf(&b, "%s：%s", label, fd->opts[k].label);
+				strv_push(out, buf_steal(&b));
+			}
+		} else {
+			strv_push(out, xstrdup(label));
+		}
+		free(label);
+	}
+}
+
 void form_export_row(const struct form *f, const struct answers *a, struct strv *out)
 {
 	for (size_t i = 0; i < f->nfields; i++) {

@@ -254,6 +254,8 @@ void strv_free(struct strv *s);
  * rank which expand to <code>__<option> (multi: 0/1, rank: position). */
 void form_export_columns(const struct form *f, struct strv *out);
 void form_export_row(const struct form *f, const struct answers *a, struct strv *out);
+/* The columns' Chinese labels in the same layout (multi/rank: label：option). */
+void form_export_labels(const struct form *f, struct strv *out);
 /* Is option code selected in a stored multi/rank value? Rank: returns the
  * 1-based position; multi: 1; 0 when absent. */
 int  form_value_has(const char *value, const char *code);

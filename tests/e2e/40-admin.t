@@ -48,7 +48,10 @@ sub codebook {
 	return @fields;
 }
 
-my @lead = qw(response_id region_code region_name username account_org_name status proxy submitted_at);
+# The sme form's respondents are drawn from the sample: its exports say
+# whether each account came through an invitation code (#11).
+my @lead = qw(response_id region_code region_name username account_org_name status proxy submitted_at
+	in_sample stratum replaces);
 sub export_columns {
 	my @cols = @lead;
 	for my $fd (@_) {
@@ -247,8 +250,8 @@ my $csv_text;
 	is $res->{status}, 200, 'CSV export';
 	like $res->{headers}{'content-type'}, qr{^text/csv; charset=utf-8}, 'CSV content type';
 	like $res->{headers}{'content-disposition'}, qr{attachment; filename="sme-$R-submitted\.csv"}, 'file name';
-	$csv_text = $res->{text};
-	isnt substr($res->{content}, 0, 3), "\xEF\xBB\xBF", 'UTF-8 without BOM';
+	is substr($res->{content}, 0, 3), "\xEF\xBB\xBF", 'UTF-8 with a BOM (Excel on a Chinese Windows reads it right)';
+	($csv_text = $res->{text}) =~ s/^\x{feff}//;
 	my @rows = parse_csv($csv_text);
 	is_deeply $rows[0], \@cols, 'header = leading columns + codebook codes in order (multi/rank expanded)';
 	is scalar(@rows), 3, 'header + 2 submitted responses (draft excluded by default)';
@@ -261,6 +264,8 @@ my $csv_text;
 	is $a->[$col{account_org_name}], '测试企业1', 'account organisation';
 	is $a->[$col{status}], 'submitted', 'status';
 	is $a->[$col{proxy}], '0', 'not proxy-entered';
+	is_deeply [ @$a[ @col{qw(in_sample stratum replaces)} ] ], [ '0', '', '0' ],
+		'not a sample account: in_sample 0, no stratum, not a replacement';
 	like $a->[$col{submitted_at}], qr/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/, 'submitted_at';
 	is $a->[$col{ $I->{code} }], '10', 'int value in its column';
 	is $a->[$col{ $S->{code} }], $s1, 'single value';
@@ -310,6 +315,13 @@ my $csv_text;
 	like $sheet . $strings, qr{\Q$I->{code}\E}, 'header cell present';
 	like $sheet . $strings, qr{\Q${p}sme1\E}, 'username cell present';
 	like $sheet, qr{<v>32</v>}, 'numbers stored as numbers';
+	like $sheet, qr{<c r="[A-Z]+3" s="\d+"><v>\d{5}\.\d+</v></c>}, 'submitted_at stored as a date-time number';
+	like $sheet . $strings, qr{提交时间}, 'a second header row of Chinese labels';
+	like $sheet, qr{<pane [^>]*ySplit="2"}, 'both header rows frozen';
+	like $sheet, qr{<autoFilter ref="A2:}, 'an autofilter on the label row';
+	like $part{'xl/workbook.xml'} // '', qr{<sheet name="codebook"}, 'a codebook sheet with the value labels';
+	my $cbsheet = Encode::decode('UTF-8', $part{'xl/worksheets/sheet2.xml'} // '') . $strings;
+	like $cbsheet, qr{\Q$S->{code}\E}, '... listing the fields';
 
 	is $admin->get('/admin/export/data?form=nope&format=csv')->{status}, 400, 'unknown form: 400';
 	is $admin->get('/admin/export/data?form=sme&format=pdf')->{status}, 400, 'unknown format: 400';
