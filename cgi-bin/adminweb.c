@@ -13,7 +13,7 @@
  *   GET  /admin/deadlines           configured deadlines and per-region overrides
  *   POST /admin/deadlines           action=set (form, region, due) | remove (admin)
  *   GET  /admin/export              export page
- *   GET  /admin/export/data         form, format=csv|gb18030|xlsx, region, status
+ *   GET  /admin/export/data         form, format=csv|gb18030|xlsx|sav, region, status
  *   GET  /admin/export/codebook     form: the dictionary as CSV
  *   GET  /admin/stats               form, region: counts, shares, sums
  *   GET  /admin/accounts            accounts by role and region (admin only)
@@ -547,6 +547,7 @@ static void export_page(struct req *r)
 	      "<option value=\"xlsx\">Excel（.xlsx）</option>"
 	      "<option value=\"gb18030\">CSV（GB18030，适合中文 Excel 直接打开）</option>"
 	      "<option value=\"csv\">CSV（UTF-8，适合统计软件）</option>"
+	      "<option value=\"sav\">SPSS（.sav，含题目和选项标签）</option>"
 	      "</select></label> <button type=\"submit\">导出</button></form>"
 	      "<h2>代码表</h2><ul>");
 	for (size_t i = 0; form_at(i); i++)
@@ -589,6 +590,8 @@ static void export_data(struct req *r)
 	} else if (!strcmp(fmt_s, "xlsx")) {
 		fmt = EXPORT_XLSX, ext = "xlsx";
 		ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	} else if (!strcmp(fmt_s, "sav")) {
+		fmt = EXPORT_SAV, ctype = "application/x-spss-sav", ext = "sav";
 	} else {
 		page_error(r, 400, "不支持的导出格式。");
 		return;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <readstat.h>
 #include <xlsxwriter.h>
 
 #include "catalog.h"
@@ -322,6 +323,136 @@ static int xlsx_finish(struct sink *s, const char *path, struct buf *out)
 }
 
 /* ------------------------------------------------------------------ */
+/* SPSS (.sav)                                                         */
+
+/* Which field (and option of a multi/rank) each column shows; -1 for the
+ * leading columns. Same layout as form_export_columns(). */
+static void column_fields(const struct form *f, size_t nlead, size_t ncols, int *field, int *opt)
+{
+	size_t c = 0;
+	for (; c < nlead && c < ncols; c++)
+		field[c] = opt[c] = -1;
+	for (size_t i = 0; i < f->nfields && c < ncols; i++) {
+		const struct field *fd = &f->fields[i];
+		size_t n = fd->type == FT_MULTI || fd->type == FT_RANK ? fd->nopts : 1;
+		for (size_t k = 0; k < n && c < ncols; k++, c++) {
+			field[c] = (int)i;
+			opt[c] = n > 1 || fd->type == FT_MULTI || fd->type == FT_RANK ? (int)k : -1;
+		}
+	}
+}
+
+static ssize_t sav_append(const void *data, size_t len, void *ctx)
+{
+	buf_put(ctx, data, len);
+	return (ssize_t)len;
+}
+
+/* A copy of s cut to at most max bytes on a UTF-8 boundary. */
+static char *utf8_cut(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (n > max) {
+		n = max;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	return xstrndup(s, n);
+}
+
+#define SAV_STR_MAX   32767     /* SPSS's longest string */
+#define SAV_LABEL_MAX 250       /* bytes of a variable label */
+
+/* Writes the rows (cells as exported, rows[r].v) as one .sav into out. */
+static int sav_write(const struct form *f, size_t nlead, const struct strv *cols,
+                     const struct strv *labels, const unsigned char *kind,
+                     const struct strv *rows, size_t nrows, struct buf *out)
+{
+	size_t ncols = cols->n;
+	int *field = xcalloc(ncols, sizeof *field), *opt = xcalloc(ncols, sizeof *opt);
+	size_t *width = xcalloc(ncols, sizeof *width);
+	readstat_variable_t **var = xcalloc(ncols, sizeof *var);
+	readstat_label_set_t **fset = xcalloc(f->nfields ? f->nfields : 1, sizeof *fset);
+	readstat_writer_t *w = readstat_writer_init();
+	readstat_label_set_t *yesno, *chosen;
+	readstat_error_t e = READSTAT_OK;
+	int rc = -1;
+
+	column_fields(f, nlead, ncols, field, opt);
+	/* String widths are declared before the first row: one pass to measure. */
+	for (size_t r = 0; r < nrows; r++)
+		for (size_t c = 0; c < ncols && c < rows[r].n; c++) {
+			size_t l = strlen(rows[r].v[c]);
+			width[c] = l > width[c] ? (l > SAV_STR_MAX ? SAV_STR_MAX : l) : width[c];
+		}
+	buf_reset(out);
+	readstat_set_data_writer(w, sav_append);
+	readstat_writer_set_file_label(w, f->title);
+	yesno = readstat_add_label_set(w, READSTAT_TYPE_DOUBLE, "yesno");
+	readstat_label_double_value(yesno, 0, "否");
+	readstat_label_double_value(yesno, 1, "是");
+	chosen = readstat_add_label_set(w, READSTAT_TYPE_DOUBLE, "chosen");
+	readstat_label_double_value(chosen, 0, "未选");
+	readstat_label_double_value(chosen, 1, "选中");
+	for (size_t c = 0; c < ncols; c++) {
+		const struct field *fd = field[c] >= 0 ? &f->fields[field[c]] : NULL;
+		char *label = utf8_cut(c < labels->n ? labels->v[c] : cols->v[c], SAV_LABEL_MAX);
+		if (kind[c] == CK_NUMBER) {
+			var[c] = readstat_add_variable(w, cols->v[c], READSTAT_TYPE_DOUBLE, 0);
+		} else {
+			var[c] = readstat_add_variable(w, cols->v[c], READSTAT_TYPE_STRING, width[c] ? width[c] : 1);
+		}
+		readstat_variable_set_label(var[c], label);
+		free(label);
+		if (!fd && kind[c] == CK_NUMBER && c != COL_ID) {
+			readstat_variable_set_label_set(var[c], yesno);          /* proxy, in_sample, replaces */
+		} else if (fd && fd->type == FT_MULTI) {
+			readstat_variable_set_label_set(var[c], chosen);
+		} else if (fd && fd->type == FT_SINGLE) {
+			if (!fset[field[c]]) {
+				char name[80];
+				snprintf(name, sizeof name, "v_%s", fd->code);
+				fset[field[c]] = readstat_add_label_set(w, READSTAT_TYPE_DOUBLE, name);
+				for (size_t k = 0; k < fd->nopts; k++)
+					readstat_label_double_value(fset[field[c]], strtod(fd->opts[k].code, NULL),
+					                            fd->opts[k].label);
+			}
+			readstat_variable_set_label_set(var[c], fset[field[c]]);
+		}
+	}
+	e = readstat_begin_writing_sav(w, out, (long)nrows);
+	for (size_t r = 0; r < nrows && e == READSTAT_OK; r++) {
+		e = readstat_begin_row(w);
+		for (size_t c = 0; c < ncols && e == READSTAT_OK; c++) {
+			const char *v = c < rows[r].n ? rows[r].v[c] : "";
+			if (kind[c] == CK_NUMBER) {
+				e = *v && csv_is_number(v) ? readstat_insert_double_value(w, var[c], strtod(v, NULL))
+				                           : readstat_insert_missing_value(w, var[c]);
+			} else {
+				char *cut = utf8_cut(v, SAV_STR_MAX);
+				e = readstat_insert_string_value(w, var[c], cut);
+				free(cut);
+			}
+		}
+		if (e == READSTAT_OK)
+			e = readstat_end_row(w);
+	}
+	if (e == READSTAT_OK)
+		e = readstat_end_writing(w);
+	if (e != READSTAT_OK)
+		log_err("export: sav: %s", readstat_error_message(e));
+	else
+		rc = 0;
+	readstat_writer_free(w);
+	free(field);
+	free(opt);
+	free(width);
+	free(var);
+	free(fset);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
 /* Responses                                                           */
 
 int export_responses(struct db *db, const struct form *f, const struct export_filter *flt,
@@ -336,6 +467,8 @@ int export_responses(struct db *db, const struct form *f, const struct export_fi
 	char path[4096];
 	size_t ncols, a = 0;
 	const struct form_info *info = catalog_get(f->name);
+	struct strv *sav_rows = NULL;
+	size_t nsav = 0;
 	size_t nlead = info && info->sampled ? NLEAD_ALL : NLEAD_BASE;
 	int rc = -1;
 
@@ -361,7 +494,10 @@ int export_responses(struct db *db, const struct form *f, const struct export_fi
 	ncols = cols.n;
 
 	rc = -2;
-	if (fmt == EXPORT_XLSX) {
+	if (fmt == EXPORT_SAV) {
+		s.kind = column_kinds(f, nlead, ncols);
+		sav_rows = xcalloc(meta->nrows ? meta->nrows : 1, sizeof *sav_rows);
+	} else if (fmt == EXPORT_XLSX) {
 		struct strv labels = { 0 };
 		s.kind = column_kinds(f, nlead, ncols);
 		if (xlsx_open(&s, f, tmpdir, path, sizeof path) < 0)
@@ -403,13 +539,26 @@ int export_responses(struct db *db, const struct form *f, const struct export_fi
 		for (size_t c = 0; c < nlead; c++)
 			strv_add(&row, dbrows_get(meta, m, c));
 		form_export_row(f, &av, &row);
-		sink_row(&s, (const char *const *)row.v, row.n < ncols ? row.n : ncols, 0);
-		strv_free(&row);
+		if (fmt == EXPORT_SAV) {
+			sav_rows[nsav++] = row;      /* written at the end: widths first */
+		} else {
+			sink_row(&s, (const char *const *)row.v, row.n < ncols ? row.n : ncols, 0);
+			strv_free(&row);
+		}
 		answers_free(&av);
 		(*nrows)++;
 	}
 
-	if (fmt == EXPORT_XLSX) {
+	if (fmt == EXPORT_SAV) {
+		struct strv labels = { 0 };
+		for (size_t i = 0; i < nlead; i++)
+			strv_add(&labels, lead_labels[i]);
+		form_export_labels(f, &labels);
+		int bad = sav_write(f, nlead, &cols, &labels, s.kind, sav_rows, nsav, out);
+		strv_free(&labels);
+		if (bad < 0)
+			goto out;
+	} else if (fmt == EXPORT_XLSX) {
 		int bad;
 		worksheet_autofilter(s.ws, 1, 0, s.row > 2 ? s.row - 1 : 1, (lxw_col_t)(ncols - 1));
 		xlsx_codebook_sheet(&s, f);
@@ -427,6 +576,9 @@ out:
 		unlink(path);
 	}
 	free(s.kind);
+	for (size_t i = 0; i < nsav; i++)
+		strv_free(&sav_rows[i]);
+	free(sav_rows);
 	free(ix);
 	strv_free(&cols);
 	buf_free(&utf8);

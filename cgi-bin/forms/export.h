@@ -18,7 +18,10 @@ struct db;
 struct form;
 struct buf;
 
-enum export_format { EXPORT_CSV, EXPORT_CSV_GB18030, EXPORT_XLSX };
+/* EXPORT_SAV: an SPSS system file (libreadstat): one variable per column,
+ * the Chinese question labels as variable labels, the option texts as value
+ * labels, numbers as numeric variables, UTF-8. */
+enum export_format { EXPORT_CSV, EXPORT_CSV_GB18030, EXPORT_XLSX, EXPORT_SAV };
 
 struct export_filter {
 	const char *region;   /* region code, NULL = every region */

@@ -323,6 +323,41 @@ my $csv_text;
 	my $cbsheet = Encode::decode('UTF-8', $part{'xl/worksheets/sheet2.xml'} // '') . $strings;
 	like $cbsheet, qr{\Q$S->{code}\E}, '... listing the fields';
 
+	# SPSS: PSPP reads the file back with the same values, the question
+	# labels as variable labels and the option texts as value labels.
+	$res = $admin->get("/admin/export/data?form=sme&format=sav&region=$R");
+	is $res->{status}, 200, 'SPSS export';
+	like $res->{headers}{'content-disposition'}, qr{filename="sme-$R-submitted\.sav"}, '.sav file name';
+	SKIP: {
+		skip 'pspp is not installed (scripts/stack deps)', 7 unless -x '/usr/bin/pspp-convert';
+		open my $sf, '>:raw', "$tmp/sme.sav" or die $!;
+		print $sf $res->{content};
+		close $sf;
+		system("pspp-convert '$tmp/sme.sav' '$tmp/sav.csv' 2>/dev/null");
+		is $? >> 8, 0, 'pspp-convert reads the .sav';
+		my @sv = parse_csv(Encode::decode('UTF-8', do { local $/; open my $h, '<:raw', "$tmp/sav.csv" or die $!; <$h> }));
+		is_deeply $sv[0], \@cols, 'the same variables in the same order';
+		my ($sa) = grep { $_->[0] eq $r1 } @sv;
+		ok $sa, 'the response is a case';
+		is $sa->[$col{ $I->{code} }] + 0, 10, 'a number stays a number';
+		is $sa->[$col{ $X->{code} }], $addr, 'a text round-trips';
+		system("pspp-convert --labels '$tmp/sme.sav' '$tmp/savl.csv' 2>/dev/null");
+		my @sl = parse_csv(Encode::decode('UTF-8', do { local $/; open my $h, '<:raw', "$tmp/savl.csv" or die $!; <$h> }));
+		my ($la) = grep { $_->[0] eq $r1 } @sl;
+		my ($opt) = grep { $_->[0] eq $s1 } map { [ split /=/, $_, 2 ] } split / \| /,
+			(grep { $_->{code} eq $S->{code} } map { { code => (split /\t/)[0], opts => (split /\t/)[4] } }
+			 do { open my $h, '<:encoding(UTF-8)', T::root() . '/cgi-bin/forms/codebook/sme.tsv' or die $!; <$h> })[0]{opts};
+		is $la->[$col{ $S->{code} }], $opt->[1], 'a single choice carries its option text as value label';
+		my ($ilabel) = map { (split /\t/)[2] } grep { /^\Q$I->{code}\E\t/ }
+			do { open my $h, '<:encoding(UTF-8)', T::root() . '/cgi-bin/forms/codebook/sme.tsv' or die $!; <$h> };
+		$ilabel =~ s/(\p{Han}) (?=\p{Han})/$1/g;   # the display label (line-wrap spaces dropped)
+		open my $sps, '>', "$tmp/d.sps" or die $!;
+		print $sps "GET FILE='$tmp/sme.sav'.\nDISPLAY DICTIONARY /VARIABLES=$I->{code}.\n";
+		close $sps;
+		like Encode::decode('UTF-8', `pspp -O format=csv '$tmp/d.sps' 2>&1`), qr/^\Q$I->{code}\E,\d+,\Q$ilabel\E,/m,
+			'the question label is the variable label';
+	}
+
 	is $admin->get('/admin/export/data?form=nope&format=csv')->{status}, 400, 'unknown form: 400';
 	is $admin->get('/admin/export/data?form=sme&format=pdf')->{status}, 400, 'unknown format: 400';
 
