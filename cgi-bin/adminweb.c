@@ -51,7 +51,7 @@ static const char *const status_labels[][2] = {
 /* Input                                                               */
 
 /* Typed page parameters: their slots in r->arg[] (the page table below). */
-enum key { KEY_ID, KEY_CODE, KEY_ACTION, KEY_SAMPLE };
+enum key { KEY_ID, KEY_CODE, KEY_ACTION, KEY_SAMPLE, KEY_ACTION_F, KEY_USER, KEY_FROM, KEY_TO, KEY_BEFORE };
 
 /* A region code as stored (letters and digits, at most 16), NULL when
  * absent, empty or malformed. */
@@ -207,17 +207,106 @@ static void overview(struct req *r)
 	page_end(r);
 }
 
+/* The audit log's actions in the users' language; an action not listed
+ * shows its code. */
+static const struct { const char *code, *label; } AUDIT_ACTIONS[] = {
+	{ "login", "登录" }, { "login-failed", "登录失败" }, { "login-throttled", "登录受限" },
+	{ "password-change", "修改密码" }, { "password-reset", "重置密码" }, { "account-create", "创建账户" },
+	{ "account_disable", "停用账户" }, { "account_enable", "启用账户" },
+	{ "register", "凭邀请码注册" }, { "register-self", "自行注册" },
+	{ "form_submit", "提交问卷" }, { "response_reopen", "退回修改" },
+	{ "deadline_set", "设置截止时间" }, { "deadline_remove", "取消延期" },
+	{ "export", "导出" }, { "frame-confirm", "确认样本框" }, { "sample-upload", "上传抽样名单" },
+	{ "sample-draw", "抽样" }, { "sample-replace", "替换样本单位" }, { "sample-reset", "重置样本" },
+	{ "code-revoke", "作废邀请码" }, { "purge", "清理过期数据" },
+};
+
+static const char *audit_label(const char *code)
+{
+	for (size_t i = 0; i < NELEMS(AUDIT_ACTIONS); i++)
+		if (code && !strcmp(code, AUDIT_ACTIONS[i].code))
+			return AUDIT_ACTIONS[i].label;
+	return NULL;
+}
+
+#define AUDIT_PAGE 50
+
+/* GET /admin/audit: newest first, filterable by action, user, region and
+ * date; paged by key (before=<id>), so a page costs the same anywhere in a
+ * long log. */
 static void audit_page(struct req *r)
 {
-	static const char *const cols[] = { "时间", "用户", "地址", "操作", "说明" };
+	static const char *const cols[] = { "时间", "用户", "地区", "地址", "操作", "说明" };
+	const char *action = r->arg[KEY_ACTION_F].present ? r->arg[KEY_ACTION_F].s : NULL;
+	const char *user = r->arg[KEY_USER].present && *r->arg[KEY_USER].s ? r->arg[KEY_USER].s : NULL;
+	const char *region = param_region(r);
+	const char *from = r->arg[KEY_FROM].present && *r->arg[KEY_FROM].s ? r->arg[KEY_FROM].s : NULL;
+	const char *to = r->arg[KEY_TO].present && *r->arg[KEY_TO].s ? r->arg[KEY_TO].s : NULL;
+	unsigned long long before = r->arg[KEY_BEFORE].present ? r->arg[KEY_BEFORE].id : 0;
+	char dfrom[DEADLINE_LEN] = "", dto[DEADLINE_LEN] = "";
 	struct dbrows *rows;
-	if (db_query(r->db, STMT_AUDIT_LIST,
-	    DB_NOARGS, &rows) < 0) {
+
+	if (action && !audit_label(action))
+		action = NULL;
+	/* Dates as YYYY-MM-DD (the deadline parser's rules); a bad one is ignored. */
+	if (from && (deadline_normalise(from, dfrom) < 0 || strlen(from) != 10))
+		dfrom[0] = 0;
+	if (to && (deadline_normalise(to, dto) < 0 || strlen(to) != 10))
+		dto[0] = 0;
+	dfrom[dfrom[0] ? 10 : 0] = 0;
+	dto[dto[0] ? 10 : 0] = 0;
+	if (db_query(r->db, STMT_AUDIT_PAGE,
+	    DB_ARGS(A_STR(action), A_STR(action), A_STR(user), A_STR(user), A_STR(region), A_STR(region),
+	            A_STR(dfrom[0] ? dfrom : NULL), A_STR(dfrom[0] ? dfrom : NULL),
+	            A_STR(dto[0] ? dto : NULL), A_STR(dto[0] ? dto : NULL), A_INT(before), A_INT(before),
+	            A_INT(AUDIT_PAGE + 1)), &rows) < 0) {
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return;
 	}
 	page_begin(r, "操作日志");
-	h_dbtable(r, "最近 200 条", cols, NELEMS(cols), rows, NULL);
+	h_raw(r, "<form method=\"get\" action=\"/admin/audit\" class=\"filters no-print\"><label>操作 "
+	      "<select name=\"action\"><option value=\"\">全部</option>");
+	for (size_t i = 0; i < NELEMS(AUDIT_ACTIONS); i++)
+		h_printf(r, "<option value=\"%s\"%s>%s</option>", AUDIT_ACTIONS[i].code,
+		         action && !strcmp(action, AUDIT_ACTIONS[i].code) ? " selected" : "", AUDIT_ACTIONS[i].label);
+	h_printf(r, "</select></label> <label>用户名 <input name=\"user\" value=\"%s\" maxlength=\"64\"></label> ",
+	         user ? user : "");
+	h_raw(r, "<label>地区 ");
+	if (select_region(r, region, 1) < 0)
+		h_raw(r, "</label><p class=\"error\">地区列表暂时无法显示。</p>");
+	else
+		h_raw(r, "</label>");
+	h_printf(r, " <label>从 <input type=\"date\" name=\"from\" value=\"%s\"></label>"
+	         " <label>到 <input type=\"date\" name=\"to\" value=\"%s\"></label>"
+	         " <button type=\"submit\">查看</button></form>", dfrom, dto);
+	h_table_begin(r, "audit", "操作日志（最新的在前）", cols, NELEMS(cols));
+	size_t shown = rows->nrows > AUDIT_PAGE ? AUDIT_PAGE : rows->nrows;
+	for (size_t i = 0; i < shown; i++) {
+		const char *code = dbrows_get(rows, i, 5);
+		const char *label = audit_label(code);
+		h_printf(r, "<tr data-id=\"%s\" data-action=\"%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
+		         "<td>%s <small><code>%s</code></small></td><td>%s</td></tr>",
+		         dbrows_get(rows, i, 0), code, dbrows_get(rows, i, 1), dbrows_get(rows, i, 2),
+		         dbrows_get(rows, i, 3), dbrows_get(rows, i, 4), label ? label : code, code,
+		         dbrows_get(rows, i, 6));
+	}
+	if (shown == 0)
+		h_raw(r, "<tr><td colspan=\"6\">没有符合条件的记录。</td></tr>");
+	h_table_end(r);
+	if (rows->nrows > AUDIT_PAGE) {
+		/* The next page starts below the last id shown, filters kept. */
+		struct buf next = { 0 };
+		buf_printf(&next, "/admin/audit?before=%s&action=", dbrows_get(rows, shown - 1, 0));
+		url_encode(&next, action ? action : "");
+		buf_puts(&next, "&user=");
+		url_encode(&next, user ? user : "");
+		buf_puts(&next, "&region=");
+		url_encode(&next, region ? region : "");
+		buf_printf(&next, "&from=%s&to=%s", dfrom, dto);
+		h_printf(r, "<nav class=\"pager\" aria-label=\"分页\"><a href=\"%s\" rel=\"next\">更早的记录</a></nav>",
+		         next.data);
+		buf_free(&next);
+	}
 	dbrows_free(rows);
 	page_end(r);
 }
@@ -840,6 +929,16 @@ static const struct pspec account_params[] = {
 	{ 0 },
 };
 
+/* The audit log's filters; a malformed value is simply not applied. */
+static const struct pspec audit_params[] = {
+	{ KEY_ACTION_F, "action", PT_STR, 0, 0, 32, NULL, 0, NULL },
+	{ KEY_USER, "user", PT_STR, 0, 0, 64, NULL, 0, NULL },
+	{ KEY_FROM, "from", PT_STR, 0, 0, 10, NULL, 0, NULL },
+	{ KEY_TO, "to", PT_STR, 0, 0, 10, NULL, 0, NULL },
+	{ KEY_BEFORE, "before", PT_ID, 0, 0, 0, NULL, 0, NULL },
+	{ 0 },
+};
+
 /* sample=1: resource/SME indicators from the sample's accounts only. */
 static const char *const sample_values[] = { "0", "1", NULL };
 static const struct pspec indicator_params[] = {
@@ -877,7 +976,7 @@ enum page {
 static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_OVERVIEW]        = { "/admin",                  M_GET,  ADMINS, PAGE_SLASH, NULL, overview, NULL },
 	[PAGE_PROGRESS]        = { "/admin/progress",         M_GET,  ADMINS, 0, NULL, overview, NULL },
-	[PAGE_AUDIT]           = { "/admin/audit",            M_GET,  ADMINS, 0, NULL, audit_page, NULL },
+	[PAGE_AUDIT]           = { "/admin/audit",            M_GET,  ADMINS, 0, audit_params, audit_page, NULL },
 	[PAGE_RESPONSES]       = { "/admin/responses",        M_GET,  ADMINS, 0, NULL, responses_list, NULL },
 	[PAGE_RESPONSE_VIEW]   = { "/admin/responses/view",   M_GET,  ADMINS, 0, view_params, response_view, NULL },
 	[PAGE_RESPONSE_REOPEN] = { "/admin/responses/reopen", M_POST, ADMIN_ONLY, 0, reopen_params, response_reopen_post, READ_ONLY },

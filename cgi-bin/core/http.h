@@ -28,7 +28,7 @@ struct param {
 
 enum body_status { BODY_OK = 0, BODY_TOO_LARGE, BODY_MALFORMED, BODY_BAD_TYPE };
 
-#define REQ_MAX_ARGS 8
+#define REQ_MAX_ARGS 16
 
 /* A typed page parameter, parsed before the handler runs (page.h). */
 struct arg {

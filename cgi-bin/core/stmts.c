@@ -125,9 +125,15 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_AUDIT_INSERT_CLI] = {
 		"INSERT INTO audit_log (user_id, ip, action, detail) VALUES (NULL, '', ?, ?)",
 		R_CLI },
-	[STMT_AUDIT_LIST] = {
-		"SELECT a.at, COALESCE(u.username, ''), a.ip, a.action, a.detail FROM audit_log a"
-		" LEFT JOIN users u ON u.id = a.user_id ORDER BY a.id DESC LIMIT 200",
+	/* Newest first, by key: ids below `before` (0: from the newest). */
+	[STMT_AUDIT_PAGE] = {
+		"SELECT a.id, DATE_FORMAT(a.at, '%Y-%m-%d %H:%i:%s'), COALESCE(u.username, ''),"
+		" COALESCE(u.region_code, ''), a.ip, a.action, a.detail"
+		" FROM audit_log a LEFT JOIN users u ON u.id = a.user_id"
+		" WHERE (? IS NULL OR a.action = ?) AND (? IS NULL OR u.username = ?)"
+		" AND (? IS NULL OR u.region_code = ?) AND (? IS NULL OR a.at >= ?)"
+		" AND (? IS NULL OR a.at < ? + INTERVAL 1 DAY) AND (? = 0 OR a.id < ?)"
+		" ORDER BY a.id DESC LIMIT ?",
 		R_ADMINS },
 
 	/* Regions and progress */

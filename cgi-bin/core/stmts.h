@@ -45,7 +45,7 @@ enum stmt {
 	STMT_USER_SET_DISABLED,
 	STMT_SESSIONS_DELETE_USER,
 	STMT_AUDIT_INSERT_CLI,
-	STMT_AUDIT_LIST,
+	STMT_AUDIT_PAGE,
 	/* Operations (smesurvey-admin check, purge; /healthz) */
 	STMT_HEALTH,
 	STMT_SCHEMA_VERSION,

@@ -75,6 +75,24 @@ is((run(T::bindir() . '/smesurvey-form-sme --bogus'))[0], 2, 'a FastCGI program 
 	], 'one audit row per attempt: two failures (an unknown name too), one success';
 	is $rows[0][2], '127.0.0.1', 'the client address is recorded';
 	ok $rows[2][3] > 0, 'the successful login names the account';
+
+	# The audit log page: in Chinese, filterable, paged by key.
+	my $admin = T::demo_login('admin');
+	my $page = $admin->get('/admin/audit?action=login-failed');
+	is $page->{status}, 200, 'audit log filtered by action';
+	my @acts = $page->{text} =~ /<tr data-id="\d+" data-action="([^"]+)">/g;
+	ok @acts >= 2 && !(grep { $_ ne 'login-failed' } @acts), 'only that action is listed';
+	like $page->{text}, qr{<td>登录失败 <small><code>login-failed</code></small></td>}, 'actions in Chinese';
+	like $page->{text}, qr{username=nosuchuser-80\x{4e2d}}, 'the unknown name is there';
+	my @ids = $page->{text} =~ /<tr data-id="(\d+)"/g;
+	is_deeply \@ids, [ sort { $b <=> $a } @ids ], 'newest first';
+	my $older = $admin->get("/admin/audit?action=login-failed&before=$ids[0]")->{text};
+	my @ids2 = $older =~ /<tr data-id="(\d+)"/g;
+	ok !(grep { $_ >= $ids[0] } @ids2), 'before=<id> shows only older rows (paged by key)';
+	my $mine = $admin->get("/admin/audit?user=$acct->{username}&action=login")->{text};
+	my @who = $mine =~ m{<tr data-id="\d+" data-action="login"><td>[^<]*</td><td>([^<]*)</td>}g;
+	ok @who && !(grep { $_ ne $acct->{username} } @who), 'filtered by user';
+	is T::demo_login('viewer')->get('/admin/audit')->{status}, 200, 'the viewer reads the log';
 }
 
 # ---------------------------------------------------------------- check
