@@ -23,6 +23,7 @@
 #include "auth.h"
 #include "conf.h"
 #include "db.h"
+#include "csv.h"
 #include "deadline.h"
 #include "export.h"
 #include "form.h"
@@ -51,7 +52,7 @@ static const char *const status_labels[][2] = {
 /* Input                                                               */
 
 /* Typed page parameters: their slots in r->arg[] (the page table below). */
-enum key { KEY_ID, KEY_CODE, KEY_ACTION, KEY_SAMPLE, KEY_ACTION_F, KEY_USER, KEY_FROM, KEY_TO, KEY_BEFORE };
+enum key { KEY_ID, KEY_CODE, KEY_ACTION, KEY_SAMPLE, KEY_FORMAT, KEY_ACTION_F, KEY_USER, KEY_FROM, KEY_TO, KEY_BEFORE };
 
 /* A region code as stored (letters and digits, at most 16), NULL when
  * absent, empty or malformed. */
@@ -761,8 +762,9 @@ static void indicators_page(struct req *r)
 		h_raw(r, "</label><p class=\"error\">地区列表暂时无法显示。</p>");
 	else
 		h_raw(r, "</label>");
-	h_printf(r, " <button type=\"submit\">查看</button> <a href=\"/admin/indicators.csv?sample=%d\">下载 CSV"
-	         "</a></form>", sample);
+	h_printf(r, " <button type=\"submit\">查看</button> 下载：<a href=\"/admin/indicators.csv?sample=%d\">CSV（UTF-8）"
+	         "</a> <a href=\"/admin/indicators.csv?sample=%d&amp;format=gb18030\">CSV（GB18030）</a></form>",
+	         sample, sample);
 	mark = r->body.len;
 	if (indview_render(r, NULL, sample, region) < 0) {
 		r->body.len = mark;
@@ -775,16 +777,33 @@ static void indicators_page(struct req *r)
 static void indicators_csv(struct req *r)
 {
 	int sample = r->arg[KEY_SAMPLE].present && r->arg[KEY_SAMPLE].n == 1;
-	struct buf out;
+	int gb = r->arg[KEY_FORMAT].present && r->arg[KEY_FORMAT].n == 1;
+	struct buf out, conv;
+	char name[48];
 	buf_init(&out);
-	/* UTF-8 with a BOM, as Chinese Excel wants it (shared README, Export). */
-	buf_puts(&out, "\xEF\xBB\xBF");
+	/* UTF-8 with a BOM, as Chinese Excel wants it (shared README, Export);
+	 * or GB18030, which needs none. */
+	if (!gb)
+		buf_puts(&out, "\xEF\xBB\xBF");
 	if (indview_csv(r, NULL, sample, &out) < 0) {
 		buf_free(&out);
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return;
 	}
-	send_download(r, &out, "text/csv; charset=utf-8", sample ? "indicators-sample.csv" : "indicators.csv");
+	snprintf(name, sizeof name, "indicators%s%s.csv", sample ? "-sample" : "", gb ? "-gb18030" : "");
+	if (gb) {
+		buf_init(&conv);
+		if (csv_to_gb18030(&out, &conv) < 0) {
+			buf_free(&out);
+			buf_free(&conv);
+			page_error(r, 500, "导出失败。");
+			return;
+		}
+		buf_free(&out);
+		send_download(r, &conv, "text/csv; charset=gb18030", name);
+		return;
+	}
+	send_download(r, &out, "text/csv; charset=utf-8", name);
 }
 
 /* ------------------------------------------------------------------ */
@@ -941,8 +960,10 @@ static const struct pspec audit_params[] = {
 
 /* sample=1: resource/SME indicators from the sample's accounts only. */
 static const char *const sample_values[] = { "0", "1", NULL };
+static const char *const csv_formats[] = { "csv", "gb18030", NULL };
 static const struct pspec indicator_params[] = {
 	{ KEY_SAMPLE, "sample", PT_ENUM, 0, 0, 0, sample_values, 0, NULL },
+	{ KEY_FORMAT, "format", PT_ENUM, 0, 0, 0, csv_formats, 0, NULL },
 	{ 0 },
 };
 

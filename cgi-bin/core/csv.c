@@ -413,3 +413,43 @@ void csv_put_row(struct buf *b, const char *const *cells, size_t n, enum csv_quo
 	}
 	buf_puts(b, "\r\n");
 }
+
+int csv_to_gb18030(const struct buf *in, struct buf *out)
+{
+	iconv_t cd = iconv_open("GB18030", "UTF-8");
+	char *ip, *op;
+	size_t il, ol, cap;
+
+	if (cd == (iconv_t)-1) {
+		/* glibc always has GB18030: a failure here is a broken system. */
+		return -1;
+	}
+	/* GB18030 needs at most 4 bytes per code point, UTF-8 at least 1. */
+	cap = in->len * 2 + 16;
+	buf_reset(out);
+	out->data = xrealloc(out->data, cap);
+	out->cap = cap;
+	ip = in->data ? in->data : (char *)"";
+	il = in->len;
+	op = out->data;
+	ol = cap - 1;
+	while (il > 0) {
+		if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1) {
+			if (errno == E2BIG) {
+				size_t used = (size_t)(op - out->data);
+				cap *= 2;
+				out->data = xrealloc(out->data, cap);
+				out->cap = cap;
+				op = out->data + used;
+				ol = cap - used - 1;
+				continue;
+			}
+			iconv_close(cd);
+			return -1;
+		}
+	}
+	out->len = (size_t)(op - out->data);
+	out->data[out->len] = 0;
+	iconv_close(cd);
+	return 0;
+}

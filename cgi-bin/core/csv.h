@@ -89,6 +89,9 @@ struct buf;
 enum csv_quote { CSV_QUOTE_MINIMAL, CSV_QUOTE_ALL };
 void csv_put_cell(struct buf *b, const char *s, enum csv_quote q);   /* NULL = "" */
 void csv_put_row(struct buf *b, const char *const *cells, size_t n, enum csv_quote q);
+/* UTF-8 text (a CSV written above) as GB18030, for Chinese Excel. 0, or -1
+ * when the text cannot be converted (out is then undefined). */
+int  csv_to_gb18030(const struct buf *in, struct buf *out);
 /* A plain decimal number: optional '-', digits, optional '.digits'. */
 int  csv_is_number(const char *s);
 

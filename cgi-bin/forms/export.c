@@ -179,47 +179,6 @@ static unsigned char *column_kinds(const struct form *f, size_t nlead, size_t nc
 /* ------------------------------------------------------------------ */
 /* GB18030                                                             */
 
-static int to_gb18030(const struct buf *in, struct buf *out)
-{
-	iconv_t cd = iconv_open("GB18030", "UTF-8");
-	char *ip, *op;
-	size_t il, ol, cap;
-
-	if (cd == (iconv_t)-1) {
-		log_err("export: iconv_open GB18030: %s", strerror(errno));
-		return -1;
-	}
-	/* GB18030 needs at most 4 bytes per code point, UTF-8 at least 1. */
-	cap = in->len * 2 + 16;
-	buf_reset(out);
-	out->data = xrealloc(out->data, cap);
-	out->cap = cap;
-	ip = in->data ? in->data : (char *)"";
-	il = in->len;
-	op = out->data;
-	ol = cap - 1;
-	while (il > 0) {
-		if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1) {
-			if (errno == E2BIG) {
-				size_t used = (size_t)(op - out->data);
-				cap *= 2;
-				out->data = xrealloc(out->data, cap);
-				out->cap = cap;
-				op = out->data + used;
-				ol = cap - used - 1;
-				continue;
-			}
-			log_err("export: GB18030 conversion: %s", strerror(errno));
-			iconv_close(cd);
-			return -1;
-		}
-	}
-	out->len = (size_t)(op - out->data);
-	out->data[out->len] = 0;
-	iconv_close(cd);
-	return 0;
-}
-
 /* ------------------------------------------------------------------ */
 /* XLSX                                                                */
 
@@ -566,8 +525,10 @@ int export_responses(struct db *db, const struct form *f, const struct export_fi
 		if (xlsx_finish(&s, path, out) < 0 || bad)
 			goto out;
 	} else if (fmt == EXPORT_CSV_GB18030) {
-		if (to_gb18030(&utf8, out) < 0)
+		if (csv_to_gb18030(&utf8, out) < 0) {
+			log_err("export: the CSV cannot be converted to GB18030");
 			goto out;
+		}
 	}
 	rc = 0;
 out:

@@ -248,6 +248,16 @@ for my $sample (0, 1) {
 	my $ntext = grep { $_->{a}{agg} eq 'texts' } @$inds;
 	is scalar(@lines) - 1, (1 + $nreg) * (40 - $ntext), 'one row per scope and number indicator';
 	ok((grep { /^all,全国,e2_sme_aware,二,/ } @lines), 'national rows have region_code all');
+	$res = $admin->get('/admin/indicators.csv?format=gb18030');
+	is $res->{status}, 200, 'indicators.csv in GB18030';
+	like $res->{headers}{'content-type'}, qr/charset=gb18030/, '... labelled so';
+	open my $gf, '>:raw', '/tmp/t45-gb.csv' or die $!;
+	print $gf $res->{content};
+	close $gf;
+	my $gbu = Encode::decode('UTF-8', scalar `iconv -f GB18030 -t UTF-8 /tmp/t45-gb.csv`);
+	unlink '/tmp/t45-gb.csv';
+	(my $plain = $csv) =~ s/^\x{feff}//;
+	is $gbu, $plain, '... the same table as the UTF-8 file';
 }
 
 # -------------------------------------------------------- region's view
