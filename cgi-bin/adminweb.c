@@ -203,7 +203,7 @@ static void overview(struct req *r)
 	page_begin(r, "全国填报进度");
 	h_printf(r, "<p>调查表截止时间：%s；自评估报告截止时间：%s。</p>",
 	         r->conf->deadline_survey, r->conf->deadline_selfeval);
-	if (quota_table(r, NULL, req_param(r, "sort")) < 0 || progress_table(r, NULL) < 0)
+	if (progress_tables(r, NULL, req_param(r, "sort")) < 0)
 		h_raw(r, "<p class=\"error\">进度暂时无法显示，请稍后刷新。</p>");
 	page_end(r);
 }

@@ -64,7 +64,7 @@ static void home(struct req *r)
 	h_printf(r, "<p>请于 %s 前提交<a href=\"/form/selfeval\">自评估报告</a>；"
 	         "项目承建单位、服务资源单位和中小企业的调查表截止时间为 %s。</p>",
 	         r->conf->deadline_selfeval, r->conf->deadline_survey);
-	if (quota_table(r, r->user->region_code, NULL) < 0 || progress_table(r, r->user->region_code) < 0)
+	if (progress_tables(r, r->user->region_code, NULL) < 0)
 		h_raw(r, "<p class=\"error\">进度暂时无法显示，请稍后刷新。</p>");
 	h_raw(r, "<p><a href=\"/region/progress\">查看各单位填报明细</a></p>");
 	page_end(r);

@@ -23,14 +23,11 @@ static int form_index(const char *f)
 	return fi ? (int)(fi - catalog_at(0)) : -1;
 }
 
-int progress_table(struct req *r, const char *region_code)
+/* The per-form table from STMT_PROGRESS's rows (one grouped query; regions
+ * without accounts still get a row). */
+static void render_progress(struct req *r, const struct dbrows *rows)
 {
-	struct dbrows *rows;
 	size_t nforms = catalog_count();
-	/* One grouped query; regions without accounts still get a row. */
-	if (db_query(r->db, STMT_PROGRESS,
-	    DB_ARGS(A_STR(region_code), A_STR(region_code)), &rows) < 0)
-		return -1;
 
 	h_raw(r, "<div class=\"table-wrap\"><table class=\"progress\"><caption>各问卷填报进度"
 	      "（已提交 / 草稿 / 账户数）</caption><thead><tr><th scope=\"col\">地区</th>");
@@ -58,8 +55,6 @@ int progress_table(struct req *r, const char *region_code)
 		i = j;
 	}
 	h_raw(r, "</tbody></table></div>");
-	dbrows_free(rows);
-	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -200,34 +195,32 @@ static void put_row(struct req *r, const struct qrow *q, const int quota[QS__MAX
 	         sme[QC_SUBMITTED], sme[QC_SAMPLED], w);
 }
 
-/* Fills rows[] (one per region) from the progress and sample queries. */
-static int quota_rows(struct req *r, const char *region_code, struct dbrows **prog, struct dbrows **samp,
-                      struct qrow **out, size_t *n)
+/* Fills rows[] (one per region) from the progress rows and the sample query. */
+static int quota_rows(struct req *r, const char *region_code, const struct dbrows *prog,
+                      struct dbrows **samp, struct qrow **out, size_t *n)
 {
 	const struct form_info *rep = catalog_for_role(ROLE_REGION), *hub = catalog_for_role(ROLE_HUB),
 	                       *win = catalog_for_role(ROLE_WINDOW);
 	struct qrow *q = NULL;
 	size_t nq = 0;
 
-	*prog = *samp = NULL;
-	if (db_query(r->db, STMT_PROGRESS, DB_ARGS(A_STR(region_code), A_STR(region_code)), prog) < 0 ||
-	    db_query(r->db, STMT_QUOTA_SAMPLE, DB_ARGS(A_STR(region_code), A_STR(region_code)), samp) < 0)
+	if (db_query(r->db, STMT_QUOTA_SAMPLE, DB_ARGS(A_STR(region_code), A_STR(region_code)), samp) < 0)
 		return -1;
-	q = xcalloc((*prog)->nrows + 1, sizeof *q);
-	for (size_t i = 0; i < (*prog)->nrows; i++) {
-		const char *code = dbrows_get(*prog, i, 0), *form = dbrows_get(*prog, i, 2);
+	q = xcalloc(prog->nrows + 1, sizeof *q);
+	for (size_t i = 0; i < prog->nrows; i++) {
+		const char *code = dbrows_get(prog, i, 0), *form = dbrows_get(prog, i, 2);
 		if (!nq || strcmp(q[nq - 1].code, code)) {
 			q[nq].code = code;
-			q[nq].name = dbrows_get(*prog, i, 1);
+			q[nq].name = dbrows_get(prog, i, 1);
 			nq++;
 		}
 		struct qrow *row = &q[nq - 1];
-		long long acc = dbrows_int(*prog, i, 3), sub = dbrows_int(*prog, i, 5);
+		long long acc = dbrows_int(prog, i, 3), sub = dbrows_int(prog, i, 5);
 		if (!form)
 			continue;
 		if (rep && !strcmp(form, rep->name)) {
 			row->report = sub;
-			row->report_at = dbrows_get(*prog, i, 6);
+			row->report_at = dbrows_get(prog, i, 6);
 		} else if (hub && !strcmp(form, hub->name)) {
 			row->hub_acc = acc;
 			row->hub_sub = sub;
@@ -252,29 +245,26 @@ static int quota_rows(struct req *r, const char *region_code, struct dbrows **pr
 	return 0;
 }
 
-int quota_table(struct req *r, const char *region_code, const char *sort)
+static int render_quota(struct req *r, const char *region_code, const char *sort,
+                        const struct dbrows *prog)
 {
 	static const struct { const char *key, *label; } sorts[] = {
 		{ "region", "按地区代码" }, { "behind", "落后项多的在前" }, { "sme", "中小企业提交率低的在前" },
 	};
 	const int quota[QS__MAX] = { r->conf->sample_hub, r->conf->sample_window, r->conf->sample_sme };
-	struct dbrows *prog, *samp;
+	struct dbrows *samp = NULL;
 	struct qrow *q = NULL, tot;
 	size_t n = 0;
 	time_t now = time(NULL);
 	const struct form_info *rep = catalog_for_role(ROLE_REGION), *hub = catalog_for_role(ROLE_HUB);
 
-	if (quota_rows(r, region_code, &prog, &samp, &q, &n) < 0) {
-		if (prog)
-			dbrows_free(prog);
+	if (quota_rows(r, region_code, prog, &samp, &q, &n) < 0)
 		return -1;
-	}
 	memset(&tot, 0, sizeof tot);
 	for (size_t i = 0; i < n; i++) {
 		struct deadlines due;
 		if (deadlines_for_region(r->db, r->conf, q[i].code, &due) < 0) {
 			free(q);
-			dbrows_free(prog);
 			dbrows_free(samp);
 			return -1;
 		}
@@ -320,7 +310,19 @@ int quota_table(struct req *r, const char *region_code, const char *sort)
 	}
 	h_raw(r, "</table></div>");
 	free(q);
-	dbrows_free(prog);
 	dbrows_free(samp);
 	return 0;
+}
+
+int progress_tables(struct req *r, const char *region_code, const char *sort)
+{
+	struct dbrows *prog;
+	int rc;
+	if (db_query(r->db, STMT_PROGRESS, DB_ARGS(A_STR(region_code), A_STR(region_code)), &prog) < 0)
+		return -1;
+	rc = render_quota(r, region_code, sort, prog);
+	if (rc == 0)
+		render_progress(r, prog);
+	dbrows_free(prog);
+	return rc;
 }
