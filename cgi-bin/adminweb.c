@@ -23,6 +23,7 @@
 #include "auth.h"
 #include "conf.h"
 #include "db.h"
+#include "catalog.h"
 #include "csv.h"
 #include "deadline.h"
 #include "export.h"
@@ -200,9 +201,15 @@ static void pager(struct req *r, const char *path, const char *const *keep, long
 
 static void overview(struct req *r)
 {
+	const struct form_info *hub = catalog_for_role(ROLE_HUB), *rep = catalog_for_role(ROLE_REGION);
+	struct deadlines due;
+	if (deadlines_for_region(r->db, r->conf, NULL, &due) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
 	page_begin(r, "全国填报进度");
-	h_printf(r, "<p>调查表截止时间：%s；自评估报告截止时间：%s。</p>",
-	         r->conf->deadline_survey, r->conf->deadline_selfeval);
+	h_printf(r, "<p>调查表截止时间：%s；自评估报告截止时间：%s（各地区的延期见<a href=\"/admin/deadlines\">截止时间</a>）。</p>",
+	         hub ? deadlines_of(&due, hub->name) : "", rep ? deadlines_of(&due, rep->name) : "");
 	if (progress_tables(r, NULL, req_param(r, "sort")) < 0)
 		h_raw(r, "<p class=\"error\">进度暂时无法显示，请稍后刷新。</p>");
 	page_end(r);
@@ -525,13 +532,29 @@ static void deadlines_page(struct req *r, const char *msg, int is_error)
 	if (msg)
 		h_printf(r, "<p class=\"%s\" role=\"%s\">%s</p>", is_error ? "error" : "notice",
 		         is_error ? "alert" : "status", msg);
-	h_table_begin(r, "deadline-defaults", "统一截止时间（配置文件）", default_cols,
-	              NELEMS(default_cols));
+	struct deadlines national;
+	if (deadlines_for_region(r->db, r->conf, NULL, &national) < 0) {
+		dbrows_free(rows);
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	h_table_begin(r, "deadline-defaults", "全国统一截止时间", default_cols, NELEMS(default_cols));
 	for (size_t i = 0; form_at(i); i++) {
-		char due[DEADLINE_LEN];
-		deadline_default(r->conf, form_at(i)->name, due);
-		h_printf(r, "<tr><td>%s %s</td><td>%s</td></tr>", form_at(i)->annex, form_at(i)->title,
-		         due[0] ? due : "未设置");
+		char conf_due[DEADLINE_LEN];
+		const char *due = deadlines_of(&national, form_at(i)->name);
+		deadline_default(r->conf, form_at(i)->name, conf_due);
+		int set_here = strcmp(due, conf_due) != 0;
+		h_printf(r, "<tr data-form=\"%s\" data-national=\"%s\"><td>%s %s</td><td>%s%s",
+		         form_at(i)->name, due, form_at(i)->annex, form_at(i)->title, due[0] ? due : "未设置",
+		         set_here ? "（在本页设置）" : "（配置文件）");
+		if (admin && set_here) {
+			h_raw(r, " <form method=\"post\" action=\"/admin/deadlines\" class=\"inline\">");
+			h_csrf_field(r);
+			h_printf(r, "<input type=\"hidden\" name=\"action\" value=\"remove-national\">"
+			         "<input type=\"hidden\" name=\"form\" value=\"%s\">"
+			         "<button type=\"submit\">恢复配置文件的时间</button></form>", form_at(i)->name);
+		}
+		h_raw(r, "</td></tr>");
 	}
 	h_table_end(r);
 
@@ -557,6 +580,13 @@ static void deadlines_page(struct req *r, const char *msg, int is_error)
 	dbrows_free(rows);
 
 	if (admin) {
+		h_raw(r, "<h2>设置全国统一截止时间</h2><form method=\"post\" action=\"/admin/deadlines\">");
+		h_csrf_field(r);
+		h_raw(r, "<input type=\"hidden\" name=\"action\" value=\"set-national\">");
+		select_form(r, NULL, 0);
+		h_raw(r, "<label>截止时间 <input name=\"due\" placeholder=\"2013-12-10 23:59:59\" "
+		      "maxlength=\"19\" required></label> <button type=\"submit\">保存</button>"
+		      "<p class=\"hint\">适用于没有单独延期的所有地区；只能设为将来的时间。</p></form>");
 		h_raw(r, "<h2>设置某地区的截止时间</h2><form method=\"post\" action=\"/admin/deadlines\">");
 		h_csrf_field(r);
 		h_raw(r, "<input type=\"hidden\" name=\"action\" value=\"set\">");
@@ -579,27 +609,34 @@ static void deadlines_post(struct req *r)
 	char *exists = NULL;
 	unsigned long long affected = 0;
 
-	if (!action || (strcmp(action, "set") && strcmp(action, "remove")) || !f || !region) {
+	int national = action && (!strcmp(action, "set-national") || !strcmp(action, "remove-national"));
+	if (national) {
+		region = "";    /* deadline_overrides' national row */
+	} else if (!action || (strcmp(action, "set") && strcmp(action, "remove")) || !f || !region) {
 		deadlines_page(r, "请选择问卷和地区。", 1);
 		return;
 	}
-	if (db_query_str(r->db, STMT_REGION_EXISTS, DB_ARGS(A_STR(region)),
-	                 &exists) < 0) {
+	if (!f) {
+		deadlines_page(r, "请选择问卷。", 1);
+		return;
+	}
+	if (!national && db_query_str(r->db, STMT_REGION_EXISTS, DB_ARGS(A_STR(region)),
+	                              &exists) < 0) {
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return;
 	}
-	if (!exists) {
+	if (!national && !exists) {
 		deadlines_page(r, "没有这个地区。", 1);
 		return;
 	}
 	free(exists);
-	if (!strcmp(action, "remove")) {
+	if (!strcmp(action, "remove") || !strcmp(action, "remove-national")) {
 		if (db_exec(r->db, STMT_DEADLINE_OVERRIDE_DELETE,
 		            DB_ARGS(A_STR(f->name), A_STR(region)), &affected, NULL) < 0) {
 			page_error(r, 503, "操作失败，请稍后再试。");
 			return;
 		}
-		snprintf(detail, sizeof detail, "form=%s region=%s", f->name, region);
+		snprintf(detail, sizeof detail, "form=%s region=%s", f->name, national ? "all" : region);
 		if (affected)
 			audit(r, "deadline_remove", detail);
 		resp_redirect(r, "/admin/deadlines");
@@ -610,12 +647,20 @@ static void deadlines_post(struct req *r)
 		deadlines_page(r, "截止时间格式不正确，请按“2013-12-10 23:59:59”的格式填写。", 1);
 		return;
 	}
+	/* An extension is a time to come: a past one would close the forms at
+	 * once (the questionnaires already open stay as they are). */
+	if (deadline_passed(due)) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "截止时间 %s 已经过去，不能设为过去的时间。", due);
+		deadlines_page(r, msg, 1);
+		return;
+	}
 	if (db_exec(r->db, STMT_DEADLINE_OVERRIDE_SET,
 	            DB_ARGS(A_STR(f->name), A_STR(region), A_STR(due)), NULL, NULL) < 0) {
 		page_error(r, 503, "操作失败，请稍后再试。");
 		return;
 	}
-	snprintf(detail, sizeof detail, "form=%s region=%s due=%s", f->name, region, due);
+	snprintf(detail, sizeof detail, "form=%s region=%s due=%s", f->name, national ? "all" : region, due);
 	audit(r, "deadline_set", detail);
 	resp_redirect(r, "/admin/deadlines");
 }

@@ -120,9 +120,11 @@ int deadline_get(struct db *db, const struct conf *c, const char *form,
 	char *due = NULL;
 
 	deadline_default(c, form, out);
-	if (!region_code || !*region_code || !db)
+	if (!db)
 		return 0;
-	if (db_query_str(db, STMT_DEADLINE_OVERRIDE_GET, DB_ARGS(A_STR(form), A_STR(region_code)), &due) < 0)
+	/* No region: the national deadline (region_code ''). */
+	if (db_query_str(db, STMT_DEADLINE_OVERRIDE_GET,
+	                 DB_ARGS(A_STR(form), A_STR(region_code ? region_code : "")), &due) < 0)
 		return -1;
 	if (due)
 		snprintf(out, DEADLINE_LEN, "%s", due);
@@ -141,9 +143,10 @@ int deadlines_for_region(struct db *db, const struct conf *c, const char *region
 		deadline_default(c, out->v[i].form, out->v[i].at);
 		out->n++;
 	}
-	if (!region_code || !*region_code || !db)
+	if (!db)
 		return 0;
-	if (db_query(db, STMT_DEADLINE_OVERRIDES_OF_REGION, DB_ARGS(A_STR(region_code)), &rows) < 0)
+	if (db_query(db, STMT_DEADLINE_OVERRIDES_OF_REGION,
+	             DB_ARGS(A_STR(region_code ? region_code : "")), &rows) < 0)
 		return -1;
 	for (size_t r = 0; r < rows->nrows; r++)
 		for (size_t i = 0; i < out->n; i++)

@@ -2,8 +2,9 @@
  * deadline.h - the one rule for when a questionnaire closes.
  *
  * The deadline of (form, region) is the region's extension in
- * deadline_overrides if there is one, else the configured deadline of the
- * form's kind (the catalog says survey or selfeval: conf deadline_survey /
+ * deadline_overrides if there is one, else the national deadline set on the
+ * admin page (deadline_overrides with region_code ''), else the configured
+ * deadline of the form's kind (the catalog says survey or selfeval: conf deadline_survey /
  * deadline_selfeval). Deadlines are wall-clock times 'YYYY-MM-DD HH:MM:SS'
  * in one declared time zone, conf time_zone (default Asia/Shanghai; "": the server's local
  * zone), and are compared with this process's clock in that zone only, never
@@ -30,7 +31,7 @@ int  deadline_conf_apply(struct conf *c);
 
 /* The configured deadline of form (no database). */
 void deadline_default(const struct conf *c, const char *form, char out[DEADLINE_LEN]);
-/* The deadline of form for region_code (NULL/"": the default). One query.
+/* The deadline of form for region_code (NULL/"": the national one). One query.
  * Returns 0, or -1 on a database error. */
 int  deadline_get(struct db *db, const struct conf *c, const char *form,
                   const char *region_code, char out[DEADLINE_LEN]);

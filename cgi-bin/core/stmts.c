@@ -198,18 +198,20 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_REGION },
 
 	/* Deadlines */
+	/* A region's own deadline, else the national one (region_code ''). */
 	[STMT_DEADLINE_OVERRIDE_GET] = {
 		"SELECT DATE_FORMAT(due, '%Y-%m-%d %H:%i:%s') FROM deadline_overrides "
-		"WHERE form = ? AND region_code = ?",
+		"WHERE form = ? AND region_code IN (?, '') ORDER BY region_code = '' LIMIT 1",
 		R_ANYONE },
+	/* National rows first: a region's own rows, read later, win. */
 	[STMT_DEADLINE_OVERRIDES_OF_REGION] = {
 		"SELECT form, DATE_FORMAT(due, '%Y-%m-%d %H:%i:%s') FROM deadline_overrides "
-		"WHERE region_code = ?",
+		"WHERE region_code IN (?, '') ORDER BY region_code = '' DESC",
 		R_ANYONE },
 	[STMT_DEADLINE_OVERRIDE_LIST] = {
 		"SELECT o.form, o.region_code, COALESCE(g.name, ''), DATE_FORMAT(o.due, '%Y-%m-%d %H:%i:%s')"
 		" FROM deadline_overrides o LEFT JOIN regions g ON g.code = o.region_code"
-		" ORDER BY o.form, o.region_code",
+		" WHERE o.region_code <> '' ORDER BY o.form, o.region_code",
 		R_ADMINS },
 	[STMT_DEADLINE_OVERRIDE_SET] = {
 		"INSERT INTO deadline_overrides (form, region_code, due) VALUES (?, ?, ?)"

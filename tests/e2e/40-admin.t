@@ -447,9 +447,15 @@ my $csv_text;
 	like T::db_value("SELECT detail FROM audit_log WHERE action = 'deadline_set' ORDER BY id DESC LIMIT 1"),
 		qr/^form=sme region=$R due=2098-07-06 05:04:00$/, 'audited';
 
+	# A past deadline is refused (#11); a region closed earlier (as an
+	# override stored by an older version would) stays closed.
 	$res = $admin->post('/admin/deadlines', [ action => 'set', form => 'sme', region => $R,
 		due => '2001-01-01T08:00', csrf => $csrf ]);
-	is $res->{status}, 303, 'deadline moved into the past (datetime-local format)';
+	is $res->{status}, 400, 'a deadline in the past is refused (datetime-local format)';
+	like $res->{text}, qr{截止时间 2001-01-01 08:00:00 已经过去，不能设为过去的时间}, '... with a message';
+	is T::db_value("SELECT due FROM deadline_overrides WHERE form = 'sme' AND region_code = '$R'"),
+		'2098-07-06 05:04:00', '... and nothing changed';
+	T::db_query("UPDATE deadline_overrides SET due = '2001-01-01 08:00:00' WHERE form = 'sme' AND region_code = '$R'");
 	like $sme->get('/form/sme')->{text}, qr{填报已于 2001-01-01 08:00:00 截止}, 'the form is closed for that region';
 	unlike T::demo_login('sme')->get('/form/sme')->{text}, qr{2001-01-01}, 'other regions unaffected';
 
@@ -460,6 +466,23 @@ my $csv_text;
 	}
 	is T::db_value("SELECT due FROM deadline_overrides WHERE form = 'sme' AND region_code = '$R'"),
 		'2001-01-01 08:00:00', '... nothing changed';
+
+	# The national deadline, set on the page: every region without its own.
+	my $other = T::demo_login('sme');
+	$res = $admin->post('/admin/deadlines', [ action => 'set-national', form => 'sme', due => '2097-05-04 03:02:01',
+		csrf => $csrf ]);
+	is $res->{status}, 303, 'national deadline set on the page';
+	like $other->get('/form/sme')->{text}, qr{截止时间：2097-05-04 03:02:01}, 'a region without an extension uses it';
+	like $sme->get('/form/sme')->{text}, qr{2001-01-01 08:00:00}, "a region's own deadline still wins";
+	like $admin->get('/admin/deadlines')->{text}, qr{<tr data-form="sme" data-national="2097-05-04 03:02:01">.*?在本页设置}s,
+		'listed as set on the page';
+	like T::db_value("SELECT detail FROM audit_log WHERE action = 'deadline_set' ORDER BY id DESC LIMIT 1"),
+		qr/^form=sme region=all due=2097-05-04 03:02:01$/, 'audited as region=all';
+	is $admin->post('/admin/deadlines', [ action => 'set-national', form => 'sme', due => '2000-01-01',
+		csrf => $csrf ])->{status}, 400, 'a national deadline in the past is refused';
+	$res = $admin->post('/admin/deadlines', [ action => 'remove-national', form => 'sme', csrf => $csrf ]);
+	is $res->{status}, 303, 'national deadline removed';
+	like $other->get('/form/sme')->{text}, qr{截止时间：\Q$default\E}, 'back to the configuration file';
 	is $admin->post('/admin/deadlines', [ action => 'set', form => 'sme', region => 'T40NOPE',
 		due => '2098-01-01', csrf => $csrf ])->{status}, 400, 'unknown region refused';
 
