@@ -27,6 +27,8 @@ CFLAGS  := $(filter-out -D_FORTIFY_SOURCE=2 -O2,$(CFLAGS)) -O1 -fsanitize=addres
 LDFLAGS += -fsanitize=address,undefined
 endif
 
+.DEFAULT_GOAL := all
+
 # The release, from the VERSION file: `--version` of every program.
 VERSION := $(shell cat VERSION)
 $(BUILD)/obj/cgi-bin/core/app.o $(BUILD)/obj/cgi-bin/admin.o $(BUILD)/obj/cgi-bin/supervise.o: \
