@@ -839,8 +839,11 @@ static void sample_replace(struct req *r)
 		sample_page(r, msg, NULL);
 		goto out;
 	}
-	/* The replaced unit's invitation code stops working at once. */
-	if (db_exec(r->db, STMT_SAMPLE_UNIT_REPLACE,
+	/* The replaced unit's invitation code stops working at once; its slip
+	 * is answered "revoked" (revoked_codes). */
+	if (db_exec(r->db, STMT_CODE_REVOKED_INSERT,
+	            DB_ARGS(A_STR("replace"), A_STR(unit)), NULL, NULL) < 0 ||
+	    db_exec(r->db, STMT_SAMPLE_UNIT_REPLACE,
 	            DB_ARGS(A_STR(reason), A_STR(unit)), NULL, NULL) < 0 ||
 	    db_exec(r->db, STMT_SAMPLE_UNIT_PROMOTE,
 	            DB_ARGS(A_STR(unit), A_STR(dbrows_get(next, 0, 0))), NULL, NULL) < 0 ||
@@ -959,9 +962,9 @@ static void slips_home(struct req *r, const char *notice)
 		h_printf(r, "<p class=\"notice\" role=\"status\">%s</p>", notice);
 	h_raw(r, "<p>为抽中的服务资源单位和中小企业生成一次性邀请码，并下载可打印的 A4 邀请单（每页 8 张，"
 	      "沿裁切线裁开）。每张邀请单有二维码、邀请码和网址，受邀单位扫码即可注册并填写调查表。</p>"
-	      "<p><strong>请注意：</strong>系统只保存邀请码的摘要，邀请码只在生成时显示一次。"
-	      "再次生成会为尚未注册的单位换发新的邀请码，此前打印的这些单位的邀请单随即失效；"
-	      "已注册的单位不再生成邀请单。</p>");
+	      "<p>每个单位的邀请码是固定的：重新打印的邀请单与此前打印的邀请码相同，已发出的邀请单继续有效；"
+	      "已注册的单位不再生成邀请单。邀请单遗失或被他人获取时，可在下方邀请进度表中对该单位"
+	      "“作废并换发”邀请码（原邀请单随即失效）。</p>");
 	h_table_begin(r, NULL, NULL, cols, NELEMS(cols));
 	for (size_t i = 0; i < rows->nrows; i++)
 		h_printf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
@@ -980,8 +983,8 @@ static void slips_home(struct req *r, const char *notice)
 		h_printf(r, "<option value=\"%s\">%s</option>", stratum_code(st),
 		         slips_category_label(stratum_code(st)));
 	h_raw(r, "</select></p>"
-	      "<p><label><input type=\"radio\" name=\"scope\" value=\"all\" checked> 所有尚未注册的单位</label> "
-	      "<label><input type=\"radio\" name=\"scope\" value=\"new\"> 仅从未打印过邀请单的单位</label></p>"
+	      "<p><label><input type=\"radio\" name=\"scope\" value=\"new\" checked> 仅从未打印过邀请单的单位</label> "
+	      "<label><input type=\"radio\" name=\"scope\" value=\"all\"> 所有尚未注册的单位（重印，邀请码不变）</label></p>"
 	      "<p><button type=\"submit\">生成邀请码并下载 PDF</button></p></fieldset></form>");
 	if (slips_funnel_table(r, r->user->region_code) < 0)
 		h_raw(r, "<p class=\"error\">邀请进度暂时无法显示，请稍后刷新。</p>");
@@ -995,7 +998,21 @@ static void filename_part(struct buf *b, const char *s)
 			buf_putc(b, *s);
 }
 
-/* Issues the codes and answers with the PDF (unit_id 0) or one PNG. */
+/* What the region is told when codes cannot be printed or revoked. */
+static const char *codes_err_text(enum codes_err err)
+{
+	switch (err) {
+	case CODES_NO_SECRET:
+		return "系统尚未配置邀请码密钥（code_secret），暂时无法生成邀请单，请联系系统管理员。";
+	case CODES_SECRET_CHANGED:
+		return "系统的邀请码密钥（code_secret）已被更改，已打印的邀请码无法再次打印（原邀请码仍然有效）。请联系系统管理员。";
+	default:
+		return "系统繁忙，邀请码未能生成，请稍后再试。";
+	}
+}
+
+/* Prints the slips of the units (unit_id 0: of the stratum) as a PDF;
+ * a unit printed before gets the same code again. */
 static void issue_and_send(struct req *r, const char *stratum, unsigned long long unit_id, int only_new)
 {
 	struct issued *units = NULL;
@@ -1010,13 +1027,15 @@ static void issue_and_send(struct req *r, const char *stratum, unsigned long lon
 		return;
 	}
 	/* One transaction: the new codes become valid only with the document. */
+	enum codes_err err = CODES_DB;
 	long n = db_begin(r->db) < 0 ? -1 :
-	         codes_issue(r->db, &due, r->user->region_code, stratum, unit_id, only_new, &units);
+	         codes_issue(r->db, r->conf->code_secret, &due, r->user->region_code, stratum, unit_id,
+	                     only_new, &units, &err);
 	if (n < 0) {
 		db_rollback(r->db);
 		free(rname);
 		free(phone);
-		page_error(r, 503, "系统繁忙，邀请码未能生成，请稍后再试。");
+		page_error(r, 503, codes_err_text(err));
 		return;
 	}
 	if (n == 0) {
@@ -1039,13 +1058,8 @@ static void issue_and_send(struct req *r, const char *stratum, unsigned long lon
 	 * sent after the commit; page_error() below discards it. The one-slip
 	 * PNG is small and goes into the body buffer. */
 	buf_reset(&r->body);
-	int rc;
-	if (unit_id) {
-		rc = slips_png(&r->body, &si, &units[0]);
-	} else {
-		FILE *f = resp_spool(r);
-		rc = f ? slips_pdf(f, &si, units, (size_t)n) : -1;
-	}
+	FILE *f = resp_spool(r);
+	int rc = f ? slips_pdf(f, &si, units, (size_t)n) : -1;
 	/* Only a rendered document makes the new codes valid. */
 	if (rc < 0 || db_commit(r->db) < 0) {
 		db_rollback(r->db);
@@ -1059,11 +1073,10 @@ static void issue_and_send(struct req *r, const char *stratum, unsigned long lon
 	buf_printf(&d, "stratum=%s unit=%llu n=%ld", stratum ? stratum : "all", unit_id, n);
 	audit(r, unit_id ? "slip-one" : "slips-print", d.data);
 	buf_reset(&d);
+	resp_header(r, "Content-Type", "application/pdf");
 	if (unit_id) {
-		resp_header(r, "Content-Type", "image/png");
-		buf_printf(&d, "inline; filename=\"slip-%llu.png\"", unit_id);
+		buf_printf(&d, "attachment; filename=\"slip-%llu.pdf\"", unit_id);
 	} else {
-		resp_header(r, "Content-Type", "application/pdf");
 		buf_puts(&d, "attachment; filename=\"slips-");
 		filename_part(&d, r->user->region_code);
 		buf_putc(&d, '-');
@@ -1114,17 +1127,96 @@ static void slip_one_get(struct req *r)
 		return;
 	}
 	page_begin(r, "单张邀请单");
+	if (req_param(r, "revoked"))
+		h_raw(r, "<p class=\"notice\" role=\"status\">原邀请码已作废，已换发新的邀请码。请下载新的邀请单并送达该单位。</p>");
 	h_printf(r, "<p>单位：<strong>%s</strong>（%s）</p>", dbrows_get(rows, 0, 0),
 	         slips_category_label(dbrows_get(rows, 0, 1)));
 	if (dbrows_get(rows, 0, 2))
-		h_printf(r, "<p class=\"notice\">该单位的邀请单已于 %s 打印过。生成新的邀请单后，原邀请单上的邀请码将失效。</p>",
+		h_printf(r, "<p class=\"notice\">该单位的邀请单已于 %s 打印过；再次打印的邀请单与原邀请单的邀请码相同。</p>",
 		         dbrows_get(rows, 0, 2));
 	h_printf(r, "<form method=\"post\" action=\"/region/slips/one\"><input type=\"hidden\" name=\"unit\" value=\"%llu\">", id);
 	h_csrf_field(r);
-	h_raw(r, "<p><button type=\"submit\">生成邀请码并显示邀请单（图片）</button></p></form>"
-	      "<p><a href=\"/region/slips\">返回邀请单</a></p>");
+	h_raw(r, "<p><button type=\"submit\">下载该单位的邀请单（PDF，一页）</button></p></form>");
+	if (dbrows_get(rows, 0, 2))
+		h_printf(r, "<p>邀请单遗失或被他人获取？<a href=\"/region/slips/revoke?unit=%llu\">作废并换发该单位的邀请码</a></p>", id);
+	h_raw(r, "<p><a href=\"/region/slips\">返回邀请单</a></p>");
 	dbrows_free(rows);
 	page_end(r);
+}
+
+/* Revoking a code is per unit and confirmed: the holder of the old slip
+ * is then told to contact the region. */
+static void slip_revoke_get(struct req *r)
+{
+	unsigned long long id = r->arg[KEY_UNIT].id;
+	struct dbrows *rows;
+	if (!slips_allowed(r))
+		return;
+	if (db_query(r->db, STMT_SLIP_UNIT,
+	             DB_ARGS(A_INT(id), A_STR(r->user->region_code)), &rows) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	if (rows->nrows == 0 || dbrows_get(rows, 0, 2) == NULL) {
+		dbrows_free(rows);
+		page_error(r, 404, "没有找到该单位，或该单位尚未打印邀请单、已注册、不在本地区的抽中名单中。");
+		return;
+	}
+	page_begin(r, "作废并换发邀请码");
+	h_printf(r, "<p>单位：<strong>%s</strong>（%s），邀请单打印于 %s。</p>", dbrows_get(rows, 0, 0),
+	         slips_category_label(dbrows_get(rows, 0, 1)), dbrows_get(rows, 0, 2));
+	h_raw(r, "<p class=\"notice\"><strong>此操作不可撤销：</strong>该单位已打印的邀请单将立即失效，"
+	      "持原邀请单扫码或输入邀请码时会被告知邀请码已作废、请与本地区主管部门联系。"
+	      "换发的新邀请码须重新打印邀请单并送达该单位。仅在邀请单遗失或被他人获取时使用。</p>");
+	h_printf(r, "<form method=\"post\" action=\"/region/slips/revoke\"><input type=\"hidden\" name=\"unit\" value=\"%llu\">", id);
+	h_csrf_field(r);
+	h_raw(r, "<p><label><input type=\"checkbox\" name=\"confirm\" value=\"1\" required> "
+	      "我确认作废该单位原邀请单上的邀请码</label></p>"
+	      "<p><button type=\"submit\">作废并换发邀请码</button> <a href=\"/region/slips\">取消</a></p></form>");
+	dbrows_free(rows);
+	page_end(r);
+}
+
+static void slip_revoke_post(struct req *r)
+{
+	unsigned long long id = r->arg[KEY_UNIT].id;
+	const char *confirm = req_param(r, "confirm");
+	enum codes_err err = CODES_DB;
+	if (!slips_allowed(r))
+		return;
+	if (csrf_check(r) < 0) {
+		page_error(r, 403, "页面已过期或请求来源无效，请刷新后重试。");
+		return;
+	}
+	if (confirm == NULL || strcmp(confirm, "1") != 0) {
+		resp_status(r, 422);
+		page_begin(r, "作废并换发邀请码");
+		h_printf(r, "<p class=\"error\" role=\"alert\">请勾选确认后再作废邀请码。邀请码未作废。</p>"
+		         "<p><a href=\"/region/slips/revoke?unit=%llu\">返回</a></p>", id);
+		page_end(r);
+		return;
+	}
+	int rc = db_begin(r->db) < 0 ? -1 : codes_revoke(r->db, r->conf->code_secret, r->user->region_code, id, &err);
+	if (rc <= 0) {
+		db_rollback(r->db);
+		if (rc == 0)
+			page_error(r, 404, "没有找到该单位，或该单位尚未打印邀请单、已注册、不在本地区的抽中名单中。");
+		else
+			page_error(r, 503, codes_err_text(err));
+		return;
+	}
+	if (db_commit(r->db) < 0) {
+		db_rollback(r->db);
+		page_error(r, 503, "系统繁忙，邀请码未作废，请稍后再试。");
+		return;
+	}
+	struct buf d = { 0 };
+	buf_printf(&d, "unit=%llu", id);
+	audit(r, "code-revoke", d.data);
+	buf_reset(&d);
+	buf_printf(&d, "/region/slips/one?unit=%llu&revoked=1", id);
+	resp_redirect(r, d.data);
+	buf_free(&d);
 }
 
 static void slips_get(struct req *r)
@@ -1149,7 +1241,8 @@ static void slips_post(struct req *r)
 		slips_home(r, "请选择有效的类别。");
 		return;
 	}
-	issue_and_send(r, st, 0, scope && strcmp(scope, "new") == 0);
+	/* Units never printed unless a reprint of all is asked for. */
+	issue_and_send(r, st, 0, !(scope && strcmp(scope, "all") == 0));
 }
 
 /* ------------------------------------------------------------ page table */
@@ -1193,6 +1286,8 @@ enum page {
 	PAGE_SLIP_ONE_GET,
 	PAGE_SLIP_ONE_POST,
 	PAGE_INDICATORS,
+	PAGE_SLIP_REVOKE_GET,
+	PAGE_SLIP_REVOKE_POST,
 	PAGE__MAX
 };
 
@@ -1212,6 +1307,8 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_SLIP_ONE_GET]  = { "/region/slips/one",  M_GET,  REGION, 0, unit_params, slip_one_get, NULL },
 	[PAGE_SLIP_ONE_POST] = { "/region/slips/one",  M_POST, REGION, 0, unit_params, slip_one_post, NULL },
 	[PAGE_INDICATORS]    = { "/region/indicators", M_GET,  REGION, 0, NULL, indicators_page, NULL },
+	[PAGE_SLIP_REVOKE_GET]  = { "/region/slips/revoke", M_GET,  REGION, 0, unit_params, slip_revoke_get, NULL },
+	[PAGE_SLIP_REVOKE_POST] = { "/region/slips/revoke", M_POST, REGION, 0, unit_params, slip_revoke_post, NULL },
 };
 
 int main(int argc, char **argv)

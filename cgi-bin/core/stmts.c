@@ -471,15 +471,29 @@ const struct stmt_def stmts[STMT__MAX] = {
 
 	/* Invitation codes and slips (sample/codes.c, sample/slips.c) */
 	[STMT_UNITS_TO_ISSUE_LOCK] = {
-		"SELECT su.id, su.name, su.form, su.stratum FROM sample_units su"
+		"SELECT su.id, su.name, su.form, su.stratum, su.code_lookup, su.code_issue FROM sample_units su"
 		" WHERE su.region_code = ? AND" INVITED_SQL "AND su.user_id IS NULL"
 		" AND (? = '' OR su.stratum = ?) AND (? = 0 OR su.id = ?)"
 		" AND (? = 0 OR su.slip_printed_at IS NULL)"
 		" ORDER BY su.stratum, su.position, su.id FOR UPDATE",
 		R_REGION },
 	[STMT_UNIT_SET_CODE] = {
-		"UPDATE sample_units SET code_lookup = ?, code_expires = ?,"
+		"UPDATE sample_units SET code_lookup = ?, code_issue = ?, code_expires = ?,"
 		" slip_printed_at = NOW() WHERE id = ?",
+		R_REGION },
+	[STMT_UNIT_REISSUE_CODE] = {
+		"UPDATE sample_units SET code_lookup = ?, code_issue = ?, slip_printed_at = NULL,"
+		" code_opened_at = NULL WHERE id = ?",
+		R_REGION },
+	[STMT_UNIT_TO_REVOKE_LOCK] = {
+		"SELECT su.id, su.code_issue FROM sample_units su WHERE su.id = ? AND su.region_code = ?"
+		" AND" INVITED_SQL "AND su.user_id IS NULL AND su.code_lookup IS NOT NULL FOR UPDATE",
+		R_REGION },
+	/* Keeps the hash of a unit's code before it is revoked, replaced or reset. */
+	[STMT_CODE_REVOKED_INSERT] = {
+		"INSERT IGNORE INTO revoked_codes (code_lookup, unit_id, region_code, reason)"
+		" SELECT code_lookup, id, region_code, ? FROM sample_units"
+		" WHERE id = ? AND code_lookup IS NOT NULL",
 		R_REGION },
 	[STMT_SLIP_UNITS] = {
 		"SELECT su.id, su.stratum, su.name, su.slip_printed_at, su.code_opened_at,"
@@ -523,6 +537,10 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" (" INVITED_SQL ")"
 		" FROM sample_units su JOIN regions g ON g.code = su.region_code"
 		" WHERE su.code_lookup = ? FOR UPDATE",
+		R_ANYONE },
+	[STMT_CODE_REVOKED_LOOKUP] = {
+		"SELECT g.name, g.help_phone FROM revoked_codes rc JOIN regions g ON g.code = rc.region_code"
+		" WHERE rc.code_lookup = ?",
 		R_ANYONE },
 	[STMT_UNIT_OPENED] = {
 		"UPDATE sample_units SET code_opened_at = NOW() WHERE id = ? AND code_opened_at IS NULL",
