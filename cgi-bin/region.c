@@ -111,6 +111,8 @@ static const char *kind_of(const char *k)
 	return NULL;
 }
 
+#define SME_SIZE_MAX 10000   /* largest SME sample a region may ask for */
+
 static int quota(const struct req *r, int st)
 {
 	return st == ST_HUB ? r->conf->sample_hub : st == ST_WINDOW ? r->conf->sample_window
@@ -648,20 +650,33 @@ static void sample_forms(struct req *r, const char *kind)
 		h_printf(r, "<p>样本框共 %s 家，校验值 <code class=\"checksum\">%s</code>。</p>",
 		         dbrows_get(cf, 0, 1), dbrows_get(cf, 0, 2));
 		strata_counts(r, kind, count);
+		int is_short = 0;
 		for (int st = 0; st < ST_COUNT; st++)
-			if (kind_has(kind, st) && count[st] < (size_t)quota(r, st))
-				h_printf(r, "<p class=\"error\">注意：%s只有 %zu 家，少于应抽的 %d 家；抽样时将全部入样，没有备选。</p>",
+			if (kind_has(kind, st) && count[st] < (size_t)quota(r, st)) {
+				h_printf(r, "<p class=\"error\">注意：%s只有 %zu 家，少于应抽的 %d 家。</p>",
 				         stratum_label(st), count[st], quota(r, st));
+				is_short = 1;
+			}
 		seed_random(&seed);
 		seed_format(seed, hex);
 		h_raw(r, "<form method=\"post\" action=\"/region/sample\">");
 		h_csrf_field(r);
-		h_printf(r, "<input type=\"hidden\" name=\"action\" value=\"draw\"><input type=\"hidden\" name=\"kind\" value=\"%s\">"
-		         "<p><label>随机种子（16 位十六进制，可改为其他值）：<input type=\"text\" name=\"seed\" value=\"%s\" "
+		h_printf(r, "<input type=\"hidden\" name=\"action\" value=\"draw\"><input type=\"hidden\" name=\"kind\" value=\"%s\">", kind);
+		if (strcmp(kind, "sme") == 0)
+			h_printf(r, "<p><label>中小企业抽样数量（不少于 %d 家）：<input type=\"number\" name=\"sme_n\" value=\"%d\" "
+			         "min=\"%d\" max=\"%d\" required></label></p>", r->conf->sample_sme, r->conf->sample_sme,
+			         r->conf->sample_sme, SME_SIZE_MAX);
+		/* A short frame is drawn only when the region says it knows the
+		 * consequence (issue 10). */
+		if (is_short)
+			h_raw(r, "<p class=\"confirm-short\"><label><input type=\"checkbox\" name=\"confirm_short\" value=\"1\" required> "
+			      "我已核对样本框：不足的层将全部入样、没有备选单位，抽样结果不能再更改（只能由工业和信息化部重置）。"
+			      "仍按此样本框抽样。</label></p>");
+		h_printf(r, "<p><label>随机种子（16 位十六进制，可改为其他值）：<input type=\"text\" name=\"seed\" value=\"%s\" "
 		         "pattern=\"[0-9a-fA-F]{1,16}\" maxlength=\"18\" required></label> "
 		         "<button type=\"submit\">随机抽样</button></p>"
 		         "<p>抽样使用分层简单随机抽样（不放回）；相同的样本框和种子总能得到相同的样本，评估机构可据此复核。"
-		         "抽样后样本框不能再替换。</p></form>", kind, hex);
+		         "抽样后样本框不能再替换。</p></form>", hex);
 	}
 	dbrows_free(cf);
 	h_raw(r, "<form method=\"post\" action=\"/region/sample\" enctype=\"multipart/form-data\">");
@@ -700,25 +715,62 @@ static void sample_page(struct req *r, const char *msg, const struct frame_parse
 	page_end(r);
 }
 
+/* The SME sample size the region asked for: at least the configured
+ * sample_sme (the notice: 不少于100家), at most SME_SIZE_MAX. -1 when bad. */
+static int sme_size(const struct req *r)
+{
+	const char *v = req_param(r, "sme_n");
+	if (v == NULL || *v == '\0')
+		return r->conf->sample_sme;
+	char *end;
+	long n = strtol(v, &end, 10);
+	return *end == '\0' && n >= r->conf->sample_sme && n <= SME_SIZE_MAX ? (int)n : -1;
+}
+
+/* The consequence of drawing a frame short of its quotas, in words. */
+static void short_message(struct buf *b, const char *kind, const struct drawn *dr)
+{
+	buf_puts(b, "样本框不足：");
+	for (int st = 0; st < ST_COUNT; st++)
+		if (kind_has_stratum(kind, st) && dr->cnt[st] < dr->quota[st])
+			buf_printf(b, "%s只有 %zu 家，少于应抽的 %zu 家；", stratum_label(st), dr->cnt[st], dr->quota[st]);
+	buf_puts(b, "若按此抽样，不足的层将全部入样、没有备选单位，抽样结果不能再更改（只能由工业和信息化部重置）。"
+	         "如组织平台一列填写有误，请重新导入样本框；确需按此抽样，请勾选确认后再抽样。");
+}
+
 static void sample_draw(struct req *r, const char *kind)
 {
 	uint64_t seed;
 	struct drawn dr = { 0 };
-	const int q[ST_COUNT] = { quota(r, ST_HUB), quota(r, ST_WINDOW), quota(r, ST_SME) };
+	const int n_sme = sme_size(r);
+	const int q[ST_COUNT] = { quota(r, ST_HUB), quota(r, ST_WINDOW), n_sme };
+	const char *confirm = req_param(r, "confirm_short");
+	const int allow_short = confirm && strcmp(confirm, "1") == 0;
 
 	if (seed_parse(req_param(r, "seed"), &seed) < 0) {
 		resp_status(r, 400);
 		sample_page(r, "随机种子应为 1-16 位十六进制数字（0-9、a-f）。", NULL);
 		return;
 	}
+	if (n_sme < 0) {
+		resp_status(r, 400);
+		struct buf m = { 0 };
+		buf_printf(&m, "中小企业抽样数量应为 %d 至 %d 之间的整数。", r->conf->sample_sme, SME_SIZE_MAX);
+		sample_page(r, m.data, NULL);
+		buf_free(&m);
+		return;
+	}
 	/* One transaction: the draw and its audit row. */
 	enum draw_result rc = db_begin(r->db) < 0 ? DRAW_DB_ERROR :
-	         sample_draw_store(r->db, r->user->region_code, kind, seed, q, r->user->id, &dr);
+	         sample_draw_store(r->db, r->user->region_code, kind, seed, q, allow_short, r->user->id, &dr);
 	if (rc == DRAW_OK) {
 		struct buf d = { 0 };
 		buf_printf(&d, "region=%s kind=%s sample=%llu seed=%s algo=%s frame=%s checksum=%s quota=%d/%d/%d",
 		           r->user->region_code, kind, dr.sample_id, dr.seed, DRAW_ALGO_VERSION, dr.frame_id, dr.checksum,
-		           r->conf->sample_hub, r->conf->sample_window, r->conf->sample_sme);
+		           q[ST_HUB], q[ST_WINDOW], q[ST_SME]);
+		for (int st = 0; st < ST_COUNT; st++)
+			if (kind_has_stratum(kind, st) && dr.cnt[st] < dr.quota[st])
+				buf_printf(&d, " short-confirmed=%s:%zu/%zu", stratum_code(st), dr.cnt[st], dr.quota[st]);
 		audit(r, "sample-draw", d.data);
 		buf_free(&d);
 		if (db_commit(r->db) < 0)
@@ -738,6 +790,14 @@ static void sample_draw(struct req *r, const char *kind)
 		            rc == DRAW_FRAME_REPLACED ? "样本框刚刚被替换，请确认后重新抽样。" :
 		            "请先导入并确认样本框。", NULL);
 		break;
+	case DRAW_SHORT: {
+		struct buf m = { 0 };
+		short_message(&m, kind, &dr);
+		resp_status(r, 409);
+		sample_page(r, m.data, NULL);
+		buf_free(&m);
+		break;
+	}
 	case DRAW_CHECKSUM:
 		page_error(r, 500, "样本框校验失败，请联系评估机构。");
 		break;

@@ -402,7 +402,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_REGION | R_CLI },
 	[STMT_FRAME_DELETE_CONFIRMED] = {
 		"DELETE FROM frames WHERE region_code = ? AND kind = ? AND status = 'confirmed'",
-		R_REGION | R_CLI },
+		R_REGION | R_ADMIN | R_CLI },
 	[STMT_FRAME_UNIT_INSERT] = {
 		"INSERT INTO frame_units (frame_id, line_no, stratum, name, platform, contact, phone, email)"
 		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -468,6 +468,30 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_SAMPLE_UNIT_PROMOTE] = {
 		"UPDATE sample_units SET role = 'selected', replaces_id = ? WHERE id = ?",
 		R_REGION },
+
+	/* The ministry's reset of a region's sample (sample/draw.c sample_reset) */
+	[STMT_SAMPLE_RESET_LOCK] = {
+		"SELECT s.id, COUNT(su.id), IFNULL(SUM(su.user_id IS NOT NULL), 0),"
+		" IFNULL(SUM(su.code_lookup IS NOT NULL), 0)"
+		" FROM samples s LEFT JOIN sample_units su ON su.sample_id = s.id"
+		" WHERE s.region_code = ? AND s.kind = ? GROUP BY s.id FOR UPDATE",
+		R_ADMIN | R_CLI },
+	[STMT_SAMPLE_RESET_REVOKE] = {
+		"INSERT IGNORE INTO revoked_codes (code_lookup, unit_id, region_code, reason)"
+		" SELECT code_lookup, id, region_code, 'reset' FROM sample_units"
+		" WHERE sample_id = ? AND code_lookup IS NOT NULL",
+		R_ADMIN | R_CLI },
+	[STMT_SAMPLE_DELETE] = {
+		"DELETE FROM samples WHERE id = ?",
+		R_ADMIN | R_CLI },
+	[STMT_ADMIN_SAMPLES] = {
+		"SELECT s.region_code, g.name, s.kind, s.method, s.created_at, COUNT(su.id),"
+		" IFNULL(SUM(su.user_id IS NOT NULL), 0)"
+		" FROM samples s JOIN regions g ON g.code = s.region_code"
+		" LEFT JOIN sample_units su ON su.sample_id = s.id"
+		" WHERE (? = '' OR s.region_code = ?) AND (? = '' OR s.kind = ?)"
+		" GROUP BY s.id ORDER BY s.region_code, s.kind",
+		R_ADMINS },
 
 	/* Invitation codes and slips (sample/codes.c, sample/slips.c) */
 	[STMT_UNITS_TO_ISSUE_LOCK] = {

@@ -195,9 +195,14 @@ void drawn_free(struct drawn *d)
 	memset(d, 0, sizeof *d);
 }
 
+int kind_has_stratum(const char *kind, int s)
+{
+	return strcmp(kind, "sme") == 0 ? s == ST_SME : s == ST_HUB || s == ST_WINDOW;
+}
+
 enum draw_result sample_draw_store(struct db *db, const char *region, const char *kind, uint64_t seed,
-                                   const int quota[ST_COUNT], unsigned long long created_by,
-                                   struct drawn *d)
+                                   const int quota[ST_COUNT], int allow_short,
+                                   unsigned long long created_by, struct drawn *d)
 {
 	struct dbrows *cf = NULL;
 	char *still = NULL;
@@ -227,6 +232,11 @@ enum draw_result sample_draw_store(struct db *db, const char *region, const char
 	}
 	d->order = xcalloc(d->n ? d->n : 1, sizeof *d->order);
 	draw_all(seed, d->u, d->n, d->order, d->start, d->cnt);
+	for (int s = 0; !allow_short && s < ST_COUNT; s++)
+		if (kind_has_stratum(kind, s) && d->cnt[s] < d->quota[s]) {
+			res = DRAW_SHORT;
+			goto out;
+		}
 	/* The frame must still be the confirmed one (a replacement may have
 	 * been confirmed meanwhile); the shared lock holds it until commit. */
 	if (db_query_str(db, STMT_FRAME_CONFIRMED_SHARE_LOCK, DB_ARGS(A_STR(d->frame_id)), &still) < 0) {
@@ -247,6 +257,35 @@ out:
 	free(still);
 	dbrows_free(cf);
 	return res;
+}
+
+/* ------------------------------------------------------------ reset */
+
+enum reset_result sample_reset(struct db *db, const char *region, const char *kind,
+                               const char *reason, struct reset_info *ri)
+{
+	struct dbrows *rows = NULL;
+	memset(ri, 0, sizeof *ri);
+	if (db_query(db, STMT_SAMPLE_RESET_LOCK, DB_ARGS(A_STR(region), A_STR(kind)), &rows) < 0)
+		return RESET_DB_ERROR;
+	if (rows->nrows == 0) {
+		dbrows_free(rows);
+		return RESET_NONE;
+	}
+	ri->sample_id = (unsigned long long)dbrows_int(rows, 0, 0);
+	ri->units = dbrows_int(rows, 0, 1);
+	ri->registered = dbrows_int(rows, 0, 2);
+	ri->codes = dbrows_int(rows, 0, 3);
+	dbrows_free(rows);
+	if (ri->registered > 0 && (reason == NULL || *reason == '\0'))
+		return RESET_NEEDS_REASON;
+	/* Codes first (they live on the units), then the sample (its units
+	 * go with it, ON DELETE CASCADE), then the frame (and its units). */
+	if (db_exec(db, STMT_SAMPLE_RESET_REVOKE, DB_ARGS(A_INT(ri->sample_id)), NULL, NULL) < 0 ||
+	    db_exec(db, STMT_SAMPLE_DELETE, DB_ARGS(A_INT(ri->sample_id)), NULL, NULL) < 0 ||
+	    db_exec(db, STMT_FRAME_DELETE_CONFIRMED, DB_ARGS(A_STR(region), A_STR(kind)), &ri->frames, NULL) < 0)
+		return RESET_DB_ERROR;
+	return RESET_OK;
 }
 
 /* ------------------------------------------------------------ verification */
