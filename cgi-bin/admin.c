@@ -959,7 +959,7 @@ static int cmd_import_frame(struct ctx *x, int argc, char **argv)
 		ret = EXIT_REJECTED;
 		goto out;
 	}
-	rc = frame_parse(text, textn, kind, NULL, 0, &fp);
+	rc = frame_parse(text, textn, kind, NULL, &fp);
 	parsed = 1;
 	printf("%s: %s, %zu data row%s\n", path, charset, fp.nunits, fp.nunits == 1 ? "" : "s");
 	for (size_t i = 0; i < fp.ncols; i++)

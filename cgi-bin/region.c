@@ -154,19 +154,57 @@ static void pending_drop(struct req *r, const char *kind)
 	dbrows_free(rows);
 }
 
-/* Reads a map0..mapN mapping from the request; returns the count. */
-static size_t read_map(const struct req *r, int map[FRAME_MAX_COLS])
+/* The region's choices in a frame preview, as posted. */
+struct frame_choice {
+	struct frame_opts   o;
+	int                 map[FRAME_MAX_COLS];
+	struct platform_map pmap[FRAME_MAX_PLATFORMS];
+};
+
+/* Reads header_row, the column mapping map0..mapN (only when made for the
+ * same heading row: shown_header_row) and the platform values pv0..pvN
+ * with their strata ps0..psN from the request into c. */
+static const struct frame_opts *read_choice(const struct req *r, struct frame_choice *c)
 {
-	size_t n = 0;
-	for (; n < FRAME_MAX_COLS; n++) {
-		char key[16];
-		snprintf(key, sizeof key, "map%zu", n);
-		const char *v = req_param(r, key);
-		if (!v)
-			break;
-		map[n] = ffield_parse(v);
+	const char *h = req_param(r, "header_row"), *shown = req_param(r, "shown_header_row");
+	memset(c, 0, sizeof *c);
+	c->o.header_row = h ? (unsigned)strtoul(h, NULL, 10) : 0;
+	if (c->o.header_row > FRAME_HEAD_SCAN)
+		c->o.header_row = 0;
+	if (!shown || !h || strcmp(shown, h) == 0) {
+		size_t n = 0;
+		for (; n < FRAME_MAX_COLS; n++) {
+			char key[16];
+			snprintf(key, sizeof key, "map%zu", n);
+			const char *v = req_param(r, key);
+			if (!v)
+				break;
+			c->map[n] = ffield_parse(v);
+		}
+		c->o.map = c->map;
+		c->o.nmap = n;
 	}
-	return n;
+	size_t k = 0;
+	for (; k < FRAME_MAX_PLATFORMS; k++) {
+		char key[16];
+		snprintf(key, sizeof key, "pv%zu", k);
+		const char *v = req_param(r, key);
+		snprintf(key, sizeof key, "ps%zu", k);
+		const char *st = req_param(r, key);
+		if (!v || !st)
+			break;
+		c->pmap[k].value = v;
+		c->pmap[k].stratum = stratum_parse(st);
+	}
+	c->o.pmap = c->pmap;
+	c->o.npmap = k;
+	return &c->o;
+}
+
+/* "hub/window/sme" counts, to notice a mapping changed after the preview. */
+static void counts_text(const struct frame_parse *fp, char out[64])
+{
+	snprintf(out, 64, "%zu/%zu/%zu", fp->count[ST_HUB], fp->count[ST_WINDOW], fp->count[ST_SME]);
 }
 
 /* Fetches the uploaded file param; answers with an error message in *why. */
@@ -219,16 +257,38 @@ static void frame_strata(struct req *r, const char *frame_id, size_t count[ST_CO
 static void strata_counts(struct req *r, const char *kind, const size_t count[ST_COUNT])
 {
 	if (strcmp(kind, "sme") == 0)
-		h_printf(r, "<p>中小企业：%zu 家（应抽 %d 家）。</p>", count[ST_SME], r->conf->sample_sme);
+		h_printf(r, "<p class=\"strata\">中小企业：%zu 家（应抽 %d 家）。</p>", count[ST_SME], r->conf->sample_sme);
 	else
-		h_printf(r, "<p>地区枢纽平台组织的服务资源单位：%zu 家（应抽 %d 家）；"
+		h_printf(r, "<p class=\"strata\">地区枢纽平台组织的服务资源单位：%zu 家（应抽 %d 家）；"
 		         "窗口平台组织的：%zu 家（应抽 %d 家）。</p>",
 		         count[ST_HUB], r->conf->sample_hub, count[ST_WINDOW], r->conf->sample_window);
 }
 
+/* The value mapping of a resource frame: every distinct platform value,
+ * its units and the stratum it is assigned to (form fields pvN/psN). */
+static void platform_mapping(struct req *r, const struct frame_parse *fp)
+{
+	if (fp->nplat == 0)
+		return;
+	h_raw(r, "<div class=\"table-wrap\"><table id=\"platform-map\"><caption>组织平台的取值：请指定每个取值是地区枢纽平台还是窗口平台"
+	      "</caption><thead><tr><th scope=\"col\">组织平台（文件中的写法）</th><th scope=\"col\">单位数</th>"
+	      "<th scope=\"col\">属于</th></tr></thead><tbody>");
+	for (size_t i = 0; i < fp->nplat; i++) {
+		const struct frame_platform *p = &fp->plat[i];
+		h_printf(r, "<tr><td>%s<input type=\"hidden\" name=\"pv%zu\" value=\"%s\"></td><td>%zu</td>"
+		         "<td><select name=\"ps%zu\" aria-label=\"%s 属于\">"
+		         "<option value=\"hub\"%s>枢纽平台（地区枢纽平台）</option>"
+		         "<option value=\"window\"%s>窗口平台</option></select>%s</td></tr>",
+		         p->value, i, p->value, p->count, i, p->value,
+		         p->stratum == ST_HUB ? " selected" : "", p->stratum == ST_WINDOW ? " selected" : "",
+		         p->assigned ? "" : "（系统推测，请核对）");
+	}
+	h_raw(r, "</tbody></table></div>");
+}
+
 /* The preview of a pending frame: charset, mapping selects, checks, first rows. */
 static void pending_preview(struct req *r, const char *kind, const struct dbrows *pf,
-                            const int *map, size_t nmap)
+                            const struct frame_opts *opts)
 {
 	struct buf path = { 0 };
 	char *text = NULL, err[256];
@@ -244,16 +304,33 @@ static void pending_preview(struct req *r, const char *kind, const struct dbrows
 		return;
 	}
 	struct frame_parse fp;
-	int rc = frame_parse(text, n, kind, map, nmap, &fp);
-	h_printf(r, "<p>检测到的文件编码：<strong>%s</strong>；数据行：%zu。</p>", dbrows_get(pf, 0, 2), fp.nunits);
-	if (rc >= 0)
+	char counts[64];
+	int rc = frame_parse(text, n, kind, opts, &fp);
+	counts_text(&fp, counts);
+	h_printf(r, "<p>检测到的文件编码：<strong>%s</strong>；表头在第 %u 行；数据行：%zu。</p>",
+	         dbrows_get(pf, 0, 2), fp.header_row, fp.nunits);
+	if (rc >= 0) {
 		strata_counts(r, kind, fp.count);
+		for (int st = 0; st < ST_COUNT; st++)
+			if (kind_has_stratum(kind, st) && fp.count[st] < (size_t)quota(r, st))
+				h_printf(r, "<p class=\"error\">注意：%s只有 %zu 家，少于应抽的 %d 家。"
+				         "如组织平台的取值对应有误，请在下表中改正后重新检查。</p>",
+				         stratum_label(st), fp.count[st], quota(r, st));
+	}
 	show_errors(r, &fp);
 
 	h_raw(r, "<form method=\"post\" action=\"/region/frames\">");
 	h_csrf_field(r);
-	h_printf(r, "<input type=\"hidden\" name=\"kind\" value=\"%s\"><input type=\"hidden\" name=\"id\" value=\"%s\">",
-	         kind, id);
+	h_printf(r, "<input type=\"hidden\" name=\"kind\" value=\"%s\"><input type=\"hidden\" name=\"id\" value=\"%s\">"
+	         "<input type=\"hidden\" name=\"shown_header_row\" value=\"%u\">"
+	         "<input type=\"hidden\" name=\"shown_counts\" value=\"%s\">",
+	         kind, id, fp.header_row, counts);
+	/* The heading row: a title row above the headings is common. */
+	h_raw(r, "<p><label for=\"header_row\">表头所在的行</label><select id=\"header_row\" name=\"header_row\">");
+	for (size_t i = 0; i < fp.ntop; i++)
+		h_printf(r, "<option value=\"%zu\"%s>第 %zu 行：%s</option>", i + 1,
+		         fp.header_row == i + 1 ? " selected" : "", i + 1, fp.top[i].text);
+	h_raw(r, "</select></p>");
 	h_raw(r, "<div class=\"table-wrap\"><table><caption>列对应关系</caption><thead><tr>"
 	      "<th scope=\"col\">列</th><th scope=\"col\">表头</th><th scope=\"col\">导入为</th></tr></thead><tbody>");
 	for (size_t i = 0; i < fp.ncols; i++) {
@@ -265,14 +342,19 @@ static void pending_preview(struct req *r, const char *kind, const struct dbrows
 		h_raw(r, "</select></td></tr>");
 	}
 	h_raw(r, "</tbody></table></div>");
+	if (!fp.fatal[0] && strcmp(kind, "resource") == 0)
+		platform_mapping(r, &fp);
 	if (fp.nunits && !fp.fatal[0]) {
 		h_raw(r, "<div class=\"table-wrap\"><table><caption>前几行预览</caption><thead><tr><th scope=\"col\">行</th>"
 		      "<th scope=\"col\">层</th><th scope=\"col\">名称</th><th scope=\"col\">组织平台</th>"
-		      "<th scope=\"col\">联系人</th><th scope=\"col\">电话</th><th scope=\"col\">邮箱</th></tr></thead><tbody>");
+		      "<th scope=\"col\">联系人</th><th scope=\"col\">电话</th><th scope=\"col\">邮箱</th>"
+		      "<th scope=\"col\">统一社会信用代码</th><th scope=\"col\">地址</th><th scope=\"col\">邮编</th></tr></thead><tbody>");
 		for (size_t i = 0; i < fp.nunits && i < PREVIEW_ROWS; i++) {
 			const struct unit *u = &fp.units[i];
-			h_printf(r, "<tr><td>%lu</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
-			         u->line, stratum_label(u->stratum), u->name, u->platform, u->contact, u->phone, u->email);
+			h_printf(r, "<tr><td>%lu</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
+			         "<td>%s</td><td>%s</td><td>%s</td></tr>",
+			         u->line, stratum_label(u->stratum), u->name, u->platform, u->contact, u->phone, u->email,
+			         u->org_code, u->address, u->zip);
 		}
 		h_raw(r, "</tbody></table></div>");
 	}
@@ -287,7 +369,7 @@ static void pending_preview(struct req *r, const char *kind, const struct dbrows
 
 /* One kind's section of the frames page: the confirmed frame, then (until
  * the sample is drawn) the pending upload with map, and the upload form. */
-static void frame_section(struct req *r, const char *kind, const int *map, size_t nmap)
+static void frame_section(struct req *r, const char *kind, const struct frame_opts *opts)
 {
 	struct dbrows *cf = NULL, *pf = NULL;
 	int locked = sample_exists(r, kind);
@@ -316,7 +398,7 @@ static void frame_section(struct req *r, const char *kind, const int *map, size_
 		h_raw(r, "<p>已经抽样，样本框不能再替换。请到<a href=\"/region/sample\">抽样</a>页面查看样本。</p>");
 	} else {
 		if (pf->nrows)
-			pending_preview(r, kind, pf, map, nmap);
+			pending_preview(r, kind, pf, opts);
 		h_raw(r, "<form method=\"post\" action=\"/region/frames\" enctype=\"multipart/form-data\">");
 		h_csrf_field(r);
 		h_printf(r, "<input type=\"hidden\" name=\"kind\" value=\"%s\"><input type=\"hidden\" name=\"action\" value=\"upload\">"
@@ -331,7 +413,7 @@ static void frame_section(struct req *r, const char *kind, const int *map, size_
 
 /* The frames page. For one kind, an explicit mapping (from a preview POST)
  * may replace the guessed one. */
-static void frames_page(struct req *r, const char *map_kind, const int *map, size_t nmap,
+static void frames_page(struct req *r, const char *map_kind, const struct frame_opts *opts,
                         const char *msg)
 {
 	region_title(r, " · 样本框");
@@ -343,7 +425,7 @@ static void frames_page(struct req *r, const char *map_kind, const int *map, siz
 	      "抽样之后样本框不能再替换。</p>");
 	for (int k = 0; k < 2; k++) {
 		int same = map_kind && strcmp(map_kind, kinds[k]) == 0;
-		frame_section(r, kinds[k], same ? map : NULL, same ? nmap : 0);
+		frame_section(r, kinds[k], same ? opts : NULL);
 	}
 	page_end(r);
 }
@@ -358,12 +440,12 @@ static void frames_upload(struct req *r, const char *kind)
 
 	if (!f) {
 		resp_status(r, 400);
-		frames_page(r, NULL, NULL, 0, why);
+		frames_page(r, NULL, NULL, why);
 		return;
 	}
 	if (text_to_utf8(f->value, f->len, &text, &n, &charset) < 0) {
 		resp_status(r, 400);
-		frames_page(r, NULL, NULL, 0, "无法识别文件编码：请保存为 CSV（UTF-8 或 GB18030 编码）后重新上传。");
+		frames_page(r, NULL, NULL, "无法识别文件编码：请保存为 CSV（UTF-8 或 GB18030 编码）后重新上传。");
 		return;
 	}
 	char *fn = frame_clean_filename(f->filename);
@@ -409,38 +491,49 @@ static int frames_store(struct req *r, const char *kind, const char *id, const s
 
 static void frames_confirm(struct req *r, const char *kind, int preview_only)
 {
-	int map[FRAME_MAX_COLS];
-	size_t nmap = read_map(r, map);
+	struct frame_choice *choice = xmalloc(sizeof *choice);
+	const struct frame_opts *opts = read_choice(r, choice);
+	const char *shown = req_param(r, "shown_counts");
 	const char *id = req_param(r, "id");
 	char *ok_id = NULL;
 
 	if (!id || db_query_str(r->db, STMT_FRAME_PENDING_CHECK,
 	                        DB_ARGS(A_STR(id), A_STR(r->user->region_code), A_STR(kind)), &ok_id) < 0 || !ok_id) {
 		resp_status(r, 404);
-		frames_page(r, NULL, NULL, 0, "待确认的上传不存在（可能已确认或被替换），请刷新页面。");
+		frames_page(r, NULL, NULL, "待确认的上传不存在（可能已确认或被替换），请刷新页面。");
+		free(choice);
 		return;
 	}
 	if (preview_only) {
 		free(ok_id);
-		frames_page(r, kind, map, nmap, NULL);
+		frames_page(r, kind, opts, NULL);
+		free(choice);
 		return;
 	}
 	struct buf path = { 0 };
-	char *text = NULL, err[256], sum[65];
+	char *text = NULL, err[256], sum[65], counts[64];
 	size_t n;
 	struct frame_parse fp;
 	int rc, parsed = 0;
 	pending_path(r, ok_id, &path);
 	if (file_read_bounded(path.data, FRAME_MAX_BYTES, &text, &n, err, sizeof err) < 0) {
 		resp_status(r, 410);
-		frames_page(r, NULL, NULL, 0, "上传的文件已无法读取，请重新上传。");
+		frames_page(r, NULL, NULL, "上传的文件已无法读取，请重新上传。");
 		goto out;
 	}
-	rc = frame_parse(text, n, kind, map, nmap, &fp);
+	rc = frame_parse(text, n, kind, opts, &fp);
 	parsed = 1;
 	if (rc != 0) {
 		resp_status(r, 422);
-		frames_page(r, kind, map, nmap, "文件有错误，未导入。");
+		frames_page(r, kind, opts, "文件有错误，未导入。");
+		goto out;
+	}
+	/* The counts against the quotas were shown before confirming: a
+	 * mapping changed since needs another look. */
+	counts_text(&fp, counts);
+	if (shown && strcmp(shown, counts) != 0) {
+		resp_status(r, 409);
+		frames_page(r, kind, opts, "对应关系已更改，各层数量随之变化：请核对下方的数量后再确认导入。");
 		goto out;
 	}
 	units_checksum(fp.units, fp.nunits, sum);
@@ -451,8 +544,8 @@ static void frames_confirm(struct req *r, const char *kind, int preview_only)
 	unlink(path.data);
 	{
 		struct buf d = { 0 };
-		buf_printf(&d, "region=%s kind=%s frame=%s units=%zu checksum=%s", r->user->region_code, kind,
-		           ok_id, fp.nunits, sum);
+		buf_printf(&d, "region=%s kind=%s frame=%s units=%zu checksum=%s header_row=%u strata=%s",
+		           r->user->region_code, kind, ok_id, fp.nunits, sum, fp.header_row, counts);
 		audit(r, "frame-confirm", d.data);
 		buf_free(&d);
 	}
@@ -462,12 +555,13 @@ out:
 		frame_parse_free(&fp);
 	free(text);
 	free(ok_id);
+	free(choice);
 	buf_free(&path);
 }
 
 static void frames_get(struct req *r)
 {
-	frames_page(r, NULL, NULL, 0, NULL);
+	frames_page(r, NULL, NULL, NULL);
 }
 
 static void frames_post(struct req *r)
@@ -489,7 +583,7 @@ static void frames_post(struct req *r)
 	}
 	if (locked && strcmp(action, "discard") != 0) {
 		resp_status(r, 409);
-		frames_page(r, NULL, NULL, 0, "已经抽样，样本框不能再替换。");
+		frames_page(r, NULL, NULL, "已经抽样，样本框不能再替换。");
 		return;
 	}
 	if (strcmp(action, "upload") == 0)
@@ -525,7 +619,8 @@ static void units_table_head(struct req *r, const char *caption, int with_action
 {
 	h_printf(r, "<div class=\"table-wrap\"><table><caption>%s</caption><thead><tr><th scope=\"col\">顺位</th>"
 	         "<th scope=\"col\">名称</th><th scope=\"col\">组织平台</th><th scope=\"col\">联系人</th>"
-	         "<th scope=\"col\">电话</th><th scope=\"col\">邮箱</th><th scope=\"col\">状态</th>", caption);
+	         "<th scope=\"col\">电话</th><th scope=\"col\">邮箱</th><th scope=\"col\">统一社会信用代码</th>"
+	         "<th scope=\"col\">地址</th><th scope=\"col\">邮编</th><th scope=\"col\">状态</th>", caption);
 	if (with_action)
 		h_raw(r, "<th scope=\"col\">替换</th>");
 	h_raw(r, "</tr></thead><tbody>");
@@ -573,9 +668,11 @@ static void sample_show(struct req *r, const char *kind, const struct dbrows *s)
 			if (stratum_parse(dbrows_get(u, i, 1)) != st || strcmp(dbrows_get(u, i, 2), "selected") != 0)
 				continue;
 			const char *status = dbrows_get(u, i, 4);
-			h_printf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s",
+			h_printf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
+			         "<td>%s</td><td>%s</td><td>%s</td><td>%s",
 			         dbrows_get(u, i, 3), dbrows_get(u, i, 5), dbrows_get(u, i, 6), dbrows_get(u, i, 7),
-			         dbrows_get(u, i, 8), dbrows_get(u, i, 9), unit_status_label("selected", status));
+			         dbrows_get(u, i, 8), dbrows_get(u, i, 9), dbrows_get(u, i, 12), dbrows_get(u, i, 13),
+			         dbrows_get(u, i, 14), unit_status_label("selected", status));
 			if (strcmp(status, "replaced") == 0)
 				h_printf(r, "（原因：%s）", dbrows_get(u, i, 11));
 			if (dbrows_get(u, i, 10))
@@ -600,10 +697,11 @@ static void sample_show(struct req *r, const char *kind, const struct dbrows *s)
 				if (stratum_parse(dbrows_get(u, i, 1)) != st || strcmp(dbrows_get(u, i, 2), "reserve") != 0)
 					continue;
 				shown++;
-				h_printf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
+				h_printf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
+				         "<td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
 				         dbrows_get(u, i, 3), dbrows_get(u, i, 5), dbrows_get(u, i, 6), dbrows_get(u, i, 7),
-				         dbrows_get(u, i, 8), dbrows_get(u, i, 9),
-				         unit_status_label("reserve", dbrows_get(u, i, 4)));
+				         dbrows_get(u, i, 8), dbrows_get(u, i, 9), dbrows_get(u, i, 12), dbrows_get(u, i, 13),
+				         dbrows_get(u, i, 14), unit_status_label("reserve", dbrows_get(u, i, 4)));
 			}
 			h_raw(r, "</tbody></table></div>");
 			if (reserves > shown)
@@ -828,7 +926,7 @@ static void sample_upload(struct req *r, const char *kind)
 		sample_page(r, "无法识别文件编码：请保存为 CSV（UTF-8 或 GB18030 编码）后重新上传。", NULL);
 		return;
 	}
-	if (frame_parse(text, n, kind, NULL, 0, &fp) != 0) {
+	if (frame_parse(text, n, kind, NULL, &fp) != 0) {
 		resp_status(r, 422);
 		sample_page(r, "抽样名单有错误，未导入。", &fp);
 		goto out;
@@ -975,15 +1073,17 @@ static void sample_csv(struct req *r)
 	buf_free(&fn);
 	/* The BOM makes Excel read the file as UTF-8. */
 	buf_puts(&r->body, "\xef\xbb\xbf");
-	buf_puts(&r->body, "层,角色,顺位,名称,组织平台,联系人,电话,邮箱,状态,替换原因\r\n");
+	buf_puts(&r->body, "层,角色,顺位,名称,组织平台,联系人,电话,邮箱,状态,替换原因,统一社会信用代码,地址,邮编\r\n");
 	for (size_t i = 0; i < u->nrows; i++) {
-		const char *cells[10];
+		const char *cells[13];
 		cells[0] = stratum_label(stratum_parse(dbrows_get(u, i, 0)));
 		cells[1] = strcmp(dbrows_get(u, i, 1), "selected") == 0 ? "入样" : "备选";
 		for (size_t c = 2; c <= 7; c++)
 			cells[c] = dbrows_get(u, i, c);
 		cells[8] = unit_status_label(dbrows_get(u, i, 1), dbrows_get(u, i, 8));
 		cells[9] = dbrows_get(u, i, 9);
+		for (size_t c = 10; c <= 12; c++)
+			cells[c] = dbrows_get(u, i, c);
 		/* The sample list has always quoted every cell. */
 		csv_put_row(&r->body, cells, NELEMS(cells), CSV_QUOTE_ALL);
 	}

@@ -1,4 +1,5 @@
--- smesurvey schema, migration 004: invitation codes that can be printed again
+-- smesurvey schema, migration 004: invitation codes that can be printed again,
+-- optional frame columns
 -- (issue 10).
 --
 -- A unit's code is derived from the installation's code_secret (config), the
@@ -20,3 +21,16 @@ CREATE TABLE revoked_codes (
   revoked_at   DATETIME        NOT NULL DEFAULT CURRENT_TIMESTAMP,
   KEY k_region (region_code)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- Optional columns of a frame (issue 10), kept for mailing the slips: the
+-- unified social credit code or organisation code, address and postcode.
+-- They are not part of the frame's canonical list (draw.h): the draw does
+-- not depend on them.
+ALTER TABLE frame_units
+  ADD COLUMN org_code VARCHAR(32)  NOT NULL DEFAULT '' AFTER email,
+  ADD COLUMN address  VARCHAR(255) NOT NULL DEFAULT '' AFTER org_code,
+  ADD COLUMN zip      VARCHAR(16)  NOT NULL DEFAULT '' AFTER address;
+ALTER TABLE sample_units
+  ADD COLUMN org_code VARCHAR(32)  NOT NULL DEFAULT '' AFTER email,
+  ADD COLUMN address  VARCHAR(255) NOT NULL DEFAULT '' AFTER org_code,
+  ADD COLUMN zip      VARCHAR(16)  NOT NULL DEFAULT '' AFTER address;

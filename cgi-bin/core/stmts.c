@@ -30,7 +30,8 @@
 #define INVITED_SQL " su.status = 'active' AND (su.role = 'selected' OR su.replaces_id IS NOT NULL) "
 
 /* Columns of the sample_units query of the /region/sample page. */
-#define SU_COLS "id, stratum, role, position, status, name, platform, contact, phone, email, replaces_id, replace_reason"
+#define SU_COLS "id, stratum, role, position, status, name, platform, contact, phone, email, replaces_id," \
+                " replace_reason, org_code, address, zip"
 
 /* Rows of the multi-row INSERTs of answers (forms/form_store.c). */
 #define ROW1  "(?, ?, ?)"
@@ -404,8 +405,8 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"DELETE FROM frames WHERE region_code = ? AND kind = ? AND status = 'confirmed'",
 		R_REGION | R_ADMIN | R_CLI },
 	[STMT_FRAME_UNIT_INSERT] = {
-		"INSERT INTO frame_units (frame_id, line_no, stratum, name, platform, contact, phone, email)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		"INSERT INTO frame_units (frame_id, line_no, stratum, name, platform, contact, phone, email,"
+		" org_code, address, zip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		R_REGION | R_CLI },
 	[STMT_FRAME_CONFIRM] = {
 		"UPDATE frames SET status = 'confirmed', checksum = ?, nunits = ? WHERE id = ?",
@@ -424,7 +425,8 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_REGION },
 	[STMT_SAMPLE_LIST_CSV] = {
 		"SELECT su.stratum, su.role, su.position, su.name, su.platform, su.contact, su.phone,"
-		" su.email, su.status, su.replace_reason FROM sample_units su JOIN samples s ON s.id = su.sample_id"
+		" su.email, su.status, su.replace_reason, su.org_code, su.address, su.zip"
+		" FROM sample_units su JOIN samples s ON s.id = su.sample_id"
 		" WHERE s.region_code = ? AND s.kind = ? ORDER BY su.stratum, su.position",
 		R_REGION },
 	[STMT_FRAME_CONFIRMED_CHECKSUM] = {
@@ -434,7 +436,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT id FROM frames WHERE id = ? AND status = 'confirmed' LOCK IN SHARE MODE",
 		R_REGION | R_CLI },
 	[STMT_FRAME_UNITS] = {
-		"SELECT id, line_no, stratum, name, platform, contact, phone, email"
+		"SELECT id, line_no, stratum, name, platform, contact, phone, email, org_code, address, zip"
 		" FROM frame_units WHERE frame_id = ? ORDER BY line_no",
 		R_REGION | R_CLI },
 	[STMT_SAMPLE_INSERT] = {
@@ -443,7 +445,8 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_REGION | R_CLI },
 	[STMT_SAMPLE_UNIT_INSERT] = {
 		"INSERT INTO sample_units (sample_id, region_code, form, stratum, frame_unit_id, name,"
-		" platform, contact, phone, email, role, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		" platform, contact, phone, email, org_code, address, zip, role, position)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		R_REGION | R_CLI },
 	[STMT_SAMPLE_FOR_VERIFY] = {
 		"SELECT id, method, frame_id, frame_checksum, seed, algo_version"

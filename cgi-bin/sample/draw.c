@@ -32,6 +32,9 @@ void units_free(struct unit *u, size_t n)
 		free(u[i].contact);
 		free(u[i].phone);
 		free(u[i].email);
+		free(u[i].org_code);
+		free(u[i].address);
+		free(u[i].zip);
 	}
 	free(u);
 }
@@ -184,7 +187,9 @@ int sample_unit_insert(struct db *db, unsigned long long sid, const char *region
 	return db_exec(db, STMT_SAMPLE_UNIT_INSERT,
 	               DB_ARGS(A_INT(sid), A_STR(region), A_STR(kind), A_STR(stratum_code(u->stratum)),
 	                       u->id ? A_INT(u->id) : A_NULL, A_STR(u->name), A_STR(u->platform), A_STR(u->contact),
-	                       A_STR(u->phone), A_STR(u->email), A_STR(role), A_INT(pos)),
+	                       A_STR(u->phone), A_STR(u->email), A_STR(u->org_code ? u->org_code : ""),
+	                       A_STR(u->address ? u->address : ""), A_STR(u->zip ? u->zip : ""),
+	                       A_STR(role), A_INT(pos)),
 	               NULL, NULL) < 0 ? -1 : 0;
 }
 
@@ -309,6 +314,9 @@ int frame_units_load(struct db *db, const char *frame_id, struct unit **out, siz
 		u[i].contact = xstrdup(dbrows_get(fr, i, 5));
 		u[i].phone = xstrdup(dbrows_get(fr, i, 6));
 		u[i].email = xstrdup(dbrows_get(fr, i, 7));
+		u[i].org_code = xstrdup(dbrows_get(fr, i, 8));
+		u[i].address = xstrdup(dbrows_get(fr, i, 9));
+		u[i].zip = xstrdup(dbrows_get(fr, i, 10));
 	}
 	dbrows_free(fr);
 	units_sort(u, n);

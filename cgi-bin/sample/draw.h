@@ -57,6 +57,9 @@ struct unit {
 	unsigned long      line;
 	int                stratum;
 	char              *name, *platform, *contact, *phone, *email;
+	/* Optional (issue 10), kept for mailing; not in the canonical list:
+	 * NULL or "" when absent. */
+	char              *org_code, *address, *zip;
 	unsigned long long id;        /* frame_units.id when loaded from the DB */
 };
 void units_free(struct unit *u, size_t n);
