@@ -953,9 +953,9 @@ static int cmd_import_frame(struct ctx *x, int argc, char **argv)
 		ret = EXIT_REJECTED;
 		goto out;
 	}
-	if (text_to_utf8(raw, rawn, &text, &textn, &charset) < 0) {
-		fprintf(stderr, PROG ": %s: %s: save the file as CSV in UTF-8 or GB18030 "
-		        "(无法识别文件编码): nothing written\n", path, charset);
+	if (frame_upload_text(raw, rawn, &text, &textn, &charset, err, sizeof err) < 0) {
+		fprintf(stderr, PROG ": %s: save the file as XLSX, or CSV in UTF-8 or GB18030 (%s): nothing written\n",
+		        path, err);
 		ret = EXIT_REJECTED;
 		goto out;
 	}

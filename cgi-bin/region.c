@@ -212,7 +212,7 @@ static const struct param *upload_param(const struct req *r, const char **why)
 {
 	const struct param *f = req_param_p(r, "file");
 	if (!f || !f->filename || f->len == 0) {
-		*why = "请选择要上传的 CSV 文件。";
+		*why = "请选择要上传的 Excel（.xlsx）或 CSV 文件。";
 		return NULL;
 	}
 	if (f->len > FRAME_UPLOAD_MAX) {
@@ -307,8 +307,8 @@ static void pending_preview(struct req *r, const char *kind, const struct dbrows
 	char counts[64];
 	int rc = frame_parse(text, n, kind, opts, &fp);
 	counts_text(&fp, counts);
-	h_printf(r, "<p>检测到的文件编码：<strong>%s</strong>；表头在第 %u 行；数据行：%zu。</p>",
-	         dbrows_get(pf, 0, 2), fp.header_row, fp.nunits);
+	h_printf(r, "<p>检测到的文件编码：<strong>%s</strong>；表头在第 %lu 行；数据行：%zu。</p>",
+	         dbrows_get(pf, 0, 2), fp.header_line, fp.nunits);
 	if (rc >= 0) {
 		strata_counts(r, kind, fp.count);
 		for (int st = 0; st < ST_COUNT; st++)
@@ -328,8 +328,8 @@ static void pending_preview(struct req *r, const char *kind, const struct dbrows
 	/* The heading row: a title row above the headings is common. */
 	h_raw(r, "<p><label for=\"header_row\">表头所在的行</label><select id=\"header_row\" name=\"header_row\">");
 	for (size_t i = 0; i < fp.ntop; i++)
-		h_printf(r, "<option value=\"%zu\"%s>第 %zu 行：%s</option>", i + 1,
-		         fp.header_row == i + 1 ? " selected" : "", i + 1, fp.top[i].text);
+		h_printf(r, "<option value=\"%zu\"%s>第 %lu 行：%s</option>", i + 1,
+		         fp.header_row == i + 1 ? " selected" : "", fp.top[i].line, fp.top[i].text);
 	h_raw(r, "</select></p>");
 	h_raw(r, "<div class=\"table-wrap\"><table><caption>列对应关系</caption><thead><tr>"
 	      "<th scope=\"col\">列</th><th scope=\"col\">表头</th><th scope=\"col\">导入为</th></tr></thead><tbody>");
@@ -402,7 +402,7 @@ static void frame_section(struct req *r, const char *kind, const struct frame_op
 		h_raw(r, "<form method=\"post\" action=\"/region/frames\" enctype=\"multipart/form-data\">");
 		h_csrf_field(r);
 		h_printf(r, "<input type=\"hidden\" name=\"kind\" value=\"%s\"><input type=\"hidden\" name=\"action\" value=\"upload\">"
-		         "<p><label>%s样本框文件（CSV，最大 2 MB）：<input type=\"file\" name=\"file\" accept=\".csv,text/csv\" required></label> "
+		         "<p><label>%s样本框文件（Excel .xlsx 或 CSV，最大 2 MB）：<input type=\"file\" name=\"file\" accept=\".xlsx,.csv,text/csv\" required></label> "
 		         "<button type=\"submit\">上传并检查</button></p></form>",
 		         kind, kind_label(kind));
 	}
@@ -419,10 +419,11 @@ static void frames_page(struct req *r, const char *map_kind, const struct frame_
 	region_title(r, " · 样本框");
 	if (msg)
 		h_printf(r, "<p class=\"error\" role=\"alert\">%s</p>", msg);
-	h_raw(r, "<p>请分别上传服务资源单位和中小企业的样本框（CSV 文件，UTF-8 或 Excel 默认的 GB18030 编码均可）。"
-	      "服务资源单位需包含“名称”和“组织平台”两列（地区枢纽平台组织的填“枢纽平台”，窗口平台组织的填窗口平台名称）；"
-	      "中小企业需包含“名称”列；“联系人”“电话”“邮箱”列可选。上传后先检查、确认列对应关系，确认后才导入。"
-	      "抽样之后样本框不能再替换。</p>");
+	h_raw(r, "<p>请分别上传服务资源单位和中小企业的样本框：Excel 文件（.xlsx，读取第一个工作表），"
+	      "或 CSV 文件（UTF-8 或 Excel 默认的 GB18030 编码均可）。表格上方可以有标题行，上传后可选择表头所在的行。"
+	      "服务资源单位需包含“名称”和“组织平台”两列（组织平台可填写平台的名称，上传后逐一指定每个平台是地区枢纽平台还是窗口平台）；"
+	      "中小企业需包含“名称”列；“联系人”“电话”“邮箱”“统一社会信用代码/组织机构代码”“地址”“邮编”列可选。"
+	      "上传后先检查、确认列和平台的对应关系及各层数量，确认后才导入。抽样之后样本框不能再替换。</p>");
 	for (int k = 0; k < 2; k++) {
 		int same = map_kind && strcmp(map_kind, kinds[k]) == 0;
 		frame_section(r, kinds[k], same ? opts : NULL);
@@ -443,9 +444,10 @@ static void frames_upload(struct req *r, const char *kind)
 		frames_page(r, NULL, NULL, why);
 		return;
 	}
-	if (text_to_utf8(f->value, f->len, &text, &n, &charset) < 0) {
+	char why2[300];
+	if (frame_upload_text(f->value, f->len, &text, &n, &charset, why2, sizeof why2) < 0) {
 		resp_status(r, 400);
-		frames_page(r, NULL, NULL, "无法识别文件编码：请保存为 CSV（UTF-8 或 GB18030 编码）后重新上传。");
+		frames_page(r, NULL, NULL, why2);
 		return;
 	}
 	char *fn = frame_clean_filename(f->filename);
@@ -544,8 +546,8 @@ static void frames_confirm(struct req *r, const char *kind, int preview_only)
 	unlink(path.data);
 	{
 		struct buf d = { 0 };
-		buf_printf(&d, "region=%s kind=%s frame=%s units=%zu checksum=%s header_row=%u strata=%s",
-		           r->user->region_code, kind, ok_id, fp.nunits, sum, fp.header_row, counts);
+		buf_printf(&d, "region=%s kind=%s frame=%s units=%zu checksum=%s header_row=%lu strata=%s",
+		           r->user->region_code, kind, ok_id, fp.nunits, sum, fp.header_line, counts);
 		audit(r, "frame-confirm", d.data);
 		buf_free(&d);
 	}
@@ -780,7 +782,7 @@ static void sample_forms(struct req *r, const char *kind)
 	h_raw(r, "<form method=\"post\" action=\"/region/sample\" enctype=\"multipart/form-data\">");
 	h_csrf_field(r);
 	h_printf(r, "<input type=\"hidden\" name=\"action\" value=\"upload\"><input type=\"hidden\" name=\"kind\" value=\"%s\">"
-	         "<p><label>或上传本地区自行抽取的%s名单（CSV，列同样本框）：<input type=\"file\" name=\"file\" accept=\".csv,text/csv\" required></label> "
+	         "<p><label>或上传本地区自行抽取的%s名单（Excel .xlsx 或 CSV，列同样本框）：<input type=\"file\" name=\"file\" accept=\".xlsx,.csv,text/csv\" required></label> "
 	         "<button type=\"submit\">上传抽样名单</button></p></form>", kind, kind_label(kind));
 }
 
@@ -921,9 +923,10 @@ static void sample_upload(struct req *r, const char *kind)
 		sample_page(r, why, NULL);
 		return;
 	}
-	if (text_to_utf8(f->value, f->len, &text, &n, &charset) < 0) {
+	char why2[300];
+	if (frame_upload_text(f->value, f->len, &text, &n, &charset, why2, sizeof why2) < 0) {
 		resp_status(r, 400);
-		sample_page(r, "无法识别文件编码：请保存为 CSV（UTF-8 或 GB18030 编码）后重新上传。", NULL);
+		sample_page(r, why2, NULL);
 		return;
 	}
 	if (frame_parse(text, n, kind, NULL, &fp) != 0) {

@@ -5,7 +5,9 @@
 #include "valid.h"
 #include "csv.h"
 #include "db.h"
+#include "fileio.h"
 #include "util.h"
+#include "xlsx.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -304,6 +306,7 @@ int frame_parse_table(const struct frame_table *t, const char *kind, const struc
 			}
 	}
 	fp->header_row = (unsigned)head + 1;
+	fp->header_line = t->line[head];
 	if (t->nrows - head - 1 > FRAME_MAX_UNITS) {
 		snprintf(fp->fatal, sizeof fp->fatal, "数据行过多（最多 %u 行）", FRAME_MAX_UNITS);
 		goto out;
@@ -404,8 +407,8 @@ int frame_parse_table(const struct frame_table *t, const char *kind, const struc
 		fp->count[st]++;
 	}
 	if (fp->nunits == 0) {
-		snprintf(fp->fatal, sizeof fp->fatal, "文件中没有数据行（表头在第 %u 行；如不对，请在下方选择表头所在的行）",
-		         fp->header_row);
+		snprintf(fp->fatal, sizeof fp->fatal, "文件中没有数据行（表头在第 %lu 行；如不对，请在下方选择表头所在的行）",
+		         fp->header_line);
 		goto out;
 	}
 	/* Duplicate names: sort pointers by name, compare neighbours. */
@@ -433,7 +436,9 @@ int frame_parse(const char *text, size_t n, const char *kind, const struct frame
 {
 	struct frame_table t;
 	char err[240];
-	if (frame_table_csv(text, n, &t, err, sizeof err) < 0) {
+	int rd = file_magic(text, n) == FM_ZIP ? xlsx_read_table(text, n, &t, err, sizeof err)
+	                                       : frame_table_csv(text, n, &t, err, sizeof err);
+	if (rd < 0) {
 		memset(fp, 0, sizeof *fp);
 		fp->errs = xcalloc(FRAME_MAX_ERRS, sizeof *fp->errs);
 		fp->plat = xcalloc(FRAME_MAX_PLATFORMS, sizeof *fp->plat);
@@ -457,6 +462,38 @@ void frame_parse_free(struct frame_parse *fp)
 	units_free(fp->units, fp->nunits);
 	free(fp->errs);
 	memset(fp, 0, sizeof *fp);
+}
+
+int frame_upload_text(const char *in, size_t n, char **out, size_t *outn, const char **charset,
+                      char *why, size_t whysz)
+{
+	enum file_magic m = file_magic(in, n);
+	*out = NULL;
+	*outn = 0;
+	if (m == FM_ZIP) {
+		struct frame_table t;
+		char err[200];
+		if (xlsx_read_table(in, n, &t, err, sizeof err) < 0) {
+			snprintf(why, whysz, "无法读取此 Excel 文件：%s。", err);
+			return -1;
+		}
+		frame_table_free(&t);
+		*out = xmalloc(n + 1);
+		memcpy(*out, in, n);
+		(*out)[n] = '\0';
+		*outn = n;
+		*charset = "XLSX";
+		return 0;
+	}
+	if (m == FM_OLE2) {
+		snprintf(why, whysz, "这是旧版 Excel（.xls）文件：请在 Excel 或 WPS 中另存为 .xlsx 或 CSV 后重新上传。");
+		return -1;
+	}
+	if (text_to_utf8(in, n, out, outn, charset) < 0) {
+		snprintf(why, whysz, "无法识别文件内容：请保存为 Excel（.xlsx）或 CSV（UTF-8 或 GB18030 编码）后重新上传。");
+		return -1;
+	}
+	return 0;
 }
 
 char *frame_clean_filename(const char *fn)

@@ -79,7 +79,8 @@ struct frame_toprow {
 };
 
 struct frame_parse {
-	unsigned          header_row;      /* 1-based (row, not line) */
+	unsigned          header_row;      /* 1-based index into the table's rows */
+	unsigned long     header_line;     /* its line (CSV) or row number (XLSX) */
 	struct frame_toprow top[FRAME_HEAD_SCAN];
 	size_t            ntop;
 	struct frame_platform *plat;       /* resource: distinct values, first seen first */
@@ -115,10 +116,18 @@ int  frame_table_csv(const char *text, size_t n, struct frame_table *t, char *er
  * fills fp; free with frame_parse_free. */
 int  frame_parse_table(const struct frame_table *t, const char *kind, const struct frame_opts *opts,
                        struct frame_parse *fp);
-/* The same for CSV text (UTF-8). */
+/* The same for an upload as stored: an XLSX workbook (zip magic bytes,
+ * xlsx.h) or CSV text already converted to UTF-8. */
 int  frame_parse(const char *text, size_t n, const char *kind, const struct frame_opts *opts,
                  struct frame_parse *fp);
 void frame_parse_free(struct frame_parse *fp);
+
+/* An uploaded frame file as it is stored and parsed: an XLSX workbook as
+ * is (*charset "XLSX", checked readable), CSV text converted to UTF-8
+ * (*charset "UTF-8" or "GB18030"). Returns 0 with *out malloc'd, or -1
+ * with a message for the region (Chinese) in why. */
+int  frame_upload_text(const char *in, size_t n, char **out, size_t *outn, const char **charset,
+                       char *why, size_t whysz);
 
 /* The file name as stored in frames.filename: base name, valid UTF-8, at
  * most 200 bytes, control characters replaced by '_'. Malloc'd. */

@@ -168,6 +168,81 @@ like $t, qr{^\x{feff}层,角色,顺位,名称,组织平台,联系人,电话,邮�
 	'the sample CSV has the optional columns';
 like $t, qr{"913301001234567\d{3}","杭州市西湖区文三路\d号","310012"\r\n}, '... with their values';
 
+# ------------------------------------------------------ XLSX
+# The same frame as an .xlsx workbook (written here with IO::Compress::Zip:
+# a workbook, its relations and a sheet with inline strings; the blank row
+# is simply absent, as Excel leaves it).
+sub xml_escape { my ($s) = @_; $s =~ s/&/&amp;/g; $s =~ s/</&lt;/g; $s =~ s/>/&gt;/g; return $s }
+sub col_name { my ($i) = @_; return chr(ord('A') + $i) }
+my $xlsx;
+{
+	my $sheet = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+		. '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>';
+	for my $i (0 .. $#rows) {
+		next unless grep { length } @{ $rows[$i] };
+		my $r = $i + 1;
+		$sheet .= qq{<row r="$r">};
+		for my $c (0 .. $#{ $rows[$i] }) {
+			my $v = $rows[$i][$c];
+			next unless length $v;
+			my $ref = col_name($c) . $r;
+			$sheet .= $v =~ /^\d{6}$/ ? qq{<c r="$ref"><v>$v</v></c>}
+				: qq{<c r="$ref" t="inlineStr"><is><t>} . xml_escape($v) . '</t></is></c>';
+		}
+		$sheet .= '</row>';
+	}
+	$sheet .= '</sheetData></worksheet>';
+	my %parts = (
+		'[Content_Types].xml' => '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+		'xl/workbook.xml' => '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+			. ' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+			. '<sheet name="名单" sheetId="1" r:id="rId7"/></sheets></workbook>',
+		'xl/_rels/workbook.xml.rels' => '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+			. '<Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/list.xml"/>'
+			. '</Relationships>',
+		'xl/worksheets/list.xml' => $sheet,
+	);
+	my $z = IO::Compress::Zip->new(\$xlsx, Name => '[Content_Types].xml') or die $ZipError;
+	my $first = 1;
+	for my $name ('[Content_Types].xml', 'xl/workbook.xml', 'xl/_rels/workbook.xml.rels', 'xl/worksheets/list.xml') {
+		$z->newStream(Name => $name) unless $first;
+		$first = 0;
+		$z->print(Encode::encode('UTF-8', $parts{$name}));
+	}
+	$z->close;
+}
+{
+	my $B = login('t51-b', $pw{b});
+	$r = upload($B, '服务资源单位名单.xlsx', $xlsx, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+	is $r->{status}, 303, 'XLSX frame uploaded (not "无法识别文件编码")';
+	my ($p, $g) = map_and_check($B, 'XLSX');
+	like $p, qr/检测到的文件编码：<strong>XLSX<\/strong>/, 'XLSX: recognised as a workbook';
+	$r = $B->post('/region/frames', [ @$g, csrf => T::csrf_from($p), action => 'confirm' ]);
+	is $r->{status}, 303, 'XLSX: confirmed with the value mapping';
+	my $c = $B->csrf_of('/region/sample');
+	$r = $B->post('/region/sample', [ csrf => $c, action => 'draw', kind => 'resource', seed => '51' ]);
+	is $r->{status}, 303, 'XLSX: drawn';
+	my %m = map { ("$_->[0]/$_->[1]" => $_->[2]) } T::db_query("SELECT stratum, role, COUNT(*) FROM sample_units"
+		. " WHERE region_code = 'T51B01' GROUP BY stratum, role");
+	is_deeply [ @m{qw(hub/selected window/selected)} ], [ 5, 10 ], 'XLSX: the 5/10 split';
+	is T::db_value("SELECT COUNT(*) FROM frame_units fu JOIN frames f ON f.id = fu.frame_id WHERE f.region_code = 'T51B01'"
+		. " AND fu.line_no = 4 AND fu.name = '枢纽服务机构01' AND fu.zip = '310012'"), 1,
+		'XLSX: units keep the row numbers Excel shows, and number cells';
+	# The same units and strata as the CSV import: the same checksum and sample.
+	is T::db_value("SELECT checksum FROM frames WHERE region_code = 'T51B01' AND status = 'confirmed'"),
+		T::db_value("SELECT checksum FROM frames WHERE region_code = 'T51A01' AND status = 'confirmed'"),
+		'XLSX and CSV of the same list: the same frame checksum';
+	T::db_query("DELETE su FROM sample_units su JOIN samples s ON s.id = su.sample_id WHERE s.region_code = 'T51B01'");
+	T::db_query("DELETE FROM samples WHERE region_code = 'T51B01'");
+	T::db_query("DELETE FROM frames WHERE region_code = 'T51B01'");
+	my $old = $B->csrf_of('/region/frames');
+	$r = $B->post_multipart('/region/frames', [ csrf => $old, kind => 'resource', action => 'upload',
+		file => { filename => 'old.xls', content => "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" . ("\0" x 600),
+		          content_type => 'application/vnd.ms-excel' } ]);
+	is $r->{status}, 400, 'an old .xls file is refused';
+	like $r->{text}, qr/旧版 Excel（\.xls）文件：请在 Excel 或 WPS 中另存为 \.xlsx 或 CSV/, '... telling how to save it';
+}
+
 # ------------------------------------------------------ the heading-row choice
 {
 	my $B = login('t51-b', $pw{b});
