@@ -82,14 +82,16 @@ static const struct command commands[] = {
 	  "is imported. --dry-run runs every check (including the database ones) and\n"
 	  "writes nothing. Exit: 0 imported (or dry run clean), 1 rows rejected,\n"
 	  "2 usage, file, CSV syntax or database error." },
-	{ "import-frame", cmd_import_frame, "REGION KIND FILE.csv",
+	{ "import-frame", cmd_import_frame, "REGION KIND FILE",
 	  "import and confirm a region's sample frame (KIND: resource or sme)",
-	  "The same checks as the region's upload page (/region/frames): UTF-8 or\n"
-	  "GB18030 (detected), at most 2 MiB; the columns are recognised by their\n"
+	  "The same checks as the region's upload page (/region/frames): an .xlsx\n"
+	  "workbook (first sheet) or CSV in UTF-8 or GB18030 (detected), at most\n"
+	  "2 MiB; the heading row may follow title rows; the columns are recognised by their\n"
 	  "headers (名称/单位名称/企业名称/name, 组织平台/所属平台/platform, 联系人/contact,\n"
 	  "电话/联系电话/phone, 邮箱/电子邮箱/email; others are ignored). Name is required,\n"
-	  "and for resource the platform: 枢纽平台 / 地区枢纽平台 / hub puts a unit in the\n"
-	  "hub stratum, a window platform's name in the window stratum. Every row error\n"
+	  "and for resource the platform: a value containing 枢纽, or hub, puts a unit in\n"
+	  "the hub stratum, any other value in the window stratum (the web page lets\n"
+	  "the region assign each value). Every row error\n"
 	  "is listed with its line number. The frame is confirmed at once and replaces\n"
 	  "the region's previous frame of that kind; refused once the region has a\n"
 	  "sample of that kind. One transaction, audited (frame-confirm).\n"
