@@ -34,7 +34,7 @@
 #define FAIL_MAX          30
 #define SELF_MAX_PER_HOUR 20
 
-enum lookup { LK_OK, LK_UNKNOWN, LK_EXPIRED, LK_REGISTERED, LK_REVOKED, LK_THROTTLED, LK_ERROR };
+enum lookup { LK_OK, LK_UNKNOWN, LK_EXPIRED, LK_REGISTERED, LK_PAPER, LK_REVOKED, LK_THROTTLED, LK_ERROR };
 
 struct unit {
 	unsigned long long id;
@@ -127,10 +127,10 @@ static enum lookup lookup(struct req *r, const char *raw, struct unit *u, int lo
 	/* code_expires is the deadline when the slip was printed; compared
 	 * with the one clock every deadline uses (deadline.h). */
 	int registered = dbrows_int(rows, 0, 6) != 0, expired = deadline_passed(dbrows_get(rows, 0, 7)),
-	    invited = dbrows_int(rows, 0, 8) != 0;
+	    invited = dbrows_int(rows, 0, 8) != 0, paper = dbrows_int(rows, 0, 9) != 0;
 	dbrows_free(rows);
 	if (registered)
-		return LK_REGISTERED;
+		return paper ? LK_PAPER : LK_REGISTERED;
 	if (!invited)
 		return LK_REVOKED;
 	if (expired) {
@@ -232,6 +232,16 @@ static void code_problem(struct req *r, enum lookup lk, const struct unit *u, co
 		/* The user name is not repeated: a slip may pass through many hands. */
 		h_raw(r, "<p class=\"notice\" role=\"alert\">此邀请码已注册，请直接登录（用户名见注册时的页面）。"
 		      "</p><p><a class=\"button\" href=\"/login\">登录</a></p>");
+		page_end(r);
+		return;
+	case LK_PAPER:
+		resp_status(r, 409);
+		page_begin(r, "注册");
+		h_printf(r, "<p class=\"notice\" role=\"alert\">该单位的调查表已由%s中小企业主管部门根据纸质调查表代为录入，"
+		         "无需再注册填写。如需更正，请与%s中小企业主管部门联系。</p>",
+		         u->region_name[0] ? u->region_name : "本地区", u->region_name[0] ? u->region_name : "本地区");
+		if (u->help_phone[0])
+			h_printf(r, "<p>咨询电话：%s</p>", u->help_phone);
 		page_end(r);
 		return;
 	case LK_EXPIRED:

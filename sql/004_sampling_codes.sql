@@ -34,3 +34,8 @@ ALTER TABLE sample_units
   ADD COLUMN org_code VARCHAR(32)  NOT NULL DEFAULT '' AFTER email,
   ADD COLUMN address  VARCHAR(255) NOT NULL DEFAULT '' AFTER org_code,
   ADD COLUMN zip      VARCHAR(16)  NOT NULL DEFAULT '' AFTER address;
+
+-- Paper questionnaires of sampled units that never registered (issue 10):
+-- the region user who created the unit's account to enter its paper form.
+ALTER TABLE sample_units
+  ADD COLUMN paper_by BIGINT UNSIGNED NULL AFTER registered_at;

@@ -276,7 +276,27 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT u.id, u.username, u.org_name, IFNULL(s.status, ''), IFNULL(s.proxy_user_id, 0) "
 		"FROM users u LEFT JOIN responses s ON s.user_id = u.id AND s.form = ? "
 		"WHERE u.role = ? AND u.region_code = ? AND u.disabled = 0 "
+		/* accounts of sampled units are listed with their unit (below) */
+		"AND NOT EXISTS (SELECT 1 FROM sample_units su WHERE su.user_id = u.id AND" INVITED_SQL ") "
 		"ORDER BY u.org_name, u.id LIMIT 5000",
+		R_REGION },
+	/* Every invited unit of the region's sample for a form, registered or
+	 * not (paper questionnaires, issue 10). */
+	[STMT_PROXY_UNITS] = {
+		"SELECT su.id, su.name, su.stratum, IFNULL(su.user_id, 0), IFNULL(u.username, ''),"
+		" IFNULL(p.status, ''), IFNULL(p.proxy_user_id, 0), IFNULL(u.disabled, 0)"
+		" FROM sample_units su LEFT JOIN users u ON u.id = su.user_id"
+		" LEFT JOIN responses p ON p.user_id = su.user_id AND p.form = su.form"
+		" WHERE su.region_code = ? AND su.form = ? AND" INVITED_SQL
+		" ORDER BY su.stratum, su.position, su.id LIMIT 20000",
+		R_REGION },
+	[STMT_PROXY_UNIT_LOCK] = {
+		"SELECT su.id, su.name, su.stratum, IFNULL(su.user_id, 0) FROM sample_units su"
+		" WHERE su.id = ? AND su.region_code = ? AND su.form = ? AND" INVITED_SQL "FOR UPDATE",
+		R_REGION },
+	[STMT_UNIT_BIND_PAPER] = {
+		"UPDATE sample_units SET user_id = ?, registered_at = NOW(), paper_by = ?"
+		" WHERE id = ? AND user_id IS NULL",
 		R_REGION },
 
 	/* Administration: responses, export, statistics */
@@ -524,7 +544,8 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_REGION },
 	[STMT_SLIP_UNITS] = {
 		"SELECT su.id, su.stratum, su.name, su.slip_printed_at, su.code_opened_at,"
-		" su.registered_at, u.username, p.status, p.created_at, p.submitted_at"
+		" su.registered_at, u.username, p.status, p.created_at, p.submitted_at,"
+		" p.proxy_user_id IS NOT NULL, su.paper_by IS NOT NULL"
 		" FROM sample_units su LEFT JOIN users u ON u.id = su.user_id"
 		" LEFT JOIN responses p ON p.user_id = su.user_id AND p.form = su.form"
 		" WHERE su.region_code = ? AND" INVITED_SQL
@@ -554,14 +575,14 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_UNIT_BY_CODE] = {
 		"SELECT su.id, su.region_code, g.name, g.help_phone, su.form, su.name,"
 		" su.user_id IS NOT NULL, IFNULL(DATE_FORMAT(su.code_expires, '%Y-%m-%d %H:%i:%s'), ''),"
-		" (" INVITED_SQL ")"
+		" (" INVITED_SQL "), su.paper_by IS NOT NULL"
 		" FROM sample_units su JOIN regions g ON g.code = su.region_code"
 		" WHERE su.code_lookup = ?",
 		R_ANYONE },
 	[STMT_UNIT_BY_CODE_LOCK] = {
 		"SELECT su.id, su.region_code, g.name, g.help_phone, su.form, su.name,"
 		" su.user_id IS NOT NULL, IFNULL(DATE_FORMAT(su.code_expires, '%Y-%m-%d %H:%i:%s'), ''),"
-		" (" INVITED_SQL ")"
+		" (" INVITED_SQL "), su.paper_by IS NOT NULL"
 		" FROM sample_units su JOIN regions g ON g.code = su.region_code"
 		" WHERE su.code_lookup = ? FOR UPDATE",
 		R_ANYONE },

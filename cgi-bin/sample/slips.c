@@ -513,12 +513,14 @@ int slips_funnel_table(struct req *r, const char *region_code)
 		h_printf(r, "<tr data-unit=\"%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td>",
 		         dbrows_get(rows, i, 0), slips_category_label(dbrows_get(rows, i, 1)),
 		         dbrows_get(rows, i, 2), mark(dbrows_get(rows, i, 3)), mark(dbrows_get(rows, i, 4)));
+		int paper = dbrows_int(rows, i, 11) != 0, proxied = dbrows_int(rows, i, 10) != 0;
 		if (reg)
-			h_printf(r, "<td>%s（%s）</td>", reg, mark(dbrows_get(rows, i, 6)));
+			h_printf(r, "<td>%s（%s）%s</td>", reg, mark(dbrows_get(rows, i, 6)),
+			         paper ? "<br>为录入纸质表建立" : "");
 		else
 			h_raw(r, "<td>—</td>");
 		if (st && strcmp(st, "submitted") == 0)
-			h_printf(r, "<td>已提交 %s</td>", dbrows_get(rows, i, 9));
+			h_printf(r, "<td>已提交%s %s</td>", proxied ? "（纸质表，代为录入）" : "", dbrows_get(rows, i, 9));
 		else if (st)
 			h_printf(r, "<td>草稿（%s 开始）</td>", dbrows_get(rows, i, 8));
 		else
