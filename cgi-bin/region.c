@@ -58,9 +58,50 @@ static void region_title(struct req *r, const char *suffix)
 	free(name);
 }
 
+/* One step of the home checklist: done, partly done (n of m) or not yet. */
+static void check_step(struct req *r, const char *what, const char *href, const char *link,
+                       long long done, long long of)
+{
+	const char *cls = of > 0 && done >= of ? "done" : done > 0 ? "partial" : "todo";
+	h_printf(r, "<li class=\"%s\"><strong>%s</strong>：", cls, what);
+	if (of > 0 && done >= of)
+		h_raw(r, "已完成");
+	else if (done > 0)
+		h_printf(r, "%lld / %lld", done, of);
+	else
+		h_raw(r, "未开始");
+	h_printf(r, " <a href=\"%s\">%s</a></li>", href, link);
+}
+
+/* What the region has to do, in order, with each step's state and link. */
+static void checklist(struct req *r)
+{
+	struct dbrows *c = NULL;
+	const char *rc = r->user->region_code;
+	if (db_query(r->db, STMT_REGION_CHECKLIST,
+	             DB_ARGS(A_STR(rc), A_STR(rc), A_STR(rc), A_STR(rc), A_STR(rc), A_STR(rc), A_STR(rc)), &c) < 0 ||
+	    c->nrows != 1) {
+		if (c)
+			dbrows_free(c);
+		h_raw(r, "<p class=\"error\">工作清单暂时无法显示，请稍后刷新。</p>");
+		return;
+	}
+	h_raw(r, "<h2>工作清单</h2><ol class=\"checklist\">");
+	check_step(r, "导入样本框（服务资源单位、中小企业）", "/region/frames", "样本框", dbrows_int(c, 0, 0), 2);
+	check_step(r, "抽样", "/region/sample", "抽样", dbrows_int(c, 0, 1), 2);
+	check_step(r, "打印邀请单并送达抽中单位", "/region/slips", "邀请单", dbrows_int(c, 0, 3),
+	           dbrows_int(c, 0, 2));
+	check_step(r, "项目承建单位（枢纽平台、窗口平台）提交调查表", "/region/progress", "填报进度",
+	           dbrows_int(c, 0, 5), dbrows_int(c, 0, 4));
+	check_step(r, "提交自评估报告", "/form/selfeval", "自评估报告", dbrows_int(c, 0, 6), 1);
+	h_raw(r, "</ol>");
+	dbrows_free(c);
+}
+
 static void home(struct req *r)
 {
 	region_title(r, " · 地区项目责任主体工作台");
+	checklist(r);
 	h_printf(r, "<p>请于 %s 前提交<a href=\"/form/selfeval\">自评估报告</a>；"
 	         "项目承建单位、服务资源单位和中小企业的调查表截止时间为 %s。</p>",
 	         r->conf->deadline_selfeval, r->conf->deadline_survey);
@@ -639,15 +680,38 @@ static void sample_show(struct req *r, const char *kind, const struct dbrows *s)
 		h_raw(r, "<p class=\"error\">样本暂时无法显示，请稍后刷新。</p>");
 		return;
 	}
-	h_raw(r, "<dl class=\"sample-meta\">");
-	h_printf(r, "<dt>方式</dt><dd>%s</dd><dt>时间</dt><dd>%s</dd>",
-	         drawn ? "系统随机抽取" : "地区上传抽样名单", dbrows_get(s, 0, 5));
+	const char *q = req_param(r, "q");
+	unsigned long long done = parse_id(req_param(r, "done"));
+	if (q && !*q)
+		q = NULL;
+	h_printf(r, "<p>%s，%s。<a href=\"/region/sample.csv?kind=%s\">下载样本名单（CSV）</a></p>",
+	         drawn ? "系统随机抽取" : "地区上传抽样名单", dbrows_get(s, 0, 5), kind);
+	/* The details for the evaluation agency's check, out of the way. */
+	h_raw(r, "<details class=\"sample-meta\"><summary>抽样技术信息（随机种子、算法、校验值，供评估机构复核）</summary><dl>");
 	if (drawn)
 		h_printf(r, "<dt>随机种子</dt><dd><code class=\"seed\">%s</code></dd><dt>算法</dt><dd><code>%s</code></dd>",
 		         dbrows_get(s, 0, 3), dbrows_get(s, 0, 4));
-	h_printf(r, "<dt>%s校验值（SHA-256）</dt><dd><code class=\"checksum\">%s</code></dd></dl>",
+	h_printf(r, "<dt>%s校验值（SHA-256）</dt><dd><code class=\"checksum\">%s</code></dd></dl></details>",
 	         drawn ? "样本框" : "名单", dbrows_get(s, 0, 2));
-	h_printf(r, "<p><a href=\"/region/sample.csv?kind=%s\">下载样本名单（CSV）</a></p>", kind);
+	/* The strata as tabs (links to their sections), each with its counts. */
+	h_raw(r, "<nav class=\"strata-tabs\" aria-label=\"各层\"><ul>");
+	for (int st = 0; st < ST_COUNT; st++) {
+		size_t sel = 0;
+		if (!kind_has(kind, st))
+			continue;
+		for (size_t i = 0; i < u->nrows; i++)
+			sel += stratum_parse(dbrows_get(u, i, 1)) == st && !strcmp(dbrows_get(u, i, 2), "selected") &&
+			       !strcmp(dbrows_get(u, i, 4), "active");
+		h_printf(r, "<li><a href=\"#%s-%s\">%s（入样 %zu / 应抽 %d）</a></li>", kind, stratum_code(st),
+		         stratum_label(st), sel, quota(r, st));
+	}
+	h_raw(r, "</ul></nav>");
+	h_printf(r, "<form method=\"get\" action=\"/region/sample#%s\" class=\"filters\"><label>查找单位 "
+	         "<input type=\"search\" name=\"q\" value=\"%s\" maxlength=\"60\"></label> <button type=\"submit\">查找</button>",
+	         kind, q ? q : "");
+	if (q)
+		h_raw(r, " <a href=\"/region/sample\">显示全部</a>");
+	h_raw(r, "</form>");
 
 	for (int st = 0; st < ST_COUNT; st++) {
 		if (!kind_has(kind, st))
@@ -669,26 +733,28 @@ static void sample_show(struct req *r, const char *kind, const struct dbrows *s)
 		for (size_t i = 0; i < u->nrows; i++) {
 			if (stratum_parse(dbrows_get(u, i, 1)) != st || strcmp(dbrows_get(u, i, 2), "selected") != 0)
 				continue;
+			if (q && !strstr(dbrows_get(u, i, 5), q))
+				continue;
 			const char *status = dbrows_get(u, i, 4);
-			h_printf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
+			h_printf(r, "<tr id=\"unit-%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
 			         "<td>%s</td><td>%s</td><td>%s</td><td>%s",
-			         dbrows_get(u, i, 3), dbrows_get(u, i, 5), dbrows_get(u, i, 6), dbrows_get(u, i, 7),
+			         dbrows_get(u, i, 0), dbrows_get(u, i, 3), dbrows_get(u, i, 5), dbrows_get(u, i, 6), dbrows_get(u, i, 7),
 			         dbrows_get(u, i, 8), dbrows_get(u, i, 9), dbrows_get(u, i, 12), dbrows_get(u, i, 13),
 			         dbrows_get(u, i, 14), unit_status_label("selected", status));
 			if (strcmp(status, "replaced") == 0)
 				h_printf(r, "（原因：%s）", dbrows_get(u, i, 11));
 			if (dbrows_get(u, i, 10))
 				h_raw(r, "（替补）");
+			/* The confirmation of a replacement, at the unit that came in. */
+			if (done && (unsigned long long)dbrows_int(u, i, 0) == done && dbrows_get(u, i, 10))
+				for (size_t j = 0; j < u->nrows; j++)
+					if (!strcmp(dbrows_get(u, j, 0), dbrows_get(u, i, 10)))
+						h_printf(r, "<p class=\"notice\" role=\"status\">已替换：本单位（备选第 %s 位）替补“%s”，原因：%s。"
+						         "请为本单位打印邀请单。</p>", dbrows_get(u, i, 3), dbrows_get(u, j, 5),
+						         dbrows_get(u, j, 11));
 			h_raw(r, "</td><td>");
-			if (strcmp(status, "active") == 0 && reserves > 0) {
-				h_raw(r, "<form method=\"post\" action=\"/region/sample\" class=\"inline\">");
-				h_csrf_field(r);
-				h_printf(r, "<input type=\"hidden\" name=\"action\" value=\"replace\">"
-				         "<input type=\"hidden\" name=\"unit\" value=\"%s\">"
-				         "<input type=\"text\" name=\"reason\" maxlength=\"200\" required placeholder=\"替换原因\" aria-label=\"替换 %s 的原因\"> "
-				         "<button type=\"submit\">用备选替换</button></form>",
-				         dbrows_get(u, i, 0), dbrows_get(u, i, 5));
-			}
+			if (strcmp(status, "active") == 0 && reserves > 0)
+				h_printf(r, "<a href=\"/region/sample/replace?unit=%s\">用备选替换…</a>", dbrows_get(u, i, 0));
 			h_raw(r, "</td></tr>");
 		}
 		h_raw(r, "</tbody></table></div>");
@@ -697,6 +763,8 @@ static void sample_show(struct req *r, const char *kind, const struct dbrows *s)
 			units_table_head(r, "备选单位（按顺位依次递补）", 0);
 			for (size_t i = 0; i < u->nrows && shown < RESERVE_SHOWN; i++) {
 				if (stratum_parse(dbrows_get(u, i, 1)) != st || strcmp(dbrows_get(u, i, 2), "reserve") != 0)
+					continue;
+				if (q && !strstr(dbrows_get(u, i, 5), q))
 					continue;
 				shown++;
 				h_printf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
@@ -1020,9 +1088,12 @@ static void sample_replace(struct req *r)
 		while (d.len && !utf8_valid(d.data, d.len))
 			d.data[--d.len] = '\0';
 		audit(r, "sample-replace", d.data);
+		/* Back to the unit that came in, with the confirmation there. */
+		buf_reset(&d);
+		buf_printf(&d, "/region/sample?done=%s#unit-%s", dbrows_get(next, 0, 0), dbrows_get(next, 0, 0));
+		resp_redirect(r, d.data);
 		buf_free(&d);
 	}
-	resp_redirect(r, "/region/sample");
 	goto out;
 fail:
 	db_rollback(r->db);
@@ -1035,6 +1106,50 @@ out:
 static void sample_get(struct req *r)
 {
 	sample_page(r, NULL, NULL);
+}
+
+/* GET /region/sample/replace?unit=N: the unit, the reserve that will take
+ * its place, the reason; the replacement itself is the POST of
+ * /region/sample (action=replace). */
+static void sample_replace_get(struct req *r)
+{
+	struct dbrows *cur = NULL, *next = NULL;
+	char ids[24];
+	snprintf(ids, sizeof ids, "%llu", r->arg[KEY_UNIT].id);
+	if (db_query(r->db, STMT_SAMPLE_UNIT_SHOW, DB_ARGS(A_STR(ids), A_STR(r->user->region_code)), &cur) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	if (cur->nrows == 0 || strcmp(dbrows_get(cur, 0, 3), "selected") || strcmp(dbrows_get(cur, 0, 4), "active")) {
+		dbrows_free(cur);
+		page_error(r, 404, "没有找到可替换的入样单位。");
+		return;
+	}
+	if (db_query(r->db, STMT_SAMPLE_NEXT_RESERVE_SHOW,
+	             DB_ARGS(A_STR(dbrows_get(cur, 0, 1)), A_STR(dbrows_get(cur, 0, 2))), &next) < 0) {
+		dbrows_free(cur);
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	region_title(r, " · 替换入样单位");
+	h_printf(r, "<p>要替换的单位：<strong>%s</strong>（%s）</p>", dbrows_get(cur, 0, 5),
+	         stratum_label(stratum_parse(dbrows_get(cur, 0, 2))));
+	if (next->nrows == 0) {
+		h_raw(r, "<p class=\"error\">该层已没有备选单位，无法替换。</p>");
+	} else {
+		h_printf(r, "<p>将由备选名单第 %s 位的<strong>%s</strong>递补。替换后原单位的邀请码立即失效，不能撤销。</p>",
+		         dbrows_get(next, 0, 2), dbrows_get(next, 0, 1));
+		h_raw(r, "<form method=\"post\" action=\"/region/sample\">");
+		h_csrf_field(r);
+		h_printf(r, "<input type=\"hidden\" name=\"action\" value=\"replace\"><input type=\"hidden\" name=\"unit\" value=\"%s\">"
+		         "<p><label for=\"reason\">替换原因（必填，最多 200 字）</label>"
+		         "<input id=\"reason\" type=\"text\" name=\"reason\" maxlength=\"200\" required></p>"
+		         "<p><button type=\"submit\">确认替换</button> <a href=\"/region/sample#unit-%s\">取消</a></p></form>",
+		         ids, ids);
+	}
+	dbrows_free(cur);
+	dbrows_free(next);
+	page_end(r);
 }
 
 static void sample_post(struct req *r)
@@ -1444,6 +1559,7 @@ enum page {
 	PAGE_SAMPLE_GET,
 	PAGE_SAMPLE_POST,
 	PAGE_SAMPLE_CSV,
+	PAGE_SAMPLE_REPLACE_GET,
 	PAGE_SLIPS_GET,
 	PAGE_SLIPS_POST,
 	PAGE_SLIP_ONE_GET,
@@ -1465,6 +1581,7 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_SAMPLE_GET]    = { "/region/sample",     M_GET,  REGION, 0, NULL, sample_get, NULL },
 	[PAGE_SAMPLE_POST]   = { "/region/sample",     M_POST, REGION, 0, NULL, sample_post, NULL },
 	[PAGE_SAMPLE_CSV]    = { "/region/sample.csv", M_GET,  REGION, 0, csv_params, sample_csv, NULL },
+	[PAGE_SAMPLE_REPLACE_GET] = { "/region/sample/replace", M_GET, REGION, 0, unit_params, sample_replace_get, NULL },
 	[PAGE_SLIPS_GET]     = { "/region/slips",      M_GET,  REGION, PAGE_SLASH, NULL, slips_get, NULL },
 	[PAGE_SLIPS_POST]    = { "/region/slips",      M_POST, REGION, PAGE_SLASH, NULL, slips_post, NULL },
 	[PAGE_SLIP_ONE_GET]  = { "/region/slips/one",  M_GET,  REGION, 0, unit_params, slip_one_get, NULL },

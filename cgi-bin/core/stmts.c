@@ -480,6 +480,30 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT su.id, su.sample_id, su.stratum, su.role, su.status, su.name FROM sample_units su"
 		" JOIN samples s ON s.id = su.sample_id WHERE su.id = ? AND s.region_code = ? FOR UPDATE",
 		R_REGION },
+	/* The region home's checklist (issue 10): confirmed frames, samples,
+	 * invited units and those printed, construction-unit accounts and
+	 * their submissions, the self-evaluation submitted. */
+	[STMT_REGION_CHECKLIST] = {
+		"SELECT (SELECT COUNT(*) FROM frames WHERE region_code = ? AND status = 'confirmed'),"
+		" (SELECT COUNT(*) FROM samples WHERE region_code = ?),"
+		" (SELECT COUNT(*) FROM sample_units su WHERE su.region_code = ? AND" INVITED_SQL "),"
+		" (SELECT COUNT(*) FROM sample_units su WHERE su.region_code = ? AND" INVITED_SQL
+		"  AND (su.slip_printed_at IS NOT NULL OR su.user_id IS NOT NULL)),"
+		" (SELECT COUNT(*) FROM users WHERE region_code = ? AND role IN ('hub', 'window') AND disabled = 0),"
+		" (SELECT COUNT(*) FROM responses p JOIN users u ON u.id = p.user_id WHERE u.region_code = ?"
+		"  AND u.role IN ('hub', 'window') AND u.disabled = 0 AND p.form = u.form AND p.status = 'submitted'),"
+		" (SELECT COUNT(*) FROM responses p WHERE p.region_code = ? AND p.form = 'selfeval'"
+		"  AND p.status = 'submitted')",
+		R_REGION },
+	/* The same two without locks, for the replacement's confirmation page. */
+	[STMT_SAMPLE_UNIT_SHOW] = {
+		"SELECT su.id, su.sample_id, su.stratum, su.role, su.status, su.name FROM sample_units su"
+		" JOIN samples s ON s.id = su.sample_id WHERE su.id = ? AND s.region_code = ?",
+		R_REGION },
+	[STMT_SAMPLE_NEXT_RESERVE_SHOW] = {
+		"SELECT id, name, position FROM sample_units WHERE sample_id = ? AND stratum = ?"
+		" AND role = 'reserve' AND status = 'active' ORDER BY position LIMIT 1",
+		R_REGION },
 	[STMT_SAMPLE_NEXT_RESERVE] = {
 		"SELECT id, name, position FROM sample_units WHERE sample_id = ? AND stratum = ?"
 		" AND role = 'reserve' AND status = 'active' ORDER BY position LIMIT 1 FOR UPDATE",

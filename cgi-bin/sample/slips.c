@@ -496,10 +496,18 @@ int slips_funnel_table(struct req *r, const char *region_code)
 	                                         "注册（用户名）", "填写状态", "单张邀请单" };
 	h_raw(r, "<h2 id=\"funnel\">邀请进度</h2>");
 	h_table_begin(r, "funnel", NULL, cols, NELEMS(cols));
-	h_printf(r, "<tr><th scope=\"row\">抽中单位</th><td>%zu</td><td>100%%</td></tr>", n);
-	for (int k = 0; k < 5; k++)
-		h_printf(r, "<tr><th scope=\"row\">%s</th><td>%zu</td><td>%zu%%</td></tr>", steps[k],
-		         cnt[k], n ? cnt[k] * 100 / n : 0);
+	/* Shares of nothing are no shares: "—" until units are drawn. */
+	if (n)
+		h_printf(r, "<tr><th scope=\"row\">抽中单位</th><td>%zu</td><td>100%%</td></tr>", n);
+	else
+		h_raw(r, "<tr><th scope=\"row\">抽中单位</th><td>0</td><td>—</td></tr>");
+	for (int k = 0; k < 5; k++) {
+		if (n)
+			h_printf(r, "<tr><th scope=\"row\">%s</th><td>%zu</td><td>%zu%%</td></tr>", steps[k],
+			         cnt[k], cnt[k] * 100 / n);
+		else
+			h_printf(r, "<tr><th scope=\"row\">%s</th><td>0</td><td>—</td></tr>", steps[k]);
+	}
 	h_table_end(r);
 	if (n == 0) {
 		h_raw(r, "<p>本地区尚无抽中单位。</p>");
