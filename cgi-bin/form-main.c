@@ -188,7 +188,12 @@ static void show(struct req *r, const struct target *t, const struct response *r
 	if (notice)
 		h_printf(r, "<p class=\"%s\" role=\"%s\">%s</p>", notice_is_error ? "error" : "notice",
 		         notice_is_error ? "alert" : "status", notice);
-	if (resp->status == RS_SUBMITTED)
+	/* A region entering a paper form is itself 本地区主管部门: it is
+	 * sent to the evaluation agency's help desk. */
+	if (resp->status == RS_SUBMITTED && t->proxy)
+		h_printf(r, "<p class=\"notice\">本表已提交，不能再修改。如需更正，请联系评估机构%s%s%s。</p>",
+		         *r->conf->help_line ? "（" : "", r->conf->help_line, *r->conf->help_line ? "）" : "");
+	else if (resp->status == RS_SUBMITTED)
 		h_raw(r, "<p class=\"notice\">本表已提交，不能再修改。如需更正，请联系本地区中小企业主管部门或评估机构。</p>");
 	else if (closed)
 		h_printf(r, "<p class=\"error\">填报已于 %s 截止，不能再保存或提交。</p>", deadline);

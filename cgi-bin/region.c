@@ -123,7 +123,18 @@ static void progress(struct req *r)
 		return;
 	}
 	region_title(r, " · 填报明细");
-	h_dbtable(r, NULL, cols, NELEMS(cols), rows, NULL);
+	/* The form's name from the catalog, never its code (issue 10). */
+	h_table_begin(r, "progress-detail", NULL, cols, NELEMS(cols));
+	for (size_t i = 0; i < rows->nrows; i++) {
+		const struct form_info *fi = catalog_get(dbrows_get(rows, i, 2));
+		h_printf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
+		         dbrows_get(rows, i, 0), dbrows_get(rows, i, 1), fi ? fi->doc : dbrows_get(rows, i, 2),
+		         dbrows_get(rows, i, 3), dbrows_get(rows, i, 4) ? dbrows_get(rows, i, 4) : "—",
+		         dbrows_get(rows, i, 5) ? dbrows_get(rows, i, 5) : "—");
+	}
+	if (rows->nrows == 0)
+		h_raw(r, "<tr><td colspan=\"6\">本地区尚无账户。</td></tr>");
+	h_table_end(r);
 	dbrows_free(rows);
 	page_end(r);
 }

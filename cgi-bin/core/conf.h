@@ -23,6 +23,8 @@ struct conf {
 	char *time_zone;          /* the zone of every deadline (IANA name, e.g.
 	                             Asia/Shanghai, the default); "" = the server's local zone */
 	char *site_name;
+	char *help_line;          /* the ministry's / evaluation agency's help
+	                             desk, shown where a region itself is asked */
 	int   secure_cookies;     /* 1 when served over HTTPS */
 	int   session_idle_min;   /* default 30 */
 	int   session_abs_min;    /* default 720 */

@@ -133,6 +133,9 @@ $res = $A->post("/form/sme?for=$uid", [ csrf => $csrf, action => 'submit', @{ Fo
 is $res->{status}, 303, 'paper form submitted' or diag join "\n", $res->{text} =~ /class="error[^"]*"[^>]*>([^<]+)/g;
 is_deeply [ T::db_query("SELECT status, proxy_user_id FROM responses WHERE user_id = $uid AND form = 'sme'") ],
 	[ [ 'submitted', $region_uid ] ], 'response submitted with proxy_user_id = the region user';
+$res = $A->get("/form/sme?for=$uid");
+like $res->{text}, qr/本表已提交，不能再修改。如需更正，请联系评估机构/, 'after the paper entry the region is sent to the evaluation agency';
+unlike $res->{text}, qr/请联系本地区中小企业主管部门/, '... not to itself';
 
 # ------------------------------------------------------ funnel, export, code
 my $u1 = $id{1};

@@ -51,6 +51,13 @@ my $A = T::new_agent();
 $A->login('t54-a', $pw);
 ok $A->logged_in, 'region logs in';
 
+# ------------------------------------------------------ form names, not codes
+{
+	my $prog = $A->get('/region/progress')->{text};
+	like $prog, qr{<td>t54-a</td><td>测试五四省经信委</td><td>[^<]*自评估[^<]*</td>}, 'progress names the form';
+	unlike $prog, qr{<td>selfeval</td>}, '... not its code';
+}
+
 # ------------------------------------------------------ checklist, empty funnel
 my $p = $A->get('/region')->{text};
 like $p, qr{<ol class="checklist">}, 'the region home has a checklist';
