@@ -77,9 +77,11 @@ static void check_step(struct req *r, const char *what, const char *href, const 
 static void checklist(struct req *r)
 {
 	struct dbrows *c = NULL;
-	const char *rc = r->user->region_code;
+	const char *rc = r->user->region_code, *hub = role_code(ROLE_HUB), *win = role_code(ROLE_WINDOW);
+	const struct form_info *own = catalog_for_role(ROLE_REGION);
 	if (db_query(r->db, STMT_REGION_CHECKLIST,
-	             DB_ARGS(A_STR(rc), A_STR(rc), A_STR(rc), A_STR(rc), A_STR(rc), A_STR(rc), A_STR(rc)), &c) < 0 ||
+	             DB_ARGS(A_STR(rc), A_STR(rc), A_STR(rc), A_STR(rc), A_STR(rc), A_STR(hub), A_STR(win), A_STR(rc),
+	                     A_STR(hub), A_STR(win), A_STR(rc), A_STR(own ? own->name : "")), &c) < 0 ||
 	    c->nrows != 1) {
 		if (c)
 			dbrows_free(c);
@@ -93,7 +95,7 @@ static void checklist(struct req *r)
 	           dbrows_int(c, 0, 2));
 	check_step(r, "项目承建单位（枢纽平台、窗口平台）提交调查表", "/region/progress", "填报进度",
 	           dbrows_int(c, 0, 5), dbrows_int(c, 0, 4));
-	check_step(r, "提交自评估报告", "/form/selfeval", "自评估报告", dbrows_int(c, 0, 6), 1);
+	check_step(r, "提交自评估报告", own ? own->path : "/region", "自评估报告", dbrows_int(c, 0, 6), 1);
 	h_raw(r, "</ol>");
 	dbrows_free(c);
 }

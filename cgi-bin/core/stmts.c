@@ -481,18 +481,19 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" JOIN samples s ON s.id = su.sample_id WHERE su.id = ? AND s.region_code = ? FOR UPDATE",
 		R_REGION },
 	/* The region home's checklist (issue 10): confirmed frames, samples,
-	 * invited units and those printed, construction-unit accounts and
-	 * their submissions, the self-evaluation submitted. */
+	 * invited units and those printed, construction-unit accounts (the two
+	 * roles given) and their submissions, the region's own form (given)
+	 * submitted. */
 	[STMT_REGION_CHECKLIST] = {
 		"SELECT (SELECT COUNT(*) FROM frames WHERE region_code = ? AND status = 'confirmed'),"
 		" (SELECT COUNT(*) FROM samples WHERE region_code = ?),"
 		" (SELECT COUNT(*) FROM sample_units su WHERE su.region_code = ? AND" INVITED_SQL "),"
 		" (SELECT COUNT(*) FROM sample_units su WHERE su.region_code = ? AND" INVITED_SQL
 		"  AND (su.slip_printed_at IS NOT NULL OR su.user_id IS NOT NULL)),"
-		" (SELECT COUNT(*) FROM users WHERE region_code = ? AND role IN ('hub', 'window') AND disabled = 0),"
+		" (SELECT COUNT(*) FROM users WHERE region_code = ? AND role IN (?, ?) AND disabled = 0),"
 		" (SELECT COUNT(*) FROM responses p JOIN users u ON u.id = p.user_id WHERE u.region_code = ?"
-		"  AND u.role IN ('hub', 'window') AND u.disabled = 0 AND p.form = u.form AND p.status = 'submitted'),"
-		" (SELECT COUNT(*) FROM responses p WHERE p.region_code = ? AND p.form = 'selfeval'"
+		"  AND u.role IN (?, ?) AND u.disabled = 0 AND p.form = u.form AND p.status = 'submitted'),"
+		" (SELECT COUNT(*) FROM responses p WHERE p.region_code = ? AND p.form = ?"
 		"  AND p.status = 'submitted')",
 		R_REGION },
 	/* The same two without locks, for the replacement's confirmation page. */
