@@ -60,6 +60,7 @@ static int cmd_import_frame(struct ctx *x, int argc, char **argv);
 static int cmd_draw(struct ctx *x, int argc, char **argv);
 static int cmd_check(struct ctx *x, int argc, char **argv);
 static int cmd_purge(struct ctx *x, int argc, char **argv);
+static int cmd_reset_sample(struct ctx *x, int argc, char **argv);
 
 static const struct command commands[] = {
 	{ "import-accounts", cmd_import_accounts, "[--dry-run] FILE.csv",
@@ -81,20 +82,22 @@ static const struct command commands[] = {
 	  "is imported. --dry-run runs every check (including the database ones) and\n"
 	  "writes nothing. Exit: 0 imported (or dry run clean), 1 rows rejected,\n"
 	  "2 usage, file, CSV syntax or database error." },
-	{ "import-frame", cmd_import_frame, "REGION KIND FILE.csv",
+	{ "import-frame", cmd_import_frame, "REGION KIND FILE",
 	  "import and confirm a region's sample frame (KIND: resource or sme)",
-	  "The same checks as the region's upload page (/region/frames): UTF-8 or\n"
-	  "GB18030 (detected), at most 2 MiB; the columns are recognised by their\n"
+	  "The same checks as the region's upload page (/region/frames): an .xlsx\n"
+	  "workbook (first sheet) or CSV in UTF-8 or GB18030 (detected), at most\n"
+	  "2 MiB; the heading row may follow title rows; the columns are recognised by their\n"
 	  "headers (名称/单位名称/企业名称/name, 组织平台/所属平台/platform, 联系人/contact,\n"
 	  "电话/联系电话/phone, 邮箱/电子邮箱/email; others are ignored). Name is required,\n"
-	  "and for resource the platform: 枢纽平台 / 地区枢纽平台 / hub puts a unit in the\n"
-	  "hub stratum, a window platform's name in the window stratum. Every row error\n"
+	  "and for resource the platform: a value containing 枢纽, or hub, puts a unit in\n"
+	  "the hub stratum, any other value in the window stratum (the web page lets\n"
+	  "the region assign each value). Every row error\n"
 	  "is listed with its line number. The frame is confirmed at once and replaces\n"
 	  "the region's previous frame of that kind; refused once the region has a\n"
 	  "sample of that kind. One transaction, audited (frame-confirm).\n"
 	  "Exit: 0 imported, 1 rejected (unknown region, sample exists, file errors;\n"
 	  "nothing written), 2 usage, file or database error." },
-	{ "draw", cmd_draw, "REGION KIND [--seed HEX]",
+	{ "draw", cmd_draw, "REGION KIND [--seed HEX] [--allow-short]",
 	  "draw a region's sample from its confirmed frame (KIND: resource or sme)",
 	  "The draw of /region/sample (algorithm in cgi-bin/sample/draw.h) with the\n"
 	  "quotas of the configuration (sample_hub, sample_window, sample_sme). The\n"
@@ -102,8 +105,21 @@ static const struct command commands[] = {
 	  "sample (method drawn, seed, frame checksum, algorithm version) and its\n"
 	  "ordered reserve lists, then prints the seed and the selected units.\n"
 	  "One transaction, audited (sample-draw); `redraw` verifies the result.\n"
+	  "A stratum with fewer units than its quota is drawn completely (no\n"
+	  "reserve) only with --allow-short; without it the draw is refused.\n"
 	  "Exit: 0 drawn, 1 refused (unknown region, no confirmed frame, a sample\n"
-	  "exists already; nothing written), 2 usage or database error." },
+	  "exists already, a short stratum; nothing written), 2 usage or database error." },
+	{ "reset-sample", cmd_reset_sample, "REGION KIND [--reason TEXT]",
+	  "delete a region's sample and confirmed frame so that it can draw again",
+	  "The ministry's repair of a wrong sample (also /admin/samples). Deletes\n"
+	  "the sample of KIND (resource or sme) with its units and reserve lists,\n"
+	  "and the confirmed frame; the region then imports and draws again. Every\n"
+	  "printed invitation code of the sample is revoked (its holder is told to\n"
+	  "contact the region). When units have registered through their codes,\n"
+	  "--reason is required; their accounts and answers stay, no longer bound\n"
+	  "to the sample. One transaction, audited (sample-reset, with the reason).\n"
+	  "Exit: 0 reset, 1 refused (unknown region, no sample, reason missing),\n"
+	  "2 usage or database error." },
 	{ "redraw", cmd_redraw, "REGION KIND",
 	  "recompute a region's drawn sample and verify it (KIND: resource or sme)",
 	  "Reloads the stored frame, checks its SHA-256 against the one stored with\n"
@@ -939,13 +955,13 @@ static int cmd_import_frame(struct ctx *x, int argc, char **argv)
 		ret = EXIT_REJECTED;
 		goto out;
 	}
-	if (text_to_utf8(raw, rawn, &text, &textn, &charset) < 0) {
-		fprintf(stderr, PROG ": %s: %s: save the file as CSV in UTF-8 or GB18030 "
-		        "(无法识别文件编码): nothing written\n", path, charset);
+	if (frame_upload_text(raw, rawn, &text, &textn, &charset, err, sizeof err) < 0) {
+		fprintf(stderr, PROG ": %s: save the file as XLSX, or CSV in UTF-8 or GB18030 (%s): nothing written\n",
+		        path, err);
 		ret = EXIT_REJECTED;
 		goto out;
 	}
-	rc = frame_parse(text, textn, kind, NULL, 0, &fp);
+	rc = frame_parse(text, textn, kind, NULL, &fp);
 	parsed = 1;
 	printf("%s: %s, %zu data row%s\n", path, charset, fp.nunits, fp.nunits == 1 ? "" : "s");
 	for (size_t i = 0; i < fp.ncols; i++)
@@ -1023,13 +1039,15 @@ static int cmd_draw(struct ctx *x, int argc, char **argv)
 	uint64_t seed;
 	struct drawn dr = { 0 };
 	struct db *db;
-	int rc, ret;
+	int rc, ret, allow_short = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc && !seed_s)
 			seed_s = argv[++i];
 		else if (strncmp(argv[i], "--seed=", 7) == 0 && !seed_s)
 			seed_s = argv[i] + 7;
+		else if (strcmp(argv[i], "--allow-short") == 0)
+			allow_short = 1;
 		else if (argv[i][0] != '-' && npos < 2)
 			pos[npos++] = argv[i];
 		else
@@ -1057,7 +1075,7 @@ static int cmd_draw(struct ctx *x, int argc, char **argv)
 	const int q[ST_COUNT] = { x->conf.sample_hub, x->conf.sample_window, x->conf.sample_sme };
 	/* One transaction: the draw and its audit row. */
 	enum draw_result dres = db_begin(db) < 0 ? DRAW_DB_ERROR
-	                      : sample_draw_store(db, pos[0], kind, seed, q, 0, &dr);
+	                      : sample_draw_store(db, pos[0], kind, seed, q, allow_short, 0, &dr);
 	if (dres == DRAW_OK) {
 		struct buf d = { 0 };
 		buf_printf(&d, "region=%s kind=%s sample=%llu seed=%s algo=%s frame=%s checksum=%s quota=%d/%d/%d",
@@ -1089,12 +1107,21 @@ static int cmd_draw(struct ctx *x, int argc, char **argv)
 		fprintf(stderr, PROG ": draw: frame %s of region %s: the stored checksum does not match its units "
 		        "(样本框校验失败): nothing drawn\n", dr.frame_id, pos[0]);
 		break;
+	case DRAW_SHORT:
+		for (int st = 0; st < ST_COUNT; st++)
+			if (kind_has_stratum(kind, st) && dr.cnt[st] < dr.quota[st])
+				fprintf(stderr, PROG ": draw: %s stratum has %zu units, fewer than its quota of %zu"
+				        " (样本框不足)\n", stratum_code(st), dr.cnt[st], dr.quota[st]);
+		fprintf(stderr, PROG ": draw: nothing drawn; check the frame, or draw it completely with"
+		        " --allow-short (short strata get no reserve)\n");
+		break;
 	case DRAW_DB_ERROR:
 		fprintf(stderr, PROG ": draw: database error: nothing drawn\n");
 		break;
 	}
 	ret = dres == DRAW_OK ? EXIT_DONE :
-	      dres == DRAW_EXISTS || dres == DRAW_FRAME_REPLACED || dres == DRAW_NO_FRAME ? EXIT_REJECTED :
+	      dres == DRAW_EXISTS || dres == DRAW_FRAME_REPLACED || dres == DRAW_NO_FRAME ||
+	      dres == DRAW_SHORT ? EXIT_REJECTED :
 	      EXIT_FAILED;
 	if (dres != DRAW_OK)
 		goto out;
@@ -1121,6 +1148,83 @@ static int cmd_draw(struct ctx *x, int argc, char **argv)
 out:
 	drawn_free(&dr);
 	return ret;
+}
+
+/* ================================================================
+ * reset-sample: the ministry's repair of a wrong sample (sample_reset in
+ * cgi-bin/sample/draw.c, also /admin/samples/reset)
+ * ================================================================ */
+
+#define RESET_REASON_MAX 200   /* characters */
+
+static int cmd_reset_sample(struct ctx *x, int argc, char **argv)
+{
+	const char *pos[2] = { NULL, NULL }, *reason = NULL, *kind;
+	size_t npos = 0;
+	struct reset_info ri;
+	struct db *db;
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--reason") == 0 && i + 1 < argc && !reason)
+			reason = argv[++i];
+		else if (strncmp(argv[i], "--reason=", 9) == 0 && !reason)
+			reason = argv[i] + 9;
+		else if (argv[i][0] != '-' && npos < 2)
+			pos[npos++] = argv[i];
+		else
+			npos = 3;
+		if (npos > 2)
+			break;
+	}
+	if (npos != 2 || !(kind = kind_arg(pos[1]))) {
+		command_usage(stderr, find_command("reset-sample"));
+		return EXIT_FAILED;
+	}
+	if (reason && (!utf8_valid(reason, strlen(reason)) || has_control(reason) ||
+	               utf8_len(reason) > RESET_REASON_MAX)) {
+		fprintf(stderr, PROG ": reset-sample: the reason must be at most %d characters of text"
+		        " (原因最多 %d 字)\n", RESET_REASON_MAX, RESET_REASON_MAX);
+		return EXIT_FAILED;
+	}
+	if (!(db = ctx_db(x)))
+		return EXIT_FAILED;
+	if ((rc = region_known(db, "reset-sample", pos[0])) <= 0)
+		return rc < 0 ? EXIT_FAILED : EXIT_REJECTED;
+	/* One transaction: the reset and its audit row. */
+	enum reset_result res = db_begin(db) < 0 ? RESET_DB_ERROR : sample_reset(db, pos[0], kind, reason, &ri);
+	if (res == RESET_OK) {
+		struct buf d = { 0 };
+		buf_printf(&d, "region=%s kind=%s sample=%llu units=%lld registered=%lld codes_revoked=%lld frames=%llu reason=",
+		           pos[0], kind, ri.sample_id, ri.units, ri.registered, ri.codes, ri.frames);
+		buf_puts(&d, reason ? reason : "");   /* checked above: text, at most 200 characters */
+		if (cli_audit(db, "sample-reset", d.data) < 0 || db_commit(db) < 0)
+			res = RESET_DB_ERROR;
+		buf_free(&d);
+	}
+	if (res != RESET_OK)
+		db_rollback(db);
+	switch (res) {
+	case RESET_OK:
+		printf("region %s, %s: sample %llu reset: %lld units deleted (%lld registered, now unbound),"
+		       " %lld invitation codes revoked, %llu confirmed frame deleted\n"
+		       "reset (已重置，地区可重新导入样本框并抽样)\n",
+		       pos[0], kind, ri.sample_id, ri.units, ri.registered, ri.codes, ri.frames);
+		return EXIT_DONE;
+	case RESET_NONE:
+		fprintf(stderr, PROG ": reset-sample: region %s has no %s sample (尚未抽样): nothing changed\n",
+		        pos[0], kind);
+		return EXIT_REJECTED;
+	case RESET_NEEDS_REASON:
+		fprintf(stderr, PROG ": reset-sample: %lld units of region %s's %s sample registered through their"
+		        " codes; give --reason TEXT (已有单位注册，须说明原因): nothing changed\n",
+		        ri.registered, pos[0], kind);
+		return EXIT_REJECTED;
+	case RESET_DB_ERROR:
+	default:
+		fprintf(stderr, PROG ": reset-sample: database error: nothing changed\n");
+		return EXIT_FAILED;
+	}
 }
 
 /* ================================================================ */

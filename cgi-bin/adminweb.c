@@ -18,6 +18,10 @@
  *   GET  /admin/stats               form, region: counts, shares, sums
  *   GET  /admin/accounts            accounts by role and region (admin only)
  *   POST /admin/accounts            id, action=disable|enable (admin only)
+ *   GET  /admin/samples             every region's samples, with registrations
+ *   GET/POST /admin/samples/reset   region, kind: reset a region's sample and
+ *                                   frame (admin only; confirmed, reason when
+ *                                   units registered; audited)
  */
 #include "app.h"
 #include "auth.h"
@@ -26,6 +30,7 @@
 #include "catalog.h"
 #include "csv.h"
 #include "deadline.h"
+#include "draw.h"
 #include "export.h"
 #include "form.h"
 #include "indview.h"
@@ -53,7 +58,8 @@ static const char *const status_labels[][2] = {
 /* Input                                                               */
 
 /* Typed page parameters: their slots in r->arg[] (the page table below). */
-enum key { KEY_ID, KEY_CODE, KEY_ACTION, KEY_SAMPLE, KEY_FORMAT, KEY_ACTION_F, KEY_USER, KEY_FROM, KEY_TO, KEY_BEFORE };
+enum key { KEY_ID, KEY_CODE, KEY_ACTION, KEY_SAMPLE, KEY_FORMAT, KEY_ACTION_F, KEY_USER, KEY_FROM, KEY_TO,
+           KEY_BEFORE, KEY_REGION, KEY_KIND };
 
 /* A region code as stored (letters and digits, at most 16), NULL when
  * absent, empty or malformed. */
@@ -955,6 +961,154 @@ static void accounts_post(struct req *r)
 }
 
 /* ------------------------------------------------------------------ */
+/* Samples: the ministry's reset of a wrong sample (issue 10)          */
+
+static const char *const sample_kinds[] = { "resource", "sme", NULL };
+
+static const char *sample_kind_label(const char *kind)
+{
+	return strcmp(kind, "sme") == 0 ? "中小企业" : "服务资源单位";
+}
+
+static void samples_page(struct req *r)
+{
+	static const char *const cols[] = { "地区", "样本", "方式", "抽样时间", "单位数", "已注册", "操作" };
+	struct dbrows *rows;
+	if (db_query(r->db, STMT_ADMIN_SAMPLES, DB_ARGS(A_STR(""), A_STR(""), A_STR(""), A_STR("")), &rows) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	page_begin(r, "各地区样本");
+	if (req_param(r, "done"))
+		h_raw(r, "<p class=\"notice\" role=\"status\">样本已重置，该地区可以重新导入样本框并抽样。</p>");
+	h_raw(r, "<p>地区的样本抽错（例如样本框的组织平台一列填写有误）时，管理员可以重置该地区的样本和样本框，"
+	      "地区随后重新导入样本框并抽样。已打印的邀请码随即作废；已有单位通过邀请码注册的，须填写原因。</p>");
+	h_table_begin(r, "samples", NULL, cols, NELEMS(cols));
+	for (size_t i = 0; i < rows->nrows; i++) {
+		const char *kind = dbrows_get(rows, i, 2);
+		h_printf(r, "<tr><td>%s %s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>",
+		         dbrows_get(rows, i, 0), dbrows_get(rows, i, 1), sample_kind_label(kind),
+		         strcmp(dbrows_get(rows, i, 3), "drawn") == 0 ? "随机抽取" : "地区上传",
+		         dbrows_get(rows, i, 4), dbrows_get(rows, i, 5), dbrows_get(rows, i, 6));
+		if (r->user->role == ROLE_ADMIN) {
+			struct buf u = { 0 };
+			buf_puts(&u, "/admin/samples/reset?region=");
+			url_encode(&u, dbrows_get(rows, i, 0));
+			buf_printf(&u, "&kind=%s", kind);
+			h_printf(r, "<a href=\"%s\">重置…</a>", u.data);
+			buf_free(&u);
+		}
+		h_raw(r, "</td></tr>");
+	}
+	if (rows->nrows == 0)
+		h_raw(r, "<tr><td colspan=\"7\">尚无地区抽样。</td></tr>");
+	h_table_end(r);
+	dbrows_free(rows);
+	page_end(r);
+}
+
+/* The sample row of region/kind for the reset pages; NULL after an error page. */
+static struct dbrows *sample_of(struct req *r, const char *region, const char *kind)
+{
+	struct dbrows *rows;
+	if (db_query(r->db, STMT_ADMIN_SAMPLES,
+	             DB_ARGS(A_STR(region), A_STR(region), A_STR(kind), A_STR(kind)), &rows) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return NULL;
+	}
+	if (rows->nrows == 0) {
+		dbrows_free(rows);
+		page_error(r, 404, "该地区没有这类样本。");
+		return NULL;
+	}
+	return rows;
+}
+
+static void sample_reset_form(struct req *r, const char *msg)
+{
+	const char *region = r->arg[KEY_REGION].s, *kind = sample_kinds[r->arg[KEY_KIND].n];
+	struct dbrows *rows = sample_of(r, region, kind);
+	if (!rows)
+		return;
+	long long registered = dbrows_int(rows, 0, 6);
+	page_begin(r, "重置地区样本");
+	if (msg)
+		h_printf(r, "<p class=\"error\" role=\"alert\">%s</p>", msg);
+	h_printf(r, "<p>地区：<strong>%s %s</strong>，%s样本（%s抽样，%s 家单位，其中 %lld 家已通过邀请码注册）。</p>",
+	         dbrows_get(rows, 0, 0), dbrows_get(rows, 0, 1), sample_kind_label(kind), dbrows_get(rows, 0, 4),
+	         dbrows_get(rows, 0, 5), registered);
+	h_raw(r, "<p class=\"notice\"><strong>此操作不可撤销：</strong>该地区这类样本的入样单位、备选名单和已确认的样本框将被删除，"
+	      "已打印的邀请码全部作废（持邀请单者会被告知与本地区主管部门联系）。地区随后须重新导入样本框、抽样并打印邀请单。");
+	if (registered > 0)
+		h_raw(r, "已注册单位的账户和已填写的答卷保留，但不再属于样本。");
+	h_raw(r, "</p><form method=\"post\" action=\"/admin/samples/reset\">");
+	h_csrf_field(r);
+	h_printf(r, "<input type=\"hidden\" name=\"region\" value=\"%s\"><input type=\"hidden\" name=\"kind\" value=\"%s\">",
+	         region, kind);
+	h_printf(r, "<p><label for=\"reason\">原因%s</label><input id=\"reason\" name=\"reason\" maxlength=\"200\"%s></p>",
+	         registered > 0 ? "（已有单位注册，必填）" : "（选填）", registered > 0 ? " required" : "");
+	h_raw(r, "<p><label><input type=\"checkbox\" name=\"confirm\" value=\"1\" required> 我确认重置该地区的样本和样本框</label></p>"
+	      "<p><button type=\"submit\">重置样本</button> <a href=\"/admin/samples\">取消</a></p></form>");
+	dbrows_free(rows);
+	page_end(r);
+}
+
+static void sample_reset_get(struct req *r)
+{
+	sample_reset_form(r, NULL);
+}
+
+static void sample_reset_post(struct req *r)
+{
+	const char *region = r->arg[KEY_REGION].s, *kind = sample_kinds[r->arg[KEY_KIND].n];
+	const char *reason = req_param(r, "reason"), *confirm = req_param(r, "confirm");
+	struct reset_info ri;
+
+	if (!csrf_ok(r))
+		return;
+	if (reason == NULL)
+		reason = "";
+	if (confirm == NULL || strcmp(confirm, "1") != 0) {
+		resp_status(r, 422);
+		sample_reset_form(r, "请勾选确认后再重置。样本未重置。");
+		return;
+	}
+	if (!utf8_valid(reason, strlen(reason)) || utf8_len(reason) > 200) {
+		resp_status(r, 422);
+		sample_reset_form(r, "原因最多 200 字。样本未重置。");
+		return;
+	}
+	/* One transaction: the reset and its audit row. */
+	enum reset_result res = db_begin(r->db) < 0 ? RESET_DB_ERROR : sample_reset(r->db, region, kind, reason, &ri);
+	if (res == RESET_OK) {
+		struct buf d = { 0 };
+		buf_printf(&d, "region=%s kind=%s sample=%llu units=%lld registered=%lld codes_revoked=%lld frames=%llu reason=%s",
+		           region, kind, ri.sample_id, ri.units, ri.registered, ri.codes, ri.frames, reason);
+		audit(r, "sample-reset", d.data);
+		buf_free(&d);
+		if (db_commit(r->db) < 0)
+			res = RESET_DB_ERROR;
+	}
+	if (res != RESET_OK)
+		db_rollback(r->db);
+	switch (res) {
+	case RESET_OK:
+		resp_redirect(r, "/admin/samples?done=1");
+		break;
+	case RESET_NONE:
+		page_error(r, 404, "该地区没有这类样本。");
+		break;
+	case RESET_NEEDS_REASON:
+		resp_status(r, 422);
+		sample_reset_form(r, "已有单位通过邀请码注册，请填写重置原因。样本未重置。");
+		break;
+	default:
+		page_error(r, 503, "重置未能完成，请稍后再试。");
+		break;
+	}
+}
+
+/* ------------------------------------------------------------------ */
 
 static void deadlines_get(struct req *r)
 {
@@ -1012,6 +1166,12 @@ static const struct pspec indicator_params[] = {
 	{ 0 },
 };
 
+static const struct pspec reset_params[] = {
+	{ KEY_REGION, "region", PT_STR, P_REQUIRED, 0, 16, NULL, 404, "该地区没有这类样本。" },
+	{ KEY_KIND, "kind", PT_ENUM, P_REQUIRED, 0, 0, sample_kinds, 404, "该地区没有这类样本。" },
+	{ 0 },
+};
+
 enum page {
 	PAGE_OVERVIEW,
 	PAGE_PROGRESS,
@@ -1030,6 +1190,9 @@ enum page {
 	PAGE_INDICATORS_CSV,
 	PAGE_ACCOUNTS_GET,
 	PAGE_ACCOUNTS_POST,
+	PAGE_SAMPLES,
+	PAGE_SAMPLE_RESET_GET,
+	PAGE_SAMPLE_RESET_POST,
 	PAGE__MAX
 };
 
@@ -1057,6 +1220,9 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_INDICATORS_CSV]  = { "/admin/indicators.csv",   M_GET,  ADMINS, 0, indicator_params, indicators_csv, NULL },
 	[PAGE_ACCOUNTS_GET]    = { "/admin/accounts",         M_GET,  ADMIN_ONLY, 0, NULL, accounts_get, NULL },
 	[PAGE_ACCOUNTS_POST]   = { "/admin/accounts",         M_POST, ADMIN_ONLY, 0, account_params, accounts_post, READ_ONLY },
+	[PAGE_SAMPLES]         = { "/admin/samples",          M_GET,  ADMINS, 0, NULL, samples_page, NULL },
+	[PAGE_SAMPLE_RESET_GET]  = { "/admin/samples/reset",  M_GET,  ADMIN_ONLY, 0, reset_params, sample_reset_get, READ_ONLY },
+	[PAGE_SAMPLE_RESET_POST] = { "/admin/samples/reset",  M_POST, ADMIN_ONLY, 0, reset_params, sample_reset_post, READ_ONLY },
 };
 
 int main(int argc, char **argv)

@@ -16,9 +16,14 @@
  * paper questionnaire for an account of its own region with ?for=<user id>
  * on every URL above (the form posts back to the same URL, so it is kept);
  * the response then records proxy_user_id = the region user (the last
- * saver). GET /form/<name>/proxy lists the region's accounts of that role
- * to pick from. Any other role using for=, or a region naming an account
- * outside its region, gets 403.
+ * saver). GET /form/<name>/proxy lists every sampled unit of the region's
+ * sample for this form (selected or replacing), registered or not, and the
+ * other accounts of that role to pick from. A unit that never registered
+ * gets its account first (GET/POST /form/<name>/proxy/unit?unit=N, with a
+ * confirmation): bound to the unit, as registering with its code would, and
+ * marked sample_units.paper_by, so that its code then says the form was
+ * entered on paper (issue 10). Any other role using for=, or a region
+ * naming an account outside its region, gets 403.
  *
  * Deadline policy: after the deadline (config, or a per-region override)
  * both save and submit are refused and the form is shown read-only.
@@ -29,6 +34,7 @@
 
 #include "app.h"
 #include "auth.h"
+#include "codes.h"
 #include "conf.h"
 #include "db.h"
 #include "deadline.h"
@@ -48,7 +54,7 @@
 static const struct form *F;
 
 /* Typed page parameters: their slots in r->arg[] (the page table below). */
-enum key { KEY_FOR };
+enum key { KEY_FOR, KEY_UNIT };
 
 /* Whose response a request works on: the user's own, or (proxy entry) an
  * account of the region user's own region. */
@@ -182,7 +188,12 @@ static void show(struct req *r, const struct target *t, const struct response *r
 	if (notice)
 		h_printf(r, "<p class=\"%s\" role=\"%s\">%s</p>", notice_is_error ? "error" : "notice",
 		         notice_is_error ? "alert" : "status", notice);
-	if (resp->status == RS_SUBMITTED)
+	/* A region entering a paper form is itself 本地区主管部门: it is
+	 * sent to the evaluation agency's help desk. */
+	if (resp->status == RS_SUBMITTED && t->proxy)
+		h_printf(r, "<p class=\"notice\">本表已提交，不能再修改。如需更正，请联系评估机构%s%s%s。</p>",
+		         *r->conf->help_line ? "（" : "", r->conf->help_line, *r->conf->help_line ? "）" : "");
+	else if (resp->status == RS_SUBMITTED)
 		h_raw(r, "<p class=\"notice\">本表已提交，不能再修改。如需更正，请联系本地区中小企业主管部门或评估机构。</p>");
 	else if (closed)
 		h_printf(r, "<p class=\"error\">填报已于 %s 截止，不能再保存或提交。</p>", deadline);
@@ -431,30 +442,69 @@ static int resolve_target(struct req *r, struct target *t)
 	return 0;
 }
 
-/* GET /form/<name>/proxy: the region's accounts of this form's role, to
- * enter paper questionnaires for. */
+/* A response's state as the proxy lists show it. */
+static const char *state_label(const char *st)
+{
+	return !strcmp(st, "submitted") ? "已提交" : *st ? "草稿" : "尚未填写";
+}
+
+/* The sampled units of the region for this form (columns of
+ * STMT_PROXY_UNITS): with an account, a link to enter for it; without one,
+ * a link to create it first. */
+static void proxy_units(struct req *r, const struct dbrows *u)
+{
+	h_raw(r, "<h3>本地区样本中的单位</h3><div class=\"table-wrap\"><table class=\"grid\" id=\"proxy-units\"><thead><tr>"
+	      "<th scope=\"col\">单位名称</th><th scope=\"col\">账户</th><th scope=\"col\">状态</th>"
+	      "<th scope=\"col\">操作</th></tr></thead><tbody>");
+	for (size_t i = 0; i < u->nrows; i++) {
+		unsigned long long uid = (unsigned long long)dbrows_int(u, i, 3);
+		const char *st = dbrows_get(u, i, 5);
+		h_printf(r, "<tr data-unit=\"%s\"><th scope=\"row\">%s</th>", dbrows_get(u, i, 0), dbrows_get(u, i, 1));
+		if (uid == 0) {
+			h_printf(r, "<td>未注册</td><td>尚未填写</td><td><a href=\"%s/proxy/unit?unit=%s\">录入纸质表</a></td></tr>",
+			         BASE, dbrows_get(u, i, 0));
+		} else if (dbrows_int(u, i, 7)) {
+			h_printf(r, "<td>%s</td><td>%s（账户已停用）</td><td></td></tr>", dbrows_get(u, i, 4), state_label(st));
+		} else {
+			h_printf(r, "<td>%s</td><td>%s%s</td><td><a href=\"%s?for=%llu\">%s</a></td></tr>",
+			         dbrows_get(u, i, 4), state_label(st), dbrows_int(u, i, 6) ? "（代录）" : "",
+			         BASE, uid, !strcmp(st, "submitted") ? "查看" : "代为录入");
+		}
+	}
+	if (u->nrows == 0)
+		h_raw(r, "<tr><td colspan=\"4\">本地区尚无此类抽中单位（请先完成抽样）。</td></tr>");
+	h_raw(r, "</tbody></table></div>");
+}
+
+/* GET /form/<name>/proxy: every sampled unit of the region for this form,
+ * then the other accounts of this form's role, to enter paper
+ * questionnaires for. */
 static void proxy_page(struct req *r)
 {
-	struct dbrows *rows;
+	struct dbrows *rows = NULL, *units = NULL;
 
 	if (!proxiable() || !*r->user->region_code) {
 		page_error(r, 403, "您的账户无权访问此页面。");
 		return;
 	}
 
-	if (db_query(r->db, STMT_PROXY_LIST,
+	if (db_query(r->db, STMT_PROXY_UNITS,
+	             DB_ARGS(A_STR(r->user->region_code), A_STR(F->name)), &units) < 0 ||
+	    db_query(r->db, STMT_PROXY_LIST,
 	             DB_ARGS(A_STR(F->name), A_STR(role_code(F->role)), A_STR(r->user->region_code)),
 	             &rows) < 0) {
+		dbrows_free(units);
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return;
 	}
 	begin(r);
 	h_printf(r, "<h2>代为录入纸质调查表（%s）</h2>"
-	         "<p>请选择填写了纸质调查表的单位，按纸质表内容录入；录入记录会标明由本地区代为录入。</p>",
+	         "<p>请选择填写了纸质调查表的单位，按纸质表内容录入；录入记录会标明由本地区代为录入。"
+	         "尚未注册的抽中单位，系统会先为其建立账户（与用邀请码注册相同），其邀请码随即显示为已由本地区代录。</p>",
 	         F->annex);
-	if (rows->nrows == 0) {
-		h_printf(r, "<p>本地区没有%s账户。</p>", role_label(F->role));
-	} else {
+	proxy_units(r, units);
+	if (rows->nrows) {
+		h_printf(r, "<h3>其他%s账户（不在样本中）</h3>", role_label(F->role));
 		h_raw(r, "<div class=\"table-wrap\"><table class=\"grid\"><thead><tr><th scope=\"col\">单位名称</th>"
 		      "<th scope=\"col\">账户</th><th scope=\"col\">状态</th><th scope=\"col\">操作</th></tr></thead><tbody>");
 		for (size_t i = 0; i < rows->nrows; i++) {
@@ -462,15 +512,132 @@ static void proxy_page(struct req *r)
 			int submitted = !strcmp(st, "submitted");
 			h_printf(r, "<tr><th scope=\"row\">%s</th><td>%s</td><td>%s%s</td>"
 			         "<td><a href=\"%s?for=%s\">%s</a></td></tr>",
-			         dbrows_get(rows, i, 2), dbrows_get(rows, i, 1),
-			         submitted ? "已提交" : *st ? "草稿" : "尚未填写",
+			         dbrows_get(rows, i, 2), dbrows_get(rows, i, 1), state_label(st),
 			         dbrows_int(rows, i, 4) ? "（代录）" : "",
 			         BASE, dbrows_get(rows, i, 0), submitted ? "查看" : "代为录入");
 		}
 		h_raw(r, "</tbody></table></div>");
 	}
 	page_end(r);
+	dbrows_free(units);
 	dbrows_free(rows);
+}
+
+/* The sampled unit of /proxy/unit, locked when inside a transaction: id,
+ * name, stratum, user id. NULL after an error page (404 for another
+ * region's unit, a reserve or an unknown one). */
+static struct dbrows *proxy_unit(struct req *r)
+{
+	struct dbrows *u;
+	if (!proxiable() || !*r->user->region_code) {
+		page_error(r, 403, "您的账户无权访问此页面。");
+		return NULL;
+	}
+	if (db_query(r->db, STMT_PROXY_UNIT_LOCK,
+	             DB_ARGS(A_INT(r->arg[KEY_UNIT].id), A_STR(r->user->region_code), A_STR(F->name)), &u) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return NULL;
+	}
+	if (u->nrows == 0) {
+		dbrows_free(u);
+		page_error(r, 404, "没有找到该单位（只能为本地区样本中的单位录入）。");
+		return NULL;
+	}
+	return u;
+}
+
+/* GET /form/<name>/proxy/unit?unit=N: what entering a paper form for a
+ * unit that never registered does, and the button. */
+static void proxy_unit_get(struct req *r)
+{
+	struct dbrows *u = proxy_unit(r);
+	if (!u)
+		return;
+	unsigned long long uid = (unsigned long long)dbrows_int(u, 0, 3);
+	if (uid) {
+		dbrows_free(u);
+		struct buf b = { 0 };
+		buf_printf(&b, "%s?for=%llu", BASE, uid);
+		resp_redirect(r, b.data);
+		buf_free(&b);
+		return;
+	}
+	begin(r);
+	h_printf(r, "<h2>录入纸质调查表：%s</h2>", dbrows_get(u, 0, 1));
+	h_raw(r, "<p>该单位尚未用邀请码注册。录入纸质表前，系统会为其建立账户并与该抽中单位绑定（与用邀请码注册相同），"
+	      "此后该单位的邀请码会显示调查表已由本地区根据纸质表代为录入，不能再用来注册。</p>");
+	h_printf(r, "<form method=\"post\" action=\"%s/proxy/unit\"><input type=\"hidden\" name=\"unit\" value=\"%s\">",
+	         BASE, dbrows_get(u, 0, 0));
+	h_csrf_field(r);
+	h_printf(r, "<p><button type=\"submit\">建立账户并录入纸质表</button> <a href=\"%s/proxy\">返回名单</a></p></form>", BASE);
+	dbrows_free(u);
+	page_end(r);
+}
+
+/* POST /form/<name>/proxy/unit: the unit's account, bound to it, then the
+ * form for it. One transaction with the audit row. */
+static void proxy_unit_post(struct req *r)
+{
+	char pw[CODE_LEN + 1], hash[PW_HASH_MAX], username[96];
+	unsigned long long uid = 0, aff = 0;
+	struct dbrows *u;
+
+	if (csrf_check(r) < 0) {
+		page_error(r, 403, "页面已过期或请求来源无效，请刷新后重试。");
+		return;
+	}
+	/* Nobody knows this password: the account is for the paper form; the
+	 * ministry can give the unit a password later (reset-password). */
+	if (code_generate(pw) < 0 || password_hash(pw, hash) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	explicit_bzero(pw, sizeof pw);
+	if (db_begin(r->db) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	if (!(u = proxy_unit(r))) {
+		db_rollback(r->db);
+		return;
+	}
+	uid = (unsigned long long)dbrows_int(u, 0, 3);
+	if (uid == 0) {
+		/* The name registering with the code would have given. */
+		for (int attempt = 0; attempt < 3 && uid == 0; attempt++) {
+			snprintf(username, sizeof username, "%s-%s-%s%s", F->name, r->user->region_code,
+			         dbrows_get(u, 0, 0), attempt == 0 ? "" : attempt == 1 ? "-p" : "-p2");
+			if (db_exec(r->db, STMT_USER_INSERT,
+			            DB_ARGS(A_STR(username), A_STR(hash), A_STR(role_code(F->role)),
+			                    A_STR(r->user->region_code), A_STR(dbrows_get(u, 0, 1)), A_STR(F->name)),
+			            NULL, &uid) < 0 && db_errno(r->db) != 1062)
+				break;
+		}
+		if (uid == 0 ||
+		    db_exec(r->db, STMT_UNIT_BIND_PAPER,
+		            DB_ARGS(A_INT(uid), A_INT(r->user->id), A_STR(dbrows_get(u, 0, 0))), &aff, NULL) < 0 ||
+		    aff != 1) {
+			db_rollback(r->db);
+			dbrows_free(u);
+			page_error(r, 503, "账户未能建立，请稍后再试。");
+			return;
+		}
+		struct buf d = { 0 };
+		buf_printf(&d, "unit=%s username=%s for paper entry", dbrows_get(u, 0, 0), username);
+		audit(r, "paper-account", d.data);
+		buf_free(&d);
+	}
+	dbrows_free(u);
+	explicit_bzero(hash, sizeof hash);
+	if (db_commit(r->db) < 0) {
+		db_rollback(r->db);
+		page_error(r, 503, "账户未能建立，请稍后再试。");
+		return;
+	}
+	struct buf b = { 0 };
+	buf_printf(&b, "%s?for=%llu", BASE, uid);
+	resp_redirect(r, b.data);
+	buf_free(&b);
 }
 
 /* GET /form/<name>/file: the target's uploaded file (first file field). */
@@ -544,12 +711,19 @@ static const struct pspec target_params[] = {
 	{ 0 },
 };
 
+static const struct pspec unit_params[] = {
+	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有找到该单位。" },
+	{ 0 },
+};
+
 enum page {
 	PAGE_FORM_GET,
 	PAGE_FORM_POST,
 	PAGE_PRINT,
 	PAGE_FILE,
 	PAGE_PROXY,
+	PAGE_PROXY_UNIT_GET,
+	PAGE_PROXY_UNIT_POST,
 	PAGE_BLANK,
 	PAGE__MAX
 };
@@ -567,6 +741,8 @@ static struct pagedef pages[PAGE__MAX] = {
 	/* Only forms with a file field (main() disables it for the others). */
 	[PAGE_FILE]      = { BASE "/file",   M_GET,  FILLERS, 0, target_params, on_file, NULL },
 	[PAGE_PROXY]     = { BASE "/proxy",  M_GET,  RB(ROLE_REGION), 0, NULL, proxy_page, NULL },
+	[PAGE_PROXY_UNIT_GET]  = { BASE "/proxy/unit", M_GET,  RB(ROLE_REGION), 0, unit_params, proxy_unit_get, NULL },
+	[PAGE_PROXY_UNIT_POST] = { BASE "/proxy/unit", M_POST, RB(ROLE_REGION), 0, unit_params, proxy_unit_post, NULL },
 	[PAGE_BLANK]     = { BASE "/blank",  M_GET,  PUBLIC, 0, NULL, blank_page, NULL },
 };
 

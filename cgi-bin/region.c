@@ -58,9 +58,52 @@ static void region_title(struct req *r, const char *suffix)
 	free(name);
 }
 
+/* One step of the home checklist: done, partly done (n of m) or not yet. */
+static void check_step(struct req *r, const char *what, const char *href, const char *link,
+                       long long done, long long of)
+{
+	const char *cls = of > 0 && done >= of ? "done" : done > 0 ? "partial" : "todo";
+	h_printf(r, "<li class=\"%s\"><strong>%s</strong>：", cls, what);
+	if (of > 0 && done >= of)
+		h_raw(r, "已完成");
+	else if (done > 0)
+		h_printf(r, "%lld / %lld", done, of);
+	else
+		h_raw(r, "未开始");
+	h_printf(r, " <a href=\"%s\">%s</a></li>", href, link);
+}
+
+/* What the region has to do, in order, with each step's state and link. */
+static void checklist(struct req *r)
+{
+	struct dbrows *c = NULL;
+	const char *rc = r->user->region_code, *hub = role_code(ROLE_HUB), *win = role_code(ROLE_WINDOW);
+	const struct form_info *own = catalog_for_role(ROLE_REGION);
+	if (db_query(r->db, STMT_REGION_CHECKLIST,
+	             DB_ARGS(A_STR(rc), A_STR(rc), A_STR(rc), A_STR(rc), A_STR(rc), A_STR(hub), A_STR(win), A_STR(rc),
+	                     A_STR(hub), A_STR(win), A_STR(rc), A_STR(own ? own->name : "")), &c) < 0 ||
+	    c->nrows != 1) {
+		if (c)
+			dbrows_free(c);
+		h_raw(r, "<p class=\"error\">工作清单暂时无法显示，请稍后刷新。</p>");
+		return;
+	}
+	h_raw(r, "<h2>工作清单</h2><ol class=\"checklist\">");
+	check_step(r, "导入样本框（服务资源单位、中小企业）", "/region/frames", "样本框", dbrows_int(c, 0, 0), 2);
+	check_step(r, "抽样", "/region/sample", "抽样", dbrows_int(c, 0, 1), 2);
+	check_step(r, "打印邀请单并送达抽中单位", "/region/slips", "邀请单", dbrows_int(c, 0, 3),
+	           dbrows_int(c, 0, 2));
+	check_step(r, "项目承建单位（枢纽平台、窗口平台）提交调查表", "/region/progress", "填报进度",
+	           dbrows_int(c, 0, 5), dbrows_int(c, 0, 4));
+	check_step(r, "提交自评估报告", own ? own->path : "/region", "自评估报告", dbrows_int(c, 0, 6), 1);
+	h_raw(r, "</ol>");
+	dbrows_free(c);
+}
+
 static void home(struct req *r)
 {
 	region_title(r, " · 地区项目责任主体工作台");
+	checklist(r);
 	h_printf(r, "<p>请于 %s 前提交<a href=\"/form/selfeval\">自评估报告</a>；"
 	         "项目承建单位、服务资源单位和中小企业的调查表截止时间为 %s。</p>",
 	         r->conf->deadline_selfeval, r->conf->deadline_survey);
@@ -82,7 +125,18 @@ static void progress(struct req *r)
 		return;
 	}
 	region_title(r, " · 填报明细");
-	h_dbtable(r, NULL, cols, NELEMS(cols), rows, NULL);
+	/* The form's name from the catalog, never its code (issue 10). */
+	h_table_begin(r, "progress-detail", NULL, cols, NELEMS(cols));
+	for (size_t i = 0; i < rows->nrows; i++) {
+		const struct form_info *fi = catalog_get(dbrows_get(rows, i, 2));
+		h_printf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
+		         dbrows_get(rows, i, 0), dbrows_get(rows, i, 1), fi ? fi->doc : dbrows_get(rows, i, 2),
+		         dbrows_get(rows, i, 3), dbrows_get(rows, i, 4) ? dbrows_get(rows, i, 4) : "—",
+		         dbrows_get(rows, i, 5) ? dbrows_get(rows, i, 5) : "—");
+	}
+	if (rows->nrows == 0)
+		h_raw(r, "<tr><td colspan=\"6\">本地区尚无账户。</td></tr>");
+	h_table_end(r);
 	dbrows_free(rows);
 	page_end(r);
 }
@@ -110,6 +164,8 @@ static const char *kind_of(const char *k)
 			return kinds[i];
 	return NULL;
 }
+
+#define SME_SIZE_MAX 10000   /* largest SME sample a region may ask for */
 
 static int quota(const struct req *r, int st)
 {
@@ -152,19 +208,57 @@ static void pending_drop(struct req *r, const char *kind)
 	dbrows_free(rows);
 }
 
-/* Reads a map0..mapN mapping from the request; returns the count. */
-static size_t read_map(const struct req *r, int map[FRAME_MAX_COLS])
+/* The region's choices in a frame preview, as posted. */
+struct frame_choice {
+	struct frame_opts   o;
+	int                 map[FRAME_MAX_COLS];
+	struct platform_map pmap[FRAME_MAX_PLATFORMS];
+};
+
+/* Reads header_row, the column mapping map0..mapN (only when made for the
+ * same heading row: shown_header_row) and the platform values pv0..pvN
+ * with their strata ps0..psN from the request into c. */
+static const struct frame_opts *read_choice(const struct req *r, struct frame_choice *c)
 {
-	size_t n = 0;
-	for (; n < FRAME_MAX_COLS; n++) {
-		char key[16];
-		snprintf(key, sizeof key, "map%zu", n);
-		const char *v = req_param(r, key);
-		if (!v)
-			break;
-		map[n] = ffield_parse(v);
+	const char *h = req_param(r, "header_row"), *shown = req_param(r, "shown_header_row");
+	memset(c, 0, sizeof *c);
+	c->o.header_row = h ? (unsigned)strtoul(h, NULL, 10) : 0;
+	if (c->o.header_row > FRAME_HEAD_SCAN)
+		c->o.header_row = 0;
+	if (!shown || !h || strcmp(shown, h) == 0) {
+		size_t n = 0;
+		for (; n < FRAME_MAX_COLS; n++) {
+			char key[16];
+			snprintf(key, sizeof key, "map%zu", n);
+			const char *v = req_param(r, key);
+			if (!v)
+				break;
+			c->map[n] = ffield_parse(v);
+		}
+		c->o.map = c->map;
+		c->o.nmap = n;
 	}
-	return n;
+	size_t k = 0;
+	for (; k < FRAME_MAX_PLATFORMS; k++) {
+		char key[16];
+		snprintf(key, sizeof key, "pv%zu", k);
+		const char *v = req_param(r, key);
+		snprintf(key, sizeof key, "ps%zu", k);
+		const char *st = req_param(r, key);
+		if (!v || !st)
+			break;
+		c->pmap[k].value = v;
+		c->pmap[k].stratum = stratum_parse(st);
+	}
+	c->o.pmap = c->pmap;
+	c->o.npmap = k;
+	return &c->o;
+}
+
+/* "hub/window/sme" counts, to notice a mapping changed after the preview. */
+static void counts_text(const struct frame_parse *fp, char out[64])
+{
+	snprintf(out, 64, "%zu/%zu/%zu", fp->count[ST_HUB], fp->count[ST_WINDOW], fp->count[ST_SME]);
 }
 
 /* Fetches the uploaded file param; answers with an error message in *why. */
@@ -172,7 +266,7 @@ static const struct param *upload_param(const struct req *r, const char **why)
 {
 	const struct param *f = req_param_p(r, "file");
 	if (!f || !f->filename || f->len == 0) {
-		*why = "请选择要上传的 CSV 文件。";
+		*why = "请选择要上传的 Excel（.xlsx）或 CSV 文件。";
 		return NULL;
 	}
 	if (f->len > FRAME_UPLOAD_MAX) {
@@ -217,16 +311,38 @@ static void frame_strata(struct req *r, const char *frame_id, size_t count[ST_CO
 static void strata_counts(struct req *r, const char *kind, const size_t count[ST_COUNT])
 {
 	if (strcmp(kind, "sme") == 0)
-		h_printf(r, "<p>中小企业：%zu 家（应抽 %d 家）。</p>", count[ST_SME], r->conf->sample_sme);
+		h_printf(r, "<p class=\"strata\">中小企业：%zu 家（应抽 %d 家）。</p>", count[ST_SME], r->conf->sample_sme);
 	else
-		h_printf(r, "<p>地区枢纽平台组织的服务资源单位：%zu 家（应抽 %d 家）；"
+		h_printf(r, "<p class=\"strata\">地区枢纽平台组织的服务资源单位：%zu 家（应抽 %d 家）；"
 		         "窗口平台组织的：%zu 家（应抽 %d 家）。</p>",
 		         count[ST_HUB], r->conf->sample_hub, count[ST_WINDOW], r->conf->sample_window);
 }
 
+/* The value mapping of a resource frame: every distinct platform value,
+ * its units and the stratum it is assigned to (form fields pvN/psN). */
+static void platform_mapping(struct req *r, const struct frame_parse *fp)
+{
+	if (fp->nplat == 0)
+		return;
+	h_raw(r, "<div class=\"table-wrap\"><table id=\"platform-map\"><caption>组织平台的取值：请指定每个取值是地区枢纽平台还是窗口平台"
+	      "</caption><thead><tr><th scope=\"col\">组织平台（文件中的写法）</th><th scope=\"col\">单位数</th>"
+	      "<th scope=\"col\">属于</th></tr></thead><tbody>");
+	for (size_t i = 0; i < fp->nplat; i++) {
+		const struct frame_platform *p = &fp->plat[i];
+		h_printf(r, "<tr><td>%s<input type=\"hidden\" name=\"pv%zu\" value=\"%s\"></td><td>%zu</td>"
+		         "<td><select name=\"ps%zu\" aria-label=\"%s 属于\">"
+		         "<option value=\"hub\"%s>枢纽平台（地区枢纽平台）</option>"
+		         "<option value=\"window\"%s>窗口平台</option></select>%s</td></tr>",
+		         p->value, i, p->value, p->count, i, p->value,
+		         p->stratum == ST_HUB ? " selected" : "", p->stratum == ST_WINDOW ? " selected" : "",
+		         p->assigned ? "" : "（系统推测，请核对）");
+	}
+	h_raw(r, "</tbody></table></div>");
+}
+
 /* The preview of a pending frame: charset, mapping selects, checks, first rows. */
 static void pending_preview(struct req *r, const char *kind, const struct dbrows *pf,
-                            const int *map, size_t nmap)
+                            const struct frame_opts *opts)
 {
 	struct buf path = { 0 };
 	char *text = NULL, err[256];
@@ -242,16 +358,33 @@ static void pending_preview(struct req *r, const char *kind, const struct dbrows
 		return;
 	}
 	struct frame_parse fp;
-	int rc = frame_parse(text, n, kind, map, nmap, &fp);
-	h_printf(r, "<p>检测到的文件编码：<strong>%s</strong>；数据行：%zu。</p>", dbrows_get(pf, 0, 2), fp.nunits);
-	if (rc >= 0)
+	char counts[64];
+	int rc = frame_parse(text, n, kind, opts, &fp);
+	counts_text(&fp, counts);
+	h_printf(r, "<p>检测到的文件编码：<strong>%s</strong>；表头在第 %lu 行；数据行：%zu。</p>",
+	         dbrows_get(pf, 0, 2), fp.header_line, fp.nunits);
+	if (rc >= 0) {
 		strata_counts(r, kind, fp.count);
+		for (int st = 0; st < ST_COUNT; st++)
+			if (kind_has_stratum(kind, st) && fp.count[st] < (size_t)quota(r, st))
+				h_printf(r, "<p class=\"error\">注意：%s只有 %zu 家，少于应抽的 %d 家。"
+				         "如组织平台的取值对应有误，请在下表中改正后重新检查。</p>",
+				         stratum_label(st), fp.count[st], quota(r, st));
+	}
 	show_errors(r, &fp);
 
 	h_raw(r, "<form method=\"post\" action=\"/region/frames\">");
 	h_csrf_field(r);
-	h_printf(r, "<input type=\"hidden\" name=\"kind\" value=\"%s\"><input type=\"hidden\" name=\"id\" value=\"%s\">",
-	         kind, id);
+	h_printf(r, "<input type=\"hidden\" name=\"kind\" value=\"%s\"><input type=\"hidden\" name=\"id\" value=\"%s\">"
+	         "<input type=\"hidden\" name=\"shown_header_row\" value=\"%u\">"
+	         "<input type=\"hidden\" name=\"shown_counts\" value=\"%s\">",
+	         kind, id, fp.header_row, counts);
+	/* The heading row: a title row above the headings is common. */
+	h_raw(r, "<p><label for=\"header_row\">表头所在的行</label><select id=\"header_row\" name=\"header_row\">");
+	for (size_t i = 0; i < fp.ntop; i++)
+		h_printf(r, "<option value=\"%zu\"%s>第 %lu 行：%s</option>", i + 1,
+		         fp.header_row == i + 1 ? " selected" : "", fp.top[i].line, fp.top[i].text);
+	h_raw(r, "</select></p>");
 	h_raw(r, "<div class=\"table-wrap\"><table><caption>列对应关系</caption><thead><tr>"
 	      "<th scope=\"col\">列</th><th scope=\"col\">表头</th><th scope=\"col\">导入为</th></tr></thead><tbody>");
 	for (size_t i = 0; i < fp.ncols; i++) {
@@ -263,14 +396,19 @@ static void pending_preview(struct req *r, const char *kind, const struct dbrows
 		h_raw(r, "</select></td></tr>");
 	}
 	h_raw(r, "</tbody></table></div>");
+	if (!fp.fatal[0] && strcmp(kind, "resource") == 0)
+		platform_mapping(r, &fp);
 	if (fp.nunits && !fp.fatal[0]) {
 		h_raw(r, "<div class=\"table-wrap\"><table><caption>前几行预览</caption><thead><tr><th scope=\"col\">行</th>"
 		      "<th scope=\"col\">层</th><th scope=\"col\">名称</th><th scope=\"col\">组织平台</th>"
-		      "<th scope=\"col\">联系人</th><th scope=\"col\">电话</th><th scope=\"col\">邮箱</th></tr></thead><tbody>");
+		      "<th scope=\"col\">联系人</th><th scope=\"col\">电话</th><th scope=\"col\">邮箱</th>"
+		      "<th scope=\"col\">统一社会信用代码</th><th scope=\"col\">地址</th><th scope=\"col\">邮编</th></tr></thead><tbody>");
 		for (size_t i = 0; i < fp.nunits && i < PREVIEW_ROWS; i++) {
 			const struct unit *u = &fp.units[i];
-			h_printf(r, "<tr><td>%lu</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
-			         u->line, stratum_label(u->stratum), u->name, u->platform, u->contact, u->phone, u->email);
+			h_printf(r, "<tr><td>%lu</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
+			         "<td>%s</td><td>%s</td><td>%s</td></tr>",
+			         u->line, stratum_label(u->stratum), u->name, u->platform, u->contact, u->phone, u->email,
+			         u->org_code, u->address, u->zip);
 		}
 		h_raw(r, "</tbody></table></div>");
 	}
@@ -285,7 +423,7 @@ static void pending_preview(struct req *r, const char *kind, const struct dbrows
 
 /* One kind's section of the frames page: the confirmed frame, then (until
  * the sample is drawn) the pending upload with map, and the upload form. */
-static void frame_section(struct req *r, const char *kind, const int *map, size_t nmap)
+static void frame_section(struct req *r, const char *kind, const struct frame_opts *opts)
 {
 	struct dbrows *cf = NULL, *pf = NULL;
 	int locked = sample_exists(r, kind);
@@ -314,11 +452,11 @@ static void frame_section(struct req *r, const char *kind, const int *map, size_
 		h_raw(r, "<p>已经抽样，样本框不能再替换。请到<a href=\"/region/sample\">抽样</a>页面查看样本。</p>");
 	} else {
 		if (pf->nrows)
-			pending_preview(r, kind, pf, map, nmap);
+			pending_preview(r, kind, pf, opts);
 		h_raw(r, "<form method=\"post\" action=\"/region/frames\" enctype=\"multipart/form-data\">");
 		h_csrf_field(r);
 		h_printf(r, "<input type=\"hidden\" name=\"kind\" value=\"%s\"><input type=\"hidden\" name=\"action\" value=\"upload\">"
-		         "<p><label>%s样本框文件（CSV，最大 2 MB）：<input type=\"file\" name=\"file\" accept=\".csv,text/csv\" required></label> "
+		         "<p><label>%s样本框文件（Excel .xlsx 或 CSV，最大 2 MB）：<input type=\"file\" name=\"file\" accept=\".xlsx,.csv,text/csv\" required></label> "
 		         "<button type=\"submit\">上传并检查</button></p></form>",
 		         kind, kind_label(kind));
 	}
@@ -329,19 +467,20 @@ static void frame_section(struct req *r, const char *kind, const int *map, size_
 
 /* The frames page. For one kind, an explicit mapping (from a preview POST)
  * may replace the guessed one. */
-static void frames_page(struct req *r, const char *map_kind, const int *map, size_t nmap,
+static void frames_page(struct req *r, const char *map_kind, const struct frame_opts *opts,
                         const char *msg)
 {
 	region_title(r, " · 样本框");
 	if (msg)
 		h_printf(r, "<p class=\"error\" role=\"alert\">%s</p>", msg);
-	h_raw(r, "<p>请分别上传服务资源单位和中小企业的样本框（CSV 文件，UTF-8 或 Excel 默认的 GB18030 编码均可）。"
-	      "服务资源单位需包含“名称”和“组织平台”两列（地区枢纽平台组织的填“枢纽平台”，窗口平台组织的填窗口平台名称）；"
-	      "中小企业需包含“名称”列；“联系人”“电话”“邮箱”列可选。上传后先检查、确认列对应关系，确认后才导入。"
-	      "抽样之后样本框不能再替换。</p>");
+	h_raw(r, "<p>请分别上传服务资源单位和中小企业的样本框：Excel 文件（.xlsx，读取第一个工作表），"
+	      "或 CSV 文件（UTF-8 或 Excel 默认的 GB18030 编码均可）。表格上方可以有标题行，上传后可选择表头所在的行。"
+	      "服务资源单位需包含“名称”和“组织平台”两列（组织平台可填写平台的名称，上传后逐一指定每个平台是地区枢纽平台还是窗口平台）；"
+	      "中小企业需包含“名称”列；“联系人”“电话”“邮箱”“统一社会信用代码/组织机构代码”“地址”“邮编”列可选。"
+	      "上传后先检查、确认列和平台的对应关系及各层数量，确认后才导入。抽样之后样本框不能再替换。</p>");
 	for (int k = 0; k < 2; k++) {
 		int same = map_kind && strcmp(map_kind, kinds[k]) == 0;
-		frame_section(r, kinds[k], same ? map : NULL, same ? nmap : 0);
+		frame_section(r, kinds[k], same ? opts : NULL);
 	}
 	page_end(r);
 }
@@ -356,12 +495,13 @@ static void frames_upload(struct req *r, const char *kind)
 
 	if (!f) {
 		resp_status(r, 400);
-		frames_page(r, NULL, NULL, 0, why);
+		frames_page(r, NULL, NULL, why);
 		return;
 	}
-	if (text_to_utf8(f->value, f->len, &text, &n, &charset) < 0) {
+	char why2[300];
+	if (frame_upload_text(f->value, f->len, &text, &n, &charset, why2, sizeof why2) < 0) {
 		resp_status(r, 400);
-		frames_page(r, NULL, NULL, 0, "无法识别文件编码：请保存为 CSV（UTF-8 或 GB18030 编码）后重新上传。");
+		frames_page(r, NULL, NULL, why2);
 		return;
 	}
 	char *fn = frame_clean_filename(f->filename);
@@ -407,38 +547,49 @@ static int frames_store(struct req *r, const char *kind, const char *id, const s
 
 static void frames_confirm(struct req *r, const char *kind, int preview_only)
 {
-	int map[FRAME_MAX_COLS];
-	size_t nmap = read_map(r, map);
+	struct frame_choice *choice = xmalloc(sizeof *choice);
+	const struct frame_opts *opts = read_choice(r, choice);
+	const char *shown = req_param(r, "shown_counts");
 	const char *id = req_param(r, "id");
 	char *ok_id = NULL;
 
 	if (!id || db_query_str(r->db, STMT_FRAME_PENDING_CHECK,
 	                        DB_ARGS(A_STR(id), A_STR(r->user->region_code), A_STR(kind)), &ok_id) < 0 || !ok_id) {
 		resp_status(r, 404);
-		frames_page(r, NULL, NULL, 0, "待确认的上传不存在（可能已确认或被替换），请刷新页面。");
+		frames_page(r, NULL, NULL, "待确认的上传不存在（可能已确认或被替换），请刷新页面。");
+		free(choice);
 		return;
 	}
 	if (preview_only) {
 		free(ok_id);
-		frames_page(r, kind, map, nmap, NULL);
+		frames_page(r, kind, opts, NULL);
+		free(choice);
 		return;
 	}
 	struct buf path = { 0 };
-	char *text = NULL, err[256], sum[65];
+	char *text = NULL, err[256], sum[65], counts[64];
 	size_t n;
 	struct frame_parse fp;
 	int rc, parsed = 0;
 	pending_path(r, ok_id, &path);
 	if (file_read_bounded(path.data, FRAME_MAX_BYTES, &text, &n, err, sizeof err) < 0) {
 		resp_status(r, 410);
-		frames_page(r, NULL, NULL, 0, "上传的文件已无法读取，请重新上传。");
+		frames_page(r, NULL, NULL, "上传的文件已无法读取，请重新上传。");
 		goto out;
 	}
-	rc = frame_parse(text, n, kind, map, nmap, &fp);
+	rc = frame_parse(text, n, kind, opts, &fp);
 	parsed = 1;
 	if (rc != 0) {
 		resp_status(r, 422);
-		frames_page(r, kind, map, nmap, "文件有错误，未导入。");
+		frames_page(r, kind, opts, "文件有错误，未导入。");
+		goto out;
+	}
+	/* The counts against the quotas were shown before confirming: a
+	 * mapping changed since needs another look. */
+	counts_text(&fp, counts);
+	if (shown && strcmp(shown, counts) != 0) {
+		resp_status(r, 409);
+		frames_page(r, kind, opts, "对应关系已更改，各层数量随之变化：请核对下方的数量后再确认导入。");
 		goto out;
 	}
 	units_checksum(fp.units, fp.nunits, sum);
@@ -449,8 +600,8 @@ static void frames_confirm(struct req *r, const char *kind, int preview_only)
 	unlink(path.data);
 	{
 		struct buf d = { 0 };
-		buf_printf(&d, "region=%s kind=%s frame=%s units=%zu checksum=%s", r->user->region_code, kind,
-		           ok_id, fp.nunits, sum);
+		buf_printf(&d, "region=%s kind=%s frame=%s units=%zu checksum=%s header_row=%lu strata=%s",
+		           r->user->region_code, kind, ok_id, fp.nunits, sum, fp.header_line, counts);
 		audit(r, "frame-confirm", d.data);
 		buf_free(&d);
 	}
@@ -460,12 +611,13 @@ out:
 		frame_parse_free(&fp);
 	free(text);
 	free(ok_id);
+	free(choice);
 	buf_free(&path);
 }
 
 static void frames_get(struct req *r)
 {
-	frames_page(r, NULL, NULL, 0, NULL);
+	frames_page(r, NULL, NULL, NULL);
 }
 
 static void frames_post(struct req *r)
@@ -487,7 +639,7 @@ static void frames_post(struct req *r)
 	}
 	if (locked && strcmp(action, "discard") != 0) {
 		resp_status(r, 409);
-		frames_page(r, NULL, NULL, 0, "已经抽样，样本框不能再替换。");
+		frames_page(r, NULL, NULL, "已经抽样，样本框不能再替换。");
 		return;
 	}
 	if (strcmp(action, "upload") == 0)
@@ -523,7 +675,8 @@ static void units_table_head(struct req *r, const char *caption, int with_action
 {
 	h_printf(r, "<div class=\"table-wrap\"><table><caption>%s</caption><thead><tr><th scope=\"col\">顺位</th>"
 	         "<th scope=\"col\">名称</th><th scope=\"col\">组织平台</th><th scope=\"col\">联系人</th>"
-	         "<th scope=\"col\">电话</th><th scope=\"col\">邮箱</th><th scope=\"col\">状态</th>", caption);
+	         "<th scope=\"col\">电话</th><th scope=\"col\">邮箱</th><th scope=\"col\">统一社会信用代码</th>"
+	         "<th scope=\"col\">地址</th><th scope=\"col\">邮编</th><th scope=\"col\">状态</th>", caption);
 	if (with_action)
 		h_raw(r, "<th scope=\"col\">替换</th>");
 	h_raw(r, "</tr></thead><tbody>");
@@ -540,15 +693,38 @@ static void sample_show(struct req *r, const char *kind, const struct dbrows *s)
 		h_raw(r, "<p class=\"error\">样本暂时无法显示，请稍后刷新。</p>");
 		return;
 	}
-	h_raw(r, "<dl class=\"sample-meta\">");
-	h_printf(r, "<dt>方式</dt><dd>%s</dd><dt>时间</dt><dd>%s</dd>",
-	         drawn ? "系统随机抽取" : "地区上传抽样名单", dbrows_get(s, 0, 5));
+	const char *q = req_param(r, "q");
+	unsigned long long done = parse_id(req_param(r, "done"));
+	if (q && !*q)
+		q = NULL;
+	h_printf(r, "<p>%s，%s。<a href=\"/region/sample.csv?kind=%s\">下载样本名单（CSV）</a></p>",
+	         drawn ? "系统随机抽取" : "地区上传抽样名单", dbrows_get(s, 0, 5), kind);
+	/* The details for the evaluation agency's check, out of the way. */
+	h_raw(r, "<details class=\"sample-meta\"><summary>抽样技术信息（随机种子、算法、校验值，供评估机构复核）</summary><dl>");
 	if (drawn)
 		h_printf(r, "<dt>随机种子</dt><dd><code class=\"seed\">%s</code></dd><dt>算法</dt><dd><code>%s</code></dd>",
 		         dbrows_get(s, 0, 3), dbrows_get(s, 0, 4));
-	h_printf(r, "<dt>%s校验值（SHA-256）</dt><dd><code class=\"checksum\">%s</code></dd></dl>",
+	h_printf(r, "<dt>%s校验值（SHA-256）</dt><dd><code class=\"checksum\">%s</code></dd></dl></details>",
 	         drawn ? "样本框" : "名单", dbrows_get(s, 0, 2));
-	h_printf(r, "<p><a href=\"/region/sample.csv?kind=%s\">下载样本名单（CSV）</a></p>", kind);
+	/* The strata as tabs (links to their sections), each with its counts. */
+	h_raw(r, "<nav class=\"strata-tabs\" aria-label=\"各层\"><ul>");
+	for (int st = 0; st < ST_COUNT; st++) {
+		size_t sel = 0;
+		if (!kind_has(kind, st))
+			continue;
+		for (size_t i = 0; i < u->nrows; i++)
+			sel += stratum_parse(dbrows_get(u, i, 1)) == st && !strcmp(dbrows_get(u, i, 2), "selected") &&
+			       !strcmp(dbrows_get(u, i, 4), "active");
+		h_printf(r, "<li><a href=\"#%s-%s\">%s（入样 %zu / 应抽 %d）</a></li>", kind, stratum_code(st),
+		         stratum_label(st), sel, quota(r, st));
+	}
+	h_raw(r, "</ul></nav>");
+	h_printf(r, "<form method=\"get\" action=\"/region/sample#%s\" class=\"filters\"><label>查找单位 "
+	         "<input type=\"search\" name=\"q\" value=\"%s\" maxlength=\"60\"></label> <button type=\"submit\">查找</button>",
+	         kind, q ? q : "");
+	if (q)
+		h_raw(r, " <a href=\"/region/sample\">显示全部</a>");
+	h_raw(r, "</form>");
 
 	for (int st = 0; st < ST_COUNT; st++) {
 		if (!kind_has(kind, st))
@@ -570,24 +746,28 @@ static void sample_show(struct req *r, const char *kind, const struct dbrows *s)
 		for (size_t i = 0; i < u->nrows; i++) {
 			if (stratum_parse(dbrows_get(u, i, 1)) != st || strcmp(dbrows_get(u, i, 2), "selected") != 0)
 				continue;
+			if (q && !strstr(dbrows_get(u, i, 5), q))
+				continue;
 			const char *status = dbrows_get(u, i, 4);
-			h_printf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s",
-			         dbrows_get(u, i, 3), dbrows_get(u, i, 5), dbrows_get(u, i, 6), dbrows_get(u, i, 7),
-			         dbrows_get(u, i, 8), dbrows_get(u, i, 9), unit_status_label("selected", status));
+			h_printf(r, "<tr id=\"unit-%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
+			         "<td>%s</td><td>%s</td><td>%s</td><td>%s",
+			         dbrows_get(u, i, 0), dbrows_get(u, i, 3), dbrows_get(u, i, 5), dbrows_get(u, i, 6), dbrows_get(u, i, 7),
+			         dbrows_get(u, i, 8), dbrows_get(u, i, 9), dbrows_get(u, i, 12), dbrows_get(u, i, 13),
+			         dbrows_get(u, i, 14), unit_status_label("selected", status));
 			if (strcmp(status, "replaced") == 0)
 				h_printf(r, "（原因：%s）", dbrows_get(u, i, 11));
 			if (dbrows_get(u, i, 10))
 				h_raw(r, "（替补）");
+			/* The confirmation of a replacement, at the unit that came in. */
+			if (done && (unsigned long long)dbrows_int(u, i, 0) == done && dbrows_get(u, i, 10))
+				for (size_t j = 0; j < u->nrows; j++)
+					if (!strcmp(dbrows_get(u, j, 0), dbrows_get(u, i, 10)))
+						h_printf(r, "<p class=\"notice\" role=\"status\">已替换：本单位（备选第 %s 位）替补“%s”，原因：%s。"
+						         "请为本单位打印邀请单。</p>", dbrows_get(u, i, 3), dbrows_get(u, j, 5),
+						         dbrows_get(u, j, 11));
 			h_raw(r, "</td><td>");
-			if (strcmp(status, "active") == 0 && reserves > 0) {
-				h_raw(r, "<form method=\"post\" action=\"/region/sample\" class=\"inline\">");
-				h_csrf_field(r);
-				h_printf(r, "<input type=\"hidden\" name=\"action\" value=\"replace\">"
-				         "<input type=\"hidden\" name=\"unit\" value=\"%s\">"
-				         "<input type=\"text\" name=\"reason\" maxlength=\"200\" required placeholder=\"替换原因\" aria-label=\"替换 %s 的原因\"> "
-				         "<button type=\"submit\">用备选替换</button></form>",
-				         dbrows_get(u, i, 0), dbrows_get(u, i, 5));
-			}
+			if (strcmp(status, "active") == 0 && reserves > 0)
+				h_printf(r, "<a href=\"/region/sample/replace?unit=%s\">用备选替换…</a>", dbrows_get(u, i, 0));
 			h_raw(r, "</td></tr>");
 		}
 		h_raw(r, "</tbody></table></div>");
@@ -597,11 +777,14 @@ static void sample_show(struct req *r, const char *kind, const struct dbrows *s)
 			for (size_t i = 0; i < u->nrows && shown < RESERVE_SHOWN; i++) {
 				if (stratum_parse(dbrows_get(u, i, 1)) != st || strcmp(dbrows_get(u, i, 2), "reserve") != 0)
 					continue;
+				if (q && !strstr(dbrows_get(u, i, 5), q))
+					continue;
 				shown++;
-				h_printf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
+				h_printf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
+				         "<td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
 				         dbrows_get(u, i, 3), dbrows_get(u, i, 5), dbrows_get(u, i, 6), dbrows_get(u, i, 7),
-				         dbrows_get(u, i, 8), dbrows_get(u, i, 9),
-				         unit_status_label("reserve", dbrows_get(u, i, 4)));
+				         dbrows_get(u, i, 8), dbrows_get(u, i, 9), dbrows_get(u, i, 12), dbrows_get(u, i, 13),
+				         dbrows_get(u, i, 14), unit_status_label("reserve", dbrows_get(u, i, 4)));
 			}
 			h_raw(r, "</tbody></table></div>");
 			if (reserves > shown)
@@ -648,26 +831,39 @@ static void sample_forms(struct req *r, const char *kind)
 		h_printf(r, "<p>样本框共 %s 家，校验值 <code class=\"checksum\">%s</code>。</p>",
 		         dbrows_get(cf, 0, 1), dbrows_get(cf, 0, 2));
 		strata_counts(r, kind, count);
+		int is_short = 0;
 		for (int st = 0; st < ST_COUNT; st++)
-			if (kind_has(kind, st) && count[st] < (size_t)quota(r, st))
-				h_printf(r, "<p class=\"error\">注意：%s只有 %zu 家，少于应抽的 %d 家；抽样时将全部入样，没有备选。</p>",
+			if (kind_has(kind, st) && count[st] < (size_t)quota(r, st)) {
+				h_printf(r, "<p class=\"error\">注意：%s只有 %zu 家，少于应抽的 %d 家。</p>",
 				         stratum_label(st), count[st], quota(r, st));
+				is_short = 1;
+			}
 		seed_random(&seed);
 		seed_format(seed, hex);
 		h_raw(r, "<form method=\"post\" action=\"/region/sample\">");
 		h_csrf_field(r);
-		h_printf(r, "<input type=\"hidden\" name=\"action\" value=\"draw\"><input type=\"hidden\" name=\"kind\" value=\"%s\">"
-		         "<p><label>随机种子（16 位十六进制，可改为其他值）：<input type=\"text\" name=\"seed\" value=\"%s\" "
+		h_printf(r, "<input type=\"hidden\" name=\"action\" value=\"draw\"><input type=\"hidden\" name=\"kind\" value=\"%s\">", kind);
+		if (strcmp(kind, "sme") == 0)
+			h_printf(r, "<p><label>中小企业抽样数量（不少于 %d 家）：<input type=\"number\" name=\"sme_n\" value=\"%d\" "
+			         "min=\"%d\" max=\"%d\" required></label></p>", r->conf->sample_sme, r->conf->sample_sme,
+			         r->conf->sample_sme, SME_SIZE_MAX);
+		/* A short frame is drawn only when the region says it knows the
+		 * consequence (issue 10). */
+		if (is_short)
+			h_raw(r, "<p class=\"confirm-short\"><label><input type=\"checkbox\" name=\"confirm_short\" value=\"1\" required> "
+			      "我已核对样本框：不足的层将全部入样、没有备选单位，抽样结果不能再更改（只能由工业和信息化部重置）。"
+			      "仍按此样本框抽样。</label></p>");
+		h_printf(r, "<p><label>随机种子（16 位十六进制，可改为其他值）：<input type=\"text\" name=\"seed\" value=\"%s\" "
 		         "pattern=\"[0-9a-fA-F]{1,16}\" maxlength=\"18\" required></label> "
 		         "<button type=\"submit\">随机抽样</button></p>"
 		         "<p>抽样使用分层简单随机抽样（不放回）；相同的样本框和种子总能得到相同的样本，评估机构可据此复核。"
-		         "抽样后样本框不能再替换。</p></form>", kind, hex);
+		         "抽样后样本框不能再替换。</p></form>", hex);
 	}
 	dbrows_free(cf);
 	h_raw(r, "<form method=\"post\" action=\"/region/sample\" enctype=\"multipart/form-data\">");
 	h_csrf_field(r);
 	h_printf(r, "<input type=\"hidden\" name=\"action\" value=\"upload\"><input type=\"hidden\" name=\"kind\" value=\"%s\">"
-	         "<p><label>或上传本地区自行抽取的%s名单（CSV，列同样本框）：<input type=\"file\" name=\"file\" accept=\".csv,text/csv\" required></label> "
+	         "<p><label>或上传本地区自行抽取的%s名单（Excel .xlsx 或 CSV，列同样本框）：<input type=\"file\" name=\"file\" accept=\".xlsx,.csv,text/csv\" required></label> "
 	         "<button type=\"submit\">上传抽样名单</button></p></form>", kind, kind_label(kind));
 }
 
@@ -700,25 +896,62 @@ static void sample_page(struct req *r, const char *msg, const struct frame_parse
 	page_end(r);
 }
 
+/* The SME sample size the region asked for: at least the configured
+ * sample_sme (the notice: 不少于100家), at most SME_SIZE_MAX. -1 when bad. */
+static int sme_size(const struct req *r)
+{
+	const char *v = req_param(r, "sme_n");
+	if (v == NULL || *v == '\0')
+		return r->conf->sample_sme;
+	char *end;
+	long n = strtol(v, &end, 10);
+	return *end == '\0' && n >= r->conf->sample_sme && n <= SME_SIZE_MAX ? (int)n : -1;
+}
+
+/* The consequence of drawing a frame short of its quotas, in words. */
+static void short_message(struct buf *b, const char *kind, const struct drawn *dr)
+{
+	buf_puts(b, "样本框不足：");
+	for (int st = 0; st < ST_COUNT; st++)
+		if (kind_has_stratum(kind, st) && dr->cnt[st] < dr->quota[st])
+			buf_printf(b, "%s只有 %zu 家，少于应抽的 %zu 家；", stratum_label(st), dr->cnt[st], dr->quota[st]);
+	buf_puts(b, "若按此抽样，不足的层将全部入样、没有备选单位，抽样结果不能再更改（只能由工业和信息化部重置）。"
+	         "如组织平台一列填写有误，请重新导入样本框；确需按此抽样，请勾选确认后再抽样。");
+}
+
 static void sample_draw(struct req *r, const char *kind)
 {
 	uint64_t seed;
 	struct drawn dr = { 0 };
-	const int q[ST_COUNT] = { quota(r, ST_HUB), quota(r, ST_WINDOW), quota(r, ST_SME) };
+	const int n_sme = sme_size(r);
+	const int q[ST_COUNT] = { quota(r, ST_HUB), quota(r, ST_WINDOW), n_sme };
+	const char *confirm = req_param(r, "confirm_short");
+	const int allow_short = confirm && strcmp(confirm, "1") == 0;
 
 	if (seed_parse(req_param(r, "seed"), &seed) < 0) {
 		resp_status(r, 400);
 		sample_page(r, "随机种子应为 1-16 位十六进制数字（0-9、a-f）。", NULL);
 		return;
 	}
+	if (n_sme < 0) {
+		resp_status(r, 400);
+		struct buf m = { 0 };
+		buf_printf(&m, "中小企业抽样数量应为 %d 至 %d 之间的整数。", r->conf->sample_sme, SME_SIZE_MAX);
+		sample_page(r, m.data, NULL);
+		buf_free(&m);
+		return;
+	}
 	/* One transaction: the draw and its audit row. */
 	enum draw_result rc = db_begin(r->db) < 0 ? DRAW_DB_ERROR :
-	         sample_draw_store(r->db, r->user->region_code, kind, seed, q, r->user->id, &dr);
+	         sample_draw_store(r->db, r->user->region_code, kind, seed, q, allow_short, r->user->id, &dr);
 	if (rc == DRAW_OK) {
 		struct buf d = { 0 };
 		buf_printf(&d, "region=%s kind=%s sample=%llu seed=%s algo=%s frame=%s checksum=%s quota=%d/%d/%d",
 		           r->user->region_code, kind, dr.sample_id, dr.seed, DRAW_ALGO_VERSION, dr.frame_id, dr.checksum,
-		           r->conf->sample_hub, r->conf->sample_window, r->conf->sample_sme);
+		           q[ST_HUB], q[ST_WINDOW], q[ST_SME]);
+		for (int st = 0; st < ST_COUNT; st++)
+			if (kind_has_stratum(kind, st) && dr.cnt[st] < dr.quota[st])
+				buf_printf(&d, " short-confirmed=%s:%zu/%zu", stratum_code(st), dr.cnt[st], dr.quota[st]);
 		audit(r, "sample-draw", d.data);
 		buf_free(&d);
 		if (db_commit(r->db) < 0)
@@ -738,6 +971,14 @@ static void sample_draw(struct req *r, const char *kind)
 		            rc == DRAW_FRAME_REPLACED ? "样本框刚刚被替换，请确认后重新抽样。" :
 		            "请先导入并确认样本框。", NULL);
 		break;
+	case DRAW_SHORT: {
+		struct buf m = { 0 };
+		short_message(&m, kind, &dr);
+		resp_status(r, 409);
+		sample_page(r, m.data, NULL);
+		buf_free(&m);
+		break;
+	}
 	case DRAW_CHECKSUM:
 		page_error(r, 500, "样本框校验失败，请联系评估机构。");
 		break;
@@ -763,12 +1004,13 @@ static void sample_upload(struct req *r, const char *kind)
 		sample_page(r, why, NULL);
 		return;
 	}
-	if (text_to_utf8(f->value, f->len, &text, &n, &charset) < 0) {
+	char why2[300];
+	if (frame_upload_text(f->value, f->len, &text, &n, &charset, why2, sizeof why2) < 0) {
 		resp_status(r, 400);
-		sample_page(r, "无法识别文件编码：请保存为 CSV（UTF-8 或 GB18030 编码）后重新上传。", NULL);
+		sample_page(r, why2, NULL);
 		return;
 	}
-	if (frame_parse(text, n, kind, NULL, 0, &fp) != 0) {
+	if (frame_parse(text, n, kind, NULL, &fp) != 0) {
 		resp_status(r, 422);
 		sample_page(r, "抽样名单有错误，未导入。", &fp);
 		goto out;
@@ -839,8 +1081,11 @@ static void sample_replace(struct req *r)
 		sample_page(r, msg, NULL);
 		goto out;
 	}
-	/* The replaced unit's invitation code stops working at once. */
-	if (db_exec(r->db, STMT_SAMPLE_UNIT_REPLACE,
+	/* The replaced unit's invitation code stops working at once; its slip
+	 * is answered "revoked" (revoked_codes). */
+	if (db_exec(r->db, STMT_CODE_REVOKED_INSERT,
+	            DB_ARGS(A_STR("replace"), A_STR(unit)), NULL, NULL) < 0 ||
+	    db_exec(r->db, STMT_SAMPLE_UNIT_REPLACE,
 	            DB_ARGS(A_STR(reason), A_STR(unit)), NULL, NULL) < 0 ||
 	    db_exec(r->db, STMT_SAMPLE_UNIT_PROMOTE,
 	            DB_ARGS(A_STR(unit), A_STR(dbrows_get(next, 0, 0))), NULL, NULL) < 0 ||
@@ -856,9 +1101,12 @@ static void sample_replace(struct req *r)
 		while (d.len && !utf8_valid(d.data, d.len))
 			d.data[--d.len] = '\0';
 		audit(r, "sample-replace", d.data);
+		/* Back to the unit that came in, with the confirmation there. */
+		buf_reset(&d);
+		buf_printf(&d, "/region/sample?done=%s#unit-%s", dbrows_get(next, 0, 0), dbrows_get(next, 0, 0));
+		resp_redirect(r, d.data);
 		buf_free(&d);
 	}
-	resp_redirect(r, "/region/sample");
 	goto out;
 fail:
 	db_rollback(r->db);
@@ -871,6 +1119,50 @@ out:
 static void sample_get(struct req *r)
 {
 	sample_page(r, NULL, NULL);
+}
+
+/* GET /region/sample/replace?unit=N: the unit, the reserve that will take
+ * its place, the reason; the replacement itself is the POST of
+ * /region/sample (action=replace). */
+static void sample_replace_get(struct req *r)
+{
+	struct dbrows *cur = NULL, *next = NULL;
+	char ids[24];
+	snprintf(ids, sizeof ids, "%llu", r->arg[KEY_UNIT].id);
+	if (db_query(r->db, STMT_SAMPLE_UNIT_SHOW, DB_ARGS(A_STR(ids), A_STR(r->user->region_code)), &cur) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	if (cur->nrows == 0 || strcmp(dbrows_get(cur, 0, 3), "selected") || strcmp(dbrows_get(cur, 0, 4), "active")) {
+		dbrows_free(cur);
+		page_error(r, 404, "没有找到可替换的入样单位。");
+		return;
+	}
+	if (db_query(r->db, STMT_SAMPLE_NEXT_RESERVE_SHOW,
+	             DB_ARGS(A_STR(dbrows_get(cur, 0, 1)), A_STR(dbrows_get(cur, 0, 2))), &next) < 0) {
+		dbrows_free(cur);
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	region_title(r, " · 替换入样单位");
+	h_printf(r, "<p>要替换的单位：<strong>%s</strong>（%s）</p>", dbrows_get(cur, 0, 5),
+	         stratum_label(stratum_parse(dbrows_get(cur, 0, 2))));
+	if (next->nrows == 0) {
+		h_raw(r, "<p class=\"error\">该层已没有备选单位，无法替换。</p>");
+	} else {
+		h_printf(r, "<p>将由备选名单第 %s 位的<strong>%s</strong>递补。替换后原单位的邀请码立即失效，不能撤销。</p>",
+		         dbrows_get(next, 0, 2), dbrows_get(next, 0, 1));
+		h_raw(r, "<form method=\"post\" action=\"/region/sample\">");
+		h_csrf_field(r);
+		h_printf(r, "<input type=\"hidden\" name=\"action\" value=\"replace\"><input type=\"hidden\" name=\"unit\" value=\"%s\">"
+		         "<p><label for=\"reason\">替换原因（必填，最多 200 字）</label>"
+		         "<input id=\"reason\" type=\"text\" name=\"reason\" maxlength=\"200\" required></p>"
+		         "<p><button type=\"submit\">确认替换</button> <a href=\"/region/sample#unit-%s\">取消</a></p></form>",
+		         ids, ids);
+	}
+	dbrows_free(cur);
+	dbrows_free(next);
+	page_end(r);
 }
 
 static void sample_post(struct req *r)
@@ -912,15 +1204,17 @@ static void sample_csv(struct req *r)
 	buf_free(&fn);
 	/* The BOM makes Excel read the file as UTF-8. */
 	buf_puts(&r->body, "\xef\xbb\xbf");
-	buf_puts(&r->body, "层,角色,顺位,名称,组织平台,联系人,电话,邮箱,状态,替换原因\r\n");
+	buf_puts(&r->body, "层,角色,顺位,名称,组织平台,联系人,电话,邮箱,状态,替换原因,统一社会信用代码,地址,邮编\r\n");
 	for (size_t i = 0; i < u->nrows; i++) {
-		const char *cells[10];
+		const char *cells[13];
 		cells[0] = stratum_label(stratum_parse(dbrows_get(u, i, 0)));
 		cells[1] = strcmp(dbrows_get(u, i, 1), "selected") == 0 ? "入样" : "备选";
 		for (size_t c = 2; c <= 7; c++)
 			cells[c] = dbrows_get(u, i, c);
 		cells[8] = unit_status_label(dbrows_get(u, i, 1), dbrows_get(u, i, 8));
 		cells[9] = dbrows_get(u, i, 9);
+		for (size_t c = 10; c <= 12; c++)
+			cells[c] = dbrows_get(u, i, c);
 		/* The sample list has always quoted every cell. */
 		csv_put_row(&r->body, cells, NELEMS(cells), CSV_QUOTE_ALL);
 	}
@@ -959,9 +1253,9 @@ static void slips_home(struct req *r, const char *notice)
 		h_printf(r, "<p class=\"notice\" role=\"status\">%s</p>", notice);
 	h_raw(r, "<p>为抽中的服务资源单位和中小企业生成一次性邀请码，并下载可打印的 A4 邀请单（每页 8 张，"
 	      "沿裁切线裁开）。每张邀请单有二维码、邀请码和网址，受邀单位扫码即可注册并填写调查表。</p>"
-	      "<p><strong>请注意：</strong>系统只保存邀请码的摘要，邀请码只在生成时显示一次。"
-	      "再次生成会为尚未注册的单位换发新的邀请码，此前打印的这些单位的邀请单随即失效；"
-	      "已注册的单位不再生成邀请单。</p>");
+	      "<p>每个单位的邀请码是固定的：重新打印的邀请单与此前打印的邀请码相同，已发出的邀请单继续有效；"
+	      "已注册的单位不再生成邀请单。邀请单遗失或被他人获取时，可在下方邀请进度表中对该单位"
+	      "“作废并换发”邀请码（原邀请单随即失效）。</p>");
 	h_table_begin(r, NULL, NULL, cols, NELEMS(cols));
 	for (size_t i = 0; i < rows->nrows; i++)
 		h_printf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
@@ -980,8 +1274,8 @@ static void slips_home(struct req *r, const char *notice)
 		h_printf(r, "<option value=\"%s\">%s</option>", stratum_code(st),
 		         slips_category_label(stratum_code(st)));
 	h_raw(r, "</select></p>"
-	      "<p><label><input type=\"radio\" name=\"scope\" value=\"all\" checked> 所有尚未注册的单位</label> "
-	      "<label><input type=\"radio\" name=\"scope\" value=\"new\"> 仅从未打印过邀请单的单位</label></p>"
+	      "<p><label><input type=\"radio\" name=\"scope\" value=\"new\" checked> 仅从未打印过邀请单的单位</label> "
+	      "<label><input type=\"radio\" name=\"scope\" value=\"all\"> 所有尚未注册的单位（重印，邀请码不变）</label></p>"
 	      "<p><button type=\"submit\">生成邀请码并下载 PDF</button></p></fieldset></form>");
 	if (slips_funnel_table(r, r->user->region_code) < 0)
 		h_raw(r, "<p class=\"error\">邀请进度暂时无法显示，请稍后刷新。</p>");
@@ -995,7 +1289,21 @@ static void filename_part(struct buf *b, const char *s)
 			buf_putc(b, *s);
 }
 
-/* Issues the codes and answers with the PDF (unit_id 0) or one PNG. */
+/* What the region is told when codes cannot be printed or revoked. */
+static const char *codes_err_text(enum codes_err err)
+{
+	switch (err) {
+	case CODES_NO_SECRET:
+		return "系统尚未配置邀请码密钥（code_secret），暂时无法生成邀请单，请联系系统管理员。";
+	case CODES_SECRET_CHANGED:
+		return "系统的邀请码密钥（code_secret）已被更改，已打印的邀请码无法再次打印（原邀请码仍然有效）。请联系系统管理员。";
+	default:
+		return "系统繁忙，邀请码未能生成，请稍后再试。";
+	}
+}
+
+/* Prints the slips of the units (unit_id 0: of the stratum) as a PDF;
+ * a unit printed before gets the same code again. */
 static void issue_and_send(struct req *r, const char *stratum, unsigned long long unit_id, int only_new)
 {
 	struct issued *units = NULL;
@@ -1010,13 +1318,15 @@ static void issue_and_send(struct req *r, const char *stratum, unsigned long lon
 		return;
 	}
 	/* One transaction: the new codes become valid only with the document. */
+	enum codes_err err = CODES_DB;
 	long n = db_begin(r->db) < 0 ? -1 :
-	         codes_issue(r->db, &due, r->user->region_code, stratum, unit_id, only_new, &units);
+	         codes_issue(r->db, r->conf->code_secret, &due, r->user->region_code, stratum, unit_id,
+	                     only_new, &units, &err);
 	if (n < 0) {
 		db_rollback(r->db);
 		free(rname);
 		free(phone);
-		page_error(r, 503, "系统繁忙，邀请码未能生成，请稍后再试。");
+		page_error(r, 503, codes_err_text(err));
 		return;
 	}
 	if (n == 0) {
@@ -1039,13 +1349,8 @@ static void issue_and_send(struct req *r, const char *stratum, unsigned long lon
 	 * sent after the commit; page_error() below discards it. The one-slip
 	 * PNG is small and goes into the body buffer. */
 	buf_reset(&r->body);
-	int rc;
-	if (unit_id) {
-		rc = slips_png(&r->body, &si, &units[0]);
-	} else {
-		FILE *f = resp_spool(r);
-		rc = f ? slips_pdf(f, &si, units, (size_t)n) : -1;
-	}
+	FILE *f = resp_spool(r);
+	int rc = f ? slips_pdf(f, &si, units, (size_t)n) : -1;
 	/* Only a rendered document makes the new codes valid. */
 	if (rc < 0 || db_commit(r->db) < 0) {
 		db_rollback(r->db);
@@ -1059,11 +1364,10 @@ static void issue_and_send(struct req *r, const char *stratum, unsigned long lon
 	buf_printf(&d, "stratum=%s unit=%llu n=%ld", stratum ? stratum : "all", unit_id, n);
 	audit(r, unit_id ? "slip-one" : "slips-print", d.data);
 	buf_reset(&d);
+	resp_header(r, "Content-Type", "application/pdf");
 	if (unit_id) {
-		resp_header(r, "Content-Type", "image/png");
-		buf_printf(&d, "inline; filename=\"slip-%llu.png\"", unit_id);
+		buf_printf(&d, "attachment; filename=\"slip-%llu.pdf\"", unit_id);
 	} else {
-		resp_header(r, "Content-Type", "application/pdf");
 		buf_puts(&d, "attachment; filename=\"slips-");
 		filename_part(&d, r->user->region_code);
 		buf_putc(&d, '-');
@@ -1114,17 +1418,96 @@ static void slip_one_get(struct req *r)
 		return;
 	}
 	page_begin(r, "单张邀请单");
+	if (req_param(r, "revoked"))
+		h_raw(r, "<p class=\"notice\" role=\"status\">原邀请码已作废，已换发新的邀请码。请下载新的邀请单并送达该单位。</p>");
 	h_printf(r, "<p>单位：<strong>%s</strong>（%s）</p>", dbrows_get(rows, 0, 0),
 	         slips_category_label(dbrows_get(rows, 0, 1)));
 	if (dbrows_get(rows, 0, 2))
-		h_printf(r, "<p class=\"notice\">该单位的邀请单已于 %s 打印过。生成新的邀请单后，原邀请单上的邀请码将失效。</p>",
+		h_printf(r, "<p class=\"notice\">该单位的邀请单已于 %s 打印过；再次打印的邀请单与原邀请单的邀请码相同。</p>",
 		         dbrows_get(rows, 0, 2));
 	h_printf(r, "<form method=\"post\" action=\"/region/slips/one\"><input type=\"hidden\" name=\"unit\" value=\"%llu\">", id);
 	h_csrf_field(r);
-	h_raw(r, "<p><button type=\"submit\">生成邀请码并显示邀请单（图片）</button></p></form>"
-	      "<p><a href=\"/region/slips\">返回邀请单</a></p>");
+	h_raw(r, "<p><button type=\"submit\">下载该单位的邀请单（PDF，一页）</button></p></form>");
+	if (dbrows_get(rows, 0, 2))
+		h_printf(r, "<p>邀请单遗失或被他人获取？<a href=\"/region/slips/revoke?unit=%llu\">作废并换发该单位的邀请码</a></p>", id);
+	h_raw(r, "<p><a href=\"/region/slips\">返回邀请单</a></p>");
 	dbrows_free(rows);
 	page_end(r);
+}
+
+/* Revoking a code is per unit and confirmed: the holder of the old slip
+ * is then told to contact the region. */
+static void slip_revoke_get(struct req *r)
+{
+	unsigned long long id = r->arg[KEY_UNIT].id;
+	struct dbrows *rows;
+	if (!slips_allowed(r))
+		return;
+	if (db_query(r->db, STMT_SLIP_UNIT,
+	             DB_ARGS(A_INT(id), A_STR(r->user->region_code)), &rows) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	if (rows->nrows == 0 || dbrows_get(rows, 0, 2) == NULL) {
+		dbrows_free(rows);
+		page_error(r, 404, "没有找到该单位，或该单位尚未打印邀请单、已注册、不在本地区的抽中名单中。");
+		return;
+	}
+	page_begin(r, "作废并换发邀请码");
+	h_printf(r, "<p>单位：<strong>%s</strong>（%s），邀请单打印于 %s。</p>", dbrows_get(rows, 0, 0),
+	         slips_category_label(dbrows_get(rows, 0, 1)), dbrows_get(rows, 0, 2));
+	h_raw(r, "<p class=\"notice\"><strong>此操作不可撤销：</strong>该单位已打印的邀请单将立即失效，"
+	      "持原邀请单扫码或输入邀请码时会被告知邀请码已作废、请与本地区主管部门联系。"
+	      "换发的新邀请码须重新打印邀请单并送达该单位。仅在邀请单遗失或被他人获取时使用。</p>");
+	h_printf(r, "<form method=\"post\" action=\"/region/slips/revoke\"><input type=\"hidden\" name=\"unit\" value=\"%llu\">", id);
+	h_csrf_field(r);
+	h_raw(r, "<p><label><input type=\"checkbox\" name=\"confirm\" value=\"1\" required> "
+	      "我确认作废该单位原邀请单上的邀请码</label></p>"
+	      "<p><button type=\"submit\">作废并换发邀请码</button> <a href=\"/region/slips\">取消</a></p></form>");
+	dbrows_free(rows);
+	page_end(r);
+}
+
+static void slip_revoke_post(struct req *r)
+{
+	unsigned long long id = r->arg[KEY_UNIT].id;
+	const char *confirm = req_param(r, "confirm");
+	enum codes_err err = CODES_DB;
+	if (!slips_allowed(r))
+		return;
+	if (csrf_check(r) < 0) {
+		page_error(r, 403, "页面已过期或请求来源无效，请刷新后重试。");
+		return;
+	}
+	if (confirm == NULL || strcmp(confirm, "1") != 0) {
+		resp_status(r, 422);
+		page_begin(r, "作废并换发邀请码");
+		h_printf(r, "<p class=\"error\" role=\"alert\">请勾选确认后再作废邀请码。邀请码未作废。</p>"
+		         "<p><a href=\"/region/slips/revoke?unit=%llu\">返回</a></p>", id);
+		page_end(r);
+		return;
+	}
+	int rc = db_begin(r->db) < 0 ? -1 : codes_revoke(r->db, r->conf->code_secret, r->user->region_code, id, &err);
+	if (rc <= 0) {
+		db_rollback(r->db);
+		if (rc == 0)
+			page_error(r, 404, "没有找到该单位，或该单位尚未打印邀请单、已注册、不在本地区的抽中名单中。");
+		else
+			page_error(r, 503, codes_err_text(err));
+		return;
+	}
+	if (db_commit(r->db) < 0) {
+		db_rollback(r->db);
+		page_error(r, 503, "系统繁忙，邀请码未作废，请稍后再试。");
+		return;
+	}
+	struct buf d = { 0 };
+	buf_printf(&d, "unit=%llu", id);
+	audit(r, "code-revoke", d.data);
+	buf_reset(&d);
+	buf_printf(&d, "/region/slips/one?unit=%llu&revoked=1", id);
+	resp_redirect(r, d.data);
+	buf_free(&d);
 }
 
 static void slips_get(struct req *r)
@@ -1149,7 +1532,8 @@ static void slips_post(struct req *r)
 		slips_home(r, "请选择有效的类别。");
 		return;
 	}
-	issue_and_send(r, st, 0, scope && strcmp(scope, "new") == 0);
+	/* Units never printed unless a reprint of all is asked for. */
+	issue_and_send(r, st, 0, !(scope && strcmp(scope, "all") == 0));
 }
 
 /* ------------------------------------------------------------ page table */
@@ -1188,11 +1572,14 @@ enum page {
 	PAGE_SAMPLE_GET,
 	PAGE_SAMPLE_POST,
 	PAGE_SAMPLE_CSV,
+	PAGE_SAMPLE_REPLACE_GET,
 	PAGE_SLIPS_GET,
 	PAGE_SLIPS_POST,
 	PAGE_SLIP_ONE_GET,
 	PAGE_SLIP_ONE_POST,
 	PAGE_INDICATORS,
+	PAGE_SLIP_REVOKE_GET,
+	PAGE_SLIP_REVOKE_POST,
 	PAGE__MAX
 };
 
@@ -1207,11 +1594,14 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_SAMPLE_GET]    = { "/region/sample",     M_GET,  REGION, 0, NULL, sample_get, NULL },
 	[PAGE_SAMPLE_POST]   = { "/region/sample",     M_POST, REGION, 0, NULL, sample_post, NULL },
 	[PAGE_SAMPLE_CSV]    = { "/region/sample.csv", M_GET,  REGION, 0, csv_params, sample_csv, NULL },
+	[PAGE_SAMPLE_REPLACE_GET] = { "/region/sample/replace", M_GET, REGION, 0, unit_params, sample_replace_get, NULL },
 	[PAGE_SLIPS_GET]     = { "/region/slips",      M_GET,  REGION, PAGE_SLASH, NULL, slips_get, NULL },
 	[PAGE_SLIPS_POST]    = { "/region/slips",      M_POST, REGION, PAGE_SLASH, NULL, slips_post, NULL },
 	[PAGE_SLIP_ONE_GET]  = { "/region/slips/one",  M_GET,  REGION, 0, unit_params, slip_one_get, NULL },
 	[PAGE_SLIP_ONE_POST] = { "/region/slips/one",  M_POST, REGION, 0, unit_params, slip_one_post, NULL },
 	[PAGE_INDICATORS]    = { "/region/indicators", M_GET,  REGION, 0, NULL, indicators_page, NULL },
+	[PAGE_SLIP_REVOKE_GET]  = { "/region/slips/revoke", M_GET,  REGION, 0, unit_params, slip_revoke_get, NULL },
+	[PAGE_SLIP_REVOKE_POST] = { "/region/slips/revoke", M_POST, REGION, 0, unit_params, slip_revoke_post, NULL },
 };
 
 int main(int argc, char **argv)

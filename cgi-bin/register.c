@@ -34,7 +34,7 @@
 #define FAIL_MAX          30
 #define SELF_MAX_PER_HOUR 20
 
-enum lookup { LK_OK, LK_UNKNOWN, LK_EXPIRED, LK_REGISTERED, LK_REVOKED, LK_THROTTLED, LK_ERROR };
+enum lookup { LK_OK, LK_UNKNOWN, LK_EXPIRED, LK_REGISTERED, LK_PAPER, LK_REVOKED, LK_THROTTLED, LK_ERROR };
 
 struct unit {
 	unsigned long long id;
@@ -76,6 +76,24 @@ static void record_failure(struct req *r)
 		        DB_NOARGS, NULL, NULL);
 }
 
+/* A code no unit has now: one revoked (reissued, replaced unit, sample
+ * reset) is told so, with the region to contact; any other is a failure. */
+static enum lookup revoked(struct req *r, const unsigned char h[32], struct unit *u)
+{
+	struct dbrows *rows;
+	if (db_query(r->db, STMT_CODE_REVOKED_LOOKUP, DB_ARGS(A_BLOB(h, 32)), &rows) < 0)
+		return LK_ERROR;
+	if (rows->nrows == 0) {
+		dbrows_free(rows);
+		record_failure(r);
+		return LK_UNKNOWN;
+	}
+	snprintf(u->region_name, sizeof u->region_name, "%s", dbrows_get(rows, 0, 0));
+	snprintf(u->help_phone, sizeof u->help_phone, "%s", dbrows_get(rows, 0, 1));
+	dbrows_free(rows);
+	return LK_REVOKED;
+}
+
 /* Checks a typed or scanned code. lock: inside a transaction, lock the row. */
 static enum lookup lookup(struct req *r, const char *raw, struct unit *u, int lock)
 {
@@ -97,8 +115,7 @@ static enum lookup lookup(struct req *r, const char *raw, struct unit *u, int lo
 		return LK_ERROR;
 	if (rows->nrows == 0) {
 		dbrows_free(rows);
-		record_failure(r);
-		return LK_UNKNOWN;
+		return revoked(r, h, u);
 	}
 	u->id = (unsigned long long)dbrows_int(rows, 0, 0);
 	snprintf(u->region_code, sizeof u->region_code, "%s", dbrows_get(rows, 0, 1));
@@ -110,10 +127,10 @@ static enum lookup lookup(struct req *r, const char *raw, struct unit *u, int lo
 	/* code_expires is the deadline when the slip was printed; compared
 	 * with the one clock every deadline uses (deadline.h). */
 	int registered = dbrows_int(rows, 0, 6) != 0, expired = deadline_passed(dbrows_get(rows, 0, 7)),
-	    invited = dbrows_int(rows, 0, 8) != 0;
+	    invited = dbrows_int(rows, 0, 8) != 0, paper = dbrows_int(rows, 0, 9) != 0;
 	dbrows_free(rows);
 	if (registered)
-		return LK_REGISTERED;
+		return paper ? LK_PAPER : LK_REGISTERED;
 	if (!invited)
 		return LK_REVOKED;
 	if (expired) {
@@ -217,6 +234,16 @@ static void code_problem(struct req *r, enum lookup lk, const struct unit *u, co
 		      "</p><p><a class=\"button\" href=\"/login\">登录</a></p>");
 		page_end(r);
 		return;
+	case LK_PAPER:
+		resp_status(r, 409);
+		page_begin(r, "注册");
+		h_printf(r, "<p class=\"notice\" role=\"alert\">该单位的调查表已由%s中小企业主管部门根据纸质调查表代为录入，"
+		         "无需再注册填写。如需更正，请与%s中小企业主管部门联系。</p>",
+		         u->region_name[0] ? u->region_name : "本地区", u->region_name[0] ? u->region_name : "本地区");
+		if (u->help_phone[0])
+			h_printf(r, "<p>咨询电话：%s</p>", u->help_phone);
+		page_end(r);
+		return;
 	case LK_EXPIRED:
 		resp_status(r, 410);
 		page_begin(r, "注册");
@@ -228,7 +255,9 @@ static void code_problem(struct req *r, enum lookup lk, const struct unit *u, co
 	case LK_REVOKED:
 		resp_status(r, 410);
 		page_begin(r, "注册");
-		h_raw(r, "<p class=\"error\" role=\"alert\">此邀请码已失效，请与本地区中小企业主管部门联系。</p>");
+		h_printf(r, "<p class=\"error\" role=\"alert\">此邀请码已失效（已作废或换发）。"
+		         "请与%s中小企业主管部门联系，领取新的邀请单。</p>",
+		         u->region_name[0] ? u->region_name : "本地区");
 		if (u->help_phone[0])
 			h_printf(r, "<p>咨询电话：%s</p>", u->help_phone);
 		page_end(r);
@@ -238,7 +267,7 @@ static void code_problem(struct req *r, enum lookup lk, const struct unit *u, co
 		resp_status(r, 404);
 		page_begin(r, "注册");
 		h_raw(r, "<p class=\"error\" role=\"alert\" id=\"code-error\">邀请码无效。请核对邀请单上的邀请码"
-		      "（不区分大小写，可不输入“-”），重新输入；邀请单重新打印后，旧邀请码不再有效。</p>");
+		      "（不区分大小写，可不输入“-”），重新输入。</p>");
 		code_entry_form(r, typed);
 		page_end(r);
 		return;

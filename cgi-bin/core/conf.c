@@ -26,6 +26,7 @@ static void conf_defaults(struct conf *c)
 	set_str(&c->db_name, "smesurvey");
 	set_str(&c->db_user, "smesurvey");
 	set_str(&c->db_password, "");
+	set_str(&c->code_secret, "");
 	set_str(&c->base_url, "http://127.0.0.1:8080");
 	set_str(&c->upload_dir, "/var/lib/smesurvey/uploads");
 	/* Deadlines of the notice (工信厅企业函〔2013〕782号). */
@@ -33,6 +34,7 @@ static void conf_defaults(struct conf *c)
 	set_str(&c->deadline_selfeval, "2013-11-30 23:59:59");
 	set_str(&c->time_zone, "Asia/Shanghai");
 	set_str(&c->site_name, "首批中小企业公共服务平台网络评估调查");
+	set_str(&c->help_line, "");
 	c->secure_cookies = 0;
 	c->session_idle_min = 30;
 	c->session_abs_min = 720;
@@ -73,8 +75,15 @@ static int conf_set(struct conf *c, const char *k, const char *v)
 		{ "db_password", &c->db_password }, { "base_url", &c->base_url },
 		{ "upload_dir", &c->upload_dir }, { "deadline_survey", &c->deadline_survey },
 		{ "deadline_selfeval", &c->deadline_selfeval }, { "site_name", &c->site_name },
-		{ "time_zone", &c->time_zone },
+		{ "time_zone", &c->time_zone }, { "help_line", &c->help_line },
 	};
+	/* A short secret would make the codes guessable from a few slips. */
+	if (strcmp(k, "code_secret") == 0) {
+		if (strlen(v) < CODE_SECRET_MIN)
+			return -1;
+		set_str(&c->code_secret, v);
+		return 0;
+	}
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
 		if (strcmp(k, strs[i].key) == 0) {
 			set_str(strs[i].dst, v);
@@ -153,9 +162,9 @@ int conf_load(struct conf *c, const char *path)
 void conf_free(struct conf *c)
 {
 	char **strs[] = { &c->db_socket, &c->db_host, &c->db_name, &c->db_user,
-	                  &c->db_password, &c->base_url, &c->upload_dir,
+	                  &c->db_password, &c->code_secret, &c->base_url, &c->upload_dir,
 	                  &c->deadline_survey, &c->deadline_selfeval, &c->site_name,
-	                  &c->time_zone };
+	                  &c->time_zone, &c->help_line };
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
 		free(*strs[i]);
 		*strs[i] = NULL;

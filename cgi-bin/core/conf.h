@@ -5,6 +5,8 @@
 #ifndef SME_CONF_H
 #define SME_CONF_H
 
+#define CODE_SECRET_MIN 32   /* characters of code_secret */
+
 struct conf {
 	char *db_socket;          /* unix socket; empty means TCP host/port */
 	char *db_host;
@@ -12,6 +14,8 @@ struct conf {
 	char *db_name;
 	char *db_user;
 	char *db_password;
+	char *code_secret;        /* key the invitation codes are derived from
+	                             (sample/codes.h); at least 32 characters */
 	char *base_url;           /* e.g. http://127.0.0.1:8080, no trailing slash */
 	char *upload_dir;         /* outside the web root */
 	char *deadline_survey;    /* 'YYYY-MM-DD HH:MM:SS' for hub/window/resource/sme */
@@ -19,6 +23,8 @@ struct conf {
 	char *time_zone;          /* the zone of every deadline (IANA name, e.g.
 	                             Asia/Shanghai, the default); "" = the server's local zone */
 	char *site_name;
+	char *help_line;          /* the ministry's / evaluation agency's help
+	                             desk, shown where a region itself is asked */
 	int   secure_cookies;     /* 1 when served over HTTPS */
 	int   session_idle_min;   /* default 30 */
 	int   session_abs_min;    /* default 720 */

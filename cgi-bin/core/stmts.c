@@ -30,7 +30,8 @@
 #define INVITED_SQL " su.status = 'active' AND (su.role = 'selected' OR su.replaces_id IS NOT NULL) "
 
 /* Columns of the sample_units query of the /region/sample page. */
-#define SU_COLS "id, stratum, role, position, status, name, platform, contact, phone, email, replaces_id, replace_reason"
+#define SU_COLS "id, stratum, role, position, status, name, platform, contact, phone, email, replaces_id," \
+                " replace_reason, org_code, address, zip"
 
 /* Rows of the multi-row INSERTs of answers (forms/form_store.c). */
 #define ROW1  "(?, ?, ?)"
@@ -275,7 +276,27 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT u.id, u.username, u.org_name, IFNULL(s.status, ''), IFNULL(s.proxy_user_id, 0) "
 		"FROM users u LEFT JOIN responses s ON s.user_id = u.id AND s.form = ? "
 		"WHERE u.role = ? AND u.region_code = ? AND u.disabled = 0 "
+		/* accounts of sampled units are listed with their unit (below) */
+		"AND NOT EXISTS (SELECT 1 FROM sample_units su WHERE su.user_id = u.id AND" INVITED_SQL ") "
 		"ORDER BY u.org_name, u.id LIMIT 5000",
+		R_REGION },
+	/* Every invited unit of the region's sample for a form, registered or
+	 * not (paper questionnaires, issue 10). */
+	[STMT_PROXY_UNITS] = {
+		"SELECT su.id, su.name, su.stratum, IFNULL(su.user_id, 0), IFNULL(u.username, ''),"
+		" IFNULL(p.status, ''), IFNULL(p.proxy_user_id, 0), IFNULL(u.disabled, 0)"
+		" FROM sample_units su LEFT JOIN users u ON u.id = su.user_id"
+		" LEFT JOIN responses p ON p.user_id = su.user_id AND p.form = su.form"
+		" WHERE su.region_code = ? AND su.form = ? AND" INVITED_SQL
+		" ORDER BY su.stratum, su.position, su.id LIMIT 20000",
+		R_REGION },
+	[STMT_PROXY_UNIT_LOCK] = {
+		"SELECT su.id, su.name, su.stratum, IFNULL(su.user_id, 0) FROM sample_units su"
+		" WHERE su.id = ? AND su.region_code = ? AND su.form = ? AND" INVITED_SQL "FOR UPDATE",
+		R_REGION },
+	[STMT_UNIT_BIND_PAPER] = {
+		"UPDATE sample_units SET user_id = ?, registered_at = NOW(), paper_by = ?"
+		" WHERE id = ? AND user_id IS NULL",
 		R_REGION },
 
 	/* Administration: responses, export, statistics */
@@ -402,10 +423,10 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_REGION | R_CLI },
 	[STMT_FRAME_DELETE_CONFIRMED] = {
 		"DELETE FROM frames WHERE region_code = ? AND kind = ? AND status = 'confirmed'",
-		R_REGION | R_CLI },
+		R_REGION | R_ADMIN | R_CLI },
 	[STMT_FRAME_UNIT_INSERT] = {
-		"INSERT INTO frame_units (frame_id, line_no, stratum, name, platform, contact, phone, email)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		"INSERT INTO frame_units (frame_id, line_no, stratum, name, platform, contact, phone, email,"
+		" org_code, address, zip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		R_REGION | R_CLI },
 	[STMT_FRAME_CONFIRM] = {
 		"UPDATE frames SET status = 'confirmed', checksum = ?, nunits = ? WHERE id = ?",
@@ -424,7 +445,8 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_REGION },
 	[STMT_SAMPLE_LIST_CSV] = {
 		"SELECT su.stratum, su.role, su.position, su.name, su.platform, su.contact, su.phone,"
-		" su.email, su.status, su.replace_reason FROM sample_units su JOIN samples s ON s.id = su.sample_id"
+		" su.email, su.status, su.replace_reason, su.org_code, su.address, su.zip"
+		" FROM sample_units su JOIN samples s ON s.id = su.sample_id"
 		" WHERE s.region_code = ? AND s.kind = ? ORDER BY su.stratum, su.position",
 		R_REGION },
 	[STMT_FRAME_CONFIRMED_CHECKSUM] = {
@@ -434,7 +456,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT id FROM frames WHERE id = ? AND status = 'confirmed' LOCK IN SHARE MODE",
 		R_REGION | R_CLI },
 	[STMT_FRAME_UNITS] = {
-		"SELECT id, line_no, stratum, name, platform, contact, phone, email"
+		"SELECT id, line_no, stratum, name, platform, contact, phone, email, org_code, address, zip"
 		" FROM frame_units WHERE frame_id = ? ORDER BY line_no",
 		R_REGION | R_CLI },
 	[STMT_SAMPLE_INSERT] = {
@@ -443,7 +465,8 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_REGION | R_CLI },
 	[STMT_SAMPLE_UNIT_INSERT] = {
 		"INSERT INTO sample_units (sample_id, region_code, form, stratum, frame_unit_id, name,"
-		" platform, contact, phone, email, role, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		" platform, contact, phone, email, org_code, address, zip, role, position)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		R_REGION | R_CLI },
 	[STMT_SAMPLE_FOR_VERIFY] = {
 		"SELECT id, method, frame_id, frame_checksum, seed, algo_version"
@@ -457,6 +480,31 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT su.id, su.sample_id, su.stratum, su.role, su.status, su.name FROM sample_units su"
 		" JOIN samples s ON s.id = su.sample_id WHERE su.id = ? AND s.region_code = ? FOR UPDATE",
 		R_REGION },
+	/* The region home's checklist (issue 10): confirmed frames, samples,
+	 * invited units and those printed, construction-unit accounts (the two
+	 * roles given) and their submissions, the region's own form (given)
+	 * submitted. */
+	[STMT_REGION_CHECKLIST] = {
+		"SELECT (SELECT COUNT(*) FROM frames WHERE region_code = ? AND status = 'confirmed'),"
+		" (SELECT COUNT(*) FROM samples WHERE region_code = ?),"
+		" (SELECT COUNT(*) FROM sample_units su WHERE su.region_code = ? AND" INVITED_SQL "),"
+		" (SELECT COUNT(*) FROM sample_units su WHERE su.region_code = ? AND" INVITED_SQL
+		"  AND (su.slip_printed_at IS NOT NULL OR su.user_id IS NOT NULL)),"
+		" (SELECT COUNT(*) FROM users WHERE region_code = ? AND role IN (?, ?) AND disabled = 0),"
+		" (SELECT COUNT(*) FROM responses p JOIN users u ON u.id = p.user_id WHERE u.region_code = ?"
+		"  AND u.role IN (?, ?) AND u.disabled = 0 AND p.form = u.form AND p.status = 'submitted'),"
+		" (SELECT COUNT(*) FROM responses p WHERE p.region_code = ? AND p.form = ?"
+		"  AND p.status = 'submitted')",
+		R_REGION },
+	/* The same two without locks, for the replacement's confirmation page. */
+	[STMT_SAMPLE_UNIT_SHOW] = {
+		"SELECT su.id, su.sample_id, su.stratum, su.role, su.status, su.name FROM sample_units su"
+		" JOIN samples s ON s.id = su.sample_id WHERE su.id = ? AND s.region_code = ?",
+		R_REGION },
+	[STMT_SAMPLE_NEXT_RESERVE_SHOW] = {
+		"SELECT id, name, position FROM sample_units WHERE sample_id = ? AND stratum = ?"
+		" AND role = 'reserve' AND status = 'active' ORDER BY position LIMIT 1",
+		R_REGION },
 	[STMT_SAMPLE_NEXT_RESERVE] = {
 		"SELECT id, name, position FROM sample_units WHERE sample_id = ? AND stratum = ?"
 		" AND role = 'reserve' AND status = 'active' ORDER BY position LIMIT 1 FOR UPDATE",
@@ -469,21 +517,60 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"UPDATE sample_units SET role = 'selected', replaces_id = ? WHERE id = ?",
 		R_REGION },
 
+	/* The ministry's reset of a region's sample (sample/draw.c sample_reset) */
+	[STMT_SAMPLE_RESET_LOCK] = {
+		"SELECT s.id, COUNT(su.id), IFNULL(SUM(su.user_id IS NOT NULL), 0),"
+		" IFNULL(SUM(su.code_lookup IS NOT NULL), 0)"
+		" FROM samples s LEFT JOIN sample_units su ON su.sample_id = s.id"
+		" WHERE s.region_code = ? AND s.kind = ? GROUP BY s.id FOR UPDATE",
+		R_ADMIN | R_CLI },
+	[STMT_SAMPLE_RESET_REVOKE] = {
+		"INSERT IGNORE INTO revoked_codes (code_lookup, unit_id, region_code, reason)"
+		" SELECT code_lookup, id, region_code, 'reset' FROM sample_units"
+		" WHERE sample_id = ? AND code_lookup IS NOT NULL",
+		R_ADMIN | R_CLI },
+	[STMT_SAMPLE_DELETE] = {
+		"DELETE FROM samples WHERE id = ?",
+		R_ADMIN | R_CLI },
+	[STMT_ADMIN_SAMPLES] = {
+		"SELECT s.region_code, g.name, s.kind, s.method, s.created_at, COUNT(su.id),"
+		" IFNULL(SUM(su.user_id IS NOT NULL), 0)"
+		" FROM samples s JOIN regions g ON g.code = s.region_code"
+		" LEFT JOIN sample_units su ON su.sample_id = s.id"
+		" WHERE (? = '' OR s.region_code = ?) AND (? = '' OR s.kind = ?)"
+		" GROUP BY s.id ORDER BY s.region_code, s.kind",
+		R_ADMINS },
+
 	/* Invitation codes and slips (sample/codes.c, sample/slips.c) */
 	[STMT_UNITS_TO_ISSUE_LOCK] = {
-		"SELECT su.id, su.name, su.form, su.stratum FROM sample_units su"
+		"SELECT su.id, su.name, su.form, su.stratum, su.code_lookup, su.code_issue FROM sample_units su"
 		" WHERE su.region_code = ? AND" INVITED_SQL "AND su.user_id IS NULL"
 		" AND (? = '' OR su.stratum = ?) AND (? = 0 OR su.id = ?)"
 		" AND (? = 0 OR su.slip_printed_at IS NULL)"
 		" ORDER BY su.stratum, su.position, su.id FOR UPDATE",
 		R_REGION },
 	[STMT_UNIT_SET_CODE] = {
-		"UPDATE sample_units SET code_lookup = ?, code_expires = ?,"
+		"UPDATE sample_units SET code_lookup = ?, code_issue = ?, code_expires = ?,"
 		" slip_printed_at = NOW() WHERE id = ?",
+		R_REGION },
+	[STMT_UNIT_REISSUE_CODE] = {
+		"UPDATE sample_units SET code_lookup = ?, code_issue = ?, slip_printed_at = NULL,"
+		" code_opened_at = NULL WHERE id = ?",
+		R_REGION },
+	[STMT_UNIT_TO_REVOKE_LOCK] = {
+		"SELECT su.id, su.code_issue FROM sample_units su WHERE su.id = ? AND su.region_code = ?"
+		" AND" INVITED_SQL "AND su.user_id IS NULL AND su.code_lookup IS NOT NULL FOR UPDATE",
+		R_REGION },
+	/* Keeps the hash of a unit's code before it is revoked, replaced or reset. */
+	[STMT_CODE_REVOKED_INSERT] = {
+		"INSERT IGNORE INTO revoked_codes (code_lookup, unit_id, region_code, reason)"
+		" SELECT code_lookup, id, region_code, ? FROM sample_units"
+		" WHERE id = ? AND code_lookup IS NOT NULL",
 		R_REGION },
 	[STMT_SLIP_UNITS] = {
 		"SELECT su.id, su.stratum, su.name, su.slip_printed_at, su.code_opened_at,"
-		" su.registered_at, u.username, p.status, p.created_at, p.submitted_at"
+		" su.registered_at, u.username, p.status, p.created_at, p.submitted_at,"
+		" p.proxy_user_id IS NOT NULL, su.paper_by IS NOT NULL"
 		" FROM sample_units su LEFT JOIN users u ON u.id = su.user_id"
 		" LEFT JOIN responses p ON p.user_id = su.user_id AND p.form = su.form"
 		" WHERE su.region_code = ? AND" INVITED_SQL
@@ -513,16 +600,20 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_UNIT_BY_CODE] = {
 		"SELECT su.id, su.region_code, g.name, g.help_phone, su.form, su.name,"
 		" su.user_id IS NOT NULL, IFNULL(DATE_FORMAT(su.code_expires, '%Y-%m-%d %H:%i:%s'), ''),"
-		" (" INVITED_SQL ")"
+		" (" INVITED_SQL "), su.paper_by IS NOT NULL"
 		" FROM sample_units su JOIN regions g ON g.code = su.region_code"
 		" WHERE su.code_lookup = ?",
 		R_ANYONE },
 	[STMT_UNIT_BY_CODE_LOCK] = {
 		"SELECT su.id, su.region_code, g.name, g.help_phone, su.form, su.name,"
 		" su.user_id IS NOT NULL, IFNULL(DATE_FORMAT(su.code_expires, '%Y-%m-%d %H:%i:%s'), ''),"
-		" (" INVITED_SQL ")"
+		" (" INVITED_SQL "), su.paper_by IS NOT NULL"
 		" FROM sample_units su JOIN regions g ON g.code = su.region_code"
 		" WHERE su.code_lookup = ? FOR UPDATE",
+		R_ANYONE },
+	[STMT_CODE_REVOKED_LOOKUP] = {
+		"SELECT g.name, g.help_phone FROM revoked_codes rc JOIN regions g ON g.code = rc.region_code"
+		" WHERE rc.code_lookup = ?",
 		R_ANYONE },
 	[STMT_UNIT_OPENED] = {
 		"UPDATE sample_units SET code_opened_at = NOW() WHERE id = ? AND code_opened_at IS NULL",

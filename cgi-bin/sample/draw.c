@@ -32,6 +32,9 @@ void units_free(struct unit *u, size_t n)
 		free(u[i].contact);
 		free(u[i].phone);
 		free(u[i].email);
+		free(u[i].org_code);
+		free(u[i].address);
+		free(u[i].zip);
 	}
 	free(u);
 }
@@ -184,7 +187,9 @@ int sample_unit_insert(struct db *db, unsigned long long sid, const char *region
 	return db_exec(db, STMT_SAMPLE_UNIT_INSERT,
 	               DB_ARGS(A_INT(sid), A_STR(region), A_STR(kind), A_STR(stratum_code(u->stratum)),
 	                       u->id ? A_INT(u->id) : A_NULL, A_STR(u->name), A_STR(u->platform), A_STR(u->contact),
-	                       A_STR(u->phone), A_STR(u->email), A_STR(role), A_INT(pos)),
+	                       A_STR(u->phone), A_STR(u->email), A_STR(u->org_code ? u->org_code : ""),
+	                       A_STR(u->address ? u->address : ""), A_STR(u->zip ? u->zip : ""),
+	                       A_STR(role), A_INT(pos)),
 	               NULL, NULL) < 0 ? -1 : 0;
 }
 
@@ -195,9 +200,14 @@ void drawn_free(struct drawn *d)
 	memset(d, 0, sizeof *d);
 }
 
+int kind_has_stratum(const char *kind, int s)
+{
+	return strcmp(kind, "sme") == 0 ? s == ST_SME : s == ST_HUB || s == ST_WINDOW;
+}
+
 enum draw_result sample_draw_store(struct db *db, const char *region, const char *kind, uint64_t seed,
-                                   const int quota[ST_COUNT], unsigned long long created_by,
-                                   struct drawn *d)
+                                   const int quota[ST_COUNT], int allow_short,
+                                   unsigned long long created_by, struct drawn *d)
 {
 	struct dbrows *cf = NULL;
 	char *still = NULL;
@@ -227,6 +237,11 @@ enum draw_result sample_draw_store(struct db *db, const char *region, const char
 	}
 	d->order = xcalloc(d->n ? d->n : 1, sizeof *d->order);
 	draw_all(seed, d->u, d->n, d->order, d->start, d->cnt);
+	for (int s = 0; !allow_short && s < ST_COUNT; s++)
+		if (kind_has_stratum(kind, s) && d->cnt[s] < d->quota[s]) {
+			res = DRAW_SHORT;
+			goto out;
+		}
 	/* The frame must still be the confirmed one (a replacement may have
 	 * been confirmed meanwhile); the shared lock holds it until commit. */
 	if (db_query_str(db, STMT_FRAME_CONFIRMED_SHARE_LOCK, DB_ARGS(A_STR(d->frame_id)), &still) < 0) {
@@ -247,6 +262,35 @@ out:
 	free(still);
 	dbrows_free(cf);
 	return res;
+}
+
+/* ------------------------------------------------------------ reset */
+
+enum reset_result sample_reset(struct db *db, const char *region, const char *kind,
+                               const char *reason, struct reset_info *ri)
+{
+	struct dbrows *rows = NULL;
+	memset(ri, 0, sizeof *ri);
+	if (db_query(db, STMT_SAMPLE_RESET_LOCK, DB_ARGS(A_STR(region), A_STR(kind)), &rows) < 0)
+		return RESET_DB_ERROR;
+	if (rows->nrows == 0) {
+		dbrows_free(rows);
+		return RESET_NONE;
+	}
+	ri->sample_id = (unsigned long long)dbrows_int(rows, 0, 0);
+	ri->units = dbrows_int(rows, 0, 1);
+	ri->registered = dbrows_int(rows, 0, 2);
+	ri->codes = dbrows_int(rows, 0, 3);
+	dbrows_free(rows);
+	if (ri->registered > 0 && (reason == NULL || *reason == '\0'))
+		return RESET_NEEDS_REASON;
+	/* Codes first (they live on the units), then the sample (its units
+	 * go with it, ON DELETE CASCADE), then the frame (and its units). */
+	if (db_exec(db, STMT_SAMPLE_RESET_REVOKE, DB_ARGS(A_INT(ri->sample_id)), NULL, NULL) < 0 ||
+	    db_exec(db, STMT_SAMPLE_DELETE, DB_ARGS(A_INT(ri->sample_id)), NULL, NULL) < 0 ||
+	    db_exec(db, STMT_FRAME_DELETE_CONFIRMED, DB_ARGS(A_STR(region), A_STR(kind)), &ri->frames, NULL) < 0)
+		return RESET_DB_ERROR;
+	return RESET_OK;
 }
 
 /* ------------------------------------------------------------ verification */
@@ -270,6 +314,9 @@ int frame_units_load(struct db *db, const char *frame_id, struct unit **out, siz
 		u[i].contact = xstrdup(dbrows_get(fr, i, 5));
 		u[i].phone = xstrdup(dbrows_get(fr, i, 6));
 		u[i].email = xstrdup(dbrows_get(fr, i, 7));
+		u[i].org_code = xstrdup(dbrows_get(fr, i, 8));
+		u[i].address = xstrdup(dbrows_get(fr, i, 9));
+		u[i].zip = xstrdup(dbrows_get(fr, i, 10));
 	}
 	dbrows_free(fr);
 	units_sort(u, n);

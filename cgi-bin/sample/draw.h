@@ -29,9 +29,9 @@
  *     a[i], a[j]. Position of a[k] is k+1.
  *  7. With quota q: positions 1..min(q, n) are the selected units; the rest,
  *     in order, are the ordered reserve list. A stratum with fewer than q
- *     units is drawn completely (every unit selected, no reserve) and the
- *     shortfall is reported - the notice fixes the quotas, but a region
- *     cannot survey units it does not have, so refusing would only block it.
+ *     units is drawn completely (every unit selected, no reserve) - but only
+ *     when the caller confirms it (allow_short; issue 10: a frame whose
+ *     platform column was misread must not become a short sample silently).
  *  8. Replacing a selected unit promotes the reserve with the lowest
  *     position; positions never change, so the draw stays verifiable.
  */
@@ -57,6 +57,9 @@ struct unit {
 	unsigned long      line;
 	int                stratum;
 	char              *name, *platform, *contact, *phone, *email;
+	/* Optional (issue 10), kept for mailing; not in the canonical list:
+	 * NULL or "" when absent. */
+	char              *org_code, *address, *zip;
 	unsigned long long id;        /* frame_units.id when loaded from the DB */
 };
 void units_free(struct unit *u, size_t n);
@@ -128,10 +131,42 @@ enum draw_result {
 	DRAW_FRAME_REPLACED,    /* the frame was replaced meanwhile */
 	DRAW_NO_FRAME,          /* no confirmed frame */
 	DRAW_CHECKSUM,          /* the frame's checksum does not match its units */
+	DRAW_SHORT,             /* a stratum of kind has fewer units than its quota and
+	                           allow_short is 0: nothing stored, d->cnt/quota tell */
 	DRAW_DB_ERROR
 };
 enum draw_result sample_draw_store(struct db *db, const char *region, const char *kind, uint64_t seed,
-                       const int quota[ST_COUNT], unsigned long long created_by, struct drawn *d);
+                       const int quota[ST_COUNT], int allow_short, unsigned long long created_by,
+                       struct drawn *d);
+
+/* 1 when stratum s belongs to samples of kind ("resource": hub, window;
+ * "sme": sme). */
+int  kind_has_stratum(const char *kind, int s);
+
+/* What sample_reset() found and did. */
+struct reset_info {
+	unsigned long long sample_id;
+	long long          units;        /* sample_units rows deleted */
+	long long          registered;   /* of them bound to an account */
+	long long          codes;        /* of them with a printed code (now revoked) */
+	unsigned long long frames;       /* confirmed frames deleted */
+};
+enum reset_result {
+	RESET_OK,
+	RESET_NONE,            /* region/kind has no sample */
+	RESET_NEEDS_REASON,    /* units registered through its codes, no reason given */
+	RESET_DB_ERROR
+};
+/* Inside an open transaction (the caller audits "sample-reset" and commits):
+ * deletes region/kind's sample with its units and the confirmed frame, so
+ * that the region can import and draw again. Allowed without a reason when
+ * no unit has registered through its code; otherwise reason must be given
+ * (the accounts and their answers stay, no longer bound to the sample).
+ * Every printed code is revoked (revoked_codes, reason "reset"), so its
+ * holder is told to contact the region. Shared by /admin/samples/reset
+ * and `smesurvey-admin reset-sample`. */
+enum reset_result sample_reset(struct db *db, const char *region, const char *kind,
+                               const char *reason, struct reset_info *ri);
 
 /* Recomputes the drawn sample of region/kind from its stored frame, seed
  * and algorithm version, and compares it with sample_units. Appends a

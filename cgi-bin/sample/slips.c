@@ -37,7 +37,6 @@
 #define SLIP_H    ((PAGE_H - 2 * MARGIN) / ROWS)
 #define PAD       4.0
 #define QR_BOX    36.0
-#define PNG_DPI   300.0
 #define INV_PT    6.5
 #define INV_LINES 8
 
@@ -411,12 +410,6 @@ static void render_free(struct render *R)
 	lines_free(&R->inv[1]);
 }
 
-static cairo_status_t to_buf(void *closure, const unsigned char *data, unsigned int len)
-{
-	buf_put(closure, data, len);
-	return CAIRO_STATUS_SUCCESS;
-}
-
 static cairo_status_t to_file(void *closure, const unsigned char *data, unsigned int len)
 {
 	return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
@@ -455,36 +448,6 @@ int slips_pdf(FILE *out, const struct slip_info *si, const struct issued *units,
 	cairo_surface_finish(s);
 	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
 		log_err("cairo pdf: %s", cairo_status_to_string(cairo_surface_status(s)));
-		rc = -1;
-	}
-	cairo_surface_destroy(s);
-	return rc;
-}
-
-int slips_png(struct buf *out, const struct slip_info *si, const struct issued *unit)
-{
-	double px = PNG_DPI / 25.4;
-	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)(SLIP_W * px + 0.5),
-	                                                (int)(SLIP_H * px + 0.5));
-	cairo_t *cr = cairo_create(s);
-	struct render R;
-	int rc = -1;
-	cairo_set_source_rgb(cr, 1, 1, 1);
-	cairo_paint(cr);
-	cairo_scale(cr, px, px);
-	/* No antialiasing between QR modules: crisp edges for scanners. */
-	cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
-	if (render_init(&R, cr, si) == 0) {
-		cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
-		cairo_set_line_width(cr, 0.2);
-		cairo_rectangle(cr, 0.1, 0.1, SLIP_W - 0.2, SLIP_H - 0.2);
-		cairo_stroke(cr);
-		rc = draw_slip(&R, 0, 0, unit);
-	}
-	render_free(&R);
-	cairo_destroy(cr);
-	if (rc == 0 && cairo_surface_write_to_png_stream(s, to_buf, out) != CAIRO_STATUS_SUCCESS) {
-		log_err("cairo png failed");
 		rc = -1;
 	}
 	cairo_surface_destroy(s);
@@ -533,10 +496,18 @@ int slips_funnel_table(struct req *r, const char *region_code)
 	                                         "注册（用户名）", "填写状态", "单张邀请单" };
 	h_raw(r, "<h2 id=\"funnel\">邀请进度</h2>");
 	h_table_begin(r, "funnel", NULL, cols, NELEMS(cols));
-	h_printf(r, "<tr><th scope=\"row\">抽中单位</th><td>%zu</td><td>100%%</td></tr>", n);
-	for (int k = 0; k < 5; k++)
-		h_printf(r, "<tr><th scope=\"row\">%s</th><td>%zu</td><td>%zu%%</td></tr>", steps[k],
-		         cnt[k], n ? cnt[k] * 100 / n : 0);
+	/* Shares of nothing are no shares: "—" until units are drawn. */
+	if (n)
+		h_printf(r, "<tr><th scope=\"row\">抽中单位</th><td>%zu</td><td>100%%</td></tr>", n);
+	else
+		h_raw(r, "<tr><th scope=\"row\">抽中单位</th><td>0</td><td>—</td></tr>");
+	for (int k = 0; k < 5; k++) {
+		if (n)
+			h_printf(r, "<tr><th scope=\"row\">%s</th><td>%zu</td><td>%zu%%</td></tr>", steps[k],
+			         cnt[k], cnt[k] * 100 / n);
+		else
+			h_printf(r, "<tr><th scope=\"row\">%s</th><td>0</td><td>—</td></tr>", steps[k]);
+	}
 	h_table_end(r);
 	if (n == 0) {
 		h_raw(r, "<p>本地区尚无抽中单位。</p>");
@@ -550,20 +521,26 @@ int slips_funnel_table(struct req *r, const char *region_code)
 		h_printf(r, "<tr data-unit=\"%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td>",
 		         dbrows_get(rows, i, 0), slips_category_label(dbrows_get(rows, i, 1)),
 		         dbrows_get(rows, i, 2), mark(dbrows_get(rows, i, 3)), mark(dbrows_get(rows, i, 4)));
+		int paper = dbrows_int(rows, i, 11) != 0, proxied = dbrows_int(rows, i, 10) != 0;
 		if (reg)
-			h_printf(r, "<td>%s（%s）</td>", reg, mark(dbrows_get(rows, i, 6)));
+			h_printf(r, "<td>%s（%s）%s</td>", reg, mark(dbrows_get(rows, i, 6)),
+			         paper ? "<br>为录入纸质表建立" : "");
 		else
 			h_raw(r, "<td>—</td>");
 		if (st && strcmp(st, "submitted") == 0)
-			h_printf(r, "<td>已提交 %s</td>", dbrows_get(rows, i, 9));
+			h_printf(r, "<td>已提交%s %s</td>", proxied ? "（纸质表，代为录入）" : "", dbrows_get(rows, i, 9));
 		else if (st)
 			h_printf(r, "<td>草稿（%s 开始）</td>", dbrows_get(rows, i, 8));
 		else
 			h_raw(r, "<td>未开始</td>");
 		if (reg)
 			h_raw(r, "<td></td></tr>");
+		else if (dbrows_get(rows, i, 3))
+			h_printf(r, "<td><a href=\"/region/slips/one?unit=%s\">重印</a> "
+			         "<a href=\"/region/slips/revoke?unit=%s\">作废并换发</a></td></tr>",
+			         dbrows_get(rows, i, 0), dbrows_get(rows, i, 0));
 		else
-			h_printf(r, "<td><a href=\"/region/slips/one?unit=%s\">生成</a></td></tr>",
+			h_printf(r, "<td><a href=\"/region/slips/one?unit=%s\">打印</a></td></tr>",
 			         dbrows_get(rows, i, 0));
 	}
 	h_table_end(r);

@@ -3,11 +3,10 @@
  *
  * The pages that print them (/region/slips, /region/slips/one) are in
  * region.c: A4 PDFs of 8 slips (2 x 4) per page with cut marks, or one
- * unit's slip as a PNG.
+ * unit's slip as a one-page PDF.
  *
- * Codes exist in clear only while the response is produced (codes.h), so
- * every print issues new codes for the not yet registered units printed, and
- * their old slips stop working. Registered units get no slip.
+ * A unit's code is derived from the installation's secret (codes.h), so a
+ * slip printed again carries the same code. Registered units get no slip.
  */
 #ifndef SME_SLIPS_H
 #define SME_SLIPS_H
@@ -16,7 +15,6 @@
 #include <stdio.h>
 
 struct req;
-struct buf;
 struct issued;
 
 /* Everything a slip shows besides the unit itself. */
@@ -31,8 +29,6 @@ struct slip_info {
 /* Renders the slips of units[0..n) as an A4 PDF written to out page by page.
  * Returns 0, or -1 (logged). */
 int slips_pdf(FILE *out, const struct slip_info *si, const struct issued *units, size_t n);
-/* One slip as a 300 dpi PNG appended to out. Returns 0 or -1. */
-int slips_png(struct buf *out, const struct slip_info *si, const struct issued *unit);
 
 /* A unit's category on the slips pages, by stratum code; "全部" for any
  * other value ("all"). */

@@ -30,6 +30,7 @@ my @regions = ([ 'T50A01', '测试甲省' ], [ 'T50B01', '测试乙省' ], [ 'T5
 my $in = join ',', map { T::sql_quote($_->[0]) } @regions;
 T::db_query("DELETE su FROM sample_units su JOIN samples s ON s.id = su.sample_id WHERE s.region_code IN ($in)");
 T::db_query("DELETE FROM samples WHERE region_code IN ($in)");
+T::db_query("DELETE FROM revoked_codes WHERE region_code IN ($in)");
 T::db_query("DELETE FROM frames WHERE region_code IN ($in)");
 T::db_query("DELETE FROM users WHERE username LIKE 't50-%'");
 T::db_query('INSERT IGNORE INTO regions (code, name) VALUES ' .
@@ -310,6 +311,9 @@ isnt join(',', sort map { $_->[4] } @sb), join(',', sort map { $_->[4] } @sa), '
 	is $st, 'replaced', 'replaced unit marked replaced';
 	is $reason, '该单位已注销', 'reason stored';
 	is $code, 1, 'its invitation code no longer works (code_lookup NULL)';
+	is T::db_value("SELECT COUNT(*) FROM revoked_codes WHERE code_lookup = UNHEX(SHA2('t50-code', 256))"
+		. " AND unit_id = $victim->[0] AND reason = 'replace'"), 1,
+		'... its hash kept in revoked_codes, so its slip is answered "revoked, contact the region"';
 	my ($role, $rep, $pos) = @{ (T::db_query("SELECT role, replaces_id, position FROM sample_units WHERE id = $next->[0]"))[0] };
 	is $role, 'selected', 'first reserve (position 6) promoted';
 	is $rep, $victim->[0], '... recording whom it replaces';

@@ -157,7 +157,10 @@ T::db_query("INSERT IGNORE INTO regions (code, name) VALUES ('T55A01', '测试�
 	like $out, qr/hub 3, window 9/, 'strata counted';
 	is T::db_value("SELECT COUNT(*) FROM frames WHERE region_code = 'T55A01' AND status = 'confirmed' AND filename = 'gb.csv'"
 		. " AND uploaded_by IS NULL AND charset = 'GB18030'"), 1, 'confirmed frame stored';
+	# A short stratum needs --allow-short (issue 10).
 	($rc, $out) = cli('draw', 'T55A01', 'resource');
+	is $rc, 1, 'draw of a frame short of a quota refused without --allow-short' or diag $out;
+	($rc, $out) = cli('draw', 'T55A01', 'resource', '--allow-short');
 	is $rc, 0, 'draw with a random seed' or diag $out;
 	my ($seed) = $out =~ /^seed ([0-9a-f]{16})$/m;
 	ok $seed, 'the seed is printed';

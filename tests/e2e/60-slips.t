@@ -5,7 +5,7 @@
 #   every page is decoded (pdftoppm + zbarimg) and followed; one unit
 #   registers, lands on its questionnaire, fills and submits it, and the
 #   response is found bound to that sampled unit. Wrong, malformed, expired,
-#   revoked, reused and re-printed codes get their messages; 1,000 wrong
+#   revoked (one unit, confirmed), reused and re-printed codes get their messages (a reprint carries the same codes, issue 10); 1,000 wrong
 #   guesses from one address end throttled (429); a region cannot issue codes
 #   for another region's units; the PDF embeds its fonts and its text shows
 #   the organisation names.
@@ -46,6 +46,7 @@ sub cleanup {
 		"DELETE p FROM responses p JOIN users u ON u.id = p.user_id WHERE u.region_code IN ($in)",
 		"DELETE FROM sample_units WHERE region_code IN ($in)",
 		"DELETE FROM samples WHERE region_code IN ($in)",
+		"DELETE FROM revoked_codes WHERE region_code IN ($in)",
 		"DELETE FROM deadline_overrides WHERE region_code IN ($in)",
 		"DELETE FROM users WHERE region_code IN ($in)",
 		"DELETE FROM code_failures WHERE ip = '$IP'",
@@ -381,9 +382,18 @@ is $res->{status}, 410, 'code of a replaced unit: 410';
 like $res->{text}, qr/已失效/, '... "已失效"';
 
 # -------------------------------------------------------- re-printing
+# Issue 10: a unit keeps its code; printing again prints the same code and
+# every slip already handed out stays valid.
+like $region->get('/region/slips')->{text}, qr/name="scope" value="new" checked/,
+	'the default print scope is "units never printed"';
 $res = print_slips(stratum => 'sme', scope => 'new');
 is $res->{status}, 422, 'only never-printed units: nothing to print (422)';
 like $res->{text}, qr/没有需要生成邀请单的单位/, '... with a message';
+{
+	my $c = $region->csrf_of('/region/slips');
+	$res = $region->post('/region/slips', [ csrf => $c, stratum => 'sme' ]);
+	is $res->{status}, 422, 'a print without a scope prints only never-printed units (none here)';
+}
 $res = print_slips(stratum => 'sme');
 is $res->{status}, 200, 're-print: 200';
 my $pdf2 = save($res->{content}, 'pdf');
@@ -391,14 +401,68 @@ my ($urls2) = qr_of_pdf($pdf2);
 is scalar @$urls2, scalar(@invited_sme) - 2, 're-print: every unit except the registered and the replaced one';
 my $text2 = pdf_text($pdf2);
 unlike $text2, qr/\Q$s01\E|\Q$s05\E/, '... registered and replaced units left out';
-$res = T::new_agent()->get(local_path($url_of{$s03}));
-is $res->{status}, 404, 'old code of a re-printed unit no longer works';
 my %new_name;
 for my $u (@$urls2) {
 	my $r = T::new_agent()->get(local_path($u));
 	($new_name{$u}) = $r->{text} =~ m{<dd class="org-name">([^<]*)</dd>};
 }
-is scalar(grep { defined } values %new_name), scalar @$urls2, 'every new code works';
+is scalar(grep { defined } values %new_name), scalar @$urls2, 'every reprinted code works';
+is_deeply [ map { $name_of{$_} } grep { exists $name_of{$_} } @$urls2 ], [ map { $new_name{$_} } @$urls2 ],
+	'both prints decoded: every reprinted slip carries the code its unit got on the first print';
+is scalar(grep { exists $name_of{$_} } @$urls2), scalar @$urls2, '... no new code was issued';
+
+sub register_with {
+	my ($code, $who) = @_;
+	my $a = T::new_agent();
+	my $c = $a->csrf_of('/register?code=' . $code);
+	my $pw_ = "Reg-$who-Pass-2013";
+	return $a->post('/register', [ csrf => $c, action => 'code', code => $code, contact => $who,
+		phone => '010-60606009', email => '', pw_mode => 'own', password => $pw_, password2 => $pw_ ]);
+}
+my ($s03_, $s04) = ($sme_names[2], $sme_names[3]);
+my %url2_of = reverse %new_name;
+$res = register_with(code_of($url_of{$s03_}), 'first');
+is $res->{status}, 303, 'a slip of the first print registers';
+$res = register_with(code_of($url2_of{$s04}), 'second');
+is $res->{status}, 303, 'a slip of the reprint registers';
+is T::db_value("SELECT COUNT(*) FROM sample_units WHERE id IN ($unit{$s03_}, $unit{$s04}) AND user_id IS NOT NULL"),
+	2, '... both units bound to their new accounts';
+
+# ---------------------------------------------- revoke and reissue one code
+my $s06 = $sme_names[5];
+my $old06 = code_of($url_of{$s06});
+$res = $region->get("/region/slips/revoke?unit=$unit{$s06}");
+is $res->{status}, 200, 'revoke: a confirmation page';
+like $res->{text}, qr/\Q$s06\E/, '... names the unit';
+like $res->{text}, qr/不可撤销/, '... says it cannot be undone';
+$csrf = T::csrf_from($res->{text});
+$res = $region->post('/region/slips/revoke', [ csrf => $csrf, unit => $unit{$s06} ]);
+is $res->{status}, 422, 'revoke without the confirmation box: 422';
+is T::new_agent()->get("/register?code=$old06")->{status}, 200, '... and the code still works';
+$res = $region->post('/region/slips/revoke', [ csrf => $csrf, unit => $unit{$s06}, confirm => 1 ]);
+is $res->{status}, 303, 'revoke confirmed: 303';
+like $res->{headers}{location} // '', qr{^/region/slips/one\?unit=$unit{$s06}}, '... to the unit\'s slip';
+is T::db_value("SELECT COUNT(*) FROM audit_log WHERE action = 'code-revoke' AND detail = 'unit=$unit{$s06}'"),
+	1, '... audit row code-revoke';
+$res = T::new_agent()->get("/register?code=$old06");
+is $res->{status}, 410, 'the revoked code: 410';
+like $res->{text}, qr/已失效/, '... "已失效"';
+like $res->{text}, qr/请与测试甲省中小企业主管部门联系/, '... tells the holder to contact the region';
+like $res->{text}, qr/0991-6060601/, '... with the region\'s phone';
+$res = $region->get("/region/slips/one?unit=$unit{$s06}&revoked=1");
+like $res->{text}, qr/原邀请码已作废/, 'the slip page says the code was reissued';
+$csrf = T::csrf_from($res->{text});
+$res = $region->post('/region/slips/one', [ csrf => $csrf, unit => $unit{$s06} ]);
+is $res->{status}, 200, 'the new slip of the unit: 200';
+like $res->{headers}{'content-type'} // '', qr{^application/pdf}, '... a PDF';
+my ($one06, $pages06) = qr_of_pdf(save($res->{content}, 'pdf'));
+is $pages06, 1, '... of one page';
+is scalar @$one06, 1, '... with one QR code';
+my $new06 = code_of($one06->[0] // '');
+ok $new06 && $new06 ne $old06, '... carrying a new code';
+$res = T::new_agent()->get("/register?code=$new06");
+like $res->{text}, qr/\Q$s06\E/, '... that opens the unit\'s registration';
+is T::new_agent()->get("/register?code=$old06")->{status}, 410, 'the old code stays revoked';
 
 # ------------------------------------------ resource slips, one slip PNG
 $res = print_slips(stratum => 'hub');
@@ -416,12 +480,18 @@ like $res->{text}, qr/窗口服务机构1/, '... names the unit';
 $csrf = T::csrf_from($res->{text});
 $res = $region->post('/region/slips/one', [ csrf => $csrf, unit => $w1 ]);
 is $res->{status}, 200, 'one slip: 200';
-like $res->{headers}{'content-type'} // '', qr{^image/png}, '... as PNG';
-my @one = qr_of_png(save($res->{content}, 'png'));
-is scalar @one, 1, '... with one decodable QR code';
-$res = T::new_agent()->get(local_path($one[0] // ''));
+like $res->{headers}{'content-type'} // '', qr{^application/pdf}, '... as a PDF';
+my ($one, $one_pages) = qr_of_pdf(save($res->{content}, 'pdf'));
+is $one_pages, 1, '... of one page';
+is scalar @$one, 1, '... with one decodable QR code';
+$res = T::new_agent()->get(local_path($one->[0] // ''));
 like $res->{text}, qr/窗口服务机构1/, '... that opens the unit\'s registration';
 like $res->{text}, qr/服务资源单位调查表/, '... for the resource questionnaire';
+{
+	my $again = $region->post('/region/slips/one', [ csrf => $csrf, unit => $w1 ]);
+	my ($one2) = qr_of_pdf(save($again->{content}, 'pdf'));
+	is_deeply $one2, $one, 'the slip printed again carries the same code';
+}
 
 # ------------------------------------------------- other region's units
 my $b1 = $unit{'乙省企业1'};
@@ -432,7 +502,7 @@ is $res->{status}, 404, 'issuing a code for another region\'s unit refused';
 $res = print_slips(stratum => 'all');
 is $res->{status}, 200, 'print all strata';
 my ($urls_all) = qr_of_pdf(save($res->{content}, 'pdf'));
-is scalar @$urls_all, 9 + 3, 'all strata: 9 SME and 3 resource slips';
+is scalar @$urls_all, 7 + 3, 'all strata: 7 SME (9 less two registered since) and 3 resource slips';
 is T::db_value("SELECT COUNT(*) FROM sample_units WHERE region_code = 'T60B'"
 	. " AND (code_lookup IS NOT NULL OR slip_printed_at IS NOT NULL)"), 0,
 	'T60B units untouched by T60A\'s printing';
@@ -442,7 +512,7 @@ is $person->get('/region/slips')->{status}, 403, 'an SME account cannot open /re
 $res = $region->get('/region/slips');
 like $res->{text}, qr{<tr data-unit="$unit{$s01}">.*?已提交}s, 'funnel: the registered unit shows 已提交';
 like $res->{text}, qr{\Q$username\E}, 'funnel: shows its user name';
-like $res->{text}, qr{<th scope="row">已注册</th><td>1</td>}, 'funnel: 1 registered';
+like $res->{text}, qr{<th scope="row">已注册</th><td>3</td>}, 'funnel: 3 registered';
 like $res->{text}, qr{<th scope="row">已提交</th><td>1</td>}, 'funnel: 1 submitted';
 like $res->{text}, qr{<th scope="row">已打开邀请链接</th><td>\d+</td>}, 'funnel: opened count';
 

@@ -144,6 +144,25 @@ static void test_normalise(void)
 	ok(code_normalise(g, n) == 0 && strcmp(n, c) == 0, "a grouped generated code round-trips");
 }
 
+/* The derived codes (issue 10); vectors from an independent HMAC-SHA256
+ * (Perl Digest::SHA) of "smesurvey-code/1:<unit>:<issue>". */
+static void test_derive(void)
+{
+	const char *secret = "0123456789abcdef0123456789abcdef";
+	char a[CODE_LEN + 1], b[CODE_LEN + 1];
+	code_derive(secret, 42, 0, a);
+	is_str(a, "RPTLYG7NGL5RDDPQ", "unit 42, issue 0: the code of the reference HMAC");
+	code_derive(secret, 42, 0, b);
+	is_str(b, a, "deriving again gives the same code (a reprint)");
+	code_derive(secret, 42, 1, b);
+	is_str(b, "L9YERS9KHQAZ5NTF", "the next issue number gives another code (a revocation)");
+	code_derive(secret, 43, 0, b);
+	ok(strcmp(a, b) != 0, "another unit has another code");
+	code_derive("0123456789abcdef0123456789abcdeF", 42, 0, b);
+	ok(strcmp(a, b) != 0, "another secret gives another code");
+	ok(strspn(a, CODE_ALPHABET) == CODE_LEN, "a derived code uses the alphabet");
+}
+
 static void test_hash(void)
 {
 	unsigned char h1[32], h2[32], h3[32], ref[32];
@@ -213,8 +232,13 @@ static void test_render(void)
 	ok(memlen > 5 && memcmp(mem, "%PDF-", 5) == 0, "no slips: still a valid PDF");
 	free(mem);
 	buf_free(&b);
-	ok(slips_png(&b, &si, &u[3]) == 0 && b.len > 8 && memcmp(b.data, "\x89PNG", 4) == 0,
-	   "one slip renders as PNG");
+	f = open_memstream(&mem, &memlen);
+	ok(slips_pdf(f, &si, &u[3], 1) == 0, "one slip renders as PDF");
+	fclose(f);
+	buf_put(&b, mem, memlen);
+	free(mem);
+	is_int((long long)count(b.data, b.len, "/Type /Page\n") + (long long)count(b.data, b.len, "/Type /Page "),
+	       1, "one slip: one page");
 	buf_free(&b);
 }
 
@@ -225,6 +249,7 @@ int main(void)
 	test_generate();
 	test_normalise();
 	test_hash();
+	test_derive();
 	test_render();
 	/* cairo keeps font caches for the life of the process; drop them so
 	 * that LeakSanitizer reports only real leaks. */

@@ -184,7 +184,7 @@ static void test_frame_parse(void)
 		"甲公司,枢纽平台,张三,010-12345678,a@b.cn\n"
 		"乙公司,窗口平台一,李四,13800138000,\n"
 		"  丙公司 ,hub,,,\n";
-	int rc = frame_parse(good, strlen(good), "resource", NULL, 0, &fp);
+	int rc = frame_parse(good, strlen(good), "resource", NULL, &fp);
 	is_int(rc, 0, "good resource frame parses");
 	is_int(fp.nunits, 3, "three units");
 	is_int(fp.count[ST_HUB], 2, "two hub units (枢纽平台, hub)");
@@ -201,7 +201,7 @@ static void test_frame_parse(void)
 		"B,,,\n"                       /* line 4: no platform */
 		"A,win,,bad@\n"                /* line 5: duplicate, bad email */
 		"C,win,+86 (10) 1234-5678,c@d.org\n";
-	rc = frame_parse(bad, strlen(bad), "resource", NULL, 0, &fp);
+	rc = frame_parse(bad, strlen(bad), "resource", NULL, &fp);
 	is_int(rc, 1, "frame with bad rows: rc 1");
 	is_int(fp.nerrs_total, 5, "five row errors");
 	ok(fp.nerrs == 5 && fp.errs[0].line == 2 && strstr(fp.errs[0].msg, "电话"), "line 2: phone");
@@ -219,24 +219,25 @@ static void test_frame_parse(void)
 	frame_parse_free(&fp);
 
 	int map[2] = { FF_IGNORE, FF_IGNORE };
+	struct frame_opts mo = { .map = map, .nmap = 2 };
 	const char *nohead = "x,y\n1,2\n";
-	rc = frame_parse(nohead, strlen(nohead), "sme", map, 2, &fp);
+	rc = frame_parse(nohead, strlen(nohead), "sme", &mo, &fp);
 	is_int(rc, -1, "no name column: fatal");
 	ok(strstr(fp.fatal, "名称") != NULL, "fatal names the missing column");
 	frame_parse_free(&fp);
 	map[0] = FF_NAME;
-	rc = frame_parse(nohead, strlen(nohead), "sme", map, 2, &fp);
+	rc = frame_parse(nohead, strlen(nohead), "sme", &mo, &fp);
 	is_int(rc, 0, "explicit mapping makes it usable");
 	is_int(fp.count[ST_SME], 1, "sme stratum");
 	is_str(fp.units[0].name, "1", "mapped column read");
 	frame_parse_free(&fp);
 	map[1] = FF_NAME;
-	rc = frame_parse(nohead, strlen(nohead), "sme", map, 2, &fp);
+	rc = frame_parse(nohead, strlen(nohead), "sme", &mo, &fp);
 	is_int(rc, -1, "two columns mapped to name: fatal");
 	frame_parse_free(&fp);
 
 	const char *broken = "名称\n\"unterminated\n";
-	rc = frame_parse(broken, strlen(broken), "sme", NULL, 0, &fp);
+	rc = frame_parse(broken, strlen(broken), "sme", NULL, &fp);
 	is_int(rc, -1, "CSV syntax error is fatal");
 	ok(strstr(fp.fatal, "第 2 行") != NULL, "with its line number");
 	frame_parse_free(&fp);
@@ -250,6 +251,62 @@ static void test_frame_parse(void)
 	ok(!frame_email_ok("@b.cn"), "email without local part");
 }
 
+/* Issue 10: a title row above the headings, real platform names mapped to
+ * hub/window, the optional columns. */
+static void test_frame_import_choices(void)
+{
+	struct frame_parse fp;
+	const char *f =
+		"浙江省服务资源单位名单（2013年）,,,,,\n"
+		",,,,,\n"
+		"单位名称,所属平台,统一社会信用代码,地址,邮编,备注\n"
+		"甲机构,浙江省中小企业公共服务平台,91330000123456789x,杭州市西湖区1号,310000,\n"
+		"乙机构,杭州市窗口平台,,杭州市,310001,\n"
+		"丙机构,宁波市窗口平台,12345678-9,,,\n"
+		",,,,,\n"
+		"丁机构,浙江省中小企业公共服务平台,bad code!,,3100,\n";
+	int rc = frame_parse(f, strlen(f), "resource", NULL, &fp);
+	is_int(fp.header_row, 3, "the heading row is found below a title row and a blank row");
+	is_int(fp.ntop, 8, "the first rows are kept for the heading-row choice");
+	ok(strstr(fp.top[0].text, "名单") != NULL, "... with their text");
+	is_int(fp.map[2], FF_ORGCODE, "统一社会信用代码 recognised");
+	is_int(fp.map[3], FF_ADDRESS, "地址 recognised");
+	is_int(fp.map[4], FF_ZIP, "邮编 recognised");
+	is_int(fp.nunits, 4, "four units (the blank row is skipped)");
+	is_int(rc, 1, "row errors: bad code and zip");
+	ok(fp.nerrs == 2 && fp.errs[0].line == 8 && strstr(fp.errs[0].msg, "统一社会信用代码"), "bad code on line 8");
+	ok(fp.nerrs == 2 && strstr(fp.errs[1].msg, "邮编"), "bad zip on line 8");
+	is_int(fp.nplat, 3, "three distinct platform values");
+	is_str(fp.plat[0].value, "浙江省中小企业公共服务平台", "first seen first");
+	is_int(fp.plat[0].count, 2, "... with its unit count");
+	is_int(fp.plat[0].stratum, ST_WINDOW, "a hub named by its name is not guessed as hub");
+	is_int(fp.plat[0].assigned, 0, "... and marked as a guess");
+	is_str(fp.units[0].org_code, "91330000123456789X", "org code kept, upper-cased");
+	is_str(fp.units[0].address, "杭州市西湖区1号", "address kept");
+	is_str(fp.units[0].zip, "310000", "zip kept");
+	frame_parse_free(&fp);
+
+	struct platform_map pm[] = { { "浙江省中小企业公共服务平台", ST_HUB } };
+	struct frame_opts o = { .pmap = pm, .npmap = 1 };
+	rc = frame_parse(f, strlen(f), "resource", &o, &fp);
+	is_int(fp.count[ST_HUB], 2, "mapped: the hub's units are in the hub stratum");
+	is_int(fp.count[ST_WINDOW], 2, "... the others in the window stratum");
+	is_int(fp.plat[0].assigned, 1, "... the value is marked assigned");
+	is_str(fp.units[0].platform, "浙江省中小企业公共服务平台", "the platform's name is kept as written");
+	frame_parse_free(&fp);
+
+	struct frame_opts h1 = { .header_row = 1 };
+	rc = frame_parse(f, strlen(f), "resource", &h1, &fp);
+	is_int(rc, -1, "the title row chosen as headings: no name column");
+	ok(strstr(fp.fatal, "表头所在的行") != NULL, "... the message points to the heading-row choice");
+	frame_parse_free(&fp);
+
+	const char *g = "名称,组织平台\n甲,地区枢纽平台\n乙,某某枢纽平台\n丙,窗口\n";
+	rc = frame_parse(g, strlen(g), "resource", NULL, &fp);
+	is_int(fp.count[ST_HUB], 2, "values naming 枢纽 are guessed as hub");
+	frame_parse_free(&fp);
+}
+
 int main(void)
 {
 	test_prng();
@@ -257,5 +314,6 @@ int main(void)
 	test_draw_fixed();
 	test_draw_properties();
 	test_frame_parse();
+	test_frame_import_choices();
 	return done_testing();
 }
