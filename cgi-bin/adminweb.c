@@ -22,7 +22,9 @@
  *   GET/POST /admin/samples/reset   region, kind: reset a region's sample and
  *                                   frame (admin only; confirmed, reason when
  *                                   units registered; audited)
+ *   GET/POST /admin/accounts/reset?id=   reset to a one-time password (admin only)
  */
+#include "accounts.h"
 #include "app.h"
 #include "auth.h"
 #include "conf.h"
@@ -911,6 +913,7 @@ static void accounts_page(struct req *r, const char *msg)
 			         "<input type=\"hidden\" name=\"action\" value=\"%s\">"
 			         "<button type=\"submit\">%s</button></form>",
 			         uid, disabled ? "enable" : "disable", disabled ? "启用" : "停用");
+			h_printf(r, " <a href=\"/admin/accounts/reset?id=%llu\">重置密码</a>", uid);
 		}
 		h_raw(r, "</td></tr>");
 	}
@@ -1126,6 +1129,16 @@ static void accounts_get(struct req *r)
 	accounts_page(r, req_param(r, "done") ? "已保存。" : NULL);
 }
 
+static void account_reset_get(struct req *r)
+{
+	account_reset_confirm(r, KEY_ID, "/admin/accounts/reset", "/admin/accounts");
+}
+
+static void account_reset_done(struct req *r)
+{
+	account_reset_post(r, KEY_ID, "/admin/accounts");
+}
+
 static const char *const account_actions[] = { "disable", "enable", NULL };
 
 static const struct pspec view_params[] = {
@@ -1139,6 +1152,10 @@ static const struct pspec reopen_params[] = {
 static const struct pspec file_params[] = {
 	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "文件不存在。" },
 	{ KEY_CODE, "code", PT_STR, P_REQUIRED, 0, 64, NULL, 404, "文件不存在。" },
+	{ 0 },
+};
+static const struct pspec account_reset_params[] = {
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有这个账户。" },
 	{ 0 },
 };
 static const struct pspec account_params[] = {
@@ -1193,6 +1210,8 @@ enum page {
 	PAGE_SAMPLES,
 	PAGE_SAMPLE_RESET_GET,
 	PAGE_SAMPLE_RESET_POST,
+	PAGE_ACCOUNT_RESET_GET,
+	PAGE_ACCOUNT_RESET_POST,
 	PAGE__MAX
 };
 
@@ -1223,6 +1242,8 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_SAMPLES]         = { "/admin/samples",          M_GET,  ADMINS, 0, NULL, samples_page, NULL },
 	[PAGE_SAMPLE_RESET_GET]  = { "/admin/samples/reset",  M_GET,  ADMIN_ONLY, 0, reset_params, sample_reset_get, READ_ONLY },
 	[PAGE_SAMPLE_RESET_POST] = { "/admin/samples/reset",  M_POST, ADMIN_ONLY, 0, reset_params, sample_reset_post, READ_ONLY },
+	[PAGE_ACCOUNT_RESET_GET]  = { "/admin/accounts/reset", M_GET,  ADMIN_ONLY, 0, account_reset_params, account_reset_get, READ_ONLY },
+	[PAGE_ACCOUNT_RESET_POST] = { "/admin/accounts/reset", M_POST, ADMIN_ONLY, 0, account_reset_params, account_reset_done, READ_ONLY },
 };
 
 int main(int argc, char **argv)

@@ -5,6 +5,7 @@
  *   GET  /login       login form;  POST /login   sign in
  *   GET  /logout      confirmation; POST /logout  sign out
  *   GET  /password    change-password form; POST /password
+ *   GET  /forgot      whom to ask for a forgotten username or password
  */
 #include "app.h"
 #include "auth.h"
@@ -47,7 +48,8 @@ static void login_form(struct req *r, const char *username, const char *error)
 	         "<p><label for=\"password\">密码</label>"
 	         "<input id=\"password\" name=\"password\" type=\"password\" required"
 	         " autocomplete=\"current-password\" maxlength=\"128\"%s></p>"
-	         "<p><button type=\"submit\">登录</button></p></form>",
+	         "<p><button type=\"submit\">登录</button></p></form>"
+	         "<p class=\"forgot\"><a href=\"/forgot\">忘记用户名或密码？</a></p>",
 	         username ? username : "",
 	         error ? " aria-describedby=\"login-error\"" : "",
 	         error ? " aria-describedby=\"login-error\"" : "");
@@ -140,13 +142,16 @@ static void login_post(struct req *r)
 	audit_login(r, u, res);
 	switch (res) {
 	case LOGIN_OK:
-		resp_redirect(r, after_login(r));
+		/* A one-time password: the user's own one first (app.c keeps
+		 * every other page away until then). */
+		resp_redirect(r, r->user && r->user->must_change_pw ? "/password" : after_login(r));
 		break;
 	case LOGIN_BAD:
 		login_again(r, 401, u, "用户名或密码不正确。");
 		break;
 	case LOGIN_THROTTLED:
-		login_again(r, 429, u, "登录失败次数过多，请一小时后再试。");
+		resp_header(r, "Retry-After", "900");
+		login_again(r, 429, u, "本设备登录失败次数过多，请 15 分钟后再试。忘记密码请点击下方“忘记用户名或密码？”。");
 		break;
 	case LOGIN_ERROR:
 		page_error(r, 503, "系统繁忙，请稍后再试。");
@@ -183,8 +188,11 @@ static void password_form(struct req *r, const char *error, const char *field)
 	h_csrf_field(r);
 	if (error)
 		h_printf(r, "<p class=\"error\" role=\"alert\" id=\"pw-error\">%s</p>", error);
+	if (r->user->must_change_pw)
+		h_raw(r, "<p class=\"notice\" role=\"status\">您的密码是由他人设置的一次性密码。"
+		      "请先设置您自己的新密码，然后才能继续使用系统。</p>");
 	static const struct { const char *name, *label, *ac; } f[] = {
-		{ "old_password", "原密码", "current-password" },
+		{ "old_password", "原密码（一次性密码也填在这里）", "current-password" },
 		{ "new_password", "新密码（12 至 128 个字符）", "new-password" },
 		{ "new_password2", "再次输入新密码", "new-password" },
 	};
@@ -195,6 +203,8 @@ static void password_form(struct req *r, const char *error, const char *field)
 		         field && strcmp(field, f[i].name) == 0 ?
 		         " aria-invalid=\"true\" aria-describedby=\"pw-error\"" : "");
 	h_raw(r, "<p><button type=\"submit\">修改密码</button></p></form>");
+	if (r->user->must_change_pw)
+		h_raw(r, "<p><a href=\"/logout\">退出登录</a></p>");
 }
 
 static void password_get(struct req *r)
@@ -249,6 +259,39 @@ static void health(struct req *r)
 	buf_puts(&r->body, up ? "ok\n" : "database unreachable\n");
 }
 
+/* Whom to ask: respondents their region (help line from the regions
+ * table), regions the ministry. Open to everybody. */
+static void forgot_get(struct req *r)
+{
+	struct dbrows *rows = NULL;
+	page_begin(r, "忘记用户名或密码");
+	h_raw(r, "<section class=\"panel\"><h2>忘记用户名</h2>"
+	      "<p>服务资源单位和中小企业：请再次扫描邀请单上的二维码（或在<a href=\"/register\">注册页面</a>"
+	      "输入邀请码），页面会显示您的用户名。</p>"
+	      "<p>地区枢纽平台和窗口平台：用户名与原平台网络项目信息报送系统相同；如仍不清楚，请联系所在地区的项目责任主体。</p>"
+	      "</section>"
+	      "<section class=\"panel\"><h2>忘记密码</h2>"
+	      "<p>出于安全考虑，密码无法找回，只能重置。请致电您所在地区的项目责任主体（电话见下表），"
+	      "说明单位名称和用户名；对方核实后会为您设置一个一次性密码。用一次性密码登录后，"
+	      "系统会要求您立即设置自己的新密码。已保存的调查表草稿不会丢失。</p>"
+	      "<p>地区项目责任主体忘记密码，请联系工业和信息化部中小企业司评估工作联系人重置。</p>");
+	if (db_query(r->db, STMT_REGION_HELP_LINES, DB_NOARGS, &rows) < 0) {
+		h_raw(r, "<p class=\"error\" role=\"alert\">暂时无法显示各地区的联系电话，请稍后刷新本页。</p>");
+	} else {
+		h_raw(r, "<table class=\"help-lines\"><caption>各地区项目责任主体联系电话</caption>"
+		      "<thead><tr><th scope=\"col\">地区</th><th scope=\"col\">联系电话</th></tr></thead><tbody>");
+		for (size_t i = 0; i < rows->nrows; i++) {
+			const char *phone = dbrows_get(rows, i, 2);
+			h_printf(r, "<tr><td>%s</td><td>%s</td></tr>", dbrows_get(rows, i, 1),
+			         phone && *phone ? phone : "（未登记，请联系省级中小企业主管部门）");
+		}
+		h_raw(r, "</tbody></table>");
+		dbrows_free(rows);
+	}
+	h_raw(r, "<p><a href=\"/login\">返回登录</a></p></section>");
+	page_end(r);
+}
+
 enum page {
 	PAGE_LANDING,
 	PAGE_LOGIN_GET,
@@ -258,6 +301,7 @@ enum page {
 	PAGE_PASSWORD_GET,
 	PAGE_PASSWORD_POST,
 	PAGE_HEALTH,
+	PAGE_FORGOT,
 	PAGE__MAX
 };
 
@@ -270,6 +314,7 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_PASSWORD_GET]  = { "/password", M_GET,  ANY_USER, 0, NULL, password_get, NULL },
 	[PAGE_PASSWORD_POST] = { "/password", M_POST, ANY_USER, 0, NULL, password_post, NULL },
 	[PAGE_HEALTH]        = { "/healthz",  M_GET,  PUBLIC,   0, NULL, health, NULL },
+	[PAGE_FORGOT]        = { "/forgot",   M_GET,  PUBLIC,   0, NULL, forgot_get, NULL },
 };
 
 int main(int argc, char **argv)

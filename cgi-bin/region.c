@@ -10,10 +10,13 @@
  *   POST /region/slips           issue new codes and answer with an A4 PDF
  *   GET /region/slips/one?unit=  confirmation for one unit's slip
  *   POST /region/slips/one       issue a new code for that unit; PNG slip
+ *   GET /region/accounts         the region's respondent accounts
+ *   GET/POST /region/accounts/reset?id=   reset one to a one-time password
  *
  * Every query is restricted to r->user->region_code: a region only ever
  * sees its own frames and samples.
  */
+#include "accounts.h"
 #include "app.h"
 #include "auth.h"
 #include "codes.h"
@@ -44,7 +47,7 @@
 #include <unistd.h>
 
 /* Typed page parameters: their slots in r->arg[] (the page table below). */
-enum key { KEY_KIND, KEY_UNIT };
+enum key { KEY_KIND, KEY_UNIT, KEY_ID };
 
 static void region_title(struct req *r, const char *suffix)
 {
@@ -109,7 +112,8 @@ static void home(struct req *r)
 	         r->conf->deadline_selfeval, r->conf->deadline_survey);
 	if (progress_tables(r, r->user->region_code, NULL) < 0)
 		h_raw(r, "<p class=\"error\">进度暂时无法显示，请稍后刷新。</p>");
-	h_raw(r, "<p><a href=\"/region/progress\">查看各单位填报明细</a></p>");
+	h_raw(r, "<p><a href=\"/region/progress\">查看各单位填报明细</a> · "
+	      "<a href=\"/region/accounts\">本地区账户（重置密码）</a></p>");
 	page_end(r);
 }
 
@@ -1564,6 +1568,27 @@ static const struct pspec unit_params[] = {
 	{ 0 },
 };
 
+/* Password resets of the region's respondent accounts (forms/accounts.c). */
+static const struct pspec account_params[] = {
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有这个账户。" },
+	{ 0 },
+};
+
+static void accounts_get(struct req *r)
+{
+	region_accounts_page(r, "/region/accounts/reset");
+}
+
+static void account_reset_get(struct req *r)
+{
+	account_reset_confirm(r, KEY_ID, "/region/accounts/reset", "/region/accounts");
+}
+
+static void account_reset_done(struct req *r)
+{
+	account_reset_post(r, KEY_ID, "/region/accounts");
+}
+
 enum page {
 	PAGE_HOME,
 	PAGE_PROGRESS,
@@ -1580,6 +1605,9 @@ enum page {
 	PAGE_INDICATORS,
 	PAGE_SLIP_REVOKE_GET,
 	PAGE_SLIP_REVOKE_POST,
+	PAGE_ACCOUNTS,
+	PAGE_ACCOUNT_RESET_GET,
+	PAGE_ACCOUNT_RESET_POST,
 	PAGE__MAX
 };
 
@@ -1602,6 +1630,9 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_INDICATORS]    = { "/region/indicators", M_GET,  REGION, 0, NULL, indicators_page, NULL },
 	[PAGE_SLIP_REVOKE_GET]  = { "/region/slips/revoke", M_GET,  REGION, 0, unit_params, slip_revoke_get, NULL },
 	[PAGE_SLIP_REVOKE_POST] = { "/region/slips/revoke", M_POST, REGION, 0, unit_params, slip_revoke_post, NULL },
+	[PAGE_ACCOUNTS]      = { "/region/accounts",   M_GET,  REGION, 0, NULL, accounts_get, NULL },
+	[PAGE_ACCOUNT_RESET_GET]  = { "/region/accounts/reset", M_GET,  REGION, 0, account_params, account_reset_get, NULL },
+	[PAGE_ACCOUNT_RESET_POST] = { "/region/accounts/reset", M_POST, REGION, 0, account_params, account_reset_done, NULL },
 };
 
 int main(int argc, char **argv)

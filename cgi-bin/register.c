@@ -8,8 +8,12 @@
  *                              sampled unit, log in, go to the questionnaire
  *                              action=self: account not bound to the sample
  *
- * Wrong codes are throttled per client address (code_failures): at most
- * FAIL_MAX failures in FAIL_WINDOW_MIN minutes, then 429 for everything.
+ * Wrong codes are throttled per client address (code_failures): after
+ * FAIL_MAX failures in FAIL_WINDOW_MIN minutes, wrong codes answer 429. A
+ * valid code is never refused: 80-bit codes need no guessing limit, the
+ * limit only sheds load, and many units may share one address (NAT).
+ * A code already used shows the account's username (never a password) and
+ * whom to ask for a new password.
  */
 #include "app.h"
 #include "auth.h"
@@ -45,6 +49,7 @@ struct unit {
 	char form[17];
 	char name[256];
 	char username[80];            /* the account name it will get */
+	char registered_as[65];       /* the account it got, when registered */
 };
 
 /* A form people can register for: drawn from sample frames (the catalog). */
@@ -76,6 +81,17 @@ static void record_failure(struct req *r)
 		        DB_NOARGS, NULL, NULL);
 }
 
+/* A code that is not (or no longer) anybody's: counted against the client;
+ * past the limit the answer is 429 instead of 404. */
+static enum lookup wrong_code(struct req *r)
+{
+	int t = throttled(r);
+	if (t < 0)
+		return LK_ERROR;
+	record_failure(r);
+	return t ? LK_THROTTLED : LK_UNKNOWN;
+}
+
 /* A code no unit has now: one revoked (reissued, replaced unit, sample
  * reset) is told so, with the region to contact; any other is a failure. */
 static enum lookup revoked(struct req *r, const unsigned char h[32], struct unit *u)
@@ -85,8 +101,7 @@ static enum lookup revoked(struct req *r, const unsigned char h[32], struct unit
 		return LK_ERROR;
 	if (rows->nrows == 0) {
 		dbrows_free(rows);
-		record_failure(r);
-		return LK_UNKNOWN;
+		return wrong_code(r);
 	}
 	snprintf(u->region_name, sizeof u->region_name, "%s", dbrows_get(rows, 0, 0));
 	snprintf(u->help_phone, sizeof u->help_phone, "%s", dbrows_get(rows, 0, 1));
@@ -99,14 +114,9 @@ static enum lookup lookup(struct req *r, const char *raw, struct unit *u, int lo
 {
 	unsigned char h[32];
 	struct dbrows *rows;
-	int t = throttled(r);
 	memset(u, 0, sizeof *u);
-	if (t != 0)
-		return t < 0 ? LK_ERROR : LK_THROTTLED;
-	if (code_normalise(raw, u->code) < 0) {
-		record_failure(r);
-		return LK_UNKNOWN;
-	}
+	if (code_normalise(raw, u->code) < 0)
+		return wrong_code(r);
 	code_hash(u->code, h);
 	int rc = lock ?
 		db_query(r->db, STMT_UNIT_BY_CODE_LOCK, DB_ARGS(A_BLOB(h, 32)), &rows) :
@@ -124,6 +134,7 @@ static enum lookup lookup(struct req *r, const char *raw, struct unit *u, int lo
 	snprintf(u->form, sizeof u->form, "%s", dbrows_get(rows, 0, 4));
 	snprintf(u->name, sizeof u->name, "%s", dbrows_get(rows, 0, 5));
 	snprintf(u->username, sizeof u->username, "%s-%s-%llu", u->form, u->region_code, u->id);
+	snprintf(u->registered_as, sizeof u->registered_as, "%s", dbrows_get(rows, 0, 10));
 	/* code_expires is the deadline when the slip was printed; compared
 	 * with the one clock every deadline uses (deadline.h). */
 	int registered = dbrows_int(rows, 0, 6) != 0, expired = deadline_passed(dbrows_get(rows, 0, 7)),
@@ -170,11 +181,7 @@ static void password_fields(struct req *r, const char *gen)
 
 static int new_password(char out[CODE_GROUPED + 1])
 {
-	char c[CODE_LEN + 1];
-	if (code_generate(c) < 0)
-		return -1;
-	code_group(c, out);
-	return 0;
+	return password_generate(out);
 }
 
 static void unit_form(struct req *r, const struct unit *u, const char *error)
@@ -229,9 +236,14 @@ static void code_problem(struct req *r, enum lookup lk, const struct unit *u, co
 	case LK_REGISTERED:
 		resp_status(r, 409);
 		page_begin(r, "注册");
-		/* The user name is not repeated: a slip may pass through many hands. */
-		h_raw(r, "<p class=\"notice\" role=\"alert\">此邀请码已注册，请直接登录（用户名见注册时的页面）。"
-		      "</p><p><a class=\"button\" href=\"/login\">登录</a></p>");
+		/* The username, never the password: a slip may pass through many
+		 * hands, and the username alone does not let anyone in. */
+		h_printf(r, "<p class=\"notice\" role=\"alert\">此邀请码已注册。用户名：<strong class=\"username\">%s</strong>"
+		         "</p><p><a class=\"button\" href=\"/login\">登录</a></p>"
+		         "<p>忘记密码：请联系%s项目责任主体%s%s%s，说明单位名称和用户名，对方会为您重置一个一次性密码。"
+		         "<a href=\"/forgot\">更多帮助</a></p>",
+		         u->registered_as, u->region_name, u->help_phone[0] ? "（电话 " : "",
+		         u->help_phone, u->help_phone[0] ? "）" : "");
 		page_end(r);
 		return;
 	case LK_PAPER:

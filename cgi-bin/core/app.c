@@ -120,6 +120,13 @@ static void req_free(struct req *r)
 static void dispatch(struct req *r, const struct app *app)
 {
 	unsigned allow;
+	/* Somebody else set this password (a one-time password): nothing but
+	 * changing it, or logging out, until it is the user's own. */
+	if (r->user && r->user->must_change_pw &&
+	    strcmp(r->path, "/password") != 0 && strcmp(r->path, "/logout") != 0) {
+		resp_redirect(r, "/password");
+		return;
+	}
 	const struct pagedef *pg = page_find(app->pages, app->npages, r->path,
 	                                  page_method(r->method), &allow);
 	if (pg == NULL) {

@@ -6,12 +6,14 @@
 #include "db.h"
 #include "http.h"
 #include "log.h"
+#include "symcode.h"
 #include "util.h"
 
 #include <crypt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -23,9 +25,15 @@
 #define PW_OPSLIMIT  2
 #define PW_MEMLIMIT  (19u * 1024 * 1024)
 
-/* Throttling windows: failures per hour. */
-#define MAX_FAIL_PER_USER 100
-#define MAX_FAIL_PER_IP   300
+/* Failed logins (issue 9). Blocking counts one account's failures from one
+ * client (r->client_key: the address, or its /64), so strangers elsewhere
+ * can never lock the account; a client failing for many accounts is
+ * blocked too. Across all clients an account's failures only slow the
+ * answer to a wrong password down (login_delay_ms). */
+#define MAX_FAIL_USER_CLIENT 10    /* one account, one client, 15 minutes */
+#define MAX_FAIL_PER_IP      300   /* one client, any accounts, an hour */
+#define SLOW_AFTER           20    /* one account, all clients, 15 minutes */
+#define SLOW_STEP_MS         10
 
 /* home NULL: a respondent, whose home is the questionnaire named like its
  * role (role_home()). */
@@ -109,6 +117,35 @@ int password_verify(const char *pw, const char *stored, int *rehash)
 	return ok;
 }
 
+int password_generate(char out[PW_GENERATED_MAX])
+{
+	char c[CODE_LEN + 1];
+	if (code_generate(c) < 0)
+		return -1;
+	code_group(c, out);
+	explicit_bzero(c, sizeof c);
+	return 0;
+}
+
+int password_verify_typed(const char *typed, const char *stored, int *rehash)
+{
+	if (password_verify(typed, stored, rehash))
+		return 1;
+	/* Generated passwords are stored as XXXX-XXXX-XXXX-XXXX; "abcd efgh..."
+	 * or without dashes is the same password. Only input of exactly that
+	 * alphabet and length gets the second, forgiving try. */
+	char n[CODE_LEN + 1], g[CODE_GROUPED + 1];
+	int ok = 0;
+	if (code_normalise(typed, n) == 0) {
+		code_group(n, g);
+		if (strcmp(g, typed) != 0)
+			ok = password_verify(g, stored, rehash);
+		explicit_bzero(g, sizeof g);
+	}
+	explicit_bzero(n, sizeof n);
+	return ok;
+}
+
 static const char *const pw_messages[PW_RESULT_COUNT] = {
 	[PW_OK]        = NULL,
 	[PW_BAD_CHARS] = "密码含有无效字符",
@@ -116,7 +153,7 @@ static const char *const pw_messages[PW_RESULT_COUNT] = {
 	[PW_TOO_LONG]  = "密码不能超过 128 个字符",
 	[PW_SAME]      = "新密码不能与原密码相同",
 	[PW_WRONG_OLD] = "原密码不正确",
-	[PW_THROTTLED] = "密码错误次数过多，请一小时后再试",
+	[PW_THROTTLED] = "原密码错误次数过多，请 15 分钟后再试",
 	[PW_BUSY]      = "系统繁忙，请稍后再试",
 };
 
@@ -184,6 +221,7 @@ static int session_load(struct req *r, const unsigned char token[TOKEN_BYTES],
 	snprintf(u->region_code, sizeof u->region_code, "%s", dbrows_get(rows, 0, 3));
 	snprintf(u->org_name, sizeof u->org_name, "%s", dbrows_get(rows, 0, 4));
 	snprintf(u->form, sizeof u->form, "%s", dbrows_get(rows, 0, 5));
+	u->must_change_pw = dbrows_int(rows, 0, 9) != 0;
 	memcpy(u->session_hash, hash, 32);
 	dbrows_free(rows);
 	r->user = u;
@@ -245,14 +283,37 @@ enum auth_status auth_require(const struct req *r, unsigned mask)
 	return mask & RB(r->user->role) ? AUTH_OK : AUTH_FORBIDDEN;
 }
 
+unsigned login_delay_ms(long long account_failures, unsigned max_ms)
+{
+	if (account_failures <= SLOW_AFTER)
+		return 0;
+	long long d = (account_failures - SLOW_AFTER) * SLOW_STEP_MS;
+	return d > (long long)max_ms ? max_ms : (unsigned)d;
+}
+
+/* A wrong password is answered late when the account is under attack from
+ * anywhere: the attacker waits, the account's owner is never refused. */
+static void slow_down_failure(struct req *r, const char *username)
+{
+	char *n = NULL;
+	if (db_query_str(r->db, STMT_LOGIN_FAILURES_USER, DB_ARGS(A_STR(username)), &n) < 0)
+		return;
+	unsigned ms = login_delay_ms(n ? atoll(n) : 0, (unsigned)r->conf->login_slowdown_max_ms);
+	free(n);
+	if (ms) {
+		struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+}
+
 static int login_throttled(struct req *r, const char *username)
 {
 	char *n = NULL;
 	int over = 0;
-	if (db_query_str(r->db, STMT_LOGIN_FAILURES_USER,
-	                 DB_ARGS(A_STR(username)), &n) < 0)
+	if (db_query_str(r->db, STMT_LOGIN_FAILURES_USER_CLIENT,
+	                 DB_ARGS(A_STR(username), A_STR(r->client_key)), &n) < 0)
 		return -1;
-	over = n && atoll(n) >= MAX_FAIL_PER_USER;
+	over = n && atoll(n) >= MAX_FAIL_USER_CLIENT;
 	free(n);
 	if (over)
 		return 1;
@@ -268,6 +329,7 @@ static void record_failure(struct req *r, const char *username)
 {
 	db_exec(r->db, STMT_LOGIN_FAILURE_INSERT,
 	        DB_ARGS(A_STR(username), A_STR(r->client_key)), NULL, NULL);
+	slow_down_failure(r, username);
 }
 
 /* Verifying against a fixed hash when the user does not exist keeps the
@@ -324,7 +386,7 @@ enum login_result auth_login(struct req *r, const char *username, const char *pa
 	unsigned long long uid = 0;
 	if (rows->nrows == 1 && dbrows_int(rows, 0, 2) == 0) {
 		uid = (unsigned long long)dbrows_int(rows, 0, 0);
-		ok = password_verify(password, dbrows_get(rows, 0, 1), &rehash);
+		ok = password_verify_typed(password, dbrows_get(rows, 0, 1), &rehash);
 	} else {
 		burn_verify_time(password);
 	}
@@ -394,7 +456,7 @@ enum pw_result auth_change_password(struct req *r, const char *old_pw, const cha
 		free(stored);
 		return PW_BUSY;
 	}
-	int ok = password_verify(old_pw, stored, &rehash);
+	int ok = password_verify_typed(old_pw, stored, &rehash);
 	free(stored);
 	if (!ok) {
 		record_failure(r, r->user->username);
@@ -415,6 +477,76 @@ enum pw_result auth_change_password(struct req *r, const char *old_pw, const cha
 	db_exec(r->db, STMT_SESSIONS_DELETE_OTHERS,
 	        DB_ARGS(A_INT(r->user->id), A_BLOB(r->user->session_hash, 32)), NULL, NULL);
 	audit(r, "password-change", "");
+	return PW_OK;
+}
+
+int password_reset_allowed(const struct user *by, enum role role, const char *region)
+{
+	if (by == NULL)
+		return 0;
+	switch (by->role) {
+	case ROLE_ADMIN:
+		return 1;
+	case ROLE_REGION:
+		return (role == ROLE_HUB || role == ROLE_WINDOW || role == ROLE_RESOURCE ||
+		        role == ROLE_SME) && region && by->region_code[0] &&
+		       strcmp(region, by->region_code) == 0;
+	default:
+		return 0;
+	}
+}
+
+enum pw_result password_set_onetime_tx(struct db *db, unsigned long long actor_id, const char *ip,
+                                       unsigned long long uid, const char *action,
+                                       const char *detail, const char *pw,
+                                       char out[PW_GENERATED_MAX])
+{
+	char gen[PW_GENERATED_MAX], h[PW_HASH_MAX];
+	enum pw_result res = PW_BUSY;
+	if (out)
+		out[0] = '\0';
+	if (pw == NULL) {
+		if (password_generate(gen) < 0)
+			return PW_BUSY;
+		pw = gen;
+	} else if ((res = password_check(pw)) != PW_OK) {
+		return res;
+	}
+	res = PW_BUSY;
+	if (password_hash(pw, h) < 0)
+		goto done;
+	if (db_exec(db, STMT_USER_SET_ONETIME_PW, DB_ARGS(A_STR(h), A_INT(uid)), NULL, NULL) < 0 ||
+	    db_exec(db, STMT_SESSIONS_DELETE_USER, DB_ARGS(A_INT(uid)), NULL, NULL) < 0)
+		goto done;
+	int rc = actor_id ?
+		db_exec(db, STMT_AUDIT_INSERT, DB_ARGS(A_INT(actor_id), A_STR(ip ? ip : ""),
+		        A_STR(action), A_STR(detail)), NULL, NULL) :
+		db_exec(db, STMT_AUDIT_INSERT_CLI, DB_ARGS(A_STR(action), A_STR(detail)), NULL, NULL);
+	if (rc < 0)
+		goto done;
+	if (out && pw == gen)
+		memcpy(out, gen, sizeof gen);
+	res = PW_OK;
+done:
+	explicit_bzero(gen, sizeof gen);
+	explicit_bzero(h, sizeof h);
+	return res;
+}
+
+enum pw_result password_set_onetime(struct db *db, unsigned long long actor_id, const char *ip,
+                                    unsigned long long uid, const char *action,
+                                    const char *detail, const char *pw,
+                                    char out[PW_GENERATED_MAX])
+{
+	if (db_begin(db) < 0)
+		return PW_BUSY;
+	enum pw_result res = password_set_onetime_tx(db, actor_id, ip, uid, action, detail, pw, out);
+	if (res != PW_OK || db_commit(db) < 0) {
+		db_rollback(db);
+		if (out)
+			explicit_bzero(out, PW_GENERATED_MAX);
+		return res != PW_OK ? res : PW_BUSY;
+	}
 	return PW_OK;
 }
 

@@ -24,6 +24,7 @@ struct user {
 	char      region_code[17];     /* "" when none */
 	char      org_name[256];
 	char      form[17];
+	int       must_change_pw;      /* somebody else set the password: /password first */
 	unsigned char session_hash[32];  /* SHA-256 of this session's token */
 };
 
@@ -56,6 +57,38 @@ enum pw_result password_check(const char *pw);  /* 12..128 characters of UTF-8 *
 /* NULL when acceptable, else pw_message(password_check(pw)). */
 const char *password_policy(const char *pw);
 
+/* Passwords the system generates (registration, one-time passwords) have
+ * the shape of symcode.h: XXXX-XXXX-XXXX-XXXX of CODE_ALPHABET. They are
+ * typed forgivingly: for a password that normalises to 16 symbols of that
+ * alphabet, case, spaces and dashes do not matter. Other passwords are
+ * compared exactly. */
+#define PW_GENERATED_MAX 20               /* CODE_GROUPED + NUL */
+int  password_generate(char out[PW_GENERATED_MAX]);
+/* password_verify() of what was typed, then of its generated-shape
+ * spelling when that differs. */
+int  password_verify_typed(const char *typed, const char *stored, int *rehash);
+
+/* One-time passwords: a password set for somebody else (a region's or the
+ * ministry's reset, smesurvey-admin reset-password / create-admin). Sets
+ * the password (pw, or a generated one when pw is NULL: written to out),
+ * sets must_change_pw, ends every session of uid and writes the audit row
+ * `action` with detail (actor_id 0: the command line, whose audit row has
+ * no user). Inside an open transaction; PW_OK, a password_check() result
+ * for a given pw, or PW_BUSY (the caller rolls back). */
+enum pw_result password_set_onetime_tx(struct db *db, unsigned long long actor_id, const char *ip,
+                                       unsigned long long uid, const char *action,
+                                       const char *detail, const char *pw,
+                                       char out[PW_GENERATED_MAX]);
+/* The same in its own transaction. */
+enum pw_result password_set_onetime(struct db *db, unsigned long long actor_id, const char *ip,
+                                    unsigned long long uid, const char *action,
+                                    const char *detail, const char *pw,
+                                    char out[PW_GENERATED_MAX]);
+/* May `by` reset the password of an account of role `role` in region
+ * `region`? The ministry (admin) any account but its own; a region the
+ * respondent accounts (hub, window, resource, sme) of its own region. */
+int  password_reset_allowed(const struct user *by, enum role role, const char *region);
+
 /* Reads the session cookie; fills r->user and r->csrf. Returns 0 (also
  * when anonymous), -1 on database error. */
 int  auth_load_session(struct req *r);
@@ -69,6 +102,12 @@ int  csrf_check(const struct req *r);
  * login redirect or the 403 page. */
 enum auth_status { AUTH_OK, AUTH_LOGIN, AUTH_FORBIDDEN };
 enum auth_status auth_require(const struct req *r, unsigned mask);
+
+/* How long the answer to a wrong password waits when the account has had
+ * account_failures failures (from all clients) in 15 minutes: nothing up
+ * to 20, then 10 ms more per failure, at most max_ms
+ * (conf login_slowdown_max_ms). */
+unsigned login_delay_ms(long long account_failures, unsigned max_ms);
 
 /* Login outcome codes. */
 enum login_result { LOGIN_OK, LOGIN_BAD, LOGIN_THROTTLED, LOGIN_ERROR };

@@ -31,6 +31,7 @@ struct conf {
 	long  max_body;           /* bytes accepted in a request body */
 	long  max_upload;         /* bytes accepted for one uploaded file */
 	int   sample_hub, sample_window, sample_sme;   /* draw quotas (notice 四(二)): 5, 10, 100 */
+	int   login_slowdown_max_ms;  /* longest delay of a wrong-password answer; default 1000 */
 };
 
 /* Load path (or $SMESURVEY_CONF when path is NULL) into c; fills defaults

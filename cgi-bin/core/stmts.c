@@ -45,7 +45,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_SESSION_GET] = {
 		"SELECT u.id, u.username, u.role, COALESCE(u.region_code, ''), u.org_name, u.form,"
 		" u.disabled, TIMESTAMPDIFF(SECOND, s.created_at, NOW()),"
-		" TIMESTAMPDIFF(SECOND, s.last_seen, NOW())"
+		" TIMESTAMPDIFF(SECOND, s.last_seen, NOW()), u.must_change_pw"
 		" FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
 		R_ANON },
 	[STMT_SESSION_TOUCH] = {
@@ -67,7 +67,13 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_SIGNED_IN },
 	[STMT_LOGIN_FAILURES_USER] = {
 		"SELECT COUNT(*) FROM login_failures"
-		" WHERE username = ? AND at > NOW() - INTERVAL 1 HOUR",
+		" WHERE username = ? AND at > NOW() - INTERVAL 15 MINUTE",
+		R_ANYONE },
+	/* Blocking counts one account's failures from one client only, so
+	 * strangers elsewhere cannot lock the account (issue 9). */
+	[STMT_LOGIN_FAILURES_USER_CLIENT] = {
+		"SELECT COUNT(*) FROM login_failures"
+		" WHERE username = ? AND ip = ? AND at > NOW() - INTERVAL 15 MINUTE",
 		R_ANYONE },
 	[STMT_LOGIN_FAILURES_IP] = {
 		"SELECT COUNT(*) FROM login_failures"
@@ -89,7 +95,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT pw_hash FROM users WHERE id = ?",
 		R_SIGNED_IN },
 	[STMT_USER_CHANGE_PW] = {
-		"UPDATE users SET pw_hash = ?, pw_changed_at = NOW() WHERE id = ?",
+		"UPDATE users SET pw_hash = ?, must_change_pw = 0, pw_changed_at = NOW() WHERE id = ?",
 		R_SIGNED_IN },
 	/* Anonymous too: a failed login is audited. */
 	[STMT_AUDIT_INSERT] = {
@@ -122,7 +128,28 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_ADMIN },
 	[STMT_SESSIONS_DELETE_USER] = {
 		"DELETE FROM sessions WHERE user_id = ?",
-		R_ADMIN },
+		R_ADMIN | R_REGION | R_CLI },
+	/* One-time passwords (auth.c password_set_onetime): who may reset
+	 * whom is decided from this row (auth.c password_reset_allowed). */
+	[STMT_USER_FOR_RESET] = {
+		"SELECT id, username, role, COALESCE(region_code, ''), org_name FROM users WHERE id = ?",
+		R_ADMIN | R_REGION },
+	[STMT_USER_ID_BY_NAME] = {
+		"SELECT id FROM users WHERE username = ?",
+		R_CLI },
+	[STMT_USER_SET_ONETIME_PW] = {
+		"UPDATE users SET pw_hash = ?, must_change_pw = 1, pw_changed_at = NOW() WHERE id = ?",
+		R_ADMIN | R_REGION | R_CLI },
+	[STMT_USER_INSERT_ONETIME] = {
+		"INSERT INTO users (username, pw_hash, must_change_pw, role, region_code, org_name, form)"
+		" VALUES (?, '!', 1, ?, ?, ?, ?)",
+		R_CLI },
+	[STMT_REGION_ACCOUNTS] = {
+		"SELECT id, username, role, org_name, disabled,"
+		" COALESCE(DATE_FORMAT(last_login_at, '%Y-%m-%d %H:%i'), ''), must_change_pw"
+		" FROM users WHERE region_code = ? AND role IN ('hub', 'window', 'resource', 'sme')"
+		" ORDER BY FIELD(role, 'hub', 'window', 'resource', 'sme'), username LIMIT 5000",
+		R_REGION },
 	[STMT_AUDIT_INSERT_CLI] = {
 		"INSERT INTO audit_log (user_id, ip, action, detail) VALUES (NULL, '', ?, ?)",
 		R_CLI },
@@ -170,6 +197,10 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_REGION_CONTACT] = {
 		"SELECT name, help_phone FROM regions WHERE code = ?",
 		R_REGION },
+	/* Whom a respondent asks for a new password (home.c /forgot). */
+	[STMT_REGION_HELP_LINES] = {
+		"SELECT code, name, help_phone FROM regions ORDER BY code",
+		R_ANYONE },
 	[STMT_PROGRESS] = {
 		"SELECT g.code, g.name, u.form, COUNT(u.id),"
 		" SUM(p.status = 'draft'), SUM(p.status = 'submitted'),"
@@ -600,15 +631,17 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_UNIT_BY_CODE] = {
 		"SELECT su.id, su.region_code, g.name, g.help_phone, su.form, su.name,"
 		" su.user_id IS NOT NULL, IFNULL(DATE_FORMAT(su.code_expires, '%Y-%m-%d %H:%i:%s'), ''),"
-		" (" INVITED_SQL "), su.paper_by IS NOT NULL"
+		" (" INVITED_SQL "), su.paper_by IS NOT NULL, COALESCE(u.username, '')"
 		" FROM sample_units su JOIN regions g ON g.code = su.region_code"
+		" LEFT JOIN users u ON u.id = su.user_id"
 		" WHERE su.code_lookup = ?",
 		R_ANYONE },
 	[STMT_UNIT_BY_CODE_LOCK] = {
 		"SELECT su.id, su.region_code, g.name, g.help_phone, su.form, su.name,"
 		" su.user_id IS NOT NULL, IFNULL(DATE_FORMAT(su.code_expires, '%Y-%m-%d %H:%i:%s'), ''),"
-		" (" INVITED_SQL "), su.paper_by IS NOT NULL"
+		" (" INVITED_SQL "), su.paper_by IS NOT NULL, COALESCE(u.username, '')"
 		" FROM sample_units su JOIN regions g ON g.code = su.region_code"
+		" LEFT JOIN users u ON u.id = su.user_id"
 		" WHERE su.code_lookup = ? FOR UPDATE",
 		R_ANYONE },
 	[STMT_CODE_REVOKED_LOOKUP] = {

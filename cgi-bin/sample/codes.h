@@ -21,31 +21,15 @@
 
 #include <stddef.h>
 
+#include "symcode.h"   /* the alphabet, generation, grouping, normalisation */
+
 struct db;
 struct conf;
 struct deadlines;
 
-#define CODE_ALPHABET  "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-#define CODE_LEN       16                 /* symbols */
-#define CODE_RAW_BYTES 10                 /* 16 * 5 bits */
-#define CODE_GROUPED   (CODE_LEN + 3)     /* with dashes, without NUL */
-
-/* The randomness source; tests may point it elsewhere. Default random_bytes. */
-extern int (*codes_random)(void *p, size_t n);
-
-/* Encode 10 raw bytes as 16 symbols (out: 17 bytes, NUL-terminated). */
-void code_from_bytes(const unsigned char raw[CODE_RAW_BYTES], char out[CODE_LEN + 1]);
 /* The code of unit_id at issue number issue under secret (17 bytes). */
 void code_derive(const char *secret, unsigned long long unit_id, unsigned issue,
                  char out[CODE_LEN + 1]);
-/* A fresh random code (17 bytes), e.g. for generated passwords. Returns 0,
- * or -1 when getrandom fails. */
-int  code_generate(char out[CODE_LEN + 1]);
-/* XXXX-XXXX-XXXX-XXXX (20 bytes with NUL). */
-void code_group(const char code[CODE_LEN + 1], char out[CODE_GROUPED + 1]);
-/* Normalise user input; 0 with out filled when the result is exactly 16
- * alphabet symbols, -1 otherwise. Input longer than 256 bytes is refused. */
-int  code_normalise(const char *in, char out[CODE_LEN + 1]);
 /* SHA-256 of the normalised code: the only thing stored. */
 void code_hash(const char code[CODE_LEN + 1], unsigned char out[32]);
 

@@ -235,6 +235,9 @@ sub new {
 			max_redirect => $o{follow} ? 5 : 0,
 			timeout      => $o{timeout} // 30,
 			keep_alive   => 0,
+			# new_agent(local_address => '127.0.0.9'): another client
+			# (the whole of 127.0.0.0/8 is this machine).
+			($o{local_address} ? (local_address => $o{local_address}) : ()),
 		),
 		last => undef,
 	}, $class;
