@@ -2,7 +2,8 @@
 // the five questionnaires as their role's account (region -> /form/selfeval,
 // hub -> /form/hub, window -> /form/window, resource -> /form/resource,
 // sme -> /form/sme), each questionnaire after an empty submit (validation
-// errors shown), and a submitted read-only form. No violation of impact
+// errors shown), a submitted read-only form, /forgot, and a region's
+// password reset of one of its accounts with the forced change after it. No violation of impact
 // serious or critical is allowed; lesser ones are printed as notes.
 //
 // Accounts are fresh ones of the test region T70002 (same roles as the demo
@@ -55,6 +56,11 @@ run(async (t) => {
 		await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: '登录' }).click()]);
 		await page.locator('.error').first().waitFor();
 		await check(t, page, `${dev} /login with an error`);
+		// Whom to ask for a forgotten username or password (issue 9).
+		await Promise.all([page.waitForURL((u) => u.pathname === '/forgot'),
+			page.getByRole('link', { name: '忘记用户名或密码？' }).click()]);
+		await check(t, page, `${dev} /forgot`);
+		await screenshot(page, `forgot-${dev}.png`);
 		await close();
 	}
 
@@ -85,4 +91,28 @@ run(async (t) => {
 	await page.goto(baseUrl() + '/form/sme/print');
 	await check(t, page, 'mobile /form/sme/print');
 	await close();
+
+	// A region resets its hub's password (issue 9): the list, the
+	// confirmation, the one-time password; the hub then must change it.
+	{
+		const { page: rp, close: rclose } = await withAxe(MOBILE);
+		await login(rp, acc['axe-region']);
+		await rp.goto(baseUrl() + '/region/accounts');
+		await check(t, rp, 'mobile /region/accounts');
+		await rp.locator(`tr[data-username="${acc['axe-hub'].username}"] a`, { hasText: '重置密码' }).click();
+		await rp.getByRole('button', { name: '确认重置密码' }).waitFor();
+		await check(t, rp, 'mobile /region/accounts/reset (confirmation)');
+		await Promise.all([rp.waitForLoadState('load'), rp.getByRole('button', { name: '确认重置密码' }).click()]);
+		const onetime = (await rp.locator('.onetime-password').textContent()).trim();
+		t.ok(/^[2-9A-HJ-NP-Z]{4}(-[2-9A-HJ-NP-Z]{4}){3}$/.test(onetime), 'the one-time password is shown');
+		await check(t, rp, 'mobile the one-time password');
+		await screenshot(rp, 'reset-onetime-mobile.png');
+		await rclose();
+		const { page: hp, close: hclose } = await withAxe(MOBILE);
+		await login(hp, { username: acc['axe-hub'].username, password: onetime.toLowerCase() });
+		t.is(new URL(hp.url()).pathname, '/password', 'the one-time password leads to /password');
+		await check(t, hp, 'mobile /password after a reset');
+		await screenshot(hp, 'password-must-change-mobile.png');
+		await hclose();
+	}
 });
