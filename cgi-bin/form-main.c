@@ -305,6 +305,59 @@ static void collect(struct req *r, const struct response *resp, struct answers *
 	}
 }
 
+/* The transaction of a save or submit (db_transaction's body). */
+struct save_tx {
+	struct req *r;
+	const struct target *t;
+	int submit;
+	long expect;                  /* the version the page was loaded with, or -1 */
+	struct response resp;
+	struct answers raw, clean;
+	struct fcheck chk;
+	size_t nerr;
+	int collected;                /* raw, clean, chk hold the posted answers */
+	enum save_outcome o;
+};
+
+static int save_body(struct db *db, void *ctx, int attempt)
+{
+	struct save_tx *x = ctx;
+	if (attempt > 1)
+		response_free(&x->resp);
+	memset(&x->resp, 0, sizeof x->resp);
+	if (response_lock(db, F, x->t->id, x->t->region, &x->resp) < 0)
+		return -1;
+	if (x->resp.status == RS_SUBMITTED) {
+		x->o = SO_LOCKED;
+		return 1;
+	}
+	if (!x->collected) {
+		const char **upload_err = xcalloc(F->nfields, sizeof *upload_err);
+		collect(x->r, &x->resp, &x->raw, upload_err);
+		x->nerr = form_validate(F, &x->raw, &x->clean, &x->chk);
+		for (size_t i = 0; i < F->nfields; i++)
+			if (upload_err[i]) {
+				fcheck_replace(&x->chk, (int)i, upload_err[i]);
+				x->nerr = x->chk.nerrors;
+			}
+		free(upload_err);
+		x->collected = 1;
+	}
+	/* A submit with errors is kept as a draft, so nothing typed is lost. */
+	if (x->expect >= 0 && (long)x->resp.version != x->expect) {
+		x->o = SO_CONFLICT;
+		return 1;
+	}
+	if (response_write(db, F, &x->resp, x->t->region, x->t->proxy ? x->r->user->id : 0, &x->clean,
+	                   x->submit && x->nerr == 0, x->nerr == 0) < 0)
+		return -1;
+	if (x->submit)
+		x->o = x->nerr ? SO_NOT_SUBMITTED : SO_SUBMITTED;
+	else
+		x->o = x->nerr ? SO_SAVED_ERRORS : x->chk.n ? SO_SAVED_WARNINGS : SO_SAVED;
+	return 0;
+}
+
 static void post_form(struct req *r, const struct target *t)
 {
 	struct response resp;
@@ -339,44 +392,26 @@ static void post_form(struct req *r, const struct target *t)
 	}
 
 	/* One transaction; the row is read once, locked (submit-once). The
-	 * uploads below are stored while it is held: only this account's
-	 * row waits, and a submitted form stores none. */
-	memset(&resp, 0, sizeof resp);
-	if (db_begin(r->db) < 0 || response_lock(r->db, F, t->id, t->region, &resp) < 0) {
-		db_rollback(r->db);
+	 * uploads are stored while it is held: only this account's row
+	 * waits, and a submitted form stores none. A deadlock or lock-wait
+	 * timeout runs it again (db_transaction); what was posted is
+	 * collected, stored and validated once. */
+	struct save_tx x = { .r = r, .t = t, .submit = submit, .expect = expect };
+	int rc = db_transaction(r->db, save_body, &x);
+	resp = x.resp;
+	if (!x.collected) {
+		if (rc > 0)
+			show_outcome(r, t, &resp, deadline, NULL, NULL, x.o, 0);
+		else
+			page_error(r, 503, outcomes[SO_BUSY].msg);
 		response_free(&resp);
-		page_error(r, 503, outcomes[SO_BUSY].msg);
 		return;
 	}
-	if (resp.status == RS_SUBMITTED) {
-		db_rollback(r->db);
-		show_outcome(r, t, &resp, deadline, NULL, NULL, SO_LOCKED, 0);
-		response_free(&resp);
-		return;
-	}
-	const char **upload_err = xcalloc(F->nfields, sizeof *upload_err);
-	collect(r, &resp, &raw, upload_err);
-	nerr = form_validate(F, &raw, &clean, &chk);
-	for (size_t i = 0; i < F->nfields; i++)
-		if (upload_err[i]) {
-			fcheck_replace(&chk, (int)i, upload_err[i]);
-			nerr = chk.nerrors;
-		}
-	free(upload_err);
-
-	/* A submit with errors is kept as a draft, so nothing typed is lost. */
-	if (expect >= 0 && (long)resp.version != expect) {
-		o = SO_CONFLICT;
-	} else if (response_write(r->db, F, &resp, t->region, t->proxy ? r->user->id : 0, &clean,
-	                          submit && nerr == 0, nerr == 0) < 0 || db_commit(r->db) < 0) {
-		o = SO_FAILED;
-	} else if (submit) {
-		o = nerr ? SO_NOT_SUBMITTED : SO_SUBMITTED;
-	} else {
-		o = nerr ? SO_SAVED_ERRORS : chk.n ? SO_SAVED_WARNINGS : SO_SAVED;
-	}
-	if (o == SO_CONFLICT || o == SO_FAILED)
-		db_rollback(r->db);
+	raw = x.raw;
+	clean = x.clean;
+	chk = x.chk;
+	nerr = x.nerr;
+	o = rc < 0 ? SO_FAILED : x.o;
 
 	if (o == SO_FAILED) {
 		page_error(r, 503, outcomes[o].msg);

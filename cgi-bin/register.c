@@ -88,8 +88,10 @@ static enum lookup wrong_code(struct req *r)
 	int t = throttled(r);
 	if (t < 0)
 		return LK_ERROR;
+	if (t)
+		return LK_THROTTLED;   /* already counted enough: the table stays small */
 	record_failure(r);
-	return t ? LK_THROTTLED : LK_UNKNOWN;
+	return LK_UNKNOWN;
 }
 
 /* A code no unit has now: one revoked (reissued, replaced unit, sample
@@ -238,7 +240,7 @@ static void code_problem(struct req *r, enum lookup lk, const struct unit *u, co
 		page_begin(r, "注册");
 		/* The username, never the password: a slip may pass through many
 		 * hands, and the username alone does not let anyone in. */
-		h_printf(r, "<p class=\"notice\" role=\"alert\">此邀请码已注册。用户名：<strong class=\"username\">%s</strong>"
+		h_printf(r, "<p class=\"notice\" role=\"alert\">此邀请码已注册，请直接登录。用户名：<strong class=\"username\">%s</strong>"
 		         "</p><p><a class=\"button\" href=\"/login\">登录</a></p>"
 		         "<p>忘记密码：请联系%s项目责任主体%s%s%s，说明单位名称和用户名，对方会为您重置一个一次性密码。"
 		         "<a href=\"/forgot\">更多帮助</a></p>",

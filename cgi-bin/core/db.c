@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <mysql.h>
 #include <errmsg.h>
@@ -393,4 +394,48 @@ int db_rollback(struct db *db)
 	int rc = db->my ? tx_query(db, "ROLLBACK", 0) : -1;
 	db->in_tx = 0;
 	return rc;
+}
+
+int db_lock_conflict(const struct db *db)
+{
+	return db->last_errno == 1213 || db->last_errno == 1205;
+}
+
+/* Before attempt n (2, 3, ...): a random 5..25 ms times n-1, so that the
+ * transactions that collided do not collide again in step. */
+static void retry_pause(int n)
+{
+	unsigned char b = 0;
+	random_bytes(&b, 1);
+	long ms = (5 + b % 21) * (long)(n - 1);
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+int db_transaction(struct db *db, db_tx_body body, void *ctx)
+{
+	for (int attempt = 1; ; attempt++) {
+		db->last_errno = 0;
+		int rc = db_begin(db);
+		if (rc == 0) {
+			rc = body(db, ctx, attempt);
+			if (rc == 0) {
+				if (db_commit(db) == 0)
+					return 0;
+				rc = -1;
+			}
+		}
+		int conflict = rc < 0 && db_lock_conflict(db);
+		unsigned e = db->last_errno;
+		db_rollback(db);
+		if (rc > 0)
+			return rc;
+		if (!conflict || attempt == DB_TX_ATTEMPTS) {
+			if (conflict)
+				log_err("transaction gave up after %d lock conflicts", attempt);
+			return -1;
+		}
+		log_warn("lock conflict (%u), transaction retried (attempt %d)", e, attempt + 1);
+		retry_pause(attempt + 1);
+	}
 }

@@ -83,6 +83,22 @@ void        dbrows_free(struct dbrows *r);
 int  db_begin(struct db *db);
 int  db_commit(struct db *db);
 int  db_rollback(struct db *db);
+/* Runs body inside a transaction of its own: begin, body, commit. When a
+ * statement of the body (or the commit) fails with a deadlock (1213) or a
+ * lock-wait timeout (1205), the transaction is rolled back and run again
+ * from the start, after a short random wait (jitter, growing with each
+ * attempt), at most DB_TX_ATTEMPTS times in all; only then is the error
+ * reported. So body must do nothing that cannot be repeated, or keep
+ * such work in ctx across attempts (attempt is 1 on the first run).
+ * body returns 0 to commit, > 0 to roll back without error (an outcome the
+ * caller reads from ctx), < 0 on error. Returns 0 committed, the body's
+ * positive value (rolled back), or -1 (rolled back). */
+#define DB_TX_ATTEMPTS 5
+typedef int (*db_tx_body)(struct db *db, void *ctx, int attempt);
+int  db_transaction(struct db *db, db_tx_body body, void *ctx);
+/* 1 when the last error was a deadlock or a lock-wait timeout. */
+int  db_lock_conflict(const struct db *db);
+
 /* MariaDB error number of the last failed call (e.g. 1062 duplicate key). */
 unsigned db_errno(const struct db *db);
 

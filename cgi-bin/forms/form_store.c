@@ -297,7 +297,10 @@ int response_write(struct db *db, const struct form *f, struct response *r,
 	            DB_ARGS(region, A_STR(status), A_INT(valid ? 1 : 0), proxy, A_STR(r->saved_at),
 	                    A_STR(status), A_STR(r->saved_at), A_INT(r->id)), NULL, NULL) < 0)
 		return -1;
-	if (db_exec(db, STMT_ANSWERS_DELETE, DB_ARGS(A_INT(r->id)), NULL, NULL) < 0)
+	/* A response never written (version 0) has no answers; skipping the
+	 * DELETE spares its gap lock, which made concurrent first saves
+	 * deadlock on INSERT INTO answers (issue 9). */
+	if (r->version > 0 && db_exec(db, STMT_ANSWERS_DELETE, DB_ARGS(A_INT(r->id)), NULL, NULL) < 0)
 		return -1;
 	if (insert_answers(db, f, clean, r->id) < 0)
 		return -1;

@@ -6,7 +6,8 @@
 #   registers, lands on its questionnaire, fills and submits it, and the
 #   response is found bound to that sampled unit. Wrong, malformed, expired,
 #   revoked (one unit, confirmed), reused and re-printed codes get their messages (a reprint carries the same codes, issue 10); 1,000 wrong
-#   guesses from one address end throttled (429); a region cannot issue codes
+#   guesses from one address end throttled (429), a valid code
+#   never is; a region cannot issue codes
 #   for another region's units; the PDF embeds its fonts and its text shows
 #   the organisation names.
 # Sample rows are inserted directly (test regions T60A and T60B), so this
@@ -327,6 +328,7 @@ $res = T::new_agent()->get(local_path($url_of{$s01}));
 is $res->{status}, 409, 'reused code: 409';
 like $res->{text}, qr/此邀请码已注册，请直接登录/, '... "此邀请码已注册，请直接登录"';
 like $res->{text}, qr{href="/login"}, '... with a link to /login';
+like $res->{text}, qr{class="username">$username<}, '... and the username (issue 9)';
 {
 	my $other = T::new_agent();
 	my $c = $other->csrf_of('/register');
@@ -559,7 +561,10 @@ ok T::db_value("SELECT COUNT(*) FROM code_failures WHERE ip = '$IP'") <= 30,
 	'throttled guesses do not grow the failure table';
 my $valid = $urls_all->[0];
 $res = T::new_agent()->get(local_path($valid));
-is $res->{status}, 429, 'while throttled even a valid code gets 429';
+# Issue 9: the limit only sheds load; a valid code is never refused.
+is $res->{status}, 200, 'while throttled a valid code still works';
+$res = T::new_agent()->get('/register?code=2345-6789-ABCD-EFGH');
+is $res->{status}, 429, 'while a wrong one gets 429';
 like $res->{text}, qr/10 分钟后再试/, '... with a message';
 T::db_query("DELETE FROM code_failures WHERE ip = '$IP'");
 is T::new_agent()->get(local_path($valid))->{status}, 200, 'after the window the valid code works';
