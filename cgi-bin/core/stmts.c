@@ -147,8 +147,8 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_REGION_ACCOUNTS] = {
 		"SELECT id, username, role, org_name, disabled,"
 		" COALESCE(DATE_FORMAT(last_login_at, '%Y-%m-%d %H:%i'), ''), must_change_pw"
-		" FROM users WHERE region_code = ? AND role IN ('hub', 'window', 'resource', 'sme')"
-		" ORDER BY FIELD(role, 'hub', 'window', 'resource', 'sme'), username LIMIT 5000",
+		" FROM users WHERE region_code = ? AND role NOT IN ('admin', 'viewer', 'region')"
+		" ORDER BY role, username LIMIT 5000",   /* the ENUM's order: hub first */
 		R_REGION },
 	[STMT_AUDIT_INSERT_CLI] = {
 		"INSERT INTO audit_log (user_id, ip, action, detail) VALUES (NULL, '', ?, ?)",
