@@ -686,6 +686,8 @@ static void units_table_head(struct req *r, const char *caption, int with_action
 	h_raw(r, "</tr></thead><tbody>");
 }
 
+#define SAMPLE_PAGE 100   /* selected units per stratum and page */
+
 static void sample_show(struct req *r, const char *kind, const struct dbrows *s)
 {
 	struct dbrows *u;
@@ -699,8 +701,12 @@ static void sample_show(struct req *r, const char *kind, const struct dbrows *s)
 	}
 	const char *q = req_param(r, "q");
 	unsigned long long done = parse_id(req_param(r, "done"));
+	/* Pages of SAMPLE_PAGE units per stratum (a region may draw thousands). */
+	unsigned long long page = parse_id(req_param(r, "page"));
 	if (q && !*q)
 		q = NULL;
+	if (page == 0 || page > 100000)
+		page = 1;
 	h_printf(r, "<p>%s，%s。<a href=\"/region/sample.csv?kind=%s\">下载样本名单（CSV）</a></p>",
 	         drawn ? "系统随机抽取" : "地区上传抽样名单", dbrows_get(s, 0, 5), kind);
 	/* The details for the evaluation agency's check, out of the way. */
@@ -746,11 +752,23 @@ static void sample_show(struct req *r, const char *kind, const struct dbrows *s)
 		if (active < (size_t)quota(r, st))
 			h_printf(r, "<p class=\"error\">注意：%s入样单位少于应抽数量（少 %zu 家）。</p>",
 			         stratum_label(st), (size_t)quota(r, st) - active);
+		/* The page that holds a just-replaced unit, so its message shows. */
+		unsigned long long pg = page;
+		size_t k = 0, matching = 0;
+		for (size_t i = 0; i < u->nrows; i++)
+			if (stratum_parse(dbrows_get(u, i, 1)) == st && !strcmp(dbrows_get(u, i, 2), "selected") &&
+			    !(q && !strstr(dbrows_get(u, i, 5), q))) {
+				if (done && (unsigned long long)dbrows_int(u, i, 0) == done)
+					pg = matching / SAMPLE_PAGE + 1;
+				matching++;
+			}
 		units_table_head(r, "入样单位", 1);
 		for (size_t i = 0; i < u->nrows; i++) {
 			if (stratum_parse(dbrows_get(u, i, 1)) != st || strcmp(dbrows_get(u, i, 2), "selected") != 0)
 				continue;
 			if (q && !strstr(dbrows_get(u, i, 5), q))
+				continue;
+			if (k++ / SAMPLE_PAGE != pg - 1)
 				continue;
 			const char *status = dbrows_get(u, i, 4);
 			h_printf(r, "<tr id=\"unit-%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
@@ -775,6 +793,23 @@ static void sample_show(struct req *r, const char *kind, const struct dbrows *s)
 			h_raw(r, "</td></tr>");
 		}
 		h_raw(r, "</tbody></table></div>");
+		if (matching > SAMPLE_PAGE) {
+			struct buf link = { 0 };
+			if (q) {
+				buf_puts(&link, "&q=");
+				url_encode(&link, q);
+			}
+			h_printf(r, "<nav class=\"pager\" aria-label=\"%s分页\">第 %llu / %zu 页 ", stratum_label(st), pg,
+			         (matching + SAMPLE_PAGE - 1) / SAMPLE_PAGE);
+			if (pg > 1)
+				h_printf(r, "<a href=\"/region/sample?page=%llu%s#%s-%s\" rel=\"prev\">上一页</a> ", pg - 1,
+				         link.data ? link.data : "", kind, stratum_code(st));
+			if (pg * SAMPLE_PAGE < matching)
+				h_printf(r, "<a href=\"/region/sample?page=%llu%s#%s-%s\" rel=\"next\">下一页</a>", pg + 1,
+				         link.data ? link.data : "", kind, stratum_code(st));
+			h_raw(r, "</nav>");
+			buf_free(&link);
+		}
 		if (reserves) {
 			size_t shown = 0;
 			units_table_head(r, "备选单位（按顺位依次递补）", 0);

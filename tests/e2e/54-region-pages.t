@@ -110,5 +110,24 @@ like $p, qr{<tr id="unit-$new">.*?<p class="notice" role="status">已替换：�
 	'... with the confirmation at that unit';
 is $A->get('/region/sample/replace?unit=999999999')->{status}, 404, 'an unknown unit: 404';
 
+# ------------------------------------------------- paging of a large sample
+{
+	my $sme_csv = "企业名称,联系人\n" . join('', map { sprintf "五四企业%03d,联系人%d\n", $_, $_ } 1 .. 260);
+	($rc, $out) = cli('import-frame', $R, 'sme', write_file('s.csv', $sme_csv));
+	is $rc, 0, 'a frame of 260 SMEs imported' or diag $out;
+	my $csrf2 = T::csrf_from($A->get('/region/sample')->{text});
+	my $d = $A->post('/region/sample', [ csrf => $csrf2, action => 'draw', kind => 'sme', seed => '5454', sme_n => 220 ]);
+	is $d->{status}, 303, 'a sample of 220 SMEs drawn (more than the 100 the notice requires)';
+	my $pg = $A->get('/region/sample')->{text};
+	my ($sme_part) = $pg =~ m{(<h3 id="sme-sme">.*?)(?:<h3|$)}s;
+	is scalar(() = ($sme_part // '') =~ m{<tr id="unit-\d+">}g), 100, 'page 1 shows 100 selected SMEs, not 220';
+	like $sme_part, qr{第 1 / 3 页 <a href="/region/sample\?page=2#sme-sme" rel="next">下一页</a>}, '... with the way to page 2';
+	my $p3 = $A->get('/region/sample?page=3')->{text};
+	($sme_part) = $p3 =~ m{(<h3 id="sme-sme">.*?)(?:<h3|$)}s;
+	is scalar(() = ($sme_part // '') =~ m{<tr id="unit-\d+">}g), 20, 'page 3 shows the last 20';
+	like $sme_part, qr{rel="prev">上一页</a>}, '... and the way back';
+	ok length($pg) < 200_000, 'the page stays small (' . length($pg) . ' bytes)';
+}
+
 cleanup();
 done_testing();
