@@ -135,10 +135,18 @@ sub qr_of_pdf {
 	}
 	return (\@urls, scalar @pages);
 }
+# zbar sometimes misses one of eight codes on a page in its default pass;
+# a second pass of the same 300 dpi image with only the QR decoder enabled
+# finds it, so a page's codes are the union of both, in page order.
 sub qr_of_png {
 	my ($png) = @_;
-	my $out = `zbarimg --raw -q '$png' 2>/dev/null`;
-	return grep { length } split /\n/, $out;
+	my @found;
+	my %seen;
+	for my $opts ('', '-Sdisable -Sqrcode.enable') {
+		my $out = `zbarimg --raw -q $opts '$png' 2>/dev/null`;
+		push @found, grep { length && !$seen{$_}++ } split /\n/, $out;
+	}
+	return @found;
 }
 sub pdf_text { my ($pdf) = @_; return decode('UTF-8', scalar `pdftotext -enc UTF-8 '$pdf' - 2>/dev/null`) }
 sub local_path { my ($url) = @_; (my $p = $url) =~ s{^https?://[^/]+}{}; return $p }
