@@ -1440,17 +1440,26 @@ static void slip_one_post(struct req *r)
 	issue_and_send(r, NULL, r->arg[KEY_UNIT].id, 0);
 }
 
+/* One unit of this region's sample for the slip pages, or NULL after an
+ * error page (slips not allowed yet, database error). */
+static struct dbrows *slip_unit(struct req *r, unsigned long long id)
+{
+	struct dbrows *rows;
+	if (!slips_allowed(r))
+		return NULL;
+	if (db_query(r->db, STMT_SLIP_UNIT, DB_ARGS(A_INT(id), A_STR(r->user->region_code)), &rows) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return NULL;
+	}
+	return rows;
+}
+
 static void slip_one_get(struct req *r)
 {
 	unsigned long long id = r->arg[KEY_UNIT].id;
 	struct dbrows *rows;
-	if (!slips_allowed(r))
+	if (!(rows = slip_unit(r, id)))
 		return;
-	if (db_query(r->db, STMT_SLIP_UNIT,
-	             DB_ARGS(A_INT(id), A_STR(r->user->region_code)), &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
-		return;
-	}
 	if (rows->nrows == 0) {
 		dbrows_free(rows);
 		page_error(r, 404, "没有找到该单位，或该单位已注册、不在本地区的抽中名单中。");
@@ -1480,13 +1489,8 @@ static void slip_revoke_get(struct req *r)
 {
 	unsigned long long id = r->arg[KEY_UNIT].id;
 	struct dbrows *rows;
-	if (!slips_allowed(r))
+	if (!(rows = slip_unit(r, id)))
 		return;
-	if (db_query(r->db, STMT_SLIP_UNIT,
-	             DB_ARGS(A_INT(id), A_STR(r->user->region_code)), &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
-		return;
-	}
 	if (rows->nrows == 0 || dbrows_get(rows, 0, 2) == NULL) {
 		dbrows_free(rows);
 		page_error(r, 404, "没有找到该单位，或该单位尚未打印邀请单、已注册、不在本地区的抽中名单中。");
