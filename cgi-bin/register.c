@@ -137,23 +137,21 @@ static enum lookup lookup(struct req *r, const char *raw, struct unit *u, int lo
 	snprintf(u->name, sizeof u->name, "%s", dbrows_get(rows, 0, 5));
 	snprintf(u->username, sizeof u->username, "%s-%s-%llu", u->form, u->region_code, u->id);
 	snprintf(u->registered_as, sizeof u->registered_as, "%s", dbrows_get(rows, 0, 10));
-	/* code_expires is the deadline when the slip was printed; compared
-	 * with the one clock every deadline uses (deadline.h). */
-	int registered = dbrows_int(rows, 0, 6) != 0, expired = deadline_passed(dbrows_get(rows, 0, 7)),
-	    invited = dbrows_int(rows, 0, 8) != 0, paper = dbrows_int(rows, 0, 9) != 0;
+	int registered = dbrows_int(rows, 0, 6) != 0, invited = dbrows_int(rows, 0, 8) != 0,
+	    paper = dbrows_int(rows, 0, 9) != 0;
 	dbrows_free(rows);
 	if (registered)
 		return paper ? LK_PAPER : LK_REGISTERED;
 	if (!invited)
 		return LK_REVOKED;
-	if (expired) {
-		/* A deadline extended after printing keeps the code alive. */
-		char due[DEADLINE_LEN];
-		if (deadline_get(r->db, r->conf, u->form, u->region_code, due) < 0)
-			return LK_ERROR;
-		if (deadline_passed(due))
-			return LK_EXPIRED;
-	}
+	/* The region's deadline now decides, not the one printed on the slip
+	 * (code_expires): an extension keeps a code alive, and a deadline
+	 * brought forward closes registration before any account is made. */
+	char due[DEADLINE_LEN];
+	if (deadline_get(r->db, r->conf, u->form, u->region_code, due) < 0)
+		return LK_ERROR;
+	if (deadline_passed(due))
+		return LK_EXPIRED;
 	return LK_OK;
 }
 

@@ -383,6 +383,16 @@ like $res->{text}, qr/邀请码已过期/, '... "邀请码已过期"';
 T::db_query("DELETE FROM deadline_overrides WHERE region_code = 'T60A'");
 $res = T::new_agent()->get(local_path($url_of{$s02}));
 is $res->{status}, 200, 'code past code_expires works again once the deadline is extended';
+# The region's current deadline decides: one brought forward (here, the
+# national one set on the admin page) closes registration even though the
+# slip's own date is ahead, and no account is made.
+T::db_query("INSERT INTO deadline_overrides (form, region_code, due) VALUES ('sme', '', '2013-11-25 23:59:59')");
+my $users_before = T::db_value("SELECT COUNT(*) FROM users");
+$res = T::new_agent()->get(local_path($url_of{$s03}));
+is $res->{status}, 410, 'a deadline brought forward closes registration though the slip says 2099';
+like $res->{text}, qr/邀请码已过期：调查已截止/, '... with the message';
+is T::db_value("SELECT COUNT(*) FROM users"), $users_before, '... and no account is created';
+T::db_query("DELETE FROM deadline_overrides WHERE region_code = ''");
 
 # ------------------------------------------------------- revoked code
 my $s05 = $sme_names[4];
