@@ -915,6 +915,24 @@ static int region_known(struct db *db, const char *cmd, const char *code)
 }
 
 /* The audit row of a CLI command (no user, no address). 0 or -1. */
+/* "--name VALUE" or "--name=VALUE" at argv[*i], taken once: 1 (with *i
+ * past a separate value), else 0 and nothing changes. */
+static int option_value(int argc, char **argv, int *i, const char *name, const char **out)
+{
+	size_t n = strlen(name);
+	if (*out || strncmp(argv[*i], name, n) != 0)
+		return 0;
+	if (argv[*i][n] == '=') {
+		*out = argv[*i] + n + 1;
+		return 1;
+	}
+	if (argv[*i][n] == '\0' && *i + 1 < argc) {
+		*out = argv[++*i];
+		return 1;
+	}
+	return 0;
+}
+
 static int cli_audit(struct db *db, const char *action, const char *detail)
 {
 	struct buf d = { 0 };
@@ -1061,11 +1079,9 @@ static int cmd_draw(struct ctx *x, int argc, char **argv)
 	int rc, ret, allow_short = 0;
 
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc && !seed_s)
-			seed_s = argv[++i];
-		else if (strncmp(argv[i], "--seed=", 7) == 0 && !seed_s)
-			seed_s = argv[i] + 7;
-		else if (strcmp(argv[i], "--allow-short") == 0)
+		if (option_value(argc, argv, &i, "--seed", &seed_s))
+			continue;
+		if (strcmp(argv[i], "--allow-short") == 0)
 			allow_short = 1;
 		else if (argv[i][0] != '-' && npos < 2)
 			pos[npos++] = argv[i];
@@ -1185,11 +1201,9 @@ static int cmd_reset_sample(struct ctx *x, int argc, char **argv)
 	int rc;
 
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--reason") == 0 && i + 1 < argc && !reason)
-			reason = argv[++i];
-		else if (strncmp(argv[i], "--reason=", 9) == 0 && !reason)
-			reason = argv[i] + 9;
-		else if (argv[i][0] != '-' && npos < 2)
+		if (option_value(argc, argv, &i, "--reason", &reason))
+			continue;
+		if (argv[i][0] != '-' && npos < 2)
 			pos[npos++] = argv[i];
 		else
 			npos = 3;
