@@ -933,6 +933,19 @@ static int option_value(int argc, char **argv, int *i, const char *name, const c
 	return 0;
 }
 
+/* REGION and KIND of draw / reset-sample: takes arg as the next of two
+ * positional arguments. 0 (and *npos past 2, so the caller prints the
+ * usage) for an unknown option or a third argument. */
+static int take_positional(const char *arg, const char *pos[2], size_t *npos)
+{
+	if (arg[0] == '-' || *npos >= 2) {
+		*npos = 3;
+		return 0;
+	}
+	pos[(*npos)++] = arg;
+	return 1;
+}
+
 static int cli_audit(struct db *db, const char *action, const char *detail)
 {
 	struct buf d = { 0 };
@@ -1083,11 +1096,7 @@ static int cmd_draw(struct ctx *x, int argc, char **argv)
 			continue;
 		if (strcmp(argv[i], "--allow-short") == 0)
 			allow_short = 1;
-		else if (argv[i][0] != '-' && npos < 2)
-			pos[npos++] = argv[i];
-		else
-			npos = 3;
-		if (npos > 2)
+		else if (!take_positional(argv[i], pos, &npos))
 			break;
 	}
 	if (npos != 2 || !(kind = kind_arg(pos[1]))) {
@@ -1203,11 +1212,7 @@ static int cmd_reset_sample(struct ctx *x, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (option_value(argc, argv, &i, "--reason", &reason))
 			continue;
-		if (argv[i][0] != '-' && npos < 2)
-			pos[npos++] = argv[i];
-		else
-			npos = 3;
-		if (npos > 2)
+		if (!take_positional(argv[i], pos, &npos))
 			break;
 	}
 	if (npos != 2 || !(kind = kind_arg(pos[1]))) {

@@ -1429,14 +1429,23 @@ static int slips_allowed(struct req *r)
 	return 0;
 }
 
-static void slip_one_post(struct req *r)
+/* A slip page's POST: slips allowed for this region, and the CSRF token
+ * matches. 1 to go on, 0 when answered. */
+static int slips_post_allowed(struct req *r)
 {
 	if (!slips_allowed(r))
-		return;
+		return 0;
 	if (csrf_check(r) < 0) {
 		page_error(r, 403, "页面已过期或请求来源无效，请刷新后重试。");
-		return;
+		return 0;
 	}
+	return 1;
+}
+
+static void slip_one_post(struct req *r)
+{
+	if (!slips_post_allowed(r))
+		return;
 	issue_and_send(r, NULL, r->arg[KEY_UNIT].id, 0);
 }
 
@@ -1516,12 +1525,8 @@ static void slip_revoke_post(struct req *r)
 	unsigned long long id = r->arg[KEY_UNIT].id;
 	const char *confirm = req_param(r, "confirm");
 	enum codes_err err = CODES_DB;
-	if (!slips_allowed(r))
+	if (!slips_post_allowed(r))
 		return;
-	if (csrf_check(r) < 0) {
-		page_error(r, 403, "页面已过期或请求来源无效，请刷新后重试。");
-		return;
-	}
 	if (confirm == NULL || strcmp(confirm, "1") != 0) {
 		resp_status(r, 422);
 		page_begin(r, "作废并换发邀请码");
@@ -1561,12 +1566,8 @@ static void slips_get(struct req *r)
 
 static void slips_post(struct req *r)
 {
-	if (!slips_allowed(r))
+	if (!slips_post_allowed(r))
 		return;
-	if (csrf_check(r) < 0) {
-		page_error(r, 403, "页面已过期或请求来源无效，请刷新后重试。");
-		return;
-	}
 	const char *st = req_param(r, "stratum"), *scope = req_param(r, "scope");
 	if (st == NULL || *st == '\0')
 		st = "all";
