@@ -34,6 +34,7 @@
 #include "deadline.h"
 #include "draw.h"
 #include "export.h"
+#include "followup.h"
 #include "form.h"
 #include "indview.h"
 #include "html.h"
@@ -993,6 +994,13 @@ static void samples_page(struct req *r)
 		         dbrows_get(rows, i, 0), dbrows_get(rows, i, 1), sample_kind_label(kind),
 		         strcmp(dbrows_get(rows, i, 3), "drawn") == 0 ? "随机抽取" : "地区上传",
 		         dbrows_get(rows, i, 4), dbrows_get(rows, i, 5), dbrows_get(rows, i, 6));
+		{
+			struct buf u = { 0 };
+			buf_puts(&u, "/admin/followups?region=");
+			url_encode(&u, dbrows_get(rows, i, 0));
+			h_printf(r, "<a href=\"%s\">跟进名单</a> ", u.data);
+			buf_free(&u);
+		}
 		if (r->user->role == ROLE_ADMIN) {
 			struct buf u = { 0 };
 			buf_puts(&u, "/admin/samples/reset?region=");
@@ -1008,6 +1016,22 @@ static void samples_page(struct req *r)
 	h_table_end(r);
 	dbrows_free(rows);
 	page_end(r);
+}
+
+/* A region's follow-up list, read-only (sample/followup.c). */
+static void followups_get(struct req *r)
+{
+	followup_list(r, "/admin/followups", 0);
+}
+
+static void followups_print(struct req *r)
+{
+	followup_list(r, "/admin/followups", 1);
+}
+
+static void followups_unit_get(struct req *r)
+{
+	followup_unit(r, "/admin/followups");
 }
 
 /* The sample row of region/kind for the reset pages; NULL after an error page. */
@@ -1212,6 +1236,10 @@ enum page {
 	PAGE_SAMPLE_RESET_POST,
 	PAGE_ACCOUNT_RESET_GET,
 	PAGE_ACCOUNT_RESET_POST,
+	PAGE_FOLLOWUPS,
+	PAGE_FOLLOWUPS_PRINT,
+	PAGE_FOLLOWUPS_CSV,
+	PAGE_FOLLOWUP_UNIT,
 	PAGE__MAX
 };
 
@@ -1244,6 +1272,10 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_SAMPLE_RESET_POST] = { "/admin/samples/reset",  M_POST, ADMIN_ONLY, 0, reset_params, sample_reset_post, READ_ONLY },
 	[PAGE_ACCOUNT_RESET_GET]  = { "/admin/accounts/reset", M_GET,  ADMIN_ONLY, 0, account_reset_params, account_reset_get, READ_ONLY },
 	[PAGE_ACCOUNT_RESET_POST] = { "/admin/accounts/reset", M_POST, ADMIN_ONLY, 0, account_reset_params, account_reset_done, READ_ONLY },
+	[PAGE_FOLLOWUPS]        = { "/admin/followups",        M_GET, ADMINS, 0, followup_list_params, followups_get, NULL },
+	[PAGE_FOLLOWUPS_PRINT]  = { "/admin/followups/print",  M_GET, ADMINS, 0, followup_list_params, followups_print, NULL },
+	[PAGE_FOLLOWUPS_CSV]    = { "/admin/followups.csv",    M_GET, ADMINS, 0, followup_list_params, followup_csv, NULL },
+	[PAGE_FOLLOWUP_UNIT]    = { "/admin/followups/unit",   M_GET, ADMINS, 0, followup_unit_params, followups_unit_get, NULL },
 };
 
 int main(int argc, char **argv)

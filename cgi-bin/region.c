@@ -10,6 +10,8 @@
  *   POST /region/slips           issue new codes and answer with an A4 PDF
  *   GET /region/slips/one?unit=  confirmation for one unit's slip
  *   POST /region/slips/one       issue a new code for that unit; PNG slip
+ *   GET /region/followups[/print|.csv]   units still to call: list, call sheet, CSV
+ *   GET/POST /region/followups/unit?unit=|account=   a unit's calls; record one
  *   GET /region/accounts         the region's respondent accounts
  *   GET/POST /region/accounts/reset?id=   reset one to a one-time password
  *
@@ -31,6 +33,7 @@
 #include "csv.h"
 #include "draw.h"
 #include "form.h"
+#include "followup.h"
 #include "frame.h"
 #include "indview.h"
 #include "slips.h"
@@ -47,7 +50,7 @@
 #include <unistd.h>
 
 /* Typed page parameters: their slots in r->arg[] (the page table below). */
-enum key { KEY_KIND, KEY_UNIT, KEY_ID };
+enum key { KEY_KIND, KEY_UNIT, KEY_ID, KEY_REASON };
 
 static void region_title(struct req *r, const char *suffix)
 {
@@ -1195,9 +1198,9 @@ static void sample_replace_get(struct req *r)
 		h_csrf_field(r);
 		h_printf(r, "<input type=\"hidden\" name=\"action\" value=\"replace\"><input type=\"hidden\" name=\"unit\" value=\"%s\">"
 		         "<p><label for=\"reason\">替换原因（必填，最多 200 字）</label>"
-		         "<input id=\"reason\" type=\"text\" name=\"reason\" maxlength=\"200\" required></p>"
+		         "<input id=\"reason\" type=\"text\" name=\"reason\" maxlength=\"200\" required value=\"%s\"></p>"
 		         "<p><button type=\"submit\">确认替换</button> <a href=\"/region/sample#unit-%s\">取消</a></p></form>",
-		         ids, ids);
+		         ids, r->arg[KEY_REASON].present ? r->arg[KEY_REASON].s : "", ids);
 	}
 	dbrows_free(cur);
 	dbrows_free(next);
@@ -1608,6 +1611,35 @@ static const struct pspec unit_params[] = {
 	{ 0 },
 };
 
+/* The replacement's confirmation page, its reason filled in when it comes
+ * from a refusal on the follow-up list. */
+static const struct pspec replace_params[] = {
+	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有找到该单位。" },
+	{ KEY_REASON, "reason", PT_STR, 0, 0, 600, NULL, 0, NULL },
+	{ 0 },
+};
+
+/* Follow-up lists (sample/followup.c), shared with the ministry's view. */
+static void followups_get(struct req *r)
+{
+	followup_list(r, "/region/followups", 0);
+}
+
+static void followups_print(struct req *r)
+{
+	followup_list(r, "/region/followups", 1);
+}
+
+static void followups_unit_get(struct req *r)
+{
+	followup_unit(r, "/region/followups");
+}
+
+static void followups_unit_post(struct req *r)
+{
+	followup_record(r, "/region/followups");
+}
+
 /* Password resets of the region's respondent accounts (forms/accounts.c). */
 static const struct pspec account_params[] = {
 	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有这个账户。" },
@@ -1648,6 +1680,11 @@ enum page {
 	PAGE_ACCOUNTS,
 	PAGE_ACCOUNT_RESET_GET,
 	PAGE_ACCOUNT_RESET_POST,
+	PAGE_FOLLOWUPS,
+	PAGE_FOLLOWUPS_PRINT,
+	PAGE_FOLLOWUPS_CSV,
+	PAGE_FOLLOWUP_UNIT_GET,
+	PAGE_FOLLOWUP_UNIT_POST,
 	PAGE__MAX
 };
 
@@ -1662,7 +1699,7 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_SAMPLE_GET]    = { "/region/sample",     M_GET,  REGION, 0, NULL, sample_get, NULL },
 	[PAGE_SAMPLE_POST]   = { "/region/sample",     M_POST, REGION, 0, NULL, sample_post, NULL },
 	[PAGE_SAMPLE_CSV]    = { "/region/sample.csv", M_GET,  REGION, 0, csv_params, sample_csv, NULL },
-	[PAGE_SAMPLE_REPLACE_GET] = { "/region/sample/replace", M_GET, REGION, 0, unit_params, sample_replace_get, NULL },
+	[PAGE_SAMPLE_REPLACE_GET] = { "/region/sample/replace", M_GET, REGION, 0, replace_params, sample_replace_get, NULL },
 	[PAGE_SLIPS_GET]     = { "/region/slips",      M_GET,  REGION, PAGE_SLASH, NULL, slips_get, NULL },
 	[PAGE_SLIPS_POST]    = { "/region/slips",      M_POST, REGION, PAGE_SLASH, NULL, slips_post, NULL },
 	[PAGE_SLIP_ONE_GET]  = { "/region/slips/one",  M_GET,  REGION, 0, unit_params, slip_one_get, NULL },
@@ -1673,6 +1710,11 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_ACCOUNTS]      = { "/region/accounts",   M_GET,  REGION, 0, NULL, accounts_get, NULL },
 	[PAGE_ACCOUNT_RESET_GET]  = { "/region/accounts/reset", M_GET,  REGION, 0, account_params, account_reset_get, NULL },
 	[PAGE_ACCOUNT_RESET_POST] = { "/region/accounts/reset", M_POST, REGION, 0, account_params, account_reset_done, NULL },
+	[PAGE_FOLLOWUPS]       = { "/region/followups",       M_GET, REGION, 0, followup_list_params, followups_get, NULL },
+	[PAGE_FOLLOWUPS_PRINT] = { "/region/followups/print", M_GET, REGION, 0, followup_list_params, followups_print, NULL },
+	[PAGE_FOLLOWUPS_CSV]   = { "/region/followups.csv",   M_GET, REGION, 0, followup_list_params, followup_csv, NULL },
+	[PAGE_FOLLOWUP_UNIT_GET]  = { "/region/followups/unit", M_GET,  REGION, 0, followup_unit_params, followups_unit_get, NULL },
+	[PAGE_FOLLOWUP_UNIT_POST] = { "/region/followups/unit", M_POST, REGION, 0, followup_record_params, followups_unit_post, NULL },
 };
 
 int main(int argc, char **argv)

@@ -29,6 +29,11 @@
  * has taken a replaced unit's place. Alias su. */
 #define INVITED_SQL " su.status = 'active' AND (su.role = 'selected' OR su.replaces_id IS NOT NULL) "
 
+/* A sampled unit's state on the follow-up list (sample/followup.c);
+ * aliases su (sample_units) and p (its response). */
+#define FU_STATE_SQL " (CASE WHEN su.user_id IS NULL THEN 'unreg' WHEN p.status IS NULL THEN 'nostart'" \
+                     " ELSE 'draft' END) "
+
 /* Columns of the sample_units query of the /region/sample page. */
 #define SU_COLS "id, stratum, role, position, status, name, platform, contact, phone, email, replaces_id," \
                 " replace_reason, org_code, address, zip"
@@ -607,6 +612,65 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" WHERE su.region_code = ? AND" INVITED_SQL
 		" ORDER BY su.stratum, su.position, su.id",
 		R_REGION },
+	/* Follow-up lists (issue 11 item 4, sample/followup.c). A unit is on
+	 * the list while it is invited and its response is not submitted; its
+	 * state: 'unreg' (no account), 'nostart' (account, no response),
+	 * 'draft'. Paged by key (su.id > ?), the last follow-up by the
+	 * (unit_id, id) index. Filters: stratum, state, name ('' = any). */
+	[STMT_FOLLOWUP_UNITS] = {
+		"SELECT su.id, su.stratum, su.name, su.contact, su.phone," FU_STATE_SQL ","
+		" su.slip_printed_at, TIMESTAMPDIFF(DAY, su.slip_printed_at, NOW()),"
+		" su.code_opened_at, TIMESTAMPDIFF(DAY, su.code_opened_at, NOW()),"
+		" su.role, su.code_issue, su.code_lookup, u.username, f.outcome, f.at, f.note"
+		" FROM sample_units su LEFT JOIN users u ON u.id = su.user_id"
+		" LEFT JOIN responses p ON p.user_id = su.user_id AND p.form = su.form"
+		" LEFT JOIN followups f ON f.id = (SELECT MAX(f2.id) FROM followups f2 WHERE f2.unit_id = su.id)"
+		" WHERE su.region_code = ? AND su.id > ? AND" INVITED_SQL
+		" AND (p.status IS NULL OR p.status <> 'submitted')"
+		" AND (? = '' OR su.stratum = ?) AND (? = '' OR" FU_STATE_SQL "= ?)"
+		" AND (? = '' OR su.name LIKE CONCAT('%', ?, '%'))"
+		" ORDER BY su.id LIMIT ?",
+		R_REGION | R_ADMINS },
+	/* Construction units: the region's accounts of the two roles given
+	 * (hub, window) without a submitted response; a few per region. */
+	[STMT_FOLLOWUP_ACCOUNTS] = {
+		"SELECT u.id, u.role, u.org_name, u.username,"
+		" CASE WHEN p.status IS NULL THEN 'nostart' ELSE 'draft' END, u.last_login_at,"
+		" f.outcome, f.at, f.note"
+		" FROM users u LEFT JOIN responses p ON p.user_id = u.id AND p.form = u.form"
+		" LEFT JOIN followups f ON f.id = (SELECT MAX(f2.id) FROM followups f2 WHERE f2.user_id = u.id)"
+		" WHERE u.region_code = ? AND u.role IN (?, ?) AND u.disabled = 0"
+		" AND (p.status IS NULL OR p.status <> 'submitted')"
+		" AND (? = '' OR (CASE WHEN p.status IS NULL THEN 'nostart' ELSE 'draft' END) = ?)"
+		" AND (? = '' OR u.org_name LIKE CONCAT('%', ?, '%'))"
+		" ORDER BY u.role, u.id",
+		R_REGION | R_ADMINS },
+	/* One unit and one construction account, with their region (the
+	 * caller compares it: another region's unit is 403). */
+	[STMT_FOLLOWUP_UNIT_GET] = {
+		"SELECT su.id, su.region_code, su.stratum, su.name, su.contact, su.phone, su.role, su.status,"
+		FU_STATE_SQL ", p.status"
+		" FROM sample_units su LEFT JOIN responses p ON p.user_id = su.user_id AND p.form = su.form"
+		" WHERE su.id = ?",
+		R_REGION | R_ADMINS },
+	[STMT_FOLLOWUP_ACCOUNT_GET] = {
+		"SELECT u.id, COALESCE(u.region_code, ''), u.role, u.org_name, u.username,"
+		" CASE WHEN p.status IS NULL THEN 'nostart' ELSE 'draft' END, p.status"
+		" FROM users u LEFT JOIN responses p ON p.user_id = u.id AND p.form = u.form"
+		" WHERE u.id = ? AND u.role IN (?, ?)",
+		R_REGION | R_ADMINS },
+	[STMT_FOLLOWUP_INSERT] = {
+		"INSERT INTO followups (region_code, unit_id, user_id, outcome, note, by_user)"
+		" VALUES (?, ?, ?, ?, ?, ?)",
+		R_REGION },
+	[STMT_FOLLOWUP_HISTORY_UNIT] = {
+		"SELECT f.at, f.outcome, f.note, u.username FROM followups f LEFT JOIN users u ON u.id = f.by_user"
+		" WHERE f.unit_id = ? ORDER BY f.id DESC LIMIT 200",
+		R_REGION | R_ADMINS },
+	[STMT_FOLLOWUP_HISTORY_ACCOUNT] = {
+		"SELECT f.at, f.outcome, f.note, u.username FROM followups f LEFT JOIN users u ON u.id = f.by_user"
+		" WHERE f.user_id = ? ORDER BY f.id DESC LIMIT 200",
+		R_REGION | R_ADMINS },
 	[STMT_SLIP_FUNNEL] = {
 		"SELECT su.stratum, COUNT(*), SUM(su.slip_printed_at IS NOT NULL), SUM(su.user_id IS NOT NULL)"
 		" FROM sample_units su WHERE su.region_code = ? AND" INVITED_SQL

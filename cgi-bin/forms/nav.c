@@ -31,6 +31,7 @@ static const struct {
 	{ NAV_PAGE, { RB(ROLE_REGION), "/region/frames", "样本框" } },
 	{ NAV_PAGE, { RB(ROLE_REGION), "/region/sample", "抽样" } },
 	{ NAV_PAGE, { RB(ROLE_REGION), "/region/slips", "邀请单" } },
+	{ NAV_PAGE, { RB(ROLE_REGION), "/region/followups", "跟进名单" } },
 	{ NAV_PAGE, { RB(ROLE_REGION), "/region/indicators", "评估指标" } },
 	{ NAV_PROXY, { 0, NULL, NULL } },
 };

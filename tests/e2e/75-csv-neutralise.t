@@ -9,7 +9,7 @@
 # injected value comes back with a leading apostrophe.
 #
 # The endpoints are listed below; the test also counts the places in
-# cgi-bin/*.c that send text/csv, so that a new CSV endpoint fails here
+# cgi-bin/*.c and cgi-bin/sample/*.c that send text/csv, so that a new CSV endpoint fails here
 # until it is added to the list.
 use strict;
 use warnings;
@@ -88,6 +88,8 @@ my $region = Forms::login_as($acc->{region});
 my $admin = T::demo_login('admin');
 my @endpoints = (
 	[ $region, '/region/sample.csv?kind=sme', 'UTF-8', [ values %name ] ],
+	[ $region, '/region/followups.csv', 'UTF-8', [ values %name ] ],
+	[ $region, '/region/followups.csv?format=gb18030', 'GB18030', [ values %name ] ],
 	[ $admin, "/admin/export/data?form=sme&format=csv&region=$R", 'UTF-8', [ '@T75 企业', '=T75 测试省', '=HYPERLINK' ] ],
 	[ $admin, "/admin/export/data?form=sme&format=gb18030&region=$R", 'GB18030', [ '@T75 企业', '=T75 测试省', '=HYPERLINK' ] ],
 	[ $admin, '/admin/export/codebook?form=sme', 'UTF-8', [] ],
@@ -115,14 +117,14 @@ for my $e (@endpoints) {
 # Every place that sends text/csv is one of the endpoints above.
 {
 	my %sends;
-	for my $file (glob(T::root() . '/cgi-bin/*.c')) {
+	for my $file (glob(T::root() . '/cgi-bin/*.c'), glob(T::root() . '/cgi-bin/sample/*.c')) {
 		open my $fh, '<:encoding(UTF-8)', $file or die $!;
 		my $n = grep { /"text\/csv/ && !/accept=/ } <$fh>;
 		(my $b = $file) =~ s{.*/}{};
 		$sends{$b} = $n if $n;
 	}
-	is_deeply \%sends, { 'region.c' => 1, 'adminweb.c' => 5 },
-		'the CSV senders are the ones this test covers (region: sample.csv; adminweb: export data UTF-8 and GB18030, codebook, indicators UTF-8 and GB18030)';
+	is_deeply \%sends, { 'region.c' => 1, 'adminweb.c' => 5, 'followup.c' => 1 },
+		'the CSV senders are the ones this test covers (region: sample.csv; adminweb: export data UTF-8 and GB18030, codebook, indicators UTF-8 and GB18030; sample/followup.c: the follow-up list UTF-8 and GB18030, region and admin)';
 }
 
 sub gb_decode {
