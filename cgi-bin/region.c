@@ -49,8 +49,11 @@
 #include <stdio.h>
 #include <unistd.h>
 
+/* stratum= of the large lists, in enum stratum's order (draw.h). */
+static const char *const strata[] = { "hub", "window", "sme", NULL };
+
 /* Typed page parameters: their slots in r->arg[] (the page table below). */
-enum key { KEY_KIND, KEY_UNIT, KEY_ID, KEY_REASON };
+enum key { KEY_KIND, KEY_UNIT, KEY_ID, KEY_REASON, KEY_FORM, KEY_Q, KEY_AFTER, KEY_STRATUM, KEY_AFTER_ID };
 
 static void region_title(struct req *r, const char *suffix)
 {
@@ -121,29 +124,62 @@ static void home(struct req *r)
 }
 
 /* Every account of the region with the state of its response; the status
- * label is chosen in the query so that the rows print as they come. */
+ * label is chosen in the query so that the rows print as they come. Paged
+ * by account id (a region may hold 25,000 SME accounts), filtered by form
+ * and searched by username or name. */
+#define PROGRESS_PAGE 200
+
 static void progress(struct req *r)
 {
 	static const char *const cols[] = { "用户名", "单位名称", "问卷", "状态", "最后保存", "提交时间" };
+	const char *form = r->arg[KEY_FORM].present ? r->arg[KEY_FORM].s : "";
+	const char *q = r->arg[KEY_Q].present ? r->arg[KEY_Q].s : "";
+	unsigned long long after = r->arg[KEY_AFTER].present ? r->arg[KEY_AFTER].id : 0;
 	struct dbrows *rows;
+	struct buf fq = { 0 };
+
+	if (*form && !catalog_get(form))
+		form = "";
 	if (db_query(r->db, STMT_REGION_PROGRESS,
-	    DB_ARGS(A_STR(r->user->region_code)), &rows) < 0) {
+	    DB_ARGS(A_STR(r->user->region_code), A_INT(after), A_STR(form), A_STR(form), A_STR(q), A_STR(q), A_STR(q),
+	            A_INT(PROGRESS_PAGE + 1)), &rows) < 0) {
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return;
 	}
 	region_title(r, " · 填报明细");
+	h_raw(r, "<form method=\"get\" action=\"/region/progress\" class=\"filters\"><label for=\"form\">问卷</label> "
+	      "<select id=\"form\" name=\"form\"><option value=\"\">全部</option>");
+	for (size_t k = 0; catalog_at(k); k++)
+		h_printf(r, "<option value=\"%s\"%s>%s</option>", catalog_at(k)->name,
+		         strcmp(form, catalog_at(k)->name) ? "" : " selected", catalog_at(k)->doc);
+	h_printf(r, "</select> <label for=\"q\">用户名或单位名称</label> <input id=\"q\" type=\"search\" name=\"q\" "
+	         "value=\"%s\" maxlength=\"60\"> <button type=\"submit\">查找</button></form>", q);
 	/* The form's name from the catalog, never its code (issue 10). */
+	size_t n = rows->nrows > PROGRESS_PAGE ? PROGRESS_PAGE : rows->nrows;
 	h_table_begin(r, "progress-detail", NULL, cols, NELEMS(cols));
-	for (size_t i = 0; i < rows->nrows; i++) {
-		const struct form_info *fi = catalog_get(dbrows_get(rows, i, 2));
-		h_printf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
-		         dbrows_get(rows, i, 0), dbrows_get(rows, i, 1), fi ? fi->doc : dbrows_get(rows, i, 2),
-		         dbrows_get(rows, i, 3), dbrows_get(rows, i, 4) ? dbrows_get(rows, i, 4) : "—",
-		         dbrows_get(rows, i, 5) ? dbrows_get(rows, i, 5) : "—");
+	for (size_t i = 0; i < n; i++) {
+		const struct form_info *fi = catalog_get(dbrows_get(rows, i, 3));
+		h_printf(r, "<tr data-account=\"%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
+		         dbrows_get(rows, i, 0), dbrows_get(rows, i, 1), dbrows_get(rows, i, 2),
+		         fi ? fi->doc : dbrows_get(rows, i, 3), dbrows_get(rows, i, 4),
+		         dbrows_get(rows, i, 5) ? dbrows_get(rows, i, 5) : "—",
+		         dbrows_get(rows, i, 6) ? dbrows_get(rows, i, 6) : "—");
 	}
-	if (rows->nrows == 0)
-		h_raw(r, "<tr><td colspan=\"6\">本地区尚无账户。</td></tr>");
+	if (n == 0)
+		h_printf(r, "<tr><td colspan=\"6\">%s</td></tr>", *form || *q || after ? "没有符合条件的账户。" : "本地区尚无账户。");
 	h_table_end(r);
+	buf_puts(&fq, "?form=");
+	url_encode(&fq, form);
+	buf_puts(&fq, "&q=");
+	url_encode(&fq, q);
+	h_raw(r, "<nav class=\"pager\" aria-label=\"翻页\"><p>");
+	if (after)
+		h_printf(r, "<a href=\"/region/progress%s\">第一页</a> ", fq.data);
+	if (rows->nrows > PROGRESS_PAGE)
+		h_printf(r, "<a rel=\"next\" href=\"/region/progress%s&amp;after=%s\">下一页</a>", fq.data,
+		         dbrows_get(rows, n - 1, 0));
+	h_raw(r, "</p></nav>");
+	buf_free(&fq);
 	dbrows_free(rows);
 	page_end(r);
 }
@@ -153,7 +189,7 @@ static void progress(struct req *r)
  * ================================================================ */
 
 #define PREVIEW_ROWS       10
-#define RESERVE_SHOWN      200
+#define RESERVE_SHOWN      100   /* reserves listed per stratum; all in the CSV */
 
 static const char *const kinds[3] = { "resource", "sme", NULL };
 
@@ -691,25 +727,151 @@ static void units_table_head(struct req *r, const char *caption, int with_action
 
 #define SAMPLE_PAGE 100   /* selected units per stratum and page */
 
-static void sample_show(struct req *r, const char *kind, const struct dbrows *s)
+/* A page of a stratum's units of one role from the key (position, id) on,
+ * at most limit, searched by name. */
+static int units_page(struct req *r, const char *sid, int st, const char *role, long long pos,
+                      const char *id, const char *q, long limit, struct dbrows **out)
 {
-	struct dbrows *u;
-	const char *sid = dbrows_get(s, 0, 0);
-	int drawn = strcmp(dbrows_get(s, 0, 1), "drawn") == 0;
+	return db_query(r->db, STMT_SAMPLE_UNITS_PAGE,
+	                DB_ARGS(A_STR(sid), A_STR(stratum_code(st)), A_STR(role), A_INT(pos), A_INT(pos),
+	                        A_STR(id), A_STR(q), A_STR(q), A_INT(limit)), out);
+}
 
-	if (db_query(r->db, STMT_SAMPLE_UNITS_SHOW,
-	             DB_ARGS(A_STR(sid)), &u) < 0) {
+/* The pager of one stratum: back to its first page, on from its last row. */
+static void stratum_pager(struct req *r, const char *kind, int st, const char *q, int first,
+                          const struct dbrows *last, size_t n)
+{
+	struct buf link = { 0 };
+	if (first && !last)
+		return;
+	buf_printf(&link, "?stratum=%s&q=", stratum_code(st));
+	url_encode(&link, q);
+	h_printf(r, "<nav class=\"pager\" aria-label=\"%s分页\">", stratum_label(st));
+	if (!first)
+		h_printf(r, "<a href=\"/region/sample%s#%s-%s\" rel=\"first\">第一页</a> ", link.data, kind, stratum_code(st));
+	if (last)
+		h_printf(r, "<a href=\"/region/sample%s&amp;after=%s&amp;after_id=%s#%s-%s\" rel=\"next\">下一页</a>",
+		         link.data, dbrows_get(last, n - 1, 3), dbrows_get(last, n - 1, 0), kind, stratum_code(st));
+	h_raw(r, "</nav>");
+	buf_free(&link);
+}
+
+/* One stratum of the sample page: counts, a page of its selected units
+ * from the key on (the page that holds `done`, the unit that just came in,
+ * when it is of this stratum), its first reserves. */
+static void stratum_section(struct req *r, const char *kind, const char *sid, int st, long long active,
+                            long long reserves, const char *q, const struct dbrows *came)
+{
+	struct dbrows *u = NULL, *res = NULL;
+	long long pos = 0;
+	char after_id[24] = "0";
+	unsigned long long done = r->arg[KEY_UNIT].present ? r->arg[KEY_UNIT].id : 0;
+
+	h_printf(r, "<h3 id=\"%s-%s\">%s：入样 %lld 家，备选 %lld 家（应抽 %d 家）</h3>", kind, stratum_code(st),
+	         stratum_label(st), active, reserves, quota(r, st));
+	if (active < quota(r, st))
+		h_printf(r, "<p class=\"error\">注意：%s入样单位少于应抽数量（少 %lld 家）。</p>",
+		         stratum_label(st), (long long)quota(r, st) - active);
+	if (came && stratum_parse(dbrows_get(came, 0, 0)) == st) {
+		pos = dbrows_int(came, 0, 1) - 1;   /* the unit that came in heads its page */
+		snprintf(after_id, sizeof after_id, "%s", "18446744073709551615");
+	} else if (r->arg[KEY_STRATUM].present && r->arg[KEY_STRATUM].n == st && r->arg[KEY_AFTER].present) {
+		pos = (long long)r->arg[KEY_AFTER].id;
+		snprintf(after_id, sizeof after_id, "%llu", r->arg[KEY_AFTER_ID].present ? r->arg[KEY_AFTER_ID].id : 0ULL);
+	}
+	if (units_page(r, sid, st, "selected", pos, after_id, q, SAMPLE_PAGE + 1, &u) < 0 ||
+	    units_page(r, sid, st, "reserve", 0, "0", q, RESERVE_SHOWN + 1, &res) < 0) {
+		dbrows_free(u);
 		h_raw(r, "<p class=\"error\">样本暂时无法显示，请稍后刷新。</p>");
 		return;
 	}
-	const char *q = req_param(r, "q");
-	unsigned long long done = parse_id(req_param(r, "done"));
-	/* Pages of SAMPLE_PAGE units per stratum (a region may draw thousands). */
-	unsigned long long page = parse_id(req_param(r, "page"));
-	if (q && !*q)
-		q = NULL;
-	if (page == 0 || page > 100000)
-		page = 1;
+	size_t n = u->nrows > SAMPLE_PAGE ? SAMPLE_PAGE : u->nrows;
+	units_table_head(r, "入样单位", 1);
+	for (size_t i = 0; i < n; i++) {
+		const char *status = dbrows_get(u, i, 4);
+		h_printf(r, "<tr id=\"unit-%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
+		         "<td>%s</td><td>%s</td><td>%s</td><td>%s",
+		         dbrows_get(u, i, 0), dbrows_get(u, i, 3), dbrows_get(u, i, 5), dbrows_get(u, i, 6), dbrows_get(u, i, 7),
+		         dbrows_get(u, i, 8), dbrows_get(u, i, 9), dbrows_get(u, i, 12), dbrows_get(u, i, 13),
+		         dbrows_get(u, i, 14), unit_status_label("selected", status));
+		if (strcmp(status, "replaced") == 0)
+			h_printf(r, "（原因：%s）", dbrows_get(u, i, 11));
+		if (dbrows_get(u, i, 10))
+			h_raw(r, "（替补）");
+		/* The confirmation of a replacement, at the unit that came in. */
+		if (came && done == (unsigned long long)dbrows_int(u, i, 0) && dbrows_get(came, 0, 2))
+			h_printf(r, "<p class=\"notice\" role=\"status\">已替换：本单位（备选第 %s 位）替补“%s”，原因：%s。"
+			         "请为本单位打印邀请单。</p>", dbrows_get(u, i, 3), dbrows_get(came, 0, 2),
+			         dbrows_get(came, 0, 3));
+		h_raw(r, "</td><td>");
+		if (strcmp(status, "active") == 0 && reserves > 0)
+			h_printf(r, "<a href=\"/region/sample/replace?unit=%s\">用备选替换…</a>", dbrows_get(u, i, 0));
+		h_raw(r, "</td></tr>");
+	}
+	h_raw(r, "</tbody></table></div>");
+	stratum_pager(r, kind, st, q, pos == 0, u->nrows > SAMPLE_PAGE ? u : NULL, n);
+	if (res->nrows) {
+		size_t shown = res->nrows > RESERVE_SHOWN ? RESERVE_SHOWN : res->nrows;
+		units_table_head(r, "备选单位（按顺位依次递补）", 0);
+		for (size_t i = 0; i < shown; i++)
+			h_printf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
+			         "<td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
+			         dbrows_get(res, i, 3), dbrows_get(res, i, 5), dbrows_get(res, i, 6), dbrows_get(res, i, 7),
+			         dbrows_get(res, i, 8), dbrows_get(res, i, 9), dbrows_get(res, i, 12), dbrows_get(res, i, 13),
+			         dbrows_get(res, i, 14), unit_status_label("reserve", dbrows_get(res, i, 4)));
+		h_raw(r, "</tbody></table></div>");
+		if (res->nrows > RESERVE_SHOWN)
+			h_printf(r, "<p>只列出前 %d 家备选单位，完整名单见 CSV。</p>", RESERVE_SHOWN);
+	}
+	dbrows_free(u);
+	dbrows_free(res);
+}
+
+/* Replacement log: each promoted reserve names the unit it replaced. */
+static void replacement_log(struct req *r, const char *sid)
+{
+	struct dbrows *g;
+	if (db_query(r->db, STMT_SAMPLE_REPLACEMENTS, DB_ARGS(A_STR(sid)), &g) < 0)
+		return;
+	if (g->nrows) {
+		h_raw(r, "<h3>替换记录</h3><ul class=\"replace-log\">");
+		for (size_t i = 0; i < g->nrows; i++)
+			h_printf(r, "<li>%s（%s 第 %s 位）由备选 %s（第 %s 位）替换，原因：%s</li>",
+			         dbrows_get(g, i, 0), stratum_label(stratum_parse(dbrows_get(g, i, 1))),
+			         dbrows_get(g, i, 2), dbrows_get(g, i, 3), dbrows_get(g, i, 4), dbrows_get(g, i, 5));
+		h_raw(r, "</ul>");
+	}
+	dbrows_free(g);
+}
+
+static void sample_show(struct req *r, const char *kind, const struct dbrows *s)
+{
+	struct dbrows *c = NULL, *came = NULL;
+	const char *sid = dbrows_get(s, 0, 0);
+	int drawn = strcmp(dbrows_get(s, 0, 1), "drawn") == 0;
+	const char *q = r->arg[KEY_Q].present ? r->arg[KEY_Q].s : "";
+	long long sel[ST_COUNT] = { 0 }, res[ST_COUNT] = { 0 };
+	char done[24];
+
+	snprintf(done, sizeof done, "%llu", r->arg[KEY_UNIT].present ? r->arg[KEY_UNIT].id : 0ULL);
+	if (db_query(r->db, STMT_SAMPLE_STRATA_COUNTS, DB_ARGS(A_STR(sid)), &c) < 0 ||
+	    db_query(r->db, STMT_SAMPLE_UNIT_CAME_IN, DB_ARGS(A_STR(done), A_STR(sid)), &came) < 0) {
+		dbrows_free(c);
+		h_raw(r, "<p class=\"error\">样本暂时无法显示，请稍后刷新。</p>");
+		return;
+	}
+	for (size_t i = 0; i < c->nrows; i++) {
+		int st = stratum_parse(dbrows_get(c, i, 0));
+		if (st >= 0) {
+			sel[st] = dbrows_int(c, i, 1);
+			res[st] = dbrows_int(c, i, 2);
+		}
+	}
+	dbrows_free(c);
+	if (came->nrows == 0) {
+		dbrows_free(came);
+		came = NULL;
+	}
 	h_printf(r, "<p>%s，%s。<a href=\"/region/sample.csv?kind=%s\">下载样本名单（CSV）</a></p>",
 	         drawn ? "系统随机抽取" : "地区上传抽样名单", dbrows_get(s, 0, 5), kind);
 	/* The details for the evaluation agency's check, out of the way. */
@@ -721,138 +883,22 @@ static void sample_show(struct req *r, const char *kind, const struct dbrows *s)
 	         drawn ? "样本框" : "名单", dbrows_get(s, 0, 2));
 	/* The strata as tabs (links to their sections), each with its counts. */
 	h_raw(r, "<nav class=\"strata-tabs\" aria-label=\"各层\"><ul>");
-	for (int st = 0; st < ST_COUNT; st++) {
-		size_t sel = 0;
-		if (!kind_has(kind, st))
-			continue;
-		for (size_t i = 0; i < u->nrows; i++)
-			sel += stratum_parse(dbrows_get(u, i, 1)) == st && !strcmp(dbrows_get(u, i, 2), "selected") &&
-			       !strcmp(dbrows_get(u, i, 4), "active");
-		h_printf(r, "<li><a href=\"#%s-%s\">%s（入样 %zu / 应抽 %d）</a></li>", kind, stratum_code(st),
-		         stratum_label(st), sel, quota(r, st));
-	}
+	for (int st = 0; st < ST_COUNT; st++)
+		if (kind_has(kind, st))
+			h_printf(r, "<li><a href=\"#%s-%s\">%s（入样 %lld / 应抽 %d）</a></li>", kind, stratum_code(st),
+			         stratum_label(st), sel[st], quota(r, st));
 	h_raw(r, "</ul></nav>");
 	h_printf(r, "<form method=\"get\" action=\"/region/sample#%s\" class=\"filters\"><label>查找单位 "
 	         "<input type=\"search\" name=\"q\" value=\"%s\" maxlength=\"60\"></label> <button type=\"submit\">查找</button>",
-	         kind, q ? q : "");
-	if (q)
+	         kind, q);
+	if (*q)
 		h_raw(r, " <a href=\"/region/sample\">显示全部</a>");
 	h_raw(r, "</form>");
-
-	for (int st = 0; st < ST_COUNT; st++) {
-		if (!kind_has(kind, st))
-			continue;
-		size_t active = 0, reserves = 0;
-		for (size_t i = 0; i < u->nrows; i++)
-			if (stratum_parse(dbrows_get(u, i, 1)) == st && strcmp(dbrows_get(u, i, 4), "active") == 0) {
-				if (strcmp(dbrows_get(u, i, 2), "selected") == 0)
-					active++;
-				else
-					reserves++;
-			}
-		h_printf(r, "<h3 id=\"%s-%s\">%s：入样 %zu 家，备选 %zu 家（应抽 %d 家）</h3>", kind, stratum_code(st),
-		         stratum_label(st), active, reserves, quota(r, st));
-		if (active < (size_t)quota(r, st))
-			h_printf(r, "<p class=\"error\">注意：%s入样单位少于应抽数量（少 %zu 家）。</p>",
-			         stratum_label(st), (size_t)quota(r, st) - active);
-		/* The page that holds a just-replaced unit, so its message shows. */
-		unsigned long long pg = page;
-		size_t k = 0, matching = 0;
-		for (size_t i = 0; i < u->nrows; i++)
-			if (stratum_parse(dbrows_get(u, i, 1)) == st && !strcmp(dbrows_get(u, i, 2), "selected") &&
-			    !(q && !strstr(dbrows_get(u, i, 5), q))) {
-				if (done && (unsigned long long)dbrows_int(u, i, 0) == done)
-					pg = matching / SAMPLE_PAGE + 1;
-				matching++;
-			}
-		units_table_head(r, "入样单位", 1);
-		for (size_t i = 0; i < u->nrows; i++) {
-			if (stratum_parse(dbrows_get(u, i, 1)) != st || strcmp(dbrows_get(u, i, 2), "selected") != 0)
-				continue;
-			if (q && !strstr(dbrows_get(u, i, 5), q))
-				continue;
-			if (k++ / SAMPLE_PAGE != pg - 1)
-				continue;
-			const char *status = dbrows_get(u, i, 4);
-			h_printf(r, "<tr id=\"unit-%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
-			         "<td>%s</td><td>%s</td><td>%s</td><td>%s",
-			         dbrows_get(u, i, 0), dbrows_get(u, i, 3), dbrows_get(u, i, 5), dbrows_get(u, i, 6), dbrows_get(u, i, 7),
-			         dbrows_get(u, i, 8), dbrows_get(u, i, 9), dbrows_get(u, i, 12), dbrows_get(u, i, 13),
-			         dbrows_get(u, i, 14), unit_status_label("selected", status));
-			if (strcmp(status, "replaced") == 0)
-				h_printf(r, "（原因：%s）", dbrows_get(u, i, 11));
-			if (dbrows_get(u, i, 10))
-				h_raw(r, "（替补）");
-			/* The confirmation of a replacement, at the unit that came in. */
-			if (done && (unsigned long long)dbrows_int(u, i, 0) == done && dbrows_get(u, i, 10))
-				for (size_t j = 0; j < u->nrows; j++)
-					if (!strcmp(dbrows_get(u, j, 0), dbrows_get(u, i, 10)))
-						h_printf(r, "<p class=\"notice\" role=\"status\">已替换：本单位（备选第 %s 位）替补“%s”，原因：%s。"
-						         "请为本单位打印邀请单。</p>", dbrows_get(u, i, 3), dbrows_get(u, j, 5),
-						         dbrows_get(u, j, 11));
-			h_raw(r, "</td><td>");
-			if (strcmp(status, "active") == 0 && reserves > 0)
-				h_printf(r, "<a href=\"/region/sample/replace?unit=%s\">用备选替换…</a>", dbrows_get(u, i, 0));
-			h_raw(r, "</td></tr>");
-		}
-		h_raw(r, "</tbody></table></div>");
-		if (matching > SAMPLE_PAGE) {
-			struct buf link = { 0 };
-			if (q) {
-				buf_puts(&link, "&q=");
-				url_encode(&link, q);
-			}
-			h_printf(r, "<nav class=\"pager\" aria-label=\"%s分页\">第 %llu / %zu 页 ", stratum_label(st), pg,
-			         (matching + SAMPLE_PAGE - 1) / SAMPLE_PAGE);
-			if (pg > 1)
-				h_printf(r, "<a href=\"/region/sample?page=%llu%s#%s-%s\" rel=\"prev\">上一页</a> ", pg - 1,
-				         link.data ? link.data : "", kind, stratum_code(st));
-			if (pg * SAMPLE_PAGE < matching)
-				h_printf(r, "<a href=\"/region/sample?page=%llu%s#%s-%s\" rel=\"next\">下一页</a>", pg + 1,
-				         link.data ? link.data : "", kind, stratum_code(st));
-			h_raw(r, "</nav>");
-			buf_free(&link);
-		}
-		if (reserves) {
-			size_t shown = 0;
-			units_table_head(r, "备选单位（按顺位依次递补）", 0);
-			for (size_t i = 0; i < u->nrows && shown < RESERVE_SHOWN; i++) {
-				if (stratum_parse(dbrows_get(u, i, 1)) != st || strcmp(dbrows_get(u, i, 2), "reserve") != 0)
-					continue;
-				if (q && !strstr(dbrows_get(u, i, 5), q))
-					continue;
-				shown++;
-				h_printf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
-				         "<td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
-				         dbrows_get(u, i, 3), dbrows_get(u, i, 5), dbrows_get(u, i, 6), dbrows_get(u, i, 7),
-				         dbrows_get(u, i, 8), dbrows_get(u, i, 9), dbrows_get(u, i, 12), dbrows_get(u, i, 13),
-				         dbrows_get(u, i, 14), unit_status_label("reserve", dbrows_get(u, i, 4)));
-			}
-			h_raw(r, "</tbody></table></div>");
-			if (reserves > shown)
-				h_printf(r, "<p>另有 %zu 家备选单位，见 CSV 名单。</p>", reserves - shown);
-		}
-	}
-	/* Replacement log: each promoted reserve names the unit it replaced. */
-	int any = 0;
-	for (size_t i = 0; i < u->nrows; i++) {
-		const char *rep = dbrows_get(u, i, 10);
-		if (!rep)
-			continue;
-		for (size_t j = 0; j < u->nrows; j++)
-			if (strcmp(dbrows_get(u, j, 0), rep) == 0) {
-				if (!any++)
-					h_raw(r, "<h3>替换记录</h3><ul class=\"replace-log\">");
-				h_printf(r, "<li>%s（%s 第 %s 位）由备选 %s（第 %s 位）替换，原因：%s</li>",
-				         dbrows_get(u, j, 5), stratum_label(stratum_parse(dbrows_get(u, j, 1))),
-				         dbrows_get(u, j, 3), dbrows_get(u, i, 5), dbrows_get(u, i, 3),
-				         dbrows_get(u, j, 11));
-				break;
-			}
-	}
-	if (any)
-		h_raw(r, "</ul>");
-	dbrows_free(u);
+	for (int st = 0; st < ST_COUNT; st++)
+		if (kind_has(kind, st))
+			stratum_section(r, kind, sid, st, sel[st], res[st], q, came);
+	replacement_log(r, sid);
+	dbrows_free(came);
 }
 
 static void sample_forms(struct req *r, const char *kind)
@@ -1319,7 +1365,12 @@ static void slips_home(struct req *r, const char *notice)
 	      "<p><label><input type=\"radio\" name=\"scope\" value=\"new\" checked> 仅从未打印过邀请单的单位</label> "
 	      "<label><input type=\"radio\" name=\"scope\" value=\"all\"> 所有尚未注册的单位（重印，邀请码不变）</label></p>"
 	      "<p><button type=\"submit\">生成邀请码并下载 PDF</button></p></fieldset></form>");
-	if (slips_funnel_table(r, r->user->region_code) < 0)
+	struct funnel_page pg = {
+		r->arg[KEY_AFTER].present ? r->arg[KEY_AFTER].id : 0,
+		r->arg[KEY_STRATUM].present ? strata[r->arg[KEY_STRATUM].n] : "",
+		r->arg[KEY_Q].present ? r->arg[KEY_Q].s : "",
+	};
+	if (slips_funnel_table(r, r->user->region_code, &pg) < 0)
 		h_raw(r, "<p class=\"error\">邀请进度暂时无法显示，请稍后刷新。</p>");
 	page_end(r);
 }
@@ -1619,6 +1670,19 @@ static const struct pspec replace_params[] = {
 	{ 0 },
 };
 
+/* Filters and the page key of the large lists (issue 13 item 3): progress,
+ * the sample's strata, the slips funnel. Malformed values fall back to
+ * none. */
+static const struct pspec list_params[] = {
+	{ KEY_FORM, "form", PT_STR, 0, 0, 16, NULL, 0, NULL },
+	{ KEY_Q, "q", PT_STR, 0, 0, 180, NULL, 0, NULL },
+	{ KEY_AFTER, "after", PT_ID, 0, 0, 0, NULL, 0, NULL },
+	{ KEY_STRATUM, "stratum", PT_ENUM, 0, 0, 0, strata, 0, NULL },
+	{ KEY_AFTER_ID, "after_id", PT_ID, 0, 0, 0, NULL, 0, NULL },
+	{ KEY_UNIT, "done", PT_ID, 0, 0, 0, NULL, 0, NULL },
+	{ 0 },
+};
+
 /* Follow-up lists (sample/followup.c), shared with the ministry's view. */
 static void followups_get(struct req *r)
 {
@@ -1693,14 +1757,14 @@ enum page {
 
 static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_HOME]          = { "/region",            M_GET,  REGION, PAGE_SLASH, NULL, home, NULL },
-	[PAGE_PROGRESS]      = { "/region/progress",   M_GET,  REGION, 0, NULL, progress, NULL },
+	[PAGE_PROGRESS]      = { "/region/progress",   M_GET,  REGION, 0, list_params, progress, NULL },
 	[PAGE_FRAMES_GET]    = { "/region/frames",     M_GET,  REGION, 0, NULL, frames_get, NULL },
 	[PAGE_FRAMES_POST]   = { "/region/frames",     M_POST, REGION, 0, NULL, frames_post, NULL },
-	[PAGE_SAMPLE_GET]    = { "/region/sample",     M_GET,  REGION, 0, NULL, sample_get, NULL },
+	[PAGE_SAMPLE_GET]    = { "/region/sample",     M_GET,  REGION, 0, list_params, sample_get, NULL },
 	[PAGE_SAMPLE_POST]   = { "/region/sample",     M_POST, REGION, 0, NULL, sample_post, NULL },
 	[PAGE_SAMPLE_CSV]    = { "/region/sample.csv", M_GET,  REGION, 0, csv_params, sample_csv, NULL },
 	[PAGE_SAMPLE_REPLACE_GET] = { "/region/sample/replace", M_GET, REGION, 0, replace_params, sample_replace_get, NULL },
-	[PAGE_SLIPS_GET]     = { "/region/slips",      M_GET,  REGION, PAGE_SLASH, NULL, slips_get, NULL },
+	[PAGE_SLIPS_GET]     = { "/region/slips",      M_GET,  REGION, PAGE_SLASH, list_params, slips_get, NULL },
 	[PAGE_SLIPS_POST]    = { "/region/slips",      M_POST, REGION, PAGE_SLASH, NULL, slips_post, NULL },
 	[PAGE_SLIP_ONE_GET]  = { "/region/slips/one",  M_GET,  REGION, 0, unit_params, slip_one_get, NULL },
 	[PAGE_SLIP_ONE_POST] = { "/region/slips/one",  M_POST, REGION, 0, unit_params, slip_one_post, NULL },

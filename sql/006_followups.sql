@@ -22,6 +22,8 @@ CREATE TABLE IF NOT EXISTS followups (
   KEY k_region (region_code, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
--- The follow-up list and the region's sample pages page by unit id within a
--- region (seek paging): WHERE region_code = ? AND id > ? ORDER BY id LIMIT n.
+-- The follow-up list, the slips funnel and the progress page of a region
+-- page by id within the region (seek paging, issue 13 item 3):
+-- WHERE region_code = ? AND id > ? ORDER BY id LIMIT n.
 CREATE INDEX IF NOT EXISTS k_region_id ON sample_units (region_code, id);
+CREATE INDEX IF NOT EXISTS k_region_id ON users (region_code, id);

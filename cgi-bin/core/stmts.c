@@ -226,12 +226,16 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" FROM sample_units su WHERE" INVITED_SQL "AND (? IS NULL OR su.region_code = ?)"
 		" GROUP BY su.region_code, su.stratum",
 		R_ADMINS | R_REGION },
+	/* The region's accounts, paged by id (issue 13 item 3): ids above the
+	 * key, one form or all (''), a name or username search (''). */
 	[STMT_REGION_PROGRESS] = {
-		"SELECT u.username, u.org_name, u.form,"
+		"SELECT u.id, u.username, u.org_name, u.form,"
 		" CASE WHEN p.status IS NULL THEN '未开始' WHEN p.status = 'submitted' THEN '已提交' ELSE '草稿' END,"
 		" p.updated_at, p.submitted_at"
 		" FROM users u LEFT JOIN responses p ON p.user_id = u.id AND p.form = u.form"
-		" WHERE u.region_code = ? AND u.form <> '' ORDER BY u.form, u.username",
+		" WHERE u.region_code = ? AND u.form <> '' AND u.id > ? AND (? = '' OR u.form = ?)"
+		" AND (? = '' OR u.username LIKE CONCAT('%', ?, '%') OR u.org_name LIKE CONCAT('%', ?, '%'))"
+		" ORDER BY u.id LIMIT ?",
 		R_REGION },
 
 	/* Deadlines */
@@ -476,8 +480,27 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT id, method, frame_checksum, seed, algo_version, created_at FROM samples"
 		" WHERE region_code = ? AND kind = ?",
 		R_REGION },
-	[STMT_SAMPLE_UNITS_SHOW] = {
-		"SELECT " SU_COLS " FROM sample_units WHERE sample_id = ? ORDER BY stratum, position",
+	/* The sample page by stratum (issue 13 item 3): counts per stratum; one
+	 * page of a stratum's selected units or reserves by position (the
+	 * k_sample index), searched by name (''); the replacements made; the
+	 * unit that just came in, for the page that shows it. */
+	[STMT_SAMPLE_STRATA_COUNTS] = {
+		"SELECT stratum, SUM(role = 'selected' AND status = 'active'), SUM(role = 'reserve' AND status = 'active')"
+		" FROM sample_units WHERE sample_id = ? GROUP BY stratum",
+		R_REGION },
+	[STMT_SAMPLE_UNITS_PAGE] = {
+		"SELECT " SU_COLS " FROM sample_units WHERE sample_id = ? AND stratum = ? AND role = ?"
+		" AND (position > ? OR (position = ? AND id > ?))"
+		" AND (? = '' OR name LIKE CONCAT('%', ?, '%')) ORDER BY position, id LIMIT ?",
+		R_REGION },
+	[STMT_SAMPLE_REPLACEMENTS] = {
+		"SELECT o.name, o.stratum, o.position, n.name, n.position, o.replace_reason"
+		" FROM sample_units n JOIN sample_units o ON o.id = n.replaces_id"
+		" WHERE n.sample_id = ? ORDER BY n.id LIMIT 200",
+		R_REGION },
+	[STMT_SAMPLE_UNIT_CAME_IN] = {
+		"SELECT n.stratum, n.position, o.name, o.replace_reason FROM sample_units n"
+		" LEFT JOIN sample_units o ON o.id = n.replaces_id WHERE n.id = ? AND n.sample_id = ?",
 		R_REGION },
 	[STMT_SAMPLE_LIST_CSV] = {
 		"SELECT su.stratum, su.role, su.position, su.name, su.platform, su.contact, su.phone,"
@@ -609,8 +632,17 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" p.proxy_user_id IS NOT NULL, su.paper_by IS NOT NULL"
 		" FROM sample_units su LEFT JOIN users u ON u.id = su.user_id"
 		" LEFT JOIN responses p ON p.user_id = su.user_id AND p.form = su.form"
-		" WHERE su.region_code = ? AND" INVITED_SQL
-		" ORDER BY su.stratum, su.position, su.id",
+		" WHERE su.region_code = ? AND su.id > ? AND" INVITED_SQL
+		" AND (? = '' OR su.stratum = ?) AND (? = '' OR su.name LIKE CONCAT('%', ?, '%'))"
+		" ORDER BY su.id LIMIT ?",
+		R_REGION },
+	/* The funnel's counts over all invited units of the region, apart from
+	 * the paged list of units above (issue 13 item 3). */
+	[STMT_SLIP_FUNNEL_COUNTS] = {
+		"SELECT COUNT(*), SUM(su.slip_printed_at IS NOT NULL), SUM(su.code_opened_at IS NOT NULL),"
+		" SUM(su.registered_at IS NOT NULL), SUM(p.status IS NOT NULL), SUM(p.submitted_at IS NOT NULL)"
+		" FROM sample_units su LEFT JOIN responses p ON p.user_id = su.user_id AND p.form = su.form"
+		" WHERE su.region_code = ? AND" INVITED_SQL,
 		R_REGION },
 	/* Follow-up lists (issue 11 item 4, sample/followup.c). A unit is on
 	 * the list while it is invited and its response is not submitted; its

@@ -473,22 +473,21 @@ static const char *mark(const char *v)
 	return v && *v ? v : "—";
 }
 
-int slips_funnel_table(struct req *r, const char *region_code)
+int slips_funnel_table(struct req *r, const char *region_code, const struct funnel_page *pg)
 {
-	struct dbrows *rows;
-	if (db_query(r->db, STMT_SLIP_UNITS,
-	    DB_ARGS(A_STR(region_code)), &rows) < 0)
+	struct dbrows *rows, *c;
+	if (db_query(r->db, STMT_SLIP_FUNNEL_COUNTS, DB_ARGS(A_STR(region_code)), &c) < 0)
 		return -1;
-	size_t n = rows->nrows, cnt[5] = { 0 };
-	for (size_t i = 0; i < n; i++) {
-		for (int k = 0; k < 3; k++)
-			if (dbrows_get(rows, i, 3 + (size_t)k))
-				cnt[k]++;
-		if (dbrows_get(rows, i, 7))
-			cnt[3]++;
-		if (dbrows_get(rows, i, 9))
-			cnt[4]++;
+	if (db_query(r->db, STMT_SLIP_UNITS,
+	    DB_ARGS(A_STR(region_code), A_INT(pg->after), A_STR(pg->stratum), A_STR(pg->stratum), A_STR(pg->q),
+	            A_STR(pg->q), A_INT(FUNNEL_PAGE + 1)), &rows) < 0) {
+		dbrows_free(c);
+		return -1;
 	}
+	size_t n = c->nrows ? (size_t)dbrows_int(c, 0, 0) : 0, cnt[5] = { 0 };
+	for (int k = 0; k < 5 && c->nrows; k++)
+		cnt[k] = (size_t)dbrows_int(c, 0, 1 + (size_t)k);
+	dbrows_free(c);
 	static const char *const steps[5] = { "已打印邀请单", "已打开邀请链接", "已注册",
 	                                      "已开始填写", "已提交" };
 	static const char *const cols[] = { "环节", "单位数", "占抽中单位" };
@@ -514,8 +513,17 @@ int slips_funnel_table(struct req *r, const char *region_code)
 		dbrows_free(rows);
 		return 0;
 	}
+	/* The units, a page at a time by id, with a filter by category and name. */
+	h_raw(r, "<form method=\"get\" action=\"/region/slips#funnel-list\" class=\"filters\" id=\"funnel-list\">"
+	      "<label for=\"fstratum\">类别</label> <select id=\"fstratum\" name=\"stratum\"><option value=\"\">全部</option>");
+	for (int st = 0; st < ST_COUNT; st++)
+		h_printf(r, "<option value=\"%s\"%s>%s</option>", stratum_code(st),
+		         strcmp(pg->stratum, stratum_code(st)) ? "" : " selected", category[st]);
+	h_printf(r, "</select> <label for=\"fq\">单位名称</label> <input id=\"fq\" type=\"search\" name=\"q\" value=\"%s\" "
+	         "maxlength=\"60\"> <button type=\"submit\">查找</button></form>", pg->q);
+	size_t shown = rows->nrows > FUNNEL_PAGE ? FUNNEL_PAGE : rows->nrows;
 	h_table_begin(r, "funnel-units", NULL, unit_cols, NELEMS(unit_cols));
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < shown; i++) {
 		const char *st = dbrows_get(rows, i, 7);
 		const char *reg = dbrows_get(rows, i, 5);
 		h_printf(r, "<tr data-unit=\"%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td>",
@@ -543,7 +551,24 @@ int slips_funnel_table(struct req *r, const char *region_code)
 			h_printf(r, "<td><a href=\"/region/slips/one?unit=%s\">打印</a></td></tr>",
 			         dbrows_get(rows, i, 0));
 	}
+	if (shown == 0)
+		h_raw(r, "<tr><td colspan=\"7\">没有符合条件的单位。</td></tr>");
 	h_table_end(r);
+	{
+		struct buf link = { 0 };
+		buf_puts(&link, "?stratum=");
+		url_encode(&link, pg->stratum);
+		buf_puts(&link, "&q=");
+		url_encode(&link, pg->q);
+		h_raw(r, "<nav class=\"pager\" aria-label=\"邀请进度翻页\"><p>");
+		if (pg->after)
+			h_printf(r, "<a href=\"/region/slips%s#funnel-list\">第一页</a> ", link.data);
+		if (rows->nrows > FUNNEL_PAGE)
+			h_printf(r, "<a rel=\"next\" href=\"/region/slips%s&amp;after=%s#funnel-list\">下一页</a>", link.data,
+			         dbrows_get(rows, shown - 1, 0));
+		h_raw(r, "</p></nav>");
+		buf_free(&link);
+	}
 	dbrows_free(rows);
 	return 0;
 }

@@ -34,8 +34,19 @@ int slips_pdf(FILE *out, const struct slip_info *si, const struct issued *units,
  * other value ("all"). */
 const char *slips_category_label(const char *stratum);
 
+/* Which units the funnel's unit list shows: ids above after (the page
+ * key), one stratum ("" = all), names containing q ("" = all). */
+struct funnel_page {
+	unsigned long long after;
+	const char        *stratum;
+	const char        *q;
+};
+#define FUNNEL_PAGE 100   /* units per page of the funnel's list */
+
 /* Per-unit funnel of a region: slip printed, code opened, registered, draft
- * started, submitted. Returns 0 or -1. */
-int slips_funnel_table(struct req *r, const char *region_code);
+ * started, submitted - counts over every invited unit, then one page of
+ * the units (pg), with a search form and the link to the next page.
+ * Returns 0 or -1. */
+int slips_funnel_table(struct req *r, const char *region_code, const struct funnel_page *pg);
 
 #endif

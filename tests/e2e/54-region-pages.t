@@ -121,11 +121,20 @@ is $A->get('/region/sample/replace?unit=999999999')->{status}, 404, 'an unknown 
 	my $pg = $A->get('/region/sample')->{text};
 	my ($sme_part) = $pg =~ m{(<h3 id="sme-sme">.*?)(?:<h3|$)}s;
 	is scalar(() = ($sme_part // '') =~ m{<tr id="unit-\d+">}g), 100, 'page 1 shows 100 selected SMEs, not 220';
-	like $sme_part, qr{第 1 / 3 页 <a href="/region/sample\?page=2#sme-sme" rel="next">下一页</a>}, '... with the way to page 2';
-	my $p3 = $A->get('/region/sample?page=3')->{text};
+	# Paged by key (issue 13 item 3): the next page starts after the last
+	# position shown, never at an offset.
+	my ($next) = $sme_part =~ m{<a href="(/region/sample\?stratum=sme&amp;q=&amp;after=100&amp;after_id=\d+#sme-sme)" rel="next">下一页</a>};
+	ok $next, '... with the way to page 2 (after position 100)';
+	$next =~ s/&amp;/&/g;
+	my $p2 = $A->get($next)->{text};
+	($sme_part) = $p2 =~ m{(<h3 id="sme-sme">.*?)(?:<h3|$)}s;
+	($next) = ($sme_part // '') =~ m{<a href="([^"]+)" rel="next">下一页</a>};
+	$next =~ s/&amp;/&/g if $next;
+	my $p3 = $next ? $A->get($next)->{text} : '';
 	($sme_part) = $p3 =~ m{(<h3 id="sme-sme">.*?)(?:<h3|$)}s;
 	is scalar(() = ($sme_part // '') =~ m{<tr id="unit-\d+">}g), 20, 'page 3 shows the last 20';
-	like $sme_part, qr{rel="prev">上一页</a>}, '... and the way back';
+	like $sme_part, qr{rel="first">第一页</a>}, '... and the way back';
+	unlike $sme_part, qr{rel="next"}, '... and no next page';
 	ok length($pg) < 200_000, 'the page stays small (' . length($pg) . ' bytes)';
 }
 
