@@ -817,8 +817,9 @@ static void indicators_page(struct req *r)
 	else
 		h_raw(r, "</label>");
 	h_printf(r, " <button type=\"submit\">查看</button> 下载：<a href=\"/admin/indicators.csv?sample=%d\">CSV（UTF-8）"
-	         "</a> <a href=\"/admin/indicators.csv?sample=%d&amp;format=gb18030\">CSV（GB18030）</a></form>",
-	         sample, sample);
+	         "</a> <a href=\"/admin/indicators.csv?sample=%d&amp;format=gb18030\">CSV（GB18030）</a>"
+	         " <a href=\"/admin/indicators.xlsx?sample=%d\">Excel（XLSX）</a></form>",
+	         sample, sample, sample);
 	mark = r->body.len;
 	if (indview_render(r, NULL, sample, region) < 0) {
 		r->body.len = mark;
@@ -858,6 +859,21 @@ static void indicators_csv(struct req *r)
 		return;
 	}
 	send_download(r, &out, "text/csv; charset=utf-8", name);
+}
+
+/* GET /admin/indicators.xlsx: the rows of indicators.csv as a workbook. */
+static void indicators_xlsx(struct req *r)
+{
+	int sample = r->arg[KEY_SAMPLE].present && r->arg[KEY_SAMPLE].n == 1;
+	struct buf out;
+	buf_init(&out);
+	if (indview_xlsx(r, NULL, sample, &out) < 0) {
+		buf_free(&out);
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	send_download(r, &out, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	              sample ? "indicators-sample.xlsx" : "indicators.xlsx");
 }
 
 /* ------------------------------------------------------------------ */
@@ -1236,6 +1252,7 @@ enum page {
 	PAGE_SAMPLE_RESET_POST,
 	PAGE_ACCOUNT_RESET_GET,
 	PAGE_ACCOUNT_RESET_POST,
+	PAGE_INDICATORS_XLSX,
 	PAGE_FOLLOWUPS,
 	PAGE_FOLLOWUPS_PRINT,
 	PAGE_FOLLOWUPS_CSV,
@@ -1265,6 +1282,7 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_STATS]           = { "/admin/stats",            M_GET,  ADMINS, 0, NULL, stats_page, NULL },
 	[PAGE_INDICATORS]      = { "/admin/indicators",       M_GET,  ADMINS, 0, indicator_params, indicators_page, NULL },
 	[PAGE_INDICATORS_CSV]  = { "/admin/indicators.csv",   M_GET,  ADMINS, 0, indicator_params, indicators_csv, NULL },
+	[PAGE_INDICATORS_XLSX] = { "/admin/indicators.xlsx",  M_GET,  ADMINS, 0, indicator_params, indicators_xlsx, NULL },
 	[PAGE_ACCOUNTS_GET]    = { "/admin/accounts",         M_GET,  ADMIN_ONLY, 0, NULL, accounts_get, NULL },
 	[PAGE_ACCOUNTS_POST]   = { "/admin/accounts",         M_POST, ADMIN_ONLY, 0, account_params, accounts_post, READ_ONLY },
 	[PAGE_SAMPLES]         = { "/admin/samples",          M_GET,  ADMINS, 0, NULL, samples_page, NULL },

@@ -16,6 +16,10 @@
 #include "util.h"
 #include "csv.h"
 
+#include <errno.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
 /* The notice's 一、评估的主要内容, (一) to (四), shortened for headings. */
 static const struct { const char *numeral, *title; } CONTENTS[] = {
 	{ "一", "项目建设目标、建设内容、投资进度、资金到位、互联互通和预期效果完成情况" },
@@ -355,17 +359,19 @@ int indview_render(struct req *r, const char *region, int sample_only, const cha
 	return 0;
 }
 
+/* The columns of indicators.csv and .xlsx (shared README, "Export"). */
+static const char *const export_head[] = {
+	"region_code", "region_name", "indicator", "content", "label", "value", "unit", "n",
+};
+
 int indview_csv(struct req *r, const char *region, int sample_only, struct buf *out)
 {
-	static const char *const head[] = {
-		"region_code", "region_name", "indicator", "content", "label", "value", "unit", "n",
-	};
 	struct view v;
 	if (view_load(r, &v, region, sample_only) < 0) {
 		view_free(&v);
 		return -1;
 	}
-	csv_put_row(out, head, NELEMS(head), CSV_QUOTE_MINIMAL);
+	csv_put_row(out, export_head, NELEMS(export_head), CSV_QUOTE_MINIMAL);
 	for (size_t k = 0; k < v.nsc; k++)
 		for (size_t i = 0; i < v.set->n; i++) {
 			const struct indicator *ind = &v.set->v[i];
@@ -389,4 +395,93 @@ int indview_csv(struct req *r, const char *region, int sample_only, struct buf *
 		}
 	view_free(&v);
 	return 0;
+}
+
+#define IND_XLSX_MAX (64u * 1024u * 1024u)   /* bound on the finished file read back */
+
+/* Writes the rows of v into the workbook file at path: text columns as
+ * text, value (rounded as in the CSV, empty when undefined) and n as
+ * numbers, a frozen header and an autofilter. 0 or -1. */
+static int xlsx_rows(const struct view *v, const char *path)
+{
+	lxw_workbook *wb = workbook_new(path);
+	lxw_worksheet *ws;
+	lxw_format *head;
+	lxw_row_t row = 0;
+	lxw_error e;
+
+	if (!wb)
+		return -1;
+	ws = workbook_add_worksheet(wb, "indicators");
+	head = workbook_add_format(wb);
+	format_set_bold(head);
+	for (lxw_col_t c = 0; c < NELEMS(export_head); c++)
+		worksheet_write_string(ws, 0, c, export_head[c], head);
+	for (size_t k = 0; k < v->nsc; k++)
+		for (size_t i = 0; i < v->set->n; i++) {
+			const struct indicator *ind = &v->set->v[i];
+			struct ind_value val;
+			char value[64];
+			if (ind->a.agg == IA_TEXTS)
+				continue;
+			ind_value_of(&v->sc[k].t, i, &val);
+			ind_format(ind, &val, value, sizeof value);
+			row++;
+			worksheet_write_string(ws, row, 0, k ? v->sc[k].code : "all", NULL);
+			worksheet_write_string(ws, row, 1, v->sc[k].name, NULL);
+			worksheet_write_string(ws, row, 2, ind->code, NULL);
+			worksheet_write_string(ws, row, 3, ind->content, NULL);
+			worksheet_write_string(ws, row, 4, ind->label, NULL);
+			/* The number the CSV shows, so both files agree to the digit. */
+			if (*value)
+				worksheet_write_number(ws, row, 5, strtod(value, NULL), NULL);
+			worksheet_write_string(ws, row, 6, ind->unit, NULL);
+			worksheet_write_number(ws, row, 7, (double)val.n, NULL);
+		}
+	worksheet_freeze_panes(ws, 1, 0);
+	worksheet_autofilter(ws, 0, 0, row, (lxw_col_t)(NELEMS(export_head) - 1));
+	worksheet_set_column(ws, 1, 1, 16, NULL);
+	worksheet_set_column(ws, 4, 4, 40, NULL);
+	if ((e = workbook_close(wb)) != LXW_NO_ERROR) {
+		log_err("indicators xlsx: %s", lxw_strerror(e));
+		return -1;
+	}
+	return 0;
+}
+
+int indview_xlsx(struct req *r, const char *region, int sample_only, struct buf *out)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	char path[512], err[160];
+	char *data = NULL;
+	size_t len = 0;
+	struct view v;
+	int fd, rc = -1;
+
+	if (view_load(r, &v, region, sample_only) < 0) {
+		view_free(&v);
+		return -1;
+	}
+	if (!tmpdir || !*tmpdir)
+		tmpdir = "/tmp";
+	/* mkstemp reserves a unique name; the library then writes the file. */
+	if ((size_t)snprintf(path, sizeof path, "%s/smesurvey-indicators-XXXXXX", tmpdir) >= sizeof path ||
+	    (fd = mkstemp(path)) < 0) {
+		log_err("indicators xlsx: mkstemp in %s: %s", tmpdir, strerror(errno));
+		view_free(&v);
+		return -1;
+	}
+	close(fd);
+	if (xlsx_rows(&v, path) == 0) {
+		if (file_read_bounded(path, IND_XLSX_MAX, &data, &len, err, sizeof err) == 0) {
+			buf_put(out, data, len);
+			rc = 0;
+		} else {
+			log_err("indicators xlsx: %s", err);
+		}
+	}
+	unlink(path);
+	free(data);
+	view_free(&v);
+	return rc;
 }

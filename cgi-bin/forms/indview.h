@@ -31,5 +31,10 @@ int  indview_render(struct req *r, const char *region, int sample_only, const ch
 /* indicators.csv (shared README, "Export"): one row per scope and
  * indicator, texts excluded. 0 or -1. */
 int  indview_csv(struct req *r, const char *region, int sample_only, struct buf *out);
+/* The same rows as an XLSX workbook (libxlsxwriter, built in a temporary
+ * file under $TMPDIR and read back; a few thousand rows): text columns as
+ * text, value and n as numbers (value rounded as in the CSV, empty when
+ * undefined), a frozen header row and an autofilter. 0 or -1. */
+int  indview_xlsx(struct req *r, const char *region, int sample_only, struct buf *out);
 
 #endif
