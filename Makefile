@@ -6,6 +6,7 @@
 #   make stop       stop everything `make run` started
 #   make test       unit tests (normal + ASan/UBSan) and end-to-end tests on a private stack
 #   make bench      wrk benchmarks against the running stack
+#   make bench-scale N=100  load a national data set (40 regions x N SMEs) into the running stack and time it
 #   make install    PREFIX=/usr/local DESTDIR= SYSCONFDIR=/etc RUNDIR=/run/smesurvey LOGDIR=/var/log/smesurvey
 #   make uninstall  the same variables
 
@@ -58,7 +59,7 @@ UNIT_BINS  = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 CATALOG    = cgi-bin/forms/codebook/forms.tsv
 CODEBOOK   = $(filter-out $(CATALOG),$(wildcard cgi-bin/forms/codebook/*.tsv))
 
-.PHONY: all asan run stop test unit e2e bench install uninstall clean check-sql
+.PHONY: all asan run stop test unit e2e bench bench-scale install uninstall clean check-sql
 all: $(PROGS) $(UNIT_BINS)
 
 # Every object records the headers it includes (-MMD) in a .d file next to
@@ -147,6 +148,11 @@ check-sql:
 
 bench:
 	scripts/bench
+
+# Generated national data (SQL bulk load, scripts/bench-scale), then timings.
+N ?= 100
+bench-scale:
+	N=$(N) scripts/bench-scale
 
 # Installed tree (explicit modes: a 027 umask must not make files unreadable
 # for the web server). Templates get their paths filled here; the demo data
