@@ -13,7 +13,7 @@
  *   GET  /admin/deadlines           configured deadlines and per-region overrides
  *   POST /admin/deadlines           action=set (form, region, due) | remove (admin)
  *   GET  /admin/export              export page
- *   GET  /admin/export/data         form, format=csv|gb18030|xlsx|sav, region, status
+ *   (GET /admin/export/data is smesurvey-export's: cgi-bin/export.c)
  *   GET  /admin/export/codebook     form: the dictionary as CSV
  *   GET  /admin/stats               form, region: counts, shares, sums
  *   GET  /admin/accounts            accounts by role and region (admin only)
@@ -25,6 +25,7 @@
  *   GET/POST /admin/accounts/reset?id=   reset to a one-time password (admin only)
  */
 #include "accounts.h"
+#include "adminparam.h"
 #include "app.h"
 #include "auth.h"
 #include "conf.h"
@@ -63,41 +64,6 @@ static const char *const status_labels[][2] = {
 /* Typed page parameters: their slots in r->arg[] (the page table below). */
 enum key { KEY_ID, KEY_CODE, KEY_ACTION, KEY_SAMPLE, KEY_FORMAT, KEY_ACTION_F, KEY_USER, KEY_FROM, KEY_TO,
            KEY_BEFORE, KEY_REGION, KEY_KIND };
-
-/* A region code as stored (letters and digits, at most 16), NULL when
- * absent, empty or malformed. */
-static const char *param_region(const struct req *r)
-{
-	const char *v = req_param(r, "region");
-	size_t n;
-	if (!v || !*v)
-		return NULL;
-	n = strlen(v);
-	if (n > 16)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if (!((v[i] >= '0' && v[i] <= '9') || (v[i] >= 'A' && v[i] <= 'Z') ||
-		      (v[i] >= 'a' && v[i] <= 'z') || v[i] == '-' || v[i] == '_'))
-			return NULL;
-	return v;
-}
-
-/* "submitted" (the default when def_submitted), "draft" or NULL for both. */
-static const char *param_status(const struct req *r, int def_submitted)
-{
-	const char *v = req_param(r, "status");
-	if (!v || !*v)
-		return def_submitted ? "submitted" : NULL;
-	if (!strcmp(v, "submitted") || !strcmp(v, "draft"))
-		return v;
-	return NULL;   /* "all" */
-}
-
-static const struct form *param_form(const struct req *r)
-{
-	const char *v = req_param(r, "form");
-	return v && *v && strlen(v) < 17 ? form_get(v) : NULL;
-}
 
 static long param_page(const struct req *r)
 {
@@ -711,50 +677,8 @@ static void send_download(struct req *r, struct buf *data, const char *ctype, co
 	buf_init(data);
 }
 
-static void export_data(struct req *r)
-{
-	const struct form *f = param_form(r);
-	const char *fmt_s = req_param(r, "format");
-	struct export_filter flt = { .region = param_region(r), .status = param_status(r, 1) };
-	enum export_format fmt;
-	const char *ctype, *ext;
-	char fname[96], detail[160];
-	struct buf out;
-	size_t n = 0;
-	int rc;
-
-	if (!f) {
-		page_error(r, 400, "请选择问卷。");
-		return;
-	}
-	if (!fmt_s || !strcmp(fmt_s, "csv")) {
-		fmt = EXPORT_CSV, ctype = "text/csv; charset=utf-8", ext = "csv";
-	} else if (!strcmp(fmt_s, "gb18030")) {
-		fmt = EXPORT_CSV_GB18030, ctype = "text/csv; charset=gb18030", ext = "csv";
-	} else if (!strcmp(fmt_s, "xlsx")) {
-		fmt = EXPORT_XLSX, ext = "xlsx";
-		ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-	} else if (!strcmp(fmt_s, "sav")) {
-		fmt = EXPORT_SAV, ctype = "application/x-spss-sav", ext = "sav";
-	} else {
-		page_error(r, 400, "不支持的导出格式。");
-		return;
-	}
-	buf_init(&out);
-	rc = export_responses(r->db, f, &flt, fmt, NULL, &out, &n);
-	if (rc < 0) {
-		buf_free(&out);
-		page_error(r, 503, "导出失败，请稍后再试。");
-		return;
-	}
-	snprintf(fname, sizeof fname, "%s-%s-%s%s.%s", f->name, flt.region ? flt.region : "all",
-	         flt.status ? flt.status : "all", fmt == EXPORT_CSV_GB18030 ? "-gb18030" : "", ext);
-	snprintf(detail, sizeof detail, "form=%s region=%s status=%s format=%s rows=%zu", f->name,
-	         flt.region ? flt.region : "all", flt.status ? flt.status : "all",
-	         fmt_s ? fmt_s : "csv", n);
-	audit(r, "export", detail);
-	send_download(r, &out, ctype, fname);
-}
+/* /admin/export/data is served by smesurvey-export (cgi-bin/export.c), its
+ * own program and workers, so that a long export never holds up these pages. */
 
 static void export_codebook(struct req *r)
 {
@@ -1240,7 +1164,6 @@ enum page {
 	PAGE_DEADLINES_GET,
 	PAGE_DEADLINES_POST,
 	PAGE_EXPORT,
-	PAGE_EXPORT_DATA,
 	PAGE_EXPORT_CODEBOOK,
 	PAGE_STATS,
 	PAGE_INDICATORS,
@@ -1277,7 +1200,6 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_DEADLINES_GET]   = { "/admin/deadlines",        M_GET,  ADMINS, 0, NULL, deadlines_get, NULL },
 	[PAGE_DEADLINES_POST]  = { "/admin/deadlines",        M_POST, ADMIN_ONLY, 0, NULL, deadlines_post_checked, READ_ONLY },
 	[PAGE_EXPORT]          = { "/admin/export",           M_GET,  ADMINS, 0, NULL, export_page, NULL },
-	[PAGE_EXPORT_DATA]     = { "/admin/export/data",      M_GET,  ADMINS, 0, NULL, export_data, NULL },
 	[PAGE_EXPORT_CODEBOOK] = { "/admin/export/codebook",  M_GET,  ADMINS, 0, NULL, export_codebook, NULL },
 	[PAGE_STATS]           = { "/admin/stats",            M_GET,  ADMINS, 0, NULL, stats_page, NULL },
 	[PAGE_INDICATORS]      = { "/admin/indicators",       M_GET,  ADMINS, 0, indicator_params, indicators_page, NULL },

@@ -84,7 +84,8 @@ static void send_spooled(struct req *r, FCGX_Request *fr)
 	}
 }
 
-static void send_response(struct req *r, FCGX_Request *fr)
+/* The status line and headers, without the blank line that ends them. */
+static void send_head(struct req *r, FCGX_Request *fr)
 {
 	if (r->status == 0)
 		r->status = 200;
@@ -95,6 +96,48 @@ static void send_response(struct req *r, FCGX_Request *fr)
 	FCGX_PutS("Cache-Control: no-store\r\n", fr->out);
 	if (r->headers.len)
 		FCGX_PutStr(r->headers.data, (int)r->headers.len, fr->out);
+}
+
+int resp_stream_begin(struct req *r)
+{
+	FCGX_Request *fr = r->fcgi;
+	if (r->streamed)
+		return 0;
+	r->streamed = 1;
+	if (!fr)
+		return 0;     /* unit tests: the body gathers in r->body */
+	send_head(r, fr);
+	/* No Content-Length: the web server sends the body chunked. */
+	FCGX_PutS("\r\n", fr->out);
+	return FCGX_FFlush(fr->out) < 0 ? -1 : 0;
+}
+
+int resp_stream_write(struct req *r, const void *p, size_t n)
+{
+	FCGX_Request *fr = r->fcgi;
+	if (!r->streamed && resp_stream_begin(r) < 0)
+		return -1;
+	if (r->no_body || n == 0)
+		return 0;
+	if (!fr) {
+		buf_put(&r->body, p, n);
+		return 0;
+	}
+	while (n > 0) {
+		int part = n > 1 << 20 ? 1 << 20 : (int)n;
+		if (FCGX_PutStr(p, part, fr->out) < 0)
+			return -1;    /* client gone */
+		p = (const char *)p + part;
+		n -= (size_t)part;
+	}
+	return 0;
+}
+
+static void send_response(struct req *r, FCGX_Request *fr)
+{
+	if (r->streamed)
+		return;       /* sent already (resp_stream_begin) */
+	send_head(r, fr);
 	if (r->body_file) {
 		send_spooled(r, fr);
 		return;

@@ -2,7 +2,8 @@
  * http.h - one FastCGI request: decoded input (query string, urlencoded or
  * multipart body, cookies) and the buffered response (status, headers, body).
  * Nothing is written to the client until the handler returns, so a handler
- * can still switch to an error page half-way.
+ * can still switch to an error page half-way - except for a streamed
+ * download (resp_stream_begin).
  */
 #ifndef SME_HTTP_H
 #define SME_HTTP_H
@@ -73,6 +74,7 @@ struct req {
 	struct buf   body;
 	int          no_body;      /* HEAD */
 	FILE        *body_file;    /* set by resp_spool(): body sent from this file */
+	int          streamed;     /* resp_stream_begin() sent the head already */
 };
 
 /* The key that per-client throttles count under: an IPv4 address as is, an
@@ -103,6 +105,13 @@ const char *req_cookie(const struct req *r, const char *name);
  * response body (sent in chunks after the handler returns, then closed), so
  * a worker never holds the whole document in memory. NULL on failure. */
 FILE *resp_spool(struct req *r);
+/* For downloads too large to hold (exports): resp_stream_begin sends the
+ * status and headers set so far at once (no Content-Length: the web server
+ * sends the body chunked); resp_stream_write sends body bytes as they come
+ * (beginning first when needed). After that the handler cannot switch to an
+ * error page any more. Both return 0, or -1 when the client has gone. */
+int  resp_stream_begin(struct req *r);
+int  resp_stream_write(struct req *r, const void *p, size_t n);
 void resp_status(struct req *r, int code);
 const char *resp_status_text(int code);     /* reason phrase */
 void resp_header(struct req *r, const char *name, const char *value);

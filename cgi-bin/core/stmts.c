@@ -382,13 +382,16 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" FROM responses r JOIN users u ON u.id = r.user_id"
 		" LEFT JOIN regions g ON g.code = r.region_code"
 		" WHERE r.form = ? AND (? IS NULL OR r.region_code = ?) AND (? IS NULL OR r.status = ?)"
-		" ORDER BY r.id",
+		/* Streaming exports (issue 13): a chunk at a time by key, after
+		 * the last id sent, inside one snapshot (forms/export.c). */
+		" AND r.id > ? ORDER BY r.id LIMIT ?",
 		R_ADMINS },
+	/* The answers of one chunk: responses first..last id of the filter. */
 	[STMT_EXPORT_ANSWERS] = {
-		"SELECT a.response_id, a.code, a.value FROM answers a"
-		" JOIN responses r ON r.id = a.response_id"
+		"SELECT a.response_id, a.code, a.value FROM responses r"
+		" JOIN answers a ON a.response_id = r.id"
 		" WHERE r.form = ? AND (? IS NULL OR r.region_code = ?) AND (? IS NULL OR r.status = ?)"
-		" ORDER BY a.response_id",
+		" AND r.id BETWEEN ? AND ? ORDER BY r.id",
 		R_ADMINS },
 	[STMT_STATS_REGIONS] = {
 		"SELECT COALESCE(p.region_code, ''), COALESCE(g.name, ''), COUNT(*)"

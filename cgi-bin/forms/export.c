@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +38,9 @@ static const char *const lead_labels[] = {
 #define NLEAD_BASE (NLEAD_ALL - 3)
 enum { COL_ID = 0, COL_PROXY = 6, COL_SUBMITTED_AT = 7, COL_IN_SAMPLE = 8, COL_REPLACES = 10 };
 
-/* Largest export file read back from disk (XLSX). */
-#define EXPORT_MAX_FILE (512L * 1024 * 1024)
+/* Responses read per chunk, and the bytes gathered before a write. */
+#define EXPORT_CHUNK 500
+#define EXPORT_FLUSH (64 * 1024)
 /* Characters in one XLSX cell (Excel's limit). */
 #define XLSX_STR_MAX 32767
 
@@ -259,24 +261,37 @@ static void xlsx_codebook_sheet(struct sink *s, const struct form *f)
 	worksheet_freeze_panes(ws, 1, 0);
 }
 
-static int xlsx_finish(struct sink *s, const char *path, struct buf *out)
+/* Sends the finished file in chunks (never the whole file in memory). */
+static int send_file(const struct export_out *out, const char *path)
+{
+	char chunk[EXPORT_FLUSH];
+	size_t got;
+	int rc = 0;
+	FILE *fp = fopen(path, "rb");
+	if (!fp) {
+		log_err("export: cannot read back %s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (rc == 0 && (got = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		rc = out->write(out->ctx, chunk, got);
+	if (ferror(fp)) {
+		log_err("export: reading %s: %s", path, strerror(errno));
+		rc = -1;
+	}
+	fclose(fp);
+	return rc;
+}
+
+static int xlsx_finish(struct sink *s, const char *path, const struct export_out *out)
 {
 	lxw_error e = workbook_close(s->wb);
-	char *data = NULL, err[256];
-	size_t n = 0;
 	int rc = -1;
 
 	s->wb = NULL;
-	if (e != LXW_NO_ERROR) {
+	if (e != LXW_NO_ERROR)
 		log_err("export: xlsx: %s", lxw_strerror(e));
-	} else if (file_read_bounded(path, EXPORT_MAX_FILE, &data, &n, err, sizeof err) < 0) {
-		log_err("export: %s", err);
-	} else {
-		buf_reset(out);
-		buf_put(out, data, n);
-		free(data);
-		rc = 0;
-	}
+	else
+		rc = send_file(out, path);
 	unlink(path);
 	return rc;
 }
@@ -301,10 +316,10 @@ static void column_fields(const struct form *f, size_t nlead, size_t ncols, int 
 	}
 }
 
-static ssize_t sav_append(const void *data, size_t len, void *ctx)
+static ssize_t sav_send(const void *data, size_t len, void *ctx)
 {
-	buf_put(ctx, data, len);
-	return (ssize_t)len;
+	const struct export_out *out = ctx;
+	return out->write(out->ctx, data, len) < 0 ? -1 : (ssize_t)len;
 }
 
 /* A copy of s cut to at most max bytes on a UTF-8 boundary. */
@@ -322,30 +337,55 @@ static char *utf8_cut(const char *s, size_t max)
 #define SAV_STR_MAX   32767     /* SPSS's longest string */
 #define SAV_LABEL_MAX 250       /* bytes of a variable label */
 
-/* Writes the rows (cells as exported, rows[r].v) as one .sav into out. */
-static int sav_write(const struct form *f, size_t nlead, const struct strv *cols,
-                     const struct strv *labels, const unsigned char *kind,
-                     const struct strv *rows, size_t nrows, struct buf *out)
+/* The rows of a .sav are spooled to a temporary file first, because string
+ * widths must be declared before the first row: one cell is a 32-bit length
+ * and its bytes, ncols cells a row. */
+static int spool_row(FILE *fp, const struct strv *row, size_t ncols, size_t *width)
 {
-	size_t ncols = cols->n;
+	for (size_t c = 0; c < ncols; c++) {
+		const char *v = c < row->n ? row->v[c] : "";
+		uint32_t l = (uint32_t)strlen(v);
+		if (l > width[c])
+			width[c] = l > SAV_STR_MAX ? SAV_STR_MAX : l;
+		if (fwrite(&l, sizeof l, 1, fp) != 1 || (l && fwrite(v, 1, l, fp) != l))
+			return -1;
+	}
+	return 0;
+}
+
+/* Reads one spooled cell into *cell (grown as needed). */
+static int unspool_cell(FILE *fp, char **cell, size_t *cap)
+{
+	uint32_t l;
+	if (fread(&l, sizeof l, 1, fp) != 1)
+		return -1;
+	if ((size_t)l + 1 > *cap) {
+		*cap = (size_t)l + 1;
+		*cell = xrealloc(*cell, *cap);
+	}
+	if (l && fread(*cell, 1, l, fp) != l)
+		return -1;
+	(*cell)[l] = '\0';
+	return 0;
+}
+
+/* Writes the spooled rows (spool, nrows of ncols cells) as one .sav to out. */
+static int sav_write(const struct form *f, size_t nlead, const struct strv *cols,
+                     const struct strv *labels, const unsigned char *kind, const size_t *width,
+                     FILE *spool, size_t nrows, const struct export_out *out)
+{
+	size_t ncols = cols->n, cap = 256;
 	int *field = xcalloc(ncols, sizeof *field), *opt = xcalloc(ncols, sizeof *opt);
-	size_t *width = xcalloc(ncols, sizeof *width);
 	readstat_variable_t **var = xcalloc(ncols, sizeof *var);
 	readstat_label_set_t **fset = xcalloc(f->nfields ? f->nfields : 1, sizeof *fset);
 	readstat_writer_t *w = readstat_writer_init();
 	readstat_label_set_t *yesno, *chosen;
 	readstat_error_t e = READSTAT_OK;
+	char *v = xmalloc(cap);
 	int rc = -1;
 
 	column_fields(f, nlead, ncols, field, opt);
-	/* String widths are declared before the first row: one pass to measure. */
-	for (size_t r = 0; r < nrows; r++)
-		for (size_t c = 0; c < ncols && c < rows[r].n; c++) {
-			size_t l = strlen(rows[r].v[c]);
-			width[c] = l > width[c] ? (l > SAV_STR_MAX ? SAV_STR_MAX : l) : width[c];
-		}
-	buf_reset(out);
-	readstat_set_data_writer(w, sav_append);
+	readstat_set_data_writer(w, sav_send);
 	readstat_writer_set_file_label(w, f->title);
 	yesno = readstat_add_label_set(w, READSTAT_TYPE_DOUBLE, "yesno");
 	readstat_label_double_value(yesno, 0, "否");
@@ -379,18 +419,29 @@ static int sav_write(const struct form *f, size_t nlead, const struct strv *cols
 			readstat_variable_set_label_set(var[c], fset[field[c]]);
 		}
 	}
-	e = readstat_begin_writing_sav(w, out, (long)nrows);
+	if (fflush(spool) != 0 || fseek(spool, 0, SEEK_SET) != 0) {
+		log_err("export: sav: cannot read back the spooled rows");
+		goto out;
+	}
+	e = readstat_begin_writing_sav(w, (void *)out, (long)nrows);
 	for (size_t r = 0; r < nrows && e == READSTAT_OK; r++) {
 		e = readstat_begin_row(w);
 		for (size_t c = 0; c < ncols && e == READSTAT_OK; c++) {
-			const char *v = c < rows[r].n ? rows[r].v[c] : "";
+			if (unspool_cell(spool, &v, &cap) < 0) {
+				log_err("export: sav: the spooled rows are short");
+				goto out;
+			}
 			if (kind[c] == CK_NUMBER) {
 				e = *v && csv_is_number(v) ? readstat_insert_double_value(w, var[c], strtod(v, NULL))
 				                           : readstat_insert_missing_value(w, var[c]);
 			} else {
-				char *cut = utf8_cut(v, SAV_STR_MAX);
-				e = readstat_insert_string_value(w, var[c], cut);
-				free(cut);
+				if (strlen(v) > SAV_STR_MAX) {
+					char *cut = utf8_cut(v, SAV_STR_MAX);
+					free(v);
+					v = cut;
+					cap = strlen(v) + 1;
+				}
+				e = readstat_insert_string_value(w, var[c], v);
 			}
 		}
 		if (e == READSTAT_OK)
@@ -402,120 +453,262 @@ static int sav_write(const struct form *f, size_t nlead, const struct strv *cols
 		log_err("export: sav: %s", readstat_error_message(e));
 	else
 		rc = 0;
+out:
 	readstat_writer_free(w);
+	free(v);
 	free(field);
 	free(opt);
-	free(width);
 	free(var);
 	free(fset);
 	return rc;
 }
 
 /* ------------------------------------------------------------------ */
-/* Responses                                                           */
+/* Responses, a chunk at a time                                         */
+
+/* One export in progress. */
+struct exporter {
+	struct db                  *db;
+	const struct form          *f;
+	const struct export_filter *flt;
+	const struct export_out    *out;
+	int                         started;   /* out->begin called */
+	struct code_ix             *ix;
+	size_t                      nlead, ncols;
+};
+
+typedef int (*row_fn)(struct exporter *x, const struct strv *row, void *arg);
+
+/* The answers of responses from (inclusive) in ans, merged into av. Both
+ * lists are ordered by response id; *a advances through ans. */
+static void merge_answers(struct exporter *x, const struct dbrows *ans, size_t *a,
+                          unsigned long long id, struct answers *av)
+{
+	while (*a < ans->nrows && (unsigned long long)dbrows_int(ans, *a, 0) < id)
+		(*a)++;
+	for (; *a < ans->nrows && (unsigned long long)dbrows_int(ans, *a, 0) == id; (*a)++) {
+		int fi = code_lookup(x->ix, x->f->nfields, dbrows_get(ans, *a, 1));
+		if (fi >= 0)
+			answers_set(av, (size_t)fi, dbrows_get(ans, *a, 2));
+	}
+}
+
+/* Calls fn with every exported row, reading EXPORT_CHUNK responses (and
+ * their answers) at a time by key, so the worker holds one chunk whatever
+ * the number of responses. Inside the caller's transaction (one snapshot).
+ * out->begin runs once the first chunk has been read. Returns the number of
+ * rows, or -1 (a database error, or fn stopped). */
+static long each_row(struct exporter *x, row_fn fn, void *arg)
+{
+	const struct export_filter *flt = x->flt;
+	unsigned long long after = 0;
+	long n = 0;
+
+	for (;;) {
+		struct dbrows *meta = NULL, *ans = NULL;
+		size_t a = 0, nmeta;
+		int stop = 0;
+
+		if (db_query(x->db, STMT_EXPORT_RESPONSES,
+		    DB_ARGS(A_STR(x->f->name), A_STR(flt->region), A_STR(flt->region),
+		            A_STR(flt->status), A_STR(flt->status), A_INT(after), A_INT(EXPORT_CHUNK)),
+		    &meta) < 0)
+			return -1;
+		nmeta = meta->nrows;
+		if (!x->started) {
+			if (x->out->begin && x->out->begin(x->out->ctx) < 0) {
+				dbrows_free(meta);
+				return -1;
+			}
+			x->started = 1;
+		}
+		if (nmeta == 0) {
+			dbrows_free(meta);
+			return n;
+		}
+		if (db_query(x->db, STMT_EXPORT_ANSWERS,
+		    DB_ARGS(A_STR(x->f->name), A_STR(flt->region), A_STR(flt->region),
+		            A_STR(flt->status), A_STR(flt->status), A_INT(dbrows_int(meta, 0, 0)),
+		            A_INT(dbrows_int(meta, nmeta - 1, 0))), &ans) < 0) {
+			dbrows_free(meta);
+			return -1;
+		}
+		for (size_t m = 0; m < nmeta && !stop; m++) {
+			unsigned long long id = (unsigned long long)dbrows_int(meta, m, 0);
+			struct answers av;
+			struct strv row = { 0 };
+
+			answers_init(&av, x->f);
+			merge_answers(x, ans, &a, id, &av);
+			form_drop_inapplicable(x->f, &av);
+			for (size_t c = 0; c < x->nlead; c++)
+				strv_add(&row, dbrows_get(meta, m, c));
+			form_export_row(x->f, &av, &row);
+			stop = fn(x, &row, arg) < 0;
+			strv_free(&row);
+			answers_free(&av);
+			n++;
+		}
+		after = (unsigned long long)dbrows_int(meta, nmeta - 1, 0);
+		dbrows_free(meta);
+		dbrows_free(ans);
+		if (stop)
+			return -1;
+		if (nmeta < EXPORT_CHUNK)
+			return n;
+	}
+}
+
+/* CSV: rows gather in a buffer that is sent (converted to GB18030 when
+ * asked, a whole number of rows at a time) whenever it passes EXPORT_FLUSH. */
+struct csv_state {
+	struct sink  *s;
+	size_t        ncols;
+	int           gb18030;
+	struct buf    conv;
+};
+
+static int csv_flush(struct exporter *x, struct csv_state *cs)
+{
+	struct buf *b = cs->s->csv;
+	int rc = 0;
+	if (!b->len)
+		return 0;
+	if (cs->gb18030) {
+		if (csv_to_gb18030(b, &cs->conv) < 0) {
+			log_err("export: the CSV cannot be converted to GB18030");
+			rc = -1;
+		} else {
+			rc = x->out->write(x->out->ctx, cs->conv.data, cs->conv.len);
+		}
+	} else {
+		rc = x->out->write(x->out->ctx, b->data, b->len);
+	}
+	buf_reset(b);
+	return rc;
+}
+
+static int csv_row(struct exporter *x, const struct strv *row, void *arg)
+{
+	struct csv_state *cs = arg;
+	sink_row(cs->s, (const char *const *)row->v, row->n < cs->ncols ? row->n : cs->ncols, 0);
+	return cs->s->csv->len >= EXPORT_FLUSH ? csv_flush(x, cs) : 0;
+}
+
+static int xlsx_row(struct exporter *x, const struct strv *row, void *arg)
+{
+	struct sink *s = arg;
+	sink_row(s, (const char *const *)row->v, row->n < x->ncols ? row->n : x->ncols, 0);
+	return s->failed ? -1 : 0;
+}
+
+struct sav_state {
+	FILE   *spool;
+	size_t  ncols;
+	size_t *width;
+};
+
+static int sav_row(struct exporter *x, const struct strv *row, void *arg)
+{
+	struct sav_state *ss = arg;
+	(void)x;
+	if (spool_row(ss->spool, row, ss->ncols, ss->width) < 0) {
+		log_err("export: sav: cannot spool a row: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* A temporary file in tmpdir, already unlinked (gone when closed). */
+static FILE *temp_file(const char *tmpdir)
+{
+	char path[4096];
+	int fd;
+	FILE *fp;
+	if ((size_t)snprintf(path, sizeof path, "%s/smesurvey-export-XXXXXX", tmpdir) >= sizeof path)
+		return NULL;
+	fd = mkstemp(path);
+	if (fd < 0) {
+		log_err("export: mkstemp in %s: %s", tmpdir, strerror(errno));
+		return NULL;
+	}
+	unlink(path);
+	fp = fdopen(fd, "w+b");
+	if (!fp)
+		close(fd);
+	return fp;
+}
 
 int export_responses(struct db *db, const struct form *f, const struct export_filter *flt,
-                     enum export_format fmt, const char *tmpdir, struct buf *out,
+                     enum export_format fmt, const char *tmpdir, const struct export_out *out,
                      size_t *nrows)
 {
-	struct dbrows *meta = NULL, *ans = NULL;
-	struct strv cols = { 0 };
-	struct sink s = { .fmt = fmt };
-	struct buf utf8;
-	struct code_ix *ix = NULL;
-	char path[4096];
-	size_t ncols, a = 0;
 	const struct form_info *info = catalog_get(f->name);
-	struct strv *sav_rows = NULL;
-	size_t nsav = 0;
-	size_t nlead = info && info->sampled ? NLEAD_ALL : NLEAD_BASE;
+	struct exporter x = { .db = db, .f = f, .flt = flt, .out = out };
+	struct strv cols = { 0 }, labels = { 0 };
+	struct sink s = { .fmt = fmt };
+	struct buf csvbuf;
+	char path[4096];
+	size_t ncols, *width = NULL;
+	FILE *spool = NULL;
+	long n = -1;
 	int rc = -1;
 
 	*nrows = 0;
-	buf_init(&utf8);
-	/* One snapshot for both reads, so rows and answers agree. */
-	if (db_begin(db) < 0)
-		return -1;
-	if (db_query(db, STMT_EXPORT_RESPONSES,
-	    DB_ARGS(A_STR(f->name), A_STR(flt->region), A_STR(flt->region),
-	            A_STR(flt->status), A_STR(flt->status)), &meta) < 0 ||
-	    db_query(db, STMT_EXPORT_ANSWERS,
-	    DB_ARGS(A_STR(f->name), A_STR(flt->region), A_STR(flt->region),
-	            A_STR(flt->status), A_STR(flt->status)), &ans) < 0) {
-		db_rollback(db);
-		goto out;
-	}
-	db_commit(db);
-
-	for (size_t i = 0; i < nlead; i++)
+	if (!tmpdir || !*tmpdir)
+		tmpdir = getenv("TMPDIR");
+	if (!tmpdir || !*tmpdir)
+		tmpdir = "/tmp";
+	buf_init(&csvbuf);
+	x.nlead = info && info->sampled ? NLEAD_ALL : NLEAD_BASE;
+	for (size_t i = 0; i < x.nlead; i++) {
 		strv_add(&cols, lead_cols[i]);
+		strv_add(&labels, lead_labels[i]);
+	}
 	form_export_columns(f, &cols);
-	ncols = cols.n;
+	form_export_labels(f, &labels);
+	ncols = x.ncols = cols.n;
+	x.ix = code_index(f);
+	s.kind = column_kinds(f, x.nlead, ncols);
 
-	rc = -2;
-	if (fmt == EXPORT_SAV) {
-		s.kind = column_kinds(f, nlead, ncols);
-		sav_rows = xcalloc(meta->nrows ? meta->nrows : 1, sizeof *sav_rows);
-	} else if (fmt == EXPORT_XLSX) {
-		struct strv labels = { 0 };
-		s.kind = column_kinds(f, nlead, ncols);
-		if (xlsx_open(&s, f, tmpdir, path, sizeof path) < 0)
-			goto out;
+	if (fmt == EXPORT_XLSX && xlsx_open(&s, f, tmpdir, path, sizeof path) < 0)
+		goto out;
+	if (fmt == EXPORT_SAV && !(spool = temp_file(tmpdir)))
+		goto out;
+	/* One snapshot for every chunk, so rows and answers agree. */
+	if (db_begin(db) < 0)
+		goto out;
+	if (fmt == EXPORT_XLSX) {
 		/* Codes (what statistics packages key on), then their labels. */
 		sink_row(&s, (const char *const *)cols.v, ncols, 1);
-		for (size_t i = 0; i < nlead; i++)
-			strv_add(&labels, lead_labels[i]);
-		form_export_labels(f, &labels);
 		sink_row(&s, (const char *const *)labels.v, labels.n < ncols ? labels.n : ncols, 1);
-		strv_free(&labels);
 		worksheet_freeze_panes(s.ws, 2, 1);
+		n = each_row(&x, xlsx_row, &s);
+	} else if (fmt == EXPORT_SAV) {
+		struct sav_state ss = { spool, ncols, width = xcalloc(ncols, sizeof *width) };
+		n = each_row(&x, sav_row, &ss);
 	} else {
-		s.csv = fmt == EXPORT_CSV ? out : &utf8;
-		buf_reset(s.csv);
+		struct csv_state cs = { &s, ncols, fmt == EXPORT_CSV_GB18030, { 0 } };
+		s.csv = &csvbuf;
 		/* Excel on a Chinese Windows reads a UTF-8 file without a BOM as
 		 * GBK; the GB18030 file (converted from this one) gets none. */
 		if (fmt == EXPORT_CSV)
 			buf_puts(s.csv, "\xEF\xBB\xBF");
 		sink_row(&s, (const char *const *)cols.v, ncols, 1);
+		n = each_row(&x, csv_row, &cs);
+		if (n >= 0 && csv_flush(&x, &cs) < 0)
+			n = -1;
+		buf_free(&cs.conv);
 	}
-
-	ix = code_index(f);
-	for (size_t m = 0; m < meta->nrows; m++) {
-		unsigned long long id = (unsigned long long)dbrows_int(meta, m, 0);
-		struct answers av;
-		struct strv row = { 0 };
-
-		answers_init(&av, f);
-		/* Both lists are ordered by response id: advance the answers. */
-		while (a < ans->nrows && (unsigned long long)dbrows_int(ans, a, 0) < id)
-			a++;
-		for (; a < ans->nrows && (unsigned long long)dbrows_int(ans, a, 0) == id; a++) {
-			int fi = code_lookup(ix, f->nfields, dbrows_get(ans, a, 1));
-			if (fi >= 0)
-				answers_set(&av, (size_t)fi, dbrows_get(ans, a, 2));
-		}
-		form_drop_inapplicable(f, &av);
-		for (size_t c = 0; c < nlead; c++)
-			strv_add(&row, dbrows_get(meta, m, c));
-		form_export_row(f, &av, &row);
-		if (fmt == EXPORT_SAV) {
-			sav_rows[nsav++] = row;      /* written at the end: widths first */
-		} else {
-			sink_row(&s, (const char *const *)row.v, row.n < ncols ? row.n : ncols, 0);
-			strv_free(&row);
-		}
-		answers_free(&av);
-		(*nrows)++;
+	if (n < 0) {
+		db_rollback(db);
+		goto out;
 	}
+	db_commit(db);
+	*nrows = (size_t)n;
 
 	if (fmt == EXPORT_SAV) {
-		struct strv labels = { 0 };
-		for (size_t i = 0; i < nlead; i++)
-			strv_add(&labels, lead_labels[i]);
-		form_export_labels(f, &labels);
-		int bad = sav_write(f, nlead, &cols, &labels, s.kind, sav_rows, nsav, out);
-		strv_free(&labels);
-		if (bad < 0)
+		if (sav_write(f, x.nlead, &cols, &labels, s.kind, width, spool, (size_t)n, out) < 0)
 			goto out;
 	} else if (fmt == EXPORT_XLSX) {
 		int bad;
@@ -524,29 +717,25 @@ int export_responses(struct db *db, const struct form *f, const struct export_fi
 		bad = s.failed;
 		if (xlsx_finish(&s, path, out) < 0 || bad)
 			goto out;
-	} else if (fmt == EXPORT_CSV_GB18030) {
-		if (csv_to_gb18030(&utf8, out) < 0) {
-			log_err("export: the CSV cannot be converted to GB18030");
-			goto out;
-		}
 	}
 	rc = 0;
 out:
+	if (rc < 0 && !x.started)
+		rc = n < 0 && db_errno(db) ? -1 : -2;
+	else if (rc < 0)
+		rc = -3;
 	if (s.wb) {
 		workbook_close(s.wb);
 		unlink(path);
 	}
+	if (spool)
+		fclose(spool);
+	free(width);
 	free(s.kind);
-	for (size_t i = 0; i < nsav; i++)
-		strv_free(&sav_rows[i]);
-	free(sav_rows);
-	free(ix);
+	free(x.ix);
 	strv_free(&cols);
-	buf_free(&utf8);
-	if (meta)
-		dbrows_free(meta);
-	if (ans)
-		dbrows_free(ans);
+	strv_free(&labels);
+	buf_free(&csvbuf);
 	return rc;
 }
 

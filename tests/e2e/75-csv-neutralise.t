@@ -123,8 +123,8 @@ for my $e (@endpoints) {
 		(my $b = $file) =~ s{.*/}{};
 		$sends{$b} = $n if $n;
 	}
-	is_deeply \%sends, { 'region.c' => 1, 'adminweb.c' => 5, 'followup.c' => 1 },
-		'the CSV senders are the ones this test covers (region: sample.csv; adminweb: export data UTF-8 and GB18030, codebook, indicators UTF-8 and GB18030; sample/followup.c: the follow-up list UTF-8 and GB18030, region and admin)';
+	is_deeply \%sends, { 'region.c' => 1, 'adminweb.c' => 3, 'export.c' => 2, 'followup.c' => 1 },
+		'the CSV senders are the ones this test covers (region: sample.csv; adminweb: codebook, indicators UTF-8 and GB18030; export: export data UTF-8 and GB18030; sample/followup.c: the follow-up list UTF-8 and GB18030, region and admin)';
 }
 
 sub gb_decode {
