@@ -12,6 +12,9 @@
 #include "catalog.h"
 #include "conf.h"
 #include "csv.h"
+#include "aggr.h"
+#include "form.h"
+#include "indview.h"
 #include "db.h"
 #include "deadline.h"
 #include "draw.h"
@@ -63,6 +66,8 @@ static int cmd_purge(struct ctx *x, int argc, char **argv);
 static int cmd_reset_sample(struct ctx *x, int argc, char **argv);
 static int cmd_create_admin(struct ctx *x, int argc, char **argv);
 static int cmd_reset_password(struct ctx *x, int argc, char **argv);
+static int cmd_rebuild_aggregates(struct ctx *x, int argc, char **argv);
+static int cmd_dump_aggregates(struct ctx *x, int argc, char **argv);
 
 static const struct command commands[] = {
 	{ "import-accounts", cmd_import_accounts, "[--dry-run] FILE.csv",
@@ -156,6 +161,17 @@ static const struct command commands[] = {
 	  "  upload_dir exists and is writable by the programs' user (--user, default\n"
 	  "  smesurvey); both deadlines are set and not past (a past deadline refuses\n"
 	  "  every save). Exit: 0 every check passed, 1 something failed." },
+	{ "rebuild-aggregates", cmd_rebuild_aggregates, "",
+	  "recompute the maintained aggregates (progress, statistics, indicators)",
+	  "Empties the aggregate tables of sql/005_aggregates.sql and computes them\n"
+	  "again from the accounts, the sample units, the responses and their answers,\n"
+	  "in one transaction with its audit row (pages wait for it, never see half).\n"
+	  "Run it after loading data with SQL, or after the codebook or the indicators\n"
+	  "changed. Exit: 0 done, 2 database error (nothing changed)." },
+	{ "dump-aggregates", cmd_dump_aggregates, "",
+	  "print the maintained aggregates as text (tab-separated, sorted)",
+	  "Every non-zero row of every aggregate table, for comparing the maintained\n"
+	  "values with rebuilt ones (tests/e2e/47-aggregates.t). Exit: 0 or 2." },
 	{ "purge", cmd_purge, "[--dry-run]",
 	  "delete what is no longer needed: expired sessions, old throttle rows, unused uploads",
 	  "Sessions past the idle or absolute limit, login and invitation-code failures\n"
@@ -1584,6 +1600,65 @@ static int cmd_purge(struct ctx *x, int argc, char **argv)
 	return EXIT_DONE;
 }
 
+static int cmd_rebuild_aggregates(struct ctx *x, int argc, char **argv)
+{
+	struct db *db;
+	long long counted = 0;
+	char detail[64];
+
+	(void)argv;
+	if (argc != 1) {
+		fprintf(stderr, PROG ": rebuild-aggregates takes no arguments\n");
+		return EXIT_FAILED;
+	}
+	if (!(db = ctx_db(x)))
+		return EXIT_FAILED;
+	/* One transaction: the tables, emptied and filled, and the audit row. */
+	if (db_begin(db) < 0)
+		return EXIT_FAILED;
+	snprintf(detail, sizeof detail, "submitted responses counted=%lld", counted);
+	if (aggr_rebuild(db, &counted) < 0 ||
+	    (snprintf(detail, sizeof detail, "submitted responses counted=%lld", counted),
+	     cli_audit(db, "aggregates-rebuild", detail) < 0) || db_commit(db) < 0) {
+		db_rollback(db);
+		fprintf(stderr, PROG ": rebuild-aggregates failed; nothing changed\n");
+		return EXIT_FAILED;
+	}
+	printf("aggregates rebuilt: %s\n", detail);
+	return EXIT_DONE;
+}
+
+static int cmd_dump_aggregates(struct ctx *x, int argc, char **argv)
+{
+	static const struct { const char *name; enum stmt q; } tables[] = {
+		{ "agg_progress", STMT_AGGR_DUMP_PROGRESS }, { "agg_quota", STMT_AGGR_DUMP_QUOTA },
+		{ "agg_counted", STMT_AGGR_DUMP_COUNTED }, { "agg_fields", STMT_AGGR_DUMP_FIELDS },
+		{ "agg_values", STMT_AGGR_DUMP_VALUES }, { "agg_ind", STMT_AGGR_DUMP_IND },
+	};
+	struct db *db;
+
+	(void)argv;
+	if (argc != 1) {
+		fprintf(stderr, PROG ": dump-aggregates takes no arguments\n");
+		return EXIT_FAILED;
+	}
+	if (!(db = ctx_db(x)))
+		return EXIT_FAILED;
+	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+		struct dbrows *rows;
+		if (db_query(db, tables[t].q, DB_NOARGS, &rows) < 0)
+			return EXIT_FAILED;
+		for (size_t i = 0; i < rows->nrows; i++) {
+			printf("%s", tables[t].name);
+			for (size_t c = 0; c < rows->ncols; c++)
+				printf("\t%s", dbrows_get(rows, i, c) ? dbrows_get(rows, i, c) : "NULL");
+			printf("\n");
+		}
+		dbrows_free(rows);
+	}
+	return EXIT_DONE;
+}
+
 int main(int argc, char **argv)
 {
 	struct ctx x = {0};
@@ -1593,7 +1668,10 @@ int main(int argc, char **argv)
 	log_init(PROG);
 	{
 		char err[256];
-		if (catalog_load(err, sizeof err) < 0) {
+		/* The aggregates (reset-sample, rebuild-aggregates) read answers
+		 * through the codebook and the indicators. */
+		if (catalog_load(err, sizeof err) < 0 || forms_load(err, sizeof err) < 0 ||
+		    indicators_load(err, sizeof err) < 0) {
 			fprintf(stderr, PROG ": %s\n", err);
 			return EXIT_FAILED;
 		}

@@ -19,6 +19,7 @@
  * sees its own frames and samples.
  */
 #include "accounts.h"
+#include "aggr.h"
 #include "app.h"
 #include "auth.h"
 #include "codes.h"
@@ -1178,6 +1179,9 @@ static void sample_replace(struct req *r)
 	            DB_ARGS(A_STR(reason), A_STR(unit)), NULL, NULL) < 0 ||
 	    db_exec(r->db, STMT_SAMPLE_UNIT_PROMOTE,
 	            DB_ARGS(A_STR(unit), A_STR(dbrows_get(next, 0, 0))), NULL, NULL) < 0 ||
+	    /* Their accounts' answers move in or out of "sample only". */
+	    aggr_sync_units(r->db, STMT_AGGR_UNIT_RESPONSES, unit) < 0 ||
+	    aggr_sync_units(r->db, STMT_AGGR_UNIT_RESPONSES, dbrows_get(next, 0, 0)) < 0 ||
 	    db_commit(r->db) < 0)
 		goto fail;
 	{

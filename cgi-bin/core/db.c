@@ -16,7 +16,7 @@
 #include <mysql.h>
 #include <errmsg.h>
 
-#define DB_MAX_ARGS    64
+#define DB_MAX_ARGS    96   /* the aggregates' 8-row upserts bind 72 */
 
 struct db {
 	const struct conf *conf;

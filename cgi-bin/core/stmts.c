@@ -45,6 +45,27 @@
 #define ROW8  ROW4 ", " ROW4
 #define ROW16 ROW8 ", " ROW8
 
+/* Maintained aggregates (issue 13 item 1): who moves a submitted response
+ * (respondents, a region entering paper or changing its sample, the
+ * administrators reopening or resetting, smesurvey-admin), and the rows of
+ * their multi-row upserts. */
+#define R_AGGR        (R_SIGNED_IN | R_CLI)
+#define AGG_F1 "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define AGG_F2 AGG_F1 ", " AGG_F1
+#define AGG_F4 AGG_F2 ", " AGG_F2
+#define AGG_F8 AGG_F4 ", " AGG_F4
+#define AGG_FIELDS_UPSERT " ON DUPLICATE KEY UPDATE n = n + VALUES(n), first = first + VALUES(first)," \
+                          " rsum = rsum + VALUES(rsum), sum = sum + VALUES(sum)"
+#define AGG_V1 "(?, ?, ?, ?, ?, ?)"
+#define AGG_V2 AGG_V1 ", " AGG_V1
+#define AGG_V4 AGG_V2 ", " AGG_V2
+#define AGG_V8 AGG_V4 ", " AGG_V4
+#define AGG_I1 "(?, ?, ?, ?, ?, ?, ?)"
+#define AGG_I2 AGG_I1 ", " AGG_I1
+#define AGG_I4 AGG_I2 ", " AGG_I2
+#define AGG_I8 AGG_I4 ", " AGG_I4
+#define AGG_IND_UPSERT " ON DUPLICATE KEY UPDATE n = n + VALUES(n), k = k + VALUES(k), sum = sum + VALUES(sum)"
+
 const struct stmt_def stmts[STMT__MAX] = {
 	/* Sessions and sign-in (core/auth.c). auth_load_session() runs before the request has a role. */
 	[STMT_SESSION_GET] = {
@@ -759,4 +780,164 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT COUNT(*) FROM audit_log WHERE action = 'register-self'"
 		" AND ip = ? AND at > NOW() - INTERVAL 1 HOUR",
 		R_ANYONE },
+
+	/* ---- Maintained aggregates (issue 13 item 1; forms/aggr.c) ---- */
+	/* The key a submitted response is counted under: its region ('' for
+	 * none) and whether its account came through an invitation code. */
+	[STMT_AGGR_RESPONSE_KEY] = {
+		"SELECT r.form, COALESCE(r.region_code, ''),"
+		" EXISTS (SELECT 1 FROM sample_units su WHERE su.user_id = r.user_id AND" INVITED_SQL ")"
+		" FROM responses r WHERE r.id = ? AND r.status = 'submitted'",
+		R_AGGR },
+	[STMT_AGGR_COUNTED_GET] = {
+		"SELECT form, region_code, in_sample FROM agg_counted WHERE response_id = ? FOR UPDATE",
+		R_AGGR },
+	[STMT_AGGR_ANSWERS] = {
+		"SELECT code, value FROM answers WHERE response_id = ?",
+		R_AGGR },
+	[STMT_AGGR_COUNTED_INSERT] = {
+		"INSERT INTO agg_counted (response_id, form, region_code, in_sample) VALUES (?, ?, ?, ?)",
+		R_AGGR },
+	[STMT_AGGR_COUNTED_DELETE] = {
+		"DELETE FROM agg_counted WHERE response_id = ?",
+		R_AGGR },
+	[STMT_AGGR_FIELDS_ADD_1] = {
+		"INSERT INTO agg_fields (form, region_code, in_sample, code, opt, n, first, rsum, sum) VALUES "
+		AGG_F1 AGG_FIELDS_UPSERT,
+		R_AGGR },
+	[STMT_AGGR_FIELDS_ADD_8] = {
+		"INSERT INTO agg_fields (form, region_code, in_sample, code, opt, n, first, rsum, sum) VALUES "
+		AGG_F8 AGG_FIELDS_UPSERT,
+		R_AGGR },
+	[STMT_AGGR_VALUES_ADD_1] = {
+		"INSERT INTO agg_values (form, region_code, in_sample, code, value, n) VALUES "
+		AGG_V1 " ON DUPLICATE KEY UPDATE n = n + VALUES(n)",
+		R_AGGR },
+	[STMT_AGGR_VALUES_ADD_8] = {
+		"INSERT INTO agg_values (form, region_code, in_sample, code, value, n) VALUES "
+		AGG_V8 " ON DUPLICATE KEY UPDATE n = n + VALUES(n)",
+		R_AGGR },
+	/* Values nobody gives any more go, so MIN/MAX read one entry. */
+	[STMT_AGGR_VALUES_PRUNE] = {
+		"DELETE FROM agg_values WHERE form = ? AND region_code = ? AND n = 0",
+		R_AGGR },
+	[STMT_AGGR_IND_ADD_1] = {
+		"INSERT INTO agg_ind (region_code, in_sample, ind, term, n, k, sum) VALUES "
+		AGG_I1 AGG_IND_UPSERT,
+		R_AGGR },
+	[STMT_AGGR_IND_ADD_8] = {
+		"INSERT INTO agg_ind (region_code, in_sample, ind, term, n, k, sum) VALUES "
+		AGG_I8 AGG_IND_UPSERT,
+		R_AGGR },
+	/* The responses whose in_sample a change of sample units may move. */
+	[STMT_AGGR_SAMPLE_RESPONSES] = {
+		"SELECT p.id FROM sample_units su JOIN responses p ON p.user_id = su.user_id AND p.form = su.form"
+		" WHERE su.sample_id = ?",
+		R_ADMIN | R_CLI },
+	[STMT_AGGR_UNIT_RESPONSES] = {
+		"SELECT p.id FROM sample_units su JOIN responses p ON p.user_id = su.user_id AND p.form = su.form"
+		" WHERE su.id = ?",
+		R_REGION },
+	/* Deleted one by one (not by the samples' ON DELETE CASCADE) so that
+	 * the triggers of sql/005_aggregates.sql see them. */
+	[STMT_AGGR_SAMPLE_UNITS_DELETE] = {
+		"DELETE FROM sample_units WHERE sample_id = ?",
+		R_ADMIN | R_CLI },
+	/* Progress per region and form; the self-evaluation report's
+	 * submission time only for its form (few rows: the region accounts). */
+	[STMT_AGGR_PROGRESS] = {
+		"SELECT g.code, g.name, a.form, a.accounts, a.drafts, a.submitted,"
+		" CASE WHEN a.form = ? THEN (SELECT DATE_FORMAT(MAX(p.submitted_at), '%Y-%m-%d %H:%i')"
+		"  FROM users u JOIN responses p ON p.user_id = u.id AND p.form = u.form"
+		"  WHERE u.region_code = g.code AND u.role = ? AND u.form = a.form AND u.disabled = 0"
+		"  AND p.status = 'submitted') END"
+		" FROM regions g LEFT JOIN agg_progress a ON a.region_code = g.code"
+		" WHERE (? IS NULL OR g.code = ?) ORDER BY g.code, a.form",
+		R_ADMINS | R_REGION },
+	[STMT_AGGR_QUOTA] = {
+		"SELECT region_code, stratum, sampled, printed, opened, registered, submitted FROM agg_quota"
+		" WHERE (? IS NULL OR region_code = ?)",
+		R_ADMINS | R_REGION },
+	[STMT_AGGR_STATS_REGIONS] = {
+		"SELECT f.region_code, COALESCE(g.name, ''), SUM(f.n) FROM agg_fields f"
+		" LEFT JOIN regions g ON g.code = f.region_code"
+		" WHERE f.form = ? AND f.code = '' AND f.opt = '' AND (? IS NULL OR f.region_code = ?)"
+		" GROUP BY f.region_code, g.name HAVING SUM(f.n) > 0 ORDER BY f.region_code",
+		R_ADMINS },
+	[STMT_AGGR_STATS_FIELDS] = {
+		"SELECT code, opt, SUM(n), SUM(first), SUM(rsum), CAST(SUM(sum) AS CHAR) FROM agg_fields"
+		" WHERE form = ? AND (? IS NULL OR region_code = ?) GROUP BY code, opt",
+		R_ADMINS },
+	[STMT_AGGR_STATS_MINMAX_ALL] = {
+		"SELECT code, CAST(MIN(value) AS CHAR), CAST(MAX(value) AS CHAR) FROM agg_values"
+		" WHERE form = ? GROUP BY code",
+		R_ADMINS },
+	[STMT_AGGR_STATS_MINMAX_REGION] = {
+		"SELECT code, CAST(MIN(value) AS CHAR), CAST(MAX(value) AS CHAR) FROM agg_values"
+		" WHERE form = ? AND region_code = ? GROUP BY code",
+		R_ADMINS },
+	[STMT_AGGR_IND_ALL] = {
+		"SELECT region_code, in_sample, ind, term, n, k, CAST(sum AS CHAR) FROM agg_ind",
+		R_ADMINS | R_REGION },
+	[STMT_AGGR_QUOTA_ALL] = {
+		"SELECT region_code, stratum, sampled, registered, submitted FROM agg_quota",
+		R_ADMINS | R_REGION },
+	/* smesurvey-admin rebuild-aggregates: everything again from the data. */
+	[STMT_AGGR_CLEAR_PROGRESS] = { "DELETE FROM agg_progress", R_CLI },
+	[STMT_AGGR_CLEAR_QUOTA]    = { "DELETE FROM agg_quota", R_CLI },
+	[STMT_AGGR_CLEAR_COUNTED]  = { "DELETE FROM agg_counted", R_CLI },
+	[STMT_AGGR_CLEAR_FIELDS]   = { "DELETE FROM agg_fields", R_CLI },
+	[STMT_AGGR_CLEAR_VALUES]   = { "DELETE FROM agg_values", R_CLI },
+	[STMT_AGGR_CLEAR_IND]      = { "DELETE FROM agg_ind", R_CLI },
+	[STMT_AGGR_REBUILD_PROGRESS] = {
+		"INSERT INTO agg_progress (region_code, form, accounts, drafts, submitted)"
+		" SELECT u.region_code, u.form, COUNT(*), SUM(p.status <=> 'draft'), SUM(p.status <=> 'submitted')"
+		" FROM users u LEFT JOIN responses p ON p.user_id = u.id AND p.form = u.form"
+		" WHERE u.region_code IS NOT NULL AND u.form <> '' AND u.disabled = 0"
+		" GROUP BY u.region_code, u.form",
+		R_CLI },
+	[STMT_AGGR_REBUILD_QUOTA] = {
+		"INSERT INTO agg_quota (region_code, stratum, sampled, printed, opened, registered, submitted)"
+		" SELECT su.region_code, su.stratum, COUNT(*), SUM(su.slip_printed_at IS NOT NULL),"
+		" SUM(su.code_opened_at IS NOT NULL), SUM(su.user_id IS NOT NULL),"
+		" SUM(EXISTS (SELECT 1 FROM responses p WHERE p.user_id = su.user_id AND p.form = su.form"
+		" AND p.status = 'submitted'))"
+		" FROM sample_units su WHERE" INVITED_SQL "GROUP BY su.region_code, su.stratum",
+		R_CLI },
+	/* A page of submitted responses in id order, with their key. */
+	[STMT_AGGR_REBUILD_RESPONSES] = {
+		"SELECT r.id, r.form, COALESCE(r.region_code, ''),"
+		" EXISTS (SELECT 1 FROM sample_units su WHERE su.user_id = r.user_id AND" INVITED_SQL ")"
+		" FROM responses r WHERE r.status = 'submitted' AND r.id > ? ORDER BY r.id LIMIT ?",
+		R_CLI },
+	[STMT_AGGR_REBUILD_ANSWERS] = {
+		"SELECT a.response_id, a.code, a.value FROM answers a JOIN responses r ON r.id = a.response_id"
+		" WHERE a.response_id BETWEEN ? AND ? AND r.status = 'submitted' ORDER BY a.response_id",
+		R_CLI },
+	/* smesurvey-admin dump-aggregates (the e2e test compares dumps). */
+	[STMT_AGGR_DUMP_PROGRESS] = {
+		"SELECT region_code, form, accounts, drafts, submitted FROM agg_progress"
+		" WHERE accounts <> 0 OR drafts <> 0 OR submitted <> 0 ORDER BY region_code, form",
+		R_CLI },
+	[STMT_AGGR_DUMP_QUOTA] = {
+		"SELECT region_code, stratum, sampled, printed, opened, registered, submitted FROM agg_quota"
+		" WHERE sampled <> 0 OR printed <> 0 OR opened <> 0 OR registered <> 0 OR submitted <> 0"
+		" ORDER BY region_code, stratum",
+		R_CLI },
+	[STMT_AGGR_DUMP_COUNTED] = {
+		"SELECT response_id, form, region_code, in_sample FROM agg_counted ORDER BY response_id",
+		R_CLI },
+	[STMT_AGGR_DUMP_FIELDS] = {
+		"SELECT form, region_code, in_sample, code, opt, n, first, rsum, sum FROM agg_fields"
+		" WHERE n <> 0 OR first <> 0 OR rsum <> 0 OR sum <> 0"
+		" ORDER BY form, region_code, in_sample, code, opt",
+		R_CLI },
+	[STMT_AGGR_DUMP_VALUES] = {
+		"SELECT form, region_code, in_sample, code, value, n FROM agg_values WHERE n <> 0"
+		" ORDER BY form, region_code, code, value, in_sample",
+		R_CLI },
+	[STMT_AGGR_DUMP_IND] = {
+		"SELECT region_code, in_sample, ind, term, n, k, sum FROM agg_ind"
+		" WHERE n <> 0 OR k <> 0 OR sum <> 0 ORDER BY region_code, in_sample, ind, term",
+		R_CLI },
 };

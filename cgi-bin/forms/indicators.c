@@ -579,6 +579,40 @@ void ind_tally_unit(struct ind_tally *t, enum ind_stratum s, int registered, int
 	}
 }
 
+void ind_tally_add(struct ind_tally *t, size_t i, int b, long long n, long long k, ind_sum sum)
+{
+	struct ind_acc *acc = b ? &t->b[i] : &t->a[i];
+	acc->n += n;
+	acc->k += k;
+	acc->sum += sum;
+}
+
+static void units_add(const struct ind_term *t, struct ind_acc *acc, enum ind_stratum s, long long n,
+                      long long registered, long long submitted)
+{
+	if (t->agg != IA_RATE || t->stratum != s)
+		return;
+	acc->n += n;
+	/* A submitted unit has registered (it has an account). */
+	acc->k += t->state == IST_REGISTERED ? registered : submitted;
+}
+
+void ind_tally_units(struct ind_tally *t, enum ind_stratum s, long long n, long long registered,
+                     long long submitted)
+{
+	for (size_t i = 0; i < t->set->n; i++) {
+		const struct indicator *ind = &t->set->v[i];
+		units_add(&ind->a, &t->a[i], s, n, registered, submitted);
+		if (ind->combine != IC_NONE)
+			units_add(&ind->b, &t->b[i], s, n, registered, submitted);
+	}
+}
+
+int ind_term_sampled(const struct ind_term *t)
+{
+	return term_sample_sensitive(t);
+}
+
 /* ------------------------------------------------------------------ */
 /* Values                                                              */
 

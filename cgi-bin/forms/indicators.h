@@ -91,6 +91,16 @@ void ind_tally_response(struct ind_tally *t, const struct form *f, const struct 
 /* One active selected sample unit of a stratum, and how far its account got. */
 void ind_tally_unit(struct ind_tally *t, enum ind_stratum s, int registered, int submitted);
 
+/* Adds stored accumulators (the maintained aggregates, forms/aggr.h) to
+ * indicator i's term a (b = 0) or b (b = 1). */
+void ind_tally_add(struct ind_tally *t, size_t i, int b, long long n, long long k, ind_sum sum);
+/* n active selected units of a stratum, of which registered registered
+ * and submitted submitted (ind_tally_unit n times). */
+void ind_tally_units(struct ind_tally *t, enum ind_stratum s, long long n, long long registered,
+                     long long submitted);
+/* 1 when term t of a response counts only in the sample ("sample only"). */
+int  ind_term_sampled(const struct ind_term *t);
+
 struct ind_value {
 	int       defined;   /* 0: shown as —, exported empty */
 	long long n;

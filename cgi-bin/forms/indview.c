@@ -132,17 +132,16 @@ static void add_texts(struct view *v, const struct form *f, const struct answers
 	}
 }
 
-/* One response is complete: count it in the nation and its region. */
+/* One response is complete: list its texts (the counts come from the
+ * maintained aggregates, aggr_load). */
 static void flush(struct view *v, const struct form *f, struct answers *a, const char *region,
                   const char *org, int skip)
 {
 	struct scope *s;
 	if (skip)
 		return;
+	(void)s;
 	form_drop_inapplicable(f, a);
-	ind_tally_response(&v->sc[0].t, f, a);
-	if ((s = scope_of(v, region)))
-		ind_tally_response(&s->t, f, a);
 	add_texts(v, f, a, region, org);
 }
 
@@ -189,21 +188,60 @@ static enum ind_stratum stratum_of(const char *s)
 	return !strcmp(s, "hub") ? IS_HUB : !strcmp(s, "window") ? IS_WINDOW : IS_SME;
 }
 
-static int tally_units(struct req *r, struct view *v)
+/* The indicators' accumulators from the maintained aggregates (agg_ind,
+ * forms/aggr.h) and the sample's rate() counts (agg_quota): a few rows per
+ * region and indicator, whatever the number of responses. */
+static int aggr_load(struct req *r, struct view *v, int sample_only)
 {
 	struct dbrows *rows;
-	if (db_query(r->db, STMT_INDICATOR_UNITS, DB_NOARGS, &rows) < 0)
+	if (db_query(r->db, STMT_AGGR_IND_ALL, DB_NOARGS, &rows) < 0)
+		return -1;
+	for (size_t i = 0; i < rows->nrows; i++) {
+		const char *region = dbrows_get(rows, i, 0) ? dbrows_get(rows, i, 0) : "";
+		const char *code = dbrows_get(rows, i, 2) ? dbrows_get(rows, i, 2) : "";
+		int b = dbrows_get(rows, i, 3) && !strcmp(dbrows_get(rows, i, 3), "b");
+		const struct indicator *ind = indset_get(v->set, code);
+		struct scope *sc;
+		size_t k;
+		ind_sum sum = 0;
+		const char *p = dbrows_get(rows, i, 6);
+		int neg = p && *p == '-';
+		if (!ind)
+			continue;   /* an indicator no longer defined: rebuild-aggregates drops it */
+		k = (size_t)(ind - v->set->v);
+		/* sample only: a response of the sampled kinds counts only when its
+		 * account came through an invitation code of the sample. */
+		if (sample_only && !dbrows_int(rows, i, 1) && ind_term_sampled(b ? &ind->b : &ind->a))
+			continue;
+		for (p += neg; p && *p >= '0' && *p <= '9'; p++)
+			sum = sum * 10 + (*p - '0');
+		sum = neg ? -sum : sum;
+		ind_tally_add(&v->sc[0].t, k, b, dbrows_int(rows, i, 4), dbrows_int(rows, i, 5), sum);
+		if ((sc = scope_of(v, region)))
+			ind_tally_add(&sc->t, k, b, dbrows_int(rows, i, 4), dbrows_int(rows, i, 5), sum);
+	}
+	dbrows_free(rows);
+	if (db_query(r->db, STMT_AGGR_QUOTA_ALL, DB_NOARGS, &rows) < 0)
 		return -1;
 	for (size_t i = 0; i < rows->nrows; i++) {
 		const char *st = dbrows_get(rows, i, 1) ? dbrows_get(rows, i, 1) : "";
 		enum ind_stratum s = stratum_of(st);
-		int reg = (int)dbrows_int(rows, i, 2), sub = (int)dbrows_int(rows, i, 3);
+		long long n = dbrows_int(rows, i, 2), reg = dbrows_int(rows, i, 3), sub = dbrows_int(rows, i, 4);
 		struct scope *sc = scope_of(v, dbrows_get(rows, i, 0) ? dbrows_get(rows, i, 0) : "");
-		ind_tally_unit(&v->sc[0].t, s, reg, sub);
+		ind_tally_units(&v->sc[0].t, s, n, reg, sub);
 		if (sc)
-			ind_tally_unit(&sc->t, s, reg, sub);
+			ind_tally_units(&sc->t, s, n, reg, sub);
 	}
 	dbrows_free(rows);
+	return 0;
+}
+
+/* 1 when f has text answers to list (texts() indicators). */
+static int has_texts(const struct indset *set, const struct form *f)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (set->v[i].a.agg == IA_TEXTS && set->v[i].a.form == f)
+			return 1;
 	return 0;
 }
 
@@ -215,9 +253,9 @@ static int view_load(struct req *r, struct view *v, const char *region, int samp
 	if (!v->set || scopes_load(r, v, region) < 0)
 		return -1;
 	for (size_t i = 0; form_at(i); i++)
-		if (tally_form(r, v, form_at(i), sample_only) < 0)
+		if (has_texts(v->set, form_at(i)) && tally_form(r, v, form_at(i), sample_only) < 0)
 			return -1;
-	return tally_units(r, v);
+	return aggr_load(r, v, sample_only);
 }
 
 /* ------------------------------------------------------------------ */

@@ -76,7 +76,7 @@ static int render_regions(struct req *r, const struct form *f, const char *regio
                           long long *total)
 {
 	struct dbrows *rows;
-	if (db_query(r->db, STMT_STATS_REGIONS,
+	if (db_query(r->db, STMT_AGGR_STATS_REGIONS,
 	    DB_ARGS(A_STR(f->name), A_STR(region), A_STR(region)), &rows) < 0)
 		return -1;
 	*total = 0;
@@ -132,74 +132,64 @@ static void tally_free(struct tally *t, const struct form *f)
 	free(t->max);
 }
 
-/* Adds one response's effective answers (see form_drop_inapplicable). */
-static void tally_add(struct tally *t, const struct form *f, const struct answers *a)
+/* A decimal integer (a DECIMAL(38,0) column as text) in 128 bits. */
+static acc_t parse_acc(const char *s)
 {
-	for (size_t i = 0; i < f->nfields && i < a->n; i++) {
-		const struct field *fd = &f->fields[i];
-		const char *v = a->v[i];
-		fnum x;
-		if (!v)
-			continue;
-		if (is_choice(fd->type)) {
-			t->answered[i]++;
-			for (size_t k = 0; k < fd->nopts; k++) {
-				int pos = fd->type == FT_SINGLE ? !strcmp(v, fd->opts[k].code)
-				                                : form_value_has(v, fd->opts[k].code);
-				if (pos <= 0)
-					continue;
-				t->cnt[i][k]++;
-				if (fd->type == FT_RANK) {
-					t->first[i][k] += pos == 1;
-					t->rsum[i][k] += pos;
-				}
-			}
-		} else if (is_numeric(fd->type) && fnum_parse(v, 4, &x) == 0) {
-			/* Stored numbers were validated; anything else is skipped. */
-			if (!t->answered[i] || x < t->min[i])
-				t->min[i] = x;
-			if (!t->answered[i] || x > t->max[i])
-				t->max[i] = x;
-			t->sum[i] += x;
-			t->answered[i]++;
-		}
-	}
+	acc_t v = 0;
+	int neg = s && *s == '-';
+	for (s += s && (*s == '-' || *s == '+'); s && *s >= '0' && *s <= '9'; s++)
+		v = v * 10 + (*s - '0');
+	return neg ? -v : v;
 }
 
-/* Tallies every submitted response of f (of one region, or all): answers
- * are read in response order and each response is reduced to its
- * effective answers before it is counted, so a value that the codebook
- * no longer applies is not counted. Returns 0 or -1. */
+/* Reads the tallies of f's submitted responses (of one region, or all)
+ * from the maintained aggregates (forms/aggr.h: agg_fields, agg_values),
+ * which count each response's effective answers once, when it is
+ * submitted. The cost does not grow with the number of responses.
+ * Returns 0 or -1. */
 static int tally_responses(struct req *r, const struct form *f, const char *region,
                            struct tally *t)
 {
 	struct dbrows *rows;
-	struct answers a;
-	unsigned long long cur = 0;
 
-	if (db_query(r->db, STMT_STATS_ANSWERS,
+	if (db_query(r->db, STMT_AGGR_STATS_FIELDS,
 	    DB_ARGS(A_STR(f->name), A_STR(region), A_STR(region)), &rows) < 0)
 		return -1;
-	answers_init(&a, f);
-	for (size_t i = 0; i <= rows->nrows; i++) {
-		unsigned long long id = i < rows->nrows ? (unsigned long long)dbrows_int(rows, i, 0) : 0;
-		int fi;
-		if (i == rows->nrows || id != cur) {
-			if (cur) {
-				form_drop_inapplicable(f, &a);
-				tally_add(t, f, &a);
-				answers_free(&a);
-				answers_init(&a, f);
-			}
-			cur = id;
+	for (size_t i = 0; i < rows->nrows; i++) {
+		const char *opt = dbrows_get(rows, i, 1) ? dbrows_get(rows, i, 1) : "";
+		int fi = form_field_index(f, dbrows_get(rows, i, 0) ? dbrows_get(rows, i, 0) : "");
+		const struct field *fd;
+		if (fi < 0)
+			continue;
+		fd = &f->fields[fi];
+		if (!*opt) {
+			t->answered[fi] = dbrows_int(rows, i, 2);
+			if (is_numeric(fd->type))
+				t->sum[fi] = parse_acc(dbrows_get(rows, i, 5));
+			continue;
 		}
-		if (i == rows->nrows)
-			break;
-		fi = form_field_index(f, dbrows_get(rows, i, 1) ? dbrows_get(rows, i, 1) : "");
-		if (fi >= 0)
-			answers_set(&a, (size_t)fi, dbrows_get(rows, i, 2));
+		if (!is_choice(fd->type))
+			continue;
+		for (size_t k = 0; k < fd->nopts; k++)
+			if (!strcmp(fd->opts[k].code, opt)) {
+				t->cnt[fi][k] = dbrows_int(rows, i, 2);
+				if (fd->type == FT_RANK) {
+					t->first[fi][k] = dbrows_int(rows, i, 3);
+					t->rsum[fi][k] = dbrows_int(rows, i, 4);
+				}
+			}
 	}
-	answers_free(&a);
+	dbrows_free(rows);
+	if ((region ? db_query(r->db, STMT_AGGR_STATS_MINMAX_REGION, DB_ARGS(A_STR(f->name), A_STR(region)), &rows)
+	            : db_query(r->db, STMT_AGGR_STATS_MINMAX_ALL, DB_ARGS(A_STR(f->name)), &rows)) < 0)
+		return -1;
+	for (size_t i = 0; i < rows->nrows; i++) {
+		int fi = form_field_index(f, dbrows_get(rows, i, 0) ? dbrows_get(rows, i, 0) : "");
+		if (fi < 0 || !is_numeric(f->fields[fi].type))
+			continue;
+		t->min[fi] = (fnum)parse_acc(dbrows_get(rows, i, 1));
+		t->max[fi] = (fnum)parse_acc(dbrows_get(rows, i, 2));
+	}
 	dbrows_free(rows);
 	return 0;
 }

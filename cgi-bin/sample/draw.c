@@ -2,6 +2,7 @@
  * draw.c - the reproducible stratified draw; draw.h specifies the algorithm.
  */
 #include "draw.h"
+#include "aggr.h"
 #include "db.h"
 #include "log.h"
 #include "util.h"
@@ -286,10 +287,20 @@ enum reset_result sample_reset(struct db *db, const char *region, const char *ki
 		return RESET_NEEDS_REASON;
 	/* Codes first (they live on the units), then the sample (its units
 	 * go with it, ON DELETE CASCADE), then the frame (and its units). */
-	if (db_exec(db, STMT_SAMPLE_RESET_REVOKE, DB_ARGS(A_INT(ri->sample_id)), NULL, NULL) < 0 ||
-	    db_exec(db, STMT_SAMPLE_DELETE, DB_ARGS(A_INT(ri->sample_id)), NULL, NULL) < 0 ||
-	    db_exec(db, STMT_FRAME_DELETE_CONFIRMED, DB_ARGS(A_STR(region), A_STR(kind)), &ri->frames, NULL) < 0)
+	/* The units are deleted by statement, not by the cascade, so that the
+	 * quota counters' triggers see them; the answers of their accounts
+	 * leave "sample only" (sql/005_aggregates.sql, forms/aggr.h). */
+	if (db_query(db, STMT_AGGR_SAMPLE_RESPONSES, DB_ARGS(A_INT(ri->sample_id)), &rows) < 0)
 		return RESET_DB_ERROR;
+	if (db_exec(db, STMT_SAMPLE_RESET_REVOKE, DB_ARGS(A_INT(ri->sample_id)), NULL, NULL) < 0 ||
+	    db_exec(db, STMT_AGGR_SAMPLE_UNITS_DELETE, DB_ARGS(A_INT(ri->sample_id)), NULL, NULL) < 0 ||
+	    db_exec(db, STMT_SAMPLE_DELETE, DB_ARGS(A_INT(ri->sample_id)), NULL, NULL) < 0 ||
+	    db_exec(db, STMT_FRAME_DELETE_CONFIRMED, DB_ARGS(A_STR(region), A_STR(kind)), &ri->frames, NULL) < 0 ||
+	    aggr_sync_ids(db, rows) < 0) {
+		dbrows_free(rows);
+		return RESET_DB_ERROR;
+	}
+	dbrows_free(rows);
 	return RESET_OK;
 }
 

@@ -158,6 +158,15 @@ sub _unbatch {
 sub db_value { my @r = db_query(@_); return @r ? $r[0][0] : undef }
 
 # SQL string literal.
+# Rows loaded with SQL (fixtures) are not in the maintained aggregates
+# (sql/005_aggregates.sql) until they are rebuilt, as after any bulk load.
+sub rebuild_aggregates {
+	my $cli = bindir() . '/smesurvey-admin';
+	my $out = `'$cli' --conf '${\ conf_path()}' rebuild-aggregates 2>&1`;
+	die "rebuild-aggregates failed: $out" if $?;
+	return $out;
+}
+
 sub sql_quote {
 	my ($s) = @_;
 	return 'NULL' unless defined $s;
