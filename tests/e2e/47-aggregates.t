@@ -24,15 +24,32 @@ sub admin_cli {
 }
 
 srand(47);
+# Region A has an SME sample (selected units and reserves) for paper entries
+# and replacements; earlier runs' units, paper accounts and answers go first.
+T::db_query($_) for (
+	"DELETE p FROM responses p JOIN users u ON u.id = p.user_id WHERE u.username LIKE 'sme-T47A01-%'",
+	"DELETE FROM sample_units WHERE region_code = 'T47A01'",
+	"DELETE FROM samples WHERE region_code = 'T47A01'",
+	"DELETE FROM users WHERE username LIKE 'sme-T47A01-%'");
 my %acc = (
-	A => Forms::fresh_accounts('t47a', 'T47A01', 'T47A 测试省', [ (qw(sme)) x 5, (qw(resource)) x 3 ]),
+	A => Forms::fresh_accounts('t47a', 'T47A01', 'T47A 测试省', [ qw(region), (qw(sme)) x 5, (qw(resource)) x 3 ]),
 	B => Forms::fresh_accounts('t47b', 'T47B01', 'T47B 测试省', [ (qw(sme)) x 4, qw(resource) ]),
 );
+T::db_query("INSERT INTO samples (region_code, kind, method) VALUES ('T47A01', 'sme', 'uploaded')");
+my $sid = T::db_value("SELECT id FROM samples WHERE region_code = 'T47A01' AND kind = 'sme'");
+for my $i (1 .. 8) {
+	my $role = $i <= 5 ? 'selected' : 'reserve';
+	T::db_query("INSERT INTO sample_units (sample_id, region_code, form, stratum, name, role, position, status)"
+		. " VALUES ($sid, 'T47A01', 'sme', 'sme', '四七企业$i', '$role', $i, 'active')");
+}
+my @units = map { $_->[0] } T::db_query("SELECT id FROM sample_units WHERE sample_id = $sid AND role = 'selected' ORDER BY id");
 # The fixtures (and earlier tests) changed rows with SQL: start from a rebuild.
 my ($rc, $out) = admin_cli('rebuild-aggregates');
 is $rc, 0, 'baseline rebuild' or diag $out;
 my %form = map { $_ => Forms::load($_) } qw(sme resource);
-my @who = map { my $r = $_; map { $acc{$r}{$_} } sort keys %{ $acc{$r} } } sort keys %acc;
+my @who = grep { $_->{role} ne 'region' }
+	map { my $r = $_; map { $acc{$r}{$_} } sort keys %{ $acc{$r} } } sort keys %acc;
+my $region = Forms::login_as($acc{A}{region});
 my %ua;
 sub version_of { my ($html) = @_; return $html =~ /name="version" value="(\d+)"/ ? $1 : undef }
 
@@ -66,13 +83,36 @@ sub save {
 
 my $admin = T::demo_login('admin');
 my %n;
-for my $step (1 .. 60) {
+for my $step (1 .. 90) {
 	my $a = $who[ int rand @who ];
 	my $x = rand();
-	if ($x < 0.25) {
+	if ($x < 0.2) {
 		$n{save} += save($a, 'save');
-	} elsif ($x < 0.7) {
+	} elsif ($x < 0.45) {
 		$n{submit} += save($a, 'submit');
+	} elsif ($x < 0.6) {
+		# The region enters a sampled unit's paper form (creating its account
+		# the first time; then the list sends it straight to the form).
+		my $u = $units[ int rand @units ];
+		my $r = $region->get("/form/sme/proxy/unit?unit=$u");
+		if ($r->{status} == 200) {
+			$r = $region->post('/form/sme/proxy/unit', [ csrf => T::csrf_from($r->{text}), unit => $u ]);
+		}
+		my ($uid) = ($r->{headers}{location} // '') =~ /for=(\d+)/ or next;
+		$r = $region->get("/form/sme?for=$uid");
+		next unless $r->{status} == 200 && defined version_of($r->{text});
+		my $vals = rand() < 0.5 ? Forms::valid_values($form{sme}) : random_values($form{sme});
+		$r = $region->post("/form/sme?for=$uid", [ csrf => T::csrf_from($r->{text}), action => 'submit',
+			version => version_of($r->{text}), @{ Forms::post_params($form{sme}, $vals) } ]);
+		$n{paper}++ if $r->{status} == 303;
+	} elsif ($x < 0.65) {
+		# The region replaces a selected unit (its answers leave "sample only").
+		my $u = $units[ int rand @units ];
+		my $r = $region->get("/region/sample/replace?unit=$u");
+		next unless $r->{status} == 200;
+		$r = $region->post('/region/sample', [ csrf => T::csrf_from($r->{text}), action => 'replace',
+			unit => $u, reason => '测试替换' ]);
+		$n{replace}++ if $r->{status} == 303;
 	} elsif ($x < 0.9) {
 		my $id = T::db_value("SELECT id FROM responses WHERE user_id = $a->{id} AND status = 'submitted'");
 		next unless $id;
@@ -86,8 +126,13 @@ for my $step (1 .. 60) {
 	}
 }
 T::db_query("UPDATE users SET disabled = 0 WHERE username LIKE 't47%'");
+my ($rc0, $before_reset) = admin_cli('dump-aggregates');
+# The CLI resets the sample: its units go, their answers leave "sample only".
+($rc, $out) = admin_cli("reset-sample T47A01 sme --reason '四七测试重置'");
+is $rc, 0, 'reset-sample by the CLI' or diag $out;
 diag join ', ', map { "$_=$n{$_}" } sort keys %n;
-ok $n{submit} && $n{reopen}, 'the workload submitted and reopened';
+ok $n{submit} && $n{reopen} && $n{paper}, 'the workload submitted, reopened and entered paper forms';
+like $before_reset, qr/^agg_fields\tsme\tT47A01\t1\t/m, 'paper entries counted in the sample before the reset';
 
 my ($rc1, $before) = admin_cli('dump-aggregates');
 is $rc1, 0, 'dump of the maintained aggregates';
