@@ -297,28 +297,50 @@ static void audit_page(struct req *r)
 /* ------------------------------------------------------------------ */
 /* Responses                                                           */
 
+/* A page key of the response list (after=/before=): a response id. */
+static const char *param_key(const struct req *r, const char *name)
+{
+	const char *v = req_param(r, name);
+	return v && *v && strlen(v) <= 20 && strspn(v, "0123456789") == strlen(v) ? v : NULL;
+}
+
+/* Newest first, paged by key (issue 13): after=<id> shows the page below
+ * that response, before=<id> the page above it; each page is one indexed
+ * range read of PAGE_SIZE + 1 rows wherever it is, and the total comes
+ * from the maintained counters. */
 static void responses_list(struct req *r)
 {
 	const struct form *f = param_form(r);
 	const char *region = param_region(r);
 	const char *status = param_status(r, 0);
 	const char *fname = f ? f->name : NULL;
-	long page = param_page(r);
+	const char *after = param_key(r, "after"), *before = after ? NULL : param_key(r, "before");
 	static const char *const cols[] = { "编号", "地区", "单位", "用户名", "问卷", "状态",
 	                                    "代填", "最后保存", "提交时间" };
 	struct dbrows *rows = NULL;
 	long long total;
+	size_t n, first, step;
+	int more, older, newer;
 
-	if ((total = query_count(r, STMT_RESPONSE_COUNT,
-	    DB_ARGS(A_STR(fname), A_STR(fname), A_STR(region), A_STR(region),
-	            A_STR(status), A_STR(status)))) < 0 ||
-	    db_query(r->db, STMT_RESPONSE_LIST,
-	    DB_ARGS(A_STR(fname), A_STR(fname), A_STR(region), A_STR(region),
-	            A_STR(status), A_STR(status), A_INT(PAGE_SIZE),
-	            A_INT((page - 1) * PAGE_SIZE)), &rows) < 0) {
+	if ((total = query_count(r, STMT_RESPONSE_COUNT_AGGR,
+	    DB_ARGS(A_STR(status), A_STR(status), A_STR(fname), A_STR(fname), A_STR(region), A_STR(region)))) < 0 ||
+	    (before ? db_query(r->db, STMT_RESPONSE_PAGE_NEWER,
+	                       DB_ARGS(A_STR(fname), A_STR(fname), A_STR(region), A_STR(region),
+	                               A_STR(status), A_STR(status), A_STR(before), A_INT(PAGE_SIZE + 1)), &rows)
+	            : db_query(r->db, STMT_RESPONSE_PAGE_OLDER,
+	                       DB_ARGS(A_STR(fname), A_STR(fname), A_STR(region), A_STR(region),
+	                               A_STR(status), A_STR(status), A_STR(after), A_STR(after),
+	                               A_INT(PAGE_SIZE + 1)), &rows)) < 0) {
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return;
 	}
+	more = rows->nrows > PAGE_SIZE;
+	n = more ? PAGE_SIZE : rows->nrows;
+	/* Rows above a key came nearest first: show them reversed. */
+	first = before ? n - 1 : 0;
+	step = before ? (size_t)-1 : 1;
+	older = before ? 1 : more;
+	newer = before ? more : after != NULL;
 
 	page_begin(r, "答卷");
 	h_raw(r, "<form method=\"get\" action=\"/admin/responses\" class=\"filters\">");
@@ -326,9 +348,9 @@ static void responses_list(struct req *r)
 	select_region(r, region, 1);
 	select_status(r, status);
 	h_raw(r, "<button type=\"submit\">筛选</button></form>");
-	h_printf(r, "<p>共 <span id=\"total\">%lld</span> 份，第 %ld 页。</p>", total, page);
+	h_printf(r, "<p>共 <span id=\"total\">%lld</span> 份（按最后创建排列，新的在前）。</p>", total);
 	h_table_begin(r, "responses", NULL, cols, NELEMS(cols));
-	for (size_t i = 0; i < rows->nrows; i++)
+	for (size_t k = 0, i = first; k < n; k++, i += step)
 		h_printf(r, "<tr data-id=\"%s\"><td><a href=\"/admin/responses/view?id=%s\">%s</a></td>"
 		         "<td>%s %s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
 		         "<td>%s</td><td>%s</td></tr>",
@@ -338,13 +360,29 @@ static void responses_list(struct req *r)
 		         status_label(dbrows_get(rows, i, 6)),
 		         dbrows_int(rows, i, 7) ? "是" : "", dbrows_get(rows, i, 8),
 		         dbrows_get(rows, i, 9));
-	if (rows->nrows == 0)
+	if (n == 0)
 		h_raw(r, "<tr><td colspan=\"9\">没有符合条件的答卷。</td></tr>");
 	h_table_end(r);
 
-	/* Page links keep the filters. */
-	const char *const keep[] = { "form", fname, "region", region, "status", status ? status : "all", NULL };
-	pager(r, "/admin/responses", keep, page, total);
+	/* Page links keep the filters; the keys are the first and last shown. */
+	if (n > 0 && (older || newer)) {
+		struct buf base = { 0 };
+		const char *const keep[] = { "form", fname, "region", region, "status", status ? status : "all", NULL };
+		buf_puts(&base, "/admin/responses");
+		for (size_t i = 0; keep[i]; i += 2) {
+			buf_printf(&base, "%c%s=", i ? '&' : '?', keep[i]);
+			url_encode(&base, keep[i + 1] ? keep[i + 1] : "");
+		}
+		h_raw(r, "<nav class=\"pager\" aria-label=\"分页\">");
+		if (newer)
+			h_printf(r, "<a href=\"%s&before=%s\" rel=\"prev\">上一页</a> ", base.data,
+			         dbrows_get(rows, first, 0));
+		if (older)
+			h_printf(r, "<a href=\"%s&after=%s\" rel=\"next\">下一页</a>", base.data,
+			         dbrows_get(rows, before ? 0 : n - 1, 0));
+		h_raw(r, "</nav>");
+		buf_free(&base);
+	}
 	dbrows_free(rows);
 	page_end(r);
 }

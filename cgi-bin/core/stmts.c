@@ -66,6 +66,11 @@
 #define AGG_I8 AGG_I4 ", " AGG_I4
 #define AGG_IND_UPSERT " ON DUPLICATE KEY UPDATE n = n + VALUES(n), k = k + VALUES(k), sum = sum + VALUES(sum)"
 
+/* The columns of the /admin/responses list (adminweb.c responses_list). */
+#define RESPONSE_LIST_COLS "p.id, COALESCE(p.region_code, ''), COALESCE(g.name, ''), u.org_name, u.username," \
+	" p.form, p.status, p.proxy_user_id IS NOT NULL, DATE_FORMAT(p.updated_at, '%Y-%m-%d %H:%i:%s')," \
+	" COALESCE(DATE_FORMAT(p.submitted_at, '%Y-%m-%d %H:%i:%s'), '')"
+
 const struct stmt_def stmts[STMT__MAX] = {
 	/* Sessions and sign-in (core/auth.c). auth_load_session() runs before the request has a role. */
 	[STMT_SESSION_GET] = {
@@ -227,26 +232,6 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_REGION_HELP_LINES] = {
 		"SELECT code, name, help_phone FROM regions ORDER BY code",
 		R_ANYONE },
-	[STMT_PROGRESS] = {
-		"SELECT g.code, g.name, u.form, COUNT(u.id),"
-		" SUM(p.status = 'draft'), SUM(p.status = 'submitted'),"
-		" DATE_FORMAT(MAX(p.submitted_at), '%Y-%m-%d %H:%i')"
-		" FROM regions g"
-		" LEFT JOIN users u ON u.region_code = g.code AND u.form <> '' AND u.disabled = 0"
-		" LEFT JOIN responses p ON p.user_id = u.id AND p.form = u.form"
-		" WHERE (? IS NULL OR g.code = ?)"
-		" GROUP BY g.code, g.name, u.form ORDER BY g.code",
-		R_ADMINS | R_REGION },
-	/* Per region and sample stratum: the invited units (selected, or a
-	 * reserve that replaced one) and how far each got. */
-	[STMT_QUOTA_SAMPLE] = {
-		"SELECT su.region_code, su.stratum, COUNT(*), SUM(su.slip_printed_at IS NOT NULL),"
-		" SUM(su.code_opened_at IS NOT NULL), SUM(su.user_id IS NOT NULL),"
-		" SUM(EXISTS (SELECT 1 FROM responses p WHERE p.user_id = su.user_id AND p.form = su.form"
-		" AND p.status = 'submitted'))"
-		" FROM sample_units su WHERE" INVITED_SQL "AND (? IS NULL OR su.region_code = ?)"
-		" GROUP BY su.region_code, su.stratum",
-		R_ADMINS | R_REGION },
 	/* The region's accounts, paged by id (issue 13 item 3): ids above the
 	 * key, one form or all (''), a name or username search (''). */
 	[STMT_REGION_PROGRESS] = {
@@ -292,7 +277,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_RESPONDENTS },
 	[STMT_ANSWERS_OF_RESPONSE] = {
 		"SELECT code, value FROM answers WHERE response_id = ?",
-		R_RESPONDENTS | R_ADMINS },
+		R_RESPONDENTS | R_ADMINS | R_CLI },   /* R_CLI: the aggregates (forms/aggr.c) */
 	[STMT_RESPONSE_CREATE] = {
 		"INSERT INTO responses (form, user_id, region_code, status, valid, version, "
 		"created_at, updated_at) VALUES (?, ?, ?, 'draft', 0, 0, NOW(), NOW()) "
@@ -361,20 +346,6 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_REGION },
 
 	/* Administration: responses, export, statistics */
-	[STMT_RESPONSE_COUNT] = {
-		"SELECT COUNT(*) FROM responses p WHERE (? IS NULL OR p.form = ?)"
-		" AND (? IS NULL OR p.region_code = ?) AND (? IS NULL OR p.status = ?)",
-		R_ADMINS },
-	[STMT_RESPONSE_LIST] = {
-		"SELECT p.id, COALESCE(p.region_code, ''), COALESCE(g.name, ''), u.org_name, u.username,"
-		" p.form, p.status, p.proxy_user_id IS NOT NULL,"
-		" DATE_FORMAT(p.updated_at, '%Y-%m-%d %H:%i:%s'),"
-		" COALESCE(DATE_FORMAT(p.submitted_at, '%Y-%m-%d %H:%i:%s'), '')"
-		" FROM responses p JOIN users u ON u.id = p.user_id"
-		" LEFT JOIN regions g ON g.code = p.region_code"
-		" WHERE (? IS NULL OR p.form = ?) AND (? IS NULL OR p.region_code = ?)"
-		" AND (? IS NULL OR p.status = ?) ORDER BY p.id DESC LIMIT ? OFFSET ?",
-		R_ADMINS },
 	[STMT_RESPONSE_GET] = {
 		"SELECT p.form, p.status, COALESCE(p.region_code, ''), COALESCE(g.name, ''), u.org_name,"
 		" u.username, p.proxy_user_id IS NOT NULL, DATE_FORMAT(p.updated_at, '%Y-%m-%d %H:%i:%s'),"
@@ -414,17 +385,6 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" WHERE r.form = ? AND (? IS NULL OR r.region_code = ?) AND (? IS NULL OR r.status = ?)"
 		" AND r.id BETWEEN ? AND ? ORDER BY r.id",
 		R_ADMINS },
-	[STMT_STATS_REGIONS] = {
-		"SELECT COALESCE(p.region_code, ''), COALESCE(g.name, ''), COUNT(*)"
-		" FROM responses p LEFT JOIN regions g ON g.code = p.region_code"
-		" WHERE p.form = ? AND p.status = 'submitted' AND (? IS NULL OR p.region_code = ?)"
-		" GROUP BY p.region_code, g.name ORDER BY p.region_code",
-		R_ADMINS },
-	[STMT_STATS_ANSWERS] = {
-		"SELECT a.response_id, a.code, a.value FROM answers a JOIN responses p ON p.id = a.response_id"
-		" WHERE p.form = ? AND p.status = 'submitted' AND (? IS NULL OR p.region_code = ?)"
-		" ORDER BY a.response_id",
-		R_ADMINS },
 
 	/* Sample frames (region.c, sample/frame.c; frame_store() is shared with smesurvey-admin) */
 	/* Every submitted answer of a form with its response's region, the
@@ -436,14 +396,6 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" a.code, a.value"
 		" FROM responses r JOIN users u ON u.id = r.user_id JOIN answers a ON a.response_id = r.id"
 		" WHERE r.form = ? AND r.status = 'submitted' ORDER BY r.id",
-		R_ADMINS | R_REGION },
-	/* The sample's active selected units (a reserve that replaced one
-	 * counts instead of it): registered, and their questionnaire submitted. */
-	[STMT_INDICATOR_UNITS] = {
-		"SELECT su.region_code, su.stratum, su.user_id IS NOT NULL,"
-		" EXISTS (SELECT 1 FROM responses p WHERE p.user_id = su.user_id AND p.form = su.form"
-		" AND p.status = 'submitted')"
-		" FROM sample_units su WHERE" INVITED_SQL,
 		R_ADMINS | R_REGION },
 	[STMT_FRAME_INSERT_PENDING] = {
 		"INSERT INTO frames (region_code, kind, status, filename, charset, uploaded_by)"
@@ -792,9 +744,6 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_AGGR_COUNTED_GET] = {
 		"SELECT form, region_code, in_sample FROM agg_counted WHERE response_id = ? FOR UPDATE",
 		R_AGGR },
-	[STMT_AGGR_ANSWERS] = {
-		"SELECT code, value FROM answers WHERE response_id = ?",
-		R_AGGR },
 	[STMT_AGGR_COUNTED_INSERT] = {
 		"INSERT INTO agg_counted (response_id, form, region_code, in_sample) VALUES (?, ?, ?, ?)",
 		R_AGGR },
@@ -940,4 +889,27 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT region_code, in_sample, ind, term, n, k, sum FROM agg_ind"
 		" WHERE n <> 0 OR k <> 0 OR sum <> 0 ORDER BY region_code, in_sample, ind, term",
 		R_CLI },
+	/* ---- Seek paging of /admin/responses (issue 13 item 1) ---- */
+	/* The list's total from the maintained counters (enabled accounts'
+	 * responses, by the account's region), not a count of every row. */
+	[STMT_RESPONSE_COUNT_AGGR] = {
+		"SELECT COALESCE(SUM(CASE WHEN ? IS NULL THEN drafts + submitted WHEN ? = 'draft' THEN drafts"
+		" ELSE submitted END), 0) FROM agg_progress"
+		" WHERE (? IS NULL OR form = ?) AND (? IS NULL OR region_code = ?)",
+		R_ADMINS },
+	/* Newest first: a page is the rows below a key (NULL: from the top),
+	 * one more than shown to know whether there is a next page. */
+	[STMT_RESPONSE_PAGE_OLDER] = {
+		"SELECT " RESPONSE_LIST_COLS " FROM responses p JOIN users u ON u.id = p.user_id"
+		" LEFT JOIN regions g ON g.code = p.region_code"
+		" WHERE (? IS NULL OR p.form = ?) AND (? IS NULL OR p.region_code = ?)"
+		" AND (? IS NULL OR p.status = ?) AND (? IS NULL OR p.id < ?) ORDER BY p.id DESC LIMIT ?",
+		R_ADMINS },
+	/* The previous page: the rows above a key, nearest first (shown reversed). */
+	[STMT_RESPONSE_PAGE_NEWER] = {
+		"SELECT " RESPONSE_LIST_COLS " FROM responses p JOIN users u ON u.id = p.user_id"
+		" LEFT JOIN regions g ON g.code = p.region_code"
+		" WHERE (? IS NULL OR p.form = ?) AND (? IS NULL OR p.region_code = ?)"
+		" AND (? IS NULL OR p.status = ?) AND p.id > ? ORDER BY p.id ASC LIMIT ?",
+		R_ADMINS },
 };

@@ -289,7 +289,7 @@ static int load_effective(struct db *db, const struct form *f, unsigned long lon
 {
 	struct dbrows *rows;
 	answers_init(a, f);
-	if (db_query(db, STMT_AGGR_ANSWERS, DB_ARGS(A_INT(id)), &rows) < 0)
+	if (db_query(db, STMT_ANSWERS_OF_RESPONSE, DB_ARGS(A_INT(id)), &rows) < 0)
 		return -1;
 	for (size_t i = 0; i < rows->nrows; i++) {
 		int fi = form_field_index(f, dbrows_get(rows, i, 0) ? dbrows_get(rows, i, 0) : "");

@@ -24,7 +24,7 @@ static int form_index(const char *f)
 	return fi ? (int)(fi - catalog_at(0)) : -1;
 }
 
-/* The per-form table from STMT_PROGRESS's rows (one grouped query; regions
+/* The per-form table from STMT_AGGR_PROGRESS's rows (one grouped query; regions
  * without accounts still get a row). */
 static void render_progress(struct req *r, const struct dbrows *rows)
 {

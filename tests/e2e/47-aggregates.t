@@ -157,4 +157,44 @@ my $res = $admin->get('/admin/stats?form=sme&region=T47A01');
 is $res->{status}, 200, 'stats page';
 like $res->{text}, qr{id="stats-total">\Q$sub\E<}, "stats total is the $sub submitted responses";
 
+# ------------------------------------------------ /admin/responses by key
+# Newest first, 50 a page, next/previous by key (after=/before=): walking
+# forward visits every response once in id order, walking back from the
+# last page gives the same pages, and the total comes from the counters.
+{
+	# Enough drafts for several pages (SQL: the counters' triggers see them).
+	T::db_query("INSERT INTO users (username, pw_hash, role, region_code, org_name, form)"
+		. " SELECT CONCAT('t47b-bulk-', seq), 'x', 'sme', 'T47B01', '批量企业', 'sme' FROM seq_1_to_120");
+	T::db_query("INSERT INTO responses (form, user_id, region_code, status) SELECT 'sme', id, 'T47B01', 'draft'"
+		. " FROM users WHERE username LIKE 't47b-bulk-%'");
+	my @want = map { $_->[0] } T::db_query('SELECT id FROM responses ORDER BY id DESC');
+	my (@pages, @seen);
+	my $url = '/admin/responses?status=all';
+	while ($url && @pages < 100) {
+		my $res = $admin->get($url);
+		last unless $res->{status} == 200;
+		my @ids = $res->{text} =~ /<tr data-id="(\d+)">/g;
+		push @pages, [ $url, \@ids ];
+		push @seen, @ids;
+		($url) = $res->{text} =~ /<a href="([^"]+)" rel="next">/;
+		$url = Forms::unescape($url) if $url;
+	}
+	is_deeply \@seen, \@want, 'walking "next" lists every response once, newest first (' . scalar(@pages) . ' pages)';
+	ok @pages >= 2, 'more than one page';
+	unlike $pages[0][0], qr/page=|offset/i, 'no page numbers';
+	ok !(grep { @{ $_->[1] } > 50 } @pages), 'at most 50 a page';
+	my $res = $admin->get($pages[-1][0]);
+	my @back;
+	my ($prev) = $res->{text} =~ /<a href="([^"]+)" rel="prev">/;
+	while ($prev) {
+		$res = $admin->get(Forms::unescape($prev));
+		unshift @back, [ $res->{text} =~ /<tr data-id="(\d+)">/g ];
+		($prev) = $res->{text} =~ /<a href="([^"]+)" rel="prev">/;
+	}
+	is_deeply [ map { @$_ } @back, $pages[-1][1] ], \@want, 'walking "previous" back from the last page gives them all again';
+	like $admin->get('/admin/responses?status=all')->{text}, qr{<span id="total">\Q${\ scalar @want}\E</span>},
+		'the total (maintained counters) is the number of responses';
+	is $admin->get('/admin/responses?after=abc&before=-1')->{status}, 200, 'a bad key is ignored';
+}
+
 done_testing;
