@@ -71,12 +71,15 @@ CREATE TABLE agg_fields (
   first       BIGINT      NOT NULL DEFAULT 0,
   rsum        BIGINT      NOT NULL DEFAULT 0,
   sum         DECIMAL(38,0) NOT NULL DEFAULT 0,
+  vmin        DECIMAL(30,0) NULL,                -- number fields, opt '': smallest and
+  vmax        DECIMAL(30,0) NULL,                -- largest value given (from agg_values)
   PRIMARY KEY (form, region_code, in_sample, code, opt)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
--- How many respondents gave each value of a number field (scaled), for the
--- minimum and maximum; rows that reach 0 are deleted, so MIN/MAX read one
--- index entry per field.
+-- How many respondents gave each value of a number field (scaled), so that
+-- the minimum and maximum survive a response taken out: after each change
+-- agg_fields.vmin/vmax are set from here (one index entry each; rows that
+-- reach 0 are deleted).
 CREATE TABLE agg_values (
   form        VARCHAR(16) NOT NULL,
   region_code VARCHAR(16) NOT NULL,
@@ -84,8 +87,7 @@ CREATE TABLE agg_values (
   code        VARCHAR(64) NOT NULL,
   value       DECIMAL(30,0) NOT NULL,
   n           BIGINT      NOT NULL DEFAULT 0,
-  PRIMARY KEY (form, region_code, code, value, in_sample),
-  KEY k_form_code_value (form, code, value)
+  PRIMARY KEY (form, region_code, in_sample, code, value)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- The indicators' accumulators (struct ind_acc, cgi-bin/forms/indicators.h)

@@ -770,6 +770,16 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_AGGR_VALUES_PRUNE] = {
 		"DELETE FROM agg_values WHERE form = ? AND region_code = ? AND n = 0",
 		R_AGGR },
+	/* The smallest and largest value of every number field of one key,
+	 * from agg_values (two index dives a field). */
+	[STMT_AGGR_FIELDS_MINMAX] = {
+		"UPDATE agg_fields f SET"
+		" vmin = (SELECT MIN(v.value) FROM agg_values v WHERE v.form = f.form AND v.region_code = f.region_code"
+		" AND v.in_sample = f.in_sample AND v.code = f.code),"
+		" vmax = (SELECT MAX(v.value) FROM agg_values v WHERE v.form = f.form AND v.region_code = f.region_code"
+		" AND v.in_sample = f.in_sample AND v.code = f.code)"
+		" WHERE f.form = ? AND f.region_code = ? AND f.in_sample = ? AND f.opt = '' AND f.code <> ''",
+		R_AGGR },
 	[STMT_AGGR_IND_ADD_1] = {
 		"INSERT INTO agg_ind (region_code, in_sample, ind, term, n, k, sum) VALUES "
 		AGG_I1 AGG_IND_UPSERT,
@@ -814,16 +824,9 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" GROUP BY f.region_code, g.name HAVING SUM(f.n) > 0 ORDER BY f.region_code",
 		R_ADMINS },
 	[STMT_AGGR_STATS_FIELDS] = {
-		"SELECT code, opt, SUM(n), SUM(first), SUM(rsum), CAST(SUM(sum) AS CHAR) FROM agg_fields"
+		"SELECT code, opt, SUM(n), SUM(first), SUM(rsum), CAST(SUM(sum) AS CHAR),"
+		" CAST(MIN(vmin) AS CHAR), CAST(MAX(vmax) AS CHAR) FROM agg_fields"
 		" WHERE form = ? AND (? IS NULL OR region_code = ?) GROUP BY code, opt",
-		R_ADMINS },
-	[STMT_AGGR_STATS_MINMAX_ALL] = {
-		"SELECT code, CAST(MIN(value) AS CHAR), CAST(MAX(value) AS CHAR) FROM agg_values"
-		" WHERE form = ? GROUP BY code",
-		R_ADMINS },
-	[STMT_AGGR_STATS_MINMAX_REGION] = {
-		"SELECT code, CAST(MIN(value) AS CHAR), CAST(MAX(value) AS CHAR) FROM agg_values"
-		" WHERE form = ? AND region_code = ? GROUP BY code",
 		R_ADMINS },
 	[STMT_AGGR_IND_ALL] = {
 		"SELECT region_code, in_sample, ind, term, n, k, CAST(sum AS CHAR) FROM agg_ind",
@@ -877,13 +880,13 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT response_id, form, region_code, in_sample FROM agg_counted ORDER BY response_id",
 		R_CLI },
 	[STMT_AGGR_DUMP_FIELDS] = {
-		"SELECT form, region_code, in_sample, code, opt, n, first, rsum, sum FROM agg_fields"
+		"SELECT form, region_code, in_sample, code, opt, n, first, rsum, sum, vmin, vmax FROM agg_fields"
 		" WHERE n <> 0 OR first <> 0 OR rsum <> 0 OR sum <> 0"
 		" ORDER BY form, region_code, in_sample, code, opt",
 		R_CLI },
 	[STMT_AGGR_DUMP_VALUES] = {
 		"SELECT form, region_code, in_sample, code, value, n FROM agg_values WHERE n <> 0"
-		" ORDER BY form, region_code, code, value, in_sample",
+		" ORDER BY form, region_code, in_sample, code, value",
 		R_CLI },
 	[STMT_AGGR_DUMP_IND] = {
 		"SELECT region_code, in_sample, ind, term, n, k, sum FROM agg_ind"

@@ -264,13 +264,20 @@ static int apply(struct db *db, const struct aggr_delta *d)
 			prune |= d->v[j].kind == AK_VALUE && d->v[j].n < 0;
 		i += k;
 	}
-	if (!prune)
-		return 0;
-	for (i = 0; i < d->n; i++)
+	for (i = 0; prune && i < d->n; i++)
 		if (d->v[i].kind == AK_VALUE && d->v[i].n < 0 &&
 		    (i == 0 || d->v[i - 1].kind != AK_VALUE || strcmp(d->v[i - 1].form, d->v[i].form) ||
 		     strcmp(d->v[i - 1].region, d->v[i].region)) &&
 		    db_exec(db, STMT_AGGR_VALUES_PRUNE, DB_ARGS(A_STR(d->v[i].form), A_STR(d->v[i].region)),
+		            NULL, NULL) < 0)
+			return -1;
+	/* The minimum and maximum of each key whose values moved. */
+	for (i = 0; i < d->n; i++)
+		if (d->v[i].kind == AK_VALUE &&
+		    (i == 0 || d->v[i - 1].kind != AK_VALUE || strcmp(d->v[i - 1].form, d->v[i].form) ||
+		     strcmp(d->v[i - 1].region, d->v[i].region) || d->v[i - 1].in_sample != d->v[i].in_sample) &&
+		    db_exec(db, STMT_AGGR_FIELDS_MINMAX,
+		            DB_ARGS(A_STR(d->v[i].form), A_STR(d->v[i].region), A_INT(d->v[i].in_sample)),
 		            NULL, NULL) < 0)
 			return -1;
 	return 0;

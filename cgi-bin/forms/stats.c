@@ -143,7 +143,7 @@ static acc_t parse_acc(const char *s)
 }
 
 /* Reads the tallies of f's submitted responses (of one region, or all)
- * from the maintained aggregates (forms/aggr.h: agg_fields, agg_values),
+ * from the maintained aggregates (forms/aggr.h: agg_fields),
  * which count each response's effective answers once, when it is
  * submitted. The cost does not grow with the number of responses.
  * Returns 0 or -1. */
@@ -164,8 +164,11 @@ static int tally_responses(struct req *r, const struct form *f, const char *regi
 		fd = &f->fields[fi];
 		if (!*opt) {
 			t->answered[fi] = dbrows_int(rows, i, 2);
-			if (is_numeric(fd->type))
+			if (is_numeric(fd->type)) {
 				t->sum[fi] = parse_acc(dbrows_get(rows, i, 5));
+				t->min[fi] = (fnum)parse_acc(dbrows_get(rows, i, 6));
+				t->max[fi] = (fnum)parse_acc(dbrows_get(rows, i, 7));
+			}
 			continue;
 		}
 		if (!is_choice(fd->type))
@@ -178,17 +181,6 @@ static int tally_responses(struct req *r, const struct form *f, const char *regi
 					t->rsum[fi][k] = dbrows_int(rows, i, 4);
 				}
 			}
-	}
-	dbrows_free(rows);
-	if ((region ? db_query(r->db, STMT_AGGR_STATS_MINMAX_REGION, DB_ARGS(A_STR(f->name), A_STR(region)), &rows)
-	            : db_query(r->db, STMT_AGGR_STATS_MINMAX_ALL, DB_ARGS(A_STR(f->name)), &rows)) < 0)
-		return -1;
-	for (size_t i = 0; i < rows->nrows; i++) {
-		int fi = form_field_index(f, dbrows_get(rows, i, 0) ? dbrows_get(rows, i, 0) : "");
-		if (fi < 0 || !is_numeric(f->fields[fi].type))
-			continue;
-		t->min[fi] = (fnum)parse_acc(dbrows_get(rows, i, 1));
-		t->max[fi] = (fnum)parse_acc(dbrows_get(rows, i, 2));
 	}
 	dbrows_free(rows);
 	return 0;
