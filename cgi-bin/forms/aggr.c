@@ -310,6 +310,11 @@ static int load_effective(struct db *db, const struct form *f, unsigned long lon
 
 int aggr_sync(struct db *db, unsigned long long id)
 {
+	return aggr_sync_answers(db, id, NULL);
+}
+
+int aggr_sync_answers(struct db *db, unsigned long long id, const struct answers *stored)
+{
 	struct dbrows *old = NULL, *cur = NULL;
 	const struct form *f = NULL;
 	struct answers a;
@@ -335,8 +340,15 @@ int aggr_sync(struct db *db, unsigned long long id)
 		goto done;
 	}
 	answers_free(&a);
-	if (load_effective(db, f, id, &a) < 0)
+	if (stored && stored->n == f->nfields) {
+		/* The answers just written: their effective ones, as a load gives. */
+		answers_init(&a, f);
+		for (size_t i = 0; i < f->nfields; i++)
+			answers_set(&a, i, stored->v[i]);
+		form_drop_inapplicable(f, &a);
+	} else if (load_effective(db, f, id, &a) < 0) {
 		goto done;
+	}
 	if (old->nrows)
 		aggr_delta(&d, f, dbrows_get(old, 0, 1), (int)dbrows_int(old, 0, 2), &a, indicator_set(), -1);
 	if (cur->nrows)

@@ -59,6 +59,9 @@ void aggr_delta_compact(struct aggr_delta *d);
  * the key it was counted with (agg_counted) and counts it again when it
  * is submitted. Inside an open transaction. Returns 0 or -1. */
 int aggr_sync(struct db *db, unsigned long long response_id);
+/* The same, when the caller has just written the response's answers
+ * (stored: every value as stored, in codebook order; NULL: read them). */
+int aggr_sync_answers(struct db *db, unsigned long long response_id, const struct answers *stored);
 /* aggr_sync for every response id in column 0 of ids. */
 int aggr_sync_ids(struct db *db, const struct dbrows *ids);
 /* aggr_sync for the responses of the accounts of the sample units q finds

@@ -306,7 +306,7 @@ int response_write(struct db *db, const struct form *f, struct response *r,
 	if (insert_answers(db, f, clean, r->id) < 0)
 		return -1;
 	/* A submit counts the response in the aggregates, in this transaction. */
-	if (submit && aggr_sync(db, r->id) < 0)
+	if (submit && aggr_sync_answers(db, r->id, clean) < 0)
 		return -1;
 	r->status = submit ? RS_SUBMITTED : RS_DRAFT;
 	r->valid = valid ? 1 : 0;
