@@ -508,7 +508,7 @@ static void put_col_headers(struct rctx *c, const struct grid *g, int two, int l
 {
 	h_raw(c->r, "<tr>");
 	if (level == 0)
-		h_printf(c->r, "<td colspan=\"%d\" rowspan=\"%d\"></td>", rowhdr_cols, two ? 2 : 1);
+		h_printf(c->r, "<td class=\"corner\" colspan=\"%d\" rowspan=\"%d\"></td>", rowhdr_cols, two ? 2 : 1);
 	for (size_t k = 0; k < g->ncols;) {
 		char *lv[2], *lv2[2];
 		size_t n = split_levels(g->cols[k], " > ", lv, 2), span = 1;
@@ -582,7 +582,11 @@ static void render_grid(struct rctx *c, size_t from, size_t to)
 		h_printf(c->r, "<p class=\"unit-line\">单位：%s</p>", units.data);
 	buf_free(&units);
 
-	h_raw(c->r, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"grid\">");
+	/* The row headers stay in view while the columns scroll sideways
+	 * (form.css: sticky th.rh; with two row-header levels the outer one,
+	 * th.rg, has a fixed width so that the inner one knows its offset). */
+	h_printf(c->r, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"grid%s\">",
+	         row_two ? " rows2" : "");
 	h_raw(c->r, "<thead>");
 	put_col_headers(c, &g, col_two, 0, row_two ? 2 : 1);
 	if (col_two)
@@ -622,14 +626,14 @@ static void render_grid(struct rctx *c, size_t from, size_t to)
 						break;
 					span++;
 				}
-				h_printf(c->r, "<th scope=\"rowgroup\" rowspan=\"%zu\">", span);
+				h_printf(c->r, "<th scope=\"rowgroup\" class=\"rh rg\" rowspan=\"%zu\">", span);
 				put_display(c->r, lv[0]);
 				h_raw(c->r, "</th>");
 			}
-			h_raw(c->r, "<th scope=\"row\">");
+			h_raw(c->r, "<th scope=\"row\" class=\"rh r2\">");
 			put_display(c->r, lv[1]);
 		} else {
-			h_raw(c->r, row_two ? "<th scope=\"row\" colspan=\"2\">" : "<th scope=\"row\">");
+			h_raw(c->r, row_two ? "<th scope=\"row\" class=\"rh\" colspan=\"2\">" : "<th scope=\"row\" class=\"rh\">");
 			put_display(c->r, g.rows[ri]);
 		}
 		if (same_unit && rowunit && *rowunit)
