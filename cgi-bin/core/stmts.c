@@ -759,4 +759,10 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT COUNT(*) FROM audit_log WHERE action = 'register-self'"
 		" AND ip = ? AND at > NOW() - INTERVAL 1 HOUR",
 		R_ANYONE },
+	/* Prefill (issue 9): the columns in the order of enum fact
+	 * (forms/prefill.h); the unit is the one the account registered for. */
+	[STMT_PREFILL_FACTS] = {
+		"SELECT u.org_name, su.name, su.contact, su.phone, su.email, su.address, su.zip"
+		" FROM users u LEFT JOIN sample_units su ON su.user_id = u.id WHERE u.id = ?",
+		R_RESPONDENTS },
 };

@@ -173,6 +173,8 @@ enum stmt {
 	STMT_UNIT_OPENED,
 	STMT_UNIT_REGISTER,
 	STMT_SELF_REGISTRATIONS_COUNT,
+	/* Prefill: known facts of an account for its draft (issue 9, forms/prefill.c) */
+	STMT_PREFILL_FACTS,
 	STMT__MAX
 };
 
