@@ -43,7 +43,8 @@ $(BUILD)/obj/cgi-bin/admin.o: $(MIGRATIONS)
 CORE_SRC  = $(wildcard cgi-bin/core/*.c)
 FORMS_SRC = $(wildcard cgi-bin/forms/*.c) $(wildcard cgi-bin/sample/*.c)
 LIB_SRC   = $(CORE_SRC) $(FORMS_SRC)
-LIB_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/codebook.o $(BUILD)/obj/gen/catalog.o $(BUILD)/obj/gen/indicators.o
+LIB_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/codebook.o $(BUILD)/obj/gen/catalog.o $(BUILD)/obj/gen/indicators.o \
+            $(BUILD)/obj/gen/prefill.o
 LIB       = $(BUILD)/libsme.a
 
 # FastCGI programs: one per questionnaire and per administrative function.
@@ -86,6 +87,12 @@ INDICATORS = cgi-bin/forms/indicators/indicators.tsv
 $(BUILD)/gen/indicators.c: $(INDICATORS) cgi-bin/forms/embed.sh
 	@mkdir -p $(dir $@)
 	sh cgi-bin/forms/embed.sh -s indicators_tsv $(INDICATORS) > $@.tmp && mv $@.tmp $@
+
+# Which fields known facts prefill (forms/prefill.h), embedded the same way.
+PREFILL = cgi-bin/forms/prefill/prefill.tsv
+$(BUILD)/gen/prefill.c: $(PREFILL) cgi-bin/forms/embed.sh
+	@mkdir -p $(dir $@)
+	sh cgi-bin/forms/embed.sh -s prefill_tsv $(PREFILL) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)

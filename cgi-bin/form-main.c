@@ -43,6 +43,7 @@
 #include "http.h"
 #include "log.h"
 #include "nav.h"
+#include "prefill.h"
 #include "util.h"
 
 #ifndef FORM_NAME
@@ -255,6 +256,11 @@ static void get_form(struct req *r, const struct target *t)
 
 	if (load(r, t, &resp, deadline) < 0)
 		return;
+	/* Known facts fill the empty fields of an editable form (issue 9);
+	 * they are stored by the next save like anything typed. */
+	if (resp.status != RS_SUBMITTED && !deadline_passed(deadline) &&
+	    form_prefill(r->db, F, t->id, &resp.a) < 0)
+		log_err("prefill for user %llu failed; the form is shown without it", t->id);
 	if (req_param(r, "submitted") && resp.status == RS_SUBMITTED)
 		notice = outcomes[SO_SUBMITTED].msg;
 	else if (req_param(r, "saved"))
@@ -788,7 +794,7 @@ int main(int argc, char **argv)
 	/* A codebook that does not parse must stop the program at start-up,
 	 * not surface as a broken page later. */
 	log_init("smesurvey-form-" FORM_NAME);
-	if (forms_load(err, sizeof err) < 0) {
+	if (forms_load(err, sizeof err) < 0 || prefill_load(err, sizeof err) < 0) {
 		log_err("codebook: %s", err);
 		return 1;
 	}

@@ -915,4 +915,10 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" WHERE (? IS NULL OR p.form = ?) AND (? IS NULL OR p.region_code = ?)"
 		" AND (? IS NULL OR p.status = ?) AND p.id > ? ORDER BY p.id ASC LIMIT ?",
 		R_ADMINS },
+	/* Prefill (issue 9): the columns in the order of enum fact
+	 * (forms/prefill.h); the unit is the one the account registered for. */
+	[STMT_PREFILL_FACTS] = {
+		"SELECT u.org_name, su.name, su.contact, su.phone, su.email, su.address, su.zip"
+		" FROM users u LEFT JOIN sample_units su ON su.user_id = u.id WHERE u.id = ?",
+		R_RESPONDENTS },
 };

@@ -208,6 +208,8 @@ enum stmt {
 	STMT_RESPONSE_COUNT_AGGR,
 	STMT_RESPONSE_PAGE_OLDER,
 	STMT_RESPONSE_PAGE_NEWER,
+	/* Prefill: known facts of an account for its draft (issue 9, forms/prefill.c) */
+	STMT_PREFILL_FACTS,
 	STMT__MAX
 };
 

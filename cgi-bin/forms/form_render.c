@@ -11,7 +11,8 @@
  * CSS classes (htdocs/form.css): survey, intro, req-note, form-errors,
  * form-warnings, field, field-error, field-warn, cond, na (not applicable;
  * hidden by form.js), grid, table-wrap, unit, opts, opt, ro, val, blank,
- * checked, rank, actions, vh (visually hidden).
+ * checked, rank, actions, vh (visually hidden), toc (the section index),
+ * sec (a section of the index), rh/rg/r2/corner (grid headers).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,6 +164,13 @@ static void put_data_if(struct rctx *c, const struct field *fd)
 		}
 	h_printf(c->r, " data-if=\"%s\"", b.data ? b.data : "");
 	buf_free(&b);
+}
+
+/* Required fields, for toc.js's live counts. */
+static void put_data_req(struct rctx *c, const struct field *fd)
+{
+	if (fd->required && c->v->mode == FV_EDIT)
+		h_raw(c->r, " data-req=\"1\"");
 }
 
 static void put_describedby(struct rctx *c, size_t i, int with_cond)
@@ -397,6 +405,7 @@ static void render_field(struct rctx *c, size_t i)
 	h_printf(c->r, "<div class=\"field%s%s\" id=\"w-%s\"", err_of(c, i) ? " has-error" : "",
 	         na_class(c, i), fd->code);
 	put_data_if(c, fd);
+	put_data_req(c, fd);
 	h_raw(c->r, ">");
 	if (group) {
 		/* aria-required is not allowed on a group: "required" is part of
@@ -508,7 +517,7 @@ static void put_col_headers(struct rctx *c, const struct grid *g, int two, int l
 {
 	h_raw(c->r, "<tr>");
 	if (level == 0)
-		h_printf(c->r, "<td colspan=\"%d\" rowspan=\"%d\"></td>", rowhdr_cols, two ? 2 : 1);
+		h_printf(c->r, "<td class=\"corner\" colspan=\"%d\" rowspan=\"%d\"></td>", rowhdr_cols, two ? 2 : 1);
 	for (size_t k = 0; k < g->ncols;) {
 		char *lv[2], *lv2[2];
 		size_t n = split_levels(g->cols[k], " > ", lv, 2), span = 1;
@@ -582,7 +591,11 @@ static void render_grid(struct rctx *c, size_t from, size_t to)
 		h_printf(c->r, "<p class=\"unit-line\">单位：%s</p>", units.data);
 	buf_free(&units);
 
-	h_raw(c->r, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"grid\">");
+	/* The row headers stay in view while the columns scroll sideways
+	 * (form.css: sticky th.rh; with two row-header levels the outer one,
+	 * th.rg, has a fixed width so that the inner one knows its offset). */
+	h_printf(c->r, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"grid%s\">",
+	         row_two ? " rows2" : "");
 	h_raw(c->r, "<thead>");
 	put_col_headers(c, &g, col_two, 0, row_two ? 2 : 1);
 	if (col_two)
@@ -622,14 +635,14 @@ static void render_grid(struct rctx *c, size_t from, size_t to)
 						break;
 					span++;
 				}
-				h_printf(c->r, "<th scope=\"rowgroup\" rowspan=\"%zu\">", span);
+				h_printf(c->r, "<th scope=\"rowgroup\" class=\"rh rg\" rowspan=\"%zu\">", span);
 				put_display(c->r, lv[0]);
 				h_raw(c->r, "</th>");
 			}
-			h_raw(c->r, "<th scope=\"row\">");
+			h_raw(c->r, "<th scope=\"row\" class=\"rh r2\">");
 			put_display(c->r, lv[1]);
 		} else {
-			h_raw(c->r, row_two ? "<th scope=\"row\" colspan=\"2\">" : "<th scope=\"row\">");
+			h_raw(c->r, row_two ? "<th scope=\"row\" class=\"rh\" colspan=\"2\">" : "<th scope=\"row\" class=\"rh\">");
 			put_display(c->r, g.rows[ri]);
 		}
 		if (same_unit && rowunit && *rowunit)
@@ -648,6 +661,7 @@ static void render_grid(struct rctx *c, size_t from, size_t to)
 			h_printf(c->r, "<td><div class=\"cell%s%s\" id=\"w-%s\"", err_of(c, (size_t)fi) ? " has-error" : "",
 			         na_class(c, (size_t)fi), fd->code);
 			put_data_if(c, fd);
+			put_data_req(c, fd);
 			h_raw(c->r, ">");
 			if (c->v->mode == FV_EDIT) {
 				struct buf al;
@@ -675,6 +689,158 @@ static void render_grid(struct rctx *c, size_t from, size_t to)
 	grid_free(&g);
 }
 
+
+/* ------------------------------------------------------------------ */
+/* Section index (目录)                                                 */
+/*
+ * The index groups the fields by the first level of their section: a
+ * heading ("一、机构基本情况") is one group; a run of bare question numbers
+ * ("2.", "3.", ...) is one group "第 2–15 题"; fields under the form's
+ * own title (单位名称 ...) are a group named by their labels. Each group
+ * becomes a <div class="sec" id="sec-N"> around its fields, linked from the
+ * index with its completion computed here from the shown answers, so that
+ * it works without script (toc.js keeps the counts current while typing).
+ */
+
+enum sec_kind { SK_TITLE, SK_NUMBER, SK_HEADING };
+
+struct tocsec {
+	size_t  from, to;        /* fields [from, to) */
+	char   *label;
+	size_t  req, req_done;   /* applicable required fields, answered ones */
+	size_t  all, all_done;   /* applicable fields, answered ones */
+};
+
+struct toc {
+	struct tocsec *s;
+	size_t         n;
+};
+
+/* The first level of a section ("一、机构基本情况" of "一、... > ..."),
+ * as a length into sec. */
+static size_t section_top(const char *sec)
+{
+	const char *e = strstr(sec, " > ");
+	return e ? (size_t)(e - sec) : strlen(sec);
+}
+
+static enum sec_kind sec_kind_of(const struct form *f, const char *sec, size_t len)
+{
+	char *top = xstrndup(sec, len);
+	enum sec_kind k = !strcmp(top, f->title) ? SK_TITLE :
+	                  is_question_number(top) ? SK_NUMBER : SK_HEADING;
+	free(top);
+	return k;
+}
+
+/* The label of a finished group. */
+static char *toc_label(const struct form *f, const struct tocsec *t, enum sec_kind k)
+{
+	struct buf b;
+	buf_init(&b);
+	if (k == SK_NUMBER) {
+		int a = atoi(f->fields[t->from].section), z = atoi(f->fields[t->to - 1].section);
+		if (a == z)
+			buf_printf(&b, "第 %d 题", a);
+		else
+			buf_printf(&b, "第 %d–%d 题", a, z);
+	} else if (k == SK_TITLE) {
+		for (size_t i = t->from; i < t->to && i < t->from + 3; i++) {
+			char *d = form_display_label(f->fields[i].label);
+			buf_printf(&b, "%s%s", i > t->from ? "、" : "", d);
+			free(d);
+		}
+		if (t->to - t->from > 3)
+			buf_puts(&b, "等");
+	} else {
+		char *top = xstrndup(f->fields[t->from].section, section_top(f->fields[t->from].section));
+		char *d = form_display_label(top);
+		buf_puts(&b, d);
+		free(d);
+		free(top);
+	}
+	return b.data ? b.data : xstrdup("");
+}
+
+static void toc_build(const struct rctx *c, struct toc *toc)
+{
+	const struct form *f = c->f;
+	enum sec_kind prev = SK_TITLE;
+	toc->s = NULL;
+	toc->n = 0;
+	for (size_t i = 0; i < f->nfields; i++) {
+		const char *sec = f->fields[i].section;
+		size_t len = section_top(sec);
+		enum sec_kind k = sec_kind_of(f, sec, len);
+		struct tocsec *t = toc->n ? &toc->s[toc->n - 1] : NULL;
+		const char *psec = i ? f->fields[i - 1].section : NULL;
+		int same = t && k == prev &&
+		           (k != SK_HEADING || (section_top(psec) == len && !strncmp(psec, sec, len)));
+		int answered, applicable = !c->appl || c->appl[i];
+
+		if (!same) {
+			if (t)
+				t->label = toc_label(f, t, prev);
+			toc->s = xrealloc(toc->s, (toc->n + 1) * sizeof *toc->s);
+			t = &toc->s[toc->n++];
+			memset(t, 0, sizeof *t);
+			t->from = i;
+		}
+		t->to = i + 1;
+		prev = k;
+		if (!applicable)
+			continue;
+		answered = *val_of(c, i) != 0;
+		t->all++;
+		t->all_done += answered;
+		if (f->fields[i].required) {
+			t->req++;
+			t->req_done += answered;
+		}
+	}
+	if (toc->n)
+		toc->s[toc->n - 1].label = toc_label(f, &toc->s[toc->n - 1], prev);
+}
+
+static void toc_free(struct toc *toc)
+{
+	for (size_t k = 0; k < toc->n; k++)
+		free(toc->s[k].label);
+	free(toc->s);
+}
+
+/* "已答 x / y" of the required fields; a group without any: of all its
+ * fields, marked 选填. */
+static void put_toc_count(struct req *r, const struct tocsec *t)
+{
+	if (t->req)
+		h_printf(r, "已答 %zu / %zu", t->req_done, t->req);
+	else
+		h_printf(r, "选填，已答 %zu / %zu", t->all_done, t->all);
+}
+
+static void put_toc(struct rctx *c, const struct toc *toc)
+{
+	size_t req = 0, done = 0;
+	for (size_t k = 0; k < toc->n; k++) {
+		req += toc->s[k].req;
+		done += toc->s[k].req_done;
+	}
+	/* Open by default, so that it is there without script; toc.js folds
+	 * it on a phone. */
+	h_raw(c->r, "<nav class=\"toc\" aria-label=\"本表目录\"><details id=\"toc\" open>"
+	      "<summary><span class=\"toc-h\">目录</span> ");
+	h_printf(c->r, "<span class=\"toc-total\">必答题已答 %zu / %zu</span></summary><ol>", done, req);
+	for (size_t k = 0; k < toc->n; k++) {
+		const struct tocsec *t = &toc->s[k];
+		int complete = t->req ? t->req_done == t->req : t->all_done == t->all && t->all;
+		h_printf(c->r, "<li class=\"%s\" data-sec=\"%zu\"><a href=\"#sec-%zu\" title=\"%s\">%s</a> "
+		         "<span class=\"toc-n\">", complete ? "done" : "", k + 1, k + 1, t->label, t->label);
+		put_toc_count(c->r, t);
+		h_raw(c->r, "</span></li>");
+	}
+	h_raw(c->r, "</ol></details></nav>\n<script src=\"/static/toc.js\" defer></script>\n");
+}
 /* ------------------------------------------------------------------ */
 
 /* The list items linking to the fields of the errors (warn 0) or the
@@ -719,6 +885,8 @@ void form_render(struct req *r, const struct fview *v)
 	struct answers clean = { 0 };
 	char *prev[8];
 	size_t nprev = 0;
+	struct toc toc = { 0 };
+	size_t sec = 0;        /* the index group the loop is in, 1-based */
 
 	/* Applicability of the shown values decides which conditional fields
 	 * start hidden (form.js keeps it current while typing). */
@@ -736,6 +904,10 @@ void form_render(struct req *r, const struct fview *v)
 	if (*v->f->intro)
 		h_printf(r, "<p class=\"intro\">%s</p>", v->f->intro);
 	put_summary(&c);
+	if (v->mode == FV_EDIT) {
+		toc_build(&c, &toc);
+		put_toc(&c, &toc);
+	}
 	if (v->mode == FV_EDIT) {
 		h_printf(r, "<form class=\"survey\" method=\"post\" action=\"%s\" novalidate",
 		         v->action ? v->action : "");
@@ -756,6 +928,14 @@ void form_render(struct req *r, const struct fview *v)
 
 		while (d < n && d < nprev && !strcmp(lv[d], prev[d]))
 			d++;
+		/* Index groups end and start at section boundaries, so grids
+		 * never straddle them. */
+		if (sec < toc.n && i == toc.s[sec].from) {
+			if (sec)
+				h_raw(r, "</div>\n");
+			h_printf(r, "<div class=\"sec\" id=\"sec-%zu\">", sec + 1);
+			sec++;
+		}
 		for (size_t k = d; k < n; k++) {
 			int h = k < 3 ? (int)k + 2 : 5;
 			if (k == 0 && !strcmp(lv[k], v->f->title))
@@ -787,6 +967,9 @@ void form_render(struct req *r, const struct fview *v)
 		}
 	}
 	free_levels(prev, nprev);
+	if (sec)
+		h_raw(r, "</div>\n");
+	toc_free(&toc);
 
 	if (v->mode == FV_EDIT) {
 		h_raw(r, "<div class=\"actions\">"

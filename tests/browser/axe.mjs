@@ -10,32 +10,8 @@
 // accounts) so the demo data stay untouched and every form starts empty.
 // axe is injected with addInitScript, which works under the site's CSP
 // (default-src 'self'), left in force.
-import { createRequire } from 'node:module';
-import { run, stackProblem, createAccounts, openBrowser, login, baseUrl, screenshot, HOME_OF, DESKTOP, MOBILE } from './lib.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
-const BAD = ['serious', 'critical'];
-
-async function check(t, page, what) {
-	const res = await page.evaluate(async () => {
-		// eslint-disable-next-line no-undef
-		const r = await axe.run(document, { resultTypes: ['violations'] });
-		return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-			nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`) }));
-	});
-	const bad = res.filter((v) => BAD.includes(v.impact));
-	for (const v of res.filter((x) => !BAD.includes(x.impact)))
-		t.note(`${what}: ${v.impact} ${v.id} (${v.nodes.length}): ${v.help}`);
-	t.ok(bad.length === 0, `axe: ${what}: no serious or critical violations`,
-		bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.slice(0, 8).join('\n  ')}${v.nodes.length > 8 ? `\n  ... ${v.nodes.length} nodes` : ''}`).join('\n'));
-}
-
-async function withAxe(device) {
-	const b = await openBrowser(device);
-	await b.context.addInitScript({ path: AXE });
-	return b;
-}
+import { run, stackProblem, createAccounts, login, baseUrl, screenshot, HOME_OF, DESKTOP, MOBILE,
+	AXE, axeCheck as check, openBrowserWithAxe as withAxe } from './lib.mjs';
 
 run(async (t) => {
 	const problem = await stackProblem();

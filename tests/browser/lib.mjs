@@ -10,6 +10,7 @@
 // Chromium is the Debian package (/usr/bin/chromium, or $CHROMIUM); it is
 // never downloaded. Every browser gets a fresh user-data dir, removed on close.
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -268,4 +269,33 @@ export async function horizontalOverflow(page) {
 			wide: wide.slice(0, 10),
 		};
 	});
+}
+
+// ----------------------------------------------------------------- axe
+// axe-core (node_modules/axe-core/axe.min.js), injected with addInitScript,
+// which works under the site's CSP (default-src 'self'), left in force.
+export const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const AXE_BAD = ['serious', 'critical'];
+
+// A browser (openBrowser) whose every page has axe loaded.
+export async function openBrowserWithAxe(device) {
+	const b = await openBrowser(device);
+	await b.context.addInitScript({ path: AXE });
+	return b;
+}
+
+// axe on the page: no violation of impact serious or critical; lesser ones
+// are printed as notes.
+export async function axeCheck(t, page, what) {
+	const res = await page.evaluate(async () => {
+		// eslint-disable-next-line no-undef
+		const r = await axe.run(document, { resultTypes: ['violations'] });
+		return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+			nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`) }));
+	});
+	const bad = res.filter((v) => AXE_BAD.includes(v.impact));
+	for (const v of res.filter((x) => !AXE_BAD.includes(x.impact)))
+		t.note(`${what}: ${v.impact} ${v.id} (${v.nodes.length}): ${v.help}`);
+	t.ok(bad.length === 0, `axe: ${what}: no serious or critical violations`,
+		bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.slice(0, 8).join('\n  ')}${v.nodes.length > 8 ? `\n  ... ${v.nodes.length} nodes` : ''}`).join('\n'));
 }
