@@ -182,6 +182,7 @@ static void show(struct req *r, const struct target *t, const struct response *r
 	buf_init(&action);
 	target_url(&action, t, "", NULL);
 	v.action = action.data;
+	v.owner = r->user->id;
 	v.mode = resp->status == RS_SUBMITTED || closed ? FV_READONLY : FV_EDIT;
 	begin(r);
 	status_line(r, t, resp, deadline);
@@ -259,6 +260,8 @@ static void get_form(struct req *r, const struct target *t)
 		notice = outcomes[SO_SUBMITTED].msg;
 	else if (req_param(r, "saved"))
 		notice = outcomes[SO_SAVED].msg;
+	else if (req_param(r, "relogin_other"))
+		notice = "您重新登录的账户不是原来填写本表的账户，原来页面上填写的内容没有保存到本账户。";
 	show(r, t, &resp, deadline, NULL, NULL, notice, 0);
 	response_free(&resp);
 }
@@ -278,6 +281,18 @@ static void post_closed(struct req *r, const struct target *t, const char *deadl
 	response_free(&resp);
 }
 
+/* Was the file of field code chosen before a re-login, which cannot carry
+ * files (the re-login form posts lost_file=<code> for it)? */
+static int lost_file(const struct req *r, const char *code)
+{
+	const char *v[16];
+	size_t n = req_param_all(r, "lost_file", v, 16);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i], code))
+			return 1;
+	return 0;
+}
+
 /* Collects the posted answers into raw: files already uploaded (in the
  * locked row) stay unless a new file replaces them. Upload problems go to
  * upload_err[field]. */
@@ -294,6 +309,10 @@ static void collect(struct req *r, const struct response *resp, struct answers *
 		char *val = NULL;
 		if (F->fields[i].type != FT_FILE)
 			continue;
+		if (lost_file(r, F->fields[i].code)) {
+			upload_err[i] = "登录超时后，之前选择的文件无法保留，请在此重新选择文件。";
+			continue;
+		}
 		p = req_param_p(r, F->fields[i].code);
 		if (!p || !p->filename || !*p->filename)
 			continue;
@@ -358,7 +377,9 @@ static int save_body(struct db *db, void *ctx, int attempt)
 	return 0;
 }
 
-static void post_form(struct req *r, const struct target *t)
+/* A save or submit whose CSRF token has been checked: post_form(), or the
+ * re-login that carried the answers (relogin_post()). */
+static void post_form_checked(struct req *r, const struct target *t)
 {
 	struct response resp;
 	char deadline[DEADLINE_LEN];
@@ -371,10 +392,6 @@ static void post_form(struct req *r, const struct target *t)
 	size_t nerr;
 	enum save_outcome o;
 
-	if (csrf_check(r) != 0) {
-		page_error(r, 403, "页面已过期或来源无效，请刷新页面后重试。");
-		return;
-	}
 	if (!action || (strcmp(action, "save") && strcmp(action, "submit"))) {
 		page_error(r, 400, "无效的操作。");
 		return;
@@ -434,6 +451,15 @@ static void post_form(struct req *r, const struct target *t)
 	answers_free(&clean);
 	answers_free(&raw);
 	response_free(&resp);
+}
+
+static void post_form(struct req *r, const struct target *t)
+{
+	if (csrf_check(r) != 0) {
+		page_error(r, 403, "页面已过期或来源无效，请刷新页面后重试。");
+		return;
+	}
+	post_form_checked(r, t);
 }
 
 /* Fill t from the request: the user's own response, or with for=<id> an
@@ -719,9 +745,15 @@ static void on_form_get(struct req *r)
 		get_form(r, &t);
 }
 
+static void on_form_relogin(struct req *r);
+
 static void on_form_post(struct req *r)
 {
 	struct target t;
+	if (!r->user) {
+		on_form_relogin(r);
+		return;
+	}
 	if (target_of(r, &t) == 0)
 		post_form(r, &t);
 }
@@ -751,6 +783,164 @@ static const struct pspec unit_params[] = {
 	{ 0 },
 };
 
+/* ---- Re-login of a form post whose session has lapsed (issue 9) ----
+ *
+ * A save or submit that arrives after the idle or absolute timeout is not
+ * redirected to /login (which would lose it): the answer is a login form
+ * (200) that carries every posted answer back to the browser in hidden
+ * fields - nothing of it is stored or logged here - with the action, the
+ * version and the owner (the user the form was rendered for), under a fresh
+ * anonymous CSRF token. Files cannot be carried: each chosen file is named
+ * with a request to choose it again (lost_file=<code>, shown at the field
+ * after the save). Its POST logs in (the same throttling and audit as
+ * /login) and then saves or submits exactly as a live session would. When
+ * another user logs in than the owner, the answers are dropped: they must
+ * never land in somebody else's response (a shared computer). */
+
+#define RELOGIN_USER "relogin_user"
+#define RELOGIN_PASS "relogin_password"
+
+/* The roles of the form rows (the form's role, plus region for proxy entry). */
+static unsigned fillers_mask;
+
+/* Fields of the re-login form itself: never carried to the next round. */
+static int relogin_own(const char *name)
+{
+	return !strcmp(name, "csrf") || !strcmp(name, RELOGIN_USER) || !strcmp(name, RELOGIN_PASS);
+}
+
+/* How many of r->params came from the query string (they come first, and
+ * the form's action URL keeps them). */
+static size_t query_count(const struct req *r)
+{
+	struct param *ps = NULL;
+	size_t n = 0;
+	parse_urlencoded(r->query, strlen(r->query), &ps, &n, 4000);
+	params_free(ps, n);
+	return n;
+}
+
+/* Did the lapsed post come from a page of this site? The token of the
+ * lapsed session's cookie proves it; when the cookie is gone (logged out
+ * in another tab), the browser's Sec-Fetch-Site must say same-origin. A
+ * cross-site post gets the plain login redirect: it must not be able to
+ * put its answers into a form that a victim then logs in to. */
+static int relogin_origin_ok(const struct req *r)
+{
+	return csrf_check_lapsed(r) == 0 || !strcmp(r->fetch_site, "same-origin");
+}
+
+/* The re-login page, carrying the posted answers; error: why the last
+ * attempt failed (NULL the first time). */
+static void relogin_page(struct req *r, int status, const char *error)
+{
+	size_t nq = query_count(r);
+	const char *action = req_param(r, "action");
+
+	auth_anon_csrf(r);
+	resp_status(r, status);
+	page_begin(r, "登录已超时");
+	h_raw(r, "<section class=\"relogin\">");
+	if (error)
+		h_printf(r, "<p class=\"error\" role=\"alert\" id=\"relogin-error\">%s</p>", error);
+	h_printf(r, "<p>您较长时间没有操作，登录已超时。刚才填写的内容<strong>尚未保存</strong>，"
+	         "已暂存在本页面中（未保存在服务器上）。请重新登录，登录后将自动%s。</p>",
+	         action && !strcmp(action, "submit") ? "提交本表" : "保存草稿");
+	h_printf(r, "<form class=\"login\" method=\"post\" action=\"%s%s%s\" novalidate>",
+	         r->path, *r->query ? "?" : "", r->query);
+	h_csrf_field(r);
+	for (size_t i = nq; i < r->nparams; i++) {
+		const struct param *p = &r->params[i];
+		if (relogin_own(p->name))
+			continue;
+		if (p->filename) {
+			int fi = form_field_index(F, p->name);
+			if (!*p->filename || fi < 0)
+				continue;
+			h_printf(r, "<input type=\"hidden\" name=\"lost_file\" value=\"%s\">", p->name);
+			h_printf(r, "<p class=\"error\" id=\"lost-%s\">“%s”中选择的文件（%s）无法随重新登录保留，"
+			         "登录后请在该栏重新选择文件。</p>", p->name, F->fields[fi].label, p->filename);
+			continue;
+		}
+		h_printf(r, "<input type=\"hidden\" name=\"%s\" value=\"%s\">", p->name, p->value);
+	}
+	h_printf(r, "<p><label for=\"relogin-user\">用户名</label>"
+	         "<input id=\"relogin-user\" name=\"" RELOGIN_USER "\" autocomplete=\"username\" required%s></p>"
+	         "<p><label for=\"relogin-pass\">密码</label>"
+	         "<input id=\"relogin-pass\" type=\"password\" name=\"" RELOGIN_PASS "\" "
+	         "autocomplete=\"current-password\" required%s></p>",
+	         error ? " aria-describedby=\"relogin-error\"" : "",
+	         error ? " aria-describedby=\"relogin-error\"" : "");
+	h_raw(r, "<p><button type=\"submit\">登录并继续</button></p></form>"
+	      "<p>请用原来填写本表的账户登录；用其他账户登录时，以上内容不会保存。"
+	      "<a href=\"/forgot\">忘记用户名或密码？</a></p></section>");
+	page_end(r);
+}
+
+/* The re-login form's POST: log in, then the save or submit. */
+static void relogin_post(struct req *r)
+{
+	const char *u = req_param(r, RELOGIN_USER), *p = req_param(r, RELOGIN_PASS);
+	const char *own = req_param(r, "owner");
+	struct target t;
+
+	auth_anon_csrf(r);
+	if (csrf_check(r) < 0) {
+		relogin_page(r, 403, "页面已过期或请求来源无效，请重新登录。");
+		return;
+	}
+	if (!u || !p || !*u || !*p) {
+		relogin_page(r, 422, "请输入用户名和密码。");
+		return;
+	}
+	enum login_result res = auth_login(r, u, p);
+	audit_login(r, u, res);
+	switch (res) {
+	case LOGIN_OK:
+		break;
+	case LOGIN_BAD:
+		relogin_page(r, 401, "用户名或密码不正确。");
+		return;
+	case LOGIN_THROTTLED:
+		resp_header(r, "Retry-After", "900");
+		relogin_page(r, 429, "本设备登录失败次数过多，请 15 分钟后再试。");
+		return;
+	case LOGIN_ERROR:
+		relogin_page(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	/* Logged in: from here on the answers go nowhere but to the owner's
+	 * own form. Another account gets its own home, nothing applied. */
+	if (!(fillers_mask & RB(r->user->role))) {
+		resp_redirect(r, role_home(r->user->role));
+		return;
+	}
+	if (!own || parse_id(own) != r->user->id) {
+		resp_redirect(r, BASE "?relogin_other=1");
+		return;
+	}
+	if (target_of(r, &t) == 0)
+		post_form_checked(r, &t);
+}
+
+/* A form POST without a live session (PAGE_RELOGIN). */
+static void on_form_relogin(struct req *r)
+{
+	if (req_param(r, RELOGIN_USER)) {
+		relogin_post(r);
+		return;
+	}
+	if (!relogin_origin_ok(r)) {
+		struct buf b = { 0 };
+		buf_puts(&b, "/login?next=");
+		url_encode(&b, BASE);
+		resp_redirect(r, b.data);
+		buf_free(&b);
+		return;
+	}
+	relogin_page(r, 200, NULL);
+}
+
 enum page {
 	PAGE_FORM_GET,
 	PAGE_FORM_POST,
@@ -771,7 +961,9 @@ enum page {
 
 static struct pagedef pages[PAGE__MAX] = {
 	[PAGE_FORM_GET]  = { BASE,           M_GET,  FILLERS, PAGE_SLASH, target_params, on_form_get, NULL },
-	[PAGE_FORM_POST] = { BASE,           M_POST, FILLERS, PAGE_SLASH, target_params, on_form_post, NULL },
+	/* PAGE_RELOGIN: a post whose session lapsed reaches on_form_post. */
+	[PAGE_FORM_POST] = { BASE,           M_POST, FILLERS, PAGE_SLASH | PAGE_RELOGIN, target_params,
+	                     on_form_post, NULL },
 	[PAGE_PRINT]     = { BASE "/print",  M_GET,  FILLERS, 0, target_params, on_print, NULL },
 	/* Only forms with a file field (main() disables it for the others). */
 	[PAGE_FILE]      = { BASE "/file",   M_GET,  FILLERS, 0, target_params, on_file, NULL },
@@ -797,10 +989,10 @@ int main(int argc, char **argv)
 		log_err("no codebook for form %s", FORM_NAME);
 		return 1;
 	}
-	unsigned fillers = RB(F->role) | (proxiable() ? RB(ROLE_REGION) : 0);
+	fillers_mask = RB(F->role) | (proxiable() ? RB(ROLE_REGION) : 0);
 	for (size_t i = 0; i < PAGE__MAX; i++)
 		if (pages[i].roles == FILLERS)
-			pages[i].roles = fillers;
+			pages[i].roles = fillers_mask;
 	if (!F->has_file)
 		pages[PAGE_FILE].path = NULL;
 	site_nav_load();

@@ -239,6 +239,10 @@ struct fview {
 	enum fview_mode       mode;
 	const char           *action;   /* form action path (FV_EDIT) */
 	long                  version;  /* echoed as hidden field (FV_EDIT) */
+	/* The user the page was rendered for (FV_EDIT, hidden field "owner"):
+	 * after a re-login (session timed out) the answers are applied only
+	 * when the same user logs in again. 0: none. */
+	unsigned long long    owner;
 };
 /* The form body (intro, error summary, sections, buttons); the caller
  * wraps it in page_begin/page_end. */

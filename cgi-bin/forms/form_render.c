@@ -742,6 +742,8 @@ void form_render(struct req *r, const struct fview *v)
 		h_raw(r, v->f->has_file ? " enctype=\"multipart/form-data\">" : ">");
 		h_csrf_field(r);
 		h_printf(r, "<input type=\"hidden\" name=\"version\" value=\"%ld\">", v->version);
+		if (v->owner)
+			h_printf(r, "<input type=\"hidden\" name=\"owner\" value=\"%llu\">", v->owner);
 		h_raw(r, "<p class=\"req-note\">带 <span class=\"req\">*</span> 的为必填项。"
 		      "可随时“保存草稿”，全部填完后点“提交”。</p>\n");
 	} else {
