@@ -783,6 +783,147 @@ static const struct pspec unit_params[] = {
 	{ 0 },
 };
 
+/* ---- Autosave (issue 9): a partial draft from form.js ----
+ *
+ * POST /form/<name>/autosave (urlencoded, CSRF-checked) carries only the
+ * fields changed since the last save, named in fields=code,code,... (so
+ * that a field emptied, or a multi with every box cleared, is saved as
+ * empty). Every other stored answer, files included, stays as it is: the
+ * posted fields are merged into the stored answers under the row lock and
+ * the whole is validated and written as a draft, like a save. No version
+ * check: only the changed fields are written; the answer gives the new
+ * version for the page's hidden field. The answer is JSON: ok, saved_at
+ * (HH:MM), version, or ok false with a Chinese message that form.js shows
+ * next to the save button (401 session lapsed, 403 CSRF or not one's own
+ * response, 409 submitted or past the deadline, 503). */
+
+/* {"ok":false,"error":msg} with status; msg is a literal without quotes. */
+static void json_error(struct req *r, int status, const char *msg)
+{
+	resp_status(r, status);
+	resp_header(r, "Content-Type", "application/json; charset=utf-8");
+	buf_printf(&r->body, "{\"ok\":false,\"error\":\"%s\"}", msg);
+}
+
+/* The codes named in fields=, as field indexes flagged in want[]. */
+static void autosave_fields(const struct req *r, unsigned char *want)
+{
+	const char *list = req_param(r, "fields");
+	while (list && *list) {
+		size_t n = strcspn(list, ",");
+		char code[80];
+		if (n < sizeof code) {
+			memcpy(code, list, n);
+			code[n] = '\0';
+			int fi = form_field_index(F, code);
+			if (fi >= 0 && F->fields[fi].type != FT_FILE)
+				want[fi] = 1;
+		}
+		list += n + (list[n] == ',');
+	}
+}
+
+struct autosave_tx {
+	struct req *r;
+	const struct target *t;
+	const unsigned char *want;
+	struct response resp;
+	int locked;                   /* 1: already submitted */
+};
+
+static int autosave_body(struct db *db, void *ctx, int attempt)
+{
+	struct autosave_tx *x = ctx;
+	struct answers posted, merged, clean;
+	struct fcheck chk;
+	size_t nerr;
+	int rc;
+
+	if (attempt > 1)
+		response_free(&x->resp);
+	memset(&x->resp, 0, sizeof x->resp);
+	if (response_lock(db, F, x->t->id, x->t->region, &x->resp) < 0)
+		return -1;
+	if (x->resp.status == RS_SUBMITTED) {
+		x->locked = 1;
+		return 1;
+	}
+	answers_init(&posted, F);
+	answers_init(&merged, F);
+	form_collect(F, x->r->params, x->r->nparams, &posted);
+	for (size_t i = 0; i < F->nfields; i++)
+		answers_set(&merged, i, x->want[i] ? posted.v[i] : x->resp.a.v[i]);
+	nerr = form_validate(F, &merged, &clean, &chk);
+	rc = response_write(db, F, &x->resp, x->t->region, x->t->proxy ? x->r->user->id : 0, &clean,
+	                    0, nerr == 0);
+	fcheck_free(&chk);
+	answers_free(&clean);
+	answers_free(&merged);
+	answers_free(&posted);
+	return rc < 0 ? -1 : 0;
+}
+
+static void autosave(struct req *r, const struct target *t)
+{
+	char deadline[DEADLINE_LEN];
+	unsigned char *want;
+
+	if (csrf_check(r) != 0) {
+		json_error(r, 403, "页面已过期，请刷新页面后再填写。");
+		return;
+	}
+	if (deadline_get(r->db, r->conf, F->name, t->region, deadline) < 0) {
+		json_error(r, 503, "系统繁忙，自动保存未成功，请稍后点“保存草稿”。");
+		return;
+	}
+	if (deadline_passed(deadline)) {
+		json_error(r, 409, "填报已截止，不能再保存。");
+		return;
+	}
+	want = xcalloc(F->nfields, 1);
+	autosave_fields(r, want);
+	struct autosave_tx x = { .r = r, .t = t, .want = want };
+	int rc = db_transaction(r->db, autosave_body, &x);
+	free(want);
+	if (rc < 0)
+		json_error(r, 503, "系统繁忙，自动保存未成功，请稍后点“保存草稿”。");
+	else if (x.locked)
+		json_error(r, 409, "本表已提交，不能再修改。");
+	else {
+		/* saved_at is "YYYY-MM-DD HH:MM:SS" (the database's clock). */
+		resp_header(r, "Content-Type", "application/json; charset=utf-8");
+		buf_printf(&r->body, "{\"ok\":true,\"saved_at\":\"%.5s\",\"version\":%u}",
+		           strlen(x.resp.saved_at) >= 16 ? x.resp.saved_at + 11 : "", x.resp.version);
+	}
+	response_free(&x.resp);
+}
+
+static void on_autosave(struct req *r)
+{
+	struct target t;
+	if (!r->user) {
+		json_error(r, 401, "登录已超时，请点“保存草稿”，按提示重新登录后即可保存。");
+		return;
+	}
+	if (resolve_target(r, &t) < 0)
+		return;
+	if (r->user->role != F->role && !t.proxy) {
+		json_error(r, 400, "请先选择代为录入的单位。");
+		return;
+	}
+	autosave(r, &t);
+}
+
+/* GET /form/<name>/alive: nothing but the session check, which refreshes
+ * the session's last-seen time: form.js calls it on activity (typing,
+ * scrolling) at most every few minutes, so that a person reading or copying
+ * figures for a long time is not logged out while the page is open. */
+static void on_alive(struct req *r)
+{
+	resp_status(r, 204);
+	r->no_body = 1;
+}
+
 /* ---- Re-login of a form post whose session has lapsed (issue 9) ----
  *
  * A save or submit that arrives after the idle or absolute timeout is not
@@ -944,6 +1085,8 @@ static void on_form_relogin(struct req *r)
 enum page {
 	PAGE_FORM_GET,
 	PAGE_FORM_POST,
+	PAGE_AUTOSAVE,
+	PAGE_ALIVE,
 	PAGE_PRINT,
 	PAGE_FILE,
 	PAGE_PROXY,
@@ -964,6 +1107,9 @@ static struct pagedef pages[PAGE__MAX] = {
 	/* PAGE_RELOGIN: a post whose session lapsed reaches on_form_post. */
 	[PAGE_FORM_POST] = { BASE,           M_POST, FILLERS, PAGE_SLASH | PAGE_RELOGIN, target_params,
 	                     on_form_post, NULL },
+	/* Autosave answers JSON, also to a lapsed session (401). */
+	[PAGE_AUTOSAVE]  = { BASE "/autosave", M_POST, FILLERS, PAGE_RELOGIN, target_params, on_autosave, NULL },
+	[PAGE_ALIVE]     = { BASE "/alive",  M_GET,  FILLERS, 0, NULL, on_alive, NULL },
 	[PAGE_PRINT]     = { BASE "/print",  M_GET,  FILLERS, 0, target_params, on_print, NULL },
 	/* Only forms with a file field (main() disables it for the others). */
 	[PAGE_FILE]      = { BASE "/file",   M_GET,  FILLERS, 0, target_params, on_file, NULL },
