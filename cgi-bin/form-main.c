@@ -51,6 +51,10 @@
 
 #define BASE "/form/" FORM_NAME
 
+/* The credentials of the re-login form (issue 9): never carried on. */
+#define RELOGIN_USER "relogin_user"
+#define RELOGIN_PASS "relogin_password"
+
 static const struct form *F;
 
 /* Typed page parameters: their slots in r->arg[] (the page table below). */
@@ -183,6 +187,7 @@ static void show(struct req *r, const struct target *t, const struct response *r
 	target_url(&action, t, "", NULL);
 	v.action = action.data;
 	v.owner = r->user->id;
+	v.saved_note = notice && !notice_is_error && !strncmp(notice, "草稿已保存", strlen("草稿已保存")) ? notice : NULL;
 	v.mode = resp->status == RS_SUBMITTED || closed ? FV_READONLY : FV_EDIT;
 	begin(r);
 	status_line(r, t, resp, deadline);
@@ -195,7 +200,14 @@ static void show(struct req *r, const struct target *t, const struct response *r
 		h_printf(r, "<p class=\"notice\">本表已提交，不能再修改。如需更正，请联系评估机构%s%s%s。</p>",
 		         *r->conf->help_line ? "（" : "", r->conf->help_line, *r->conf->help_line ? "）" : "");
 	else if (resp->status == RS_SUBMITTED)
-		h_raw(r, "<p class=\"notice\">本表已提交，不能再修改。如需更正，请联系本地区中小企业主管部门或评估机构。</p>");
+		/* What happens next (issue 9). Only the ministry reopens a
+		 * submitted form (/admin/responses/reopen). */
+		h_printf(r, "<div class=\"notice next-steps\"><p>本表已提交，不能再修改。</p>"
+		         "<p>接下来：评估机构将汇总审核各地区的调查结果，本地区中小企业主管部门可以查看本表的提交情况，"
+		         "您不需要再做其他操作。</p>"
+		         "<p>如需更正，请联系本地区中小企业主管部门；提交后的调查表只能由工业和信息化部（评估机构）"
+		         "应主管部门的要求重新开放%s%s%s。</p></div>",
+		         *deadline ? "，且须在填报截止时间 " : "", deadline, *deadline ? " 之前" : "");
 	else if (closed)
 		h_printf(r, "<p class=\"error\">填报已于 %s 截止，不能再保存或提交。</p>", deadline);
 	form_render(r, &v);
@@ -211,6 +223,7 @@ enum save_outcome {
 	SO_SAVED_ERRORS,     /* draft saved, problems left before a submit */
 	SO_SAVED_WARNINGS,   /* draft saved, only soft checks to look at */
 	SO_NOT_SUBMITTED,    /* submit with problems: kept as a draft */
+	SO_CONFIRM,          /* submit without confirm=1: saved as a draft, the confirmation step */
 	SO_LOCKED,           /* already submitted: nothing saved */
 	SO_CLOSED,           /* past the deadline: nothing saved */
 	SO_CONFLICT,         /* saved elsewhere since this page was opened */
@@ -224,8 +237,9 @@ static const struct {
 } outcomes[SO_COUNT] = {
 	[SO_SAVED]          = { 0, "草稿已保存。" },
 	[SO_SUBMITTED]      = { 0, "提交成功，感谢您的支持！" },
-	[SO_SAVED_ERRORS]   = { 0, "草稿已保存。提交前还有 %zu 处需要修改。" },
+	[SO_SAVED_ERRORS]   = { 0, "草稿已保存。有 %zu 处填写格式不正确，请修改（尚未填写的项目可以以后再填）。" },
 	[SO_SAVED_WARNINGS] = { 0, "草稿已保存。有几处数据请核对（不影响提交）。" },
+	[SO_CONFIRM]        = { 0, "请确认提交。" },
 	[SO_NOT_SUBMITTED]  = { 1, "未能提交：有 %zu 处需要修改。已填写的内容已保存为草稿。" },
 	[SO_LOCKED]         = { 1, "本表已提交，本次修改未保存。" },
 	[SO_CLOSED]         = { 1, "填报已截止，本次修改未保存。" },
@@ -234,6 +248,22 @@ static const struct {
 	[SO_BUSY]           = { 1, "系统繁忙，请稍后再试。" },
 	[SO_FAILED]         = { 1, "保存失败，请稍后再试。您填写的内容尚未保存，请不要关闭本页面，稍后点“后退”再提交。" },
 };
+
+/* "草稿已保存。..." becomes "草稿已保存（HH:MM）。...": the time of the
+ * save the user just made, from the row (the database's clock). */
+static void with_saved_time(char *msg, size_t size, const struct response *resp)
+{
+	static const char prefix[] = "草稿已保存";
+	char rest[400];
+	if (strncmp(msg, prefix, sizeof prefix - 1) || strlen(resp->updated_at) < 16)
+		return;
+	/* Built in a buffer: the time goes after the prefix, the rest follows. */
+	struct buf b = { 0 };
+	snprintf(rest, sizeof rest, "%s", msg + sizeof prefix - 1);
+	buf_printf(&b, "%s（%.5s）%s", prefix, resp->updated_at + 11, rest);
+	snprintf(msg, size, "%.*s", (int)(size - 1), b.data);
+	buf_free(&b);
+}
 
 /* The form again with the outcome's message (nerr fills its %zu). */
 static void show_outcome(struct req *r, const struct target *t, const struct response *resp,
@@ -245,6 +275,7 @@ static void show_outcome(struct req *r, const struct target *t, const struct res
 		snprintf(msg, sizeof msg, outcomes[o].msg, nerr);
 	else
 		snprintf(msg, sizeof msg, "%s", outcomes[o].msg);
+	with_saved_time(msg, sizeof msg, resp);
 	show(r, t, resp, deadline, vals, chk, msg, outcomes[o].is_error);
 }
 
@@ -253,13 +284,17 @@ static void get_form(struct req *r, const struct target *t)
 	struct response resp;
 	char deadline[DEADLINE_LEN];
 	const char *notice = NULL;
+	char saved[100];
 
 	if (load(r, t, &resp, deadline) < 0)
 		return;
 	if (req_param(r, "submitted") && resp.status == RS_SUBMITTED)
 		notice = outcomes[SO_SUBMITTED].msg;
-	else if (req_param(r, "saved"))
-		notice = outcomes[SO_SAVED].msg;
+	else if (req_param(r, "saved")) {
+		snprintf(saved, sizeof saved, "%s", outcomes[SO_SAVED].msg);
+		with_saved_time(saved, sizeof saved, &resp);
+		notice = saved;
+	}
 	else if (req_param(r, "relogin_other"))
 		notice = "您重新登录的账户不是原来填写本表的账户，原来页面上填写的内容没有保存到本账户。";
 	show(r, t, &resp, deadline, NULL, NULL, notice, 0);
@@ -328,7 +363,8 @@ static void collect(struct req *r, const struct response *resp, struct answers *
 struct save_tx {
 	struct req *r;
 	const struct target *t;
-	int submit;
+	int submit;                   /* action=submit */
+	int confirmed;                /* confirm=1: the confirmation step was passed */
 	long expect;                  /* the version the page was loaded with, or -1 */
 	struct response resp;
 	struct answers raw, clean;
@@ -360,6 +396,11 @@ static int save_body(struct db *db, void *ctx, int attempt)
 				x->nerr = x->chk.nerrors;
 			}
 		free(upload_err);
+		/* A draft reports only what is malformed, never what is still
+		 * unanswered (issue 9); nerr keeps counting everything, for the
+		 * response's valid flag. */
+		if (!x->submit)
+			fcheck_keep_format(&x->chk);
 		x->collected = 1;
 	}
 	/* A submit with errors is kept as a draft, so nothing typed is lost. */
@@ -367,14 +408,102 @@ static int save_body(struct db *db, void *ctx, int attempt)
 		x->o = SO_CONFLICT;
 		return 1;
 	}
+	/* A submit is final only after the confirmation step; before it the
+	 * answers are kept as a draft (files included, which the confirmation
+	 * page cannot carry). */
 	if (response_write(db, F, &x->resp, x->t->region, x->t->proxy ? x->r->user->id : 0, &x->clean,
-	                   x->submit && x->nerr == 0, x->nerr == 0) < 0)
+	                   x->submit && x->confirmed && x->nerr == 0, x->nerr == 0) < 0)
 		return -1;
 	if (x->submit)
-		x->o = x->nerr ? SO_NOT_SUBMITTED : SO_SUBMITTED;
+		x->o = x->nerr ? SO_NOT_SUBMITTED : x->confirmed ? SO_SUBMITTED : SO_CONFIRM;
 	else
-		x->o = x->nerr ? SO_SAVED_ERRORS : x->chk.n ? SO_SAVED_WARNINGS : SO_SAVED;
+		x->o = x->chk.nerrors ? SO_SAVED_ERRORS : x->chk.nwarnings ? SO_SAVED_WARNINGS : SO_SAVED;
 	return 0;
+}
+
+/* Hidden copies of the posted answers (body fields only: the query stays
+ * in the action URL), for a page that posts them on: the re-login form and
+ * the submit confirmation. Never the page's own fields (skip[], CSRF token,
+ * credentials). A chosen file cannot be carried: lost_files 1 marks it
+ * (lost_file=<code>) and says so; 0 leaves it out (already stored). */
+static void carry_hidden(struct req *r, const char *const *skip, int lost_files)
+{
+	struct param *qs = NULL;
+	size_t nq = 0;
+	parse_urlencoded(r->query, strlen(r->query), &qs, &nq, 4000);
+	params_free(qs, nq);
+	for (size_t i = nq; i < r->nparams; i++) {
+		const struct param *p = &r->params[i];
+		int own = 0;
+		for (size_t k = 0; skip[k]; k++)
+			if (!strcmp(p->name, skip[k]))
+				own = 1;
+		if (own)
+			continue;
+		if (p->filename) {
+			int fi = form_field_index(F, p->name);
+			if (!lost_files || !*p->filename || fi < 0)
+				continue;
+			h_printf(r, "<input type=\"hidden\" name=\"lost_file\" value=\"%s\">", p->name);
+			h_printf(r, "<p class=\"error\" id=\"lost-%s\">“%s”中选择的文件（%s）无法随重新登录保留，"
+			         "登录后请在该栏重新选择文件。</p>", p->name, F->fields[fi].label, p->filename);
+			continue;
+		}
+		h_printf(r, "<input type=\"hidden\" name=\"%s\" value=\"%s\">", p->name, p->value);
+	}
+}
+
+/* The confirmation step of a submit (works without script): the answers
+ * are saved as a draft already; this page lists the optional questions
+ * left unanswered and posts the same answers again with confirm=1. */
+#define CONFIRM_LIST_MAX 60
+static void confirm_page(struct req *r, const struct target *t, const struct response *resp,
+                         const struct answers *clean, const struct fcheck *chk)
+{
+	static const char *const skip[] = { "csrf", "version", "action", "confirm", "owner", "lost_file",
+	                                    RELOGIN_USER, RELOGIN_PASS, NULL };
+	struct buf url;
+	size_t nopen = 0;
+
+	for (size_t i = 0; i < F->nfields; i++)
+		if (chk->applicable[i] && !F->fields[i].required && (!clean->v[i] || !*clean->v[i]))
+			nopen++;
+	begin(r);
+	h_raw(r, "<section class=\"confirm-submit\" aria-labelledby=\"confirm-h\">"
+	      "<h2 id=\"confirm-h\">确认提交</h2>"
+	      "<p class=\"notice\" role=\"status\">您填写的内容已保存为草稿，尚未提交。</p>"
+	      "<p><strong>提交后本表不能再修改</strong>（如需更正，须由本地区中小企业主管部门或工业和信息化部、评估机构重新开放）。"
+	      "请确认已全部填写完毕。</p>");
+	if (nopen) {
+		size_t shown = 0;
+		h_printf(r, "<p>以下 %zu 个选填问题尚未填写（可以不填）：</p><ul class=\"open-questions\">", nopen);
+		for (size_t i = 0; i < F->nfields && shown < CONFIRM_LIST_MAX; i++) {
+			if (!chk->applicable[i] || F->fields[i].required || (clean->v[i] && *clean->v[i]))
+				continue;
+			char *label = form_display_label(F->fields[i].label);
+			h_printf(r, "<li>%s</li>", label);
+			free(label);
+			shown++;
+		}
+		h_raw(r, "</ul>");
+		if (nopen > shown)
+			h_printf(r, "<p>……等共 %zu 项。</p>", nopen);
+	} else {
+		h_raw(r, "<p>所有问题均已填写。</p>");
+	}
+	buf_init(&url);
+	target_url(&url, t, "", NULL);
+	h_printf(r, "<form method=\"post\" action=\"%s\"%s>", url.data,
+	         F->has_file ? " enctype=\"multipart/form-data\"" : "");
+	h_csrf_field(r);
+	h_printf(r, "<input type=\"hidden\" name=\"version\" value=\"%u\">"
+	         "<input type=\"hidden\" name=\"owner\" value=\"%llu\">"
+	         "<input type=\"hidden\" name=\"confirm\" value=\"1\">", resp->version, r->user->id);
+	carry_hidden(r, skip, 0);
+	h_printf(r, "<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"submit\">确认提交</button> "
+	         "<a href=\"%s\">返回修改</a></div></form></section>", url.data);
+	buf_free(&url);
+	page_end(r);
 }
 
 /* A save or submit whose CSRF token has been checked: post_form(), or the
@@ -413,7 +542,9 @@ static void post_form_checked(struct req *r, const struct target *t)
 	 * waits, and a submitted form stores none. A deadlock or lock-wait
 	 * timeout runs it again (db_transaction); what was posted is
 	 * collected, stored and validated once. */
-	struct save_tx x = { .r = r, .t = t, .submit = submit, .expect = expect };
+	const char *confirm = req_param(r, "confirm");
+	struct save_tx x = { .r = r, .t = t, .submit = submit, .expect = expect,
+	                     .confirmed = confirm && !strcmp(confirm, "1") };
 	int rc = db_transaction(r->db, save_body, &x);
 	resp = x.resp;
 	if (!x.collected) {
@@ -427,7 +558,7 @@ static void post_form_checked(struct req *r, const struct target *t)
 	raw = x.raw;
 	clean = x.clean;
 	chk = x.chk;
-	nerr = x.nerr;
+	nerr = submit ? x.nerr : x.chk.nerrors;   /* a draft counts only format problems */
 	o = rc < 0 ? SO_FAILED : x.o;
 
 	if (o == SO_FAILED) {
@@ -442,6 +573,8 @@ static void post_form_checked(struct req *r, const struct target *t)
 		redirect_to(r, t, "submitted=1");
 	} else if (o == SO_SAVED) {
 		redirect_to(r, t, "saved=1");
+	} else if (o == SO_CONFIRM) {
+		confirm_page(r, t, &resp, &clean, &chk);
 	} else {
 		/* The conflict shows what this tab posted with the stored
 		 * version, so that a second save knowingly replaces the other. */
@@ -938,28 +1071,9 @@ static void on_alive(struct req *r)
  * another user logs in than the owner, the answers are dropped: they must
  * never land in somebody else's response (a shared computer). */
 
-#define RELOGIN_USER "relogin_user"
-#define RELOGIN_PASS "relogin_password"
 
 /* The roles of the form rows (the form's role, plus region for proxy entry). */
 static unsigned fillers_mask;
-
-/* Fields of the re-login form itself: never carried to the next round. */
-static int relogin_own(const char *name)
-{
-	return !strcmp(name, "csrf") || !strcmp(name, RELOGIN_USER) || !strcmp(name, RELOGIN_PASS);
-}
-
-/* How many of r->params came from the query string (they come first, and
- * the form's action URL keeps them). */
-static size_t query_count(const struct req *r)
-{
-	struct param *ps = NULL;
-	size_t n = 0;
-	parse_urlencoded(r->query, strlen(r->query), &ps, &n, 4000);
-	params_free(ps, n);
-	return n;
-}
 
 /* Did the lapsed post come from a page of this site? The token of the
  * lapsed session's cookie proves it; when the cookie is gone (logged out
@@ -975,7 +1089,7 @@ static int relogin_origin_ok(const struct req *r)
  * attempt failed (NULL the first time). */
 static void relogin_page(struct req *r, int status, const char *error)
 {
-	size_t nq = query_count(r);
+	static const char *const relogin_skip[] = { "csrf", RELOGIN_USER, RELOGIN_PASS, NULL };
 	const char *action = req_param(r, "action");
 
 	auth_anon_csrf(r);
@@ -990,21 +1104,7 @@ static void relogin_page(struct req *r, int status, const char *error)
 	h_printf(r, "<form class=\"login\" method=\"post\" action=\"%s%s%s\" novalidate>",
 	         r->path, *r->query ? "?" : "", r->query);
 	h_csrf_field(r);
-	for (size_t i = nq; i < r->nparams; i++) {
-		const struct param *p = &r->params[i];
-		if (relogin_own(p->name))
-			continue;
-		if (p->filename) {
-			int fi = form_field_index(F, p->name);
-			if (!*p->filename || fi < 0)
-				continue;
-			h_printf(r, "<input type=\"hidden\" name=\"lost_file\" value=\"%s\">", p->name);
-			h_printf(r, "<p class=\"error\" id=\"lost-%s\">“%s”中选择的文件（%s）无法随重新登录保留，"
-			         "登录后请在该栏重新选择文件。</p>", p->name, F->fields[fi].label, p->filename);
-			continue;
-		}
-		h_printf(r, "<input type=\"hidden\" name=\"%s\" value=\"%s\">", p->name, p->value);
-	}
+	carry_hidden(r, relogin_skip, 1);
 	h_printf(r, "<p><label for=\"relogin-user\">用户名</label>"
 	         "<input id=\"relogin-user\" name=\"" RELOGIN_USER "\" autocomplete=\"username\" required%s></p>"
 	         "<p><label for=\"relogin-pass\">密码</label>"

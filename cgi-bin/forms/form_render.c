@@ -793,8 +793,10 @@ void form_render(struct req *r, const struct fview *v)
 	if (v->mode == FV_EDIT) {
 		h_raw(r, "<div class=\"actions\">"
 		      "<button type=\"submit\" name=\"action\" value=\"save\" class=\"secondary\">保存草稿</button> "
-		      "<button type=\"submit\" name=\"action\" value=\"submit\">提交</button></div></form>\n"
-		      "<script src=\"/static/form.js\" defer></script>\n");
+		      "<button type=\"submit\" name=\"action\" value=\"submit\">提交</button>");
+		if (v->saved_note)
+			h_printf(r, " <span class=\"save-note\">%s</span>", v->saved_note);
+		h_raw(r, "</div></form>\n<script src=\"/static/form.js\" defer></script>\n");
 	} else {
 		h_raw(r, "</div>\n");
 	}

@@ -113,6 +113,18 @@ async function submit(page) {
 		page.getByRole('button', { name: '提交', exact: true }).click(),
 	]);
 	await page.waitForSelector('.notice, .form-errors, .error');
+	// Issue 9: a complete form asks for confirmation (a server-rendered
+	// step listing the optional questions left open) before it is final.
+	const confirm = page.getByRole('button', { name: '确认提交', exact: true });
+	if (await confirm.count()) {
+		await page.getByRole('heading', { name: '确认提交' }).waitFor();
+		await screenshot(page, `sme-confirm-${page.viewportSize().width}.png`);
+		await Promise.all([
+			page.waitForURL((u) => u.pathname === '/form/sme' && /submitted=1/.test(u.search), { waitUntil: 'load' }),
+			confirm.click(),
+		]);
+		await page.waitForSelector('.notice, .form-errors, .error');
+	}
 }
 
 async function noOverflow(t, page, what) {

@@ -112,12 +112,12 @@ is $res->{status}, 200, 'lapsed submit: the re-login page';
 like $res->{text}, qr/提交本表/, '... which says the form will be submitted';
 $res = $ua->post('/form/sme', [ @{ hidden_of($res->{text}) }, relogin_user => $sme->{username},
 	relogin_password => $sme->{password} ]);
-like $res->{headers}{location} // '', qr{submitted=1|confirm}, 're-login: the submit proceeds';
-if (($res->{headers}{location} // '') =~ /confirm/ || $res->{status} == 200) {
-	# A confirmation step (item 4) may stand between: confirm it.
-	my $c = $res->{status} == 200 ? $res : $ua->get($res->{headers}{location});
-	$res = $ua->post('/form/sme', hidden_of($c->{text}));
-}
+is $res->{status}, 200, 're-login: the submit proceeds to its confirmation step';
+like $res->{text}, qr/确认提交/, '... which asks to confirm';
+unlike $res->{text}, qr/relogin_password|\Q$sme->{password}\E/, '... and carries no password';
+is Forms::response_row('sme', $sme->{id})->{status}, 'draft', '... the answers kept as a draft meanwhile';
+$res = $ua->post('/form/sme', [ @{ hidden_of($res->{text}) }, action => 'submit' ]);   # the 确认提交 button
+like $res->{headers}{location} // '', qr{submitted=1}, 'confirmed: submitted' or diag "$res->{status} $res->{text}";
 is Forms::response_row('sme', $sme->{id})->{status}, 'submitted', '... and the form is submitted';
 
 # ---- another account logs in: nothing of the answers is applied

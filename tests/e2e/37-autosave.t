@@ -91,7 +91,7 @@ if ($res->{status} == 200 && $res->{text} =~ /确认提交/) {
 		my $a = $1;
 		push @h, Forms::attr($a, 'name') => Forms::attr($a, 'value') // '' if (Forms::attr($a, 'type') // '') eq 'hidden';
 	}
-	$res = $ua->post('/form/sme', \@h);
+	$res = $ua->post('/form/sme', [ @h, action => 'submit' ]);
 }
 is Forms::response_row('sme', $sme->{id})->{status}, 'submitted', 'submitted';
 $res = $ua->post('/form/sme/autosave', [ csrf => $csrf, fields => 'q1_name', q1_name => '提交后' ]);

@@ -376,7 +376,7 @@ for my $srv ([ nginx => $HTTP_N, $HTTPS_N, 'inst-sme1' ], [ apache => $HTTP_A, $
 		my $page = $ua->get('/form/sme');
 		my ($ver) = $page->{text} =~ /name="version" value="(\d+)"/;
 		$res = $ua->post('/form/sme', [ @{ Forms::post_params($f, $vals) }, csrf => T::csrf_from($page->{text}),
-			version => $ver, action => $action ]);
+			version => $ver, action => $action, confirm => 1 ]);
 		is $res->{status}, 303, "$name: $action";
 	}
 	my $uid = T::db_value("SELECT id FROM $DB.users WHERE username = '$user'");
