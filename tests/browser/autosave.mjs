@@ -7,8 +7,22 @@
 //     loses nothing: 保存草稿 brings the re-login form, logging in there
 //     saves what was typed.
 // Screenshots: tests/artifacts/autosave-*.png.
+import { createRequire } from 'node:module';
 import { run, stackProblem, createAccounts, openBrowser, login, baseUrl, storedResponse, dbQuery,
 	sqlQuote, screenshot, MOBILE, DESKTOP } from './lib.mjs';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+// axe-core on the page: no violation of impact serious or critical.
+async function axeCheck(t, page, what) {
+	const bad = await page.evaluate(async () => {
+		// eslint-disable-next-line no-undef
+		const r = await axe.run(document, { resultTypes: ['violations'] });
+		return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+			.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
+	});
+	t.ok(bad.length === 0, `axe: ${what}: no serious or critical violations`, bad.join('\n'));
+}
 
 async function autosaves(t, account, device, name) {
 	const { page, close } = await openBrowser(device);
@@ -33,7 +47,8 @@ async function autosaves(t, account, device, name) {
 }
 
 async function lapsed(t, account, device, name) {
-	const { page, close } = await openBrowser(device);
+	const { context, page, close } = await openBrowser(device);
+	await context.addInitScript({ path: AXE });
 	await login(page, account);
 	await page.goto(baseUrl() + '/form/sme');
 	const contact = `李四（${name}）`;
@@ -44,6 +59,7 @@ async function lapsed(t, account, device, name) {
 	await page.getByRole('heading', { name: '登录已超时' }).waitFor();
 	t.ok(true, `${name}: an expired session brings the re-login form, not the login page`);
 	await screenshot(page, `autosave-${name}-relogin.png`);
+	await axeCheck(t, page, `${name} re-login page`);
 	await page.getByLabel('用户名').fill(account.username);
 	await page.getByLabel('密码', { exact: true }).fill(account.password);
 	await page.getByRole('button', { name: '登录并继续' }).click();
@@ -51,6 +67,7 @@ async function lapsed(t, account, device, name) {
 	const r = storedResponse(account.username, 'sme');
 	t.is(r && r.answers.q1_contact, contact, `${name}: after the re-login what was typed is saved`);
 	t.ok(await page.getByText(/草稿已保存/).first().isVisible(), `${name}: the saved confirmation is shown`);
+	await axeCheck(t, page, `${name} form with the saved confirmation`);
 	await close();
 }
 
