@@ -52,6 +52,10 @@
 
 #define BASE "/form/" FORM_NAME
 
+/* The credentials of the re-login form (issue 9): never carried on. */
+#define RELOGIN_USER "relogin_user"
+#define RELOGIN_PASS "relogin_password"
+
 static const struct form *F;
 
 /* Typed page parameters: their slots in r->arg[] (the page table below). */
@@ -183,6 +187,8 @@ static void show(struct req *r, const struct target *t, const struct response *r
 	buf_init(&action);
 	target_url(&action, t, "", NULL);
 	v.action = action.data;
+	v.owner = r->user->id;
+	v.saved_note = notice && !notice_is_error && !strncmp(notice, "草稿已保存", strlen("草稿已保存")) ? notice : NULL;
 	v.mode = resp->status == RS_SUBMITTED || closed ? FV_READONLY : FV_EDIT;
 	begin(r);
 	status_line(r, t, resp, deadline);
@@ -195,7 +201,14 @@ static void show(struct req *r, const struct target *t, const struct response *r
 		h_printf(r, "<p class=\"notice\">本表已提交，不能再修改。如需更正，请联系评估机构%s%s%s。</p>",
 		         *r->conf->help_line ? "（" : "", r->conf->help_line, *r->conf->help_line ? "）" : "");
 	else if (resp->status == RS_SUBMITTED)
-		h_raw(r, "<p class=\"notice\">本表已提交，不能再修改。如需更正，请联系本地区中小企业主管部门或评估机构。</p>");
+		/* What happens next (issue 9). Only the ministry reopens a
+		 * submitted form (/admin/responses/reopen). */
+		h_printf(r, "<div class=\"notice next-steps\"><p>本表已提交，不能再修改。</p>"
+		         "<p>接下来：评估机构将汇总审核各地区的调查结果，本地区中小企业主管部门可以查看本表的提交情况，"
+		         "您不需要再做其他操作。</p>"
+		         "<p>如需更正，请联系本地区中小企业主管部门；提交后的调查表只能由工业和信息化部（评估机构）"
+		         "应主管部门的要求重新开放%s%s%s。</p></div>",
+		         *deadline ? "，且须在填报截止时间 " : "", deadline, *deadline ? " 之前" : "");
 	else if (closed)
 		h_printf(r, "<p class=\"error\">填报已于 %s 截止，不能再保存或提交。</p>", deadline);
 	form_render(r, &v);
@@ -211,6 +224,7 @@ enum save_outcome {
 	SO_SAVED_ERRORS,     /* draft saved, problems left before a submit */
 	SO_SAVED_WARNINGS,   /* draft saved, only soft checks to look at */
 	SO_NOT_SUBMITTED,    /* submit with problems: kept as a draft */
+	SO_CONFIRM,          /* submit without confirm=1: saved as a draft, the confirmation step */
 	SO_LOCKED,           /* already submitted: nothing saved */
 	SO_CLOSED,           /* past the deadline: nothing saved */
 	SO_CONFLICT,         /* saved elsewhere since this page was opened */
@@ -224,8 +238,9 @@ static const struct {
 } outcomes[SO_COUNT] = {
 	[SO_SAVED]          = { 0, "草稿已保存。" },
 	[SO_SUBMITTED]      = { 0, "提交成功，感谢您的支持！" },
-	[SO_SAVED_ERRORS]   = { 0, "草稿已保存。提交前还有 %zu 处需要修改。" },
+	[SO_SAVED_ERRORS]   = { 0, "草稿已保存。有 %zu 处填写格式不正确，请修改（尚未填写的项目可以以后再填）。" },
 	[SO_SAVED_WARNINGS] = { 0, "草稿已保存。有几处数据请核对（不影响提交）。" },
+	[SO_CONFIRM]        = { 0, "请确认提交。" },
 	[SO_NOT_SUBMITTED]  = { 1, "未能提交：有 %zu 处需要修改。已填写的内容已保存为草稿。" },
 	[SO_LOCKED]         = { 1, "本表已提交，本次修改未保存。" },
 	[SO_CLOSED]         = { 1, "填报已截止，本次修改未保存。" },
@@ -234,6 +249,22 @@ static const struct {
 	[SO_BUSY]           = { 1, "系统繁忙，请稍后再试。" },
 	[SO_FAILED]         = { 1, "保存失败，请稍后再试。您填写的内容尚未保存，请不要关闭本页面，稍后点“后退”再提交。" },
 };
+
+/* "草稿已保存。..." becomes "草稿已保存（HH:MM）。...": the time of the
+ * save the user just made, from the row (the database's clock). */
+static void with_saved_time(char *msg, size_t size, const struct response *resp)
+{
+	static const char prefix[] = "草稿已保存";
+	char rest[400];
+	if (strncmp(msg, prefix, sizeof prefix - 1) || strlen(resp->updated_at) < 16)
+		return;
+	/* Built in a buffer: the time goes after the prefix, the rest follows. */
+	struct buf b = { 0 };
+	snprintf(rest, sizeof rest, "%s", msg + sizeof prefix - 1);
+	buf_printf(&b, "%s（%.5s）%s", prefix, resp->updated_at + 11, rest);
+	snprintf(msg, size, "%.*s", (int)(size - 1), b.data);
+	buf_free(&b);
+}
 
 /* The form again with the outcome's message (nerr fills its %zu). */
 static void show_outcome(struct req *r, const struct target *t, const struct response *resp,
@@ -245,6 +276,7 @@ static void show_outcome(struct req *r, const struct target *t, const struct res
 		snprintf(msg, sizeof msg, outcomes[o].msg, nerr);
 	else
 		snprintf(msg, sizeof msg, "%s", outcomes[o].msg);
+	with_saved_time(msg, sizeof msg, resp);
 	show(r, t, resp, deadline, vals, chk, msg, outcomes[o].is_error);
 }
 
@@ -253,6 +285,7 @@ static void get_form(struct req *r, const struct target *t)
 	struct response resp;
 	char deadline[DEADLINE_LEN];
 	const char *notice = NULL;
+	char saved[100];
 
 	if (load(r, t, &resp, deadline) < 0)
 		return;
@@ -263,8 +296,13 @@ static void get_form(struct req *r, const struct target *t)
 		log_err("prefill for user %llu failed; the form is shown without it", t->id);
 	if (req_param(r, "submitted") && resp.status == RS_SUBMITTED)
 		notice = outcomes[SO_SUBMITTED].msg;
-	else if (req_param(r, "saved"))
-		notice = outcomes[SO_SAVED].msg;
+	else if (req_param(r, "saved")) {
+		snprintf(saved, sizeof saved, "%s", outcomes[SO_SAVED].msg);
+		with_saved_time(saved, sizeof saved, &resp);
+		notice = saved;
+	}
+	else if (req_param(r, "relogin_other"))
+		notice = "您重新登录的账户不是原来填写本表的账户，原来页面上填写的内容没有保存到本账户。";
 	show(r, t, &resp, deadline, NULL, NULL, notice, 0);
 	response_free(&resp);
 }
@@ -284,6 +322,18 @@ static void post_closed(struct req *r, const struct target *t, const char *deadl
 	response_free(&resp);
 }
 
+/* Was the file of field code chosen before a re-login, which cannot carry
+ * files (the re-login form posts lost_file=<code> for it)? */
+static int lost_file(const struct req *r, const char *code)
+{
+	const char *v[16];
+	size_t n = req_param_all(r, "lost_file", v, 16);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i], code))
+			return 1;
+	return 0;
+}
+
 /* Collects the posted answers into raw: files already uploaded (in the
  * locked row) stay unless a new file replaces them. Upload problems go to
  * upload_err[field]. */
@@ -300,6 +350,10 @@ static void collect(struct req *r, const struct response *resp, struct answers *
 		char *val = NULL;
 		if (F->fields[i].type != FT_FILE)
 			continue;
+		if (lost_file(r, F->fields[i].code)) {
+			upload_err[i] = "登录超时后，之前选择的文件无法保留，请在此重新选择文件。";
+			continue;
+		}
 		p = req_param_p(r, F->fields[i].code);
 		if (!p || !p->filename || !*p->filename)
 			continue;
@@ -315,7 +369,8 @@ static void collect(struct req *r, const struct response *resp, struct answers *
 struct save_tx {
 	struct req *r;
 	const struct target *t;
-	int submit;
+	int submit;                   /* action=submit */
+	int confirmed;                /* confirm=1: the confirmation step was passed */
 	long expect;                  /* the version the page was loaded with, or -1 */
 	struct response resp;
 	struct answers raw, clean;
@@ -347,6 +402,11 @@ static int save_body(struct db *db, void *ctx, int attempt)
 				x->nerr = x->chk.nerrors;
 			}
 		free(upload_err);
+		/* A draft reports only what is malformed, never what is still
+		 * unanswered (issue 9); nerr keeps counting everything, for the
+		 * response's valid flag. */
+		if (!x->submit)
+			fcheck_keep_format(&x->chk);
 		x->collected = 1;
 	}
 	/* A submit with errors is kept as a draft, so nothing typed is lost. */
@@ -354,17 +414,107 @@ static int save_body(struct db *db, void *ctx, int attempt)
 		x->o = SO_CONFLICT;
 		return 1;
 	}
+	/* A submit is final only after the confirmation step; before it the
+	 * answers are kept as a draft (files included, which the confirmation
+	 * page cannot carry). */
 	if (response_write(db, F, &x->resp, x->t->region, x->t->proxy ? x->r->user->id : 0, &x->clean,
-	                   x->submit && x->nerr == 0, x->nerr == 0) < 0)
+	                   x->submit && x->confirmed && x->nerr == 0, x->nerr == 0) < 0)
 		return -1;
 	if (x->submit)
-		x->o = x->nerr ? SO_NOT_SUBMITTED : SO_SUBMITTED;
+		x->o = x->nerr ? SO_NOT_SUBMITTED : x->confirmed ? SO_SUBMITTED : SO_CONFIRM;
 	else
-		x->o = x->nerr ? SO_SAVED_ERRORS : x->chk.n ? SO_SAVED_WARNINGS : SO_SAVED;
+		x->o = x->chk.nerrors ? SO_SAVED_ERRORS : x->chk.nwarnings ? SO_SAVED_WARNINGS : SO_SAVED;
 	return 0;
 }
 
-static void post_form(struct req *r, const struct target *t)
+/* Hidden copies of the posted answers (body fields only: the query stays
+ * in the action URL), for a page that posts them on: the re-login form and
+ * the submit confirmation. Never the page's own fields (skip[], CSRF token,
+ * credentials). A chosen file cannot be carried: lost_files 1 marks it
+ * (lost_file=<code>) and says so; 0 leaves it out (already stored). */
+static void carry_hidden(struct req *r, const char *const *skip, int lost_files)
+{
+	struct param *qs = NULL;
+	size_t nq = 0;
+	parse_urlencoded(r->query, strlen(r->query), &qs, &nq, 4000);
+	params_free(qs, nq);
+	for (size_t i = nq; i < r->nparams; i++) {
+		const struct param *p = &r->params[i];
+		int own = 0;
+		for (size_t k = 0; skip[k]; k++)
+			if (!strcmp(p->name, skip[k]))
+				own = 1;
+		if (own)
+			continue;
+		if (p->filename) {
+			int fi = form_field_index(F, p->name);
+			if (!lost_files || !*p->filename || fi < 0)
+				continue;
+			h_printf(r, "<input type=\"hidden\" name=\"lost_file\" value=\"%s\">", p->name);
+			h_printf(r, "<p class=\"error\" id=\"lost-%s\">“%s”中选择的文件（%s）无法随重新登录保留，"
+			         "登录后请在该栏重新选择文件。</p>", p->name, F->fields[fi].label, p->filename);
+			continue;
+		}
+		h_printf(r, "<input type=\"hidden\" name=\"%s\" value=\"%s\">", p->name, p->value);
+	}
+}
+
+/* The confirmation step of a submit (works without script): the answers
+ * are saved as a draft already; this page lists the optional questions
+ * left unanswered and posts the same answers again with confirm=1. */
+#define CONFIRM_LIST_MAX 60
+static void confirm_page(struct req *r, const struct target *t, const struct response *resp,
+                         const struct answers *clean, const struct fcheck *chk)
+{
+	static const char *const skip[] = { "csrf", "version", "action", "confirm", "owner", "lost_file",
+	                                    RELOGIN_USER, RELOGIN_PASS, NULL };
+	struct buf url;
+	size_t nopen = 0;
+
+	for (size_t i = 0; i < F->nfields; i++)
+		if (chk->applicable[i] && !F->fields[i].required && (!clean->v[i] || !*clean->v[i]))
+			nopen++;
+	begin(r);
+	h_raw(r, "<section class=\"confirm-submit\" aria-labelledby=\"confirm-h\">"
+	      "<h2 id=\"confirm-h\">确认提交</h2>"
+	      "<p class=\"notice\" role=\"status\">您填写的内容已保存为草稿，尚未提交。</p>"
+	      "<p><strong>提交后本表不能再修改</strong>（如需更正，须由本地区中小企业主管部门或工业和信息化部、评估机构重新开放）。"
+	      "请确认已全部填写完毕。</p>");
+	if (nopen) {
+		size_t shown = 0;
+		h_printf(r, "<p>以下 %zu 个选填问题尚未填写（可以不填）：</p><ul class=\"open-questions\">", nopen);
+		for (size_t i = 0; i < F->nfields && shown < CONFIRM_LIST_MAX; i++) {
+			if (!chk->applicable[i] || F->fields[i].required || (clean->v[i] && *clean->v[i]))
+				continue;
+			char *label = form_display_label(F->fields[i].label);
+			h_printf(r, "<li>%s</li>", label);
+			free(label);
+			shown++;
+		}
+		h_raw(r, "</ul>");
+		if (nopen > shown)
+			h_printf(r, "<p>……等共 %zu 项。</p>", nopen);
+	} else {
+		h_raw(r, "<p>所有问题均已填写。</p>");
+	}
+	buf_init(&url);
+	target_url(&url, t, "", NULL);
+	h_printf(r, "<form method=\"post\" action=\"%s\"%s>", url.data,
+	         F->has_file ? " enctype=\"multipart/form-data\"" : "");
+	h_csrf_field(r);
+	h_printf(r, "<input type=\"hidden\" name=\"version\" value=\"%u\">"
+	         "<input type=\"hidden\" name=\"owner\" value=\"%llu\">"
+	         "<input type=\"hidden\" name=\"confirm\" value=\"1\">", resp->version, r->user->id);
+	carry_hidden(r, skip, 0);
+	h_printf(r, "<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"submit\">确认提交</button> "
+	         "<a href=\"%s\">返回修改</a></div></form></section>", url.data);
+	buf_free(&url);
+	page_end(r);
+}
+
+/* A save or submit whose CSRF token has been checked: post_form(), or the
+ * re-login that carried the answers (relogin_post()). */
+static void post_form_checked(struct req *r, const struct target *t)
 {
 	struct response resp;
 	char deadline[DEADLINE_LEN];
@@ -377,10 +527,6 @@ static void post_form(struct req *r, const struct target *t)
 	size_t nerr;
 	enum save_outcome o;
 
-	if (csrf_check(r) != 0) {
-		page_error(r, 403, "页面已过期或来源无效，请刷新页面后重试。");
-		return;
-	}
 	if (!action || (strcmp(action, "save") && strcmp(action, "submit"))) {
 		page_error(r, 400, "无效的操作。");
 		return;
@@ -402,7 +548,9 @@ static void post_form(struct req *r, const struct target *t)
 	 * waits, and a submitted form stores none. A deadlock or lock-wait
 	 * timeout runs it again (db_transaction); what was posted is
 	 * collected, stored and validated once. */
-	struct save_tx x = { .r = r, .t = t, .submit = submit, .expect = expect };
+	const char *confirm = req_param(r, "confirm");
+	struct save_tx x = { .r = r, .t = t, .submit = submit, .expect = expect,
+	                     .confirmed = confirm && !strcmp(confirm, "1") };
 	int rc = db_transaction(r->db, save_body, &x);
 	resp = x.resp;
 	if (!x.collected) {
@@ -416,7 +564,7 @@ static void post_form(struct req *r, const struct target *t)
 	raw = x.raw;
 	clean = x.clean;
 	chk = x.chk;
-	nerr = x.nerr;
+	nerr = submit ? x.nerr : x.chk.nerrors;   /* a draft counts only format problems */
 	o = rc < 0 ? SO_FAILED : x.o;
 
 	if (o == SO_FAILED) {
@@ -431,6 +579,8 @@ static void post_form(struct req *r, const struct target *t)
 		redirect_to(r, t, "submitted=1");
 	} else if (o == SO_SAVED) {
 		redirect_to(r, t, "saved=1");
+	} else if (o == SO_CONFIRM) {
+		confirm_page(r, t, &resp, &clean, &chk);
 	} else {
 		/* The conflict shows what this tab posted with the stored
 		 * version, so that a second save knowingly replaces the other. */
@@ -440,6 +590,15 @@ static void post_form(struct req *r, const struct target *t)
 	answers_free(&clean);
 	answers_free(&raw);
 	response_free(&resp);
+}
+
+static void post_form(struct req *r, const struct target *t)
+{
+	if (csrf_check(r) != 0) {
+		page_error(r, 403, "页面已过期或来源无效，请刷新页面后重试。");
+		return;
+	}
+	post_form_checked(r, t);
 }
 
 /* Fill t from the request: the user's own response, or with for=<id> an
@@ -725,9 +884,15 @@ static void on_form_get(struct req *r)
 		get_form(r, &t);
 }
 
+static void on_form_relogin(struct req *r);
+
 static void on_form_post(struct req *r)
 {
 	struct target t;
+	if (!r->user) {
+		on_form_relogin(r);
+		return;
+	}
 	if (target_of(r, &t) == 0)
 		post_form(r, &t);
 }
@@ -757,9 +922,277 @@ static const struct pspec unit_params[] = {
 	{ 0 },
 };
 
+/* ---- Autosave (issue 9): a partial draft from form.js ----
+ *
+ * POST /form/<name>/autosave (urlencoded, CSRF-checked) carries only the
+ * fields changed since the last save, named in fields=code,code,... (so
+ * that a field emptied, or a multi with every box cleared, is saved as
+ * empty). Every other stored answer, files included, stays as it is: the
+ * posted fields are merged into the stored answers under the row lock and
+ * the whole is validated and written as a draft, like a save. No version
+ * check: only the changed fields are written; the answer gives the new
+ * version for the page's hidden field. The answer is JSON: ok, saved_at
+ * (HH:MM), version, or ok false with a Chinese message that form.js shows
+ * next to the save button (401 session lapsed, 403 CSRF or not one's own
+ * response, 409 submitted or past the deadline, 503). */
+
+/* {"ok":false,"error":msg} with status; msg is a literal without quotes. */
+static void json_error(struct req *r, int status, const char *msg)
+{
+	resp_status(r, status);
+	resp_header(r, "Content-Type", "application/json; charset=utf-8");
+	buf_printf(&r->body, "{\"ok\":false,\"error\":\"%s\"}", msg);
+}
+
+/* The codes named in fields=, as field indexes flagged in want[]. */
+static void autosave_fields(const struct req *r, unsigned char *want)
+{
+	const char *list = req_param(r, "fields");
+	while (list && *list) {
+		size_t n = strcspn(list, ",");
+		char code[80];
+		if (n < sizeof code) {
+			memcpy(code, list, n);
+			code[n] = '\0';
+			int fi = form_field_index(F, code);
+			if (fi >= 0 && F->fields[fi].type != FT_FILE)
+				want[fi] = 1;
+		}
+		list += n + (list[n] == ',');
+	}
+}
+
+struct autosave_tx {
+	struct req *r;
+	const struct target *t;
+	const unsigned char *want;
+	struct response resp;
+	int locked;                   /* 1: already submitted */
+};
+
+static int autosave_body(struct db *db, void *ctx, int attempt)
+{
+	struct autosave_tx *x = ctx;
+	struct answers posted, merged, clean;
+	struct fcheck chk;
+	size_t nerr;
+	int rc;
+
+	if (attempt > 1)
+		response_free(&x->resp);
+	memset(&x->resp, 0, sizeof x->resp);
+	if (response_lock(db, F, x->t->id, x->t->region, &x->resp) < 0)
+		return -1;
+	if (x->resp.status == RS_SUBMITTED) {
+		x->locked = 1;
+		return 1;
+	}
+	answers_init(&posted, F);
+	answers_init(&merged, F);
+	form_collect(F, x->r->params, x->r->nparams, &posted);
+	for (size_t i = 0; i < F->nfields; i++)
+		answers_set(&merged, i, x->want[i] ? posted.v[i] : x->resp.a.v[i]);
+	nerr = form_validate(F, &merged, &clean, &chk);
+	rc = response_write(db, F, &x->resp, x->t->region, x->t->proxy ? x->r->user->id : 0, &clean,
+	                    0, nerr == 0);
+	fcheck_free(&chk);
+	answers_free(&clean);
+	answers_free(&merged);
+	answers_free(&posted);
+	return rc < 0 ? -1 : 0;
+}
+
+static void autosave(struct req *r, const struct target *t)
+{
+	char deadline[DEADLINE_LEN];
+	unsigned char *want;
+
+	if (csrf_check(r) != 0) {
+		json_error(r, 403, "页面已过期，请刷新页面后再填写。");
+		return;
+	}
+	if (deadline_get(r->db, r->conf, F->name, t->region, deadline) < 0) {
+		json_error(r, 503, "系统繁忙，自动保存未成功，请稍后点“保存草稿”。");
+		return;
+	}
+	if (deadline_passed(deadline)) {
+		json_error(r, 409, "填报已截止，不能再保存。");
+		return;
+	}
+	want = xcalloc(F->nfields, 1);
+	autosave_fields(r, want);
+	struct autosave_tx x = { .r = r, .t = t, .want = want };
+	int rc = db_transaction(r->db, autosave_body, &x);
+	free(want);
+	if (rc < 0)
+		json_error(r, 503, "系统繁忙，自动保存未成功，请稍后点“保存草稿”。");
+	else if (x.locked)
+		json_error(r, 409, "本表已提交，不能再修改。");
+	else {
+		/* saved_at is "YYYY-MM-DD HH:MM:SS" (the database's clock). */
+		resp_header(r, "Content-Type", "application/json; charset=utf-8");
+		buf_printf(&r->body, "{\"ok\":true,\"saved_at\":\"%.5s\",\"version\":%u}",
+		           strlen(x.resp.saved_at) >= 16 ? x.resp.saved_at + 11 : "", x.resp.version);
+	}
+	response_free(&x.resp);
+}
+
+static void on_autosave(struct req *r)
+{
+	struct target t;
+	if (!r->user) {
+		json_error(r, 401, "登录已超时，请点“保存草稿”，按提示重新登录后即可保存。");
+		return;
+	}
+	if (resolve_target(r, &t) < 0)
+		return;
+	if (r->user->role != F->role && !t.proxy) {
+		json_error(r, 400, "请先选择代为录入的单位。");
+		return;
+	}
+	autosave(r, &t);
+}
+
+/* GET /form/<name>/alive: nothing but the session check, which refreshes
+ * the session's last-seen time: form.js calls it on activity (typing,
+ * scrolling) at most every few minutes, so that a person reading or copying
+ * figures for a long time is not logged out while the page is open. */
+static void on_alive(struct req *r)
+{
+	resp_status(r, 204);
+	r->no_body = 1;
+}
+
+/* ---- Re-login of a form post whose session has lapsed (issue 9) ----
+ *
+ * A save or submit that arrives after the idle or absolute timeout is not
+ * redirected to /login (which would lose it): the answer is a login form
+ * (200) that carries every posted answer back to the browser in hidden
+ * fields - nothing of it is stored or logged here - with the action, the
+ * version and the owner (the user the form was rendered for), under a fresh
+ * anonymous CSRF token. Files cannot be carried: each chosen file is named
+ * with a request to choose it again (lost_file=<code>, shown at the field
+ * after the save). Its POST logs in (the same throttling and audit as
+ * /login) and then saves or submits exactly as a live session would. When
+ * another user logs in than the owner, the answers are dropped: they must
+ * never land in somebody else's response (a shared computer). */
+
+
+/* The roles of the form rows (the form's role, plus region for proxy entry). */
+static unsigned fillers_mask;
+
+/* Did the lapsed post come from a page of this site? The token of the
+ * lapsed session's cookie proves it; when the cookie is gone (logged out
+ * in another tab), the browser's Sec-Fetch-Site must say same-origin. A
+ * cross-site post gets the plain login redirect: it must not be able to
+ * put its answers into a form that a victim then logs in to. */
+static int relogin_origin_ok(const struct req *r)
+{
+	return csrf_check_lapsed(r) == 0 || !strcmp(r->fetch_site, "same-origin");
+}
+
+/* The re-login page, carrying the posted answers; error: why the last
+ * attempt failed (NULL the first time). */
+static void relogin_page(struct req *r, int status, const char *error)
+{
+	static const char *const relogin_skip[] = { "csrf", RELOGIN_USER, RELOGIN_PASS, NULL };
+	const char *action = req_param(r, "action");
+
+	auth_anon_csrf(r);
+	resp_status(r, status);
+	page_begin(r, "登录已超时");
+	h_raw(r, "<section class=\"relogin\">");
+	if (error)
+		h_printf(r, "<p class=\"error\" role=\"alert\" id=\"relogin-error\">%s</p>", error);
+	h_printf(r, "<p>您较长时间没有操作，登录已超时。刚才填写的内容<strong>尚未保存</strong>，"
+	         "已暂存在本页面中（未保存在服务器上）。请重新登录，登录后将自动%s。</p>",
+	         action && !strcmp(action, "submit") ? "提交本表" : "保存草稿");
+	h_printf(r, "<form class=\"login\" method=\"post\" action=\"%s%s%s\" novalidate>",
+	         r->path, *r->query ? "?" : "", r->query);
+	h_csrf_field(r);
+	carry_hidden(r, relogin_skip, 1);
+	h_printf(r, "<p><label for=\"relogin-user\">用户名</label>"
+	         "<input id=\"relogin-user\" name=\"" RELOGIN_USER "\" autocomplete=\"username\" required%s></p>"
+	         "<p><label for=\"relogin-pass\">密码</label>"
+	         "<input id=\"relogin-pass\" type=\"password\" name=\"" RELOGIN_PASS "\" "
+	         "autocomplete=\"current-password\" required%s></p>",
+	         error ? " aria-describedby=\"relogin-error\"" : "",
+	         error ? " aria-describedby=\"relogin-error\"" : "");
+	h_raw(r, "<p><button type=\"submit\">登录并继续</button></p></form>"
+	      "<p>请用原来填写本表的账户登录；用其他账户登录时，以上内容不会保存。"
+	      "<a href=\"/forgot\">忘记用户名或密码？</a></p></section>");
+	page_end(r);
+}
+
+/* The re-login form's POST: log in, then the save or submit. */
+static void relogin_post(struct req *r)
+{
+	const char *u = req_param(r, RELOGIN_USER), *p = req_param(r, RELOGIN_PASS);
+	const char *own = req_param(r, "owner");
+	struct target t;
+
+	auth_anon_csrf(r);
+	if (csrf_check(r) < 0) {
+		relogin_page(r, 403, "页面已过期或请求来源无效，请重新登录。");
+		return;
+	}
+	if (!u || !p || !*u || !*p) {
+		relogin_page(r, 422, "请输入用户名和密码。");
+		return;
+	}
+	enum login_result res = auth_login(r, u, p);
+	audit_login(r, u, res);
+	switch (res) {
+	case LOGIN_OK:
+		break;
+	case LOGIN_BAD:
+		relogin_page(r, 401, "用户名或密码不正确。");
+		return;
+	case LOGIN_THROTTLED:
+		resp_header(r, "Retry-After", "900");
+		relogin_page(r, 429, "本设备登录失败次数过多，请 15 分钟后再试。");
+		return;
+	case LOGIN_ERROR:
+		relogin_page(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	/* Logged in: from here on the answers go nowhere but to the owner's
+	 * own form. Another account gets its own home, nothing applied. */
+	if (!(fillers_mask & RB(r->user->role))) {
+		resp_redirect(r, role_home(r->user->role));
+		return;
+	}
+	if (!own || parse_id(own) != r->user->id) {
+		resp_redirect(r, BASE "?relogin_other=1");
+		return;
+	}
+	if (target_of(r, &t) == 0)
+		post_form_checked(r, &t);
+}
+
+/* A form POST without a live session (PAGE_RELOGIN). */
+static void on_form_relogin(struct req *r)
+{
+	if (req_param(r, RELOGIN_USER)) {
+		relogin_post(r);
+		return;
+	}
+	if (!relogin_origin_ok(r)) {
+		struct buf b = { 0 };
+		buf_puts(&b, "/login?next=");
+		url_encode(&b, BASE);
+		resp_redirect(r, b.data);
+		buf_free(&b);
+		return;
+	}
+	relogin_page(r, 200, NULL);
+}
+
 enum page {
 	PAGE_FORM_GET,
 	PAGE_FORM_POST,
+	PAGE_AUTOSAVE,
+	PAGE_ALIVE,
 	PAGE_PRINT,
 	PAGE_FILE,
 	PAGE_PROXY,
@@ -777,7 +1210,12 @@ enum page {
 
 static struct pagedef pages[PAGE__MAX] = {
 	[PAGE_FORM_GET]  = { BASE,           M_GET,  FILLERS, PAGE_SLASH, target_params, on_form_get, NULL },
-	[PAGE_FORM_POST] = { BASE,           M_POST, FILLERS, PAGE_SLASH, target_params, on_form_post, NULL },
+	/* PAGE_RELOGIN: a post whose session lapsed reaches on_form_post. */
+	[PAGE_FORM_POST] = { BASE,           M_POST, FILLERS, PAGE_SLASH | PAGE_RELOGIN, target_params,
+	                     on_form_post, NULL },
+	/* Autosave answers JSON, also to a lapsed session (401). */
+	[PAGE_AUTOSAVE]  = { BASE "/autosave", M_POST, FILLERS, PAGE_RELOGIN, target_params, on_autosave, NULL },
+	[PAGE_ALIVE]     = { BASE "/alive",  M_GET,  FILLERS, 0, NULL, on_alive, NULL },
 	[PAGE_PRINT]     = { BASE "/print",  M_GET,  FILLERS, 0, target_params, on_print, NULL },
 	/* Only forms with a file field (main() disables it for the others). */
 	[PAGE_FILE]      = { BASE "/file",   M_GET,  FILLERS, 0, target_params, on_file, NULL },
@@ -803,10 +1241,10 @@ int main(int argc, char **argv)
 		log_err("no codebook for form %s", FORM_NAME);
 		return 1;
 	}
-	unsigned fillers = RB(F->role) | (proxiable() ? RB(ROLE_REGION) : 0);
+	fillers_mask = RB(F->role) | (proxiable() ? RB(ROLE_REGION) : 0);
 	for (size_t i = 0; i < PAGE__MAX; i++)
 		if (pages[i].roles == FILLERS)
-			pages[i].roles = fillers;
+			pages[i].roles = fillers_mask;
 	if (!F->has_file)
 		pages[PAGE_FILE].path = NULL;
 	site_nav_load();

@@ -100,32 +100,6 @@ static void login_get(struct req *r)
 		login_again(r, 200, NULL, NULL);
 }
 
-/* Every login attempt leaves an audit row: who (as typed, so a failure for
- * an unknown name is traceable too), from where (the row's ip) and how it
- * ended. A database error is logged instead, with nothing to add here. */
-static void audit_login(struct req *r, const char *username, enum login_result res)
-{
-	static const char *const action[] = {
-		[LOGIN_OK] = "login", [LOGIN_BAD] = "login-failed", [LOGIN_THROTTLED] = "login-throttled",
-	};
-	struct buf d = { 0 };
-	if (res == LOGIN_ERROR)
-		return;
-	buf_puts(&d, "username=");
-	/* The name as typed (the request is valid UTF-8), at most 64 bytes cut
-	 * at a character boundary, control characters replaced. */
-	size_t n = strlen(username);
-	if (n > 64) {
-		n = 64;
-		while (n > 0 && ((unsigned char)username[n] & 0xC0) == 0x80)
-			n--;
-	}
-	for (size_t i = 0; i < n; i++)
-		buf_putc(&d, (unsigned char)username[i] < 0x20 || username[i] == 0x7f ? '?' : username[i]);
-	audit(r, action[res], d.data);
-	buf_free(&d);
-}
-
 static void login_post(struct req *r)
 {
 	auth_anon_csrf(r);

@@ -70,4 +70,103 @@
 	update();
 	var errs = document.getElementById('form-errors');
 	if (errs) errs.focus();
+
+	/* Autosave (issue 9): the fields changed since the last save are
+	 * posted to <form URL>/autosave 2.5 s after the last change, at most
+	 * every 20 s; the server merges them into the stored draft. The status
+	 * next to the save button says when (aria-live). Activity on the page
+	 * (typing, scrolling) keeps the session alive with a cheap GET
+	 * <form URL>/alive at most every 4 minutes. The buttons keep working
+	 * without any of this. */
+	var action = form.getAttribute('action') || location.pathname;
+	var q = action.indexOf('?');
+	var basePath = q < 0 ? action : action.slice(0, q), query = q < 0 ? '' : action.slice(q);
+	var DEBOUNCE = 2500, MIN_GAP = 20000, ALIVE_GAP = 240000;
+	var dirty = {}, timer = null, lastSave = 0, lastContact = Date.now(), busy = false, submitting = false;
+	var status = document.createElement('span');
+	status.id = 'autosave-status';
+	status.className = 'autosave-status';
+	status.setAttribute('role', 'status');
+	status.setAttribute('aria-live', 'polite');
+	var actions = form.querySelector('.actions');
+	if (actions) actions.appendChild(status);
+
+	function codeOf(el) {
+		var w = el.closest ? el.closest('[id^="w-"]') : null;
+		return w ? w.id.slice(2) : el.name;
+	}
+	function show(text, isError) {
+		status.textContent = text;
+		status.classList.toggle('error', !!isError);
+	}
+	function schedule() {
+		if (timer) clearTimeout(timer);
+		var wait = Math.max(DEBOUNCE, lastSave + MIN_GAP - Date.now());
+		timer = setTimeout(save, wait);
+	}
+	function save() {
+		timer = null;
+		var codes = Object.keys(dirty);
+		if (!codes.length || submitting) return;
+		if (busy) { schedule(); return; }
+		var sent = dirty;
+		dirty = {};
+		var body = new URLSearchParams();
+		body.append('csrf', form.elements.csrf.value);
+		body.append('fields', codes.join(','));
+		for (var i = 0; i < form.elements.length; i++) {
+			var e = form.elements[i];
+			if (!e.name || e.disabled || e.type === 'file' || !sent[codeOf(e)]) continue;
+			if ((e.type === 'radio' || e.type === 'checkbox') && !e.checked) continue;
+			body.append(e.name, e.value);
+		}
+		busy = true;
+		lastSave = Date.now();
+		fetch(basePath + '/autosave' + query, {
+			method: 'POST', body: body, credentials: 'same-origin',
+			headers: { 'Accept': 'application/json' }
+		}).then(function (res) {
+			return res.json().catch(function () { return { ok: false }; });
+		}).then(function (j) {
+			busy = false;
+			lastContact = Date.now();
+			if (j && j.ok) {
+				if (form.elements.version) form.elements.version.value = j.version;
+				show('已自动保存 ' + j.saved_at, false);
+			} else {
+				/* Not saved: keep the fields for the next attempt. */
+				for (var k in sent) dirty[k] = 1;
+				show((j && j.error) || '自动保存未成功，请点“保存草稿”。', true);
+			}
+		}, function () {
+			busy = false;
+			for (var k in sent) dirty[k] = 1;
+			show('网络中断，自动保存未成功；恢复后将自动重试，也可点“保存草稿”。', true);
+			schedule();
+		});
+	}
+	function changed(ev) {
+		var el = ev.target;
+		if (!el || !el.name || el.type === 'file' || el.name === 'csrf' || el.name === 'version') return;
+		dirty[codeOf(el)] = 1;
+		schedule();
+	}
+	function activity() {
+		var now = Date.now();
+		if (now - lastContact < ALIVE_GAP) return;
+		lastContact = now;
+		fetch(basePath + '/alive' + query, { credentials: 'same-origin' }).then(function (res) {
+			if (res.redirected || res.status === 401)
+				show('登录已超时，请点“保存草稿”，按提示重新登录后即可保存。', true);
+		}, function () {});
+	}
+	form.addEventListener('input', changed);
+	form.addEventListener('change', changed);
+	form.addEventListener('submit', function () {
+		submitting = true;
+		if (timer) clearTimeout(timer);
+	});
+	['keydown', 'scroll', 'input', 'pointerdown'].forEach(function (t) {
+		window.addEventListener(t, activity, { passive: true });
+	});
 })();

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <fcgiapp.h>
@@ -32,7 +33,65 @@ static const char *env(FCGX_Request *fr, const char *name)
 	return v ? v : "";
 }
 
-/* Reads and decodes the body; sets r->body_status. */
+/* Bodies above this are spooled to a temporary file and parsed from a
+ * read-only mapping, so that a file part too large to keep (skipped by
+ * parse_multipart) never sits in the worker's heap. */
+#define BODY_SPOOL_OVER (1024L * 1024)
+
+/* Decodes body[0..len) by the request's content type. */
+static void decode_body(struct req *r, const char *body, size_t len)
+{
+	if (strncasecmp(r->content_type, "application/x-www-form-urlencoded", 33) == 0) {
+		if (parse_urlencoded(body, len, &r->params, &r->nparams, MAX_PARAMS) < 0)
+			r->body_status = BODY_MALFORMED;
+	} else if (strncasecmp(r->content_type, "multipart/form-data", 19) == 0) {
+		r->body_status = parse_multipart(body, len, r->content_type, &r->params,
+		                                 &r->nparams, MAX_PARAMS, (size_t)r->conf->max_upload);
+	} else {
+		r->body_status = BODY_BAD_TYPE;
+	}
+}
+
+/* A large body: copied to a temporary file in 64 KiB chunks, then mapped. */
+static void read_body_spooled(struct req *r, FCGX_Request *fr, long len)
+{
+	char chunk[65536];
+	long left = len;
+	FILE *f = tmpfile();
+	void *map;
+
+	if (f == NULL) {
+		log_err("cannot spool a request body");
+		r->body_status = BODY_MALFORMED;
+		return;
+	}
+	while (left > 0) {
+		int want = left < (long)sizeof chunk ? (int)left : (int)sizeof chunk;
+		int got = FCGX_GetStr(chunk, want, fr->in);
+		if (got <= 0 || fwrite(chunk, 1, (size_t)got, f) != (size_t)got)
+			break;
+		left -= got;
+	}
+	if (left != 0 || fflush(f) != 0) {
+		r->body_status = BODY_MALFORMED;
+		fclose(f);
+		return;
+	}
+	map = mmap(NULL, (size_t)len, PROT_READ, MAP_PRIVATE, fileno(f), 0);
+	if (map == MAP_FAILED) {
+		log_err("cannot map a spooled request body");
+		r->body_status = BODY_MALFORMED;
+	} else {
+		decode_body(r, map, (size_t)len);
+		munmap(map, (size_t)len);
+	}
+	fclose(f);
+}
+
+/* Reads and decodes the body; sets r->body_status. max_body is the hard
+ * cap for absurd bodies; it sits well above max_upload, so that a single
+ * oversized file is refused at its field (parse_multipart skips it) and
+ * every other answer of the request is kept (issue 9). */
 static void read_body(struct req *r, FCGX_Request *fr)
 {
 	long len = atol(env(fr, "CONTENT_LENGTH"));
@@ -40,6 +99,10 @@ static void read_body(struct req *r, FCGX_Request *fr)
 		return;
 	if (len > r->conf->max_body) {
 		r->body_status = BODY_TOO_LARGE;
+		return;
+	}
+	if (len > BODY_SPOOL_OVER) {
+		read_body_spooled(r, fr, len);
 		return;
 	}
 	char *body = xmalloc((size_t)len + 1);
@@ -50,15 +113,7 @@ static void read_body(struct req *r, FCGX_Request *fr)
 		return;
 	}
 	body[len] = '\0';
-	if (strncasecmp(r->content_type, "application/x-www-form-urlencoded", 33) == 0) {
-		if (parse_urlencoded(body, (size_t)len, &r->params, &r->nparams, MAX_PARAMS) < 0)
-			r->body_status = BODY_MALFORMED;
-	} else if (strncasecmp(r->content_type, "multipart/form-data", 19) == 0) {
-		r->body_status = parse_multipart(body, (size_t)len, r->content_type, &r->params,
-		                                 &r->nparams, MAX_PARAMS, (size_t)r->conf->max_upload);
-	} else {
-		r->body_status = BODY_BAD_TYPE;
-	}
+	decode_body(r, body, (size_t)len);
 	free(body);
 }
 
@@ -187,6 +242,8 @@ static void dispatch(struct req *r, const struct app *app)
 	case AUTH_OK:
 		break;
 	case AUTH_LOGIN: {
+		if (r->is_post && (pg->flags & PAGE_RELOGIN))
+			break;
 		struct buf b = { 0 };
 		buf_puts(&b, "/login?next=");
 		url_encode(&b, r->path);
@@ -221,6 +278,7 @@ static void serve_one(FCGX_Request *fr, const struct conf *conf, struct db *db, 
 	client_key(r.remote_addr, r.client_key);
 	r.content_type = env(fr, "CONTENT_TYPE");
 	r.https = env(fr, "HTTPS");
+	r.fetch_site = env(fr, "HTTP_SEC_FETCH_SITE");
 	r.is_post = strcmp(r.method, "POST") == 0;
 	r.no_body = strcmp(r.method, "HEAD") == 0;
 

@@ -265,6 +265,19 @@ void auth_anon_csrf(struct req *r)
 	resp_cookie(r, ANON_COOKIE, r->csrf, -1);
 }
 
+int csrf_check_lapsed(const struct req *r)
+{
+	const char *sid = req_cookie(r, SID_COOKIE), *t = req_param(r, "csrf");
+	unsigned char token[TOKEN_BYTES];
+	char want[65];
+	if (sid == NULL || t == NULL || strlen(sid) != 2 * TOKEN_BYTES ||
+	    hex_decode(sid, token, TOKEN_BYTES) < 0)
+		return -1;
+	csrf_from_token(token, want);
+	explicit_bzero(token, sizeof token);
+	return strlen(t) == 64 && ct_equal(t, want, 64) ? 0 : -1;
+}
+
 int csrf_check(const struct req *r)
 {
 	const char *t = req_param(r, "csrf");
@@ -556,4 +569,27 @@ void audit(struct req *r, const char *action, const char *detail)
 	            DB_ARGS(r->user ? A_INT(r->user->id) : A_NULL, A_STR(r->remote_addr),
 	                    A_STR(action), A_STR(detail)), NULL, NULL) < 0)
 		log_err("audit failed: %s %s", action, detail);
+}
+
+void audit_login(struct req *r, const char *username, enum login_result res)
+{
+	static const char *const action[] = {
+		[LOGIN_OK] = "login", [LOGIN_BAD] = "login-failed", [LOGIN_THROTTLED] = "login-throttled",
+	};
+	struct buf d = { 0 };
+	if (res == LOGIN_ERROR)
+		return;
+	buf_puts(&d, "username=");
+	/* The name as typed (the request is valid UTF-8), at most 64 bytes cut
+	 * at a character boundary, control characters replaced. */
+	size_t n = strlen(username);
+	if (n > 64) {
+		n = 64;
+		while (n > 0 && ((unsigned char)username[n] & 0xC0) == 0x80)
+			n--;
+	}
+	for (size_t i = 0; i < n; i++)
+		buf_putc(&d, (unsigned char)username[i] < 0x20 || username[i] == 0x7f ? '?' : username[i]);
+	audit(r, action[res], d.data);
+	buf_free(&d);
 }

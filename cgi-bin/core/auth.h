@@ -95,6 +95,11 @@ int  auth_load_session(struct req *r);
 /* For anonymous pages with forms: makes sure r->csrf is set from (or into)
  * the pre-session cookie. */
 void auth_anon_csrf(struct req *r);
+/* On POST whose session has lapsed (idle or absolute timeout, so r->user
+ * is NULL): 0 when the "csrf" field is the one the lapsed session's cookie
+ * token still derives. It proves the post came from a page this site
+ * rendered for that browser's session (the re-login of a form post). */
+int  csrf_check_lapsed(const struct req *r);
 /* On POST: 0 when the "csrf" field matches r->csrf. */
 int  csrf_check(const struct req *r);
 /* May the request's user open a page for the roles in mask (page.h's
@@ -121,5 +126,10 @@ enum pw_result auth_change_password(struct req *r, const char *old_pw, const cha
 
 /* Audit trail (best effort, logged on failure). */
 void audit(struct req *r, const char *action, const char *detail);
+/* Every login attempt leaves an audit row: who (as typed, so a failure for
+ * an unknown name is traceable too), from where (the row's ip) and how it
+ * ended (login, login-failed, login-throttled). LOGIN_ERROR writes nothing
+ * (the database error is logged already). */
+void audit_login(struct req *r, const char *username, enum login_result res);
 
 #endif

@@ -38,7 +38,7 @@ static void conf_defaults(struct conf *c)
 	c->secure_cookies = 0;
 	c->session_idle_min = 30;
 	c->session_abs_min = 720;
-	c->max_body = 24L * 1024 * 1024;
+	c->max_body = 64L * 1024 * 1024;
 	c->max_upload = 20L * 1024 * 1024;
 	c->sample_hub = 5;
 	c->sample_window = 10;

@@ -227,18 +227,23 @@ enum body_status parse_multipart(const char *body, size_t n, const char *content
 			}
 			h = eol + 2;
 		}
-		if (name == NULL || *np >= max_params || (filename && dlen > max_file)) {
-			int too_large = name && filename && dlen > max_file;
+		if (name == NULL || *np >= max_params) {
 			free(name);
 			free(filename);
 			free(ctype);
-			st = too_large ? BODY_TOO_LARGE : BODY_MALFORMED;
 			goto out;
 		}
 		struct param *prm = param_add(ps, np);
 		prm->name = name;
 		prm->filename = filename;
 		prm->ctype = ctype;
+		/* A file over max_file is skipped, not copied: the part stays
+		 * (too_large, empty value) so that its field can say why, and
+		 * every other field of the request is still read. */
+		if (filename && dlen > max_file) {
+			prm->too_large = 1;
+			dlen = 0;
+		}
 		prm->value = xstrndup(data, dlen);
 		prm->len = dlen;
 		if (filename == NULL && keep_utf8(prm->value, &prm->len) < 0)
@@ -298,8 +303,10 @@ const char *resp_status_text(int code)
 {
 	switch (code) {
 	case 200: return "OK";
+	case 204: return "No Content";
 	case 303: return "See Other";
 	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";

@@ -25,6 +25,7 @@ struct param {
 	size_t  len;
 	char   *filename;
 	char   *ctype;        /* part Content-Type, multipart only */
+	int     too_large;    /* a file part over max_file: skipped, value "" */
 };
 
 enum body_status { BODY_OK = 0, BODY_TOO_LARGE, BODY_MALFORMED, BODY_BAD_TYPE };
@@ -52,6 +53,7 @@ struct req {
 	char        client_key[52];  /* throttling key: the address, or its /64 for IPv6 */
 	const char *content_type;
 	const char *https;         /* "on" when served over TLS */
+	const char *fetch_site;    /* Sec-Fetch-Site request header ("" when absent) */
 	int         is_post;
 	char        id[17];        /* request id for logs */
 
@@ -85,7 +87,8 @@ void client_key(const char *addr, char out[52]);
 /* Parse the three input kinds; used by the accept loop and unit tests. */
 int  parse_urlencoded(const char *s, size_t n, struct param **ps, size_t *np, size_t max_params);
 int  parse_cookies(const char *s, struct param **ps, size_t *np);
-/* Returns BODY_OK, BODY_MALFORMED or BODY_TOO_LARGE. */
+/* Returns BODY_OK or BODY_MALFORMED. A file part over max_file is kept
+ * as a param with too_large set and an empty value (its bytes skipped). */
 enum body_status parse_multipart(const char *body, size_t n, const char *content_type,
                                  struct param **ps, size_t *np, size_t max_params,
                                  size_t max_file);

@@ -27,6 +27,12 @@ typedef void (*page_handler)(struct req *r);
 
 /* Page flags. */
 #define PAGE_SLASH (1u << 0)    /* also answers path + "/" */
+/* A POST without a live session (never logged in, or the idle/absolute
+ * timeout passed) still reaches the handler, with r->user NULL, instead of
+ * the login redirect that would lose what was posted: the questionnaires
+ * answer with a re-login form that carries the answers (issue 9). The
+ * handler must check r->user itself; GETs keep the login redirect. */
+#define PAGE_RELOGIN (1u << 1)
 
 /* Parameter types. Every value is also kept as given in arg.s. */
 enum ptype {

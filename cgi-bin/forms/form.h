@@ -143,6 +143,9 @@ void form_collect(const struct form *f, const struct param *ps, size_t np,
 struct fissue {
 	int   field;
 	int   warn;
+	int   format;  /* 1: the value itself is malformed (a letter in a number,
+	                * a bad date, email, phone, 6 digits, range, file type);
+	                * 0: required, or a check across answers */
 	char *msg;     /* Chinese */
 };
 struct fcheck {
@@ -165,6 +168,10 @@ size_t form_validate(const struct form *f, const struct answers *raw,
  * Returns the number of values cleared. */
 size_t form_drop_inapplicable(const struct form *f, struct answers *a);
 void   fcheck_free(struct fcheck *chk);
+/* Keep only the format issues (fissue.format): what a draft save reports,
+ * so that a partial draft is not answered with every unanswered required
+ * question (issue 9). The counts follow. */
+void   fcheck_keep_format(struct fcheck *chk);
 const char *fcheck_error(const struct fcheck *chk, int field);  /* first error or NULL */
 /* Replace the errors of one field by msg (copied), e.g. a rejected upload. */
 void   fcheck_replace(struct fcheck *chk, int field, const char *msg);
@@ -239,6 +246,13 @@ struct fview {
 	enum fview_mode       mode;
 	const char           *action;   /* form action path (FV_EDIT) */
 	long                  version;  /* echoed as hidden field (FV_EDIT) */
+	/* The user the page was rendered for (FV_EDIT, hidden field "owner"):
+	 * after a re-login (session timed out) the answers are applied only
+	 * when the same user logs in again. 0: none. */
+	unsigned long long    owner;
+	/* A save confirmation repeated next to the buttons (FV_EDIT), where a
+	 * phone user's eyes are after pressing 保存草稿; NULL: none. */
+	const char           *saved_note;
 };
 /* The form body (intro, error summary, sections, buttons); the caller
  * wraps it in page_begin/page_end. */

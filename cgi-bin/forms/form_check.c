@@ -25,7 +25,7 @@ struct vctx {
 	struct fcheck  *chk;
 };
 
-static void add_issue(struct fcheck *chk, int field, int warn, char *msg)
+static void add_issue_kind(struct fcheck *chk, int field, int warn, int format, char *msg)
 {
 	if (chk->n == chk->cap) {
 		chk->cap = chk->cap ? chk->cap * 2 : 16;
@@ -34,11 +34,40 @@ static void add_issue(struct fcheck *chk, int field, int warn, char *msg)
 	chk->items[chk->n].field = field;
 	chk->items[chk->n].warn = warn;
 	chk->items[chk->n].msg = msg;
+	chk->items[chk->n].format = format;
 	chk->n++;
 	if (warn)
 		chk->nwarnings++;
 	else
 		chk->nerrors++;
+}
+
+/* A problem of the value itself (format) or of the answers together. */
+static void add_issue(struct fcheck *chk, int field, int warn, char *msg)
+{
+	add_issue_kind(chk, field, warn, 0, msg);
+}
+
+static void add_format_issue(struct fcheck *chk, int field, char *msg)
+{
+	add_issue_kind(chk, field, 0, 1, msg);
+}
+
+void fcheck_keep_format(struct fcheck *chk)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < chk->n; i++) {
+		if (!chk->items[i].format) {
+			if (chk->items[i].warn)
+				chk->nwarnings--;
+			else
+				chk->nerrors--;
+			free(chk->items[i].msg);
+			continue;
+		}
+		chk->items[k++] = chk->items[i];
+	}
+	chk->n = k;
 }
 
 void fcheck_free(struct fcheck *chk)
@@ -78,7 +107,7 @@ void fcheck_replace(struct fcheck *chk, int field, const char *msg)
 		chk->items[k++] = chk->items[i];
 	}
 	chk->n = k;
-	add_issue(chk, field, 0, xstrdup(msg));
+	add_format_issue(chk, field, xstrdup(msg));
 }
 
 const char *fcheck_warning(const struct fcheck *chk, int field)
@@ -523,8 +552,10 @@ static void run_rules(struct vctx *c, size_t i)
 			free(msg);
 			msg = buf_steal(&b);
 		}
+		/* Range, 6 digits, email, phone, file type: the value itself. */
 		if (msg)
-			add_issue(c->chk, (int)i, r->warn, msg);
+			add_issue_kind(c->chk, (int)i, r->warn, r->kind == RK_RANGE || r->kind == RK_DIGITS6 ||
+			               r->kind == RK_EMAIL || r->kind == RK_PHONE || r->kind == RK_EXT, msg);
 	}
 }
 
@@ -600,7 +631,7 @@ size_t form_validate(const struct form *f, const struct answers *raw,
 		if (!app)
 			continue;   /* stale values of hidden fields are dropped */
 		if (bad_utf8[i]) {
-			add_issue(chk, (int)i, 0, xstrdup("包含无效字符"));
+			add_format_issue(chk, (int)i, xstrdup("包含无效字符"));
 			continue;
 		}
 		if (!c.norm[i]) {
@@ -611,7 +642,7 @@ size_t form_validate(const struct form *f, const struct answers *raw,
 		if (c.st[i] == V_BAD) {
 			char *tmp = xstrdup(c.norm[i]);
 			fnum dummy;
-			add_issue(chk, (int)i, 0, xstrdup(type_check(fd, &tmp, &dummy)));
+			add_format_issue(chk, (int)i, xstrdup(type_check(fd, &tmp, &dummy)));
 			free(tmp);
 		} else {
 			run_rules(&c, i);

@@ -914,6 +914,8 @@ void form_render(struct req *r, const struct fview *v)
 		h_raw(r, v->f->has_file ? " enctype=\"multipart/form-data\">" : ">");
 		h_csrf_field(r);
 		h_printf(r, "<input type=\"hidden\" name=\"version\" value=\"%ld\">", v->version);
+		if (v->owner)
+			h_printf(r, "<input type=\"hidden\" name=\"owner\" value=\"%llu\">", v->owner);
 		h_raw(r, "<p class=\"req-note\">带 <span class=\"req\">*</span> 的为必填项。"
 		      "可随时“保存草稿”，全部填完后点“提交”。</p>\n");
 	} else {
@@ -974,8 +976,10 @@ void form_render(struct req *r, const struct fview *v)
 	if (v->mode == FV_EDIT) {
 		h_raw(r, "<div class=\"actions\">"
 		      "<button type=\"submit\" name=\"action\" value=\"save\" class=\"secondary\">保存草稿</button> "
-		      "<button type=\"submit\" name=\"action\" value=\"submit\">提交</button></div></form>\n"
-		      "<script src=\"/static/form.js\" defer></script>\n");
+		      "<button type=\"submit\" name=\"action\" value=\"submit\">提交</button>");
+		if (v->saved_note)
+			h_printf(r, " <span class=\"save-note\">%s</span>", v->saved_note);
+		h_raw(r, "</div></form>\n<script src=\"/static/form.js\" defer></script>\n");
 	} else {
 		h_raw(r, "</div>\n");
 	}

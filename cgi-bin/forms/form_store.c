@@ -93,9 +93,9 @@ const char *form_store_upload(const struct conf *c, const struct field *fd,
 	*value = NULL;
 	if (!p || !p->filename || !*p->filename)
 		return "请选择要上传的文件";
-	if (p->len == 0)
+	if (p->len == 0 && !p->too_large)
 		return "上传的文件是空的";
-	if (c->max_upload > 0 && p->len > (size_t)c->max_upload) {
+	if (p->too_large || (c->max_upload > 0 && p->len > (size_t)c->max_upload)) {
 		snprintf(msg, sizeof msg, "文件过大（不能超过 %ld MB）", c->max_upload / (1024 * 1024));
 		return msg;
 	}

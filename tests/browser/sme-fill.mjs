@@ -107,12 +107,24 @@ function checkStored(t, account, what) {
 	t.ok(wrong.length === 0, `${what}: every answer stored as chosen (rank ${RANK.stored}, multi ${MULTI.map((m) => m[3]).join(' / ')})`, wrong.join('\n'));
 }
 
-async function submit(page) {
-	await Promise.all([
-		page.waitForURL((u) => u.pathname === '/form/sme', { waitUntil: 'load' }).then(() => page.waitForLoadState('load')),
-		page.getByRole('button', { name: '提交', exact: true }).click(),
-	]);
+// Waits until the click has loaded a new document (the URL may stay
+// /form/sme, so the URL alone cannot tell the pages apart).
+async function clickAndLoad(page, locator) {
+	await page.evaluate(() => { window.__beforeClick = true; });
+	await locator.click();
+	await page.waitForFunction(() => !window.__beforeClick && document.readyState === 'complete');
 	await page.waitForSelector('.notice, .form-errors, .error');
+}
+
+async function submit(page) {
+	await clickAndLoad(page, page.getByRole('button', { name: '提交', exact: true }));
+	// Issue 9: a complete form asks for confirmation (a server-rendered
+	// step listing the optional questions left open) before it is final.
+	const confirm = page.getByRole('button', { name: '确认提交', exact: true });
+	if (await confirm.count()) {
+		await screenshot(page, `sme-confirm-${page.viewportSize().width}.png`);
+		await clickAndLoad(page, confirm);
+	}
 }
 
 async function noOverflow(t, page, what) {

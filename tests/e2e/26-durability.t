@@ -22,7 +22,7 @@ my $vals = Forms::valid_values($f);
 # Submit one complete SME questionnaire and wait for the server's answer.
 my $ua = Forms::login_as($acc->{sme});
 my $csrf = T::csrf_from($ua->get('/form/sme')->{text});
-my $res = $ua->post('/form/sme', [ @{ Forms::post_params($f, $vals) }, action => 'submit', csrf => $csrf ]);
+my $res = $ua->post('/form/sme', [ @{ Forms::post_params($f, $vals) }, action => 'submit', confirm => 1, csrf => $csrf ]);
 is $res->{status}, 303, 'submission accepted (303)';
 
 # Kill the database hard, right after the answer.
@@ -48,7 +48,7 @@ is_deeply \%got, Forms::stored($f, $vals), 'every answer survived the crash';
 # The workers reconnect by themselves: the next submission works too.
 my $ua2 = Forms::login_as($acc->{sme2});
 $csrf = T::csrf_from($ua2->get('/form/sme')->{text});
-$res = $ua2->post('/form/sme', [ @{ Forms::post_params($f, $vals) }, action => 'submit', csrf => $csrf ]);
+$res = $ua2->post('/form/sme', [ @{ Forms::post_params($f, $vals) }, action => 'submit', confirm => 1, csrf => $csrf ]);
 is $res->{status}, 303, 'a submission after the restart is accepted';
 is T::db_value("SELECT status FROM responses WHERE form = 'sme' AND user_id = $acc->{sme2}{id}"), 'submitted',
 	'and stored';

@@ -49,7 +49,7 @@ for my $i (0 .. $#keys) {
 		sleep($at - time);
 		my $v = "地址-$key-final";
 		my $p = Forms::post_params($f, { %base, q1_addr => $v });
-		my $res = $ua->post('/form/sme', [ csrf => $csrf, action => 'submit', @$p ]);
+		my $res = $ua->post('/form/sme', [ csrf => $csrf, action => 'submit', confirm => 1, @$p ]);
 		my $submitted = $res->{status} == 303 && ($res->{headers}{location} // '') =~ /submitted=1/;
 		$n5xx++ if $res->{status} >= 500;
 		$last = $v if $submitted;

@@ -80,7 +80,7 @@ for my $name (Forms::names()) {
 	$ver = version_of($res->{text});
 	is $ver, 1, "$name: version 1 after one save";
 	@params = (@{ Forms::post_params($f, $vals) }, csrf => T::csrf_from($res->{text}), version => $ver,
-		action => 'submit');
+		action => 'submit', confirm => 1);
 	my $submit = sub {
 		return $file_field
 			? $ua->post_multipart("/form/$name", [ @params,

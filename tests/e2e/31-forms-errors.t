@@ -31,7 +31,7 @@ sub post_vals {
 	my $ua = $UA{$name} //= Forms::login_as($acc->{ $f->{role} });
 	my $page = $ua->get("/form/$name");
 	my @p = (@{ Forms::post_params($f, $vals) }, @{ $o{extra} // [] },
-		csrf => T::csrf_from($page->{text}), action => $o{action} // 'submit');
+		csrf => T::csrf_from($page->{text}), action => $o{action} // 'submit', confirm => 1);
 	my $has_file = grep { $_->{type} eq 'file' } @{ $f->{fields} };
 	return $has_file
 		? $ua->post_multipart("/form/$name", [ @p, @{ $o{files} // [] } ])

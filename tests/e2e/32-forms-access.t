@@ -48,7 +48,7 @@ sub save_marked {
 		like $res->{headers}{location} // '', qr{^/login\b}, "anonymous GET /form/$name goes to /login";
 	}
 	my $before = T::db_value('SELECT COUNT(*) FROM responses');
-	my $res = $anon->post('/form/sme', [ q1_name => '匿名', action => 'submit' ]);
+	my $res = $anon->post('/form/sme', [ q1_name => '匿名', action => 'submit', confirm => 1 ]);
 	ok $res->{status} == 303 || $res->{status} == 403, "anonymous POST refused (HTTP $res->{status})";
 	unlike $res->{headers}{location} // '', qr{^/form}, 'anonymous POST not accepted';
 	is T::db_value('SELECT COUNT(*) FROM responses'), $before, 'anonymous POST stored nothing';
@@ -123,12 +123,12 @@ sub save_marked {
 	my @p = @{ Forms::post_params($f, Forms::valid_values($f)) };
 	my $before = count_responses($a1->{sme}{id});
 	is $before, 0, 'sme1 has no response yet';
-	my $res = $s1->post('/form/sme', [ @p, action => 'submit' ]);
+	my $res = $s1->post('/form/sme', [ @p, action => 'submit', confirm => 1 ]);
 	is $res->{status}, 403, 'POST without csrf refused';
 	like $res->{text}, qr/页面已过期/, 'with a Chinese message';
-	$res = $s1->post('/form/sme', [ @p, csrf => 'x' x 64, action => 'submit' ]);
+	$res = $s1->post('/form/sme', [ @p, csrf => 'x' x 64, action => 'submit', confirm => 1 ]);
 	is $res->{status}, 403, 'POST with a wrong csrf refused';
-	$res = $s1->post('/form/sme', [ @p, csrf => $other->csrf_of('/form/sme'), action => 'submit' ]);
+	$res = $s1->post('/form/sme', [ @p, csrf => $other->csrf_of('/form/sme'), action => 'submit', confirm => 1 ]);
 	is $res->{status}, 403, "POST with another session's csrf refused";
 	is count_responses($a1->{sme}{id}), 0, 'nothing stored by the refused POSTs';
 	$res = $s1->post('/form/sme', [ @p, csrf => $s1->csrf_of('/form/sme'), action => 'bogus' ]);
@@ -146,7 +146,7 @@ sub save_marked {
 	my $res = $s1->get('/form/sme');
 	like $res->{text}, qr/填报已于 2013-11-30 18:00:00 截止/, 'past deadline shown on the form';
 	unlike $res->{text}, qr/<form class="survey"/, 'the form is read-only after the deadline';
-	$res = $s1->post('/form/sme', [ @p, csrf => $csrf, action => 'submit' ]);
+	$res = $s1->post('/form/sme', [ @p, csrf => $csrf, action => 'submit', confirm => 1 ]);
 	like $res->{text}, qr/填报已截止，本次修改未保存/, 'submit after the deadline refused with a message';
 	is count_responses($a1->{sme}{id}), 0, 'nothing stored after the deadline';
 	$res = $s1->post('/form/sme', [ @p, csrf => $csrf, action => 'save' ]);
@@ -156,7 +156,7 @@ sub save_marked {
 	my $o = Forms::login_as($a2->{sme});
 	like $o->get('/form/sme')->{text}, qr/<form class="survey"/, "another region's form stays open";
 	T::db_query("DELETE FROM deadline_overrides WHERE form = 'sme' AND region_code = 'T30C01'");
-	$res = $s1->post('/form/sme', [ @p, csrf => $csrf, action => 'submit' ]);
+	$res = $s1->post('/form/sme', [ @p, csrf => $csrf, action => 'submit', confirm => 1 ]);
 	is $res->{status}, 303, 'after removing the override the submit goes through';
 	is Forms::response_row('sme', $a1->{sme}{id})->{status}, 'submitted', 'and is stored as submitted';
 }

@@ -63,7 +63,7 @@ my @diff = Forms::diff_shown($f, Forms::form_values($res->{text}), Forms::expect
 is scalar(@diff), 0, 'the proxied draft shows back' or diag join "\n", @diff;
 like $res->{text}, qr{href="/form/sme/print\?for=$sme->{id}"}, 'print link keeps for=';
 $res = $reg->post("/form/sme?for=$sme->{id}", [ @{ Forms::post_params($f, $vals) },
-	csrf => T::csrf_from($res->{text}), version => 1, action => 'submit' ]);
+	csrf => T::csrf_from($res->{text}), version => 1, action => 'submit', confirm => 1 ]);
 is $res->{status}, 303, 'submitted by proxy';
 is $res->{headers}{location}, "/form/sme?for=$sme->{id}&submitted=1", 'thank-you redirect keeps for=';
 $row = Forms::response_row('sme', $sme->{id});

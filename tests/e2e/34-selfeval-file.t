@@ -46,8 +46,10 @@ is $r1->get('/form/selfeval/file')->{status}, 404, 'nothing to download before a
 
 my $pdf = Forms::small_pdf('T30G01 report');
 my $name = "北京市 自评估; 报告 (盖章版) 'v2' 100%.pdf";
-is upload($r1, $name, $pdf, 'application/octet-stream')->{status}, 200,
-	'report uploaded with the draft (other required fields still missing)';
+# A draft reports only format problems, never unanswered required fields
+# (issue 9): the draft is saved and the page redirects (303).
+is upload($r1, $name, $pdf, 'application/octet-stream')->{status}, 303,
+	'report uploaded with the draft (other required fields still missing, not reported)';
 my $res = $r1->get('/form/selfeval');
 like $res->{text}, qr{href="/form/selfeval/file"}, 'the form links to the uploaded file';
 
@@ -83,7 +85,7 @@ is $sme->get('/form/sme/file')->{status}, 404, 'forms without a file field have 
 
 # Replacing the report with a DOCX: type from its bytes.
 my $docx = "PK\x03\x04" . ("\0" x 26) . "word/document.xml";
-is upload($r1, '报告.docx', $docx, 'application/pdf')->{status}, 200, 'report replaced by a DOCX';
+is upload($r1, '报告.docx', $docx, 'application/pdf')->{status}, 303, 'report replaced by a DOCX';
 $res = $r1->get('/form/selfeval/file');
 is sha256_hex($res->{content}), sha256_hex($docx), 'the new file is served';
 is header($res, 'content-type'), 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',

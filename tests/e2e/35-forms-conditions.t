@@ -41,7 +41,7 @@ sub post_form {
 	my ($ua, $f, $vals, $action, $file) = @_;
 	my $res = $ua->get("/form/$f->{name}");
 	my @params = (@{ Forms::post_params($f, $vals) }, csrf => T::csrf_from($res->{text}),
-		version => version_of($res->{text}), action => $action);
+		version => version_of($res->{text}), action => $action, confirm => 1);
 	my ($ff) = grep { $_->{type} eq 'file' } @{ $f->{fields} };
 	return $ua->post("/form/$f->{name}", \@params) unless $ff;
 	return $ua->post_multipart("/form/$f->{name}", [ @params,

@@ -129,7 +129,7 @@ $res = $A->get("/form/sme?for=$uid");
 is $res->{status}, 200, 'the form for the unit opens';
 like $res->{text}, qr/代为录入：五三企业1/, '... marked as proxy entry';
 $csrf = T::csrf_from($res->{text});
-$res = $A->post("/form/sme?for=$uid", [ csrf => $csrf, action => 'submit', @{ Forms::post_params($f, $vals) } ]);
+$res = $A->post("/form/sme?for=$uid", [ csrf => $csrf, action => 'submit', confirm => 1, @{ Forms::post_params($f, $vals) } ]);
 is $res->{status}, 303, 'paper form submitted' or diag join "\n", $res->{text} =~ /class="error[^"]*"[^>]*>([^<]+)/g;
 is_deeply [ T::db_query("SELECT status, proxy_user_id FROM responses WHERE user_id = $uid AND form = 'sme'") ],
 	[ [ 'submitted', $region_uid ] ], 'response submitted with proxy_user_id = the region user';

@@ -316,7 +316,7 @@ for my $fd (@fields) {
 	else { fail "no test value for field type $type ($code)" }
 }
 $csrf = T::csrf_from($res->{text});
-$res = $person->post('/form/sme', [ csrf => $csrf, action => 'submit', @answers ]);
+$res = $person->post('/form/sme', [ csrf => $csrf, action => 'submit', confirm => 1, @answers ]);
 is $res->{status}, 303, 'questionnaire submitted' or diag join "\n", $res->{text} =~ /class="error[^"]*"[^>]*>([^<]+)/g;
 my @resp = T::db_query("SELECT p.status, p.form, p.region_code FROM responses p JOIN sample_units su"
 	. " ON su.user_id = p.user_id AND su.form = p.form WHERE su.id = $unit{$s01}");

@@ -114,14 +114,16 @@ my $acc = Forms::fresh_accounts('t70s', 'T70S01', 'T70S 测试省', [qw(region s
 	$page = $ua2->get('/form/sme');
 	$csrf = T::csrf_from($page->{text});
 	$res = $ua2->post('/form/sme', [ csrf => $csrf, action => 'save', version => 0 ]);
-	like $res->{text}, qr/草稿已保存/, 'first save of another account: saved (as a draft)';
+	# An empty draft reports nothing to fix (issue 9: drafts report only
+	# format problems), so it redirects to the saved form.
+	like $res->{headers}{location} // '', qr/saved=1/, 'first save of another account: saved (as a draft)';
 	is T::db_value("SELECT version FROM responses WHERE form = 'sme' AND user_id = $u2->{id}"), 1,
 		'first save stores version 1';
 	$res = $ua2->post('/form/sme', [ csrf => $csrf, action => 'save', version => 0 ]);
 	is $res->{status}, 200, 'a save from a stale page (version 0) ...';
 	like $res->{text}, qr/其他窗口或由他人保存过/, '... is reported as a conflict';
 	$res = $ua2->post('/form/sme', [ csrf => $csrf, action => 'save', version => 1 ]);
-	like $res->{text}, qr/草稿已保存/, 'a save with the current version is saved';
+	like $res->{headers}{location} // '', qr/saved=1/, 'a save with the current version is saved';
 	is T::db_value("SELECT version FROM responses WHERE form = 'sme' AND user_id = $u2->{id}"), 2,
 		'second save stores version 2';
 }

@@ -55,7 +55,7 @@ $vals->{ $text->{code} } = '=HYPERLINK("http://x","y")';
 {
 	my $ua = Forms::login_as($acc->{sme});
 	my $csrf = $ua->csrf_of('/form/sme');
-	my $r = $ua->post('/form/sme', [ csrf => $csrf, action => 'submit', @{ Forms::post_params($f, $vals) } ]);
+	my $r = $ua->post('/form/sme', [ csrf => $csrf, action => 'submit', confirm => 1, @{ Forms::post_params($f, $vals) } ]);
 	is $r->{status}, 303, 'SME response with a formula-like answer submitted';
 }
 

@@ -62,8 +62,14 @@ static void test_multipart(void)
 	params_free(ps, n);
 
 	ps = NULL, n = 0;
-	ok(parse_multipart(body, sizeof body - 1, ct, &ps, &n, 10, 10) == BODY_TOO_LARGE,
-	   "file over the cap is refused");
+	/* Issue 9: a file over the cap is skipped, not the request refused. */
+	ok(parse_multipart(body, sizeof body - 1, ct, &ps, &n, 10, 10) == BODY_OK,
+	   "file over the cap: the request still parses");
+	is_int(n, 2, "both parts kept");
+	is_str(ps[0].value, "测试公司", "the other field is read");
+	ok(ps[1].too_large && ps[1].len == 0 && !strcmp(ps[1].filename, "r.pdf"),
+	   "the oversized file part is marked too_large, its bytes skipped");
+	ok(!ps[0].too_large, "a text part is never too_large");
 	params_free(ps, n);
 
 	const char *bad[] = {

@@ -614,7 +614,7 @@ static void test_revision2(void)
 
 static struct param P(const char *name, const char *value)
 {
-	struct param p = { (char *)name, (char *)value, strlen(value), NULL, NULL };
+	struct param p = { (char *)name, (char *)value, strlen(value), NULL, NULL, 0 };
 	return p;
 }
 
