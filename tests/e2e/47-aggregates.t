@@ -77,7 +77,8 @@ sub save {
 	my $res = $ua->get("/form/$name");
 	return 0 unless $res->{status} == 200 && defined version_of($res->{text});
 	my @p = (@{ Forms::post_params($form{$name}, random_values($form{$name})) },
-		csrf => T::csrf_from($res->{text}), version => version_of($res->{text}), action => $action);
+		csrf => T::csrf_from($res->{text}), version => version_of($res->{text}), action => $action,
+		($action eq 'submit' ? (confirm => 1) : ()));
 	return $ua->post("/form/$name", \@p)->{status} == 303;
 }
 
@@ -102,7 +103,7 @@ for my $step (1 .. 90) {
 		$r = $region->get("/form/sme?for=$uid");
 		next unless $r->{status} == 200 && defined version_of($r->{text});
 		my $vals = rand() < 0.5 ? Forms::valid_values($form{sme}) : random_values($form{sme});
-		$r = $region->post("/form/sme?for=$uid", [ csrf => T::csrf_from($r->{text}), action => 'submit',
+		$r = $region->post("/form/sme?for=$uid", [ csrf => T::csrf_from($r->{text}), action => 'submit', confirm => 1,
 			version => version_of($r->{text}), @{ Forms::post_params($form{sme}, $vals) } ]);
 		$n{paper}++ if $r->{status} == 303;
 	} elsif ($x < 0.65) {
