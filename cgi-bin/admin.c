@@ -161,13 +161,16 @@ static const struct command commands[] = {
 	  "  upload_dir exists and is writable by the programs' user (--user, default\n"
 	  "  smesurvey); both deadlines are set and not past (a past deadline refuses\n"
 	  "  every save). Exit: 0 every check passed, 1 something failed." },
-	{ "rebuild-aggregates", cmd_rebuild_aggregates, "",
+	{ "rebuild-aggregates", cmd_rebuild_aggregates, "[--if-stale]",
 	  "recompute the maintained aggregates (progress, statistics, indicators)",
 	  "Empties the aggregate tables of sql/005_aggregates.sql and computes them\n"
 	  "again from the accounts, the sample units, the responses and their answers,\n"
 	  "in one transaction with its audit row (pages wait for it, never see half).\n"
-	  "Run it after loading data with SQL, or after the codebook or the indicators\n"
-	  "changed. Exit: 0 done, 2 database error (nothing changed)." },
+	  "Run it after loading data with SQL. With --if-stale it does nothing unless\n"
+	  "the tallies were computed with another codebook, form catalog or indicator\n"
+	  "set than these programs carry (sql/010_aggr_meta.sql; smesurvey-setup\n"
+	  "migrate runs it so). Exit: 0 done or current, 2 database error (nothing\n"
+	  "changed)." },
 	{ "dump-aggregates", cmd_dump_aggregates, "",
 	  "print the maintained aggregates as text (tab-separated, sorted)",
 	  "Every non-zero row of every aggregate table, for comparing the maintained\n"
@@ -1501,6 +1504,15 @@ static int cmd_check(struct ctx *x, int argc, char **argv)
 		bad += check_line(cmp >= 0, "database schema", why);
 	}
 	free(version);
+	{
+		/* Only meaningful once the schema has agg_meta (010). */
+		int stale = aggr_stale(db);
+		bad += check_line(stale == 0, "aggregates",
+		                  stale < 0 ? "cannot be read (run smesurvey-setup migrate)" :
+		                  stale ? "computed with another codebook or indicator set: run "
+		                          "smesurvey-admin rebuild-aggregates" :
+		                          "computed with these programs' codebook and indicators");
+	}
 	if (!(pw = getpwnam(user))) {
 		snprintf(why, sizeof why, "no user %s (--user NAME)", user);
 		bad += check_line(0, "upload folder", why);
@@ -1605,14 +1617,23 @@ static int cmd_rebuild_aggregates(struct ctx *x, int argc, char **argv)
 	struct db *db;
 	long long counted = 0;
 	char detail[64];
+	int if_stale = argc == 2 && !strcmp(argv[1], "--if-stale");
 
-	(void)argv;
-	if (argc != 1) {
-		fprintf(stderr, PROG ": rebuild-aggregates takes no arguments\n");
+	if (argc != 1 && !if_stale) {
+		fprintf(stderr, PROG ": rebuild-aggregates takes only --if-stale\n");
 		return EXIT_FAILED;
 	}
 	if (!(db = ctx_db(x)))
 		return EXIT_FAILED;
+	if (if_stale) {
+		int stale = aggr_stale(db);
+		if (stale < 0)
+			return EXIT_FAILED;
+		if (!stale) {
+			printf("aggregates are current\n");
+			return EXIT_DONE;
+		}
+	}
 	/* One transaction: the tables, emptied and filled, and the audit row. */
 	if (db_begin(db) < 0)
 		return EXIT_FAILED;

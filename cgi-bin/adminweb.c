@@ -26,6 +26,7 @@
  */
 #include "accounts.h"
 #include "adminparam.h"
+#include "aggr.h"
 #include "app.h"
 #include "auth.h"
 #include "conf.h"
@@ -183,6 +184,11 @@ static void overview(struct req *r)
 		return;
 	}
 	page_begin(r, "全国填报进度");
+	/* After an upgrade with a new codebook or indicator set, until the
+	 * operator's rebuild (which smesurvey-setup migrate runs). */
+	if (aggr_stale(r->db) == 1)
+		h_raw(r, "<p class=\"error\" role=\"status\">统计汇总是按旧版问卷或指标定义计算的，"
+		      "统计和指标数字可能不准。请运维人员运行 <code>smesurvey-admin rebuild-aggregates</code>。</p>");
 	h_printf(r, "<p>调查表截止时间：%s；自评估报告截止时间：%s（各地区的延期见<a href=\"/admin/deadlines\">截止时间</a>）。</p>",
 	         hub ? deadlines_of(&due, hub->name) : "", rep ? deadlines_of(&due, rep->name) : "");
 	if (progress_tables(r, NULL, req_param(r, "sort")) < 0)

@@ -892,6 +892,14 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT region_code, in_sample, ind, term, n, k, sum FROM agg_ind"
 		" WHERE n <> 0 OR k <> 0 OR sum <> 0 ORDER BY region_code, in_sample, ind, term",
 		R_CLI },
+	/* The fingerprint of the definitions the answer tallies were computed
+	 * with (sql/010_aggr_meta.sql; aggr_stale, aggr_rebuild). */
+	[STMT_AGGR_META_GET] = {
+		"SELECT definitions FROM agg_meta WHERE id = 1",
+		R_ADMINS | R_CLI },
+	[STMT_AGGR_META_SET] = {
+		"UPDATE agg_meta SET definitions = ?, rebuilt_at = NOW() WHERE id = 1",
+		R_CLI },
 	/* ---- Seek paging of /admin/responses (issue 13 item 1) ---- */
 	/* The list's total from the maintained counters (enabled accounts'
 	 * responses, by the account's region), not a count of every row. */

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "aggr.h"
+#include "catalog.h"
+#include "codebook.h"
 #include "db.h"
 #include "form.h"
 #include "form_int.h"
@@ -438,6 +440,47 @@ static int rebuild_page(struct db *db, const struct dbrows *page, struct aggr_de
 	return 0;
 }
 
+/* Bump when aggr_delta() counts differently, so that stored tallies of
+ * the old way are rebuilt like those of an old codebook. */
+#define AGGR_FORMAT "aggr-1"
+
+void aggr_definitions(char hex[65])
+{
+	extern const char indicators_tsv[];
+	struct buf b;
+	unsigned char md[32];
+
+	/* Every input of aggr_delta() that is data: the codebook files, the
+	 * form catalog (which form a role fills) and the indicator formulas. */
+	buf_init(&b);
+	buf_puts(&b, AGGR_FORMAT);
+	for (size_t i = 0; i < codebook_nfiles; i++) {
+		buf_printf(&b, "\n--%s\n", codebook_files[i].name);
+		buf_puts(&b, codebook_files[i].tsv);
+	}
+	buf_puts(&b, "\n--catalog\n");
+	buf_puts(&b, form_catalog_tsv);
+	buf_puts(&b, "\n--indicators\n");
+	buf_puts(&b, indicators_tsv);
+	sha256(b.data ? b.data : "", b.len, md);
+	buf_free(&b);
+	for (size_t i = 0; i < sizeof md; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+}
+
+int aggr_stale(struct db *db)
+{
+	char want[65], *have = NULL;
+	int stale;
+
+	if (db_query_str(db, STMT_AGGR_META_GET, DB_NOARGS, &have) < 0)
+		return -1;
+	aggr_definitions(want);
+	stale = !have || strcmp(have, want) != 0;
+	free(have);
+	return stale;
+}
+
 int aggr_rebuild(struct db *db, long long *counted)
 {
 	static const enum stmt clear[] = {
@@ -470,7 +513,11 @@ int aggr_rebuild(struct db *db, long long *counted)
 		last = (unsigned long long)dbrows_int(page, page->nrows - 1, 0);
 		dbrows_free(page);
 	}
-	rc = apply(db, &acc);
+	if ((rc = apply(db, &acc)) == 0) {
+		char defs[65];
+		aggr_definitions(defs);
+		rc = db_exec(db, STMT_AGGR_META_SET, DB_ARGS(A_STR(defs)), NULL, NULL) < 0 ? -1 : 0;
+	}
 done:
 	aggr_delta_free(&acc);
 	return rc;

@@ -73,4 +73,13 @@ int aggr_sync_units(struct db *db, enum stmt q, const char *id);
  * number of submitted responses counted. Returns 0 or -1. */
 int aggr_rebuild(struct db *db, long long *counted);
 
+/* The fingerprint (SHA-256, hex) of the definitions the answer tallies
+ * depend on: the codebook, the form catalog and the indicators built into
+ * these programs. aggr_rebuild() records it (agg_meta). */
+void aggr_definitions(char hex[65]);
+/* 1 when the tallies were computed with other definitions (or never),
+ * so they need `smesurvey-admin rebuild-aggregates`; 0 when current;
+ * -1 on a database error. */
+int aggr_stale(struct db *db);
+
 #endif
