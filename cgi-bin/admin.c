@@ -21,6 +21,7 @@
 #include "frame.h"
 #include "log.h"
 #include "util.h"
+#include "valid.h"
 
 #include <crypt.h>
 #include <dirent.h>
@@ -82,6 +83,11 @@ static const struct command commands[] = {
 	  "  role              admin viewer region hub window resource sme\n"
 	  "  region_code       required except for admin/viewer; must exist in regions\n"
 	  "  org_name          optional, at most 255 characters\n"
+	  "  contact, phone, email\n"
+	  "                    optional: whom the region calls about this account's\n"
+	  "                    questionnaire (follow-up lists); phone and email are\n"
+	  "                    checked like the questionnaires' (7-30 characters of\n"
+	  "                    digits + - ( ) / , space 转; name@domain.tld)\n"
 	  "  form              optional; must match the role (region: selfeval,\n"
 	  "                    hub: hub, window: window, resource: resource, sme: sme)\n"
 	  "Usernames that already exist are rejected, never updated.\n"
@@ -254,9 +260,11 @@ static struct db *ctx_db(struct ctx *x)
  * import-accounts
  * ================================================================ */
 
-enum col { C_USERNAME, C_PWHASH, C_INITPW, C_ROLE, C_REGION, C_ORG, C_FORM, C_NCOLS };
+enum col { C_USERNAME, C_PWHASH, C_INITPW, C_ROLE, C_REGION, C_ORG, C_FORM,
+           C_CONTACT, C_PHONE, C_EMAIL, C_NCOLS };
 static const char *const col_names[C_NCOLS] = {
 	"username", "password_hash", "initial_password", "role", "region_code", "org_name", "form",
+	"contact", "phone", "email",
 };
 
 /* Account files are small; these bounds are generous but keep a mistaken
@@ -268,6 +276,7 @@ static const char *const col_names[C_NCOLS] = {
 struct acct {
 	unsigned long line;
 	char       *username, *pw_hash, *init_pw, *region, *org, *form;
+	char       *contact, *phone, *email;
 	enum role   role;
 	struct buf  why;          /* rejection reasons, "; "-separated; empty = accepted */
 };
@@ -311,6 +320,9 @@ static void import_free(struct import *im)
 		free(a->region);
 		free(a->org);
 		free(a->form);
+		free(a->contact);
+		free(a->phone);
+		free(a->email);
 		buf_free(&a->why);
 	}
 	free(im->rows);
@@ -520,7 +532,7 @@ static int import_parse(const char *path, struct import *im, const char **charse
 		}
 		if (k == C_NCOLS || colidx[k] >= 0) {
 			fprintf(stderr, PROG ": %s: line %lu: %s column '%s' (expected: username, "
-			        "password_hash, initial_password, role, region_code, org_name, form)\n",
+			        "password_hash, initial_password, role, region_code, org_name, form, contact, phone, email)\n",
 			        path, row.line, k == C_NCOLS ? "unknown" : "duplicate", name);
 			free(name);
 			goto out;
@@ -574,6 +586,9 @@ static int import_parse(const char *path, struct import *im, const char **charse
 		a->org = trimmed(f[C_ORG]);
 		a->form = trimmed(f[C_FORM]);
 		ascii_lower(a->form);
+		a->contact = trimmed(f[C_CONTACT]);
+		a->phone = trimmed(f[C_PHONE]);
+		a->email = trimmed(f[C_EMAIL]);
 		{
 			char *r = trimmed(f[C_ROLE]);
 			ascii_lower(r);
@@ -639,6 +654,13 @@ static void import_check_rows(struct import *im)
 		if (has_control(a->org) || utf8_len(a->org) > 255)
 			reject(a, "org_name longer than 255 characters or contains control characters "
 			       "(单位名称无效)");
+		if (has_control(a->contact) || utf8_len(a->contact) > 64)
+			reject(a, "contact longer than 64 characters or contains control characters "
+			       "(联系人无效)");
+		if (*a->phone && !phone_valid(a->phone))
+			reject(a, "phone '%.40s' is not a telephone number (电话号码格式不对)", a->phone);
+		if (*a->email && (!email_valid(a->email) || strlen(a->email) > 255))
+			reject(a, "email '%.60s' is not an e-mail address (电子邮箱格式不对)", a->email);
 		if (has_control(a->region) || strlen(a->region) > 16)
 			reject(a, "invalid region_code (地区代码无效)");
 	}
@@ -764,10 +786,11 @@ static int import_write(struct db *db, struct import *im, const char *path, cons
 		struct acct *a = &im->rows[i];
 		int hasregion = a->role != ROLE_ADMIN && a->role != ROLE_VIEWER;
 
-		if (db_exec(db, STMT_USER_INSERT,
+		if (db_exec(db, STMT_USER_INSERT_IMPORT,
 		            DB_ARGS(A_STR(a->username), A_STR(a->pw_hash), A_STR(role_code(a->role)),
 		                    A_STR(hasregion ? a->region : NULL), A_STR(a->org),
-		                    A_STR(form_for_role(a->role))), NULL, NULL) < 0) {
+		                    A_STR(form_for_role(a->role)), A_STR(a->contact), A_STR(a->phone),
+		                    A_STR(a->email)), NULL, NULL) < 0) {
 			/* Another session created the user (1062) or deleted the
 			 * region (1452) since the checks. */
 			unsigned e = db_errno(db);

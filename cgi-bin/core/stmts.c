@@ -138,6 +138,11 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"INSERT INTO users (username, pw_hash, role, region_code, org_name, form) "
 		"VALUES (?, ?, ?, ?, ?, ?)",
 		R_ANYONE | R_CLI },
+	/* import-accounts: with the contact facts of sql/012_contacts.sql. */
+	[STMT_USER_INSERT_IMPORT] = {
+		"INSERT INTO users (username, pw_hash, role, region_code, org_name, form, contact, phone, email) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		R_CLI },
 	[STMT_USER_EXISTS] = {
 		"SELECT username FROM users WHERE username = ?",
 		R_CLI },
@@ -644,7 +649,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_FOLLOWUP_ACCOUNTS] = {
 		"SELECT u.id, u.role, u.org_name, u.username,"
 		" CASE WHEN p.status IS NULL THEN 'nostart' ELSE 'draft' END, u.last_login_at,"
-		" f.outcome, f.at, f.note"
+		" f.outcome, f.at, f.note, u.contact, u.phone"
 		" FROM users u LEFT JOIN responses p ON p.user_id = u.id AND p.form = u.form"
 		" LEFT JOIN followups f ON f.id = (SELECT MAX(f2.id) FROM followups f2 WHERE f2.user_id = u.id)"
 		" WHERE u.region_code = ? AND u.role IN (?, ?) AND u.disabled = 0"
@@ -663,7 +668,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_REGION | R_ADMINS },
 	[STMT_FOLLOWUP_ACCOUNT_GET] = {
 		"SELECT u.id, COALESCE(u.region_code, ''), u.role, u.org_name, u.username,"
-		" CASE WHEN p.status IS NULL THEN 'nostart' ELSE 'draft' END, p.status"
+		" CASE WHEN p.status IS NULL THEN 'nostart' ELSE 'draft' END, p.status, u.contact, u.phone"
 		" FROM users u LEFT JOIN responses p ON p.user_id = u.id AND p.form = u.form"
 		" WHERE u.id = ? AND u.role IN (?, ?)",
 		R_REGION | R_ADMINS },

@@ -263,13 +263,18 @@ static void filter_form(struct req *r, const char *base)
 
 static void accounts_table(struct req *r, const char *base, const struct dbrows *a, int print, int can_record)
 {
-	static const char *const cols[] = { "类别", "单位名称", "用户名", "状态", "最后登录", "最近跟进", "跟进" };
-	static const char *const pcols[] = { "类别", "单位名称", "用户名", "状态", "最近跟进", "通话结果", "备注" };
+	static const char *const cols[] = { "类别", "单位名称", "联系人", "电话", "用户名", "状态", "最后登录",
+	                                    "最近跟进", "跟进" };
+	static const char *const pcols[] = { "类别", "单位名称", "联系人", "电话", "用户名", "状态", "最近跟进",
+	                                     "通话结果", "备注" };
 	h_raw(r, "<h2 id=\"construction\">项目承建单位</h2>");
-	h_table_begin(r, print ? "callsheet" : "followups", NULL, print ? pcols : cols, 7);
+	h_table_begin(r, print ? "callsheet" : "followups", NULL, print ? pcols : cols, 9);
 	for (size_t i = 0; i < a->nrows; i++) {
-		h_printf(r, "<tr data-account=\"%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td>",
+		/* Contact and phone: the import-accounts columns (sql/012). */
+		h_printf(r, "<tr data-account=\"%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>",
 		         dbrows_get(a, i, 0), construction_label(dbrows_get(a, i, 1)), dbrows_get(a, i, 2),
+		         *dbrows_get(a, i, 9) ? dbrows_get(a, i, 9) : "—",
+		         *dbrows_get(a, i, 10) ? dbrows_get(a, i, 10) : "—",
 		         dbrows_get(a, i, 3), state_label(dbrows_get(a, i, 4)));
 		if (!print)
 			h_printf(r, "<td>%s</td>", dbrows_get(a, i, 5) ? dbrows_get(a, i, 5) : "从未登录");
@@ -281,7 +286,7 @@ static void accounts_table(struct req *r, const char *base, const struct dbrows 
 			         can_record ? "记录跟进" : "跟进记录");
 	}
 	if (a->nrows == 0)
-		h_raw(r, "<tr><td colspan=\"7\">没有需要跟进的项目承建单位。</td></tr>");
+		h_raw(r, "<tr><td colspan=\"9\">没有需要跟进的项目承建单位。</td></tr>");
 	h_table_end(r);
 }
 
@@ -419,7 +424,8 @@ void followup_csv(struct req *r)
 			goto fail;
 		for (size_t i = 0; i < a->nrows; i++) {
 			const char *cells[] = {
-				dbrows_get(a, i, 2), "", "", state_label(dbrows_get(a, i, 4)), "",
+				dbrows_get(a, i, 2), dbrows_get(a, i, 9), dbrows_get(a, i, 10),
+				state_label(dbrows_get(a, i, 4)), "",
 				construction_label(dbrows_get(a, i, 1)), dbrows_get(a, i, 3), "", "",
 				outcome_label(dbrows_get(a, i, 6)), dbrows_get(a, i, 7), dbrows_get(a, i, 8),
 			};
@@ -522,8 +528,10 @@ static void target_facts(struct req *r, const struct target *t)
 		         strcmp(dbrows_get(w, 0, 7), "active") ? "已被替换" : state_label(dbrows_get(w, 0, 8)));
 	} else {
 		const char *p = dbrows_get(w, 0, 6);
-		h_printf(r, "<dt>类别</dt><dd>项目承建单位（%s）</dd><dt>单位名称</dt><dd>%s</dd><dt>用户名</dt><dd>%s</dd>"
-		         "<dt>状态</dt><dd>%s</dd>", construction_label(dbrows_get(w, 0, 2)), dbrows_get(w, 0, 3),
+		h_printf(r, "<dt>类别</dt><dd>项目承建单位（%s）</dd><dt>单位名称</dt><dd>%s</dd><dt>联系人</dt><dd>%s</dd>"
+		         "<dt>电话</dt><dd>%s</dd><dt>用户名</dt><dd>%s</dd><dt>状态</dt><dd>%s</dd>",
+		         construction_label(dbrows_get(w, 0, 2)), dbrows_get(w, 0, 3),
+		         *dbrows_get(w, 0, 7) ? dbrows_get(w, 0, 7) : "—", *dbrows_get(w, 0, 8) ? dbrows_get(w, 0, 8) : "—",
 		         dbrows_get(w, 0, 4), p && strcmp(p, "submitted") == 0 ? "已提交" : state_label(dbrows_get(w, 0, 5)));
 	}
 	h_raw(r, "</dl>");

@@ -151,6 +151,26 @@ is db_val("SELECT CONCAT(role, '/', form) FROM users WHERE username = " . q_("${
 	'resource/resource', 'resource role and form';
 is users_like(), 6, '6 users now';
 
+# ------------------------------------------- contacts (sql/012_contacts)
+my $ct = write_file('contacts.csv', "username,initial_password,role,region_code,contact,phone,email\n" .
+	"${p}cthub,ct-initial-password,hub,$r1,孙联系,010-1234 5678转9,hub\@example.cn\n" .
+	"${p}ctwin,ct-initial-password,window,$r1,,,\n");
+($rc, $out) = admin('import-accounts', $ct);
+is $rc, 0, 'contact, phone and email columns imported' or diag $out;
+is db_val("SELECT CONCAT_WS('|', contact, phone, email) FROM users WHERE username = " . q_("${p}cthub")),
+	'孙联系|010-1234 5678转9|hub@example.cn', 'contact facts stored';
+is db_val("SELECT CONCAT_WS('|', contact, phone, email) FROM users WHERE username = " . q_("${p}ctwin")),
+	'||', 'empty contact facts are allowed';
+my $ctbad = write_file('contacts-bad.csv', "username,initial_password,role,region_code,phone,email\n" .
+	"${p}ctbad1,ct-initial-password,hub,$r1,call me,\n" .
+	"${p}ctbad2,ct-initial-password,hub,$r1,010-12345678,not-an-address\n");
+($rc, $out) = admin('import-accounts', $ctbad);
+is $rc, 1, 'a bad phone or email rejects the file';
+like $out, qr/^line 2: rejected: .*电话号码格式不对/m, '... the phone named on its line';
+like $out, qr/^line 3: rejected: .*电子邮箱格式不对/m, '... the email on its line';
+is users_like(), 8, 'two contact accounts, nothing of the bad file';
+db_val("DELETE FROM users WHERE username IN (" . q_("${p}cthub") . ", " . q_("${p}ctwin") . ")");
+
 # ----------------------------------------- unknown region: whole file out
 my $bad = write_file('bad-region.csv', <<"EOF");
 username,password_hash,role,region_code

@@ -59,12 +59,13 @@ sub cli {
 	return ($? >> 8, Encode::decode('UTF-8', $out));
 }
 {
-	my $f = write_file('accounts.csv', "username,initial_password,role,region_code,org_name,form\n" .
-		"t56-a,$pw{a},region,T56A01,测试五六甲省经信委,selfeval\n" .
-		"t56-b,$pw{b},region,T56B01,测试五六乙省经信委,selfeval\n" .
-		"t56-hub,T56-Hub-Account-pass,hub,T56A01,五六枢纽平台,hub\n" .
-		"t56-win1,T56-Win1-Account-pass,window,T56A01,五六窗口平台一,window\n" .
-		"t56-win2,T56-Win2-Account-pass,window,T56A01,五六窗口平台二,window\n");
+	# The construction units' contact and phone come from the import.
+	my $f = write_file('accounts.csv', "username,initial_password,role,region_code,org_name,form,contact,phone\n" .
+		"t56-a,$pw{a},region,T56A01,测试五六甲省经信委,selfeval,,\n" .
+		"t56-b,$pw{b},region,T56B01,测试五六乙省经信委,selfeval,,\n" .
+		"t56-hub,T56-Hub-Account-pass,hub,T56A01,五六枢纽平台,hub,赵枢纽,010-56565656\n" .
+		"t56-win1,T56-Win1-Account-pass,window,T56A01,五六窗口平台一,window,钱窗口,13956565656\n" .
+		"t56-win2,T56-Win2-Account-pass,window,T56A01,五六窗口平台二,window,,\n");
 	my ($rc, $out) = cli('import-accounts', $f);
 	is $rc, 0, 'test accounts imported' or diag $out;
 }
@@ -200,6 +201,10 @@ like $rows->{ $sme[50] }[5], qr/^今天打印/, 'the slip printed today';
 	my @acc = $res->{text} =~ m{<tr data-account="(\d+)">}g;
 	my @want = map { $_->[0] } T::db_query("SELECT id FROM users WHERE username IN ('t56-hub', 't56-win1') ORDER BY role, id");
 	is_deeply \@acc, \@want, 'construction units without a submission: the hub (draft) and one window';
+	like $res->{text}, qr{<tr data-account="$want[0]"><td>[^<]*</td><td>五六枢纽平台</td><td>赵枢纽</td><td>010-56565656</td>},
+		'the hub with the contact and phone of its import';
+	like $res->{text}, qr{<tr data-account="$want[1]"><td>[^<]*</td><td>五六窗口平台一</td><td>钱窗口</td><td>13956565656</td>},
+		'the window likewise';
 	like $res->{text}, qr{<a href="/region/followups"[^>]*>跟进名单</a>}, 'linked from the region navigation';
 }
 # Filters.
@@ -306,6 +311,7 @@ for my $id (keys %$exp) {
 	}
 }
 is $linkbad, 0, 'CSV rows match the database; every link is the unit\'s valid code';
+is join(',', @{ $csv{'五六枢纽平台'} // [] }[1, 2]), '赵枢纽,010-56565656', 'the hub\'s contact and phone in the CSV';
 my $unreg_printed = T::db_value("SELECT COUNT(*) FROM sample_units WHERE region_code = 'T56A01' AND stratum = 'sme'" .
 	" AND status = 'active' AND user_id IS NULL AND slip_printed_at IS NOT NULL");
 is $links, $unreg_printed, "invitation links for the $unreg_printed printed, unregistered units";
