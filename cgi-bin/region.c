@@ -170,17 +170,17 @@ static void progress(struct req *r)
 	if (n == 0)
 		h_printf(r, "<tr><td colspan=\"6\">%s</td></tr>", *form || *q || after ? "没有符合条件的账户。" : "本地区尚无账户。");
 	h_table_end(r);
-	buf_puts(&fq, "?form=");
+	buf_puts(&fq, "/region/progress?form=");
 	url_encode(&fq, form);
 	buf_puts(&fq, "&q=");
 	url_encode(&fq, q);
-	h_raw(r, "<nav class=\"pager\" aria-label=\"翻页\"><p>");
-	if (after)
-		h_printf(r, "<a href=\"/region/progress%s\">第一页</a> ", fq.data);
-	if (rows->nrows > PROGRESS_PAGE)
-		h_printf(r, "<a rel=\"next\" href=\"/region/progress%s&amp;after=%s\">下一页</a>", fq.data,
-		         dbrows_get(rows, n - 1, 0));
-	h_raw(r, "</p></nav>");
+	{
+		struct buf next = { 0 };
+		if (rows->nrows > PROGRESS_PAGE)
+			buf_printf(&next, "%s&after=%s", fq.data, dbrows_get(rows, n - 1, 0));
+		h_seek_pager(r, "翻页", "", after ? fq.data : NULL, next.data);
+		buf_free(&next);
+	}
 	buf_free(&fq);
 	dbrows_free(rows);
 	page_end(r);
@@ -743,19 +743,21 @@ static int units_page(struct req *r, const char *sid, int st, const char *role, 
 static void stratum_pager(struct req *r, const char *kind, int st, const char *q, int first,
                           const struct dbrows *last, size_t n)
 {
-	struct buf link = { 0 };
+	struct buf link = { 0 }, top = { 0 }, next = { 0 }, label = { 0 };
 	if (first && !last)
 		return;
-	buf_printf(&link, "?stratum=%s&q=", stratum_code(st));
+	buf_printf(&link, "/region/sample?stratum=%s&q=", stratum_code(st));
 	url_encode(&link, q);
-	h_printf(r, "<nav class=\"pager\" aria-label=\"%s分页\">", stratum_label(st));
-	if (!first)
-		h_printf(r, "<a href=\"/region/sample%s#%s-%s\" rel=\"first\">第一页</a> ", link.data, kind, stratum_code(st));
+	buf_printf(&top, "%s#%s-%s", link.data, kind, stratum_code(st));
 	if (last)
-		h_printf(r, "<a href=\"/region/sample%s&amp;after=%s&amp;after_id=%s#%s-%s\" rel=\"next\">下一页</a>",
-		         link.data, dbrows_get(last, n - 1, 3), dbrows_get(last, n - 1, 0), kind, stratum_code(st));
-	h_raw(r, "</nav>");
+		buf_printf(&next, "%s&after=%s&after_id=%s#%s-%s", link.data, dbrows_get(last, n - 1, 3),
+		           dbrows_get(last, n - 1, 0), kind, stratum_code(st));
+	buf_printf(&label, "%s分页", stratum_label(st));
+	h_seek_pager(r, label.data, "", first ? NULL : top.data, next.data);
 	buf_free(&link);
+	buf_free(&top);
+	buf_free(&next);
+	buf_free(&label);
 }
 
 /* One stratum of the sample page: counts, a page of its selected units

@@ -192,3 +192,16 @@ void page_error(struct req *r, int status, const char *message)
 	         "<p><a href=\"/\">返回首页</a></p>", message);
 	page_end(r);
 }
+
+void h_seek_pager(struct req *r, const char *label, const char *cls, const char *first_href,
+                  const char *next_href)
+{
+	if (!first_href && !next_href)
+		return;
+	h_printf(r, "<nav class=\"pager%s%s\" aria-label=\"%s\"><p>", *cls ? " " : "", cls, label);
+	if (first_href)
+		h_printf(r, "<a href=\"%s\" rel=\"first\">第一页</a> ", first_href);
+	if (next_href)
+		h_printf(r, "<a href=\"%s\" rel=\"next\">下一页</a>", next_href);
+	h_raw(r, "</p></nav>");
+}

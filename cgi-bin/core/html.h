@@ -46,6 +46,12 @@ void h_csrf_field(struct req *r);
 void h_table_begin(struct req *r, const char *cls, const char *caption,
                    const char *const cols[], size_t ncols);
 void h_table_end(struct req *r);
+/* The pager of a list paged by key (never OFFSET): a link to the first
+ * page unless this is it (first_href NULL), a link to the next page when
+ * there is one (next_href NULL: none). label names the list for screen
+ * readers; cls adds classes ("" for none). The hrefs are escaped here. */
+void h_seek_pager(struct req *r, const char *label, const char *cls, const char *first_href,
+                  const char *next_href);
 /* A whole table of query rows, one escaped <td> per cell (SQL NULL: empty);
  * when there are no rows and empty is not NULL, one row spanning the table
  * says so. rows must have ncols columns. */

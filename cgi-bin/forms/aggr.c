@@ -293,23 +293,6 @@ static const struct indset *indicator_set(void)
 	return indicators();
 }
 
-/* The answers of response id as counted: its effective answers. */
-static int load_effective(struct db *db, const struct form *f, unsigned long long id, struct answers *a)
-{
-	struct dbrows *rows;
-	answers_init(a, f);
-	if (db_query(db, STMT_ANSWERS_OF_RESPONSE, DB_ARGS(A_INT(id)), &rows) < 0)
-		return -1;
-	for (size_t i = 0; i < rows->nrows; i++) {
-		int fi = form_field_index(f, dbrows_get(rows, i, 0) ? dbrows_get(rows, i, 0) : "");
-		if (fi >= 0)
-			answers_set(a, (size_t)fi, dbrows_get(rows, i, 1));
-	}
-	dbrows_free(rows);
-	form_drop_inapplicable(f, a);
-	return 0;
-}
-
 int aggr_sync(struct db *db, unsigned long long id)
 {
 	return aggr_sync_answers(db, id, NULL);
@@ -348,7 +331,7 @@ int aggr_sync_answers(struct db *db, unsigned long long id, const struct answers
 		for (size_t i = 0; i < f->nfields; i++)
 			answers_set(&a, i, stored->v[i]);
 		form_drop_inapplicable(f, &a);
-	} else if (load_effective(db, f, id, &a) < 0) {
+	} else if (response_load_answers(db, f, id, &a) < 0) {   /* effective answers */
 		goto done;
 	}
 	if (old->nrows)

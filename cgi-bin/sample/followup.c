@@ -373,13 +373,13 @@ void followup_list(struct req *r, const char *base, int print)
 	if (u) {
 		size_t n = u->nrows > (size_t)limit ? (size_t)limit : u->nrows;
 		units_table(r, base, u, n, print, can_record);
-		h_raw(r, "<nav class=\"pager no-print\" aria-label=\"翻页\"><p>");
-		if (after)
-			h_printf(r, "<a href=\"%s%s%s\">第一页</a> ", base, print ? "/print" : "", fq.data);
+		struct buf top = { 0 }, next = { 0 };
+		buf_printf(&top, "%s%s%s", base, print ? "/print" : "", fq.data);
 		if (u->nrows > (size_t)limit)
-			h_printf(r, "<a rel=\"next\" href=\"%s%s%s&amp;after=%s\">下一页</a>", base, print ? "/print" : "",
-			         fq.data, dbrows_get(u, n - 1, 0));
-		h_raw(r, "</p></nav>");
+			buf_printf(&next, "%s&after=%s", top.data, dbrows_get(u, n - 1, 0));
+		h_seek_pager(r, "翻页", "no-print", after ? top.data : NULL, next.data);
+		buf_free(&top);
+		buf_free(&next);
 	}
 	buf_free(&fq);
 	dbrows_free(a);

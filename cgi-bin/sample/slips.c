@@ -541,19 +541,18 @@ int slips_funnel_table(struct req *r, const char *region_code, const struct funn
 		h_raw(r, "<tr><td colspan=\"7\">没有符合条件的单位。</td></tr>");
 	h_table_end(r);
 	{
-		struct buf link = { 0 };
-		buf_puts(&link, "?stratum=");
+		struct buf link = { 0 }, top = { 0 }, next = { 0 };
+		buf_puts(&link, "/region/slips?stratum=");
 		url_encode(&link, pg->stratum);
 		buf_puts(&link, "&q=");
 		url_encode(&link, pg->q);
-		h_raw(r, "<nav class=\"pager\" aria-label=\"邀请进度翻页\"><p>");
-		if (pg->after)
-			h_printf(r, "<a href=\"/region/slips%s#funnel-list\">第一页</a> ", link.data);
+		buf_printf(&top, "%s#funnel-list", link.data);
 		if (rows->nrows > FUNNEL_PAGE)
-			h_printf(r, "<a rel=\"next\" href=\"/region/slips%s&amp;after=%s#funnel-list\">下一页</a>", link.data,
-			         dbrows_get(rows, shown - 1, 0));
-		h_raw(r, "</p></nav>");
+			buf_printf(&next, "%s&after=%s#funnel-list", link.data, dbrows_get(rows, shown - 1, 0));
+		h_seek_pager(r, "邀请进度翻页", "", pg->after ? top.data : NULL, next.data);
 		buf_free(&link);
+		buf_free(&top);
+		buf_free(&next);
 	}
 	dbrows_free(rows);
 	return 0;

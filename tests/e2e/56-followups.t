@@ -174,7 +174,7 @@ sub walk {
 			$seen{$id}++;
 			$rows{$id} = [ map { unescape($_) } $tr =~ m{<td>(.*?)</td>}gs ];
 		}
-		$url = $res->{text} =~ m{<a rel="next" href="([^"]+)">} ? unescape($1) : undef;
+		$url = $res->{text} =~ m{<a href="([^"]+)" rel="next">} ? unescape($1) : undef;
 	}
 	return (\%rows, \%seen, $max, $pages);
 }
