@@ -478,7 +478,7 @@ static void confirm_page(struct req *r, const struct target *t, const struct res
 	h_raw(r, "<section class=\"confirm-submit\" aria-labelledby=\"confirm-h\">"
 	      "<h2 id=\"confirm-h\">确认提交</h2>"
 	      "<p class=\"notice\" role=\"status\">您填写的内容已保存为草稿，尚未提交。</p>"
-	      "<p><strong>提交后本表不能再修改</strong>（如需更正，须由本地区中小企业主管部门或工业和信息化部、评估机构重新开放）。"
+	      "<p><strong>提交后本表不能再修改</strong>（如需更正，请联系本地区中小企业主管部门，由工业和信息化部（评估机构）重新开放）。"
 	      "请确认已全部填写完毕。</p>");
 	if (nopen) {
 		size_t shown = 0;
