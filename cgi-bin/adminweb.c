@@ -655,6 +655,7 @@ static void deadlines_post(struct req *r)
 			page_error(r, 503, "操作失败，请稍后再试。");
 			return;
 		}
+		deadline_forget();   /* this request read them before the change */
 		snprintf(detail, sizeof detail, "form=%s region=%s", f->name, national ? "all" : region);
 		if (affected)
 			audit(r, "deadline_remove", detail);
@@ -679,6 +680,7 @@ static void deadlines_post(struct req *r)
 		page_error(r, 503, "操作失败，请稍后再试。");
 		return;
 	}
+	deadline_forget();
 	snprintf(detail, sizeof detail, "form=%s region=%s due=%s", f->name, national ? "all" : region, due);
 	audit(r, "deadline_set", detail);
 	resp_redirect(r, "/admin/deadlines");

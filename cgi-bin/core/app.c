@@ -202,6 +202,20 @@ static void send_response(struct req *r, FCGX_Request *fr)
 		FCGX_PutStr(r->body.data, (int)r->body.len, fr->out);
 }
 
+/* count_round_trips = 1 (a measuring aid, issue 13 item 5): the statements
+ * this request sent to MariaDB, as a response header and in the log. */
+static void report_round_trips(struct req *r)
+{
+	if (!r->conf->count_round_trips)
+		return;
+	unsigned long n = db_round_trips(r->db);
+	char v[24];
+	snprintf(v, sizeof v, "%lu", n);
+	if (!r->streamed)
+		resp_header(r, "X-DB-Round-Trips", v);
+	log_info("db round trips: %lu (%s %s)", n, r->method, r->path);
+}
+
 static void req_free(struct req *r)
 {
 	params_free(r->params, r->nparams);
@@ -272,6 +286,8 @@ static void serve_one(FCGX_Request *fr, const struct conf *conf, struct db *db, 
 	r.conf = conf;
 	r.db = db;
 	db_set_role(db, ROLE_NONE);   /* anonymous until auth_load_session() says otherwise */
+	db_round_trips_reset(db);
+	deadline_request_begin();    /* overrides read at most once per request */
 	r.method = env(fr, "REQUEST_METHOD");
 	r.query = env(fr, "QUERY_STRING");
 	r.remote_addr = env(fr, "REMOTE_ADDR");
@@ -316,6 +332,7 @@ static void serve_one(FCGX_Request *fr, const struct conf *conf, struct db *db, 
 	} else {
 		dispatch(&r, app);
 	}
+	report_round_trips(&r);
 	send_response(&r, fr);
 	req_free(&r);
 	free(path);

@@ -25,6 +25,7 @@ struct db {
 	enum role          role;                  /* of the current request */
 	int                in_tx;
 	unsigned           last_errno;
+	unsigned long      round_trips;           /* statements sent since db_round_trips_reset */
 };
 
 static void db_drop(struct db *db)
@@ -85,6 +86,16 @@ void db_set_role(struct db *db, enum role role)
 	db->role = role;
 }
 
+unsigned long db_round_trips(const struct db *db)
+{
+	return db->round_trips;
+}
+
+void db_round_trips_reset(struct db *db)
+{
+	db->round_trips = 0;
+}
+
 unsigned db_errno(const struct db *db)
 {
 	return db->last_errno;
@@ -106,6 +117,7 @@ static MYSQL_STMT *stmt_get(struct db *db, enum stmt q)
 	MYSQL_STMT *st = mysql_stmt_init(db->my);
 	if (st == NULL)
 		return NULL;
+	db->round_trips++;   /* the prepare is a round trip of its own */
 	if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
 		db->last_errno = mysql_stmt_errno(st);
 		log_err("prepare failed (%u %s): %s", db->last_errno, mysql_stmt_error(st), sql);
@@ -184,6 +196,7 @@ static int stmt_run(struct db *db, enum stmt q, const struct dbarg *args, size_t
 				break;
 			}
 		}
+		db->round_trips++;
 		if ((nargs && mysql_stmt_bind_param(st, bind) != 0) || mysql_stmt_execute(st) != 0) {
 			unsigned e = mysql_stmt_errno(st);
 			db->last_errno = e;
@@ -359,6 +372,7 @@ static int tx_query(struct db *db, const char *sql, int may_retry)
 	for (int attempt = 0; attempt < 2; attempt++) {
 		if (db->my == NULL && db_connect(db) < 0)
 			return -1;
+		db->round_trips++;
 		if (mysql_real_query(db->my, sql, strlen(sql)) == 0)
 			return 0;
 		unsigned e = mysql_errno(db->my);

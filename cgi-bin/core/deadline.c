@@ -114,6 +114,51 @@ int deadline_conf_apply(struct conf *c)
 	return rc;
 }
 
+/* The overrides this request has read (rows of STMT_DEADLINE_OVERRIDES_ALL:
+ * region_code, form, due), when reading per request is on. */
+static struct {
+	int            on;
+	struct dbrows *rows;
+} seen;
+
+void deadline_forget(void)
+{
+	dbrows_free(seen.rows);
+	seen.rows = NULL;
+}
+
+void deadline_request_begin(void)
+{
+	deadline_forget();
+	seen.on = 1;
+}
+
+/* Loads every override once per request; 0, or -1 on a database error. */
+static int overrides_read(struct db *db)
+{
+	if (seen.rows)
+		return 0;
+	return db_query(db, STMT_DEADLINE_OVERRIDES_ALL, DB_NOARGS, &seen.rows);
+}
+
+/* Copies into out the override of form (NULL: each form of d) for region
+ * (exact match); national rows are region "". */
+static void overrides_apply(const char *region, const char *form, char out[DEADLINE_LEN],
+                            struct deadlines *d)
+{
+	for (size_t r = 0; r < seen.rows->nrows; r++) {
+		const char *rc = dbrows_get(seen.rows, r, 0), *fm = dbrows_get(seen.rows, r, 1),
+		           *due = dbrows_get(seen.rows, r, 2);
+		if (!rc || !fm || !due || strcmp(rc, region) != 0)
+			continue;
+		if (form && !strcmp(fm, form))
+			snprintf(out, DEADLINE_LEN, "%s", due);
+		for (size_t i = 0; d && i < d->n; i++)
+			if (!strcmp(d->v[i].form, fm))
+				snprintf(d->v[i].at, DEADLINE_LEN, "%s", due);
+	}
+}
+
 int deadline_get(struct db *db, const struct conf *c, const char *form,
                  const char *region_code, char out[DEADLINE_LEN])
 {
@@ -122,6 +167,15 @@ int deadline_get(struct db *db, const struct conf *c, const char *form,
 	deadline_default(c, form, out);
 	if (!db)
 		return 0;
+	if (seen.on) {
+		if (overrides_read(db) < 0)
+			return -1;
+		/* The national row first: the region's own, applied after, wins. */
+		overrides_apply("", form, out, NULL);
+		if (region_code && *region_code)
+			overrides_apply(region_code, form, out, NULL);
+		return 0;
+	}
 	/* No region: the national deadline (region_code ''). */
 	if (db_query_str(db, STMT_DEADLINE_OVERRIDE_GET,
 	                 DB_ARGS(A_STR(form), A_STR(region_code ? region_code : "")), &due) < 0)
@@ -145,6 +199,14 @@ int deadlines_for_region(struct db *db, const struct conf *c, const char *region
 	}
 	if (!db)
 		return 0;
+	if (seen.on) {
+		if (overrides_read(db) < 0)
+			return -1;
+		overrides_apply("", NULL, NULL, out);
+		if (region_code && *region_code)
+			overrides_apply(region_code, NULL, NULL, out);
+		return 0;
+	}
 	if (db_query(db, STMT_DEADLINE_OVERRIDES_OF_REGION,
 	             DB_ARGS(A_STR(region_code ? region_code : "")), &rows) < 0)
 		return -1;

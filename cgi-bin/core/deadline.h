@@ -35,6 +35,15 @@ void deadline_default(const struct conf *c, const char *form, char out[DEADLINE_
  * Returns 0, or -1 on a database error. */
 int  deadline_get(struct db *db, const struct conf *c, const char *form,
                   const char *region_code, char out[DEADLINE_LEN]);
+/* Per-request reading (issue 13, item 5): after deadline_request_begin()
+ * (app.c, at the start of each request) deadline_get and
+ * deadlines_for_region read every override once, with one query, and
+ * answer the rest of the request from that; deadline_forget() drops what
+ * was read (after a change of the overrides). Without it (the CLI) each
+ * call queries. */
+void deadline_request_begin(void);
+void deadline_forget(void);
+
 /* The deadlines of every form for one region, read with one query (a page
  * that needs several computes them once per request). */
 struct deadlines {

@@ -260,6 +260,12 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT form, DATE_FORMAT(due, '%Y-%m-%d %H:%i:%s') FROM deadline_overrides "
 		"WHERE region_code IN (?, '') ORDER BY region_code = '' DESC",
 		R_ANYONE },
+	/* Round trips (issue 13, item 5): every override at once, read at
+	 * most once per request (deadline.c); the table holds a few rows per
+	 * region at most. */
+	[STMT_DEADLINE_OVERRIDES_ALL] = {
+		"SELECT region_code, form, DATE_FORMAT(due, '%Y-%m-%d %H:%i:%s') FROM deadline_overrides",
+		R_ANYONE },
 	[STMT_DEADLINE_OVERRIDE_LIST] = {
 		"SELECT o.form, o.region_code, COALESCE(g.name, ''), DATE_FORMAT(o.due, '%Y-%m-%d %H:%i:%s')"
 		" FROM deadline_overrides o LEFT JOIN regions g ON g.code = o.region_code"
@@ -274,11 +280,16 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_ADMIN },
 
 	/* Responses and answers (forms/form_store.c, the form programs) */
+	/* The row and its answers in one round trip (issue 13, item 5): the
+	 * response's columns repeat on each answer row; a response without
+	 * answers gives one row with code NULL. */
 	[STMT_RESPONSE_OF_USER] = {
-		"SELECT id, status, valid, version, "
-		"DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s'), "
-		"DATE_FORMAT(submitted_at, '%Y-%m-%d %H:%i:%s'), proxy_user_id "
-		"FROM responses WHERE form = ? AND user_id = ?",
+		"SELECT r.id, r.status, r.valid, r.version, "
+		"DATE_FORMAT(r.updated_at, '%Y-%m-%d %H:%i:%s'), "
+		"DATE_FORMAT(r.submitted_at, '%Y-%m-%d %H:%i:%s'), r.proxy_user_id, "
+		"a.code, a.value "
+		"FROM responses r LEFT JOIN answers a ON a.response_id = r.id "
+		"WHERE r.form = ? AND r.user_id = ?",
 		R_RESPONDENTS },
 	[STMT_ANSWERS_OF_RESPONSE] = {
 		"SELECT code, value FROM answers WHERE response_id = ?",

@@ -135,6 +135,22 @@ static void copy_str(char *dst, size_t n, const char *s)
 	snprintf(dst, n, "%s", s ? s : "");
 }
 
+/* Sets the answers of rows (code in column cc, value in cc + 1; a NULL
+ * code is no answer) into a, initialised for f. */
+static void answers_from_rows(const struct form *f, const struct dbrows *rows, size_t cc,
+                              struct answers *a)
+{
+	answers_init(a, f);
+	for (size_t i = 0; i < rows->nrows; i++) {
+		const char *code = dbrows_get(rows, i, cc);
+		/* Codes of retired fields are ignored. */
+		int fi = code ? form_field_index(f, code) : -1;
+		if (fi >= 0)
+			answers_set(a, (size_t)fi, dbrows_get(rows, i, cc + 1));
+	}
+	form_drop_inapplicable(f, a);
+}
+
 int response_load_answers(struct db *db, const struct form *f, unsigned long long response_id,
                           struct answers *a)
 {
@@ -142,22 +158,15 @@ int response_load_answers(struct db *db, const struct form *f, unsigned long lon
 	answers_init(a, f);
 	if (db_query(db, STMT_ANSWERS_OF_RESPONSE, DB_ARGS(A_INT(response_id)), &rows) < 0)
 		return -1;
-	for (size_t i = 0; i < rows->nrows; i++) {
-		/* Codes of retired fields are ignored. */
-		int fi = form_field_index(f, dbrows_get(rows, i, 0) ? dbrows_get(rows, i, 0) : "");
-		if (fi >= 0)
-			answers_set(a, (size_t)fi, dbrows_get(rows, i, 1));
-	}
+	answers_free(a);
+	answers_from_rows(f, rows, 0, a);
 	dbrows_free(rows);
-	form_drop_inapplicable(f, a);
 	return 0;
 }
 
-/* Columns of a responses row as fill_response reads them. */
-/* Fills r from row 0 of rows (the columns of STMT_RESPONSE_OF_USER, which
- * STMT_RESPONSE_LOCK starts with), then loads its answers. */
-static int fill_response(struct db *db, const struct form *f, const struct dbrows *rows,
-                         struct response *r)
+/* Fills r's own columns from row 0 of rows (the columns of
+ * STMT_RESPONSE_OF_USER, which STMT_RESPONSE_LOCK starts with). */
+static void fill_response_row(const struct dbrows *rows, struct response *r)
 {
 	r->id = (unsigned long long)dbrows_int(rows, 0, 0);
 	r->status = dbrows_get(rows, 0, 1) && !strcmp(dbrows_get(rows, 0, 1), "submitted")
@@ -167,28 +176,23 @@ static int fill_response(struct db *db, const struct form *f, const struct dbrow
 	copy_str(r->updated_at, sizeof r->updated_at, dbrows_get(rows, 0, 4));
 	copy_str(r->submitted_at, sizeof r->submitted_at, dbrows_get(rows, 0, 5));
 	r->proxy_user_id = (unsigned long long)dbrows_int(rows, 0, 6);
-	if (response_load_answers(db, f, r->id, &r->a) < 0) {
-		answers_free(&r->a);
-		answers_init(&r->a, f);
-		return -1;
-	}
-	return 0;
 }
 
+/* One query: the row and its answers (columns 7 and 8). */
 int response_load(struct db *db, const struct form *f, unsigned long long user_id,
                   struct response *r)
 {
 	struct dbrows *rows;
-	int rc = 0;
 	memset(r, 0, sizeof *r);
-	if (db_query(db, STMT_RESPONSE_OF_USER, DB_ARGS(A_STR(f->name), A_INT(user_id)), &rows) < 0)
-		return -1;
-	if (rows->nrows == 0)
+	if (db_query(db, STMT_RESPONSE_OF_USER, DB_ARGS(A_STR(f->name), A_INT(user_id)), &rows) < 0) {
 		answers_init(&r->a, f);
-	else
-		rc = fill_response(db, f, rows, r);
+		return -1;
+	}
+	if (rows->nrows)
+		fill_response_row(rows, r);
+	answers_from_rows(f, rows, 7, &r->a);
 	dbrows_free(rows);
-	return rc;
+	return 0;
 }
 
 /* The locking read of the save: the row, its answers and the database's
@@ -203,7 +207,15 @@ static int lock_row(struct db *db, const struct form *f, unsigned long long user
 	*absent = rows->nrows == 0;
 	if (!*absent) {
 		copy_str(r->saved_at, sizeof r->saved_at, dbrows_get(rows, 0, 7));
-		rc = fill_response(db, f, rows, r);
+		fill_response_row(rows, r);
+		/* The answers are read apart, without a lock: a locking read of
+		 * answers would gap-lock them, which made concurrent first saves
+		 * deadlock (issue 9). */
+		if (response_load_answers(db, f, r->id, &r->a) < 0) {
+			answers_free(&r->a);
+			answers_init(&r->a, f);
+			rc = -1;
+		}
 	}
 	dbrows_free(rows);
 	return rc;

@@ -160,8 +160,10 @@ int form_prefill(struct db *db, const struct form *f, unsigned long long user_id
 	const char *facts[FACT__MAX] = { 0 };
 	int n, any = 0;
 
+	/* Only a rule whose field is still empty can fill anything: a draft
+	 * that has them all costs no query (issue 13, item 5). */
 	for (size_t k = 0; k < SET.n; k++)
-		any |= SET.v[k].f == f;
+		any |= SET.v[k].f == f && (size_t)SET.v[k].field < a->n && !a->v[SET.v[k].field];
 	if (!any)
 		return 0;
 	if (db_query(db, STMT_PREFILL_FACTS, DB_ARGS(A_INT(user_id)), &rows) < 0)
