@@ -208,12 +208,16 @@ static void report_round_trips(struct req *r)
 {
 	if (!r->conf->count_round_trips)
 		return;
-	unsigned long n = db_round_trips(r->db);
-	char v[24];
+	unsigned long prep, n = db_round_trips(r->db, &prep);
+	char v[24], p[24];
 	snprintf(v, sizeof v, "%lu", n);
-	if (!r->streamed)
+	snprintf(p, sizeof p, "%lu", prep);
+	if (!r->streamed) {
 		resp_header(r, "X-DB-Round-Trips", v);
-	log_info("db round trips: %lu (%s %s)", n, r->method, r->path);
+		/* A worker's first use of a statement: gone on the next request. */
+		resp_header(r, "X-DB-Prepares", p);
+	}
+	log_info("db round trips: %lu, prepares among them %lu (%s %s)", n, prep, r->method, r->path);
 }
 
 static void req_free(struct req *r)

@@ -26,6 +26,7 @@ struct db {
 	int                in_tx;
 	unsigned           last_errno;
 	unsigned long      round_trips;           /* statements sent since db_round_trips_reset */
+	unsigned long      prepares;              /* of which prepares */
 };
 
 static void db_drop(struct db *db)
@@ -86,14 +87,17 @@ void db_set_role(struct db *db, enum role role)
 	db->role = role;
 }
 
-unsigned long db_round_trips(const struct db *db)
+unsigned long db_round_trips(const struct db *db, unsigned long *prepares)
 {
+	if (prepares)
+		*prepares = db->prepares;
 	return db->round_trips;
 }
 
 void db_round_trips_reset(struct db *db)
 {
 	db->round_trips = 0;
+	db->prepares = 0;
 }
 
 unsigned db_errno(const struct db *db)
@@ -118,6 +122,7 @@ static MYSQL_STMT *stmt_get(struct db *db, enum stmt q)
 	if (st == NULL)
 		return NULL;
 	db->round_trips++;   /* the prepare is a round trip of its own */
+	db->prepares++;
 	if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
 		db->last_errno = mysql_stmt_errno(st);
 		log_err("prepare failed (%u %s): %s", db->last_errno, mysql_stmt_error(st), sql);

@@ -100,9 +100,10 @@ int  db_transaction(struct db *db, db_tx_body body, void *ctx);
 int  db_lock_conflict(const struct db *db);
 
 /* Statements sent to the server (executes, prepares, BEGIN/COMMIT/ROLLBACK)
- * since the last reset: app.c resets it per request and, with
+ * since the last reset, *prepares (when not NULL) of them prepares (once
+ * per statement and connection): app.c resets it per request and, with
  * count_round_trips = 1, reports it (X-DB-Round-Trips, issue 13 item 5). */
-unsigned long db_round_trips(const struct db *db);
+unsigned long db_round_trips(const struct db *db, unsigned long *prepares);
 void          db_round_trips_reset(struct db *db);
 
 /* MariaDB error number of the last failed call (e.g. 1062 duplicate key). */

@@ -38,13 +38,6 @@
 #define SU_COLS "id, stratum, role, position, status, name, platform, contact, phone, email, replaces_id," \
                 " replace_reason, org_code, address, zip"
 
-/* Rows of the multi-row INSERTs of answers (forms/form_store.c). */
-#define ROW1  "(?, ?, ?)"
-#define ROW2  ROW1 ", " ROW1
-#define ROW4  ROW2 ", " ROW2
-#define ROW8  ROW4 ", " ROW4
-#define ROW16 ROW8 ", " ROW8
-
 /* Maintained aggregates (issue 13 item 1): who moves a submitted response
  * (respondents, a region entering paper or changing its sample, the
  * administrators reopening or resetting, smesurvey-admin), and the rows of
@@ -316,20 +309,13 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_ANSWERS_DELETE] = {
 		"DELETE FROM answers WHERE response_id = ?",
 		R_RESPONDENTS },
-	[STMT_ANSWERS_INSERT_1] = {
-		"INSERT INTO answers (response_id, code, value) VALUES " ROW1,
-		R_RESPONDENTS },
-	[STMT_ANSWERS_INSERT_2] = {
-		"INSERT INTO answers (response_id, code, value) VALUES " ROW2,
-		R_RESPONDENTS },
-	[STMT_ANSWERS_INSERT_4] = {
-		"INSERT INTO answers (response_id, code, value) VALUES " ROW4,
-		R_RESPONDENTS },
-	[STMT_ANSWERS_INSERT_8] = {
-		"INSERT INTO answers (response_id, code, value) VALUES " ROW8,
-		R_RESPONDENTS },
-	[STMT_ANSWERS_INSERT_16] = {
-		"INSERT INTO answers (response_id, code, value) VALUES " ROW16,
+	/* Every answer of a save in one statement (issue 13, item 5): a JSON
+	 * array of [code, value] pairs (form_store.c), unpacked by JSON_TABLE. */
+	[STMT_ANSWERS_INSERT_JSON] = {
+		"INSERT INTO answers (response_id, code, value) SELECT ?, j.code, j.value "
+		"FROM JSON_TABLE(?, '$[*]' COLUMNS ("
+		"code VARCHAR(64) PATH '$[0]' ERROR ON EMPTY ERROR ON ERROR, "
+		"value LONGTEXT PATH '$[1]' ERROR ON EMPTY ERROR ON ERROR)) j",
 		R_RESPONDENTS },
 	[STMT_PROXY_TARGET] = {
 		"SELECT role, IFNULL(region_code, ''), org_name, disabled FROM users WHERE id = ?",

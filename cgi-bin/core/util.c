@@ -105,6 +105,27 @@ void buf_putc(struct buf *b, char c)
 	buf_put(b, &c, 1);
 }
 
+void buf_json_str(struct buf *b, const char *s)
+{
+	buf_putc(b, '"');
+	for (;;) {
+		/* Runs of bytes that need no escape go in one piece. */
+		size_t n = 0;
+		while (s[n] && s[n] != '"' && s[n] != '\\' && (unsigned char)s[n] >= 0x20)
+			n++;
+		buf_put(b, s, n);
+		s += n;
+		if (!*s)
+			break;
+		if (*s == '"' || *s == '\\')
+			buf_printf(b, "\\%c", *s);
+		else
+			buf_printf(b, "\\u%04x", (unsigned char)*s);
+		s++;
+	}
+	buf_putc(b, '"');
+}
+
 void buf_printf(struct buf *b, const char *fmt, ...)
 {
 	/* Try the space we have first; grow and format again when short. */

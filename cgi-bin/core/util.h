@@ -27,6 +27,9 @@ void  buf_putc(struct buf *b, char c);
 void  buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 char *buf_steal(struct buf *b);               /* returns data (caller frees), resets b */
+/* Appends s (UTF-8) as a JSON string, quotes included: " and \ escaped,
+ * control characters as \u00XX, everything else as it is. */
+void  buf_json_str(struct buf *b, const char *s);
 
 /* Aborts the process on allocation failure: a worker that cannot allocate
  * a few KiB is better restarted by the process manager than limping on. */

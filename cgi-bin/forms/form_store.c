@@ -255,44 +255,34 @@ void response_free(struct response *r)
 	answers_free(&r->a);
 }
 
-/* Multi-row INSERTs of 1, 2, 4, 8 and 16 answers: a 150-field form is saved
- * in about ten round trips instead of 150. One statement per size, so each
- * is prepared once per connection like every other. */
-static const enum stmt insert_stmt[] = {
-	STMT_ANSWERS_INSERT_1, STMT_ANSWERS_INSERT_2, STMT_ANSWERS_INSERT_4,
-	STMT_ANSWERS_INSERT_8, STMT_ANSWERS_INSERT_16,
-};
-#define INSERT_BATCH_MAX 16
-
-/* Inserts every non-empty value of clean for response rid. Returns 0 or -1. */
+/* Inserts every non-empty value of clean for response rid with one
+ * statement, whatever their number (issue 13, item 5): the answers go as
+ * one JSON array of [code, value] pairs that the server unpacks
+ * (STMT_ANSWERS_INSERT_JSON). Returns 0 or -1. */
 static int insert_answers(struct db *db, const struct form *f, const struct answers *clean,
                           unsigned long long rid)
 {
-	struct dbarg args[3 * INSERT_BATCH_MAX];
-	size_t i = 0, n = f->nfields < clean->n ? f->nfields : clean->n;
-	for (;;) {
-		size_t k = 0;
-		for (; i < n && k < INSERT_BATCH_MAX; i++) {
-			if (!clean->v[i] || !*clean->v[i])
-				continue;
-			args[3 * k] = A_INT(rid);
-			args[3 * k + 1] = A_STR(f->fields[i].code);
-			args[3 * k + 2] = A_STR(clean->v[i]);
-			k++;
-		}
-		/* Send the batch as the largest power-of-two statements that fit. */
-		size_t done = 0;
-		for (int p = 4; p >= 0 && done < k; p--) {
-			size_t rows = (size_t)1 << p;
-			while (k - done >= rows) {
-				if (db_exec(db, insert_stmt[p], args + 3 * done, 3 * rows, NULL, NULL) < 0)
-					return -1;
-				done += rows;
-			}
-		}
-		if (i >= n)
-			return 0;
+	struct buf json;
+	size_t n = f->nfields < clean->n ? f->nfields : clean->n, k = 0;
+	int rc = 0;
+
+	buf_init(&json);
+	buf_putc(&json, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (!clean->v[i] || !*clean->v[i])
+			continue;
+		buf_puts(&json, k++ ? ",[" : "[");
+		buf_json_str(&json, f->fields[i].code);
+		buf_putc(&json, ',');
+		buf_json_str(&json, clean->v[i]);
+		buf_putc(&json, ']');
 	}
+	buf_putc(&json, ']');
+	if (k && db_exec(db, STMT_ANSWERS_INSERT_JSON,
+	                 DB_ARGS(A_INT(rid), A_STR(json.data)), NULL, NULL) < 0)
+		rc = -1;
+	buf_free(&json);
+	return rc;
 }
 
 

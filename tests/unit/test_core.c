@@ -114,6 +114,12 @@ static void test_escaping(void)
 	buf_reset(&b);
 	url_encode(&b, "/form/sme?a=b c&中");
 	is_str(b.data, "%2Fform%2Fsme%3Fa%3Db%20c%26%E4%B8%AD", "url_encode");
+	buf_reset(&b);
+	buf_json_str(&b, "中\"a\\b\n\x01z");
+	is_str(b.data, "\"中\\\"a\\\\b\\u000a\\u0001z\"", "buf_json_str escapes quote, backslash, controls");
+	buf_reset(&b);
+	buf_json_str(&b, "");
+	is_str(b.data, "\"\"", "buf_json_str of an empty string");
 	buf_free(&b);
 
 	struct req r;
