@@ -112,7 +112,9 @@ run(async (t) => {
 			if (form === 'sme') {
 				t.is(await page.locator('#f-q1_name').inputValue(), `浏览器测试单位（lay-sme）`,
 					`${what}: 企业名称 prefilled from the account`);
-				// A typed answer moves the first section's count on.
+				// A typed answer moves the first section's count on. Emptied
+				// first: the other device's pass may have autosaved it.
+				await page.locator('#f-q1_contact').fill('');
 				const before = await page.locator('nav.toc li .toc-n').first().textContent();
 				await page.locator('#f-q1_contact').fill('测试联系人');
 				const after = await page.locator('nav.toc li .toc-n').first().textContent();
