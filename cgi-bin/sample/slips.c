@@ -18,6 +18,7 @@
 #include "log.h"
 #include "util.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +63,13 @@ struct render {
 	const struct slip_info *si;
 	struct lines inv[2];          /* invitation text, wrapped once per form */
 	char due[2][40];              /* deadline as 2013年11月25日 24:00 */
+	/* What is the same on every slip of a form (header, invitation text,
+	 * deadline, phone) and on every page (cut marks), drawn once into
+	 * recording surfaces: cairo's PDF surface writes a recording surface
+	 * used as a source once, as a Form XObject, and every further use is
+	 * one "Do" - no text, glyph positions or compression per slip. */
+	cairo_surface_t *head[2], *body[2], *marks;
+	double head_y[2];             /* baseline of the header, from the slip's top */
 };
 
 static void lines_free(struct lines *l)
@@ -162,87 +170,119 @@ static void due_label(const char *d, char out[40])
 		snprintf(out, 40, "%s", d ? d : "");
 }
 
-static int dark(const QRcode *q, int row, int col)
+/* A recording surface in the page's units (mm), bounded by ext, for ink
+ * drawn once and painted on many slips (struct render). Metrics unhinted,
+ * as on the PDF surface, so text measures and lands the same. */
+static cairo_t *record_begin(double x, double y, double w, double h)
 {
-	return q->data[(size_t)row * (size_t)q->width + (size_t)col] & 1;
+	cairo_rectangle_t ext = { x, y, w, h };
+	cairo_surface_t *s = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &ext);
+	cairo_t *cr = cairo_create(s);
+	cairo_surface_destroy(s);
+	cairo_font_options_t *o = cairo_font_options_create();
+	cairo_font_options_set_hint_metrics(o, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(o, CAIRO_HINT_STYLE_NONE);
+	cairo_set_font_options(cr, o);
+	cairo_font_options_destroy(o);
+	return cr;
 }
 
-/* The QR symbol as a small image, one pixel per module with the 4-module
- * quiet zone, scaled into the box without smoothing (CAIRO_FILTER_NEAREST:
- * the PDF says /Interpolate false, so every module prints as a sharp
- * square). One image per slip costs a few hundred bytes in the PDF and no
- * path: drawing the modules as vector rectangles made printing 10,000 slips
- * spend most of its time formatting coordinates and compressing them. */
-static int draw_qr(cairo_t *cr, const char *url, double x, double y, double box)
+static cairo_surface_t *record_end(cairo_t *cr)
 {
-	QRcode *q = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-	if (q == NULL) {
-		log_err("QRcode_encodeString failed for a %zu-byte URL", strlen(url));
-		return -1;
-	}
-	if (q->version > 4)
-		log_warn("QR version %d for a %zu-byte URL: shorten base_url", q->version, strlen(url));
-	int w = q->width, side = w + 8;
-	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, side, side);
+	cairo_surface_t *s = cairo_surface_reference(cairo_get_target(cr));
+	cairo_destroy(cr);
+	return s;
+}
+
+static void paint_recording(cairo_t *cr, cairo_surface_t *rec, double x, double y)
+{
+	cairo_set_source_surface(cr, rec, x, y);
+	cairo_paint(cr);
+}
+
+/* The QR symbol as a 1-bit image, one pixel per module, scaled into the box
+ * (inside a 4-module quiet zone, which is the white paper) without
+ * smoothing, and painted black through it as a stencil: cairo's PDF
+ * surface writes an A1 mask under a solid colour as an /ImageMask with
+ * /Interpolate false, so every module prints as a sharp square and a slip
+ * costs ~200 bytes of image. Drawing the modules as vector rectangles made
+ * printing 10,000 slips spend most of its time formatting coordinates. */
+static int draw_qr(cairo_t *cr, const QRcode *q, double x, double y, double box)
+{
+	int w = q->width;
+	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_A1, w, w);
 	if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
 		cairo_surface_destroy(img);
-		QRcode_free(q);
 		return -1;
 	}
+	cairo_surface_flush(img);
 	unsigned char *px = cairo_image_surface_get_data(img);
 	int stride = cairo_image_surface_get_stride(img);
-	cairo_surface_flush(img);
-	for (int row = 0; row < side; row++) {
+	memset(px, 0, (size_t)stride * (size_t)w);
+	/* A1 packs 32 pixels per native-endian word, the first pixel in the
+	 * least significant bit on a little-endian machine, the most on a
+	 * big-endian one. */
+	const uint32_t one = 1;
+	int little = *(const unsigned char *)&one == 1;
+	const unsigned char *m = q->data;
+	for (int row = 0; row < w; row++) {
 		uint32_t *line = (uint32_t *)(void *)(px + (size_t)row * (size_t)stride);
-		for (int col = 0; col < side; col++) {
-			int r = row - 4, c = col - 4;
-			int on = r >= 0 && r < w && c >= 0 && c < w && dark(q, r, c);
-			line[col] = on ? 0x000000u : 0xFFFFFFu;
-		}
+		for (int col = 0; col < w; col++, m++)
+			if (*m & 1)
+				line[col >> 5] |= little ? 1u << (col & 31) : 0x80000000u >> (col & 31);
 	}
 	cairo_surface_mark_dirty(img);
-	QRcode_free(q);
-	cairo_save(cr);
-	cairo_translate(cr, x, y);
-	cairo_scale(cr, box / side, box / side);
-	cairo_set_source_surface(cr, img, 0, 0);
-	cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
-	cairo_rectangle(cr, 0, 0, side, side);
-	cairo_fill(cr);
-	cairo_restore(cr);
+	int side = w + 8;
+	cairo_pattern_t *pat = cairo_pattern_create_for_surface(img);
+	cairo_matrix_t mx;
+	/* Pattern space is the image's pixels: from user space (mm), move to
+	 * the box's first module and scale modules to pixels. */
+	cairo_matrix_init_scale(&mx, side / box, side / box);
+	cairo_matrix_translate(&mx, -(x + 4 * box / side), -(y + 4 * box / side));
+	cairo_pattern_set_matrix(pat, &mx);
+	cairo_pattern_set_filter(pat, CAIRO_FILTER_NEAREST);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	cairo_mask(cr, pat);
+	cairo_pattern_destroy(pat);
 	cairo_surface_destroy(img);
 	return 0;
 }
 
-static int draw_slip(struct render *R, double x0, double y0, const struct issued *u)
+static QRcode *qr_encode(const char *url)
+{
+	QRcode *q = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	if (q == NULL)
+		log_err("QRcode_encodeString failed for a %zu-byte URL", strlen(url));
+	else if (q->version > 4)
+		log_warn("QR version %d for a %zu-byte URL: shorten base_url", q->version, strlen(url));
+	return q;
+}
+
+static void slip_url(struct buf *b, const struct slip_info *si, const struct issued *u)
+{
+	buf_reset(b);
+	buf_printf(b, "%s/register?code=%s", si->base_url, u->code);
+}
+
+static int draw_slip(struct render *R, double x0, double y0, const struct issued *u, const QRcode *q)
 {
 	cairo_t *cr = R->cr;
 	const struct slip_info *si = R->si;
 	int sme = strcmp(u->form, "sme") == 0;
-	double lx = x0 + PAD, fullw = SLIP_W - 2 * PAD;
+	double lx = x0 + PAD;
 	double qx = x0 + SLIP_W - PAD - QR_BOX, qy = y0 + PAD + 5;
 	double lw = qx - 1.5 - lx, y;
 	struct lines l;
 	struct buf b = { 0 };
 
-	cairo_set_source_rgb(cr, 0, 0, 0);
-	/* Header: region and questionnaire. */
-	cairo_set_font_face(cr, R->bold);
-	cairo_set_font_size(cr, FS(9));
-	buf_printf(&b, "%s · %s调查邀请", si->region_name, sme ? "中小企业" : "服务资源单位");
-	(void)wrap(cr, b.data, fullw, 1, &l);
-	y = y0 + PAD + FS(9) * 0.9;
-	if (l.n)
-		text_at(cr, lx, y, l.v[0]);
-	lines_free(&l);
-	cairo_set_line_width(cr, 0.2);
-	cairo_move_to(cr, lx, y + 1.6);
-	cairo_line_to(cr, lx + fullw, y + 1.6);
-	cairo_stroke(cr);
+	/* Header: region and questionnaire, with its rule (recorded once). */
+	paint_recording(cr, R->head[sme], x0, y0);
+	y = y0 + R->head_y[sme];
 
 	/* Addressee: long names get a smaller size and a third line. */
 	static const struct { double pt; size_t lines; } fit[] = { { 8, 2 }, { 7, 3 }, { 6, 3 } };
-	buf_reset(&b);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	cairo_set_font_face(cr, R->bold);
 	buf_printf(&b, "致：%s", u->name);
 	double pt = 8;
 	for (size_t f = 0; f < sizeof fit / sizeof fit[0]; f++) {
@@ -257,31 +297,16 @@ static int draw_slip(struct render *R, double x0, double y0, const struct issued
 		text_at(cr, lx, y, l.v[i]);
 	lines_free(&l);
 
-	/* Invitation text, deadline, help phone. */
-	cairo_set_font_face(cr, R->sans);
-	cairo_set_font_size(cr, FS(INV_PT));
+	/* Invitation text, deadline, help phone (recorded once per form). */
 	y += 0.6;
-	const struct lines *inv = &R->inv[sme];
-	for (size_t i = 0; i < inv->n; i++, y += FS(INV_PT) * 1.4)
-		text_at(cr, lx, y, inv->v[i]);
-	cairo_set_font_size(cr, FS(7));
-	y += 0.8;
-	buf_reset(&b);
-	buf_printf(&b, "请于%s前完成填写", R->due[sme]);
-	text_at(cr, lx, y, b.data);
-	if (si->help_phone && *si->help_phone) {
-		y += FS(7) * 1.4;
-		buf_reset(&b);
-		buf_printf(&b, "咨询电话：%s", si->help_phone);
-		text_at(cr, lx, y, b.data);
-	}
+	paint_recording(cr, R->body[sme], lx, y);
 
 	/* QR code, then the code and the URL in text for typing. */
-	buf_reset(&b);
-	buf_printf(&b, "%s/register?code=%s", si->base_url, u->code);
-	int rc = draw_qr(cr, b.data, qx, qy, QR_BOX);
+	slip_url(&b, si, u);
+	int rc = draw_qr(cr, q, qx, qy, QR_BOX);
 	char grouped[CODE_GROUPED + 1];
 	code_group(u->code, grouped);
+	cairo_set_source_rgb(cr, 0, 0, 0);
 	cairo_set_font_face(cr, R->mono);
 	double yb = y0 + SLIP_H - PAD;
 	cairo_set_font_size(cr, FS(6.5));
@@ -292,6 +317,7 @@ static int draw_slip(struct render *R, double x0, double y0, const struct issued
 	buf_reset(&t);
 	buf_printf(&t, "邀请码：%s", grouped);
 	text_at(cr, lx, yb - FS(6.5) * 1.5, t.data);
+	explicit_bzero(grouped, sizeof grouped);
 	explicit_bzero(t.data, t.len);
 	explicit_bzero(b.data, b.len);
 	buf_free(&t);
@@ -328,6 +354,58 @@ static void cut_marks(cairo_t *cr)
 			cairo_line_to(cr, x, y + 1.5);
 		}
 	cairo_stroke(cr);
+}
+
+/* The header of a form's slips, from the slip's top left corner: region
+ * and questionnaire in one line, and a rule under it. */
+static cairo_surface_t *record_head(struct render *R, int sme)
+{
+	cairo_t *cr = record_begin(0, 0, SLIP_W, SLIP_H);
+	double fullw = SLIP_W - 2 * PAD, y = PAD + FS(9) * 0.9;
+	struct lines l;
+	struct buf b = { 0 };
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	cairo_set_font_face(cr, R->bold);
+	cairo_set_font_size(cr, FS(9));
+	buf_printf(&b, "%s · %s调查邀请", R->si->region_name, sme ? "中小企业" : "服务资源单位");
+	(void)wrap(cr, b.data, fullw, 1, &l);
+	if (l.n)
+		text_at(cr, PAD, y, l.v[0]);
+	lines_free(&l);
+	buf_free(&b);
+	cairo_set_line_width(cr, 0.2);
+	cairo_move_to(cr, PAD, y + 1.6);
+	cairo_line_to(cr, PAD + fullw, y + 1.6);
+	cairo_stroke(cr);
+	R->head_y[sme] = y;
+	return record_end(cr);
+}
+
+/* The invitation text, deadline and help phone of a form's slips, from the
+ * first line's baseline at the left edge of the text. */
+static cairo_surface_t *record_body(struct render *R, int sme)
+{
+	cairo_t *cr = record_begin(-PAD, -SLIP_H, SLIP_W, 2 * SLIP_H);
+	double y = 0;
+	struct buf b = { 0 };
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	cairo_set_font_face(cr, R->sans);
+	cairo_set_font_size(cr, FS(INV_PT));
+	const struct lines *inv = &R->inv[sme];
+	for (size_t i = 0; i < inv->n; i++, y += FS(INV_PT) * 1.4)
+		text_at(cr, 0, y, inv->v[i]);
+	cairo_set_font_size(cr, FS(7));
+	y += 0.8;
+	buf_printf(&b, "请于%s前完成填写", R->due[sme]);
+	text_at(cr, 0, y, b.data);
+	if (R->si->help_phone && *R->si->help_phone) {
+		y += FS(7) * 1.4;
+		buf_reset(&b);
+		buf_printf(&b, "咨询电话：%s", R->si->help_phone);
+		text_at(cr, 0, y, b.data);
+	}
+	buf_free(&b);
+	return record_end(cr);
 }
 
 /* Does the face have a glyph for a common Chinese character? */
@@ -381,6 +459,13 @@ static int render_init(struct render *R, cairo_t *cr, const struct slip_info *si
 	double lw = SLIP_W - 2 * PAD - QR_BOX - 1.5;
 	for (int k = 0; k < 2; k++)
 		(void)wrap(cr, invite_text[k], lw, INV_LINES, &R->inv[k]);
+	for (int k = 0; k < 2; k++) {
+		R->head[k] = record_head(R, k);
+		R->body[k] = record_body(R, k);
+	}
+	cairo_t *m = record_begin(0, 0, PAGE_W, PAGE_H);
+	cut_marks(m);
+	R->marks = record_end(m);
 	return 0;
 }
 
@@ -394,6 +479,109 @@ static void render_free(struct render *R)
 		cairo_font_face_destroy(R->mono);
 	lines_free(&R->inv[0]);
 	lines_free(&R->inv[1]);
+	for (int k = 0; k < 2; k++) {
+		cairo_surface_destroy(R->head[k]);
+		cairo_surface_destroy(R->body[k]);
+	}
+	cairo_surface_destroy(R->marks);
+}
+
+/* QR symbols encoded ahead on a second thread. Choosing a symbol's mask
+ * (libqrencode tries all eight and scores each) was ~40 % of printing
+ * 10,000 slips; it needs nothing from cairo, so it runs on the other core
+ * while this one draws, at most QR_AHEAD symbols in front of it. Without a
+ * thread (pthread_create failed) the symbols are encoded in line. */
+#define QR_AHEAD 64
+
+struct qr_ahead {
+	const struct slip_info *si;
+	const struct issued    *units;
+	size_t                  n;
+	QRcode                **q;        /* ring of QR_AHEAD slots, by unit index */
+	size_t                  made;     /* symbols [0, made) are encoded */
+	size_t                  taken;    /* symbols [0, taken) were taken */
+	int                     stop;     /* the drawing gave up: stop encoding */
+	int                     threaded;
+	pthread_t               th;
+	pthread_mutex_t         mu;
+	pthread_cond_t          cv;
+};
+
+static QRcode *qr_encode_unit(const struct slip_info *si, const struct issued *u)
+{
+	struct buf url = { 0 };
+	slip_url(&url, si, u);
+	QRcode *q = qr_encode(url.data);
+	explicit_bzero(url.data, url.len);
+	buf_free(&url);
+	return q;
+}
+
+static void *qr_ahead_run(void *arg)
+{
+	struct qr_ahead *A = arg;
+	for (size_t i = 0; i < A->n; i++) {
+		pthread_mutex_lock(&A->mu);
+		while (!A->stop && i - A->taken >= QR_AHEAD)
+			pthread_cond_wait(&A->cv, &A->mu);
+		int stop = A->stop;
+		pthread_mutex_unlock(&A->mu);
+		if (stop)
+			break;
+		QRcode *q = qr_encode_unit(A->si, &A->units[i]);
+		pthread_mutex_lock(&A->mu);
+		A->q[i % QR_AHEAD] = q;
+		A->made = i + 1;
+		pthread_cond_broadcast(&A->cv);
+		pthread_mutex_unlock(&A->mu);
+	}
+	return NULL;
+}
+
+static void qr_ahead_start(struct qr_ahead *A, const struct slip_info *si, const struct issued *units, size_t n)
+{
+	memset(A, 0, sizeof *A);
+	A->si = si;
+	A->units = units;
+	A->n = n;
+	A->q = xcalloc(QR_AHEAD, sizeof *A->q);
+	pthread_mutex_init(&A->mu, NULL);
+	pthread_cond_init(&A->cv, NULL);
+	/* One slip is not worth a thread. */
+	A->threaded = n > 1 && pthread_create(&A->th, NULL, qr_ahead_run, A) == 0;
+}
+
+/* The symbol of unit i (taken in order, once); NULL when it failed (logged).
+ * The caller frees it. */
+static QRcode *qr_ahead_take(struct qr_ahead *A, size_t i)
+{
+	if (!A->threaded)
+		return qr_encode_unit(A->si, &A->units[i]);
+	pthread_mutex_lock(&A->mu);
+	while (A->made <= i)
+		pthread_cond_wait(&A->cv, &A->mu);
+	QRcode *q = A->q[i % QR_AHEAD];
+	A->q[i % QR_AHEAD] = NULL;
+	A->taken = i + 1;
+	pthread_cond_broadcast(&A->cv);
+	pthread_mutex_unlock(&A->mu);
+	return q;
+}
+
+static void qr_ahead_finish(struct qr_ahead *A)
+{
+	if (A->threaded) {
+		pthread_mutex_lock(&A->mu);
+		A->stop = 1;
+		pthread_cond_broadcast(&A->cv);
+		pthread_mutex_unlock(&A->mu);
+		pthread_join(A->th, NULL);
+	}
+	for (size_t k = 0; k < QR_AHEAD; k++)
+		QRcode_free(A->q[k]);
+	free(A->q);
+	pthread_mutex_destroy(&A->mu);
+	pthread_cond_destroy(&A->cv);
 }
 
 static cairo_status_t to_file(void *closure, const unsigned char *data, unsigned int len)
@@ -414,16 +602,21 @@ int slips_pdf(FILE *out, const struct slip_info *si, const struct issued *units,
 	int rc = -1;
 	cairo_scale(cr, PT_PER_MM, PT_PER_MM);
 	if (render_init(&R, cr, si) == 0) {
+		struct qr_ahead A;
+		qr_ahead_start(&A, si, units, n);
 		rc = 0;
 		for (size_t i = 0; i < n && rc == 0; i++) {
 			size_t k = i % (COLS * ROWS);
 			if (k == 0)
-				cut_marks(cr);
+				paint_recording(cr, R.marks, 0, 0);
 			double x = MARGIN + (double)(k % COLS) * SLIP_W, y = MARGIN + (double)(k / COLS) * SLIP_H;
-			rc = draw_slip(&R, x, y, &units[i]);
+			QRcode *q = qr_ahead_take(&A, i);
+			rc = q ? draw_slip(&R, x, y, &units[i], q) : -1;
+			QRcode_free(q);
 			if (k == COLS * ROWS - 1 || i + 1 == n)
 				cairo_show_page(cr);
 		}
+		qr_ahead_finish(&A);
 	}
 	render_free(&R);
 	if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
