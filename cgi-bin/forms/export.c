@@ -340,10 +340,10 @@ static char *utf8_cut(const char *s, size_t max)
 /* The rows of a .sav are spooled to a temporary file first, because string
  * widths must be declared before the first row: one cell is a 32-bit length
  * and its bytes, ncols cells a row. */
-static int spool_row(FILE *fp, const struct strv *row, size_t ncols, size_t *width)
+static int spool_row(FILE *fp, const char *const *row, size_t ncols, size_t *width)
 {
 	for (size_t c = 0; c < ncols; c++) {
-		const char *v = c < row->n ? row->v[c] : "";
+		const char *v = row[c];
 		uint32_t l = (uint32_t)strlen(v);
 		if (l > width[c])
 			width[c] = l > SAV_STR_MAX ? SAV_STR_MAX : l;
@@ -475,9 +475,15 @@ struct exporter {
 	int                         started;   /* out->begin called */
 	struct code_ix             *ix;
 	size_t                      nlead, ncols;
+	/* One row's cells, reused for every row (no copy per cell): they point
+	 * into the chunk's rows, the response's answers or num (multi and
+	 * rank columns' numbers). */
+	const char                **cells;
+	char                      (*num)[FORM_CELL_NUM];
 };
 
-typedef int (*row_fn)(struct exporter *x, const struct strv *row, void *arg);
+/* Called with every row: ncols cells, never NULL. */
+typedef int (*row_fn)(struct exporter *x, const char *const *row, void *arg);
 
 /* The answers of responses from (inclusive) in ans, merged into av. Both
  * lists are ordered by response id; *a advances through ans. */
@@ -536,16 +542,16 @@ static long each_row(struct exporter *x, row_fn fn, void *arg)
 		for (size_t m = 0; m < nmeta && !stop; m++) {
 			unsigned long long id = (unsigned long long)dbrows_int(meta, m, 0);
 			struct answers av;
-			struct strv row = { 0 };
 
 			answers_init(&av, x->f);
 			merge_answers(x, ans, &a, id, &av);
 			form_drop_inapplicable(x->f, &av);
-			for (size_t c = 0; c < x->nlead; c++)
-				strv_add(&row, dbrows_get(meta, m, c));
-			form_export_row(x->f, &av, &row);
-			stop = fn(x, &row, arg) < 0;
-			strv_free(&row);
+			for (size_t c = 0; c < x->nlead; c++) {
+				const char *v = dbrows_get(meta, m, c);
+				x->cells[c] = v ? v : "";
+			}
+			(void)form_export_cells(x->f, &av, x->cells + x->nlead, x->num + x->nlead);
+			stop = fn(x, x->cells, arg) < 0;
 			answers_free(&av);
 			n++;
 		}
@@ -588,17 +594,17 @@ static int csv_flush(struct exporter *x, struct csv_state *cs)
 	return rc;
 }
 
-static int csv_row(struct exporter *x, const struct strv *row, void *arg)
+static int csv_row(struct exporter *x, const char *const *row, void *arg)
 {
 	struct csv_state *cs = arg;
-	sink_row(cs->s, (const char *const *)row->v, row->n < cs->ncols ? row->n : cs->ncols, 0);
+	sink_row(cs->s, row, cs->ncols, 0);
 	return cs->s->csv->len >= EXPORT_FLUSH ? csv_flush(x, cs) : 0;
 }
 
-static int xlsx_row(struct exporter *x, const struct strv *row, void *arg)
+static int xlsx_row(struct exporter *x, const char *const *row, void *arg)
 {
 	struct sink *s = arg;
-	sink_row(s, (const char *const *)row->v, row->n < x->ncols ? row->n : x->ncols, 0);
+	sink_row(s, row, x->ncols, 0);
 	return s->failed ? -1 : 0;
 }
 
@@ -608,7 +614,7 @@ struct sav_state {
 	size_t *width;
 };
 
-static int sav_row(struct exporter *x, const struct strv *row, void *arg)
+static int sav_row(struct exporter *x, const char *const *row, void *arg)
 {
 	struct sav_state *ss = arg;
 	(void)x;
@@ -669,6 +675,8 @@ int export_responses(struct db *db, const struct form *f, const struct export_fi
 	form_export_labels(f, &labels);
 	ncols = x.ncols = cols.n;
 	x.ix = code_index(f);
+	x.cells = xcalloc(ncols, sizeof *x.cells);
+	x.num = xcalloc(ncols, sizeof *x.num);
 	s.kind = column_kinds(f, x.nlead, ncols);
 
 	if (fmt == EXPORT_XLSX && xlsx_open(&s, f, tmpdir, path, sizeof path) < 0)
@@ -733,6 +741,8 @@ out:
 	free(width);
 	free(s.kind);
 	free(x.ix);
+	free(x.cells);
+	free(x.num);
 	strv_free(&cols);
 	strv_free(&labels);
 	buf_free(&csvbuf);

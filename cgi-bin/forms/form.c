@@ -1108,25 +1108,48 @@ void form_export_labels(const struct form *f, struct strv *out)
 	}
 }
 
-void form_export_row(const struct form *f, const struct answers *a, struct strv *out)
+size_t form_export_cells(const struct form *f, const struct answers *a, const char **cells,
+                         char (*num)[FORM_CELL_NUM])
 {
+	size_t c = 0;
 	for (size_t i = 0; i < f->nfields; i++) {
 		const struct field *fd = &f->fields[i];
 		const char *v = i < a->n && a->v[i] ? a->v[i] : "";
 		if (fd->type == FT_MULTI || fd->type == FT_RANK) {
-			for (size_t k = 0; k < fd->nopts; k++) {
+			for (size_t k = 0; k < fd->nopts; k++, c++) {
 				int pos = form_value_has(v, fd->opts[k].code);
-				char cell[16] = "";
+				num[c][0] = 0;
 				/* An unanswered question stays blank, not 0. */
 				if (*v)
-					snprintf(cell, sizeof cell, "%d",
+					snprintf(num[c], FORM_CELL_NUM, "%d",
 					         fd->type == FT_MULTI ? (pos ? 1 : 0) : pos);
 				if (fd->type == FT_RANK && !pos)
-					cell[0] = 0;
-				strv_push(out, xstrdup(cell));
+					num[c][0] = 0;
+				cells[c] = num[c];
 			}
 		} else {
-			strv_push(out, xstrdup(v));
+			cells[c++] = v;
 		}
 	}
+	return c;
+}
+
+size_t form_export_ncells(const struct form *f)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < f->nfields; i++)
+		c += f->fields[i].type == FT_MULTI || f->fields[i].type == FT_RANK ? f->fields[i].nopts : 1;
+	return c;
+}
+
+void form_export_row(const struct form *f, const struct answers *a, struct strv *out)
+{
+	size_t n = form_export_ncells(f);
+	const char **cells = xcalloc(n ? n : 1, sizeof *cells);
+	char (*num)[FORM_CELL_NUM] = xcalloc(n ? n : 1, sizeof *num);
+	n = form_export_cells(f, a, cells, num);
+	for (size_t c = 0; c < n; c++)
+		strv_push(out, xstrdup(cells[c]));
+	free(num);
+	free(cells);
 }

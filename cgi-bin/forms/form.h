@@ -268,6 +268,14 @@ void strv_free(struct strv *s);
  * rank which expand to <code>__<option> (multi: 0/1, rank: position). */
 void form_export_columns(const struct form *f, struct strv *out);
 void form_export_row(const struct form *f, const struct answers *a, struct strv *out);
+/* The same cells without allocating (exports write a row per response):
+ * cells[c] points into a's values, or into num[c] for the numbers of multi
+ * and rank columns. Both arrays hold form_export_ncells(f) entries; valid
+ * while a is. Returns the number of cells. */
+#define FORM_CELL_NUM 16
+size_t form_export_ncells(const struct form *f);
+size_t form_export_cells(const struct form *f, const struct answers *a, const char **cells,
+                         char (*num)[FORM_CELL_NUM]);
 /* The columns' Chinese labels in the same layout (multi/rank: label：option). */
 void form_export_labels(const struct form *f, struct strv *out);
 /* Is option code selected in a stored multi/rank value? Rank: returns the
