@@ -225,6 +225,13 @@ static void test_render(void)
 	ok(b.len > 1000 && memcmp(b.data, "%PDF-", 5) == 0, "output is a PDF");
 	is_int((long long)count(b.data, b.len, "/Type /Page\n") + (long long)count(b.data, b.len, "/Type /Page "),
 	       2, "8 slips per page: 2 pages");
+	/* Issue 13: a QR is a 1-bit stencil per slip, printed unsmoothed; the
+	 * ink every slip of a form shares (header, invitation text) and the cut
+	 * marks are written once each, as Form XObjects. */
+	is_int((long long)count(b.data, b.len, "/ImageMask true"), 9, "one QR image mask per slip");
+	is_int((long long)count(b.data, b.len, "/Interpolate false"), 9, "... none smoothed");
+	is_int((long long)count(b.data, b.len, "/Subtype /Form"), 5,
+	       "header and text once per form, cut marks once: 5 Form XObjects");
 	buf_free(&b);
 	f = open_memstream(&mem, &memlen);
 	ok(slips_pdf(f, &si, u, 0) == 0, "no slips render");
