@@ -83,6 +83,7 @@
 	var basePath = q < 0 ? action : action.slice(0, q), query = q < 0 ? '' : action.slice(q);
 	var DEBOUNCE = 2500, MIN_GAP = 20000, ALIVE_GAP = 240000;
 	var dirty = {}, timer = null, lastSave = 0, lastContact = Date.now(), busy = false, submitting = false;
+	var inflight = null;   /* the running autosave (a promise), while busy */
 	var status = document.createElement('span');
 	status.id = 'autosave-status';
 	status.className = 'autosave-status';
@@ -122,7 +123,7 @@
 		}
 		busy = true;
 		lastSave = Date.now();
-		fetch(basePath + '/autosave' + query, {
+		inflight = fetch(basePath + '/autosave' + query, {
 			method: 'POST', body: body, credentials: 'same-origin',
 			headers: { 'Accept': 'application/json' }
 		}).then(function (res) {
@@ -162,9 +163,30 @@
 	}
 	form.addEventListener('input', changed);
 	form.addEventListener('change', changed);
-	form.addEventListener('submit', function () {
+	/* A save or submit clicked while an autosave is on its way waits for
+	 * it: the autosave moves the response's version on, and a post with
+	 * the version the page had would be refused as a conflict. form.submit()
+	 * fires no submit event; the clicked button's name/value go along in a
+	 * hidden field. */
+	form.addEventListener('submit', function (ev) {
 		submitting = true;
 		if (timer) clearTimeout(timer);
+		timer = null;
+		if (!busy || !inflight) return;
+		ev.preventDefault();
+		var btn = ev.submitter;
+		show('正在保存，请稍候…', false);
+		function resubmit() {
+			if (btn && btn.name) {
+				var h = document.createElement('input');
+				h.type = 'hidden';
+				h.name = btn.name;
+				h.value = btn.value;
+				form.appendChild(h);
+			}
+			form.submit();
+		}
+		inflight.then(resubmit, resubmit);
 	});
 	['keydown', 'scroll', 'input', 'pointerdown'].forEach(function (t) {
 		window.addEventListener(t, activity, { passive: true });

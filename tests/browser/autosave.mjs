@@ -5,7 +5,10 @@
 //     to the save button, the value is in the database, and a reload shows it;
 //  2. a session that lapses mid-form (its row aged past the idle limit)
 //     loses nothing: 保存草稿 brings the re-login form, logging in there
-//     saves what was typed.
+//     saves what was typed;
+//  3. 保存草稿 clicked while an autosave's answer is still on its way (the
+//     server has stored it, the page does not know its new version yet)
+//     waits for it, and is not refused as a conflict.
 // Screenshots: tests/artifacts/autosave-*.png.
 import { createRequire } from 'node:module';
 import { run, stackProblem, createAccounts, openBrowser, login, baseUrl, storedResponse, dbQuery,
@@ -71,14 +74,45 @@ async function lapsed(t, account, device, name) {
 	await close();
 }
 
+async function clickDuringAutosave(t, account, device, name) {
+	const { page, close } = await openBrowser(device);
+	await login(page, account);
+	await page.goto(baseUrl() + '/form/sme');
+	// Every autosave reaches the server (and commits there), but its answer
+	// is held for 3 s on the way back, as on a slow network.
+	let held = 0;
+	await page.route('**/autosave*', async (route) => {
+		const response = await route.fetch();
+		held++;
+		await new Promise((res) => setTimeout(res, 3000));
+		await route.fulfill({ response });
+	});
+	const contact = `在途测试（${name}）`;
+	await page.locator('#f-q1_contact').fill(contact);
+	// The debounce is 2.5 s: wait until the autosave has been sent.
+	for (let i = 0; i < 100 && held === 0; i++) await page.waitForTimeout(100);
+	t.ok(held > 0, `${name}: an autosave is stored, its answer on its way`);
+	await page.locator('#f-q1_name').fill(`在途测试公司（${name}）`);
+	await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '保存草稿' }).click()]);
+	t.ok((await page.getByText(/已在其他窗口或由他人保存过/).count()) === 0,
+		`${name}: the save is not refused as a conflict with the autosave`);
+	t.ok(await page.getByText(/草稿已保存/).first().isVisible(), `${name}: the draft is saved`);
+	const r = storedResponse(account.username, 'sme');
+	t.is(r && r.answers.q1_contact, contact, `${name}: the autosaved field is stored`);
+	t.is(r && r.answers.q1_name, `在途测试公司（${name}）`, `${name}: the field typed after it too`);
+	await close();
+}
+
 run(async (t) => {
 	const problem = await stackProblem();
 	if (problem) { t.skipAll(problem); return; }
 	const acc = createAccounts('T36B01', 'T36B 浏览器测试省', [
 		{ key: 'as-phone', role: 'sme' }, { key: 'as-desk', role: 'sme' },
-		{ key: 'lapse-phone', role: 'sme' }, { key: 'lapse-desk', role: 'sme' }]);
+		{ key: 'lapse-phone', role: 'sme' }, { key: 'lapse-desk', role: 'sme' },
+		{ key: 'race-desk', role: 'sme' }]);
 	await autosaves(t, acc['as-phone'], MOBILE, 'phone');
 	await autosaves(t, acc['as-desk'], DESKTOP, 'desktop');
 	await lapsed(t, acc['lapse-phone'], MOBILE, 'phone');
 	await lapsed(t, acc['lapse-desk'], DESKTOP, 'desktop');
+	await clickDuringAutosave(t, acc['race-desk'], DESKTOP, 'desktop');
 });
