@@ -380,17 +380,28 @@ struct save_tx {
 	enum save_outcome o;
 };
 
+/* The start of every writing transaction on a response (save, submit,
+ * autosave): its row read once, under the lock; a retried attempt starts
+ * afresh. -1 on a database error, 1 when it is already submitted (nothing
+ * may be written), 0 to go on. */
+static int lock_for_write(struct db *db, const struct target *t, struct response *resp, int attempt)
+{
+	if (attempt > 1)
+		response_free(resp);
+	memset(resp, 0, sizeof *resp);
+	if (response_lock(db, F, t->id, t->region, resp) < 0)
+		return -1;
+	return resp->status == RS_SUBMITTED;
+}
+
 static int save_body(struct db *db, void *ctx, int attempt)
 {
 	struct save_tx *x = ctx;
-	if (attempt > 1)
-		response_free(&x->resp);
-	memset(&x->resp, 0, sizeof x->resp);
-	if (response_lock(db, F, x->t->id, x->t->region, &x->resp) < 0)
-		return -1;
-	if (x->resp.status == RS_SUBMITTED) {
-		x->o = SO_LOCKED;
-		return 1;
+	int rc = lock_for_write(db, x->t, &x->resp, attempt);
+	if (rc) {
+		if (rc > 0)
+			x->o = SO_LOCKED;
+		return rc;
 	}
 	if (!x->collected) {
 		const char **upload_err = xcalloc(F->nfields, sizeof *upload_err);
@@ -976,16 +987,12 @@ static int autosave_body(struct db *db, void *ctx, int attempt)
 	struct answers posted, merged, clean;
 	struct fcheck chk;
 	size_t nerr;
-	int rc;
+	int rc = lock_for_write(db, x->t, &x->resp, attempt);
 
-	if (attempt > 1)
-		response_free(&x->resp);
-	memset(&x->resp, 0, sizeof x->resp);
-	if (response_lock(db, F, x->t->id, x->t->region, &x->resp) < 0)
-		return -1;
-	if (x->resp.status == RS_SUBMITTED) {
-		x->locked = 1;
-		return 1;
+	if (rc) {
+		if (rc > 0)
+			x->locked = 1;
+		return rc;
 	}
 	answers_init(&posted, F);
 	answers_init(&merged, F);
