@@ -106,13 +106,17 @@ static void select_form(struct req *r, const struct form *sel, int allow_all)
 	h_raw(r, "</select></label> ");
 }
 
-/* The "region" select, regions from the database; returns -1 on error. */
-static int select_region(struct req *r, const char *sel, int allow_all)
+/* The "region" select, regions from the database, under the given
+ * label; when they cannot be read, a message in its place (the rest of
+ * the form still works). */
+static void select_region(struct req *r, const char *label, const char *sel, int allow_all)
 {
 	struct dbrows *rows;
-	if (db_query(r->db, STMT_REGION_LIST, DB_NOARGS, &rows) < 0)
-		return -1;
-	h_raw(r, "<label>地区 <select name=\"region\">");
+	if (db_query(r->db, STMT_REGION_LIST, DB_NOARGS, &rows) < 0) {
+		h_raw(r, "<p class=\"error\">地区列表暂时无法显示。</p>");
+		return;
+	}
+	h_printf(r, "<label>%s <select name=\"region\">", label);
 	if (allow_all)
 		h_raw(r, "<option value=\"\">全部</option>");
 	for (size_t i = 0; i < rows->nrows; i++) {
@@ -122,7 +126,6 @@ static int select_region(struct req *r, const char *sel, int allow_all)
 	}
 	h_raw(r, "</select></label> ");
 	dbrows_free(rows);
-	return 0;
 }
 
 static void select_status(struct req *r, const char *sel)
@@ -260,11 +263,7 @@ static void audit_page(struct req *r)
 		         action && !strcmp(action, AUDIT_ACTIONS[i].code) ? " selected" : "", AUDIT_ACTIONS[i].label);
 	h_printf(r, "</select></label> <label>用户名 <input name=\"user\" value=\"%s\" maxlength=\"64\"></label> ",
 	         user ? user : "");
-	h_raw(r, "<label>地区 ");
-	if (select_region(r, region, 1) < 0)
-		h_raw(r, "</label><p class=\"error\">地区列表暂时无法显示。</p>");
-	else
-		h_raw(r, "</label>");
+	select_region(r, "地区", region, 1);
 	h_printf(r, " <label>从 <input type=\"date\" name=\"from\" value=\"%s\"></label>"
 	         " <label>到 <input type=\"date\" name=\"to\" value=\"%s\"></label>"
 	         " <button type=\"submit\">查看</button></form>", dfrom, dto);
@@ -351,7 +350,7 @@ static void responses_list(struct req *r)
 	page_begin(r, "答卷");
 	h_raw(r, "<form method=\"get\" action=\"/admin/responses\" class=\"filters\">");
 	select_form(r, f, 1);
-	select_region(r, region, 1);
+	select_region(r, "地区", region, 1);
 	select_status(r, status);
 	h_raw(r, "<button type=\"submit\">筛选</button></form>");
 	h_printf(r, "<p>共 <span id=\"total\">%lld</span> 份（按最后创建排列，新的在前）。</p>", total);
@@ -610,8 +609,7 @@ static void deadlines_page(struct req *r, const char *msg, int is_error)
 		h_csrf_field(r);
 		h_raw(r, "<input type=\"hidden\" name=\"action\" value=\"set\">");
 		select_form(r, NULL, 0);
-		if (select_region(r, NULL, 0) < 0)
-			h_raw(r, "<p class=\"error\">地区列表暂时无法显示。</p>");
+		select_region(r, "地区", NULL, 0);
 		h_raw(r, "<label>截止时间 <input name=\"due\" placeholder=\"2013-12-10 23:59:59\" "
 		      "maxlength=\"19\" required></label> <button type=\"submit\">保存</button>"
 		      "<p class=\"hint\">格式：年-月-日 时:分:秒（服务器本地时间）；只写日期表示当天 23:59:59。</p></form>");
@@ -696,8 +694,7 @@ static void export_page(struct req *r)
 	      "多选题和排序题按选项展开为“代码__选项”列（多选 0/1，排序为名次）。</p>"
 	      "<form method=\"get\" action=\"/admin/export/data\">");
 	select_form(r, NULL, 0);
-	if (select_region(r, NULL, 1) < 0)
-		h_raw(r, "<p class=\"error\">地区列表暂时无法显示。</p>");
+	select_region(r, "地区", NULL, 1);
 	select_status(r, "submitted");
 	h_raw(r, "<label>格式 <select name=\"format\">"
 	      "<option value=\"xlsx\">Excel（.xlsx）</option>"
@@ -755,8 +752,7 @@ static void stats_page(struct req *r)
 	page_begin(r, "统计");
 	h_raw(r, "<form method=\"get\" action=\"/admin/stats\" class=\"filters\">");
 	select_form(r, f, 0);
-	if (select_region(r, region, 1) < 0)
-		h_raw(r, "<p class=\"error\">地区列表暂时无法显示。</p>");
+	select_region(r, "地区", region, 1);
 	h_raw(r, "<button type=\"submit\">查看</button></form>");
 	h_printf(r, "<h2>%s %s（仅统计已提交的答卷）</h2>", f->annex, f->title);
 	if (stats_render(r, f, region) < 0)
@@ -781,11 +777,7 @@ static void indicators_page(struct req *r)
 	h_printf(r, "<option value=\"0\"%s>全部已提交答卷</option><option value=\"1\"%s>只计样本单位"
 	         "（凭抽中单位的邀请码注册）</option></select></label> ", sample ? "" : " selected",
 	         sample ? " selected" : "");
-	h_raw(r, "<label>文字回答的地区 ");
-	if (select_region(r, region, 1) < 0)
-		h_raw(r, "</label><p class=\"error\">地区列表暂时无法显示。</p>");
-	else
-		h_raw(r, "</label>");
+	select_region(r, "文字回答的地区", region, 1);
 	h_printf(r, " <button type=\"submit\">查看</button> 下载：<a href=\"/admin/indicators.csv?sample=%d\">CSV（UTF-8）"
 	         "</a> <a href=\"/admin/indicators.csv?sample=%d&amp;format=gb18030\">CSV（GB18030）</a>"
 	         " <a href=\"/admin/indicators.xlsx?sample=%d\">Excel（XLSX）</a></form>",
@@ -879,7 +871,7 @@ static void accounts_page(struct req *r, const char *msg)
 		h_printf(r, "<option value=\"%s\"%s>%s</option>", role_code((enum role)k),
 		         role == (enum role)k ? " selected" : "", role_label((enum role)k));
 	h_raw(r, "</select></label> ");
-	select_region(r, region, 1);
+	select_region(r, "地区", region, 1);
 	h_raw(r, "<button type=\"submit\">筛选</button></form>");
 	h_printf(r, "<p>共 <span id=\"total\">%lld</span> 个账户，第 %ld 页。停用后该账户立即退出登录，"
 	         "且不能再登录。</p>", total, page);
