@@ -19,7 +19,7 @@ PKGS     = libsodium
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -fstack-protector-strong -fstack-clash-protection -fcf-protection -D_FORTIFY_SOURCE=2 -fPIE \
-           -Icgi-bin/core -Icgi-bin/forms -Icgi-bin/sample -I$(BUILD)/gen $(shell mariadb_config --cflags) $(shell pkg-config --cflags cairo)
+           -Icgi-bin/core -Icgi-bin/forms -Icgi-bin/eval -Icgi-bin/pages -Icgi-bin/sample -I$(BUILD)/gen $(shell mariadb_config --cflags) $(shell pkg-config --cflags cairo)
 LDFLAGS += -pie -Wl,-z,relro,-z,now
 LDLIBS  += -lfcgi $(shell mariadb_config --libs) -lsodium -lcrypt -lqrencode $(shell pkg-config --libs cairo) -lxlsxwriter -lreadstat -lzip -lexpat -lm -pthread
 
@@ -41,7 +41,7 @@ $(BUILD)/obj/cgi-bin/admin.o: CFLAGS += -DSMESURVEY_SCHEMA='"$(basename $(notdir
 $(BUILD)/obj/cgi-bin/admin.o: $(MIGRATIONS)
 
 CORE_SRC  = $(wildcard cgi-bin/core/*.c)
-FORMS_SRC = $(wildcard cgi-bin/forms/*.c) $(wildcard cgi-bin/sample/*.c)
+FORMS_SRC = $(wildcard cgi-bin/forms/*.c) $(wildcard cgi-bin/eval/*.c) $(wildcard cgi-bin/pages/*.c) $(wildcard cgi-bin/sample/*.c)
 LIB_SRC   = $(CORE_SRC) $(FORMS_SRC)
 LIB_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/codebook.o $(BUILD)/obj/gen/catalog.o $(BUILD)/obj/gen/indicators.o \
             $(BUILD)/obj/gen/prefill.o
@@ -83,7 +83,7 @@ $(BUILD)/gen/catalog.c: $(CATALOG) cgi-bin/forms/embed.sh
 	sh cgi-bin/forms/embed.sh -s form_catalog_tsv $(CATALOG) > $@.tmp && mv $@.tmp $@
 
 # The evaluation indicators (../shared/indicators), embedded like the codebook.
-INDICATORS = cgi-bin/forms/indicators/indicators.tsv
+INDICATORS = cgi-bin/eval/indicators/indicators.tsv
 $(BUILD)/gen/indicators.c: $(INDICATORS) cgi-bin/forms/embed.sh
 	@mkdir -p $(dir $@)
 	sh cgi-bin/forms/embed.sh -s indicators_tsv $(INDICATORS) > $@.tmp && mv $@.tmp $@

@@ -16,7 +16,7 @@
 --   sample units of a sample are deleted explicitly before the sample.)
 -- * Tallies of the submitted answers (agg_fields, agg_values, agg_ind) need
 --   the codebook (effective answers, form_drop_inapplicable) and the
---   indicator formulas, so C keeps them: cgi-bin/forms/aggr.c turns one
+--   indicator formulas, so C keeps them: cgi-bin/eval/aggr.c turns one
 --   response's effective answers into deltas, used by the live paths and by
 --   the rebuild alike. agg_counted records how each counted (submitted)
 --   response is counted, so that it is taken out with the same key.
@@ -90,7 +90,7 @@ CREATE TABLE agg_values (
   PRIMARY KEY (form, region_code, in_sample, code, value)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
--- The indicators' accumulators (struct ind_acc, cgi-bin/forms/indicators.h)
+-- The indicators' accumulators (struct ind_acc, cgi-bin/eval/indicators.h)
 -- per region and in_sample: term 'a' or 'b' (ratio/growth).
 CREATE TABLE agg_ind (
   region_code VARCHAR(16) NOT NULL,

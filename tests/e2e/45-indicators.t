@@ -2,7 +2,7 @@
 # 45-indicators.t - the evaluation indicators (/admin/indicators,
 # /region/indicators, /admin/indicators.csv) against an independent oracle:
 # this test reads the raw rows (submitted responses, answers, sample units)
-# with SQL and computes EVERY indicator of cgi-bin/forms/indicators/
+# with SQL and computes EVERY indicator of cgi-bin/eval/indicators/
 # indicators.tsv in Perl from the shared README's definitions - applicability
 # from the codebook (lib/Forms.pm), the aggregates, undefined values, the
 # rounding - then compares value and n, nationally and for every region,
@@ -61,7 +61,7 @@ sub submit_direct {
 T::rebuild_aggregates();
 
 # ----------------------------------------------------------------- oracle
-my $IND = T::root() . '/cgi-bin/forms/indicators/indicators.tsv';
+my $IND = T::root() . '/cgi-bin/eval/indicators/indicators.tsv';
 sub load_indicators {
 	my ($path) = @_;
 	open my $fh, '<:encoding(UTF-8)', $path or die "$path: $!";

@@ -2,7 +2,7 @@
 # 46-quota.t - progress against the notice's requirements (/admin and
 # /region), checked cell by cell against an oracle that reads the raw rows
 # (users, responses, sample_units, deadline_overrides) and applies the rules
-# stated in cgi-bin/forms/progress.h in Perl: the self-evaluation report,
+# stated in cgi-bin/eval/progress.h in Perl: the self-evaluation report,
 # the hub and window questionnaires (x of y), each sample stratum against its
 # quota (sampled, printed, opened, registered, submitted), and a status per
 # requirement (met / on track / behind). A fresh region with a draw,

@@ -1,6 +1,6 @@
 #!/usr/bin/perl
 # 47-aggregates.t - the maintained aggregates (issue 13, sql/005_aggregates.sql,
-# cgi-bin/forms/aggr.h) equal the ones rebuilt from the data after a random
+# cgi-bin/eval/aggr.h) equal the ones rebuilt from the data after a random
 # workload: saves, submits with and without errors, reopens by the
 # administrator and account changes, through HTTP and the CLI, across two
 # regions and two forms. The aggregates are first rebuilt (earlier tests load

@@ -1,6 +1,6 @@
 /*
  * test_aggr.c - the one function that turns a response's effective answers
- * into aggregate deltas (forms/aggr.h): what one SME response adds (the
+ * into aggregate deltas (eval/aggr.h): what one SME response adds (the
  * response itself, answered counts, options, rank positions, numeric sums
  * and values, the indicators' accumulators), that taking it out again
  * cancels exactly, that responses under the same key merge, and that the
