@@ -6,12 +6,15 @@
  *   GET  /logout      confirmation; POST /logout  sign out
  *   GET  /password    change-password form; POST /password
  *   GET  /forgot      whom to ask for a forgotten username or password
+ *   GET  /account     the signed-in account's login note, to print; after a
+ *                     registration (new=code|self) the page that confirms it
  */
 #include "app.h"
 #include "auth.h"
 #include "catalog.h"
 #include "conf.h"
 #include "db.h"
+#include "entry.h"
 #include "html.h"
 #include "http.h"
 #include "log.h"
@@ -73,6 +76,9 @@ static void landing(struct req *r)
 		      "<p>地区项目责任主体和项目承建单位请使用原平台网络项目信息报送系统的用户名和密码登录；"
 		      "服务资源单位和中小企业请扫描邀请单上的二维码注册。</p>");
 		login_form(r, NULL, NULL);
+		h_raw(r, "</section><section class=\"panel\"><h2>收到邀请单？</h2>"
+		      "<p>服务资源单位和中小企业：输入邀请单上的邀请码注册（也可以用手机扫描邀请单上的二维码）。</p>");
+		h_code_entry(r, NULL);
 		h_raw(r, "</section>");
 	}
 	h_raw(r, "<section class=\"panel\"><h2>空白调查表（可打印）</h2><ul>");
@@ -266,6 +272,57 @@ static void forgot_get(struct req *r)
 	page_end(r);
 }
 
+/* The signed-in account's region and its help line, into the note. */
+static void note_region(struct req *r)
+{
+	struct dbrows *rows = NULL;
+	if (!r->user->region_code[0] ||
+	    db_query(r->db, STMT_REGION_CONTACT, DB_ARGS(A_STR(r->user->region_code)), &rows) < 0)
+		return;
+	if (rows->nrows) {
+		const char *phone = dbrows_get(rows, 0, 1);
+		h_printf(r, "<dt>地区</dt><dd>%s</dd>", dbrows_get(rows, 0, 0));
+		if (phone && *phone && r->user->role != ROLE_REGION) {
+			h_raw(r, "<dt>忘记密码时联系</dt><dd>本地区项目责任主体，电话 ");
+			h_tel(r, phone);
+			h_raw(r, "</dd>");
+		}
+	}
+	dbrows_free(rows);
+}
+
+/* GET /account (issue 23 item 8): what a person needs to log in again -
+ * username, organisation, region, where to log in, whom to ask - as a note
+ * to print or copy. Never a password: it is not stored in a readable form.
+ * A registration ends here (new=code|self), so the username is shown again
+ * right after the account was made. */
+enum key { KEY_NEW };
+static const char *const account_new[] = { "code", "self", NULL };
+static const struct pspec account_params[] = {
+	{ KEY_NEW, "new", PT_ENUM, 0, 0, 0, account_new, 0, NULL },
+	{ 0 },
+};
+
+static void account_get(struct req *r)
+{
+	int fresh = r->arg[KEY_NEW].present;
+	page_begin(r, fresh ? "注册成功" : "登录信息");
+	if (fresh)
+		h_printf(r, "<p class=\"notice\" role=\"status\">注册成功，您已登录。%s请记下或打印下面的登录信息，以后登录时使用。</p>",
+		         r->arg[KEY_NEW].n == 1 ? "（自行注册，不属于本地区的抽样名单。）" : "");
+	h_printf(r, "<section class=\"panel login-note\"><h2>登录信息</h2><dl class=\"note\">"
+	         "<dt>用户名</dt><dd><strong class=\"username\">%s</strong></dd>"
+	         "<dt>单位</dt><dd>%s</dd>", r->user->username, r->user->org_name);
+	note_region(r);
+	h_printf(r, "<dt>登录网址</dt><dd>%s/login</dd>"
+	         "<dt>密码</dt><dd>注册时自行设置或由系统生成的密码（系统不保存可读的密码，无法查看；忘记时只能重置）</dd></dl>"
+	         "</section><p class=\"no-print\"><button type=\"button\" class=\"secondary\" data-print hidden>打印登录信息</button> "
+	         "<a class=\"button\" href=\"%s\">%s</a></p>"
+	         "<script src=\"/static/print.js\" defer></script>",
+	         r->conf->base_url, role_home(r->user->role), fresh ? "开始填写调查表" : "进入工作台");
+	page_end(r);
+}
+
 enum page {
 	PAGE_LANDING,
 	PAGE_LOGIN_GET,
@@ -276,6 +333,7 @@ enum page {
 	PAGE_PASSWORD_POST,
 	PAGE_HEALTH,
 	PAGE_FORGOT,
+	PAGE_ACCOUNT,
 	PAGE__MAX
 };
 
@@ -289,6 +347,7 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_PASSWORD_POST] = { "/password", M_POST, ANY_USER, 0, NULL, password_post, NULL },
 	[PAGE_HEALTH]        = { "/healthz",  M_GET,  PUBLIC,   0, NULL, health, NULL },
 	[PAGE_FORGOT]        = { "/forgot",   M_GET,  PUBLIC,   0, NULL, forgot_get, NULL },
+	[PAGE_ACCOUNT]       = { "/account",  M_GET,  ANY_USER, 0, account_params, account_get, NULL },
 };
 
 int main(int argc, char **argv)

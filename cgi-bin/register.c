@@ -22,6 +22,7 @@
 #include "conf.h"
 #include "db.h"
 #include "deadline.h"
+#include "entry.h"
 #include "form.h"
 #include "html.h"
 #include "http.h"
@@ -155,49 +156,120 @@ static enum lookup lookup(struct req *r, const char *raw, struct unit *u, int lo
 	return LK_OK;
 }
 
-static void code_entry_form(struct req *r, const char *typed)
+/* ---- Problems with what was typed (issue 23 item 1) ----
+ *
+ * Every check runs, and every problem is listed at once: at the top (each a
+ * link to its field) and at the field itself. The page that comes back
+ * keeps every choice and every typed value, the passwords and the password
+ * mode included, and the generated password it showed: a page that reset the
+ * mode to the generated password made people register with it unawares. */
+enum reg_field { RF_CONTACT, RF_PHONE, RF_EMAIL, RF_FORM, RF_REGION, RF_ORG,
+                 RF_PW_MODE, RF_PASSWORD, RF_PASSWORD2, RF__MAX };
+
+/* The id of each field's input (the target of the summary's links). */
+static const char *const rf_id[RF__MAX] = {
+	[RF_CONTACT] = "contact", [RF_PHONE] = "phone", [RF_EMAIL] = "email",
+	[RF_FORM] = "form-0", [RF_REGION] = "region", [RF_ORG] = "org_name",
+	[RF_PW_MODE] = "pw-gen", [RF_PASSWORD] = "password", [RF_PASSWORD2] = "password2",
+};
+
+struct reg_errors {
+	const char *msg[RF__MAX];     /* the first problem found per field */
+	int n;
+};
+
+static void reg_error(struct reg_errors *e, enum reg_field f, const char *msg)
 {
-	h_raw(r, "<form method=\"get\" action=\"/register\" class=\"code-entry\">"
-	      "<p><label for=\"code\">邀请码（邀请单上的 16 位字母和数字）</label>");
-	h_printf(r, "<input id=\"code\" name=\"code\" maxlength=\"64\" autocomplete=\"off\""
-	         " autocapitalize=\"characters\" spellcheck=\"false\" placeholder=\"XXXX-XXXX-XXXX-XXXX\""
-	         " value=\"%s\" required></p>", typed ? typed : "");
-	h_raw(r, "<p><button type=\"submit\">下一步</button></p></form>");
+	if (e->msg[f])
+		return;
+	e->msg[f] = msg;
+	e->n++;
 }
 
-/* Password part shared by both registration forms; gen is shown once. */
-static void password_fields(struct req *r, const char *gen)
+/* The list at the top of the form: every problem, each linked to its field. */
+static void put_error_list(struct req *r, const struct reg_errors *e)
 {
-	h_printf(r, "<fieldset><legend>设置密码</legend>"
-	         "<p><label><input type=\"radio\" name=\"pw_mode\" value=\"gen\" checked> 使用系统生成的密码："
-	         "<strong class=\"generated-password\">%s</strong>（仅显示这一次，请立即记下）</label>"
+	if (!e || e->n == 0)
+		return;
+	h_printf(r, "<div class=\"errors\" role=\"alert\" id=\"reg-errors\"><p>请修改以下 %d 处后再提交：</p><ul>", e->n);
+	for (int f = 0; f < RF__MAX; f++)
+		if (e->msg[f])
+			h_printf(r, "<li><a href=\"#%s\">%s</a></li>", rf_id[f], e->msg[f]);
+	h_raw(r, "</ul></div>");
+}
+
+/* aria attributes of a field's input: invalid, described by its message. */
+static void put_invalid(struct req *r, const struct reg_errors *e, enum reg_field f)
+{
+	if (e && e->msg[f])
+		h_printf(r, " aria-invalid=\"true\" aria-describedby=\"err-%s\"", rf_id[f]);
+}
+
+/* The message at the field itself. */
+static void put_field_error(struct req *r, const struct reg_errors *e, enum reg_field f)
+{
+	if (e && e->msg[f])
+		h_printf(r, "<p class=\"error field-error\" id=\"err-%s\">%s</p>", rf_id[f], e->msg[f]);
+}
+
+/* One labelled input of a registration form, with its message. */
+static void put_input(struct req *r, const struct reg_errors *e, enum reg_field f,
+                      const char *label, const char *attrs, const char *value)
+{
+	h_printf(r, "<p><label for=\"%s\">%s</label><input id=\"%s\" name=\"%s\" ",
+	         rf_id[f], label, rf_id[f], rf_id[f]);
+	h_raw(r, attrs);
+	h_printf(r, " value=\"%s\"", value ? value : "");
+	put_invalid(r, e, f);
+	h_raw(r, ">");
+	put_field_error(r, e, f);
+	h_raw(r, "</p>");
+}
+
+/* Password part shared by both registration forms: the mode the user chose
+ * (the generated password by default) and what was typed. gen is the
+ * generated password, the same on every page of one registration. */
+static void password_fields(struct req *r, const char *gen, const struct reg_errors *e)
+{
+	const char *mode = req_param(r, "pw_mode");
+	int own = mode && strcmp(mode, "own") == 0;
+	h_raw(r, "<fieldset><legend>设置密码</legend>");
+	put_field_error(r, e, RF_PW_MODE);
+	h_printf(r, "<p><label><input type=\"radio\" id=\"pw-gen\" name=\"pw_mode\" value=\"gen\"%s> 使用系统生成的密码："
+	         "<strong class=\"generated-password\">%s</strong>（请立即记下）</label>"
 	         "<input type=\"hidden\" name=\"gen\" value=\"%s\"></p>"
-	         "<p><label><input type=\"radio\" name=\"pw_mode\" value=\"own\"> 自行设置密码</label></p>"
-	         "<p><label for=\"password\">密码（12 至 128 个字符）</label><input id=\"password\" name=\"password\""
-	         " type=\"password\" maxlength=\"128\" autocomplete=\"new-password\"></p>"
-	         "<p><label for=\"password2\">再次输入密码</label><input id=\"password2\" name=\"password2\""
-	         " type=\"password\" maxlength=\"128\" autocomplete=\"new-password\"></p></fieldset>", gen, gen);
+	         "<p><label><input type=\"radio\" id=\"pw-own\" name=\"pw_mode\" value=\"own\"%s> 自行设置密码</label></p>",
+	         own ? "" : " checked", gen, gen, own ? " checked" : "");
+	put_input(r, e, RF_PASSWORD, "密码（12 至 128 个字符）",
+	          "type=\"password\" maxlength=\"128\" autocomplete=\"new-password\"", req_param(r, "password"));
+	put_input(r, e, RF_PASSWORD2, "再次输入密码",
+	          "type=\"password\" maxlength=\"128\" autocomplete=\"new-password\"", req_param(r, "password2"));
+	h_raw(r, "</fieldset>");
 }
 
-static int new_password(char out[CODE_GROUPED + 1])
+/* A posted generated password (of the generated shape), or a new one. */
+static int new_password(struct req *r, char out[CODE_GROUPED + 1])
 {
+	const char *g = req_param(r, "gen");
+	char n[CODE_LEN + 1];
+	if (g && strlen(g) == CODE_GROUPED && code_normalise(g, n) == 0) {
+		memcpy(out, g, CODE_GROUPED + 1);
+		return 0;
+	}
 	return password_generate(out);
 }
 
-static void unit_form(struct req *r, const struct unit *u, const char *error)
+static void unit_form(struct req *r, const struct unit *u, const struct reg_errors *e)
 {
 	char gen[CODE_GROUPED + 1];
 	const struct form_info *fi = catalog_get(u->form);
 	auth_anon_csrf(r);
-	if (new_password(gen) < 0) {
+	if (new_password(r, gen) < 0) {
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return;
 	}
-	const char *contact = req_param(r, "contact"), *phone = req_param(r, "phone"),
-	           *email = req_param(r, "email");
 	page_begin(r, "注册");
-	if (error)
-		h_printf(r, "<p class=\"error\" role=\"alert\">%s</p>", error);
+	put_error_list(r, e);
 	h_printf(r, "<dl class=\"unit\"><dt>单位名称</dt><dd class=\"org-name\">%s</dd>"
 	         "<dt>地区</dt><dd>%s</dd><dt>调查表</dt><dd>%s（%s）</dd>"
 	         "<dt>您的用户名</dt><dd><strong class=\"username\">%s</strong>（登录时使用，请记下）</dd></dl>",
@@ -206,15 +278,15 @@ static void unit_form(struct req *r, const struct unit *u, const char *error)
 	h_csrf_field(r);
 	h_printf(r, "<input type=\"hidden\" name=\"action\" value=\"code\">"
 	         "<input type=\"hidden\" name=\"code\" value=\"%s\">", u->code);
-	h_printf(r, "<fieldset><legend>联系人</legend>"
-	         "<p><label for=\"contact\">联系人姓名</label><input id=\"contact\" name=\"contact\""
-	         " maxlength=\"64\" autocomplete=\"name\" required value=\"%s\"></p>"
-	         "<p><label for=\"phone\">联系电话</label><input id=\"phone\" name=\"phone\" type=\"tel\""
-	         " maxlength=\"30\" autocomplete=\"tel\" required value=\"%s\"></p>"
-	         "<p><label for=\"email\">电子邮箱（选填）</label><input id=\"email\" name=\"email\" type=\"email\""
-	         " maxlength=\"254\" autocomplete=\"email\" value=\"%s\"></p></fieldset>",
-	         contact ? contact : "", phone ? phone : "", email ? email : "");
-	password_fields(r, gen);
+	h_raw(r, "<fieldset><legend>联系人</legend>");
+	put_input(r, e, RF_CONTACT, "联系人姓名", "maxlength=\"64\" autocomplete=\"name\" required",
+	          req_param(r, "contact"));
+	put_input(r, e, RF_PHONE, "联系电话", "type=\"tel\" maxlength=\"30\" autocomplete=\"tel\" required",
+	          req_param(r, "phone"));
+	put_input(r, e, RF_EMAIL, "电子邮箱（选填）", "type=\"email\" maxlength=\"254\" autocomplete=\"email\"",
+	          req_param(r, "email"));
+	h_raw(r, "</fieldset>");
+	password_fields(r, gen, e);
 	h_raw(r, "<p><button type=\"submit\">注册并开始填写</button></p></form>");
 	page_end(r);
 }
@@ -280,32 +352,32 @@ static void code_problem(struct req *r, enum lookup lk, const struct unit *u, co
 		page_begin(r, "注册");
 		h_raw(r, "<p class=\"error\" role=\"alert\" id=\"code-error\">邀请码无效。请核对邀请单上的邀请码"
 		      "（不区分大小写，可不输入“-”），重新输入。</p>");
-		code_entry_form(r, typed);
+		h_code_entry(r, typed);
 		page_end(r);
 		return;
 	}
 }
 
-static void self_form(struct req *r, const char *error)
+static void self_form(struct req *r, const struct reg_errors *e)
 {
 	struct dbrows *rows;
 	char gen[CODE_GROUPED + 1];
 	if (db_query(r->db, STMT_REGION_LIST, DB_NOARGS, &rows) < 0 ||
-	    new_password(gen) < 0) {
+	    new_password(r, gen) < 0) {
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return;
 	}
 	auth_anon_csrf(r);
-	const char *form = req_param(r, "form"), *region = req_param(r, "region"),
-	           *org = req_param(r, "org_name");
+	const char *form = req_param(r, "form"), *region = req_param(r, "region");
 	h_raw(r, "<section class=\"panel\"><h2 id=\"self\">没有邀请码？自行注册</h2>"
 	      "<p>未收到邀请单的服务资源单位和中小企业也可以注册填写，但不计入本地区的抽样名单。</p>");
-	if (error)
-		h_printf(r, "<p class=\"error\" role=\"alert\">%s</p>", error);
+	put_error_list(r, e);
 	h_raw(r, "<form method=\"post\" action=\"/register\" novalidate>");
 	h_csrf_field(r);
 	h_raw(r, "<input type=\"hidden\" name=\"action\" value=\"self\">"
-	      "<fieldset><legend>单位类型</legend><p>");
+	      "<fieldset><legend>单位类型</legend>");
+	put_field_error(r, e, RF_FORM);
+	h_raw(r, "<p>");
 	/* The SMEs are by far the most, so theirs is the default choice. */
 	const struct form_info *chosen = sampled_form(form);
 	if (!chosen)
@@ -314,20 +386,23 @@ static void self_form(struct req *r, const char *error)
 		const struct form_info *fi = catalog_at(i);
 		if (!fi->sampled)
 			continue;
-		h_printf(r, "%s<label><input type=\"radio\" name=\"form\" value=\"%s\"%s> %s</label>",
-		         shown++ ? " " : "", fi->name, fi == chosen ? " checked" : "", fi->label);
+		h_printf(r, "%s<label><input type=\"radio\" id=\"form-%zu\" name=\"form\" value=\"%s\"%s> %s</label>",
+		         shown ? " " : "", shown, fi->name, fi == chosen ? " checked" : "", fi->label);
+		shown++;
 	}
-	h_raw(r, "</p></fieldset>"
-	      "<p><label for=\"region\">所在地区</label><select id=\"region\" name=\"region\" required>"
-	      "<option value=\"\">请选择</option>");
+	h_raw(r, "</p></fieldset><p><label for=\"region\">所在地区</label><select id=\"region\" name=\"region\" required");
+	put_invalid(r, e, RF_REGION);
+	h_raw(r, "><option value=\"\">请选择</option>");
 	for (size_t i = 0; i < rows->nrows; i++)
 		h_printf(r, "<option value=\"%s\"%s>%s</option>", dbrows_get(rows, i, 0),
 		         region && strcmp(region, dbrows_get(rows, i, 0)) == 0 ? " selected" : "",
 		         dbrows_get(rows, i, 1));
 	dbrows_free(rows);
-	h_printf(r, "</select></p><p><label for=\"org_name\">单位名称</label><input id=\"org_name\""
-	         " name=\"org_name\" maxlength=\"100\" required value=\"%s\"></p>", org ? org : "");
-	password_fields(r, gen);
+	h_raw(r, "</select>");
+	put_field_error(r, e, RF_REGION);
+	h_raw(r, "</p>");
+	put_input(r, e, RF_ORG, "单位名称", "maxlength=\"100\" required", req_param(r, "org_name"));
+	password_fields(r, gen, e);
 	h_raw(r, "<p><button type=\"submit\">注册并开始填写</button></p></form></section>");
 }
 
@@ -336,55 +411,68 @@ static void start_page(struct req *r)
 	page_begin(r, "注册");
 	h_raw(r, "<section class=\"panel\"><h2>使用邀请码注册</h2><p>请扫描邀请单上的二维码，或输入邀请单上的邀请码。"
 	      "已注册的单位请<a href=\"/login\">直接登录</a>。</p>");
-	code_entry_form(r, NULL);
+	h_code_entry(r, NULL);
 	h_raw(r, "</section>");
 	self_form(r, NULL);
 	page_end(r);
 }
 
-/* The password chosen in the form, or NULL with *err set. */
-static const char *chosen_password(struct req *r, const char **err)
+/* The chosen password, or NULL with every problem of the password part
+ * noted in e. */
+static const char *chosen_password(struct req *r, struct reg_errors *e)
 {
 	const char *mode = req_param(r, "pw_mode");
+	const char *pw = req_param(r, "password"), *pw2 = req_param(r, "password2");
+	int typed = (pw && *pw) || (pw2 && *pw2);
 	if (mode && strcmp(mode, "gen") == 0) {
 		const char *g = req_param(r, "gen");
 		char n[CODE_LEN + 1];
 		/* Only a password of the generated shape is accepted this way. */
-		if (!g || strlen(g) != CODE_GROUPED || code_normalise(g, n) < 0) {
-			*err = "生成的密码无效，请刷新页面后重试。";
-			return NULL;
-		}
-		return g;
+		if (!g || strlen(g) != CODE_GROUPED || code_normalise(g, n) < 0)
+			reg_error(e, RF_PW_MODE, "生成的密码无效，请刷新页面后重试。");
+		/* A typed password with the generated one chosen is a slip of the
+		 * user's, not a choice: registering with the generated password
+		 * would lock them out with the one they believe is theirs. */
+		else if (typed)
+			reg_error(e, RF_PW_MODE, "您填写了自己的密码，但选中的是“使用系统生成的密码”。"
+			          "请选择“自行设置密码”，或清空下面的两个密码框。");
+		return e->msg[RF_PW_MODE] ? NULL : g;
 	}
-	const char *pw = req_param(r, "password"), *pw2 = req_param(r, "password2");
-	if (!pw || !*pw) {
-		*err = "请设置密码。";
+	if (!mode || strcmp(mode, "own") != 0) {
+		reg_error(e, RF_PW_MODE, "请选择密码的设置方式。");
 		return NULL;
 	}
-	if (!pw2 || strcmp(pw, pw2) != 0) {
-		*err = "两次输入的密码不一致。";
-		return NULL;
-	}
-	if ((*err = password_policy(pw)) != NULL)
-		return NULL;
-	return pw;
+	const char *policy = NULL;
+	if (!pw || !*pw)
+		reg_error(e, RF_PASSWORD, "请设置密码。");
+	else if ((policy = password_policy(pw)) != NULL)
+		reg_error(e, RF_PASSWORD, policy);
+	if (!pw2 || !*pw2)
+		reg_error(e, RF_PASSWORD2, "请再次输入密码。");
+	else if (!pw || strcmp(pw, pw2) != 0)
+		reg_error(e, RF_PASSWORD2, "两次输入的密码不一致。");
+	return e->msg[RF_PASSWORD] || e->msg[RF_PASSWORD2] ? NULL : pw;
 }
 
-static const char *check_contact(const char *contact, const char *phone, const char *email)
+/* The contact part: every problem noted in e. */
+static void check_contact(struct req *r, struct reg_errors *e)
 {
+	const char *contact = req_param(r, "contact"), *phone = req_param(r, "phone"),
+	           *email = req_param(r, "email");
 	if (!contact || !*contact || !utf8_valid(contact, strlen(contact)) || utf8_len(contact) > 64)
-		return "请填写联系人姓名（不超过 64 个字）。";
+		reg_error(e, RF_CONTACT, "请填写联系人姓名（不超过 64 个字）。");
 	switch (phone_check(phone)) {
 	case PHONE_OK:
 		break;
 	case PHONE_BAD_CHAR:
-		return "联系电话只能包含数字、空格、+ - ( ) / , 和“转”。";
+		reg_error(e, RF_PHONE, "联系电话只能包含数字、空格、+ - ( ) / , 和“转”。");
+		break;
 	case PHONE_BAD_LENGTH:
-		return "请填写有效的联系电话（" PHONE_RULE_TEXT "）。";
+		reg_error(e, RF_PHONE, "请填写有效的联系电话（" PHONE_RULE_TEXT "）。");
+		break;
 	}
 	if (email && *email && !email_valid(email))
-		return "请填写有效的电子邮箱地址，或留空。";
-	return NULL;
+		reg_error(e, RF_EMAIL, "请填写有效的电子邮箱地址，或留空。");
 }
 
 static void register_unit(struct req *r)
@@ -398,12 +486,12 @@ static void register_unit(struct req *r)
 		code_problem(r, lk, &u, typed);
 		return;
 	}
-	const char *err = check_contact(contact, phone, email), *pw = NULL;
-	if (err == NULL)
-		pw = chosen_password(r, &err);
-	if (err) {
+	struct reg_errors e = { 0 };
+	check_contact(r, &e);
+	const char *pw = chosen_password(r, &e);
+	if (e.n) {
 		resp_status(r, 422);
-		unit_form(r, &u, err);
+		unit_form(r, &u, &e);
 		return;
 	}
 	char hash[PW_HASH_MAX];
@@ -457,22 +545,15 @@ static void register_unit(struct req *r)
 	buf_printf(&d, "unit=%llu username=%s", u.id, username);
 	audit(r, "register", d.data);
 	buf_free(&d);
-	if (strcmp(username, u.username) == 0) {
-		resp_redirect(r, role_home(role_parse(u.form)));
-		return;
-	}
-	page_begin(r, "注册成功");
-	h_printf(r, "<p class=\"notice\" role=\"status\">注册成功。您的用户名是 <strong class=\"username\">%s</strong>，"
-	         "请记下。</p><p><a class=\"button\" href=\"%s\">开始填写调查表</a></p>",
-	         username, role_home(role_parse(u.form)));
-	page_end(r);
+	/* The username is shown again, with a note to print (issue 23 item 8). */
+	resp_redirect(r, "/account?new=code");
 }
 
 static void register_self(struct req *r)
 {
 	const char *form = req_param(r, "form"), *region = req_param(r, "region"),
 	           *org = req_param(r, "org_name");
-	const char *err = NULL, *pw = NULL;
+	struct reg_errors e = { 0 };
 	char *rname = NULL, *n = NULL;
 	if (db_query_str(r->db, STMT_SELF_REGISTRATIONS_COUNT,
 	                 DB_ARGS(A_STR(r->remote_addr)), &n) < 0) {
@@ -486,21 +567,19 @@ static void register_self(struct req *r)
 		return;
 	}
 	if (!sampled_form(form))
-		err = "请选择单位类型。";
-	else if (!region || !*region || strlen(region) > 16 ||
-	         db_query_str(r->db, STMT_REGION_NAME,
-	                      DB_ARGS(A_STR(region)), &rname) < 0 || rname == NULL)
-		err = "请选择所在地区。";
-	else if (!org || !*org || !utf8_valid(org, strlen(org)) || utf8_len(org) > 100 ||
-	         strpbrk(org, "\r\n\t"))
-		err = "请填写单位名称（不超过 100 个字）。";
-	else
-		pw = chosen_password(r, &err);
+		reg_error(&e, RF_FORM, "请选择单位类型。");
+	if (!region || !*region || strlen(region) > 16 ||
+	    db_query_str(r->db, STMT_REGION_NAME, DB_ARGS(A_STR(region)), &rname) < 0 || rname == NULL)
+		reg_error(&e, RF_REGION, "请选择所在地区。");
 	free(rname);
-	if (err) {
+	if (!org || !*org || !utf8_valid(org, strlen(org)) || utf8_len(org) > 100 ||
+	    strpbrk(org, "\r\n\t"))
+		reg_error(&e, RF_ORG, "请填写单位名称（不超过 100 个字）。");
+	const char *pw = chosen_password(r, &e);
+	if (e.n) {
 		resp_status(r, 422);
 		page_begin(r, "注册");
-		self_form(r, err);
+		self_form(r, &e);
 		page_end(r);
 		return;
 	}
@@ -533,12 +612,7 @@ static void register_self(struct req *r)
 		return;
 	}
 	audit(r, "register-self", username);
-	page_begin(r, "注册成功");
-	h_printf(r, "<p class=\"notice\" role=\"status\">注册成功（自行注册，不属于本地区的抽样名单）。"
-	         "您的用户名是 <strong class=\"username\">%s</strong>，请记下。</p>"
-	         "<p><a class=\"button\" href=\"%s\">开始填写调查表</a></p>",
-	         username, role_home(role_parse(form)));
-	page_end(r);
+	resp_redirect(r, "/account?new=self");
 }
 
 static void register_get(struct req *r)

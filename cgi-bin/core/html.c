@@ -159,11 +159,15 @@ void page_begin(struct req *r, const char *title)
 				h_printf(r, "<li><a href=\"%s\">%s</a></li>",
 				         r->nav[i].href, r->nav[i].label);
 		h_raw(r, "</ul></nav>");
+		/* The username on every page (issue 23 item 8): respondents got it
+		 * once, at registration, and need it at every later login. */
 		h_printf(r, "<div class=\"who\"><span>%s（%s）</span> "
+		         "<a class=\"who-user\" href=\"/account\" title=\"登录信息（可打印）\">用户名："
+		         "<strong class=\"username\">%s</strong></a> "
 		         "<a href=\"/password\">修改密码</a> "
 		         "<form class=\"inline\" method=\"post\" action=\"/logout\">",
 		         r->user->org_name[0] ? r->user->org_name : r->user->username,
-		         role_label(r->user->role));
+		         role_label(r->user->role), r->user->username);
 		h_csrf_field(r);
 		h_raw(r, "<button type=\"submit\" class=\"link\">退出</button></form></div>");
 	} else {
@@ -191,6 +195,28 @@ void page_error(struct req *r, int status, const char *message)
 	h_printf(r, "<p class=\"error\" role=\"alert\">%s</p>"
 	         "<p><a href=\"/\">返回首页</a></p>", message);
 	page_end(r);
+}
+
+void h_tel(struct req *r, const char *phone)
+{
+	char dial[64];
+	size_t n = 0;
+	/* The number to dial: digits and a leading +; an extension (转, ext)
+	 * becomes a pause (","), which phones dial after the connection. */
+	for (const char *p = phone; *p && n + 1 < sizeof dial; p++) {
+		if ((*p >= '0' && *p <= '9') || (*p == '+' && n == 0))
+			dial[n++] = *p;
+		else if ((strncmp(p, "转", 3) == 0 || *p == ',') && n > 0 && dial[n - 1] != ',')
+			dial[n++] = ',';
+		else if (*p == '/' || *p == ';')
+			break;   /* a second number: the first one is dialled */
+	}
+	dial[n] = '\0';
+	if (n == 0) {
+		h_text(r, phone);
+		return;
+	}
+	h_printf(r, "<a class=\"tel\" href=\"tel:%s\">%s</a>", dial, phone);
 }
 
 void h_seek_pager(struct req *r, const char *label, const char *cls, const char *first_href,

@@ -46,6 +46,9 @@ void h_csrf_field(struct req *r);
 void h_table_begin(struct req *r, const char *cls, const char *caption,
                    const char *const cols[], size_t ncols);
 void h_table_end(struct req *r);
+/* A phone number as a tel: link (its digits; an extension as a pause),
+ * or as text when it has no digits (issue 23 item 10). */
+void h_tel(struct req *r, const char *phone);
 /* The pager of a list paged by key (never OFFSET): a link to the first
  * page unless this is it (first_href NULL), a link to the next page when
  * there is one (next_href NULL: none). label names the list for screen

@@ -223,9 +223,11 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_REGION_EXISTS] = {
 		"SELECT code FROM regions WHERE code = ?",
 		R_ADMIN },
+	/* A region's name and help line: its own pages, and every signed-in
+	 * account's login note (home.c /account). */
 	[STMT_REGION_CONTACT] = {
 		"SELECT name, help_phone FROM regions WHERE code = ?",
-		R_REGION },
+		R_SIGNED_IN },
 	/* Whom a respondent asks for a new password (home.c /forgot). */
 	[STMT_REGION_HELP_LINES] = {
 		"SELECT code, name, help_phone FROM regions ORDER BY code",

@@ -275,7 +275,7 @@ $res = $person->post('/register', [ csrf => $csrf, action => 'code', code => cod
 	contact => '张三', phone => '010-6060 6001', email => 'zhang@example.com', pw_mode => 'own',
 	password => $pw, password2 => $pw ]);
 is $res->{status}, 303, 'registration: 303';
-is $res->{headers}{location}, '/form/sme', '... to the SME questionnaire';
+is $res->{headers}{location}, '/account?new=code', '... to the page that shows the username (issue 23)';
 my @acc = T::db_query("SELECT u.id, u.username, u.role, u.region_code, u.org_name, u.form,"
 	. " su.registered_at IS NOT NULL, su.contact, su.phone, su.email"
 	. " FROM sample_units su JOIN users u ON u.id = su.user_id WHERE su.id = $unit{$s01}");
@@ -548,7 +548,9 @@ like $res->{text}, qr{<th scope="row">已打开邀请链接</th><td>\d+</td>}, '
 	my $c = T::csrf_from($res->{text});
 	$res = $self->post('/register', [ csrf => $c, action => 'self', form => 'sme', region => 'T60A',
 		org_name => '自行注册测试企业', pw_mode => 'gen', gen => $gen ]);
-	is $res->{status}, 200, 'self-registration: 200';
+	is $res->{status}, 303, 'self-registration: 303';
+	is $res->{headers}{location}, '/account?new=self', '... to the page that shows the username';
+	$res = $self->get($res->{headers}{location});
 	like $res->{text}, qr/不属于本地区的抽样名单/, '... says the response is not from the sample';
 	my ($u) = $res->{text} =~ m{<strong class="username">([^<]+)</strong>};
 	like $u // '', qr/^sme-T60A-[a-z2-9]{5}$/, "... shows the user name ($u)";
