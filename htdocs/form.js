@@ -82,8 +82,9 @@
 	var q = action.indexOf('?');
 	var basePath = q < 0 ? action : action.slice(0, q), query = q < 0 ? '' : action.slice(q);
 	var DEBOUNCE = 2500, MIN_GAP = 20000, ALIVE_GAP = 240000;
-	var dirty = {}, timer = null, lastSave = 0, lastContact = Date.now(), busy = false, submitting = false;
-	var inflight = null;   /* the running autosave (a promise), while busy */
+	var PENDING = '有修改尚未保存，稍后自动保存';
+	var dirty = {}, timer = null, lastSave = 0, lastContact = Date.now(), busy = 0, submitting = false;
+	var inflight = null;   /* the running autosaves (a promise), while busy (their number) */
 	var status = document.createElement('span');
 	status.id = 'autosave-status';
 	status.className = 'autosave-status';
@@ -103,13 +104,16 @@
 	function schedule() {
 		if (timer) clearTimeout(timer);
 		var wait = Math.max(DEBOUNCE, lastSave + MIN_GAP - Date.now());
-		timer = setTimeout(save, wait);
+		timer = setTimeout(function () { save(false); }, wait);
 	}
-	function save() {
+	/* urgent: the page is being left or hidden (flush below): sent at once,
+	 * beside an autosave still on its way, as a keepalive request that
+	 * outlives the page. */
+	function save(urgent) {
 		timer = null;
 		var codes = Object.keys(dirty);
 		if (!codes.length || submitting) return;
-		if (busy) { schedule(); return; }
+		if (busy && !urgent) { schedule(); return; }
 		var sent = dirty;
 		dirty = {};
 		var body = new URLSearchParams();
@@ -121,37 +125,62 @@
 			if ((e.type === 'radio' || e.type === 'checkbox') && !e.checked) continue;
 			body.append(e.name, e.value);
 		}
-		busy = true;
+		busy++;
 		lastSave = Date.now();
-		inflight = fetch(basePath + '/autosave' + query, {
-			method: 'POST', body: body, credentials: 'same-origin',
+		var req = fetch(basePath + '/autosave' + query, {
+			method: 'POST', body: body, credentials: 'same-origin', keepalive: !!urgent,
 			headers: { 'Accept': 'application/json' }
 		}).then(function (res) {
 			return res.json().catch(function () { return { ok: false }; });
 		}).then(function (j) {
-			busy = false;
+			busy--;
 			lastContact = Date.now();
 			if (j && j.ok) {
-				if (form.elements.version) form.elements.version.value = j.version;
-				show('已自动保存 ' + j.saved_at, false);
+				/* Two saves on their way (an urgent one beside another)
+				 * may answer in either order: the newest version counts. */
+				var v = form.elements.version;
+				if (v && !(Number(v.value) > j.version)) v.value = j.version;
+				/* Never "saved" while later changes wait (issue 23 item 2). */
+				if (Object.keys(dirty).length) show(PENDING, false);
+				else show('已自动保存 ' + j.saved_at, false);
 			} else {
 				/* Not saved: keep the fields for the next attempt. */
 				for (var k in sent) dirty[k] = 1;
 				show((j && j.error) || '自动保存未成功，请点“保存草稿”。', true);
 			}
 		}, function () {
-			busy = false;
+			busy--;
 			for (var k in sent) dirty[k] = 1;
 			show('网络中断，自动保存未成功；恢复后将自动重试，也可点“保存草稿”。', true);
 			schedule();
 		});
+		inflight = busy > 1 && inflight ? Promise.all([inflight, req]) : req;
 	}
 	function changed(ev) {
 		var el = ev.target;
 		if (!el || !el.name || el.type === 'file' || el.name === 'csrf' || el.name === 'version') return;
 		dirty[codeOf(el)] = 1;
+		if (!status.classList.contains('error')) show(PENDING, false);
 		schedule();
 	}
+	/* Leaving the page (closed, another page opened) or hiding it (a
+	 * phone locked, the app switched) saves what changed since the last
+	 * autosave at once, not after the debounce or the 20 s gap, which
+	 * the page may not live to see (issue 23 item 2). A save or submit
+	 * clicked carries everything itself. */
+	function flush() {
+		if (timer) clearTimeout(timer);
+		save(true);
+	}
+	document.addEventListener('visibilitychange', function () {
+		if (document.visibilityState === 'hidden') flush();
+	});
+	window.addEventListener('pagehide', flush);
+	/* A page restored from the back-forward cache after a save or submit
+	 * was clicked autosaves again. */
+	window.addEventListener('pageshow', function (ev) {
+		if (ev.persisted) submitting = false;
+	});
 	function activity() {
 		var now = Date.now();
 		if (now - lastContact < ALIVE_GAP) return;
