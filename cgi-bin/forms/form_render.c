@@ -839,7 +839,8 @@ static void put_toc(struct rctx *c, const struct toc *toc)
 		put_toc_count(c->r, t);
 		h_raw(c->r, "</span></li>");
 	}
-	h_raw(c->r, "</ol></details></nav>\n<script src=\"/static/toc.js\" defer></script>\n");
+	h_raw(c->r, "</ol></details></nav>\n<script src=\"/static/toc.js\" defer></script>"
+	      "<script src=\"/static/grid.js\" defer></script>\n");
 }
 /* ------------------------------------------------------------------ */
 
