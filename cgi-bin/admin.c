@@ -80,8 +80,8 @@ static const struct command commands[] = {
 	  "                    or $argon2id$ (users keep their old passwords)\n"
 	  "  initial_password  a clear-text password (12..128 characters), stored as argon2id\n"
 	  "                    -- exactly one of password_hash / initial_password per row\n"
-	  "  role              admin viewer region hub window resource sme\n"
-	  "  region_code       required except for admin/viewer; must exist in regions\n"
+	  "  role              admin viewer agency region hub window resource sme\n"
+	  "  region_code       required except for admin/viewer/agency; must exist in regions\n"
 	  "  org_name          optional, at most 255 characters\n"
 	  "  contact, phone, email\n"
 	  "                    optional: whom the region calls about this account's\n"
@@ -594,7 +594,7 @@ static int import_parse(const char *path, struct import *im, const char **charse
 			ascii_lower(r);
 			a->role = role_parse(r);
 			if (a->role == ROLE_NONE)
-				reject(a, "unknown role '%.32s' (expected admin viewer region hub window "
+				reject(a, "unknown role '%.32s' (expected admin viewer agency region hub window "
 				       "resource sme) (角色无效)", r);
 			free(r);
 		}
@@ -641,7 +641,7 @@ static void import_check_rows(struct import *im)
 		}
 		if (a->role == ROLE_NONE)
 			continue;
-		if (a->role == ROLE_ADMIN || a->role == ROLE_VIEWER) {
+		if (ROLE_NATIONAL(a->role)) {
 			if (*a->region)
 				reject(a, "role %s takes no region_code (管理员账号不属于地区)", role_code(a->role));
 		} else if (!*a->region) {
@@ -709,7 +709,7 @@ static int import_check_db(struct db *db, struct import *im)
 		char *existing = NULL;
 		const char *key = a->region;
 
-		if (*a->region && a->role != ROLE_ADMIN && a->role != ROLE_VIEWER &&
+		if (*a->region && !ROLE_NATIONAL(a->role) &&
 		    !bsearch(&key, codes, regions->nrows, sizeof *codes, cmp_str_ci))
 			reject(a, "unknown region code %.32s (地区代码不存在)", a->region);
 		if (!*a->username || check_username(a->username))
@@ -784,7 +784,7 @@ static int import_write(struct db *db, struct import *im, const char *path, cons
 		return -1;
 	for (size_t i = 0; i < im->n; i++) {
 		struct acct *a = &im->rows[i];
-		int hasregion = a->role != ROLE_ADMIN && a->role != ROLE_VIEWER;
+		int hasregion = !ROLE_NATIONAL(a->role);
 
 		if (db_exec(db, STMT_USER_INSERT_IMPORT,
 		            DB_ARGS(A_STR(a->username), A_STR(a->pw_hash), A_STR(role_code(a->role)),
@@ -836,8 +836,8 @@ static void import_report(const struct import *im)
 			printf("line %lu: rejected: %s\n", a->line, a->why.data);
 		else
 			printf("line %lu: ok: %s, role %s%s%s\n", a->line, a->username, role_code(a->role),
-			       a->role == ROLE_ADMIN || a->role == ROLE_VIEWER ? "" : ", region ",
-			       a->role == ROLE_ADMIN || a->role == ROLE_VIEWER ? "" : a->region);
+			       ROLE_NATIONAL(a->role) ? "" : ", region ",
+			       ROLE_NATIONAL(a->role) ? "" : a->region);
 	}
 }
 
