@@ -425,7 +425,7 @@ static int rebuild_page(struct db *db, const struct dbrows *page, struct aggr_de
 
 /* Bump when aggr_delta() counts differently, so that stored tallies of
  * the old way are rebuilt like those of an old codebook. */
-#define AGGR_FORMAT "aggr-1"
+#define AGGR_FORMAT "aggr-2"   /* 2: ratio/growth of sums paired (issue 23 item 4) */
 
 void aggr_definitions(char hex[65])
 {

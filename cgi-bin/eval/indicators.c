@@ -287,6 +287,8 @@ static int parse_formula(struct indicator *ind, char *err, size_t errsz)
 			snprintf(err, errsz, "texts() has no value to divide");
 			return -1;
 		}
+		ind->paired = (ind->a.agg == IA_SUM || ind->a.agg == IA_MEAN) &&
+		              (ind->b.agg == IA_SUM || ind->b.agg == IA_MEAN) && ind->a.form == ind->b.form;
 	} else if (parse_agg(&c, name, &ind->a) < 0) {
 		return -1;
 	}
@@ -493,10 +495,26 @@ static size_t count_options(const char *v)
 	return n;
 }
 
+/* The numbers of a sum or mean term in one response: 1 with their sum when
+ * the response counts (sum: at least one code answered; mean: all). */
+static int numbers_count(const struct ind_term *t, const struct answers *a, ind_sum *sum)
+{
+	size_t answered = 0;
+	*sum = 0;
+	for (size_t i = 0; i < t->nfields; i++) {
+		fnum x;
+		const char *v = a->v[t->fields[i]];
+		if (v && fnum_parse(v, 4, &x) == 0) {
+			answered++;
+			*sum += x;
+		}
+	}
+	return t->agg == IA_SUM ? answered > 0 : answered == t->nfields;
+}
+
 static void term_add(const struct ind_term *t, struct ind_acc *acc, const struct form *f,
                      const struct answers *a)
 {
-	size_t answered = 0;
 	ind_sum sum = 0;
 
 	if (t->agg == IA_RATE || t->form != f)
@@ -532,15 +550,7 @@ static void term_add(const struct ind_term *t, struct ind_acc *acc, const struct
 		return;
 	case IA_SUM:
 	case IA_MEAN:
-		for (size_t i = 0; i < t->nfields; i++) {
-			fnum x;
-			const char *v = a->v[t->fields[i]];
-			if (v && fnum_parse(v, 4, &x) == 0) {
-				answered++;
-				sum += x;
-			}
-		}
-		if (t->agg == IA_SUM ? answered > 0 : answered == t->nfields) {
+		if (numbers_count(t, a, &sum)) {
 			acc->n++;
 			acc->sum += sum;
 		}
@@ -550,10 +560,27 @@ static void term_add(const struct ind_term *t, struct ind_acc *acc, const struct
 	}
 }
 
+/* A paired indicator: the response counts on both sides or on neither. */
+static void pair_add(const struct indicator *ind, struct ind_acc *acc_a, struct ind_acc *acc_b,
+                     const struct form *f, const struct answers *a)
+{
+	ind_sum sa, sb;
+	if (ind->a.form != f || !numbers_count(&ind->a, a, &sa) || !numbers_count(&ind->b, a, &sb))
+		return;
+	acc_a->n++;
+	acc_a->sum += sa;
+	acc_b->n++;
+	acc_b->sum += sb;
+}
+
 void ind_tally_response(struct ind_tally *t, const struct form *f, const struct answers *a)
 {
 	for (size_t i = 0; i < t->set->n; i++) {
 		const struct indicator *ind = &t->set->v[i];
+		if (ind->paired) {
+			pair_add(ind, &t->a[i], &t->b[i], f, a);
+			continue;
+		}
 		term_add(&ind->a, &t->a[i], f, a);
 		if (ind->combine != IC_NONE)
 			term_add(&ind->b, &t->b[i], f, a);
@@ -763,6 +790,8 @@ char *ind_describe(const struct indicator *ind)
 		buf_puts(&b, "）÷（");
 		describe_term(&b, &ind->b);
 		buf_puts(&b, ind->combine == IC_RATIO ? "）× 100" : "）− 1）× 100");
+		if (ind->paired)
+			buf_puts(&b, "；只计两项都填报的答卷");
 	}
 	return buf_steal(&b);
 }

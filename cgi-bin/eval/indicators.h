@@ -54,6 +54,10 @@ struct indicator {
 	char            *formula;      /* as written */
 	enum ind_combine combine;
 	struct ind_term  a, b;         /* b only for ratio/growth */
+	/* ratio/growth of two sums or means over the same form (README): only
+	 * responses that count on both sides count on either, so a unit that
+	 * left the base year empty adds to neither (issue 23 item 4). */
+	int              paired;
 };
 
 struct indset {

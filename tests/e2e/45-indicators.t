@@ -185,8 +185,23 @@ sub fmt {
 	$s =~ s/^-(0(\.0+)?)$/$1/;
 	return $s;
 }
+# Does a sum/mean term count in response r?
+sub counts {
+	my ($t, $r) = @_;
+	my @have = grep { defined $r->{v}{$_} } @{ $t->{fields} };
+	return $t->{agg} eq 'sum' ? scalar @have : @have == @{ $t->{fields} };
+}
+# ratio/growth of two sums or means over one form: paired (README), only
+# the responses that count on both sides count on either.
+sub paired {
+	my ($ind) = @_;
+	return $ind->{combine} && $ind->{a}{agg} =~ /^(sum|mean)$/ && $ind->{b}{agg} =~ /^(sum|mean)$/
+		&& $ind->{a}{form} eq $ind->{b}{form};
+}
 sub oracle {
 	my ($ind, $resp, $units) = @_;
+	$resp = [ grep { $_->{form} eq $ind->{a}{form} && counts($ind->{a}, $_) && counts($ind->{b}, $_) } @$resp ]
+		if paired($ind);
 	my ($va, $na) = term($ind->{a}, $resp, $units);
 	return (fmt($ind, $va), $na) unless $ind->{combine};
 	my ($vb, $nb) = term($ind->{b}, $resp, $units);

@@ -38,6 +38,9 @@ static void test_project_file(void)
 	{
 		const struct indicator *g = indset_get(&set, "e3_hub_served_growth");
 		ok(g && g->combine == IC_GROWTH && g->a.agg == IA_SUM && g->b.agg == IA_SUM, "growth(sum, sum) parsed");
+		ok(g && g->paired, "growth of two sums over one form is paired");
+		const struct indicator *pr = indset_get(&set, "e2_partner_ratio");
+		ok(pr && pr->paired, "e2_partner_ratio is paired");
 		ok(g && indicator_sample_sensitive(indset_get(&set, "e2_sme_aware")) &&
 		   !indicator_sample_sensitive(g), "sample filter concerns sme/resource indicators only");
 	}
@@ -194,11 +197,15 @@ static void test_compute(void)
 	is_int(n, 1, "mean: n = 1");
 	value(&t, "n", v, sizeof v, &n);
 	is_str(v, "2.00", "items: (3 + 1) / 2 options");
+	/* Two sums over one form are paired (README, issue 23 item 4): only the
+	 * first response answered both, the ones with one side alone count on
+	 * neither (unpaired this was 100 x 100.75 / 250 = 40.3, n = 2). */
 	value(&t, "r", v, sizeof v, &n);
-	is_str(v, "40.3", "ratio: 100 x 100.75 / 250");
-	is_int(n, 2, "ratio: n is the smaller side's");
+	is_str(v, "50.3", "ratio, paired: 100 x 100.5 / 200");
+	is_int(n, 1, "ratio, paired: n is the responses that count on both sides");
 	value(&t, "g", v, sizeof v, &n);
-	is_str(v, "148.1", "growth: 100 x (250 / 100.75 - 1)");
+	is_str(v, "99.0", "growth, paired: 100 x (200 / 100.5 - 1)");
+	is_int(n, 1, "growth, paired: n = 1");
 	value(&t, "z", v, sizeof v, &n);
 	is_str(v, "26.7", "ratio of count and sum");
 	value(&t, "t", v, sizeof v, &n);
