@@ -143,7 +143,9 @@ static void put_days(struct req *r, long d)
 		h_printf(r, "%ld 天", d);
 }
 
-static void put_row(struct req *r, const struct qrow *q, const int quota[QS__MAX], int total)
+/* quota: the row's own (a region's), or for the total row the sum of the
+ * regions' quotas (issue 23 item 5), never one region's beside the sum. */
+static void put_row(struct req *r, const struct qrow *q, const long long quota[QS__MAX], int total)
 {
 	const long long *sme = q->st[QS_SME];
 	double w = sme[QC_SAMPLED] ? 80.0 * (double)sme[QC_SUBMITTED] / (double)sme[QC_SAMPLED] : 0;
@@ -174,9 +176,9 @@ static void put_row(struct req *r, const struct qrow *q, const int quota[QS__MAX
 	for (int s = 0; s < QS__MAX; s++) {
 		const long long *c = q->st[s];
 		h_printf(r, "<td data-k=\"%s\" data-sampled=\"%lld\" data-printed=\"%lld\" data-opened=\"%lld\""
-		         " data-registered=\"%lld\" data-submitted=\"%lld\">抽中 %lld%s%d",
+		         " data-registered=\"%lld\" data-submitted=\"%lld\" data-quota=\"%lld\">抽中 %lld%s%lld",
 		         QS_KEY[s], c[QC_SAMPLED], c[QC_PRINTED], c[QC_OPENED], c[QC_REGISTERED], c[QC_SUBMITTED],
-		         c[QC_SAMPLED], s == QS_SME ? "（不少于 " : " / ", quota[s]);
+		         quota[s], c[QC_SAMPLED], s == QS_SME ? "（不少于 " : " / ", quota[s]);
 		h_printf(r, "%s<br><small>打印 %lld · 扫码 %lld · 注册 %lld · 提交 %lld</small>",
 		         s == QS_SME ? "）" : "", c[QC_PRINTED], c[QC_OPENED], c[QC_REGISTERED], c[QC_SUBMITTED]);
 		if (!total)
@@ -253,6 +255,8 @@ static int render_quota(struct req *r, const char *region_code, const char *sort
 		{ "region", "按地区代码" }, { "behind", "落后项多的在前" }, { "sme", "中小企业提交率低的在前" },
 	};
 	const int quota[QS__MAX] = { r->conf->sample_hub, r->conf->sample_window, r->conf->sample_sme };
+	const long long region_quota[QS__MAX] = { quota[QS_HUB], quota[QS_WINDOW], quota[QS_SME] };
+	long long total_quota[QS__MAX] = { 0 };
 	struct dbrows *samp = NULL;
 	struct qrow *q = NULL, tot;
 	size_t n = 0;
@@ -277,9 +281,11 @@ static int render_quota(struct req *r, const char *region_code, const char *sort
 		tot.hub_sub += q[i].hub_sub;
 		tot.win_acc += q[i].win_acc;
 		tot.win_sub += q[i].win_sub;
-		for (int s = 0; s < QS__MAX; s++)
+		for (int s = 0; s < QS__MAX; s++) {
+			total_quota[s] += region_quota[s];
 			for (int c = 0; c < QC__MAX; c++)
 				tot.st[s][c] += q[i].st[s][c];
+		}
 	}
 	sort_key = "region";
 	for (size_t k = 0; k < NELEMS(sorts); k++)
@@ -302,11 +308,11 @@ static int render_quota(struct req *r, const char *region_code, const char *sort
 		h_printf(r, "<th scope=\"col\">%s</th>", QS_LABEL[s]);
 	h_raw(r, "<th scope=\"col\">剩余天数</th><th scope=\"col\">中小企业提交</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++)
-		put_row(r, &q[i], quota, 0);
+		put_row(r, &q[i], region_quota, 0);
 	h_raw(r, "</tbody>");
 	if (!region_code) {
 		h_raw(r, "<tfoot>");
-		put_row(r, &tot, quota, 1);
+		put_row(r, &tot, total_quota, 1);
 		h_raw(r, "</tfoot>");
 	}
 	h_raw(r, "</table></div>");

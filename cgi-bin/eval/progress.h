@@ -15,8 +15,9 @@ struct req;
  * questionnaires (x of y accounts), each sample stratum against its quota
  * (sampled, slips printed, QR opened, registered, submitted), days left to
  * each deadline, and a status per requirement - met / on track / behind,
- * written out so that it reads without colour - with totals and a small SVG
- * bar of the SMEs' submissions. sort: "region" (default), "behind" (most
+ * written out so that it reads without colour - with totals (whose quota
+ * is the sum of the regions' quotas) and a small SVG bar of the SMEs'
+ * submissions (coloured by style.css: .bar, .bar-bg). sort: "region" (default), "behind" (most
  * requirements behind first) or "sme" (lowest SME share first). Every cell
  * carries data-k/data-* attributes for scripts and tests.
  *

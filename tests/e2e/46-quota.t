@@ -133,6 +133,29 @@ is $got->{$R}{window}{status}, 'on-track', 'one of two windows submitted, deadli
 is $got->{$R2}{hub}{status}, 'behind', 'nothing submitted after the deadline: behind';
 like $res->{text}, qr/✔ 已完成.*… 进行中.*✖ 落后/s, 'statuses are written out (readable without colour)';
 like $res->{text}, qr{<tfoot><tr data-region="" class="total">}, 'a totals row';
+# The totals row compares the total with the sum of the regions' quotas
+# (issue 23 item 5), not with one region's.
+{
+	my ($foot) = $res->{text} =~ m{<tfoot>(.*?)</tfoot>}s;
+	my ($body) = $res->{text} =~ m{<table class="quota">.*?<tbody>(.*?)</tbody>}s;
+	for my $k (qw(res_hub res_window sme)) {
+		my $sum = 0;
+		$sum += $_ for $body =~ /<td data-k="$k"[^>]* data-quota="(\d+)"/g;
+		my $nrows = () = $body =~ /<td data-k="$k"[^>]* data-quota="/g;
+		my ($sampled, $q) = ($foot // '') =~ /<td data-k="$k" data-sampled="(\d+)"[^>]* data-quota="(\d+)"/;
+		is $q, $sum, "totals row, $k: the quota is the sum of the $nrows regions' ($sum)";
+		like $foot, qr/data-k="$k"[^>]*>抽中 \Q$sampled\E(?: \/ |（不少于 )$sum\b/, "... and says so";
+	}
+}
+# The SME bar is drawn in colour on a track, not solid black: the style
+# sheet gives both parts a fill, and they differ.
+{
+	my $css = T::new_agent()->get('/static/style.css')->{text};
+	my ($bar) = $css =~ /(?:^|\n)svg \.bar \{ fill: ([^;]+);/;
+	my ($bg) = $css =~ /(?:^|\n)svg \.bar-bg \{ fill: ([^;]+);/;
+	ok defined $bar && defined $bg && $bar ne $bg, "the progress bar has a fill ($bar) and its track another (" . ($bg // 'none') . ')';
+	like $res->{text}, qr{<rect [^>]*class="bar-bg"/><rect [^>]*class="bar"/>}, '... and the page uses both classes';
+}
 is scalar(() = $res->{text} =~ /<tr\b/g), scalar(() = $res->{text} =~ m{</tr>}g), 'every row is closed (charts included)';
 is scalar(() = $res->{text} =~ /<svg\b/g), scalar(() = $res->{text} =~ m{</svg>}g), 'every chart is closed';
 {
