@@ -953,7 +953,7 @@ static void samples_page(struct req *r)
 {
 	static const char *const cols[] = { "地区", "样本", "方式", "抽样时间", "单位数", "已注册", "操作" };
 	struct dbrows *rows;
-	if (db_query(r->db, STMT_ADMIN_SAMPLES, DB_ARGS(A_STR(""), A_STR(""), A_STR(""), A_STR("")), &rows) < 0) {
+	if (db_query(r->db, STMT_ADMIN_SAMPLES_ALL, DB_NOARGS, &rows) < 0) {
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return;
 	}
@@ -965,10 +965,16 @@ static void samples_page(struct req *r)
 	h_table_begin(r, "samples", NULL, cols, NELEMS(cols));
 	for (size_t i = 0; i < rows->nrows; i++) {
 		const char *kind = dbrows_get(rows, i, 2);
-		h_printf(r, "<tr><td>%s %s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>",
-		         dbrows_get(rows, i, 0), dbrows_get(rows, i, 1), sample_kind_label(kind),
-		         strcmp(dbrows_get(rows, i, 3), "drawn") == 0 ? "随机抽取" : "地区上传",
-		         dbrows_get(rows, i, 4), dbrows_get(rows, i, 5), dbrows_get(rows, i, 6));
+		int has = dbrows_int(rows, i, 7) != 0;
+		h_printf(r, "<tr data-region=\"%s\" data-kind=\"%s\" data-sampled=\"%d\"><td>%s %s</td><td>%s</td>",
+		         dbrows_get(rows, i, 0), kind, has, dbrows_get(rows, i, 0), dbrows_get(rows, i, 1),
+		         sample_kind_label(kind));
+		if (has)
+			h_printf(r, "<td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>",
+			         strcmp(dbrows_get(rows, i, 3), "drawn") == 0 ? "随机抽取" : "地区上传",
+			         dbrows_get(rows, i, 4), dbrows_get(rows, i, 5), dbrows_get(rows, i, 6));
+		else
+			h_raw(r, "<td colspan=\"4\">未抽样（尚未抽样，或已重置、待地区重新抽样）</td><td>");
 		{
 			struct buf u = { 0 };
 			buf_puts(&u, "/admin/followups?region=");
@@ -976,7 +982,7 @@ static void samples_page(struct req *r)
 			h_printf(r, "<a href=\"%s\">跟进名单</a> ", u.data);
 			buf_free(&u);
 		}
-		if (r->user->role == ROLE_ADMIN) {
+		if (r->user->role == ROLE_ADMIN && has) {
 			struct buf u = { 0 };
 			buf_puts(&u, "/admin/samples/reset?region=");
 			url_encode(&u, dbrows_get(rows, i, 0));
@@ -987,7 +993,7 @@ static void samples_page(struct req *r)
 		h_raw(r, "</td></tr>");
 	}
 	if (rows->nrows == 0)
-		h_raw(r, "<tr><td colspan=\"7\">尚无地区抽样。</td></tr>");
+		h_raw(r, "<tr><td colspan=\"7\">尚无地区。</td></tr>");
 	h_table_end(r);
 	dbrows_free(rows);
 	page_end(r);

@@ -197,10 +197,15 @@ static void show(struct req *r, const struct target *t, const struct response *r
 		         notice_is_error ? "alert" : "status", notice);
 	/* A region entering a paper form is itself 本地区主管部门: it is
 	 * sent to the evaluation agency's help desk. */
-	if (resp->status == RS_SUBMITTED && t->proxy)
-		h_printf(r, "<p class=\"notice\">本表已提交，不能再修改。如需更正，请联系评估机构%s%s%s。</p>",
-		         *r->conf->help_line ? "（" : "", r->conf->help_line, *r->conf->help_line ? "）" : "");
-	else if (resp->status == RS_SUBMITTED)
+	if (resp->status == RS_SUBMITTED && t->proxy) {
+		h_raw(r, "<p class=\"notice\">本表已提交，不能再修改。如需更正，请联系评估机构");
+		if (*r->conf->help_line) {
+			h_raw(r, "（");
+			h_tel(r, r->conf->help_line);
+			h_raw(r, "）");
+		}
+		h_raw(r, "。</p>");
+	} else if (resp->status == RS_SUBMITTED)
 		/* What happens next (issue 9). Only the ministry reopens a
 		 * submitted form (/admin/responses/reopen). */
 		h_printf(r, "<div class=\"notice next-steps\"><p>本表已提交，不能再修改。</p>"

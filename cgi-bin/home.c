@@ -30,7 +30,7 @@
 static const char *after_login(const struct req *r)
 {
 	const char *next = req_param(r, "next");
-	if (next && local_path_ok(next) && strlen(next) < 256 &&
+	if (next && local_path_ok(next) && strlen(next) < 1024 &&
 	    strncmp(next, "/login", 6) != 0 && strncmp(next, "/logout", 7) != 0)
 		return next;
 	return role_home(r->user ? r->user->role : ROLE_NONE);
@@ -264,8 +264,12 @@ static void forgot_get(struct req *r)
 		      "<thead><tr><th scope=\"col\">地区</th><th scope=\"col\">联系电话</th></tr></thead><tbody>");
 		for (size_t i = 0; i < rows->nrows; i++) {
 			const char *phone = dbrows_get(rows, i, 2);
-			h_printf(r, "<tr><td>%s</td><td>%s</td></tr>", dbrows_get(rows, i, 1),
-			         phone && *phone ? phone : "（未登记，请联系省级中小企业主管部门）");
+			h_printf(r, "<tr><td>%s</td><td>", dbrows_get(rows, i, 1));
+			if (phone && *phone)
+				h_tel(r, phone);
+			else
+				h_raw(r, "（未登记，请联系省级中小企业主管部门）");
+			h_raw(r, "</td></tr>");
 		}
 		h_raw(r, "</tbody></table>");
 		dbrows_free(rows);

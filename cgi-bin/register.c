@@ -291,6 +291,16 @@ static void unit_form(struct req *r, const struct unit *u, const struct reg_erro
 	page_end(r);
 }
 
+/* The region's help line, a tel: link in a paragraph, when it has one. */
+static void help_phone(struct req *r, const char *before, const struct unit *u, const char *after)
+{
+	if (!u->help_phone[0])
+		return;
+	h_printf(r, "<p>%s", before);
+	h_tel(r, u->help_phone);
+	h_printf(r, "%s</p>", after);
+}
+
 /* Shows why a code cannot be used. */
 static void code_problem(struct req *r, enum lookup lk, const struct unit *u, const char *typed)
 {
@@ -312,10 +322,13 @@ static void code_problem(struct req *r, enum lookup lk, const struct unit *u, co
 		 * hands, and the username alone does not let anyone in. */
 		h_printf(r, "<p class=\"notice\" role=\"alert\">此邀请码已注册，请直接登录。用户名：<strong class=\"username\">%s</strong>"
 		         "</p><p><a class=\"button\" href=\"/login\">登录</a></p>"
-		         "<p>忘记密码：请联系%s项目责任主体%s%s%s，说明单位名称和用户名，对方会为您重置一个一次性密码。"
-		         "<a href=\"/forgot\">更多帮助</a></p>",
-		         u->registered_as, u->region_name, u->help_phone[0] ? "（电话 " : "",
-		         u->help_phone, u->help_phone[0] ? "）" : "");
+		         "<p>忘记密码：请联系%s项目责任主体", u->registered_as, u->region_name);
+		if (u->help_phone[0]) {
+			h_raw(r, "（电话 ");
+			h_tel(r, u->help_phone);
+			h_raw(r, "）");
+		}
+		h_raw(r, "，说明单位名称和用户名，对方会为您重置一个一次性密码。<a href=\"/forgot\">更多帮助</a></p>");
 		page_end(r);
 		return;
 	case LK_PAPER:
@@ -324,16 +337,14 @@ static void code_problem(struct req *r, enum lookup lk, const struct unit *u, co
 		h_printf(r, "<p class=\"notice\" role=\"alert\">该单位的调查表已由%s中小企业主管部门根据纸质调查表代为录入，"
 		         "无需再注册填写。如需更正，请与%s中小企业主管部门联系。</p>",
 		         u->region_name[0] ? u->region_name : "本地区", u->region_name[0] ? u->region_name : "本地区");
-		if (u->help_phone[0])
-			h_printf(r, "<p>咨询电话：%s</p>", u->help_phone);
+		help_phone(r, "咨询电话：", u, "");
 		page_end(r);
 		return;
 	case LK_EXPIRED:
 		resp_status(r, 410);
 		page_begin(r, "注册");
 		h_raw(r, "<p class=\"error\" role=\"alert\">邀请码已过期：调查已截止。</p>");
-		if (u->help_phone[0])
-			h_printf(r, "<p>如有疑问，请致电 %s。</p>", u->help_phone);
+		help_phone(r, "如有疑问，请致电 ", u, "。");
 		page_end(r);
 		return;
 	case LK_REVOKED:
@@ -342,8 +353,7 @@ static void code_problem(struct req *r, enum lookup lk, const struct unit *u, co
 		h_printf(r, "<p class=\"error\" role=\"alert\">此邀请码已失效（已作废或换发）。"
 		         "请与%s中小企业主管部门联系，领取新的邀请单。</p>",
 		         u->region_name[0] ? u->region_name : "本地区");
-		if (u->help_phone[0])
-			h_printf(r, "<p>咨询电话：%s</p>", u->help_phone);
+		help_phone(r, "咨询电话：", u, "");
 		page_end(r);
 		return;
 	case LK_UNKNOWN:

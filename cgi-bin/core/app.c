@@ -262,10 +262,19 @@ static void dispatch(struct req *r, const struct app *app)
 	case AUTH_LOGIN: {
 		if (r->is_post && (pg->flags & PAGE_RELOGIN))
 			break;
-		struct buf b = { 0 };
+		/* The query string goes along (issue 23 item 10): without it a
+		 * page such as /admin/file?id=&code= answers 页面不存在 after the
+		 * login. It is encoded once more, so next= decodes to it as sent. */
+		struct buf b = { 0 }, next = { 0 };
+		buf_puts(&next, r->path);
+		if (r->query && *r->query && strlen(r->query) < 512) {
+			buf_putc(&next, '?');
+			buf_puts(&next, r->query);
+		}
 		buf_puts(&b, "/login?next=");
-		url_encode(&b, r->path);
+		url_encode(&b, next.data);
 		resp_redirect(r, b.data);
+		buf_free(&next);
 		buf_free(&b);
 		return;
 	}

@@ -579,6 +579,17 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" WHERE (? = '' OR s.region_code = ?) AND (? = '' OR s.kind = ?)"
 		" GROUP BY s.id ORDER BY s.region_code, s.kind",
 		R_ADMINS },
+	/* /admin/samples: every region and kind, with its sample or without
+	 * one - never drawn, or reset and not drawn again (issue 23 item 10:
+	 * a reset region must not vanish from the list). */
+	[STMT_ADMIN_SAMPLES_ALL] = {
+		"SELECT g.code, g.name, k.kind, s.method, s.created_at, COUNT(su.id),"
+		" IFNULL(SUM(su.user_id IS NOT NULL), 0), s.id IS NOT NULL"
+		" FROM regions g CROSS JOIN (SELECT 'resource' AS kind UNION ALL SELECT 'sme') k"
+		" LEFT JOIN samples s ON s.region_code = g.code AND s.kind = k.kind"
+		" LEFT JOIN sample_units su ON su.sample_id = s.id"
+		" GROUP BY g.code, k.kind, s.id ORDER BY g.code, k.kind",
+		R_ADMINS },
 
 	/* Invitation codes and slips (sample/codes.c, sample/slips.c) */
 	[STMT_UNITS_TO_ISSUE_LOCK] = {

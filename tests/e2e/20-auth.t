@@ -158,6 +158,15 @@ my $reg = T::demo_account('region', 0);
 	my $ua3 = T::new_agent();
 	my $r3 = $ua3->login($reg->{username}, $reg->{password}, next => '/region/progress');
 	is $r3->{headers}{location}, '/region/progress', 'a local next is followed';
+	# The query string survives the login (issue 23 item 10).
+	my $ua4 = T::new_agent();
+	my $r4 = $ua4->get('/region/progress?form=sme&q=%E6%B5%8B');
+	is $r4->{headers}{location}, '/login?next=%2Fregion%2Fprogress%3Fform%3Dsme%26q%3D%25E6%25B5%258B',
+		'anonymous page with a query: next= carries the query string';
+	my ($next) = $r4->{headers}{location} =~ /next=(.*)$/;
+	$next =~ s/%([0-9A-F]{2})/chr hex $1/ge;
+	$r4 = $ua4->login($reg->{username}, $reg->{password}, next => $next);
+	is $r4->{headers}{location}, '/region/progress?form=sme&q=%E6%B5%8B', '... and the login lands on the page with it';
 }
 
 # --- legacy crypt(3) hash verified and upgraded to argon2id

@@ -55,7 +55,7 @@ my $sh_sme = make_account('e2e-back-sh-sme', 'sme', '310000');
 	like $res->{text}, qr{<a href="/forgot">忘记用户名或密码？</a>}, 'login page links to /forgot';
 	$res = $ua->get('/forgot');
 	is $res->{status}, 200, '/forgot is open to everybody';
-	like $res->{text}, qr{<td>北京市</td><td>010-12345678</td>}, "the region's help line from the regions table";
+	like $res->{text}, qr{<td>北京市</td><td><a class="tel" href="tel:01012345678">010-12345678</a></td>}, "the region's help line from the regions table, a tel: link (issue 23 item 10)";
 	like $res->{text}, qr/二维码.*用户名/s, 'a forgotten username: scan the slip again';
 }
 

@@ -186,6 +186,13 @@ my $audit = T::db_value("SELECT detail FROM audit_log WHERE action = 'sample-res
 ok $audit, 'audit row sample-reset';
 like $audit // '', qr/registered=1 codes_revoked=2 frames=1 reason=组织平台列填写有误/, '... with counts and the reason';
 is T::db_value("SELECT COUNT(*) FROM users WHERE id = $sme_uid"), 1, 'the registered account stays';
+# The region stays on /admin/samples, its resource sample shown as not
+# drawn (issue 23 item 10), its SME sample as before.
+$r = $admin->get('/admin/samples');
+like $r->{text}, qr{<tr data-region="T52A01" data-kind="resource" data-sampled="0"><td>T52A01 测试五二甲省</td>.*?未抽样}s,
+	'after the reset the region stays on /admin/samples, its resource sample 未抽样';
+unlike $r->{text}, qr{href="/admin/samples/reset\?region=T52A01&amp;kind=resource"}, '... without a reset link';
+like $r->{text}, qr{<tr data-region="T52A01" data-kind="sme" data-sampled="1">}, '... its SME sample still listed';
 $page = $A->get('/region/sample')->{text};
 like $page, qr/尚未抽样。请先在<a href="\/region\/frames">样本框<\/a>页面导入样本框/,
 	'the region can import a frame and draw again';
