@@ -208,11 +208,17 @@ static void issue_and_send(struct req *r, const char *stratum, unsigned long lon
 	if (unit_id) {
 		buf_printf(&d, "attachment; filename=\"slip-%llu.pdf\"", unit_id);
 	} else {
+		/* Says what was printed (issue 23 item 10): the units never
+		 * printed ("new") or a reprint of all unregistered ones, of one
+		 * stratum or of every one (then no stratum part, never "all",
+		 * which read as "every slip"). */
 		buf_puts(&d, "attachment; filename=\"slips-");
 		filename_part(&d, r->user->region_code);
-		buf_putc(&d, '-');
-		filename_part(&d, stratum ? stratum : "all");
-		buf_puts(&d, ".pdf\"");
+		if (stratum && strcmp(stratum, "all") != 0) {
+			buf_putc(&d, '-');
+			filename_part(&d, stratum);
+		}
+		buf_puts(&d, only_new ? "-new.pdf\"" : "-unregistered.pdf\"");
 	}
 	resp_header(r, "Content-Disposition", d.data);
 	buf_free(&d);

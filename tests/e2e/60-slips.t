@@ -178,8 +178,8 @@ is T::db_value("SELECT COUNT(*) FROM sample_units WHERE region_code = 'T60A' AND
 $res = print_slips(stratum => 'sme');
 is $res->{status}, 200, 'POST /region/slips stratum=sme: 200';
 like $res->{headers}{'content-type'} // '', qr{^application/pdf}, 'answer is a PDF';
-like $res->{headers}{'content-disposition'} // '', qr{attachment; filename="slips-T60A-sme\.pdf"},
-	'PDF comes as a download';
+like $res->{headers}{'content-disposition'} // '', qr{attachment; filename="slips-T60A-sme-unregistered\.pdf"},
+	'PDF comes as a download, named for what it holds (issue 23 item 10)';
 my $pdf = save($res->{content}, 'pdf');
 
 my $fonts = `pdffonts '$pdf' 2>&1`;
@@ -485,8 +485,10 @@ like $res->{text}, qr/\Q$s06\E/, '... that opens the unit\'s registration';
 is T::new_agent()->get("/register?code=$old06")->{status}, 410, 'the old code stays revoked';
 
 # ------------------------------------------ resource slips, one slip PNG
-$res = print_slips(stratum => 'hub');
+$res = print_slips(stratum => 'hub', scope => 'new');
 is $res->{status}, 200, 'hub stratum slips: 200';
+like $res->{headers}{'content-disposition'} // '', qr{filename="slips-T60A-hub-new\.pdf"},
+	'... named for the units never printed, not "all" (issue 23 item 10)';
 my $pdf3 = save($res->{content}, 'pdf');
 my ($urls3) = qr_of_pdf($pdf3);
 is scalar @$urls3, 1, 'one slip for the one hub-stratum unit';
@@ -521,6 +523,7 @@ $res = $region->post('/region/slips/one', [ csrf => $csrf, unit => $b1 ]);
 is $res->{status}, 404, 'issuing a code for another region\'s unit refused';
 $res = print_slips(stratum => 'all');
 is $res->{status}, 200, 'print all strata';
+like $res->{headers}{'content-disposition'} // '', qr{filename="slips-T60A-unregistered\.pdf"}, "... named for every unregistered unit of every stratum";
 my ($urls_all) = qr_of_pdf(save($res->{content}, 'pdf'));
 is scalar @$urls_all, 7 + 3, 'all strata: 7 SME (9 less two registered since) and 3 resource slips';
 is T::db_value("SELECT COUNT(*) FROM sample_units WHERE region_code = 'T60B'"
