@@ -282,11 +282,14 @@ static void sample_forms(struct req *r, const char *kind)
 			h_raw(r, "<p class=\"confirm-short\"><label><input type=\"checkbox\" name=\"confirm_short\" value=\"1\" required> "
 			      "我已核对样本框：不足的层将全部入样、没有备选单位，抽样结果不能再更改（只能由工业和信息化部重置）。"
 			      "仍按此样本框抽样。</label></p>");
-		h_printf(r, "<p><label>随机种子（16 位十六进制，可改为其他值）：<input type=\"text\" name=\"seed\" value=\"%s\" "
-		         "pattern=\"[0-9a-fA-F]{1,16}\" maxlength=\"18\" required></label> "
-		         "<button type=\"submit\">随机抽样</button></p>"
-		         "<p>抽样使用分层简单随机抽样（不放回）；相同的样本框和种子总能得到相同的样本，评估机构可据此复核。"
-		         "抽样后样本框不能再替换。</p></form>", hex);
+		/* What the seed is for, in words (issue 23 item 10). */
+		h_printf(r, "<p><label for=\"seed-%s\">随机种子（决定抽中哪些单位的随机数起点；系统已随机生成，一般无需修改）</label>"
+		         "<input type=\"text\" id=\"seed-%s\" name=\"seed\" value=\"%s\" pattern=\"[0-9a-fA-F]{1,16}\" maxlength=\"18\""
+		         " required aria-describedby=\"seed-why-%s\"></p>"
+		         "<p id=\"seed-why-%s\" class=\"hint\">抽样使用分层简单随机抽样（不放回）。系统会记录这个种子：评估机构用同一样本框和同一种子"
+		         "可以重现完全相同的抽样结果，以此复核抽样是否公正。填写其他 1-16 位十六进制数（0-9、a-f）也可以。</p>"
+		         "<p><button type=\"submit\">随机抽样…</button>（下一步确认后才抽样）</p></form>",
+		         kind, kind, hex, kind, kind);
 	}
 	dbrows_free(cf);
 	h_raw(r, "<form method=\"post\" action=\"/region/sample\" enctype=\"multipart/form-data\">");
@@ -348,6 +351,32 @@ static void short_message(struct buf *b, const char *kind, const struct drawn *d
 	         "如组织平台一列填写有误，请重新导入样本框；确需按此抽样，请勾选确认后再抽样。");
 }
 
+/* The draw cannot be undone by the region (issue 23 item 10): a page that
+ * says what it is about to do and posts the same choices again with
+ * confirm=1, or goes back. */
+static void draw_confirm_page(struct req *r, const char *kind, uint64_t seed, int n_sme, int allow_short)
+{
+	char hex[17];
+	seed_format(seed, hex);
+	region_title(r, " · 确认抽样");
+	h_printf(r, "<form method=\"post\" action=\"/region/sample\" class=\"panel\">"
+	         "<h2>确认抽取%s样本</h2><ul>", kind_label(kind));
+	if (strcmp(kind, "sme") == 0)
+		h_printf(r, "<li>中小企业抽样数量：%d 家</li>", n_sme);
+	else
+		h_printf(r, "<li>枢纽平台组织的服务资源单位 %d 家，窗口平台组织的 %d 家</li>", quota(r, ST_HUB), quota(r, ST_WINDOW));
+	h_printf(r, "<li>随机种子：<code class=\"seed\">%s</code>（评估机构用它和样本框重现并复核抽样结果）</li></ul>"
+	         "<p class=\"error\">抽样后，样本和样本框都不能再更改；如有错误，只能由工业和信息化部重置。</p>", hex);
+	h_csrf_field(r);
+	h_printf(r, "<input type=\"hidden\" name=\"action\" value=\"draw\"><input type=\"hidden\" name=\"kind\" value=\"%s\">"
+	         "<input type=\"hidden\" name=\"seed\" value=\"%s\"><input type=\"hidden\" name=\"sme_n\" value=\"%d\">"
+	         "<input type=\"hidden\" name=\"confirm\" value=\"1\">", kind, hex, n_sme);
+	if (allow_short)
+		h_raw(r, "<input type=\"hidden\" name=\"confirm_short\" value=\"1\">");
+	h_raw(r, "<p><button type=\"submit\">确认抽样</button> <a href=\"/region/sample\">返回修改</a></p></form>");
+	page_end(r);
+}
+
 static void sample_draw(struct req *r, const char *kind)
 {
 	uint64_t seed;
@@ -368,6 +397,11 @@ static void sample_draw(struct req *r, const char *kind)
 		buf_printf(&m, "中小企业抽样数量应为 %d 至 %d 之间的整数。", r->conf->sample_sme, SME_SIZE_MAX);
 		sample_page(r, m.data, NULL);
 		buf_free(&m);
+		return;
+	}
+	const char *confirmed = req_param(r, "confirm");
+	if (!confirmed || strcmp(confirmed, "1") != 0) {
+		draw_confirm_page(r, kind, seed, n_sme, allow_short);
 		return;
 	}
 	/* One transaction: the draw and its audit row. */

@@ -214,11 +214,23 @@ my $seed = '00c0ffee00000001';
 sub draw {
 	my ($ua, $kind, $s) = @_;
 	my $csrf = $ua->csrf_of('/region/sample');
-	return $ua->post('/region/sample', [ csrf => $csrf, action => 'draw', kind => $kind, seed => $s ]);
+	return $ua->post('/region/sample', [ csrf => $csrf, action => 'draw', kind => $kind, seed => $s, confirm => 1 ]);
 }
 $page = $A->get('/region/sample')->{text};
 like $page, qr{name="seed" value="[0-9a-f]{16}"}, 'a random 64-bit seed is proposed in hex';
+like $page, qr{随机种子（决定抽中哪些单位的随机数起点.*评估机构用同一样本框和同一种子可以重现完全相同的抽样结果}s,
+	'... and the page says what the seed is for (issue 23 item 10)';
 is draw($A, 'resource', 'zz')->{status}, 400, 'a bad seed is refused';
+{
+	# The draw asks first (issue 23 item 10): without confirm=1 a page
+	# that says what will happen, with the same choices to post again.
+	my $csrf = $A->csrf_of('/region/sample');
+	my $r = $A->post('/region/sample', [ csrf => $csrf, action => 'draw', kind => 'resource', seed => $seed ]);
+	is $r->{status}, 200, 'a draw without confirmation: a confirmation page';
+	like $r->{text}, qr{确认抽取服务资源单位样本.*<code class="seed">$seed</code>.*不能再更改.*name="confirm" value="1".*确认抽样}s,
+		'... naming the seed, saying it cannot be undone, posting confirm=1';
+	is T::db_value("SELECT COUNT(*) FROM samples WHERE region_code = 'T50A01' AND kind = 'resource'"), 0, '... nothing drawn yet';
+}
 is draw($A, 'resource', $seed)->{status}, 303, 'resource sample drawn with a fixed seed';
 is draw($A, 'resource', $seed)->{status}, 409, 'a second draw is refused';
 

@@ -152,7 +152,7 @@ like T::db_value("SELECT detail FROM audit_log WHERE action = 'frame-confirm' AN
 	. " ORDER BY id DESC LIMIT 1") // '', qr/header_row=3 strata=8\/24\/0/, 'CSV: audit row with heading row and strata';
 
 $csrf = $A->csrf_of('/region/sample');
-$r = $A->post('/region/sample', [ csrf => $csrf, action => 'draw', kind => 'resource', seed => '51' ]);
+$r = $A->post('/region/sample', [ csrf => $csrf, action => 'draw', kind => 'resource', seed => '51', confirm => 1 ]);
 is $r->{status}, 303, 'CSV: drawn without any shortfall confirmation';
 my %n = map { ("$_->[0]/$_->[1]" => $_->[2]) } T::db_query("SELECT stratum, role, COUNT(*) FROM sample_units"
 	. " WHERE region_code = 'T51A01' GROUP BY stratum, role");
@@ -220,7 +220,7 @@ my $xlsx;
 	$r = $B->post('/region/frames', [ @$g, csrf => T::csrf_from($p), action => 'confirm' ]);
 	is $r->{status}, 303, 'XLSX: confirmed with the value mapping';
 	my $c = $B->csrf_of('/region/sample');
-	$r = $B->post('/region/sample', [ csrf => $c, action => 'draw', kind => 'resource', seed => '51' ]);
+	$r = $B->post('/region/sample', [ csrf => $c, action => 'draw', kind => 'resource', seed => '51', confirm => 1 ]);
 	is $r->{status}, 303, 'XLSX: drawn';
 	my %m = map { ("$_->[0]/$_->[1]" => $_->[2]) } T::db_query("SELECT stratum, role, COUNT(*) FROM sample_units"
 		. " WHERE region_code = 'T51B01' GROUP BY stratum, role");

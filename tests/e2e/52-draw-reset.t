@@ -88,13 +88,13 @@ like $page, qr/地区枢纽平台只有 3 家，少于应抽的 5 家/, 'the dra
 like $page, qr/name="confirm_short" value="1" required/, '... and asks for a confirmation';
 like $page, qr/没有备选单位，抽样结果不能再更改/, '... stating the consequence';
 my $csrf = $A->csrf_of('/region/sample');
-my $r = $A->post('/region/sample', [ csrf => $csrf, action => 'draw', kind => 'resource', seed => '52' ]);
+my $r = $A->post('/region/sample', [ csrf => $csrf, action => 'draw', kind => 'resource', seed => '52', confirm => 1 ]);
 is $r->{status}, 409, 'a short frame cannot be drawn without the confirmation (409)';
 like $r->{text}, qr/样本框不足：地区枢纽平台只有 3 家，少于应抽的 5 家/, '... the message says which stratum';
 like $r->{text}, qr/只能由工业和信息化部重置/, '... and what it means';
 is T::db_value("SELECT COUNT(*) FROM samples WHERE region_code = 'T52A01' AND kind = 'resource'"), 0,
 	'... nothing stored';
-$r = $A->post('/region/sample', [ csrf => $csrf, action => 'draw', kind => 'resource', seed => '52',
+$r = $A->post('/region/sample', [ csrf => $csrf, action => 'draw', kind => 'resource', seed => '52', confirm => 1,
 	confirm_short => 1 ]);
 is $r->{status}, 303, 'with the confirmation the short frame is drawn';
 is T::db_value("SELECT COUNT(*) FROM sample_units WHERE region_code = 'T52A01' AND stratum = 'hub'"
@@ -105,10 +105,10 @@ like T::db_value("SELECT detail FROM audit_log WHERE action = 'sample-draw' AND 
 # ------------------------------------------------------ SME sample size
 $page = $A->get('/region/sample')->{text};
 like $page, qr/name="sme_n" value="100" min="100"/, 'SME sample size offered, at least 100';
-$r = $A->post('/region/sample', [ csrf => $csrf, action => 'draw', kind => 'sme', seed => '52', sme_n => 99 ]);
+$r = $A->post('/region/sample', [ csrf => $csrf, action => 'draw', kind => 'sme', seed => '52', confirm => 1, sme_n => 99 ]);
 is $r->{status}, 400, 'an SME sample size below 100 is refused';
 like $r->{text}, qr/中小企业抽样数量应为 100 至/, '... with a message';
-$r = $A->post('/region/sample', [ csrf => $csrf, action => 'draw', kind => 'sme', seed => '52', sme_n => 120 ]);
+$r = $A->post('/region/sample', [ csrf => $csrf, action => 'draw', kind => 'sme', seed => '52', confirm => 1, sme_n => 120 ]);
 is $r->{status}, 303, 'SMEs drawn with a sample size of 120';
 is T::db_value("SELECT COUNT(*) FROM sample_units WHERE region_code = 'T52A01' AND form = 'sme' AND role = 'selected'"),
 	120, '... 120 selected';

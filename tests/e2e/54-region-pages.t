@@ -116,7 +116,7 @@ is $A->get('/region/sample/replace?unit=999999999')->{status}, 404, 'an unknown 
 	($rc, $out) = cli('import-frame', $R, 'sme', write_file('s.csv', $sme_csv));
 	is $rc, 0, 'a frame of 260 SMEs imported' or diag $out;
 	my $csrf2 = T::csrf_from($A->get('/region/sample')->{text});
-	my $d = $A->post('/region/sample', [ csrf => $csrf2, action => 'draw', kind => 'sme', seed => '5454', sme_n => 220 ]);
+	my $d = $A->post('/region/sample', [ csrf => $csrf2, action => 'draw', kind => 'sme', seed => '5454', confirm => 1, sme_n => 220 ]);
 	is $d->{status}, 303, 'a sample of 220 SMEs drawn (more than the 100 the notice requires)';
 	my $pg = $A->get('/region/sample')->{text};
 	my ($sme_part) = $pg =~ m{(<h3 id="sme-sme">.*?)(?:<h3|$)}s;
