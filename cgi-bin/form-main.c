@@ -59,7 +59,7 @@
 static const struct form *F;
 
 /* Typed page parameters: their slots in r->arg[] (the page table below). */
-enum key { KEY_FOR, KEY_UNIT };
+enum key { KEY_FOR, KEY_UNIT, KEY_Q };
 
 /* Whose response a request works on: the user's own, or (proxy entry) an
  * account of the region user's own region. */
@@ -690,7 +690,8 @@ static void proxy_units(struct req *r, const struct dbrows *u)
 		}
 	}
 	if (u->nrows == 0)
-		h_raw(r, "<tr><td colspan=\"4\">本地区尚无此类抽中单位（请先完成抽样）。</td></tr>");
+		h_raw(r, r->arg[KEY_Q].present && *r->arg[KEY_Q].s ? "<tr><td colspan=\"4\">没有找到名称或用户名包含该内容的抽中单位。</td></tr>"
+		      : "<tr><td colspan=\"4\">本地区尚无此类抽中单位（请先完成抽样）。</td></tr>");
 	h_raw(r, "</tbody></table></div>");
 }
 
@@ -706,11 +707,12 @@ static void proxy_page(struct req *r)
 		return;
 	}
 
+	const char *q = r->arg[KEY_Q].present ? r->arg[KEY_Q].s : "";
 	if (db_query(r->db, STMT_PROXY_UNITS,
-	             DB_ARGS(A_STR(r->user->region_code), A_STR(F->name)), &units) < 0 ||
+	             DB_ARGS(A_STR(r->user->region_code), A_STR(F->name), A_STR(q), A_STR(q), A_STR(q)), &units) < 0 ||
 	    db_query(r->db, STMT_PROXY_LIST,
-	             DB_ARGS(A_STR(F->name), A_STR(role_code(F->role)), A_STR(r->user->region_code)),
-	             &rows) < 0) {
+	             DB_ARGS(A_STR(F->name), A_STR(role_code(F->role)), A_STR(r->user->region_code),
+	                     A_STR(q), A_STR(q), A_STR(q)), &rows) < 0) {
 		dbrows_free(units);
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return;
@@ -720,6 +722,14 @@ static void proxy_page(struct req *r)
 	         "<p>请选择填写了纸质调查表的单位，按纸质表内容录入；录入记录会标明由本地区代为录入。"
 	         "尚未注册的抽中单位，系统会先为其建立账户（与用邀请码注册相同），其邀请码随即显示为已由本地区代录。</p>",
 	         F->annex);
+	/* A region has 100 SMEs or more: find the one whose paper form is at
+	 * hand by its name (issue 23 item 10). */
+	h_printf(r, "<form method=\"get\" action=\"%s/proxy\" class=\"search\" role=\"search\"><p>"
+	         "<label for=\"proxy-q\">查找单位（名称或用户名的一部分）</label><input type=\"search\" id=\"proxy-q\""
+	         " name=\"q\" maxlength=\"100\" value=\"%s\"> <button type=\"submit\">查找</button>", BASE, q);
+	if (*q)
+		h_printf(r, " <a href=\"%s/proxy\">显示全部</a>", BASE);
+	h_raw(r, "</p></form>");
 	proxy_units(r, units);
 	if (rows->nrows) {
 		h_printf(r, "<h3>其他%s账户（不在样本中）</h3>", role_label(F->role));
@@ -932,6 +942,12 @@ static void on_file(struct req *r)
 /* for=<user id>: proxy entry by a region (resolve_target() checks whom). */
 static const struct pspec target_params[] = {
 	{ KEY_FOR, "for", PT_ID, 0, 0, 0, NULL, 403, "无权为该账户代为录入。" },
+	{ 0 },
+};
+
+/* The paper-entry list's search (issue 23 item 10): a name or username. */
+static const struct pspec proxy_params[] = {
+	{ KEY_Q, "q", PT_STR, 0, 0, 100, NULL, 0, NULL },
 	{ 0 },
 };
 
@@ -1238,7 +1254,7 @@ static struct pagedef pages[PAGE__MAX] = {
 	[PAGE_PRINT]     = { BASE "/print",  M_GET,  FILLERS, 0, target_params, on_print, NULL },
 	/* Only forms with a file field (main() disables it for the others). */
 	[PAGE_FILE]      = { BASE "/file",   M_GET,  FILLERS, 0, target_params, on_file, NULL },
-	[PAGE_PROXY]     = { BASE "/proxy",  M_GET,  RB(ROLE_REGION), 0, NULL, proxy_page, NULL },
+	[PAGE_PROXY]     = { BASE "/proxy",  M_GET,  RB(ROLE_REGION), 0, proxy_params, proxy_page, NULL },
 	[PAGE_PROXY_UNIT_GET]  = { BASE "/proxy/unit", M_GET,  RB(ROLE_REGION), 0, unit_params, proxy_unit_get, NULL },
 	[PAGE_PROXY_UNIT_POST] = { BASE "/proxy/unit", M_POST, RB(ROLE_REGION), 0, unit_params, proxy_unit_post, NULL },
 	[PAGE_BLANK]     = { BASE "/blank",  M_GET,  PUBLIC, 0, NULL, blank_page, NULL },

@@ -328,6 +328,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"WHERE u.role = ? AND u.region_code = ? AND u.disabled = 0 "
 		/* accounts of sampled units are listed with their unit (below) */
 		"AND NOT EXISTS (SELECT 1 FROM sample_units su WHERE su.user_id = u.id AND" INVITED_SQL ") "
+		"AND (? = '' OR u.org_name LIKE CONCAT('%', ?, '%') OR u.username LIKE CONCAT('%', ?, '%')) "
 		"ORDER BY u.org_name, u.id LIMIT 5000",
 		R_REGION },
 	/* Every invited unit of the region's sample for a form, registered or
@@ -338,6 +339,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" FROM sample_units su LEFT JOIN users u ON u.id = su.user_id"
 		" LEFT JOIN responses p ON p.user_id = su.user_id AND p.form = su.form"
 		" WHERE su.region_code = ? AND su.form = ? AND" INVITED_SQL
+		" AND (? = '' OR su.name LIKE CONCAT('%', ?, '%') OR u.username LIKE CONCAT('%', ?, '%'))"
 		" ORDER BY su.stratum, su.position, su.id LIMIT 20000",
 		R_REGION },
 	[STMT_PROXY_UNIT_LOCK] = {

@@ -95,6 +95,16 @@ for my $k (1, 2, 3, 'r2') {
 }
 unlike $res->{text}, qr/五三备选企业|五三已替换企业|五三乙省企业/, 'no unused reserve, no replaced unit, no other region';
 like $res->{text}, qr/自行注册的企业/, 'accounts outside the sample are still listed';
+{
+	# A search narrows the list (issue 23 item 10).
+	my $q = $A->get('/form/sme/proxy?q=%E4%BC%81%E4%B8%9A2');   # 企业2
+	is $q->{status}, 200, 'proxy list with a search';
+	like $q->{text}, qr{<input type="search" id="proxy-q" name="q" maxlength="100" value="企业2">}, '... the search box keeps it';
+	my @units = $q->{text} =~ /<tr data-unit="(\d+)">/g;
+	is_deeply \@units, [ $id{2} ], '... only the unit whose name contains it';
+	unlike $q->{text}, qr/自行注册的企业/, '... and no other account';
+	like $A->get('/form/sme/proxy?q=self')->{text}, qr/自行注册的企业/, 'a username part finds an account outside the sample';
+}
 is T::new_agent()->get("/register?code=$CODE")->{status}, 200, 'unit 1\'s code works before';
 
 # ------------------------------------------------------ create the account
