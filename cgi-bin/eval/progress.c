@@ -24,6 +24,21 @@ static int form_index(const char *f)
 	return fi ? (int)(fi - catalog_at(0)) : -1;
 }
 
+/* A count of the per-form table as a link to the responses behind it
+ * (issue 23 item 10): an administrator's response list filtered by region,
+ * form and status, where each opens; a region's own account list. */
+static void put_count(struct req *r, const char *region, const char *form, const char *status,
+                      long long n, const char *cls)
+{
+	if (n == 0)
+		h_printf(r, "<span class=\"%s\">0</span>", cls);
+	else if (r->user && (RB(r->user->role) & RB_ADMINS))
+		h_printf(r, "<a class=\"%s\" href=\"/admin/responses?region=%s&amp;form=%s&amp;status=%s\">%lld</a>",
+		         cls, region, form, status, n);
+	else
+		h_printf(r, "<a class=\"%s\" href=\"/region/progress?form=%s\">%lld</a>", cls, form, n);
+}
+
 /* The per-form table from STMT_AGGR_PROGRESS's rows (one grouped query; regions
  * without accounts still get a row). */
 static void render_progress(struct req *r, const struct dbrows *rows)
@@ -49,9 +64,13 @@ static void render_progress(struct req *r, const struct dbrows *rows)
 			cnt[f][2] = dbrows_int(rows, j, 3);
 		}
 		h_printf(r, "<tr><th scope=\"row\">%s %s</th>", code, dbrows_get(rows, i, 1));
-		for (size_t f = 0; f < nforms; f++)
-			h_printf(r, "<td><span class=\"done\">%lld</span> / %lld / %lld</td>",
-			         cnt[f][0], cnt[f][1], cnt[f][2]);
+		for (size_t f = 0; f < nforms; f++) {
+			h_raw(r, "<td>");
+			put_count(r, code, catalog_at(f)->name, "submitted", cnt[f][0], "done");
+			h_raw(r, " / ");
+			put_count(r, code, catalog_at(f)->name, "draft", cnt[f][1], "drafts");
+			h_printf(r, " / %lld</td>", cnt[f][2]);
+		}
 		h_raw(r, "</tr>");
 		i = j;
 	}

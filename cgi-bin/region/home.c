@@ -112,9 +112,27 @@ void home(struct req *r)
  * and searched by username or name. */
 #define PROGRESS_PAGE 200
 
+/* A link that opens an account's response read-only (issue 23 item 10):
+ * the region's own report, or a form the region may enter for others (its
+ * print view with for=); "—" when there is none or the region may not. */
+static void response_link(struct req *r, const struct form_info *fi, const char *account, int saved)
+{
+	unsigned long long id = parse_id(account);
+	if (!fi || !saved || !id) {
+		h_raw(r, "—");
+		return;
+	}
+	if (id == r->user->id)
+		h_printf(r, "<a href=\"%s/print\">查看</a>", fi->path);
+	else if (fi->proxy)
+		h_printf(r, "<a href=\"%s/print?for=%llu\">查看</a>", fi->path, id);
+	else
+		h_raw(r, "—");
+}
+
 void progress(struct req *r)
 {
-	static const char *const cols[] = { "用户名", "单位名称", "问卷", "状态", "最后保存", "提交时间" };
+	static const char *const cols[] = { "用户名", "单位名称", "问卷", "状态", "最后保存", "提交时间", "答卷" };
 	const char *form = r->arg[KEY_FORM].present ? r->arg[KEY_FORM].s : "";
 	const char *q = r->arg[KEY_Q].present ? r->arg[KEY_Q].s : "";
 	unsigned long long after = r->arg[KEY_AFTER].present ? r->arg[KEY_AFTER].id : 0;
@@ -142,14 +160,16 @@ void progress(struct req *r)
 	h_table_begin(r, "progress-detail", NULL, cols, NELEMS(cols));
 	for (size_t i = 0; i < n; i++) {
 		const struct form_info *fi = catalog_get(dbrows_get(rows, i, 3));
-		h_printf(r, "<tr data-account=\"%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
+		h_printf(r, "<tr data-account=\"%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>",
 		         dbrows_get(rows, i, 0), dbrows_get(rows, i, 1), dbrows_get(rows, i, 2),
 		         fi ? fi->doc : dbrows_get(rows, i, 3), dbrows_get(rows, i, 4),
 		         dbrows_get(rows, i, 5) ? dbrows_get(rows, i, 5) : "—",
 		         dbrows_get(rows, i, 6) ? dbrows_get(rows, i, 6) : "—");
+		response_link(r, fi, dbrows_get(rows, i, 0), dbrows_get(rows, i, 5) != NULL);
+		h_raw(r, "</td></tr>");
 	}
 	if (n == 0)
-		h_printf(r, "<tr><td colspan=\"6\">%s</td></tr>", *form || *q || after ? "没有符合条件的账户。" : "本地区尚无账户。");
+		h_printf(r, "<tr><td colspan=\"7\">%s</td></tr>", *form || *q || after ? "没有符合条件的账户。" : "本地区尚无账户。");
 	h_table_end(r);
 	buf_puts(&fq, "/region/progress?form=");
 	url_encode(&fq, form);

@@ -65,7 +65,7 @@ $A->login('t57-a', $pw);
 ok $A->logged_in, 'region logs in';
 {
 	my $csrf = T::csrf_from($A->get('/region/sample')->{text});
-	my $d = $A->post('/region/sample', [ csrf => $csrf, action => 'draw', kind => 'sme', seed => '5757', sme_n => $NSAMPLE ]);
+	my $d = $A->post('/region/sample', [ csrf => $csrf, action => 'draw', kind => 'sme', seed => '5757', sme_n => $NSAMPLE, confirm => 1 ]);
 	is $d->{status}, 303, "a sample of $NSAMPLE SMEs drawn";
 }
 my @selected = map { $_->[0] } T::db_query(
