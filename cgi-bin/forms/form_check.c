@@ -265,6 +265,33 @@ static int codes_check(const struct field *fd, const char *v, unsigned char *sel
 	return n;
 }
 
+/* The message for a number of type t that fnum_parse() refused with fr
+ * (NULL when fr is FN_OK or t is no number type): the server's and, through
+ * the attributes form_render.c puts on the input, the page's check while
+ * typing (htdocs/numcheck.js) say the same (issue 23 item 10). */
+const char *form_number_message(enum ftype t, enum fnum_result fr)
+{
+	if (fr == FN_OK)
+		return NULL;
+	switch (t) {
+	case FT_INT:
+		return fr == FN_TOO_BIG ? "数值过大" : "请输入整数（只填数字，不加“约”等文字或千位分隔符）";
+	case FT_DECIMAL:
+		return fr == FN_TOO_BIG ? "数值过大" : fr == FN_TOO_PRECISE ? "最多保留 4 位小数"
+		       : "请输入数字（如 123.45，不加“约”等文字或千位分隔符）";
+	case FT_PERCENT:
+		return fr == FN_TOO_PRECISE ? "最多保留 2 位小数" : "请输入 0 到 100 之间的数字";
+	default:
+		return NULL;
+	}
+}
+
+/* Digits a number type keeps after the point (fnum_parse's maxfrac). */
+int form_number_decimals(enum ftype t)
+{
+	return t == FT_DECIMAL ? 4 : t == FT_PERCENT ? 2 : 0;
+}
+
 /* Type check; returns NULL or a static Chinese message. May rewrite
  * *norm into its canonical form (multi order). */
 static const char *type_check(const struct field *fd, char **norm, fnum *num)
@@ -289,15 +316,10 @@ static const char *type_check(const struct field *fd, char **norm, fnum *num)
 			return "包含无效字符";
 		return NULL;
 	case FT_INT:
-		fr = fnum_parse(v, 0, num);
-		return fr == FN_OK ? NULL : fr == FN_TOO_BIG ? "数值过大" : "请输入整数";
 	case FT_DECIMAL:
-		fr = fnum_parse(v, 4, num);
-		return fr == FN_OK ? NULL : fr == FN_TOO_BIG ? "数值过大" : fr == FN_TOO_PRECISE ? "最多保留 4 位小数"
-		       : "请输入数字（如 123.45，不加千位分隔符）";
 	case FT_PERCENT:
-		fr = fnum_parse(v, 2, num);
-		return fr == FN_OK ? NULL : fr == FN_TOO_PRECISE ? "最多保留 2 位小数" : "请输入 0 到 100 之间的数字";
+		fr = fnum_parse(v, form_number_decimals(fd->type), num);
+		return form_number_message(fd->type, fr);
 	case FT_DATE:
 		return fdate_parse(v, num) == 0 ? NULL
 		       : "请按 YYYY-MM-DD 格式填写日期（只知道年月时可填 YYYY-MM）";

@@ -30,6 +30,10 @@ enum fnum_result {
 	FN_TOO_PRECISE      /* more than maxfrac decimals */
 };
 enum fnum_result fnum_parse(const char *s, int maxfrac, fnum *out);
+/* The message for a number of type t refused with fr (form_check.c), and
+ * the decimals the type keeps: the server's check and the page's. */
+const char *form_number_message(enum ftype t, enum fnum_result fr);
+int  form_number_decimals(enum ftype t);
 void fnum_format(fnum v, char out[32]);
 /* YYYY-MM-DD, YYYY-MM or YYYY (1800..2100) -> day number * FNUM_SCALE. */
 int  fdate_parse(const char *s, fnum *out);

@@ -247,7 +247,13 @@ static void put_input(struct rctx *c, size_t i, const char *aria_label, int with
 	if (im)
 		h_printf(c->r, " inputmode=\"%s\"", im);
 	if (fd->type == FT_INT || fd->type == FT_DECIMAL || fd->type == FT_PERCENT)
-		h_raw(c->r, " class=\"num\" maxlength=\"20\"");
+		/* The format the server accepts, and its messages, for the check
+		 * while typing (htdocs/numcheck.js; issue 23 item 10). */
+		h_printf(c->r, " class=\"num\" maxlength=\"20\" data-num=\"%d\" data-num-msg=\"%s\" data-num-frac=\"%s\"",
+		         form_number_decimals(fd->type), form_number_message(fd->type, FN_NOT_NUMBER),
+		         form_number_message(fd->type, FN_TOO_PRECISE));
+	if (fd->type == FT_PERCENT)
+		h_raw(c->r, " data-num-pct=\"1\"");   /* "45%" is accepted (form_check.c) */
 	else if (fd->type == FT_DATE)
 		h_raw(c->r, " placeholder=\"YYYY-MM-DD\" maxlength=\"10\"");
 	else if (fd->type == FT_ZIP)
@@ -980,7 +986,8 @@ void form_render(struct req *r, const struct fview *v)
 		      "<button type=\"submit\" name=\"action\" value=\"submit\">提交</button>");
 		if (v->saved_note)
 			h_printf(r, " <span class=\"save-note\">%s</span>", v->saved_note);
-		h_raw(r, "</div></form>\n<script src=\"/static/form.js\" defer></script>\n");
+		h_raw(r, "</div></form>\n<script src=\"/static/form.js\" defer></script>"
+		      "<script src=\"/static/numcheck.js\" defer></script>\n");
 	} else {
 		h_raw(r, "</div>\n");
 	}
