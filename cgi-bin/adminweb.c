@@ -26,6 +26,7 @@
  */
 #include "accounts.h"
 #include "adminparam.h"
+#include "auditview.h"
 #include "aggr.h"
 #include "app.h"
 #include "auth.h"
@@ -196,28 +197,6 @@ static void overview(struct req *r)
 	page_end(r);
 }
 
-/* The audit log's actions in the users' language; an action not listed
- * shows its code. */
-static const struct { const char *code, *label; } AUDIT_ACTIONS[] = {
-	{ "login", "登录" }, { "login-failed", "登录失败" }, { "login-throttled", "登录受限" },
-	{ "password-change", "修改密码" }, { "password-reset", "重置密码" }, { "account-create", "创建账户" },
-	{ "account_disable", "停用账户" }, { "account_enable", "启用账户" },
-	{ "register", "凭邀请码注册" }, { "register-self", "自行注册" },
-	{ "form_submit", "提交问卷" }, { "response_reopen", "退回修改" },
-	{ "deadline_set", "设置截止时间" }, { "deadline_remove", "取消延期" },
-	{ "export", "导出" }, { "frame-confirm", "确认样本框" }, { "sample-upload", "上传抽样名单" },
-	{ "sample-draw", "抽样" }, { "sample-replace", "替换样本单位" }, { "sample-reset", "重置样本" },
-	{ "code-revoke", "作废邀请码" }, { "purge", "清理过期数据" },
-};
-
-static const char *audit_label(const char *code)
-{
-	for (size_t i = 0; i < NELEMS(AUDIT_ACTIONS); i++)
-		if (code && !strcmp(code, AUDIT_ACTIONS[i].code))
-			return AUDIT_ACTIONS[i].label;
-	return NULL;
-}
-
 #define AUDIT_PAGE 50
 
 /* GET /admin/audit: newest first, filterable by action, user, region and
@@ -235,7 +214,7 @@ static void audit_page(struct req *r)
 	char dfrom[DEADLINE_LEN] = "", dto[DEADLINE_LEN] = "";
 	struct dbrows *rows;
 
-	if (action && !audit_label(action))
+	if (action && !audit_action_label(action))
 		action = NULL;
 	/* Dates as YYYY-MM-DD (the deadline parser's rules); a bad one is ignored. */
 	if (from && (deadline_normalise(from, dfrom) < 0 || strlen(from) != 10))
@@ -255,9 +234,10 @@ static void audit_page(struct req *r)
 	page_begin(r, "操作日志");
 	h_raw(r, "<form method=\"get\" action=\"/admin/audit\" class=\"filters no-print\"><label>操作 "
 	      "<select name=\"action\"><option value=\"\">全部</option>");
-	for (size_t i = 0; i < NELEMS(AUDIT_ACTIONS); i++)
-		h_printf(r, "<option value=\"%s\"%s>%s</option>", AUDIT_ACTIONS[i].code,
-		         action && !strcmp(action, AUDIT_ACTIONS[i].code) ? " selected" : "", AUDIT_ACTIONS[i].label);
+	for (size_t i = 0; audit_action_at(i); i++)
+		h_printf(r, "<option value=\"%s\"%s>%s</option>", audit_action_at(i),
+		         action && !strcmp(action, audit_action_at(i)) ? " selected" : "",
+		         audit_action_label(audit_action_at(i)));
 	h_printf(r, "</select></label> <label>用户名 <input name=\"user\" value=\"%s\" maxlength=\"64\"></label> ",
 	         user ? user : "");
 	select_region(r, "地区", region, 1);
@@ -268,12 +248,14 @@ static void audit_page(struct req *r)
 	size_t shown = rows->nrows > AUDIT_PAGE ? AUDIT_PAGE : rows->nrows;
 	for (size_t i = 0; i < shown; i++) {
 		const char *code = dbrows_get(rows, i, 5);
-		const char *label = audit_label(code);
+		const char *label = audit_action_label(code);
+		/* In the users' language; the stored codes stay in data-* (issue 23 item 9). */
 		h_printf(r, "<tr data-id=\"%s\" data-action=\"%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
-		         "<td>%s <small><code>%s</code></small></td><td>%s</td></tr>",
-		         dbrows_get(rows, i, 0), code, dbrows_get(rows, i, 1), dbrows_get(rows, i, 2),
-		         dbrows_get(rows, i, 3), dbrows_get(rows, i, 4), label ? label : code, code,
+		         "<td>%s</td><td data-detail=\"%s\">", dbrows_get(rows, i, 0), code, dbrows_get(rows, i, 1),
+		         dbrows_get(rows, i, 2), dbrows_get(rows, i, 3), dbrows_get(rows, i, 4), label ? label : code,
 		         dbrows_get(rows, i, 6));
+		h_audit_detail(r, dbrows_get(rows, i, 6));
+		h_raw(r, "</td></tr>");
 	}
 	if (shown == 0)
 		h_raw(r, "<tr><td colspan=\"6\">没有符合条件的记录。</td></tr>");

@@ -590,9 +590,9 @@ static void post_form_checked(struct req *r, const struct target *t)
 	} else if (o == SO_SUBMITTED) {
 		char detail[64];
 		if (t->proxy)
-			snprintf(detail, sizeof detail, "%s for user %llu", F->name, t->id);
+			snprintf(detail, sizeof detail, "form=%s for=%llu", F->name, t->id);
 		else
-			snprintf(detail, sizeof detail, "%s", F->name);
+			snprintf(detail, sizeof detail, "form=%s", F->name);
 		audit(r, "form_submit", detail);
 		redirect_to(r, t, "submitted=1");
 	} else if (o == SO_SAVED) {
@@ -851,7 +851,7 @@ static void proxy_unit_post(struct req *r)
 			return;
 		}
 		struct buf d = { 0 };
-		buf_printf(&d, "unit=%s username=%s for paper entry", dbrows_get(u, 0, 0), username);
+		buf_printf(&d, "unit=%s username=%s paper=1", dbrows_get(u, 0, 0), username);
 		audit(r, "paper-account", d.data);
 		buf_free(&d);
 	}

@@ -60,13 +60,13 @@ int cmd_rebuild_aggregates(struct ctx *x, int argc, char **argv)
 		return EXIT_FAILED;
 	snprintf(detail, sizeof detail, "submitted responses counted=%lld", counted);
 	if (aggr_rebuild(db, &counted) < 0 ||
-	    (snprintf(detail, sizeof detail, "submitted responses counted=%lld", counted),
+	    (snprintf(detail, sizeof detail, "counted=%lld", counted),
 	     cli_audit(db, "aggregates-rebuild", detail) < 0) || db_commit(db) < 0) {
 		db_rollback(db);
 		fprintf(stderr, PROG ": rebuild-aggregates failed; nothing changed\n");
 		return EXIT_FAILED;
 	}
-	printf("aggregates rebuilt: %s\n", detail);
+	printf("aggregates rebuilt: submitted responses %s\n", detail);
 	return EXIT_DONE;
 }
 

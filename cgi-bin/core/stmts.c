@@ -368,13 +368,15 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_ADMIN },
 	[STMT_EXPORT_RESPONSES] = {
 		"SELECT r.id, COALESCE(r.region_code, ''), COALESCE(g.name, ''), u.username, u.org_name,"
-		" r.status, IF(r.proxy_user_id IS NULL, '0', '1'),"
+		/* Values in the users' language (issue 23 item 9). */
+		" IF(r.status = 'submitted', '已提交', '草稿'), IF(r.proxy_user_id IS NULL, '0', '1'),"
 		" COALESCE(DATE_FORMAT(r.submitted_at, '%Y-%m-%d %H:%i:%s'), ''),"
 		/* The account's sample unit, if it came through an invitation code:
 		 * in_sample, stratum, replaces (a reserve that replaced one). One
 		 * join, not three lookups per row: sample_units.user_id is unique
 		 * (uk_user), so there is at most one such unit. */
-		" IF(su.id IS NULL, '0', '1'), COALESCE(su.stratum, ''),"
+		" IF(su.id IS NULL, '0', '1'), CASE su.stratum WHEN 'hub' THEN '枢纽平台组织的服务资源单位'"
+		" WHEN 'window' THEN '窗口平台组织的服务资源单位' WHEN 'sme' THEN '中小企业' ELSE '' END,"
 		" IF(su.replaces_id IS NOT NULL, '1', '0')"
 		" FROM responses r JOIN users u ON u.id = r.user_id"
 		" LEFT JOIN regions g ON g.code = r.region_code"

@@ -559,7 +559,9 @@ static void sample_replace(struct req *r)
 		goto fail;
 	{
 		struct buf d = { 0 };
-		buf_printf(&d, "region=%s unit=%s \"%s\" replaced by reserve %s \"%s\" (position %s); reason: %s",
+		/* key=value, the reason last (it may hold spaces): /admin/audit
+		 * writes it out in Chinese (pages/auditview.c). */
+		buf_printf(&d, "region=%s unit=%s name=%s reserve=%s reserve_name=%s position=%s reason=%s",
 		           r->user->region_code, unit, dbrows_get(cur, 0, 5), dbrows_get(next, 0, 0),
 		           dbrows_get(next, 0, 1), dbrows_get(next, 0, 2), reason);
 		if (d.len > 1000)

@@ -64,7 +64,7 @@ static const char *state_label(const char *s)
 	return s ? s : "";
 }
 
-static const char *outcome_label(const char *s)
+const char *followup_outcome_label(const char *s)
 {
 	for (size_t i = 0; outcomes[i]; i++)
 		if (s && strcmp(s, outcomes[i]) == 0)
@@ -212,7 +212,7 @@ static void last_cell(struct req *r, const char *outcome, const char *at, const 
 		h_raw(r, "<td>—</td>");
 		return;
 	}
-	h_printf(r, "<td><strong>%s</strong> <small>", outcome_label(outcome));
+	h_printf(r, "<td><strong>%s</strong> <small>", followup_outcome_label(outcome));
 	h_textn(r, at ? at : "", at && strlen(at) >= 16 ? 16 : (at ? strlen(at) : 0));
 	h_printf(r, "</small>%s%s</td>", note && *note ? "<br>" : "", note ? note : "");
 }
@@ -398,7 +398,7 @@ static void csv_unit_rows(struct req *r, const struct dbrows *u, size_t n, struc
 		const char *cells[] = {
 			dbrows_get(u, i, 2), dbrows_get(u, i, 3), dbrows_get(u, i, 4), state_label(dbrows_get(u, i, 5)),
 			link.len ? link.data : "", slips_category_label(dbrows_get(u, i, 1)), dbrows_get(u, i, 13),
-			dbrows_get(u, i, 6), dbrows_get(u, i, 8), outcome_label(dbrows_get(u, i, 14)),
+			dbrows_get(u, i, 6), dbrows_get(u, i, 8), followup_outcome_label(dbrows_get(u, i, 14)),
 			dbrows_get(u, i, 15), dbrows_get(u, i, 16),
 		};
 		csv_put_row(out, cells, NELEMS(cells), CSV_QUOTE_MINIMAL);
@@ -429,7 +429,7 @@ void followup_csv(struct req *r)
 				dbrows_get(a, i, 2), dbrows_get(a, i, 9), dbrows_get(a, i, 10),
 				state_label(dbrows_get(a, i, 4)), "",
 				construction_label(dbrows_get(a, i, 1)), dbrows_get(a, i, 3), "", "",
-				outcome_label(dbrows_get(a, i, 6)), dbrows_get(a, i, 7), dbrows_get(a, i, 8),
+				followup_outcome_label(dbrows_get(a, i, 6)), dbrows_get(a, i, 7), dbrows_get(a, i, 8),
 			};
 			csv_put_row(&out, cells, NELEMS(cells), CSV_QUOTE_MINIMAL);
 		}
@@ -587,7 +587,7 @@ static void unit_page(struct req *r, const char *base, const struct target *t, c
 	h_table_begin(r, "followup-history", NULL, cols, NELEMS(cols));
 	for (size_t i = 0; i < h->nrows; i++)
 		h_printf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", dbrows_get(h, i, 0),
-		         outcome_label(dbrows_get(h, i, 1)), dbrows_get(h, i, 2), dbrows_get(h, i, 3));
+		         followup_outcome_label(dbrows_get(h, i, 1)), dbrows_get(h, i, 2), dbrows_get(h, i, 3));
 	if (h->nrows == 0)
 		h_raw(r, "<tr><td colspan=\"4\">尚无跟进记录。</td></tr>");
 	h_table_end(r);

@@ -48,4 +48,8 @@ void followup_unit(struct req *r, const char *base);
 /* POST base/unit (region only): records a call, then back to the unit. */
 void followup_record(struct req *r, const char *base);
 
+/* A call's outcome (called, no_answer, will_submit, refused) in Chinese;
+ * an unknown code as it is. */
+const char *followup_outcome_label(const char *code);
+
 #endif

@@ -71,7 +71,7 @@ is $row->{status}, 'submitted', 'status submitted';
 is $row->{proxy}, $a->{region}{id}, 'still marked as entered by the region';
 is_deeply Forms::stored_answers($row->{id}), Forms::stored($f, $vals), 'answers stored exactly';
 like T::db_value("SELECT detail FROM audit_log WHERE action = 'form_submit' AND user_id = $a->{region}{id} ORDER BY id DESC LIMIT 1") // '',
-	qr/^sme for user $sme->{id}$/, 'audit names the respondent';
+	qr/^form=sme for=$sme->{id}$/, 'audit names the respondent (key=value, shown in Chinese on /admin/audit)';
 like $reg->get("/form/sme/print?for=$sme->{id}")->{text}, qr/代为录入：.*状态：已提交/s, 'print view by proxy';
 like $reg->get('/form/sme/proxy')->{text}, qr/已提交（代录）/, 'the list shows it as submitted by proxy';
 

@@ -264,7 +264,7 @@ my $csv_text;
 	is $a->[$col{region_code}], $R, 'region_code';
 	is $a->[$col{username}], "${p}sme1", 'username';
 	is $a->[$col{account_org_name}], '测试企业1', 'account organisation';
-	is $a->[$col{status}], 'submitted', 'status';
+	is $a->[$col{status}], '已提交', 'status, in Chinese (issue 23 item 9)';
 	is $a->[$col{proxy}], '0', 'not proxy-entered';
 	is_deeply [ @$a[ @col{qw(in_sample stratum replaces)} ] ], [ '0', '', '0' ],
 		'not a sample account: in_sample 0, no stratum, not a replacement';

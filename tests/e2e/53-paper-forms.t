@@ -166,7 +166,7 @@ like $res->{text}, qr{<tr data-unit="$u1">.*?sme-T53A01-$u1.*?已提交（代录
 	my ($row) = grep { /(^|,)"?\Q$name\E"?(,|$)/ } @lines;
 	ok $row, 'export: the unit\'s row';
 	my @cells = map { s/^"|"$//gr } split /,/, $row // '';
-	is $cells[ $c{status} ], 'submitted', 'export: status submitted';
+	is $cells[ $c{status} ], '已提交', 'export: status 已提交';
 	is $cells[ $c{proxy} ], '1', 'export: proxy 1 (entered on paper by the region)';
 }
 $res = T::new_agent()->get("/register?code=$CODE");

@@ -82,7 +82,8 @@ is((run(T::bindir() . '/smesurvey-form-sme --bogus'))[0], 2, 'a FastCGI program 
 	is $page->{status}, 200, 'audit log filtered by action';
 	my @acts = $page->{text} =~ /<tr data-id="\d+" data-action="([^"]+)">/g;
 	ok @acts >= 2 && !(grep { $_ ne 'login-failed' } @acts), 'only that action is listed';
-	like $page->{text}, qr{<td>登录失败 <small><code>login-failed</code></small></td>}, 'actions in Chinese';
+	like $page->{text}, qr{<td>登录失败</td><td data-detail="username=nosuchuser-80\x{4e2d}">用户名：nosuchuser-80\x{4e2d}</td>},
+		'actions and details in Chinese (issue 23 item 9), the stored detail in data-detail';
 	like $page->{text}, qr{username=nosuchuser-80\x{4e2d}}, 'the unknown name is there';
 	my @ids = $page->{text} =~ /<tr data-id="(\d+)"/g;
 	is_deeply \@ids, [ sort { $b <=> $a } @ids ], 'newest first';
