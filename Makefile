@@ -195,12 +195,13 @@ INSTALLED = $(addprefix $(LIBEXEC)/,$(FCGI_PROGS)) $(addprefix $(PREFIX)/bin/,$(
             $(SHAREDIR)
 
 install: all
-	install -d -m 0755 $(DESTDIR)$(LIBEXEC) $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SHAREDIR)/htdocs \
+	install -d -m 0755 $(DESTDIR)$(LIBEXEC) $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SHAREDIR)/htdocs/errors \
 	        $(DESTDIR)$(SHAREDIR)/sql $(DESTDIR)$(SHAREDIR)/conf $(DESTDIR)$(SHAREDIR)/empty
 	install -m 0755 $(addprefix $(BUILD)/bin/,$(FCGI_PROGS)) $(DESTDIR)$(LIBEXEC)/
 	install -m 0755 $(addprefix $(BUILD)/bin/,$(CLI_PROGS)) $(DESTDIR)$(PREFIX)/bin/
 	install -m 0755 scripts/smesurvey-setup $(DESTDIR)$(PREFIX)/bin/
-	install -m 0644 htdocs/* $(DESTDIR)$(SHAREDIR)/htdocs/
+	install -m 0644 $(filter-out htdocs/errors,$(wildcard htdocs/*)) $(DESTDIR)$(SHAREDIR)/htdocs/
+	install -m 0644 htdocs/errors/*.html $(DESTDIR)$(SHAREDIR)/htdocs/errors/
 	install -m 0644 sql/[0-9][0-9][0-9]_*.sql $(DESTDIR)$(SHAREDIR)/sql/
 	install -m 0644 VERSION $(DESTDIR)$(SHAREDIR)/
 	install -m 0644 conf/smesurvey.conf.example conf/smesurvey.logrotate $(DESTDIR)$(SHAREDIR)/conf/

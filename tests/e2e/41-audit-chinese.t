@@ -4,7 +4,8 @@
 # the details ("form=sme region=all status=submitted format=csv rows=4")
 # are written out with Chinese names for their keys and codes; the stored
 # codes stay in the rows' data-* attributes. The export's status column is
-# 已提交/草稿 (40-admin.t checks the CSV).
+# 已提交/草稿 (40-admin.t checks the CSV). The web server's own error pages
+# (404, 413, 50x) are Chinese pages from htdocs/errors/.
 use strict;
 use warnings;
 use utf8;
@@ -53,4 +54,16 @@ like $cells{'sample-replace'}[1], qr/单位名称：某某 公司；递补单位
 	like $page, qr{<td data-detail="form=sme region=all status=submitted format=csv rows=4">}, 'the stored detail stays in data-detail';
 }
 T::db_query("DELETE FROM audit_log WHERE ip = '127.0.0.41'");
+
+# The web server's own error pages are Chinese too (a missing static file
+# here; a program not answering and an oversized body get theirs).
+{
+	my $res = T::new_agent()->get('/static/no-such-file-41.css');
+	is $res->{status}, 404, 'a missing static file: 404';
+	like $res->{text}, qr{<html lang="zh-CN">.*<h1>页面不存在</h1>}s, '... with a Chinese page';
+	unlike $res->{text}, qr/Not Found|nginx|Apache/, '... not the web server\'s English one';
+	my $app = $admin->get('/admin/responses/view?id=999999999');
+	is $app->{status}, 404, 'a program\'s own 404';
+	unlike $app->{text}, qr{您要找的页面或文件不存在}, '... passes through with its own message';
+}
 done_testing;
