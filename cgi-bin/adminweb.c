@@ -680,7 +680,8 @@ static void export_page(struct req *r)
 	      "<option value=\"gb18030\">CSV（GB18030，适合中文 Excel 直接打开）</option>"
 	      "<option value=\"csv\">CSV（UTF-8，适合统计软件）</option>"
 	      "<option value=\"sav\">SPSS（.sav，含题目和选项标签）</option>"
-	      "</select></label> <button type=\"submit\">导出</button></form>"
+	      "</select></label> <label class=\"opt\"><input type=\"checkbox\" name=\"labels\" value=\"1\">"
+	      " CSV 第二行加中文标题（如 Excel 文件）</label> <button type=\"submit\">导出</button></form>"
 	      "<h2>代码表</h2><ul>");
 	for (size_t i = 0; form_at(i); i++)
 		h_printf(r, "<li><a href=\"/admin/export/codebook?form=%s\">%s %s</a>（CSV，UTF-8）</li>",

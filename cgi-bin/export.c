@@ -66,7 +66,9 @@ static void export_data(struct req *r)
 {
 	const struct form *f = param_form(r);
 	const char *fmt_s = req_param(r, "format");
-	struct export_filter flt = { .region = param_region(r), .status = param_status(r, 1) };
+	const char *labels = req_param(r, "labels");
+	struct export_filter flt = { .region = param_region(r), .status = param_status(r, 1),
+	                             .label_row = labels && !strcmp(labels, "1") };
 	size_t k, n = 0;
 	char fname[96], detail[160];
 	int rc;

@@ -703,6 +703,10 @@ int export_responses(struct db *db, const struct form *f, const struct export_fi
 		if (fmt == EXPORT_CSV)
 			buf_puts(s.csv, "\xEF\xBB\xBF");
 		sink_row(&s, (const char *const *)cols.v, ncols, 1);
+		/* Asked for (issue 23 item 9): the labels under the codes, as in
+		 * the XLSX; a statistics package wants the codes alone. */
+		if (flt->label_row)
+			sink_row(&s, (const char *const *)labels.v, labels.n < ncols ? labels.n : ncols, 1);
 		n = each_row(&x, csv_row, &cs);
 		if (n >= 0 && csv_flush(&x, &cs) < 0)
 			n = -1;

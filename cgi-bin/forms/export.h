@@ -33,6 +33,7 @@ enum export_format { EXPORT_CSV, EXPORT_CSV_GB18030, EXPORT_XLSX, EXPORT_SAV };
 struct export_filter {
 	const char *region;   /* region code, NULL = every region */
 	const char *status;   /* "submitted" or "draft", NULL = both */
+	int label_row;        /* CSV: a second header row of Chinese labels, as the XLSX has */
 };
 
 /* Where an export goes: begin(ctx) once, after the first chunk was read and

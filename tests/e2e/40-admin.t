@@ -299,6 +299,16 @@ my $csv_text;
 	is $gb, $csv_text, 'same text as the UTF-8 export';
 	isnt $res->{content}, Encode::encode('UTF-8', $csv_text), 'but different bytes';
 
+	# A second header row of Chinese labels when asked for (issue 23 item 9).
+	$res = $admin->get("/admin/export/data?form=sme&format=csv&region=$R&labels=1");
+	(my $lt = $res->{text}) =~ s/^\x{feff}//;
+	my @l = parse_csv($lt);
+	is_deeply $l[0], \@cols, 'labels=1: the codes first';
+	is_deeply [ @{ $l[1] }[0 .. 7] ], [ qw(答卷编号 地区代码 地区 用户名 账户单位名称 状态 代为录入 提交时间) ],
+		'... then a row of Chinese labels';
+	is scalar(@l), 4, '... then the same 2 rows';
+	like $admin->get('/admin/export')->{text}, qr{<input type="checkbox" name="labels" value="1">}, 'the export page offers it';
+
 	$res = $admin->get("/admin/export/data?form=sme&format=xlsx&region=$R");
 	is $res->{status}, 200, 'XLSX export';
 	like $res->{headers}{'content-type'}, qr{spreadsheetml\.sheet}, 'XLSX content type';
