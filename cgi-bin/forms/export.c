@@ -18,6 +18,7 @@
 #include "db.h"
 #include "export.h"
 #include "form.h"
+#include "form_int.h"
 #include "log.h"
 #include "util.h"
 
@@ -369,6 +370,98 @@ static int unspool_cell(FILE *fp, char **cell, size_t *cap)
 	return 0;
 }
 
+/* SPSS keeps a date as seconds since 1582-10-14; fdate_parse() counts days
+ * since 1970-01-01, which is 141,428 days later. */
+#define SPSS_EPOCH_DAYS 141428.0
+
+/* A date ("YYYY-MM-DD", or YYYY-MM / YYYY as typed: the first day of that
+ * month or year) or a date-time ("YYYY-MM-DD HH:MM:SS") as an SPSS time;
+ * -1 when it is neither. */
+static int spss_time(const char *v, double *out)
+{
+	char day[11];
+	fnum d;
+	int h = 0, m = 0;
+	double sec = 0;
+	size_t n = strcspn(v, " ");
+	if (n > 10)
+		return -1;
+	memcpy(day, v, n);
+	day[n] = '\0';
+	if (fdate_parse(day, &d) < 0 || (v[n] == ' ' && sscanf(v + n + 1, "%d:%d:%lf", &h, &m, &sec) != 3))
+		return -1;
+	*out = ((double)(d / FNUM_SCALE) + SPSS_EPOCH_DAYS) * 86400.0 + h * 3600.0 + m * 60.0 + sec;
+	return 0;
+}
+
+/* A single choice that rates (its options say 满意): ordered. */
+static int single_is_rating(const struct field *fd)
+{
+	for (size_t k = 0; k < fd->nopts; k++)
+		if (strstr(fd->opts[k].label, "满意"))
+			return 1;
+	return 0;
+}
+
+/* The measure level SPSS shows (issue 23 item 9): scale for numbers and
+ * dates, ordinal for rank positions and ratings, nominal for the rest
+ * (codes, yes/no, texts, the response id). */
+static readstat_measure_t sav_measure(const struct field *fd, unsigned char kind)
+{
+	if (kind == CK_DATE || kind == CK_DATETIME)
+		return READSTAT_MEASURE_SCALE;
+	if (!fd)
+		return READSTAT_MEASURE_NOMINAL;
+	switch (fd->type) {
+	case FT_INT: case FT_DECIMAL: case FT_PERCENT:
+		return READSTAT_MEASURE_SCALE;
+	case FT_RANK:
+		return READSTAT_MEASURE_ORDINAL;
+	case FT_SINGLE:
+		return single_is_rating(fd) ? READSTAT_MEASURE_ORDINAL : READSTAT_MEASURE_NOMINAL;
+	default:
+		return READSTAT_MEASURE_NOMINAL;
+	}
+}
+
+/* One cell of a spooled row into the .sav, by its column's kind. */
+static readstat_error_t sav_cell(readstat_writer_t *w, readstat_variable_t *var, unsigned char kind, char **v,
+                                 size_t *cap)
+{
+	double t;
+	if (kind == CK_DATE || kind == CK_DATETIME)
+		return **v && spss_time(*v, &t) == 0 ? readstat_insert_double_value(w, var, t)
+		                                      : readstat_insert_missing_value(w, var);
+	if (kind == CK_NUMBER)
+		return **v && csv_is_number(*v) ? readstat_insert_double_value(w, var, strtod(*v, NULL))
+		                                : readstat_insert_missing_value(w, var);
+	if (strlen(*v) > SAV_STR_MAX) {
+		char *cut = utf8_cut(*v, SAV_STR_MAX);
+		free(*v);
+		*v = cut;
+		*cap = strlen(*v) + 1;
+	}
+	return readstat_insert_string_value(w, var, *v);
+}
+
+/* A column's variable: numbers and dates as numbers (dates in SPSS's date
+ * formats, issue 23 item 9), the rest as strings; its measure level. */
+static readstat_variable_t *sav_variable(readstat_writer_t *w, const char *name, const struct field *fd,
+                                         unsigned char kind, size_t width)
+{
+	readstat_variable_t *var;
+	if (kind == CK_NUMBER || kind == CK_DATE || kind == CK_DATETIME)
+		var = readstat_add_variable(w, name, READSTAT_TYPE_DOUBLE, 0);
+	else
+		var = readstat_add_variable(w, name, READSTAT_TYPE_STRING, width ? width : 1);
+	if (kind == CK_DATE)
+		readstat_variable_set_format(var, "DATE11");
+	else if (kind == CK_DATETIME)
+		readstat_variable_set_format(var, "DATETIME20");
+	readstat_variable_set_measure(var, sav_measure(fd, kind));
+	return var;
+}
+
 /* Writes the spooled rows (spool, nrows of ncols cells) as one .sav to out. */
 static int sav_write(const struct form *f, size_t nlead, const struct strv *cols,
                      const struct strv *labels, const unsigned char *kind, const size_t *width,
@@ -396,11 +489,7 @@ static int sav_write(const struct form *f, size_t nlead, const struct strv *cols
 	for (size_t c = 0; c < ncols; c++) {
 		const struct field *fd = field[c] >= 0 ? &f->fields[field[c]] : NULL;
 		char *label = utf8_cut(c < labels->n ? labels->v[c] : cols->v[c], SAV_LABEL_MAX);
-		if (kind[c] == CK_NUMBER) {
-			var[c] = readstat_add_variable(w, cols->v[c], READSTAT_TYPE_DOUBLE, 0);
-		} else {
-			var[c] = readstat_add_variable(w, cols->v[c], READSTAT_TYPE_STRING, width[c] ? width[c] : 1);
-		}
+		var[c] = sav_variable(w, cols->v[c], fd, kind[c], width[c]);
 		readstat_variable_set_label(var[c], label);
 		free(label);
 		if (!fd && kind[c] == CK_NUMBER && c != COL_ID) {
@@ -431,18 +520,7 @@ static int sav_write(const struct form *f, size_t nlead, const struct strv *cols
 				log_err("export: sav: the spooled rows are short");
 				goto out;
 			}
-			if (kind[c] == CK_NUMBER) {
-				e = *v && csv_is_number(v) ? readstat_insert_double_value(w, var[c], strtod(v, NULL))
-				                           : readstat_insert_missing_value(w, var[c]);
-			} else {
-				if (strlen(v) > SAV_STR_MAX) {
-					char *cut = utf8_cut(v, SAV_STR_MAX);
-					free(v);
-					v = cut;
-					cap = strlen(v) + 1;
-				}
-				e = readstat_insert_string_value(w, var[c], v);
-			}
+			e = sav_cell(w, var[c], kind[c], &v, &cap);
 		}
 		if (e == READSTAT_OK)
 			e = readstat_end_row(w);

@@ -341,7 +341,7 @@ my $csv_text;
 	is $res->{status}, 200, 'SPSS export';
 	like $res->{headers}{'content-disposition'}, qr{filename="sme-$R-submitted\.sav"}, '.sav file name';
 	SKIP: {
-		skip 'pspp is not installed (scripts/stack deps)', 7 unless -x '/usr/bin/pspp-convert';
+		skip 'pspp is not installed (scripts/stack deps)', 14 unless -x '/usr/bin/pspp-convert';
 		open my $sf, '>:raw', "$tmp/sme.sav" or die $!;
 		print $sf $res->{content};
 		close $sf;
@@ -368,6 +368,24 @@ my $csv_text;
 		close $sps;
 		like Encode::decode('UTF-8', `pspp -O format=csv '$tmp/d.sps' 2>&1`), qr/^\Q$I->{code}\E,\d+,\Q$ilabel\E,/m,
 			'the question label is the variable label';
+		# Dates are SPSS dates and every variable has its measure level
+		# (issue 23 item 9): scale for numbers and dates, ordinal for
+		# ratings, nominal for the rest.
+		open $sps, '>', "$tmp/m.sps" or die $!;
+		print $sps "GET FILE='$tmp/sme.sav'.\nDISPLAY DICTIONARY /VARIABLES=submitted_at q1_founded $I->{code} q10_quality status response_id.\n";
+		close $sps;
+		my $dict = Encode::decode('UTF-8', `pspp -O format=csv '$tmp/m.sps' 2>&1`);
+		my %dv = map { my @c = split /,/; ($c[0] => [ $c[3], $c[7] ]) } grep { /^\w+,\d+,/ } split /\n/, $dict;
+		is_deeply $dv{submitted_at}, [ 'Scale', 'DATETIME20.0' ], 'submitted_at: an SPSS date-time, scale';
+		is_deeply $dv{q1_founded}, [ 'Scale', 'DATE11' ], 'a date field: an SPSS date, scale';
+		is $dv{ $I->{code} }[0], 'Scale', 'a number: scale';
+		is $dv{q10_quality}[0], 'Ordinal', 'a satisfaction rating: ordinal';
+		is $dv{status}[0], 'Nominal', 'a text: nominal';
+		is $dv{response_id}[0], 'Nominal', 'the response id: nominal';
+		my ($csv_a) = grep { $_->[0] eq $r1 } parse_csv($csv_text);
+		my ($y, $mo, $d) = $csv_a->[$col{submitted_at}] =~ /^(\d{4})-(\d\d)-(\d\d)/;
+		# pspp-convert writes SPSS dates as MM/DD/YYYY.
+		like $sa->[$col{submitted_at}], qr{^\Q$mo/$d/$y\E \d}, "... holding the CSV's date ($y-$mo-$d)";
 	}
 
 	is $admin->get('/admin/export/data?form=nope&format=csv')->{status}, 400, 'unknown form: 400';
