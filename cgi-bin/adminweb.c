@@ -936,7 +936,7 @@ static void samples_page(struct req *r)
 {
 	static const char *const cols[] = { "地区", "样本", "方式", "抽样时间", "单位数", "已注册", "操作" };
 	struct dbrows *rows;
-	if (db_query(r->db, STMT_ADMIN_SAMPLES_ALL, DB_NOARGS, &rows) < 0) {
+	if (db_query(r->db, STMT_ADMIN_SAMPLES_ALL, DB_ARGS(A_STR(sample_kinds[0]), A_STR(sample_kinds[1])), &rows) < 0) {
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return;
 	}

@@ -375,8 +375,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		 * in_sample, stratum, replaces (a reserve that replaced one). One
 		 * join, not three lookups per row: sample_units.user_id is unique
 		 * (uk_user), so there is at most one such unit. */
-		" IF(su.id IS NULL, '0', '1'), CASE su.stratum WHEN 'hub' THEN '枢纽平台组织的服务资源单位'"
-		" WHEN 'window' THEN '窗口平台组织的服务资源单位' WHEN 'sme' THEN '中小企业' ELSE '' END,"
+		" IF(su.id IS NULL, '0', '1'), COALESCE(su.stratum, ''),"
 		" IF(su.replaces_id IS NOT NULL, '1', '0')"
 		" FROM responses r JOIN users u ON u.id = r.user_id"
 		" LEFT JOIN regions g ON g.code = r.region_code"
@@ -589,7 +588,8 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_ADMIN_SAMPLES_ALL] = {
 		"SELECT g.code, g.name, k.kind, s.method, s.created_at, COUNT(su.id),"
 		" IFNULL(SUM(su.user_id IS NOT NULL), 0), s.id IS NOT NULL"
-		" FROM regions g CROSS JOIN (SELECT 'resource' AS kind UNION ALL SELECT 'sme') k"
+		/* the two sample kinds come as arguments: the core names no form */
+		" FROM regions g CROSS JOIN (SELECT ? AS kind UNION ALL SELECT ?) k"
 		" LEFT JOIN samples s ON s.region_code = g.code AND s.kind = k.kind"
 		" LEFT JOIN sample_units su ON su.sample_id = s.id"
 		" GROUP BY g.code, k.kind, s.id ORDER BY g.code, k.kind",
