@@ -487,7 +487,7 @@ static void response_reopen_post(struct req *r)
 		page_error(r, 409, "这份答卷尚未提交，无需重新开放。");
 		return;
 	}
-	if (response_reopen(r->db, id) < 0) {
+	if (aggr_response_reopen(r->db, id) < 0) {
 		dbrows_free(m);
 		page_error(r, 503, "操作失败，请稍后再试。");
 		return;

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aggr.h"
 #include "app.h"
 #include "auth.h"
 #include "codes.h"
@@ -428,8 +429,12 @@ static int save_body(struct db *db, void *ctx, int attempt)
 	/* A submit is final only after the confirmation step; before it the
 	 * answers are kept as a draft (files included, which the confirmation
 	 * page cannot carry). */
+	int final = x->submit && x->confirmed && x->nerr == 0;
 	if (response_write(db, F, &x->resp, x->t->region, x->t->proxy ? x->r->user->id : 0, &x->clean,
-	                   x->submit && x->confirmed && x->nerr == 0, x->nerr == 0) < 0)
+	                   final, x->nerr == 0) < 0)
+		return -1;
+	/* A submit counts the response in the aggregates, in this transaction. */
+	if (final && aggr_sync_answers(db, x->resp.id, &x->clean) < 0)
 		return -1;
 	if (x->submit)
 		x->o = x->nerr ? SO_NOT_SUBMITTED : x->confirmed ? SO_SUBMITTED : SO_CONFIRM;

@@ -16,6 +16,53 @@
 #include "http.h"
 #include "util.h"
 
+/* The file types an ext: rule may name (form_int.h): the codebook parser
+ * checks the rules against them, the store and the download use them. */
+static const struct upload_type upload_types[] = {
+	{ "pdf",  FM_PDF,  "application/pdf" },
+	{ "doc",  FM_OLE2, "application/msword" },
+	{ "wps",  FM_OLE2, "application/vnd.ms-works" },
+	{ "docx", FM_ZIP,  "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
+};
+
+const struct upload_type *upload_type_of(const char *ext)
+{
+	for (size_t i = 0; ext && i < NELEMS(upload_types); i++)
+		if (!strcmp(upload_types[i].ext, ext))
+			return &upload_types[i];
+	return NULL;
+}
+
+/* The type is decided by the stored bytes, never by the name the uploader
+ * chose; the name only tells apart the types sharing their magic bytes
+ * (.doc and .wps are both OLE2). form_store_upload only accepted these. */
+const char *upload_content_type(const unsigned char *p, size_t n, const char *filename)
+{
+	enum file_magic m = file_magic(p, n);
+	const char *dot = strrchr(filename, '.');
+	const struct upload_type *first = NULL;
+
+	if (m == FM_UNKNOWN)
+		return "application/octet-stream";
+	for (size_t i = 0; i < NELEMS(upload_types); i++) {
+		if (upload_types[i].magic != m)
+			continue;
+		if (dot && !strcasecmp(dot + 1, upload_types[i].ext))
+			return upload_types[i].content_type;
+		if (!first)
+			first = &upload_types[i];
+	}
+	return first->content_type;
+}
+
+const struct frule *form_ext_rule(const struct field *fd)
+{
+	for (size_t k = 0; k < fd->nrules; k++)
+		if (fd->rules[k].kind == RK_EXT)
+			return &fd->rules[k];
+	return NULL;
+}
+
 /* The forms and their facts (annex, title, role, ...) are data: the form
  * catalog (catalog.h, forms.tsv next to the codebook). */
 #define NFORMS CATALOG_MAX_FORMS

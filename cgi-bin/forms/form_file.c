@@ -21,29 +21,6 @@
 #include "log.h"
 #include "util.h"
 
-static const struct upload_type upload_types[] = {
-	{ "pdf",  FM_PDF,  "application/pdf" },
-	{ "doc",  FM_OLE2, "application/msword" },
-	{ "wps",  FM_OLE2, "application/vnd.ms-works" },
-	{ "docx", FM_ZIP,  "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
-};
-
-const struct upload_type *upload_type_of(const char *ext)
-{
-	for (size_t i = 0; ext && i < NELEMS(upload_types); i++)
-		if (!strcmp(upload_types[i].ext, ext))
-			return &upload_types[i];
-	return NULL;
-}
-
-const struct frule *form_ext_rule(const struct field *fd)
-{
-	for (size_t k = 0; k < fd->nrules; k++)
-		if (fd->rules[k].kind == RK_EXT)
-			return &fd->rules[k];
-	return NULL;
-}
-
 void form_ext_text(const struct field *fd, struct buf *out)
 {
 	const struct frule *r = form_ext_rule(fd);
@@ -53,28 +30,6 @@ void form_ext_text(const struct field *fd, struct buf *out)
 		for (const char *c = r->ext[e]; *c; c++)
 			buf_putc(out, (char)toupper((unsigned char)*c));
 	}
-}
-
-/* The type is decided by the stored bytes, never by the name the uploader
- * chose; the name only tells apart the types sharing their magic bytes
- * (.doc and .wps are both OLE2). form_store_upload only accepted these. */
-static const char *detected_type(const unsigned char *p, size_t n, const char *filename)
-{
-	enum file_magic m = file_magic(p, n);
-	const char *dot = strrchr(filename, '.');
-	const struct upload_type *first = NULL;
-
-	if (m == FM_UNKNOWN)
-		return "application/octet-stream";
-	for (size_t i = 0; i < NELEMS(upload_types); i++) {
-		if (upload_types[i].magic != m)
-			continue;
-		if (dot && !strcasecmp(dot + 1, upload_types[i].ext))
-			return upload_types[i].content_type;
-		if (!first)
-			first = &upload_types[i];
-	}
-	return first->content_type;
 }
 
 int form_send_upload(struct req *r, const char *value)
@@ -126,7 +81,7 @@ int form_send_upload(struct req *r, const char *value)
 	buf_reset(&r->body);
 	buf_put(&r->body, data, got);
 	free(data);
-	resp_header(r, "Content-Type", detected_type((const unsigned char *)r->body.data, got, name));
+	resp_header(r, "Content-Type", upload_content_type((const unsigned char *)r->body.data, got, name));
 	resp_attachment(r, name);
 	resp_header(r, "X-Content-Type-Options", "nosniff");
 	return 0;

@@ -11,7 +11,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "aggr.h"
 #include "conf.h"
 #include "db.h"
 #include "fileio.h"
@@ -307,9 +306,6 @@ int response_write(struct db *db, const struct form *f, struct response *r,
 		return -1;
 	if (insert_answers(db, f, clean, r->id) < 0)
 		return -1;
-	/* A submit counts the response in the aggregates, in this transaction. */
-	if (submit && aggr_sync_answers(db, r->id, clean) < 0)
-		return -1;
 	r->status = submit ? RS_SUBMITTED : RS_DRAFT;
 	r->valid = valid ? 1 : 0;
 	r->version++;
@@ -321,17 +317,7 @@ int response_write(struct db *db, const struct form *f, struct response *r,
 	return 0;
 }
 
-/* The reopened response leaves the aggregates in the same transaction. */
-static int reopen_body(struct db *db, void *ctx, int attempt)
-{
-	unsigned long long id = *(unsigned long long *)ctx;
-	(void)attempt;
-	if (db_exec(db, STMT_RESPONSE_REOPEN, DB_ARGS(A_INT(id)), NULL, NULL) < 0 || aggr_sync(db, id) < 0)
-		return -1;
-	return 0;
-}
-
 int response_reopen(struct db *db, unsigned long long response_id)
 {
-	return db_transaction(db, reopen_body, &response_id);
+	return db_exec(db, STMT_RESPONSE_REOPEN, DB_ARGS(A_INT(response_id)), NULL, NULL) < 0 ? -1 : 0;
 }

@@ -171,33 +171,6 @@ static int len_ok(struct frame_parse *fp, unsigned long line, int f, const char 
 	return 1;
 }
 
-void frame_table_free(struct frame_table *t)
-{
-	for (size_t i = 0; i < t->nrows; i++) {
-		for (size_t k = 0; k < t->ncells[i]; k++)
-			free(t->rows[i][k]);
-		free(t->rows[i]);
-	}
-	free(t->rows);
-	free(t->ncells);
-	free(t->line);
-	memset(t, 0, sizeof *t);
-}
-
-void frame_table_add(struct frame_table *t, unsigned long line, char **cells, size_t n)
-{
-	if (t->nrows == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 64;
-		t->rows = xrealloc(t->rows, t->cap * sizeof *t->rows);
-		t->ncells = xrealloc(t->ncells, t->cap * sizeof *t->ncells);
-		t->line = xrealloc(t->line, t->cap * sizeof *t->line);
-	}
-	t->rows[t->nrows] = cells;
-	t->ncells[t->nrows] = n;
-	t->line[t->nrows] = line;
-	t->nrows++;
-}
-
 int frame_table_csv(const char *text, size_t n, struct frame_table *t, char *err, size_t errsz)
 {
 	struct csv c;
