@@ -369,24 +369,18 @@ static int unspool_cell(FILE *fp, char **cell, size_t *cap)
 	return 0;
 }
 
-/* Writes the spooled rows (spool, nrows of ncols cells) as one .sav to out. */
-static int sav_write(const struct form *f, size_t nlead, const struct strv *cols,
-                     const struct strv *labels, const unsigned char *kind, const size_t *width,
-                     FILE *spool, size_t nrows, const struct export_out *out)
+/* The .sav's variables, one per column, with their labels and value
+ * labels (yes/no, chosen, a single choice's options); var[] gets them. */
+static void sav_variables(readstat_writer_t *w, const struct form *f, size_t nlead, const struct strv *cols,
+                          const struct strv *labels, const unsigned char *kind, const size_t *width,
+                          readstat_variable_t **var)
 {
-	size_t ncols = cols->n, cap = 256;
+	size_t ncols = cols->n;
 	int *field = xcalloc(ncols, sizeof *field), *opt = xcalloc(ncols, sizeof *opt);
-	readstat_variable_t **var = xcalloc(ncols, sizeof *var);
 	readstat_label_set_t **fset = xcalloc(f->nfields ? f->nfields : 1, sizeof *fset);
-	readstat_writer_t *w = readstat_writer_init();
 	readstat_label_set_t *yesno, *chosen;
-	readstat_error_t e = READSTAT_OK;
-	char *v = xmalloc(cap);
-	int rc = -1;
 
 	column_fields(f, nlead, ncols, field, opt);
-	readstat_set_data_writer(w, sav_send);
-	readstat_writer_set_file_label(w, f->title);
 	yesno = readstat_add_label_set(w, READSTAT_TYPE_DOUBLE, "yesno");
 	readstat_label_double_value(yesno, 0, "否");
 	readstat_label_double_value(yesno, 1, "是");
@@ -419,34 +413,60 @@ static int sav_write(const struct form *f, size_t nlead, const struct strv *cols
 			readstat_variable_set_label_set(var[c], fset[field[c]]);
 		}
 	}
+	free(field);
+	free(opt);
+	free(fset);
+}
+
+/* One spooled row into the .sav. READSTAT_OK, another error, or
+ * READSTAT_ERROR_READ when the spool is short (logged). */
+static readstat_error_t sav_write_row(readstat_writer_t *w, readstat_variable_t **var, const unsigned char *kind,
+                                      size_t ncols, FILE *spool, char **v, size_t *cap)
+{
+	readstat_error_t e = readstat_begin_row(w);
+	for (size_t c = 0; c < ncols && e == READSTAT_OK; c++) {
+		if (unspool_cell(spool, v, cap) < 0) {
+			log_err("export: sav: the spooled rows are short");
+			return READSTAT_ERROR_READ;
+		}
+		if (kind[c] == CK_NUMBER) {
+			e = **v && csv_is_number(*v) ? readstat_insert_double_value(w, var[c], strtod(*v, NULL))
+			                             : readstat_insert_missing_value(w, var[c]);
+		} else {
+			if (strlen(*v) > SAV_STR_MAX) {
+				char *cut = utf8_cut(*v, SAV_STR_MAX);
+				free(*v);
+				*v = cut;
+				*cap = strlen(*v) + 1;
+			}
+			e = readstat_insert_string_value(w, var[c], *v);
+		}
+	}
+	return e == READSTAT_OK ? readstat_end_row(w) : e;
+}
+
+/* Writes the spooled rows (spool, nrows of ncols cells) as one .sav to out. */
+static int sav_write(const struct form *f, size_t nlead, const struct strv *cols,
+                     const struct strv *labels, const unsigned char *kind, const size_t *width,
+                     FILE *spool, size_t nrows, const struct export_out *out)
+{
+	size_t ncols = cols->n, cap = 256;
+	readstat_variable_t **var = xcalloc(ncols, sizeof *var);
+	readstat_writer_t *w = readstat_writer_init();
+	readstat_error_t e = READSTAT_OK;
+	char *v = xmalloc(cap);
+	int rc = -1;
+
+	readstat_set_data_writer(w, sav_send);
+	readstat_writer_set_file_label(w, f->title);
+	sav_variables(w, f, nlead, cols, labels, kind, width, var);
 	if (fflush(spool) != 0 || fseek(spool, 0, SEEK_SET) != 0) {
 		log_err("export: sav: cannot read back the spooled rows");
 		goto out;
 	}
 	e = readstat_begin_writing_sav(w, (void *)out, (long)nrows);
-	for (size_t r = 0; r < nrows && e == READSTAT_OK; r++) {
-		e = readstat_begin_row(w);
-		for (size_t c = 0; c < ncols && e == READSTAT_OK; c++) {
-			if (unspool_cell(spool, &v, &cap) < 0) {
-				log_err("export: sav: the spooled rows are short");
-				goto out;
-			}
-			if (kind[c] == CK_NUMBER) {
-				e = *v && csv_is_number(v) ? readstat_insert_double_value(w, var[c], strtod(v, NULL))
-				                           : readstat_insert_missing_value(w, var[c]);
-			} else {
-				if (strlen(v) > SAV_STR_MAX) {
-					char *cut = utf8_cut(v, SAV_STR_MAX);
-					free(v);
-					v = cut;
-					cap = strlen(v) + 1;
-				}
-				e = readstat_insert_string_value(w, var[c], v);
-			}
-		}
-		if (e == READSTAT_OK)
-			e = readstat_end_row(w);
-	}
+	for (size_t r = 0; r < nrows && e == READSTAT_OK; r++)
+		e = sav_write_row(w, var, kind, ncols, spool, &v, &cap);
 	if (e == READSTAT_OK)
 		e = readstat_end_writing(w);
 	if (e != READSTAT_OK)
@@ -456,10 +476,7 @@ static int sav_write(const struct form *f, size_t nlead, const struct strv *cols
 out:
 	readstat_writer_free(w);
 	free(v);
-	free(field);
-	free(opt);
 	free(var);
-	free(fset);
 	return rc;
 }
 
@@ -645,6 +662,56 @@ static FILE *temp_file(const char *tmpdir)
 	return fp;
 }
 
+/* The lead columns and the form's, codes in cols and labels in labels;
+ * sets up x for rows of that many cells, which it returns. */
+static size_t export_columns(struct exporter *x, struct strv *cols, struct strv *labels)
+{
+	for (size_t i = 0; i < x->nlead; i++) {
+		strv_add(cols, lead_cols[i]);
+		strv_add(labels, lead_labels[i]);
+	}
+	form_export_columns(x->f, cols);
+	form_export_labels(x->f, labels);
+	x->ncols = cols->n;
+	x->ix = code_index(x->f);
+	x->cells = xcalloc(x->ncols, sizeof *x->cells);
+	x->num = xcalloc(x->ncols, sizeof *x->num);
+	return x->ncols;
+}
+
+/* Every row into the sink of s->fmt (.sav: into the spool, widths in
+ * width). Returns the number of rows, or -1. */
+static long export_rows(struct exporter *x, struct sink *s, const struct strv *cols, const struct strv *labels,
+                        FILE *spool, size_t *width, struct buf *csvbuf)
+{
+	size_t ncols = x->ncols;
+	long n;
+
+	if (s->fmt == EXPORT_XLSX) {
+		/* Codes (what statistics packages key on), then their labels. */
+		sink_row(s, (const char *const *)cols->v, ncols, 1);
+		sink_row(s, (const char *const *)labels->v, labels->n < ncols ? labels->n : ncols, 1);
+		worksheet_freeze_panes(s->ws, 2, 1);
+		return each_row(x, xlsx_row, s);
+	}
+	if (s->fmt == EXPORT_SAV) {
+		struct sav_state ss = { spool, ncols, width };
+		return each_row(x, sav_row, &ss);
+	}
+	struct csv_state cs = { s, ncols, s->fmt == EXPORT_CSV_GB18030, { 0 } };
+	s->csv = csvbuf;
+	/* Excel on a Chinese Windows reads a UTF-8 file without a BOM as
+	 * GBK; the GB18030 file (converted from this one) gets none. */
+	if (s->fmt == EXPORT_CSV)
+		buf_puts(s->csv, "\xEF\xBB\xBF");
+	sink_row(s, (const char *const *)cols->v, ncols, 1);
+	n = each_row(x, csv_row, &cs);
+	if (n >= 0 && csv_flush(x, &cs) < 0)
+		n = -1;
+	buf_free(&cs.conv);
+	return n;
+}
+
 int export_responses(struct db *db, const struct form *f, const struct export_filter *flt,
                      enum export_format fmt, const char *tmpdir, const struct export_out *out,
                      size_t *nrows)
@@ -667,16 +734,7 @@ int export_responses(struct db *db, const struct form *f, const struct export_fi
 		tmpdir = "/tmp";
 	buf_init(&csvbuf);
 	x.nlead = info && info->sampled ? NLEAD_ALL : NLEAD_BASE;
-	for (size_t i = 0; i < x.nlead; i++) {
-		strv_add(&cols, lead_cols[i]);
-		strv_add(&labels, lead_labels[i]);
-	}
-	form_export_columns(f, &cols);
-	form_export_labels(f, &labels);
-	ncols = x.ncols = cols.n;
-	x.ix = code_index(f);
-	x.cells = xcalloc(ncols, sizeof *x.cells);
-	x.num = xcalloc(ncols, sizeof *x.num);
+	ncols = export_columns(&x, &cols, &labels);
 	s.kind = column_kinds(f, x.nlead, ncols);
 
 	if (fmt == EXPORT_XLSX && xlsx_open(&s, f, tmpdir, path, sizeof path) < 0)
@@ -686,28 +744,9 @@ int export_responses(struct db *db, const struct form *f, const struct export_fi
 	/* One snapshot for every chunk, so rows and answers agree. */
 	if (db_begin(db) < 0)
 		goto out;
-	if (fmt == EXPORT_XLSX) {
-		/* Codes (what statistics packages key on), then their labels. */
-		sink_row(&s, (const char *const *)cols.v, ncols, 1);
-		sink_row(&s, (const char *const *)labels.v, labels.n < ncols ? labels.n : ncols, 1);
-		worksheet_freeze_panes(s.ws, 2, 1);
-		n = each_row(&x, xlsx_row, &s);
-	} else if (fmt == EXPORT_SAV) {
-		struct sav_state ss = { spool, ncols, width = xcalloc(ncols, sizeof *width) };
-		n = each_row(&x, sav_row, &ss);
-	} else {
-		struct csv_state cs = { &s, ncols, fmt == EXPORT_CSV_GB18030, { 0 } };
-		s.csv = &csvbuf;
-		/* Excel on a Chinese Windows reads a UTF-8 file without a BOM as
-		 * GBK; the GB18030 file (converted from this one) gets none. */
-		if (fmt == EXPORT_CSV)
-			buf_puts(s.csv, "\xEF\xBB\xBF");
-		sink_row(&s, (const char *const *)cols.v, ncols, 1);
-		n = each_row(&x, csv_row, &cs);
-		if (n >= 0 && csv_flush(&x, &cs) < 0)
-			n = -1;
-		buf_free(&cs.conv);
-	}
+	if (fmt == EXPORT_SAV)
+		width = xcalloc(ncols, sizeof *width);
+	n = export_rows(&x, &s, &cols, &labels, spool, width, &csvbuf);
 	if (n < 0) {
 		db_rollback(db);
 		goto out;
