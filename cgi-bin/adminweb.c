@@ -532,34 +532,14 @@ static void file_download(struct req *r)
 /* ------------------------------------------------------------------ */
 /* Deadlines                                                           */
 
-static void deadlines_page(struct req *r, const char *msg, int is_error)
+/* The deadline of each form for all regions, and where it was set. */
+static void national_deadlines(struct req *r, const struct deadlines *national, int admin)
 {
 	static const char *const default_cols[] = { "问卷", "截止时间" };
-	static const char *const override_cols[] = { "问卷", "地区", "截止时间", "操作" };
-	struct dbrows *rows;
-	int admin = r->user->role == ROLE_ADMIN;
-	size_t ncols = admin ? 4 : 3;   /* only the administrator gets the 操作 column */
-
-	if (db_query(r->db, STMT_DEADLINE_OVERRIDE_LIST, DB_NOARGS, &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
-		return;
-	}
-	if (msg)
-		resp_status(r, is_error ? 400 : 200);
-	page_begin(r, "截止时间");
-	if (msg)
-		h_printf(r, "<p class=\"%s\" role=\"%s\">%s</p>", is_error ? "error" : "notice",
-		         is_error ? "alert" : "status", msg);
-	struct deadlines national;
-	if (deadlines_for_region(r->db, r->conf, NULL, &national) < 0) {
-		dbrows_free(rows);
-		page_error(r, 503, "系统繁忙，请稍后再试。");
-		return;
-	}
 	h_table_begin(r, "deadline-defaults", "全国统一截止时间", default_cols, NELEMS(default_cols));
 	for (size_t i = 0; form_at(i); i++) {
 		char conf_due[DEADLINE_LEN];
-		const char *due = deadlines_of(&national, form_at(i)->name);
+		const char *due = deadlines_of(national, form_at(i)->name);
 		deadline_default(r->conf, form_at(i)->name, conf_due);
 		int set_here = strcmp(due, conf_due) != 0;
 		h_printf(r, "<tr data-form=\"%s\" data-national=\"%s\"><td>%s %s</td><td>%s%s",
@@ -575,7 +555,13 @@ static void deadlines_page(struct req *r, const char *msg, int is_error)
 		h_raw(r, "</td></tr>");
 	}
 	h_table_end(r);
+}
 
+/* The regions' own deadlines (rows: form, region, name, due). */
+static void region_deadlines(struct req *r, const struct dbrows *rows, int admin)
+{
+	static const char *const override_cols[] = { "问卷", "地区", "截止时间", "操作" };
+	size_t ncols = admin ? 4 : 3;   /* only the administrator gets the 操作 column */
 	h_table_begin(r, "deadline-overrides", "按地区延期", override_cols, ncols);
 	for (size_t i = 0; i < rows->nrows; i++) {
 		h_printf(r, "<tr data-form=\"%s\" data-region=\"%s\"><td>%s</td><td>%s %s</td><td>%s</td>",
@@ -595,25 +581,54 @@ static void deadlines_page(struct req *r, const char *msg, int is_error)
 	if (rows->nrows == 0)
 		h_printf(r, "<tr><td colspan=\"%zu\">没有按地区设置的截止时间。</td></tr>", ncols);
 	h_table_end(r);
-	dbrows_free(rows);
+}
 
-	if (admin) {
-		h_raw(r, "<h2>设置全国统一截止时间</h2><form method=\"post\" action=\"/admin/deadlines\">");
-		h_csrf_field(r);
-		h_raw(r, "<input type=\"hidden\" name=\"action\" value=\"set-national\">");
-		select_form(r, NULL, 0);
-		h_raw(r, "<label>截止时间 <input name=\"due\" placeholder=\"2013-12-10 23:59:59\" "
-		      "maxlength=\"19\" required></label> <button type=\"submit\">保存</button>"
-		      "<p class=\"hint\">适用于没有单独延期的所有地区；只能设为将来的时间。</p></form>");
-		h_raw(r, "<h2>设置某地区的截止时间</h2><form method=\"post\" action=\"/admin/deadlines\">");
-		h_csrf_field(r);
-		h_raw(r, "<input type=\"hidden\" name=\"action\" value=\"set\">");
-		select_form(r, NULL, 0);
-		select_region(r, "地区", NULL, 0);
-		h_raw(r, "<label>截止时间 <input name=\"due\" placeholder=\"2013-12-10 23:59:59\" "
-		      "maxlength=\"19\" required></label> <button type=\"submit\">保存</button>"
-		      "<p class=\"hint\">格式：年-月-日 时:分:秒（服务器本地时间）；只写日期表示当天 23:59:59。</p></form>");
+/* The administrator's forms: a national deadline, a region's. */
+static void deadline_forms(struct req *r)
+{
+	h_raw(r, "<h2>设置全国统一截止时间</h2><form method=\"post\" action=\"/admin/deadlines\">");
+	h_csrf_field(r);
+	h_raw(r, "<input type=\"hidden\" name=\"action\" value=\"set-national\">");
+	select_form(r, NULL, 0);
+	h_raw(r, "<label>截止时间 <input name=\"due\" placeholder=\"2013-12-10 23:59:59\" "
+	      "maxlength=\"19\" required></label> <button type=\"submit\">保存</button>"
+	      "<p class=\"hint\">适用于没有单独延期的所有地区；只能设为将来的时间。</p></form>");
+	h_raw(r, "<h2>设置某地区的截止时间</h2><form method=\"post\" action=\"/admin/deadlines\">");
+	h_csrf_field(r);
+	h_raw(r, "<input type=\"hidden\" name=\"action\" value=\"set\">");
+	select_form(r, NULL, 0);
+	select_region(r, "地区", NULL, 0);
+	h_raw(r, "<label>截止时间 <input name=\"due\" placeholder=\"2013-12-10 23:59:59\" "
+	      "maxlength=\"19\" required></label> <button type=\"submit\">保存</button>"
+	      "<p class=\"hint\">格式：年-月-日 时:分:秒（服务器本地时间）；只写日期表示当天 23:59:59。</p></form>");
+}
+
+static void deadlines_page(struct req *r, const char *msg, int is_error)
+{
+	struct dbrows *rows;
+	int admin = r->user->role == ROLE_ADMIN;
+
+	if (db_query(r->db, STMT_DEADLINE_OVERRIDE_LIST, DB_NOARGS, &rows) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
 	}
+	if (msg)
+		resp_status(r, is_error ? 400 : 200);
+	page_begin(r, "截止时间");
+	if (msg)
+		h_printf(r, "<p class=\"%s\" role=\"%s\">%s</p>", is_error ? "error" : "notice",
+		         is_error ? "alert" : "status", msg);
+	struct deadlines national;
+	if (deadlines_for_region(r->db, r->conf, NULL, &national) < 0) {
+		dbrows_free(rows);
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	national_deadlines(r, &national, admin);
+	region_deadlines(r, rows, admin);
+	dbrows_free(rows);
+	if (admin)
+		deadline_forms(r);
 	page_end(r);
 }
 

@@ -130,80 +130,38 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Prints the slips of the units (unit_id 0: of the stratum) as a PDF;
- * a unit printed before gets the same code again. */
-static void issue_and_send(struct req *r, const char *stratum, unsigned long long unit_id, int only_new)
+/* Issues the codes in a transaction of its own, committed before the
+ * document is rendered, so that rendering 10,000 slips holds no row locks
+ * (issue 13). Codes are derived (codes.h): should rendering fail, printing
+ * again gives the very same codes, so nothing issued here is lost or
+ * differs. The number of units (0: none to print; *units NULL), or -1
+ * with the reason in *err. */
+static long issue_codes(struct req *r, const struct deadlines *due, const char *stratum,
+                        unsigned long long unit_id, int only_new, struct issued **units, enum codes_err *err)
 {
-	struct issued *units = NULL;
-	char *rname = NULL, *phone = NULL;
-	struct deadlines due;
-	/* The region's deadlines, read once for the slips and the codes. */
-	if (load_region(r, &rname, &phone) < 0 ||
-	    deadlines_for_region(r->db, r->conf, r->user->region_code, &due) < 0) {
-		free(rname);
-		free(phone);
-		page_error(r, 503, "系统繁忙，请稍后再试。");
-		return;
-	}
-	/* The codes are issued and committed before the document is rendered,
-	 * so that rendering 10,000 slips holds no row locks (issue 13). Codes
-	 * are derived (codes.h): should rendering fail, printing again gives
-	 * the very same codes, so nothing issued here is lost or differs. */
-	enum codes_err err = CODES_DB;
-	double t0 = now_seconds();
+	*err = CODES_DB;
 	long n = db_begin(r->db) < 0 ? -1 :
-	         codes_issue(r->db, r->conf->code_secret, &due, r->user->region_code, stratum, unit_id,
-	                     only_new, &units, &err);
+	         codes_issue(r->db, r->conf->code_secret, due, r->user->region_code, stratum, unit_id,
+	                     only_new, units, err);
 	if (n > 0 && db_commit(r->db) < 0) {
-		issued_free(units, (size_t)n);
-		units = NULL;
+		issued_free(*units, (size_t)n);
+		*units = NULL;
 		n = -1;
-		err = CODES_DB;
+		*err = CODES_DB;
 	}
-	if (n < 0) {
+	if (n <= 0) {
 		db_rollback(r->db);
-		free(rname);
-		free(phone);
-		page_error(r, 503, codes_err_text(err));
-		return;
+		if (n == 0)
+			issued_free(*units, 0);
+		*units = NULL;
 	}
-	if (n == 0) {
-		db_rollback(r->db);
-		issued_free(units, 0);
-		free(rname);
-		free(phone);
-		if (unit_id) {
-			page_error(r, 404, "没有找到该单位，或该单位已注册、不在本地区的抽中名单中。");
-		} else {
-			resp_status(r, 422);
-			slips_home(r, "没有需要生成邀请单的单位（可能均已注册或已打印过）。");
-		}
-		return;
-	}
-	struct slip_info si = { .region_name = rname, .help_phone = phone, .base_url = r->conf->base_url,
-	                        .deadline_resource = deadlines_of(&due, "resource"),
-	                        .deadline_sme = deadlines_of(&due, "sme") };
-	/* The PDF (10,000 slips are ~35 MB) is spooled to a temporary file and
-	 * sent after the commit; page_error() below discards it. The one-slip
-	 * PNG is small and goes into the body buffer. */
-	buf_reset(&r->body);
-	double t1 = now_seconds();
-	FILE *f = resp_spool(r);
-	int rc = f ? slips_pdf(f, &si, units, (size_t)n) : -1;
-	if (rc < 0) {
-		issued_free(units, (size_t)n);
-		free(rname);
-		free(phone);
-		page_error(r, 503, "邀请单未能生成，请稍后再试。邀请码已生成并保持不变："
-		           "请选择“所有尚未注册的单位（重印，邀请码不变）”重新打印。");
-		return;
-	}
-	log_info("slips: %ld codes issued in %.2f s, PDF rendered in %.2f s", n, t1 - t0,
-	         now_seconds() - t1);
+	return n;
+}
+
+/* The headers of the slips' PDF: one unit's, or the stratum's. */
+static void slips_headers(struct req *r, const char *stratum, unsigned long long unit_id)
+{
 	struct buf d = { 0 };
-	buf_printf(&d, "stratum=%s unit=%llu n=%ld", stratum ? stratum : "all", unit_id, n);
-	audit(r, unit_id ? "slip-one" : "slips-print", d.data);
-	buf_reset(&d);
 	resp_header(r, "Content-Type", "application/pdf");
 	if (unit_id) {
 		buf_printf(&d, "attachment; filename=\"slip-%llu.pdf\"", unit_id);
@@ -216,7 +174,62 @@ static void issue_and_send(struct req *r, const char *stratum, unsigned long lon
 	}
 	resp_header(r, "Content-Disposition", d.data);
 	buf_free(&d);
-	issued_free(units, (size_t)n);
+}
+
+/* Prints the slips of the units (unit_id 0: of the stratum) as a PDF;
+ * a unit printed before gets the same code again. */
+static void issue_and_send(struct req *r, const char *stratum, unsigned long long unit_id, int only_new)
+{
+	struct issued *units = NULL;
+	char *rname = NULL, *phone = NULL;
+	struct deadlines due;
+	enum codes_err err;
+	long n = 0;
+
+	/* The region's deadlines, read once for the slips and the codes. */
+	if (load_region(r, &rname, &phone) < 0 ||
+	    deadlines_for_region(r->db, r->conf, r->user->region_code, &due) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		goto out;
+	}
+	double t0 = now_seconds();
+	if ((n = issue_codes(r, &due, stratum, unit_id, only_new, &units, &err)) < 0) {
+		page_error(r, 503, codes_err_text(err));
+		goto out;
+	}
+	if (n == 0) {
+		if (unit_id) {
+			page_error(r, 404, "没有找到该单位，或该单位已注册、不在本地区的抽中名单中。");
+		} else {
+			resp_status(r, 422);
+			slips_home(r, "没有需要生成邀请单的单位（可能均已注册或已打印过）。");
+		}
+		goto out;
+	}
+	struct slip_info si = { .region_name = rname, .help_phone = phone, .base_url = r->conf->base_url,
+	                        .deadline_resource = deadlines_of(&due, "resource"),
+	                        .deadline_sme = deadlines_of(&due, "sme") };
+	/* The PDF (10,000 slips are ~35 MB) is spooled to a temporary file and
+	 * sent after the commit; page_error() below discards it. The one-slip
+	 * PNG is small and goes into the body buffer. */
+	buf_reset(&r->body);
+	double t1 = now_seconds();
+	FILE *f = resp_spool(r);
+	if (!f || slips_pdf(f, &si, units, (size_t)n) < 0) {
+		page_error(r, 503, "邀请单未能生成，请稍后再试。邀请码已生成并保持不变："
+		           "请选择“所有尚未注册的单位（重印，邀请码不变）”重新打印。");
+		goto out;
+	}
+	log_info("slips: %ld codes issued in %.2f s, PDF rendered in %.2f s", n, t1 - t0,
+	         now_seconds() - t1);
+	struct buf d = { 0 };
+	buf_printf(&d, "stratum=%s unit=%llu n=%ld", stratum ? stratum : "all", unit_id, n);
+	audit(r, unit_id ? "slip-one" : "slips-print", d.data);
+	buf_free(&d);
+	slips_headers(r, stratum, unit_id);
+out:
+	if (units)
+		issued_free(units, (size_t)n);
 	free(rname);
 	free(phone);
 }
