@@ -37,11 +37,8 @@ static char *clean_filename(const char *name, const char *ext)
 		if (*p >= 0x20 && *p != 0x7f)
 			buf_putc(&b, (char)*p);
 	if (b.len > 200) {
-		size_t n = 200;
-		while (n > 0 && ((unsigned char)b.data[n] & 0xC0) == 0x80)
-			n--;
-		b.data[n] = 0;
-		b.len = n;
+		b.len = utf8_prefix(b.data, 200);
+		b.data[b.len] = 0;
 	}
 	if (!b.len || !utf8_valid(b.data, b.len)) {
 		buf_reset(&b);
