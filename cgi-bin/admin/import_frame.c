@@ -145,7 +145,7 @@ int cmd_import_frame(struct ctx *x, int argc, char **argv)
 	if ((ret = report_parse(path, charset, &fp, rc)) != EXIT_DONE)
 		goto out;
 	units_checksum(fp.units, fp.nunits, sum);
-	fn = frame_clean_filename(path);
+	fn = upload_filename(path, "样本框文件");
 
 	struct frame_tx t = { region, kind, fn, charset, sum, &fp, "" };
 	rc = db_transaction(db, frame_tx_body, &t);

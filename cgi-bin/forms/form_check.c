@@ -224,14 +224,6 @@ size_t form_drop_inapplicable(const struct form *f, struct answers *a)
 #define MSG_EMAIL "请输入有效的电子邮箱地址"
 #define MSG_PHONE "请输入有效的电话号码（" PHONE_RULE_TEXT "）"
 
-static int digits6_ok(const char *s)
-{
-	for (int i = 0; i < 6; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return s[6] == 0;
-}
-
 static int has_ctl(const char *s, int allow_newlines)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
@@ -306,7 +298,7 @@ static const char *type_check(const struct field *fd, char **norm, fnum *num)
 	case FT_PHONE:
 		return phone_valid(v) ? NULL : MSG_PHONE;
 	case FT_ZIP:
-		return digits6_ok(v) ? NULL : "邮编应为 6 位数字";
+		return postcode_valid(v) ? NULL : "邮编应为 6 位数字";
 	case FT_SINGLE:
 		if (form_option_index(fd, v, strlen(v)) < 0)
 			return "请从列表中选择";
@@ -537,7 +529,7 @@ static char *rule_message(struct vctx *c, size_t i, const struct frule *r)
 	case RK_COUNT:
 		return bounds_rule_message(c, i, r);
 	case RK_DIGITS6:
-		return digits6_ok(v) ? NULL : xstrdup("应为 6 位数字");
+		return postcode_valid(v) ? NULL : xstrdup("应为 6 位数字");
 	case RK_EMAIL:
 		return email_valid(v) ? NULL : xstrdup(MSG_EMAIL);
 	case RK_PHONE:

@@ -19,33 +19,10 @@
 #include "http.h"
 #include "log.h"
 #include "util.h"
+#include "valid.h"
 
 /* ------------------------------------------------------------------ */
 /* Uploads                                                             */
-
-/* Keep only the last path component (old browsers send C:\...), no
- * control characters, at most 200 bytes on a UTF-8 boundary. */
-static char *clean_filename(const char *name, const char *ext)
-{
-	const char *base = name;
-	struct buf b;
-	for (const char *p = name; *p; p++)
-		if (*p == '/' || *p == '\\')
-			base = p + 1;
-	buf_init(&b);
-	for (const unsigned char *p = (const unsigned char *)base; *p; p++)
-		if (*p >= 0x20 && *p != 0x7f)
-			buf_putc(&b, (char)*p);
-	if (b.len > 200) {
-		b.len = utf8_prefix(b.data, 200);
-		b.data[b.len] = 0;
-	}
-	if (!b.len || !utf8_valid(b.data, b.len)) {
-		buf_reset(&b);
-		buf_printf(&b, "upload.%s", ext);
-	}
-	return buf_steal(&b);
-}
 
 /* Stores data as dir/<hex> (content-addressed, so the same bytes stored
  * before are already there). Returns 0 or -1 (logged). */
@@ -115,8 +92,10 @@ const char *form_store_upload(const struct conf *c, const struct field *fd,
 	hex_encode(digest, 32, hex);
 	if (store_blob(c->upload_dir, hex, p->value, p->len) < 0)
 		return "文件保存失败，请稍后重试";
-	name = clean_filename(p->filename, ext);
 	buf_init(&b);
+	buf_printf(&b, "upload.%s", ext);
+	name = upload_filename(p->filename, b.data);
+	buf_reset(&b);
 	buf_printf(&b, "sha256:%s:%s", hex, name);
 	free(name);
 	*value = buf_steal(&b);

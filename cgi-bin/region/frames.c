@@ -24,6 +24,7 @@
 #include "log.h"
 #include "nav.h"
 #include "util.h"
+#include "valid.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -396,7 +397,7 @@ static void frames_upload(struct req *r, const char *kind)
 		frames_page(r, NULL, NULL, why2);
 		return;
 	}
-	char *fn = frame_clean_filename(f->filename);
+	char *fn = upload_filename(f->filename, "样本框文件");
 	pending_drop(r, kind);
 	struct buf path = { 0 };
 	if (db_exec(r->db, STMT_FRAME_INSERT_PENDING,

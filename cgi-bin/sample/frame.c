@@ -135,15 +135,6 @@ static int org_code_ok(const char *s)
 	return 1;
 }
 
-static int zip_ok(const char *s)
-{
-	size_t n = 0;
-	for (; s[n]; n++)
-		if (!isdigit((unsigned char)s[n]))
-			return 0;
-	return n == 6;
-}
-
 static int err_by_line(const void *a, const void *b)
 {
 	const struct frame_err *x = a, *y = b;
@@ -314,7 +305,7 @@ static void check_row_values(struct frame_parse *fp, unsigned long line, char **
 		        v[FF_ORGCODE]);
 	for (char *c = v[FF_ORGCODE]; *c; c++)
 		*c = (char)toupper((unsigned char)*c);
-	if (v[FF_ZIP][0] && !zip_ok(v[FF_ZIP]))
+	if (v[FF_ZIP][0] && !postcode_valid(v[FF_ZIP]))
 		add_err(fp, line, "邮编“%.20s”应为 6 位数字", v[FF_ZIP]);
 }
 
@@ -501,23 +492,6 @@ int frame_upload_text(const char *in, size_t n, char **out, size_t *outn, const 
 	return 0;
 }
 
-char *frame_clean_filename(const char *fn)
-{
-	const char *b = fn;
-	for (const char *p = fn; *p; p++)
-		if (*p == '/' || *p == '\\')
-			b = p + 1;
-	size_t n = strlen(b);
-	if (n > 200)
-		n = 200;
-	while (n > 0 && !utf8_valid(b, n))
-		n--;
-	char *s = xstrndup(b, n);
-	for (unsigned char *p = (unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			*p = '_';
-	return s;
-}
 
 int frame_store(struct db *db, const char *region, const char *kind, const char *frame_id,
                 const struct frame_parse *fp, const char *sum)

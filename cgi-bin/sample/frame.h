@@ -119,10 +119,6 @@ void frame_parse_free(struct frame_parse *fp);
 int  frame_upload_text(const char *in, size_t n, char **out, size_t *outn, const char **charset,
                        char *why, size_t whysz);
 
-/* The file name as stored in frames.filename: base name, valid UTF-8, at
- * most 200 bytes, control characters replaced by '_'. Malloc'd. */
-char *frame_clean_filename(const char *fn);
-
 /* Inside an open transaction: makes the pending frame frame_id of
  * region/kind the region's confirmed frame of that kind, with fp's units
  * and checksum sum, replacing an older confirmed frame. Locks the frame row
