@@ -630,9 +630,9 @@ void sample_csv(struct req *r)
 		return;
 	}
 	struct buf fn = { 0 };
-	buf_printf(&fn, "attachment; filename=\"sample-%s-%s.csv\"", r->user->region_code, kind);
+	buf_printf(&fn, "sample-%s-%s.csv", r->user->region_code, kind);
 	resp_header(r, "Content-Type", "text/csv; charset=utf-8");
-	resp_header(r, "Content-Disposition", fn.data);
+	resp_attachment(r, fn.data);
 	buf_free(&fn);
 	/* The BOM makes Excel read the file as UTF-8. */
 	buf_puts(&r->body, "\xef\xbb\xbf");

@@ -102,13 +102,6 @@ static void slips_home(struct req *r, const char *notice)
 	page_end(r);
 }
 
-static void filename_part(struct buf *b, const char *s)
-{
-	for (; *s; s++)
-		if ((*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z'))
-			buf_putc(b, *s);
-}
-
 /* What the region is told when codes cannot be printed or revoked. */
 static const char *codes_err_text(enum codes_err err)
 {
@@ -163,16 +156,11 @@ static void slips_headers(struct req *r, const char *stratum, unsigned long long
 {
 	struct buf d = { 0 };
 	resp_header(r, "Content-Type", "application/pdf");
-	if (unit_id) {
-		buf_printf(&d, "attachment; filename=\"slip-%llu.pdf\"", unit_id);
-	} else {
-		buf_puts(&d, "attachment; filename=\"slips-");
-		filename_part(&d, r->user->region_code);
-		buf_putc(&d, '-');
-		filename_part(&d, stratum ? stratum : "all");
-		buf_puts(&d, ".pdf\"");
-	}
-	resp_header(r, "Content-Disposition", d.data);
+	if (unit_id)
+		buf_printf(&d, "slip-%llu.pdf", unit_id);
+	else
+		buf_printf(&d, "slips-%s-%s.pdf", r->user->region_code, stratum ? stratum : "all");
+	resp_attachment(r, d.data);
 	buf_free(&d);
 }
 
