@@ -24,6 +24,7 @@
  *                                   units registered; audited)
  *   GET/POST /admin/accounts/reset?id=   reset to a one-time password (admin only)
  */
+#include "msg.h"
 #include "accounts.h"
 #include "adminparam.h"
 #include "aggr.h"
@@ -249,7 +250,7 @@ static void audit_page(struct req *r)
 	            A_STR(dfrom[0] ? dfrom : NULL), A_STR(dfrom[0] ? dfrom : NULL),
 	            A_STR(dto[0] ? dto : NULL), A_STR(dto[0] ? dto : NULL), A_INT(before), A_INT(before),
 	            A_INT(AUDIT_PAGE + 1)), &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	page_begin(r, "操作日志");
@@ -333,7 +334,7 @@ static void responses_list(struct req *r)
 	                       DB_ARGS(A_STR(fname), A_STR(fname), A_STR(region), A_STR(region),
 	                               A_STR(status), A_STR(status), A_STR(after), A_STR(after),
 	                               A_INT(PAGE_SIZE + 1)), &rows)) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	more = rows->nrows > PAGE_SIZE;
@@ -397,7 +398,7 @@ static int csrf_ok(struct req *r)
 {
 	if (csrf_check(r) == 0)
 		return 1;
-	page_error(r, 403, "页面已过期或来源无效，请刷新页面后重试。");
+	page_error(r, 403, MSG_STALE_SOURCE);
 	return 0;
 }
 
@@ -406,12 +407,12 @@ static struct dbrows *response_meta(struct req *r, unsigned long long id)
 	struct dbrows *rows;
 	if (db_query(r->db, STMT_RESPONSE_GET,
 	    DB_ARGS(A_INT(id)), &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return NULL;
 	}
 	if (rows->nrows == 0 || !form_get(dbrows_get(rows, 0, 0))) {
 		dbrows_free(rows);
-		page_error(r, 404, "没有这份答卷。");
+		page_error(r, 404, MSG_NO_RESPONSE);
 		return NULL;
 	}
 	return rows;
@@ -432,7 +433,7 @@ static void response_view(struct req *r)
 	if (response_load_answers(r->db, f, id, &a) < 0) {
 		answers_free(&a);
 		dbrows_free(m);
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	submitted = !strcmp(dbrows_get(m, 0, 1), "submitted");
@@ -486,7 +487,7 @@ static void response_reopen_post(struct req *r)
 	}
 	if (aggr_response_reopen(r->db, id) < 0) {
 		dbrows_free(m);
-		page_error(r, 503, "操作失败，请稍后再试。");
+		page_error(r, 503, MSG_ACTION_FAILED);
 		return;
 	}
 	snprintf(detail, sizeof detail, "response=%llu form=%s user=%s", id, dbrows_get(m, 0, 0),
@@ -514,12 +515,12 @@ static void file_download(struct req *r)
 	dbrows_free(m);
 	/* Only a file field of this response's own form. */
 	if (!fd || fd->type != FT_FILE) {
-		page_error(r, 404, "文件不存在。");
+		page_error(r, 404, MSG_NO_FILE);
 		return;
 	}
 	if (db_query_str(r->db, STMT_ANSWER_GET,
 	                 DB_ARGS(A_INT(id), A_STR(code)), &value) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	form_send_upload(r, value);
@@ -606,7 +607,7 @@ static void deadlines_page(struct req *r, const char *msg, int is_error)
 	int admin = r->user->role == ROLE_ADMIN;
 
 	if (db_query(r->db, STMT_DEADLINE_OVERRIDE_LIST, DB_NOARGS, &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	if (msg)
@@ -618,7 +619,7 @@ static void deadlines_page(struct req *r, const char *msg, int is_error)
 	struct deadlines national;
 	if (deadlines_for_region(r->db, r->conf, NULL, &national) < 0) {
 		dbrows_free(rows);
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	national_deadlines(r, &national, admin);
@@ -646,23 +647,23 @@ static void deadlines_post(struct req *r)
 		return;
 	}
 	if (!f) {
-		deadlines_page(r, "请选择问卷。", 1);
+		deadlines_page(r, MSG_CHOOSE_FORM, 1);
 		return;
 	}
 	if (!national && db_query_str(r->db, STMT_REGION_EXISTS, DB_ARGS(A_STR(region)),
 	                              &exists) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	if (!national && !exists) {
-		deadlines_page(r, "没有这个地区。", 1);
+		deadlines_page(r, MSG_NO_REGION, 1);
 		return;
 	}
 	free(exists);
 	if (!strcmp(action, "remove") || !strcmp(action, "remove-national")) {
 		if (db_exec(r->db, STMT_DEADLINE_OVERRIDE_DELETE,
 		            DB_ARGS(A_STR(f->name), A_STR(region)), &affected, NULL) < 0) {
-			page_error(r, 503, "操作失败，请稍后再试。");
+			page_error(r, 503, MSG_ACTION_FAILED);
 			return;
 		}
 		deadline_forget();   /* this request read them before the change */
@@ -687,7 +688,7 @@ static void deadlines_post(struct req *r)
 	}
 	if (db_exec(r->db, STMT_DEADLINE_OVERRIDE_SET,
 	            DB_ARGS(A_STR(f->name), A_STR(region), A_STR(due)), NULL, NULL) < 0) {
-		page_error(r, 503, "操作失败，请稍后再试。");
+		page_error(r, 503, MSG_ACTION_FAILED);
 		return;
 	}
 	deadline_forget();
@@ -742,7 +743,7 @@ static void export_codebook(struct req *r)
 	char fname[64];
 
 	if (!f) {
-		page_error(r, 400, "请选择问卷。");
+		page_error(r, 400, MSG_CHOOSE_FORM);
 		return;
 	}
 	buf_init(&out);
@@ -816,7 +817,7 @@ static void indicators_csv(struct req *r)
 		buf_puts(&out, "\xEF\xBB\xBF");
 	if (indview_csv(r, NULL, sample, &out) < 0) {
 		buf_free(&out);
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	snprintf(name, sizeof name, "indicators%s%s.csv", sample ? "-sample" : "", gb ? "-gb18030" : "");
@@ -843,7 +844,7 @@ static void indicators_xlsx(struct req *r)
 	buf_init(&out);
 	if (indview_xlsx(r, NULL, sample, &out) < 0) {
 		buf_free(&out);
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	send_download(r, &out, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -870,7 +871,7 @@ static void accounts_page(struct req *r, const char *msg)
 	    db_query(r->db, STMT_USER_LIST,
 	    DB_ARGS(A_STR(rcode), A_STR(rcode), A_STR(region), A_STR(region), A_INT(PAGE_SIZE),
 	            A_INT((page - 1) * PAGE_SIZE)), &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 
@@ -932,11 +933,11 @@ static void accounts_post(struct req *r)
 	}
 	if (db_query_str(r->db, STMT_USER_NAME, DB_ARGS(A_INT(id)),
 	                 &username) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	if (!username) {
-		page_error(r, 404, "没有这个账户。");
+		page_error(r, 404, MSG_NO_ACCOUNT);
 		return;
 	}
 	if (db_exec(r->db, STMT_USER_SET_DISABLED,
@@ -945,7 +946,7 @@ static void accounts_post(struct req *r)
 	    (disable && db_exec(r->db, STMT_SESSIONS_DELETE_USER, DB_ARGS(A_INT(id)),
 	                        NULL, NULL) < 0)) {
 		free(username);
-		page_error(r, 503, "操作失败，请稍后再试。");
+		page_error(r, 503, MSG_ACTION_FAILED);
 		return;
 	}
 	snprintf(detail, sizeof detail, "user=%s", username);
@@ -969,7 +970,7 @@ static void samples_page(struct req *r)
 	static const char *const cols[] = { "地区", "样本", "方式", "抽样时间", "单位数", "已注册", "操作" };
 	struct dbrows *rows;
 	if (db_query(r->db, STMT_ADMIN_SAMPLES, DB_ARGS(A_STR(""), A_STR(""), A_STR(""), A_STR("")), &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	page_begin(r, "各地区样本");
@@ -1030,12 +1031,12 @@ static struct dbrows *sample_of(struct req *r, const char *region, const char *k
 	struct dbrows *rows;
 	if (db_query(r->db, STMT_ADMIN_SAMPLES,
 	             DB_ARGS(A_STR(region), A_STR(region), A_STR(kind), A_STR(kind)), &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return NULL;
 	}
 	if (rows->nrows == 0) {
 		dbrows_free(rows);
-		page_error(r, 404, "该地区没有这类样本。");
+		page_error(r, 404, MSG_NO_SAMPLE_KIND);
 		return NULL;
 	}
 	return rows;
@@ -1113,7 +1114,7 @@ static void sample_reset_post(struct req *r)
 		resp_redirect(r, "/admin/samples?done=1");
 		break;
 	case RESET_NONE:
-		page_error(r, 404, "该地区没有这类样本。");
+		page_error(r, 404, MSG_NO_SAMPLE_KIND);
 		break;
 	case RESET_NEEDS_REASON:
 		resp_status(r, 422);
@@ -1156,7 +1157,7 @@ static void account_reset_done(struct req *r)
 static const char *const account_actions[] = { "disable", "enable", NULL };
 
 static const struct pspec view_params[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有这份答卷。" },
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_RESPONSE },
 	{ 0 },
 };
 static const struct pspec reopen_params[] = {
@@ -1164,17 +1165,17 @@ static const struct pspec reopen_params[] = {
 	{ 0 },
 };
 static const struct pspec file_params[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "文件不存在。" },
-	{ KEY_CODE, "code", PT_STR, P_REQUIRED, 0, 64, NULL, 404, "文件不存在。" },
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_FILE },
+	{ KEY_CODE, "code", PT_STR, P_REQUIRED, 0, 64, NULL, 404, MSG_NO_FILE },
 	{ 0 },
 };
 static const struct pspec account_reset_params[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有这个账户。" },
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_ACCOUNT },
 	{ 0 },
 };
 static const struct pspec account_params[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 400, "无效的操作。" },
-	{ KEY_ACTION, "action", PT_ENUM, P_REQUIRED, 0, 0, account_actions, 400, "无效的操作。" },
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 400, MSG_BAD_ACTION },
+	{ KEY_ACTION, "action", PT_ENUM, P_REQUIRED, 0, 0, account_actions, 400, MSG_BAD_ACTION },
 	{ 0 },
 };
 
@@ -1198,8 +1199,8 @@ static const struct pspec indicator_params[] = {
 };
 
 static const struct pspec reset_params[] = {
-	{ KEY_REGION, "region", PT_STR, P_REQUIRED, 0, 16, NULL, 404, "该地区没有这类样本。" },
-	{ KEY_KIND, "kind", PT_ENUM, P_REQUIRED, 0, 0, sample_kinds, 404, "该地区没有这类样本。" },
+	{ KEY_REGION, "region", PT_STR, P_REQUIRED, 0, 16, NULL, 404, MSG_NO_SAMPLE_KIND },
+	{ KEY_KIND, "kind", PT_ENUM, P_REQUIRED, 0, 0, sample_kinds, 404, MSG_NO_SAMPLE_KIND },
 	{ 0 },
 };
 

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "msg.h"
 #include "conf.h"
 #include "fileio.h"
 #include "form_int.h"
@@ -42,7 +43,7 @@ int form_send_upload(struct req *r, const char *value)
 	char *data;
 
 	if (!value || form_file_value(value, &hex, &name) < 0) {
-		page_error(r, 404, "没有找到上传的文件。");
+		page_error(r, 404, MSG_NO_UPLOAD);
 		return -1;
 	}
 	/* hex is checked to be 64 hex digits, so the path stays in upload_dir. */
@@ -53,13 +54,13 @@ int form_send_upload(struct req *r, const char *value)
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
 		log_err("upload %s: %s", path, strerror(errno));
-		page_error(r, 404, "没有找到上传的文件。");
+		page_error(r, 404, MSG_NO_UPLOAD);
 		return -1;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 0 ||
 	    (unsigned long long)st.st_size > (1ULL << 30)) {
 		close(fd);
-		page_error(r, 500, "文件无法读取。");
+		page_error(r, 500, MSG_FILE_UNREADABLE);
 		return -1;
 	}
 	data = xmalloc((size_t)st.st_size + 1);
@@ -75,7 +76,7 @@ int form_send_upload(struct req *r, const char *value)
 	if (got != (size_t)st.st_size) {
 		log_err("upload %s: short read", path);
 		free(data);
-		page_error(r, 500, "文件无法读取。");
+		page_error(r, 500, MSG_FILE_UNREADABLE);
 		return -1;
 	}
 	buf_reset(&r->body);

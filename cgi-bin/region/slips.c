@@ -1,6 +1,7 @@
 /*
  * region/slips.c - invitation slips: the funnel, printing and revoking codes.
  */
+#include "msg.h"
 #include "accounts.h"
 #include "aggr.h"
 #include "app.h"
@@ -60,7 +61,7 @@ static void slips_home(struct req *r, const char *notice)
 	struct dbrows *rows;
 	if (db_query(r->db, STMT_SLIP_FUNNEL,
 	    DB_ARGS(A_STR(r->user->region_code)), &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	page_begin(r, "邀请单（二维码）");
@@ -177,7 +178,7 @@ static void issue_and_send(struct req *r, const char *stratum, unsigned long lon
 	/* The region's deadlines, read once for the slips and the codes. */
 	if (load_region(r, &rname, &phone) < 0 ||
 	    deadlines_for_region(r->db, r->conf, r->user->region_code, &due) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		goto out;
 	}
 	double t0 = now_seconds();
@@ -187,7 +188,7 @@ static void issue_and_send(struct req *r, const char *stratum, unsigned long lon
 	}
 	if (n == 0) {
 		if (unit_id) {
-			page_error(r, 404, "没有找到该单位，或该单位已注册、不在本地区的抽中名单中。");
+			page_error(r, 404, MSG_UNIT_NOT_PRINTABLE);
 		} else {
 			resp_status(r, 422);
 			slips_home(r, "没有需要生成邀请单的单位（可能均已注册或已打印过）。");
@@ -227,7 +228,7 @@ static int slips_allowed(struct req *r)
 {
 	if (r->user->region_code[0])
 		return 1;
-	page_error(r, 403, "您的账户无权访问此页面。");
+	page_error(r, 403, MSG_FORBIDDEN);
 	return 0;
 }
 
@@ -238,7 +239,7 @@ static int slips_post_allowed(struct req *r)
 	if (!slips_allowed(r))
 		return 0;
 	if (csrf_check(r) < 0) {
-		page_error(r, 403, "页面已过期或请求来源无效，请刷新后重试。");
+		page_error(r, 403, MSG_STALE_PAGE);
 		return 0;
 	}
 	return 1;
@@ -259,7 +260,7 @@ static struct dbrows *slip_unit(struct req *r, unsigned long long id)
 	if (!slips_allowed(r))
 		return NULL;
 	if (db_query(r->db, STMT_SLIP_UNIT, DB_ARGS(A_INT(id), A_STR(r->user->region_code)), &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return NULL;
 	}
 	return rows;
@@ -273,7 +274,7 @@ void slip_one_get(struct req *r)
 		return;
 	if (rows->nrows == 0) {
 		dbrows_free(rows);
-		page_error(r, 404, "没有找到该单位，或该单位已注册、不在本地区的抽中名单中。");
+		page_error(r, 404, MSG_UNIT_NOT_PRINTABLE);
 		return;
 	}
 	page_begin(r, "单张邀请单");
@@ -304,7 +305,7 @@ void slip_revoke_get(struct req *r)
 		return;
 	if (rows->nrows == 0 || dbrows_get(rows, 0, 2) == NULL) {
 		dbrows_free(rows);
-		page_error(r, 404, "没有找到该单位，或该单位尚未打印邀请单、已注册、不在本地区的抽中名单中。");
+		page_error(r, 404, MSG_UNIT_NOT_REVOCABLE);
 		return;
 	}
 	page_begin(r, "作废并换发邀请码");
@@ -341,7 +342,7 @@ void slip_revoke_post(struct req *r)
 	if (rc <= 0) {
 		db_rollback(r->db);
 		if (rc == 0)
-			page_error(r, 404, "没有找到该单位，或该单位尚未打印邀请单、已注册、不在本地区的抽中名单中。");
+			page_error(r, 404, MSG_UNIT_NOT_REVOCABLE);
 		else
 			page_error(r, 503, codes_err_text(err));
 		return;
