@@ -217,7 +217,12 @@ FILL      = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@CONFDIR@|$(SHAREDIR)/conf|g' 
                 -e 's|@EMPTYDIR@|$(SHAREDIR)/empty|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
                 -e 's|@LOGDIR@|$(LOGDIR)|g'
 TEMPLATES = nginx-app.conf nginx-site.conf apache-app.conf apache-site.conf
+MANDIR    = $(PREFIX)/share/man
+# The operator's reference: mdoc pages, checked by tests/build/50-man.t.
+MAN5      = doc/man/smesurvey.conf.5
+MAN8      = doc/man/smesurvey-admin.8 doc/man/smesurvey-setup.8 doc/man/smesurvey-supervise.8
 INSTALLED = $(addprefix $(LIBEXEC)/,$(FCGI_PROGS)) $(addprefix $(PREFIX)/bin/,$(CLI_PROGS) smesurvey-setup) \
+            $(addprefix $(MANDIR)/man5/,$(notdir $(MAN5))) $(addprefix $(MANDIR)/man8/,$(notdir $(MAN8))) \
             $(SHAREDIR)
 
 install: all
@@ -226,6 +231,9 @@ install: all
 	install -m 0755 $(addprefix $(BUILD)/bin/,$(FCGI_PROGS)) $(DESTDIR)$(LIBEXEC)/
 	install -m 0755 $(addprefix $(BUILD)/bin/,$(CLI_PROGS)) $(DESTDIR)$(PREFIX)/bin/
 	install -m 0755 scripts/smesurvey-setup $(DESTDIR)$(PREFIX)/bin/
+	install -d -m 0755 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 htdocs/* $(DESTDIR)$(SHAREDIR)/htdocs/
 	install -m 0644 sql/[0-9][0-9][0-9]_*.sql $(DESTDIR)$(SHAREDIR)/sql/
 	install -m 0644 VERSION $(DESTDIR)$(SHAREDIR)/
