@@ -13,6 +13,8 @@ use strict;
 use warnings;
 use Test::More;
 use FindBin;
+use lib "$FindBin::Bin/lib";
+use Cycles;
 use Cwd qw(abs_path);
 
 my $root = abs_path("$FindBin::Bin/../..");
@@ -75,24 +77,7 @@ for my $mod (sort keys %uses) {
 }
 is_deeply \@wrong, [], 'no library object uses a symbol of a layer above it' or diag join "\n", @wrong;
 
-my (%state, @stack, @cycles);
-sub visit {
-	my ($m) = @_;
-	$state{$m} = 1;
-	push @stack, $m;
-	for my $n (sort keys %{ $edge{$m} || {} }) {
-		if (($state{$n} // 0) == 1) {
-			my @c = @stack;
-			shift @c while $c[0] ne $n;
-			push @cycles, join(' -> ', @c, $n);
-		} elsif (!$state{$n}) {
-			visit($n);
-		}
-	}
-	pop @stack;
-	$state{$m} = 2;
-}
-visit($_) for grep { !$state{$_} } sort keys %uses;
+my @cycles = Cycles::find(\%edge, sort keys %uses);
 is_deeply \@cycles, [], 'the objects of the library reference each other without a circle'
 	or diag join "\n", map { "circle: $_" } @cycles;
 
