@@ -15,6 +15,7 @@
  * A code already used shows the account's username (never a password) and
  * whom to ask for a new password.
  */
+#include "msg.h"
 #include "app.h"
 #include "auth.h"
 #include "catalog.h"
@@ -265,7 +266,7 @@ static void unit_form(struct req *r, const struct unit *u, const struct reg_erro
 	const struct form_info *fi = catalog_get(u->form);
 	auth_anon_csrf(r);
 	if (new_password(r, gen) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	page_begin(r, "注册");
@@ -292,13 +293,13 @@ static void unit_form(struct req *r, const struct unit *u, const struct reg_erro
 }
 
 /* The region's help line, a tel: link in a paragraph, when it has one. */
-static void help_phone(struct req *r, const char *before, const struct unit *u, const char *after)
+static void help_phone(struct req *r, const char *before, const struct unit *u)
 {
 	if (!u->help_phone[0])
 		return;
 	h_printf(r, "<p>%s", before);
 	h_tel(r, u->help_phone);
-	h_printf(r, "%s</p>", after);
+	h_raw(r, "</p>");
 }
 
 /* Shows why a code cannot be used. */
@@ -313,7 +314,7 @@ static void code_problem(struct req *r, enum lookup lk, const struct unit *u, co
 		page_end(r);
 		return;
 	case LK_ERROR:
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	case LK_REGISTERED:
 		resp_status(r, 409);
@@ -337,14 +338,14 @@ static void code_problem(struct req *r, enum lookup lk, const struct unit *u, co
 		h_printf(r, "<p class=\"notice\" role=\"alert\">该单位的调查表已由%s中小企业主管部门根据纸质调查表代为录入，"
 		         "无需再注册填写。如需更正，请与%s中小企业主管部门联系。</p>",
 		         u->region_name[0] ? u->region_name : "本地区", u->region_name[0] ? u->region_name : "本地区");
-		help_phone(r, "咨询电话：", u, "");
+		help_phone(r, "咨询电话：", u);
 		page_end(r);
 		return;
 	case LK_EXPIRED:
 		resp_status(r, 410);
 		page_begin(r, "注册");
 		h_raw(r, "<p class=\"error\" role=\"alert\">邀请码已过期：调查已截止。</p>");
-		help_phone(r, "如有疑问，请致电 ", u, "。");
+		help_phone(r, "如有疑问，请致电：", u);
 		page_end(r);
 		return;
 	case LK_REVOKED:
@@ -353,7 +354,7 @@ static void code_problem(struct req *r, enum lookup lk, const struct unit *u, co
 		h_printf(r, "<p class=\"error\" role=\"alert\">此邀请码已失效（已作废或换发）。"
 		         "请与%s中小企业主管部门联系，领取新的邀请单。</p>",
 		         u->region_name[0] ? u->region_name : "本地区");
-		help_phone(r, "咨询电话：", u, "");
+		help_phone(r, "咨询电话：", u);
 		page_end(r);
 		return;
 	case LK_UNKNOWN:
@@ -374,7 +375,7 @@ static void self_form(struct req *r, const struct reg_errors *e)
 	char gen[CODE_GROUPED + 1];
 	if (db_query(r->db, STMT_REGION_LIST, DB_NOARGS, &rows) < 0 ||
 	    new_password(r, gen) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	auth_anon_csrf(r);
@@ -506,12 +507,12 @@ static void register_unit(struct req *r)
 	}
 	char hash[PW_HASH_MAX];
 	if (password_hash(pw, hash) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	/* Re-check under the row lock: one code registers one account. */
 	if (db_begin(r->db) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	char code[CODE_LEN + 1];
@@ -543,12 +544,12 @@ static void register_unit(struct req *r)
 	            DB_ARGS(A_INT(uid), A_STR(contact), A_STR(phone), A_STR(email ? email : ""),
 	                    A_INT(u.id)), &aff, NULL) < 0 || aff != 1 || db_commit(r->db) < 0) {
 		db_rollback(r->db);
-		page_error(r, 503, "注册未能完成，请稍后再试。");
+		page_error(r, 503, MSG_REGISTER_FAILED);
 		return;
 	}
 	explicit_bzero(hash, sizeof hash);
 	if (auth_login_user(r, uid) < 0) {
-		page_error(r, 503, "注册成功，但自动登录失败，请使用用户名和密码登录。");
+		page_error(r, 503, MSG_REGISTER_NO_LOGIN);
 		return;
 	}
 	struct buf d = { 0 };
@@ -567,7 +568,7 @@ static void register_self(struct req *r)
 	char *rname = NULL, *n = NULL;
 	if (db_query_str(r->db, STMT_SELF_REGISTRATIONS_COUNT,
 	                 DB_ARGS(A_STR(r->remote_addr)), &n) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	int over = n && atoll(n) >= SELF_MAX_PER_HOUR;
@@ -596,7 +597,7 @@ static void register_self(struct req *r)
 	char hash[PW_HASH_MAX], username[80];
 	unsigned long long uid = 0;
 	if (password_hash(pw, hash) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	for (int attempt = 0; attempt < 4 && uid == 0; attempt++) {
@@ -614,11 +615,11 @@ static void register_self(struct req *r)
 	}
 	explicit_bzero(hash, sizeof hash);
 	if (uid == 0) {
-		page_error(r, 503, "注册未能完成，请稍后再试。");
+		page_error(r, 503, MSG_REGISTER_FAILED);
 		return;
 	}
 	if (auth_login_user(r, uid) < 0) {
-		page_error(r, 503, "注册成功，但自动登录失败，请使用用户名和密码登录。");
+		page_error(r, 503, MSG_REGISTER_NO_LOGIN);
 		return;
 	}
 	audit(r, "register-self", username);
@@ -647,7 +648,7 @@ static void register_post(struct req *r)
 {
 	auth_anon_csrf(r);
 	if (csrf_check(r) < 0) {
-		page_error(r, 403, "页面已过期或请求来源无效，请刷新后重试。");
+		page_error(r, 403, MSG_STALE_PAGE);
 		return;
 	}
 	const char *action = req_param(r, "action");
@@ -656,7 +657,7 @@ static void register_post(struct req *r)
 	else if (action && strcmp(action, "self") == 0)
 		register_self(r);
 	else
-		page_error(r, 400, "无效的操作。");
+		page_error(r, 400, MSG_BAD_ACTION);
 }
 
 enum page { PAGE_REGISTER_GET, PAGE_REGISTER_POST, PAGE__MAX };

@@ -3,7 +3,6 @@
  */
 #include "auditview.h"
 #include "catalog.h"
-#include "followup.h"
 #include "html.h"
 #include "util.h"
 
@@ -73,14 +72,15 @@ static const char *key_label(const char *k, size_t n)
 	return NULL;
 }
 
-/* A value's name: the form's, the outcome's, a code's, or NULL. */
-static const char *value_label(const char *key, const char *v)
+/* A value's name: the caller's, the form's, a code's, or NULL. */
+static const char *value_label(const char *key, const char *v, audit_namer extra)
 {
 	const struct form_info *fi;
+	const char *named = extra ? extra(key, v) : NULL;
+	if (named)
+		return named;
 	if (!strcmp(key, "form") && (fi = catalog_get(v)))
 		return fi->doc;
-	if (!strcmp(key, "outcome"))
-		return followup_outcome_label(v);
 	if (!strcmp(key, "region") || !strcmp(key, "kind") || !strcmp(key, "stratum") || !strcmp(key, "status") ||
 	    !strcmp(key, "format") || !strcmp(key, "method") || !strcmp(key, "paper"))
 		for (size_t i = 0; i < NELEMS(values); i++)
@@ -101,12 +101,13 @@ static const char *next_pair(const char *s)
 	return NULL;
 }
 
-static void put_pair(struct req *r, const char *k, size_t kn, const char *v, size_t vn, int first)
+static void put_pair(struct req *r, const char *k, size_t kn, const char *v, size_t vn, int first,
+                     audit_namer extra)
 {
 	const char *kl = key_label(k, kn);
 	char key[64], *val = xstrndup(v, vn);
 	snprintf(key, sizeof key, "%.*s", (int)(kn < 63 ? kn : 63), k);
-	const char *vl = value_label(key, val);
+	const char *vl = value_label(key, val, extra);
 	h_raw(r, first ? "" : "；");
 	if (kl)
 		h_printf(r, "%s：", kl);
@@ -116,7 +117,7 @@ static void put_pair(struct req *r, const char *k, size_t kn, const char *v, siz
 	free(val);
 }
 
-void h_audit_detail(struct req *r, const char *detail)
+void h_audit_detail(struct req *r, const char *detail, audit_namer extra)
 {
 	const char *p = detail ? detail : "";
 	int first = 1;
@@ -136,7 +137,7 @@ void h_audit_detail(struct req *r, const char *detail)
 			return;
 		}
 		const char *v = eq + 1, *vend = end ? end : v + strlen(v);
-		put_pair(r, p, kn, v, (size_t)(vend - v), first);
+		put_pair(r, p, kn, v, (size_t)(vend - v), first, extra);
 		first = 0;
 		p = end ? end + 1 : vend;
 	}

@@ -17,7 +17,10 @@ const char *audit_action_label(const char *code);
 /* The known actions in display order (for the filter): code i, or NULL
  * past the end; its name through audit_action_label(). */
 const char *audit_action_at(size_t i);
-/* The detail, translated and escaped. */
-void h_audit_detail(struct req *r, const char *detail);
+/* Names a value of a key the caller knows about (NULL: not one of its). */
+typedef const char *(*audit_namer)(const char *key, const char *value);
+/* The detail, translated and escaped; extra names what this layer cannot
+ * (the follow-up outcomes of the sample layer), or is NULL. */
+void h_audit_detail(struct req *r, const char *detail, audit_namer extra);
 
 #endif
