@@ -44,7 +44,7 @@ CORE_SRC  = $(wildcard cgi-bin/core/*.c)
 FORMS_SRC = $(wildcard cgi-bin/forms/*.c) $(wildcard cgi-bin/eval/*.c) $(wildcard cgi-bin/pages/*.c) $(wildcard cgi-bin/sample/*.c)
 LIB_SRC   = $(CORE_SRC) $(FORMS_SRC)
 LIB_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/codebook.o $(BUILD)/obj/gen/catalog.o $(BUILD)/obj/gen/indicators.o \
-            $(BUILD)/obj/gen/prefill.o
+            $(BUILD)/obj/gen/prefill.o $(patsubst %,$(BUILD)/obj/gen/review_%.o,$(REVIEW_DATA))
 LIB       = $(BUILD)/libsme.a
 
 # FastCGI programs: one per questionnaire and per administrative function.
@@ -93,6 +93,13 @@ PREFILL = cgi-bin/forms/prefill/prefill.tsv
 $(BUILD)/gen/prefill.c: $(PREFILL) cgi-bin/forms/embed.sh
 	@mkdir -p $(dir $@)
 	sh cgi-bin/forms/embed.sh -s prefill_tsv $(PREFILL) > $@.tmp && mv $@.tmp $@
+
+# The agency's review vocabulary (eval/evalconf.h): contents, rating
+# scale, documents; each as review_<name>_tsv.
+REVIEW_DATA = contents scale documents
+$(BUILD)/gen/review_%.c: cgi-bin/eval/review/%.tsv cgi-bin/forms/embed.sh
+	@mkdir -p $(dir $@)
+	sh cgi-bin/forms/embed.sh -s review_$*_tsv $< > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)

@@ -5,23 +5,41 @@
  * evaluation dossier. The agency reads the ministry's pages (/admin, as a
  * member of RB_ADMINS) and works here.
  *
- *   GET /agency            the workspace: every region, what is done there
+ *   GET /agency                      the workspace: every region
+ *   GET /agency/reviews?region=      construction units and their reviews
+ *   GET/POST /agency/reviews/unit?unit=   a unit's documents and review
+ *   POST /agency/reviews/upload?unit=     upload a document on its behalf
+ *   GET /agency/reviews/history?unit=     every version of a review
+ *   GET /agency/documents/file?id=   a document (agency; a unit its own)
  *
- * The domain code lives in cgi-bin/eval/ (review, targets, visits,
- * dossier); this file is the page table.
+ * The region and the construction units see their side of the agency's
+ * work here too, on routes open to their roles (the domain stays in one
+ * program; the region and form programs are not touched):
+ *
+ *   GET /agency/region               region: its units' document receipts
+ *   GET/POST /agency/unit/documents  hub, window: own documents, upload
+ *
+ * The domain code lives in cgi-bin/eval/ (evalconf, review, unitreview);
+ * this file is the page table.
  */
 #include "app.h"
 #include "auth.h"
 #include "db.h"
+#include "evalconf.h"
+#include "form.h"
 #include "html.h"
 #include "http.h"
 #include "log.h"
 #include "nav.h"
+#include "review.h"
 #include "util.h"
+#include "workspace.h"
 
 #include <stdio.h>
 
 #define AGENCY RB(ROLE_AGENCY)
+#define UNITS  (RB(ROLE_HUB) | RB(ROLE_WINDOW))
+#define REGION RB(ROLE_REGION)
 
 /* The regions, each a row of the agency's work in it. */
 static void workspace(struct req *r)
@@ -36,21 +54,85 @@ static void workspace(struct req *r)
 	page_begin(r, "评估机构工作台");
 	h_raw(r, "<p>评估方式（通知二）：查阅资料、问卷调查和实地走访调查。问卷调查的结果见"
 	      "<a href=\"/admin\">全国进度</a>和<a href=\"/admin/indicators\">评估指标</a>；"
-	      "本工作台记录查阅资料和实地走访调查，并汇总每个地区的评估材料。</p>");
+	      "本工作台记录<a href=\"/agency/reviews\">查阅资料</a>和实地走访调查，"
+	      "并汇总每个地区的评估材料。</p>");
 	h_dbtable(r, "各地区", cols, NELEMS(cols), rows, "尚无地区。");
 	dbrows_free(rows);
 	page_end(r);
 }
 
-enum page { PAGE_WORKSPACE, PAGE__MAX };
+/* The region's view of the agency's work in it. */
+static void region_page(struct req *r)
+{
+	page_begin(r, "评估机构走访与材料");
+	h_raw(r, "<p>评估机构（中国国际工程咨询公司）通过查阅资料和实地走访调查开展评估（通知三、五）。"
+	      "这里列出评估机构收到的本地区项目承建单位材料。</p>");
+	if (review_receipts_section(r) < 0)
+		h_raw(r, "<p class=\"error\">材料接收情况暂时无法显示，请稍后刷新。</p>");
+	page_end(r);
+}
+
+static const struct pspec unit_params[] = {
+	{ WK_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有这个项目承建单位。" },
+	{ WK_OK, "ok", PT_INT, 0, 1, 1, NULL, 0, NULL },
+	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
+};
+static const struct pspec review_post_params[] = {
+	{ WK_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有这个项目承建单位。" },
+	{ WK_VERSION, "version", PT_INT, P_REQUIRED, 0, 1000000, NULL, 400, "请求不完整，请刷新后重试。" },
+	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
+};
+static const struct pspec region_filter[] = {
+	{ WK_REGION, "region", PT_STR, 0, 0, 16, NULL, 0, NULL },
+	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
+};
+static const struct pspec doc_params[] = {
+	{ WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有找到上传的文件。" },
+	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
+};
+static const struct pspec ok_param[] = {
+	{ WK_OK, "ok", PT_INT, 0, 1, 1, NULL, 0, NULL },
+	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
+};
+
+enum page {
+	PAGE_WORKSPACE,
+	PAGE_REVIEWS,
+	PAGE_REVIEW_UNIT_GET,
+	PAGE_REVIEW_UNIT_POST,
+	PAGE_REVIEW_UPLOAD,
+	PAGE_REVIEW_HISTORY,
+	PAGE_DOC_FILE,
+	PAGE_REGION,
+	PAGE_UNIT_DOCS_GET,
+	PAGE_UNIT_DOCS_POST,
+	PAGE__MAX
+};
 
 static const struct pagedef pages[PAGE__MAX] = {
-	[PAGE_WORKSPACE] = { "/agency", M_GET, AGENCY, PAGE_SLASH, NULL, workspace, NULL },
+	[PAGE_WORKSPACE]        = { "/agency", M_GET, AGENCY, PAGE_SLASH, NULL, workspace, NULL },
+	[PAGE_REVIEWS]          = { "/agency/reviews", M_GET, AGENCY, 0, region_filter, review_list, NULL },
+	[PAGE_REVIEW_UNIT_GET]  = { "/agency/reviews/unit", M_GET, AGENCY, 0, unit_params, review_unit_get, NULL },
+	[PAGE_REVIEW_UNIT_POST] = { "/agency/reviews/unit", M_POST, AGENCY, 0, review_post_params, review_unit_post, NULL },
+	[PAGE_REVIEW_UPLOAD]    = { "/agency/reviews/upload", M_POST, AGENCY, 0, unit_params, review_upload_post, NULL },
+	[PAGE_REVIEW_HISTORY]   = { "/agency/reviews/history", M_GET, AGENCY, 0, unit_params, review_history, NULL },
+	[PAGE_DOC_FILE]         = { "/agency/documents/file", M_GET, AGENCY | UNITS, 0, doc_params, review_doc_file, NULL },
+	[PAGE_REGION]           = { "/agency/region", M_GET, REGION, 0, NULL, region_page, NULL },
+	[PAGE_UNIT_DOCS_GET]    = { "/agency/unit/documents", M_GET, UNITS, 0, ok_param, review_unit_docs_get, NULL },
+	[PAGE_UNIT_DOCS_POST]   = { "/agency/unit/documents", M_POST, UNITS, 0, NULL, review_unit_docs_post, NULL },
 };
 
 int main(int argc, char **argv)
 {
+	char err[256];
+
 	log_init("smesurvey-agency");
+	/* The review vocabulary is checked against the indicators, which are
+	 * checked against the codebook: a bad file stops the program. */
+	if (forms_load(err, sizeof err) < 0 || evalconf_load(err, sizeof err) < 0) {
+		log_err("codebook, indicators or review vocabulary: %s", err);
+		return 1;
+	}
 	site_nav_load();
 	const struct app app = { "smesurvey-agency", pages, PAGE__MAX, site_nav, site_nav_len };
 	return app_run(&app, argc, argv);

@@ -23,6 +23,10 @@
 #define R_RESPONDENTS (RB(ROLE_REGION) | RB(ROLE_HUB) | RB(ROLE_WINDOW) | \
                        RB(ROLE_RESOURCE) | RB(ROLE_SME))
 #define R_SIGNED_IN   (R_ADMINS | R_RESPONDENTS)
+/* The evaluation agency's workspace (issue 19), and the construction units
+ * (hub, window) whose documents it reviews. */
+#define R_AGENCY      RB(ROLE_AGENCY)
+#define R_UNITS       (RB(ROLE_HUB) | RB(ROLE_WINDOW))
 #define R_ANYONE      (R_ANON | R_SIGNED_IN)
 
 /* The units that get invitations: active and selected, or a reserve that
@@ -209,7 +213,8 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_CLI },
 	/* The content hashes that answers refer to ("sha256:<hex>:<name>"). */
 	[STMT_UPLOADS_REFERENCED] = {
-		"SELECT DISTINCT SUBSTRING(value, 8, 64) FROM answers WHERE value LIKE 'sha256:%'",
+		"SELECT DISTINCT SUBSTRING(value, 8, 64) FROM answers WHERE value LIKE 'sha256:%'"
+		" UNION SELECT SUBSTRING(file, 8, 64) FROM unit_documents",
 		R_CLI },
 	[STMT_REGION_CODES] = {
 		"SELECT code FROM regions",
@@ -931,4 +936,54 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT u.org_name, su.name, su.contact, su.phone, su.email, su.address, su.zip"
 		" FROM users u LEFT JOIN sample_units su ON su.user_id = u.id WHERE u.id = ?",
 		R_RESPONDENTS },
+	/* ---- The agency's document review (issue 19 item 2, eval/review.c) ----
+	 * A construction unit: its account, when it is one (hub or window). */
+	[STMT_UNIT_OF] = {
+		"SELECT u.id, u.username, u.role, u.region_code, u.org_name, g.name FROM users u"
+		" JOIN regions g ON g.code = u.region_code WHERE u.id = ? AND u.role IN ('hub', 'window')",
+		R_AGENCY | R_UNITS },
+	/* A unit's documents, newest first; the handler passes the unit's own
+	 * id for a unit (r->user->id), any unit's for the agency. */
+	[STMT_UNIT_DOCS] = {
+		"SELECT d.id, d.kind, d.file, d.bytes, DATE_FORMAT(d.uploaded_at, '%Y-%m-%d %H:%i'),"
+		" b.role, b.org_name FROM unit_documents d JOIN users b ON b.id = d.uploaded_by"
+		" WHERE d.unit_id = ? ORDER BY d.id DESC LIMIT 500",
+		R_AGENCY | R_UNITS },
+	[STMT_UNIT_DOC_INSERT] = {
+		"INSERT INTO unit_documents (unit_id, kind, file, bytes, uploaded_by) VALUES (?, ?, ?, ?, ?)",
+		R_AGENCY | R_UNITS },
+	[STMT_UNIT_DOC_GET] = {
+		"SELECT unit_id, file FROM unit_documents WHERE id = ?",
+		R_AGENCY | R_UNITS },
+	/* A region's receipts: that its units' documents arrived, no file. */
+	[STMT_REGION_RECEIPTS] = {
+		"SELECT u.org_name, u.role, d.kind, DATE_FORMAT(d.uploaded_at, '%Y-%m-%d %H:%i'),"
+		" d.uploaded_by = d.unit_id FROM unit_documents d JOIN users u ON u.id = d.unit_id"
+		" WHERE u.region_code = ? ORDER BY u.role, u.username, d.id LIMIT 2000",
+		R_REGION },
+	/* Every construction unit (of one region, or all: NULL) with its
+	 * document count and current review. */
+	[STMT_REVIEW_UNITS] = {
+		"SELECT u.id, u.region_code, g.name, u.role, u.username, u.org_name,"
+		" (SELECT COUNT(*) FROM unit_documents d WHERE d.unit_id = u.id),"
+		" COALESCE(rv.version, 0), rv.rating1, rv.rating2, rv.rating3, rv.rating4,"
+		" DATE_FORMAT(rv.saved_at, '%Y-%m-%d %H:%i')"
+		" FROM users u JOIN regions g ON g.code = u.region_code"
+		" LEFT JOIN unit_reviews rv ON rv.unit_id = u.id"
+		" AND rv.version = (SELECT MAX(x.version) FROM unit_reviews x WHERE x.unit_id = u.id)"
+		" WHERE u.role IN ('hub', 'window') AND (? IS NULL OR u.region_code = ?)"
+		" ORDER BY u.region_code, u.role, u.username LIMIT 5000",
+		R_AGENCY },
+	/* A unit's review versions, newest first (LIMIT 1: the current one). */
+	[STMT_REVIEW_VERSIONS] = {
+		"SELECT rv.version, rv.checklist, rv.findings, rv.rating1, rv.rating2, rv.rating3, rv.rating4,"
+		" u.username, DATE_FORMAT(rv.saved_at, '%Y-%m-%d %H:%i:%s')"
+		" FROM unit_reviews rv JOIN users u ON u.id = rv.reviewer_id"
+		" WHERE rv.unit_id = ? ORDER BY rv.version DESC LIMIT ?",
+		R_AGENCY },
+	/* A new version; the primary key refuses a version saved meanwhile. */
+	[STMT_REVIEW_INSERT] = {
+		"INSERT INTO unit_reviews (unit_id, version, checklist, findings, rating1, rating2, rating3,"
+		" rating4, reviewer_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		R_AGENCY },
 };

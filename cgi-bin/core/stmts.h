@@ -210,6 +210,15 @@ enum stmt {
 	STMT_RESPONSE_PAGE_NEWER,
 	/* Prefill: known facts of an account for its draft (issue 9, forms/prefill.c) */
 	STMT_PREFILL_FACTS,
+	/* The agency's document review (issue 19 item 2, eval/review.c) */
+	STMT_UNIT_OF,
+	STMT_UNIT_DOCS,
+	STMT_UNIT_DOC_INSERT,
+	STMT_UNIT_DOC_GET,
+	STMT_REGION_RECEIPTS,
+	STMT_REVIEW_UNITS,
+	STMT_REVIEW_VERSIONS,
+	STMT_REVIEW_INSERT,
 	STMT__MAX
 };
 

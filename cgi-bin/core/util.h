@@ -58,4 +58,8 @@ int   utf8_valid(const char *s, size_t n);
 /* Number of code points of a valid UTF-8 string. */
 size_t utf8_len(const char *s);
 
+/* Splits a TSV line in place into exactly n columns (tabs become NULs).
+ * Returns 0, or -1 when the line has another number of columns. */
+int   tsv_split(char *line, char **col, size_t n);
+
 #endif

@@ -46,7 +46,5 @@ struct upload_type {
 const struct upload_type *upload_type_of(const char *ext);   /* NULL when unknown */
 /* The ext: rule of a file field (form_parse makes sure there is one). */
 const struct frule *form_ext_rule(const struct field *fd);
-/* The allowed extensions for people: "PDF、DOC、DOCX 或 WPS". */
-void form_ext_text(const struct field *fd, struct buf *out);
 
 #endif

@@ -1,0 +1,43 @@
+/*
+ * workspace.h - what the pages of the agency's workspace (smesurvey-agency,
+ * issue 19) share: the slots of their typed parameters (r->arg[], declared
+ * in cgi-bin/agency.c's page table) and the construction unit a page is
+ * about.
+ */
+#ifndef SME_WORKSPACE_H
+#define SME_WORKSPACE_H
+
+struct req;
+
+/* Parameter slots of every workspace page (agency.c's pspec lists). */
+enum ws_key {
+	WK_UNIT,      /* a construction unit: users.id of a hub or window */
+	WK_REGION,    /* a region code (filters, the region of a page) */
+	WK_ID,        /* a row id: a document, a visit, ... */
+	WK_VERSION,   /* the review version a form was read at */
+	WK_OK,        /* after a redirect: what was done */
+	WK__MAX
+};
+
+/* A construction unit (hub or window account) as pages show it. */
+struct ws_unit {
+	unsigned long long id;
+	char username[65];
+	char role[8];          /* "hub" / "window" */
+	char region[17];
+	char org[256];
+	char region_name[65];
+};
+
+/* Loads the unit id; 0, 1 when it is no construction unit (the caller
+ * answers 404), -1 on a database error. */
+int ws_unit_load(struct req *r, unsigned long long id, struct ws_unit *u);
+/* The unit a request is about: its own account for a unit, ?unit= for
+ * the agency. 0, or -1 after answering 404 or 503 itself. */
+int ws_unit_of_request(struct req *r, struct ws_unit *u);
+/* A POST about a unit: the CSRF check (403), then ws_unit_of_request. */
+int ws_post_unit(struct req *r, struct ws_unit *u);
+/* "地区枢纽平台" / "窗口平台" for a users.role of a unit. */
+const char *ws_unit_kind(const char *role);
+
+#endif
