@@ -96,7 +96,7 @@ $(BUILD)/gen/prefill.c: $(PREFILL) cgi-bin/forms/embed.sh
 
 # The agency's review vocabulary (eval/evalconf.h): contents, rating
 # scale, documents; each as review_<name>_tsv.
-REVIEW_DATA = contents scale documents
+REVIEW_DATA = contents scale documents targets
 $(BUILD)/gen/review_%.c: cgi-bin/eval/review/%.tsv cgi-bin/forms/embed.sh
 	@mkdir -p $(dir $@)
 	sh cgi-bin/forms/embed.sh -s review_$*_tsv $< > $@.tmp && mv $@.tmp $@

@@ -11,6 +11,8 @@
  *   POST /agency/reviews/upload?unit=     upload a document on its behalf
  *   GET /agency/reviews/history?unit=     every version of a review
  *   GET /agency/documents/file?id=   a document (agency; a unit its own)
+ *   GET/POST /agency/targets         approved targets: regions, import (CSV/XLSX)
+ *   GET /agency/targets/region?region=   a region's targets and completion
  *
  * The region and the construction units see their side of the agency's
  * work here too, on routes open to their roles (the domain stays in one
@@ -19,23 +21,32 @@
  *   GET /agency/region               region: its units' document receipts
  *   GET/POST /agency/unit/documents  hub, window: own documents, upload
  *
- * The domain code lives in cgi-bin/eval/ (evalconf, review, unitreview);
- * this file is the page table.
+ * The domain code lives in cgi-bin/eval/ (evalconf, review, unitreview,
+ * targets, targetimport); this file is the page table, and the one glue
+ * the evaluation layer may not hold itself: reading an uploaded CSV or
+ * XLSX table with the sample layer's readers (eval does not include
+ * sample/).
  */
 #include "app.h"
 #include "auth.h"
+#include "csv.h"
 #include "db.h"
 #include "evalconf.h"
+#include "fileio.h"
 #include "form.h"
+#include "frame.h"
 #include "html.h"
 #include "http.h"
 #include "log.h"
 #include "nav.h"
 #include "review.h"
+#include "targets.h"
 #include "util.h"
 #include "workspace.h"
+#include "xlsx.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #define AGENCY RB(ROLE_AGENCY)
 #define UNITS  (RB(ROLE_HUB) | RB(ROLE_WINDOW))
@@ -72,6 +83,49 @@ static void region_page(struct req *r)
 	page_end(r);
 }
 
+/* The uploaded "file" as a table: XLSX (first sheet) or CSV in UTF-8 or
+ * GB18030. 0, or -1 with the reason (Chinese) in err. */
+static int upload_table(struct req *r, struct frame_table *t, char *err, size_t errsz)
+{
+	const struct param *p = req_param_p(r, "file");
+	const char *charset;
+	char *text = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (!p || !p->filename || !*p->filename || p->len == 0 || p->too_large) {
+		snprintf(err, errsz, p && p->too_large ? "文件过大" : "请选择要导入的文件");
+		return -1;
+	}
+	if (file_magic(p->value, p->len) == FM_ZIP)
+		return xlsx_read_table(p->value, p->len, t, err, errsz);
+	if (file_magic(p->value, p->len) != FM_UNKNOWN || text_to_utf8(p->value, p->len, &text, &n, &charset) < 0) {
+		snprintf(err, errsz, "无法读取此文件：请上传 CSV（UTF-8 或 GB18030）或 Excel（.xlsx）文件");
+		return -1;
+	}
+	rc = frame_table_csv(text, n, t, err, errsz);
+	free(text);
+	return rc;
+}
+
+static void targets_post(struct req *r)
+{
+	struct frame_table t = { 0 };
+	char err[240];
+
+	if (csrf_check(r) != 0) {
+		page_error(r, 403, "页面已过期，请刷新后重试。");
+		return;
+	}
+	if (upload_table(r, &t, err, sizeof err) < 0) {
+		targets_import(r, NULL, err);
+		return;
+	}
+	const struct tgt_rows rows = { t.nrows, t.rows, t.ncells, t.line };
+	targets_import(r, &rows, NULL);
+	frame_table_free(&t);
+}
+
 static const struct pspec unit_params[] = {
 	{ WK_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有这个项目承建单位。" },
 	{ WK_OK, "ok", PT_INT, 0, 1, 1, NULL, 0, NULL },
@@ -90,6 +144,14 @@ static const struct pspec doc_params[] = {
 	{ WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有找到上传的文件。" },
 	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
 };
+static const struct pspec region_param[] = {
+	{ WK_REGION, "region", PT_STR, P_REQUIRED, 0, 16, NULL, 404, "没有这个地区。" },
+	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
+};
+static const struct pspec imported_param[] = {
+	{ WK_OK, "ok", PT_INT, 0, 1, 1000, NULL, 0, NULL },
+	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
+};
 static const struct pspec ok_param[] = {
 	{ WK_OK, "ok", PT_INT, 0, 1, 1, NULL, 0, NULL },
 	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
@@ -106,6 +168,9 @@ enum page {
 	PAGE_REGION,
 	PAGE_UNIT_DOCS_GET,
 	PAGE_UNIT_DOCS_POST,
+	PAGE_TARGETS_GET,
+	PAGE_TARGETS_POST,
+	PAGE_TARGETS_REGION,
 	PAGE__MAX
 };
 
@@ -120,6 +185,9 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_REGION]           = { "/agency/region", M_GET, REGION, 0, NULL, region_page, NULL },
 	[PAGE_UNIT_DOCS_GET]    = { "/agency/unit/documents", M_GET, UNITS, 0, ok_param, review_unit_docs_get, NULL },
 	[PAGE_UNIT_DOCS_POST]   = { "/agency/unit/documents", M_POST, UNITS, 0, NULL, review_unit_docs_post, NULL },
+	[PAGE_TARGETS_GET]      = { "/agency/targets", M_GET, AGENCY, 0, imported_param, targets_page, NULL },
+	[PAGE_TARGETS_POST]     = { "/agency/targets", M_POST, AGENCY, 0, NULL, targets_post, NULL },
+	[PAGE_TARGETS_REGION]   = { "/agency/targets/region", M_GET, AGENCY, 0, region_param, targets_region_page, NULL },
 };
 
 int main(int argc, char **argv)

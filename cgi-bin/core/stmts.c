@@ -986,4 +986,24 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"INSERT INTO unit_reviews (unit_id, version, checklist, findings, rating1, rating2, rating3,"
 		" rating4, reviewer_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		R_AGENCY },
+	/* ---- Approved targets (issue 19 item 3, eval/targets.c) ---- */
+	[STMT_TARGETS_OF_REGION] = {
+		"SELECT code, approved, reported FROM region_targets WHERE region_code = ?",
+		R_AGENCY },
+	[STMT_TARGETS_SUMMARY] = {
+		"SELECT g.code, g.name, COUNT(t.approved), COALESCE(DATE_FORMAT(MAX(t.imported_at), '%Y-%m-%d %H:%i'), '')"
+		" FROM regions g LEFT JOIN region_targets t ON t.region_code = g.code GROUP BY g.code, g.name"
+		" ORDER BY g.code",
+		R_AGENCY },
+	[STMT_TARGETS_DELETE_REGION] = {
+		"DELETE FROM region_targets WHERE region_code = ?",
+		R_AGENCY },
+	[STMT_TARGET_INSERT] = {
+		"INSERT INTO region_targets (region_code, code, approved, reported, imported_by) VALUES (?, ?, ?, ?, ?)",
+		R_AGENCY },
+	/* A region's submitted questionnaire of a form (the self-evaluation). */
+	[STMT_REGION_FORM_SUBMITTED] = {
+		"SELECT id FROM responses WHERE form = ? AND region_code = ? AND status = 'submitted'"
+		" ORDER BY id DESC LIMIT 1",
+		R_AGENCY },
 };

@@ -5,6 +5,7 @@
 #include "evalconf.h"
 #include "indicators.h"
 #include "indview.h"
+#include "targets.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -128,7 +129,7 @@ int evalconf_load(char *err, size_t errsz)
 	    ev_list_parse(&contents, review_contents_tsv, "contents.tsv", "notice", err, errsz) < 0 ||
 	    ev_list_parse(&scale, review_scale_tsv, "scale.tsv", "meaning", err, errsz) < 0 ||
 	    ev_list_parse(&documents, review_documents_tsv, "documents.tsv", "note", err, errsz) < 0 ||
-	    contents_match_indicators(err, errsz) < 0)
+	    contents_match_indicators(err, errsz) < 0 || targets_load(err, errsz) < 0)
 		return -1;
 	loaded = 1;
 	return 0;

@@ -37,8 +37,9 @@ int  ev_list_parse(struct ev_list *l, const char *tsv, const char *name, const c
 void ev_list_free(struct ev_list *l);
 const struct ev_item *ev_find(const struct ev_list *l, const char *code);
 
-/* Loads the three lists once (indicators_load() first: the contents are
- * checked against the indicators). 0, or -1 with the reason in err. */
+/* Loads the three lists once, and targets.tsv (targets.h); the contents
+ * are checked against the indicators (loaded here first). 0, or -1 with
+ * the reason in err. */
 int  evalconf_load(char *err, size_t errsz);
 const struct ev_list *ev_contents(void);
 const struct ev_list *ev_scale(void);

@@ -18,6 +18,7 @@ static const struct {
 } site_pages[] = {
 	{ NAV_PAGE, { RB(ROLE_AGENCY), "/agency", "评估工作台" } },
 	{ NAV_PAGE, { RB(ROLE_AGENCY), "/agency/reviews", "查阅资料" } },
+	{ NAV_PAGE, { RB(ROLE_AGENCY), "/agency/targets", "批复目标" } },
 	{ NAV_PAGE, { RB_ADMINS, "/admin", "全国进度" } },
 	{ NAV_PAGE, { RB_ADMINS, "/admin/responses", "答卷" } },
 	{ NAV_PAGE, { RB_ADMINS, "/admin/stats", "统计" } },

@@ -10,6 +10,7 @@
 #include "evalconf.h"
 #include "form.h"
 #include "tap.h"
+#include "targets.h"
 #include "util.h"
 
 static void test_project_files(void)
@@ -54,6 +55,26 @@ static void test_bad_files(void)
 	refused("code\tlabel\tmeaning\n", "no rows", "no rows");
 }
 
+/* targets.tsv: the actual figure must name numeric fields of a form. */
+static void test_targets(void)
+{
+	char err[256] = "";
+	size_t n;
+
+	is_int(targets_parse("code\tlabel\tunit\tactual\nw\t窗口\t家\tselfeval:nope\n", err, sizeof err), -1,
+	       "a target summing an unknown field is refused");
+	ok(strstr(err, "line 2: not a numeric field") != NULL, err);
+	is_int(targets_parse("code\tlabel\tunit\tactual\nw\t窗口\t家\tnoform:x\n", err, sizeof err), -1,
+	       "... an unknown form");
+	is_int(targets_parse("code\tlabel\tunit\tactual\nw\t窗口\t家\tguess\n", err, sizeof err), -1,
+	       "... an actual that is neither reported nor FORM:FIELDS");
+	*err = 0;
+	is_int(targets_parse("code\tlabel\tunit\tactual\nw\t窗口\t家\tselfeval:p1_2_1_win_comp_count+p1_2_1_win_ind_count\n"
+	                     "i\t投资\t万元\treported\n", err, sizeof err), 0, "a sum of two fields and a reported one");
+	const struct target *t = targets(&n);
+	ok(n == 2 && t[0].nfields == 2 && t[1].form == NULL, "... parsed as such");
+}
+
 int main(void)
 {
 	char err[256] = "";
@@ -63,6 +84,7 @@ int main(void)
 	}
 	test_project_files();
 	test_bad_files();
+	test_targets();
 	forms_free();
 	return done_testing();
 }
