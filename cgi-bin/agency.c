@@ -13,13 +13,19 @@
  *   GET /agency/documents/file?id=   a document (agency; a unit its own)
  *   GET/POST /agency/targets         approved targets: regions, import (CSV/XLSX)
  *   GET /agency/targets/region?region=   a region's targets and completion
+ *   GET/POST /agency/visits          site visits; a new one
+ *   GET/POST /agency/visits/visit?id=    a visit's plan (team, objects, dates ...)
+ *   POST /agency/visits/state?id=    notify, done, cancel (asked first)
+ *   GET /agency/visits/notice.pdf?id=    the A4 visit notice
  *
  * The region and the construction units see their side of the agency's
  * work here too, on routes open to their roles (the domain stays in one
  * program; the region and form programs are not touched):
  *
- *   GET /agency/region               region: its units' document receipts
+ *   GET /agency/region               region: its visits, its units' document receipts
+ *   POST /agency/region/confirm?id=  region: confirm a notified visit
  *   GET/POST /agency/unit/documents  hub, window: own documents, upload
+ *   GET /agency/unit/visits          hub, window: the visits to it
  *
  * The domain code lives in cgi-bin/eval/ (evalconf, review, unitreview,
  * targets, targetimport); this file is the page table, and the one glue
@@ -42,6 +48,7 @@
 #include "review.h"
 #include "targets.h"
 #include "util.h"
+#include "visits.h"
 #include "workspace.h"
 #include "xlsx.h"
 
@@ -77,7 +84,9 @@ static void region_page(struct req *r)
 {
 	page_begin(r, "评估机构走访与材料");
 	h_raw(r, "<p>评估机构（中国国际工程咨询公司）通过查阅资料和实地走访调查开展评估（通知三、五）。"
-	      "这里列出评估机构收到的本地区项目承建单位材料。</p>");
+	      "这里是评估机构对本地区的走访安排，以及评估机构收到的本地区项目承建单位材料。</p>");
+	if (visits_region_section(r) < 0)
+		h_raw(r, "<p class=\"error\">走访安排暂时无法显示，请稍后刷新。</p>");
 	if (review_receipts_section(r) < 0)
 		h_raw(r, "<p class=\"error\">材料接收情况暂时无法显示，请稍后刷新。</p>");
 	page_end(r);
@@ -144,6 +153,16 @@ static const struct pspec doc_params[] = {
 	{ WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有找到上传的文件。" },
 	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
 };
+static const struct pspec visit_params[] = {
+	{ WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有这次走访。" },
+	{ WK_OK, "ok", PT_STR, 0, 0, 16, NULL, 0, NULL },
+	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
+};
+static const struct pspec visit_save_params[] = {
+	{ WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有这次走访。" },
+	{ WK_VERSION, "version", PT_INT, P_REQUIRED, 0, 100000000, NULL, 400, "请求不完整，请刷新后重试。" },
+	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
+};
 static const struct pspec region_param[] = {
 	{ WK_REGION, "region", PT_STR, P_REQUIRED, 0, 16, NULL, 404, "没有这个地区。" },
 	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
@@ -171,6 +190,14 @@ enum page {
 	PAGE_TARGETS_GET,
 	PAGE_TARGETS_POST,
 	PAGE_TARGETS_REGION,
+	PAGE_VISITS_GET,
+	PAGE_VISITS_POST,
+	PAGE_VISIT_GET,
+	PAGE_VISIT_POST,
+	PAGE_VISIT_STATE,
+	PAGE_VISIT_NOTICE,
+	PAGE_REGION_CONFIRM,
+	PAGE_UNIT_VISITS,
 	PAGE__MAX
 };
 
@@ -182,12 +209,20 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_REVIEW_UPLOAD]    = { "/agency/reviews/upload", M_POST, AGENCY, 0, unit_params, review_upload_post, NULL },
 	[PAGE_REVIEW_HISTORY]   = { "/agency/reviews/history", M_GET, AGENCY, 0, unit_params, review_history, NULL },
 	[PAGE_DOC_FILE]         = { "/agency/documents/file", M_GET, AGENCY | UNITS, 0, doc_params, review_doc_file, NULL },
-	[PAGE_REGION]           = { "/agency/region", M_GET, REGION, 0, NULL, region_page, NULL },
+	[PAGE_REGION]           = { "/agency/region", M_GET, REGION, 0, ok_param, region_page, NULL },
 	[PAGE_UNIT_DOCS_GET]    = { "/agency/unit/documents", M_GET, UNITS, 0, ok_param, review_unit_docs_get, NULL },
 	[PAGE_UNIT_DOCS_POST]   = { "/agency/unit/documents", M_POST, UNITS, 0, NULL, review_unit_docs_post, NULL },
 	[PAGE_TARGETS_GET]      = { "/agency/targets", M_GET, AGENCY, 0, imported_param, targets_page, NULL },
 	[PAGE_TARGETS_POST]     = { "/agency/targets", M_POST, AGENCY, 0, NULL, targets_post, NULL },
 	[PAGE_TARGETS_REGION]   = { "/agency/targets/region", M_GET, AGENCY, 0, region_param, targets_region_page, NULL },
+	[PAGE_VISITS_GET]       = { "/agency/visits", M_GET, AGENCY, 0, region_filter, visits_list, NULL },
+	[PAGE_VISITS_POST]      = { "/agency/visits", M_POST, AGENCY, 0, NULL, visits_create, NULL },
+	[PAGE_VISIT_GET]        = { "/agency/visits/visit", M_GET, AGENCY, 0, visit_params, visit_page, NULL },
+	[PAGE_VISIT_POST]       = { "/agency/visits/visit", M_POST, AGENCY, 0, visit_save_params, visit_save, NULL },
+	[PAGE_VISIT_STATE]      = { "/agency/visits/state", M_POST, AGENCY, 0, visit_params, visit_state_post, NULL },
+	[PAGE_VISIT_NOTICE]     = { "/agency/visits/notice.pdf", M_GET, AGENCY, 0, visit_params, visit_notice_pdf, NULL },
+	[PAGE_REGION_CONFIRM]   = { "/agency/region/confirm", M_POST, REGION, 0, visit_params, visit_confirm_post, NULL },
+	[PAGE_UNIT_VISITS]      = { "/agency/unit/visits", M_GET, UNITS, 0, NULL, visits_unit_page, NULL },
 };
 
 int main(int argc, char **argv)

@@ -1006,4 +1006,85 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT id FROM responses WHERE form = ? AND region_code = ? AND status = 'submitted'"
 		" ORDER BY id DESC LIMIT 1",
 		R_AGENCY },
+	/* ---- Site visits (issue 19 item 4, eval/visits.c) ---- */
+	[STMT_VISIT_INSERT] = {
+		"INSERT INTO visits (region_code, starts_on, ends_on, prepare, findings, created_by)"
+		" VALUES (?, ?, ?, ?, '', ?)",
+		R_AGENCY },
+	[STMT_VISITS_LIST] = {
+		"SELECT v.id, v.region_code, g.name, DATE_FORMAT(v.starts_on, '%Y-%m-%d'), DATE_FORMAT(v.ends_on, '%Y-%m-%d'),"
+		" v.state, COALESCE(DATE_FORMAT(v.confirmed_at, '%Y-%m-%d %H:%i'), ''),"
+		" (SELECT COUNT(*) FROM visit_objects o WHERE o.visit_id = v.id)"
+		" FROM visits v JOIN regions g ON g.code = v.region_code"
+		" WHERE (? IS NULL OR v.region_code = ?) ORDER BY v.starts_on DESC, v.id DESC LIMIT 1000",
+		R_AGENCY },
+	/* Columns in the order of struct visit (eval/visits.h). */
+	[STMT_VISIT_GET] = {
+		"SELECT v.id, v.region_code, g.name, DATE_FORMAT(v.starts_on, '%Y-%m-%d'), DATE_FORMAT(v.ends_on, '%Y-%m-%d'),"
+		" v.state, v.cancel_reason, v.contact, v.phone, v.prepare, v.findings,"
+		" COALESCE(DATE_FORMAT(v.confirmed_at, '%Y-%m-%d %H:%i'), ''), v.version"
+		" FROM visits v JOIN regions g ON g.code = v.region_code WHERE v.id = ?",
+		R_AGENCY },
+	[STMT_VISIT_UPDATE] = {
+		"UPDATE visits SET starts_on = ?, ends_on = ?, contact = ?, phone = ?, prepare = ?, findings = ?,"
+		" version = version + 1 WHERE id = ? AND version = ?",
+		R_AGENCY },
+	/* A state change from one of two states (the same twice for one). */
+	[STMT_VISIT_STATE] = {
+		"UPDATE visits SET state = ?, cancel_reason = ?, version = version + 1"
+		" WHERE id = ? AND state IN (?, ?)",
+		R_AGENCY },
+	[STMT_VISIT_TEAM_CLEAR] = {
+		"DELETE FROM visit_team WHERE visit_id = ?",
+		R_AGENCY },
+	[STMT_VISIT_TEAM_ADD] = {
+		"INSERT INTO visit_team (visit_id, user_id) SELECT ?, id FROM users WHERE id = ? AND role = 'agency'",
+		R_AGENCY },
+	/* The handler has checked the visit is the reader's (region, unit). */
+	[STMT_VISIT_TEAM] = {
+		"SELECT u.id, u.username, u.org_name, u.contact, u.phone FROM visit_team t JOIN users u ON u.id = t.user_id"
+		" WHERE t.visit_id = ? ORDER BY u.username",
+		R_AGENCY | R_REGION | R_UNITS },
+	[STMT_AGENCY_ACCOUNTS] = {
+		"SELECT id, username, org_name, contact FROM users WHERE role = 'agency' AND disabled = 0"
+		" ORDER BY username LIMIT 500",
+		R_AGENCY },
+	[STMT_VISIT_OBJECTS_CLEAR] = {
+		"DELETE FROM visit_objects WHERE visit_id = ?",
+		R_AGENCY },
+	[STMT_VISIT_OBJECT_AUTHORITY] = {
+		"INSERT INTO visit_objects (visit_id, unit_id, day) VALUES (?, NULL, ?)",
+		R_AGENCY },
+	/* Only a construction unit of the visit's own region. */
+	[STMT_VISIT_OBJECT_UNIT] = {
+		"INSERT INTO visit_objects (visit_id, unit_id, day) SELECT v.id, u.id, ? FROM visits v"
+		" JOIN users u ON u.region_code = v.region_code AND u.role IN ('hub', 'window')"
+		" WHERE v.id = ? AND u.id = ?",
+		R_AGENCY },
+	[STMT_VISIT_OBJECTS] = {
+		"SELECT COALESCE(o.unit_id, 0), DATE_FORMAT(o.day, '%Y-%m-%d'), COALESCE(u.role, ''), COALESCE(u.org_name, ''),"
+		" COALESCE(u.username, '') FROM visit_objects o LEFT JOIN users u ON u.id = o.unit_id"
+		" WHERE o.visit_id = ? ORDER BY o.day, o.unit_id IS NOT NULL, u.role, u.username",
+		R_AGENCY | R_REGION | R_UNITS },
+	[STMT_REGION_UNITS] = {
+		"SELECT id, role, org_name, username FROM users WHERE region_code = ? AND role IN ('hub', 'window')"
+		" ORDER BY role, username LIMIT 500",
+		R_AGENCY },
+	/* A region's visits once notified: no findings. */
+	[STMT_REGION_VISITS] = {
+		"SELECT id, DATE_FORMAT(starts_on, '%Y-%m-%d'), DATE_FORMAT(ends_on, '%Y-%m-%d'), state, cancel_reason,"
+		" contact, phone, prepare, COALESCE(DATE_FORMAT(confirmed_at, '%Y-%m-%d %H:%i'), '')"
+		" FROM visits WHERE region_code = ? AND state <> 'planned' ORDER BY starts_on, id",
+		R_REGION },
+	[STMT_VISIT_CONFIRM] = {
+		"UPDATE visits SET confirmed_at = NOW(), confirmed_by = ? WHERE id = ? AND region_code = ?"
+		" AND state = 'notified' AND confirmed_at IS NULL",
+		R_REGION },
+	/* The visits a construction unit is an object of, once notified. */
+	[STMT_UNIT_VISITS] = {
+		"SELECT v.id, DATE_FORMAT(v.starts_on, '%Y-%m-%d'), DATE_FORMAT(v.ends_on, '%Y-%m-%d'), v.state,"
+		" v.cancel_reason, v.contact, v.phone, v.prepare, DATE_FORMAT(o.day, '%Y-%m-%d')"
+		" FROM visit_objects o JOIN visits v ON v.id = o.visit_id"
+		" WHERE o.unit_id = ? AND v.state <> 'planned' ORDER BY v.starts_on, v.id",
+		R_UNITS },
 };
