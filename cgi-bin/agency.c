@@ -17,6 +17,11 @@
  *   GET/POST /agency/visits/visit?id=    a visit's plan (team, objects, dates ...)
  *   POST /agency/visits/state?id=    notify, done, cancel (asked first)
  *   GET /agency/visits/notice.pdf?id=    the A4 visit notice
+ *   POST /agency/symposiums?id=<visit>   a symposium at a visited unit
+ *   GET /agency/symposiums/symposium?id= invitations, attendance, minutes, files
+ *   POST /agency/symposiums/{invite,attendance,upload}?id=
+ *   GET /agency/symposiums/{invitations,attendance}.pdf?id=  the two lists
+ *   GET /agency/symposiums/file?id=  a file of the minutes
  *
  * The region and the construction units see their side of the agency's
  * work here too, on routes open to their roles (the domain stays in one
@@ -46,6 +51,7 @@
 #include "log.h"
 #include "nav.h"
 #include "review.h"
+#include "symposium.h"
 #include "targets.h"
 #include "util.h"
 #include "visits.h"
@@ -163,6 +169,11 @@ static const struct pspec visit_save_params[] = {
 	{ WK_VERSION, "version", PT_INT, P_REQUIRED, 0, 100000000, NULL, 400, "请求不完整，请刷新后重试。" },
 	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
 };
+static const struct pspec sym_params[] = {
+	{ WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有这次座谈会。" },
+	{ WK_OK, "ok", PT_INT, 0, 1, 1, NULL, 0, NULL },
+	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
+};
 static const struct pspec region_param[] = {
 	{ WK_REGION, "region", PT_STR, P_REQUIRED, 0, 16, NULL, 404, "没有这个地区。" },
 	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
@@ -198,6 +209,14 @@ enum page {
 	PAGE_VISIT_NOTICE,
 	PAGE_REGION_CONFIRM,
 	PAGE_UNIT_VISITS,
+	PAGE_SYM_CREATE,
+	PAGE_SYM_GET,
+	PAGE_SYM_INVITE,
+	PAGE_SYM_ATTENDANCE,
+	PAGE_SYM_UPLOAD,
+	PAGE_SYM_FILE,
+	PAGE_SYM_INVITATIONS,
+	PAGE_SYM_SHEET,
 	PAGE__MAX
 };
 
@@ -223,6 +242,14 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_VISIT_NOTICE]     = { "/agency/visits/notice.pdf", M_GET, AGENCY, 0, visit_params, visit_notice_pdf, NULL },
 	[PAGE_REGION_CONFIRM]   = { "/agency/region/confirm", M_POST, REGION, 0, visit_params, visit_confirm_post, NULL },
 	[PAGE_UNIT_VISITS]      = { "/agency/unit/visits", M_GET, UNITS, 0, NULL, visits_unit_page, NULL },
+	[PAGE_SYM_CREATE]       = { "/agency/symposiums", M_POST, AGENCY, 0, visit_params, symposium_create, NULL },
+	[PAGE_SYM_GET]          = { "/agency/symposiums/symposium", M_GET, AGENCY, 0, sym_params, symposium_page, NULL },
+	[PAGE_SYM_INVITE]       = { "/agency/symposiums/invite", M_POST, AGENCY, 0, sym_params, symposium_invite, NULL },
+	[PAGE_SYM_ATTENDANCE]   = { "/agency/symposiums/attendance", M_POST, AGENCY, 0, sym_params, symposium_attendance, NULL },
+	[PAGE_SYM_UPLOAD]       = { "/agency/symposiums/upload", M_POST, AGENCY, 0, sym_params, symposium_upload, NULL },
+	[PAGE_SYM_FILE]         = { "/agency/symposiums/file", M_GET, AGENCY, 0, doc_params, symposium_file, NULL },
+	[PAGE_SYM_INVITATIONS]  = { "/agency/symposiums/invitations.pdf", M_GET, AGENCY, 0, sym_params, symposium_invitations_pdf, NULL },
+	[PAGE_SYM_SHEET]        = { "/agency/symposiums/attendance.pdf", M_GET, AGENCY, 0, sym_params, symposium_attendance_pdf, NULL },
 };
 
 int main(int argc, char **argv)

@@ -214,7 +214,8 @@ const struct stmt_def stmts[STMT__MAX] = {
 	/* The content hashes that answers refer to ("sha256:<hex>:<name>"). */
 	[STMT_UPLOADS_REFERENCED] = {
 		"SELECT DISTINCT SUBSTRING(value, 8, 64) FROM answers WHERE value LIKE 'sha256:%'"
-		" UNION SELECT SUBSTRING(file, 8, 64) FROM unit_documents",
+		" UNION SELECT SUBSTRING(file, 8, 64) FROM unit_documents"
+		" UNION SELECT SUBSTRING(file, 8, 64) FROM symposium_files",
 		R_CLI },
 	[STMT_REGION_CODES] = {
 		"SELECT code FROM regions",
@@ -1087,4 +1088,61 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" FROM visit_objects o JOIN visits v ON v.id = o.visit_id"
 		" WHERE o.unit_id = ? AND v.state <> 'planned' ORDER BY v.starts_on, v.id",
 		R_UNITS },
+	/* ---- Symposiums (issue 19 item 5, eval/symposium.c) ---- */
+	/* Only at a construction unit the visit goes to. */
+	[STMT_SYMPOSIUM_INSERT] = {
+		"INSERT INTO symposiums (visit_id, host_id, day, place, minutes, created_by)"
+		" SELECT o.visit_id, o.unit_id, ?, ?, '', ? FROM visit_objects o WHERE o.visit_id = ? AND o.unit_id = ?",
+		R_AGENCY },
+	[STMT_SYMPOSIUMS_OF_VISIT] = {
+		"SELECT s.id, DATE_FORMAT(s.day, '%Y-%m-%d'), u.org_name, s.place,"
+		" (SELECT COUNT(*) FROM symposium_participants p WHERE p.symposium_id = s.id),"
+		" (SELECT COUNT(*) FROM symposium_participants p WHERE p.symposium_id = s.id AND p.attended = 1),"
+		" s.minutes <> ''"
+		" FROM symposiums s JOIN users u ON u.id = s.host_id WHERE s.visit_id = ? ORDER BY s.day, s.id",
+		R_AGENCY },
+	[STMT_SYMPOSIUM_GET] = {
+		"SELECT s.id, s.visit_id, v.region_code, g.name, DATE_FORMAT(s.day, '%Y-%m-%d'), u.org_name, u.role, s.place,"
+		" s.minutes FROM symposiums s JOIN visits v ON v.id = s.visit_id JOIN regions g ON g.code = v.region_code"
+		" JOIN users u ON u.id = s.host_id WHERE s.id = ?",
+		R_AGENCY },
+	[STMT_SYMPOSIUM_MINUTES] = {
+		"UPDATE symposiums SET minutes = ? WHERE id = ?",
+		R_AGENCY },
+	/* The region's invited sample units, who submitted first offered first. */
+	[STMT_SYMPOSIUM_CANDIDATES] = {
+		"SELECT su.id, su.stratum, su.name, su.contact, su.phone,"
+		" COALESCE(DATE_FORMAT(p.submitted_at, '%Y-%m-%d %H:%i'), '')"
+		" FROM sample_units su LEFT JOIN responses p ON p.user_id = su.user_id AND p.form = su.form"
+		" AND p.status = 'submitted' WHERE su.region_code = ? AND" INVITED_SQL
+		" ORDER BY p.submitted_at IS NULL, p.submitted_at, su.registered_at IS NULL, su.stratum, su.position"
+		" LIMIT 1000",
+		R_AGENCY },
+	[STMT_SYMPOSIUM_PARTICIPANTS] = {
+		"SELECT sample_unit_id, stratum, name, contact, phone, COALESCE(attended, -1)"
+		" FROM symposium_participants WHERE symposium_id = ? ORDER BY stratum, name",
+		R_AGENCY },
+	/* Only a unit of the symposium's region's sample, as invited. */
+	[STMT_SYMPOSIUM_INVITE] = {
+		"INSERT IGNORE INTO symposium_participants (symposium_id, sample_unit_id, stratum, name, contact, phone)"
+		" SELECT s.id, su.id, su.stratum, su.name, su.contact, su.phone FROM symposiums s"
+		" JOIN visits v ON v.id = s.visit_id JOIN sample_units su ON su.region_code = v.region_code"
+		" WHERE s.id = ? AND su.id = ? AND" INVITED_SQL,
+		R_AGENCY },
+	[STMT_SYMPOSIUM_UNINVITE] = {
+		"DELETE FROM symposium_participants WHERE symposium_id = ? AND sample_unit_id = ?",
+		R_AGENCY },
+	[STMT_SYMPOSIUM_ATTENDED] = {
+		"UPDATE symposium_participants SET attended = ? WHERE symposium_id = ? AND sample_unit_id = ?",
+		R_AGENCY },
+	[STMT_SYMPOSIUM_FILE_INSERT] = {
+		"INSERT INTO symposium_files (symposium_id, file, bytes, uploaded_by) VALUES (?, ?, ?, ?)",
+		R_AGENCY },
+	[STMT_SYMPOSIUM_FILES] = {
+		"SELECT id, file, bytes, DATE_FORMAT(uploaded_at, '%Y-%m-%d %H:%i') FROM symposium_files"
+		" WHERE symposium_id = ? ORDER BY id",
+		R_AGENCY },
+	[STMT_SYMPOSIUM_FILE_GET] = {
+		"SELECT file FROM symposium_files WHERE id = ?",
+		R_AGENCY },
 };

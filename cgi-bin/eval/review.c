@@ -32,6 +32,11 @@ static struct frule doc_rule = { .kind = RK_EXT, .ext = doc_exts, .next = NELEMS
 static const struct field doc_field = { .code = "document", .label = "材料文件", .type = FT_FILE,
                                         .rules = &doc_rule, .nrules = 1 };
 
+const char *ws_store_file(struct req *r, const struct param *p, char **value)
+{
+	return form_store_upload(r->conf, &doc_field, p, value);
+}
+
 /* ------------------------------------------------------------ units */
 
 int ws_unit_load(struct req *r, unsigned long long id, struct ws_unit *u)
@@ -151,7 +156,7 @@ const char *review_store_document(struct req *r, const struct ws_unit *u, const 
 		*kind_err = "请选择材料类别";
 		return NULL;
 	}
-	if ((why = form_store_upload(r->conf, &doc_field, p, &value)) != NULL)
+	if ((why = ws_store_file(r, p, &value)) != NULL)
 		return why;
 	if (db_exec(r->db, STMT_UNIT_DOC_INSERT, DB_ARGS(A_INT(u->id), A_STR(kind), A_STR(value),
 	            A_INT(p->len), A_INT(r->user->id)), NULL, NULL) < 0) {

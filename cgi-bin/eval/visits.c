@@ -4,6 +4,7 @@
  * to prepare, findings) and its state changes.
  */
 #include "visits.h"
+#include "symposium.h"
 #include "auth.h"
 #include "db.h"
 #include "form.h"

@@ -8,6 +8,7 @@
 #define SME_WORKSPACE_H
 
 struct req;
+struct param;
 
 /* Parameter slots of every workspace page (agency.c's pspec lists). */
 enum ws_key {
@@ -37,6 +38,10 @@ int ws_unit_load(struct req *r, unsigned long long id, struct ws_unit *u);
 int ws_unit_of_request(struct req *r, struct ws_unit *u);
 /* A POST about a unit: the CSRF check (403), then ws_unit_of_request. */
 int ws_post_unit(struct req *r, struct ws_unit *u);
+/* Checks and stores an uploaded file of the workspace (PDF, DOC, DOCX, XLS
+ * or XLSX by its bytes) with the form engine's upload store: NULL and
+ * *value "sha256:<hex>:<name>" (caller frees), or the message for the field. */
+const char *ws_store_file(struct req *r, const struct param *p, char **value);
 /* "地区枢纽平台" / "窗口平台" for a users.role of a unit. */
 const char *ws_unit_kind(const char *role);
 

@@ -78,7 +78,7 @@ is $agency->post($page, \@plan)->{status}, 409, 'the same form again (stale vers
 
 # -------------------------------------------------- before notification
 my $bj = T::demo_login('region', 0, '110000');
-unlike $bj->get('/agency/region')->{text}, qr/2013-11-20 至 2013-11-22/, 'the region does not see a planned visit';
+unlike $bj->get('/agency/region')->{text}, qr/id="visit-$id"/, 'the region does not see a planned visit';
 
 # --------------------------------------------------------------- states
 $res = $agency->post("/agency/visits/state?id=$id", [ csrf => $csrf, action => 'done', confirm => 1 ]);

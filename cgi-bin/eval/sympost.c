@@ -1,0 +1,266 @@
+/*
+ * sympost.c - what changes a symposium (invitations, attendance and
+ * minutes, files) and its two printed lists (symposium.h).
+ */
+#include "symposium.h"
+#include "auth.h"
+#include "db.h"
+#include "form.h"
+#include "html.h"
+#include "http.h"
+#include "page.h"
+#include "pdfdoc.h"
+#include "util.h"
+#include "workspace.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MINUTES_MAX 20000
+#define PART_MAX    1000
+
+static void saved(struct req *r)
+{
+	char to[80];
+	snprintf(to, sizeof to, "/agency/symposiums/symposium?id=%llu&ok=1", r->arg[WK_ID].id);
+	resp_redirect(r, to);
+}
+
+/* A POST about the symposium of ?id=: CSRF, then the symposium. */
+static struct dbrows *post_symposium(struct req *r)
+{
+	if (csrf_check(r) != 0) {
+		page_error(r, 403, "页面已过期，请刷新后重试。");
+		return NULL;
+	}
+	return symposium_load(r);
+}
+
+static int listed(const char *const *v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i], s))
+			return 1;
+	return 0;
+}
+
+/* Opens the transaction of a change to the participants and reads them
+ * (locked by the transaction's writes that follow). 0, or -1 rolled back. */
+static int begin_participants(struct req *r, struct dbrows **parts)
+{
+	if (db_begin(r->db) < 0)
+		return -1;
+	if (db_query(r->db, STMT_SYMPOSIUM_PARTICIPANTS, DB_ARGS(A_INT(r->arg[WK_ID].id)), parts) < 0) {
+		db_rollback(r->db);
+		return -1;
+	}
+	return 0;
+}
+
+/* Replaces the invitation list by units[]; 1 when one is not of the
+ * region's sample (rolled back). */
+static int write_invitations(struct req *r, const char *const *units, size_t n)
+{
+	unsigned long long id = r->arg[WK_ID].id, added;
+	struct dbrows *parts;
+
+	if (begin_participants(r, &parts) < 0)
+		return -1;
+	for (size_t i = 0; i < parts->nrows; i++)
+		if (!listed(units, n, dbrows_get(parts, i, 0)) &&
+		    db_exec(r->db, STMT_SYMPOSIUM_UNINVITE, DB_ARGS(A_INT(id), A_STR(dbrows_get(parts, i, 0))), NULL, NULL) < 0)
+			goto fail_rows;
+	for (size_t i = 0; i < n; i++) {
+		int was = 0;
+		for (size_t k = 0; k < parts->nrows && !was; k++)
+			was = !strcmp(dbrows_get(parts, k, 0), units[i]);
+		if (was)
+			continue;
+		if (db_exec(r->db, STMT_SYMPOSIUM_INVITE, DB_ARGS(A_INT(id), A_INT(parse_id(units[i]))), &added, NULL) < 0)
+			goto fail_rows;
+		if (added == 0) {
+			dbrows_free(parts);
+			db_rollback(r->db);
+			return 1;
+		}
+	}
+	dbrows_free(parts);
+	return db_commit(r->db);
+fail_rows:
+	dbrows_free(parts);
+	db_rollback(r->db);
+	return -1;
+}
+
+void symposium_invite(struct req *r)
+{
+	const char *units[PART_MAX];
+	size_t n = req_param_all(r, "unit", units, PART_MAX);
+	struct dbrows *s = post_symposium(r);
+	int rc;
+	char detail[64];
+
+	if (!s)
+		return;
+	rc = write_invitations(r, units, n);
+	if (rc == 1) {
+		struct sym_errors e = { .units = "只能从本地区的样本中选择参会单位，名单未保存" };
+		resp_status(r, 422);
+		symposium_body(r, s, &e);
+	} else if (rc < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+	} else {
+		snprintf(detail, sizeof detail, "symposium=%llu invited=%zu", r->arg[WK_ID].id, n);
+		audit(r, "symposium-invite", detail);
+		saved(r);
+	}
+	dbrows_free(s);
+}
+
+static int write_attendance(struct req *r, const char *const *came, size_t n, const char *minutes)
+{
+	unsigned long long id = r->arg[WK_ID].id;
+	struct dbrows *parts;
+
+	if (begin_participants(r, &parts) < 0)
+		return -1;
+	for (size_t i = 0; i < parts->nrows; i++)
+		if (db_exec(r->db, STMT_SYMPOSIUM_ATTENDED, DB_ARGS(A_INT(listed(came, n, dbrows_get(parts, i, 0))),
+		            A_INT(id), A_STR(dbrows_get(parts, i, 0))), NULL, NULL) < 0) {
+			dbrows_free(parts);
+			goto fail;
+		}
+	dbrows_free(parts);
+	if (db_exec(r->db, STMT_SYMPOSIUM_MINUTES, DB_ARGS(A_STR(minutes), A_INT(id)), NULL, NULL) < 0)
+		goto fail;
+	return db_commit(r->db);
+fail:
+	db_rollback(r->db);
+	return -1;
+}
+
+void symposium_attendance(struct req *r)
+{
+	const char *came[PART_MAX], *minutes = req_param(r, "minutes");
+	size_t n = req_param_all(r, "came", came, PART_MAX);
+	struct dbrows *s = post_symposium(r);
+	char detail[64];
+
+	if (!s)
+		return;
+	if (!minutes)
+		minutes = "";
+	if (!utf8_valid(minutes, strlen(minutes)) || utf8_len(minutes) > MINUTES_MAX) {
+		struct sym_errors e = { .minutes = "纪要不能超过 20000 字", .minutes_value = minutes };
+		resp_status(r, 422);
+		symposium_body(r, s, &e);
+	} else if (write_attendance(r, came, n, minutes) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+	} else {
+		snprintf(detail, sizeof detail, "symposium=%llu came=%zu", r->arg[WK_ID].id, n);
+		audit(r, "symposium-attendance", detail);
+		saved(r);
+	}
+	dbrows_free(s);
+}
+
+void symposium_upload(struct req *r)
+{
+	const struct param *p = req_param_p(r, "file");
+	struct dbrows *s = post_symposium(r);
+	char *value = NULL, detail[96];
+	const char *why;
+
+	if (!s)
+		return;
+	if ((why = ws_store_file(r, p, &value)) != NULL) {
+		struct sym_errors e = { .file = why };
+		resp_status(r, 422);
+		symposium_body(r, s, &e);
+	} else if (db_exec(r->db, STMT_SYMPOSIUM_FILE_INSERT, DB_ARGS(A_INT(r->arg[WK_ID].id), A_STR(value),
+	                   A_INT(p->len), A_INT(r->user->id)), NULL, NULL) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+	} else {
+		snprintf(detail, sizeof detail, "symposium=%llu bytes=%zu sha256=%.16s", r->arg[WK_ID].id, p->len, value + 7);
+		audit(r, "symposium-file", detail);
+		saved(r);
+	}
+	free(value);
+	dbrows_free(s);
+}
+
+void symposium_file(struct req *r)
+{
+	char *value = NULL;
+	if (db_query_str(r->db, STMT_SYMPOSIUM_FILE_GET, DB_ARGS(A_INT(r->arg[WK_ID].id)), &value) < 0) {
+		page_error(r, 503, "系统繁忙，请稍后再试。");
+		return;
+	}
+	if (!value)
+		page_error(r, 404, "没有找到上传的文件。");
+	else
+		form_send_upload(r, value);
+	free(value);
+}
+
+/* ------------------------------------------------------------- PDFs */
+
+/* One of the two lists: a title, the symposium, a table per participant;
+ * sign: the attendance sheet (a column to sign, rows high enough). */
+static void list_pdf(struct req *r, int sign)
+{
+	static const double w_inv[] = { 10, 60, 40, 25, 35 }, w_sign[] = { 10, 55, 30, 22, 28, 25 };
+	struct dbrows *s = symposium_load(r), *parts = NULL;
+	struct buf head = { 0 }, pdf = { 0 };
+	struct pdfdoc *d = NULL;
+	size_t nc = sign ? 6 : 5;
+	char num[PART_MAX][8], name[80];
+	const char **cells = NULL;
+
+	if (!s)
+		return;
+	if (db_query(r->db, STMT_SYMPOSIUM_PARTICIPANTS, DB_ARGS(A_INT(r->arg[WK_ID].id)), &parts) < 0 ||
+	    !(d = pdf_begin(sign ? "座谈会签到表" : "座谈会邀请名单"))) {
+		page_error(r, 503, "暂时无法生成，请稍后再试。");
+		goto out;
+	}
+	cells = xcalloc((parts->nrows + 1) * nc, sizeof *cells);
+	const char *hdr[] = { "序号", "单位", "类型", "联系人", "电话", "签到" };
+	memcpy(cells, hdr, nc * sizeof *cells);
+	for (size_t i = 0; i < parts->nrows && i + 1 < PART_MAX; i++) {
+		const char **row = cells + (i + 1) * nc;
+		snprintf(num[i], sizeof num[i], "%zu", i + 1);
+		row[0] = num[i];
+		row[1] = dbrows_get(parts, i, 2);
+		row[2] = sym_stratum_label(dbrows_get(parts, i, 1));
+		row[3] = dbrows_get(parts, i, 3);
+		row[4] = dbrows_get(parts, i, 4);
+	}
+	pdf_title(d, "首批中小企业公共服务平台网络项目评估");
+	pdf_title(d, sign ? "服务资源单位和中小企业座谈会签到表" : "服务资源单位和中小企业座谈会邀请名单");
+	buf_printf(&head, "地区：%s　　日期：%s　　召开单位：%s%s%s", dbrows_get(s, 0, SC_REGION_NAME),
+	           dbrows_get(s, 0, SC_DAY), dbrows_get(s, 0, SC_HOST), *dbrows_get(s, 0, SC_PLACE) ? "　　地点：" : "",
+	           dbrows_get(s, 0, SC_PLACE));
+	pdf_para(d, head.data);
+	pdf_table(d, sign ? w_sign : w_inv, nc, cells, parts->nrows + 1, sign ? 10 : 0);
+	if (pdf_end(d, &pdf) < 0) {
+		page_error(r, 503, "暂时无法生成，请稍后再试。");
+		goto out;
+	}
+	snprintf(name, sizeof name, "座谈会%s-%s.pdf", sign ? "签到表" : "邀请名单", dbrows_get(s, 0, SC_DAY));
+	resp_header(r, "Content-Type", "application/pdf");
+	resp_attachment(r, name);
+	buf_reset(&r->body);
+	buf_put(&r->body, pdf.data, pdf.len);
+out:
+	free(cells);
+	if (parts)
+		dbrows_free(parts);
+	dbrows_free(s);
+	buf_free(&head);
+	buf_free(&pdf);
+}
+
+void symposium_invitations_pdf(struct req *r) { list_pdf(r, 0); }
+void symposium_attendance_pdf(struct req *r)  { list_pdf(r, 1); }
