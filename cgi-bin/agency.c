@@ -22,6 +22,8 @@
  *   POST /agency/symposiums/{invite,attendance,upload}?id=
  *   GET /agency/symposiums/{invitations,attendance}.pdf?id=  the two lists
  *   GET /agency/symposiums/file?id=  a file of the minutes
+ *   GET /agency/dossier[.pdf|.xlsx]?region=   a region's evaluation dossier
+ *   GET /agency/national.xlsx        visits, reviews, ratings, targets of all regions
  *
  * The region and the construction units see their side of the agency's
  * work here too, on routes open to their roles (the domain stays in one
@@ -42,6 +44,7 @@
 #include "auth.h"
 #include "csv.h"
 #include "db.h"
+#include "dossier.h"
 #include "evalconf.h"
 #include "fileio.h"
 #include "form.h"
@@ -68,7 +71,7 @@
 /* The regions, each a row of the agency's work in it. */
 static void workspace(struct req *r)
 {
-	static const char *const cols[] = { "地区代码", "地区" };
+	static const char *const cols[] = { "地区代码", "地区", "评估材料" };
 	struct dbrows *rows;
 
 	if (db_query(r->db, STMT_REGION_LIST, DB_NOARGS, &rows) < 0) {
@@ -80,7 +83,15 @@ static void workspace(struct req *r)
 	      "<a href=\"/admin\">全国进度</a>和<a href=\"/admin/indicators\">评估指标</a>；"
 	      "本工作台记录<a href=\"/agency/reviews\">查阅资料</a>和实地走访调查，"
 	      "并汇总每个地区的评估材料。</p>");
-	h_dbtable(r, "各地区", cols, NELEMS(cols), rows, "尚无地区。");
+	h_table_begin(r, "regions", "各地区", cols, NELEMS(cols));
+	for (size_t i = 0; i < rows->nrows; i++)
+		h_printf(r, "<tr><td>%s</td><td>%s</td><td><a href=\"/agency/dossier?region=%s\">评估材料</a> · "
+		         "<a href=\"/agency/visits?region=%s\">走访</a> · <a href=\"/agency/reviews?region=%s\">查阅资料</a> · "
+		         "<a href=\"/agency/targets/region?region=%s\">批复目标</a></td></tr>", dbrows_get(rows, i, 0),
+		         dbrows_get(rows, i, 1), dbrows_get(rows, i, 0), dbrows_get(rows, i, 0), dbrows_get(rows, i, 0),
+		         dbrows_get(rows, i, 0));
+	h_table_end(r);
+	h_raw(r, "<p><a href=\"/agency/national.xlsx\">全国评估材料（XLSX：走访、评审、评分、批复目标、各地区评分）</a></p>");
 	dbrows_free(rows);
 	page_end(r);
 }
@@ -217,6 +228,10 @@ enum page {
 	PAGE_SYM_FILE,
 	PAGE_SYM_INVITATIONS,
 	PAGE_SYM_SHEET,
+	PAGE_DOSSIER,
+	PAGE_DOSSIER_PDF,
+	PAGE_DOSSIER_XLSX,
+	PAGE_NATIONAL_XLSX,
 	PAGE__MAX
 };
 
@@ -250,6 +265,10 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_SYM_FILE]         = { "/agency/symposiums/file", M_GET, AGENCY, 0, doc_params, symposium_file, NULL },
 	[PAGE_SYM_INVITATIONS]  = { "/agency/symposiums/invitations.pdf", M_GET, AGENCY, 0, sym_params, symposium_invitations_pdf, NULL },
 	[PAGE_SYM_SHEET]        = { "/agency/symposiums/attendance.pdf", M_GET, AGENCY, 0, sym_params, symposium_attendance_pdf, NULL },
+	[PAGE_DOSSIER]          = { "/agency/dossier", M_GET, AGENCY, 0, region_param, dossier_page, NULL },
+	[PAGE_DOSSIER_PDF]      = { "/agency/dossier.pdf", M_GET, AGENCY, 0, region_param, dossier_pdf, NULL },
+	[PAGE_DOSSIER_XLSX]     = { "/agency/dossier.xlsx", M_GET, AGENCY, 0, region_param, dossier_xlsx, NULL },
+	[PAGE_NATIONAL_XLSX]    = { "/agency/national.xlsx", M_GET, AGENCY, 0, NULL, national_xlsx, NULL },
 };
 
 int main(int argc, char **argv)

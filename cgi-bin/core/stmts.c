@@ -968,7 +968,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT u.id, u.region_code, g.name, u.role, u.username, u.org_name,"
 		" (SELECT COUNT(*) FROM unit_documents d WHERE d.unit_id = u.id),"
 		" COALESCE(rv.version, 0), rv.rating1, rv.rating2, rv.rating3, rv.rating4,"
-		" DATE_FORMAT(rv.saved_at, '%Y-%m-%d %H:%i')"
+		" DATE_FORMAT(rv.saved_at, '%Y-%m-%d %H:%i'), COALESCE(rv.findings, '')"
 		" FROM users u JOIN regions g ON g.code = u.region_code"
 		" LEFT JOIN unit_reviews rv ON rv.unit_id = u.id"
 		" AND rv.version = (SELECT MAX(x.version) FROM unit_reviews x WHERE x.unit_id = u.id)"
@@ -1015,7 +1015,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_VISITS_LIST] = {
 		"SELECT v.id, v.region_code, g.name, DATE_FORMAT(v.starts_on, '%Y-%m-%d'), DATE_FORMAT(v.ends_on, '%Y-%m-%d'),"
 		" v.state, COALESCE(DATE_FORMAT(v.confirmed_at, '%Y-%m-%d %H:%i'), ''),"
-		" (SELECT COUNT(*) FROM visit_objects o WHERE o.visit_id = v.id)"
+		" (SELECT COUNT(*) FROM visit_objects o WHERE o.visit_id = v.id), v.cancel_reason, v.findings"
 		" FROM visits v JOIN regions g ON g.code = v.region_code"
 		" WHERE (? IS NULL OR v.region_code = ?) ORDER BY v.starts_on DESC, v.id DESC LIMIT 1000",
 		R_AGENCY },
@@ -1144,5 +1144,25 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_AGENCY },
 	[STMT_SYMPOSIUM_FILE_GET] = {
 		"SELECT file FROM symposium_files WHERE id = ?",
+		R_AGENCY },
+	/* ---- The region's dossier (issue 19 item 6, eval/dossier.c) ---- */
+	[STMT_DOSSIER_SYMPOSIUMS] = {
+		"SELECT s.id, DATE_FORMAT(s.day, '%Y-%m-%d'), u.org_name,"
+		" (SELECT COUNT(*) FROM symposium_participants p WHERE p.symposium_id = s.id),"
+		" (SELECT COUNT(*) FROM symposium_participants p WHERE p.symposium_id = s.id AND p.attended = 1),"
+		" s.minutes, v.region_code FROM symposiums s JOIN visits v ON v.id = s.visit_id JOIN users u ON u.id = s.host_id"
+		" WHERE (? IS NULL OR v.region_code = ?) ORDER BY v.region_code, s.day, s.id",
+		R_AGENCY },
+	/* Per stratum of the region's sample: invited, registered, submitted. */
+	[STMT_DOSSIER_STRATA] = {
+		"SELECT su.stratum, COUNT(*), SUM(su.user_id IS NOT NULL), SUM(p.status <=> 'submitted')"
+		" FROM sample_units su LEFT JOIN responses p ON p.user_id = su.user_id AND p.form = su.form"
+		" WHERE su.region_code = ? AND" INVITED_SQL "GROUP BY su.stratum ORDER BY su.stratum",
+		R_AGENCY },
+	/* Per questionnaire of the region's accounts: accounts, submitted. */
+	[STMT_DOSSIER_FORMS] = {
+		"SELECT u.form, COUNT(*), SUM(p.status <=> 'submitted') FROM users u"
+		" LEFT JOIN responses p ON p.user_id = u.id AND p.form = u.form"
+		" WHERE u.region_code = ? AND u.form <> '' GROUP BY u.form ORDER BY u.form",
 		R_AGENCY },
 };
