@@ -228,7 +228,7 @@ static int posted_review(struct req *r, struct rv *v)
 
 static void audit_review(struct req *r, const struct ws_unit *u, const struct rv *v)
 {
-	char detail[200];
+	char detail[900];   /* the checklist alone may have 511 bytes */
 	snprintf(detail, sizeof detail, "unit=%s version=%lld checklist=%s ratings=%s/%s/%s/%s", u->username,
 	         v->version + 1, v->checklist, *v->rating[0] ? v->rating[0] : "-", *v->rating[1] ? v->rating[1] : "-",
 	         *v->rating[2] ? v->rating[2] : "-", *v->rating[3] ? v->rating[3] : "-");
