@@ -938,10 +938,11 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" FROM users u LEFT JOIN sample_units su ON su.user_id = u.id WHERE u.id = ?",
 		R_RESPONDENTS },
 	/* ---- The agency's document review (issue 19 item 2, eval/review.c) ----
-	 * A construction unit: its account, when it is one (hub or window). */
+	 * A construction unit: its account, when it is one. The two roles of
+	 * construction units are parameters here (WS_UNIT_ROLES, eval/workspace.h). */
 	[STMT_UNIT_OF] = {
 		"SELECT u.id, u.username, u.role, u.region_code, u.org_name, g.name FROM users u"
-		" JOIN regions g ON g.code = u.region_code WHERE u.id = ? AND u.role IN ('hub', 'window')",
+		" JOIN regions g ON g.code = u.region_code WHERE u.id = ? AND u.role IN (?, ?)",
 		R_AGENCY | R_UNITS },
 	/* A unit's documents, newest first; the handler passes the unit's own
 	 * id for a unit (r->user->id), any unit's for the agency. */
@@ -972,7 +973,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" FROM users u JOIN regions g ON g.code = u.region_code"
 		" LEFT JOIN unit_reviews rv ON rv.unit_id = u.id"
 		" AND rv.version = (SELECT MAX(x.version) FROM unit_reviews x WHERE x.unit_id = u.id)"
-		" WHERE u.role IN ('hub', 'window') AND (? IS NULL OR u.region_code = ?)"
+		" WHERE u.role IN (?, ?) AND (? IS NULL OR u.region_code = ?)"
 		" ORDER BY u.region_code, u.role, u.username LIMIT 5000",
 		R_AGENCY },
 	/* A unit's review versions, newest first (LIMIT 1: the current one). */
@@ -1059,7 +1060,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	/* Only a construction unit of the visit's own region. */
 	[STMT_VISIT_OBJECT_UNIT] = {
 		"INSERT INTO visit_objects (visit_id, unit_id, day) SELECT v.id, u.id, ? FROM visits v"
-		" JOIN users u ON u.region_code = v.region_code AND u.role IN ('hub', 'window')"
+		" JOIN users u ON u.region_code = v.region_code AND u.role IN (?, ?)"
 		" WHERE v.id = ? AND u.id = ?",
 		R_AGENCY },
 	[STMT_VISIT_OBJECTS] = {
@@ -1068,7 +1069,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" WHERE o.visit_id = ? ORDER BY o.day, o.unit_id IS NOT NULL, u.role, u.username",
 		R_AGENCY | R_REGION | R_UNITS },
 	[STMT_REGION_UNITS] = {
-		"SELECT id, role, org_name, username FROM users WHERE region_code = ? AND role IN ('hub', 'window')"
+		"SELECT id, role, org_name, username FROM users WHERE region_code = ? AND role IN (?, ?)"
 		" ORDER BY role, username LIMIT 500",
 		R_AGENCY },
 	/* A region's visits once notified: no findings. */

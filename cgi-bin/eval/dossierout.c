@@ -3,6 +3,7 @@
  * exported (XLSX), and the national workbook (dossier.h).
  */
 #include "dossier.h"
+#include "auth.h"
 #include "db.h"
 #include "evalconf.h"
 #include "html.h"
@@ -382,7 +383,7 @@ void national_xlsx(struct req *r)
 	struct buf out = { 0 };
 
 	if (db_query(r->db, STMT_REGION_LIST, DB_NOARGS, &regions) < 0 ||
-	    db_query(r->db, STMT_REVIEW_UNITS, DB_ARGS(A_NULL, A_NULL), &rv) < 0 ||
+	    db_query(r->db, STMT_REVIEW_UNITS, DB_ARGS(WS_UNIT_ROLES, A_NULL, A_NULL), &rv) < 0 ||
 	    db_query(r->db, STMT_VISITS_LIST, DB_ARGS(A_NULL, A_NULL), &vis) < 0) {
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		goto out;

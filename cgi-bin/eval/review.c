@@ -44,7 +44,7 @@ int ws_unit_load(struct req *r, unsigned long long id, struct ws_unit *u)
 	struct dbrows *rows;
 
 	memset(u, 0, sizeof *u);
-	if (db_query(r->db, STMT_UNIT_OF, DB_ARGS(A_INT(id)), &rows) < 0)
+	if (db_query(r->db, STMT_UNIT_OF, DB_ARGS(A_INT(id), WS_UNIT_ROLES), &rows) < 0)
 		return -1;
 	if (rows->nrows == 0) {
 		dbrows_free(rows);

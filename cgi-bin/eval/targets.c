@@ -78,13 +78,25 @@ static const char *parse_target(char **col)
 	return NULL;
 }
 
+/* Forgets the parsed targets (a new parse replaces them). */
+static void targets_clear(void)
+{
+	for (size_t i = 0; i < tn; i++) {
+		free(tv[i].code);
+		free(tv[i].label);
+		free(tv[i].unit);
+		free(tv[i].fields);
+	}
+	tn = 0;
+}
+
 int targets_parse(const char *tsv, char *err, size_t errsz)
 {
 	char *copy = xstrdup(tsv), *line, *save = NULL, *col[4];
 	size_t lineno = 0;
 	int rc = 0;
 
-	tn = 0;
+	targets_clear();
 	for (line = strtok_r(copy, "\n", &save); line && rc == 0; line = strtok_r(NULL, "\n", &save)) {
 		const char *why = NULL;
 		line[strcspn(line, "\r")] = 0;

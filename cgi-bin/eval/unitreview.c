@@ -53,7 +53,7 @@ void review_list(struct req *r)
 	const char *region = r->arg[WK_REGION].present ? r->arg[WK_REGION].s : NULL;
 	struct dbrows *rows;
 
-	if (db_query(r->db, STMT_REVIEW_UNITS, DB_ARGS(A_STR(region), A_STR(region)), &rows) < 0) {
+	if (db_query(r->db, STMT_REVIEW_UNITS, DB_ARGS(WS_UNIT_ROLES, A_STR(region), A_STR(region)), &rows) < 0) {
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return;
 	}

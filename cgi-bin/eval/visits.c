@@ -173,7 +173,7 @@ static void object_row(struct req *r, const struct vform *f, unsigned long long 
 static int plan_objects(struct req *r, const char *region, const struct vform *f)
 {
 	struct dbrows *units;
-	if (db_query(r->db, STMT_REGION_UNITS, DB_ARGS(A_STR(region)), &units) < 0)
+	if (db_query(r->db, STMT_REGION_UNITS, DB_ARGS(A_STR(region), WS_UNIT_ROLES), &units) < 0)
 		return -1;
 	h_raw(r, "<fieldset><legend>走访对象和日期</legend><table class=\"objects\"><tbody>");
 	object_row(r, f, 0, "地区项目责任主体");
@@ -410,7 +410,7 @@ static int write_plan(struct req *r, unsigned long long id, const struct vform *
 		if (db_exec(r->db, STMT_VISIT_TEAM_ADD, DB_ARGS(A_INT(id), A_INT(f->team[i])), NULL, NULL) < 0)
 			goto fail;
 	for (size_t i = 0; i < f->nobj; i++)
-		if (f->obj[i] ? db_exec(r->db, STMT_VISIT_OBJECT_UNIT, DB_ARGS(A_STR(f->day[i]), A_INT(id), A_INT(f->obj[i])),
+		if (f->obj[i] ? db_exec(r->db, STMT_VISIT_OBJECT_UNIT, DB_ARGS(A_STR(f->day[i]), WS_UNIT_ROLES, A_INT(id), A_INT(f->obj[i])),
 		                        NULL, NULL) < 0
 		              : db_exec(r->db, STMT_VISIT_OBJECT_AUTHORITY, DB_ARGS(A_INT(id), A_STR(f->day[i])), NULL, NULL) < 0)
 			goto fail;

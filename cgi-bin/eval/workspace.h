@@ -20,6 +20,9 @@ enum ws_key {
 	WK__MAX
 };
 
+/* The roles of construction units, as the statements' "role IN (?, ?)". */
+#define WS_UNIT_ROLES A_STR(role_code(ROLE_HUB)), A_STR(role_code(ROLE_WINDOW))
+
 /* A construction unit (hub or window account) as pages show it. */
 struct ws_unit {
 	unsigned long long id;

@@ -124,7 +124,7 @@ push @started, sub { system("make -s -C '$ROOT' uninstall PREFIX='$PREFIX' >/dev
 	ok -s "$PREFIX/share/smesurvey/VERSION", 'VERSION installed';
 	my @bins = (glob("$PREFIX/lib/smesurvey/cgi-bin/*"), glob("$PREFIX/bin/smesurvey-*"));
 	my @elf = grep { is_elf($_) } @bins;
-	is scalar(@elf), 12, 'ten FastCGI programs, smesurvey-admin and smesurvey-supervise installed';
+	is scalar(@elf), 13, 'eleven FastCGI programs, smesurvey-admin and smesurvey-supervise installed';
 	# Debian 12's toolchain never marks a binary CET-complete (its own nginx
 	# fails that check too), so control-flow integrity is not asked for.
 	my ($rc, $out) = run("hardening-check --nocfprotection @elf");
@@ -231,7 +231,7 @@ step("$init start", 'init script starts the programs');
 push @started, sub { system(expand("$init stop") . ' >/dev/null 2>&1') };
 {
 	my $out = step("$init status", 'init script status');
-	is scalar(() = $out =~ / running \(supervisor \d+, 2 workers\)/g), 10, 'ten programs, two workers each';
+	is scalar(() = $out =~ / running \(supervisor \d+, 2 workers\)/g), 11, 'eleven programs, two workers each';
 	my $pid1 = slurp("$RUNDIR/smesurvey-home.pid");
 	my ($rc, $o2) = run(expand("$init start"));
 	is $rc, 0, 'a second start is harmless';
