@@ -40,6 +40,7 @@
  * XLSX table with the sample layer's readers (eval does not include
  * sample/).
  */
+#include "msg.h"
 #include "app.h"
 #include "auth.h"
 #include "csv.h"
@@ -75,7 +76,7 @@ static void workspace(struct req *r)
 	struct dbrows *rows;
 
 	if (db_query(r->db, STMT_REGION_LIST, DB_NOARGS, &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	page_begin(r, "评估机构工作台");
@@ -140,7 +141,7 @@ static void targets_post(struct req *r)
 	char err[240];
 
 	if (csrf_check(r) != 0) {
-		page_error(r, 403, "页面已过期，请刷新后重试。");
+		page_error(r, 403, MSG_STALE_RETRY);
 		return;
 	}
 	if (upload_table(r, &t, err, sizeof err) < 0) {
@@ -153,13 +154,13 @@ static void targets_post(struct req *r)
 }
 
 static const struct pspec unit_params[] = {
-	{ WK_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有这个项目承建单位。" },
+	{ WK_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, WS_MSG_NO_UNIT },
 	{ WK_OK, "ok", PT_INT, 0, 1, 1, NULL, 0, NULL },
 	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
 };
 static const struct pspec review_post_params[] = {
-	{ WK_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有这个项目承建单位。" },
-	{ WK_VERSION, "version", PT_INT, P_REQUIRED, 0, 1000000, NULL, 400, "请求不完整，请刷新后重试。" },
+	{ WK_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, WS_MSG_NO_UNIT },
+	{ WK_VERSION, "version", PT_INT, P_REQUIRED, 0, 1000000, NULL, 400, WS_MSG_REFRESH },
 	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
 };
 static const struct pspec region_filter[] = {
@@ -167,26 +168,26 @@ static const struct pspec region_filter[] = {
 	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
 };
 static const struct pspec doc_params[] = {
-	{ WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有找到上传的文件。" },
+	{ WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_UPLOAD },
 	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
 };
 static const struct pspec visit_params[] = {
-	{ WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有这次走访。" },
+	{ WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, WS_MSG_NO_VISIT },
 	{ WK_OK, "ok", PT_STR, 0, 0, 16, NULL, 0, NULL },
 	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
 };
 static const struct pspec visit_save_params[] = {
-	{ WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有这次走访。" },
-	{ WK_VERSION, "version", PT_INT, P_REQUIRED, 0, 100000000, NULL, 400, "请求不完整，请刷新后重试。" },
+	{ WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, WS_MSG_NO_VISIT },
+	{ WK_VERSION, "version", PT_INT, P_REQUIRED, 0, 100000000, NULL, 400, WS_MSG_REFRESH },
 	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
 };
 static const struct pspec sym_params[] = {
-	{ WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有这次座谈会。" },
+	{ WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, WS_MSG_NO_SYMPOSIUM },
 	{ WK_OK, "ok", PT_INT, 0, 1, 1, NULL, 0, NULL },
 	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
 };
 static const struct pspec region_param[] = {
-	{ WK_REGION, "region", PT_STR, P_REQUIRED, 0, 16, NULL, 404, "没有这个地区。" },
+	{ WK_REGION, "region", PT_STR, P_REQUIRED, 0, 16, NULL, 404, MSG_NO_REGION },
 	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
 };
 static const struct pspec imported_param[] = {

@@ -9,6 +9,7 @@
 #include "evalconf.h"
 #include "html.h"
 #include "http.h"
+#include "msg.h"
 #include "symposium.h"
 #include "util.h"
 #include "visits.h"
@@ -196,7 +197,7 @@ void dossier_page(struct req *r)
 	int rc = dossier_load(r, r->arg[WK_REGION].s, &d);
 
 	if (rc != 0) {
-		page_error(r, rc > 0 ? 404 : 503, rc > 0 ? "没有这个地区。" : "系统繁忙，请稍后再试。");
+		page_error(r, rc > 0 ? 404 : 503, rc > 0 ? MSG_NO_REGION : MSG_BUSY);
 		return;
 	}
 	page_begin(r, "地区评估材料");

@@ -8,6 +8,7 @@
 #include "evalconf.h"
 #include "html.h"
 #include "http.h"
+#include "msg.h"
 #include "pdfdoc.h"
 #include "util.h"
 #include "visits.h"
@@ -191,7 +192,7 @@ static int load_or_answer(struct req *r, struct dossier *d)
 {
 	int rc = dossier_load(r, r->arg[WK_REGION].s, d);
 	if (rc != 0)
-		page_error(r, rc > 0 ? 404 : 503, rc > 0 ? "没有这个地区。" : "系统繁忙，请稍后再试。");
+		page_error(r, rc > 0 ? 404 : 503, rc > 0 ? MSG_NO_REGION : MSG_BUSY);
 	return rc;
 }
 
@@ -222,7 +223,7 @@ void dossier_xlsx(struct req *r)
 		{ "待办事项", (const char *const *)g[6].cells, rows_of(&g[6]), g[6].ncols, NULL },
 	};
 	if (xlsx_book(sheets, NELEMS(sheets), &out) < 0) {
-		page_error(r, 503, "暂时无法导出，请稍后再试。");
+		page_error(r, 503, WS_MSG_NO_XLSX);
 	} else {
 		snprintf(name, sizeof name, "地区评估材料-%s.xlsx", d.region);
 		send_file(r, &out, XLSX_TYPE, name);
@@ -295,7 +296,7 @@ void dossier_pdf(struct req *r)
 	if (load_or_answer(r, &d) != 0)
 		return;
 	if (!(p = pdf_begin("地区评估材料"))) {
-		page_error(r, 503, "暂时无法生成，请稍后再试。");
+		page_error(r, 503, WS_MSG_NO_PDF);
 		dossier_free(&d);
 		return;
 	}
@@ -305,7 +306,7 @@ void dossier_pdf(struct req *r)
 	pdf_para(p, "评估机构：中国国际工程咨询公司。依据工信厅企业函〔2013〕782号，汇总查阅资料、问卷调查和实地走访调查的结果。");
 	pdf_body(r, p, &d);
 	if (pdf_end(p, &out) < 0) {
-		page_error(r, 503, "暂时无法生成，请稍后再试。");
+		page_error(r, 503, WS_MSG_NO_PDF);
 	} else {
 		snprintf(name, sizeof name, "地区评估材料-%s.pdf", d.region);
 		send_file(r, &out, "application/pdf", name);
@@ -385,14 +386,14 @@ void national_xlsx(struct req *r)
 	if (db_query(r->db, STMT_REGION_LIST, DB_NOARGS, &regions) < 0 ||
 	    db_query(r->db, STMT_REVIEW_UNITS, DB_ARGS(WS_UNIT_ROLES, A_NULL, A_NULL), &rv) < 0 ||
 	    db_query(r->db, STMT_VISITS_LIST, DB_ARGS(A_NULL, A_NULL), &vis) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		goto out;
 	}
 	grid_visits(vis, &g[0], 1);
 	grid_reviews(rv, &g[1], 1);
 	grid_ratings(rv, &g[2]);
 	if (grid_all_targets(r, regions, &g[3]) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		goto out;
 	}
 	grid_region_ratings(regions, rv, &g[4]);
@@ -404,7 +405,7 @@ void national_xlsx(struct req *r)
 		{ "各地区评分", (const char *const *)g[4].cells, rows_of(&g[4]), g[4].ncols, NULL },
 	};
 	if (xlsx_book(sheets, NELEMS(sheets), &out) < 0)
-		page_error(r, 503, "暂时无法导出，请稍后再试。");
+		page_error(r, 503, WS_MSG_NO_XLSX);
 	else
 		send_file(r, &out, XLSX_TYPE, "全国评估材料.xlsx");
 out:

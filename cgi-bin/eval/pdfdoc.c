@@ -112,12 +112,15 @@ static size_t char_len(const char *s)
 	return n;
 }
 
-/* Punctuation that must not begin a line: it stays on the line before. */
+/* Punctuation that must not begin a line: it stays on the line before.
+ * Each is three bytes of UTF-8. */
 static int no_line_start(const char *s)
 {
-	return !strncmp(s, "，", 3) || !strncmp(s, "。", 3) || !strncmp(s, "、", 3) || !strncmp(s, "；", 3) ||
-	       !strncmp(s, "：", 3) || !strncmp(s, "）", 3) || !strncmp(s, "”", 3) || !strncmp(s, "！", 3) ||
-	       !strncmp(s, "？", 3);
+	static const char closers[] = "，。、；：）”！？";
+	for (size_t i = 0; i + 3 <= sizeof closers - 1; i += 3)
+		if (!strncmp(s, closers + i, 3))
+			return 1;
+	return 0;
 }
 
 /* The byte lengths of the lines text breaks into at width (current font):

@@ -16,6 +16,7 @@
 #include "form.h"
 #include "html.h"
 #include "http.h"
+#include "msg.h"
 #include "util.h"
 #include "workspace.h"
 
@@ -63,7 +64,7 @@ int ws_unit_load(struct req *r, unsigned long long id, struct ws_unit *u)
 int ws_post_unit(struct req *r, struct ws_unit *u)
 {
 	if (csrf_check(r) != 0) {
-		page_error(r, 403, "页面已过期，请刷新后重试。");
+		page_error(r, 403, MSG_STALE_RETRY);
 		return -1;
 	}
 	return ws_unit_of_request(r, u);
@@ -80,9 +81,9 @@ int ws_unit_of_request(struct req *r, struct ws_unit *u)
 	int rc = id ? ws_unit_load(r, id, u) : 1;
 
 	if (rc < 0)
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 	else if (rc > 0)
-		page_error(r, 404, "没有这个项目承建单位。");
+		page_error(r, 404, WS_MSG_NO_UNIT);
 	return rc ? -1 : 0;
 }
 
@@ -212,12 +213,12 @@ void review_doc_file(struct req *r)
 	struct dbrows *rows;
 
 	if (db_query(r->db, STMT_UNIT_DOC_GET, DB_ARGS(A_INT(r->arg[WK_ID].id)), &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	if (rows->nrows == 0 ||
 	    (r->user->role != ROLE_AGENCY && (unsigned long long)dbrows_int(rows, 0, 0) != r->user->id))
-		page_error(r, 404, "没有找到上传的文件。");
+		page_error(r, 404, MSG_NO_UPLOAD);
 	else
 		form_send_upload(r, dbrows_get(rows, 0, 1));
 	dbrows_free(rows);

@@ -13,6 +13,7 @@
 #include "form_int.h"
 #include "html.h"
 #include "http.h"
+#include "msg.h"
 #include "page.h"
 #include "util.h"
 #include "workspace.h"
@@ -73,7 +74,7 @@ void symposium_create(struct req *r)
 	char to[80];
 
 	if (csrf_check(r) != 0) {
-		page_error(r, 403, "页面已过期，请刷新后重试。");
+		page_error(r, 403, MSG_STALE_RETRY);
 		return;
 	}
 	if (!day || strlen(day) != 10 || fdate_parse(day, &d) < 0 || !place || utf8_len(place) > PLACE_MAX ||
@@ -83,7 +84,7 @@ void symposium_create(struct req *r)
 	}
 	if (db_exec(r->db, STMT_SYMPOSIUM_INSERT, DB_ARGS(A_STR(day), A_STR(place), A_INT(r->user->id),
 	            A_INT(r->arg[WK_ID].id), A_INT(host)), &changed, &id) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	if (changed == 0) {
@@ -101,12 +102,12 @@ struct dbrows *symposium_load(struct req *r)
 {
 	struct dbrows *s;
 	if (db_query(r->db, STMT_SYMPOSIUM_GET, DB_ARGS(A_INT(r->arg[WK_ID].id)), &s) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return NULL;
 	}
 	if (s->nrows == 0) {
 		dbrows_free(s);
-		page_error(r, 404, "没有这次座谈会。");
+		page_error(r, 404, WS_MSG_NO_SYMPOSIUM);
 		return NULL;
 	}
 	return s;
@@ -207,7 +208,7 @@ void symposium_body(struct req *r, const struct dbrows *s, const struct sym_erro
 	struct dbrows *parts;
 
 	if (db_query(r->db, STMT_SYMPOSIUM_PARTICIPANTS, DB_ARGS(A_STR(dbrows_get(s, 0, SC_ID))), &parts) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	page_begin(r, "座谈会");

@@ -8,6 +8,7 @@
 #include "form.h"
 #include "html.h"
 #include "http.h"
+#include "msg.h"
 #include "page.h"
 #include "pdfdoc.h"
 #include "util.h"
@@ -31,7 +32,7 @@ static void saved(struct req *r)
 static struct dbrows *post_symposium(struct req *r)
 {
 	if (csrf_check(r) != 0) {
-		page_error(r, 403, "页面已过期，请刷新后重试。");
+		page_error(r, 403, MSG_STALE_RETRY);
 		return NULL;
 	}
 	return symposium_load(r);
@@ -109,7 +110,7 @@ void symposium_invite(struct req *r)
 		resp_status(r, 422);
 		symposium_body(r, s, &e);
 	} else if (rc < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 	} else {
 		snprintf(detail, sizeof detail, "symposium=%llu invited=%zu", r->arg[WK_ID].id, n);
 		audit(r, "symposium-invite", detail);
@@ -156,7 +157,7 @@ void symposium_attendance(struct req *r)
 		resp_status(r, 422);
 		symposium_body(r, s, &e);
 	} else if (write_attendance(r, came, n, minutes) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 	} else {
 		snprintf(detail, sizeof detail, "symposium=%llu came=%zu", r->arg[WK_ID].id, n);
 		audit(r, "symposium-attendance", detail);
@@ -180,7 +181,7 @@ void symposium_upload(struct req *r)
 		symposium_body(r, s, &e);
 	} else if (db_exec(r->db, STMT_SYMPOSIUM_FILE_INSERT, DB_ARGS(A_INT(r->arg[WK_ID].id), A_STR(value),
 	                   A_INT(p->len), A_INT(r->user->id)), NULL, NULL) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 	} else {
 		snprintf(detail, sizeof detail, "symposium=%llu bytes=%zu sha256=%.16s", r->arg[WK_ID].id, p->len, value + 7);
 		audit(r, "symposium-file", detail);
@@ -194,11 +195,11 @@ void symposium_file(struct req *r)
 {
 	char *value = NULL;
 	if (db_query_str(r->db, STMT_SYMPOSIUM_FILE_GET, DB_ARGS(A_INT(r->arg[WK_ID].id)), &value) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	if (!value)
-		page_error(r, 404, "没有找到上传的文件。");
+		page_error(r, 404, MSG_NO_UPLOAD);
 	else
 		form_send_upload(r, value);
 	free(value);
@@ -222,7 +223,7 @@ static void list_pdf(struct req *r, int sign)
 		return;
 	if (db_query(r->db, STMT_SYMPOSIUM_PARTICIPANTS, DB_ARGS(A_INT(r->arg[WK_ID].id)), &parts) < 0 ||
 	    !(d = pdf_begin(sign ? "座谈会签到表" : "座谈会邀请名单"))) {
-		page_error(r, 503, "暂时无法生成，请稍后再试。");
+		page_error(r, 503, WS_MSG_NO_PDF);
 		goto out;
 	}
 	cells = xcalloc((parts->nrows + 1) * nc, sizeof *cells);
@@ -245,7 +246,7 @@ static void list_pdf(struct req *r, int sign)
 	pdf_para(d, head.data);
 	pdf_table(d, sign ? w_sign : w_inv, nc, cells, parts->nrows + 1, sign ? 10 : 0);
 	if (pdf_end(d, &pdf) < 0) {
-		page_error(r, 503, "暂时无法生成，请稍后再试。");
+		page_error(r, 503, WS_MSG_NO_PDF);
 		goto out;
 	}
 	snprintf(name, sizeof name, "座谈会%s-%s.pdf", sign ? "签到表" : "邀请名单", dbrows_get(s, 0, SC_DAY));

@@ -9,6 +9,7 @@
 #include "form_int.h"
 #include "html.h"
 #include "http.h"
+#include "msg.h"
 #include "util.h"
 #include "workspace.h"
 
@@ -200,7 +201,7 @@ static void targets_overview(struct req *r, const char *err, const char *errs_ht
 	struct dbrows *rows;
 
 	if (db_query(r->db, STMT_TARGETS_SUMMARY, DB_NOARGS, &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	page_begin(r, "批复目标");
@@ -261,7 +262,7 @@ void targets_import(struct req *r, const struct tgt_rows *t, const char *read_er
 	if (im.nerrs || !im.nrows) {
 		import_refused(r, im.nrows || im.nerrs ? NULL : "文件中没有地区的数据", &im);
 	} else if (import_write(r, &im) < 0) {
-		page_error(r, 503, "导入失败，请稍后再试。");
+		page_error(r, 503, "批复目标未能导入，请稍后再试。");
 	} else {
 		snprintf(detail, sizeof detail, "regions=%zu", im.nrows);
 		audit(r, "targets-import", detail);
@@ -278,11 +279,11 @@ void targets_region_page(struct req *r)
 	char *name = NULL;
 
 	if (db_query_str(r->db, STMT_REGION_NAME, DB_ARGS(A_STR(region)), &name) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	if (!name) {
-		page_error(r, 404, "没有这个地区。");
+		page_error(r, 404, MSG_NO_REGION);
 		return;
 	}
 	page_begin(r, "批复目标完成情况");

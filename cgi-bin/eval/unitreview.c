@@ -9,6 +9,7 @@
 #include "evalconf.h"
 #include "html.h"
 #include "http.h"
+#include "msg.h"
 #include "util.h"
 #include "workspace.h"
 
@@ -54,7 +55,7 @@ void review_list(struct req *r)
 	struct dbrows *rows;
 
 	if (db_query(r->db, STMT_REVIEW_UNITS, DB_ARGS(WS_UNIT_ROLES, A_STR(region), A_STR(region)), &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	page_begin(r, "查阅资料 · 项目承建单位评审");
@@ -182,7 +183,7 @@ void review_unit_get(struct req *r)
 	if (ws_unit_of_request(r, &u) < 0)
 		return;
 	if (current_review(r, u.id, &v, &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	unit_page(r, &u, &v, NULL);
@@ -262,7 +263,7 @@ void review_unit_post(struct req *r)
 			page_error(r, 409, "这份评审刚被他人保存过新版本。您填写的内容未保存，请返回复制后刷新页面再改。");
 			return;
 		}
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	audit_review(r, &u, &v);
@@ -284,7 +285,7 @@ void review_upload_post(struct req *r)
 		return;
 	}
 	if (current_review(r, u.id, &v, &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	resp_status(r, 422);
@@ -350,7 +351,7 @@ void review_history(struct req *r)
 	if (ws_unit_of_request(r, &u) < 0)
 		return;
 	if (db_query(r->db, STMT_REVIEW_VERSIONS, DB_ARGS(A_INT(u.id), A_INT(100000)), &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	page_begin(r, "查阅资料 · 评审修改记录");

@@ -11,6 +11,7 @@
 #include "form_int.h"
 #include "html.h"
 #include "http.h"
+#include "msg.h"
 #include "page.h"
 #include "util.h"
 #include "valid.h"
@@ -85,7 +86,7 @@ void visits_list(struct req *r)
 	page_end(r);
 	return;
 busy:
-	page_error(r, 503, "系统繁忙，请稍后再试。");
+	page_error(r, 503, MSG_BUSY);
 }
 
 static void visit_redirect(struct req *r, unsigned long long id, const char *what)
@@ -102,7 +103,7 @@ void visits_create(struct req *r)
 	unsigned long long id = 0;
 
 	if (csrf_check(r) != 0) {
-		page_error(r, 403, "页面已过期，请刷新后重试。");
+		page_error(r, 403, MSG_STALE_RETRY);
 		return;
 	}
 	if (!region || strlen(region) > 16 || db_query_str(r->db, STMT_REGION_NAME, DB_ARGS(A_STR(region)), &name) < 0 ||
@@ -117,7 +118,7 @@ void visits_create(struct req *r)
 	}
 	if (db_exec(r->db, STMT_VISIT_INSERT, DB_ARGS(A_STR(region), A_STR(s), A_STR(e), A_STR(visit_prepare_default),
 	            A_INT(r->user->id)), NULL, &id) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	snprintf(detail, sizeof detail, "visit=%llu region=%s %s..%s", id, region, s, e);
@@ -279,12 +280,12 @@ static struct dbrows *load_visit(struct req *r)
 {
 	struct dbrows *v;
 	if (db_query(r->db, STMT_VISIT_GET, DB_ARGS(A_INT(r->arg[WK_ID].id)), &v) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return NULL;
 	}
 	if (v->nrows == 0) {
 		dbrows_free(v);
-		page_error(r, 404, "没有这次走访。");
+		page_error(r, 404, WS_MSG_NO_VISIT);
 		return NULL;
 	}
 	return v;
@@ -334,7 +335,7 @@ void visit_page(struct req *r)
 	if (!v)
 		return;
 	if (stored_plan(r, v, &f, &team, &objs) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 	} else {
 		visit_body(r, v, &f);
 		dbrows_free(team);
@@ -428,7 +429,7 @@ void visit_save(struct req *r)
 	char detail[96];
 
 	if (csrf_check(r) != 0) {
-		page_error(r, 403, "页面已过期，请刷新后重试。");
+		page_error(r, 403, MSG_STALE_RETRY);
 		return;
 	}
 	if (!(v = load_visit(r)))
@@ -439,7 +440,7 @@ void visit_save(struct req *r)
 	} else if ((rc = write_plan(r, r->arg[WK_ID].id, &f)) == 1) {
 		page_error(r, 409, "这次走访刚被他人修改过。您填写的内容未保存，请返回复制后刷新页面再改。");
 	} else if (rc < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 	} else {
 		snprintf(detail, sizeof detail, "visit=%llu team=%zu objects=%zu", r->arg[WK_ID].id, f.nteam, f.nobj);
 		audit(r, "visit-save", detail);

@@ -8,6 +8,7 @@
 #include "db.h"
 #include "html.h"
 #include "http.h"
+#include "msg.h"
 #include "util.h"
 #include "workspace.h"
 
@@ -85,12 +86,12 @@ void visit_confirm_post(struct req *r)
 	char detail[64];
 
 	if (csrf_check(r) != 0) {
-		page_error(r, 403, "页面已过期，请刷新后重试。");
+		page_error(r, 403, MSG_STALE_RETRY);
 		return;
 	}
 	if (db_exec(r->db, STMT_VISIT_CONFIRM, DB_ARGS(A_INT(r->user->id), A_INT(r->arg[WK_ID].id),
 	            A_STR(r->user->region_code)), &changed, NULL) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	if (changed == 0) {
@@ -107,7 +108,7 @@ void visits_unit_page(struct req *r)
 	struct dbrows *v;
 
 	if (db_query(r->db, STMT_UNIT_VISITS, DB_ARGS(A_INT(r->user->id)), &v) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	page_begin(r, "评估机构走访");

@@ -7,6 +7,7 @@
 #include "db.h"
 #include "html.h"
 #include "http.h"
+#include "msg.h"
 #include "pdfdoc.h"
 #include "util.h"
 #include "workspace.h"
@@ -68,11 +69,11 @@ void visit_state_post(struct req *r)
 	char detail[700], to[80];
 
 	if (csrf_check(r) != 0) {
-		page_error(r, 403, "页面已过期，请刷新后重试。");
+		page_error(r, 403, MSG_STALE_RETRY);
 		return;
 	}
 	if (!t) {
-		page_error(r, 400, "请求不完整。");
+		page_error(r, 400, MSG_INCOMPLETE);
 		return;
 	}
 	if (!req_param(r, "confirm")) {
@@ -86,7 +87,7 @@ void visit_state_post(struct req *r)
 	}
 	if (db_exec(r->db, STMT_VISIT_STATE, DB_ARGS(A_STR(t->to), A_STR(!strcmp(t->action, "cancel") ? reason : ""),
 	            A_INT(r->arg[WK_ID].id), A_STR(t->from1), A_STR(t->from2)), &changed, NULL) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	if (changed == 0) {
@@ -170,11 +171,11 @@ void visit_notice_pdf(struct req *r)
 	char name[64];
 
 	if (db_query(r->db, STMT_VISIT_GET, DB_ARGS(A_INT(r->arg[WK_ID].id)), &v) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	if (v->nrows == 0) {
-		page_error(r, 404, "没有这次走访。");
+		page_error(r, 404, WS_MSG_NO_VISIT);
 	} else if (db_query(r->db, STMT_VISIT_TEAM, DB_ARGS(A_INT(r->arg[WK_ID].id)), &team) < 0 ||
 	           db_query(r->db, STMT_VISIT_OBJECTS, DB_ARGS(A_INT(r->arg[WK_ID].id)), &objs) < 0 ||
 	           notice_render(v, team, objs, &pdf) < 0) {

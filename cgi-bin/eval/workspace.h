@@ -20,6 +20,14 @@ enum ws_key {
 	WK__MAX
 };
 
+/* What several pages of the workspace say (tests/build/40-once.t). */
+#define WS_MSG_NO_UNIT      "没有这个项目承建单位。"
+#define WS_MSG_NO_VISIT     "没有这次走访。"
+#define WS_MSG_NO_SYMPOSIUM "没有这次座谈会。"
+#define WS_MSG_REFRESH      "请求不完整，请刷新后重试。"
+#define WS_MSG_NO_PDF       "暂时无法生成，请稍后再试。"
+#define WS_MSG_NO_XLSX      "暂时无法导出，请稍后再试。"
+
 /* The roles of construction units, as the statements' "role IN (?, ?)". */
 #define WS_UNIT_ROLES A_STR(role_code(ROLE_HUB)), A_STR(role_code(ROLE_WINDOW))
 
