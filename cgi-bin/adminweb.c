@@ -1141,35 +1141,35 @@ static void account_reset_done(struct req *r)
 static const char *const account_actions[] = { "disable", "enable", NULL };
 
 static const struct pspec view_params[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有这份答卷。" },
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有这份答卷。", 0 },
 	{ 0 },
 };
 static const struct pspec reopen_params[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 400, "无效的答卷编号。" },
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 400, "无效的答卷编号。", 0 },
 	{ 0 },
 };
 static const struct pspec file_params[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "文件不存在。" },
-	{ KEY_CODE, "code", PT_STR, P_REQUIRED, 0, 64, NULL, 404, "文件不存在。" },
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "文件不存在。", 0 },
+	{ KEY_CODE, "code", PT_STR, P_REQUIRED, 0, 64, NULL, 404, "文件不存在。", 0 },
 	{ 0 },
 };
 static const struct pspec account_reset_params[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有这个账户。" },
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有这个账户。", 0 },
 	{ 0 },
 };
 static const struct pspec account_params[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 400, "无效的操作。" },
-	{ KEY_ACTION, "action", PT_ENUM, P_REQUIRED, 0, 0, account_actions, 400, "无效的操作。" },
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 400, "无效的操作。", 0 },
+	{ KEY_ACTION, "action", PT_ENUM, P_REQUIRED, 0, 0, account_actions, 400, "无效的操作。", 0 },
 	{ 0 },
 };
 
 /* The audit log's filters; a malformed value is simply not applied. */
 static const struct pspec audit_params[] = {
-	{ KEY_ACTION_F, "action", PT_STR, 0, 0, 32, NULL, 0, NULL },
-	{ KEY_USER, "user", PT_STR, 0, 0, 64, NULL, 0, NULL },
-	{ KEY_FROM, "from", PT_STR, 0, 0, 10, NULL, 0, NULL },
-	{ KEY_TO, "to", PT_STR, 0, 0, 10, NULL, 0, NULL },
-	{ KEY_BEFORE, "before", PT_ID, 0, 0, 0, NULL, 0, NULL },
+	{ KEY_ACTION_F, "action", PT_STR, 0, 0, 32, NULL, 0, NULL, 0 },
+	{ KEY_USER, "user", PT_STR, 0, 0, 64, NULL, 0, NULL, 0 },
+	{ KEY_FROM, "from", PT_STR, 0, 0, 10, NULL, 0, NULL, 0 },
+	{ KEY_TO, "to", PT_STR, 0, 0, 10, NULL, 0, NULL, 0 },
+	{ KEY_BEFORE, "before", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
 	{ 0 },
 };
 
@@ -1177,14 +1177,14 @@ static const struct pspec audit_params[] = {
 static const char *const sample_values[] = { "0", "1", NULL };
 static const char *const csv_formats[] = { "csv", "gb18030", NULL };
 static const struct pspec indicator_params[] = {
-	{ KEY_SAMPLE, "sample", PT_ENUM, 0, 0, 0, sample_values, 0, NULL },
-	{ KEY_FORMAT, "format", PT_ENUM, 0, 0, 0, csv_formats, 0, NULL },
+	{ KEY_SAMPLE, "sample", PT_ENUM, 0, 0, 0, sample_values, 0, NULL, 0 },
+	{ KEY_FORMAT, "format", PT_ENUM, 0, 0, 0, csv_formats, 0, NULL, 0 },
 	{ 0 },
 };
 
 static const struct pspec reset_params[] = {
-	{ KEY_REGION, "region", PT_STR, P_REQUIRED, 0, 16, NULL, 404, "该地区没有这类样本。" },
-	{ KEY_KIND, "kind", PT_ENUM, P_REQUIRED, 0, 0, sample_kinds, 404, "该地区没有这类样本。" },
+	{ KEY_REGION, "region", PT_STR, P_REQUIRED, 0, 16, NULL, 404, "该地区没有这类样本。", 0 },
+	{ KEY_KIND, "kind", PT_ENUM, P_REQUIRED, 0, 0, sample_kinds, 404, "该地区没有这类样本。", 0 },
 	{ 0 },
 };
 
@@ -1230,10 +1230,10 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_AUDIT]           = { "/admin/audit",            M_GET,  ADMINS, 0, audit_params, audit_page, NULL },
 	[PAGE_RESPONSES]       = { "/admin/responses",        M_GET,  ADMINS, 0, NULL, responses_list, NULL },
 	[PAGE_RESPONSE_VIEW]   = { "/admin/responses/view",   M_GET,  ADMINS, 0, view_params, response_view, NULL },
-	[PAGE_RESPONSE_REOPEN] = { "/admin/responses/reopen", M_POST, ADMIN_ONLY, 0, reopen_params, response_reopen_post, READ_ONLY },
+	[PAGE_RESPONSE_REOPEN] = { "/admin/responses/reopen", M_POST, ADMIN_ONLY, PAGE_CSRF, reopen_params, response_reopen_post, READ_ONLY },
 	[PAGE_FILE]            = { "/admin/file",             M_GET,  ADMINS, 0, file_params, file_download, NULL },
 	[PAGE_DEADLINES_GET]   = { "/admin/deadlines",        M_GET,  ADMINS, 0, NULL, deadlines_get, NULL },
-	[PAGE_DEADLINES_POST]  = { "/admin/deadlines",        M_POST, ADMIN_ONLY, 0, NULL, deadlines_post_checked, READ_ONLY },
+	[PAGE_DEADLINES_POST]  = { "/admin/deadlines",        M_POST, ADMIN_ONLY, PAGE_CSRF, NULL, deadlines_post_checked, READ_ONLY },
 	[PAGE_EXPORT]          = { "/admin/export",           M_GET,  ADMINS, 0, NULL, export_page, NULL },
 	[PAGE_EXPORT_CODEBOOK] = { "/admin/export/codebook",  M_GET,  ADMINS, 0, NULL, export_codebook, NULL },
 	[PAGE_STATS]           = { "/admin/stats",            M_GET,  ADMINS, 0, NULL, stats_page, NULL },
@@ -1241,12 +1241,12 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_INDICATORS_CSV]  = { "/admin/indicators.csv",   M_GET,  ADMINS, 0, indicator_params, indicators_csv, NULL },
 	[PAGE_INDICATORS_XLSX] = { "/admin/indicators.xlsx",  M_GET,  ADMINS, 0, indicator_params, indicators_xlsx, NULL },
 	[PAGE_ACCOUNTS_GET]    = { "/admin/accounts",         M_GET,  ADMIN_ONLY, 0, NULL, accounts_get, NULL },
-	[PAGE_ACCOUNTS_POST]   = { "/admin/accounts",         M_POST, ADMIN_ONLY, 0, account_params, accounts_post, READ_ONLY },
+	[PAGE_ACCOUNTS_POST]   = { "/admin/accounts",         M_POST, ADMIN_ONLY, PAGE_CSRF, account_params, accounts_post, READ_ONLY },
 	[PAGE_SAMPLES]         = { "/admin/samples",          M_GET,  ADMINS, 0, NULL, samples_page, NULL },
 	[PAGE_SAMPLE_RESET_GET]  = { "/admin/samples/reset",  M_GET,  ADMIN_ONLY, 0, reset_params, sample_reset_get, READ_ONLY },
-	[PAGE_SAMPLE_RESET_POST] = { "/admin/samples/reset",  M_POST, ADMIN_ONLY, 0, reset_params, sample_reset_post, READ_ONLY },
+	[PAGE_SAMPLE_RESET_POST] = { "/admin/samples/reset",  M_POST, ADMIN_ONLY, PAGE_CSRF, reset_params, sample_reset_post, READ_ONLY },
 	[PAGE_ACCOUNT_RESET_GET]  = { "/admin/accounts/reset", M_GET,  ADMIN_ONLY, 0, account_reset_params, account_reset_get, READ_ONLY },
-	[PAGE_ACCOUNT_RESET_POST] = { "/admin/accounts/reset", M_POST, ADMIN_ONLY, 0, account_reset_params, account_reset_done, READ_ONLY },
+	[PAGE_ACCOUNT_RESET_POST] = { "/admin/accounts/reset", M_POST, ADMIN_ONLY, PAGE_CSRF, account_reset_params, account_reset_done, READ_ONLY },
 	[PAGE_FOLLOWUPS]        = { "/admin/followups",        M_GET, ADMINS, 0, followup_list_params, followups_get, NULL },
 	[PAGE_FOLLOWUPS_PRINT]  = { "/admin/followups/print",  M_GET, ADMINS, 0, followup_list_params, followups_print, NULL },
 	[PAGE_FOLLOWUPS_CSV]    = { "/admin/followups.csv",    M_GET, ADMINS, 0, followup_list_params, followup_csv, NULL },

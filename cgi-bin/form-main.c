@@ -926,12 +926,12 @@ static void on_file(struct req *r)
 
 /* for=<user id>: proxy entry by a region (resolve_target() checks whom). */
 static const struct pspec target_params[] = {
-	{ KEY_FOR, "for", PT_ID, 0, 0, 0, NULL, 403, "无权为该账户代为录入。" },
+	{ KEY_FOR, "for", PT_ID, 0, 0, 0, NULL, 403, "无权为该账户代为录入。", 0 },
 	{ 0 },
 };
 
 static const struct pspec unit_params[] = {
-	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有找到该单位。" },
+	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有找到该单位。", 0 },
 	{ 0 },
 };
 
@@ -1225,17 +1225,17 @@ enum page {
 static struct pagedef pages[PAGE__MAX] = {
 	[PAGE_FORM_GET]  = { BASE,           M_GET,  FILLERS, PAGE_SLASH, target_params, on_form_get, NULL },
 	/* PAGE_RELOGIN: a post whose session lapsed reaches on_form_post. */
-	[PAGE_FORM_POST] = { BASE,           M_POST, FILLERS, PAGE_SLASH | PAGE_RELOGIN, target_params,
+	[PAGE_FORM_POST] = { BASE,           M_POST, FILLERS, PAGE_SLASH | PAGE_RELOGIN | PAGE_CSRF, target_params,
 	                     on_form_post, NULL },
 	/* Autosave answers JSON, also to a lapsed session (401). */
-	[PAGE_AUTOSAVE]  = { BASE "/autosave", M_POST, FILLERS, PAGE_RELOGIN, target_params, on_autosave, NULL },
+	[PAGE_AUTOSAVE]  = { BASE "/autosave", M_POST, FILLERS, PAGE_RELOGIN | PAGE_CSRF, target_params, on_autosave, NULL },
 	[PAGE_ALIVE]     = { BASE "/alive",  M_GET,  FILLERS, 0, NULL, on_alive, NULL },
 	[PAGE_PRINT]     = { BASE "/print",  M_GET,  FILLERS, 0, target_params, on_print, NULL },
 	/* Only forms with a file field (main() disables it for the others). */
 	[PAGE_FILE]      = { BASE "/file",   M_GET,  FILLERS, 0, target_params, on_file, NULL },
 	[PAGE_PROXY]     = { BASE "/proxy",  M_GET,  RB(ROLE_REGION), 0, NULL, proxy_page, NULL },
 	[PAGE_PROXY_UNIT_GET]  = { BASE "/proxy/unit", M_GET,  RB(ROLE_REGION), 0, unit_params, proxy_unit_get, NULL },
-	[PAGE_PROXY_UNIT_POST] = { BASE "/proxy/unit", M_POST, RB(ROLE_REGION), 0, unit_params, proxy_unit_post, NULL },
+	[PAGE_PROXY_UNIT_POST] = { BASE "/proxy/unit", M_POST, RB(ROLE_REGION), PAGE_CSRF, unit_params, proxy_unit_post, NULL },
 	[PAGE_BLANK]     = { BASE "/blank",  M_GET,  PUBLIC, 0, NULL, blank_page, NULL },
 };
 

@@ -284,11 +284,11 @@ enum page {
 static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_LANDING]       = { "/",         M_GET,  PUBLIC,   0, NULL, landing, NULL },
 	[PAGE_LOGIN_GET]     = { "/login",    M_GET,  PUBLIC,   0, NULL, login_get, NULL },
-	[PAGE_LOGIN_POST]    = { "/login",    M_POST, PUBLIC,   0, NULL, login_post, NULL },
+	[PAGE_LOGIN_POST]    = { "/login",    M_POST, PUBLIC, PAGE_CSRF, NULL, login_post, NULL },
 	[PAGE_LOGOUT_GET]    = { "/logout",   M_GET,  PUBLIC,   0, NULL, logout_get, NULL },
-	[PAGE_LOGOUT_POST]   = { "/logout",   M_POST, PUBLIC,   0, NULL, logout_post, NULL },
+	[PAGE_LOGOUT_POST]   = { "/logout",   M_POST, PUBLIC, PAGE_CSRF, NULL, logout_post, NULL },
 	[PAGE_PASSWORD_GET]  = { "/password", M_GET,  ANY_USER, 0, NULL, password_get, NULL },
-	[PAGE_PASSWORD_POST] = { "/password", M_POST, ANY_USER, 0, NULL, password_post, NULL },
+	[PAGE_PASSWORD_POST] = { "/password", M_POST, ANY_USER, PAGE_CSRF, NULL, password_post, NULL },
 	[PAGE_HEALTH]        = { "/healthz",  M_GET,  PUBLIC,   0, NULL, health, NULL },
 	[PAGE_FORGOT]        = { "/forgot",   M_GET,  PUBLIC,   0, NULL, forgot_get, NULL },
 };

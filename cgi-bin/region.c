@@ -1177,7 +1177,7 @@ static void sample_replace(struct req *r)
 	/* The replaced unit's invitation code stops working at once; its slip
 	 * is answered "revoked" (revoked_codes). */
 	if (db_exec(r->db, STMT_CODE_REVOKED_INSERT,
-	            DB_ARGS(A_STR("replace"), A_STR(unit)), NULL, NULL) < 0 ||
+	            DB_ARGS(A_STR("replace"), A_INT(parse_id(unit))), NULL, NULL) < 0 ||
 	    db_exec(r->db, STMT_SAMPLE_UNIT_REPLACE,
 	            DB_ARGS(A_STR(reason), A_STR(unit)), NULL, NULL) < 0 ||
 	    db_exec(r->db, STMT_SAMPLE_UNIT_PROMOTE,
@@ -1665,7 +1665,7 @@ static void slips_post(struct req *r)
 /* ------------------------------------------------------------ page table */
 
 static const struct pspec csv_params[] = {
-	{ KEY_KIND, "kind", PT_ENUM, P_REQUIRED, 0, 0, kinds, 404, "您访问的页面不存在。" },
+	{ KEY_KIND, "kind", PT_ENUM, P_REQUIRED, 0, 0, kinds, 404, "您访问的页面不存在。", 0 },
 	{ 0 },
 };
 
@@ -1686,15 +1686,15 @@ static void indicators_page(struct req *r)
 }
 
 static const struct pspec unit_params[] = {
-	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有找到该单位。" },
+	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有找到该单位。", 0 },
 	{ 0 },
 };
 
 /* The replacement's confirmation page, its reason filled in when it comes
  * from a refusal on the follow-up list. */
 static const struct pspec replace_params[] = {
-	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有找到该单位。" },
-	{ KEY_REASON, "reason", PT_STR, 0, 0, 600, NULL, 0, NULL },
+	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有找到该单位。", 0 },
+	{ KEY_REASON, "reason", PT_STR, 0, 0, 600, NULL, 0, NULL, 0 },
 	{ 0 },
 };
 
@@ -1702,12 +1702,12 @@ static const struct pspec replace_params[] = {
  * the sample's strata, the slips funnel. Malformed values fall back to
  * none. */
 static const struct pspec list_params[] = {
-	{ KEY_FORM, "form", PT_STR, 0, 0, 16, NULL, 0, NULL },
-	{ KEY_Q, "q", PT_STR, 0, 0, 180, NULL, 0, NULL },
-	{ KEY_AFTER, "after", PT_ID, 0, 0, 0, NULL, 0, NULL },
-	{ KEY_STRATUM, "stratum", PT_ENUM, 0, 0, 0, strata, 0, NULL },
-	{ KEY_AFTER_ID, "after_id", PT_ID, 0, 0, 0, NULL, 0, NULL },
-	{ KEY_UNIT, "done", PT_ID, 0, 0, 0, NULL, 0, NULL },
+	{ KEY_FORM, "form", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 },
+	{ KEY_Q, "q", PT_STR, 0, 0, 180, NULL, 0, NULL, 0 },
+	{ KEY_AFTER, "after", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
+	{ KEY_STRATUM, "stratum", PT_ENUM, 0, 0, 0, strata, 0, NULL, 0 },
+	{ KEY_AFTER_ID, "after_id", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
+	{ KEY_UNIT, "done", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
 	{ 0 },
 };
 
@@ -1734,7 +1734,7 @@ static void followups_unit_post(struct req *r)
 
 /* Password resets of the region's respondent accounts (forms/accounts.c). */
 static const struct pspec account_params[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有这个账户。" },
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有这个账户。", 0 },
 	{ 0 },
 };
 
@@ -1787,26 +1787,26 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_HOME]          = { "/region",            M_GET,  REGION, PAGE_SLASH, NULL, home, NULL },
 	[PAGE_PROGRESS]      = { "/region/progress",   M_GET,  REGION, 0, list_params, progress, NULL },
 	[PAGE_FRAMES_GET]    = { "/region/frames",     M_GET,  REGION, 0, NULL, frames_get, NULL },
-	[PAGE_FRAMES_POST]   = { "/region/frames",     M_POST, REGION, 0, NULL, frames_post, NULL },
+	[PAGE_FRAMES_POST]   = { "/region/frames",     M_POST, REGION, PAGE_CSRF, NULL, frames_post, NULL },
 	[PAGE_SAMPLE_GET]    = { "/region/sample",     M_GET,  REGION, 0, list_params, sample_get, NULL },
-	[PAGE_SAMPLE_POST]   = { "/region/sample",     M_POST, REGION, 0, NULL, sample_post, NULL },
+	[PAGE_SAMPLE_POST]   = { "/region/sample",     M_POST, REGION, PAGE_CSRF, NULL, sample_post, NULL },
 	[PAGE_SAMPLE_CSV]    = { "/region/sample.csv", M_GET,  REGION, 0, csv_params, sample_csv, NULL },
 	[PAGE_SAMPLE_REPLACE_GET] = { "/region/sample/replace", M_GET, REGION, 0, replace_params, sample_replace_get, NULL },
 	[PAGE_SLIPS_GET]     = { "/region/slips",      M_GET,  REGION, PAGE_SLASH, list_params, slips_get, NULL },
-	[PAGE_SLIPS_POST]    = { "/region/slips",      M_POST, REGION, PAGE_SLASH, NULL, slips_post, NULL },
+	[PAGE_SLIPS_POST]    = { "/region/slips",      M_POST, REGION, PAGE_SLASH | PAGE_CSRF, NULL, slips_post, NULL },
 	[PAGE_SLIP_ONE_GET]  = { "/region/slips/one",  M_GET,  REGION, 0, unit_params, slip_one_get, NULL },
-	[PAGE_SLIP_ONE_POST] = { "/region/slips/one",  M_POST, REGION, 0, unit_params, slip_one_post, NULL },
+	[PAGE_SLIP_ONE_POST] = { "/region/slips/one",  M_POST, REGION, PAGE_CSRF, unit_params, slip_one_post, NULL },
 	[PAGE_INDICATORS]    = { "/region/indicators", M_GET,  REGION, 0, NULL, indicators_page, NULL },
 	[PAGE_SLIP_REVOKE_GET]  = { "/region/slips/revoke", M_GET,  REGION, 0, unit_params, slip_revoke_get, NULL },
-	[PAGE_SLIP_REVOKE_POST] = { "/region/slips/revoke", M_POST, REGION, 0, unit_params, slip_revoke_post, NULL },
+	[PAGE_SLIP_REVOKE_POST] = { "/region/slips/revoke", M_POST, REGION, PAGE_CSRF, unit_params, slip_revoke_post, NULL },
 	[PAGE_ACCOUNTS]      = { "/region/accounts",   M_GET,  REGION, 0, NULL, accounts_get, NULL },
 	[PAGE_ACCOUNT_RESET_GET]  = { "/region/accounts/reset", M_GET,  REGION, 0, account_params, account_reset_get, NULL },
-	[PAGE_ACCOUNT_RESET_POST] = { "/region/accounts/reset", M_POST, REGION, 0, account_params, account_reset_done, NULL },
+	[PAGE_ACCOUNT_RESET_POST] = { "/region/accounts/reset", M_POST, REGION, PAGE_CSRF, account_params, account_reset_done, NULL },
 	[PAGE_FOLLOWUPS]       = { "/region/followups",       M_GET, REGION, 0, followup_list_params, followups_get, NULL },
 	[PAGE_FOLLOWUPS_PRINT] = { "/region/followups/print", M_GET, REGION, 0, followup_list_params, followups_print, NULL },
 	[PAGE_FOLLOWUPS_CSV]   = { "/region/followups.csv",   M_GET, REGION, 0, followup_list_params, followup_csv, NULL },
 	[PAGE_FOLLOWUP_UNIT_GET]  = { "/region/followups/unit", M_GET,  REGION, 0, followup_unit_params, followups_unit_get, NULL },
-	[PAGE_FOLLOWUP_UNIT_POST] = { "/region/followups/unit", M_POST, REGION, 0, followup_record_params, followups_unit_post, NULL },
+	[PAGE_FOLLOWUP_UNIT_POST] = { "/region/followups/unit", M_POST, REGION, PAGE_CSRF, followup_record_params, followups_unit_post, NULL },
 };
 
 int main(int argc, char **argv)

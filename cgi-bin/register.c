@@ -579,7 +579,7 @@ enum page { PAGE_REGISTER_GET, PAGE_REGISTER_POST, PAGE__MAX };
 
 static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_REGISTER_GET]  = { "/register", M_GET,  PUBLIC, 0, NULL, register_get, NULL },
-	[PAGE_REGISTER_POST] = { "/register", M_POST, PUBLIC, 0, NULL, register_post, NULL },
+	[PAGE_REGISTER_POST] = { "/register", M_POST, PUBLIC, PAGE_CSRF, NULL, register_post, NULL },
 };
 
 int main(int argc, char **argv)

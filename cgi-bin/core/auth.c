@@ -267,7 +267,7 @@ void auth_anon_csrf(struct req *r)
 
 int csrf_check_lapsed(const struct req *r)
 {
-	const char *sid = req_cookie(r, SID_COOKIE), *t = req_param(r, "csrf");
+	const char *sid = req_cookie(r, SID_COOKIE), *t = r->csrf_sent;
 	unsigned char token[TOKEN_BYTES];
 	char want[65];
 	if (sid == NULL || t == NULL || strlen(sid) != 2 * TOKEN_BYTES ||
@@ -280,7 +280,7 @@ int csrf_check_lapsed(const struct req *r)
 
 int csrf_check(const struct req *r)
 {
-	const char *t = req_param(r, "csrf");
+	const char *t = r->csrf_sent;
 	size_t n = strlen(r->csrf);
 	if (t == NULL || n == 0 || strlen(t) != n || !ct_equal(t, r->csrf, n))
 		return -1;

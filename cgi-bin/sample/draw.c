@@ -174,12 +174,11 @@ int sample_insert(struct db *db, const char *region, const char *kind, const cha
                   const char *frame_id, const char *sum, const char *seed, const char *algo,
                   unsigned long long created_by, unsigned long long *sid)
 {
-	if (db_exec(db, STMT_SAMPLE_INSERT,
-	            DB_ARGS(A_STR(region), A_STR(kind), A_STR(method),
-	                    frame_id ? A_STR(frame_id) : A_NULL, A_STR(sum), A_STR(seed), A_STR(algo),
-	                    created_by ? A_INT(created_by) : A_NULL), NULL, sid) < 0)
-		return db_errno(db) == 1062 ? 1 : -1;
-	return 0;
+	enum db_rc rc = db_exec(db, STMT_SAMPLE_INSERT,
+	                        DB_ARGS(A_STR(region), A_STR(kind), A_STR(method),
+	                                frame_id ? A_STR(frame_id) : A_NULL, A_STR(sum), A_STR(seed),
+	                                A_STR(algo), created_by ? A_INT(created_by) : A_NULL), NULL, sid);
+	return rc == DB_OK ? 0 : rc == DB_DUPLICATE ? 1 : -1;
 }
 
 int sample_unit_insert(struct db *db, unsigned long long sid, const char *region, const char *kind,

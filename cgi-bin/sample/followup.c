@@ -32,27 +32,27 @@ static const char *const outcomes[] = { "called", "no_answer", "will_submit", "r
 static const char *const outcome_labels[] = { "已致电", "未接通", "承诺提交", "拒绝" };
 
 const struct pspec followup_list_params[] = {
-	{ FU_KEY_KIND, "kind", PT_ENUM, 0, 0, 0, kinds, 0, NULL },
-	{ FU_KEY_STATUS, "status", PT_ENUM, 0, 0, 0, states, 0, NULL },
-	{ FU_KEY_Q, "q", PT_STR, 0, 0, 64, NULL, 0, NULL },
-	{ FU_KEY_AFTER, "after", PT_ID, 0, 0, 0, NULL, 0, NULL },
-	{ FU_KEY_REGION, "region", PT_STR, 0, 0, 16, NULL, 404, "没有这个地区。" },
-	{ FU_KEY_FORMAT, "format", PT_ENUM, 0, 0, 0, formats, 0, NULL },
+	{ FU_KEY_KIND, "kind", PT_ENUM, 0, 0, 0, kinds, 0, NULL, 0 },
+	{ FU_KEY_STATUS, "status", PT_ENUM, 0, 0, 0, states, 0, NULL, 0 },
+	{ FU_KEY_Q, "q", PT_STR, 0, 0, 64, NULL, 0, NULL, 0 },
+	{ FU_KEY_AFTER, "after", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
+	{ FU_KEY_REGION, "region", PT_STR, 0, 0, 16, NULL, 404, "没有这个地区。", 0 },
+	{ FU_KEY_FORMAT, "format", PT_ENUM, 0, 0, 0, formats, 0, NULL, 0 },
 	{ 0 },
 };
 
 const struct pspec followup_unit_params[] = {
-	{ FU_KEY_UNIT, "unit", PT_ID, 0, 0, 0, NULL, 404, "没有找到该单位。" },
-	{ FU_KEY_ACCOUNT, "account", PT_ID, 0, 0, 0, NULL, 404, "没有找到该单位。" },
-	{ FU_KEY_SAVED, "saved", PT_INT, 0, 0, 1, NULL, 0, NULL },
+	{ FU_KEY_UNIT, "unit", PT_ID, 0, 0, 0, NULL, 404, "没有找到该单位。", 0 },
+	{ FU_KEY_ACCOUNT, "account", PT_ID, 0, 0, 0, NULL, 404, "没有找到该单位。", 0 },
+	{ FU_KEY_SAVED, "saved", PT_INT, 0, 0, 1, NULL, 0, NULL, 0 },
 	{ 0 },
 };
 
 const struct pspec followup_record_params[] = {
-	{ FU_KEY_UNIT, "unit", PT_ID, 0, 0, 0, NULL, 404, "没有找到该单位。" },
-	{ FU_KEY_ACCOUNT, "account", PT_ID, 0, 0, 0, NULL, 404, "没有找到该单位。" },
-	{ FU_KEY_OUTCOME, "outcome", PT_ENUM, 0, 0, 0, outcomes, 0, NULL },
-	{ FU_KEY_NOTE, "note", PT_STR, 0, 0, 4 * NOTE_MAX, NULL, 400, "备注过长（最多 500 字）。" },
+	{ FU_KEY_UNIT, "unit", PT_ID, 0, 0, 0, NULL, 404, "没有找到该单位。", 0 },
+	{ FU_KEY_ACCOUNT, "account", PT_ID, 0, 0, 0, NULL, 404, "没有找到该单位。", 0 },
+	{ FU_KEY_OUTCOME, "outcome", PT_ENUM, 0, 0, 0, outcomes, 0, NULL, 0 },
+	{ FU_KEY_NOTE, "note", PT_STR, 0, 0, 4 * NOTE_MAX, NULL, 400, "备注过长（最多 500 字）。", 0 },
 	{ 0 },
 };
 
