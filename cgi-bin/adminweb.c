@@ -1,8 +1,8 @@
 /*
  * smesurvey-adminweb - pages of the ministry and the evaluation agency.
- * admin may change things; viewer sees everything, and every POST page is
- * admin-only in the page table, so a viewer's POST is refused (403) before
- * any handler runs.
+ * admin may change things; viewer and agency see everything, and every POST
+ * page is admin-only in the page table, so their POSTs are refused (403)
+ * before any handler runs.
  *
  *   GET  /admin                     national overview: progress of every region
  *   GET  /admin/audit               the latest entries of the audit log
@@ -1218,11 +1218,12 @@ enum page {
 	PAGE__MAX
 };
 
-/* ADMINS: admin and the read-only viewer. ADMIN_ONLY: admin alone, which
- * is every page that changes something (a viewer gets READ_ONLY). */
+/* ADMINS: admin, the read-only viewer and the evaluation agency (which
+ * works in its own program, smesurvey-agency). ADMIN_ONLY: admin alone,
+ * which is every page that changes something (the others get READ_ONLY). */
 #define ADMINS     RB_ADMINS
 #define ADMIN_ONLY RB(ROLE_ADMIN)
-#define READ_ONLY  "只读账户不能修改数据。"
+#define READ_ONLY  "只有管理员（工业和信息化部）可以修改此项数据。"
 
 static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_OVERVIEW]        = { "/admin",                  M_GET,  ADMINS, PAGE_SLASH, NULL, overview, NULL },

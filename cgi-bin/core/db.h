@@ -99,7 +99,7 @@ const char *dbrows_get(const struct dbrows *r, size_t row, size_t col);
 long long   dbrows_int(const struct dbrows *r, size_t row, size_t col);  /* 0 for NULL */
 void        dbrows_free(struct dbrows *r);
 
-/* Transactions: only through db_transaction (tests/build/30-db-outcomes.t
+/* Transactions: only through db_transaction (tests/build/40-params-db.t
  * fails on a db_begin anywhere else), so every one is retried alike. */
 int  db_begin(struct db *db);
 int  db_commit(struct db *db);

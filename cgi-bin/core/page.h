@@ -11,7 +11,7 @@
  *
  * Every request parameter a page reads is declared in its row (struct
  * pspec) and read from r->arg[]: page_parse_args is the one reader of the
- * decoded parameters (tests/build/30-params-db.t fails on req_param()
+ * decoded parameters (tests/build/40-params-db.t fails on req_param()
  * anywhere else). The questionnaires' answers are the form engine's
  * (form_collect reads the fields the codebook declares).
  */

@@ -5,7 +5,7 @@
  *
  * db_exec/db_query refuse a call whose arguments do not fit (db_args_fit),
  * tests/unit/test_stmts.c checks that each entry has as many letters as its
- * SQL has placeholders, and tests/build/30-db-outcomes.t compares every call
+ * SQL has placeholders, and tests/build/40-params-db.t compares every call
  * written in the code (scripts/stmt-calls) with it, so a wrong count or type
  * fails before it runs. A new statement gets its line here; "" when it
  * takes no parameters. Kept apart from the SQL so that the table of
