@@ -1081,18 +1081,8 @@ static void sample_reset_post(struct req *r)
 		return;
 	}
 	/* One transaction: the reset and its audit row. */
-	enum reset_result res = db_begin(r->db) < 0 ? RESET_DB_ERROR : sample_reset(r->db, region, kind, reason, &ri);
-	if (res == RESET_OK) {
-		struct buf d = { 0 };
-		buf_printf(&d, "region=%s kind=%s sample=%llu units=%lld registered=%lld codes_revoked=%lld frames=%llu reason=%s",
-		           region, kind, ri.sample_id, ri.units, ri.registered, ri.codes, ri.frames, reason);
-		audit(r, "sample-reset", d.data);
-		buf_free(&d);
-		if (db_commit(r->db) < 0)
-			res = RESET_DB_ERROR;
-	}
-	if (res != RESET_OK)
-		db_rollback(r->db);
+	const struct sample_audit au = { audit_tx, r };
+	enum reset_result res = sample_reset_tx(r->db, region, kind, reason, &ri, &au);
 	switch (res) {
 	case RESET_OK:
 		resp_redirect(r, "/admin/samples?done=1");

@@ -34,6 +34,37 @@
 
 #include "admin.h"
 
+struct store_tx {
+	const char *region, *kind, *fn, *charset;
+	const struct frame_parse *fp;
+	const char *sum;
+	char *ids;               /* [24]: the new frame's id */
+};
+
+/* The frame row, its units, the confirmation and the audit row; 1 when the
+ * region got a sample meanwhile (frame_store), -1 on error. */
+static int store_body(struct db *db, void *ctx, int attempt)
+{
+	struct store_tx *x = ctx;
+	struct buf d = { 0 };
+	unsigned long long id = 0;
+	int rc;
+
+	(void)attempt;
+	if (db_exec(db, STMT_FRAME_INSERT_PENDING,
+	            DB_ARGS(A_STR(x->region), A_STR(x->kind), A_STR(x->fn), A_STR(x->charset), A_NULL),
+	            NULL, &id) < 0)
+		return -1;
+	snprintf(x->ids, 24, "%llu", id);
+	if ((rc = frame_store(db, x->region, x->kind, x->ids, x->fp, x->sum)) != 0)
+		return rc;
+	buf_printf(&d, "file=%s charset=%s region=%s kind=%s frame=%s units=%zu checksum=%s", x->fn, x->charset,
+	           x->region, x->kind, x->ids, x->fp->nunits, x->sum);
+	rc = cli_audit(db, "frame-confirm", d.data);
+	buf_free(&d);
+	return rc;
+}
+
 int cmd_import_frame(struct ctx *x, int argc, char **argv)
 {
 	const char *region, *kind, *path, *charset = "";
@@ -41,7 +72,6 @@ int cmd_import_frame(struct ctx *x, int argc, char **argv)
 	size_t rawn = 0, textn = 0;
 	struct frame_parse fp;
 	int parsed = 0, ret = EXIT_FAILED, rc;
-	unsigned long long id = 0;
 	struct db *db;
 
 	if (argc != 4 || !(kind = kind_arg(argv[2]))) {
@@ -101,39 +131,22 @@ int cmd_import_frame(struct ctx *x, int argc, char **argv)
 	fn = frame_clean_filename(path);
 
 	/* One transaction: the frame row, its units, the confirmation, the audit. */
-	if (db_begin(db) < 0)
-		goto dberr;
-	if (db_exec(db, STMT_FRAME_INSERT_PENDING,
-	            DB_ARGS(A_STR(region), A_STR(kind), A_STR(fn), A_STR(charset), A_NULL), NULL, &id) < 0)
-		goto rollback;
-	snprintf(ids, sizeof ids, "%llu", id);
-	rc = frame_store(db, region, kind, ids, &fp, sum);
+	struct store_tx st = { region, kind, fn, charset, &fp, sum, ids };
+	rc = db_transaction(db, store_body, &st);
 	if (rc == 1) {
-		db_rollback(db);
 		fprintf(stderr, PROG ": import-frame: region %s got a %s sample meanwhile (已经抽样，样本框不能再替换): "
 		        "nothing written\n", region, kind);
 		ret = EXIT_REJECTED;
 		goto out;
 	}
 	if (rc < 0)
-		goto rollback;
-	{
-		struct buf d = { 0 };
-		buf_printf(&d, "file=%s charset=%s region=%s kind=%s frame=%s units=%zu checksum=%s", fn, charset,
-		           region, kind, ids, fp.nunits, sum);
-		rc = cli_audit(db, "frame-confirm", d.data);
-		buf_free(&d);
-	}
-	if (rc < 0 || db_commit(db) < 0)
-		goto rollback;
+		goto dberr;
 	printf("region %s, %s: frame %s confirmed with %zu units (", region, kind, ids, fp.nunits);
 	print_counts(kind, fp.count);
 	printf(")%s%s\nchecksum %s\n", old ? "; replaces frame " : "", old ? old : "", sum);
 	printf("imported (已导入并确认样本框)\n");
 	ret = EXIT_DONE;
 	goto out;
-rollback:
-	db_rollback(db);
 dberr:
 	fprintf(stderr, PROG ": import-frame: database error: nothing written\n");
 	ret = EXIT_FAILED;

@@ -371,23 +371,9 @@ static void sample_draw(struct req *r, const char *kind)
 		return;
 	}
 	/* One transaction: the draw and its audit row. */
-	enum draw_result rc = db_begin(r->db) < 0 ? DRAW_DB_ERROR :
-	         sample_draw_store(r->db, r->user->region_code, kind, seed, q, allow_short, r->user->id, &dr);
-	if (rc == DRAW_OK) {
-		struct buf d = { 0 };
-		buf_printf(&d, "region=%s kind=%s sample=%llu seed=%s algo=%s frame=%s checksum=%s quota=%d/%d/%d",
-		           r->user->region_code, kind, dr.sample_id, dr.seed, DRAW_ALGO_VERSION, dr.frame_id, dr.checksum,
-		           q[ST_HUB], q[ST_WINDOW], q[ST_SME]);
-		for (int st = 0; st < ST_COUNT; st++)
-			if (kind_has_stratum(kind, st) && dr.cnt[st] < dr.quota[st])
-				buf_printf(&d, " short-confirmed=%s:%zu/%zu", stratum_code(st), dr.cnt[st], dr.quota[st]);
-		audit(r, "sample-draw", d.data);
-		buf_free(&d);
-		if (db_commit(r->db) < 0)
-			rc = DRAW_DB_ERROR;
-	}
-	if (rc != DRAW_OK)
-		db_rollback(r->db);
+	const struct sample_audit au = { audit_tx, r };
+	enum draw_result rc = sample_draw_tx(r->db, r->user->region_code, kind, seed, q, allow_short,
+	                                     r->user->id, &dr, &au);
 	switch (rc) {
 	case DRAW_OK:
 		resp_redirect(r, strcmp(kind, "sme") == 0 ? "/region/sample#sme" : "/region/sample#resource");
