@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *const page_one[] = { "1", NULL };
+const char *const page_all[] = { "all", NULL };
+
 unsigned page_method(const char *method)
 {
 	if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)

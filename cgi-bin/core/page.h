@@ -125,6 +125,11 @@ void page_args_free(struct req *r);
  * fails. */
 int page_table_check(const struct pagedef *pages, size_t n, char *err, size_t errsz);
 
+/* Values of the common one-value enums: a confirmation box (confirm=1)
+ * and a choice of everything (scope=all). */
+extern const char *const page_one[];
+extern const char *const page_all[];
+
 /* Parses one PT_ID value: 0 when s is not 1..19 decimal digits <= INT64_MAX
  * or is 0. Shared by every id a page or form takes. */
 unsigned long long parse_id(const char *s);

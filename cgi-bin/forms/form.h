@@ -138,6 +138,10 @@ char *form_trim(const char *s);
  * are not touched here (see form_store_upload). */
 void form_collect(const struct form *f, const struct param *ps, size_t np,
                   struct answers *out);
+/* The file part posted for file field i of f (the first part of that name
+ * with a file name), or NULL: the codebook declares the form's fields, so
+ * the engine reads them, not the page table. */
+const struct param *form_file_part(const struct form *f, const struct param *ps, size_t np, size_t i);
 
 /* ---- Validation ---- */
 struct fissue {
