@@ -436,7 +436,7 @@ static int tx_query(struct db *db, const char *sql, int may_retry)
 	return -1;
 }
 
-int db_begin(struct db *db)
+static int db_begin(struct db *db)
 {
 	if (tx_query(db, "START TRANSACTION", 1) < 0)
 		return -1;
@@ -444,14 +444,14 @@ int db_begin(struct db *db)
 	return 0;
 }
 
-int db_commit(struct db *db)
+static int db_commit(struct db *db)
 {
 	int rc = tx_query(db, "COMMIT", 0);
 	db->in_tx = 0;
 	return rc;
 }
 
-int db_rollback(struct db *db)
+static int db_rollback(struct db *db)
 {
 	int rc = db->my ? tx_query(db, "ROLLBACK", 0) : -1;
 	db->in_tx = 0;

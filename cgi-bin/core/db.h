@@ -99,11 +99,9 @@ const char *dbrows_get(const struct dbrows *r, size_t row, size_t col);
 long long   dbrows_int(const struct dbrows *r, size_t row, size_t col);  /* 0 for NULL */
 void        dbrows_free(struct dbrows *r);
 
-/* Transactions: only through db_transaction (tests/build/40-params-db.t
- * fails on a db_begin anywhere else), so every one is retried alike. */
-int  db_begin(struct db *db);
-int  db_commit(struct db *db);
-int  db_rollback(struct db *db);
+/* Transactions: only through db_transaction (begin, commit and rollback
+ * are db.c's own; tests/build/40-params-db.t fails on them anywhere else),
+ * so every one is retried alike. */
 /* Runs body inside a transaction of its own: begin, body, commit. When a
  * statement of the body (or the commit) fails with a deadlock (1213) or a
  * lock-wait timeout (1205), the transaction is rolled back and run again

@@ -645,6 +645,60 @@ static FILE *temp_file(const char *tmpdir)
 	return fp;
 }
 
+/* Every row into the sink of s->fmt (.sav: into the spool, widths in
+ * width). Returns the number of rows, or -1. */
+static long export_rows(struct exporter *x, struct sink *s, const struct strv *cols, const struct strv *labels,
+                        FILE *spool, size_t *width, struct buf *csvbuf)
+{
+	size_t ncols = x->ncols;
+	long n;
+
+	if (s->fmt == EXPORT_XLSX) {
+		/* Codes (what statistics packages key on), then their labels. */
+		sink_row(s, (const char *const *)cols->v, ncols, 1);
+		sink_row(s, (const char *const *)labels->v, labels->n < ncols ? labels->n : ncols, 1);
+		worksheet_freeze_panes(s->ws, 2, 1);
+		return each_row(x, xlsx_row, s);
+	}
+	if (s->fmt == EXPORT_SAV) {
+		struct sav_state ss = { spool, ncols, width };
+		return each_row(x, sav_row, &ss);
+	}
+	struct csv_state cs = { s, ncols, s->fmt == EXPORT_CSV_GB18030, { 0 } };
+	s->csv = csvbuf;
+	/* Excel on a Chinese Windows reads a UTF-8 file without a BOM as
+	 * GBK; the GB18030 file (converted from this one) gets none. */
+	if (s->fmt == EXPORT_CSV)
+		buf_puts(s->csv, "\xEF\xBB\xBF");
+	sink_row(s, (const char *const *)cols->v, ncols, 1);
+	n = each_row(x, csv_row, &cs);
+	if (n >= 0 && csv_flush(x, &cs) < 0)
+		n = -1;
+	buf_free(&cs.conv);
+	return n;
+}
+
+/* The rows read in one transaction, so every chunk reads the same
+ * snapshot (plain reads take no locks: nothing to retry). */
+struct rows_tx {
+	struct exporter *x;
+	struct sink *s;
+	const struct strv *cols, *labels;
+	FILE *spool;
+	size_t *width;
+	struct buf *csvbuf;
+	long n;
+};
+
+static int rows_body(struct db *db, void *ctx, int attempt)
+{
+	struct rows_tx *t = ctx;
+	(void)db;
+	(void)attempt;
+	t->n = export_rows(t->x, t->s, t->cols, t->labels, t->spool, t->width, t->csvbuf);
+	return t->n < 0 ? -1 : 0;
+}
+
 int export_responses(struct db *db, const struct form *f, const struct export_filter *flt,
                      enum export_format fmt, const char *tmpdir, const struct export_out *out,
                      size_t *nrows)
@@ -658,7 +712,7 @@ int export_responses(struct db *db, const struct form *f, const struct export_fi
 	size_t ncols, *width = NULL;
 	FILE *spool = NULL;
 	long n = -1;
-	int rc = -1;
+	int rc = -1, db_failed = 0;
 
 	*nrows = 0;
 	if (!tmpdir || !*tmpdir)
@@ -684,35 +738,12 @@ int export_responses(struct db *db, const struct form *f, const struct export_fi
 	if (fmt == EXPORT_SAV && !(spool = temp_file(tmpdir)))
 		goto out;
 	/* One snapshot for every chunk, so rows and answers agree. */
-	if (db_begin(db) < 0)
+	if (fmt == EXPORT_SAV)
+		width = xcalloc(ncols, sizeof *width);
+	struct rows_tx t = { &x, &s, &cols, &labels, spool, width, &csvbuf, -1 };
+	db_failed = db_transaction(db, rows_body, &t) < 0 && db_last(db) != DB_OK;
+	if ((n = t.n) < 0)
 		goto out;
-	if (fmt == EXPORT_XLSX) {
-		/* Codes (what statistics packages key on), then their labels. */
-		sink_row(&s, (const char *const *)cols.v, ncols, 1);
-		sink_row(&s, (const char *const *)labels.v, labels.n < ncols ? labels.n : ncols, 1);
-		worksheet_freeze_panes(s.ws, 2, 1);
-		n = each_row(&x, xlsx_row, &s);
-	} else if (fmt == EXPORT_SAV) {
-		struct sav_state ss = { spool, ncols, width = xcalloc(ncols, sizeof *width) };
-		n = each_row(&x, sav_row, &ss);
-	} else {
-		struct csv_state cs = { &s, ncols, fmt == EXPORT_CSV_GB18030, { 0 } };
-		s.csv = &csvbuf;
-		/* Excel on a Chinese Windows reads a UTF-8 file without a BOM as
-		 * GBK; the GB18030 file (converted from this one) gets none. */
-		if (fmt == EXPORT_CSV)
-			buf_puts(s.csv, "\xEF\xBB\xBF");
-		sink_row(&s, (const char *const *)cols.v, ncols, 1);
-		n = each_row(&x, csv_row, &cs);
-		if (n >= 0 && csv_flush(&x, &cs) < 0)
-			n = -1;
-		buf_free(&cs.conv);
-	}
-	if (n < 0) {
-		db_rollback(db);
-		goto out;
-	}
-	db_commit(db);
 	*nrows = (size_t)n;
 
 	if (fmt == EXPORT_SAV) {
@@ -729,7 +760,7 @@ int export_responses(struct db *db, const struct form *f, const struct export_fi
 	rc = 0;
 out:
 	if (rc < 0 && !x.started)
-		rc = n < 0 && db_errno(db) ? -1 : -2;
+		rc = n < 0 && db_failed ? -1 : -2;
 	else if (rc < 0)
 		rc = -3;
 	if (s.wb) {
