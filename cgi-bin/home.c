@@ -7,6 +7,7 @@
  *   GET  /password    change-password form; POST /password
  *   GET  /forgot      whom to ask for a forgotten username or password
  */
+#include "msg.h"
 #include "app.h"
 #include "auth.h"
 #include "catalog.h"
@@ -108,14 +109,14 @@ static void login_get(struct req *r)
 /* PAGE_CSRF refused a login: the form again, with the typed username. */
 static void login_refused(struct req *r)
 {
-	login_again(r, 403, r->arg[KEY_USERNAME].s, "页面已过期或请求来源无效，请重新登录。");
+	login_again(r, 403, r->arg[KEY_USERNAME].s, MSG_STALE_LOGIN);
 }
 
 static void login_post(struct req *r)
 {
 	const char *u = r->arg[KEY_USERNAME].s, *p = r->arg[KEY_PASSWORD].s;
 	if (u == NULL || p == NULL || *u == '\0' || *p == '\0') {
-		login_again(r, 422, u, "请输入用户名和密码。");
+		login_again(r, 422, u, MSG_LOGIN_EMPTY);
 		return;
 	}
 	enum login_result res = auth_login(r, u, p);
@@ -127,14 +128,14 @@ static void login_post(struct req *r)
 		resp_redirect(r, r->user && r->user->must_change_pw ? "/password" : after_login(r));
 		break;
 	case LOGIN_BAD:
-		login_again(r, 401, u, "用户名或密码不正确。");
+		login_again(r, 401, u, MSG_LOGIN_WRONG);
 		break;
 	case LOGIN_THROTTLED:
 		resp_header(r, "Retry-After", "900");
 		login_again(r, 429, u, "本设备登录失败次数过多，请 15 分钟后再试。忘记密码请点击下方“忘记用户名或密码？”。");
 		break;
 	case LOGIN_ERROR:
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		break;
 	}
 }
@@ -165,7 +166,7 @@ static void logout_refused(struct req *r)
 	if (r->user == NULL)
 		logout_post(r);
 	else
-		page_error(r, 403, "页面已过期或请求来源无效，请刷新页面后重试。");
+		page_error(r, 403, MSG_STALE_PAGE);
 }
 
 static void password_form(struct req *r, const char *error, const char *field)

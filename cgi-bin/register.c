@@ -15,6 +15,7 @@
  * A code already used shows the account's username (never a password) and
  * whom to ask for a new password.
  */
+#include "msg.h"
 #include "app.h"
 #include "auth.h"
 #include "catalog.h"
@@ -200,7 +201,7 @@ static void unit_form(struct req *r, const struct unit *u, const char *error)
 	const struct form_info *fi = catalog_get(u->form);
 	auth_anon_csrf(r);
 	if (new_password(gen) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	const char *contact = r->arg[KEY_CONTACT].s, *phone = r->arg[KEY_PHONE].s, *email = r->arg[KEY_EMAIL].s;
@@ -240,7 +241,7 @@ static void code_problem(struct req *r, enum lookup lk, const struct unit *u, co
 		page_end(r);
 		return;
 	case LK_ERROR:
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	case LK_REGISTERED:
 		resp_status(r, 409);
@@ -301,7 +302,7 @@ static void self_form(struct req *r, const char *error)
 	char gen[CODE_GROUPED + 1];
 	if (db_query(r->db, STMT_REGION_LIST, DB_NOARGS, &rows) < 0 ||
 	    new_password(gen) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	auth_anon_csrf(r);
@@ -456,7 +457,7 @@ static void register_unit(struct req *r)
 	}
 	char hash[PW_HASH_MAX];
 	if (password_hash(pw, hash) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	/* Re-check under the row lock: one code registers one account. */
@@ -469,13 +470,13 @@ static void register_unit(struct req *r)
 		return;
 	}
 	if (rc < 0) {
-		page_error(r, 503, "注册未能完成，请稍后再试。");
+		page_error(r, 503, MSG_REGISTER_FAILED);
 		return;
 	}
 	unsigned long long uid = x.uid;
 	const char *username = x.username;
 	if (auth_login_user(r, uid) < 0) {
-		page_error(r, 503, "注册成功，但自动登录失败，请使用用户名和密码登录。");
+		page_error(r, 503, MSG_REGISTER_NO_LOGIN);
 		return;
 	}
 	struct buf d = { 0 };
@@ -500,7 +501,7 @@ static void register_self(struct req *r)
 	char *rname = NULL, *n = NULL;
 	if (db_query_str(r->db, STMT_SELF_REGISTRATIONS_COUNT,
 	                 DB_ARGS(A_STR(r->remote_addr)), &n) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	int over = n && atoll(n) >= SELF_MAX_PER_HOUR;
@@ -531,7 +532,7 @@ static void register_self(struct req *r)
 	char hash[PW_HASH_MAX], username[80];
 	unsigned long long uid = 0;
 	if (password_hash(pw, hash) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	enum db_rc rc = DB_DUPLICATE;
@@ -551,11 +552,11 @@ static void register_self(struct req *r)
 		uid = 0;
 	explicit_bzero(hash, sizeof hash);
 	if (uid == 0) {
-		page_error(r, 503, "注册未能完成，请稍后再试。");
+		page_error(r, 503, MSG_REGISTER_FAILED);
 		return;
 	}
 	if (auth_login_user(r, uid) < 0) {
-		page_error(r, 503, "注册成功，但自动登录失败，请使用用户名和密码登录。");
+		page_error(r, 503, MSG_REGISTER_NO_LOGIN);
 		return;
 	}
 	audit(r, "register-self", username);
@@ -598,7 +599,7 @@ static void register_post(struct req *r)
  * are bounded here; what a value must be is checked where it is shown
  * again at its field (check_contact, chosen_password), keeping the rest. */
 static const struct pspec register_params[] = {
-	{ KEY_ACTION, "action", PT_ENUM, P_REQUIRED, 0, 0, register_actions, 400, "无效的操作。", 0 },
+	{ KEY_ACTION, "action", PT_ENUM, P_REQUIRED, 0, 0, register_actions, 400, MSG_BAD_ACTION, 0 },
 	{ KEY_CODE, "code", PT_STR, 0, 0, 64, NULL, 0, NULL, 0 },
 	{ KEY_CONTACT, "contact", PT_STR, 0, 0, 512, NULL, 0, NULL, 0 },
 	{ KEY_PHONE, "phone", PT_STR, 0, 0, 128, NULL, 0, NULL, 0 },

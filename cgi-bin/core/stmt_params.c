@@ -192,4 +192,9 @@ const char *const stmt_params[STMT__MAX] = {
 	[STMT_RESPONSE_PAGE_OLDER] = "ssssssssi",
 	[STMT_RESPONSE_PAGE_NEWER] = "sssssssi",
 	[STMT_PREFILL_FACTS] = "i",
+	[STMT_CLI_BIND_ACCOUNT] = "s",
+	[STMT_CLI_BOUND_UNIT] = "i",
+	[STMT_CLI_BIND_PICK] = "ssii",
+	[STMT_CLI_BIND_UNIT] = "ii",
+	[STMT_CLI_BIND_ORG_NAME] = "si",
 };

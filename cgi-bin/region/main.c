@@ -18,6 +18,7 @@
  * Every query is restricted to r->user->region_code: a region only ever
  * sees its own frames and samples.
  */
+#include "msg.h"
 #include "accounts.h"
 #include "aggr.h"
 #include "app.h"
@@ -59,7 +60,7 @@ const char *const strata[] = { "hub", "window", "sme", NULL };
 
 
 static const struct pspec csv_params[] = {
-	{ KEY_KIND, "kind", PT_ENUM, P_REQUIRED, 0, 0, kinds, 404, "您访问的页面不存在。", 0 },
+	{ KEY_KIND, "kind", PT_ENUM, P_REQUIRED, 0, 0, kinds, 404, MSG_NOT_FOUND, 0 },
 	{ 0 },
 };
 
@@ -80,7 +81,7 @@ static void indicators_page(struct req *r)
 }
 
 static const struct pspec unit_params[] = {
-	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有找到该单位。", 0 },
+	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_UNIT, 0 },
 	{ KEY_REVOKED, "revoked", PT_FLAG, 0, 0, 0, NULL, 0, NULL, 0 },
 	{ KEY_CONFIRM, "confirm", PT_ENUM, 0, 0, 0, page_one, 0, NULL, 0 },
 	{ 0 },
@@ -94,8 +95,8 @@ static const char *const sample_actions[] = { "draw", "upload", "replace", NULL 
  * ps0..), confirmed against the counts shown. Malformed choices fall back
  * to none; the frame's own checks report the rest. */
 static const struct pspec frames_params[] = {
-	{ KEY_KIND, "kind", PT_ENUM, P_REQUIRED, 0, 0, kinds, 400, "请求不完整。", 0 },
-	{ KEY_ACTION, "action", PT_ENUM, P_REQUIRED, 0, 0, frame_actions, 400, "请求不完整。", 0 },
+	{ KEY_KIND, "kind", PT_ENUM, P_REQUIRED, 0, 0, kinds, 400, MSG_INCOMPLETE, 0 },
+	{ KEY_ACTION, "action", PT_ENUM, P_REQUIRED, 0, 0, frame_actions, 400, MSG_INCOMPLETE, 0 },
 	{ KEY_FILE, "file", PT_FILE, 0, 0, 0, NULL, 0, NULL, 0 },
 	{ KEY_HEADER_ROW, "header_row", PT_INT, 0, 0, FRAME_HEAD_SCAN, NULL, 0, NULL, 0 },
 	{ KEY_SHOWN_HEADER_ROW, "shown_header_row", PT_STR, 0, 0, 8, NULL, 0, NULL, 0 },
@@ -110,7 +111,7 @@ static const struct pspec frames_params[] = {
 /* POST /region/sample: draw (sme_n, seed, confirm_short), the region's
  * own list (file) or a replacement (unit, reason). */
 static const struct pspec sample_params[] = {
-	{ KEY_ACTION, "action", PT_ENUM, P_REQUIRED, 0, 0, sample_actions, 400, "请求不完整。", 0 },
+	{ KEY_ACTION, "action", PT_ENUM, P_REQUIRED, 0, 0, sample_actions, 400, MSG_INCOMPLETE, 0 },
 	{ KEY_KIND, "kind", PT_ENUM, 0, 0, 0, kinds, 0, NULL, 0 },
 	{ KEY_FILE, "file", PT_FILE, 0, 0, 0, NULL, 0, NULL, 0 },
 	{ KEY_SME_N, "sme_n", PT_INT, 0, 1, SME_SIZE_MAX, NULL, 0, NULL, 0 },
@@ -131,7 +132,7 @@ static const struct pspec slips_params[] = {
 /* The replacement's confirmation page, its reason filled in when it comes
  * from a refusal on the follow-up list. */
 static const struct pspec replace_params[] = {
-	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有找到该单位。", 0 },
+	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_UNIT, 0 },
 	{ KEY_REASON, "reason", PT_STR, 0, 0, 600, NULL, 0, NULL, 0 },
 	{ 0 },
 };
@@ -172,7 +173,7 @@ static void followups_unit_post(struct req *r)
 
 /* Password resets of the region's respondent accounts (forms/accounts.c). */
 static const struct pspec account_params[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有这个账户。", 0 },
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_ACCOUNT, 0 },
 	{ 0 },
 };
 
