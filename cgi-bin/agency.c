@@ -154,49 +154,49 @@ static void targets_post(struct req *r)
 }
 
 static const struct pspec unit_params[] = {
-	{ WK_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, WS_MSG_NO_UNIT },
-	{ WK_OK, "ok", PT_INT, 0, 1, 1, NULL, 0, NULL },
-	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
+	{ WK_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, WS_MSG_NO_UNIT, 0 },
+	{ WK_OK, "ok", PT_INT, 0, 1, 1, NULL, 0, NULL, 0 },
+	{ 0 }
 };
 static const struct pspec review_post_params[] = {
-	{ WK_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, WS_MSG_NO_UNIT },
-	{ WK_VERSION, "version", PT_INT, P_REQUIRED, 0, 1000000, NULL, 400, WS_MSG_REFRESH },
-	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
+	{ WK_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, WS_MSG_NO_UNIT, 0 },
+	{ WK_VERSION, "version", PT_INT, P_REQUIRED, 0, 1000000, NULL, 400, WS_MSG_REFRESH, 0 },
+	{ 0 }
 };
 static const struct pspec region_filter[] = {
-	{ WK_REGION, "region", PT_STR, 0, 0, 16, NULL, 0, NULL },
-	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
+	{ WK_REGION, "region", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 },
+	{ 0 }
 };
 static const struct pspec doc_params[] = {
-	{ WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_UPLOAD },
-	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
+	{ WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_UPLOAD, 0 },
+	{ 0 }
 };
 static const struct pspec visit_params[] = {
-	{ WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, WS_MSG_NO_VISIT },
-	{ WK_OK, "ok", PT_STR, 0, 0, 16, NULL, 0, NULL },
-	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
+	{ WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, WS_MSG_NO_VISIT, 0 },
+	{ WK_OK, "ok", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 },
+	{ 0 }
 };
 static const struct pspec visit_save_params[] = {
-	{ WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, WS_MSG_NO_VISIT },
-	{ WK_VERSION, "version", PT_INT, P_REQUIRED, 0, 100000000, NULL, 400, WS_MSG_REFRESH },
-	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
+	{ WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, WS_MSG_NO_VISIT, 0 },
+	{ WK_VERSION, "version", PT_INT, P_REQUIRED, 0, 100000000, NULL, 400, WS_MSG_REFRESH, 0 },
+	{ 0 }
 };
 static const struct pspec sym_params[] = {
-	{ WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, WS_MSG_NO_SYMPOSIUM },
-	{ WK_OK, "ok", PT_INT, 0, 1, 1, NULL, 0, NULL },
-	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
+	{ WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, WS_MSG_NO_SYMPOSIUM, 0 },
+	{ WK_OK, "ok", PT_INT, 0, 1, 1, NULL, 0, NULL, 0 },
+	{ 0 }
 };
 static const struct pspec region_param[] = {
-	{ WK_REGION, "region", PT_STR, P_REQUIRED, 0, 16, NULL, 404, MSG_NO_REGION },
-	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
+	{ WK_REGION, "region", PT_STR, P_REQUIRED, 0, 16, NULL, 404, MSG_NO_REGION, 0 },
+	{ 0 }
 };
 static const struct pspec imported_param[] = {
-	{ WK_OK, "ok", PT_INT, 0, 1, 1000, NULL, 0, NULL },
-	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
+	{ WK_OK, "ok", PT_INT, 0, 1, 1000, NULL, 0, NULL, 0 },
+	{ 0 }
 };
 static const struct pspec ok_param[] = {
-	{ WK_OK, "ok", PT_INT, 0, 1, 1, NULL, 0, NULL },
-	{ 0, NULL, 0, 0, 0, 0, NULL, 0, NULL }
+	{ WK_OK, "ok", PT_INT, 0, 1, 1, NULL, 0, NULL, 0 },
+	{ 0 }
 };
 
 enum page {
@@ -240,29 +240,29 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_WORKSPACE]        = { "/agency", M_GET, AGENCY, PAGE_SLASH, NULL, workspace, NULL },
 	[PAGE_REVIEWS]          = { "/agency/reviews", M_GET, AGENCY, 0, region_filter, review_list, NULL },
 	[PAGE_REVIEW_UNIT_GET]  = { "/agency/reviews/unit", M_GET, AGENCY, 0, unit_params, review_unit_get, NULL },
-	[PAGE_REVIEW_UNIT_POST] = { "/agency/reviews/unit", M_POST, AGENCY, 0, review_post_params, review_unit_post, NULL },
-	[PAGE_REVIEW_UPLOAD]    = { "/agency/reviews/upload", M_POST, AGENCY, 0, unit_params, review_upload_post, NULL },
+	[PAGE_REVIEW_UNIT_POST] = { "/agency/reviews/unit", M_POST, AGENCY, PAGE_CSRF, review_post_params, review_unit_post, NULL },
+	[PAGE_REVIEW_UPLOAD]    = { "/agency/reviews/upload", M_POST, AGENCY, PAGE_CSRF, unit_params, review_upload_post, NULL },
 	[PAGE_REVIEW_HISTORY]   = { "/agency/reviews/history", M_GET, AGENCY, 0, unit_params, review_history, NULL },
 	[PAGE_DOC_FILE]         = { "/agency/documents/file", M_GET, AGENCY | UNITS, 0, doc_params, review_doc_file, NULL },
 	[PAGE_REGION]           = { "/agency/region", M_GET, REGION, 0, ok_param, region_page, NULL },
 	[PAGE_UNIT_DOCS_GET]    = { "/agency/unit/documents", M_GET, UNITS, 0, ok_param, review_unit_docs_get, NULL },
-	[PAGE_UNIT_DOCS_POST]   = { "/agency/unit/documents", M_POST, UNITS, 0, NULL, review_unit_docs_post, NULL },
+	[PAGE_UNIT_DOCS_POST]   = { "/agency/unit/documents", M_POST, UNITS, PAGE_CSRF, NULL, review_unit_docs_post, NULL },
 	[PAGE_TARGETS_GET]      = { "/agency/targets", M_GET, AGENCY, 0, imported_param, targets_page, NULL },
-	[PAGE_TARGETS_POST]     = { "/agency/targets", M_POST, AGENCY, 0, NULL, targets_post, NULL },
+	[PAGE_TARGETS_POST]     = { "/agency/targets", M_POST, AGENCY, PAGE_CSRF, NULL, targets_post, NULL },
 	[PAGE_TARGETS_REGION]   = { "/agency/targets/region", M_GET, AGENCY, 0, region_param, targets_region_page, NULL },
 	[PAGE_VISITS_GET]       = { "/agency/visits", M_GET, AGENCY, 0, region_filter, visits_list, NULL },
-	[PAGE_VISITS_POST]      = { "/agency/visits", M_POST, AGENCY, 0, NULL, visits_create, NULL },
+	[PAGE_VISITS_POST]      = { "/agency/visits", M_POST, AGENCY, PAGE_CSRF, NULL, visits_create, NULL },
 	[PAGE_VISIT_GET]        = { "/agency/visits/visit", M_GET, AGENCY, 0, visit_params, visit_page, NULL },
-	[PAGE_VISIT_POST]       = { "/agency/visits/visit", M_POST, AGENCY, 0, visit_save_params, visit_save, NULL },
-	[PAGE_VISIT_STATE]      = { "/agency/visits/state", M_POST, AGENCY, 0, visit_params, visit_state_post, NULL },
+	[PAGE_VISIT_POST]       = { "/agency/visits/visit", M_POST, AGENCY, PAGE_CSRF, visit_save_params, visit_save, NULL },
+	[PAGE_VISIT_STATE]      = { "/agency/visits/state", M_POST, AGENCY, PAGE_CSRF, visit_params, visit_state_post, NULL },
 	[PAGE_VISIT_NOTICE]     = { "/agency/visits/notice.pdf", M_GET, AGENCY, 0, visit_params, visit_notice_pdf, NULL },
-	[PAGE_REGION_CONFIRM]   = { "/agency/region/confirm", M_POST, REGION, 0, visit_params, visit_confirm_post, NULL },
+	[PAGE_REGION_CONFIRM]   = { "/agency/region/confirm", M_POST, REGION, PAGE_CSRF, visit_params, visit_confirm_post, NULL },
 	[PAGE_UNIT_VISITS]      = { "/agency/unit/visits", M_GET, UNITS, 0, NULL, visits_unit_page, NULL },
-	[PAGE_SYM_CREATE]       = { "/agency/symposiums", M_POST, AGENCY, 0, visit_params, symposium_create, NULL },
+	[PAGE_SYM_CREATE]       = { "/agency/symposiums", M_POST, AGENCY, PAGE_CSRF, visit_params, symposium_create, NULL },
 	[PAGE_SYM_GET]          = { "/agency/symposiums/symposium", M_GET, AGENCY, 0, sym_params, symposium_page, NULL },
-	[PAGE_SYM_INVITE]       = { "/agency/symposiums/invite", M_POST, AGENCY, 0, sym_params, symposium_invite, NULL },
-	[PAGE_SYM_ATTENDANCE]   = { "/agency/symposiums/attendance", M_POST, AGENCY, 0, sym_params, symposium_attendance, NULL },
-	[PAGE_SYM_UPLOAD]       = { "/agency/symposiums/upload", M_POST, AGENCY, 0, sym_params, symposium_upload, NULL },
+	[PAGE_SYM_INVITE]       = { "/agency/symposiums/invite", M_POST, AGENCY, PAGE_CSRF, sym_params, symposium_invite, NULL },
+	[PAGE_SYM_ATTENDANCE]   = { "/agency/symposiums/attendance", M_POST, AGENCY, PAGE_CSRF, sym_params, symposium_attendance, NULL },
+	[PAGE_SYM_UPLOAD]       = { "/agency/symposiums/upload", M_POST, AGENCY, PAGE_CSRF, sym_params, symposium_upload, NULL },
 	[PAGE_SYM_FILE]         = { "/agency/symposiums/file", M_GET, AGENCY, 0, doc_params, symposium_file, NULL },
 	[PAGE_SYM_INVITATIONS]  = { "/agency/symposiums/invitations.pdf", M_GET, AGENCY, 0, sym_params, symposium_invitations_pdf, NULL },
 	[PAGE_SYM_SHEET]        = { "/agency/symposiums/attendance.pdf", M_GET, AGENCY, 0, sym_params, symposium_attendance_pdf, NULL },

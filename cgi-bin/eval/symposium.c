@@ -36,9 +36,9 @@ void visit_symposiums_section(struct req *r, const struct dbrows *v)
 	const char *id = dbrows_get(v, 0, VC_ID);
 	struct dbrows *s, *objs;
 
-	if (db_query(r->db, STMT_SYMPOSIUMS_OF_VISIT, DB_ARGS(A_STR(id)), &s) < 0)
+	if (db_query(r->db, STMT_SYMPOSIUMS_OF_VISIT, DB_ARGS(A_INT(strtoull(id, NULL, 10))), &s) < 0)
 		return;
-	if (db_query(r->db, STMT_VISIT_OBJECTS, DB_ARGS(A_STR(id)), &objs) < 0) {
+	if (db_query(r->db, STMT_VISIT_OBJECTS, DB_ARGS(A_INT(strtoull(id, NULL, 10))), &objs) < 0) {
 		dbrows_free(s);
 		return;
 	}
@@ -181,7 +181,7 @@ static int files_section(struct req *r, const struct dbrows *s, const char *err)
 	struct dbrows *f;
 	const char *hex, *name;
 
-	if (db_query(r->db, STMT_SYMPOSIUM_FILES, DB_ARGS(A_STR(dbrows_get(s, 0, SC_ID))), &f) < 0)
+	if (db_query(r->db, STMT_SYMPOSIUM_FILES, DB_ARGS(A_INT(dbrows_int(s, 0, SC_ID))), &f) < 0)
 		return -1;
 	h_raw(r, "<section><h2>纪要附件</h2><ul>");
 	for (size_t i = 0; i < f->nrows; i++) {
@@ -207,7 +207,7 @@ void symposium_body(struct req *r, const struct dbrows *s, const struct sym_erro
 {
 	struct dbrows *parts;
 
-	if (db_query(r->db, STMT_SYMPOSIUM_PARTICIPANTS, DB_ARGS(A_STR(dbrows_get(s, 0, SC_ID))), &parts) < 0) {
+	if (db_query(r->db, STMT_SYMPOSIUM_PARTICIPANTS, DB_ARGS(A_INT(dbrows_int(s, 0, SC_ID))), &parts) < 0) {
 		page_error(r, 503, MSG_BUSY);
 		return;
 	}

@@ -46,52 +46,44 @@ static int listed(const char *const *v, size_t n, const char *s)
 	return 0;
 }
 
-/* Opens the transaction of a change to the participants and reads them
- * (locked by the transaction's writes that follow). 0, or -1 rolled back. */
-static int begin_participants(struct req *r, struct dbrows **parts)
-{
-	if (db_begin(r->db) < 0)
-		return -1;
-	if (db_query(r->db, STMT_SYMPOSIUM_PARTICIPANTS, DB_ARGS(A_INT(r->arg[WK_ID].id)), parts) < 0) {
-		db_rollback(r->db);
-		return -1;
-	}
-	return 0;
-}
+/* A change to the participants: the symposium, the units posted, and for
+ * the attendance the minutes. */
+struct part_ctx {
+	unsigned long long  id;
+	const char *const  *units;
+	size_t              n;
+	const char         *minutes;
+};
 
-/* Replaces the invitation list by units[]; 1 when one is not of the
- * region's sample (rolled back). */
-static int write_invitations(struct req *r, const char *const *units, size_t n)
+/* The invitation list replaced by units[]; 1 (rolled back) when one is
+ * not of the region's sample. */
+static int invite_body(struct db *db, void *ctx, int attempt)
 {
-	unsigned long long id = r->arg[WK_ID].id, added;
+	const struct part_ctx *c = ctx;
+	unsigned long long added;
 	struct dbrows *parts;
+	int rc = 0;
 
-	if (begin_participants(r, &parts) < 0)
+	(void)attempt;
+	if (db_query(db, STMT_SYMPOSIUM_PARTICIPANTS, DB_ARGS(A_INT(c->id)), &parts) < 0)
 		return -1;
-	for (size_t i = 0; i < parts->nrows; i++)
-		if (!listed(units, n, dbrows_get(parts, i, 0)) &&
-		    db_exec(r->db, STMT_SYMPOSIUM_UNINVITE, DB_ARGS(A_INT(id), A_STR(dbrows_get(parts, i, 0))), NULL, NULL) < 0)
-			goto fail_rows;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < parts->nrows && rc == 0; i++)
+		if (!listed(c->units, c->n, dbrows_get(parts, i, 0)) &&
+		    db_exec(db, STMT_SYMPOSIUM_UNINVITE, DB_ARGS(A_INT(c->id), A_INT(dbrows_int(parts, i, 0))), NULL, NULL) < 0)
+			rc = -1;
+	for (size_t i = 0; i < c->n && rc == 0; i++) {
 		int was = 0;
 		for (size_t k = 0; k < parts->nrows && !was; k++)
-			was = !strcmp(dbrows_get(parts, k, 0), units[i]);
+			was = !strcmp(dbrows_get(parts, k, 0), c->units[i]);
 		if (was)
 			continue;
-		if (db_exec(r->db, STMT_SYMPOSIUM_INVITE, DB_ARGS(A_INT(id), A_INT(parse_id(units[i]))), &added, NULL) < 0)
-			goto fail_rows;
-		if (added == 0) {
-			dbrows_free(parts);
-			db_rollback(r->db);
-			return 1;
-		}
+		if (db_exec(db, STMT_SYMPOSIUM_INVITE, DB_ARGS(A_INT(c->id), A_INT(parse_id(c->units[i]))), &added, NULL) < 0)
+			rc = -1;
+		else if (added == 0)
+			rc = 1;
 	}
 	dbrows_free(parts);
-	return db_commit(r->db);
-fail_rows:
-	dbrows_free(parts);
-	db_rollback(r->db);
-	return -1;
+	return rc;
 }
 
 void symposium_invite(struct req *r)
@@ -104,7 +96,8 @@ void symposium_invite(struct req *r)
 
 	if (!s)
 		return;
-	rc = write_invitations(r, units, n);
+	struct part_ctx c = { r->arg[WK_ID].id, units, n, NULL };
+	rc = db_transaction(r->db, invite_body, &c);
 	if (rc == 1) {
 		struct sym_errors e = { .units = "只能从本地区的样本中选择参会单位，名单未保存" };
 		resp_status(r, 422);
@@ -119,26 +112,24 @@ void symposium_invite(struct req *r)
 	dbrows_free(s);
 }
 
-static int write_attendance(struct req *r, const char *const *came, size_t n, const char *minutes)
+/* Who came (the posted units) and the minutes. */
+static int attendance_body(struct db *db, void *ctx, int attempt)
 {
-	unsigned long long id = r->arg[WK_ID].id;
+	const struct part_ctx *c = ctx;
 	struct dbrows *parts;
+	int rc = 0;
 
-	if (begin_participants(r, &parts) < 0)
+	(void)attempt;
+	if (db_query(db, STMT_SYMPOSIUM_PARTICIPANTS, DB_ARGS(A_INT(c->id)), &parts) < 0)
 		return -1;
-	for (size_t i = 0; i < parts->nrows; i++)
-		if (db_exec(r->db, STMT_SYMPOSIUM_ATTENDED, DB_ARGS(A_INT(listed(came, n, dbrows_get(parts, i, 0))),
-		            A_INT(id), A_STR(dbrows_get(parts, i, 0))), NULL, NULL) < 0) {
-			dbrows_free(parts);
-			goto fail;
-		}
+	for (size_t i = 0; i < parts->nrows && rc == 0; i++)
+		if (db_exec(db, STMT_SYMPOSIUM_ATTENDED, DB_ARGS(A_INT(listed(c->units, c->n, dbrows_get(parts, i, 0))),
+		            A_INT(c->id), A_INT(dbrows_int(parts, i, 0))), NULL, NULL) < 0)
+			rc = -1;
 	dbrows_free(parts);
-	if (db_exec(r->db, STMT_SYMPOSIUM_MINUTES, DB_ARGS(A_STR(minutes), A_INT(id)), NULL, NULL) < 0)
-		goto fail;
-	return db_commit(r->db);
-fail:
-	db_rollback(r->db);
-	return -1;
+	if (rc == 0 && db_exec(db, STMT_SYMPOSIUM_MINUTES, DB_ARGS(A_STR(c->minutes), A_INT(c->id)), NULL, NULL) < 0)
+		rc = -1;
+	return rc;
 }
 
 void symposium_attendance(struct req *r)
@@ -156,7 +147,8 @@ void symposium_attendance(struct req *r)
 		struct sym_errors e = { .minutes = "纪要不能超过 20000 字", .minutes_value = minutes };
 		resp_status(r, 422);
 		symposium_body(r, s, &e);
-	} else if (write_attendance(r, came, n, minutes) < 0) {
+	} else if (db_transaction(r->db, attendance_body,
+	                          &(struct part_ctx){ r->arg[WK_ID].id, came, n, minutes }) < 0) {
 		page_error(r, 503, MSG_BUSY);
 	} else {
 		snprintf(detail, sizeof detail, "symposium=%llu came=%zu", r->arg[WK_ID].id, n);

@@ -129,28 +129,37 @@ static void read_row(struct req *r, struct import *im, char **cells, size_t n, u
 	im->nrows++;
 }
 
-/* Replaces the targets of every region in the file, in one transaction. */
-static int import_write(struct req *r, const struct import *im)
+struct write_ctx {
+	struct req          *r;
+	const struct import *im;
+};
+
+/* The body of the import's transaction: each region's rows replaced. */
+static int import_body(struct db *db, void *ctx, int attempt)
 {
+	const struct write_ctx *w = ctx;
 	size_t nt;
 	const struct target *tv = targets(&nt);
 
-	if (db_begin(r->db) < 0)
-		return -1;
-	for (size_t i = 0; i < im->nrows; i++) {
-		const struct trow *row = &im->rows[i];
-		if (db_exec(r->db, STMT_TARGETS_DELETE_REGION, DB_ARGS(A_STR(row->region)), NULL, NULL) < 0)
-			goto fail;
+	(void)attempt;
+	for (size_t i = 0; i < w->im->nrows; i++) {
+		const struct trow *row = &w->im->rows[i];
+		if (db_exec(db, STMT_TARGETS_DELETE_REGION, DB_ARGS(A_STR(row->region)), NULL, NULL) < 0)
+			return -1;
 		for (size_t t = 0; t < nt; t++)
-			if (db_exec(r->db, STMT_TARGET_INSERT, DB_ARGS(A_STR(row->region), A_STR(tv[t].code),
+			if (db_exec(db, STMT_TARGET_INSERT, DB_ARGS(A_STR(row->region), A_STR(tv[t].code),
 			            row->has_approved[t] ? A_STR(row->approved[t]) : A_NULL,
-			            row->has_actual[t] ? A_STR(row->actual[t]) : A_NULL, A_INT(r->user->id)), NULL, NULL) < 0)
-				goto fail;
+			            row->has_actual[t] ? A_STR(row->actual[t]) : A_NULL, A_INT(w->r->user->id)), NULL, NULL) < 0)
+				return -1;
 	}
-	return db_commit(r->db);
-fail:
-	db_rollback(r->db);
-	return -1;
+	return 0;
+}
+
+/* Replaces the targets of every region in the file, in one transaction. */
+static int import_write(struct req *r, const struct import *im)
+{
+	struct write_ctx w = { r, im };
+	return db_transaction(r->db, import_body, &w);
 }
 
 /* The import's explanation: the header, what each column means. */

@@ -248,6 +248,7 @@ void review_unit_post(struct req *r)
 {
 	struct ws_unit u;
 	struct rv v;
+	enum db_rc rc;
 
 	if (ws_post_unit(r, &u) < 0)
 		return;
@@ -256,13 +257,14 @@ void review_unit_post(struct req *r)
 		unit_page(r, &u, &v, NULL);
 		return;
 	}
-	if (db_exec(r->db, STMT_REVIEW_INSERT, DB_ARGS(A_INT(u.id), A_INT(v.version + 1), A_STR(v.checklist),
-	            A_STR(v.findings), A_STR(v.rating[0]), A_STR(v.rating[1]), A_STR(v.rating[2]),
-	            A_STR(v.rating[3]), A_INT(r->user->id)), NULL, NULL) < 0) {
-		if (db_errno(r->db) == 1062) {
-			page_error(r, 409, "这份评审刚被他人保存过新版本。您填写的内容未保存，请返回复制后刷新页面再改。");
-			return;
-		}
+	rc = db_exec(r->db, STMT_REVIEW_INSERT, DB_ARGS(A_INT(u.id), A_INT(v.version + 1), A_STR(v.checklist),
+	             A_STR(v.findings), A_STR(v.rating[0]), A_STR(v.rating[1]), A_STR(v.rating[2]),
+	             A_STR(v.rating[3]), A_INT(r->user->id)), NULL, NULL);
+	if (rc == DB_DUPLICATE) {
+		page_error(r, 409, "这份评审刚被他人保存过新版本。您填写的内容未保存，请返回复制后刷新页面再改。");
+		return;
+	}
+	if (rc != DB_OK) {
 		page_error(r, 503, MSG_BUSY);
 		return;
 	}

@@ -390,35 +390,44 @@ static int posted_plan(struct req *r, struct vform *f)
 	       !!f->err_findings;
 }
 
-/* Writes f in one transaction; 1 when the version moved meanwhile. */
+struct plan_ctx {
+	unsigned long long  id;
+	const struct vform *f;
+};
+
+/* The plan's transaction: the visit (1 when its version moved meanwhile,
+ * rolled back), then its team and objects replaced. */
+static int plan_body(struct db *db, void *ctx, int attempt)
+{
+	const struct plan_ctx *p = ctx;
+	const struct vform *f = p->f;
+	unsigned long long changed = 0;
+
+	(void)attempt;
+	if (db_exec(db, STMT_VISIT_UPDATE, DB_ARGS(A_STR(f->starts), A_STR(f->ends), A_STR(f->contact ? f->contact : ""),
+	            A_STR(f->phone ? f->phone : ""), A_STR(f->prepare ? f->prepare : ""),
+	            A_STR(f->findings ? f->findings : ""), A_INT(p->id), A_INT(f->version)), &changed, NULL) < 0)
+		return -1;
+	if (changed == 0)
+		return 1;
+	if (db_exec(db, STMT_VISIT_TEAM_CLEAR, DB_ARGS(A_INT(p->id)), NULL, NULL) < 0 ||
+	    db_exec(db, STMT_VISIT_OBJECTS_CLEAR, DB_ARGS(A_INT(p->id)), NULL, NULL) < 0)
+		return -1;
+	for (size_t i = 0; i < f->nteam; i++)
+		if (db_exec(db, STMT_VISIT_TEAM_ADD, DB_ARGS(A_INT(p->id), A_INT(f->team[i])), NULL, NULL) < 0)
+			return -1;
+	for (size_t i = 0; i < f->nobj; i++)
+		if (f->obj[i] ? db_exec(db, STMT_VISIT_OBJECT_UNIT, DB_ARGS(A_STR(f->day[i]), WS_UNIT_ROLES, A_INT(p->id),
+		                        A_INT(f->obj[i])), NULL, NULL) < 0
+		              : db_exec(db, STMT_VISIT_OBJECT_AUTHORITY, DB_ARGS(A_INT(p->id), A_STR(f->day[i])), NULL, NULL) < 0)
+			return -1;
+	return 0;
+}
+
 static int write_plan(struct req *r, unsigned long long id, const struct vform *f)
 {
-	unsigned long long changed = 0;
-	if (db_begin(r->db) < 0)
-		return -1;
-	if (db_exec(r->db, STMT_VISIT_UPDATE, DB_ARGS(A_STR(f->starts), A_STR(f->ends), A_STR(f->contact ? f->contact : ""),
-	            A_STR(f->phone ? f->phone : ""), A_STR(f->prepare ? f->prepare : ""),
-	            A_STR(f->findings ? f->findings : ""), A_INT(id), A_INT(f->version)), &changed, NULL) < 0)
-		goto fail;
-	if (changed == 0) {
-		db_rollback(r->db);
-		return 1;
-	}
-	if (db_exec(r->db, STMT_VISIT_TEAM_CLEAR, DB_ARGS(A_INT(id)), NULL, NULL) < 0 ||
-	    db_exec(r->db, STMT_VISIT_OBJECTS_CLEAR, DB_ARGS(A_INT(id)), NULL, NULL) < 0)
-		goto fail;
-	for (size_t i = 0; i < f->nteam; i++)
-		if (db_exec(r->db, STMT_VISIT_TEAM_ADD, DB_ARGS(A_INT(id), A_INT(f->team[i])), NULL, NULL) < 0)
-			goto fail;
-	for (size_t i = 0; i < f->nobj; i++)
-		if (f->obj[i] ? db_exec(r->db, STMT_VISIT_OBJECT_UNIT, DB_ARGS(A_STR(f->day[i]), WS_UNIT_ROLES, A_INT(id), A_INT(f->obj[i])),
-		                        NULL, NULL) < 0
-		              : db_exec(r->db, STMT_VISIT_OBJECT_AUTHORITY, DB_ARGS(A_INT(id), A_STR(f->day[i])), NULL, NULL) < 0)
-			goto fail;
-	return db_commit(r->db);
-fail:
-	db_rollback(r->db);
-	return -1;
+	struct plan_ctx p = { id, f };
+	return db_transaction(r->db, plan_body, &p);
 }
 
 void visit_save(struct req *r)
