@@ -114,7 +114,7 @@ static void region_page(struct req *r)
  * GB18030. 0, or -1 with the reason (Chinese) in err. */
 static int upload_table(struct req *r, struct frame_table *t, char *err, size_t errsz)
 {
-	const struct param *p = req_param_p(r, "file");
+	const struct param *p = r->arg[WK_FILE].present ? r->arg[WK_FILE].file : NULL;
 	const char *charset;
 	char *text = NULL;
 	size_t n = 0;
@@ -153,14 +153,60 @@ static void targets_post(struct req *r)
 	frame_table_free(&t);
 }
 
+/* The posted fields of the workspace's forms (what the handlers read). */
+#define P_FILE     { WK_FILE, "file", PT_FILE, 0, 0, 0, NULL, 0, NULL, 0 }
+#define P_KIND     { WK_KIND, "kind", PT_STR, 0, 0, 64, NULL, 0, NULL, 0 }
+#define P_TEXT(k, name, max) { k, name, PT_STR, 0, 0, max, NULL, 0, NULL, 0 }
+#define P_UNIT     { WK_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, WS_MSG_NO_UNIT, 0 }
+#define P_VISIT    { WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, WS_MSG_NO_VISIT, 0 }
+#define P_SYM      { WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, WS_MSG_NO_SYMPOSIUM, 0 }
+#define P_VERSION  { WK_VERSION, "version", PT_INT, P_REQUIRED, 0, 100000000, NULL, 400, WS_MSG_REFRESH, 0 }
+
+static const struct pspec unit_docs_post[] = { P_KIND, P_FILE, { 0 } };
+static const struct pspec review_upload_params[] = { P_UNIT, P_KIND, P_FILE, { 0 } };
+static const struct pspec review_post_params[] = {
+	P_UNIT, P_VERSION,
+	{ WK_CHECKLIST, "checklist", PT_STR, P_LIST, 0, 64, NULL, 0, NULL, 32 },
+	P_TEXT(WK_FINDINGS, "findings", 100000),
+	P_TEXT(WK_R1, "rating1", 1000), P_TEXT(WK_R2, "rating2", 1000),
+	P_TEXT(WK_R3, "rating3", 1000), P_TEXT(WK_R4, "rating4", 1000),
+	{ 0 }
+};
+static const struct pspec targets_post_params[] = { P_FILE, { 0 } };
+static const struct pspec visit_create_params[] = {
+	P_TEXT(WK_REGION, "region", 64), P_TEXT(WK_STARTS, "starts_on", 64), P_TEXT(WK_ENDS, "ends_on", 64), { 0 }
+};
+static const struct pspec visit_save_params[] = {
+	P_VISIT, P_VERSION,
+	P_TEXT(WK_STARTS, "starts_on", 64), P_TEXT(WK_ENDS, "ends_on", 64),
+	P_TEXT(WK_CONTACT, "contact", 1000), P_TEXT(WK_PHONE, "phone", 200),
+	P_TEXT(WK_PREPARE, "prepare", 30000), P_TEXT(WK_FINDINGS, "findings", 100000),
+	{ WK_TEAM, "team", PT_ID, P_LIST, 0, 0, NULL, 0, NULL, 32 },
+	{ WK_OBJ, "obj", PT_INT, P_LIST, 0, 500, NULL, 0, NULL, 128 },
+	{ WK_OBJ_UNIT, "unit", PT_INT, P_INDEXED, 0, 9000000000000000000LL, NULL, 0, NULL, 500 },
+	{ WK_OBJ_DAY, "day", PT_STR, P_INDEXED, 0, 64, NULL, 0, NULL, 500 },
+	{ 0 }
+};
+static const struct pspec visit_state_params[] = {
+	P_VISIT, P_TEXT(WK_ACTION, "action", 16), P_TEXT(WK_REASON, "reason", 5000),
+	{ WK_CONFIRM, "confirm", PT_FLAG, 0, 0, 0, NULL, 0, NULL, 0 },
+	{ 0 }
+};
+static const struct pspec sym_create_params[] = {
+	P_VISIT, { WK_HOST, "host", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
+	P_TEXT(WK_DAY, "day", 64), P_TEXT(WK_PLACE, "place", 2000), { 0 }
+};
+static const struct pspec sym_invite_params[] = {
+	P_SYM, { WK_UNITS, "unit", PT_ID, P_LIST, 0, 0, NULL, 400, "参会单位无效，请刷新后重试。", 1000 }, { 0 }
+};
+static const struct pspec sym_attendance_params[] = {
+	P_SYM, { WK_CAME, "came", PT_ID, P_LIST, 0, 0, NULL, 0, NULL, 1000 }, P_TEXT(WK_MINUTES, "minutes", 100000), { 0 }
+};
+static const struct pspec sym_upload_params[] = { P_SYM, P_FILE, { 0 } };
+
 static const struct pspec unit_params[] = {
 	{ WK_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, WS_MSG_NO_UNIT, 0 },
 	{ WK_OK, "ok", PT_INT, 0, 1, 1, NULL, 0, NULL, 0 },
-	{ 0 }
-};
-static const struct pspec review_post_params[] = {
-	{ WK_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, WS_MSG_NO_UNIT, 0 },
-	{ WK_VERSION, "version", PT_INT, P_REQUIRED, 0, 1000000, NULL, 400, WS_MSG_REFRESH, 0 },
 	{ 0 }
 };
 static const struct pspec region_filter[] = {
@@ -174,11 +220,6 @@ static const struct pspec doc_params[] = {
 static const struct pspec visit_params[] = {
 	{ WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, WS_MSG_NO_VISIT, 0 },
 	{ WK_OK, "ok", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 },
-	{ 0 }
-};
-static const struct pspec visit_save_params[] = {
-	{ WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, WS_MSG_NO_VISIT, 0 },
-	{ WK_VERSION, "version", PT_INT, P_REQUIRED, 0, 100000000, NULL, 400, WS_MSG_REFRESH, 0 },
 	{ 0 }
 };
 static const struct pspec sym_params[] = {
@@ -241,28 +282,28 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_REVIEWS]          = { "/agency/reviews", M_GET, AGENCY, 0, region_filter, review_list, NULL },
 	[PAGE_REVIEW_UNIT_GET]  = { "/agency/reviews/unit", M_GET, AGENCY, 0, unit_params, review_unit_get, NULL },
 	[PAGE_REVIEW_UNIT_POST] = { "/agency/reviews/unit", M_POST, AGENCY, PAGE_CSRF, review_post_params, review_unit_post, NULL },
-	[PAGE_REVIEW_UPLOAD]    = { "/agency/reviews/upload", M_POST, AGENCY, PAGE_CSRF, unit_params, review_upload_post, NULL },
+	[PAGE_REVIEW_UPLOAD]    = { "/agency/reviews/upload", M_POST, AGENCY, PAGE_CSRF, review_upload_params, review_upload_post, NULL },
 	[PAGE_REVIEW_HISTORY]   = { "/agency/reviews/history", M_GET, AGENCY, 0, unit_params, review_history, NULL },
 	[PAGE_DOC_FILE]         = { "/agency/documents/file", M_GET, AGENCY | UNITS, 0, doc_params, review_doc_file, NULL },
 	[PAGE_REGION]           = { "/agency/region", M_GET, REGION, 0, ok_param, region_page, NULL },
 	[PAGE_UNIT_DOCS_GET]    = { "/agency/unit/documents", M_GET, UNITS, 0, ok_param, review_unit_docs_get, NULL },
-	[PAGE_UNIT_DOCS_POST]   = { "/agency/unit/documents", M_POST, UNITS, PAGE_CSRF, NULL, review_unit_docs_post, NULL },
+	[PAGE_UNIT_DOCS_POST]   = { "/agency/unit/documents", M_POST, UNITS, PAGE_CSRF, unit_docs_post, review_unit_docs_post, NULL },
 	[PAGE_TARGETS_GET]      = { "/agency/targets", M_GET, AGENCY, 0, imported_param, targets_page, NULL },
-	[PAGE_TARGETS_POST]     = { "/agency/targets", M_POST, AGENCY, PAGE_CSRF, NULL, targets_post, NULL },
+	[PAGE_TARGETS_POST]     = { "/agency/targets", M_POST, AGENCY, PAGE_CSRF, targets_post_params, targets_post, NULL },
 	[PAGE_TARGETS_REGION]   = { "/agency/targets/region", M_GET, AGENCY, 0, region_param, targets_region_page, NULL },
 	[PAGE_VISITS_GET]       = { "/agency/visits", M_GET, AGENCY, 0, region_filter, visits_list, NULL },
-	[PAGE_VISITS_POST]      = { "/agency/visits", M_POST, AGENCY, PAGE_CSRF, NULL, visits_create, NULL },
+	[PAGE_VISITS_POST]      = { "/agency/visits", M_POST, AGENCY, PAGE_CSRF, visit_create_params, visits_create, NULL },
 	[PAGE_VISIT_GET]        = { "/agency/visits/visit", M_GET, AGENCY, 0, visit_params, visit_page, NULL },
 	[PAGE_VISIT_POST]       = { "/agency/visits/visit", M_POST, AGENCY, PAGE_CSRF, visit_save_params, visit_save, NULL },
-	[PAGE_VISIT_STATE]      = { "/agency/visits/state", M_POST, AGENCY, PAGE_CSRF, visit_params, visit_state_post, NULL },
+	[PAGE_VISIT_STATE]      = { "/agency/visits/state", M_POST, AGENCY, PAGE_CSRF, visit_state_params, visit_state_post, NULL },
 	[PAGE_VISIT_NOTICE]     = { "/agency/visits/notice.pdf", M_GET, AGENCY, 0, visit_params, visit_notice_pdf, NULL },
 	[PAGE_REGION_CONFIRM]   = { "/agency/region/confirm", M_POST, REGION, PAGE_CSRF, visit_params, visit_confirm_post, NULL },
 	[PAGE_UNIT_VISITS]      = { "/agency/unit/visits", M_GET, UNITS, 0, NULL, visits_unit_page, NULL },
-	[PAGE_SYM_CREATE]       = { "/agency/symposiums", M_POST, AGENCY, PAGE_CSRF, visit_params, symposium_create, NULL },
+	[PAGE_SYM_CREATE]       = { "/agency/symposiums", M_POST, AGENCY, PAGE_CSRF, sym_create_params, symposium_create, NULL },
 	[PAGE_SYM_GET]          = { "/agency/symposiums/symposium", M_GET, AGENCY, 0, sym_params, symposium_page, NULL },
-	[PAGE_SYM_INVITE]       = { "/agency/symposiums/invite", M_POST, AGENCY, PAGE_CSRF, sym_params, symposium_invite, NULL },
-	[PAGE_SYM_ATTENDANCE]   = { "/agency/symposiums/attendance", M_POST, AGENCY, PAGE_CSRF, sym_params, symposium_attendance, NULL },
-	[PAGE_SYM_UPLOAD]       = { "/agency/symposiums/upload", M_POST, AGENCY, PAGE_CSRF, sym_params, symposium_upload, NULL },
+	[PAGE_SYM_INVITE]       = { "/agency/symposiums/invite", M_POST, AGENCY, PAGE_CSRF, sym_invite_params, symposium_invite, NULL },
+	[PAGE_SYM_ATTENDANCE]   = { "/agency/symposiums/attendance", M_POST, AGENCY, PAGE_CSRF, sym_attendance_params, symposium_attendance, NULL },
+	[PAGE_SYM_UPLOAD]       = { "/agency/symposiums/upload", M_POST, AGENCY, PAGE_CSRF, sym_upload_params, symposium_upload, NULL },
 	[PAGE_SYM_FILE]         = { "/agency/symposiums/file", M_GET, AGENCY, 0, doc_params, symposium_file, NULL },
 	[PAGE_SYM_INVITATIONS]  = { "/agency/symposiums/invitations.pdf", M_GET, AGENCY, 0, sym_params, symposium_invitations_pdf, NULL },
 	[PAGE_SYM_SHEET]        = { "/agency/symposiums/attendance.pdf", M_GET, AGENCY, 0, sym_params, symposium_attendance_pdf, NULL },

@@ -960,7 +960,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_RESPONDENTS },
 	/* ---- The agency's document review (issue 19 item 2, eval/review.c) ----
 	 * A construction unit: its account, when it is one. The two roles of
-	 * construction units are parameters here (WS_UNIT_ROLES, eval/workspace.h). */
+	 * construction units are parameters here (the callers pass role_code(ROLE_HUB) and role_code(ROLE_WINDOW)). */
 	[STMT_UNIT_OF] = {
 		"SELECT u.id, u.username, u.role, u.region_code, u.org_name, g.name FROM users u"
 		" JOIN regions g ON g.code = u.region_code WHERE u.id = ? AND u.role IN (?, ?)",

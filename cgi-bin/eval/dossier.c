@@ -101,7 +101,7 @@ int dossier_load(struct req *r, const char *region, struct dossier *d)
 	if (indview_pairs(r, region, &d->ind, &d->nind) < 0 ||
 	    db_query(r->db, STMT_DOSSIER_STRATA, DB_ARGS(A_STR(region)), &d->strata) < 0 ||
 	    db_query(r->db, STMT_DOSSIER_FORMS, DB_ARGS(A_STR(region)), &d->forms) < 0 ||
-	    db_query(r->db, STMT_REVIEW_UNITS, DB_ARGS(WS_UNIT_ROLES, A_STR(region), A_STR(region)), &d->reviews) < 0 ||
+	    db_query(r->db, STMT_REVIEW_UNITS, DB_ARGS(A_STR(role_code(ROLE_HUB)), A_STR(role_code(ROLE_WINDOW)), A_STR(region), A_STR(region)), &d->reviews) < 0 ||
 	    db_query(r->db, STMT_VISITS_LIST, DB_ARGS(A_STR(region), A_STR(region)), &d->visits) < 0 ||
 	    db_query(r->db, STMT_DOSSIER_SYMPOSIUMS, DB_ARGS(A_STR(region), A_STR(region)), &d->syms) < 0 ||
 	    targets_rows(r, region, d->targets) < 0) {

@@ -384,7 +384,7 @@ void national_xlsx(struct req *r)
 	struct buf out = { 0 };
 
 	if (db_query(r->db, STMT_REGION_LIST, DB_NOARGS, &regions) < 0 ||
-	    db_query(r->db, STMT_REVIEW_UNITS, DB_ARGS(WS_UNIT_ROLES, A_NULL, A_NULL), &rv) < 0 ||
+	    db_query(r->db, STMT_REVIEW_UNITS, DB_ARGS(A_STR(role_code(ROLE_HUB)), A_STR(role_code(ROLE_WINDOW)), A_NULL, A_NULL), &rv) < 0 ||
 	    db_query(r->db, STMT_VISITS_LIST, DB_ARGS(A_NULL, A_NULL), &vis) < 0) {
 		page_error(r, 503, MSG_BUSY);
 		goto out;

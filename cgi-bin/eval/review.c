@@ -45,7 +45,7 @@ int ws_unit_load(struct req *r, unsigned long long id, struct ws_unit *u)
 	struct dbrows *rows;
 
 	memset(u, 0, sizeof *u);
-	if (db_query(r->db, STMT_UNIT_OF, DB_ARGS(A_INT(id), WS_UNIT_ROLES), &rows) < 0)
+	if (db_query(r->db, STMT_UNIT_OF, DB_ARGS(A_INT(id), A_STR(role_code(ROLE_HUB)), A_STR(role_code(ROLE_WINDOW))), &rows) < 0)
 		return -1;
 	if (rows->nrows == 0) {
 		dbrows_free(rows);
@@ -59,6 +59,11 @@ int ws_unit_load(struct req *r, unsigned long long id, struct ws_unit *u)
 	snprintf(u->region_name, sizeof u->region_name, "%s", dbrows_get(rows, 0, 5));
 	dbrows_free(rows);
 	return 0;
+}
+
+const char *ws_arg(const struct req *r, enum ws_key k)
+{
+	return r->arg[k].present ? r->arg[k].s : NULL;
 }
 
 int ws_post_unit(struct req *r, struct ws_unit *u)
@@ -147,10 +152,10 @@ void review_upload_form(struct req *r, const char *action, const char *kind, con
 
 const char *review_store_document(struct req *r, const struct ws_unit *u, const char **kind_err)
 {
-	const char *kind = req_param(r, "kind");
+	const char *kind = ws_arg(r, WK_KIND);
 	const char *why;
 	char *value = NULL, detail[160];
-	const struct param *p = req_param_p(r, "file");
+	const struct param *p = r->arg[WK_FILE].present ? r->arg[WK_FILE].file : NULL;
 
 	*kind_err = NULL;
 	if (!ev_find(ev_documents(), kind)) {
@@ -204,7 +209,7 @@ void review_unit_docs_post(struct req *r)
 	page_begin(r, "上报材料");
 	h_printf(r, "<p class=\"error\" role=\"alert\">%s</p>", err ? err : kind_err);
 	review_docs_table(r, u.id, 1);
-	review_upload_form(r, "/agency/unit/documents", req_param(r, "kind"), err ? err : kind_err);
+	review_upload_form(r, "/agency/unit/documents", ws_arg(r, WK_KIND), err ? err : kind_err);
 	page_end(r);
 }
 

@@ -68,8 +68,8 @@ void visit_symposiums_section(struct req *r, const struct dbrows *v)
 
 void symposium_create(struct req *r)
 {
-	const char *day = req_param(r, "day"), *place = req_param(r, "place");
-	unsigned long long host = parse_id(req_param(r, "host")), changed = 0, id = 0;
+	const char *day = ws_arg(r, WK_DAY), *place = ws_arg(r, WK_PLACE) ? ws_arg(r, WK_PLACE) : "";
+	unsigned long long host = r->arg[WK_HOST].present ? r->arg[WK_HOST].id : 0, changed = 0, id = 0;
 	fnum d;
 	char to[80];
 
@@ -77,7 +77,7 @@ void symposium_create(struct req *r)
 		page_error(r, 403, MSG_STALE_RETRY);
 		return;
 	}
-	if (!day || strlen(day) != 10 || fdate_parse(day, &d) < 0 || !place || utf8_len(place) > PLACE_MAX ||
+	if (!day || strlen(day) != 10 || fdate_parse(day, &d) < 0 || utf8_len(place) > PLACE_MAX ||
 	    !utf8_valid(place, strlen(place))) {
 		page_error(r, 400, "请填写座谈会的日期（地点不超过 200 字），然后重试。");
 		return;

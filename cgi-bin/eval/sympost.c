@@ -88,8 +88,9 @@ static int invite_body(struct db *db, void *ctx, int attempt)
 
 void symposium_invite(struct req *r)
 {
-	const char *units[PART_MAX];
-	size_t n = req_param_all(r, "unit", units, PART_MAX);
+	const struct arg *a = &r->arg[WK_UNITS];
+	const char *const *units = a->present ? a->list : NULL;
+	size_t n = a->present ? a->nlist : 0;
 	struct dbrows *s = post_symposium(r);
 	int rc;
 	char detail[64];
@@ -134,8 +135,9 @@ static int attendance_body(struct db *db, void *ctx, int attempt)
 
 void symposium_attendance(struct req *r)
 {
-	const char *came[PART_MAX], *minutes = req_param(r, "minutes");
-	size_t n = req_param_all(r, "came", came, PART_MAX);
+	const struct arg *a = &r->arg[WK_CAME];
+	const char *const *came = a->present ? a->list : NULL, *minutes = ws_arg(r, WK_MINUTES);
+	size_t n = a->present ? a->nlist : 0;
 	struct dbrows *s = post_symposium(r);
 	char detail[64];
 
@@ -160,7 +162,7 @@ void symposium_attendance(struct req *r)
 
 void symposium_upload(struct req *r)
 {
-	const struct param *p = req_param_p(r, "file");
+	const struct param *p = r->arg[WK_FILE].present ? r->arg[WK_FILE].file : NULL;
 	struct dbrows *s = post_symposium(r);
 	char *value = NULL, detail[96];
 	const char *why;

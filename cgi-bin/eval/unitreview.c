@@ -54,7 +54,7 @@ void review_list(struct req *r)
 	const char *region = r->arg[WK_REGION].present ? r->arg[WK_REGION].s : NULL;
 	struct dbrows *rows;
 
-	if (db_query(r->db, STMT_REVIEW_UNITS, DB_ARGS(WS_UNIT_ROLES, A_STR(region), A_STR(region)), &rows) < 0) {
+	if (db_query(r->db, STMT_REVIEW_UNITS, DB_ARGS(A_STR(role_code(ROLE_HUB)), A_STR(role_code(ROLE_WINDOW)), A_STR(region), A_STR(region)), &rows) < 0) {
 		page_error(r, 503, MSG_BUSY);
 		return;
 	}
@@ -195,29 +195,27 @@ void review_unit_get(struct req *r)
 /* Reads and checks the posted review into v; the number of refused fields. */
 static int posted_review(struct req *r, struct rv *v)
 {
-	const char *codes[32];
-	size_t n = req_param_all(r, "checklist", codes, NELEMS(codes));
+	const struct arg *cl = &r->arg[WK_CHECKLIST];
 	int bad = 0;
 
 	memset(v, 0, sizeof *v);
 	v->version = r->arg[WK_VERSION].n;
-	for (size_t i = 0; i < n; i++) {
-		if (!ev_find(ev_documents(), codes[i]))
+	for (size_t i = 0; cl->present && i < cl->nlist; i++) {
+		const char *code = cl->list[i];
+		if (!ev_find(ev_documents(), code))
 			v->err_checklist = "材料清单中没有这一项";
-		else if (!in_list(v->checklist, codes[i]) && strlen(v->checklist) + strlen(codes[i]) + 2 < sizeof v->checklist)
+		else if (!in_list(v->checklist, code) && strlen(v->checklist) + strlen(code) + 2 < sizeof v->checklist)
 			snprintf(v->checklist + strlen(v->checklist), sizeof v->checklist - strlen(v->checklist),
-			         "%s%s", *v->checklist ? "," : "", codes[i]);
+			         "%s%s", *v->checklist ? "," : "", code);
 	}
 	bad += v->err_checklist != NULL;
-	v->findings = req_param(r, "findings") ? req_param(r, "findings") : "";
+	v->findings = ws_arg(r, WK_FINDINGS) ? ws_arg(r, WK_FINDINGS) : "";
 	if (!utf8_valid(v->findings, strlen(v->findings)) || utf8_len(v->findings) > FINDINGS_MAX) {
 		v->err_findings = "查阅意见不能超过 20000 字";
 		bad++;
 	}
 	for (size_t k = 0; k < NRATINGS; k++) {
-		char name[16];
-		snprintf(name, sizeof name, "rating%zu", k + 1);
-		v->rating[k] = req_param(r, name) ? req_param(r, name) : "";
+		v->rating[k] = ws_arg(r, (enum ws_key)(WK_R1 + k)) ? ws_arg(r, (enum ws_key)(WK_R1 + k)) : "";
 		if (*v->rating[k] && !ev_find(ev_scale(), v->rating[k])) {
 			v->err_rating[k] = "评分须为评分标准中的一项，或选“未评”";
 			v->rating[k] = "";

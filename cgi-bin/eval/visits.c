@@ -98,7 +98,7 @@ static void visit_redirect(struct req *r, unsigned long long id, const char *wha
 
 void visits_create(struct req *r)
 {
-	const char *region = req_param(r, "region"), *s = req_param(r, "starts_on"), *e = req_param(r, "ends_on");
+	const char *region = ws_arg(r, WK_REGION), *s = ws_arg(r, WK_STARTS), *e = ws_arg(r, WK_ENDS);
 	char *name = NULL, detail[96];
 	unsigned long long id = 0;
 
@@ -162,26 +162,28 @@ static void field_error(struct req *r, const char *id, const char *msg)
 		h_printf(r, "<span class=\"field-error\" id=\"e-%s\">%s</span>", id, msg);
 }
 
-/* One checkbox + day of an object: the authority (unit 0) or a unit. */
-static void object_row(struct req *r, const struct vform *f, unsigned long long unit, const char *label)
+/* Row k of the objects: a checkbox (obj = k), the unit (unit<k>; 0: the
+ * region's authority) and its day (day<k>). */
+static void object_row(struct req *r, const struct vform *f, size_t k, unsigned long long unit, const char *label)
 {
 	const char *day = obj_day(f, unit);
-	h_printf(r, "<tr><td><label><input type=\"checkbox\" name=\"obj\" value=\"%llu\"%s> %s</label></td>"
-	         "<td><input type=\"date\" name=\"day_%llu\" value=\"%s\" aria-label=\"%s 走访日期\"></td></tr>",
-	         unit, day ? " checked" : "", label, unit, day ? day : "", label);
+	h_printf(r, "<tr><td><label><input type=\"checkbox\" name=\"obj\" value=\"%zu\"%s> %s</label>"
+	         "<input type=\"hidden\" name=\"unit%zu\" value=\"%llu\"></td>"
+	         "<td><input type=\"date\" name=\"day%zu\" value=\"%s\" aria-label=\"%s 走访日期\"></td></tr>",
+	         k, day ? " checked" : "", label, k, unit, k, day ? day : "", label);
 }
 
 static int plan_objects(struct req *r, const char *region, const struct vform *f)
 {
 	struct dbrows *units;
-	if (db_query(r->db, STMT_REGION_UNITS, DB_ARGS(A_STR(region), WS_UNIT_ROLES), &units) < 0)
+	if (db_query(r->db, STMT_REGION_UNITS, DB_ARGS(A_STR(region), A_STR(role_code(ROLE_HUB)), A_STR(role_code(ROLE_WINDOW))), &units) < 0)
 		return -1;
 	h_raw(r, "<fieldset><legend>走访对象和日期</legend><table class=\"objects\"><tbody>");
-	object_row(r, f, 0, "地区项目责任主体");
+	object_row(r, f, 0, 0, "地区项目责任主体");
 	for (size_t i = 0; i < units->nrows; i++) {
 		char label[320];
 		snprintf(label, sizeof label, "%s：%s", ws_unit_kind(dbrows_get(units, i, 1)), dbrows_get(units, i, 2));
-		object_row(r, f, strtoull(dbrows_get(units, i, 0), NULL, 10), label);
+		object_row(r, f, i + 1, strtoull(dbrows_get(units, i, 0), NULL, 10), label);
 	}
 	h_raw(r, "</tbody></table>");
 	field_error(r, "objects", f->err_objects);
@@ -354,29 +356,32 @@ static const char *long_text(const char *s, size_t max)
 /* The posted plan into f; the number of refused fields. */
 static int posted_plan(struct req *r, struct vform *f)
 {
-	const char *v[OBJ_MAX], *t[TEAM_MAX];
-	size_t n = req_param_all(r, "obj", v, OBJ_MAX), nt = req_param_all(r, "team", t, TEAM_MAX);
+	const struct arg *obj = &r->arg[WK_OBJ], *team = &r->arg[WK_TEAM];
+	const struct arg *units = &r->arg[WK_OBJ_UNIT], *days = &r->arg[WK_OBJ_DAY];
 	long s, e;
 
 	memset(f, 0, sizeof *f);
 	f->version = r->arg[WK_VERSION].n;
-	f->starts = req_param(r, "starts_on");
-	f->ends = req_param(r, "ends_on");
-	f->contact = req_param(r, "contact");
-	f->phone = req_param(r, "phone");
-	f->prepare = req_param(r, "prepare");
-	f->findings = req_param(r, "findings");
+	f->starts = ws_arg(r, WK_STARTS);
+	f->ends = ws_arg(r, WK_ENDS);
+	f->contact = ws_arg(r, WK_CONTACT);
+	f->phone = ws_arg(r, WK_PHONE);
+	f->prepare = ws_arg(r, WK_PREPARE);
+	f->findings = ws_arg(r, WK_FINDINGS);
 	s = day_of(f->starts);
 	e = day_of(f->ends);
 	if (s < 0 || e < s)
 		f->err_dates = "请填写有效的开始和结束日期（结束不早于开始）";
-	for (size_t i = 0; i < nt; i++)
-		f->team[f->nteam++] = parse_id(t[i]);
-	for (size_t i = 0; i < n; i++) {
-		char name[40];
-		snprintf(name, sizeof name, "day_%s", v[i]);
-		f->obj[f->nobj] = strtoull(v[i], NULL, 10);
-		f->day[f->nobj] = req_param(r, name);
+	for (size_t i = 0; team->present && i < team->nlist && f->nteam < TEAM_MAX; i++)
+		f->team[f->nteam++] = parse_id(team->list[i]);
+	for (size_t i = 0; obj->present && i < obj->nlist && f->nobj < OBJ_MAX; i++) {
+		size_t k = strtoul(obj->list[i], NULL, 10);
+		if (!units->present || k >= units->nlist || k >= (days->present ? days->nlist : 0)) {
+			f->err_objects = "走访对象不完整，请刷新后重试";
+			continue;
+		}
+		f->obj[f->nobj] = strtoull(units->list[k], NULL, 10);
+		f->day[f->nobj] = days->list[k];
 		long d = day_of(f->day[f->nobj++]);
 		if (d < 0 || (!f->err_dates && (d < s || d > e)))
 			f->err_objects = "每个走访对象都要填写走访期间内的日期";
@@ -417,7 +422,7 @@ static int plan_body(struct db *db, void *ctx, int attempt)
 		if (db_exec(db, STMT_VISIT_TEAM_ADD, DB_ARGS(A_INT(p->id), A_INT(f->team[i])), NULL, NULL) < 0)
 			return -1;
 	for (size_t i = 0; i < f->nobj; i++)
-		if (f->obj[i] ? db_exec(db, STMT_VISIT_OBJECT_UNIT, DB_ARGS(A_STR(f->day[i]), WS_UNIT_ROLES, A_INT(p->id),
+		if (f->obj[i] ? db_exec(db, STMT_VISIT_OBJECT_UNIT, DB_ARGS(A_STR(f->day[i]), A_STR(role_code(ROLE_HUB)), A_STR(role_code(ROLE_WINDOW)), A_INT(p->id),
 		                        A_INT(f->obj[i])), NULL, NULL) < 0
 		              : db_exec(db, STMT_VISIT_OBJECT_AUTHORITY, DB_ARGS(A_INT(p->id), A_STR(f->day[i])), NULL, NULL) < 0)
 			return -1;

@@ -63,8 +63,8 @@ static void ask(struct req *r, const struct transition *t, const char *reason, c
 
 void visit_state_post(struct req *r)
 {
-	const struct transition *t = transition_of(req_param(r, "action"));
-	const char *reason = req_param(r, "reason");
+	const struct transition *t = transition_of(ws_arg(r, WK_ACTION));
+	const char *reason = ws_arg(r, WK_REASON);
 	unsigned long long changed = 0;
 	char detail[700], to[80];
 
@@ -76,7 +76,7 @@ void visit_state_post(struct req *r)
 		page_error(r, 400, MSG_INCOMPLETE);
 		return;
 	}
-	if (!req_param(r, "confirm")) {
+	if (!r->arg[WK_CONFIRM].present) {
 		ask(r, t, NULL, NULL);
 		return;
 	}

@@ -17,6 +17,12 @@ enum ws_key {
 	WK_ID,        /* a row id: a document, a visit, ... */
 	WK_VERSION,   /* the review version a form was read at */
 	WK_OK,        /* after a redirect: what was done */
+	WK_KIND, WK_FILE,                             /* a document's kind and file */
+	WK_CHECKLIST, WK_FINDINGS, WK_R1, WK_R2, WK_R3, WK_R4,   /* a review */
+	WK_STARTS, WK_ENDS, WK_CONTACT, WK_PHONE, WK_PREPARE, WK_TEAM,  /* a visit's plan */
+	WK_OBJ, WK_OBJ_UNIT, WK_OBJ_DAY,              /* its objects: rows chosen, unit and day per row */
+	WK_ACTION, WK_REASON, WK_CONFIRM,             /* a state change */
+	WK_HOST, WK_DAY, WK_PLACE, WK_UNITS, WK_CAME, WK_MINUTES,   /* a symposium */
 	WK__MAX
 };
 
@@ -28,8 +34,6 @@ enum ws_key {
 #define WS_MSG_NO_PDF       "暂时无法生成，请稍后再试。"
 #define WS_MSG_NO_XLSX      "暂时无法导出，请稍后再试。"
 
-/* The roles of construction units, as the statements' "role IN (?, ?)". */
-#define WS_UNIT_ROLES A_STR(role_code(ROLE_HUB)), A_STR(role_code(ROLE_WINDOW))
 
 /* A construction unit (hub or window account) as pages show it. */
 struct ws_unit {
@@ -47,6 +51,9 @@ int ws_unit_load(struct req *r, unsigned long long id, struct ws_unit *u);
 /* The unit a request is about: its own account for a unit, ?unit= for
  * the agency. 0, or -1 after answering 404 or 503 itself. */
 int ws_unit_of_request(struct req *r, struct ws_unit *u);
+/* A declared parameter's value as sent, or NULL when absent. */
+const char *ws_arg(const struct req *r, enum ws_key k);
+
 /* A POST about a unit: the CSRF check (403), then ws_unit_of_request. */
 int ws_post_unit(struct req *r, struct ws_unit *u);
 /* Checks and stores an uploaded file of the workspace (PDF, DOC, DOCX, XLS

@@ -45,29 +45,29 @@ my $page = "/agency/visits/visit?id=$id";
 $res = $agency->get($page);
 is $res->{status}, 200, 'the visit page';
 like $res->{text}, qr/状态：计划中/, '... planned';
-like $res->{text}, qr{name="obj" value="$hub"}, "... offers the region's hub";
-unlike $res->{text}, qr{name="obj" value="$sh_hub"}, "... not another region's";
+like $res->{text}, qr{name="unit\d+" value="$hub"}, "... offers the region's hub";
+unlike $res->{text}, qr{name="unit\d+" value="$sh_hub"}, "... not another region's";
 like $res->{text}, qr/2013年三季度建设情况和工作小结/, '... what to prepare, by default the notice\'s documents';
 is $agency->post('/agency/visits', [ csrf => $csrf, region => '110000', starts_on => '2013-11-22',
 	ends_on => '2013-11-20' ])->{status}, 400, 'an end before the start is refused';
 
 my ($version) = $res->{text} =~ /name="version" value="(\d+)"/;
+my $form = $res->{text};
 my @plan = (csrf => $csrf, version => $version, starts_on => '2013-11-20', ends_on => '2013-11-22',
-	team => $me, obj => 0, day_0 => '2013-11-20', obj => $hub, "day_$hub" => '2013-11-21',
-	obj => $win1, "day_$win1" => '2013-11-25', contact => '王联系', phone => 'not a phone',
-	prepare => '项目批复文件', findings => "发现 <i>$tag</i>");
+	team => $me, T::visit_objects($form, { 0 => '2013-11-20', $hub => '2013-11-21', $win1 => '2013-11-25' }),
+	contact => '王联系', phone => 'not a phone', prepare => '项目批复文件', findings => "发现 <i>$tag</i>");
 $res = $agency->post($page, \@plan);
 is $res->{status}, 422, 'a day outside the visit and a bad phone are refused';
 like $res->{text}, qr{<span class="field-error" id="e-objects">每个走访对象都要填写走访期间内的日期}, '... the day at the objects';
 like $res->{text}, qr{<span class="field-error" id="e-phone">电话号码格式不对}, '... the phone at its field';
-like $res->{text}, qr{name="day_$win1" value="2013-11-25"}, '... what was typed kept';
+like $res->{text}, qr{name="unit(\d+)" value="$win1"></td><td><input type="date" name="day\1" value="2013-11-25"}, '... what was typed kept';
 like $res->{text}, qr{发现 &lt;i&gt;\Q$tag\E&lt;/i&gt;</textarea>}, '... the findings too (escaped)';
 is T::db_value("SELECT COUNT(*) FROM visit_objects WHERE visit_id = $id"), 0, '... nothing saved';
 
-my %fix = ("day_$win1" => '2013-11-22', phone => '010-68881234');
-@plan = map { my $v = $_; $v } @plan;
-for (my $i = 0; $i < @plan; $i += 2) { $plan[$i + 1] = $fix{ $plan[$i] } if exists $fix{ $plan[$i] } }
-push @plan, obj => $sh_hub, "day_$sh_hub" => '2013-11-21';
+@plan = (csrf => $csrf, version => $version, starts_on => '2013-11-20', ends_on => '2013-11-22',
+	team => $me, T::visit_objects($form, { 0 => '2013-11-20', $hub => '2013-11-21', $win1 => '2013-11-22' },
+	[ [ $sh_hub, '2013-11-21' ] ]),
+	contact => '王联系', phone => '010-68881234', prepare => '项目批复文件', findings => "发现 <i>$tag</i>");
 $res = $agency->post($page, \@plan);
 is $res->{status}, 303, 'a good plan is saved';
 is_deeply [ T::db_query("SELECT COALESCE(unit_id, 0), day FROM visit_objects WHERE visit_id = $id ORDER BY day") ],

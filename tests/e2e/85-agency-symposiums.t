@@ -34,9 +34,10 @@ my $csrf = T::csrf_from($agency->get('/agency/visits')->{text});
 my $res = $agency->post('/agency/visits', [ csrf => $csrf, region => '110000', starts_on => '2013-11-26',
 	ends_on => '2013-11-27' ]);
 my ($visit) = ($res->{headers}{location} // '') =~ /id=(\d+)/;
-my ($version) = $agency->get("/agency/visits/visit?id=$visit")->{text} =~ /name="version" value="(\d+)"/;
+my $vpage = $agency->get("/agency/visits/visit?id=$visit")->{text};
+my ($version) = $vpage =~ /name="version" value="(\d+)"/;
 is $agency->post("/agency/visits/visit?id=$visit", [ csrf => $csrf, version => $version, starts_on => '2013-11-26',
-	ends_on => '2013-11-27', obj => $hub, "day_$hub" => '2013-11-26', prepare => 'x', findings => '' ])->{status},
+	ends_on => '2013-11-27', T::visit_objects($vpage, { $hub => '2013-11-26' }), prepare => 'x', findings => '' ])->{status},
 	303, 'a visit to the hub';
 
 # ------------------------------------------------------------- create

@@ -60,9 +60,10 @@ my $csrf = T::csrf_from($agency->get('/agency/visits')->{text});
 my $x = '<script>alert(87)</script>';
 my ($visit) = ($agency->post('/agency/visits', [ csrf => $csrf, region => '110000', starts_on => '2013-11-28',
 	ends_on => '2013-11-29' ])->{headers}{location} // '') =~ /id=(\d+)/;
-my ($version) = $agency->get("/agency/visits/visit?id=$visit")->{text} =~ /name="version" value="(\d+)"/;
+my $vpage = $agency->get("/agency/visits/visit?id=$visit")->{text};
+my ($version) = $vpage =~ /name="version" value="(\d+)"/;
 is $agency->post("/agency/visits/visit?id=$visit", [ csrf => $csrf, version => $version, starts_on => '2013-11-28',
-	ends_on => '2013-11-29', obj => $hub, "day_$hub" => '2013-11-28', contact => $x, phone => '',
+	ends_on => '2013-11-29', T::visit_objects($vpage, { $hub => '2013-11-28' }), contact => $x, phone => '',
 	prepare => $x, findings => $x ])->{status}, 303, 'a visit with markup in its texts';
 my ($sym) = ($agency->post("/agency/symposiums?id=$visit", [ csrf => $csrf, host => $hub, day => '2013-11-28',
 	place => $x ])->{headers}{location} // '') =~ /id=(\d+)/;
