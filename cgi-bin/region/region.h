@@ -15,8 +15,6 @@ enum key { KEY_KIND, KEY_UNIT, KEY_ID, KEY_REASON, KEY_FORM, KEY_Q, KEY_AFTER, K
 #define RESERVE_SHOWN      100   /* reserves listed per stratum; all in the CSV */
 #define SME_SIZE_MAX 10000   /* largest SME sample a region may ask for */
 
-/* stratum= of the large lists, in enum stratum's order (draw.h); main.c. */
-extern const char *const strata[];
 /* kind= of frames and samples: "resource", "sme", NULL; frames.c. */
 extern const char *const kinds[3];
 
