@@ -24,8 +24,6 @@ enum sample_action { SA_DRAW, SA_UPLOAD, SA_REPLACE };
 #define RESERVE_SHOWN      100   /* reserves listed per stratum; all in the CSV */
 #define SME_SIZE_MAX 10000   /* largest SME sample a region may ask for */
 
-/* stratum= of the large lists, in enum stratum's order (draw.h); main.c. */
-extern const char *const strata[];
 /* kind= of frames and samples: "resource", "sme", NULL; frames.c. */
 extern const char *const kinds[3];
 /* kind= as posted: the kind, or NULL when absent or unknown. */
