@@ -3,7 +3,8 @@
 # table (cgi-bin/agency.c), against every principal: anonymous visitors are
 # sent to log in (GET) or refused (POST); each demo role gets 403 unless the
 # row names its role, and a role the row names is never refused for its role
-# (it may still get 404 for an id that is not its own). Stored texts of the
+# (it may still get 404 for an id that is not its own; the ids used name
+# nothing, so no POST changes data). Stored texts of the
 # workspace come back escaped (a tag typed into each is shown as text).
 use strict;
 use warnings;
@@ -31,7 +32,9 @@ my @routes;
 cmp_ok scalar(@routes), '>=', 30, 'the page table is read (' . scalar(@routes) . ' routes)';
 
 my $hub = T::db_value("SELECT id FROM users WHERE username = " . T::sql_quote(T::demo_account('hub', 0, '110000')->{username}));
-my $q = "?unit=$hub&id=1&region=110000";
+# Ids that name nothing, so that an allowed POST changes nothing (404 or a
+# refused field) - the demo data stays as it is.
+my $q = "?unit=999999999&id=999999999&region=110000";
 my $anon = T::new_agent();
 for my $r (@routes) {
 	my $res = $r->{method} eq 'GET' ? $anon->get("$r->{path}$q") : $anon->post("$r->{path}$q", [ x => 1 ]);
