@@ -235,6 +235,8 @@ int xls_read_table(const void *data, size_t n, struct frame_table *t, char *err,
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	rc = child_answer(&b, status, t, err, errsz);
+	if (rc == 0)
+		err[0] = '\0';
 out:
 	if (p[0] >= 0)
 		close(p[0]);
