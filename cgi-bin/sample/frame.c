@@ -584,6 +584,7 @@ int frame_parse_table(const struct frame_table *t, const char *kind, const struc
 		goto out;
 	mark_duplicates(fp, bad);
 	drop_bad(fp, bad);
+	fp->ntotal = fp->nunits;
 	if (fp->nunits == 0) {
 		snprintf(fp->fatal, sizeof fp->fatal, "文件中没有可导入的数据行（表头在第 %lu 行；如不对，请在下方选择表头所在的行）",
 		         fp->header_line);

@@ -139,7 +139,8 @@ struct frame_parse {
 	int               map[FRAME_MAX_COLS];
 	int               memo_used;       /* the remembered mapping was applied */
 	struct unit      *units;           /* the importable rows, sorted by line */
-	size_t            nunits;
+	size_t            nunits;          /* (a stored preview: the first few) */
+	size_t            ntotal;          /* importable rows */
 	size_t            nbad;            /* rows left out (FP_ROW) */
 	size_t            count[ST_COUNT];
 	struct frame_err *errs;            /* sorted by line, at most FRAME_MAX_ERRS */
@@ -200,6 +201,15 @@ int  frame_parse(const char *text, size_t n, const char *kind, const struct fram
                  struct frame_parse *fp);
 void frame_parse_free(struct frame_parse *fp);
 
+/* The checks' outcome as stored beside a pending upload's table, so a
+ * view of the frames page parses nothing (fpreview.c): everything the
+ * preview shows, with the first FRAME_PREVIEW_UNITS units (ntotal keeps
+ * their number). decode fills fp as frame_parse_table does (free with
+ * frame_parse_free); 0, or -1 when the text is damaged. */
+#define FRAME_PREVIEW_UNITS 10
+void frame_preview_encode(const struct frame_parse *fp, struct buf *b);
+int  frame_preview_decode(const char *text, size_t n, struct frame_parse *fp);
+
 /* An uploaded frame file as it is stored and parsed: an XLSX or XLS
  * workbook as is (*charset "XLSX" or "XLS", checked readable), CSV text
  * converted to UTF-8 (*charset "UTF-8" or "GB18030"). Returns 0 with *out
@@ -225,6 +235,39 @@ char *frame_clean_filename(const char *fn);
  * rolls back on non-zero. Shared by /region/frames and smesurvey-admin. */
 int  frame_store(struct db *db, const char *region, const char *kind, const char *frame_id,
                  const struct frame_parse *fp, const char *sum);
+
+/* ---- A pending upload as stored (fpending.c, sql/040): parsed once on
+ * arrival; its table and the preview of its checks kept in frame_tables. */
+struct frame_pending_new {
+	const char *region, *kind, *filename, *charset;
+	long long   user_id;          /* 0: none (the command line) */
+};
+/* Inserts the pending frame row, its table and preview; *id its id. The
+ * caller holds the transaction. 0 or -1. */
+int  frame_pending_add(struct db *db, const struct frame_pending_new *n, const struct frame_table *t,
+                       const struct frame_parse *fp, unsigned long long *id);
+/* The table / the preview of region's pending frame id: 0, 1 when there is
+ * none (or it is damaged), -1 on a database error. */
+int  frame_pending_cells(struct db *db, const char *region, const char *id, struct frame_table *t,
+                         char *err, size_t errsz);
+int  frame_pending_preview(struct db *db, const char *region, const char *id, struct frame_parse *fp);
+/* Replaces the stored preview after a new choice. 0 or -1. */
+int  frame_pending_set_preview(struct db *db, const char *id, const struct frame_parse *fp);
+
+/* The mapping a region chose last for a kind, with the texts it points to. */
+struct frame_memo_store {
+	struct frame_memo   memo;           /* header_row 0: nothing remembered */
+	struct platform_map pmap[FRAME_MAX_PLATFORMS];
+	size_t              npmap;
+	char               *cols, *plats;   /* owned */
+};
+/* Remembers fp's heading row, the field of each heading and the platform
+ * values the region assigned. 0 or -1. */
+int  frame_memo_save(struct db *db, const char *region, const char *kind, const struct frame_parse *fp);
+int  frame_memo_load(struct db *db, const char *region, const char *kind, struct frame_memo_store *m);
+/* Options that offer the remembered mapping (o points into m). */
+void frame_memo_opts(const struct frame_memo_store *m, struct frame_opts *o);
+void frame_memo_free(struct frame_memo_store *m);
 
 /* Field checks, exposed for the unit tests: 1 valid, 0 not. */
 int  frame_phone_ok(const char *s);
