@@ -43,6 +43,7 @@
 #include "http.h"
 #include "log.h"
 #include "nav.h"
+#include "regions.h"
 #include "progress.h"
 #include "stats.h"
 #include "util.h"
@@ -1185,6 +1186,31 @@ static const struct pspec indicator_params[] = {
 	{ 0 },
 };
 
+/* The regions and their help-line phones (pages/regions.c). */
+static const struct pspec regions_params[] = {
+	{ KEY_REGION, "saved", PT_STR, 0, 0, 16, NULL, 0, NULL },
+	{ 0 },
+};
+static const struct pspec region_phone_params[] = {
+	{ KEY_REGION, "code", PT_STR, P_REQUIRED, 0, 16, NULL, 404, "没有这个地区。" },
+	{ 0 },
+};
+
+static void regions_get(struct req *r)
+{
+	regions_list(r, KEY_REGION, "/admin/regions/phone");
+}
+
+static void region_phone_get(struct req *r)
+{
+	region_phone_form(r, KEY_REGION, "/admin/regions/phone", "/admin/regions");
+}
+
+static void region_phone_done(struct req *r)
+{
+	region_phone_post(r, KEY_REGION, "/admin/regions/phone", "/admin/regions");
+}
+
 static const struct pspec reset_params[] = {
 	{ KEY_REGION, "region", PT_STR, P_REQUIRED, 0, 16, NULL, 404, "该地区没有这类样本。" },
 	{ KEY_KIND, "kind", PT_ENUM, P_REQUIRED, 0, 0, sample_kinds, 404, "该地区没有这类样本。" },
@@ -1218,6 +1244,9 @@ enum page {
 	PAGE_FOLLOWUPS_PRINT,
 	PAGE_FOLLOWUPS_CSV,
 	PAGE_FOLLOWUP_UNIT,
+	PAGE_REGIONS,
+	PAGE_REGION_PHONE_GET,
+	PAGE_REGION_PHONE_POST,
 	PAGE__MAX
 };
 
@@ -1254,6 +1283,9 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_FOLLOWUPS_PRINT]  = { "/admin/followups/print",  M_GET, ADMINS, 0, followup_list_params, followups_print, NULL },
 	[PAGE_FOLLOWUPS_CSV]    = { "/admin/followups.csv",    M_GET, ADMINS, 0, followup_list_params, followup_csv, NULL },
 	[PAGE_FOLLOWUP_UNIT]    = { "/admin/followups/unit",   M_GET, ADMINS, 0, followup_unit_params, followups_unit_get, NULL },
+	[PAGE_REGIONS]          = { "/admin/regions",          M_GET, ADMINS, 0, regions_params, regions_get, NULL },
+	[PAGE_REGION_PHONE_GET]  = { "/admin/regions/phone",   M_GET,  ADMIN_ONLY, 0, region_phone_params, region_phone_get, READ_ONLY },
+	[PAGE_REGION_PHONE_POST] = { "/admin/regions/phone",   M_POST, ADMIN_ONLY, 0, region_phone_params, region_phone_done, READ_ONLY },
 };
 
 int main(int argc, char **argv)

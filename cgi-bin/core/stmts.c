@@ -226,6 +226,18 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_REGION_CONTACT] = {
 		"SELECT name, help_phone FROM regions WHERE code = ?",
 		R_REGION },
+	/* Regions as data the ministry keeps (issue 23 item 7): import-regions
+	 * and the help-phone page (pages/regions.c). */
+	[STMT_REGION_ROW] = {
+		"SELECT name, help_phone FROM regions WHERE code = ?",
+		R_ADMINS | R_CLI },
+	[STMT_REGION_UPSERT] = {
+		"INSERT INTO regions (code, name, help_phone) VALUES (?, ?, ?)"
+		" ON DUPLICATE KEY UPDATE name = VALUES(name), help_phone = VALUES(help_phone)",
+		R_CLI },
+	[STMT_REGION_PHONE_SET] = {
+		"UPDATE regions SET help_phone = ? WHERE code = ?",
+		R_ADMIN },
 	/* Whom a respondent asks for a new password (home.c /forgot). */
 	[STMT_REGION_HELP_LINES] = {
 		"SELECT code, name, help_phone FROM regions ORDER BY code",

@@ -172,8 +172,8 @@ static void show_problems(struct req *r, const struct frame_parse *fp, int kind)
 	size_t shown = 0;
 	if (!fp->nkind[kind])
 		return;
-	h_printf(r, "<div class=\"%s problems\" id=\"problems-%d\"%s><p>", cls[kind], kind,
-	         kind == FP_ROW ? " role=\"alert\"" : "");
+	h_printf(r, "<div class=\"%s problems\" id=\"problems-%d\"", cls[kind], kind);
+	h_raw(r, kind == FP_ROW ? " role=\"alert\"><p>" : "><p>");   /* markup: h_printf would escape it */
 	h_printf(r, heads[kind], fp->nkind[kind]);
 	h_raw(r, "：</p><ul class=\"errors\">");
 	for (size_t i = 0; i < fp->nerrs; i++)

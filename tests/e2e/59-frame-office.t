@@ -221,7 +221,8 @@ my $gb;
 	my $p = $A->get('/region/frames')->{text};
 	my $sec = pending_section($p, 'sme');
 	like $sec, qr/检测到的文件编码：<strong>GB18030<\/strong>；表头在第 1 行；数据行：300。/, 'charset and 300 importable rows';
-	like $sec, qr/不能导入的行（2 行）/, 'two rows cannot be imported';
+	like $sec, qr/<div class="error problems" id="problems-0" role="alert"><p>不能导入的行（2 行）/,
+		'two rows cannot be imported (announced as an alert)';
 	like $sec, qr/第 152 行：名称“测试企业005有限公司”与第 6 行重复：只导入第 6 行，本行不导入/, 'a duplicate named beside its first row';
 	like $sec, qr/第 304 行：名称“测试企业007有限公司”与第 8 行重复/, '... and the other';
 	like $sec, qr/第 21 行：电话“6888-123”不像有效的号码/, 'the implausible phone flagged with its row';
