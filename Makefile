@@ -49,7 +49,7 @@ LIB       = $(BUILD)/libsme.a
 
 # FastCGI programs: one per questionnaire and per administrative function.
 FORMS     = selfeval hub window resource sme
-FCGI_PROGS = smesurvey-home $(addprefix smesurvey-form-,$(FORMS)) smesurvey-region smesurvey-adminweb smesurvey-export smesurvey-register
+FCGI_PROGS = smesurvey-home $(addprefix smesurvey-form-,$(FORMS)) smesurvey-region smesurvey-adminweb smesurvey-export smesurvey-register smesurvey-agency
 CLI_PROGS  = smesurvey-admin smesurvey-supervise
 PROGS      = $(addprefix $(BUILD)/bin/,$(FCGI_PROGS) $(CLI_PROGS))
 

@@ -372,7 +372,7 @@ static int import_parse(const char *path, struct import *im, const char **charse
 			ascii_lower(r);
 			a->role = role_parse(r);
 			if (a->role == ROLE_NONE)
-				reject(a, "unknown role '%.32s' (expected admin viewer region hub window "
+				reject(a, "unknown role '%.32s' (expected admin viewer agency region hub window "
 				       "resource sme) (角色无效)", r);
 			free(r);
 		}
@@ -419,7 +419,7 @@ static void import_check_rows(struct import *im)
 		}
 		if (a->role == ROLE_NONE)
 			continue;
-		if (a->role == ROLE_ADMIN || a->role == ROLE_VIEWER) {
+		if (ROLE_NATIONAL(a->role)) {
 			if (*a->region)
 				reject(a, "role %s takes no region_code (管理员账号不属于地区)", role_code(a->role));
 		} else if (!*a->region) {
@@ -487,7 +487,7 @@ static int import_check_db(struct db *db, struct import *im)
 		char *existing = NULL;
 		const char *key = a->region;
 
-		if (*a->region && a->role != ROLE_ADMIN && a->role != ROLE_VIEWER &&
+		if (*a->region && !ROLE_NATIONAL(a->role) &&
 		    !bsearch(&key, codes, regions->nrows, sizeof *codes, cmp_str_ci))
 			reject(a, "unknown region code %.32s (地区代码不存在)", a->region);
 		if (!*a->username || check_username(a->username))
@@ -562,7 +562,7 @@ static int import_write(struct db *db, struct import *im, const char *path, cons
 		return -1;
 	for (size_t i = 0; i < im->n; i++) {
 		struct acct *a = &im->rows[i];
-		int hasregion = a->role != ROLE_ADMIN && a->role != ROLE_VIEWER;
+		int hasregion = !ROLE_NATIONAL(a->role);
 
 		if (db_exec(db, STMT_USER_INSERT_IMPORT,
 		            DB_ARGS(A_STR(a->username), A_STR(a->pw_hash), A_STR(role_code(a->role)),
@@ -614,8 +614,8 @@ static void import_report(const struct import *im)
 			printf("line %lu: rejected: %s\n", a->line, a->why.data);
 		else
 			printf("line %lu: ok: %s, role %s%s%s\n", a->line, a->username, role_code(a->role),
-			       a->role == ROLE_ADMIN || a->role == ROLE_VIEWER ? "" : ", region ",
-			       a->role == ROLE_ADMIN || a->role == ROLE_VIEWER ? "" : a->region);
+			       ROLE_NATIONAL(a->role) ? "" : ", region ",
+			       ROLE_NATIONAL(a->role) ? "" : a->region);
 	}
 }
 

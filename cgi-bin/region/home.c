@@ -10,6 +10,7 @@
 #include "conf.h"
 #include "db.h"
 #include "deadline.h"
+#include "deadlines.h"
 #include "fileio.h"
 #include "html.h"
 #include "http.h"
@@ -95,9 +96,9 @@ void home(struct req *r)
 {
 	region_title(r, " · 地区项目责任主体工作台");
 	checklist(r);
-	h_printf(r, "<p>请于 %s 前提交<a href=\"/form/selfeval\">自评估报告</a>；"
-	         "项目承建单位、服务资源单位和中小企业的调查表截止时间为 %s。</p>",
-	         r->conf->deadline_selfeval, r->conf->deadline_survey);
+	/* The region's deadlines as the forms enforce them (overrides included). */
+	if (h_deadline_list(r, r->user->region_code) < 0)
+		h_raw(r, "<p class=\"error\">截止时间暂时无法显示，请稍后刷新。</p>");
 	if (progress_tables(r, r->user->region_code, NULL) < 0)
 		h_raw(r, "<p class=\"error\">进度暂时无法显示，请稍后刷新。</p>");
 	h_raw(r, "<p><a href=\"/region/progress\">查看各单位填报明细</a> · "
