@@ -89,6 +89,10 @@ like $r->{text}, qr{<td>540000</td><td>西藏自治区</td><td>0891-6333333</td>
 unlike $r->{text}, qr{/admin/regions/phone}, '... without edit links';
 is $V->get('/admin/regions/phone?code=540000')->{status}, 403, 'the viewer cannot open the edit page';
 
+my $G = T::demo_login('agency');
+is $G->get('/admin/regions')->{status}, 200, 'the evaluation agency reads the regions';
+is $G->get('/admin/regions/phone?code=540000')->{status}, 403, '... but cannot change a phone';
+
 my $A = T::demo_login('admin');
 $r = $A->get('/admin/regions');
 like $r->{text}, qr{<a href="/admin/regions/phone\?code=540000">修改咨询电话</a>}, 'the ministry gets an edit link';
