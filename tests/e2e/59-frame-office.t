@@ -27,12 +27,12 @@ use IO::Compress::Zip qw($ZipError);
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use T;
+use Frames;
 
 binmode $_, ':encoding(UTF-8)' for Test::More->builder->output,
 	Test::More->builder->failure_output, Test::More->builder->todo_output;
 
 my $conf = T::conf_path() or plan skip_all => 'SMESURVEY_CONF unknown (start the stack first)';
-my $cli = T::bindir() . '/smesurvey-admin';
 my $tmp = tempdir(CLEANUP => 1);
 
 my @regions = ([ 'T59A01', '测试五九甲省' ], [ 'T59B01', '测试五九乙省' ]);
@@ -46,49 +46,17 @@ cleanup();
 T::db_query('INSERT IGNORE INTO regions (code, name) VALUES ' .
 	join ',', map { '(' . T::sql_quote($_->[0]) . ',' . T::sql_quote($_->[1]) . ')' } @regions);
 my %pw = (a => 'T59-Region-A-pass', b => 'T59-Region-B-pass');
-{
-	my $f = "$tmp/accounts.csv";
-	open my $fh, '>:encoding(UTF-8)', $f or die $!;
-	print $fh "username,initial_password,role,region_code,org_name,form\n",
-		"t59-a,$pw{a},region,T59A01,测试五九甲省经信委,selfeval\n",
-		"t59-b,$pw{b},region,T59B01,测试五九乙省经信委,selfeval\n";
-	close $fh;
-	my $out = `'$cli' --conf '$conf' import-accounts '$f' 2>&1`;
-	is $? >> 8, 0, 'test region accounts imported' or diag $out;
-}
-sub login {
-	my ($user, $pw) = @_;
-	my $ua = T::new_agent();
-	$ua->login($user, $pw);
-	ok $ua->logged_in, "login $user";
-	return $ua;
-}
-sub upload {
-	my ($ua, $kind, $name, $bytes) = @_;
-	my $csrf = $ua->csrf_of('/region/frames');
-	return $ua->post_multipart('/region/frames', [ csrf => $csrf, kind => $kind, action => 'upload',
-		file => { filename => $name, content => $bytes, content_type => 'application/octet-stream' } ]);
-}
+Frames::region_accounts($tmp, [ 't59-a', $pw{a}, 'T59A01', '测试五九甲省经信委' ],
+	[ 't59-b', $pw{b}, 'T59B01', '测试五九乙省经信委' ]);
+sub login { Frames::login(@_) }
+sub upload { Frames::upload(@_) }
 sub pending_count {
 	my ($region) = @_;
 	return T::db_value("SELECT COUNT(*) FROM frames WHERE region_code = '$region' AND status = 'pending'");
 }
-# The fields of a kind's pending preview form, as the browser would post them.
-sub unescape { my ($s) = @_; $s =~ s/&lt;/</g; $s =~ s/&gt;/>/g; $s =~ s/&quot;/"/g; $s =~ s/&#39;/'/g; $s =~ s/&amp;/&/g; return $s }
-sub preview_fields {
-	my ($html, $kind) = @_;
-	my ($sec) = $html =~ m{(<section class="panel" id="pending-$kind">.*?</section>)}s or return;
-	my @f;
-	while ($sec =~ m{<input type="hidden" name="(\w+)" value="([^"]*)">}g) { push @f, $1 => unescape($2) }
-	while ($sec =~ m{<select (?:id="\w+" )?name="(\w+)"[^>]*>(.*?)</select>}gs) {
-		my ($n, $opts) = ($1, $2);
-		my ($v) = $opts =~ m{<option value="([^"]*)" selected>};
-		push @f, $n => $v if defined $v;
-	}
-	return @f;
-}
-sub set_field { my ($f, $k, $v) = @_; for (my $i = 0; $i < @$f; $i += 2) { $f->[$i + 1] = $v if $f->[$i] eq $k } }
-sub pending_section { my ($html, $kind) = @_; my ($s) = $html =~ m{(<section class="panel" id="pending-$kind">.*?</section>)}s; return $s // '' }
+sub preview_fields { Frames::preview_fields(@_) }
+sub set_field { Frames::set_field(@_) }
+sub pending_section { Frames::pending_section(@_) }
 
 # An .xlsx of the given parts (name => text), deflated at the best level.
 sub zip_parts {
