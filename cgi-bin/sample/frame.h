@@ -46,7 +46,7 @@
 #define FRAME_MAX_ROWS   (FRAME_MAX_UNITS + 100u)  /* title, headings, footers */
 #define FRAME_ROW_CELLS  64u                   /* cells of one row */
 #define FRAME_MAX_DEPTH  32u                   /* XML element nesting (.xlsx) */
-#define FRAME_MAX_COLS   16u
+#define FRAME_MAX_COLS   FRAME_ROW_CELLS       /* columns a heading row maps (all of a row) */
 #define FRAME_MAX_ERRS   500u                  /* kept; the total is counted */
 #define FRAME_HEAD_SCAN  10u                   /* rows searched for the headings */
 #define FRAME_MAX_PLATFORMS 500u               /* distinct platform values listed */

@@ -94,7 +94,7 @@ int frame_table_csv(const char *text, size_t n, struct frame_table *t, char *err
 {
 	struct csv c;
 	struct csv_row row = { 0 };
-	struct csv_limits lim = { FRAME_MAX_BYTES, FRAME_MAX_COLS, 1024, FRAME_MAX_ROWS };
+	struct csv_limits lim = { FRAME_MAX_BYTES, FRAME_ROW_CELLS, 1024, FRAME_MAX_ROWS };
 	int rc;
 
 	memset(t, 0, sizeof *t);

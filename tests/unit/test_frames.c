@@ -228,6 +228,21 @@ static void test_office_sheet(void)
 	ok(foot, "the footer on row 9 is listed as skipped");
 	frame_parse_free(&fp);
 
+	/* A wide office sheet: the name in column 18 of 20, as CSV (the
+	 * same column bound as XLSX and XLS). */
+	struct buf wide = { 0 };
+	for (int c = 1; c <= 20; c++)
+		buf_printf(&wide, "%s%s", c > 1 ? "," : "", c == 18 ? "企业名称" : c == 19 ? "联系电话" : "栏目");
+	buf_puts(&wide, "\n");
+	for (int c = 1; c <= 20; c++)
+		buf_printf(&wide, "%s%s", c > 1 ? "," : "", c == 18 ? "宽表企业" : c == 19 ? "13800138000" : "x");
+	buf_puts(&wide, "\n");
+	rc = frame_parse(wide.data, wide.len, "sme", NULL, &fp);
+	ok(rc == 0 && fp.ncols == 20 && fp.map[17] == FF_NAME && fp.nunits == 1 &&
+	   strcmp(fp.units[0].phone, "13800138000") == 0, "a CSV of 20 columns: the name in column 18 found");
+	frame_parse_free(&fp);
+	buf_free(&wide);
+
 	/* The remembered mapping: headings nobody could guess. */
 	const char *odd = "说明行,,\n甲栏,乙栏,丙栏\n一号单位,x,13800138000\n";
 	struct frame_memo memo = { .header_row = 2, .n = 2, .head = { "甲栏", "丙栏" }, .field = { FF_NAME, FF_PHONE } };
