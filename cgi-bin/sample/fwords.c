@@ -74,7 +74,8 @@ char *fwords_norm(const char *s)
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if (*p <= ' ' || *p == '*')
 			continue;
-		if (memcmp(p, "\xe3\x80\x80", 3) == 0 || memcmp(p, "\xef\xbc\x8a", 3) == 0) {
+		/* strncmp: stops at the string's end, unlike memcmp. */
+		if (strncmp((const char *)p, "\xe3\x80\x80", 3) == 0 || strncmp((const char *)p, "\xef\xbc\x8a", 3) == 0) {
 			p += 2;     /* ideographic space, full-width asterisk */
 			continue;
 		}

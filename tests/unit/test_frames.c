@@ -24,7 +24,7 @@
 
 #include <zip.h>
 
-static char okname[300];
+static char okname[1024];
 #define okf(cond, ...) do { int c_ = !!(cond); snprintf(okname, sizeof okname, __VA_ARGS__); \
                               ok(c_, okname); } while (0)
 
