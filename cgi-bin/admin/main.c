@@ -66,7 +66,7 @@ static const struct command commands[] = {
 	  "writes nothing. Exit: 0 imported (or dry run clean), 1 rows rejected,\n"
 	  "2 usage, file, CSV syntax or database error." },
 	{ "import-regions", cmd_import_regions, "[--dry-run] FILE.csv",
-	  "create or update the regions (code, name, help-line phone) from a CSV file",
+	  "add or change the regions (code, name, help-line phone) listed in a CSV file",
 	  "The file is UTF-8 or GB18030, at most 1 MiB and 200 regions, with a header\n"
 	  "line. Columns, in any order, names case-insensitive:\n"
 	  "  code        (代码, 地区代码, 行政区划代码) six digits per GB/T 2260 whose\n"
