@@ -171,7 +171,7 @@ static void regions_free(struct regions *rs)
 static int region_write(struct db *db, const struct region_row *r, const char **what)
 {
 	struct dbrows *old;
-	if (db_query(db, STMT_REGION_ROW, DB_ARGS(A_STR(r->f[RC_CODE])), &old) < 0)
+	if (db_query(db, STMT_REGION_CONTACT, DB_ARGS(A_STR(r->f[RC_CODE])), &old) < 0)
 		return -1;
 	const char *oname = old->nrows ? dbrows_get(old, 0, 0) : NULL, *ophone = old->nrows ? dbrows_get(old, 0, 1) : "";
 	const char *phone = r->f[RC_PHONE][0] ? r->f[RC_PHONE] : ophone;

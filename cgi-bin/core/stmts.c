@@ -223,14 +223,11 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_REGION_EXISTS] = {
 		"SELECT code FROM regions WHERE code = ?",
 		R_ADMIN },
+	/* Also the regions as data the ministry keeps (issue 23 item 7):
+	 * import-regions and the help-phone page (pages/regions.c). */
 	[STMT_REGION_CONTACT] = {
 		"SELECT name, help_phone FROM regions WHERE code = ?",
-		R_REGION },
-	/* Regions as data the ministry keeps (issue 23 item 7): import-regions
-	 * and the help-phone page (pages/regions.c). */
-	[STMT_REGION_ROW] = {
-		"SELECT name, help_phone FROM regions WHERE code = ?",
-		R_ADMINS | R_CLI },
+		R_REGION | R_ADMINS | R_CLI },
 	[STMT_REGION_UPSERT] = {
 		"INSERT INTO regions (code, name, help_phone) VALUES (?, ?, ?)"
 		" ON DUPLICATE KEY UPDATE name = VALUES(name), help_phone = VALUES(help_phone)",

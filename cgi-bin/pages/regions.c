@@ -58,7 +58,7 @@ static struct dbrows *region_load(struct req *r, const char *code)
 		page_error(r, 404, "没有这个地区。");
 		return NULL;
 	}
-	if (db_query(r->db, STMT_REGION_ROW, DB_ARGS(A_STR(code)), &rows) < 0) {
+	if (db_query(r->db, STMT_REGION_CONTACT, DB_ARGS(A_STR(code)), &rows) < 0) {
 		page_error(r, 503, "暂时无法读取，请稍后再试。");
 		return NULL;
 	}
