@@ -5,6 +5,7 @@
 #include "auth.h"
 #include "db.h"
 #include "html.h"
+#include "msg.h"
 #include "http.h"
 #include "role.h"
 #include "util.h"
@@ -55,7 +56,7 @@ static struct dbrows *region_load(struct req *r, const char *code)
 	/* Codes are letters and digits: one that is not names no region (and
 	 * never reaches the redirect's location). */
 	if (!*code || strspn(code, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") != strlen(code)) {
-		page_error(r, 404, "没有这个地区。");
+		page_error(r, 404, MSG_NO_REGION);
 		return NULL;
 	}
 	if (db_query(r->db, STMT_REGION_CONTACT, DB_ARGS(A_STR(code)), &rows) < 0) {
@@ -64,7 +65,7 @@ static struct dbrows *region_load(struct req *r, const char *code)
 	}
 	if (!rows->nrows) {
 		dbrows_free(rows);
-		page_error(r, 404, "没有这个地区。");
+		page_error(r, 404, MSG_NO_REGION);
 		return NULL;
 	}
 	return rows;
@@ -141,7 +142,7 @@ void region_phone_post(struct req *r, unsigned code_key, const char *path, const
 {
 	const char *code = r->arg[code_key].s, *step = req_param(r, "step"), *phone = req_param(r, "help_phone");
 	if (csrf_check(r) != 0) {
-		page_error(r, 403, "页面已过期或请求来源无效，请刷新后重试。");
+		page_error(r, 403, MSG_STALE_PAGE);
 		return;
 	}
 	struct dbrows *g = region_load(r, code);

@@ -22,6 +22,8 @@
 #include "indview.h"
 #include "slips.h"
 #include "log.h"
+#include "msg.h"
+#include "valid.h"
 #include "nav.h"
 #include "util.h"
 
@@ -424,15 +426,15 @@ static void frames_upload(struct req *r, const char *kind)
 	}
 	if (frame_memo_load(r->db, r->user->region_code, kind, &memo) < 0) {
 		frame_table_free(&t);
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	frame_memo_opts(&memo, &o);
 	frame_parse_table(&t, kind, &o, &fp);
-	char *fn = frame_clean_filename(f->filename);
+	char *fn = upload_filename(f->filename, "样本框文件");
 	struct frame_pending_new n = { r->user->region_code, kind, fn, charset, r->user->id };
 	if (db_begin(r->db) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		goto out;
 	}
 	pending_drop(r, kind);
@@ -560,18 +562,18 @@ void frames_get(struct req *r)
 void frames_post(struct req *r)
 {
 	if (csrf_check(r) != 0) {
-		page_error(r, 403, "页面已过期，请刷新后重试。");
+		page_error(r, 403, MSG_STALE_RETRY);
 		return;
 	}
 	const char *kind = kind_of(req_param(r, "kind"));
 	const char *action = req_param(r, "action");
 	if (!kind || !action) {
-		page_error(r, 400, "请求不完整。");
+		page_error(r, 400, MSG_INCOMPLETE);
 		return;
 	}
 	int locked = sample_exists(r, kind);
 	if (locked < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	if (locked && strcmp(action, "discard") != 0) {
@@ -591,5 +593,5 @@ void frames_post(struct req *r)
 		pending_drop(r, kind);
 		resp_redirect(r, "/region/frames");
 	} else
-		page_error(r, 400, "请求不完整。");
+		page_error(r, 400, MSG_INCOMPLETE);
 }

@@ -17,23 +17,8 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const ff_codes[FF_COUNT] = { "ignore", "name", "platform", "contact", "phone", "email",
-                                                "org_code", "address", "zip" };
-static const char *const ff_labels[FF_COUNT] = { "（不导入）", "名称", "组织平台", "联系人", "电话", "邮箱",
-                                                 "统一社会信用代码", "地址", "邮编" };
 /* Longest accepted value per field, in characters (the columns allow more). */
 static const size_t ff_max[FF_COUNT] = { 0, 100, 100, 32, 32, 100, 20, 200, 6 };
-
-const char *ffield_code(int f)  { return f >= 0 && f < FF_COUNT ? ff_codes[f] : ""; }
-const char *ffield_label(int f) { return f >= 0 && f < FF_COUNT ? ff_labels[f] : ""; }
-
-int ffield_parse(const char *s)
-{
-	for (int i = 0; s && i < FF_COUNT; i++)
-		if (strcmp(s, ff_codes[i]) == 0)
-			return i;
-	return -1;
-}
 
 int ffield_guess(const char *h)
 {
@@ -120,15 +105,6 @@ static int org_code_ok(const char *s)
 	return 1;
 }
 
-static int zip_ok(const char *s)
-{
-	size_t n = 0;
-	for (; s[n]; n++)
-		if (!isdigit((unsigned char)s[n]))
-			return 0;
-	return n == 6;
-}
-
 static int err_by_line(const void *a, const void *b)
 {
 	const struct frame_err *x = a, *y = b;
@@ -149,11 +125,11 @@ static int len_ok(struct frame_parse *fp, unsigned long line, int f, const char 
 	int kind = f == FF_NAME || f == FF_PLATFORM ? FP_ROW : FP_VALUE;
 	const char *then = kind == FP_ROW ? "，本行不导入" : "，导入时留空";
 	if (!utf8_valid(v, strlen(v))) {
-		add_err(fp, line, kind, "%s不是有效的文字%s", ff_labels[f], then);
+		add_err(fp, line, kind, "%s不是有效的文字%s", ffield_label(f), then);
 		return 0;
 	}
 	if (utf8_len(v) > ff_max[f]) {
-		add_err(fp, line, kind, "%s过长（最多 %zu 个字）%s", ff_labels[f], ff_max[f], then);
+		add_err(fp, line, kind, "%s过长（最多 %zu 个字）%s", ffield_label(f), ff_max[f], then);
 		return 0;
 	}
 	return 1;
@@ -353,7 +329,7 @@ static int map_columns(const struct frame_table *t, size_t head, const struct fr
 		for (size_t j = i + 1; j < fp->ncols; j++)
 			if (fp->map[i] != FF_IGNORE && fp->map[i] == fp->map[j]) {
 				snprintf(fp->fatal, sizeof fp->fatal, "第 %zu 列和第 %zu 列都对应“%s”，请只保留一列",
-				         i + 1, j + 1, ff_labels[fp->map[i]]);
+				         i + 1, j + 1, ffield_label(fp->map[i]));
 				return -1;
 			}
 	int has[FF_COUNT] = { 0 };
@@ -440,7 +416,7 @@ static void check_optional(struct frame_parse *fp, unsigned long line, char *v[F
 	for (char *c = v[FF_ORGCODE]; *c; c++)
 		*c = (char)toupper((unsigned char)*c);
 	snprintf(why, sizeof why, "邮编“%.20s”应为 6 位数字", v[FF_ZIP]);
-	drop_value(fp, line, v[FF_ZIP], !zip_ok(v[FF_ZIP]), why);
+	drop_value(fp, line, v[FF_ZIP], !postcode_valid(v[FF_ZIP]), why);
 }
 
 /* The stratum of a row; *bad set when the row cannot be imported. -1 when
@@ -683,24 +659,6 @@ int frame_upload_table(const char *in, size_t n, struct frame_table *t, const ch
 	}
 	free(text);
 	return rc;
-}
-
-char *frame_clean_filename(const char *fn)
-{
-	const char *b = fn;
-	for (const char *p = fn; *p; p++)
-		if (*p == '/' || *p == '\\')
-			b = p + 1;
-	size_t n = strlen(b);
-	if (n > 200)
-		n = 200;
-	while (n > 0 && !utf8_valid(b, n))
-		n--;
-	char *s = xstrndup(b, n);
-	for (unsigned char *p = (unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			*p = '_';
-	return s;
 }
 
 int frame_store(struct db *db, const char *region, const char *kind, const char *frame_id,

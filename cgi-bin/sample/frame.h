@@ -35,18 +35,9 @@
 
 #include <stddef.h>
 #include "draw.h"
+#include "table.h"
 
 #define FRAME_UPLOAD_MAX (2u * 1024u * 1024u)  /* the file as uploaded */
-#define FRAME_MAX_UNITS  20000u                /* data rows */
-/* The one bound of a parsed frame, whatever its format (CSV, XLSX, XLS):
- * checked as each row is added to the table (frame_table_add), so a file
- * whose cells all point to one long shared string stops early. */
-#define FRAME_MAX_BYTES  (4u * 1024u * 1024u)  /* text of all cells (and CSV text) */
-#define FRAME_MAX_CELLS  400000u               /* cells, empty ones included */
-#define FRAME_MAX_ROWS   (FRAME_MAX_UNITS + 100u)  /* title, headings, footers */
-#define FRAME_ROW_CELLS  64u                   /* cells of one row */
-#define FRAME_MAX_DEPTH  32u                   /* XML element nesting (.xlsx) */
-#define FRAME_MAX_COLS   FRAME_ROW_CELLS       /* columns a heading row maps (all of a row) */
 #define FRAME_MAX_ERRS   500u                  /* kept; the total is counted */
 #define FRAME_HEAD_SCAN  10u                   /* rows searched for the headings */
 #define FRAME_MAX_PLATFORMS 500u               /* distinct platform values listed */
@@ -149,44 +140,10 @@ struct frame_parse {
 	char              fatal[240];      /* non-empty: the file cannot be used */
 };
 
-/* A table as rows of cells (UTF-8), as read from CSV, XLSX or XLS
- * (ftable.c). */
-enum { FRAME_OVER_NONE, FRAME_OVER_ROWS, FRAME_OVER_CELLS, FRAME_OVER_BYTES, FRAME_OVER_DEPTH };
-struct frame_table {
-	size_t          nrows, cap;
-	char         ***rows;       /* rows[i][0..ncells[i]) */
-	size_t         *ncells;
-	unsigned long  *line;       /* line (CSV) or row number (XLSX, XLS) of each */
-	size_t          ncells_total, nbytes;
-	int             over;       /* FRAME_OVER_*: the bound a row broke */
-};
-void frame_table_free(struct frame_table *t);
-/* Appends a row (takes ownership of cells[0..n), malloc'd strings, and of
- * the array). Returns 0, or -1 when the row would break a bound (rows,
- * cells, bytes): the row is freed, t->over says which, and every later
- * call fails too. */
-int  frame_table_add(struct frame_table *t, unsigned long line, char **cells, size_t n);
-/* The refusal for a broken bound (FRAME_OVER_*), naming the limit. */
-void frame_over_msg(int over, char *err, size_t errsz);
-/* Reads CSV text into t within the frame limits. Returns 0, or -1 with a
- * message (Chinese) in err. */
-int  frame_table_csv(const char *text, size_t n, struct frame_table *t, char *err, size_t errsz);
 /* Reads an upload (XLSX, XLS or CSV text converted to UTF-8) into t: the
  * one entry point for every format, for the pages and the fuzzers. 0, or
  * -1 with a message for the region (Chinese) in err and t empty. */
 int  frame_table_read(const char *data, size_t n, struct frame_table *t, char *err, size_t errsz);
-
-/* The table's stored form: one line per row, its number and its cells
- * separated by tabs, with \\ \t \n \r escaped. decode applies the same
- * bounds as every reader. */
-struct buf;
-void frame_table_encode(const struct frame_table *t, struct buf *b);
-int  frame_table_decode(const char *text, size_t n, struct frame_table *t, char *err, size_t errsz);
-/* The codec's pieces, shared with the stored preview (fpreview.c): a field
- * escaped onto b; a line split in place into at most max fields
- * (unescaped), returning their number (max + 1: too many). */
-void   frame_field_encode(struct buf *b, const char *s);
-size_t frame_record_split(char *line, char **f, size_t max);
 
 /* Parses a table with opts (NULL: guess everything). Returns 0 when every
  * row can be imported (values left empty, checks and footers allowed), 1
@@ -221,10 +178,6 @@ int  frame_upload_text(const char *in, size_t n, char **out, size_t *outn, const
  * table is what is stored). 0, or -1 with a message in why, t empty. */
 int  frame_upload_table(const char *in, size_t n, struct frame_table *t, const char **charset,
                         char *why, size_t whysz);
-
-/* The file name as stored in frames.filename: base name, valid UTF-8, at
- * most 200 bytes, control characters replaced by '_'. Malloc'd. */
-char *frame_clean_filename(const char *fn);
 
 /* Inside an open transaction: makes the pending frame frame_id of
  * region/kind the region's confirmed frame of that kind, with fp's units

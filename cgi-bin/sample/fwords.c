@@ -12,6 +12,24 @@
 
 extern const char frame_words_tsv[];
 
+/* The fields' codes and labels live with the words that name them (the
+ * frame uses them; this module uses nothing of the frame's). */
+static const char *const ff_codes[FF_COUNT] = { "ignore", "name", "platform", "contact", "phone", "email",
+                                                "org_code", "address", "zip" };
+static const char *const ff_labels[FF_COUNT] = { "（不导入）", "名称", "组织平台", "联系人", "电话", "邮箱",
+                                                 "统一社会信用代码", "地址", "邮编" };
+
+const char *ffield_code(int f)  { return f >= 0 && f < FF_COUNT ? ff_codes[f] : ""; }
+const char *ffield_label(int f) { return f >= 0 && f < FF_COUNT ? ff_labels[f] : ""; }
+
+int ffield_parse(const char *s)
+{
+	for (int i = 0; s && i < FF_COUNT; i++)
+		if (strcmp(s, ff_codes[i]) == 0)
+			return i;
+	return -1;
+}
+
 #define FW_MAX 400   /* lines of the list */
 
 enum { FW_FOOTER = FF_COUNT, FW_EMPTY };

@@ -3,7 +3,7 @@
  * by FreeXL in a limited child process (see xls.h).
  */
 #include "xls.h"
-#include "frame.h"
+#include "table.h"
 #include "xlsx.h"
 #include "util.h"
 

@@ -1,10 +1,10 @@
 /*
- * ftable.c - a frame table (rows of text cells, frame.h) whatever the file
+ * table.c - a frame table (rows of text cells, table.h) whatever the file
  * format: the one bound every reader goes through (frame_table_add), the
  * CSV reader, and the text form the table is stored in and sent through a
  * pipe as (frame_table_encode/decode).
  */
-#include "frame.h"
+#include "table.h"
 #include "csv.h"
 #include "util.h"
 
