@@ -190,30 +190,43 @@ static int region_write(struct db *db, const struct region_row *r, const char **
 	return rc;
 }
 
+/* The rows on their way into the database, and what became of them. */
+struct regions_tx {
+	const struct regions *rs;
+	int                   dry_run;
+	size_t                n[3];          /* created, updated, unchanged */
+};
+
+static const char *const whats[3] = { "created", "updated", "unchanged" };
+
+/* Every row; a dry run rolls back (1). Counted afresh on each attempt. */
+static int regions_body(struct db *db, void *ctx, int attempt)
+{
+	struct regions_tx *x = ctx;
+	(void)attempt;
+	memset(x->n, 0, sizeof x->n);
+	for (size_t i = 0; i < x->rs->n; i++) {
+		const char *what;
+		if (region_write(db, &x->rs->rows[i], &what) < 0)
+			return -1;
+		for (int k = 0; k < 3; k++)
+			x->n[k] += strcmp(what, whats[k]) == 0;
+	}
+	return x->dry_run ? 1 : 0;
+}
+
 /* All rows in one transaction; a summary printed. EXIT_DONE or EXIT_FAILED. */
 static int regions_write(struct db *db, const struct regions *rs, int dry_run)
 {
-	size_t n[3] = { 0 };
-	static const char *const whats[3] = { "created", "updated", "unchanged" };
-	if (db_begin(db) < 0)
-		goto fail;
-	for (size_t i = 0; i < rs->n; i++) {
-		const char *what;
-		if (region_write(db, &rs->rows[i], &what) < 0)
-			goto fail;
-		for (int k = 0; k < 3; k++)
-			n[k] += strcmp(what, whats[k]) == 0;
-		printf("%s %s: %s\n", rs->rows[i].f[RC_CODE], rs->rows[i].f[RC_NAME], what);
+	struct regions_tx x = { rs, dry_run, { 0 } };
+	int rc = db_transaction(db, regions_body, &x);
+	if (rc < 0) {
+		fprintf(stderr, PROG ": import-regions: database error: nothing written\n");
+		return EXIT_FAILED;
 	}
-	if (dry_run ? db_rollback(db) < 0 : db_commit(db) < 0)
-		goto fail;
 	printf("%zu region%s: %zu created, %zu updated, %zu unchanged%s\n", rs->n, rs->n == 1 ? "" : "s",
-	       n[0], n[1], n[2], dry_run ? " (dry run: nothing written / 试运行，未写入)" : " (已导入)");
+	       x.n[0], x.n[1], x.n[2], dry_run ? " (dry run: nothing written / 试运行，未写入)" : " (已导入)");
 	return EXIT_DONE;
-fail:
-	db_rollback(db);
-	fprintf(stderr, PROG ": import-regions: database error: nothing written\n");
-	return EXIT_FAILED;
 }
 
 int cmd_import_regions(struct ctx *x, int argc, char **argv)

@@ -118,33 +118,36 @@ static void phone_confirm(struct req *r, const char *code, const struct dbrows *
 	page_end(r);
 }
 
-/* Stores the phone with its audit row (one transaction). 0 or -1. */
+/* The phone and its audit row, in one transaction. */
+struct phone_tx {
+	struct req *r;
+	const char *code, *old, *phone;
+};
+
+static int phone_body(struct db *db, void *ctx, int attempt)
+{
+	const struct phone_tx *x = ctx;
+	(void)attempt;
+	if (db_exec(db, STMT_REGION_PHONE_SET, DB_ARGS(A_STR(x->phone), A_STR(x->code)), NULL, NULL) < 0)
+		return -1;
+	struct buf d = { 0 };
+	buf_printf(&d, "region=%s help_phone=%s was=%s", x->code, x->phone, x->old);
+	audit(x->r, "region-phone", d.data);
+	buf_free(&d);
+	return 0;
+}
+
+/* Stores the phone with its audit row. 0 or -1. */
 static int phone_save(struct req *r, const char *code, const char *old, const char *phone)
 {
-	if (db_begin(r->db) < 0)
-		return -1;
-	if (db_exec(r->db, STMT_REGION_PHONE_SET, DB_ARGS(A_STR(phone), A_STR(code)), NULL, NULL) < 0) {
-		db_rollback(r->db);
-		return -1;
-	}
-	struct buf d = { 0 };
-	buf_printf(&d, "region=%s help_phone=%s was=%s", code, phone, old);
-	audit(r, "region-phone", d.data);
-	buf_free(&d);
-	if (db_commit(r->db) < 0) {
-		db_rollback(r->db);
-		return -1;
-	}
-	return 0;
+	struct phone_tx x = { r, code, old, phone };
+	return db_transaction(r->db, phone_body, &x) == 0 ? 0 : -1;
 }
 
 void region_phone_post(struct req *r, unsigned code_key, const char *path, const char *back)
 {
 	const char *code = r->arg[code_key].s, *step = req_param(r, "step"), *phone = req_param(r, "help_phone");
-	if (csrf_check(r) != 0) {
-		page_error(r, 403, MSG_STALE_PAGE);
-		return;
-	}
+	/* The token was checked by the page table (PAGE_CSRF). */
 	struct dbrows *g = region_load(r, code);
 	if (!g)
 		return;

@@ -61,6 +61,11 @@ const char *kind_of(const char *k)
 	return NULL;
 }
 
+const char *kind_arg(const struct req *r)
+{
+	return r->arg[KEY_KIND].present ? kinds[r->arg[KEY_KIND].n] : NULL;
+}
+
 int quota(const struct req *r, int st)
 {
 	return st == ST_HUB ? r->conf->sample_hub : st == ST_WINDOW ? r->conf->sample_window
@@ -105,35 +110,20 @@ struct frame_choice {
  * with their strata ps0..psN from the request into c. */
 static const struct frame_opts *read_choice(const struct req *r, struct frame_choice *c)
 {
-	const char *h = req_param(r, "header_row"), *shown = req_param(r, "shown_header_row");
+	const struct arg *h = &r->arg[KEY_HEADER_ROW], *shown = &r->arg[KEY_SHOWN_HEADER_ROW];
+	const struct arg *map = &r->arg[KEY_MAP], *pv = &r->arg[KEY_PV], *ps = &r->arg[KEY_PS];
 	memset(c, 0, sizeof *c);
-	c->o.header_row = h ? (unsigned)strtoul(h, NULL, 10) : 0;
-	if (c->o.header_row > FRAME_HEAD_SCAN)
-		c->o.header_row = 0;
-	if (!shown || !h || strcmp(shown, h) == 0) {
-		size_t n = 0;
-		for (; n < FRAME_MAX_COLS; n++) {
-			char key[16];
-			snprintf(key, sizeof key, "map%zu", n);
-			const char *v = req_param(r, key);
-			if (!v)
-				break;
-			c->map[n] = ffield_parse(v);
-		}
+	c->o.header_row = h->present ? (unsigned)h->n : 0;
+	if (!shown->s || !h->s || strcmp(shown->s, h->s) == 0) {
+		for (size_t n = 0; n < map->nlist; n++)
+			c->map[n] = ffield_parse(map->list[n]);
 		c->o.map = c->map;
-		c->o.nmap = n;
+		c->o.nmap = map->nlist;
 	}
 	size_t k = 0;
-	for (; k < FRAME_MAX_PLATFORMS; k++) {
-		char key[16];
-		snprintf(key, sizeof key, "pv%zu", k);
-		const char *v = req_param(r, key);
-		snprintf(key, sizeof key, "ps%zu", k);
-		const char *st = req_param(r, key);
-		if (!v || !st)
-			break;
-		c->pmap[k].value = v;
-		c->pmap[k].stratum = stratum_parse(st);
+	for (; k < pv->nlist && k < ps->nlist; k++) {
+		c->pmap[k].value = pv->list[k];
+		c->pmap[k].stratum = stratum_parse(ps->list[k]);
 	}
 	c->o.pmap = c->pmap;
 	c->o.npmap = k;
@@ -149,7 +139,7 @@ static void counts_text(const struct frame_parse *fp, char out[64])
 /* Fetches the uploaded file param; answers with an error message in *why. */
 const struct param *upload_param(const struct req *r, const char **why)
 {
-	const struct param *f = req_param_p(r, "file");
+	const struct param *f = r->arg[KEY_FILE].file;
 	if (!f || !f->filename || f->len == 0) {
 		*why = "请选择要上传的 Excel（.xlsx 或 .xls）或 CSV 文件。";
 		return NULL;
@@ -405,6 +395,24 @@ static void frames_page(struct req *r, const char *msg)
 	page_end(r);
 }
 
+/* The new pending frame replaces the older ones, in one transaction. */
+struct upload_tx {
+	struct req                     *r;
+	const char                     *kind;
+	const struct frame_pending_new *n;
+	const struct frame_table       *t;
+	const struct frame_parse       *fp;
+	unsigned long long              id;
+};
+
+static int upload_body(struct db *db, void *ctx, int attempt)
+{
+	struct upload_tx *x = ctx;
+	(void)attempt;
+	pending_drop(x->r, x->kind);
+	return frame_pending_add(db, x->n, x->t, x->fp, &x->id) < 0 ? -1 : 0;
+}
+
 /* Reads the upload once into a table within the frame's bounds, checks it
  * with the region's remembered mapping, and stores table and checks as the
  * region's pending frame of kind (replacing an older pending one). */
@@ -417,7 +425,6 @@ static void frames_upload(struct req *r, const char *kind)
 	struct frame_opts o;
 	struct frame_parse fp;
 	char why2[300];
-	unsigned long long id = 0;
 
 	if (!f || frame_upload_table(f->value, f->len, &t, &charset, why2, sizeof why2) < 0) {
 		resp_status(r, 400);
@@ -433,13 +440,8 @@ static void frames_upload(struct req *r, const char *kind)
 	frame_parse_table(&t, kind, &o, &fp);
 	char *fn = upload_filename(f->filename, "样本框文件");
 	struct frame_pending_new n = { r->user->region_code, kind, fn, charset, r->user->id };
-	if (db_begin(r->db) < 0) {
-		page_error(r, 503, MSG_BUSY);
-		goto out;
-	}
-	pending_drop(r, kind);
-	if (frame_pending_add(r->db, &n, &t, &fp, &id) < 0 || db_commit(r->db) < 0) {
-		db_rollback(r->db);
+	struct upload_tx x = { r, kind, &n, &t, &fp, 0 };
+	if (db_transaction(r->db, upload_body, &x) != 0) {
 		page_error(r, 503, "上传的文件无法保存，请稍后再试。");
 		goto out;
 	}
@@ -454,26 +456,33 @@ out:
 /* Inserts the checked units into the pending frame and makes it the
  * region's confirmed frame of this kind (replacing an older one); its
  * stored table is no longer needed. */
+struct store_tx {
+	const char *region, *kind, *id, *sum;
+	const struct frame_parse *fp;
+};
+
+static int store_body(struct db *db, void *ctx, int attempt)
+{
+	const struct store_tx *x = ctx;
+	(void)attempt;
+	int rc = frame_store(db, x->region, x->kind, x->id, x->fp, x->sum);
+	if (rc == 0 && db_exec(db, STMT_FRAME_TABLE_DELETE, DB_ARGS(A_STR(x->id)), NULL, NULL) < 0)
+		rc = -1;
+	return rc;
+}
+
 static int frames_store(struct req *r, const char *kind, const char *id, const struct frame_parse *fp,
                         const char *sum)
 {
-	if (db_begin(r->db) < 0)
-		return -1;
-	if (frame_store(r->db, r->user->region_code, kind, id, fp, sum) != 0 ||
-	    db_exec(r->db, STMT_FRAME_TABLE_DELETE, DB_ARGS(A_STR(id)), NULL, NULL) < 0 || db_commit(r->db) < 0) {
-		db_rollback(r->db);
-		return -1;
-	}
-	return 0;
+	struct store_tx x = { r->user->region_code, kind, id, sum, fp };
+	return db_transaction(r->db, store_body, &x) == 0 ? 0 : -1;
 }
-
-enum frame_action { FA_PREVIEW, FA_CONFIRM, FA_CONFIRM_VALID };
 
 /* Whether fp may be confirmed as asked: 0, or the status of the refusal
  * (page written). */
 static int confirm_refused(struct req *r, enum frame_action act, const struct frame_parse *fp, int rc)
 {
-	const char *shown = req_param(r, "shown_counts");
+	const char *shown = r->arg[KEY_SHOWN_COUNTS].s;
 	char counts[64], msg[300];
 	if (rc < 0) {
 		resp_status(r, 422);
@@ -522,7 +531,7 @@ static void frames_confirm(struct req *r, const char *kind, enum frame_action ac
 {
 	struct frame_choice *choice = xmalloc(sizeof *choice);
 	const struct frame_opts *opts = read_choice(r, choice);
-	const char *id = req_param(r, "id");
+	const char *id = r->arg[KEY_FRAME_ID].present ? r->arg[KEY_FRAME_ID].s : NULL;
 	char *ok_id = NULL, err[256];
 	struct frame_table t;
 	struct frame_parse fp;
@@ -561,37 +570,30 @@ void frames_get(struct req *r)
 
 void frames_post(struct req *r)
 {
-	if (csrf_check(r) != 0) {
-		page_error(r, 403, MSG_STALE_RETRY);
-		return;
-	}
-	const char *kind = kind_of(req_param(r, "kind"));
-	const char *action = req_param(r, "action");
-	if (!kind || !action) {
-		page_error(r, 400, MSG_INCOMPLETE);
-		return;
-	}
+	const char *kind = kinds[r->arg[KEY_KIND].n];    /* both required (frames_params) */
+	enum frame_action action = (enum frame_action)r->arg[KEY_ACTION].n;
 	int locked = sample_exists(r, kind);
 	if (locked < 0) {
 		page_error(r, 503, MSG_BUSY);
 		return;
 	}
-	if (locked && strcmp(action, "discard") != 0) {
+	if (locked && action != FA_DISCARD) {
 		resp_status(r, 409);
 		frames_page(r, "已经抽样，样本框不能再替换。");
 		return;
 	}
-	if (strcmp(action, "upload") == 0)
+	switch (action) {
+	case FA_UPLOAD:
 		frames_upload(r, kind);
-	else if (strcmp(action, "preview") == 0)
-		frames_confirm(r, kind, FA_PREVIEW);
-	else if (strcmp(action, "confirm") == 0)
-		frames_confirm(r, kind, FA_CONFIRM);
-	else if (strcmp(action, "confirm-valid") == 0)
-		frames_confirm(r, kind, FA_CONFIRM_VALID);
-	else if (strcmp(action, "discard") == 0) {
+		break;
+	case FA_PREVIEW:
+	case FA_CONFIRM:
+	case FA_CONFIRM_VALID:
+		frames_confirm(r, kind, action);
+		break;
+	case FA_DISCARD:
 		pending_drop(r, kind);
 		resp_redirect(r, "/region/frames");
-	} else
-		page_error(r, 400, MSG_INCOMPLETE);
+		break;
+	}
 }
