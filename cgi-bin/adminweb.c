@@ -68,7 +68,7 @@ static const char *const status_labels[][2] = {
 /* Typed page parameters: their slots in r->arg[] (the page table below). */
 enum key { KEY_ID, KEY_CODE, KEY_ACTION, KEY_SAMPLE, KEY_FORMAT, KEY_ACTION_F, KEY_USER, KEY_FROM, KEY_TO,
            KEY_BEFORE, KEY_REGION, KEY_KIND, KEY_SORT, KEY_AFTER, KEY_REOPENED, KEY_DONE, KEY_ROLE, KEY_DUE,
-           KEY_REASON, KEY_CONFIRM };
+           KEY_REASON, KEY_CONFIRM, KEY_STEP, KEY_PHONE };
 
 /* page= (AP_FILTERS: 1..999999), at most MAX_PAGE; 1 when absent. */
 static long param_page(const struct req *r)
@@ -1218,6 +1218,8 @@ static const struct pspec regions_params[] = {
 };
 static const struct pspec region_phone_params[] = {
 	{ KEY_REGION, "code", PT_STR, P_REQUIRED, 0, 16, NULL, 404, MSG_NO_REGION, 0 },
+	{ KEY_STEP, "step", PT_STR, 0, 0, 8, NULL, 0, NULL, 0 },
+	{ KEY_PHONE, "help_phone", PT_STR, 0, 0, 64, NULL, 0, NULL, 0 },
 	{ 0 },
 };
 
@@ -1233,7 +1235,8 @@ static void region_phone_get(struct req *r)
 
 static void region_phone_done(struct req *r)
 {
-	region_phone_post(r, KEY_REGION, "/admin/regions/phone", "/admin/regions");
+	static const unsigned keys[3] = { KEY_REGION, KEY_STEP, KEY_PHONE };
+	region_phone_post(r, keys, "/admin/regions/phone", "/admin/regions");
 }
 
 static const struct pspec reset_params[] = {

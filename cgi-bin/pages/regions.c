@@ -144,9 +144,11 @@ static int phone_save(struct req *r, const char *code, const char *old, const ch
 	return db_transaction(r->db, phone_body, &x) == 0 ? 0 : -1;
 }
 
-void region_phone_post(struct req *r, unsigned code_key, const char *path, const char *back)
+void region_phone_post(struct req *r, const unsigned keys[3], const char *path, const char *back)
 {
-	const char *code = r->arg[code_key].s, *step = req_param(r, "step"), *phone = req_param(r, "help_phone");
+	const char *code = r->arg[keys[0]].s;
+	const char *step = r->arg[keys[1]].present ? r->arg[keys[1]].s : NULL;
+	const char *phone = r->arg[keys[2]].present ? r->arg[keys[2]].s : NULL;
 	/* The token was checked by the page table (PAGE_CSRF). */
 	struct dbrows *g = region_load(r, code);
 	if (!g)

@@ -14,9 +14,10 @@ struct req;
 void regions_list(struct req *r, unsigned saved_key, const char *edit_path);
 /* GET: the form for region r->arg[code_key].s (404 when unknown). */
 void region_phone_form(struct req *r, unsigned code_key, const char *path, const char *back);
-/* POST (its page row has PAGE_CSRF): help_phone checked (an error at the field, the typed value kept);
+/* POST (its page row has PAGE_CSRF; keys: the slots of code, step and
+ * help_phone): help_phone checked (an error at the field, the typed value kept);
  * step=check shows what changes and asks; step=save stores it with its
  * audit row and redirects to back?saved=CODE. */
-void region_phone_post(struct req *r, unsigned code_key, const char *path, const char *back);
+void region_phone_post(struct req *r, const unsigned keys[3], const char *path, const char *back);
 
 #endif
