@@ -106,6 +106,12 @@ sub step {
 	return ok_run("cd '" . ($dir // $ROOT) . "' && " . expand($cmd), $name);
 }
 
+# The FastCGI programs: the one list, conf/programs.
+my @PROGRAMS = do {
+	open my $pf, '<', "$ROOT/conf/programs" or die "conf/programs: $!";
+	grep { /\S/ && !/^#/ } map { chomp; $_ } <$pf>;
+};
+
 # ------------------------------------------------------------- install
 step('PREFIX=/usr/local ETC=/etc DATA=/var/lib/smesurvey RUNDIR=/run/smesurvey LOGDIR=/var/log/smesurvey',
 	'INSTALL\'s settings (the test uses its own)');
@@ -129,7 +135,7 @@ push @started, sub { system("make -s -C '$ROOT' uninstall PREFIX='$PREFIX' >/dev
 		'man smesurvey-admin finds the installed page');
 	my @bins = (glob("$PREFIX/lib/smesurvey/cgi-bin/*"), glob("$PREFIX/bin/smesurvey-*"));
 	my @elf = grep { is_elf($_) } @bins;
-	is scalar(@elf), 12, 'ten FastCGI programs, smesurvey-admin and smesurvey-supervise installed';
+	is scalar(@elf), @PROGRAMS + 2, scalar(@PROGRAMS) . ' FastCGI programs (conf/programs), smesurvey-admin and smesurvey-supervise installed';
 	# Debian 12's toolchain never marks a binary CET-complete (its own nginx
 	# fails that check too), so control-flow integrity is not asked for.
 	my ($rc, $out) = run("hardening-check --nocfprotection @elf");
@@ -238,7 +244,8 @@ step("$init start", 'init script starts the programs');
 push @started, sub { system(expand("$init stop") . ' >/dev/null 2>&1') };
 {
 	my $out = step("$init status", 'init script status');
-	is scalar(() = $out =~ / running \(supervisor \d+, 2 workers\)/g), 10, 'ten programs, two workers each';
+	is scalar(() = $out =~ / running \(supervisor \d+, 2 workers\)/g), scalar(@PROGRAMS),
+		'every program of conf/programs, two workers each';
 	my $pid1 = slurp("$RUNDIR/smesurvey-home.pid");
 	my ($rc, $o2) = run(expand("$init start"));
 	is $rc, 0, 'a second start is harmless';
