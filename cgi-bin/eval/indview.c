@@ -184,9 +184,11 @@ static int tally_form(struct req *r, struct view *v, const struct form *f, int s
 	return 0;
 }
 
-static enum ind_stratum stratum_of(const char *s)
+/* Unknown codes count as SMEs, as they always have. */
+static enum stratum stratum_of(const char *s)
 {
-	return !strcmp(s, "hub") ? IS_HUB : !strcmp(s, "window") ? IS_WINDOW : IS_SME;
+	int st = stratum_parse(s);
+	return st < 0 ? ST_SME : (enum stratum)st;
 }
 
 /* The indicators' accumulators from the maintained aggregates (agg_ind,
@@ -226,7 +228,7 @@ static int aggr_load(struct req *r, struct view *v, int sample_only)
 		return -1;
 	for (size_t i = 0; i < rows->nrows; i++) {
 		const char *st = dbrows_get(rows, i, 1) ? dbrows_get(rows, i, 1) : "";
-		enum ind_stratum s = stratum_of(st);
+		enum stratum s = stratum_of(st);
 		long long n = dbrows_int(rows, i, 2), reg = dbrows_int(rows, i, 3), sub = dbrows_int(rows, i, 4);
 		struct scope *sc = scope_of(v, dbrows_get(rows, i, 0) ? dbrows_get(rows, i, 0) : "");
 		ind_tally_units(&v->sc[0].t, s, n, reg, sub);
@@ -493,4 +495,31 @@ int indview_xlsx(struct req *r, const char *region, int sample_only, struct buf 
 	}
 	view_free(&v);
 	return rc;
+}
+
+int indview_pairs(struct req *r, const char *region, struct ind_pair **out, size_t *n)
+{
+	struct view v;
+	struct scope *sc;
+
+	*out = NULL;
+	*n = 0;
+	if (view_load(r, &v, region, 0) < 0 || !(sc = scope_of(&v, region))) {
+		view_free(&v);
+		return -1;
+	}
+	*out = xcalloc(v.set->n ? v.set->n : 1, sizeof **out);
+	for (size_t i = 0; i < v.set->n; i++) {
+		struct ind_pair *p = &(*out)[*n];
+		if (v.set->v[i].a.agg == IA_TEXTS)
+			continue;
+		p->ind = &v.set->v[i];
+		ind_value_of(&v.sc[0].t, i, &p->nation);
+		ind_value_of(&sc->t, i, &p->region);
+		ind_format(p->ind, &p->nation, p->nation_s, sizeof p->nation_s);
+		ind_format(p->ind, &p->region, p->region_s, sizeof p->region_s);
+		(*n)++;
+	}
+	view_free(&v);
+	return 0;
 }

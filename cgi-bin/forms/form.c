@@ -23,6 +23,9 @@ static const struct upload_type upload_types[] = {
 	{ "doc",  FM_OLE2, "application/msword" },
 	{ "wps",  FM_OLE2, "application/vnd.ms-works" },
 	{ "docx", FM_ZIP,  "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
+	/* Spreadsheets: the construction units' documents (eval/review.c). */
+	{ "xls",  FM_OLE2, "application/vnd.ms-excel" },
+	{ "xlsx", FM_ZIP,  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
 };
 
 const struct upload_type *upload_type_of(const char *ext)
@@ -1012,6 +1015,14 @@ const char *answers_get(const struct answers *a, const struct form *f, const cha
 
 /* ------------------------------------------------------------------ */
 /* Collection from a POST                                              */
+
+const struct param *form_file_part(const struct form *f, const struct param *ps, size_t np, size_t i)
+{
+	for (size_t k = 0; i < f->nfields && k < np; k++)
+		if (ps[k].filename && !strcmp(ps[k].name, f->fields[i].code))
+			return &ps[k];
+	return NULL;
+}
 
 void form_collect(const struct form *f, const struct param *ps, size_t np, struct answers *out)
 {

@@ -22,6 +22,7 @@ static const struct { const char *code, *label; } actions[] = {
 	{ "sample-draw", "抽样" }, { "sample-replace", "替换样本单位" }, { "sample-reset", "重置样本" },
 	{ "slips-print", "打印邀请单" }, { "slip-one", "打印单个邀请单" }, { "code-revoke", "作废邀请码" },
 	{ "followup", "记录电话跟进" }, { "aggregates-rebuild", "重新统计汇总数据" }, { "purge", "清理过期数据" },
+	{ "region-import", "导入地区" }, { "region-phone", "修改咨询电话" },
 };
 
 const char *audit_action_label(const char *code)
