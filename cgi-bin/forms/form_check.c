@@ -598,7 +598,7 @@ size_t form_validate(const struct form *f, const struct answers *raw,
 		if (!v || !*v)
 			continue;
 		if (!utf8_valid(v, strlen(v))) {
-			bad_utf8[i] = 1;
+			bad_utf8[i] = strstr(v, FORM_NUL_MARK) ? 2 : 1;
 			continue;
 		}
 		s = is_free_text(f->fields[i].type) ? form_trim(v) : form_fold(v);
@@ -631,7 +631,8 @@ size_t form_validate(const struct form *f, const struct answers *raw,
 		if (!app)
 			continue;   /* stale values of hidden fields are dropped */
 		if (bad_utf8[i]) {
-			add_format_issue(chk, (int)i, xstrdup("包含无效字符"));
+			add_format_issue(chk, (int)i, xstrdup(bad_utf8[i] == 2
+			                 ? "不能包含空字符（NUL，编码为 0 的字符），请删除后重新填写" : "包含无效字符"));
 			continue;
 		}
 		if (!c.norm[i]) {
