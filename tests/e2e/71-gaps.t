@@ -7,8 +7,9 @@
 #      browser's token and a post from a sibling origin (Sec-Fetch-Site:
 #      same-site) are refused on /login and on the re-login page's second
 #      step; the production HSTS offers includeSubDomains as a choice.
-#   3. the read-only viewer never receives an invitation code: its
-#      /admin/followups.csv masks the links the admin's copy carries.
+#   3. the read-only viewer (and the evaluation agency) never receives an
+#      invitation code: its /admin/followups.csv masks the links the
+#      admin's copy carries.
 #   4. CSP has form-action 'self' and base-uri 'none'; a download carries
 #      X-Content-Type-Options once; a NUL byte in a value is refused at the
 #      questionnaire's field with a Chinese message (nothing stored), and by
@@ -152,6 +153,11 @@ for my $f ('conf/nginx-site.conf.in', 'conf/apache-site.conf.in') {
 	unlike $res->{content}, qr{register\?code=}, '... without a single invitation link';
 	my $text = Encode::decode('UTF-8', $res->{content});
 	like $text, qr/邀请码已隐藏/, '... masked, and said so in Chinese';
+	# The evaluation agency reads as the ministry, but hands out no codes.
+	my $agency = T::demo_login('agency');
+	$res = $agency->get('/admin/followups.csv?region=T71A01');
+	is $res->{status}, 200, 'the agency gets the CSV';
+	unlike $res->{content}, qr{register\?code=}, '... masked as well';
 	for my $p ('/admin/followups?region=T71A01', '/admin/followups/print?region=T71A01') {
 		unlike $viewer->get($p)->{text}, qr{register\?code=|[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}},
 			"viewer: no code on $p";
