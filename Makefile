@@ -170,6 +170,11 @@ FUZZ_SECONDS ?= 300
 fuzz: fuzz-build
 	scripts/fuzz --seconds $(FUZZ_SECONDS)
 
+# sqlmap against every parameter, on a private stack of its own (var/sqlmap,
+# SQLMAP_PORT 18099): scripts/sqlmap, README "Security tests".
+sqlmap: all
+	scripts/sqlmap
+
 run: 
 	scripts/stack deps
 	$(MAKE) all

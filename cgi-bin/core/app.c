@@ -390,10 +390,23 @@ static void print_roles(unsigned roles)
 		}
 }
 
+/* The names of a page row's typed parameters, "a,b", or "-". */
+static void print_params(const struct pspec *ps)
+{
+	const char *sep = "";
+	if (ps == NULL || ps->name == NULL)
+		fputs("-", stdout);
+	for (; ps && ps->name; ps++) {
+		printf("%s%s", sep, ps->name);
+		sep = ",";
+	}
+}
+
 /* `PROGRAM --routes`: the page table, one line per path and method
- * ("METHOD PATH ROLES FLAGS", tab-separated; FLAGS "-" or a comma list of
- * slash, relogin), so that tests walk exactly the routes the program
- * serves (tests/access/matrix.tsv). HEAD is implied by GET. */
+ * ("METHOD PATH ROLES FLAGS PARAMS", tab-separated; FLAGS "-" or a comma
+ * list of slash, relogin; PARAMS the typed parameters' names or "-"), so
+ * that tests walk exactly the routes the program serves
+ * (tests/access/matrix.tsv, scripts/sqlmap). HEAD is implied by GET. */
 static void print_routes(const struct app *app)
 {
 	static const unsigned methods[] = { M_GET, M_POST };
@@ -407,9 +420,11 @@ static void print_routes(const struct app *app)
 				continue;
 			printf("%s\t%s\t", names[m], pg->path);
 			print_roles(pg->roles);
-			printf("\t%s%s%s\n", pg->flags & (PAGE_SLASH | PAGE_RELOGIN) ? "" : "-",
+			printf("\t%s%s%s\t", pg->flags & (PAGE_SLASH | PAGE_RELOGIN) ? "" : "-",
 			       pg->flags & PAGE_SLASH ? "slash" : "",
 			       pg->flags & PAGE_RELOGIN ? (pg->flags & PAGE_SLASH ? ",relogin" : "relogin") : "");
+			print_params(pg->params);
+			putchar('\n');
 		}
 	}
 }

@@ -11,8 +11,9 @@
 # and the database is unchanged (CHECKSUM TABLE of every table but the
 # sessions' last-seen column, plus the sessions' count).
 #
-# Each POST route needs a case below: who posts and a body that would do
-# something with a valid token. A POST route without one fails the test.
+# Each POST route needs a case (Access.pm post_case): who posts and a body
+# that would do something with a valid token. A POST route without one
+# fails the test.
 use strict;
 use warnings;
 use utf8;
@@ -24,33 +25,6 @@ use Access;
 
 binmode $_, ':encoding(UTF-8)' for Test::More->builder->output, Test::More->builder->failure_output,
 	Test::More->builder->todo_output;
-
-my %FORM_ROLE = (selfeval => 'bj-region', hub => 'bj-hub', window => 'bj-win1', resource => 'bj-res1',
-	sme => 'bj-sme1');
-# [ path pattern, poster (a demo username, '-' anonymous), body ]
-my @CASES = (
-	[ qr{^/login$}, '-', [ username => 'bj-sme1', password => 'BjSme1-Demo-2013' ] ],
-	[ qr{^/register$}, '-', [ code => 'ABCD-EFGH-JKLM-NPQR', username => 't73-new', password => 'T73-Register-Pass1',
-		password2 => 'T73-Register-Pass1' ] ],
-	[ qr{^/logout$}, 'bj-sme1', [] ],
-	[ qr{^/password$}, 'bj-sme1', [ old_password => 'BjSme1-Demo-2013', new_password => 'T73-Changed-Pass-1',
-		new_password2 => 'T73-Changed-Pass-1' ] ],
-	[ qr{^/admin/responses/reopen$}, 'admin', [ id => '{response:bj-sme1}', reason => 'T73' ] ],
-	[ qr{^/admin/deadlines$}, 'admin', [ action => 'set', region => '110000', due => '2099-06-30' ] ],
-	[ qr{^/admin/accounts$}, 'admin', [ id => '{user:bj-win1}', action => 'disable' ] ],
-	[ qr{^/admin/accounts/reset$}, 'admin', [ id => '{user:bj-win1}', confirm => 1 ] ],
-	[ qr{^/admin/samples/reset$}, 'admin', [ region => '110000', kind => 'sme', reason => 'T73', confirm => 1 ] ],
-	[ qr{^/region/frames$}, 'bj-region', [ kind => 'sme', action => 'discard' ] ],
-	[ qr{^/region/sample$}, 'bj-region', [ kind => 'sme', seed => 'ab12' ] ],
-	[ qr{^/region/slips/?$}, 'bj-region', [ stratum => 'sme', scope => 'all' ] ],
-	[ qr{^/region/slips/one$}, 'bj-region', [ unit => '{unit:110000}' ] ],
-	[ qr{^/region/slips/revoke$}, 'bj-region', [ unit => '{unit:110000}', confirm => 1 ] ],
-	[ qr{^/region/accounts/reset$}, 'bj-region', [ id => '{user:bj-win1}', confirm => 1 ] ],
-	[ qr{^/region/followups/unit$}, 'bj-region', [ unit => '{unit:110000}', outcome => 'called', note => 'T73' ] ],
-	[ qr{^/form/(\w+)/proxy/unit$}, 'bj-region', [ unit => '{unit:110000}', confirm => 1 ] ],
-	[ qr{^/form/(\w+)/autosave$}, 'FORM', [ fields => 'q1_contact', q1_contact => 'T73 自动保存', version => 0 ] ],
-	[ qr{^/form/(\w+)/?$}, 'FORM', [ action => 'save', version => 0, q1_contact => 'T73 保存' ] ],
-);
 
 my @posts = grep { $_->[0] eq 'POST' } Access::routes();
 ok @posts >= 20, scalar(@posts) . ' state-changing routes in the page tables';
@@ -71,15 +45,9 @@ sub anon_login_token { return T::new_agent()->csrf_of('/login') }
 
 for my $rt (@posts) {
 	my $path = $rt->[1];
-	my ($case) = grep { $path =~ $_->[0] } @CASES;
-	ok $case, "POST $path has a CSRF case" or next;
-	my $who = $case->[1];
-	if ($who eq 'FORM') {
-		my ($form) = $path =~ m{^/form/(\w+)};
-		$who = $FORM_ROLE{$form};
-	}
-	my @body = @{ $case->[2] };
-	$_ = Access::resolve($_) for @body;
+	my ($who, $body) = Access::post_case($path);
+	ok $who, "POST $path has a case (tests/e2e/lib/Access.pm post_case)" or next;
+	my @body = @$body;
 	my %variant;
 	if ($who eq '-') {
 		# Anonymous forms: the token is bound to the browser's pre-session.

@@ -10,7 +10,7 @@ use T;
 
 # Every FastCGI program in BINDIR answers --routes; the command-line tools
 # refuse the option and are skipped. Returns [ method, path, roles, flags,
-# program ] rows.
+# program, params ] rows (params: the typed parameters' names, "a,b" or "-").
 sub routes {
 	my $bin = T::bindir();
 	my @r;
@@ -20,8 +20,8 @@ sub routes {
 		(my $prog = $p) =~ s{.*/}{};
 		for (@lines) {
 			chomp;
-			my ($m, $path, $roles, $flags) = split /\t/;
-			push @r, [ $m, $path, $roles, $flags, $prog ];
+			my ($m, $path, $roles, $flags, $params) = split /\t/;
+			push @r, [ $m, $path, $roles, $flags, $prog, $params // '-' ];
 		}
 	}
 	return @r;
@@ -70,17 +70,24 @@ sub matrix {
 # Placeholders in a target, resolved against the database:
 #   {user:NAME}      the id of account NAME
 #   {unit:REGION}    the smallest id of REGION's selected, active sample
-#                    units that have not registered
+#                    units that have not registered ({unit:REGION:FORM}: of
+#                    that questionnaire when it has any)
 #   {response:NAME}  the id of account NAME's response (made as a draft
 #                    first when it has none)
 sub resolve {
 	my ($target) = @_;
 	$target =~ s/\{user:([^}]+)\}/id_of("SELECT id FROM users WHERE username = " . T::sql_quote($1), $&)/ge;
-	$target =~ s/\{unit:([^}]+)\}/id_of("SELECT MIN(su.id) FROM sample_units su JOIN samples s ON s.id = su.sample_id"
-		. " WHERE s.region_code = " . T::sql_quote($1) . " AND su.role = 'selected' AND su.status = 'active'"
-		. " AND su.user_id IS NULL", $&)/ge;
+	$target =~ s/\{unit:([^}:]+)(?::(\w+))?\}/unit_of($1, $2, $&)/ge;
 	$target =~ s/\{response:([^}]+)\}/response_of($1)/ge;
 	return $target;
+}
+sub unit_of {
+	my ($region, $form, $what) = @_;
+	my $sql = "SELECT MIN(su.id) FROM sample_units su JOIN samples s ON s.id = su.sample_id WHERE s.region_code = "
+		. T::sql_quote($region) . " AND su.role = 'selected' AND su.status = 'active' AND su.user_id IS NULL";
+	# A questionnaire without a sample (hub, window, selfeval): any unit.
+	my $v = defined $form ? T::db_value("$sql AND su.form = " . T::sql_quote($form)) : undef;
+	return $v // id_of($sql, $what);
 }
 sub id_of {
 	my ($sql, $what) = @_;
@@ -146,6 +153,52 @@ sub observed {
 	return 'redirect' if $s == 303;
 	return 'csrf' if $s == 403 && ($res->{text} // '') =~ /已过期|来源无效/;
 	return $s;
+}
+
+# ---- POST cases: who posts to a state-changing route, and a body that
+# would do something with a valid token (73-csrf-methods.t, scripts/sqlmap).
+my %FORM_ROLE = (selfeval => 'bj-region', hub => 'bj-hub', window => 'bj-win1', resource => 'bj-res1',
+	sme => 'bj-sme1');
+# [ path pattern, poster (a demo username, '-' anonymous), body ]
+my @CASES = (
+	[ qr{^/login$}, '-', [ username => 'bj-sme1', password => 'BjSme1-Demo-2013' ] ],
+	[ qr{^/register$}, '-', [ code => 'ABCD-EFGH-JKLM-NPQR', username => 't73-new', password => 'T73-Register-Pass1',
+		password2 => 'T73-Register-Pass1' ] ],
+	[ qr{^/logout$}, 'bj-sme1', [] ],
+	[ qr{^/password$}, 'bj-sme1', [ old_password => 'BjSme1-Demo-2013', new_password => 'T73-Changed-Pass-1',
+		new_password2 => 'T73-Changed-Pass-1' ] ],
+	[ qr{^/admin/responses/reopen$}, 'admin', [ id => '{response:bj-sme1}', reason => 'T73' ] ],
+	[ qr{^/admin/deadlines$}, 'admin', [ action => 'set', region => '110000', due => '2099-06-30' ] ],
+	[ qr{^/admin/accounts$}, 'admin', [ id => '{user:bj-win1}', action => 'disable' ] ],
+	[ qr{^/admin/accounts/reset$}, 'admin', [ id => '{user:bj-win1}', confirm => 1 ] ],
+	[ qr{^/admin/samples/reset$}, 'admin', [ region => '110000', kind => 'sme', reason => 'T73', confirm => 1 ] ],
+	[ qr{^/region/frames$}, 'bj-region', [ kind => 'sme', action => 'discard' ] ],
+	[ qr{^/region/sample$}, 'bj-region', [ kind => 'sme', seed => 'ab12' ] ],
+	[ qr{^/region/slips/?$}, 'bj-region', [ stratum => 'sme', scope => 'all' ] ],
+	[ qr{^/region/slips/one$}, 'bj-region', [ unit => '{unit:110000}' ] ],
+	[ qr{^/region/slips/revoke$}, 'bj-region', [ unit => '{unit:110000}', confirm => 1 ] ],
+	[ qr{^/region/accounts/reset$}, 'bj-region', [ id => '{user:bj-win1}', confirm => 1 ] ],
+	[ qr{^/region/followups/unit$}, 'bj-region', [ unit => '{unit:110000}', outcome => 'called', note => 'T73' ] ],
+	[ qr{^/form/(\w+)/proxy/unit$}, 'bj-region', [ unit => '{unit:110000:FORM}', confirm => 1 ] ],
+	[ qr{^/form/(\w+)/autosave$}, 'FORM', [ fields => 'q1_contact', q1_contact => 'T73 自动保存', version => 0 ] ],
+	[ qr{^/form/(\w+)/?$}, 'FORM', [ action => 'save', version => 0, q1_contact => 'T73 保存' ] ],
+);
+
+# (poster username or '-', [ body ]) for a POST path, placeholders filled;
+# () when no case matches.
+sub post_case {
+	my ($path) = @_;
+	my ($case) = grep { $path =~ $_->[0] } @CASES;
+	return () unless $case;
+	my $who = $case->[1];
+	if ($who eq 'FORM') {
+		my ($form) = $path =~ m{^/form/(\w+)};
+		$who = $FORM_ROLE{$form};
+	}
+	my ($form) = $path =~ m{^/form/(\w+)};
+	my @body = @{ $case->[2] };
+	s/:FORM\}/:$form}/ for grep { defined $form } @body;
+	return ($who, [ map { resolve($_) } @body ]);
 }
 
 1;
