@@ -95,13 +95,17 @@ static void read_body_spooled(struct req *r, FCGX_Request *fr, long len)
  * every other answer of the request is kept (issue 9). */
 static void read_body(struct req *r, FCGX_Request *fr)
 {
-	long len = atol(env(fr, "CONTENT_LENGTH"));
-	if (len <= 0)
+	long long len;
+	switch (parse_content_length(env(fr, "CONTENT_LENGTH"), r->conf->max_body, &len)) {
+	case -1:
+		r->body_status = BODY_MALFORMED;
 		return;
-	if (len > r->conf->max_body) {
+	case 1:
 		r->body_status = BODY_TOO_LARGE;
 		return;
 	}
+	if (len == 0)
+		return;
 	if (len > BODY_SPOOL_OVER) {
 		read_body_spooled(r, fr, len);
 		return;
@@ -223,6 +227,7 @@ static void report_round_trips(struct req *r)
 
 static void req_free(struct req *r)
 {
+	page_args_free(r);
 	params_free(r->params, r->nparams);
 	params_free(r->cookies, r->ncookies);
 	free(r->user);
@@ -232,8 +237,27 @@ static void req_free(struct req *r)
 	buf_free(&r->body);
 }
 
+/* PAGE_CSRF: the posted token must be the session's (or, for a visitor
+ * not logged in, the anonymous cookie's). A post whose session lapsed on a
+ * PAGE_RELOGIN page proves its origin in the handler (csrf_check_lapsed).
+ * 1 when the handler may run; else the refusal is answered here. */
+static int csrf_passed(struct req *r, const struct pagedef *pg)
+{
+	if (!r->is_post || !(pg->flags & PAGE_CSRF) || (!r->user && (pg->flags & PAGE_RELOGIN)))
+		return 1;
+	if (!r->user)
+		auth_anon_csrf(r);
+	if (csrf_check(r) == 0)
+		return 1;
+	if (pg->csrf_refused)
+		pg->csrf_refused(r);
+	else
+		page_error(r, 403, MSG_STALE_PAGE);
+	return 0;
+}
+
 /* The page table decides everything a handler need not: unknown path,
- * method, role, malformed parameters. */
+ * method, role, malformed parameters, a POST's CSRF token. */
 static void dispatch(struct req *r, const struct app *app)
 {
 	unsigned allow;
@@ -281,6 +305,8 @@ static void dispatch(struct req *r, const struct app *app)
 		return;
 	}
 	const struct pspec *bad = page_parse_args(r, pg->params);
+	if (!csrf_passed(r, pg))
+		return;
 	if (bad) {
 		page_error(r, bad->status ? bad->status : 400,
 		           bad->message ? bad->message : MSG_BAD_BODY);
@@ -391,6 +417,22 @@ static void print_roles(unsigned roles)
 		}
 }
 
+/* A page row's flags as "slash,relogin,csrf", or "-". */
+static void print_flags(unsigned flags)
+{
+	static const struct { unsigned bit; const char *name; } names[] = {
+		{ PAGE_SLASH, "slash" }, { PAGE_RELOGIN, "relogin" }, { PAGE_CSRF, "csrf" },
+	};
+	const char *sep = "";
+	if (!(flags & (PAGE_SLASH | PAGE_RELOGIN | PAGE_CSRF)))
+		fputs("-", stdout);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (flags & names[i].bit) {
+			printf("%s%s", sep, names[i].name);
+			sep = ",";
+		}
+}
+
 /* The names of a page row's typed parameters, "a,b", or "-". */
 static void print_params(const struct pspec *ps)
 {
@@ -405,7 +447,7 @@ static void print_params(const struct pspec *ps)
 
 /* `PROGRAM --routes`: the page table, one line per path and method
  * ("METHOD PATH ROLES FLAGS PARAMS", tab-separated; FLAGS "-" or a comma
- * list of slash, relogin; PARAMS the typed parameters' names or "-"), so
+ * list of slash, relogin, csrf; PARAMS the typed parameters' names or "-"), so
  * that tests walk exactly the routes the program serves
  * (tests/access/matrix.tsv, scripts/sqlmap). HEAD is implied by GET. */
 static void print_routes(const struct app *app)
@@ -421,9 +463,9 @@ static void print_routes(const struct app *app)
 				continue;
 			printf("%s\t%s\t", names[m], pg->path);
 			print_roles(pg->roles);
-			printf("\t%s%s%s\t", pg->flags & (PAGE_SLASH | PAGE_RELOGIN) ? "" : "-",
-			       pg->flags & PAGE_SLASH ? "slash" : "",
-			       pg->flags & PAGE_RELOGIN ? (pg->flags & PAGE_SLASH ? ",relogin" : "relogin") : "");
+			putchar('\t');
+			print_flags(pg->flags);
+			putchar('\t');
 			print_params(pg->params);
 			putchar('\n');
 		}
@@ -454,9 +496,15 @@ int app_run(const struct app *app, int argc, char **argv)
 	}
 	if (conf_load(&conf, NULL) < 0 || deadline_conf_apply(&conf) < 0)
 		return 1;
+	/* A POST row without PAGE_CSRF or a malformed parameter list stops
+	 * the program before it serves anything. */
+	char err[256];
+	if (page_table_check(app->pages, app->npages, err, sizeof err) < 0) {
+		log_err("%s", err);
+		return 1;
+	}
 	/* The form catalog drives navigation and role homes: a malformed one
 	 * stops the program at start-up. */
-	char err[256];
 	if (catalog_load(err, sizeof err) < 0) {
 		log_err("%s", err);
 		return 1;

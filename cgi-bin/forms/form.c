@@ -1035,6 +1035,14 @@ static void answers_set_posted(struct answers *out, size_t i, const struct param
 	buf_free(&b);
 }
 
+const struct param *form_file_part(const struct form *f, const struct param *ps, size_t np, size_t i)
+{
+	for (size_t k = 0; i < f->nfields && k < np; k++)
+		if (ps[k].filename && !strcmp(ps[k].name, f->fields[i].code))
+			return &ps[k];
+	return NULL;
+}
+
 void form_collect(const struct form *f, const struct param *ps, size_t np, struct answers *out)
 {
 	for (size_t i = 0; i < f->nfields && i < out->n; i++) {
