@@ -173,6 +173,7 @@ my @CASES = (
 	# valid tokens).
 	[ qr{^/admin/accounts$}, 'admin', [ id => '{user:gd-win2}', action => 'disable' ] ],
 	[ qr{^/admin/accounts/reset$}, 'admin', [ id => '{user:gd-win2}', confirm => 1 ] ],
+	[ qr{^/admin/regions/phone$}, 'admin', [ code => '440000', step => 'save', help_phone => '020-12345678' ] ],
 	[ qr{^/admin/samples/reset$}, 'admin', [ region => '110000', kind => 'sme', reason => 'T73', confirm => 1 ] ],
 	[ qr{^/region/frames$}, 'bj-region', [ kind => 'sme', action => 'discard' ] ],
 	[ qr{^/region/sample$}, 'bj-region', [ kind => 'sme', seed => 'ab12' ] ],
