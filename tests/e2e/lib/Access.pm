@@ -173,6 +173,9 @@ my @CASES = (
 	# valid tokens).
 	[ qr{^/admin/accounts$}, 'admin', [ id => '{user:gd-win2}', action => 'disable' ] ],
 	[ qr{^/admin/accounts/reset$}, 'admin', [ id => '{user:gd-win2}', confirm => 1 ] ],
+	[ qr{^/agency/region/confirm$}, 'bj-region', [ id => 1, ok => 1 ] ],
+	[ qr{^/agency/unit/documents$}, 'bj-hub', [ kind => 'report' ] ],
+	[ qr{^/agency/}, 'agency', [ id => 1, region => '110000', unit => '{unit:110000}', action => 'cancel', confirm => 1 ] ],
 	[ qr{^/admin/regions/phone$}, 'admin', [ code => '440000', step => 'save', help_phone => '020-12345678' ] ],
 	[ qr{^/admin/samples/reset$}, 'admin', [ region => '110000', kind => 'sme', reason => 'T73', confirm => 1 ] ],
 	[ qr{^/region/frames$}, 'bj-region', [ kind => 'sme', action => 'discard' ] ],
