@@ -43,6 +43,7 @@
 #include "http.h"
 #include "log.h"
 #include "nav.h"
+#include "paradata.h"
 #include "prefill.h"
 #include "util.h"
 
@@ -289,6 +290,11 @@ static void get_form(struct req *r, const struct target *t)
 
 	if (load(r, t, &resp, deadline) < 0)
 		return;
+	/* The first opening of the form (paradata, issue 20): written once. */
+	if (!resp.opened &&
+	    db_exec(r->db, STMT_PARADATA_OPEN, DB_ARGS(A_STR(F->name), A_INT(t->id),
+	            *t->region ? A_STR(t->region) : A_NULL), NULL, NULL) < 0)
+		log_err("paradata: the opening of %s by user %llu was not recorded", F->name, t->id);
 	/* Known facts fill the empty fields of an editable form (issue 9);
 	 * they are stored by the next save like anything typed. */
 	if (resp.status != RS_SUBMITTED && !deadline_passed(deadline) &&
@@ -378,6 +384,7 @@ struct save_tx {
 	size_t nerr;
 	int collected;                /* raw, clean, chk hold the posted answers */
 	enum save_outcome o;
+	struct pdreq pd;              /* the request's paradata (issue 20) */
 };
 
 /* The start of every writing transaction on a response (save, submit,
@@ -428,8 +435,8 @@ static int save_body(struct db *db, void *ctx, int attempt)
 	/* A submit is final only after the confirmation step; before it the
 	 * answers are kept as a draft (files included, which the confirmation
 	 * page cannot carry). */
-	if (response_write(db, F, &x->resp, x->t->region, x->t->proxy ? x->r->user->id : 0, &x->clean,
-	                   x->submit && x->confirmed && x->nerr == 0, x->nerr == 0) < 0)
+	if (response_write(db, F, &x->resp, x->t->region, x->t->proxy ? x->r->user->id : 0, &x->pd,
+	                   &x->clean, x->submit && x->confirmed && x->nerr == 0, x->nerr == 0) < 0)
 		return -1;
 	if (x->submit)
 		x->o = x->nerr ? SO_NOT_SUBMITTED : x->confirmed ? SO_SUBMITTED : SO_CONFIRM;
@@ -562,6 +569,7 @@ static void post_form_checked(struct req *r, const struct target *t)
 	const char *confirm = req_param(r, "confirm");
 	struct save_tx x = { .r = r, .t = t, .submit = submit, .expect = expect,
 	                     .confirmed = confirm && !strcmp(confirm, "1") };
+	pd_of_request(r, &x.pd);
 	int rc = db_transaction(r->db, save_body, &x);
 	resp = x.resp;
 	if (!x.collected) {
@@ -979,6 +987,7 @@ struct autosave_tx {
 	const unsigned char *want;
 	struct response resp;
 	int locked;                   /* 1: already submitted */
+	struct pdreq pd;              /* the request's paradata (issue 20) */
 };
 
 static int autosave_body(struct db *db, void *ctx, int attempt)
@@ -1000,8 +1009,8 @@ static int autosave_body(struct db *db, void *ctx, int attempt)
 	for (size_t i = 0; i < F->nfields; i++)
 		answers_set(&merged, i, x->want[i] ? posted.v[i] : x->resp.a.v[i]);
 	nerr = form_validate(F, &merged, &clean, &chk);
-	rc = response_write(db, F, &x->resp, x->t->region, x->t->proxy ? x->r->user->id : 0, &clean,
-	                    0, nerr == 0);
+	rc = response_write(db, F, &x->resp, x->t->region, x->t->proxy ? x->r->user->id : 0, &x->pd,
+	                    &clean, 0, nerr == 0);
 	fcheck_free(&chk);
 	answers_free(&clean);
 	answers_free(&merged);
@@ -1029,6 +1038,7 @@ static void autosave(struct req *r, const struct target *t)
 	want = xcalloc(F->nfields, 1);
 	autosave_fields(r, want);
 	struct autosave_tx x = { .r = r, .t = t, .want = want };
+	pd_of_request(r, &x.pd);
 	int rc = db_transaction(r->db, autosave_body, &x);
 	free(want);
 	if (rc < 0)
@@ -1060,12 +1070,25 @@ static void on_autosave(struct req *r)
 	autosave(r, &t);
 }
 
-/* GET /form/<name>/alive: nothing but the session check, which refreshes
- * the session's last-seen time: form.js calls it on activity (typing,
+/* GET /form/<name>/alive: the session check, which refreshes the
+ * session's last-seen time, and the paradata's active time (issue 20): form.js calls it on activity (typing,
  * scrolling) at most every few minutes, so that a person reading or copying
  * figures for a long time is not logged out while the page is open. */
 static void on_alive(struct req *r)
 {
+	/* The respondent's own form only: a keep-alive carries no for=, and
+	 * the paradata's active time is the form's, not the region user's. */
+	if (r->user->role == F->role) {
+		struct pdreq pd;
+		pd_of_request(r, &pd);
+		if (db_exec(r->db, STMT_PARADATA_ALIVE,
+		            DB_ARGS(A_STR(pd.session), A_STR(pd.session), A_STR(pd.session),
+		                    A_STR(pd.device), A_STR(pd.device), A_STR(pd.device),
+		                    A_STR(pd.net), A_STR(pd.net), A_STR(pd.net),
+		                    A_STR(pd.ua), A_STR(pd.ua), A_STR(pd.ua),
+		                    A_STR(F->name), A_INT(r->user->id)), NULL, NULL) < 0)
+			log_err("paradata: keep-alive of user %llu not recorded", r->user->id);
+	}
 	resp_status(r, 204);
 	r->no_body = 1;
 }
@@ -1151,6 +1174,7 @@ static void relogin_post(struct req *r)
 	audit_login(r, u, res);
 	switch (res) {
 	case LOGIN_OK:
+		pd_record_signin(r, r->user->id);
 		break;
 	case LOGIN_BAD:
 		relogin_page(r, 401, "用户名或密码不正确。");

@@ -16,6 +16,7 @@
 #include "http.h"
 #include "log.h"
 #include "nav.h"
+#include "paradata.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -94,6 +95,7 @@ static void login_again(struct req *r, int status, const char *username, const c
 
 static void login_get(struct req *r)
 {
+	pd_device_ensure(r);   /* the browser's device cookie (paradata, issue 20) */
 	if (r->user)
 		resp_redirect(r, after_login(r));
 	else
@@ -103,6 +105,7 @@ static void login_get(struct req *r)
 static void login_post(struct req *r)
 {
 	auth_anon_csrf(r);
+	pd_device_ensure(r);
 	const char *u = req_param(r, "username"), *p = req_param(r, "password");
 	if (csrf_check(r) < 0) {
 		login_again(r, 403, u, "页面已过期或请求来源无效，请重新登录。");
@@ -116,6 +119,7 @@ static void login_post(struct req *r)
 	audit_login(r, u, res);
 	switch (res) {
 	case LOGIN_OK:
+		pd_record_signin(r, r->user->id);
 		/* A one-time password: the user's own one first (app.c keeps
 		 * every other page away until then). */
 		resp_redirect(r, r->user && r->user->must_change_pw ? "/password" : after_login(r));

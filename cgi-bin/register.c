@@ -27,6 +27,7 @@
 #include "http.h"
 #include "log.h"
 #include "nav.h"
+#include "paradata.h"
 #include "util.h"
 #include "valid.h"
 
@@ -443,7 +444,8 @@ static void register_unit(struct req *r)
 	if (uid == 0 ||
 	    db_exec(r->db, STMT_UNIT_REGISTER,
 	            DB_ARGS(A_INT(uid), A_STR(contact), A_STR(phone), A_STR(email ? email : ""),
-	                    A_INT(u.id)), &aff, NULL) < 0 || aff != 1 || db_commit(r->db) < 0) {
+	                    A_INT(u.id)), &aff, NULL) < 0 || aff != 1 ||
+	    pd_record_registration(r, uid, u.region_code, u.form, 1) < 0 || db_commit(r->db) < 0) {
 		db_rollback(r->db);
 		page_error(r, 503, "注册未能完成，请稍后再试。");
 		return;
@@ -453,6 +455,7 @@ static void register_unit(struct req *r)
 		page_error(r, 503, "注册成功，但自动登录失败，请使用用户名和密码登录。");
 		return;
 	}
+	pd_record_signin(r, uid);
 	struct buf d = { 0 };
 	buf_printf(&d, "unit=%llu username=%s", u.id, username);
 	audit(r, "register", d.data);
@@ -528,10 +531,13 @@ static void register_self(struct req *r)
 		page_error(r, 503, "注册未能完成，请稍后再试。");
 		return;
 	}
+	if (pd_record_registration(r, uid, region, form, 0) < 0)
+		log_err("paradata: registration of user %llu not recorded", uid);
 	if (auth_login_user(r, uid) < 0) {
 		page_error(r, 503, "注册成功，但自动登录失败，请使用用户名和密码登录。");
 		return;
 	}
+	pd_record_signin(r, uid);
 	audit(r, "register-self", username);
 	page_begin(r, "注册成功");
 	h_printf(r, "<p class=\"notice\" role=\"status\">注册成功（自行注册，不属于本地区的抽样名单）。"
@@ -545,6 +551,7 @@ static void register_get(struct req *r)
 {
 	const char *code = req_param(r, "code");
 	struct unit u;
+	pd_device_ensure(r);   /* the browser's device cookie (paradata, issue 20) */
 	if (code == NULL || *code == '\0') {
 		start_page(r);
 		return;
@@ -562,6 +569,7 @@ static void register_get(struct req *r)
 static void register_post(struct req *r)
 {
 	auth_anon_csrf(r);
+	pd_device_ensure(r);
 	if (csrf_check(r) < 0) {
 		page_error(r, 403, "页面已过期或请求来源无效，请刷新后重试。");
 		return;

@@ -59,6 +59,16 @@
 #define AGG_I8 AGG_I4 ", " AGG_I4
 #define AGG_IND_UPSERT " ON DUPLICATE KEY UPDATE n = n + VALUES(n), k = k + VALUES(k), sum = sum + VALUES(sum)"
 
+/* Paradata (issue 20): adds a request's id (session, device, network,
+ * browser family) to a comma-separated list of distinct ids unless it is
+ * empty, listed, or the list is full (three arguments: the id thrice). */
+#define PD_ADD(col) " " col " = IF(? = '' OR FIND_IN_SET(?, " col ") OR LENGTH(" col ") > 380, " col "," \
+                    " CONCAT_WS(',', NULLIF(" col ", ''), ?))"
+/* The active time: the gap since the last save, autosave or keep-alive,
+ * when it is at most 5 minutes (a longer one is a pause, not counted). */
+#define PD_ACTIVE(t) " " t "active_s = " t "active_s + IF(" t "last_at > NOW() - INTERVAL 300 SECOND," \
+                     " TIMESTAMPDIFF(SECOND, " t "last_at, NOW()), 0), " t "last_at = NOW()"
+
 /* The columns of the /admin/responses list (adminweb.c responses_list). */
 #define RESPONSE_LIST_COLS "p.id, COALESCE(p.region_code, ''), COALESCE(g.name, ''), u.org_name, u.username," \
 	" p.form, p.status, p.proxy_user_id IS NOT NULL, DATE_FORMAT(p.updated_at, '%Y-%m-%d %H:%i:%s')," \
@@ -276,13 +286,17 @@ const struct stmt_def stmts[STMT__MAX] = {
 	/* The row and its answers in one round trip (issue 13, item 5): the
 	 * response's columns repeat on each answer row; a response without
 	 * answers gives one row with code NULL. */
+	/* Always one row at least (k): column 9 says whether the form was
+	 * opened before (paradata, issue 20), also before its first save. */
 	[STMT_RESPONSE_OF_USER] = {
 		"SELECT r.id, r.status, r.valid, r.version, "
 		"DATE_FORMAT(r.updated_at, '%Y-%m-%d %H:%i:%s'), "
 		"DATE_FORMAT(r.submitted_at, '%Y-%m-%d %H:%i:%s'), r.proxy_user_id, "
-		"a.code, a.value "
-		"FROM responses r LEFT JOIN answers a ON a.response_id = r.id "
-		"WHERE r.form = ? AND r.user_id = ?",
+		"a.code, a.value, p.opened_at IS NOT NULL "
+		"FROM (SELECT ? AS f, ? AS u) k "
+		"LEFT JOIN responses r ON r.form = k.f AND r.user_id = k.u "
+		"LEFT JOIN answers a ON a.response_id = r.id "
+		"LEFT JOIN paradata p ON p.form = k.f AND p.user_id = k.u",
 		R_RESPONDENTS },
 	[STMT_ANSWERS_OF_RESPONSE] = {
 		"SELECT code, value FROM answers WHERE response_id = ?",
@@ -301,10 +315,25 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"DATE_FORMAT(NOW(), '%Y-%m-%d %H:%i:%s') "
 		"FROM responses WHERE form = ? AND user_id = ? FOR UPDATE",
 		R_RESPONDENTS },
+	/* The response's paradata (issue 20) rides on the same statement: no
+	 * extra round trip for a save. A response without a paradata row
+	 * (saved before migration 030, or purged) is updated alone. The
+	 * active time is computed before last_at is set (assignments run left
+	 * to right). Arguments after the response's: region, status (first
+	 * submit time, network, device), session, device, network, browser
+	 * (PD_ADD: three each), proxy (by_own, by_paper), id. */
 	[STMT_RESPONSE_UPDATE] = {
-		"UPDATE responses SET region_code = ?, status = ?, valid = ?, proxy_user_id = ?, "
-		"version = version + 1, updated_at = ?, "
-		"submitted_at = IF(? = 'submitted', ?, NULL) WHERE id = ?",
+		"UPDATE responses r LEFT JOIN paradata p ON p.form = r.form AND p.user_id = r.user_id"
+		" SET r.region_code = ?, r.status = ?, r.valid = ?, r.proxy_user_id = ?,"
+		" r.version = r.version + 1, r.updated_at = ?,"
+		" r.submitted_at = IF(? = 'submitted', ?, NULL),"
+		" p.region_code = ?," PD_ACTIVE("p.") ","
+		" p.first_saved_at = COALESCE(p.first_saved_at, NOW()), p.saves = p.saves + 1,"
+		" p.submitted_at = IF(? = 'submitted', NOW(), NULL),"
+		" p.submit_net = IF(? = 'submitted', ?, NULL), p.submit_device = IF(? = 'submitted', ?, NULL),"
+		PD_ADD("p.sessions") "," PD_ADD("p.devices") "," PD_ADD("p.nets") "," PD_ADD("p.uas") ","
+		" p.by_own = p.by_own OR ? = 0, p.by_paper = p.by_paper OR ? = 1"
+		" WHERE r.id = ?",
 		R_RESPONDENTS },
 	[STMT_ANSWERS_DELETE] = {
 		"DELETE FROM answers WHERE response_id = ?",
@@ -931,4 +960,44 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT u.org_name, su.name, su.contact, su.phone, su.email, su.address, su.zip"
 		" FROM users u LEFT JOIN sample_units su ON su.user_id = u.id WHERE u.id = ?",
 		R_RESPONDENTS },
+
+	/* Paradata (issue 20, item 1). The row of a response, made with it
+	 * (first save) or by the first GET of the form. */
+	[STMT_PARADATA_CREATE] = {
+		"INSERT IGNORE INTO paradata (form, user_id, region_code) VALUES (?, ?, ?)",
+		R_RESPONDENTS },
+	[STMT_PARADATA_OPEN] = {
+		"INSERT INTO paradata (form, user_id, region_code, opened_at, last_at) VALUES (?, ?, ?, NOW(), NOW())"
+		" ON DUPLICATE KEY UPDATE opened_at = COALESCE(opened_at, NOW())",
+		R_RESPONDENTS },
+	/* Keep-alive of the own form (form.js): session, device, network, browser, form, user. */
+	[STMT_PARADATA_ALIVE] = {
+		"UPDATE paradata SET" PD_ACTIVE("") "," PD_ADD("sessions") "," PD_ADD("devices") ","
+		PD_ADD("nets") "," PD_ADD("uas") " WHERE form = ? AND user_id = ?",
+		R_RESPONDENTS },
+	/* Login and registration: which accounts a browser signed in to. */
+	[STMT_DEVICE_ACCOUNT] = {
+		"INSERT IGNORE INTO device_accounts (device, user_id, first_at) VALUES (?, ?, NOW())",
+		R_ANYONE },
+	[STMT_REG_PARADATA_INSERT] = {
+		"INSERT IGNORE INTO reg_paradata (user_id, region_code, form, at, net, device, ua, with_code)"
+		" VALUES (?, ?, ?, NOW(), ?, ?, ?, ?)",
+		R_ANYONE },
+	[STMT_PARADATA_PURGE] = {
+		"DELETE FROM paradata",
+		R_CLI },
+	[STMT_REG_PARADATA_PURGE] = {
+		"DELETE FROM reg_paradata",
+		R_CLI },
+	[STMT_DEVICE_ACCOUNTS_PURGE] = {
+		"DELETE FROM device_accounts",
+		R_CLI },
+	/* The paradata of a response for the agency (eval/flags.c, review). */
+	[STMT_PARADATA_OF_RESPONSE] = {
+		"SELECT DATE_FORMAT(p.opened_at, '%Y-%m-%d %H:%i:%s'),"
+		" DATE_FORMAT(p.first_saved_at, '%Y-%m-%d %H:%i:%s'),"
+		" DATE_FORMAT(p.submitted_at, '%Y-%m-%d %H:%i:%s'), p.active_s, p.saves,"
+		" p.sessions, p.devices, p.nets, p.uas, COALESCE(p.submit_net, ''), p.by_own, p.by_paper"
+		" FROM responses r JOIN paradata p ON p.form = r.form AND p.user_id = r.user_id WHERE r.id = ?",
+		R_ADMINS | R_CLI | R_RESPONDENTS },
 };

@@ -210,6 +210,16 @@ enum stmt {
 	STMT_RESPONSE_PAGE_NEWER,
 	/* Prefill: known facts of an account for its draft (issue 9, forms/prefill.c) */
 	STMT_PREFILL_FACTS,
+	/* Paradata (issue 20 item 1, core/paradata.h, forms/form_store.c) */
+	STMT_PARADATA_CREATE,
+	STMT_PARADATA_OPEN,
+	STMT_PARADATA_ALIVE,
+	STMT_DEVICE_ACCOUNT,
+	STMT_REG_PARADATA_INSERT,
+	STMT_PARADATA_PURGE,
+	STMT_REG_PARADATA_PURGE,
+	STMT_DEVICE_ACCOUNTS_PURGE,
+	STMT_PARADATA_OF_RESPONSE,
 	STMT__MAX
 };
 
