@@ -44,7 +44,8 @@ CORE_SRC  = $(wildcard cgi-bin/core/*.c)
 FORMS_SRC = $(wildcard cgi-bin/forms/*.c) $(wildcard cgi-bin/eval/*.c) $(wildcard cgi-bin/pages/*.c) $(wildcard cgi-bin/sample/*.c)
 LIB_SRC   = $(CORE_SRC) $(FORMS_SRC)
 LIB_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/codebook.o $(BUILD)/obj/gen/catalog.o $(BUILD)/obj/gen/indicators.o \
-            $(BUILD)/obj/gen/prefill.o
+            $(BUILD)/obj/gen/prefill.o \
+            $(BUILD)/obj/gen/flagrules.o
 LIB       = $(BUILD)/libsme.a
 
 # FastCGI programs: one per questionnaire and per administrative function.
@@ -93,6 +94,12 @@ PREFILL = cgi-bin/forms/prefill/prefill.tsv
 $(BUILD)/gen/prefill.c: $(PREFILL) cgi-bin/forms/embed.sh
 	@mkdir -p $(dir $@)
 	sh cgi-bin/forms/embed.sh -s prefill_tsv $(PREFILL) > $@.tmp && mv $@.tmp $@
+
+# The integrity rules (issue 20, eval/flags.h), embedded the same way.
+FLAGRULES = cgi-bin/eval/flags/rules.tsv
+$(BUILD)/gen/flagrules.c: $(FLAGRULES) cgi-bin/forms/embed.sh
+	@mkdir -p $(dir $@)
+	sh cgi-bin/forms/embed.sh -s flag_rules_tsv $(FLAGRULES) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)

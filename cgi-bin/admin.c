@@ -16,6 +16,7 @@
 #include "form.h"
 #include "indview.h"
 #include "db.h"
+#include "flags.h"
 #include "deadline.h"
 #include "draw.h"
 #include "frame.h"
@@ -69,6 +70,7 @@ static int cmd_create_admin(struct ctx *x, int argc, char **argv);
 static int cmd_reset_password(struct ctx *x, int argc, char **argv);
 static int cmd_rebuild_aggregates(struct ctx *x, int argc, char **argv);
 static int cmd_dump_aggregates(struct ctx *x, int argc, char **argv);
+static int cmd_rebuild_flags(struct ctx *x, int argc, char **argv);
 
 static const struct command commands[] = {
 	{ "import-accounts", cmd_import_accounts, "[--dry-run] FILE.csv",
@@ -181,6 +183,13 @@ static const struct command commands[] = {
 	  "print the maintained aggregates as text (tab-separated, sorted)",
 	  "Every non-zero row of every aggregate table, for comparing the maintained\n"
 	  "values with rebuilt ones (tests/e2e/47-aggregates.t). Exit: 0 or 2." },
+	{ "rebuild-flags", cmd_rebuild_flags, "",
+	  "recompute the integrity flags of every submitted response",
+	  "Empties the flags (sql/031_flags.sql) and runs the rules of\n"
+	  "cgi-bin/eval/flags/rules.tsv over every submitted response in submit order,\n"
+	  "as the submits do (README, \"Answers the evaluation can trust\"). The agency's\n"
+	  "decisions are kept. Run it after loading rows or changing times with SQL.\n"
+	  "One transaction, audited (flags-rebuild). Exit: 0 done, 2 database error." },
 	{ "purge", cmd_purge, "[--dry-run] [--paradata]",
 	  "delete what is no longer needed: expired sessions, old throttle rows, unused uploads",
 	  "Sessions past the idle or absolute limit, login and invitation-code failures\n"
@@ -1697,6 +1706,29 @@ static int cmd_rebuild_aggregates(struct ctx *x, int argc, char **argv)
 	return EXIT_DONE;
 }
 
+static int cmd_rebuild_flags(struct ctx *x, int argc, char **argv)
+{
+	struct db *db;
+	long long n = 0;
+	char detail[64];
+	(void)argv;
+	if (argc != 1) {
+		fprintf(stderr, PROG ": rebuild-flags takes no arguments\n");
+		return EXIT_FAILED;
+	}
+	if (!(db = ctx_db(x)))
+		return EXIT_FAILED;
+	if (flags_rebuild(db, &n) < 0) {
+		fprintf(stderr, PROG ": rebuild-flags failed; nothing changed\n");
+		return EXIT_FAILED;
+	}
+	snprintf(detail, sizeof detail, "submitted responses checked=%lld", n);
+	if (cli_audit(db, "flags-rebuild", detail) < 0)
+		return EXIT_FAILED;
+	printf("flags rebuilt: %s\n", detail);
+	return EXIT_DONE;
+}
+
 static int cmd_dump_aggregates(struct ctx *x, int argc, char **argv)
 {
 	static const struct { const char *name; enum stmt q; } tables[] = {
@@ -1740,7 +1772,7 @@ int main(int argc, char **argv)
 		/* The aggregates (reset-sample, rebuild-aggregates) read answers
 		 * through the codebook and the indicators. */
 		if (catalog_load(err, sizeof err) < 0 || forms_load(err, sizeof err) < 0 ||
-		    indicators_load(err, sizeof err) < 0) {
+		    indicators_load(err, sizeof err) < 0 || flag_rules_load(err, sizeof err) < 0) {
 			fprintf(stderr, PROG ": %s\n", err);
 			return EXIT_FAILED;
 		}

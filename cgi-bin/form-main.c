@@ -38,6 +38,7 @@
 #include "conf.h"
 #include "db.h"
 #include "deadline.h"
+#include "flags.h"
 #include "form.h"
 #include "html.h"
 #include "http.h"
@@ -1263,7 +1264,8 @@ int main(int argc, char **argv)
 	/* A codebook that does not parse must stop the program at start-up,
 	 * not surface as a broken page later. */
 	log_init("smesurvey-form-" FORM_NAME);
-	if (forms_load(err, sizeof err) < 0 || prefill_load(err, sizeof err) < 0) {
+	if (forms_load(err, sizeof err) < 0 || prefill_load(err, sizeof err) < 0 ||
+	    flag_rules_load(err, sizeof err) < 0) {
 		log_err("codebook: %s", err);
 		return 1;
 	}

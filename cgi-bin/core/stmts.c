@@ -69,6 +69,10 @@
 #define PD_ACTIVE(t) " " t "active_s = " t "active_s + IF(" t "last_at > NOW() - INTERVAL 300 SECOND," \
                      " TIMESTAMPDIFF(SECOND, " t "last_at, NOW()), 0), " t "last_at = NOW()"
 
+/* The rows of the signature bands' insert (eval/flags.c: FLAG_BANDS = 12). */
+#define FLAG_SIG1 "(?, ?, ?, ?, ?)"
+#define FLAG_SIG4 FLAG_SIG1 ", " FLAG_SIG1 ", " FLAG_SIG1 ", " FLAG_SIG1
+
 /* The columns of the /admin/responses list (adminweb.c responses_list). */
 #define RESPONSE_LIST_COLS "p.id, COALESCE(p.region_code, ''), COALESCE(g.name, ''), u.org_name, u.username," \
 	" p.form, p.status, p.proxy_user_id IS NOT NULL, DATE_FORMAT(p.updated_at, '%Y-%m-%d %H:%i:%s')," \
@@ -1000,4 +1004,97 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" p.sessions, p.devices, p.nets, p.uas, COALESCE(p.submit_net, ''), p.by_own, p.by_paper"
 		" FROM responses r JOIN paradata p ON p.form = r.form AND p.user_id = r.user_id WHERE r.id = ?",
 		R_ADMINS | R_CLI | R_RESPONDENTS },
+
+	/* Integrity flags (issue 20, item 2; eval/flags.c). Run in a submit's
+	 * transaction (whoever submits, the region's paper entry included) and
+	 * by smesurvey-admin rebuild-flags. */
+	[STMT_FLAGS_DELETE_OWN] = {
+		"DELETE FROM flags WHERE response_id = ?",
+		R_AGGR },
+	[STMT_FLAG_PUT] = {
+		"INSERT INTO flags (response_id, rule, region_code, form, figures, others, at)"
+		" VALUES (?, ?, ?, ?, ?, ?, NOW())"
+		" ON DUPLICATE KEY UPDATE figures = VALUES(figures), others = VALUES(others)",
+		R_AGGR },
+	/* The symmetric flag on another submitted response: rule, figures (when
+	 * new), the id of the response that found it, the other's id. */
+	[STMT_FLAG_ADD_OTHER] = {
+		"INSERT INTO flags (response_id, rule, region_code, form, figures, others, at)"
+		" SELECT r.id, ?, COALESCE(r.region_code, ''), r.form, ?, ?, NOW() FROM responses r"
+		" WHERE r.id = ? AND r.status = 'submitted'"
+		" ON DUPLICATE KEY UPDATE others = IF(FIND_IN_SET(VALUES(others), others) OR LENGTH(others) > 230,"
+		" others, CONCAT_WS(',', NULLIF(others, ''), VALUES(others)))",
+		R_AGGR },
+	/* What the rules need of a response: account, its role, active time,
+	 * paper entry, the submit's network and time. */
+	[STMT_FLAG_FACTS] = {
+		"SELECT r.user_id, COALESCE(p.active_s, -1), COALESCE(p.by_paper, 0), COALESCE(p.submit_net, ''),"
+		" DATE_FORMAT(COALESCE(p.submitted_at, r.submitted_at), '%Y-%m-%d %H:%i:%s')"
+		" FROM responses r LEFT JOIN paradata p ON p.form = r.form AND p.user_id = r.user_id WHERE r.id = ?",
+		R_AGGR },
+	/* Submissions of a region from a network in the window before a time
+	 * (index k_burst): region, network, time, minutes, time. */
+	[STMT_FLAG_BURST_SUBMITS] = {
+		"SELECT r.id FROM paradata p JOIN responses r ON r.form = p.form AND r.user_id = p.user_id"
+		" WHERE p.region_code = ? AND p.submit_net = ? AND p.submitted_at BETWEEN ? - INTERVAL ? MINUTE AND ?"
+		" AND r.status = 'submitted' ORDER BY p.submitted_at LIMIT 200",
+		R_AGGR },
+	/* Registrations of the account's region from its registration's
+	 * network in the window before it: minutes, user. */
+	[STMT_FLAG_BURST_REGS] = {
+		"SELECT COUNT(*) FROM reg_paradata me JOIN reg_paradata g ON g.region_code = me.region_code"
+		" AND g.net = me.net AND g.at BETWEEN me.at - INTERVAL ? MINUTE AND me.at"
+		" WHERE me.user_id = ? AND me.net <> ''",
+		R_AGGR },
+	/* The other accounts signed in from the browsers this account signed
+	 * in from: their role and submitted responses. */
+	[STMT_FLAG_BROWSER] = {
+		"SELECT DISTINCT da2.user_id, u.role, COALESCE(r.id, 0) FROM device_accounts da"
+		" JOIN device_accounts da2 ON da2.device = da.device AND da2.user_id <> da.user_id"
+		" JOIN users u ON u.id = da2.user_id"
+		" LEFT JOIN responses r ON r.user_id = u.id AND r.status = 'submitted'"
+		" WHERE da.user_id = ? LIMIT 200",
+		R_AGGR },
+	[STMT_FLAG_SIGS_DELETE] = {
+		"DELETE FROM flag_sigs WHERE response_id = ?",
+		R_AGGR },
+	[STMT_FLAG_SIGS_INSERT] = {
+		"INSERT INTO flag_sigs (response_id, region_code, form, band, h) VALUES"
+		" " FLAG_SIG4 ", " FLAG_SIG4 ", " FLAG_SIG4,
+		R_AGGR },
+	/* Near-duplicate candidates (a signature band in common, same region
+	 * and form) compared answer by answer: id, equal answers, answered
+	 * fields in common. */
+	[STMT_FLAG_SIMILAR] = {
+		"SELECT b.response_id, SUM(a.value = b.value), COUNT(*) FROM answers a"
+		" JOIN answers b ON b.code = a.code"
+		" WHERE a.response_id = ? AND b.response_id IN (SELECT s2.response_id FROM flag_sigs s1"
+		" JOIN flag_sigs s2 ON s2.region_code = s1.region_code AND s2.form = s1.form AND s2.band = s1.band"
+		" AND s2.h = s1.h AND s2.response_id <> s1.response_id WHERE s1.response_id = ?)"
+		" GROUP BY b.response_id LIMIT 100",
+		R_AGGR },
+	[STMT_FLAG_CONTACTS_DELETE] = {
+		"DELETE FROM flag_contacts WHERE response_id = ?",
+		R_AGGR },
+	[STMT_FLAG_CONTACT_INSERT] = {
+		"INSERT IGNORE INTO flag_contacts (kind, value, response_id, user_id) VALUES (?, ?, ?, ?)",
+		R_AGGR },
+	[STMT_FLAG_CONTACT_OTHERS] = {
+		"SELECT DISTINCT response_id FROM flag_contacts WHERE kind = ? AND value = ? AND user_id <> ? LIMIT 50",
+		R_AGGR },
+	[STMT_FLAGS_CLEAR] = {
+		"DELETE FROM flags",
+		R_CLI },
+	[STMT_FLAG_SIGS_CLEAR] = {
+		"DELETE FROM flag_sigs",
+		R_CLI },
+	[STMT_FLAG_CONTACTS_CLEAR] = {
+		"DELETE FROM flag_contacts",
+		R_CLI },
+	/* Every submitted response in submit order (the rebuild). */
+	[STMT_FLAG_REBUILD_LIST] = {
+		"SELECT r.id, r.form, COALESCE(r.region_code, '') FROM responses r"
+		" LEFT JOIN paradata p ON p.form = r.form AND p.user_id = r.user_id"
+		" WHERE r.status = 'submitted' ORDER BY COALESCE(p.submitted_at, r.submitted_at), r.id",
+		R_CLI },
 };

@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "db.h"
 #include "fileio.h"
+#include "flags.h"
 #include "form.h"
 #include "form_int.h"
 #include "http.h"
@@ -333,6 +334,9 @@ int response_write(struct db *db, const struct form *f, struct response *r,
 		return -1;
 	/* A submit counts the response in the aggregates, in this transaction. */
 	if (submit && aggr_sync_answers(db, r->id, clean) < 0)
+		return -1;
+	/* ... and computes its integrity flags (issue 20), also in it. */
+	if (submit && flags_on_submit(db, f, r->id, region_code, clean) < 0)
 		return -1;
 	r->status = submit ? RS_SUBMITTED : RS_DRAFT;
 	r->valid = valid ? 1 : 0;
