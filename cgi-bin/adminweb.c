@@ -40,6 +40,8 @@
 #include "followup.h"
 #include "form.h"
 #include "indview.h"
+#include "flags.h"
+#include "review.h"
 #include "html.h"
 #include "http.h"
 #include "log.h"
@@ -65,7 +67,9 @@ static const char *const status_labels[][2] = {
 
 /* Typed page parameters: their slots in r->arg[] (the page table below). */
 enum key { KEY_ID, KEY_CODE, KEY_ACTION, KEY_SAMPLE, KEY_FORMAT, KEY_ACTION_F, KEY_USER, KEY_FROM, KEY_TO,
-           KEY_BEFORE, KEY_REGION, KEY_KIND };
+           KEY_BEFORE, KEY_REGION, KEY_KIND, KEY_FORM, KEY_RULE, KEY_NOTE, KEY_AFTER };
+/* The review's decision takes the slot of action= (not on the same page). */
+#define KEY_DECISION KEY_ACTION
 
 static long param_page(const struct req *r)
 {
@@ -204,6 +208,7 @@ static const struct { const char *code, *label; } AUDIT_ACTIONS[] = {
 	{ "account_disable", "停用账户" }, { "account_enable", "启用账户" },
 	{ "register", "凭邀请码注册" }, { "register-self", "自行注册" },
 	{ "form_submit", "提交问卷" }, { "response_reopen", "退回修改" },
+	{ "flag-review", "可信度审核结论" }, { "flags-rebuild", "重算可信度标记" },
 	{ "deadline_set", "设置截止时间" }, { "deadline_remove", "取消延期" },
 	{ "export", "导出" }, { "frame-confirm", "确认样本框" }, { "sample-upload", "上传抽样名单" },
 	{ "sample-draw", "抽样" }, { "sample-replace", "替换样本单位" }, { "sample-reset", "重置样本" },
@@ -760,9 +765,19 @@ static void stats_page(struct req *r)
 /* ------------------------------------------------------------------ */
 /* Evaluation indicators                                               */
 
-static void indicators_page(struct req *r)
+/* The indicator views' options (indview.h): sample=1, and excluded=keep
+ * to count the responses the agency excluded (dropped by default). */
+static int indicator_opts(const struct req *r)
 {
 	int sample = r->arg[KEY_SAMPLE].present && r->arg[KEY_SAMPLE].n == 1;
+	int keep = r->arg[KEY_KIND].present && r->arg[KEY_KIND].n == 1;
+	return (sample ? IV_SAMPLE_ONLY : 0) | (keep ? 0 : IV_DROP_EXCLUDED);
+}
+
+static void indicators_page(struct req *r)
+{
+	int opts = indicator_opts(r), sample = opts & IV_SAMPLE_ONLY;
+	const char *excl = opts & IV_DROP_EXCLUDED ? "drop" : "keep";
 	const char *region = param_region(r);
 	size_t mark;
 
@@ -774,13 +789,16 @@ static void indicators_page(struct req *r)
 	h_printf(r, "<option value=\"0\"%s>全部已提交答卷</option><option value=\"1\"%s>只计样本单位"
 	         "（凭抽中单位的邀请码注册）</option></select></label> ", sample ? "" : " selected",
 	         sample ? " selected" : "");
+	h_printf(r, "<label>评估机构排除的答卷 <select name=\"excluded\"><option value=\"drop\"%s>不计入</option>"
+	         "<option value=\"keep\"%s>计入（全部已提交答卷）</option></select></label> ",
+	         *excl == 'd' ? " selected" : "", *excl == 'k' ? " selected" : "");
 	select_region(r, "文字回答的地区", region, 1);
-	h_printf(r, " <button type=\"submit\">查看</button> 下载：<a href=\"/admin/indicators.csv?sample=%d\">CSV（UTF-8）"
-	         "</a> <a href=\"/admin/indicators.csv?sample=%d&amp;format=gb18030\">CSV（GB18030）</a>"
-	         " <a href=\"/admin/indicators.xlsx?sample=%d\">Excel（XLSX）</a></form>",
-	         sample, sample, sample);
+	h_printf(r, " <button type=\"submit\">查看</button> 下载：<a href=\"/admin/indicators.csv?sample=%d&amp;excluded=%s\">"
+	         "CSV（UTF-8）</a> <a href=\"/admin/indicators.csv?sample=%d&amp;excluded=%s&amp;format=gb18030\">"
+	         "CSV（GB18030）</a> <a href=\"/admin/indicators.xlsx?sample=%d&amp;excluded=%s\">Excel（XLSX）</a></form>",
+	         sample, excl, sample, excl, sample, excl);
 	mark = r->body.len;
-	if (indview_render(r, NULL, sample, region) < 0) {
+	if (indview_render(r, NULL, opts, region) < 0) {
 		r->body.len = mark;
 		r->body.data[mark] = 0;
 		h_raw(r, "<p class=\"error\">指标暂时无法计算，请稍后刷新。</p>");
@@ -790,7 +808,7 @@ static void indicators_page(struct req *r)
 
 static void indicators_csv(struct req *r)
 {
-	int sample = r->arg[KEY_SAMPLE].present && r->arg[KEY_SAMPLE].n == 1;
+	int opts = indicator_opts(r), sample = opts & IV_SAMPLE_ONLY;
 	int gb = r->arg[KEY_FORMAT].present && r->arg[KEY_FORMAT].n == 1;
 	struct buf out, conv;
 	char name[48];
@@ -799,7 +817,7 @@ static void indicators_csv(struct req *r)
 	 * or GB18030, which needs none. */
 	if (!gb)
 		buf_puts(&out, "\xEF\xBB\xBF");
-	if (indview_csv(r, NULL, sample, &out) < 0) {
+	if (indview_csv(r, NULL, opts, &out) < 0) {
 		buf_free(&out);
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return;
@@ -823,16 +841,38 @@ static void indicators_csv(struct req *r)
 /* GET /admin/indicators.xlsx: the rows of indicators.csv as a workbook. */
 static void indicators_xlsx(struct req *r)
 {
-	int sample = r->arg[KEY_SAMPLE].present && r->arg[KEY_SAMPLE].n == 1;
+	int opts = indicator_opts(r), sample = opts & IV_SAMPLE_ONLY;
 	struct buf out;
 	buf_init(&out);
-	if (indview_xlsx(r, NULL, sample, &out) < 0) {
+	if (indview_xlsx(r, NULL, opts, &out) < 0) {
 		buf_free(&out);
 		page_error(r, 503, "系统繁忙，请稍后再试。");
 		return;
 	}
 	send_download(r, &out, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 	              sample ? "indicators-sample.xlsx" : "indicators.xlsx");
+}
+
+/* ------------------------------------------------------------------ */
+/* The integrity review (issue 20, eval/review.c)                      */
+
+static void integrity_queue(struct req *r)
+{
+	const char *region = param_region(r), *form = r->arg[KEY_FORM].s, *rule = r->arg[KEY_RULE].s;
+	review_queue(r, region, form && form_get(form) ? form : NULL, rule && flag_rule(rule) ? rule : NULL,
+	             r->arg[KEY_AFTER].present ? r->arg[KEY_AFTER].id : 0);
+}
+
+static void integrity_response(struct req *r)
+{
+	review_response(r, r->arg[KEY_ID].id);
+}
+
+static void integrity_decide(struct req *r)
+{
+	if (!csrf_ok(r))
+		return;
+	review_decide(r, r->arg[KEY_ID].id, (enum review_decision)r->arg[KEY_DECISION].n, r->arg[KEY_NOTE].s);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1176,9 +1216,32 @@ static const struct pspec audit_params[] = {
 /* sample=1: resource/SME indicators from the sample's accounts only. */
 static const char *const sample_values[] = { "0", "1", NULL };
 static const char *const csv_formats[] = { "csv", "gb18030", NULL };
+/* excluded=keep: count the responses the agency excluded (issue 20). */
+static const char *const excluded_values[] = { "drop", "keep", NULL };
 static const struct pspec indicator_params[] = {
 	{ KEY_SAMPLE, "sample", PT_ENUM, 0, 0, 0, sample_values, 0, NULL },
 	{ KEY_FORMAT, "format", PT_ENUM, 0, 0, 0, csv_formats, 0, NULL },
+	{ KEY_KIND, "excluded", PT_ENUM, 0, 0, 0, excluded_values, 0, NULL },
+	{ 0 },
+};
+
+/* The agency's review (issue 20): filters of the queue (a malformed value
+ * is not applied), a response, a decision. */
+static const struct pspec integrity_params[] = {
+	{ KEY_REGION, "region", PT_STR, 0, 0, 16, NULL, 0, NULL },
+	{ KEY_FORM, "form", PT_STR, 0, 0, 16, NULL, 0, NULL },
+	{ KEY_RULE, "rule", PT_STR, 0, 0, 16, NULL, 0, NULL },
+	{ KEY_AFTER, "after", PT_ID, 0, 0, 0, NULL, 0, NULL },
+	{ 0 },
+};
+static const struct pspec integrity_response_params[] = {
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有这份答卷。" },
+	{ 0 },
+};
+static const struct pspec integrity_decide_params[] = {
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有这份答卷。" },
+	{ KEY_DECISION, "decision", PT_ENUM, P_REQUIRED, 0, 0, review_decision_codes, 422, "请选择审核结论。" },
+	{ KEY_NOTE, "note", PT_STR, 0, 0, 2000, NULL, 422, "说明至多 500 个字。" },
 	{ 0 },
 };
 
@@ -1215,6 +1278,9 @@ enum page {
 	PAGE_FOLLOWUPS_PRINT,
 	PAGE_FOLLOWUPS_CSV,
 	PAGE_FOLLOWUP_UNIT,
+	PAGE_INTEGRITY,
+	PAGE_INTEGRITY_RESPONSE_GET,
+	PAGE_INTEGRITY_RESPONSE_POST,
 	PAGE__MAX
 };
 
@@ -1224,6 +1290,8 @@ enum page {
 #define ADMINS     RB_ADMINS
 #define ADMIN_ONLY RB(ROLE_ADMIN)
 #define READ_ONLY  "只有管理员（工业和信息化部）可以修改此项数据。"
+/* The integrity review (issue 20): the ministry and the evaluation agency. */
+#define REVIEWERS  (RB(ROLE_ADMIN) | RB(ROLE_AGENCY))
 
 static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_OVERVIEW]        = { "/admin",                  M_GET,  ADMINS, PAGE_SLASH, NULL, overview, NULL },
@@ -1252,6 +1320,11 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_FOLLOWUPS_PRINT]  = { "/admin/followups/print",  M_GET, ADMINS, 0, followup_list_params, followups_print, NULL },
 	[PAGE_FOLLOWUPS_CSV]    = { "/admin/followups.csv",    M_GET, ADMINS, 0, followup_list_params, followup_csv, NULL },
 	[PAGE_FOLLOWUP_UNIT]    = { "/admin/followups/unit",   M_GET, ADMINS, 0, followup_unit_params, followups_unit_get, NULL },
+	[PAGE_INTEGRITY]        = { "/admin/integrity",        M_GET, REVIEWERS, 0, integrity_params, integrity_queue, NULL },
+	[PAGE_INTEGRITY_RESPONSE_GET]  = { "/admin/integrity/response", M_GET, REVIEWERS, 0, integrity_response_params,
+	                                   integrity_response, NULL },
+	[PAGE_INTEGRITY_RESPONSE_POST] = { "/admin/integrity/response", M_POST, REVIEWERS, 0, integrity_decide_params,
+	                                   integrity_decide, NULL },
 };
 
 int main(int argc, char **argv)
@@ -1260,7 +1333,8 @@ int main(int argc, char **argv)
 
 	log_init("smesurvey-adminweb");
 	/* The response views, exports and statistics are driven by the codebook. */
-	if (forms_load(err, sizeof err) < 0 || indicators_load(err, sizeof err) < 0) {
+	if (forms_load(err, sizeof err) < 0 || indicators_load(err, sizeof err) < 0 ||
+	    flag_rules_load(err, sizeof err) < 0) {
 		log_err("codebook or indicators: %s", err);
 		return 1;
 	}

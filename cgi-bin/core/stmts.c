@@ -29,6 +29,15 @@
  * has taken a replaced unit's place. Alias su. */
 #define INVITED_SQL " su.status = 'active' AND (su.role = 'selected' OR su.replaces_id IS NOT NULL) "
 
+/* The aggregates' key bit 1 (issue 20): a response the evaluation agency
+ * excluded is counted under in_sample + 2. Alias r (responses). */
+#define EXCLUDED_BIT " + 2 * EXISTS (SELECT 1 FROM flag_reviews fr WHERE fr.response_id = r.id" \
+                     " AND fr.decision = 'excluded')"
+
+/* Who reviews flagged responses and decides (issue 20): the ministry's
+ * administrators and the evaluation agency. */
+#define R_REVIEW      (RB(ROLE_ADMIN) | RB(ROLE_AGENCY))
+
 /* A sampled unit's state on the follow-up list (sample/followup.c);
  * aliases su (sample_units) and p (its response). */
 #define FU_STATE_SQL " (CASE WHEN su.user_id IS NULL THEN 'unreg' WHEN p.status IS NULL THEN 'nostart'" \
@@ -428,7 +437,8 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_INDICATOR_ANSWERS] = {
 		"SELECT r.id, COALESCE(r.region_code, ''), u.org_name,"
 		" EXISTS (SELECT 1 FROM sample_units su WHERE su.user_id = r.user_id AND" INVITED_SQL "),"
-		" a.code, a.value"
+		" a.code, a.value,"
+		" EXISTS (SELECT 1 FROM flag_reviews fr WHERE fr.response_id = r.id AND fr.decision = 'excluded')"
 		" FROM responses r JOIN users u ON u.id = r.user_id JOIN answers a ON a.response_id = r.id"
 		" WHERE r.form = ? AND r.status = 'submitted' ORDER BY r.id",
 		R_ADMINS | R_REGION },
@@ -773,7 +783,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	 * none) and whether its account came through an invitation code. */
 	[STMT_AGGR_RESPONSE_KEY] = {
 		"SELECT r.form, COALESCE(r.region_code, ''),"
-		" EXISTS (SELECT 1 FROM sample_units su WHERE su.user_id = r.user_id AND" INVITED_SQL ")"
+		" EXISTS (SELECT 1 FROM sample_units su WHERE su.user_id = r.user_id AND" INVITED_SQL ")" EXCLUDED_BIT
 		" FROM responses r WHERE r.id = ? AND r.status = 'submitted'",
 		R_AGGR },
 	[STMT_AGGR_COUNTED_GET] = {
@@ -894,7 +904,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	/* A page of submitted responses in id order, with their key. */
 	[STMT_AGGR_REBUILD_RESPONSES] = {
 		"SELECT r.id, r.form, COALESCE(r.region_code, ''),"
-		" EXISTS (SELECT 1 FROM sample_units su WHERE su.user_id = r.user_id AND" INVITED_SQL ")"
+		" EXISTS (SELECT 1 FROM sample_units su WHERE su.user_id = r.user_id AND" INVITED_SQL ")" EXCLUDED_BIT
 		" FROM responses r WHERE r.status = 'submitted' AND r.id > ? ORDER BY r.id LIMIT ?",
 		R_CLI },
 	[STMT_AGGR_REBUILD_ANSWERS] = {
@@ -1097,4 +1107,59 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" LEFT JOIN paradata p ON p.form = r.form AND p.user_id = r.user_id"
 		" WHERE r.status = 'submitted' ORDER BY COALESCE(p.submitted_at, r.submitted_at), r.id",
 		R_CLI },
+	/* How many submitted responses the agency excluded, per region (the
+	 * indicator views say so; issue 20 item 4). */
+	[STMT_FLAG_EXCLUDED_BY_REGION] = {
+		"SELECT COALESCE(r.region_code, ''), COUNT(*) FROM flag_reviews fr JOIN responses r ON r.id = fr.response_id"
+		" WHERE fr.decision = 'excluded' AND r.status = 'submitted' GROUP BY r.region_code",
+		R_ADMINS | R_REGION },
+
+	/* The agency's review (issue 20, item 3; eval/review.c): the queue of
+	 * flagged responses, by id after a key: region, form, rule (each NULL
+	 * for all), after, limit. */
+	[STMT_REVIEW_QUEUE] = {
+		"SELECT f.response_id, f.region_code, COALESCE(g.name, ''), f.form, u.org_name,"
+		" GROUP_CONCAT(f.rule ORDER BY f.rule), COALESCE(MAX(fr.decision), ''),"
+		" COALESCE(DATE_FORMAT(MAX(r.submitted_at), '%Y-%m-%d %H:%i'), '')"
+		" FROM flags f JOIN responses r ON r.id = f.response_id JOIN users u ON u.id = r.user_id"
+		" LEFT JOIN regions g ON g.code = f.region_code LEFT JOIN flag_reviews fr ON fr.response_id = f.response_id"
+		" WHERE (? IS NULL OR f.region_code = ?) AND (? IS NULL OR f.form = ?) AND f.response_id > ?"
+		" AND (? IS NULL OR EXISTS (SELECT 1 FROM flags f2 WHERE f2.response_id = f.response_id AND f2.rule = ?))"
+		" GROUP BY f.response_id, f.region_code, g.name, f.form, u.org_name ORDER BY f.response_id LIMIT ?",
+		R_REVIEW },
+	[STMT_REVIEW_FLAGS_OF] = {
+		"SELECT rule, figures, others FROM flags WHERE response_id = ? ORDER BY rule",
+		R_REVIEW },
+	[STMT_REVIEW_RESPONSE] = {
+		"SELECT r.form, COALESCE(r.region_code, ''), COALESCE(g.name, ''), u.org_name, u.username, r.status,"
+		" COALESCE(fr.decision, ''), COALESCE(fr.note, ''), COALESCE(DATE_FORMAT(fr.at, '%Y-%m-%d %H:%i'), ''),"
+		" COALESCE(bu.username, '')"
+		" FROM responses r JOIN users u ON u.id = r.user_id LEFT JOIN regions g ON g.code = r.region_code"
+		" LEFT JOIN flag_reviews fr ON fr.response_id = r.id LEFT JOIN users bu ON bu.id = fr.by_user"
+		" WHERE r.id = ?",
+		R_REVIEW },
+	/* A decision locks the flagged response's row (then aggr_sync). */
+	[STMT_REVIEW_LOCK] = {
+		"SELECT r.id FROM responses r WHERE r.id = ? AND EXISTS (SELECT 1 FROM flags f WHERE f.response_id = r.id)"
+		" FOR UPDATE",
+		R_REVIEW },
+	[STMT_REVIEW_SET] = {
+		"INSERT INTO flag_reviews (response_id, decision, note, by_user, at) VALUES (?, ?, ?, ?, NOW())"
+		" ON DUPLICATE KEY UPDATE decision = VALUES(decision), note = VALUES(note), by_user = VALUES(by_user),"
+		" at = NOW()",
+		R_REVIEW },
+	[STMT_REVIEW_DELETE] = {
+		"DELETE FROM flag_reviews WHERE response_id = ?",
+		R_REVIEW },
+	/* What a region sees: its responses under review (flagged, not
+	 * accepted), and of them those asked of it. */
+	[STMT_REVIEW_REGION_COUNT] = {
+		"SELECT COUNT(DISTINCT f.response_id), COUNT(DISTINCT IF(fr.decision = 'asked', f.response_id, NULL))"
+		" FROM flags f LEFT JOIN flag_reviews fr ON fr.response_id = f.response_id"
+		" WHERE f.region_code = ? AND (fr.decision IS NULL OR fr.decision <> 'accepted')",
+		R_REGION | R_ADMINS },
+	/* Flagged submitted responses of a form per region (national progress). */
+	[STMT_REVIEW_FLAGGED_SHARE] = {
+		"SELECT f.region_code, COUNT(DISTINCT f.response_id) FROM flags f WHERE f.form = ? GROUP BY f.region_code",
+		R_ADMINS },
 };
