@@ -450,7 +450,7 @@ static void excluded_cells(const struct view *v, size_t k, const char *cells[8],
 	cells[0] = k ? v->sc[k].code : "all";
 	cells[1] = v->sc[k].name;
 	cells[2] = EXCLUDED_CODE;
-	cells[3] = "-";
+	cells[3] = "";
 	cells[4] = v->opts & IV_DROP_EXCLUDED ? "评估机构排除的答卷（以上指标不含）" : "评估机构排除的答卷（以上指标包含）";
 	cells[5] = n;
 	cells[6] = "份";

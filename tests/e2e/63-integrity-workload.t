@@ -18,6 +18,7 @@ use lib "$FindBin::Bin/lib";
 use T;
 use Forms;
 use Workload;
+use Encode ();
 
 binmode $_, ':encoding(UTF-8)' for Test::More->builder->output, Test::More->builder->failure_output,
 	Test::More->builder->todo_output;
@@ -74,5 +75,40 @@ my ($fig) = T::db_value("SELECT figures FROM flags WHERE rule = 'fast' AND respo
 like $fig, qr/有效作答时间 \d+ 秒，已答 \d+ 项，下限 \d+ 秒/, 'a flag says why, with the figures';
 my $others = T::db_value("SELECT others FROM flags WHERE rule = 'browser' AND response_id = $w->{office}[-1]");
 like $others, qr/^\d+(,\d+)+$/, '... and names the other responses involved';
+
+# ------------------------------------------------ excluding them (items 3, 4)
+# The agency excludes every flagged response through the review page; the
+# region's SME indicators then equal those of the genuine responses alone.
+my $ag = T::demo_login('agency');
+my @flagged = map { $_->[0] } T::db_query("SELECT DISTINCT response_id FROM flags WHERE region_code = '$R'");
+my $csrf = T::csrf_from($ag->get("/admin/integrity/response?id=$flagged[0]")->{text});
+my $ok = grep { $ag->post("/admin/integrity/response?id=$_", [ csrf => $csrf, decision => 'excluded',
+	note => '代填' ])->{status} == 303 } @flagged;
+is $ok, scalar @flagged, 'the agency excludes every flagged response (' . scalar(@flagged) . ')';
+sub region_values {
+	my ($q) = @_;
+	my %v;
+	for (split /\r\n/, Encode::decode('UTF-8', $ag->get("/admin/indicators.csv?$q")->{content})) {
+		my @c = split /,/;
+		$v{ $c[2] } = $c[5] if @c >= 8 && $c[0] eq $R;
+	}
+	return \%v;
+}
+my ($drop, $keep) = (region_values(''), region_values('excluded=keep'));
+is $drop->{excluded_responses}, scalar @flagged, 'the CSV says how many were excluded';
+my $gids = join ',', @{ $w->{genuine} };
+my $moved = 0;
+for my $ind ([ 'e3_quality', 'q10_quality', 3 ], [ 'e3_free', 'q11_free', 1 ], [ 'e3_assured', 'q14_assured', 1 ],
+             [ 'e3_complaint', 'q13_complaint', 1 ]) {
+	my ($code, $field, $opt) = @$ind;
+	my ($yes, $n) = @{ (T::db_query("SELECT SUM(value = '$opt'), COUNT(*) FROM answers WHERE code = '$field'"
+		. " AND response_id IN ($gids)"))[0] };
+	next unless $n;
+	my $g = 100 * $yes / $n;
+	cmp_ok abs($drop->{$code} - $g), '<=', 0.06, "$code without the excluded: the genuine value ("
+		. sprintf('%.1f', $g) . " %, was $keep->{$code})";
+	$moved++ if abs($keep->{$code} - $g) > abs($drop->{$code} - $g);
+}
+cmp_ok $moved, '>=', 1, 'excluding them moves the indicators back toward the genuine values';
 
 done_testing;

@@ -69,6 +69,7 @@ sub clean_region {
 		"DELETE FROM samples WHERE region_code = '$R'",
 		"DELETE FROM sessions WHERE user_id IN ($ids)",
 		"DELETE FROM users WHERE id IN ($ids)");
+	T::rebuild_aggregates();   # rows deleted with SQL: the tallies follow
 }
 
 # A sample of `n` units of kind (sme, or resource in the window stratum).
@@ -118,7 +119,8 @@ sub fill {
 }
 
 # Fields a genuine respondent answers freely: choices that switch no
-# condition on or off, and numbers that no rule ties to another field.
+# condition on or off, and numbers that no rule ties to another field
+# (their own `if` conditions only say whether they are asked).
 sub free_fields {
 	my ($f) = @_;
 	my %ref;
@@ -129,7 +131,8 @@ sub free_fields {
 			$ref{ $fd->{code} } = 1 if $r->{kind} eq 'cmp';
 		}
 	}
-	return grep { !$ref{ $_->{code} } && !@{ $_->{rules} } } @{ $f->{fields} };
+	# Conditions (if ...) only decide whether the field is asked at all.
+	return grep { !$ref{ $_->{code} } && !grep { $_->{kind} !~ /^if_/ } @{ $_->{rules} } } @{ $f->{fields} };
 }
 
 sub genuine_values {
