@@ -183,7 +183,7 @@ bench: all $(CEILING)
 # Generated national data (SQL bulk load, scripts/bench-scale), then timings.
 N ?= 100
 bench-scale: all
-	N=$(N) scripts/bench-scale
+	N=$(N) WORKLOAD=$(WORKLOAD) scripts/bench-scale
 
 # Installed tree (explicit modes: a 027 umask must not make files unreadable
 # for the web server). Templates get their paths filled here; the demo data

@@ -1075,13 +1075,16 @@ const struct stmt_def stmts[STMT__MAX] = {
 	/* Near-duplicate candidates (a signature band in common, same region
 	 * and form) compared answer by answer: id, equal answers, answered
 	 * fields in common. */
+	/* At most the 20 newest candidates, so that a region of thousands of
+	 * alike responses costs a submit no more than a few (arguments: the
+	 * response twice). */
 	[STMT_FLAG_SIMILAR] = {
-		"SELECT b.response_id, SUM(a.value = b.value), COUNT(*) FROM answers a"
-		" JOIN answers b ON b.code = a.code"
-		" WHERE a.response_id = ? AND b.response_id IN (SELECT s2.response_id FROM flag_sigs s1"
-		" JOIN flag_sigs s2 ON s2.region_code = s1.region_code AND s2.form = s1.form AND s2.band = s1.band"
-		" AND s2.h = s1.h AND s2.response_id <> s1.response_id WHERE s1.response_id = ?)"
-		" GROUP BY b.response_id LIMIT 100",
+		"SELECT b.response_id, SUM(a.value = b.value), COUNT(*) FROM (SELECT DISTINCT s2.response_id"
+		" FROM flag_sigs s1 JOIN flag_sigs s2 ON s2.region_code = s1.region_code AND s2.form = s1.form"
+		" AND s2.band = s1.band AND s2.h = s1.h AND s2.response_id <> s1.response_id WHERE s1.response_id = ?"
+		" ORDER BY s2.response_id DESC LIMIT 20) c"
+		" JOIN answers b ON b.response_id = c.response_id JOIN answers a ON a.response_id = ? AND a.code = b.code"
+		" GROUP BY b.response_id",
 		R_AGGR },
 	[STMT_FLAG_CONTACTS_DELETE] = {
 		"DELETE FROM flag_contacts WHERE response_id = ?",

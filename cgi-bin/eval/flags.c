@@ -45,10 +45,19 @@ static int put_other(struct subject *s, const struct flag_rule *rule, unsigned l
 	               DB_ARGS(A_STR(rule->code), A_STR(figures), A_STR(me), A_INT(other)), NULL, NULL);
 }
 
-static void add_id(struct buf *b, unsigned long long id)
+/* Appends id to the comma-separated list b unless it is there already;
+ * returns 1 when added. */
+static int add_id(struct buf *b, unsigned long long id)
 {
-	if (b->len < OTHERS_MAX)
-		buf_printf(b, "%s%llu", b->len ? "," : "", id);
+	char s[24];
+	snprintf(s, sizeof s, "%llu", id);
+	for (const char *p = b->data; p && *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ','))
+		if (strcspn(p, ",") == strlen(s) && !strncmp(p, s, strlen(s)))
+			return 0;
+	if (b->len >= OTHERS_MAX)
+		return 0;
+	buf_printf(b, "%s%s", b->len ? "," : "", s);
+	return 1;
 }
 
 static size_t answered(const struct subject *s)
@@ -301,10 +310,8 @@ static int check_contact(struct subject *s, const struct flag_rule *rule)
 		            A_INT(s->uid)), NULL, NULL) < 0 ||
 		    db_query(s->db, STMT_FLAG_CONTACT_OTHERS, DB_ARGS(A_STR(kind), A_STR(val), A_INT(s->uid)), &rows) < 0)
 			return -1;
-		for (size_t k = 0; k < rows->nrows; k++) {
-			add_id(&others, (unsigned long long)dbrows_int(rows, k, 0));
-			n++;
-		}
+		for (size_t k = 0; k < rows->nrows; k++)
+			n += (size_t)add_id(&others, (unsigned long long)dbrows_int(rows, k, 0));
 		dbrows_free(rows);
 	}
 	if (rc == 0 && n >= (size_t)rule->p[0]) {

@@ -165,6 +165,14 @@ sub contact_values {
 	return $v;
 }
 
+# Contact numbers of unit i of region R: unique across regions too (the
+# contact rule compares all units), as real ones are.
+sub phone_of {
+	my ($R, $kind, $i) = @_;
+	my $salt = unpack('%32C*', "$R$kind") * 7919;
+	return sprintf '0%03d-%08d', 100 + $i % 900, 10000000 + ($salt + $i * 7) % 89999999;
+}
+
 sub run {
 	my (%o) = @_;
 	my $R = $o{region};
@@ -181,7 +189,7 @@ sub run {
 	for my $i (1 .. $o{genuine}) {
 		my $addr = sprintf '127.%d.%d.7', 100 + int($i / 200), $i % 200;
 		my $ua = T::new_agent(local_address => $addr);
-		my ($phone, $email) = (sprintf('0%03d-%08d', 100 + $i, 60000000 + $i * 7), "sme$i\@genuine$i.example.cn");
+		my ($phone, $email) = (phone_of($R, 'g', $i), lc("sme$i\@genuine$i.$R.example.cn"));
 		my $uid = register($ua, $gcodes[$i - 1], $i, $phone, $email);
 		my $v = contact_values($sme, genuine_values($sme, $base, $i, $rand), $phone, $email);
 		push @{ $out{genuine} }, fill($ua, $sme, $v, $uid);
@@ -191,7 +199,7 @@ sub run {
 	my @ocodes = make_units($R, 'sme', "O$R", $o{office});
 	my $office = T::new_agent(local_address => '127.99.1.1');
 	for my $i (1 .. $o{office}) {
-		my ($phone, $email) = (sprintf('0991-%08d', 30000000 + $i), "office$i\@example.cn");
+		my ($phone, $email) = (phone_of($R, 'o', $i), lc("office$i\@$R.example.cn"));
 		my $uid = register($office, $ocodes[$i - 1], 1000 + $i, $phone, $email);
 		push @{ $out{office} }, fill($office, $sme, contact_values($sme, {%$base}, $phone, $email), $uid);
 	}
@@ -206,7 +214,7 @@ sub run {
 		my $rv = Forms::valid_values($res_f);
 		$rv->{$_->{code}} = '3' for grep { $_->{code} =~ /_sat$/ } @{ $res_f->{fields} };
 		for my $i (1 .. $o{clients}) {
-			my ($phone, $email) = (sprintf('0991-7%07d', $i), "client$i\@window.example.cn");
+			my ($phone, $email) = (phone_of($R, 'c', $i), lc("client$i\@window.$R.example.cn"));
 			my $uid = register($ua, $ccodes[$i - 1], 2000 + $i, $phone, $email);
 			push @{ $out{clients} }, fill($ua, $res_f, contact_values($res_f, {%$rv}, $phone, $email), $uid);
 		}
