@@ -361,6 +361,11 @@ int flags_on_submit(struct db *db, const struct form *f, unsigned long long rid,
 		log_err("flag rules: %s", err);
 		return -1;
 	}
+	size_t applies = 0;
+	for (size_t i = 0; flag_rule_at(i); i++)
+		applies += (size_t)flag_rule_applies(flag_rule_at(i), f);
+	if (!applies)
+		return 0;          /* e.g. the self-evaluation report: nothing to check */
 	if (load_facts(&s) < 0 || db_exec(db, STMT_FLAGS_DELETE_OWN, DB_ARGS(A_INT(rid)), NULL, NULL) < 0)
 		return -1;
 	for (size_t i = 0; flag_rule_at(i); i++) {
