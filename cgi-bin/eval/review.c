@@ -14,6 +14,7 @@
 #include "html.h"
 #include "http.h"
 #include "log.h"
+#include "msg.h"
 #include "review.h"
 #include "util.h"
 
@@ -79,7 +80,7 @@ void review_queue(struct req *r, const char *region, const char *form, const cha
 	             ru = rule ? A_STR(rule) : A_NULL;
 	if (db_query(r->db, STMT_REVIEW_QUEUE, DB_ARGS(rg, rg, fm, fm, A_INT(after), ru, ru, A_INT(QUEUE_PAGE + 1)),
 	             &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	page_begin(r, "答卷可信度审核");
@@ -242,12 +243,12 @@ static void response_page(struct req *r, unsigned long long id, const char *erro
 {
 	struct dbrows *m;
 	if (db_query(r->db, STMT_REVIEW_RESPONSE, DB_ARGS(A_INT(id)), &m) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	if (!m->nrows) {
 		dbrows_free(m);
-		page_error(r, 404, "没有这份答卷。");
+		page_error(r, 404, MSG_NO_RESPONSE);
 		return;
 	}
 	const struct form *f = form_get(dbrows_get(m, 0, 0));
@@ -280,7 +281,7 @@ void review_response(struct req *r, unsigned long long id)
 static const char *note_problem(const char *note, enum review_decision d)
 {
 	if (!utf8_valid(note, strlen(note)) || utf8_len(note) > 500)
-		return "说明至多 500 个字。";
+		return MSG_NOTE_TOO_LONG;
 	for (const unsigned char *p = (const unsigned char *)note; *p; p++)
 		if (*p < 0x20 && *p != '\n' && *p != '\r')
 			return "说明中有无法保存的控制字符，请删除后再保存。";

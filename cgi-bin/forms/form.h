@@ -234,12 +234,17 @@ int  response_lock(struct db *db, const struct form *f, unsigned long long user_
  * the answers by the non-empty values of clean; r is updated to match.
  * pd (may be NULL) goes into the response's paradata row in the same
  * statement (issue 20): active time, session, device, network, browser,
- * who typed it (proxy_user_id: the region's paper entry). */
+ * who typed it (proxy_user_id: the region's paper entry).
+ * The engine knows nothing of the evaluation: a caller that submits counts
+ * the response in the aggregates itself, in the same transaction
+ * (aggr_sync_answers in eval/aggr.h). */
 struct pdreq;
 int  response_write(struct db *db, const struct form *f, struct response *r,
                     const char *region_code, unsigned long long proxy_user_id,
                     const struct pdreq *pd, const struct answers *clean, int submit, int valid);
-/* Admin: back to draft so the respondent can edit again. Returns 0 or -1. */
+/* Admin: back to draft so the respondent can edit again, inside the
+ * caller's transaction (aggr_response_reopen also takes it out of the
+ * aggregates). Returns 0 or -1. */
 int  response_reopen(struct db *db, unsigned long long response_id);
 
 /* ---- Rendering ---- */
