@@ -71,7 +71,8 @@ LIB       = $(BUILD)/libsme.a
 
 # FastCGI programs: one per questionnaire and per administrative function.
 FORMS     = selfeval hub window resource sme
-FCGI_PROGS = smesurvey-home $(addprefix smesurvey-form-,$(FORMS)) smesurvey-region smesurvey-adminweb smesurvey-export smesurvey-register smesurvey-agency
+# The FastCGI programs: the one list is conf/programs.
+FCGI_PROGS := $(shell sed -e '/^\#/d' -e '/^$$/d' conf/programs)
 CLI_PROGS  = smesurvey-admin smesurvey-supervise
 PROGS      = $(addprefix $(BUILD)/bin/,$(FCGI_PROGS) $(CLI_PROGS))
 
@@ -222,7 +223,7 @@ LIBEXEC   = $(PREFIX)/lib/smesurvey/cgi-bin
 FILL      = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@CONFDIR@|$(SHAREDIR)/conf|g' \
                 -e 's|@RUNDIR@|$(RUNDIR)|g' -e 's|@HTDOCS@|$(SHAREDIR)/htdocs|g' \
                 -e 's|@EMPTYDIR@|$(SHAREDIR)/empty|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
-                -e 's|@LOGDIR@|$(LOGDIR)|g'
+                -e 's|@LOGDIR@|$(LOGDIR)|g' -e 's|@PROGRAMS@|$(FCGI_PROGS)|g'
 TEMPLATES = nginx-app.conf nginx-site.conf apache-app.conf apache-site.conf
 MANDIR    = $(PREFIX)/share/man
 # The operator's reference: mdoc pages, checked by tests/build/50-man.t.

@@ -80,18 +80,20 @@ static int purge_uploads(struct db *db, const char *dir, int dry, long *count)
 }
 
 /* Every paradata row (issue 20), in one transaction: counts into n[3]. */
-static int purge_paradata(struct db *db, unsigned long long n[3])
+static int purge_paradata_body(struct db *db, void *ctx, int attempt)
 {
-	if (db_begin(db) < 0)
-		return -1;
+	unsigned long long *n = ctx;
+	(void)attempt;
 	if (db_exec(db, STMT_PARADATA_PURGE, DB_NOARGS, &n[0], NULL) < 0 ||
 	    db_exec(db, STMT_REG_PARADATA_PURGE, DB_NOARGS, &n[1], NULL) < 0 ||
-	    db_exec(db, STMT_DEVICE_ACCOUNTS_PURGE, DB_NOARGS, &n[2], NULL) < 0 ||
-	    db_commit(db) < 0) {
-		db_rollback(db);
+	    db_exec(db, STMT_DEVICE_ACCOUNTS_PURGE, DB_NOARGS, &n[2], NULL) < 0)
 		return -1;
-	}
 	return 0;
+}
+
+static int purge_paradata(struct db *db, unsigned long long n[3])
+{
+	return db_transaction(db, purge_paradata_body, n) < 0 ? -1 : 0;
 }
 
 int cmd_purge(struct ctx *x, int argc, char **argv)
