@@ -111,4 +111,9 @@ for my $ind ([ 'e3_quality', 'q10_quality', 3 ], [ 'e3_free', 'q11_free', 1 ], [
 }
 cmp_ok $moved, '>=', 1, 'excluding them moves the indicators back toward the genuine values';
 
+# The decisions taken back (SQL, then the recount): the other tests' oracles
+# (45-indicators.t) count every submitted response.
+T::db_query('DELETE FROM flag_reviews WHERE response_id IN (' . join(',', @flagged) . ')');
+T::rebuild_aggregates();
+
 done_testing;

@@ -56,6 +56,7 @@ sub clean_region {
 	my @users = map { $_->[0] } T::db_query("SELECT id FROM users WHERE region_code = '$R'");
 	my $ids = @users ? join(',', @users) : '0';
 	T::db_query($_) for (
+		"DELETE fr FROM flag_reviews fr JOIN responses p ON p.id = fr.response_id WHERE p.user_id IN ($ids)",
 		"DELETE FROM flags WHERE region_code = '$R'",
 		"DELETE f FROM flag_sigs f WHERE f.region_code = '$R'",
 		"DELETE FROM flag_contacts WHERE user_id IN ($ids)",
