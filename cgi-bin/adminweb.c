@@ -42,7 +42,7 @@
 #include "form.h"
 #include "indview.h"
 #include "flags.h"
-#include "review.h"
+#include "integrity.h"
 #include "html.h"
 #include "http.h"
 #include "log.h"
@@ -861,22 +861,22 @@ static void indicators_xlsx(struct req *r)
 /* ------------------------------------------------------------------ */
 /* The integrity review (issue 20, eval/review.c)                      */
 
-static void integrity_queue(struct req *r)
+static void on_integrity_queue(struct req *r)
 {
 	const char *region = param_region(r), *form = r->arg[KEY_FORM].s, *rule = r->arg[KEY_RULE].s;
-	review_queue(r, region, form && form_get(form) ? form : NULL, rule && flag_rule(rule) ? rule : NULL,
+	integrity_queue_page(r, region, form && form_get(form) ? form : NULL, rule && flag_rule(rule) ? rule : NULL,
 	             r->arg[KEY_AFTER].present ? r->arg[KEY_AFTER].id : 0);
 }
 
-static void integrity_response(struct req *r)
+static void on_integrity_response(struct req *r)
 {
-	review_response(r, r->arg[KEY_ID].id);
+	integrity_response_page(r, r->arg[KEY_ID].id);
 }
 
 /* POST: the CSRF token was checked by the page table (PAGE_CSRF). */
-static void integrity_decide(struct req *r)
+static void on_integrity_decide(struct req *r)
 {
-	review_decide(r, r->arg[KEY_ID].id, (enum review_decision)r->arg[KEY_DECISION].n, r->arg[KEY_NOTE].s);
+	integrity_decide(r, r->arg[KEY_ID].id, (enum integrity_decision)r->arg[KEY_DECISION].n, r->arg[KEY_NOTE].s);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1267,7 +1267,7 @@ static const struct pspec integrity_response_params[] = {
 };
 static const struct pspec integrity_decide_params[] = {
 	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_RESPONSE, 0 },
-	{ KEY_DECISION, "decision", PT_ENUM, P_REQUIRED, 0, 0, review_decision_codes, 422, "请选择审核结论。", 0 },
+	{ KEY_DECISION, "decision", PT_ENUM, P_REQUIRED, 0, 0, integrity_decision_codes, 422, "请选择审核结论。", 0 },
 	{ KEY_NOTE, "note", PT_STR, 0, 0, 2000, NULL, 422, MSG_NOTE_TOO_LONG, 0 },
 	{ 0 },
 };
@@ -1383,11 +1383,11 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_REGIONS]          = { "/admin/regions",          M_GET, ADMINS, 0, regions_params, regions_get, NULL },
 	[PAGE_REGION_PHONE_GET]  = { "/admin/regions/phone",   M_GET,  ADMIN_ONLY, 0, region_phone_params, region_phone_get, READ_ONLY },
 	[PAGE_REGION_PHONE_POST] = { "/admin/regions/phone",   M_POST, ADMIN_ONLY, PAGE_CSRF, region_phone_params, region_phone_done, READ_ONLY },
-	[PAGE_INTEGRITY]        = { "/admin/integrity",        M_GET, REVIEWERS, 0, integrity_params, integrity_queue, NULL },
+	[PAGE_INTEGRITY]        = { "/admin/integrity",        M_GET, REVIEWERS, 0, integrity_params, on_integrity_queue, NULL },
 	[PAGE_INTEGRITY_RESPONSE_GET]  = { "/admin/integrity/response", M_GET, REVIEWERS, 0, integrity_response_params,
-	                                   integrity_response, NULL },
+	                                   on_integrity_response, NULL },
 	[PAGE_INTEGRITY_RESPONSE_POST] = { "/admin/integrity/response", M_POST, REVIEWERS, PAGE_CSRF, integrity_decide_params,
-	                                   integrity_decide, NULL },
+	                                   on_integrity_decide, NULL },
 };
 
 int main(int argc, char **argv)

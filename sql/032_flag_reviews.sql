@@ -1,5 +1,5 @@
 -- smesurvey schema, migration 032: the evaluation agency's decisions on
--- flagged responses (issue 20, items 3 and 4; cgi-bin/eval/review.c).
+-- flagged responses (issue 20, items 3 and 4; cgi-bin/eval/integrity.c).
 --
 -- One row per decided response: accepted (the flags are explained), excluded
 -- (left out of the indicators), asked (the region is asked, with a note).

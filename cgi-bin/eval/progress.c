@@ -206,7 +206,7 @@ static int flagged_counts(struct req *r, struct qrow *q, size_t nq)
 {
 	const struct form_info *sme = catalog_for_role(ROLE_SME);
 	struct dbrows *rows;
-	if (!sme || db_query(r->db, STMT_REVIEW_FLAGGED_SHARE, DB_ARGS(A_STR(sme->name)), &rows) < 0)
+	if (!sme || db_query(r->db, STMT_FLAGREVIEW_FLAGGED_SHARE, DB_ARGS(A_STR(sme->name)), &rows) < 0)
 		return sme ? -1 : 0;
 	for (size_t k = 0; k < nq; k++) {
 		q[k].show_flags = 1;

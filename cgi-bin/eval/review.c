@@ -1,360 +1,253 @@
 /*
- * review.c - the agency's review of flagged responses (issue 20, item 3).
- * See review.h.
+ * review.c - the agency's document review (issue 19 item 2; the notice's
+ * 三、查阅资料): construction units hand in their documents (documents.tsv),
+ * the agency reviews each unit (checklist, findings, a rating per content
+ * on scale.tsv), every save a new version; the region sees receipts only.
+ *
+ * Files are checked and stored by the form engine's upload functions
+ * (forms/form_file.c: form_store_upload, form_send_upload), so they live
+ * wherever the questionnaires' uploads live.
  */
+#include "review.h"
+#include "auth.h"
+#include "conf.h"
+#include "db.h"
+#include "evalconf.h"
+#include "form.h"
+#include "html.h"
+#include "http.h"
+#include "msg.h"
+#include "util.h"
+#include "workspace.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "aggr.h"
-#include "auth.h"
-#include "db.h"
-#include "flags.h"
-#include "form.h"
-#include "html.h"
-#include "http.h"
-#include "log.h"
-#include "msg.h"
-#include "review.h"
-#include "util.h"
+#define FINDINGS_MAX 20000    /* characters of the findings text */
+#define NCONTENTS    4        /* rating1..rating4 of unit_reviews */
 
-#define QUEUE_PAGE 100
+/* The file types a unit's document may have, checked by their bytes. */
+static char *doc_exts[] = { "pdf", "doc", "docx", "xls", "xlsx" };
+static struct frule doc_rule = { .kind = RK_EXT, .ext = doc_exts, .next = NELEMS(doc_exts) };
+static const struct field doc_field = { .code = "document", .label = "材料文件", .type = FT_FILE,
+                                        .rules = &doc_rule, .nrules = 1 };
 
-const char *const review_decision_codes[] = { "none", "accepted", "excluded", "asked", NULL };
-static const char *const decision_labels[RD__MAX] = {
-	[RD_NONE] = "待审核", [RD_ACCEPTED] = "已接受（标记有合理解释）",
-	[RD_EXCLUDED] = "已排除（不计入评估指标）", [RD_ASKED] = "已请地区核实",
-};
-
-static const char *decision_label(const char *code)
+const char *ws_store_file(struct req *r, const struct param *p, char **value)
 {
-	for (int i = 1; i < RD__MAX; i++)
-		if (!strcmp(code, review_decision_codes[i]))
-			return decision_labels[i];
-	return decision_labels[RD_NONE];
+	return form_store_upload(r->conf, &doc_field, p, value);
 }
 
-static const char *rule_label(const char *code)
-{
-	const struct flag_rule *rule = flag_rule(code);
-	return rule ? rule->label : code;
-}
+/* ------------------------------------------------------------ units */
 
-static const char *form_title(const char *name)
+int ws_unit_load(struct req *r, unsigned long long id, struct ws_unit *u)
 {
-	const struct form *f = form_get(name);
-	return f ? f->title : name;
-}
-
-/* The rules' codes as "label、label". */
-static void rules_text(struct req *r, const char *list)
-{
-	char *copy = xstrdup(list ? list : ""), *save = NULL;
-	int first = 1;
-	for (char *c = strtok_r(copy, ",", &save); c; c = strtok_r(NULL, ",", &save), first = 0)
-		h_printf(r, "%s<span class=\"rule\" data-rule=\"%s\">%s</span>", first ? "" : "<br>", c, rule_label(c));
-	free(copy);
-}
-
-static void queue_filters(struct req *r, const char *region, const char *form, const char *rule)
-{
-	h_printf(r, "<form method=\"get\" action=\"/admin/integrity\" class=\"filters\">"
-	         "<label>地区代码 <input name=\"region\" size=\"8\" value=\"%s\"></label> "
-	         "<label>调查表 <select name=\"form\"><option value=\"\">全部</option>", region ? region : "");
-	for (size_t i = 0; form_at(i); i++)
-		h_printf(r, "<option value=\"%s\"%s>%s</option>", form_at(i)->name,
-		         form && !strcmp(form, form_at(i)->name) ? " selected" : "", form_at(i)->title);
-	h_raw(r, "</select></label> <label>规则 <select name=\"rule\"><option value=\"\">全部</option>");
-	for (size_t i = 0; flag_rule_at(i); i++)
-		h_printf(r, "<option value=\"%s\"%s>%s</option>", flag_rule_at(i)->code,
-		         rule && !strcmp(rule, flag_rule_at(i)->code) ? " selected" : "", flag_rule_at(i)->label);
-	h_raw(r, "</select></label> <button type=\"submit\">筛选</button></form>");
-}
-
-void review_queue(struct req *r, const char *region, const char *form, const char *rule,
-                  unsigned long long after)
-{
-	static const char *const cols[] = { "答卷", "地区", "调查表", "单位", "提交时间", "标记规则", "审核结论" };
 	struct dbrows *rows;
-	struct dbarg rg = region ? A_STR(region) : A_NULL, fm = form ? A_STR(form) : A_NULL,
-	             ru = rule ? A_STR(rule) : A_NULL;
-	if (db_query(r->db, STMT_REVIEW_QUEUE, DB_ARGS(rg, rg, fm, fm, A_INT(after), ru, ru, A_INT(QUEUE_PAGE + 1)),
-	             &rows) < 0) {
-		page_error(r, 503, MSG_BUSY);
-		return;
-	}
-	page_begin(r, "答卷可信度审核");
-	h_raw(r, "<p>以下答卷被可信度规则标记（规则见系统说明）。请逐份查看原因，作出结论：接受、排除（不计入评估指标）"
-	      "或请地区核实。结论可以修改或撤销，每次操作都记入审计日志。</p>");
-	queue_filters(r, region, form, rule);
-	h_table_begin(r, "review-queue", NULL, cols, NELEMS(cols));
-	size_t n = rows->nrows > QUEUE_PAGE ? QUEUE_PAGE : rows->nrows;
-	for (size_t i = 0; i < n; i++) {
-		h_printf(r, "<tr data-id=\"%s\"><td><a href=\"/admin/integrity/response?id=%s\">%s</a></td>"
-		         "<td>%s %s</td><td>%s</td><td>%s</td><td>%s</td><td>", dbrows_get(rows, i, 0),
-		         dbrows_get(rows, i, 0), dbrows_get(rows, i, 0), dbrows_get(rows, i, 1), dbrows_get(rows, i, 2),
-		         form_title(dbrows_get(rows, i, 3)), dbrows_get(rows, i, 4), dbrows_get(rows, i, 7));
-		rules_text(r, dbrows_get(rows, i, 5));
-		h_printf(r, "</td><td class=\"decision\">%s</td></tr>", decision_label(dbrows_get(rows, i, 6)));
-	}
-	if (!n)
-		h_printf(r, "<tr><td colspan=\"%zu\">没有被标记的答卷。</td></tr>", NELEMS(cols));
-	h_table_end(r);
-	if (rows->nrows > QUEUE_PAGE) {
-		struct buf next = { 0 };
-		buf_printf(&next, "/admin/integrity?after=%s", dbrows_get(rows, n - 1, 0));
-		if (region)
-			buf_printf(&next, "&region=%s", region);
-		if (form)
-			buf_printf(&next, "&form=%s", form);
-		if (rule)
-			buf_printf(&next, "&rule=%s", rule);
-		h_seek_pager(r, "待审核答卷", "", after ? "/admin/integrity" : NULL, next.data);
-		buf_free(&next);
-	}
-	dbrows_free(rows);
-	page_end(r);
-}
 
-/* The paradata in one table (nothing here reaches a respondent or region). */
-static void paradata_table(struct req *r, unsigned long long id)
-{
-	static const char *const labels[] = { "首次打开", "首次保存", "提交", "有效作答时间（秒）", "保存次数",
-	                                      "会话数", "浏览器数", "网络数", "浏览器类型", "提交网络", "本账户填写",
-	                                      "地区代为录入（纸质表）" };
-	struct dbrows *rows;
-	if (db_query(r->db, STMT_PARADATA_OF_RESPONSE, DB_ARGS(A_INT(id)), &rows) < 0)
-		return;
-	h_raw(r, "<h2>作答过程</h2>");
-	if (!rows->nrows) {
-		h_raw(r, "<p>没有作答过程数据（迁移前提交，或已清除）。</p>");
+	memset(u, 0, sizeof *u);
+	if (db_query(r->db, STMT_UNIT_OF, DB_ARGS(A_INT(id), A_STR(role_code(ROLE_HUB)), A_STR(role_code(ROLE_WINDOW))), &rows) < 0)
+		return -1;
+	if (rows->nrows == 0) {
 		dbrows_free(rows);
-		return;
+		return 1;
 	}
-	h_raw(r, "<table class=\"paradata\"><tbody>");
-	for (size_t c = 0; c < NELEMS(labels); c++) {
-		const char *v = dbrows_get(rows, 0, c) ? dbrows_get(rows, 0, c) : "";
-		/* Lists of hashes are shown by their size; the hashes mean nothing to a reader. */
-		if (c >= 5 && c <= 7) {
-			size_t n = *v ? 1 : 0;
-			for (const char *p = v; *p; p++)
-				n += *p == ',';
-			h_printf(r, "<tr><th scope=\"row\">%s</th><td>%zu</td></tr>", labels[c], n);
-		} else if (c >= 10) {
-			h_printf(r, "<tr><th scope=\"row\">%s</th><td>%s</td></tr>", labels[c], strcmp(v, "1") ? "否" : "是");
-		} else {
-			h_printf(r, "<tr><th scope=\"row\">%s</th><td>%s</td></tr>", labels[c], v);
-		}
-	}
-	h_raw(r, "</tbody></table>");
+	u->id = id;
+	snprintf(u->username, sizeof u->username, "%s", dbrows_get(rows, 0, 1));
+	snprintf(u->role, sizeof u->role, "%s", dbrows_get(rows, 0, 2));
+	snprintf(u->region, sizeof u->region, "%s", dbrows_get(rows, 0, 3));
+	snprintf(u->org, sizeof u->org, "%s", dbrows_get(rows, 0, 4) ? dbrows_get(rows, 0, 4) : "");
+	snprintf(u->region_name, sizeof u->region_name, "%s", dbrows_get(rows, 0, 5));
 	dbrows_free(rows);
+	return 0;
 }
 
-/* A value as the reader knows it: the option's label for a single choice. */
-static const char *shown(const struct field *fd, const char *v)
+const char *ws_arg(const struct req *r, enum ws_key k)
 {
-	const char *l = v && fd->type == FT_SINGLE ? form_option_label(fd, v) : NULL;
-	return l ? l : v ? v : "";
+	return r->arg[k].present ? r->arg[k].s : NULL;
 }
 
-/* This response beside another of the same form, field by field. */
-static void side_by_side(struct req *r, const struct form *f, unsigned long long id, unsigned long long other)
+int ws_post_unit(struct req *r, struct ws_unit *u)
 {
-	struct answers a, b;
-	size_t same = 0, both = 0;
-	if (response_load_answers(r->db, f, id, &a) < 0)
-		return;
-	if (response_load_answers(r->db, f, other, &b) < 0) {
-		answers_free(&a);
-		return;
+	if (csrf_check(r) != 0) {
+		page_error(r, 403, MSG_STALE_RETRY);
+		return -1;
 	}
-	h_printf(r, "<h3>与答卷 <a href=\"/admin/integrity/response?id=%llu\">%llu</a> 对照</h3>"
-	         "<div class=\"table-wrap\"><table class=\"side-by-side\"><thead><tr><th scope=\"col\">题目</th>"
-	         "<th scope=\"col\">本答卷 %llu</th><th scope=\"col\">答卷 %llu</th></tr></thead><tbody>",
-	         other, other, id, other);
-	for (size_t i = 0; i < f->nfields; i++) {
-		const char *x = a.v[i], *y = b.v[i];
-		int eq = x && y && !strcmp(x, y);
-		if (!x && !y)
-			continue;
-		both += x && y;
-		same += eq;
-		char *label = form_display_label(f->fields[i].label);
-		h_printf(r, "<tr class=\"%s\"><th scope=\"row\">%s</th><td>%s</td><td>%s</td></tr>", eq ? "same" : "diff",
-		         label, shown(&f->fields[i], x), shown(&f->fields[i], y));
-		free(label);
-	}
-	h_printf(r, "</tbody></table></div><p>共同作答 %zu 项，其中相同 %zu 项（标为相同的行底色较深）。</p>", both, same);
-	answers_free(&a);
-	answers_free(&b);
+	return ws_unit_of_request(r, u);
 }
 
-/* The flags: rule, figures, the others (links; the first near-duplicate
- * side by side). */
-static void flags_list(struct req *r, const struct form *f, unsigned long long id)
+const char *ws_unit_kind(const char *role)
 {
-	struct dbrows *rows;
-	unsigned long long dup = 0;
-	if (db_query(r->db, STMT_REVIEW_FLAGS_OF, DB_ARGS(A_INT(id)), &rows) < 0)
-		return;
-	h_raw(r, "<h2>标记原因</h2><ul class=\"flags\">");
-	for (size_t i = 0; i < rows->nrows; i++) {
-		const char *others = dbrows_get(rows, i, 2) ? dbrows_get(rows, i, 2) : "";
-		h_printf(r, "<li data-rule=\"%s\"><strong>%s</strong>：%s", dbrows_get(rows, i, 0),
-		         rule_label(dbrows_get(rows, i, 0)), dbrows_get(rows, i, 1));
-		if (*others) {
-			char *copy = xstrdup(others), *save = NULL;
-			h_raw(r, "<br>涉及的其他答卷：");
-			for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save))
-				h_printf(r, "<a class=\"other\" href=\"/admin/integrity/response?id=%s\">%s</a> ", o, o);
-			if (!dup && !strcmp(dbrows_get(rows, i, 0), "neardup"))
-				dup = strtoull(others, NULL, 10);
-			free(copy);
-		}
-		h_raw(r, "</li>");
-	}
-	h_raw(r, "</ul>");
-	dbrows_free(rows);
-	if (dup && f)
-		side_by_side(r, f, id, dup);
+	return role && !strcmp(role, "hub") ? "地区枢纽平台" : "窗口平台";
 }
 
-static void decision_form(struct req *r, unsigned long long id, const char *decision, const char *note,
-                          const char *error)
+int ws_unit_of_request(struct req *r, struct ws_unit *u)
 {
-	h_printf(r, "<h2>审核结论</h2><form method=\"post\" action=\"/admin/integrity/response?id=%llu\">", id);
-	if (error)
-		h_printf(r, "<p class=\"error\" role=\"alert\" id=\"note-error\">%s</p>", error);
-	h_csrf_field(r);
-	h_raw(r, "<fieldset><legend>结论</legend>");
-	for (int i = 0; i < RD__MAX; i++)
-		h_printf(r, "<label><input type=\"radio\" name=\"decision\" value=\"%s\"%s> %s</label><br>",
-		         review_decision_codes[i],
-		         !strcmp(decision, i ? review_decision_codes[i] : "") ? " checked" : "",
-		         i ? decision_labels[i] : "撤销结论（回到待审核）");
-	h_printf(r, "</fieldset><p><label for=\"note\">说明（请地区核实时必填，至多 500 字）</label><br>"
-	         "<textarea id=\"note\" name=\"note\" rows=\"3\" cols=\"60\" maxlength=\"500\">%s</textarea></p>"
-	         "<p><button type=\"submit\">保存结论</button></p></form>", note);
-}
+	unsigned long long id = r->user->role == ROLE_AGENCY ? r->arg[WK_UNIT].id : r->user->id;
+	int rc = id ? ws_unit_load(r, id, u) : 1;
 
-/* The page; error and the posted decision and note when a post is refused. */
-static void response_page(struct req *r, unsigned long long id, const char *error, const char *decision,
-                          const char *note)
-{
-	struct dbrows *m;
-	if (db_query(r->db, STMT_REVIEW_RESPONSE, DB_ARGS(A_INT(id)), &m) < 0) {
+	if (rc < 0)
 		page_error(r, 503, MSG_BUSY);
-		return;
-	}
-	if (!m->nrows) {
-		dbrows_free(m);
-		page_error(r, 404, MSG_NO_RESPONSE);
-		return;
-	}
-	const struct form *f = form_get(dbrows_get(m, 0, 0));
-	char title[64];
-	snprintf(title, sizeof title, "答卷 %llu 的可信度审核", id);
-	page_begin(r, title);
-	h_printf(r, "<p><a href=\"/admin/integrity\">返回审核列表</a>　<a href=\"/admin/responses/view?id=%llu\">查看答卷</a></p>"
-	         "<p>%s %s　%s　%s（%s）　状态：%s</p><p class=\"decision\">当前结论：%s", id,
-	         dbrows_get(m, 0, 1), dbrows_get(m, 0, 2), form_title(dbrows_get(m, 0, 0)), dbrows_get(m, 0, 3),
-	         dbrows_get(m, 0, 4), strcmp(dbrows_get(m, 0, 5), "submitted") ? "草稿" : "已提交",
-	         decision_label(dbrows_get(m, 0, 6)));
-	if (*dbrows_get(m, 0, 6))
-		h_printf(r, "（%s，%s）%s%s", dbrows_get(m, 0, 9), dbrows_get(m, 0, 8),
-		         *dbrows_get(m, 0, 7) ? "：" : "", dbrows_get(m, 0, 7));
-	h_raw(r, "</p>");
-	flags_list(r, f, id);
-	paradata_table(r, id);
-	decision_form(r, id, decision ? decision : dbrows_get(m, 0, 6), note ? note : dbrows_get(m, 0, 7), error);
-	dbrows_free(m);
-	page_end(r);
+	else if (rc > 0)
+		page_error(r, 404, WS_MSG_NO_UNIT);
+	return rc ? -1 : 0;
 }
 
-void review_response(struct req *r, unsigned long long id)
+const char *review_doc_label(const char *kind)
 {
-	response_page(r, id, NULL, NULL, NULL);
+	const struct ev_item *it = ev_find(ev_documents(), kind);
+	return it ? it->label : kind;
 }
 
-/* What a note may be: UTF-8, at most 500 characters, no control
- * characters but line breaks. NULL when fine, else the message. */
-static const char *note_problem(const char *note, enum review_decision d)
+/* -------------------------------------------------------- documents */
+
+int review_docs_table(struct req *r, unsigned long long unit, int links)
 {
-	if (!utf8_valid(note, strlen(note)) || utf8_len(note) > 500)
-		return MSG_NOTE_TOO_LONG;
-	for (const unsigned char *p = (const unsigned char *)note; *p; p++)
-		if (*p < 0x20 && *p != '\n' && *p != '\r')
-			return "说明中有无法保存的控制字符，请删除后再保存。";
-	if (d == RD_ASKED && !*note)
-		return "请地区核实时，请写明需要地区核实的内容。";
+	static const char *const cols[] = { "材料", "文件", "大小", "上传时间", "上传者" };
+	struct dbrows *rows;
+	const char *hex, *name;
+
+	if (db_query(r->db, STMT_UNIT_DOCS, DB_ARGS(A_INT(unit)), &rows) < 0)
+		return -1;
+	h_table_begin(r, "documents", "已上传的材料（最新的在前，同类材料以最新一份为准）", cols, NELEMS(cols));
+	for (size_t i = 0; i < rows->nrows; i++) {
+		if (form_file_value(dbrows_get(rows, i, 2), &hex, &name) < 0)
+			name = "";
+		h_printf(r, "<tr><td>%s</td><td>", review_doc_label(dbrows_get(rows, i, 1)));
+		if (links)
+			h_printf(r, "<a href=\"/agency/documents/file?id=%s\">%s</a>", dbrows_get(rows, i, 0), name);
+		else
+			h_text(r, name);
+		h_printf(r, "</td><td>%lld KB</td><td>%s</td><td>%s</td></tr>",
+		         (dbrows_int(rows, i, 3) + 1023) / 1024, dbrows_get(rows, i, 4),
+		         !strcmp(dbrows_get(rows, i, 5), "agency") ? "评估机构代传" : "本单位");
+	}
+	if (rows->nrows == 0)
+		h_printf(r, "<tr><td colspan=\"%zu\">尚未上传材料。</td></tr>", NELEMS(cols));
+	h_table_end(r);
+	dbrows_free(rows);
+	return 0;
+}
+
+void review_upload_form(struct req *r, const char *action, const char *kind, const char *err)
+{
+	const struct ev_list *docs = ev_documents();
+	struct buf types = { 0 };
+
+	form_ext_text(&doc_field, &types);
+	h_printf(r, "<form method=\"post\" action=\"%s\" enctype=\"multipart/form-data\" class=\"upload\">",
+	         action);
+	h_csrf_field(r);
+	h_raw(r, "<p class=\"field\"><label for=\"kind\">材料</label> <select id=\"kind\" name=\"kind\">");
+	for (size_t i = 0; i < docs->n; i++)
+		h_printf(r, "<option value=\"%s\"%s>%s</option>", docs->v[i].code,
+		         kind && !strcmp(kind, docs->v[i].code) ? " selected" : "", docs->v[i].label);
+	h_printf(r, "</select></p><p class=\"field\"><label for=\"file\">文件（%s，不超过 %ld MB）</label> "
+	         "<input type=\"file\" id=\"file\" name=\"file\"", types.data, r->conf->max_upload / (1024 * 1024));
+	h_raw(r, err ? " aria-invalid=\"true\" aria-describedby=\"e-file\"></p>" : "></p>");
+	if (err)
+		h_printf(r, "<p class=\"field-error\" id=\"e-file\">%s</p>", err);
+	h_raw(r, "<p><button type=\"submit\">上传</button></p></form>");
+	buf_free(&types);
+}
+
+const char *review_store_document(struct req *r, const struct ws_unit *u, const char **kind_err)
+{
+	const char *kind = ws_arg(r, WK_KIND);
+	const char *why;
+	char *value = NULL, detail[160];
+	const struct param *p = r->arg[WK_FILE].present ? r->arg[WK_FILE].file : NULL;
+
+	*kind_err = NULL;
+	if (!ev_find(ev_documents(), kind)) {
+		*kind_err = "请选择材料类别";
+		return NULL;
+	}
+	if ((why = ws_store_file(r, p, &value)) != NULL)
+		return why;
+	if (db_exec(r->db, STMT_UNIT_DOC_INSERT, DB_ARGS(A_INT(u->id), A_STR(kind), A_STR(value),
+	            A_INT(p->len), A_INT(r->user->id)), NULL, NULL) < 0) {
+		free(value);
+		return "文件保存失败，请稍后重试";
+	}
+	snprintf(detail, sizeof detail, "unit=%s kind=%s bytes=%zu sha256=%.16s", u->username, kind, p->len,
+	         value + 7);
+	audit(r, "unit-document-upload", detail);
+	free(value);
 	return NULL;
 }
 
-struct decide_tx {
-	unsigned long long id, by;
-	enum review_decision d;
-	const char *note;
-	int found;
-};
-
-static int decide_body(struct db *db, void *ctx, int attempt)
+void review_unit_docs_get(struct req *r)
 {
-	struct decide_tx *x = ctx;
-	struct dbrows *rows;
-	(void)attempt;
-	if (db_query(db, STMT_REVIEW_LOCK, DB_ARGS(A_INT(x->id)), &rows) < 0)
-		return -1;
-	x->found = rows->nrows > 0;
-	dbrows_free(rows);
-	if (!x->found)
-		return 1;
-	if (x->d == RD_NONE ? db_exec(db, STMT_REVIEW_DELETE, DB_ARGS(A_INT(x->id)), NULL, NULL) < 0 :
-	    db_exec(db, STMT_REVIEW_SET, DB_ARGS(A_INT(x->id), A_STR(review_decision_codes[x->d]), A_STR(x->note),
-	            A_INT(x->by)), NULL, NULL) < 0)
-		return -1;
-	/* In or out of the indicators, in this transaction. */
-	return aggr_sync(db, x->id) < 0 ? -1 : 0;
+	struct ws_unit u;
+
+	if (ws_unit_of_request(r, &u) < 0)
+		return;
+	page_begin(r, "上报材料");
+	h_raw(r, "<p>请上传本单位向原项目信息报送系统提交的材料，特别是“2013年三季度建设情况和工作小结”"
+	      "（通知三、查阅资料）。评估机构据此查阅资料；本地区项目责任主体只能看到材料已收到。</p>");
+	if (r->arg[WK_OK].present)
+		h_raw(r, "<p class=\"notice\" role=\"status\">材料已上传。</p>");
+	if (review_docs_table(r, u.id, 1) < 0)
+		h_raw(r, "<p class=\"error\">材料列表暂时无法显示，请稍后刷新。</p>");
+	review_upload_form(r, "/agency/unit/documents", NULL, NULL);
+	page_end(r);
 }
 
-void review_decide(struct req *r, unsigned long long id, enum review_decision d, const char *note)
+void review_unit_docs_post(struct req *r)
 {
-	const char *problem = note_problem(note ? note : "", d);
-	struct decide_tx x = { .id = id, .by = r->user->id, .d = d, .note = note ? note : "" };
-	char loc[80];
-	if (problem) {
-		resp_status(r, 422);
-		response_page(r, id, problem, review_decision_codes[d], x.note);
+	struct ws_unit u;
+	const char *err, *kind_err;
+
+	if (ws_post_unit(r, &u) < 0)
+		return;
+	err = review_store_document(r, &u, &kind_err);
+	if (!err && !kind_err) {
+		resp_redirect(r, "/agency/unit/documents?ok=1");
 		return;
 	}
-	int rc = db_transaction(r->db, decide_body, &x);
-	if (rc < 0) {
-		page_error(r, 503, "保存失败，请稍后再试。");
-		return;
-	}
-	if (!x.found) {
-		page_error(r, 404, "这份答卷没有被标记，无需审核。");
-		return;
-	}
-	struct buf d2 = { 0 };
-	buf_printf(&d2, "response=%llu decision=%s note=%.200s", id, review_decision_codes[d], x.note);
-	audit(r, "flag-review", d2.data);
-	buf_free(&d2);
-	snprintf(loc, sizeof loc, "/admin/integrity/response?id=%llu&saved=1", id);
-	resp_redirect(r, loc);
+	resp_status(r, 422);
+	page_begin(r, "上报材料");
+	h_printf(r, "<p class=\"error\" role=\"alert\">%s</p>", err ? err : kind_err);
+	review_docs_table(r, u.id, 1);
+	review_upload_form(r, "/agency/unit/documents", ws_arg(r, WK_KIND), err ? err : kind_err);
+	page_end(r);
 }
 
-void review_region_notice(struct req *r, const char *region)
+void review_doc_file(struct req *r)
 {
 	struct dbrows *rows;
-	if (db_query(r->db, STMT_REVIEW_REGION_COUNT, DB_ARGS(A_STR(region)), &rows) < 0)
+
+	if (db_query(r->db, STMT_UNIT_DOC_GET, DB_ARGS(A_INT(r->arg[WK_ID].id)), &rows) < 0) {
+		page_error(r, 503, MSG_BUSY);
 		return;
-	long long n = rows->nrows ? dbrows_int(rows, 0, 0) : 0, asked = rows->nrows ? dbrows_int(rows, 0, 1) : 0;
+	}
+	if (rows->nrows == 0 ||
+	    (r->user->role != ROLE_AGENCY && (unsigned long long)dbrows_int(rows, 0, 0) != r->user->id))
+		page_error(r, 404, MSG_NO_UPLOAD);
+	else
+		form_send_upload(r, dbrows_get(rows, 0, 1));
 	dbrows_free(rows);
-	if (!n)
-		return;
-	h_printf(r, "<p class=\"notice under-review\" data-under-review=\"%lld\">本地区有 %lld 份答卷正在接受评估机构的"
-	         "可信度审核", n, n);
-	if (asked)
-		h_printf(r, "，其中 %lld 份评估机构请本地区核实，评估机构将与本地区联系", asked);
-	h_raw(r, "。</p>");
+}
+
+int review_receipts_section(struct req *r)
+{
+	static const char *const cols[] = { "单位", "类型", "材料", "收到时间", "方式" };
+	struct dbrows *rows;
+
+	if (db_query(r->db, STMT_REGION_RECEIPTS, DB_ARGS(A_STR(r->user->region_code)), &rows) < 0)
+		return -1;
+	h_raw(r, "<section><h2>项目承建单位材料接收情况</h2>");
+	h_table_begin(r, "receipts", NULL, cols, NELEMS(cols));
+	for (size_t i = 0; i < rows->nrows; i++)
+		h_printf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
+		         dbrows_get(rows, i, 0), ws_unit_kind(dbrows_get(rows, i, 1)),
+		         review_doc_label(dbrows_get(rows, i, 2)), dbrows_get(rows, i, 3),
+		         dbrows_int(rows, i, 4) ? "本单位上传" : "评估机构代传");
+	if (rows->nrows == 0)
+		h_printf(r, "<tr><td colspan=\"%zu\">评估机构尚未收到本地区项目承建单位的材料。</td></tr>",
+		         NELEMS(cols));
+	h_table_end(r);
+	h_raw(r, "</section>");
+	dbrows_free(rows);
+	return 0;
 }

@@ -16,7 +16,7 @@
 #include "html.h"
 #include "http.h"
 #include "progress.h"
-#include "review.h"
+#include "integrity.h"
 #include "catalog.h"
 #include "csv.h"
 #include "draw.h"
@@ -98,7 +98,7 @@ void home(struct req *r)
 {
 	region_title(r, " · 地区项目责任主体工作台");
 	/* Only how many are under the agency's review (issue 20), never why. */
-	review_region_notice(r, r->user->region_code);
+	integrity_region_notice(r, r->user->region_code);
 	checklist(r);
 	/* The region's deadlines as the forms enforce them (overrides included). */
 	if (h_deadline_list(r, r->user->region_code) < 0)
