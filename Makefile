@@ -2,6 +2,8 @@
 #
 #   make            build all programs into build/bin
 #   make asan       same with AddressSanitizer + UBSan into build-asan/bin
+#   make fuzz       the libFuzzer harnesses (tests/fuzz), each FUZZ_SECONDS=300 long
+#   make sqlmap     sqlmap against every parameter of the running test stack (scripts/sqlmap)
 #   make run        install missing packages, build, start the private stack with demo data
 #   make stop       stop everything `make run` started
 #   make test       unit tests (normal + ASan/UBSan) and end-to-end tests on a private stack
@@ -83,7 +85,7 @@ UNIT_BINS  = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 CATALOG    = cgi-bin/forms/codebook/forms.tsv
 CODEBOOK   = $(filter-out $(CATALOG),$(wildcard cgi-bin/forms/codebook/*.tsv))
 
-.PHONY: all asan run stop test unit e2e bench bench-scale install uninstall clean check-sql
+.PHONY: all asan run stop test unit e2e bench bench-scale install uninstall clean check-sql fuzz fuzz-build fuzz-bins sqlmap
 all: $(PROGS) $(UNIT_BINS)
 
 # Every object records the headers it includes (-MMD) in a .d file next to
@@ -194,6 +196,33 @@ $(BUILD)/obj/%.d: ;
 asan:
 	$(MAKE) BUILD=build-asan SANITIZE=1 all
 
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c, README "Fuzzing"): the library
+# built again with clang, libFuzzer's coverage, ASan and UBSan into
+# build-fuzz/, one program per harness in build-fuzz/fuzz/.
+FUZZ_NAMES = $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+ifeq ($(FUZZ),1)
+CC      := clang
+CFLAGS  := $(filter-out -D_FORTIFY_SOURCE=2 -O2,$(CFLAGS)) -O1 -fsanitize=fuzzer-no-link,address,undefined \
+           -fno-omit-frame-pointer -fno-sanitize-recover=undefined -Wno-unknown-warning-option
+LDFLAGS += -fsanitize=fuzzer,address,undefined
+endif
+$(BUILD)/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+fuzz-bins: $(addprefix $(BUILD)/fuzz/,$(FUZZ_NAMES))
+fuzz-build:
+	$(MAKE) BUILD=build-fuzz FUZZ=1 fuzz-bins
+# Each harness for FUZZ_SECONDS (default 300) with the limits of
+# scripts/fuzz; new inputs collect in var/fuzz/corpus/, crashes in var/fuzz/.
+FUZZ_SECONDS ?= 300
+fuzz: fuzz-build
+	scripts/fuzz --seconds $(FUZZ_SECONDS)
+
+# sqlmap against every parameter, on a private stack of its own (var/sqlmap,
+# SQLMAP_PORT 18099): scripts/sqlmap, README "Security tests".
+sqlmap: all
+	scripts/sqlmap
+
 run: 
 	scripts/stack deps
 	$(MAKE) all
@@ -277,4 +306,4 @@ uninstall:
 	-rmdir $(DESTDIR)$(LIBEXEC) $(DESTDIR)$(PREFIX)/lib/smesurvey 2>/dev/null
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

@@ -720,7 +720,6 @@ static void export_page(struct req *r)
 static void send_download(struct req *r, struct buf *data, const char *ctype, const char *fname)
 {
 	resp_header(r, "Content-Type", ctype);
-	resp_header(r, "X-Content-Type-Options", "nosniff");
 	resp_attachment(r, fname);
 	buf_free(&r->body);
 	r->body = *data;   /* hand the bytes over without a copy */

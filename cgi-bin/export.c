@@ -50,7 +50,6 @@ static int download_begin(void *ctx)
 {
 	struct download *d = ctx;
 	resp_header(d->r, "Content-Type", d->ctype);
-	resp_header(d->r, "X-Content-Type-Options", "nosniff");
 	resp_attachment(d->r, d->fname);
 	/* nginx would otherwise buffer a large body to disk before sending. */
 	resp_header(d->r, "X-Accel-Buffering", "no");

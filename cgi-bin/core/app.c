@@ -299,6 +299,12 @@ static void dispatch(struct req *r, const struct app *app)
 		page_error(r, 403, pg->deny ? pg->deny : MSG_FORBIDDEN);
 		return;
 	}
+	/* A NUL byte would cut a value short without a word (issue 18). The
+	 * questionnaires (PAGE_RELOGIN rows) refuse it at the field instead. */
+	if (!(pg->flags & PAGE_RELOGIN) && req_param_with_nul(r)) {
+		page_error(r, 400, "提交的内容中含有空字符（NUL，编码为 0 的字符），未作处理。请删除该字符后重试。");
+		return;
+	}
 	const struct pspec *bad = page_parse_args(r, pg->params);
 	if (!csrf_passed(r, pg))
 		return;
@@ -395,6 +401,80 @@ static void install_term_handler(void)
 	sigaction(SIGINT, &sa, NULL);
 }
 
+/* The roles of a page row as "public", "any" or "admin,viewer". */
+static void print_roles(unsigned roles)
+{
+	if (roles == PUBLIC) {
+		fputs("public", stdout);
+		return;
+	}
+	if (roles == ANY_USER) {
+		fputs("any", stdout);
+		return;
+	}
+	const char *sep = "";
+	for (int ro = ROLE_NONE + 1; ro < ROLE_COUNT; ro++)
+		if (roles & RB(ro)) {
+			printf("%s%s", sep, role_code((enum role)ro));
+			sep = ",";
+		}
+}
+
+/* A page row's flags as "slash,relogin,csrf", or "-". */
+static void print_flags(unsigned flags)
+{
+	static const struct { unsigned bit; const char *name; } names[] = {
+		{ PAGE_SLASH, "slash" }, { PAGE_RELOGIN, "relogin" }, { PAGE_CSRF, "csrf" },
+	};
+	const char *sep = "";
+	if (!(flags & (PAGE_SLASH | PAGE_RELOGIN | PAGE_CSRF)))
+		fputs("-", stdout);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (flags & names[i].bit) {
+			printf("%s%s", sep, names[i].name);
+			sep = ",";
+		}
+}
+
+/* The names of a page row's typed parameters, "a,b", or "-". */
+static void print_params(const struct pspec *ps)
+{
+	const char *sep = "";
+	if (ps == NULL || ps->name == NULL)
+		fputs("-", stdout);
+	for (; ps && ps->name; ps++) {
+		printf("%s%s", sep, ps->name);
+		sep = ",";
+	}
+}
+
+/* `PROGRAM --routes`: the page table, one line per path and method
+ * ("METHOD PATH ROLES FLAGS PARAMS", tab-separated; FLAGS "-" or a comma
+ * list of slash, relogin, csrf; PARAMS the typed parameters' names or "-"), so
+ * that tests walk exactly the routes the program serves
+ * (tests/access/matrix.tsv, scripts/sqlmap). HEAD is implied by GET. */
+static void print_routes(const struct app *app)
+{
+	static const unsigned methods[] = { M_GET, M_POST };
+	static const char *const names[] = { "GET", "POST" };
+	for (size_t i = 0; i < app->npages; i++) {
+		const struct pagedef *pg = &app->pages[i];
+		if (pg->path == NULL)
+			continue;
+		for (size_t m = 0; m < 2; m++) {
+			if (!(pg->methods & methods[m]))
+				continue;
+			printf("%s\t%s\t", names[m], pg->path);
+			print_roles(pg->roles);
+			putchar('\t');
+			print_flags(pg->flags);
+			putchar('\t');
+			print_params(pg->params);
+			putchar('\n');
+		}
+	}
+}
+
 int app_run(const struct app *app, int argc, char **argv)
 {
 	static struct conf conf;
@@ -403,7 +483,11 @@ int app_run(const struct app *app, int argc, char **argv)
 			printf("%s %s\n", app->name, SMESURVEY_VERSION);
 			return 0;
 		}
-		fprintf(stderr, "usage: %s [--version] (a FastCGI program: settings come from "
+		if (argc == 2 && strcmp(argv[1], "--routes") == 0) {
+			print_routes(app);
+			return 0;
+		}
+		fprintf(stderr, "usage: %s [--version | --routes] (a FastCGI program: settings come from "
 		        "SMESURVEY_CONF)\n", app->name);
 		return 2;
 	}

@@ -24,9 +24,10 @@ struct app {
 	size_t                 nnav;
 };
 
-/* argv: `PROGRAM --version` prints the name and version and returns 0
- * without starting (any other argument is refused: a FastCGI program takes
- * its settings from SMESURVEY_CONF). */
+/* argv: `PROGRAM --version` prints the name and version, `PROGRAM
+ * --routes` the page table (one "METHOD PATH ROLES FLAGS PARAMS" line per
+ * path and method), and return 0 without starting (any other argument is
+ * refused: a FastCGI program takes its settings from SMESURVEY_CONF). */
 int app_run(const struct app *app, int argc, char **argv);
 
 #endif

@@ -18,7 +18,6 @@
 #include <sodium.h>
 
 #define SID_COOKIE   "sid"
-#define ANON_COOKIE  "pcsrf"
 #define TOKEN_BYTES  32
 
 /* Argon2id parameters: OWASP ASVS V2.4 minimum (19 MiB, t=2, p=1). */
@@ -249,21 +248,96 @@ int auth_load_session(struct req *r)
 	return session_load(r, token, hash);
 }
 
+/* Anonymous forms (login, registration, the re-login page) carry a token
+ * bound by an HMAC under a server key to a pre-session id (a random value
+ * in a short-lived cookie) and to the time it was issued (issue 18). A
+ * value planted in that cookie from elsewhere (a sibling subdomain, plain
+ * HTTP) no longer pairs with a token of the planter's making: the token
+ * must come from this server and expires. What keeps a planted pre-session
+ * out altogether: the __Host- cookie over HTTPS and the browser's
+ * Sec-Fetch-Site (anon_token_check). */
+#define PRESESSION_TTL 7200     /* seconds a pre-session and its tokens live */
+
+static const char *anon_cookie_name(const struct req *r)
+{
+	/* __Host-: a browser takes it only over HTTPS, from this very host
+	 * (no Domain) and for Path=/, so no sibling subdomain can set it. */
+	return (r->conf && r->conf->secure_cookies) || strcmp(r->https, "on") == 0
+	       ? "__Host-pcsrf" : "pcsrf";
+}
+
+/* The HMAC key: the configuration's secrets, hashed under a label of its
+ * own (so the invitation codes' use of code_secret is a different key). */
+static void anon_key(const struct conf *c, unsigned char key[32])
+{
+	static const char label[] = "smesurvey-anon-csrf-key/1";
+	crypto_hash_sha256_state st;
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const unsigned char *)label, sizeof label);
+	crypto_hash_sha256_update(&st, (const unsigned char *)c->code_secret, strlen(c->code_secret) + 1);
+	crypto_hash_sha256_update(&st, (const unsigned char *)c->db_password, strlen(c->db_password));
+	crypto_hash_sha256_final(&st, key);
+}
+
+/* "<issued>.<hex HMAC-SHA256(key, presession ":" issued)>" into out. */
+static void anon_token(const struct req *r, const char *presession, long long issued, char out[CSRF_MAX])
+{
+	unsigned char key[32], mac[crypto_auth_hmacsha256_BYTES];
+	char msg[96];
+	int n = snprintf(msg, sizeof msg, "%s:%lld", presession, issued);
+	anon_key(r->conf, key);
+	crypto_auth_hmacsha256(mac, (const unsigned char *)msg, (unsigned long long)n, key);
+	sodium_memzero(key, sizeof key);
+	int k = snprintf(out, CSRF_MAX, "%lld.", issued);
+	hex_encode(mac, sizeof mac, out + k);
+}
+
+/* The pre-session id of the request's cookie (64 hex digits), or NULL. */
+static const char *anon_presession(const struct req *r)
+{
+	const char *c = req_cookie(r, anon_cookie_name(r));
+	unsigned char raw[TOKEN_BYTES];
+	if (c == NULL || strlen(c) != 2 * TOKEN_BYTES || hex_decode(c, raw, TOKEN_BYTES) < 0)
+		return NULL;
+	return c;
+}
+
 void auth_anon_csrf(struct req *r)
 {
+	char fresh[2 * TOKEN_BYTES + 1];
+	const char *pre = anon_presession(r);
 	if (r->csrf[0])
 		return;
-	const char *c = req_cookie(r, ANON_COOKIE);
-	unsigned char raw[TOKEN_BYTES];
-	if (c && strlen(c) == 2 * TOKEN_BYTES && hex_decode(c, raw, TOKEN_BYTES) == 0) {
-		memcpy(r->csrf, c, 2 * TOKEN_BYTES + 1);
-		return;
+	if (pre == NULL) {
+		/* A cookie, not a database row: anonymous visitors cost no writes. */
+		unsigned char raw[TOKEN_BYTES];
+		if (random_bytes(raw, sizeof raw) < 0)
+			return;
+		hex_encode(raw, sizeof raw, fresh);
+		pre = fresh;
 	}
-	/* A cookie, not a database row: anonymous visitors cost no writes. */
-	if (random_bytes(raw, sizeof raw) < 0)
-		return;
-	hex_encode(raw, sizeof raw, r->csrf);
-	resp_cookie(r, ANON_COOKIE, r->csrf, -1);
+	/* Set again with each form: it lives PRESESSION_TTL from the last one. */
+	resp_cookie(r, anon_cookie_name(r), pre, PRESESSION_TTL);
+	anon_token(r, pre, (long long)time(NULL), r->csrf);
+}
+
+/* 0 when t is a token this server issued for the request's pre-session
+ * less than PRESESSION_TTL ago, and the browser (when it says) posts from
+ * this very origin: a sibling subdomain is "same-site", not "same-origin". */
+static int anon_token_check(const struct req *r, const char *t)
+{
+	const char *pre = anon_presession(r), *dot = t ? strchr(t, '.') : NULL;
+	char want[CSRF_MAX], *end;
+	if (*r->fetch_site && strcmp(r->fetch_site, "same-origin") != 0)
+		return -1;
+	if (pre == NULL || dot == NULL || t[0] < '1' || t[0] > '9')
+		return -1;
+	long long issued = strtoll(t, &end, 10), now = (long long)time(NULL);
+	if (end != dot || issued > now + 60 || now - issued > PRESESSION_TTL)
+		return -1;
+	anon_token(r, pre, issued, want);
+	size_t n = strlen(want);
+	return strlen(t) == n && ct_equal(t, want, n) ? 0 : -1;
 }
 
 int csrf_check_lapsed(const struct req *r)
@@ -282,6 +356,8 @@ int csrf_check_lapsed(const struct req *r)
 int csrf_check(const struct req *r)
 {
 	const char *t = r->csrf_sent;
+	if (r->user == NULL)
+		return anon_token_check(r, t);
 	size_t n = strlen(r->csrf);
 	if (t == NULL || n == 0 || strlen(t) != n || !ct_equal(t, r->csrf, n))
 		return -1;
@@ -312,7 +388,8 @@ static void slow_down_failure(struct req *r, const char *username)
 	char *n = NULL;
 	if (db_query_str(r->db, STMT_LOGIN_FAILURES_USER, DB_ARGS(A_STR(username)), &n) < 0)
 		return;
-	unsigned ms = login_delay_ms(n ? atoll(n) : 0, (unsigned)r->conf->login_slowdown_max_ms);
+	unsigned ms = login_delay_ms(n ? atoll(n) : 0, r->conf->relax_throttles ? 0
+	                             : (unsigned)r->conf->login_slowdown_max_ms);
 	free(n);
 	if (ms) {
 		struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
@@ -324,6 +401,8 @@ static int login_throttled(struct req *r, const char *username)
 {
 	char *n = NULL;
 	int over = 0;
+	if (r->conf->relax_throttles)
+		return 0;
 	if (db_query_str(r->db, STMT_LOGIN_FAILURES_USER_CLIENT,
 	                 DB_ARGS(A_STR(username), A_STR(r->client_key)), &n) < 0)
 		return -1;

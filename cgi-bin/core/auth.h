@@ -5,7 +5,9 @@
  * only SHA-256(token). Idle and absolute timeouts come from the config; the
  * last-seen time is written at most once a minute, so page views do not write.
  * CSRF: for a session, the token is SHA-256("csrf:" || token), so it needs no
- * storage; anonymous forms (login, register) use a double-submit cookie.
+ * storage; anonymous forms (login, register, re-login) carry a token bound
+ * to a short-lived pre-session cookie and its issue time by an HMAC under a
+ * server key (auth_anon_csrf).
  */
 #ifndef SME_AUTH_H
 #define SME_AUTH_H
@@ -100,7 +102,10 @@ void auth_anon_csrf(struct req *r);
  * token still derives. It proves the post came from a page this site
  * rendered for that browser's session (the re-login of a form post). */
 int  csrf_check_lapsed(const struct req *r);
-/* On POST: 0 when the "csrf" field matches r->csrf. */
+/* On POST: 0 when the "csrf" field matches r->csrf (a session), or, for
+ * an anonymous request, is a token auth_anon_csrf() issued for this
+ * browser's pre-session within the last two hours, posted (as far as the
+ * browser's Sec-Fetch-Site says) from this very origin. */
 int  csrf_check(const struct req *r);
 /* May the request's user open a page for the roles in mask (page.h's
  * PUBLIC, ANY_USER or RB() bits)? Answers nothing: the caller renders the

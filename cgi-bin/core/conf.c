@@ -46,6 +46,7 @@ static void conf_defaults(struct conf *c)
 	c->sample_sme = 100;
 	c->login_slowdown_max_ms = 1000;
 	c->count_round_trips = 0;
+	c->relax_throttles = 0;
 }
 
 static char *trim(char *s)
@@ -98,7 +99,7 @@ static int conf_set(struct conf *c, const char *k, const char *v)
 		{ "session_idle_min", 1, 24 * 60 }, { "session_abs_min", 1, 7 * 24 * 60 },
 		{ "max_body", 1024, 1L << 30 }, { "max_upload", 1024, 1L << 30 },
 		{ "sample_hub", 1, 10000 }, { "sample_window", 1, 10000 }, { "sample_sme", 100, 10000 },
-		{ "login_slowdown_max_ms", 0, 10000 }, { "count_round_trips", 0, 1 },
+		{ "login_slowdown_max_ms", 0, 10000 }, { "relax_throttles", 0, 1 }, { "count_round_trips", 0, 1 },
 	};
 	for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
 		long n;
@@ -117,6 +118,7 @@ static int conf_set(struct conf *c, const char *k, const char *v)
 		case 7: c->sample_window = (int)n; break;
 		case 8: c->sample_sme = (int)n; break;
 		case 9: c->login_slowdown_max_ms = (int)n; break;
+		case 10: c->relax_throttles = (int)n; break;
 		default: c->count_round_trips = (int)n; break;
 		}
 		return 0;

@@ -35,6 +35,8 @@ struct conf {
 	int   sample_hub, sample_window, sample_sme;   /* draw quotas (notice 四(二)): 5, 10, 100 */
 	int   login_slowdown_max_ms;  /* longest delay of a wrong-password answer; default 1000 */
 	int   count_round_trips;  /* 1: X-DB-Round-Trips header + log line per request */
+	int   relax_throttles;    /* 1: failures are counted but never refuse or slow
+	                             anything (make sqlmap's private stack only) */
 };
 
 /* Load path (or $SMESURVEY_CONF when path is NULL) into c; fills defaults

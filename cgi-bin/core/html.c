@@ -24,6 +24,16 @@ void html_escape(struct buf *b, const char *s, size_t n)
 		case '"':  rep = "&quot;"; break;
 		case '\'': rep = "&#39;"; break;
 		case '\0': rep = ""; break;   /* never emit NUL bytes */
+		case '\xC0':
+			/* C0 80, NUL's "modified UTF-8" spelling (how a posted NUL
+			 * is kept to be refused at its field, forms/form.h), is no
+			 * UTF-8: shown as U+FFFD where the NUL was. */
+			if (i + 1 >= n || s[i + 1] != '\x80')
+				continue;
+			buf_put(b, s + start, i - start);
+			buf_puts(b, "\xEF\xBF\xBD");
+			start = ++i + 1;
+			continue;
 		default:   continue;
 		}
 		buf_put(b, s + start, i - start);

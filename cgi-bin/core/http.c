@@ -317,6 +317,14 @@ size_t req_param_all(const struct req *r, const char *name, const char **out, si
 	return n;
 }
 
+const struct param *req_param_with_nul(const struct req *r)
+{
+	for (size_t i = 0; i < r->nparams; i++)
+		if (!r->params[i].filename && strlen(r->params[i].value) != r->params[i].len)
+			return &r->params[i];
+	return NULL;
+}
+
 const char *req_cookie(const struct req *r, const char *name)
 {
 	for (size_t i = 0; i < r->ncookies; i++)

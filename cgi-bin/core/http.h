@@ -31,6 +31,9 @@ struct param {
 enum body_status { BODY_OK = 0, BODY_TOO_LARGE, BODY_MALFORMED, BODY_BAD_TYPE };
 
 #define REQ_MAX_ARGS 40
+/* A CSRF token: 64 hex digits (a session's), or an anonymous form's
+ * "<issued>.<64 hex digits>" (auth.h). */
+#define CSRF_MAX 96
 
 /* A typed page parameter, parsed before the handler runs (page.h). */
 struct arg {
@@ -72,7 +75,7 @@ struct req {
 
 	/* Set by auth_load_session(); NULL when anonymous. */
 	struct user *user;
-	char         csrf[65];     /* token expected in POSTs and put in forms */
+	char         csrf[CSRF_MAX];  /* token expected in POSTs and put in forms */
 	const struct nav_item *nav;  /* the site navigation page_begin() shows */
 	size_t       nnav;
 
@@ -111,6 +114,9 @@ const struct param *req_param_p(const struct req *r, const char *name);
 /* Collects every value of a repeated field; returns the count (<= max). */
 size_t      req_param_all(const struct req *r, const char *name, const char **out, size_t max);
 const char *req_cookie(const struct req *r, const char *name);
+/* The first query or form field (not a file) whose value holds a NUL byte,
+ * which a C string would silently cut there; NULL when none. */
+const struct param *req_param_with_nul(const struct req *r);
 /* CONTENT_LENGTH: "" is 0; otherwise 1..18 decimal digits and nothing
  * else. 0 and *len set, -1 when malformed (a sign, a space, too many
  * digits for any body: no overflow is possible), 1 when over max. */

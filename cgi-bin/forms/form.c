@@ -1016,6 +1016,28 @@ const char *answers_get(const struct answers *a, const struct form *f, const cha
 /* ------------------------------------------------------------------ */
 /* Collection from a POST                                              */
 
+/* Sets answer i to a posted value. A NUL byte inside it would silently end
+ * the C string (abc%00def stored as abc): it is kept as the two bytes C0 80
+ * instead (NUL's "modified UTF-8" spelling, never valid UTF-8), which
+ * form_check() refuses at the field with its own message (issue 18). */
+static void answers_set_posted(struct answers *out, size_t i, const struct param *p)
+{
+	if (p == NULL || strlen(p->value) == p->len) {
+		answers_set(out, i, p ? p->value : NULL);
+		return;
+	}
+	struct buf b;
+	buf_init(&b);
+	for (size_t k = 0; k < p->len; k++) {
+		if (p->value[k])
+			buf_putc(&b, p->value[k]);
+		else
+			buf_puts(&b, FORM_NUL_MARK);
+	}
+	answers_set(out, i, b.data);
+	buf_free(&b);
+}
+
 const struct param *form_file_part(const struct form *f, const struct param *ps, size_t np, size_t i)
 {
 	for (size_t k = 0; i < f->nfields && k < np; k++)
@@ -1044,10 +1066,10 @@ void form_collect(const struct form *f, const struct param *ps, size_t np, struc
 					continue;
 				if (++nposted > FORM_MAX_CHOICES)
 					break;
-				oi = form_option_index(fd, ps[k].value, strlen(ps[k].value));
+				oi = form_option_index(fd, ps[k].value, ps[k].len);
 				if (oi >= 0) {
 					sel[oi] = 1;
-				} else if (strlen(ps[k].value) <= 16) {
+				} else if (ps[k].len <= 16) {
 					if (b.len)
 						buf_putc(&b, ',');
 					buf_puts(&b, "?");   /* marks an invalid code */
@@ -1091,13 +1113,13 @@ void form_collect(const struct form *f, const struct param *ps, size_t np, struc
 			}
 			answers_set(out, i, b.data);
 		} else {
-			const char *v = NULL;
+			const struct param *v = NULL;
 			for (size_t k = 0; k < np; k++)
 				if (!ps[k].filename && !strcmp(ps[k].name, fd->code)) {
-					v = ps[k].value;
+					v = &ps[k];
 					break;
 				}
-			answers_set(out, i, v);
+			answers_set_posted(out, i, v);
 		}
 		buf_free(&b);
 	}

@@ -132,6 +132,8 @@ const char *answers_get(const struct answers *a, const struct form *f, const cha
 char *form_fold(const char *s);
 char *form_trim(const char *s);
 
+/* How form_collect() keeps a NUL byte of a posted value (see there). */
+#define FORM_NUL_MARK "\xC0\x80"
 /* Collect the fields of f from request parameters: single/text by name,
  * multi from repeated name=code pairs (stored ascending "1,3,9"), rank from
  * name_1..name_n (stored in rank order "3,1,2", gaps closed). File fields
@@ -195,7 +197,8 @@ void form_ext_text(const struct field *fd, struct buf *out);
 int form_file_value(const char *v, const char **hex, const char **filename);
 /* Answer r with the stored upload of a file value ("sha256:<hex>:<name>"):
  * Content-Type detected from the bytes, Content-Disposition attachment with
- * the original name (RFC 5987 filename*), X-Content-Type-Options nosniff.
+ * the original name (RFC 5987 filename*); X-Content-Type-Options: nosniff
+ * comes from the web server, as on every response (never twice).
  * The caller checks access first. Returns 0, or -1 after an error page
  * (404 when the value is empty/invalid or the file is missing). */
 int form_send_upload(struct req *r, const char *value);

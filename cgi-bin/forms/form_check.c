@@ -587,7 +587,7 @@ static void normalise(const struct form *f, const struct answers *raw, char **no
 		if (!v || !*v)
 			continue;
 		if (!utf8_valid(v, strlen(v))) {
-			bad_utf8[i] = 1;
+			bad_utf8[i] = strstr(v, FORM_NUL_MARK) ? 2 : 1;
 			continue;
 		}
 		s = is_free_text(f->fields[i].type) ? form_trim(v) : form_fold(v);
@@ -616,7 +616,8 @@ static void check_field(struct vctx *c, size_t i, int bad_utf8, struct answers *
 	if (!app)
 		return;   /* stale values of hidden fields are dropped */
 	if (bad_utf8) {
-		add_format_issue(c->chk, (int)i, xstrdup("包含无效字符"));
+		add_format_issue(c->chk, (int)i, xstrdup(bad_utf8 == 2
+		                 ? "不能包含空字符（NUL，编码为 0 的字符），请删除后重新填写" : "包含无效字符"));
 		return;
 	}
 	if (!c->norm[i]) {

