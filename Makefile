@@ -67,7 +67,8 @@ CORE_SRC  = $(wildcard cgi-bin/core/*.c)
 FORMS_SRC = $(wildcard cgi-bin/forms/*.c) $(wildcard cgi-bin/eval/*.c) $(wildcard cgi-bin/pages/*.c) $(wildcard cgi-bin/sample/*.c)
 LIB_SRC   = $(CORE_SRC) $(FORMS_SRC)
 LIB_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/codebook.o $(BUILD)/obj/gen/catalog.o $(BUILD)/obj/gen/indicators.o \
-            $(BUILD)/obj/gen/prefill.o $(BUILD)/obj/gen/frame_words.o $(patsubst %,$(BUILD)/obj/gen/review_%.o,$(REVIEW_DATA))
+            $(BUILD)/obj/gen/prefill.o $(BUILD)/obj/gen/frame_words.o $(patsubst %,$(BUILD)/obj/gen/review_%.o,$(REVIEW_DATA)) \
+            $(BUILD)/obj/gen/flagrules.o
 LIB       = $(BUILD)/libsme.a
 
 # FastCGI programs: one per questionnaire and per administrative function.
@@ -131,6 +132,12 @@ REVIEW_DATA = contents scale documents targets
 $(BUILD)/gen/review_%.c: cgi-bin/eval/review/%.tsv cgi-bin/forms/embed.sh
 	@mkdir -p $(dir $@)
 	sh cgi-bin/forms/embed.sh -s review_$*_tsv $< > $@.tmp && mv $@.tmp $@
+
+# The integrity rules (issue 20, eval/flags.h), embedded the same way.
+FLAGRULES = cgi-bin/eval/flags/rules.tsv
+$(BUILD)/gen/flagrules.c: $(FLAGRULES) cgi-bin/forms/embed.sh
+	@mkdir -p $(dir $@)
+	sh cgi-bin/forms/embed.sh -s flag_rules_tsv $(FLAGRULES) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
@@ -246,7 +253,7 @@ bench: all $(CEILING)
 # Generated national data (SQL bulk load, scripts/bench-scale), then timings.
 N ?= 100
 bench-scale: all
-	N=$(N) scripts/bench-scale
+	N=$(N) WORKLOAD=$(WORKLOAD) scripts/bench-scale
 
 # Installed tree (explicit modes: a 027 umask must not make files unreadable
 # for the web server). Templates get their paths filled here; the demo data

@@ -42,6 +42,8 @@
 #include "followup.h"
 #include "form.h"
 #include "indview.h"
+#include "flags.h"
+#include "integrity.h"
 #include "html.h"
 #include "http.h"
 #include "log.h"
@@ -69,7 +71,8 @@ static const char *const status_labels[][2] = {
 /* Typed page parameters: their slots in r->arg[] (the page table below). */
 enum key { KEY_ID, KEY_CODE, KEY_ACTION, KEY_SAMPLE, KEY_FORMAT, KEY_ACTION_F, KEY_USER, KEY_FROM, KEY_TO,
            KEY_BEFORE, KEY_REGION, KEY_KIND, KEY_SORT, KEY_AFTER, KEY_REOPENED, KEY_DONE, KEY_ROLE, KEY_DUE,
-           KEY_REASON, KEY_CONFIRM, KEY_STEP, KEY_PHONE };
+           KEY_REASON, KEY_CONFIRM, KEY_STEP, KEY_PHONE, KEY_FORM, KEY_RULE,
+           KEY_NOTE, KEY_DECISION };
 
 /* page= (AP_FILTERS: 1..999999), at most MAX_PAGE; 1 when absent. */
 static long param_page(const struct req *r)
@@ -753,9 +756,19 @@ static void stats_page(struct req *r)
 /* ------------------------------------------------------------------ */
 /* Evaluation indicators                                               */
 
-static void indicators_page(struct req *r)
+/* The indicator views' options (indview.h): sample=1, and excluded=keep
+ * to count the responses the agency excluded (dropped by default). */
+static int indicator_opts(const struct req *r)
 {
 	int sample = r->arg[KEY_SAMPLE].present && r->arg[KEY_SAMPLE].n == 1;
+	int keep = r->arg[KEY_KIND].present && r->arg[KEY_KIND].n == 1;
+	return (sample ? IV_SAMPLE_ONLY : 0) | (keep ? 0 : IV_DROP_EXCLUDED);
+}
+
+static void indicators_page(struct req *r)
+{
+	int opts = indicator_opts(r), sample = opts & IV_SAMPLE_ONLY;
+	const char *excl = opts & IV_DROP_EXCLUDED ? "drop" : "keep";
 	const char *region = param_region(r);
 	size_t mark;
 
@@ -767,13 +780,16 @@ static void indicators_page(struct req *r)
 	h_printf(r, "<option value=\"0\"%s>全部已提交答卷</option><option value=\"1\"%s>只计样本单位"
 	         "（凭抽中单位的邀请码注册）</option></select></label> ", sample ? "" : " selected",
 	         sample ? " selected" : "");
+	h_printf(r, "<label>评估机构排除的答卷 <select name=\"excluded\"><option value=\"drop\"%s>不计入</option>"
+	         "<option value=\"keep\"%s>计入（全部已提交答卷）</option></select></label> ",
+	         *excl == 'd' ? " selected" : "", *excl == 'k' ? " selected" : "");
 	select_region(r, "文字回答的地区", region, 1);
-	h_printf(r, " <button type=\"submit\">查看</button> 下载：<a href=\"/admin/indicators.csv?sample=%d\">CSV（UTF-8）"
-	         "</a> <a href=\"/admin/indicators.csv?sample=%d&amp;format=gb18030\">CSV（GB18030）</a>"
-	         " <a href=\"/admin/indicators.xlsx?sample=%d\">Excel（XLSX）</a></form>",
-	         sample, sample, sample);
+	h_printf(r, " <button type=\"submit\">查看</button> 下载：<a href=\"/admin/indicators.csv?sample=%d&amp;excluded=%s\">"
+	         "CSV（UTF-8）</a> <a href=\"/admin/indicators.csv?sample=%d&amp;excluded=%s&amp;format=gb18030\">"
+	         "CSV（GB18030）</a> <a href=\"/admin/indicators.xlsx?sample=%d&amp;excluded=%s\">Excel（XLSX）</a></form>",
+	         sample, excl, sample, excl, sample, excl);
 	mark = r->body.len;
-	if (indview_render(r, NULL, sample, region) < 0) {
+	if (indview_render(r, NULL, opts, region) < 0) {
 		r->body.len = mark;
 		r->body.data[mark] = 0;
 		h_raw(r, "<p class=\"error\">指标暂时无法计算，请稍后刷新。</p>");
@@ -783,7 +799,7 @@ static void indicators_page(struct req *r)
 
 static void indicators_csv(struct req *r)
 {
-	int sample = r->arg[KEY_SAMPLE].present && r->arg[KEY_SAMPLE].n == 1;
+	int opts = indicator_opts(r), sample = opts & IV_SAMPLE_ONLY;
 	int gb = r->arg[KEY_FORMAT].present && r->arg[KEY_FORMAT].n == 1;
 	struct buf out, conv;
 	char name[48];
@@ -792,7 +808,7 @@ static void indicators_csv(struct req *r)
 	 * or GB18030, which needs none. */
 	if (!gb)
 		buf_puts(&out, "\xEF\xBB\xBF");
-	if (indview_csv(r, NULL, sample, &out) < 0) {
+	if (indview_csv(r, NULL, opts, &out) < 0) {
 		buf_free(&out);
 		page_error(r, 503, MSG_BUSY);
 		return;
@@ -816,16 +832,37 @@ static void indicators_csv(struct req *r)
 /* GET /admin/indicators.xlsx: the rows of indicators.csv as a workbook. */
 static void indicators_xlsx(struct req *r)
 {
-	int sample = r->arg[KEY_SAMPLE].present && r->arg[KEY_SAMPLE].n == 1;
+	int opts = indicator_opts(r), sample = opts & IV_SAMPLE_ONLY;
 	struct buf out;
 	buf_init(&out);
-	if (indview_xlsx(r, NULL, sample, &out) < 0) {
+	if (indview_xlsx(r, NULL, opts, &out) < 0) {
 		buf_free(&out);
 		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	send_download(r, &out, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 	              sample ? "indicators-sample.xlsx" : "indicators.xlsx");
+}
+
+/* ------------------------------------------------------------------ */
+/* The integrity review (issue 20, eval/review.c)                      */
+
+static void on_integrity_queue(struct req *r)
+{
+	const char *region = param_region(r), *form = r->arg[KEY_FORM].s, *rule = r->arg[KEY_RULE].s;
+	integrity_queue_page(r, region, form && form_get(form) ? form : NULL, rule && flag_rule(rule) ? rule : NULL,
+	             r->arg[KEY_AFTER].present ? r->arg[KEY_AFTER].id : 0);
+}
+
+static void on_integrity_response(struct req *r)
+{
+	integrity_response_page(r, r->arg[KEY_ID].id);
+}
+
+/* POST: the CSRF token was checked by the page table (PAGE_CSRF). */
+static void on_integrity_decide(struct req *r)
+{
+	integrity_decide(r, r->arg[KEY_ID].id, (enum integrity_decision)r->arg[KEY_DECISION].n, r->arg[KEY_NOTE].s);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1197,10 +1234,33 @@ static const struct pspec audit_params[] = {
 /* sample=1: resource/SME indicators from the sample's accounts only. */
 static const char *const sample_values[] = { "0", "1", NULL };
 static const char *const csv_formats[] = { "csv", "gb18030", NULL };
+/* excluded=keep: count the responses the agency excluded (issue 20). */
+static const char *const excluded_values[] = { "drop", "keep", NULL };
 static const struct pspec indicator_params[] = {
 	AP_FILTERS,
 	{ KEY_SAMPLE, "sample", PT_ENUM, 0, 0, 0, sample_values, 0, NULL, 0 },
 	{ KEY_FORMAT, "format", PT_ENUM, 0, 0, 0, csv_formats, 0, NULL, 0 },
+	{ KEY_KIND, "excluded", PT_ENUM, 0, 0, 0, excluded_values, 0, NULL, 0 },
+	{ 0 },
+};
+
+/* The agency's review (issue 20): filters of the queue (a malformed value
+ * is not applied), a response, a decision. */
+static const struct pspec integrity_params[] = {
+	{ KEY_REGION, "region", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 },
+	{ KEY_FORM, "form", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 },
+	{ KEY_RULE, "rule", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 },
+	{ KEY_AFTER, "after", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
+	{ 0 },
+};
+static const struct pspec integrity_response_params[] = {
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_RESPONSE, 0 },
+	{ 0 },
+};
+static const struct pspec integrity_decide_params[] = {
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_RESPONSE, 0 },
+	{ KEY_DECISION, "decision", PT_ENUM, P_REQUIRED, 0, 0, integrity_decision_codes, 422, "请选择审核结论。", 0 },
+	{ KEY_NOTE, "note", PT_STR, 0, 0, 2000, NULL, 422, MSG_NOTE_TOO_LONG, 0 },
 	{ 0 },
 };
 
@@ -1270,6 +1330,9 @@ enum page {
 	PAGE_REGIONS,
 	PAGE_REGION_PHONE_GET,
 	PAGE_REGION_PHONE_POST,
+	PAGE_INTEGRITY,
+	PAGE_INTEGRITY_RESPONSE_GET,
+	PAGE_INTEGRITY_RESPONSE_POST,
 	PAGE__MAX
 };
 
@@ -1279,6 +1342,8 @@ enum page {
 #define ADMINS     RB_ADMINS
 #define ADMIN_ONLY RB(ROLE_ADMIN)
 #define READ_ONLY  "只有管理员（工业和信息化部）可以修改此项数据。"
+/* The integrity review (issue 20): the ministry and the evaluation agency. */
+#define REVIEWERS  (RB(ROLE_ADMIN) | RB(ROLE_AGENCY))
 
 static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_OVERVIEW]        = { "/admin",                  M_GET,  ADMINS, PAGE_SLASH, overview_params, overview, NULL },
@@ -1310,6 +1375,11 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_REGIONS]          = { "/admin/regions",          M_GET, ADMINS, 0, regions_params, regions_get, NULL },
 	[PAGE_REGION_PHONE_GET]  = { "/admin/regions/phone",   M_GET,  ADMIN_ONLY, 0, region_phone_params, region_phone_get, READ_ONLY },
 	[PAGE_REGION_PHONE_POST] = { "/admin/regions/phone",   M_POST, ADMIN_ONLY, PAGE_CSRF, region_phone_params, region_phone_done, READ_ONLY },
+	[PAGE_INTEGRITY]        = { "/admin/integrity",        M_GET, REVIEWERS, 0, integrity_params, on_integrity_queue, NULL },
+	[PAGE_INTEGRITY_RESPONSE_GET]  = { "/admin/integrity/response", M_GET, REVIEWERS, 0, integrity_response_params,
+	                                   on_integrity_response, NULL },
+	[PAGE_INTEGRITY_RESPONSE_POST] = { "/admin/integrity/response", M_POST, REVIEWERS, PAGE_CSRF, integrity_decide_params,
+	                                   on_integrity_decide, NULL },
 };
 
 int main(int argc, char **argv)
@@ -1318,7 +1388,8 @@ int main(int argc, char **argv)
 
 	log_init("smesurvey-adminweb");
 	/* The response views, exports and statistics are driven by the codebook. */
-	if (forms_load(err, sizeof err) < 0 || indicators_load(err, sizeof err) < 0) {
+	if (forms_load(err, sizeof err) < 0 || indicators_load(err, sizeof err) < 0 ||
+	    flag_rules_load(err, sizeof err) < 0) {
 		log_err("codebook or indicators: %s", err);
 		return 1;
 	}

@@ -40,11 +40,13 @@
 #include "conf.h"
 #include "db.h"
 #include "deadline.h"
+#include "flags.h"
 #include "form.h"
 #include "html.h"
 #include "http.h"
 #include "log.h"
 #include "nav.h"
+#include "paradata.h"
 #include "prefill.h"
 #include "util.h"
 
@@ -304,6 +306,11 @@ static void get_form(struct req *r, const struct target *t)
 
 	if (load(r, t, &resp, deadline) < 0)
 		return;
+	/* The first opening of the form (paradata, issue 20): written once. */
+	if (!resp.opened &&
+	    db_exec(r->db, STMT_PARADATA_OPEN, DB_ARGS(A_STR(F->name), A_INT(t->id),
+	            *t->region ? A_STR(t->region) : A_NULL), NULL, NULL) < 0)
+		log_err("paradata: the opening of %s by user %llu was not recorded", F->name, t->id);
 	/* Known facts fill the fields of a form opened for the first time
 	 * (issue 9); they are stored by the first save like anything typed.
 	 * Once a draft is written (version > 0) an empty field is the
@@ -394,6 +401,7 @@ struct save_tx {
 	size_t nerr;
 	int collected;                /* raw, clean, chk hold the posted answers */
 	enum save_outcome o;
+	struct pdreq pd;              /* the request's paradata (issue 20) */
 };
 
 /* The start of every writing transaction on a response (save, submit,
@@ -445,11 +453,13 @@ static int save_body(struct db *db, void *ctx, int attempt)
 	 * answers are kept as a draft (files included, which the confirmation
 	 * page cannot carry). */
 	int final = x->submit && x->confirmed && x->nerr == 0;
-	if (response_write(db, F, &x->resp, x->t->region, x->t->proxy ? x->r->user->id : 0, &x->clean,
-	                   final, x->nerr == 0) < 0)
+	if (response_write(db, F, &x->resp, x->t->region, x->t->proxy ? x->r->user->id : 0, &x->pd,
+	                   &x->clean, final, x->nerr == 0) < 0)
 		return -1;
-	/* A submit counts the response in the aggregates, in this transaction. */
-	if (final && aggr_sync_answers(db, x->resp.id, &x->clean) < 0)
+	/* A submit counts the response in the aggregates and computes its
+	 * integrity flags (issue 20), in this transaction. */
+	if (final && (aggr_sync_answers(db, x->resp.id, &x->clean) < 0 ||
+	              flags_on_submit(db, F, x->resp.id, x->t->region, &x->clean) < 0))
 		return -1;
 	if (x->submit)
 		x->o = x->nerr ? SO_NOT_SUBMITTED : x->confirmed ? SO_SUBMITTED : SO_CONFIRM;
@@ -578,6 +588,7 @@ static void post_form_checked(struct req *r, const struct target *t)
 	 * collected, stored and validated once. */
 	struct save_tx x = { .r = r, .t = t, .submit = submit, .expect = expect,
 	                     .confirmed = r->arg[KEY_CONFIRM].present };
+	pd_of_request(r, &x.pd);
 	int rc = db_transaction(r->db, save_body, &x);
 	resp = x.resp;
 	if (!x.collected) {
@@ -1051,6 +1062,7 @@ struct autosave_tx {
 	const unsigned char *want;
 	struct response resp;
 	int locked;                   /* 1: already submitted */
+	struct pdreq pd;              /* the request's paradata (issue 20) */
 };
 
 static int autosave_body(struct db *db, void *ctx, int attempt)
@@ -1077,8 +1089,8 @@ static int autosave_body(struct db *db, void *ctx, int attempt)
 	for (size_t i = 0; i < F->nfields; i++)
 		answers_set(&merged, i, x->want[i] ? posted.v[i] : x->resp.a.v[i]);
 	nerr = form_validate(F, &merged, &clean, &chk);
-	rc = response_write(db, F, &x->resp, x->t->region, x->t->proxy ? x->r->user->id : 0, &clean,
-	                    0, nerr == 0);
+	rc = response_write(db, F, &x->resp, x->t->region, x->t->proxy ? x->r->user->id : 0, &x->pd,
+	                    &clean, 0, nerr == 0);
 	fcheck_free(&chk);
 	answers_free(&clean);
 	answers_free(&merged);
@@ -1102,6 +1114,7 @@ static void autosave(struct req *r, const struct target *t)
 	want = xcalloc(F->nfields, 1);
 	autosave_fields(r, want);
 	struct autosave_tx x = { .r = r, .t = t, .want = want };
+	pd_of_request(r, &x.pd);
 	int rc = db_transaction(r->db, autosave_body, &x);
 	free(want);
 	if (rc < 0)
@@ -1139,12 +1152,25 @@ static void on_autosave(struct req *r)
 	autosave(r, &t);
 }
 
-/* GET /form/<name>/alive: nothing but the session check, which refreshes
- * the session's last-seen time: form.js calls it on activity (typing,
+/* GET /form/<name>/alive: the session check, which refreshes the
+ * session's last-seen time, and the paradata's active time (issue 20): form.js calls it on activity (typing,
  * scrolling) at most every few minutes, so that a person reading or copying
  * figures for a long time is not logged out while the page is open. */
 static void on_alive(struct req *r)
 {
+	/* The respondent's own form only: a keep-alive carries no for=, and
+	 * the paradata's active time is the form's, not the region user's. */
+	if (r->user->role == F->role) {
+		struct pdreq pd;
+		pd_of_request(r, &pd);
+		if (db_exec(r->db, STMT_PARADATA_ALIVE,
+		            DB_ARGS(A_STR(pd.session), A_STR(pd.session), A_STR(pd.session),
+		                    A_STR(pd.device), A_STR(pd.device), A_STR(pd.device),
+		                    A_STR(pd.net), A_STR(pd.net), A_STR(pd.net),
+		                    A_STR(pd.ua), A_STR(pd.ua), A_STR(pd.ua),
+		                    A_STR(F->name), A_INT(r->user->id)), NULL, NULL) < 0)
+			log_err("paradata: keep-alive of user %llu not recorded", r->user->id);
+	}
 	resp_status(r, 204);
 	r->no_body = 1;
 }
@@ -1231,6 +1257,7 @@ static void relogin_post(struct req *r)
 	audit_login(r, u, res);
 	switch (res) {
 	case LOGIN_OK:
+		pd_record_signin(r, r->user->id);
 		break;
 	case LOGIN_BAD:
 		relogin_page(r, 401, MSG_LOGIN_WRONG);
@@ -1320,7 +1347,8 @@ int main(int argc, char **argv)
 	/* A codebook that does not parse must stop the program at start-up,
 	 * not surface as a broken page later. */
 	log_init("smesurvey-form-" FORM_NAME);
-	if (forms_load(err, sizeof err) < 0 || prefill_load(err, sizeof err) < 0) {
+	if (forms_load(err, sizeof err) < 0 || prefill_load(err, sizeof err) < 0 ||
+	    flag_rules_load(err, sizeof err) < 0) {
 		log_err("codebook: %s", err);
 		return 1;
 	}

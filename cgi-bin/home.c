@@ -21,6 +21,7 @@
 #include "http.h"
 #include "log.h"
 #include "nav.h"
+#include "paradata.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -106,6 +107,7 @@ static void login_again(struct req *r, int status, const char *username, const c
 
 static void login_get(struct req *r)
 {
+	pd_device_ensure(r);   /* the browser's device cookie (paradata, issue 20) */
 	if (r->user)
 		resp_redirect(r, after_login(r));
 	else
@@ -121,6 +123,7 @@ static void login_refused(struct req *r)
 static void login_post(struct req *r)
 {
 	const char *u = r->arg[KEY_USERNAME].s, *p = r->arg[KEY_PASSWORD].s;
+	pd_device_ensure(r);   /* the browser's device cookie (paradata, issue 20) */
 	if (u == NULL || p == NULL || *u == '\0' || *p == '\0') {
 		login_again(r, 422, u, MSG_LOGIN_EMPTY);
 		return;
@@ -129,6 +132,7 @@ static void login_post(struct req *r)
 	audit_login(r, u, res);
 	switch (res) {
 	case LOGIN_OK:
+		pd_record_signin(r, r->user->id);
 		/* A one-time password: the user's own one first (app.c keeps
 		 * every other page away until then). */
 		resp_redirect(r, r->user && r->user->must_change_pw ? "/password" : after_login(r));

@@ -29,6 +29,7 @@
 #include "http.h"
 #include "log.h"
 #include "nav.h"
+#include "paradata.h"
 #include "util.h"
 #include "valid.h"
 
@@ -538,8 +539,22 @@ static int unit_body(struct db *db, void *ctx, int attempt)
 	if (rc != DB_OK ||
 	    db_exec(db, STMT_UNIT_REGISTER,
 	            DB_ARGS(A_INT(x->uid), A_STR(x->contact), A_STR(x->phone), A_STR(x->email ? x->email : ""),
-	                    A_INT(x->u->id)), &aff, NULL) < 0 || aff != 1)
+	                    A_INT(x->u->id)), &aff, NULL) < 0 || aff != 1 ||
+	    /* The code's redemption (paradata, issue 20), in this transaction. */
+	    pd_record_registration(x->r, x->uid, x->u->region_code, x->u->form, 1) < 0)
 		return -1;
+	return 0;
+}
+
+/* The new account signs in at once, from this browser (paradata, issue
+ * 20). -1 when the error page has been sent. */
+static int sign_in_new(struct req *r, unsigned long long uid)
+{
+	if (auth_login_user(r, uid) < 0) {
+		page_error(r, 503, MSG_REGISTER_NO_LOGIN);
+		return -1;
+	}
+	pd_record_signin(r, uid);
 	return 0;
 }
 
@@ -581,10 +596,8 @@ static void register_unit(struct req *r)
 	}
 	unsigned long long uid = x.uid;
 	const char *username = x.username;
-	if (auth_login_user(r, uid) < 0) {
-		page_error(r, 503, MSG_REGISTER_NO_LOGIN);
+	if (sign_in_new(r, uid) < 0)
 		return;
-	}
 	struct buf d = { 0 };
 	buf_printf(&d, "unit=%llu username=%s", u.id, username);
 	audit(r, "register", d.data);
@@ -653,10 +666,10 @@ static void register_self(struct req *r)
 		page_error(r, 503, MSG_REGISTER_FAILED);
 		return;
 	}
-	if (auth_login_user(r, uid) < 0) {
-		page_error(r, 503, MSG_REGISTER_NO_LOGIN);
+	if (pd_record_registration(r, uid, region, form, 0) < 0)
+		log_err("paradata: registration of user %llu not recorded", uid);
+	if (sign_in_new(r, uid) < 0)
 		return;
-	}
 	audit(r, "register-self", username);
 	resp_redirect(r, "/account?new=self");
 }
@@ -665,6 +678,7 @@ static void register_get(struct req *r)
 {
 	const char *code = r->arg[KEY_CODE].s;
 	struct unit u;
+	pd_device_ensure(r);   /* the browser's device cookie (paradata, issue 20) */
 	if (code == NULL || *code == '\0') {
 		start_page(r);
 		return;
@@ -681,6 +695,7 @@ static void register_get(struct req *r)
 
 static void register_post(struct req *r)
 {
+	pd_device_ensure(r);
 	if (r->arg[KEY_ACTION].n == ACTION_CODE)    /* required: register_params */
 		register_unit(r);
 	else

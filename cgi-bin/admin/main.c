@@ -16,6 +16,7 @@
 #include "form.h"
 #include "indview.h"
 #include "db.h"
+#include "flags.h"
 #include "deadline.h"
 #include "draw.h"
 #include "frame.h"
@@ -179,12 +180,22 @@ static const struct command commands[] = {
 	  "print the maintained aggregates as text (tab-separated, sorted)",
 	  "Every non-zero row of every aggregate table, for comparing the maintained\n"
 	  "values with rebuilt ones (tests/e2e/47-aggregates.t). Exit: 0 or 2." },
-	{ "purge", cmd_purge, "[--dry-run]",
+	{ "rebuild-flags", cmd_rebuild_flags, "",
+	  "recompute the integrity flags of every submitted response",
+	  "Empties the flags (sql/031_flags.sql) and runs the rules of\n"
+	  "cgi-bin/eval/flags/rules.tsv over every submitted response in submit order,\n"
+	  "as the submits do (README, \"Answers the evaluation can trust\"). The agency's\n"
+	  "decisions are kept. Run it after loading rows or changing times with SQL.\n"
+	  "One transaction, audited (flags-rebuild). Exit: 0 done, 2 database error." },
+	{ "purge", cmd_purge, "[--dry-run] [--paradata]",
 	  "delete what is no longer needed: expired sessions, old throttle rows, unused uploads",
 	  "Sessions past the idle or absolute limit, login and invitation-code failures\n"
 	  "older than a day, and uploaded files (upload_dir/<sha256>) that no answer\n"
 	  "refers to any more and that are older than a day (a replaced report). Run\n"
 	  "it daily from cron. --dry-run counts and deletes nothing. One audit row.\n"
+	  "--paradata also deletes all paradata (how responses came about: times,\n"
+	  "network and browser hashes, sign-ins per browser; README) once the\n"
+	  "evaluation is closed; the flags and the agency's decisions stay.\n"
 	  "Exit: 0 done, 2 database or file error." },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -267,7 +278,7 @@ int main(int argc, char **argv)
 		/* The aggregates (reset-sample, rebuild-aggregates) read answers
 		 * through the codebook and the indicators. */
 		if (catalog_load(err, sizeof err) < 0 || forms_load(err, sizeof err) < 0 ||
-		    indicators_load(err, sizeof err) < 0) {
+		    indicators_load(err, sizeof err) < 0 || flag_rules_load(err, sizeof err) < 0) {
 			fprintf(stderr, PROG ": %s\n", err);
 			return EXIT_FAILED;
 		}

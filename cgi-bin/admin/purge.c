@@ -79,17 +79,37 @@ static int purge_uploads(struct db *db, const char *dir, int dry, long *count)
 	return 0;
 }
 
+/* Every paradata row (issue 20), in one transaction: counts into n[3]. */
+static int purge_paradata_body(struct db *db, void *ctx, int attempt)
+{
+	unsigned long long *n = ctx;
+	(void)attempt;
+	if (db_exec(db, STMT_PARADATA_PURGE, DB_NOARGS, &n[0], NULL) < 0 ||
+	    db_exec(db, STMT_REG_PARADATA_PURGE, DB_NOARGS, &n[1], NULL) < 0 ||
+	    db_exec(db, STMT_DEVICE_ACCOUNTS_PURGE, DB_NOARGS, &n[2], NULL) < 0)
+		return -1;
+	return 0;
+}
+
+static int purge_paradata(struct db *db, unsigned long long n[3])
+{
+	return db_transaction(db, purge_paradata_body, n) < 0 ? -1 : 0;
+}
+
 int cmd_purge(struct ctx *x, int argc, char **argv)
 {
 	struct db *db;
 	unsigned long long sessions = 0, logins = 0, codes = 0;
 	long files = 0;
-	int dry = 0;
+	int dry = 0, paradata = 0;
+	unsigned long long pd[3] = { 0, 0, 0 };
 	struct buf d = { 0 };
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--dry-run") == 0) {
 			dry = 1;
+		} else if (strcmp(argv[i], "--paradata") == 0) {
+			paradata = 1;
 		} else {
 			fprintf(stderr, PROG ": purge: unknown argument '%s'\n", argv[i]);
 			return EXIT_FAILED;
@@ -102,13 +122,17 @@ int cmd_purge(struct ctx *x, int argc, char **argv)
 		            DB_ARGS(A_INT(x->conf.session_idle_min), A_INT(x->conf.session_abs_min)),
 		            &sessions, NULL) < 0 ||
 		    db_exec(db, STMT_LOGIN_FAILURES_PURGE, DB_NOARGS, &logins, NULL) < 0 ||
-		    db_exec(db, STMT_CODE_FAILURES_PURGE, DB_NOARGS, &codes, NULL) < 0)
+		    db_exec(db, STMT_CODE_FAILURES_PURGE, DB_NOARGS, &codes, NULL) < 0 ||
+		    (paradata && purge_paradata(db, pd) < 0))
 			return EXIT_FAILED;
 	}
 	if (purge_uploads(db, x->conf.upload_dir, dry, &files) < 0)
 		return EXIT_FAILED;
-	buf_printf(&d, "sessions=%llu login_failures=%llu code_failures=%llu uploads=%ld%s",
-	           sessions, logins, codes, files, dry ? " (dry run)" : "");
+	buf_printf(&d, "sessions=%llu login_failures=%llu code_failures=%llu uploads=%ld",
+	           sessions, logins, codes, files);
+	if (paradata)
+		buf_printf(&d, " paradata=%llu reg_paradata=%llu device_accounts=%llu", pd[0], pd[1], pd[2]);
+	buf_puts(&d, dry ? " (dry run)" : "");
 	printf("purged: %s\n", d.data);
 	if (!dry && cli_audit(db, "purge", d.data) < 0) {
 		buf_free(&d);

@@ -11,6 +11,7 @@
 #include "html.h"
 #include "http.h"
 #include "log.h"
+#include "paradata.h"
 #include "util.h"
 
 #include <signal.h>
@@ -341,6 +342,7 @@ static void serve_one(FCGX_Request *fr, const struct conf *conf, struct db *db, 
 	r.content_type = env(fr, "CONTENT_TYPE");
 	r.https = env(fr, "HTTPS");
 	r.fetch_site = env(fr, "HTTP_SEC_FETCH_SITE");
+	r.user_agent = env(fr, "HTTP_USER_AGENT");
 	r.is_post = strcmp(r.method, "POST") == 0;
 	r.no_body = strcmp(r.method, "HEAD") == 0;
 
@@ -366,6 +368,7 @@ static void serve_one(FCGX_Request *fr, const struct conf *conf, struct db *db, 
 
 	parse_urlencoded(r.query, strlen(r.query), &r.params, &r.nparams, MAX_PARAMS);
 	parse_cookies(env(fr, "HTTP_COOKIE"), &r.cookies, &r.ncookies);
+	pd_device_read(&r);
 	if (r.is_post)
 		read_body(&r, fr);
 

@@ -27,6 +27,7 @@ static void conf_defaults(struct conf *c)
 	set_str(&c->db_user, "smesurvey");
 	set_str(&c->db_password, "");
 	set_str(&c->code_secret, "");
+	set_str(&c->paradata_secret, "");
 	set_str(&c->base_url, "http://127.0.0.1:8080");
 	set_str(&c->upload_dir, "/var/lib/smesurvey/uploads");
 	/* Deadlines of the notice (工信厅企业函〔2013〕782号). */
@@ -81,10 +82,10 @@ static int conf_set(struct conf *c, const char *k, const char *v)
 		{ "time_zone", &c->time_zone }, { "help_line", &c->help_line },
 	};
 	/* A short secret would make the codes guessable from a few slips. */
-	if (strcmp(k, "code_secret") == 0) {
+	if (strcmp(k, "code_secret") == 0 || strcmp(k, "paradata_secret") == 0) {
 		if (strlen(v) < CODE_SECRET_MIN)
 			return -1;
-		set_str(&c->code_secret, v);
+		set_str(k[0] == 'c' ? &c->code_secret : &c->paradata_secret, v);
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
@@ -169,7 +170,7 @@ int conf_load(struct conf *c, const char *path)
 void conf_free(struct conf *c)
 {
 	char **strs[] = { &c->db_socket, &c->db_host, &c->db_name, &c->db_user,
-	                  &c->db_password, &c->code_secret, &c->base_url, &c->upload_dir,
+	                  &c->db_password, &c->code_secret, &c->paradata_secret, &c->base_url, &c->upload_dir,
 	                  &c->deadline_survey, &c->deadline_selfeval, &c->site_name,
 	                  &c->time_zone, &c->help_line };
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {

@@ -16,6 +16,8 @@ struct conf {
 	char *db_password;
 	char *code_secret;        /* key the invitation codes are derived from
 	                             (sample/codes.h); at least 32 characters */
+	char *paradata_secret;    /* key of the paradata's network and browser hashes
+	                             (core/paradata.h); "" = derived from code_secret */
 	char *base_url;           /* e.g. http://127.0.0.1:8080, no trailing slash */
 	char *upload_dir;         /* outside the web root */
 	char *deadline_survey;    /* 'YYYY-MM-DD HH:MM:SS' for hub/window/resource/sme */

@@ -60,6 +60,8 @@ struct req {
 	const char *content_type;
 	const char *https;         /* "on" when served over TLS */
 	const char *fetch_site;    /* Sec-Fetch-Site request header ("" when absent) */
+	const char *user_agent;    /* User-Agent ("" when absent): paradata's browser family */
+	char        device_cookie[33];  /* the browser's device cookie (paradata.h), "" when none */
 	int         is_post;
 	char        id[17];        /* request id for logs */
 

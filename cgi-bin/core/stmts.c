@@ -33,6 +33,15 @@
  * has taken a replaced unit's place. Alias su. */
 #define INVITED_SQL " su.status = 'active' AND (su.role = 'selected' OR su.replaces_id IS NOT NULL) "
 
+/* The aggregates' key bit 1 (issue 20): a response the evaluation agency
+ * excluded is counted under in_sample + 2. Alias r (responses). */
+#define EXCLUDED_BIT " + 2 * EXISTS (SELECT 1 FROM flag_reviews fr WHERE fr.response_id = r.id" \
+                     " AND fr.decision = 'excluded')"
+
+/* Who reviews flagged responses and decides (issue 20): the ministry's
+ * administrators and the evaluation agency. */
+#define R_REVIEW      (RB(ROLE_ADMIN) | RB(ROLE_AGENCY))
+
 /* A sampled unit's state on the follow-up list (sample/followup.c);
  * aliases su (sample_units) and p (its response). */
 #define FU_STATE_SQL " (CASE WHEN su.user_id IS NULL THEN 'unreg' WHEN p.status IS NULL THEN 'nostart'" \
@@ -62,6 +71,20 @@
 #define AGG_I4 AGG_I2 ", " AGG_I2
 #define AGG_I8 AGG_I4 ", " AGG_I4
 #define AGG_IND_UPSERT " ON DUPLICATE KEY UPDATE n = n + VALUES(n), k = k + VALUES(k), sum = sum + VALUES(sum)"
+
+/* Paradata (issue 20): adds a request's id (session, device, network,
+ * browser family) to a comma-separated list of distinct ids unless it is
+ * empty, listed, or the list is full (three arguments: the id thrice). */
+#define PD_ADD(col) " " col " = IF(? = '' OR FIND_IN_SET(?, " col ") OR LENGTH(" col ") > 380, " col "," \
+                    " CONCAT_WS(',', NULLIF(" col ", ''), ?))"
+/* The active time: the gap since the last save, autosave or keep-alive,
+ * when it is at most 5 minutes (a longer one is a pause, not counted). */
+#define PD_ACTIVE(t) " " t "active_s = " t "active_s + IF(" t "last_at > NOW() - INTERVAL 300 SECOND," \
+                     " TIMESTAMPDIFF(SECOND, " t "last_at, NOW()), 0), " t "last_at = NOW()"
+
+/* The rows of the signature bands' insert (eval/flags.c: FLAG_BANDS = 12). */
+#define FLAG_SIG1 "(?, ?, ?, ?, ?)"
+#define FLAG_SIG4 FLAG_SIG1 ", " FLAG_SIG1 ", " FLAG_SIG1 ", " FLAG_SIG1
 
 /* The columns of the /admin/responses list (adminweb.c responses_list). */
 #define RESPONSE_LIST_COLS "p.id, COALESCE(p.region_code, ''), COALESCE(g.name, ''), u.org_name, u.username," \
@@ -292,13 +315,17 @@ const struct stmt_def stmts[STMT__MAX] = {
 	/* The row and its answers in one round trip (issue 13, item 5): the
 	 * response's columns repeat on each answer row; a response without
 	 * answers gives one row with code NULL. */
+	/* Always one row at least (k): column 9 says whether the form was
+	 * opened before (paradata, issue 20), also before its first save. */
 	[STMT_RESPONSE_OF_USER] = {
 		"SELECT r.id, r.status, r.valid, r.version, "
 		"DATE_FORMAT(r.updated_at, '%Y-%m-%d %H:%i:%s'), "
 		"DATE_FORMAT(r.submitted_at, '%Y-%m-%d %H:%i:%s'), r.proxy_user_id, "
-		"a.code, a.value "
-		"FROM responses r LEFT JOIN answers a ON a.response_id = r.id "
-		"WHERE r.form = ? AND r.user_id = ?",
+		"a.code, a.value, p.opened_at IS NOT NULL "
+		"FROM (SELECT ? AS f, ? AS u) k "
+		"LEFT JOIN responses r ON r.form = k.f AND r.user_id = k.u "
+		"LEFT JOIN answers a ON a.response_id = r.id "
+		"LEFT JOIN paradata p ON p.form = k.f AND p.user_id = k.u",
 		R_RESPONDENTS },
 	[STMT_ANSWERS_OF_RESPONSE] = {
 		"SELECT code, value FROM answers WHERE response_id = ?",
@@ -317,10 +344,25 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"DATE_FORMAT(NOW(), '%Y-%m-%d %H:%i:%s') "
 		"FROM responses WHERE form = ? AND user_id = ? FOR UPDATE",
 		R_RESPONDENTS },
+	/* The response's paradata (issue 20) rides on the same statement: no
+	 * extra round trip for a save. A response without a paradata row
+	 * (saved before migration 030, or purged) is updated alone. The
+	 * active time is computed before last_at is set (assignments run left
+	 * to right). Arguments after the response's: region, status (first
+	 * submit time, network, device), session, device, network, browser
+	 * (PD_ADD: three each), proxy (by_own, by_paper), id. */
 	[STMT_RESPONSE_UPDATE] = {
-		"UPDATE responses SET region_code = ?, status = ?, valid = ?, proxy_user_id = ?, "
-		"version = version + 1, updated_at = ?, "
-		"submitted_at = IF(? = 'submitted', ?, NULL) WHERE id = ?",
+		"UPDATE responses r LEFT JOIN paradata p ON p.form = r.form AND p.user_id = r.user_id"
+		" SET r.region_code = ?, r.status = ?, r.valid = ?, r.proxy_user_id = ?,"
+		" r.version = r.version + 1, r.updated_at = ?,"
+		" r.submitted_at = IF(? = 'submitted', ?, NULL),"
+		" p.region_code = ?," PD_ACTIVE("p.") ","
+		" p.first_saved_at = COALESCE(p.first_saved_at, NOW()), p.saves = p.saves + 1,"
+		" p.submitted_at = IF(? = 'submitted', NOW(), NULL),"
+		" p.submit_net = IF(? = 'submitted', ?, NULL), p.submit_device = IF(? = 'submitted', ?, NULL),"
+		PD_ADD("p.sessions") "," PD_ADD("p.devices") "," PD_ADD("p.nets") "," PD_ADD("p.uas") ","
+		" p.by_own = p.by_own OR ? = 0, p.by_paper = p.by_paper OR ? = 1"
+		" WHERE r.id = ?",
 		R_RESPONDENTS },
 	[STMT_ANSWERS_DELETE] = {
 		"DELETE FROM answers WHERE response_id = ?",
@@ -435,7 +477,8 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_INDICATOR_ANSWERS] = {
 		"SELECT r.id, COALESCE(r.region_code, ''), u.org_name,"
 		" EXISTS (SELECT 1 FROM sample_units su WHERE su.user_id = r.user_id AND" INVITED_SQL "),"
-		" a.code, a.value"
+		" a.code, a.value,"
+		" EXISTS (SELECT 1 FROM flag_reviews fr WHERE fr.response_id = r.id AND fr.decision = 'excluded')"
 		" FROM responses r JOIN users u ON u.id = r.user_id JOIN answers a ON a.response_id = r.id"
 		" WHERE r.form = ? AND r.status = 'submitted' ORDER BY r.id",
 		R_ADMINS | R_REGION },
@@ -819,7 +862,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	 * none) and whether its account came through an invitation code. */
 	[STMT_AGGR_RESPONSE_KEY] = {
 		"SELECT r.form, COALESCE(r.region_code, ''),"
-		" EXISTS (SELECT 1 FROM sample_units su WHERE su.user_id = r.user_id AND" INVITED_SQL ")"
+		" EXISTS (SELECT 1 FROM sample_units su WHERE su.user_id = r.user_id AND" INVITED_SQL ")" EXCLUDED_BIT
 		" FROM responses r WHERE r.id = ? AND r.status = 'submitted'",
 		R_AGGR },
 	[STMT_AGGR_COUNTED_GET] = {
@@ -940,7 +983,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	/* A page of submitted responses in id order, with their key. */
 	[STMT_AGGR_REBUILD_RESPONSES] = {
 		"SELECT r.id, r.form, COALESCE(r.region_code, ''),"
-		" EXISTS (SELECT 1 FROM sample_units su WHERE su.user_id = r.user_id AND" INVITED_SQL ")"
+		" EXISTS (SELECT 1 FROM sample_units su WHERE su.user_id = r.user_id AND" INVITED_SQL ")" EXCLUDED_BIT
 		" FROM responses r WHERE r.status = 'submitted' AND r.id > ? ORDER BY r.id LIMIT ?",
 		R_CLI },
 	[STMT_AGGR_REBUILD_ANSWERS] = {
@@ -1010,6 +1053,197 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT u.org_name, su.name, su.contact, su.phone, su.email, su.address, su.zip"
 		" FROM users u LEFT JOIN sample_units su ON su.user_id = u.id WHERE u.id = ?",
 		R_RESPONDENTS },
+
+	/* Paradata (issue 20, item 1). The row of a response, made with it
+	 * (first save) or by the first GET of the form. */
+	[STMT_PARADATA_CREATE] = {
+		"INSERT IGNORE INTO paradata (form, user_id, region_code) VALUES (?, ?, ?)",
+		R_RESPONDENTS },
+	[STMT_PARADATA_OPEN] = {
+		"INSERT INTO paradata (form, user_id, region_code, opened_at, last_at) VALUES (?, ?, ?, NOW(), NOW())"
+		" ON DUPLICATE KEY UPDATE opened_at = COALESCE(opened_at, NOW())",
+		R_RESPONDENTS },
+	/* Keep-alive of the own form (form.js): session, device, network, browser, form, user. */
+	[STMT_PARADATA_ALIVE] = {
+		"UPDATE paradata SET" PD_ACTIVE("") "," PD_ADD("sessions") "," PD_ADD("devices") ","
+		PD_ADD("nets") "," PD_ADD("uas") " WHERE form = ? AND user_id = ?",
+		R_RESPONDENTS },
+	/* Login and registration: which accounts a browser signed in to. */
+	[STMT_DEVICE_ACCOUNT] = {
+		"INSERT IGNORE INTO device_accounts (device, user_id, first_at) VALUES (?, ?, NOW())",
+		R_ANYONE },
+	[STMT_REG_PARADATA_INSERT] = {
+		"INSERT IGNORE INTO reg_paradata (user_id, region_code, form, at, net, device, ua, with_code)"
+		" VALUES (?, ?, ?, NOW(), ?, ?, ?, ?)",
+		R_ANYONE },
+	[STMT_PARADATA_PURGE] = {
+		"DELETE FROM paradata",
+		R_CLI },
+	[STMT_REG_PARADATA_PURGE] = {
+		"DELETE FROM reg_paradata",
+		R_CLI },
+	[STMT_DEVICE_ACCOUNTS_PURGE] = {
+		"DELETE FROM device_accounts",
+		R_CLI },
+	/* The paradata of a response for the agency (eval/flags.c, review). */
+	[STMT_PARADATA_OF_RESPONSE] = {
+		"SELECT DATE_FORMAT(p.opened_at, '%Y-%m-%d %H:%i:%s'),"
+		" DATE_FORMAT(p.first_saved_at, '%Y-%m-%d %H:%i:%s'),"
+		" DATE_FORMAT(p.submitted_at, '%Y-%m-%d %H:%i:%s'), p.active_s, p.saves,"
+		" p.sessions, p.devices, p.nets, p.uas, COALESCE(p.submit_net, ''), p.by_own, p.by_paper"
+		" FROM responses r JOIN paradata p ON p.form = r.form AND p.user_id = r.user_id WHERE r.id = ?",
+		R_ADMINS | R_CLI | R_RESPONDENTS },
+
+	/* Integrity flags (issue 20, item 2; eval/flags.c). Run in a submit's
+	 * transaction (whoever submits, the region's paper entry included) and
+	 * by smesurvey-admin rebuild-flags. */
+	[STMT_FLAGS_DELETE_OWN] = {
+		"DELETE FROM flags WHERE response_id = ?",
+		R_AGGR },
+	[STMT_FLAG_PUT] = {
+		"INSERT INTO flags (response_id, rule, region_code, form, figures, others, at)"
+		" VALUES (?, ?, ?, ?, ?, ?, NOW())"
+		" ON DUPLICATE KEY UPDATE figures = VALUES(figures), others = VALUES(others)",
+		R_AGGR },
+	/* The symmetric flag on another submitted response: rule, figures (when
+	 * new), the id of the response that found it, the other's id. */
+	[STMT_FLAG_ADD_OTHER] = {
+		"INSERT INTO flags (response_id, rule, region_code, form, figures, others, at)"
+		" SELECT r.id, ?, COALESCE(r.region_code, ''), r.form, ?, ?, NOW() FROM responses r"
+		" WHERE r.id = ? AND r.status = 'submitted'"
+		" ON DUPLICATE KEY UPDATE others = IF(FIND_IN_SET(VALUES(others), others) OR LENGTH(others) > 230,"
+		" others, CONCAT_WS(',', NULLIF(others, ''), VALUES(others)))",
+		R_AGGR },
+	/* What the rules need of a response: account, its role, active time,
+	 * paper entry, the submit's network and time. */
+	[STMT_FLAG_FACTS] = {
+		"SELECT r.user_id, COALESCE(p.active_s, -1), COALESCE(p.by_paper, 0), COALESCE(p.submit_net, ''),"
+		" DATE_FORMAT(COALESCE(p.submitted_at, r.submitted_at), '%Y-%m-%d %H:%i:%s')"
+		" FROM responses r LEFT JOIN paradata p ON p.form = r.form AND p.user_id = r.user_id WHERE r.id = ?",
+		R_AGGR },
+	/* Submissions of a region from a network in the window before a time
+	 * (index k_burst): region, network, time, minutes, time. */
+	[STMT_FLAG_BURST_SUBMITS] = {
+		"SELECT r.id FROM paradata p JOIN responses r ON r.form = p.form AND r.user_id = p.user_id"
+		" WHERE p.region_code = ? AND p.submit_net = ? AND p.submitted_at BETWEEN ? - INTERVAL ? MINUTE AND ?"
+		" AND r.status = 'submitted' ORDER BY p.submitted_at LIMIT 200",
+		R_AGGR },
+	/* Registrations of the account's region from its registration's
+	 * network in the window before it: minutes, user. */
+	[STMT_FLAG_BURST_REGS] = {
+		"SELECT COUNT(*) FROM reg_paradata me JOIN reg_paradata g ON g.region_code = me.region_code"
+		" AND g.net = me.net AND g.at BETWEEN me.at - INTERVAL ? MINUTE AND me.at"
+		" WHERE me.user_id = ? AND me.net <> ''",
+		R_AGGR },
+	/* The other accounts signed in from the browsers this account signed
+	 * in from: their role and submitted responses. */
+	[STMT_FLAG_BROWSER] = {
+		"SELECT DISTINCT da2.user_id, u.role, COALESCE(r.id, 0) FROM device_accounts da"
+		" JOIN device_accounts da2 ON da2.device = da.device AND da2.user_id <> da.user_id"
+		" JOIN users u ON u.id = da2.user_id"
+		" LEFT JOIN responses r ON r.user_id = u.id AND r.status = 'submitted'"
+		" WHERE da.user_id = ? LIMIT 200",
+		R_AGGR },
+	[STMT_FLAG_SIGS_DELETE] = {
+		"DELETE FROM flag_sigs WHERE response_id = ?",
+		R_AGGR },
+	[STMT_FLAG_SIGS_INSERT] = {
+		"INSERT INTO flag_sigs (response_id, region_code, form, band, h) VALUES"
+		" " FLAG_SIG4 ", " FLAG_SIG4 ", " FLAG_SIG4,
+		R_AGGR },
+	/* Near-duplicate candidates (a signature band in common, same region
+	 * and form) compared answer by answer: id, equal answers, answered
+	 * fields in common. */
+	/* At most the 20 newest candidates, so that a region of thousands of
+	 * alike responses costs a submit no more than a few (arguments: the
+	 * response twice). */
+	[STMT_FLAG_SIMILAR] = {
+		"SELECT b.response_id, SUM(a.value = b.value), COUNT(*) FROM (SELECT DISTINCT s2.response_id"
+		" FROM flag_sigs s1 JOIN flag_sigs s2 ON s2.region_code = s1.region_code AND s2.form = s1.form"
+		" AND s2.band = s1.band AND s2.h = s1.h AND s2.response_id <> s1.response_id WHERE s1.response_id = ?"
+		" ORDER BY s2.response_id DESC LIMIT 20) c"
+		" JOIN answers b ON b.response_id = c.response_id JOIN answers a ON a.response_id = ? AND a.code = b.code"
+		" GROUP BY b.response_id",
+		R_AGGR },
+	[STMT_FLAG_CONTACTS_DELETE] = {
+		"DELETE FROM flag_contacts WHERE response_id = ?",
+		R_AGGR },
+	[STMT_FLAG_CONTACT_INSERT] = {
+		"INSERT IGNORE INTO flag_contacts (kind, value, response_id, user_id) VALUES (?, ?, ?, ?)",
+		R_AGGR },
+	[STMT_FLAG_CONTACT_OTHERS] = {
+		"SELECT DISTINCT response_id FROM flag_contacts WHERE kind = ? AND value = ? AND user_id <> ? LIMIT 50",
+		R_AGGR },
+	[STMT_FLAGS_CLEAR] = {
+		"DELETE FROM flags",
+		R_CLI },
+	[STMT_FLAG_SIGS_CLEAR] = {
+		"DELETE FROM flag_sigs",
+		R_CLI },
+	[STMT_FLAG_CONTACTS_CLEAR] = {
+		"DELETE FROM flag_contacts",
+		R_CLI },
+	/* Every submitted response in submit order (the rebuild). */
+	[STMT_FLAG_REBUILD_LIST] = {
+		"SELECT r.id, r.form, COALESCE(r.region_code, '') FROM responses r"
+		" LEFT JOIN paradata p ON p.form = r.form AND p.user_id = r.user_id"
+		" WHERE r.status = 'submitted' ORDER BY COALESCE(p.submitted_at, r.submitted_at), r.id",
+		R_CLI },
+	/* How many submitted responses the agency excluded, per region (the
+	 * indicator views say so; issue 20 item 4). */
+	[STMT_FLAG_EXCLUDED_BY_REGION] = {
+		"SELECT COALESCE(r.region_code, ''), COUNT(*) FROM flag_reviews fr JOIN responses r ON r.id = fr.response_id"
+		" WHERE fr.decision = 'excluded' AND r.status = 'submitted' GROUP BY r.region_code",
+		R_ADMINS | R_REGION },
+
+	/* The agency's review (issue 20, item 3; eval/integrity.c): the queue of
+	 * flagged responses, by id after a key: region, form, rule (each NULL
+	 * for all), after, limit. */
+	[STMT_FLAGREVIEW_QUEUE] = {
+		"SELECT f.response_id, f.region_code, COALESCE(g.name, ''), f.form, u.org_name,"
+		" GROUP_CONCAT(f.rule ORDER BY f.rule), COALESCE(MAX(fr.decision), ''),"
+		" COALESCE(DATE_FORMAT(MAX(r.submitted_at), '%Y-%m-%d %H:%i'), '')"
+		" FROM flags f JOIN responses r ON r.id = f.response_id JOIN users u ON u.id = r.user_id"
+		" LEFT JOIN regions g ON g.code = f.region_code LEFT JOIN flag_reviews fr ON fr.response_id = f.response_id"
+		" WHERE (? IS NULL OR f.region_code = ?) AND (? IS NULL OR f.form = ?) AND f.response_id > ?"
+		" AND (? IS NULL OR EXISTS (SELECT 1 FROM flags f2 WHERE f2.response_id = f.response_id AND f2.rule = ?))"
+		" GROUP BY f.response_id, f.region_code, g.name, f.form, u.org_name ORDER BY f.response_id LIMIT ?",
+		R_REVIEW },
+	[STMT_FLAGREVIEW_FLAGS_OF] = {
+		"SELECT rule, figures, others FROM flags WHERE response_id = ? ORDER BY rule",
+		R_REVIEW },
+	[STMT_FLAGREVIEW_RESPONSE] = {
+		"SELECT r.form, COALESCE(r.region_code, ''), COALESCE(g.name, ''), u.org_name, u.username, r.status,"
+		" COALESCE(fr.decision, ''), COALESCE(fr.note, ''), COALESCE(DATE_FORMAT(fr.at, '%Y-%m-%d %H:%i'), ''),"
+		" COALESCE(bu.username, '')"
+		" FROM responses r JOIN users u ON u.id = r.user_id LEFT JOIN regions g ON g.code = r.region_code"
+		" LEFT JOIN flag_reviews fr ON fr.response_id = r.id LEFT JOIN users bu ON bu.id = fr.by_user"
+		" WHERE r.id = ?",
+		R_REVIEW },
+	/* A decision locks the flagged response's row (then aggr_sync). */
+	[STMT_FLAGREVIEW_LOCK] = {
+		"SELECT r.id FROM responses r WHERE r.id = ? AND EXISTS (SELECT 1 FROM flags f WHERE f.response_id = r.id)"
+		" FOR UPDATE",
+		R_REVIEW },
+	[STMT_FLAGREVIEW_SET] = {
+		"INSERT INTO flag_reviews (response_id, decision, note, by_user, at) VALUES (?, ?, ?, ?, NOW())"
+		" ON DUPLICATE KEY UPDATE decision = VALUES(decision), note = VALUES(note), by_user = VALUES(by_user),"
+		" at = NOW()",
+		R_REVIEW },
+	[STMT_FLAGREVIEW_DELETE] = {
+		"DELETE FROM flag_reviews WHERE response_id = ?",
+		R_REVIEW },
+	/* What a region sees: its responses under review (flagged, not
+	 * accepted), and of them those asked of it. */
+	[STMT_FLAGREVIEW_REGION_COUNT] = {
+		"SELECT COUNT(DISTINCT f.response_id), COUNT(DISTINCT IF(fr.decision = 'asked', f.response_id, NULL))"
+		" FROM flags f LEFT JOIN flag_reviews fr ON fr.response_id = f.response_id"
+		" WHERE f.region_code = ? AND (fr.decision IS NULL OR fr.decision <> 'accepted')",
+		R_REGION | R_ADMINS },
+	/* Flagged submitted responses of a form per region (national progress). */
+	[STMT_FLAGREVIEW_FLAGGED_SHARE] = {
+		"SELECT f.region_code, COUNT(DISTINCT f.response_id) FROM flags f WHERE f.form = ? GROUP BY f.region_code",
+		R_ADMINS },
 	/* ---- The agency's document review (issue 19 item 2, eval/review.c) ----
 	 * A construction unit: its account, when it is one. The two roles of
 	 * construction units are parameters here (the callers pass role_code(ROLE_HUB) and role_code(ROLE_WINDOW)). */

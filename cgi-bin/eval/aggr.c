@@ -42,7 +42,7 @@ static struct aggr_row *push(struct aggr_delta *d, enum aggr_kind kind, const st
 	r->kind = kind;
 	snprintf(r->form, sizeof r->form, "%s", f->name);
 	snprintf(r->region, sizeof r->region, "%s", region);
-	r->in_sample = in_sample ? 1 : 0;
+	r->in_sample = in_sample;   /* bit 0 sample, bit 1 excluded (sql/032_flag_reviews.sql) */
 	snprintf(r->code, sizeof r->code, "%s", code);
 	snprintf(r->opt, sizeof r->opt, "%s", opt);
 	return r;

@@ -33,6 +33,7 @@ struct scope {
 	char            *code;      /* "" for the nation */
 	char            *name;
 	struct ind_tally t;
+	long long        excluded;  /* submitted responses the agency excluded (issue 20) */
 };
 
 struct text {
@@ -46,6 +47,7 @@ struct view {
 	size_t               nsc;
 	struct text         *tx;
 	size_t               ntx;
+	int                  opts;  /* IV_SAMPLE_ONLY | IV_DROP_EXCLUDED */
 };
 
 static struct indset SET;
@@ -146,10 +148,10 @@ static void flush(struct view *v, const struct form *f, struct answers *a, const
 	add_texts(v, f, a, region, org);
 }
 
-/* Every submitted response of f, read in response order. sample_only: a
+/* Every submitted response of f, read in response order. IV_SAMPLE_ONLY: a
  * response of the sampled kinds (service organisations, SMEs) counts only
  * when its account came through an invitation code of the sample. */
-static int tally_form(struct req *r, struct view *v, const struct form *f, int sample_only)
+static int tally_form(struct req *r, struct view *v, const struct form *f, int opts)
 {
 	struct dbrows *rows;
 	struct answers a;
@@ -171,7 +173,8 @@ static int tally_form(struct req *r, struct view *v, const struct form *f, int s
 			cur = id;
 			region = dbrows_get(rows, i, 1) ? dbrows_get(rows, i, 1) : "";
 			org = dbrows_get(rows, i, 2) ? dbrows_get(rows, i, 2) : "";
-			skip = sample_only && sampled && !dbrows_int(rows, i, 3);
+			skip = ((opts & IV_SAMPLE_ONLY) && sampled && !dbrows_int(rows, i, 3)) ||
+			       ((opts & IV_DROP_EXCLUDED) && dbrows_int(rows, i, 6));
 		}
 		fi = form_field_index(f, dbrows_get(rows, i, 4) ? dbrows_get(rows, i, 4) : "");
 		if (fi >= 0)
@@ -194,7 +197,7 @@ static enum stratum stratum_of(const char *s)
 /* The indicators' accumulators from the maintained aggregates (agg_ind,
  * forms/aggr.h) and the sample's rate() counts (agg_quota): a few rows per
  * region and indicator, whatever the number of responses. */
-static int aggr_load(struct req *r, struct view *v, int sample_only)
+static int aggr_load(struct req *r, struct view *v, int opts)
 {
 	struct dbrows *rows;
 	if (db_query(r->db, STMT_AGGR_IND_ALL, DB_NOARGS, &rows) < 0)
@@ -213,8 +216,12 @@ static int aggr_load(struct req *r, struct view *v, int sample_only)
 			continue;   /* an indicator no longer defined: rebuild-aggregates drops it */
 		k = (size_t)(ind - v->set->v);
 		/* sample only: a response of the sampled kinds counts only when its
-		 * account came through an invitation code of the sample. */
-		if (sample_only && !dbrows_int(rows, i, 1) && ind_term_sampled(b ? &ind->b : &ind->a))
+		 * account came through an invitation code of the sample (key bit
+		 * 0); bit 1: the agency excluded it (issue 20). */
+		long long key = dbrows_int(rows, i, 1);
+		if ((opts & IV_SAMPLE_ONLY) && !(key & 1) && ind_term_sampled(b ? &ind->b : &ind->a))
+			continue;
+		if ((opts & IV_DROP_EXCLUDED) && (key & 2))
 			continue;
 		for (p += neg; p && *p >= '0' && *p <= '9'; p++)
 			sum = sum * 10 + (*p - '0');
@@ -249,16 +256,47 @@ static int has_texts(const struct indset *set, const struct form *f)
 }
 
 /* The national tally always counts every region, even on a region's page. */
-static int view_load(struct req *r, struct view *v, const char *region, int sample_only)
+/* How many submitted responses the agency excluded, per scope (the few
+ * decided ones, by their reviews). */
+static int excluded_load(struct req *r, struct view *v)
+{
+	struct dbrows *rows;
+	if (db_query(r->db, STMT_FLAG_EXCLUDED_BY_REGION, DB_NOARGS, &rows) < 0)
+		return -1;
+	for (size_t i = 0; i < rows->nrows; i++) {
+		struct scope *sc = scope_of(v, dbrows_get(rows, i, 0) ? dbrows_get(rows, i, 0) : "");
+		v->sc[0].excluded += dbrows_int(rows, i, 1);
+		if (sc)
+			sc->excluded += dbrows_int(rows, i, 1);
+	}
+	dbrows_free(rows);
+	return 0;
+}
+
+static int view_load(struct req *r, struct view *v, const char *region, int opts)
 {
 	memset(v, 0, sizeof *v);
 	v->set = indicators();
-	if (!v->set || scopes_load(r, v, region) < 0)
+	v->opts = opts;
+	if (!v->set || scopes_load(r, v, region) < 0 || excluded_load(r, v) < 0)
 		return -1;
 	for (size_t i = 0; form_at(i); i++)
-		if (has_texts(v->set, form_at(i)) && tally_form(r, v, form_at(i), sample_only) < 0)
+		if (has_texts(v->set, form_at(i)) && tally_form(r, v, form_at(i), opts) < 0)
 			return -1;
-	return aggr_load(r, v, sample_only);
+	return aggr_load(r, v, opts);
+}
+
+/* What the excluded responses did to this view, in words (issue 20). */
+static void excluded_note(struct req *r, const struct view *v, const char *region)
+{
+	long long n = region && v->nsc > 1 ? v->sc[1].excluded : v->sc[0].excluded;
+	if (v->opts & IV_DROP_EXCLUDED)
+		h_printf(r, "<p class=\"notice excluded-note\" data-excluded=\"%lld\">评估机构审核后排除的答卷：%lld 份，"
+		         "本页指标<strong>不含</strong>这些答卷%s。</p>", n, n,
+		         region ? "" : "（全国合计，各地区见表头）");
+	else
+		h_printf(r, "<p class=\"notice excluded-note\" data-excluded=\"%lld\">评估机构审核后排除的答卷：%lld 份，"
+		         "本页指标<strong>包含</strong>这些答卷。</p>", n, n);
 }
 
 /* ------------------------------------------------------------------ */
@@ -356,13 +394,14 @@ static void put_texts(struct req *r, const struct view *v, size_t i, const char 
 	h_raw(r, "</ul></details>");
 }
 
-int indview_render(struct req *r, const char *region, int sample_only, const char *text_region)
+int indview_render(struct req *r, const char *region, int opts, const char *text_region)
 {
 	struct view v;
-	if (view_load(r, &v, region, sample_only) < 0) {
+	if (view_load(r, &v, region, opts) < 0) {
 		view_free(&v);
 		return -1;
 	}
+	excluded_note(r, &v, region);
 	for (size_t c = 0; c < NELEMS(CONTENTS); c++) {
 		h_printf(r, "<section class=\"content\"><h2>（%s）%s</h2>"
 		         "<div class=\"table-wrap\"><table class=\"indicators\"><thead><tr>"
@@ -405,10 +444,36 @@ static const char *const export_head[] = {
 	"region_code", "region_name", "indicator", "content", "label", "value", "unit", "n",
 };
 
-int indview_csv(struct req *r, const char *region, int sample_only, struct buf *out)
+/* The number excluded, as one row per scope (indicator EXCLUDED_CODE)
+ * after the indicators, whenever the agency excluded any response. */
+#define EXCLUDED_CODE "excluded_responses"
+static void excluded_cells(const struct view *v, size_t k, const char *cells[8], char n[32])
+{
+	snprintf(n, 32, "%lld", v->sc[k].excluded);
+	cells[0] = k ? v->sc[k].code : "all";
+	cells[1] = v->sc[k].name;
+	cells[2] = EXCLUDED_CODE;
+	cells[3] = "";
+	cells[4] = v->opts & IV_DROP_EXCLUDED ? "评估机构排除的答卷（以上指标不含）" : "评估机构排除的答卷（以上指标包含）";
+	cells[5] = n;
+	cells[6] = "份";
+	cells[7] = n;
+}
+
+static void excluded_rows(const struct view *v, struct buf *out)
+{
+	for (size_t k = 0; v->sc[0].excluded && k < v->nsc; k++) {
+		char n[32];
+		const char *cells[8];
+		excluded_cells(v, k, cells, n);
+		csv_put_row(out, cells, 8, CSV_QUOTE_MINIMAL);
+	}
+}
+
+int indview_csv(struct req *r, const char *region, int opts, struct buf *out)
 {
 	struct view v;
-	if (view_load(r, &v, region, sample_only) < 0) {
+	if (view_load(r, &v, region, opts) < 0) {
 		view_free(&v);
 		return -1;
 	}
@@ -434,6 +499,7 @@ int indview_csv(struct req *r, const char *region, int sample_only, struct buf *
 			cells[7] = n;
 			csv_put_row(out, cells, 8, CSV_QUOTE_MINIMAL);
 		}
+	excluded_rows(&v, out);
 	view_free(&v);
 	return 0;
 }
@@ -468,6 +534,17 @@ static void xlsx_rows(const struct view *v, struct xw *x)
 			xw_string(x, row, 6, ind->unit, NULL);
 			xw_number(x, row, 7, (double)val.n);
 		}
+	for (size_t k = 0; v->sc[0].excluded && k < v->nsc; k++) {
+		char n[32];
+		const char *cells[8];
+		excluded_cells(v, k, cells, n);
+		row++;
+		for (lxw_col_t c = 0; c < 8; c++)
+			if (c == 5 || c == 7)
+				xw_number(x, row, c, (double)v->sc[k].excluded);
+			else
+				xw_string(x, row, c, cells[c], NULL);
+	}
 	worksheet_freeze_panes(x->ws, 1, 0);
 	xw_check(x, worksheet_autofilter(x->ws, 0, 0, row, (lxw_col_t)(NELEMS(export_head) - 1)), "autofilter");
 	xw_check(x, worksheet_set_column(x->ws, 1, 1, 16, NULL), "column");
@@ -481,13 +558,13 @@ static int put_piece(void *ctx, const char *data, size_t len)
 	return 0;
 }
 
-int indview_xlsx(struct req *r, const char *region, int sample_only, struct buf *out)
+int indview_xlsx(struct req *r, const char *region, int opts, struct buf *out)
 {
 	struct view v;
 	struct xw x;
 	int rc = -1;
 
-	if (view_load(r, &v, region, sample_only) == 0 && xw_open(&x, "indicators", NULL, "indicators") == 0) {
+	if (view_load(r, &v, region, opts) == 0 && xw_open(&x, "indicators", NULL, "indicators") == 0) {
 		xlsx_rows(&v, &x);
 		if (xw_close(&x) == 0 && xw_send(&x, put_piece, out) == 0)
 			rc = 0;

@@ -22,20 +22,27 @@ struct indset;
 int  indicators_load(char *err, size_t errsz);
 const struct indset *indicators(void);       /* NULL before indicators_load */
 
+/* What a view counts (opts of the functions below, bits):
+ * IV_SAMPLE_ONLY: resource/SME responses only from accounts registered
+ * through an invitation code of the sample; IV_DROP_EXCLUDED: without the
+ * responses the evaluation agency excluded (issue 20). Every view says how
+ * many were excluded: the page in a notice, CSV and XLSX in one row per
+ * scope (indicator "excluded_responses") once any response was excluded. */
+enum { IV_SAMPLE_ONLY = 1, IV_DROP_EXCLUDED = 2 };
+
 /* region NULL: the nation and one column per region (admin); else the
- * nation beside that region. sample_only: resource/SME responses only from
- * accounts registered through an invitation code of the sample.
+ * nation beside that region.
  * text_region filters the text answers (NULL: all). 0, or -1 (nothing
  * rendered is kept by the caller). */
-int  indview_render(struct req *r, const char *region, int sample_only, const char *text_region);
+int  indview_render(struct req *r, const char *region, int opts, const char *text_region);
 /* indicators.csv (shared README, "Export"): one row per scope and
  * indicator, texts excluded. 0 or -1. */
-int  indview_csv(struct req *r, const char *region, int sample_only, struct buf *out);
+int  indview_csv(struct req *r, const char *region, int opts, struct buf *out);
 /* The same rows as an XLSX workbook (libxlsxwriter, built in a temporary
  * file under $TMPDIR and read back; a few thousand rows): text columns as
  * text, value and n as numbers (value rounded as in the CSV, empty when
  * undefined), a frozen header row and an autofilter. 0 or -1. */
-int  indview_xlsx(struct req *r, const char *region, int sample_only, struct buf *out);
+int  indview_xlsx(struct req *r, const char *region, int opts, struct buf *out);
 
 /* The values of every indicator but the texts for region and the nation,
  * formatted as the CSV and the pages show them (the agency's dossier).

@@ -99,6 +99,8 @@ struct qrow {
 	long         days_survey, days_report;
 	enum qstatus status[2 + ST_COUNT + 1];    /* report, hub, window units, strata */
 	int          behind;
+	long long    sme_sub, sme_flagged;       /* national page: SME submissions, of them flagged (issue 20) */
+	int          show_flags;
 };
 
 static enum qstatus status_of(int done, int possible, long days)
@@ -196,6 +198,12 @@ static void put_row(struct req *r, const struct qrow *q, const long long quota[S
 		         quota[s], c[QC_SAMPLED], s == ST_SME ? "（不少于 " : " / ", quota[s]);
 		h_printf(r, "%s<br><small>打印 %lld · 扫码 %lld · 注册 %lld · 提交 %lld</small>",
 		         s == ST_SME ? "）" : "", c[QC_PRINTED], c[QC_OPENED], c[QC_REGISTERED], c[QC_SUBMITTED]);
+		/* Beside the quota: the share of SME submissions flagged by the
+		 * integrity rules (issue 20), on the national page only. */
+		if (s == ST_SME && q->show_flags)
+			h_printf(r, "<br><small class=\"flagged\" data-flagged=\"%lld\" data-sme-sub=\"%lld\">"
+			         "可信度标记 %lld / %lld（%.1f%%）</small>", q->sme_flagged, q->sme_sub, q->sme_flagged,
+			         q->sme_sub, q->sme_sub ? 100.0 * (double)q->sme_flagged / (double)q->sme_sub : 0.0);
 		if (!total)
 			put_status(r, q->status[3 + s]);
 		h_raw(r, "</td>");
@@ -213,12 +221,30 @@ static void put_row(struct req *r, const struct qrow *q, const long long quota[S
 	         sme[QC_SUBMITTED], sme[QC_SAMPLED], w);
 }
 
+/* The national page's flagged SME submissions per region (flags table,
+ * issue 20): a region's own pages never show them. */
+static int flagged_counts(struct req *r, struct qrow *q, size_t nq)
+{
+	const struct form_info *sme = catalog_for_role(ROLE_SME);
+	struct dbrows *rows;
+	if (!sme || db_query(r->db, STMT_FLAGREVIEW_FLAGGED_SHARE, DB_ARGS(A_STR(sme->name)), &rows) < 0)
+		return sme ? -1 : 0;
+	for (size_t k = 0; k < nq; k++) {
+		q[k].show_flags = 1;
+		for (size_t i = 0; i < rows->nrows; i++)
+			if (dbrows_get(rows, i, 0) && !strcmp(dbrows_get(rows, i, 0), q[k].code))
+				q[k].sme_flagged = dbrows_int(rows, i, 1);
+	}
+	dbrows_free(rows);
+	return 0;
+}
+
 /* Fills rows[] (one per region) from the progress rows and the sample query. */
 static int quota_rows(struct req *r, const char *region_code, const struct dbrows *prog,
                       struct dbrows **samp, struct qrow **out, size_t *n)
 {
 	const struct form_info *rep = catalog_for_role(ROLE_REGION), *hub = catalog_for_role(ROLE_HUB),
-	                       *win = catalog_for_role(ROLE_WINDOW);
+	                       *win = catalog_for_role(ROLE_WINDOW), *sme = catalog_for_role(ROLE_SME);
 	struct qrow *q = NULL;
 	size_t nq = 0;
 
@@ -245,6 +271,8 @@ static int quota_rows(struct req *r, const char *region_code, const struct dbrow
 		} else if (win && !strcmp(form, win->name)) {
 			row->win_acc = acc;
 			row->win_sub = sub;
+		} else if (sme && !strcmp(form, sme->name)) {
+			row->sme_sub = sub;
 		}
 	}
 	for (size_t i = 0; i < (*samp)->nrows; i++) {
@@ -257,6 +285,12 @@ static int quota_rows(struct req *r, const char *region_code, const struct dbrow
 					for (int c = 0; c < QC__MAX; c++)
 						q[k].st[s][c] = dbrows_int(*samp, i, 2 + (size_t)c);
 		}
+	}
+	if (!region_code && flagged_counts(r, q, nq) < 0) {
+		free(q);
+		dbrows_free(*samp);
+		*samp = NULL;
+		return -1;
 	}
 	*out = q;
 	*n = nq;
@@ -296,6 +330,9 @@ static int render_quota(struct req *r, const char *region_code, const char *sort
 		tot.hub_sub += q[i].hub_sub;
 		tot.win_acc += q[i].win_acc;
 		tot.win_sub += q[i].win_sub;
+		tot.sme_sub += q[i].sme_sub;
+		tot.sme_flagged += q[i].sme_flagged;
+		tot.show_flags = q[i].show_flags;
 		for (int s = 0; s < ST_COUNT; s++) {
 			total_quota[s] += region_quota[s];
 			for (int c = 0; c < QC__MAX; c++)

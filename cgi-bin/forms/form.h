@@ -214,6 +214,7 @@ struct response {
 	char         submitted_at[20];
 	char         saved_at[20];    /* response_lock: the database's clock */
 	unsigned long long proxy_user_id;
+	int          opened;          /* response_load: the form was opened before (paradata) */
 	struct answers a;
 };
 /* Load the response of (form, user); r->id == 0 when none. Returns 0 or -1. */
@@ -241,12 +242,16 @@ int  response_lock(struct db *db, const struct form *f, unsigned long long user_
                    const char *region_code, struct response *r);
 /* Upserts status, valid, version+1 and the save's timestamps, and replaces
  * the answers by the non-empty values of clean; r is updated to match.
+ * pd (may be NULL) goes into the response's paradata row in the same
+ * statement (issue 20): active time, session, device, network, browser,
+ * who typed it (proxy_user_id: the region's paper entry).
  * The engine knows nothing of the evaluation: a caller that submits counts
  * the response in the aggregates itself, in the same transaction
  * (aggr_sync_answers in eval/aggr.h). */
+struct pdreq;
 int  response_write(struct db *db, const struct form *f, struct response *r,
                     const char *region_code, unsigned long long proxy_user_id,
-                    const struct answers *clean, int submit, int valid);
+                    const struct pdreq *pd, const struct answers *clean, int submit, int valid);
 /* Admin: back to draft so the respondent can edit again, inside the
  * caller's transaction (aggr_response_reopen also takes it out of the
  * aggregates). Returns 0 or -1. */

@@ -18,6 +18,7 @@
 #include "form_int.h"
 #include "http.h"
 #include "log.h"
+#include "paradata.h"
 #include "util.h"
 #include "valid.h"
 
@@ -163,8 +164,10 @@ int response_load(struct db *db, const struct form *f, unsigned long long user_i
 		answers_init(&r->a, f);
 		return -1;
 	}
-	if (rows->nrows)
+	/* One row at least; r.id NULL when the response does not exist yet. */
+	if (rows->nrows && dbrows_get(rows, 0, 0))
 		fill_response_row(rows, r);
+	r->opened = rows->nrows && dbrows_int(rows, 0, 9) != 0;
 	answers_from_rows(f, rows, 7, &r->a);
 	dbrows_free(rows);
 	return 0;
@@ -216,6 +219,9 @@ int response_lock(struct db *db, const struct form *f, unsigned long long user_i
 	if (db_tx_restart(db) < 0 ||
 	    db_exec(db, STMT_RESPONSE_CREATE,
 	            DB_ARGS(A_STR(f->name), A_INT(user_id), region), NULL, NULL) < 0 ||
+	    /* Its paradata row (issue 20), unless the first GET made it. */
+	    db_exec(db, STMT_PARADATA_CREATE,
+	            DB_ARGS(A_STR(f->name), A_INT(user_id), region), NULL, NULL) < 0 ||
 	    lock_row(db, f, user_id, r, &absent) < 0 || absent)
 		goto fail;
 	return 0;
@@ -261,19 +267,37 @@ static int insert_answers(struct db *db, const struct form *f, const struct answ
 }
 
 
-int response_write(struct db *db, const struct form *f, struct response *r,
-                   const char *region_code, unsigned long long proxy_user_id,
-                   const struct answers *clean, int submit, int valid)
+/* The response's columns and its paradata, one statement (issue 20). */
+static int update_row(struct db *db, const struct response *r, const char *region_code,
+                      unsigned long long proxy_user_id, const struct pdreq *pd, int submit, int valid)
 {
+	static const struct pdreq none;
 	const char *status = submit ? "submitted" : "draft";
 	struct dbarg region = region_code && *region_code ? A_STR(region_code) : A_NULL;
 	struct dbarg proxy = proxy_user_id ? A_INT(proxy_user_id) : A_NULL;
+	int paper = proxy_user_id != 0;
 
+	if (!pd)
+		pd = &none;
 	/* The timestamps are the locking read's clock, so what the page shows
 	 * is what is stored. */
-	if (db_exec(db, STMT_RESPONSE_UPDATE,
-	            DB_ARGS(region, A_STR(status), A_INT(valid ? 1 : 0), proxy, A_STR(r->saved_at),
-	                    A_STR(status), A_STR(r->saved_at), A_INT(r->id)), NULL, NULL) < 0)
+	return db_exec(db, STMT_RESPONSE_UPDATE,
+	               DB_ARGS(region, A_STR(status), A_INT(valid ? 1 : 0), proxy, A_STR(r->saved_at),
+	                       A_STR(status), A_STR(r->saved_at),
+	                       region, A_STR(status), A_STR(status), A_STR(pd->net),
+	                       A_STR(status), A_STR(pd->device),
+	                       A_STR(pd->session), A_STR(pd->session), A_STR(pd->session),
+	                       A_STR(pd->device), A_STR(pd->device), A_STR(pd->device),
+	                       A_STR(pd->net), A_STR(pd->net), A_STR(pd->net),
+	                       A_STR(pd->ua), A_STR(pd->ua), A_STR(pd->ua),
+	                       A_INT(paper), A_INT(paper), A_INT(r->id)), NULL, NULL);
+}
+
+int response_write(struct db *db, const struct form *f, struct response *r,
+                   const char *region_code, unsigned long long proxy_user_id,
+                   const struct pdreq *pd, const struct answers *clean, int submit, int valid)
+{
+	if (update_row(db, r, region_code, proxy_user_id, pd, submit, valid) < 0)
 		return -1;
 	/* A response never written (version 0) has no answers; skipping the
 	 * DELETE spares its gap lock, which made concurrent first saves

@@ -24,6 +24,7 @@ static const struct {
 	{ NAV_PAGE, { RB_ADMINS, "/admin/responses", "答卷" } },
 	{ NAV_PAGE, { RB_ADMINS, "/admin/stats", "统计" } },
 	{ NAV_PAGE, { RB_ADMINS, "/admin/indicators", "评估指标" } },
+	{ NAV_PAGE, { RB(ROLE_ADMIN) | RB(ROLE_AGENCY), "/admin/integrity", "可信度审核" } },
 	{ NAV_PAGE, { RB_ADMINS, "/admin/export", "导出" } },
 	{ NAV_PAGE, { RB_ADMINS, "/admin/deadlines", "截止时间" } },
 	{ NAV_PAGE, { RB(ROLE_ADMIN), "/admin/accounts", "账户" } },

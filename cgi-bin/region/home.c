@@ -16,6 +16,7 @@
 #include "html.h"
 #include "http.h"
 #include "progress.h"
+#include "integrity.h"
 #include "catalog.h"
 #include "csv.h"
 #include "draw.h"
@@ -96,6 +97,8 @@ static void checklist(struct req *r)
 void home(struct req *r)
 {
 	region_title(r, " · 地区项目责任主体工作台");
+	/* Only how many are under the agency's review (issue 20), never why. */
+	integrity_region_notice(r, r->user->region_code);
 	checklist(r);
 	/* The region's deadlines as the forms enforce them (overrides included). */
 	if (h_deadline_list(r, r->user->region_code) < 0)

@@ -70,7 +70,8 @@ static void indicators_page(struct req *r)
 	h_raw(r, "<p>本地区的评估指标与全国数值对照（只计已提交的答卷）。每个数值下为计算所用的答卷（或单位）数 n，"
 	      "“—”表示无法计算，n 小于 5 时标注“样本不足”。</p>");
 	mark = r->body.len;
-	if (indview_render(r, r->user->region_code, 0, NULL) < 0) {
+	/* Without the responses the agency excluded (issue 20); the page says how many. */
+	if (indview_render(r, r->user->region_code, IV_DROP_EXCLUDED, NULL) < 0) {
 		r->body.len = mark;
 		r->body.data[mark] = 0;
 		h_raw(r, "<p class=\"error\">指标暂时无法计算，请稍后刷新。</p>");

@@ -5,6 +5,8 @@
 #include "auth.h"
 #include "html.h"
 #include "http.h"
+#include "conf.h"
+#include "paradata.h"
 #include "util.h"
 #include "tap.h"
 
@@ -246,6 +248,43 @@ static void test_passwords(void)
 	is_str(role_home(ROLE_SME), "/form/sme", "role home");
 }
 
+/* Paradata (issue 20): networks are /24 or /48, keyed, never the address. */
+static void test_paradata(void)
+{
+	struct conf c = { 0 };
+	char a[PD_ID_LEN], b[PD_ID_LEN], k[PD_ID_LEN], ua[17];
+	c.paradata_secret = "0123456789abcdef0123456789abcdef";
+	pd_net_hash(&c, "10.1.2.3", a);
+	pd_net_hash(&c, "10.1.2.250", b);
+	ok(strlen(a) == 16 && strspn(a, "0123456789abcdef") == 16, "a network is 16 hex digits");
+	is_str(a, b, "the same /24 is the same network");
+	pd_net_hash(&c, "10.1.3.3", b);
+	ok(strcmp(a, b) != 0, "another /24 is another network");
+	pd_net_hash(&c, "::ffff:10.1.2.9", b);
+	is_str(b, a, "an IPv4-mapped address counts as its IPv4 /24");
+	pd_net_hash(&c, "2001:db8:1:ffff::1", a);
+	pd_net_hash(&c, "2001:db8:1:2::99", b);
+	is_str(a, b, "the same IPv6 /48 is the same network");
+	pd_net_hash(&c, "2001:db8:2::1", b);
+	ok(strcmp(a, b) != 0, "another /48 is another network");
+	pd_net_hash(&c, "10.1.2.3", a);
+	c.paradata_secret = "another-secret-another-secret-0000";
+	pd_net_hash(&c, "10.1.2.3", k);
+	ok(strcmp(a, k) != 0, "the hash depends on the key");
+	c.paradata_secret = NULL;
+	pd_net_hash(&c, "10.1.2.3", k);
+	is_str(k, "", "no key: nothing recorded");
+	pd_net_hash(&c, "garbage", k);
+	is_str(k, "", "a malformed address: nothing");
+	is_str(pd_ua_family("Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 Chrome/120.0 Mobile Safari/537.36"
+	                    " MicroMessenger/8.0", ua), "wechat-m", "WeChat on a phone");
+	is_str(pd_ua_family("Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 Chrome/120.0 Safari/537.36 Edg/120.0", ua),
+	       "edge", "Edge names Chrome too");
+	is_str(pd_ua_family("Mozilla/5.0 (Macintosh) AppleWebKit/605.1.15 Version/17.0 Safari/605.1.15", ua),
+	       "safari", "Safari");
+	is_str(pd_ua_family("", ua), "other", "no User-Agent");
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -257,5 +296,6 @@ int main(void)
 	test_misc();
 	test_redirects();
 	test_passwords();
+	test_paradata();
 	return done_testing();
 }
