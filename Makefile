@@ -197,6 +197,12 @@ $(CEILING): $(BUILD)/obj/bench/ceiling.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# The renderer's instruction counts (bench/render.c; scripts/bench-render).
+RENDER_BENCH = $(BUILD)/bench/smesurvey-render-bench
+$(RENDER_BENCH): $(BUILD)/obj/bench/render.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 bench: all $(CEILING)
 	CEILING=$(CEILING) scripts/bench
 
