@@ -85,7 +85,7 @@ static const struct pspec unit_params[] = {
 	{ 0 },
 };
 
-static const char *const frame_actions[] = { "upload", "preview", "confirm", "discard", NULL };
+static const char *const frame_actions[] = { "upload", "preview", "confirm", "discard", "confirm-valid", NULL };
 static const char *const sample_actions[] = { "draw", "upload", "replace", NULL };
 
 /* POST /region/frames: the upload, then the preview's choices (heading

@@ -18,7 +18,8 @@ enum key {
 };
 
 /* action= of POST /region/frames and POST /region/sample, by index. */
-enum frame_action { FA_UPLOAD, FA_PREVIEW, FA_CONFIRM, FA_DISCARD };
+/* action= of /region/frames, in frame_actions' order (main.c). */
+enum frame_action { FA_UPLOAD, FA_PREVIEW, FA_CONFIRM, FA_DISCARD, FA_CONFIRM_VALID };
 enum sample_action { SA_DRAW, SA_UPLOAD, SA_REPLACE };
 
 #define RESERVE_SHOWN      100   /* reserves listed per stratum; all in the CSV */
