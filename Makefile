@@ -210,7 +210,7 @@ $(RENDER_BENCH): $(BUILD)/obj/bench/render.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-bench: all $(CEILING)
+bench: all $(CEILING) $(RENDER_BENCH)
 	CEILING=$(CEILING) scripts/bench
 
 # Generated national data (SQL bulk load, scripts/bench-scale), then timings.
