@@ -65,7 +65,7 @@ CORE_SRC  = $(wildcard cgi-bin/core/*.c)
 FORMS_SRC = $(wildcard cgi-bin/forms/*.c) $(wildcard cgi-bin/eval/*.c) $(wildcard cgi-bin/pages/*.c) $(wildcard cgi-bin/sample/*.c)
 LIB_SRC   = $(CORE_SRC) $(FORMS_SRC)
 LIB_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/codebook.o $(BUILD)/obj/gen/catalog.o $(BUILD)/obj/gen/indicators.o \
-            $(BUILD)/obj/gen/prefill.o $(BUILD)/obj/gen/frame_words.o
+            $(BUILD)/obj/gen/prefill.o $(BUILD)/obj/gen/frame_words.o $(patsubst %,$(BUILD)/obj/gen/review_%.o,$(REVIEW_DATA))
 LIB       = $(BUILD)/libsme.a
 
 # FastCGI programs: one per questionnaire and per administrative function.
@@ -122,6 +122,13 @@ FRAME_WORDS = cgi-bin/sample/words/headings.tsv
 $(BUILD)/gen/frame_words.c: $(FRAME_WORDS) cgi-bin/forms/embed.sh
 	@mkdir -p $(dir $@)
 	sh cgi-bin/forms/embed.sh -s frame_words_tsv $(FRAME_WORDS) > $@.tmp && mv $@.tmp $@
+
+# The agency's review vocabulary (eval/evalconf.h): contents, rating
+# scale, documents; each as review_<name>_tsv.
+REVIEW_DATA = contents scale documents targets
+$(BUILD)/gen/review_%.c: cgi-bin/eval/review/%.tsv cgi-bin/forms/embed.sh
+	@mkdir -p $(dir $@)
+	sh cgi-bin/forms/embed.sh -s review_$*_tsv $< > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)

@@ -37,21 +37,6 @@ static const struct form_info *find_role(enum role r)
 	return NULL;
 }
 
-/* Splits one line into exactly C_COUNT columns, in place. */
-static int split(char *line, char *cols[C_COUNT])
-{
-	size_t n = 0;
-	cols[n++] = line;
-	for (char *p = line; *p; p++)
-		if (*p == '\t') {
-			if (n == C_COUNT)
-				return -1;
-			*p = 0;
-			cols[n++] = p + 1;
-		}
-	return n == C_COUNT ? 0 : -1;
-}
-
 static int yes_no(const char *s, int *out)
 {
 	if (strcmp(s, "y") && strcmp(s, "n"))
@@ -161,14 +146,14 @@ int catalog_parse(const char *tsv, char *err, size_t errsz)
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *cols[C_COUNT];
 		if (lineno++ == 0) {
-			if (split(line, cols) < 0)
+			if (tsv_split(line, cols, C_COUNT) < 0)
 				goto bad_header;
 			for (int c = 0; c < C_COUNT; c++)
 				if (strcmp(cols[c], col_names[c]))
 					goto bad_header;
 			continue;
 		}
-		if (split(line, cols) < 0) {
+		if (tsv_split(line, cols, C_COUNT) < 0) {
 			seterr(err, errsz, "forms.tsv line %zu: expected %d columns", lineno, C_COUNT);
 			goto fail;
 		}

@@ -23,6 +23,10 @@
 #define R_RESPONDENTS (RB(ROLE_REGION) | RB(ROLE_HUB) | RB(ROLE_WINDOW) | \
                        RB(ROLE_RESOURCE) | RB(ROLE_SME))
 #define R_SIGNED_IN   (R_ADMINS | R_RESPONDENTS)
+/* The evaluation agency's workspace (issue 19), and the construction units
+ * (hub, window) whose documents it reviews. */
+#define R_AGENCY      RB(ROLE_AGENCY)
+#define R_UNITS       (RB(ROLE_HUB) | RB(ROLE_WINDOW))
 #define R_ANYONE      (R_ANON | R_SIGNED_IN)
 
 /* The units that get invitations: active and selected, or a reserve that
@@ -209,7 +213,9 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_CLI },
 	/* The content hashes that answers refer to ("sha256:<hex>:<name>"). */
 	[STMT_UPLOADS_REFERENCED] = {
-		"SELECT DISTINCT SUBSTRING(value, 8, 64) FROM answers WHERE value LIKE 'sha256:%'",
+		"SELECT DISTINCT SUBSTRING(value, 8, 64) FROM answers WHERE value LIKE 'sha256:%'"
+		" UNION SELECT SUBSTRING(file, 8, 64) FROM unit_documents"
+		" UNION SELECT SUBSTRING(file, 8, 64) FROM symposium_files",
 		R_CLI },
 	[STMT_REGION_CODES] = {
 		"SELECT code FROM regions",
@@ -988,4 +994,233 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT u.org_name, su.name, su.contact, su.phone, su.email, su.address, su.zip"
 		" FROM users u LEFT JOIN sample_units su ON su.user_id = u.id WHERE u.id = ?",
 		R_RESPONDENTS },
+	/* ---- The agency's document review (issue 19 item 2, eval/review.c) ----
+	 * A construction unit: its account, when it is one. The two roles of
+	 * construction units are parameters here (the callers pass role_code(ROLE_HUB) and role_code(ROLE_WINDOW)). */
+	[STMT_UNIT_OF] = {
+		"SELECT u.id, u.username, u.role, u.region_code, u.org_name, g.name FROM users u"
+		" JOIN regions g ON g.code = u.region_code WHERE u.id = ? AND u.role IN (?, ?)",
+		R_AGENCY | R_UNITS },
+	/* A unit's documents, newest first; the handler passes the unit's own
+	 * id for a unit (r->user->id), any unit's for the agency. */
+	[STMT_UNIT_DOCS] = {
+		"SELECT d.id, d.kind, d.file, d.bytes, DATE_FORMAT(d.uploaded_at, '%Y-%m-%d %H:%i'),"
+		" b.role, b.org_name FROM unit_documents d JOIN users b ON b.id = d.uploaded_by"
+		" WHERE d.unit_id = ? ORDER BY d.id DESC LIMIT 500",
+		R_AGENCY | R_UNITS },
+	[STMT_UNIT_DOC_INSERT] = {
+		"INSERT INTO unit_documents (unit_id, kind, file, bytes, uploaded_by) VALUES (?, ?, ?, ?, ?)",
+		R_AGENCY | R_UNITS },
+	[STMT_UNIT_DOC_GET] = {
+		"SELECT unit_id, file FROM unit_documents WHERE id = ?",
+		R_AGENCY | R_UNITS },
+	/* A region's receipts: that its units' documents arrived, no file. */
+	[STMT_REGION_RECEIPTS] = {
+		"SELECT u.org_name, u.role, d.kind, DATE_FORMAT(d.uploaded_at, '%Y-%m-%d %H:%i'),"
+		" d.uploaded_by = d.unit_id FROM unit_documents d JOIN users u ON u.id = d.unit_id"
+		" WHERE u.region_code = ? ORDER BY u.role, u.username, d.id LIMIT 2000",
+		R_REGION },
+	/* Every construction unit (of one region, or all: NULL) with its
+	 * document count and current review. */
+	[STMT_REVIEW_UNITS] = {
+		"SELECT u.id, u.region_code, g.name, u.role, u.username, u.org_name,"
+		" (SELECT COUNT(*) FROM unit_documents d WHERE d.unit_id = u.id),"
+		" COALESCE(rv.version, 0), rv.rating1, rv.rating2, rv.rating3, rv.rating4,"
+		" DATE_FORMAT(rv.saved_at, '%Y-%m-%d %H:%i'), COALESCE(rv.findings, '')"
+		" FROM users u JOIN regions g ON g.code = u.region_code"
+		" LEFT JOIN unit_reviews rv ON rv.unit_id = u.id"
+		" AND rv.version = (SELECT MAX(x.version) FROM unit_reviews x WHERE x.unit_id = u.id)"
+		" WHERE u.role IN (?, ?) AND (? IS NULL OR u.region_code = ?)"
+		" ORDER BY u.region_code, u.role, u.username LIMIT 5000",
+		R_AGENCY },
+	/* A unit's review versions, newest first (LIMIT 1: the current one). */
+	[STMT_REVIEW_VERSIONS] = {
+		"SELECT rv.version, rv.checklist, rv.findings, rv.rating1, rv.rating2, rv.rating3, rv.rating4,"
+		" u.username, DATE_FORMAT(rv.saved_at, '%Y-%m-%d %H:%i:%s')"
+		" FROM unit_reviews rv JOIN users u ON u.id = rv.reviewer_id"
+		" WHERE rv.unit_id = ? ORDER BY rv.version DESC LIMIT ?",
+		R_AGENCY },
+	/* A new version; the primary key refuses a version saved meanwhile. */
+	[STMT_REVIEW_INSERT] = {
+		"INSERT INTO unit_reviews (unit_id, version, checklist, findings, rating1, rating2, rating3,"
+		" rating4, reviewer_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		R_AGENCY },
+	/* ---- Approved targets (issue 19 item 3, eval/targets.c) ---- */
+	[STMT_TARGETS_OF_REGION] = {
+		"SELECT code, approved, reported FROM region_targets WHERE region_code = ?",
+		R_AGENCY },
+	[STMT_TARGETS_SUMMARY] = {
+		"SELECT g.code, g.name, COUNT(t.approved), COALESCE(DATE_FORMAT(MAX(t.imported_at), '%Y-%m-%d %H:%i'), '')"
+		" FROM regions g LEFT JOIN region_targets t ON t.region_code = g.code GROUP BY g.code, g.name"
+		" ORDER BY g.code",
+		R_AGENCY },
+	[STMT_TARGETS_DELETE_REGION] = {
+		"DELETE FROM region_targets WHERE region_code = ?",
+		R_AGENCY },
+	[STMT_TARGET_INSERT] = {
+		"INSERT INTO region_targets (region_code, code, approved, reported, imported_by) VALUES (?, ?, ?, ?, ?)",
+		R_AGENCY },
+	/* A region's submitted questionnaire of a form (the self-evaluation). */
+	[STMT_REGION_FORM_SUBMITTED] = {
+		"SELECT id FROM responses WHERE form = ? AND region_code = ? AND status = 'submitted'"
+		" ORDER BY id DESC LIMIT 1",
+		R_AGENCY },
+	/* ---- Site visits (issue 19 item 4, eval/visits.c) ---- */
+	[STMT_VISIT_INSERT] = {
+		"INSERT INTO visits (region_code, starts_on, ends_on, prepare, findings, created_by)"
+		" VALUES (?, ?, ?, ?, '', ?)",
+		R_AGENCY },
+	[STMT_VISITS_LIST] = {
+		"SELECT v.id, v.region_code, g.name, DATE_FORMAT(v.starts_on, '%Y-%m-%d'), DATE_FORMAT(v.ends_on, '%Y-%m-%d'),"
+		" v.state, COALESCE(DATE_FORMAT(v.confirmed_at, '%Y-%m-%d %H:%i'), ''),"
+		" (SELECT COUNT(*) FROM visit_objects o WHERE o.visit_id = v.id), v.cancel_reason, v.findings"
+		" FROM visits v JOIN regions g ON g.code = v.region_code"
+		" WHERE (? IS NULL OR v.region_code = ?) ORDER BY v.starts_on DESC, v.id DESC LIMIT 1000",
+		R_AGENCY },
+	/* Columns in the order of struct visit (eval/visits.h). */
+	[STMT_VISIT_GET] = {
+		"SELECT v.id, v.region_code, g.name, DATE_FORMAT(v.starts_on, '%Y-%m-%d'), DATE_FORMAT(v.ends_on, '%Y-%m-%d'),"
+		" v.state, v.cancel_reason, v.contact, v.phone, v.prepare, v.findings,"
+		" COALESCE(DATE_FORMAT(v.confirmed_at, '%Y-%m-%d %H:%i'), ''), v.version"
+		" FROM visits v JOIN regions g ON g.code = v.region_code WHERE v.id = ?",
+		R_AGENCY },
+	[STMT_VISIT_UPDATE] = {
+		"UPDATE visits SET starts_on = ?, ends_on = ?, contact = ?, phone = ?, prepare = ?, findings = ?,"
+		" version = version + 1 WHERE id = ? AND version = ?",
+		R_AGENCY },
+	/* A state change from one of two states (the same twice for one). */
+	[STMT_VISIT_STATE] = {
+		"UPDATE visits SET state = ?, cancel_reason = ?, version = version + 1"
+		" WHERE id = ? AND state IN (?, ?)",
+		R_AGENCY },
+	[STMT_VISIT_TEAM_CLEAR] = {
+		"DELETE FROM visit_team WHERE visit_id = ?",
+		R_AGENCY },
+	[STMT_VISIT_TEAM_ADD] = {
+		"INSERT INTO visit_team (visit_id, user_id) SELECT ?, id FROM users WHERE id = ? AND role = 'agency'",
+		R_AGENCY },
+	/* The handler has checked the visit is the reader's (region, unit). */
+	[STMT_VISIT_TEAM] = {
+		"SELECT u.id, u.username, u.org_name, u.contact, u.phone FROM visit_team t JOIN users u ON u.id = t.user_id"
+		" WHERE t.visit_id = ? ORDER BY u.username",
+		R_AGENCY | R_REGION | R_UNITS },
+	[STMT_AGENCY_ACCOUNTS] = {
+		"SELECT id, username, org_name, contact FROM users WHERE role = 'agency' AND disabled = 0"
+		" ORDER BY username LIMIT 500",
+		R_AGENCY },
+	[STMT_VISIT_OBJECTS_CLEAR] = {
+		"DELETE FROM visit_objects WHERE visit_id = ?",
+		R_AGENCY },
+	[STMT_VISIT_OBJECT_AUTHORITY] = {
+		"INSERT INTO visit_objects (visit_id, unit_id, day) VALUES (?, NULL, ?)",
+		R_AGENCY },
+	/* Only a construction unit of the visit's own region. */
+	[STMT_VISIT_OBJECT_UNIT] = {
+		"INSERT INTO visit_objects (visit_id, unit_id, day) SELECT v.id, u.id, ? FROM visits v"
+		" JOIN users u ON u.region_code = v.region_code AND u.role IN (?, ?)"
+		" WHERE v.id = ? AND u.id = ?",
+		R_AGENCY },
+	[STMT_VISIT_OBJECTS] = {
+		"SELECT COALESCE(o.unit_id, 0), DATE_FORMAT(o.day, '%Y-%m-%d'), COALESCE(u.role, ''), COALESCE(u.org_name, ''),"
+		" COALESCE(u.username, '') FROM visit_objects o LEFT JOIN users u ON u.id = o.unit_id"
+		" WHERE o.visit_id = ? ORDER BY o.day, o.unit_id IS NOT NULL, u.role, u.username",
+		R_AGENCY | R_REGION | R_UNITS },
+	[STMT_REGION_UNITS] = {
+		"SELECT id, role, org_name, username FROM users WHERE region_code = ? AND role IN (?, ?)"
+		" ORDER BY role, username LIMIT 500",
+		R_AGENCY },
+	/* A region's visits once notified: no findings. */
+	[STMT_REGION_VISITS] = {
+		"SELECT id, DATE_FORMAT(starts_on, '%Y-%m-%d'), DATE_FORMAT(ends_on, '%Y-%m-%d'), state, cancel_reason,"
+		" contact, phone, prepare, COALESCE(DATE_FORMAT(confirmed_at, '%Y-%m-%d %H:%i'), '')"
+		" FROM visits WHERE region_code = ? AND state <> 'planned' ORDER BY starts_on, id",
+		R_REGION },
+	[STMT_VISIT_CONFIRM] = {
+		"UPDATE visits SET confirmed_at = NOW(), confirmed_by = ? WHERE id = ? AND region_code = ?"
+		" AND state = 'notified' AND confirmed_at IS NULL",
+		R_REGION },
+	/* The visits a construction unit is an object of, once notified. */
+	[STMT_UNIT_VISITS] = {
+		"SELECT v.id, DATE_FORMAT(v.starts_on, '%Y-%m-%d'), DATE_FORMAT(v.ends_on, '%Y-%m-%d'), v.state,"
+		" v.cancel_reason, v.contact, v.phone, v.prepare, DATE_FORMAT(o.day, '%Y-%m-%d')"
+		" FROM visit_objects o JOIN visits v ON v.id = o.visit_id"
+		" WHERE o.unit_id = ? AND v.state <> 'planned' ORDER BY v.starts_on, v.id",
+		R_UNITS },
+	/* ---- Symposiums (issue 19 item 5, eval/symposium.c) ---- */
+	/* Only at a construction unit the visit goes to. */
+	[STMT_SYMPOSIUM_INSERT] = {
+		"INSERT INTO symposiums (visit_id, host_id, day, place, minutes, created_by)"
+		" SELECT o.visit_id, o.unit_id, ?, ?, '', ? FROM visit_objects o WHERE o.visit_id = ? AND o.unit_id = ?",
+		R_AGENCY },
+	[STMT_SYMPOSIUMS_OF_VISIT] = {
+		"SELECT s.id, DATE_FORMAT(s.day, '%Y-%m-%d'), u.org_name, s.place,"
+		" (SELECT COUNT(*) FROM symposium_participants p WHERE p.symposium_id = s.id),"
+		" (SELECT COUNT(*) FROM symposium_participants p WHERE p.symposium_id = s.id AND p.attended = 1),"
+		" s.minutes <> ''"
+		" FROM symposiums s JOIN users u ON u.id = s.host_id WHERE s.visit_id = ? ORDER BY s.day, s.id",
+		R_AGENCY },
+	[STMT_SYMPOSIUM_GET] = {
+		"SELECT s.id, s.visit_id, v.region_code, g.name, DATE_FORMAT(s.day, '%Y-%m-%d'), u.org_name, u.role, s.place,"
+		" s.minutes FROM symposiums s JOIN visits v ON v.id = s.visit_id JOIN regions g ON g.code = v.region_code"
+		" JOIN users u ON u.id = s.host_id WHERE s.id = ?",
+		R_AGENCY },
+	[STMT_SYMPOSIUM_MINUTES] = {
+		"UPDATE symposiums SET minutes = ? WHERE id = ?",
+		R_AGENCY },
+	/* The region's invited sample units, who submitted first offered first. */
+	[STMT_SYMPOSIUM_CANDIDATES] = {
+		"SELECT su.id, su.stratum, su.name, su.contact, su.phone,"
+		" COALESCE(DATE_FORMAT(p.submitted_at, '%Y-%m-%d %H:%i'), '')"
+		" FROM sample_units su LEFT JOIN responses p ON p.user_id = su.user_id AND p.form = su.form"
+		" AND p.status = 'submitted' WHERE su.region_code = ? AND" INVITED_SQL
+		" ORDER BY p.submitted_at IS NULL, p.submitted_at, su.registered_at IS NULL, su.stratum, su.position"
+		" LIMIT 1000",
+		R_AGENCY },
+	[STMT_SYMPOSIUM_PARTICIPANTS] = {
+		"SELECT sample_unit_id, stratum, name, contact, phone, COALESCE(attended, -1)"
+		" FROM symposium_participants WHERE symposium_id = ? ORDER BY stratum, name",
+		R_AGENCY },
+	/* Only a unit of the symposium's region's sample, as invited. */
+	[STMT_SYMPOSIUM_INVITE] = {
+		"INSERT IGNORE INTO symposium_participants (symposium_id, sample_unit_id, stratum, name, contact, phone)"
+		" SELECT s.id, su.id, su.stratum, su.name, su.contact, su.phone FROM symposiums s"
+		" JOIN visits v ON v.id = s.visit_id JOIN sample_units su ON su.region_code = v.region_code"
+		" WHERE s.id = ? AND su.id = ? AND" INVITED_SQL,
+		R_AGENCY },
+	[STMT_SYMPOSIUM_UNINVITE] = {
+		"DELETE FROM symposium_participants WHERE symposium_id = ? AND sample_unit_id = ?",
+		R_AGENCY },
+	[STMT_SYMPOSIUM_ATTENDED] = {
+		"UPDATE symposium_participants SET attended = ? WHERE symposium_id = ? AND sample_unit_id = ?",
+		R_AGENCY },
+	[STMT_SYMPOSIUM_FILE_INSERT] = {
+		"INSERT INTO symposium_files (symposium_id, file, bytes, uploaded_by) VALUES (?, ?, ?, ?)",
+		R_AGENCY },
+	[STMT_SYMPOSIUM_FILES] = {
+		"SELECT id, file, bytes, DATE_FORMAT(uploaded_at, '%Y-%m-%d %H:%i') FROM symposium_files"
+		" WHERE symposium_id = ? ORDER BY id",
+		R_AGENCY },
+	[STMT_SYMPOSIUM_FILE_GET] = {
+		"SELECT file FROM symposium_files WHERE id = ?",
+		R_AGENCY },
+	/* ---- The region's dossier (issue 19 item 6, eval/dossier.c) ---- */
+	[STMT_DOSSIER_SYMPOSIUMS] = {
+		"SELECT s.id, DATE_FORMAT(s.day, '%Y-%m-%d'), u.org_name,"
+		" (SELECT COUNT(*) FROM symposium_participants p WHERE p.symposium_id = s.id),"
+		" (SELECT COUNT(*) FROM symposium_participants p WHERE p.symposium_id = s.id AND p.attended = 1),"
+		" s.minutes, v.region_code FROM symposiums s JOIN visits v ON v.id = s.visit_id JOIN users u ON u.id = s.host_id"
+		" WHERE (? IS NULL OR v.region_code = ?) ORDER BY v.region_code, s.day, s.id",
+		R_AGENCY },
+	/* Per stratum of the region's sample: invited, registered, submitted. */
+	[STMT_DOSSIER_STRATA] = {
+		"SELECT su.stratum, COUNT(*), SUM(su.user_id IS NOT NULL), SUM(p.status <=> 'submitted')"
+		" FROM sample_units su LEFT JOIN responses p ON p.user_id = su.user_id AND p.form = su.form"
+		" WHERE su.region_code = ? AND" INVITED_SQL "GROUP BY su.stratum ORDER BY su.stratum",
+		R_AGENCY },
+	/* Per questionnaire of the region's accounts: accounts, submitted. */
+	[STMT_DOSSIER_FORMS] = {
+		"SELECT u.form, COUNT(*), SUM(p.status <=> 'submitted') FROM users u"
+		" LEFT JOIN responses p ON p.user_id = u.id AND p.form = u.form"
+		" WHERE u.region_code = ? AND u.form <> '' GROUP BY u.form ORDER BY u.form",
+		R_AGENCY },
 };

@@ -248,6 +248,20 @@ size_t utf8_len(const char *s)
 	return n;
 }
 
+int tsv_split(char *line, char **col, size_t n)
+{
+	size_t k = 0;
+	col[k++] = line;
+	for (char *p = line; *p; p++)
+		if (*p == '\t') {
+			if (k == n)
+				return -1;
+			*p = 0;
+			col[k++] = p + 1;
+		}
+	return k == n ? 0 : -1;
+}
+
 size_t utf8_prefix(const char *s, size_t max)
 {
 	size_t n = strnlen(s, max + 1);

@@ -61,4 +61,8 @@ size_t utf8_len(const char *s);
  * character: the one truncation of user text (cells, labels, log details). */
 size_t utf8_prefix(const char *s, size_t max);
 
+/* Splits a TSV line in place into exactly n columns (tabs become NULs).
+ * Returns 0, or -1 when the line has another number of columns. */
+int   tsv_split(char *line, char **col, size_t n);
+
 #endif

@@ -335,20 +335,6 @@ static void indicator_free(struct indicator *ind)
 }
 
 /* Splits line (modified in place) at tabs into exactly n columns. */
-static int split_tabs(char *line, char **col, size_t n)
-{
-	size_t k = 0;
-	col[k++] = line;
-	for (char *p = line; *p; p++)
-		if (*p == '\t') {
-			if (k == n)
-				return -1;
-			*p = 0;
-			col[k++] = p + 1;
-		}
-	return k == n ? 0 : -1;
-}
-
 static int parse_row(struct indicator *ind, char **col, char *why, size_t whysz)
 {
 	memset(ind, 0, sizeof *ind);
@@ -391,7 +377,7 @@ int indset_parse(struct indset *set, const char *tsv, char *err, size_t errsz)
 			}
 			continue;
 		}
-		if (split_tabs(line, col, 6) < 0) {
+		if (tsv_split(line, col, 6) < 0) {
 			snprintf(err, errsz, "indicators line %zu: 6 tab-separated columns expected", lineno);
 			rc = -1;
 			break;

@@ -496,3 +496,30 @@ int indview_xlsx(struct req *r, const char *region, int sample_only, struct buf 
 	view_free(&v);
 	return rc;
 }
+
+int indview_pairs(struct req *r, const char *region, struct ind_pair **out, size_t *n)
+{
+	struct view v;
+	struct scope *sc;
+
+	*out = NULL;
+	*n = 0;
+	if (view_load(r, &v, region, 0) < 0 || !(sc = scope_of(&v, region))) {
+		view_free(&v);
+		return -1;
+	}
+	*out = xcalloc(v.set->n ? v.set->n : 1, sizeof **out);
+	for (size_t i = 0; i < v.set->n; i++) {
+		struct ind_pair *p = &(*out)[*n];
+		if (v.set->v[i].a.agg == IA_TEXTS)
+			continue;
+		p->ind = &v.set->v[i];
+		ind_value_of(&v.sc[0].t, i, &p->nation);
+		ind_value_of(&sc->t, i, &p->region);
+		ind_format(p->ind, &p->nation, p->nation_s, sizeof p->nation_s);
+		ind_format(p->ind, &p->region, p->region_s, sizeof p->region_s);
+		(*n)++;
+	}
+	view_free(&v);
+	return 0;
+}

@@ -37,4 +37,15 @@ int  indview_csv(struct req *r, const char *region, int sample_only, struct buf 
  * undefined), a frozen header row and an autofilter. 0 or -1. */
 int  indview_xlsx(struct req *r, const char *region, int sample_only, struct buf *out);
 
+/* The values of every indicator but the texts for region and the nation,
+ * formatted as the CSV and the pages show them (the agency's dossier).
+ * *out (caller frees) holds *n pairs. 0, or -1. */
+#include "indicators.h"
+struct ind_pair {
+	const struct indicator *ind;
+	struct ind_value        nation, region;
+	char                    nation_s[64], region_s[64];   /* "" when undefined */
+};
+int  indview_pairs(struct req *r, const char *region, struct ind_pair **out, size_t *n);
+
 #endif

@@ -23,6 +23,9 @@ static const struct upload_type upload_types[] = {
 	{ "doc",  FM_OLE2, "application/msword" },
 	{ "wps",  FM_OLE2, "application/vnd.ms-works" },
 	{ "docx", FM_ZIP,  "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
+	/* Spreadsheets: the construction units' documents (eval/review.c). */
+	{ "xls",  FM_OLE2, "application/vnd.ms-excel" },
+	{ "xlsx", FM_ZIP,  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
 };
 
 const struct upload_type *upload_type_of(const char *ext)

@@ -188,6 +188,9 @@ const char *fcheck_warning(const struct fcheck *chk, int field);
  * and NULL is returned; otherwise a Chinese message. */
 const char *form_store_upload(const struct conf *c, const struct field *fd,
                               const struct param *p, char **value);
+/* The extensions fd's ext: rule allows, for people: "PDF、DOC、DOCX 或 WPS". */
+struct buf;
+void form_ext_text(const struct field *fd, struct buf *out);
 /* Split a stored file value; returns 0 and points into v, or -1. */
 int form_file_value(const char *v, const char **hex, const char **filename);
 /* Answer r with the stored upload of a file value ("sha256:<hex>:<name>"):

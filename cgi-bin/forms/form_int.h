@@ -49,7 +49,5 @@ const struct upload_type *upload_type_of(const char *ext);   /* NULL when unknow
 const char *upload_content_type(const unsigned char *p, size_t n, const char *filename);
 /* The ext: rule of a file field (form_parse makes sure there is one). */
 const struct frule *form_ext_rule(const struct field *fd);
-/* The allowed extensions for people: "PDF、DOC、DOCX 或 WPS". */
-void form_ext_text(const struct field *fd, struct buf *out);
 
 #endif

@@ -17,6 +17,9 @@ static const struct {
 	struct nav_item item;
 } site_pages[] = {
 	{ NAV_PAGE, { RB(ROLE_AGENCY), "/agency", "评估工作台" } },
+	{ NAV_PAGE, { RB(ROLE_AGENCY), "/agency/reviews", "查阅资料" } },
+	{ NAV_PAGE, { RB(ROLE_AGENCY), "/agency/targets", "批复目标" } },
+	{ NAV_PAGE, { RB(ROLE_AGENCY), "/agency/visits", "实地走访" } },
 	{ NAV_PAGE, { RB_ADMINS, "/admin", "全国进度" } },
 	{ NAV_PAGE, { RB_ADMINS, "/admin/responses", "答卷" } },
 	{ NAV_PAGE, { RB_ADMINS, "/admin/stats", "统计" } },
@@ -35,6 +38,9 @@ static const struct {
 	{ NAV_PAGE, { RB(ROLE_REGION), "/region/slips", "邀请单" } },
 	{ NAV_PAGE, { RB(ROLE_REGION), "/region/followups", "跟进名单" } },
 	{ NAV_PAGE, { RB(ROLE_REGION), "/region/indicators", "评估指标" } },
+	{ NAV_PAGE, { RB(ROLE_REGION), "/agency/region", "评估机构走访与材料" } },
+	{ NAV_PAGE, { RB(ROLE_HUB) | RB(ROLE_WINDOW), "/agency/unit/documents", "上报材料" } },
+	{ NAV_PAGE, { RB(ROLE_HUB) | RB(ROLE_WINDOW), "/agency/unit/visits", "评估走访" } },
 	{ NAV_PROXY, { 0, NULL, NULL } },
 };
 

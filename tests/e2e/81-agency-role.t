@@ -80,6 +80,18 @@ is $agency->post('/admin/samples/reset', [ csrf => $csrf, region => $bj, kind =>
 	reason => 'x' ])->{status}, 403, 'agency: sample reset refused';
 is T::db_value("SELECT COUNT(*) FROM sample_units WHERE region_code = '$bj'"), $units, '... sample intact';
 
+# ------------------------------------------------------------ demo data
+SKIP: {
+	skip 'no demo workspace data', 5 unless T::db_value("SELECT COUNT(*) FROM schema_migrations WHERE version = 'demo-agency'");
+	ok T::db_value("SELECT COUNT(*) FROM visits v JOIN symposiums s ON s.visit_id = v.id WHERE v.state = 'done'"
+		. " AND s.minutes <> '' AND EXISTS (SELECT 1 FROM symposium_participants p WHERE p.symposium_id = s.id"
+		. " AND p.attended = 1)") >= 1, 'demo: a completed visit with a symposium, attendance and minutes';
+	ok T::db_value("SELECT COUNT(*) FROM visits WHERE state = 'planned'") >= 1, 'demo: a planned visit';
+	ok T::db_value("SELECT COUNT(DISTINCT unit_id) FROM unit_reviews") >= 2, 'demo: two reviewed units';
+	ok T::db_value("SELECT COUNT(DISTINCT region_code) FROM region_targets") >= 1, "demo: a region's targets";
+	like $agency->get('/agency/visits')->{text}, qr/已完成.*?计划中|计划中.*?已完成/s, '... shown in the workspace';
+}
+
 # ------------------------------------------------------ import-accounts
 sub import_csv {
 	my ($body) = @_;

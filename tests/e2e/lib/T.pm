@@ -116,6 +116,27 @@ sub demo_login {
 	return $ua;
 }
 
+# The objects of an agency visit's plan form (/agency/visits/visit): every
+# row's unit<k> as the page has it, and obj = k with day<k> for each unit
+# (0: the region's authority) of %$days => day. Extra rows for units the
+# page does not offer: @$extra of [unit, day]. A list of form fields.
+sub visit_objects {
+	my ($html, $days, $extra) = @_;
+	my @f;
+	my $k = 0;
+	while ($html =~ /name="unit(\d+)" value="(\d+)"/g) {
+		my ($row, $unit) = ($1, $2);
+		push @f, "unit$row" => $unit, "day$row" => $days->{$unit} // '';
+		push @f, obj => $row if exists $days->{$unit};
+		$k = $row + 1;
+	}
+	for my $x (@{ $extra // [] }) {
+		push @f, "unit$k" => $x->[0], "day$k" => $x->[1], obj => $k;
+		$k++;
+	}
+	return @f;
+}
+
 # ------------------------------------------------------------ database
 # Runs SQL through the mariadb client as root on the private server (MYCNF),
 # or with the application's account when MYCNF is unknown. Returns rows as
