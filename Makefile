@@ -247,7 +247,13 @@ $(CEILING): $(BUILD)/obj/bench/ceiling.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-bench: all $(CEILING)
+# The renderer's instruction counts (bench/render.c; scripts/bench-render).
+RENDER_BENCH = $(BUILD)/bench/smesurvey-render-bench
+$(RENDER_BENCH): $(BUILD)/obj/bench/render.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+bench: all $(CEILING) $(RENDER_BENCH)
 	CEILING=$(CEILING) scripts/bench
 
 # Generated national data (SQL bulk load, scripts/bench-scale), then timings.

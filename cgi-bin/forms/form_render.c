@@ -991,7 +991,7 @@ static void form_close(struct req *r, const struct fview *v)
 	}
 }
 
-void form_render(struct req *r, const struct fview *v)
+static void render_view(struct req *r, const struct fview *v)
 {
 	struct rctx c = { .r = r, .v = v, .f = v->f };
 	struct fcheck own = { 0 };
@@ -1057,4 +1057,43 @@ void form_render(struct req *r, const struct fview *v)
 		fcheck_free(&own);
 		answers_free(&clean);
 	}
+}
+
+/* A blank form without check results depends on nothing of the request
+ * (no answers, no CSRF token, only the form and the process's settings),
+ * so a worker renders it once per form and copies it from then on: the
+ * grids, labels and escaping cost more than the rest of its request
+ * (issue 21, item 3). Keyed by form and settings, which live as long as
+ * the process. */
+#define BLANK_CACHE_MAX 16
+static struct blank_html {
+	const struct form *f;
+	const struct conf *conf;
+	struct buf         html;
+} blank_cache[BLANK_CACHE_MAX];
+
+static const struct buf *blank_cached(const struct fview *v, const struct conf *conf)
+{
+	size_t k;
+	for (k = 0; k < BLANK_CACHE_MAX && blank_cache[k].f; k++)
+		if (blank_cache[k].f == v->f && blank_cache[k].conf == conf)
+			return &blank_cache[k].html;
+	if (k == BLANK_CACHE_MAX)
+		return NULL;
+	struct req tmp = { .conf = conf };
+	render_view(&tmp, v);
+	blank_cache[k].f = v->f;
+	blank_cache[k].conf = conf;
+	blank_cache[k].html = tmp.body;
+	return &blank_cache[k].html;
+}
+
+void form_render(struct req *r, const struct fview *v)
+{
+	const struct buf *b = v->mode == FV_BLANK && !v->chk ? blank_cached(v, r->conf) : NULL;
+	if (b) {
+		buf_put(&r->body, b->data, b->len);
+		return;
+	}
+	render_view(r, v);
 }

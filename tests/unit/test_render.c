@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf.h"
 #include "form.h"
 #include "http.h"
 #include "tap.h"
@@ -77,6 +78,41 @@ static void test_hub_grids(void)
 	free(html);
 }
 
+/* The blank form is rendered once per form and settings, then copied
+ * (issue 21, item 3): the copy is the same page, and other settings get
+ * their own. */
+static char *render_blank(const char *name, const struct conf *conf)
+{
+	struct req r;
+	struct fview v = { .f = form_get(name), .mode = FV_BLANK };
+	memset(&r, 0, sizeof r);
+	r.conf = conf;
+	form_render(&r, &v);
+	return r.body.data;
+}
+
+static void test_blank_once(void)
+{
+	static struct conf ten, twenty;
+	char *a, *b, *c, *h;
+	ten.max_upload = 10L * 1024 * 1024;
+	twenty.max_upload = 20L * 1024 * 1024;
+	a = render_blank("selfeval", &ten);
+	b = render_blank("selfeval", &ten);
+	c = render_blank("selfeval", &twenty);
+	h = render_blank("hub", &ten);
+	ok(a && b && !strcmp(a, b), "a second blank render is the same page");
+	ok(a && c && !strcmp(a, c), "the blank page does not depend on the settings");
+	ok(h && a && strcmp(h, a) && strstr(h, "一、机构基本情况") && !strstr(a, "一、机构基本情况"),
+	   "each form has its own blank page");
+	ok(a && strstr(a, "class=\"survey blank-form\"") && !strstr(a, "name=\"csrf\""),
+	   "the blank page has no form and no token");
+	free(a);
+	free(b);
+	free(c);
+	free(h);
+}
+
 int main(void)
 {
 	char err[256];
@@ -86,6 +122,7 @@ int main(void)
 	}
 	test_sme_index();
 	test_hub_grids();
+	test_blank_once();
 	forms_free();
 	return done_testing();
 }
