@@ -3,7 +3,10 @@
 #   make            build all programs into build/bin
 #   make asan       same with AddressSanitizer + UBSan into build-asan/bin
 #   make run        install missing packages, build, start the private stack with demo data
-#   make stop       stop everything `make run` started
+#   make stop       stop everything `make run` (and `make cluster`) started
+#   make cluster    three Galera nodes, two application hosts, one load balancer (var/cluster)
+#   make cluster-stop  stop only the cluster
+#   make test-cluster  e2e suite through the balancer + fault test (kill a node and a host)
 #   make test       unit tests (normal + ASan/UBSan) and end-to-end tests on a private stack
 #   make bench      wrk benchmarks against the running stack
 #   make bench-scale N=100  load a national data set (40 regions x N SMEs) into the running stack and time it
@@ -60,7 +63,7 @@ UNIT_BINS  = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 CATALOG    = cgi-bin/forms/codebook/forms.tsv
 CODEBOOK   = $(filter-out $(CATALOG),$(wildcard cgi-bin/forms/codebook/*.tsv))
 
-.PHONY: all asan run stop test unit e2e bench bench-scale install uninstall clean check-sql
+.PHONY: all asan run stop cluster cluster-stop test-cluster test unit e2e bench bench-scale install uninstall clean check-sql
 all: $(PROGS) $(UNIT_BINS)
 
 # Every object records the headers it includes (-MMD) in a .d file next to
@@ -140,8 +143,25 @@ run:
 	$(MAKE) all
 	scripts/stack start
 
+# Stops the single stack and, when one was started, the cluster too.
 stop:
 	scripts/stack stop
+	if [ -d var/cluster ]; then scripts/cluster stop; fi
+
+# Three Galera nodes, two application hosts and a load balancer under
+# var/cluster (scripts/cluster; README, "More than one host").
+cluster:
+	scripts/stack deps
+	$(MAKE) all
+	scripts/cluster start
+
+cluster-stop:
+	scripts/cluster stop
+
+# The e2e suite through the balancer, the fault test and INSTALL's
+# multi-host chapter, on a fresh cluster (scripts/test-cluster).
+test-cluster:
+	scripts/test-cluster
 
 unit: all asan
 	prove -v --exec '' $(UNIT_BINS) $(patsubst $(BUILD)/%,build-asan/%,$(UNIT_BINS))
