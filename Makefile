@@ -8,7 +8,7 @@
 #   make cluster-stop  stop only the cluster
 #   make test-cluster  e2e suite through the balancer + fault test (kill a node and a host)
 #   make test       unit tests (normal + ASan/UBSan) and end-to-end tests on a private stack
-#   make bench      wrk benchmarks against the running stack
+#   make bench      wrk benchmarks against the running stack (CLUSTER=1: against `make cluster`'s)
 #   make bench-scale N=100  load a national data set (40 regions x N SMEs) into the running stack and time it
 #   make install    PREFIX=/usr/local DESTDIR= SYSCONFDIR=/etc RUNDIR=/run/smesurvey LOGDIR=/var/log/smesurvey
 #   make uninstall  the same variables
@@ -63,7 +63,7 @@ UNIT_BINS  = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 CATALOG    = cgi-bin/forms/codebook/forms.tsv
 CODEBOOK   = $(filter-out $(CATALOG),$(wildcard cgi-bin/forms/codebook/*.tsv))
 
-.PHONY: all asan run stop cluster cluster-stop test-cluster test unit e2e bench bench-scale install uninstall clean check-sql
+.PHONY: all asan run stop cluster cluster-stop test-cluster bench-cluster test unit e2e bench bench-scale install uninstall clean check-sql
 all: $(PROGS) $(UNIT_BINS)
 
 # Every object records the headers it includes (-MMD) in a .d file next to
@@ -180,7 +180,15 @@ $(CEILING): $(BUILD)/obj/bench/ceiling.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 bench: all $(CEILING)
+ifeq ($(CLUSTER),1)
+	scripts/bench-cluster
+else
 	CEILING=$(CEILING) scripts/bench
+endif
+
+# One host against two, Galera against one node (make cluster first).
+bench-cluster: all
+	scripts/bench-cluster
 
 # Generated national data (SQL bulk load, scripts/bench-scale), then timings.
 N ?= 100
@@ -198,8 +206,9 @@ LIBEXEC   = $(PREFIX)/lib/smesurvey/cgi-bin
 FILL      = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@CONFDIR@|$(SHAREDIR)/conf|g' \
                 -e 's|@RUNDIR@|$(RUNDIR)|g' -e 's|@HTDOCS@|$(SHAREDIR)/htdocs|g' \
                 -e 's|@EMPTYDIR@|$(SHAREDIR)/empty|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
-                -e 's|@LOGDIR@|$(LOGDIR)|g'
-TEMPLATES = nginx-app.conf nginx-site.conf apache-app.conf apache-site.conf
+                -e 's|@LOGDIR@|$(LOGDIR)|g' -e 's|@HOSTS_SCHEME@|https|g'
+TEMPLATES = nginx-app.conf nginx-site.conf apache-app.conf apache-site.conf \
+            nginx-balancer-app.conf nginx-balancer-site.conf apache-balancer-site.conf
 INSTALLED = $(addprefix $(LIBEXEC)/,$(FCGI_PROGS)) $(addprefix $(PREFIX)/bin/,$(CLI_PROGS) smesurvey-setup) \
             $(SHAREDIR)
 
@@ -212,7 +221,7 @@ install: all
 	install -m 0644 htdocs/* $(DESTDIR)$(SHAREDIR)/htdocs/
 	install -m 0644 sql/[0-9][0-9][0-9]_*.sql $(DESTDIR)$(SHAREDIR)/sql/
 	install -m 0644 VERSION $(DESTDIR)$(SHAREDIR)/
-	install -m 0644 conf/smesurvey.conf.example conf/smesurvey.logrotate $(DESTDIR)$(SHAREDIR)/conf/
+	install -m 0644 conf/smesurvey.conf.example conf/smesurvey.logrotate conf/galera.cnf $(DESTDIR)$(SHAREDIR)/conf/
 	for t in $(TEMPLATES); do $(FILL) conf/$$t.in > $(DESTDIR)$(SHAREDIR)/conf/$$t.tmp && \
 	    install -m 0644 $(DESTDIR)$(SHAREDIR)/conf/$$t.tmp $(DESTDIR)$(SHAREDIR)/conf/$$t && \
 	    rm -f $(DESTDIR)$(SHAREDIR)/conf/$$t.tmp || exit 1; done

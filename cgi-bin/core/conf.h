@@ -17,6 +17,8 @@ struct conf {
 	char *db_failover;        /* further database nodes (a Galera cluster), tried
 	                             in order when db_socket/db_host does not answer:
 	                             "/path/to.sock, host:port, ..." (db.c); "" none */
+	char *db_user_hosts;      /* read by smesurvey-setup only (where db_user may
+	                             connect from); kept so the key is known */
 	char *code_secret;        /* key the invitation codes are derived from
 	                             (sample/codes.h); at least 32 characters */
 	char *base_url;           /* e.g. http://127.0.0.1:8080, no trailing slash */
