@@ -35,13 +35,13 @@ endif
 
 # The release, from the VERSION file: `--version` of every program.
 VERSION := $(shell cat VERSION)
-$(BUILD)/obj/cgi-bin/core/app.o $(BUILD)/obj/cgi-bin/admin.o $(BUILD)/obj/cgi-bin/supervise.o: \
+$(BUILD)/obj/cgi-bin/core/app.o $(BUILD)/obj/cgi-bin/admin/main.o $(BUILD)/obj/cgi-bin/supervise.o: \
 	CFLAGS += -DSMESURVEY_VERSION='"$(VERSION)"'
-$(BUILD)/obj/cgi-bin/core/app.o $(BUILD)/obj/cgi-bin/admin.o $(BUILD)/obj/cgi-bin/supervise.o: VERSION
+$(BUILD)/obj/cgi-bin/core/app.o $(BUILD)/obj/cgi-bin/admin/main.o $(BUILD)/obj/cgi-bin/supervise.o: VERSION
 # The schema these programs expect: the newest migration (`smesurvey-admin check`).
 MIGRATIONS := $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
-$(BUILD)/obj/cgi-bin/admin.o: CFLAGS += -DSMESURVEY_SCHEMA='"$(basename $(notdir $(lastword $(MIGRATIONS))))"'
-$(BUILD)/obj/cgi-bin/admin.o: $(MIGRATIONS)
+$(BUILD)/obj/cgi-bin/admin/check.o: CFLAGS += -DSMESURVEY_SCHEMA='"$(basename $(notdir $(lastword $(MIGRATIONS))))"'
+$(BUILD)/obj/cgi-bin/admin/check.o: $(MIGRATIONS)
 
 CORE_SRC  = $(wildcard cgi-bin/core/*.c)
 FORMS_SRC = $(wildcard cgi-bin/forms/*.c) $(wildcard cgi-bin/eval/*.c) $(wildcard cgi-bin/pages/*.c) $(wildcard cgi-bin/sample/*.c)
@@ -52,7 +52,7 @@ LIB       = $(BUILD)/libsme.a
 
 # FastCGI programs: one per questionnaire and per administrative function.
 FORMS     = selfeval hub window resource sme
-FCGI_PROGS = smesurvey-home $(addprefix smesurvey-form-,$(FORMS)) smesurvey-region smesurvey-adminweb smesurvey-export smesurvey-register
+FCGI_PROGS = smesurvey-home $(addprefix smesurvey-form-,$(FORMS)) smesurvey-region smesurvey-adminweb smesurvey-export smesurvey-register smesurvey-agency
 CLI_PROGS  = smesurvey-admin smesurvey-supervise
 PROGS      = $(addprefix $(BUILD)/bin/,$(FCGI_PROGS) $(CLI_PROGS))
 
@@ -112,6 +112,17 @@ $(BUILD)/bin/smesurvey-form-%: $(BUILD)/obj/cgi-bin/form-%.o $(LIB)
 $(BUILD)/bin/smesurvey-%: $(BUILD)/obj/cgi-bin/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# A larger program is a folder, cgi-bin/NAME/ (main.c holds its page table
+# or command table, the other files one concern each), linked from all of
+# its objects; the folder's own header is found beside its sources.
+DIR_PROGS = $(notdir $(patsubst %/main.c,%,$(wildcard cgi-bin/*/main.c)))
+define dir_prog
+$(BUILD)/bin/smesurvey-$(1): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard cgi-bin/$(1)/*.c)) $(LIB)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach p,$(DIR_PROGS),$(eval $(call dir_prog,$(p))))
 
 # test_core passes NULL to h_printf's %s on purpose (h_printf prints
 # nothing for it), which GCC's printf check would reject; only the tests.

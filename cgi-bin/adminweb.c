@@ -1,8 +1,8 @@
 /*
  * smesurvey-adminweb - pages of the ministry and the evaluation agency.
- * admin may change things; viewer sees everything, and every POST page is
- * admin-only in the page table, so a viewer's POST is refused (403) before
- * any handler runs.
+ * admin may change things; viewer and agency see everything, and every POST
+ * page is admin-only in the page table, so their POSTs are refused (403)
+ * before any handler runs.
  *
  *   GET  /admin                     national overview: progress of every region
  *   GET  /admin/audit               the latest entries of the audit log
@@ -31,6 +31,7 @@
 #include "auth.h"
 #include "conf.h"
 #include "db.h"
+#include "deadlines.h"
 #include "catalog.h"
 #include "csv.h"
 #include "deadline.h"
@@ -180,20 +181,16 @@ static void pager(struct req *r, const char *path, const char *const *keep, long
 
 static void overview(struct req *r)
 {
-	const struct form_info *hub = catalog_for_role(ROLE_HUB), *rep = catalog_for_role(ROLE_REGION);
-	struct deadlines due;
-	if (deadlines_for_region(r->db, r->conf, NULL, &due) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
-		return;
-	}
 	page_begin(r, "全国填报进度");
 	/* After an upgrade with a new codebook or indicator set, until the
 	 * operator's rebuild (which smesurvey-setup migrate runs). */
 	if (aggr_stale(r->db) == 1)
 		h_raw(r, "<p class=\"error\" role=\"status\">统计汇总是按旧版问卷或指标定义计算的，"
 		      "统计和指标数字可能不准。请运维人员运行 <code>smesurvey-admin rebuild-aggregates</code>。</p>");
-	h_printf(r, "<p>调查表截止时间：%s；自评估报告截止时间：%s（各地区的延期见<a href=\"/admin/deadlines\">截止时间</a>）。</p>",
-	         hub ? deadlines_of(&due, hub->name) : "", rep ? deadlines_of(&due, rep->name) : "");
+	/* The national deadlines as the forms enforce them (overrides included). */
+	if (h_deadline_list(r, NULL) < 0)
+		h_raw(r, "<p class=\"error\">截止时间暂时无法显示，请稍后刷新。</p>");
+	h_raw(r, "<p>各地区的延期见<a href=\"/admin/deadlines\">截止时间</a>。</p>");
 	if (progress_tables(r, NULL, req_param(r, "sort")) < 0)
 		h_raw(r, "<p class=\"error\">进度暂时无法显示，请稍后刷新。</p>");
 	page_end(r);
@@ -1221,11 +1218,12 @@ enum page {
 	PAGE__MAX
 };
 
-/* ADMINS: admin and the read-only viewer. ADMIN_ONLY: admin alone, which
- * is every page that changes something (a viewer gets READ_ONLY). */
+/* ADMINS: admin, the read-only viewer and the evaluation agency (which
+ * works in its own program, smesurvey-agency). ADMIN_ONLY: admin alone,
+ * which is every page that changes something (the others get READ_ONLY). */
 #define ADMINS     RB_ADMINS
 #define ADMIN_ONLY RB(ROLE_ADMIN)
-#define READ_ONLY  "只读账户不能修改数据。"
+#define READ_ONLY  "只有管理员（工业和信息化部）可以修改此项数据。"
 
 static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_OVERVIEW]        = { "/admin",                  M_GET,  ADMINS, PAGE_SLASH, NULL, overview, NULL },

@@ -289,9 +289,11 @@ static void get_form(struct req *r, const struct target *t)
 
 	if (load(r, t, &resp, deadline) < 0)
 		return;
-	/* Known facts fill the empty fields of an editable form (issue 9);
-	 * they are stored by the next save like anything typed. */
-	if (resp.status != RS_SUBMITTED && !deadline_passed(deadline) &&
+	/* Known facts fill the fields of a form opened for the first time
+	 * (issue 9); they are stored by the first save like anything typed.
+	 * Once a draft is written (version > 0) an empty field is the
+	 * respondent's answer, never filled again (issue 17, defect 2). */
+	if (resp.version == 0 && !deadline_passed(deadline) &&
 	    form_prefill(r->db, F, t->id, &resp.a) < 0)
 		log_err("prefill for user %llu failed; the form is shown without it", t->id);
 	if (req_param(r, "submitted") && resp.status == RS_SUBMITTED)
@@ -994,6 +996,11 @@ static int autosave_body(struct db *db, void *ctx, int attempt)
 			x->locked = 1;
 		return rc;
 	}
+	/* The first autosave writes the draft (version 0: never written):
+	 * the prefilled values the page showed belong to it, or a reload
+	 * would lose them (get_form prefills only a form never written). */
+	if (x->resp.version == 0 && form_prefill(db, F, x->t->id, &x->resp.a) < 0)
+		return -1;
 	answers_init(&posted, F);
 	answers_init(&merged, F);
 	form_collect(F, x->r->params, x->r->nparams, &posted);

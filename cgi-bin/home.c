@@ -12,6 +12,7 @@
 #include "catalog.h"
 #include "conf.h"
 #include "db.h"
+#include "deadlines.h"
 #include "html.h"
 #include "http.h"
 #include "log.h"
@@ -61,9 +62,10 @@ static void landing(struct req *r)
 	h_raw(r, "<section class=\"intro\"><p>根据《工业和信息化部办公厅关于开展首批中小企业公共服务平台网络"
 	      "项目评估工作的通知》（工信厅企业函〔2013〕782号），本系统用于地区项目责任主体提交自评估报告，"
 	      "项目承建单位、服务资源单位和中小企业在线填写调查问卷。</p>");
-	h_printf(r, "<ul class=\"deadlines\"><li>地区枢纽平台、窗口平台、服务资源单位、中小企业调查表截止时间：%s</li>"
-	         "<li>地区项目责任主体自评估报告截止时间：%s</li></ul></section>",
-	         r->conf->deadline_survey, r->conf->deadline_selfeval);
+	/* The deadlines the forms enforce: the user's region's, else the national ones. */
+	if (h_deadline_list(r, r->user ? r->user->region_code : NULL) < 0)
+		h_raw(r, "<p class=\"error\">截止时间暂时无法显示，请稍后刷新。</p>");
+	h_raw(r, "</section>");
 	if (r->user) {
 		h_printf(r, "<p class=\"welcome\">您已登录为 %s（%s）。<a class=\"button\" href=\"%s\">进入工作台</a></p>",
 		         r->user->org_name[0] ? r->user->org_name : r->user->username,

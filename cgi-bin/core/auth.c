@@ -48,6 +48,7 @@ static const struct {
 	[ROLE_WINDOW]   = { "window", "窗口平台", NULL },
 	[ROLE_RESOURCE] = { "resource", "服务资源单位", NULL },
 	[ROLE_SME]      = { "sme", "中小企业", NULL },
+	[ROLE_AGENCY]   = { "agency", "评估机构", "/agency" },
 };
 
 const char *role_code(enum role r)  { return r < ROLE_COUNT ? roles[r].code : ""; }

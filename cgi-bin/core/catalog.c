@@ -93,7 +93,7 @@ static int parse_row(char *cols[C_COUNT], size_t index, struct form_info *fi,
 		return -1;
 	}
 	fi->role = role_parse(cols[C_ROLE]);
-	if (fi->role == ROLE_NONE || fi->role == ROLE_ADMIN || fi->role == ROLE_VIEWER) {
+	if (fi->role == ROLE_NONE || ROLE_NATIONAL(fi->role)) {
 		seterr(err, errsz, "forms.tsv: %s: '%s' is not a respondent role", name, cols[C_ROLE]);
 		return -1;
 	}

@@ -8,19 +8,25 @@
 
 enum role {
 	ROLE_NONE = 0,    /* anonymous visitor (no session) */
-	ROLE_ADMIN,       /* ministry / evaluation agency */
+	ROLE_ADMIN,       /* ministry */
 	ROLE_VIEWER,      /* read-only administrator */
 	ROLE_REGION,      /* provincial SME authority */
 	ROLE_HUB,         /* regional hub platform */
 	ROLE_WINDOW,      /* window platform */
 	ROLE_RESOURCE,    /* service-resource organisation */
 	ROLE_SME,
+	ROLE_AGENCY,      /* evaluation agency (评估机构): reads as the ministry,
+	                   * works in its own workspace (/agency) */
 	ROLE_COUNT,
 	/* Pseudo-role, never stored in users.role: the command-line tool
 	 * smesurvey-admin, which sets it (db_set_role); statement masks name it. */
 	ROLE_CLI = ROLE_COUNT
 };
 #define RB(role)      (1u << (role))
-#define RB_ADMINS     (RB(ROLE_ADMIN) | RB(ROLE_VIEWER))
+/* The national roles: they read every region's pages, indicators, exports
+ * and responses; only ROLE_ADMIN changes accounts, samples and deadlines.
+ * They belong to no region. */
+#define RB_ADMINS     (RB(ROLE_ADMIN) | RB(ROLE_VIEWER) | RB(ROLE_AGENCY))
+#define ROLE_NATIONAL(r) ((RB(r) & RB_ADMINS) != 0)
 
 #endif

@@ -397,7 +397,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" AND r.id BETWEEN ? AND ? ORDER BY r.id",
 		R_ADMINS },
 
-	/* Sample frames (region.c, sample/frame.c; frame_store() is shared with smesurvey-admin) */
+	/* Sample frames (region/frames.c, sample/frame.c; frame_store() is shared with smesurvey-admin) */
 	/* Every submitted answer of a form with its response's region, the
 	 * account's organisation and whether the account came through an
 	 * invitation code of the sample (the indicators' "sample only"). */
@@ -459,7 +459,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"UPDATE frames SET status = 'confirmed', checksum = ?, nunits = ? WHERE id = ?",
 		R_REGION | R_CLI },
 
-	/* Samples (region.c, sample/draw.c; the draw is shared with smesurvey-admin) */
+	/* Samples (region/sample.c, sample/draw.c; the draw is shared with smesurvey-admin) */
 	[STMT_SAMPLE_ID] = {
 		"SELECT id FROM samples WHERE region_code = ? AND kind = ?",
 		R_REGION | R_CLI },

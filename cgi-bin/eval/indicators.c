@@ -619,7 +619,9 @@ int ind_term_sampled(const struct ind_term *t)
 static void term_value(const struct ind_term *t, const struct ind_acc *acc, struct ind_value *out)
 {
 	out->n = acc->n;
-	out->defined = acc->n > 0;
+	/* A count is never undefined: no submitted response counts 0, n 0
+	 * (indicators README); every other aggregate needs n > 0. */
+	out->defined = acc->n > 0 || t->agg == IA_COUNT;
 	out->value = 0;
 	if (!out->defined)
 		return;

@@ -5,9 +5,10 @@
  * organisation name. Which field takes which fact is data,
  * cgi-bin/forms/prefill/prefill.tsv (form, field, source; alternatives
  * "a|b": the first non-empty), embedded at build time and checked against
- * the codebook at start-up. Only empty fields of a response without a
- * stored value for them are filled, and only for display: the respondent
- * sees ordinary editable values, saved with the next save.
+ * the codebook at start-up. Only a response never written (no draft yet)
+ * is filled, and only for display: the respondent sees ordinary editable
+ * values, saved with the first save; after that an empty field is the
+ * respondent's answer (issue 17).
  */
 #ifndef SME_PREFILL_H
 #define SME_PREFILL_H

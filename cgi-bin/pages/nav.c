@@ -16,6 +16,7 @@ static const struct {
 	enum nav_slot   slot;
 	struct nav_item item;
 } site_pages[] = {
+	{ NAV_PAGE, { RB(ROLE_AGENCY), "/agency", "评估工作台" } },
 	{ NAV_PAGE, { RB_ADMINS, "/admin", "全国进度" } },
 	{ NAV_PAGE, { RB_ADMINS, "/admin/responses", "答卷" } },
 	{ NAV_PAGE, { RB_ADMINS, "/admin/stats", "统计" } },

@@ -15,7 +15,7 @@
  * note; table followups, audit row "followup") and sees the history; a
  * refusal of a selected unit offers the existing reserve replacement
  * (/region/sample/replace, its confirmation page). The region pages
- * (region.c, /region/followups...) and the ministry's read-only view of any
+ * (region/, /region/followups...) and the ministry's read-only view of any
  * region (adminweb.c, /admin/followups...?region=) share these handlers;
  * base is the pages' path prefix.
  */

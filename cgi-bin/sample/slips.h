@@ -2,7 +2,7 @@
  * slips.h - QR invitation slips and the invitation funnel (issue 4).
  *
  * The pages that print them (/region/slips, /region/slips/one) are in
- * region.c: A4 PDFs of 8 slips (2 x 4) per page with cut marks, or one
+ * region/slips.c: A4 PDFs of 8 slips (2 x 4) per page with cut marks, or one
  * unit's slip as a one-page PDF.
  *
  * A unit's code is derived from the installation's secret (codes.h), so a

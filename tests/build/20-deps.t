@@ -22,7 +22,7 @@ sub slurp { open my $f, '<', $_[0] or die "$_[0]: $!"; local $/; <$f> }
 # The objects and their sources, as the Makefile builds them.
 my @forms = split ' ', (slurp('Makefile') =~ /^FORMS\s*=\s*(.+)$/m)[0];
 my %source;
-for my $c (glob('cgi-bin/*.c cgi-bin/core/*.c cgi-bin/forms/*.c cgi-bin/eval/*.c cgi-bin/pages/*.c cgi-bin/sample/*.c tests/unit/test_*.c')) {
+for my $c (glob('cgi-bin/*.c cgi-bin/*/*.c tests/unit/test_*.c')) {
 	next if $c eq 'cgi-bin/form-main.c';
 	(my $o = "build/obj/$c") =~ s/\.c$/.o/;
 	$source{$o} = $c;
@@ -60,7 +60,7 @@ for my $o (keys %source) {
 	$includers{$_}{$o} = 1 for keys %{ closure($source{$o}) };
 }
 
-my @headers = sort glob('cgi-bin/core/*.h cgi-bin/forms/*.h cgi-bin/eval/*.h cgi-bin/pages/*.h cgi-bin/sample/*.h tests/unit/*.h');
+my @headers = sort glob('cgi-bin/*/*.h tests/unit/*.h');
 ok @headers > 10, scalar(@headers) . ' headers';
 for my $h (@headers) {
 	my @would = sort map { /\s-o\s+(\S+\.o)\s/ ? $1 : () } `@make -n -W $h all`;

@@ -75,7 +75,7 @@ is T::db_value("SELECT name FROM regions WHERE code = '110000'"), '北京市', '
 my @demo = T::demo_accounts();
 cmp_ok scalar(@demo), '>=', 20, 'demo-logins.tsv lists the demo accounts';
 my %roles = map { $_->{role} => 1 } @demo;
-is_deeply [ sort keys %roles ], [ sort qw(admin viewer region hub window resource sme) ],
+is_deeply [ sort keys %roles ], [ sort qw(admin viewer agency region hub window resource sme) ],
 	'every role has a demo account';
 is T::db_value('SELECT COUNT(*) FROM users WHERE username IN (' .
 	join(',', map { T::sql_quote($_->{username}) } @demo) . ')'), scalar(@demo),

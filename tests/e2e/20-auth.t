@@ -16,7 +16,7 @@ use T;
 binmode $_, ':encoding(UTF-8)' for Test::More->builder->output,
 	Test::More->builder->failure_output, Test::More->builder->todo_output;
 
-my %home = (admin => '/admin', viewer => '/admin', region => '/region', hub => '/form/hub',
+my %home = (admin => '/admin', viewer => '/admin', agency => '/agency', region => '/region', hub => '/form/hub',
             window => '/form/window', resource => '/form/resource', sme => '/form/sme');
 
 sub session_count { return T::db_value('SELECT COUNT(*) FROM sessions') }

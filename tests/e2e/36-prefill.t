@@ -85,7 +85,7 @@ is T::db_value("SELECT a.value FROM answers a JOIN responses p ON p.id = a.respo
 	. " ON u.id = p.user_id WHERE u.region_code = '$R' AND a.code = 'q1_contact'"), '赵六', '... stored';
 $res = $ua->get('/form/sme');
 is value_of($res->{text}, 'q1_contact'), '赵六', 'the saved contact is shown, not the registration\'s';
-is value_of($res->{text}, 'q1_tel'), '010-36363636', 'a field never saved is still prefilled';
+is value_of($res->{text}, 'q1_tel'), '', 'a field the saved draft left empty is not prefilled again (#17)';
 T::db_query("UPDATE sample_units SET name = '改名后的企业' WHERE region_code = '$R'");
 $res = $ua->get('/form/sme');
 is value_of($res->{text}, 'q1_name'), $NAME, 'a saved name is not overwritten by a changed frame';

@@ -145,7 +145,8 @@ sub term {
 		return (@u ? 100 * $k / @u : undef, scalar @u);
 	}
 	my @r = grep { $_->{form} eq $t->{form} } @$resp;
-	if ($t->{agg} eq 'count') { return (@r ? scalar @r : undef, scalar @r) }
+	# A count is never undefined: no submitted response is 0 (n 0).
+	if ($t->{agg} eq 'count') { return (scalar @r, scalar @r) }
 	if ($t->{agg} eq 'share') {
 		my @a = grep { defined $_->{v}{ $t->{field} } } @r;
 		my $k = grep {

@@ -117,14 +117,14 @@ for my $e (@endpoints) {
 # Every place that sends text/csv is one of the endpoints above.
 {
 	my %sends;
-	for my $file (glob(T::root() . '/cgi-bin/*.c'), glob(T::root() . '/cgi-bin/sample/*.c')) {
+	for my $file (glob(T::root() . '/cgi-bin/*.c'), glob(T::root() . '/cgi-bin/*/*.c')) {
 		open my $fh, '<:encoding(UTF-8)', $file or die $!;
 		my $n = grep { /"text\/csv/ && !/accept=/ } <$fh>;
-		(my $b = $file) =~ s{.*/}{};
+		(my $b = $file) =~ s{.*/cgi-bin/}{};
 		$sends{$b} = $n if $n;
 	}
-	is_deeply \%sends, { 'region.c' => 1, 'adminweb.c' => 3, 'export.c' => 2, 'followup.c' => 1 },
-		'the CSV senders are the ones this test covers (region: sample.csv; adminweb: codebook, indicators UTF-8 and GB18030; export: export data UTF-8 and GB18030; sample/followup.c: the follow-up list UTF-8 and GB18030, region and admin)';
+	is_deeply \%sends, { 'region/sample.c' => 1, 'adminweb.c' => 3, 'export.c' => 2, 'sample/followup.c' => 1 },
+		'the CSV senders are the ones this test covers (region/sample.c: sample.csv; adminweb: codebook, indicators UTF-8 and GB18030; export: export data UTF-8 and GB18030; sample/followup.c: the follow-up list UTF-8 and GB18030, region and admin)';
 }
 
 sub gb_decode {

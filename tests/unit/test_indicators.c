@@ -205,7 +205,8 @@ static void test_compute(void)
 	is_str(v, "", "texts: no value");
 	is_int(n, 1, "texts: n = 1 text (the stale one not counted)");
 	value(&t, "e", v, sizeof v, &n);
-	is_str(v, "", "count with no response: undefined (—)");
+	/* A count is never undefined (indicators README): 0, n 0. */
+	is_str(v, "0", "count with no response: 0, not undefined");
 	is_int(n, 0, "... n = 0");
 	value(&t, "k", v, sizeof v, &n);
 	is_str(v, "", "rate without units: undefined");

@@ -1,0 +1,217 @@
+/*
+ * smesurvey-region - pages of the provincial SME authority (地区项目责任主体).
+ *
+ *   GET /region            home: deadlines and the region's progress
+ *   GET /region/progress   progress per account of the region
+ *   GET/POST /region/frames   sample frames: upload, column mapping, checks, confirm
+ *   GET/POST /region/sample   the draw (or the region's own list), replacements
+ *   GET /region/sample.csv?kind=resource|sme   the sample list (UTF-8 CSV)
+ *   GET /region/slips            choose a stratum; funnel per sampled unit
+ *   POST /region/slips           issue new codes and answer with an A4 PDF
+ *   GET /region/slips/one?unit=  confirmation for one unit's slip
+ *   POST /region/slips/one       issue a new code for that unit; PNG slip
+ *   GET /region/followups[/print|.csv]   units still to call: list, call sheet, CSV
+ *   GET/POST /region/followups/unit?unit=|account=   a unit's calls; record one
+ *   GET /region/accounts         the region's respondent accounts
+ *   GET/POST /region/accounts/reset?id=   reset one to a one-time password
+ *
+ * Every query is restricted to r->user->region_code: a region only ever
+ * sees its own frames and samples.
+ */
+#include "accounts.h"
+#include "aggr.h"
+#include "app.h"
+#include "auth.h"
+#include "codes.h"
+#include "conf.h"
+#include "db.h"
+#include "deadline.h"
+#include "fileio.h"
+#include "html.h"
+#include "http.h"
+#include "progress.h"
+#include "catalog.h"
+#include "csv.h"
+#include "draw.h"
+#include "form.h"
+#include "followup.h"
+#include "frame.h"
+#include "indview.h"
+#include "slips.h"
+#include "log.h"
+#include "nav.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "region.h"
+
+
+/* stratum= of the large lists, in enum stratum's order (draw.h). */
+const char *const strata[] = { "hub", "window", "sme", NULL };
+
+
+static const struct pspec csv_params[] = {
+	{ KEY_KIND, "kind", PT_ENUM, P_REQUIRED, 0, 0, kinds, 404, "您访问的页面不存在。" },
+	{ 0 },
+};
+
+/* The evaluation indicators of the region beside the national ones. */
+static void indicators_page(struct req *r)
+{
+	size_t mark;
+	page_begin(r, "评估指标");
+	h_raw(r, "<p>本地区的评估指标与全国数值对照（只计已提交的答卷）。每个数值下为计算所用的答卷（或单位）数 n，"
+	      "“—”表示无法计算，n 小于 5 时标注“样本不足”。</p>");
+	mark = r->body.len;
+	if (indview_render(r, r->user->region_code, 0, NULL) < 0) {
+		r->body.len = mark;
+		r->body.data[mark] = 0;
+		h_raw(r, "<p class=\"error\">指标暂时无法计算，请稍后刷新。</p>");
+	}
+	page_end(r);
+}
+
+static const struct pspec unit_params[] = {
+	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有找到该单位。" },
+	{ 0 },
+};
+
+/* The replacement's confirmation page, its reason filled in when it comes
+ * from a refusal on the follow-up list. */
+static const struct pspec replace_params[] = {
+	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有找到该单位。" },
+	{ KEY_REASON, "reason", PT_STR, 0, 0, 600, NULL, 0, NULL },
+	{ 0 },
+};
+
+/* Filters and the page key of the large lists (issue 13 item 3): progress,
+ * the sample's strata, the slips funnel. Malformed values fall back to
+ * none. */
+static const struct pspec list_params[] = {
+	{ KEY_FORM, "form", PT_STR, 0, 0, 16, NULL, 0, NULL },
+	{ KEY_Q, "q", PT_STR, 0, 0, 180, NULL, 0, NULL },
+	{ KEY_AFTER, "after", PT_ID, 0, 0, 0, NULL, 0, NULL },
+	{ KEY_STRATUM, "stratum", PT_ENUM, 0, 0, 0, strata, 0, NULL },
+	{ KEY_AFTER_ID, "after_id", PT_ID, 0, 0, 0, NULL, 0, NULL },
+	{ KEY_UNIT, "done", PT_ID, 0, 0, 0, NULL, 0, NULL },
+	{ 0 },
+};
+
+/* Follow-up lists (sample/followup.c), shared with the ministry's view. */
+static void followups_get(struct req *r)
+{
+	followup_list(r, "/region/followups", 0);
+}
+
+static void followups_print(struct req *r)
+{
+	followup_list(r, "/region/followups", 1);
+}
+
+static void followups_unit_get(struct req *r)
+{
+	followup_unit(r, "/region/followups");
+}
+
+static void followups_unit_post(struct req *r)
+{
+	followup_record(r, "/region/followups");
+}
+
+/* Password resets of the region's respondent accounts (forms/accounts.c). */
+static const struct pspec account_params[] = {
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有这个账户。" },
+	{ 0 },
+};
+
+static void accounts_get(struct req *r)
+{
+	region_accounts_page(r, "/region/accounts/reset");
+}
+
+static void account_reset_get(struct req *r)
+{
+	account_reset_confirm(r, KEY_ID, "/region/accounts/reset", "/region/accounts");
+}
+
+static void account_reset_done(struct req *r)
+{
+	account_reset_post(r, KEY_ID, "/region/accounts");
+}
+
+enum page {
+	PAGE_HOME,
+	PAGE_PROGRESS,
+	PAGE_FRAMES_GET,
+	PAGE_FRAMES_POST,
+	PAGE_SAMPLE_GET,
+	PAGE_SAMPLE_POST,
+	PAGE_SAMPLE_CSV,
+	PAGE_SAMPLE_REPLACE_GET,
+	PAGE_SLIPS_GET,
+	PAGE_SLIPS_POST,
+	PAGE_SLIP_ONE_GET,
+	PAGE_SLIP_ONE_POST,
+	PAGE_INDICATORS,
+	PAGE_SLIP_REVOKE_GET,
+	PAGE_SLIP_REVOKE_POST,
+	PAGE_ACCOUNTS,
+	PAGE_ACCOUNT_RESET_GET,
+	PAGE_ACCOUNT_RESET_POST,
+	PAGE_FOLLOWUPS,
+	PAGE_FOLLOWUPS_PRINT,
+	PAGE_FOLLOWUPS_CSV,
+	PAGE_FOLLOWUP_UNIT_GET,
+	PAGE_FOLLOWUP_UNIT_POST,
+	PAGE__MAX
+};
+
+/* Every page is the region role's own. */
+#define REGION RB(ROLE_REGION)
+
+static const struct pagedef pages[PAGE__MAX] = {
+	[PAGE_HOME]          = { "/region",            M_GET,  REGION, PAGE_SLASH, NULL, home, NULL },
+	[PAGE_PROGRESS]      = { "/region/progress",   M_GET,  REGION, 0, list_params, progress, NULL },
+	[PAGE_FRAMES_GET]    = { "/region/frames",     M_GET,  REGION, 0, NULL, frames_get, NULL },
+	[PAGE_FRAMES_POST]   = { "/region/frames",     M_POST, REGION, 0, NULL, frames_post, NULL },
+	[PAGE_SAMPLE_GET]    = { "/region/sample",     M_GET,  REGION, 0, list_params, sample_get, NULL },
+	[PAGE_SAMPLE_POST]   = { "/region/sample",     M_POST, REGION, 0, NULL, sample_post, NULL },
+	[PAGE_SAMPLE_CSV]    = { "/region/sample.csv", M_GET,  REGION, 0, csv_params, sample_csv, NULL },
+	[PAGE_SAMPLE_REPLACE_GET] = { "/region/sample/replace", M_GET, REGION, 0, replace_params, sample_replace_get, NULL },
+	[PAGE_SLIPS_GET]     = { "/region/slips",      M_GET,  REGION, PAGE_SLASH, list_params, slips_get, NULL },
+	[PAGE_SLIPS_POST]    = { "/region/slips",      M_POST, REGION, PAGE_SLASH, NULL, slips_post, NULL },
+	[PAGE_SLIP_ONE_GET]  = { "/region/slips/one",  M_GET,  REGION, 0, unit_params, slip_one_get, NULL },
+	[PAGE_SLIP_ONE_POST] = { "/region/slips/one",  M_POST, REGION, 0, unit_params, slip_one_post, NULL },
+	[PAGE_INDICATORS]    = { "/region/indicators", M_GET,  REGION, 0, NULL, indicators_page, NULL },
+	[PAGE_SLIP_REVOKE_GET]  = { "/region/slips/revoke", M_GET,  REGION, 0, unit_params, slip_revoke_get, NULL },
+	[PAGE_SLIP_REVOKE_POST] = { "/region/slips/revoke", M_POST, REGION, 0, unit_params, slip_revoke_post, NULL },
+	[PAGE_ACCOUNTS]      = { "/region/accounts",   M_GET,  REGION, 0, NULL, accounts_get, NULL },
+	[PAGE_ACCOUNT_RESET_GET]  = { "/region/accounts/reset", M_GET,  REGION, 0, account_params, account_reset_get, NULL },
+	[PAGE_ACCOUNT_RESET_POST] = { "/region/accounts/reset", M_POST, REGION, 0, account_params, account_reset_done, NULL },
+	[PAGE_FOLLOWUPS]       = { "/region/followups",       M_GET, REGION, 0, followup_list_params, followups_get, NULL },
+	[PAGE_FOLLOWUPS_PRINT] = { "/region/followups/print", M_GET, REGION, 0, followup_list_params, followups_print, NULL },
+	[PAGE_FOLLOWUPS_CSV]   = { "/region/followups.csv",   M_GET, REGION, 0, followup_list_params, followup_csv, NULL },
+	[PAGE_FOLLOWUP_UNIT_GET]  = { "/region/followups/unit", M_GET,  REGION, 0, followup_unit_params, followups_unit_get, NULL },
+	[PAGE_FOLLOWUP_UNIT_POST] = { "/region/followups/unit", M_POST, REGION, 0, followup_record_params, followups_unit_post, NULL },
+};
+
+int main(int argc, char **argv)
+{
+	char err[256];
+	/* The indicators name codebook fields: both are checked at start-up. */
+	if (argc == 1 && (forms_load(err, sizeof err) < 0 || indicators_load(err, sizeof err) < 0)) {
+		fprintf(stderr, "smesurvey-region: codebook or indicators: %s\n", err);
+		return 1;
+	}
+	site_nav_load();
+	const struct app app = { "smesurvey-region", pages, PAGE__MAX, site_nav, site_nav_len };
+	return app_run(&app, argc, argv);
+}
