@@ -208,6 +208,7 @@ static const struct { const char *code, *label; } AUDIT_ACTIONS[] = {
 	{ "export", "导出" }, { "frame-confirm", "确认样本框" }, { "sample-upload", "上传抽样名单" },
 	{ "sample-draw", "抽样" }, { "sample-replace", "替换样本单位" }, { "sample-reset", "重置样本" },
 	{ "code-revoke", "作废邀请码" }, { "purge", "清理过期数据" },
+	{ "host-agreement-adopt", "确认多台服务器的共同配置" },
 };
 
 static const char *audit_label(const char *code)
