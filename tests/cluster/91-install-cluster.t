@@ -183,7 +183,8 @@ ok_run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost -k
 	my $site = slurp("$ETC/nginx/sites-available/smesurvey-balancer");
 	my ($p80, $p443) = (free_port(), free_port());
 	my $i = 0;
-	$site =~ s/^(\s*)server 10\.0\.0\.\d+:443 (.*?# EDIT application host)$/$1 . "server " . ($hosts[$i++] =~ s{^http://}{}r) . " $2"/mge;
+	my @hostport = map { s{^http://}{}r } @hosts;
+	$site =~ s/^(\s*)server 10\.0\.0\.\d+:443 (.*?# EDIT application host)$/$1 . "server " . $hostport[$i++] . " $2"/mge;
 	$site =~ s/listen\s+80;/listen 127.0.0.1:$p80;/; $site =~ s/listen\s+\[::\]:80;//;
 	$site =~ s/listen\s+443 ssl http2;/listen 127.0.0.1:$p443 ssl http2;/; $site =~ s/listen\s+\[::\]:443 ssl http2;//;
 	$site =~ s{/etc/ssl/certs/smesurvey\.crt}{$STAGE/lb.crt}; $site =~ s{/etc/ssl/private/smesurvey\.key}{$STAGE/lb.key};
