@@ -143,6 +143,11 @@ step('$PREFIX/bin/smesurvey-setup --conf $ETC/smesurvey/smesurvey.conf init', 'i
 }
 
 # ------------------------------------------------------------ hosts
+# The programs' user of step 2 owns the shared folder (check tests that it
+# may write there), as on a real host.
+system('getent passwd smesurvey >/dev/null || adduser --system --group --no-create-home --home /nonexistent smesurvey >/dev/null');
+system('chgrp', 'smesurvey', "$CL/uploads");
+chmod 0770, "$CL/uploads";
 use_conf($conf1);
 step('$PREFIX/bin/smesurvey-admin --conf $ETC/smesurvey/smesurvey.conf check', 'check passes on host 1');
 use_conf($conf2);
@@ -209,7 +214,7 @@ ok_run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost -k
 	mkdir $d;
 	my $mods = join '', map { "LoadModule ${_}_module /usr/lib/apache2/modules/mod_$_.so\n" }
 		qw(mpm_event authz_core alias mime ssl headers proxy proxy_http proxy_balancer lbmethod_byrequests
-		   slotmem_shm proxy_hcheck watchdog socache_shmcb);
+		   slotmem_shm proxy_hcheck socache_shmcb);
 	spit("$d/apache.conf", "ServerRoot $d\nDefaultRuntimeDir $d\nPidFile $d/pid\nErrorLog $d/error.log\n"
 		. "TypesConfig /etc/mime.types\nListen 127.0.0.1:$p80\nListen 127.0.0.1:$p443\n$mods"
 		. "SSLSessionCache shmcb:$d/ssl_cache(512000)\nMutex file:$d default\n$site\n");
