@@ -22,7 +22,7 @@ PKGS     = libsodium
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -fstack-protector-strong -fstack-clash-protection -fcf-protection -D_FORTIFY_SOURCE=2 -fPIE \
-           -Icgi-bin/core -Icgi-bin/forms -Icgi-bin/eval -Icgi-bin/pages -Icgi-bin/sample -I$(BUILD)/gen $(shell mariadb_config --cflags) $(shell pkg-config --cflags cairo)
+           $(shell mariadb_config --cflags) $(shell pkg-config --cflags cairo)
 LDFLAGS += -pie -Wl,-z,relro,-z,now
 LDLIBS  += -lfcgi $(shell mariadb_config --libs) -lsodium -lcrypt -lqrencode $(shell pkg-config --libs cairo) -lxlsxwriter -lreadstat -lzip -lexpat -lm -pthread
 
@@ -42,6 +42,27 @@ $(BUILD)/obj/cgi-bin/core/app.o $(BUILD)/obj/cgi-bin/admin/main.o $(BUILD)/obj/c
 MIGRATIONS := $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
 $(BUILD)/obj/cgi-bin/admin/check.o: CFLAGS += -DSMESURVEY_SCHEMA='"$(basename $(notdir $(lastword $(MIGRATIONS))))"'
 $(BUILD)/obj/cgi-bin/admin/check.o: $(MIGRATIONS)
+
+# Each layer of cgi-bin is compiled with the include paths of the layers it
+# may use and no others (doc/layers.md), so an #include that points upwards
+# does not compile: core sees only core; forms (the form engine) core and
+# forms; eval also forms; sample also eval (a reset or a replacement updates
+# the evaluation's counters); pages also eval; the programs, the unit tests
+# and the bench see everything. A folder program's own header is found
+# beside its sources, as quoted includes are.
+INC_core   = -Icgi-bin/core
+INC_forms  = $(INC_core) -Icgi-bin/forms
+INC_eval   = $(INC_forms) -Icgi-bin/eval
+INC_sample = $(INC_eval) -Icgi-bin/sample
+INC_pages  = $(INC_eval) -Icgi-bin/pages
+INC_all    = $(INC_sample) -Icgi-bin/pages
+LAYER_INC  = $(INC_all)
+$(BUILD)/obj/cgi-bin/core/%.o:   LAYER_INC = $(INC_core)
+$(BUILD)/obj/cgi-bin/forms/%.o:  LAYER_INC = $(INC_forms)
+$(BUILD)/obj/cgi-bin/eval/%.o:   LAYER_INC = $(INC_eval)
+$(BUILD)/obj/cgi-bin/sample/%.o: LAYER_INC = $(INC_sample)
+$(BUILD)/obj/cgi-bin/pages/%.o:  LAYER_INC = $(INC_pages)
+$(BUILD)/obj/gen/%.o:            LAYER_INC = $(INC_forms)
 
 CORE_SRC  = $(wildcard cgi-bin/core/*.c)
 FORMS_SRC = $(wildcard cgi-bin/forms/*.c) $(wildcard cgi-bin/eval/*.c) $(wildcard cgi-bin/pages/*.c) $(wildcard cgi-bin/sample/*.c)
@@ -73,7 +94,7 @@ DEPFLAGS = -MMD -MP
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(LAYER_INC) $(DEPFLAGS) -c -o $@ $<
 
 # The codebook TSVs are embedded verbatim; the form engine parses them once
 # at start-up (and `make test` checks every rule parses).
@@ -99,7 +120,7 @@ $(BUILD)/gen/prefill.c: $(PREFILL) cgi-bin/forms/embed.sh
 
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(LAYER_INC) $(DEPFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
@@ -108,6 +129,11 @@ $(LIB): $(LIB_OBJ)
 $(BUILD)/bin/smesurvey-form-%: $(BUILD)/obj/cgi-bin/form-%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The supervisor uses nothing of the library: only libc, so it links alone.
+$(BUILD)/bin/smesurvey-supervise: $(BUILD)/obj/cgi-bin/supervise.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^
 
 $(BUILD)/bin/smesurvey-%: $(BUILD)/obj/cgi-bin/%.o $(LIB)
 	@mkdir -p $(dir $@)
@@ -134,7 +160,7 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIB)
 
 $(BUILD)/obj/cgi-bin/form-%.o: cgi-bin/form-main.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(DEPFLAGS) -DFORM_NAME='"$*"' -c -o $@ $<
+	$(CC) $(CFLAGS) $(LAYER_INC) $(DEPFLAGS) -DFORM_NAME='"$*"' -c -o $@ $<
 
 # Objects reached only through pattern rules (a program's own object, the
 # generated codebook) would otherwise count as intermediate and be deleted
@@ -220,7 +246,12 @@ FILL      = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@CONFDIR@|$(SHAREDIR)/conf|g' 
                 -e 's|@LOGDIR@|$(LOGDIR)|g' -e 's|@HOSTS_SCHEME@|https|g'
 TEMPLATES = nginx-app.conf nginx-site.conf apache-app.conf apache-site.conf \
             nginx-balancer-app.conf nginx-balancer-site.conf apache-balancer-site.conf
+MANDIR    = $(PREFIX)/share/man
+# The operator's reference: mdoc pages, checked by tests/build/50-man.t.
+MAN5      = doc/man/smesurvey.conf.5
+MAN8      = doc/man/smesurvey-admin.8 doc/man/smesurvey-setup.8 doc/man/smesurvey-supervise.8
 INSTALLED = $(addprefix $(LIBEXEC)/,$(FCGI_PROGS)) $(addprefix $(PREFIX)/bin/,$(CLI_PROGS) smesurvey-setup) \
+            $(addprefix $(MANDIR)/man5/,$(notdir $(MAN5))) $(addprefix $(MANDIR)/man8/,$(notdir $(MAN8))) \
             $(SHAREDIR)
 
 install: all
@@ -229,6 +260,9 @@ install: all
 	install -m 0755 $(addprefix $(BUILD)/bin/,$(FCGI_PROGS)) $(DESTDIR)$(LIBEXEC)/
 	install -m 0755 $(addprefix $(BUILD)/bin/,$(CLI_PROGS)) $(DESTDIR)$(PREFIX)/bin/
 	install -m 0755 scripts/smesurvey-setup $(DESTDIR)$(PREFIX)/bin/
+	install -d -m 0755 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 htdocs/* $(DESTDIR)$(SHAREDIR)/htdocs/
 	install -m 0644 sql/[0-9][0-9][0-9]_*.sql $(DESTDIR)$(SHAREDIR)/sql/
 	install -m 0644 VERSION $(DESTDIR)$(SHAREDIR)/

@@ -24,6 +24,7 @@
  *                                   units registered; audited)
  *   GET/POST /admin/accounts/reset?id=   reset to a one-time password (admin only)
  */
+#include "msg.h"
 #include "accounts.h"
 #include "adminparam.h"
 #include "aggr.h"
@@ -250,7 +251,7 @@ static void audit_page(struct req *r)
 	            A_STR(dfrom[0] ? dfrom : NULL), A_STR(dfrom[0] ? dfrom : NULL),
 	            A_STR(dto[0] ? dto : NULL), A_STR(dto[0] ? dto : NULL), A_INT(before), A_INT(before),
 	            A_INT(AUDIT_PAGE + 1)), &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	page_begin(r, "操作日志");
@@ -334,7 +335,7 @@ static void responses_list(struct req *r)
 	                       DB_ARGS(A_STR(fname), A_STR(fname), A_STR(region), A_STR(region),
 	                               A_STR(status), A_STR(status), A_STR(after), A_STR(after),
 	                               A_INT(PAGE_SIZE + 1)), &rows)) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	more = rows->nrows > PAGE_SIZE;
@@ -398,7 +399,7 @@ static int csrf_ok(struct req *r)
 {
 	if (csrf_check(r) == 0)
 		return 1;
-	page_error(r, 403, "页面已过期或来源无效，请刷新页面后重试。");
+	page_error(r, 403, MSG_STALE_SOURCE);
 	return 0;
 }
 
@@ -407,12 +408,12 @@ static struct dbrows *response_meta(struct req *r, unsigned long long id)
 	struct dbrows *rows;
 	if (db_query(r->db, STMT_RESPONSE_GET,
 	    DB_ARGS(A_INT(id)), &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return NULL;
 	}
 	if (rows->nrows == 0 || !form_get(dbrows_get(rows, 0, 0))) {
 		dbrows_free(rows);
-		page_error(r, 404, "没有这份答卷。");
+		page_error(r, 404, MSG_NO_RESPONSE);
 		return NULL;
 	}
 	return rows;
@@ -433,7 +434,7 @@ static void response_view(struct req *r)
 	if (response_load_answers(r->db, f, id, &a) < 0) {
 		answers_free(&a);
 		dbrows_free(m);
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	submitted = !strcmp(dbrows_get(m, 0, 1), "submitted");
@@ -485,9 +486,9 @@ static void response_reopen_post(struct req *r)
 		page_error(r, 409, "这份答卷尚未提交，无需重新开放。");
 		return;
 	}
-	if (response_reopen(r->db, id) < 0) {
+	if (aggr_response_reopen(r->db, id) < 0) {
 		dbrows_free(m);
-		page_error(r, 503, "操作失败，请稍后再试。");
+		page_error(r, 503, MSG_ACTION_FAILED);
 		return;
 	}
 	snprintf(detail, sizeof detail, "response=%llu form=%s user=%s", id, dbrows_get(m, 0, 0),
@@ -515,12 +516,12 @@ static void file_download(struct req *r)
 	dbrows_free(m);
 	/* Only a file field of this response's own form. */
 	if (!fd || fd->type != FT_FILE) {
-		page_error(r, 404, "文件不存在。");
+		page_error(r, 404, MSG_NO_FILE);
 		return;
 	}
 	if (db_query_str(r->db, STMT_ANSWER_GET,
 	                 DB_ARGS(A_INT(id), A_STR(code)), &value) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	form_send_upload(r, value);
@@ -530,34 +531,14 @@ static void file_download(struct req *r)
 /* ------------------------------------------------------------------ */
 /* Deadlines                                                           */
 
-static void deadlines_page(struct req *r, const char *msg, int is_error)
+/* The deadline of each form for all regions, and where it was set. */
+static void national_deadlines(struct req *r, const struct deadlines *national, int admin)
 {
 	static const char *const default_cols[] = { "问卷", "截止时间" };
-	static const char *const override_cols[] = { "问卷", "地区", "截止时间", "操作" };
-	struct dbrows *rows;
-	int admin = r->user->role == ROLE_ADMIN;
-	size_t ncols = admin ? 4 : 3;   /* only the administrator gets the 操作 column */
-
-	if (db_query(r->db, STMT_DEADLINE_OVERRIDE_LIST, DB_NOARGS, &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
-		return;
-	}
-	if (msg)
-		resp_status(r, is_error ? 400 : 200);
-	page_begin(r, "截止时间");
-	if (msg)
-		h_printf(r, "<p class=\"%s\" role=\"%s\">%s</p>", is_error ? "error" : "notice",
-		         is_error ? "alert" : "status", msg);
-	struct deadlines national;
-	if (deadlines_for_region(r->db, r->conf, NULL, &national) < 0) {
-		dbrows_free(rows);
-		page_error(r, 503, "系统繁忙，请稍后再试。");
-		return;
-	}
 	h_table_begin(r, "deadline-defaults", "全国统一截止时间", default_cols, NELEMS(default_cols));
 	for (size_t i = 0; form_at(i); i++) {
 		char conf_due[DEADLINE_LEN];
-		const char *due = deadlines_of(&national, form_at(i)->name);
+		const char *due = deadlines_of(national, form_at(i)->name);
 		deadline_default(r->conf, form_at(i)->name, conf_due);
 		int set_here = strcmp(due, conf_due) != 0;
 		h_printf(r, "<tr data-form=\"%s\" data-national=\"%s\"><td>%s %s</td><td>%s%s",
@@ -573,7 +554,13 @@ static void deadlines_page(struct req *r, const char *msg, int is_error)
 		h_raw(r, "</td></tr>");
 	}
 	h_table_end(r);
+}
 
+/* The regions' own deadlines (rows: form, region, name, due). */
+static void region_deadlines(struct req *r, const struct dbrows *rows, int admin)
+{
+	static const char *const override_cols[] = { "问卷", "地区", "截止时间", "操作" };
+	size_t ncols = admin ? 4 : 3;   /* only the administrator gets the 操作 column */
 	h_table_begin(r, "deadline-overrides", "按地区延期", override_cols, ncols);
 	for (size_t i = 0; i < rows->nrows; i++) {
 		h_printf(r, "<tr data-form=\"%s\" data-region=\"%s\"><td>%s</td><td>%s %s</td><td>%s</td>",
@@ -593,25 +580,54 @@ static void deadlines_page(struct req *r, const char *msg, int is_error)
 	if (rows->nrows == 0)
 		h_printf(r, "<tr><td colspan=\"%zu\">没有按地区设置的截止时间。</td></tr>", ncols);
 	h_table_end(r);
-	dbrows_free(rows);
+}
 
-	if (admin) {
-		h_raw(r, "<h2>设置全国统一截止时间</h2><form method=\"post\" action=\"/admin/deadlines\">");
-		h_csrf_field(r);
-		h_raw(r, "<input type=\"hidden\" name=\"action\" value=\"set-national\">");
-		select_form(r, NULL, 0);
-		h_raw(r, "<label>截止时间 <input name=\"due\" placeholder=\"2013-12-10 23:59:59\" "
-		      "maxlength=\"19\" required></label> <button type=\"submit\">保存</button>"
-		      "<p class=\"hint\">适用于没有单独延期的所有地区；只能设为将来的时间。</p></form>");
-		h_raw(r, "<h2>设置某地区的截止时间</h2><form method=\"post\" action=\"/admin/deadlines\">");
-		h_csrf_field(r);
-		h_raw(r, "<input type=\"hidden\" name=\"action\" value=\"set\">");
-		select_form(r, NULL, 0);
-		select_region(r, "地区", NULL, 0);
-		h_raw(r, "<label>截止时间 <input name=\"due\" placeholder=\"2013-12-10 23:59:59\" "
-		      "maxlength=\"19\" required></label> <button type=\"submit\">保存</button>"
-		      "<p class=\"hint\">格式：年-月-日 时:分:秒（服务器本地时间）；只写日期表示当天 23:59:59。</p></form>");
+/* The administrator's forms: a national deadline, a region's. */
+static void deadline_forms(struct req *r)
+{
+	h_raw(r, "<h2>设置全国统一截止时间</h2><form method=\"post\" action=\"/admin/deadlines\">");
+	h_csrf_field(r);
+	h_raw(r, "<input type=\"hidden\" name=\"action\" value=\"set-national\">");
+	select_form(r, NULL, 0);
+	h_raw(r, "<label>截止时间 <input name=\"due\" placeholder=\"2013-12-10 23:59:59\" "
+	      "maxlength=\"19\" required></label> <button type=\"submit\">保存</button>"
+	      "<p class=\"hint\">适用于没有单独延期的所有地区；只能设为将来的时间。</p></form>");
+	h_raw(r, "<h2>设置某地区的截止时间</h2><form method=\"post\" action=\"/admin/deadlines\">");
+	h_csrf_field(r);
+	h_raw(r, "<input type=\"hidden\" name=\"action\" value=\"set\">");
+	select_form(r, NULL, 0);
+	select_region(r, "地区", NULL, 0);
+	h_raw(r, "<label>截止时间 <input name=\"due\" placeholder=\"2013-12-10 23:59:59\" "
+	      "maxlength=\"19\" required></label> <button type=\"submit\">保存</button>"
+	      "<p class=\"hint\">格式：年-月-日 时:分:秒（服务器本地时间）；只写日期表示当天 23:59:59。</p></form>");
+}
+
+static void deadlines_page(struct req *r, const char *msg, int is_error)
+{
+	struct dbrows *rows;
+	int admin = r->user->role == ROLE_ADMIN;
+
+	if (db_query(r->db, STMT_DEADLINE_OVERRIDE_LIST, DB_NOARGS, &rows) < 0) {
+		page_error(r, 503, MSG_BUSY);
+		return;
 	}
+	if (msg)
+		resp_status(r, is_error ? 400 : 200);
+	page_begin(r, "截止时间");
+	if (msg)
+		h_printf(r, "<p class=\"%s\" role=\"%s\">%s</p>", is_error ? "error" : "notice",
+		         is_error ? "alert" : "status", msg);
+	struct deadlines national;
+	if (deadlines_for_region(r->db, r->conf, NULL, &national) < 0) {
+		dbrows_free(rows);
+		page_error(r, 503, MSG_BUSY);
+		return;
+	}
+	national_deadlines(r, &national, admin);
+	region_deadlines(r, rows, admin);
+	dbrows_free(rows);
+	if (admin)
+		deadline_forms(r);
 	page_end(r);
 }
 
@@ -632,23 +648,23 @@ static void deadlines_post(struct req *r)
 		return;
 	}
 	if (!f) {
-		deadlines_page(r, "请选择问卷。", 1);
+		deadlines_page(r, MSG_CHOOSE_FORM, 1);
 		return;
 	}
 	if (!national && db_query_str(r->db, STMT_REGION_EXISTS, DB_ARGS(A_STR(region)),
 	                              &exists) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	if (!national && !exists) {
-		deadlines_page(r, "没有这个地区。", 1);
+		deadlines_page(r, MSG_NO_REGION, 1);
 		return;
 	}
 	free(exists);
 	if (!strcmp(action, "remove") || !strcmp(action, "remove-national")) {
 		if (db_exec(r->db, STMT_DEADLINE_OVERRIDE_DELETE,
 		            DB_ARGS(A_STR(f->name), A_STR(region)), &affected, NULL) < 0) {
-			page_error(r, 503, "操作失败，请稍后再试。");
+			page_error(r, 503, MSG_ACTION_FAILED);
 			return;
 		}
 		deadline_forget();   /* this request read them before the change */
@@ -673,7 +689,7 @@ static void deadlines_post(struct req *r)
 	}
 	if (db_exec(r->db, STMT_DEADLINE_OVERRIDE_SET,
 	            DB_ARGS(A_STR(f->name), A_STR(region), A_STR(due)), NULL, NULL) < 0) {
-		page_error(r, 503, "操作失败，请稍后再试。");
+		page_error(r, 503, MSG_ACTION_FAILED);
 		return;
 	}
 	deadline_forget();
@@ -728,7 +744,7 @@ static void export_codebook(struct req *r)
 	char fname[64];
 
 	if (!f) {
-		page_error(r, 400, "请选择问卷。");
+		page_error(r, 400, MSG_CHOOSE_FORM);
 		return;
 	}
 	buf_init(&out);
@@ -802,7 +818,7 @@ static void indicators_csv(struct req *r)
 		buf_puts(&out, "\xEF\xBB\xBF");
 	if (indview_csv(r, NULL, sample, &out) < 0) {
 		buf_free(&out);
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	snprintf(name, sizeof name, "indicators%s%s.csv", sample ? "-sample" : "", gb ? "-gb18030" : "");
@@ -829,7 +845,7 @@ static void indicators_xlsx(struct req *r)
 	buf_init(&out);
 	if (indview_xlsx(r, NULL, sample, &out) < 0) {
 		buf_free(&out);
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	send_download(r, &out, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -856,7 +872,7 @@ static void accounts_page(struct req *r, const char *msg)
 	    db_query(r->db, STMT_USER_LIST,
 	    DB_ARGS(A_STR(rcode), A_STR(rcode), A_STR(region), A_STR(region), A_INT(PAGE_SIZE),
 	            A_INT((page - 1) * PAGE_SIZE)), &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 
@@ -918,11 +934,11 @@ static void accounts_post(struct req *r)
 	}
 	if (db_query_str(r->db, STMT_USER_NAME, DB_ARGS(A_INT(id)),
 	                 &username) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	if (!username) {
-		page_error(r, 404, "没有这个账户。");
+		page_error(r, 404, MSG_NO_ACCOUNT);
 		return;
 	}
 	if (db_exec(r->db, STMT_USER_SET_DISABLED,
@@ -931,7 +947,7 @@ static void accounts_post(struct req *r)
 	    (disable && db_exec(r->db, STMT_SESSIONS_DELETE_USER, DB_ARGS(A_INT(id)),
 	                        NULL, NULL) < 0)) {
 		free(username);
-		page_error(r, 503, "操作失败，请稍后再试。");
+		page_error(r, 503, MSG_ACTION_FAILED);
 		return;
 	}
 	snprintf(detail, sizeof detail, "user=%s", username);
@@ -955,7 +971,7 @@ static void samples_page(struct req *r)
 	static const char *const cols[] = { "地区", "样本", "方式", "抽样时间", "单位数", "已注册", "操作" };
 	struct dbrows *rows;
 	if (db_query(r->db, STMT_ADMIN_SAMPLES, DB_ARGS(A_STR(""), A_STR(""), A_STR(""), A_STR("")), &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	page_begin(r, "各地区样本");
@@ -1016,12 +1032,12 @@ static struct dbrows *sample_of(struct req *r, const char *region, const char *k
 	struct dbrows *rows;
 	if (db_query(r->db, STMT_ADMIN_SAMPLES,
 	             DB_ARGS(A_STR(region), A_STR(region), A_STR(kind), A_STR(kind)), &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return NULL;
 	}
 	if (rows->nrows == 0) {
 		dbrows_free(rows);
-		page_error(r, 404, "该地区没有这类样本。");
+		page_error(r, 404, MSG_NO_SAMPLE_KIND);
 		return NULL;
 	}
 	return rows;
@@ -1099,7 +1115,7 @@ static void sample_reset_post(struct req *r)
 		resp_redirect(r, "/admin/samples?done=1");
 		break;
 	case RESET_NONE:
-		page_error(r, 404, "该地区没有这类样本。");
+		page_error(r, 404, MSG_NO_SAMPLE_KIND);
 		break;
 	case RESET_NEEDS_REASON:
 		resp_status(r, 422);
@@ -1142,7 +1158,7 @@ static void account_reset_done(struct req *r)
 static const char *const account_actions[] = { "disable", "enable", NULL };
 
 static const struct pspec view_params[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有这份答卷。" },
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_RESPONSE },
 	{ 0 },
 };
 static const struct pspec reopen_params[] = {
@@ -1150,17 +1166,17 @@ static const struct pspec reopen_params[] = {
 	{ 0 },
 };
 static const struct pspec file_params[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "文件不存在。" },
-	{ KEY_CODE, "code", PT_STR, P_REQUIRED, 0, 64, NULL, 404, "文件不存在。" },
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_FILE },
+	{ KEY_CODE, "code", PT_STR, P_REQUIRED, 0, 64, NULL, 404, MSG_NO_FILE },
 	{ 0 },
 };
 static const struct pspec account_reset_params[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有这个账户。" },
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_ACCOUNT },
 	{ 0 },
 };
 static const struct pspec account_params[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 400, "无效的操作。" },
-	{ KEY_ACTION, "action", PT_ENUM, P_REQUIRED, 0, 0, account_actions, 400, "无效的操作。" },
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 400, MSG_BAD_ACTION },
+	{ KEY_ACTION, "action", PT_ENUM, P_REQUIRED, 0, 0, account_actions, 400, MSG_BAD_ACTION },
 	{ 0 },
 };
 
@@ -1184,8 +1200,8 @@ static const struct pspec indicator_params[] = {
 };
 
 static const struct pspec reset_params[] = {
-	{ KEY_REGION, "region", PT_STR, P_REQUIRED, 0, 16, NULL, 404, "该地区没有这类样本。" },
-	{ KEY_KIND, "kind", PT_ENUM, P_REQUIRED, 0, 0, sample_kinds, 404, "该地区没有这类样本。" },
+	{ KEY_REGION, "region", PT_STR, P_REQUIRED, 0, 16, NULL, 404, MSG_NO_SAMPLE_KIND },
+	{ KEY_KIND, "kind", PT_ENUM, P_REQUIRED, 0, 0, sample_kinds, 404, MSG_NO_SAMPLE_KIND },
 	{ 0 },
 };
 

@@ -10,6 +10,7 @@
  * The domain code lives in cgi-bin/eval/ (review, targets, visits,
  * dossier); this file is the page table.
  */
+#include "msg.h"
 #include "app.h"
 #include "auth.h"
 #include "db.h"
@@ -30,7 +31,7 @@ static void workspace(struct req *r)
 	struct dbrows *rows;
 
 	if (db_query(r->db, STMT_REGION_LIST, DB_NOARGS, &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	page_begin(r, "评估机构工作台");

@@ -10,6 +10,7 @@
  * every export the worker hands freed memory back to the system
  * (malloc_trim), so it returns to its baseline.
  */
+#include "msg.h"
 #include "adminparam.h"
 #include "app.h"
 #include "auth.h"
@@ -72,7 +73,7 @@ static void export_data(struct req *r)
 	int rc;
 
 	if (!f) {
-		page_error(r, 400, "请选择问卷。");
+		page_error(r, 400, MSG_CHOOSE_FORM);
 		return;
 	}
 	if (!fmt_s || !*fmt_s)

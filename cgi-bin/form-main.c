@@ -32,6 +32,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "msg.h"
+#include "aggr.h"
 #include "app.h"
 #include "auth.h"
 #include "codes.h"
@@ -150,7 +152,7 @@ static int load(struct req *r, const struct target *t, struct response *resp, ch
 	if (response_load(r->db, F, t->id, resp) < 0 ||
 	    deadline_get(r->db, r->conf, F->name, t->region, deadline) < 0) {
 		response_free(resp);
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return -1;
 	}
 	return 0;
@@ -246,7 +248,7 @@ static const struct {
 	[SO_CLOSED]         = { 1, "填报已截止，本次修改未保存。" },
 	[SO_CONFLICT]       = { 1, "本表在您打开后已在其他窗口或由他人保存过，本次内容未保存。请核对下方内容，"
 	                           "再次保存将覆盖另一次保存的内容。" },
-	[SO_BUSY]           = { 1, "系统繁忙，请稍后再试。" },
+	[SO_BUSY]           = { 1, MSG_BUSY },
 	[SO_FAILED]         = { 1, "保存失败，请稍后再试。您填写的内容尚未保存，请不要关闭本页面，稍后点“后退”再提交。" },
 };
 
@@ -430,8 +432,12 @@ static int save_body(struct db *db, void *ctx, int attempt)
 	/* A submit is final only after the confirmation step; before it the
 	 * answers are kept as a draft (files included, which the confirmation
 	 * page cannot carry). */
+	int final = x->submit && x->confirmed && x->nerr == 0;
 	if (response_write(db, F, &x->resp, x->t->region, x->t->proxy ? x->r->user->id : 0, &x->clean,
-	                   x->submit && x->confirmed && x->nerr == 0, x->nerr == 0) < 0)
+	                   final, x->nerr == 0) < 0)
+		return -1;
+	/* A submit counts the response in the aggregates, in this transaction. */
+	if (final && aggr_sync_answers(db, x->resp.id, &x->clean) < 0)
 		return -1;
 	if (x->submit)
 		x->o = x->nerr ? SO_NOT_SUBMITTED : x->confirmed ? SO_SUBMITTED : SO_CONFIRM;
@@ -541,7 +547,7 @@ static void post_form_checked(struct req *r, const struct target *t)
 	enum save_outcome o;
 
 	if (!action || (strcmp(action, "save") && strcmp(action, "submit"))) {
-		page_error(r, 400, "无效的操作。");
+		page_error(r, 400, MSG_BAD_ACTION);
 		return;
 	}
 	submit = !strcmp(action, "submit");
@@ -608,7 +614,7 @@ static void post_form_checked(struct req *r, const struct target *t)
 static void post_form(struct req *r, const struct target *t)
 {
 	if (csrf_check(r) != 0) {
-		page_error(r, 403, "页面已过期或来源无效，请刷新页面后重试。");
+		page_error(r, 403, MSG_STALE_SOURCE);
 		return;
 	}
 	post_form_checked(r, t);
@@ -636,7 +642,7 @@ static int resolve_target(struct req *r, struct target *t)
 	}
 	if (db_query(r->db, STMT_PROXY_TARGET,
 	             DB_ARGS(A_INT(id)), &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return -1;
 	}
 	/* Unknown, disabled, another role or another region: one answer for
@@ -697,7 +703,7 @@ static void proxy_page(struct req *r)
 	struct dbrows *rows = NULL, *units = NULL;
 
 	if (!proxiable() || !*r->user->region_code) {
-		page_error(r, 403, "您的账户无权访问此页面。");
+		page_error(r, 403, MSG_FORBIDDEN);
 		return;
 	}
 
@@ -707,7 +713,7 @@ static void proxy_page(struct req *r)
 	             DB_ARGS(A_STR(F->name), A_STR(role_code(F->role)), A_STR(r->user->region_code)),
 	             &rows) < 0) {
 		dbrows_free(units);
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	begin(r);
@@ -743,12 +749,12 @@ static struct dbrows *proxy_unit(struct req *r)
 {
 	struct dbrows *u;
 	if (!proxiable() || !*r->user->region_code) {
-		page_error(r, 403, "您的账户无权访问此页面。");
+		page_error(r, 403, MSG_FORBIDDEN);
 		return NULL;
 	}
 	if (db_query(r->db, STMT_PROXY_UNIT_LOCK,
 	             DB_ARGS(A_INT(r->arg[KEY_UNIT].id), A_STR(r->user->region_code), A_STR(F->name)), &u) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return NULL;
 	}
 	if (u->nrows == 0) {
@@ -796,18 +802,18 @@ static void proxy_unit_post(struct req *r)
 	struct dbrows *u;
 
 	if (csrf_check(r) < 0) {
-		page_error(r, 403, "页面已过期或请求来源无效，请刷新后重试。");
+		page_error(r, 403, MSG_STALE_PAGE);
 		return;
 	}
 	/* Nobody knows this password: the account is for the paper form; the
 	 * ministry can give the unit a password later (reset-password). */
 	if (code_generate(pw) < 0 || password_hash(pw, hash) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	explicit_bzero(pw, sizeof pw);
 	if (db_begin(r->db) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	if (!(u = proxy_unit(r))) {
@@ -832,7 +838,7 @@ static void proxy_unit_post(struct req *r)
 		    aff != 1) {
 			db_rollback(r->db);
 			dbrows_free(u);
-			page_error(r, 503, "账户未能建立，请稍后再试。");
+			page_error(r, 503, MSG_ACCOUNT_FAILED);
 			return;
 		}
 		struct buf d = { 0 };
@@ -844,7 +850,7 @@ static void proxy_unit_post(struct req *r)
 	explicit_bzero(hash, sizeof hash);
 	if (db_commit(r->db) < 0) {
 		db_rollback(r->db);
-		page_error(r, 503, "账户未能建立，请稍后再试。");
+		page_error(r, 503, MSG_ACCOUNT_FAILED);
 		return;
 	}
 	struct buf b = { 0 };
@@ -861,7 +867,7 @@ static void file_page(struct req *r, const struct target *t)
 
 	if (response_load(r->db, F, t->id, &resp) < 0) {
 		response_free(&resp);
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	for (size_t i = 0; i < F->nfields && !v; i++)
@@ -882,7 +888,7 @@ static int target_of(struct req *r, struct target *t)
 		return -1;
 	if (r->user->role != F->role && !t->proxy) {
 		if (r->is_post)
-			page_error(r, 400, "请先选择代为录入的单位。");
+			page_error(r, 400, MSG_PROXY_CHOOSE_UNIT);
 		else
 			resp_redirect(r, BASE "/proxy");
 		return -1;
@@ -931,7 +937,7 @@ static const struct pspec target_params[] = {
 };
 
 static const struct pspec unit_params[] = {
-	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有找到该单位。" },
+	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_UNIT },
 	{ 0 },
 };
 
@@ -1026,7 +1032,7 @@ static void autosave(struct req *r, const struct target *t)
 		return;
 	}
 	if (deadline_get(r->db, r->conf, F->name, t->region, deadline) < 0) {
-		json_error(r, 503, "系统繁忙，自动保存未成功，请稍后点“保存草稿”。");
+		json_error(r, 503, MSG_AUTOSAVE_FAILED);
 		return;
 	}
 	if (deadline_passed(deadline)) {
@@ -1039,7 +1045,7 @@ static void autosave(struct req *r, const struct target *t)
 	int rc = db_transaction(r->db, autosave_body, &x);
 	free(want);
 	if (rc < 0)
-		json_error(r, 503, "系统繁忙，自动保存未成功，请稍后点“保存草稿”。");
+		json_error(r, 503, MSG_AUTOSAVE_FAILED);
 	else if (x.locked)
 		json_error(r, 409, "本表已提交，不能再修改。");
 	else {
@@ -1061,7 +1067,7 @@ static void on_autosave(struct req *r)
 	if (resolve_target(r, &t) < 0)
 		return;
 	if (r->user->role != F->role && !t.proxy) {
-		json_error(r, 400, "请先选择代为录入的单位。");
+		json_error(r, 400, MSG_PROXY_CHOOSE_UNIT);
 		return;
 	}
 	autosave(r, &t);
@@ -1147,11 +1153,11 @@ static void relogin_post(struct req *r)
 
 	auth_anon_csrf(r);
 	if (csrf_check(r) < 0) {
-		relogin_page(r, 403, "页面已过期或请求来源无效，请重新登录。");
+		relogin_page(r, 403, MSG_STALE_LOGIN);
 		return;
 	}
 	if (!u || !p || !*u || !*p) {
-		relogin_page(r, 422, "请输入用户名和密码。");
+		relogin_page(r, 422, MSG_LOGIN_EMPTY);
 		return;
 	}
 	enum login_result res = auth_login(r, u, p);
@@ -1160,14 +1166,14 @@ static void relogin_post(struct req *r)
 	case LOGIN_OK:
 		break;
 	case LOGIN_BAD:
-		relogin_page(r, 401, "用户名或密码不正确。");
+		relogin_page(r, 401, MSG_LOGIN_WRONG);
 		return;
 	case LOGIN_THROTTLED:
 		resp_header(r, "Retry-After", "900");
 		relogin_page(r, 429, "本设备登录失败次数过多，请 15 分钟后再试。");
 		return;
 	case LOGIN_ERROR:
-		relogin_page(r, 503, "系统繁忙，请稍后再试。");
+		relogin_page(r, 503, MSG_BUSY);
 		return;
 	}
 	/* Logged in: from here on the answers go nowhere but to the owner's

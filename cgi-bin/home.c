@@ -7,6 +7,7 @@
  *   GET  /password    change-password form; POST /password
  *   GET  /forgot      whom to ask for a forgotten username or password
  */
+#include "msg.h"
 #include "app.h"
 #include "auth.h"
 #include "catalog.h"
@@ -107,11 +108,11 @@ static void login_post(struct req *r)
 	auth_anon_csrf(r);
 	const char *u = req_param(r, "username"), *p = req_param(r, "password");
 	if (csrf_check(r) < 0) {
-		login_again(r, 403, u, "页面已过期或请求来源无效，请重新登录。");
+		login_again(r, 403, u, MSG_STALE_LOGIN);
 		return;
 	}
 	if (u == NULL || p == NULL || *u == '\0' || *p == '\0') {
-		login_again(r, 422, u, "请输入用户名和密码。");
+		login_again(r, 422, u, MSG_LOGIN_EMPTY);
 		return;
 	}
 	enum login_result res = auth_login(r, u, p);
@@ -123,14 +124,14 @@ static void login_post(struct req *r)
 		resp_redirect(r, r->user && r->user->must_change_pw ? "/password" : after_login(r));
 		break;
 	case LOGIN_BAD:
-		login_again(r, 401, u, "用户名或密码不正确。");
+		login_again(r, 401, u, MSG_LOGIN_WRONG);
 		break;
 	case LOGIN_THROTTLED:
 		resp_header(r, "Retry-After", "900");
 		login_again(r, 429, u, "本设备登录失败次数过多，请 15 分钟后再试。忘记密码请点击下方“忘记用户名或密码？”。");
 		break;
 	case LOGIN_ERROR:
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		break;
 	}
 }
@@ -151,7 +152,7 @@ static void logout_get(struct req *r)
 static void logout_post(struct req *r)
 {
 	if (r->user && csrf_check(r) < 0) {
-		page_error(r, 403, "页面已过期或请求来源无效，请刷新后重试。");
+		page_error(r, 403, MSG_STALE_PAGE);
 		return;
 	}
 	auth_logout(r);
@@ -193,7 +194,7 @@ static void password_get(struct req *r)
 static void password_post(struct req *r)
 {
 	if (csrf_check(r) < 0) {
-		page_error(r, 403, "页面已过期或请求来源无效，请刷新后重试。");
+		page_error(r, 403, MSG_STALE_PAGE);
 		return;
 	}
 	const char *old_pw = req_param(r, "old_password"), *pw = req_param(r, "new_password"),

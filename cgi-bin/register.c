@@ -15,6 +15,7 @@
  * A code already used shows the account's username (never a password) and
  * whom to ask for a new password.
  */
+#include "msg.h"
 #include "app.h"
 #include "auth.h"
 #include "catalog.h"
@@ -190,7 +191,7 @@ static void unit_form(struct req *r, const struct unit *u, const char *error)
 	const struct form_info *fi = catalog_get(u->form);
 	auth_anon_csrf(r);
 	if (new_password(gen) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	const char *contact = req_param(r, "contact"), *phone = req_param(r, "phone"),
@@ -231,7 +232,7 @@ static void code_problem(struct req *r, enum lookup lk, const struct unit *u, co
 		page_end(r);
 		return;
 	case LK_ERROR:
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	case LK_REGISTERED:
 		resp_status(r, 409);
@@ -292,7 +293,7 @@ static void self_form(struct req *r, const char *error)
 	char gen[CODE_GROUPED + 1];
 	if (db_query(r->db, STMT_REGION_LIST, DB_NOARGS, &rows) < 0 ||
 	    new_password(gen) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	auth_anon_csrf(r);
@@ -408,12 +409,12 @@ static void register_unit(struct req *r)
 	}
 	char hash[PW_HASH_MAX];
 	if (password_hash(pw, hash) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	/* Re-check under the row lock: one code registers one account. */
 	if (db_begin(r->db) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	char code[CODE_LEN + 1];
@@ -445,12 +446,12 @@ static void register_unit(struct req *r)
 	            DB_ARGS(A_INT(uid), A_STR(contact), A_STR(phone), A_STR(email ? email : ""),
 	                    A_INT(u.id)), &aff, NULL) < 0 || aff != 1 || db_commit(r->db) < 0) {
 		db_rollback(r->db);
-		page_error(r, 503, "注册未能完成，请稍后再试。");
+		page_error(r, 503, MSG_REGISTER_FAILED);
 		return;
 	}
 	explicit_bzero(hash, sizeof hash);
 	if (auth_login_user(r, uid) < 0) {
-		page_error(r, 503, "注册成功，但自动登录失败，请使用用户名和密码登录。");
+		page_error(r, 503, MSG_REGISTER_NO_LOGIN);
 		return;
 	}
 	struct buf d = { 0 };
@@ -476,7 +477,7 @@ static void register_self(struct req *r)
 	char *rname = NULL, *n = NULL;
 	if (db_query_str(r->db, STMT_SELF_REGISTRATIONS_COUNT,
 	                 DB_ARGS(A_STR(r->remote_addr)), &n) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	int over = n && atoll(n) >= SELF_MAX_PER_HOUR;
@@ -507,7 +508,7 @@ static void register_self(struct req *r)
 	char hash[PW_HASH_MAX], username[80];
 	unsigned long long uid = 0;
 	if (password_hash(pw, hash) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	for (int attempt = 0; attempt < 4 && uid == 0; attempt++) {
@@ -525,11 +526,11 @@ static void register_self(struct req *r)
 	}
 	explicit_bzero(hash, sizeof hash);
 	if (uid == 0) {
-		page_error(r, 503, "注册未能完成，请稍后再试。");
+		page_error(r, 503, MSG_REGISTER_FAILED);
 		return;
 	}
 	if (auth_login_user(r, uid) < 0) {
-		page_error(r, 503, "注册成功，但自动登录失败，请使用用户名和密码登录。");
+		page_error(r, 503, MSG_REGISTER_NO_LOGIN);
 		return;
 	}
 	audit(r, "register-self", username);
@@ -563,7 +564,7 @@ static void register_post(struct req *r)
 {
 	auth_anon_csrf(r);
 	if (csrf_check(r) < 0) {
-		page_error(r, 403, "页面已过期或请求来源无效，请刷新后重试。");
+		page_error(r, 403, MSG_STALE_PAGE);
 		return;
 	}
 	const char *action = req_param(r, "action");
@@ -572,7 +573,7 @@ static void register_post(struct req *r)
 	else if (action && strcmp(action, "self") == 0)
 		register_self(r);
 	else
-		page_error(r, 400, "无效的操作。");
+		page_error(r, 400, MSG_BAD_ACTION);
 }
 
 enum page { PAGE_REGISTER_GET, PAGE_REGISTER_POST, PAGE__MAX };

@@ -351,47 +351,61 @@ static int daemonize(const char *logfile)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* Starts the workers whose (re)start is due; returns when the next
+ * delayed one is due, or 0 when none waits. */
+static time_t start_due(struct worker *w, const struct opts *o, int lfd, const sigset_t *old)
 {
-	struct opts o;
-	struct worker w[MAX_WORKERS] = { { 0 } };
+	time_t now = time(NULL), next_at = 0;
+	for (int i = 0; i < o->workers; i++) {
+		if (w[i].pid > 0)
+			continue;
+		if (w[i].restart_at > now) {
+			if (!next_at || w[i].restart_at < next_at)
+				next_at = w[i].restart_at;
+			continue;
+		}
+		w[i].pid = start_worker(o, lfd, old);
+		w[i].started = now;
+		w[i].restart_at = 0;
+		if (w[i].pid < 0) {
+			w[i].pid = 0;
+			w[i].restart_at = now + 1;
+		}
+	}
+	return next_at;
+}
+
+/* A reload: one worker at a time, so the program keeps serving while its
+ * workers pick up the new configuration. */
+static void replace_all(struct worker *w, const struct opts *o, int lfd, const sigset_t *old,
+                        const sigset_t *block)
+{
+	say("reload: replacing workers one by one");
+	for (int i = 0; i < o->workers; i++)
+		if (w[i].pid > 0) {
+			pid_t old_pid = w[i].pid;
+			kill(old_pid, SIGTERM);
+			while (w[i].pid == old_pid && !got_term) {
+				struct timespec t = { 0, 50 * 1000 * 1000 };
+				sigprocmask(SIG_SETMASK, old, NULL);
+				nanosleep(&t, NULL);
+				sigprocmask(SIG_BLOCK, block, NULL);
+				reap(w, o->workers, 1);
+			}
+			w[i].restart_at = 0;
+			w[i].fails = 0;
+			if (!got_term && (w[i].pid = start_worker(o, lfd, old)) > 0)
+				w[i].started = time(NULL);
+			else
+				w[i].pid = 0;
+		}
+}
+
+/* The handlers, and the four signals blocked (block) outside the waits;
+ * old gets the mask before. */
+static void signals_setup(sigset_t *block, sigset_t *old)
+{
 	struct sigaction sa;
-	sigset_t block, old;
-	int lfd;
-	pid_t other;
-
-	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
-		printf("smesurvey-supervise %s\n", SMESURVEY_VERSION);
-		return 0;
-	}
-	if (parse_args(argc, argv, &o) < 0)
-		return usage();
-	if (access(o.argv[0], X_OK) < 0) {
-		say("%s: %s", o.argv[0], strerror(errno));
-		return 1;
-	}
-	if ((other = live_pid(o.pidfile))) {
-		say("already running (pid %d in %s); nothing changed", (int)other, o.pidfile);
-		return 1;
-	}
-	if (socket_answers(o.sock)) {
-		say("%s is in use by another process; nothing changed", o.sock);
-		return 1;
-	}
-	/* Both left behind by a process that is gone. */
-	unlink(o.pidfile);
-	unlink(o.sock);
-	if (o.logfile && !o.daemonize && !freopen(o.logfile, "a", stderr))
-		return 1;
-	if (o.daemonize && daemonize(o.logfile) < 0)
-		return 1;
-	if ((lfd = bind_socket(&o)) < 0)
-		return 1;
-	if (write_pidfile(o.pidfile) < 0) {
-		unlink(o.sock);
-		return 1;
-	}
-
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -399,56 +413,74 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	sigemptyset(&block);
-	sigaddset(&block, SIGCHLD);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, &old);
+	sigemptyset(block);
+	sigaddset(block, SIGCHLD);
+	sigaddset(block, SIGTERM);
+	sigaddset(block, SIGINT);
+	sigaddset(block, SIGHUP);
+	sigprocmask(SIG_BLOCK, block, old);
+}
+
+/* Checks, detaching, the socket and the pid file. The listening socket,
+ * or -1 (said why on stderr where there is something to say). */
+static int take_over(const struct opts *o)
+{
+	pid_t other;
+	int lfd;
+
+	if (access(o->argv[0], X_OK) < 0) {
+		say("%s: %s", o->argv[0], strerror(errno));
+		return -1;
+	}
+	if ((other = live_pid(o->pidfile))) {
+		say("already running (pid %d in %s); nothing changed", (int)other, o->pidfile);
+		return -1;
+	}
+	if (socket_answers(o->sock)) {
+		say("%s is in use by another process; nothing changed", o->sock);
+		return -1;
+	}
+	/* Both left behind by a process that is gone. */
+	unlink(o->pidfile);
+	unlink(o->sock);
+	if (o->logfile && !o->daemonize && !freopen(o->logfile, "a", stderr))
+		return -1;
+	if (o->daemonize && daemonize(o->logfile) < 0)
+		return -1;
+	if ((lfd = bind_socket(o)) < 0)
+		return -1;
+	if (write_pidfile(o->pidfile) < 0) {
+		unlink(o->sock);
+		close(lfd);
+		return -1;
+	}
+	return lfd;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	struct worker w[MAX_WORKERS] = { { 0 } };
+	sigset_t block, old;
+	int lfd;
+
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		printf("smesurvey-supervise %s\n", SMESURVEY_VERSION);
+		return 0;
+	}
+	if (parse_args(argc, argv, &o) < 0)
+		return usage();
+	if ((lfd = take_over(&o)) < 0)
+		return 1;
+	signals_setup(&block, &old);
 
 	say("%s: %d workers on %s", o.argv[0], o.workers, o.sock);
 	while (!got_term) {
-		time_t now = time(NULL), next_at = 0;
 		struct timespec ts = { 1, 0 };
-		for (int i = 0; i < o.workers; i++) {
-			if (w[i].pid > 0)
-				continue;
-			if (w[i].restart_at > now) {
-				if (!next_at || w[i].restart_at < next_at)
-					next_at = w[i].restart_at;
-				continue;
-			}
-			w[i].pid = start_worker(&o, lfd, &old);
-			w[i].started = now;
-			w[i].restart_at = 0;
-			if (w[i].pid < 0) {
-				w[i].pid = 0;
-				w[i].restart_at = now + 1;
-			}
-		}
+		time_t next_at = start_due(w, &o, lfd, &old);
 		if (got_hup) {
-			/* One at a time, so the program keeps serving while its
-			 * workers pick up the new configuration. */
 			got_hup = 0;
-			say("reload: replacing workers one by one");
-			for (int i = 0; i < o.workers; i++)
-				if (w[i].pid > 0) {
-					pid_t old_pid = w[i].pid;
-					kill(old_pid, SIGTERM);
-					while (w[i].pid == old_pid && !got_term) {
-						struct timespec t = { 0, 50 * 1000 * 1000 };
-						sigprocmask(SIG_SETMASK, &old, NULL);
-						nanosleep(&t, NULL);
-						sigprocmask(SIG_BLOCK, &block, NULL);
-						reap(w, o.workers, 1);
-					}
-					w[i].restart_at = 0;
-					w[i].fails = 0;
-					if (!got_term && (w[i].pid = start_worker(&o, lfd, &old)) > 0)
-						w[i].started = time(NULL);
-					else
-						w[i].pid = 0;
-				}
+			replace_all(w, &o, lfd, &old, &block);
 			continue;
 		}
 		/* Wait for a signal (blocked, so none is lost between the

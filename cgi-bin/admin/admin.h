@@ -44,6 +44,7 @@ int cmd_create_admin(struct ctx *x, int argc, char **argv);
 int cmd_reset_password(struct ctx *x, int argc, char **argv);
 int cmd_rebuild_aggregates(struct ctx *x, int argc, char **argv);
 int cmd_dump_aggregates(struct ctx *x, int argc, char **argv);
+int cmd_bind_account(struct ctx *x, int argc, char **argv);
 
 /* main.c: the command table and the lazily opened database. */
 const struct command *find_command(const char *name);

@@ -267,6 +267,101 @@ static int cmp_acct_user(const void *a, const void *b)
 
 /* Reads, converts and parses the file into im. Returns 0 or EXIT_FAILED
  * after printing why. */
+/* The header line: which field holds each column (colidx[k], -1 when
+ * absent). 0, or -1 after saying on stderr what is wrong. */
+static int header_columns(const char *path, const struct csv_row *row, int colidx[C_NCOLS])
+{
+	for (int k = 0; k < C_NCOLS; k++)
+		colidx[k] = -1;
+	for (size_t i = 0; i < row->nfields; i++) {
+		char *name = trimmed(row->fields[i]);
+		int k;
+
+		for (k = 0; k < C_NCOLS; k++)
+			if (strcasecmp(name, col_names[k]) == 0)
+				break;
+		if (k == C_NCOLS && !*name) {
+			free(name);             /* Excel's trailing empty columns */
+			continue;
+		}
+		if (k == C_NCOLS || colidx[k] >= 0) {
+			fprintf(stderr, PROG ": %s: line %lu: %s column '%s' (expected: username, "
+			        "password_hash, initial_password, role, region_code, org_name, form, contact, phone, email)\n",
+			        path, row->line, k == C_NCOLS ? "unknown" : "duplicate", name);
+			free(name);
+			return -1;
+		}
+		colidx[k] = (int)i;
+		free(name);
+	}
+	if (colidx[C_USERNAME] < 0 || colidx[C_ROLE] < 0 ||
+	    (colidx[C_PWHASH] < 0 && colidx[C_INITPW] < 0)) {
+		fprintf(stderr, PROG ": %s: the header needs the columns username, role and "
+		        "password_hash and/or initial_password (标题行缺少必需的列)\n", path);
+		return -1;
+	}
+
+	return 0;
+}
+
+/* One data row into im (rejected rows too, with their reason); an empty
+ * row is skipped. */
+static void add_row(struct import *im, const struct csv_row *row, const int colidx[C_NCOLS])
+{
+	const char *f[C_NCOLS];
+	int empty = 1, extra = 0;
+	struct acct *a;
+
+	for (size_t i = 0; i < row->nfields; i++) {
+		const char *s = row->fields[i];
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s) {
+			empty = 0;
+			int known = 0;
+			for (int k = 0; k < C_NCOLS; k++)
+				known |= colidx[k] == (int)i;
+			if (!known)
+				extra = 1;
+		}
+	}
+	if (empty)
+		return;                 /* ",,,," rows Excel leaves behind */
+	for (int k = 0; k < C_NCOLS; k++)
+		f[k] = colidx[k] >= 0 && (size_t)colidx[k] < row->nfields ?
+		       row->fields[colidx[k]] : "";
+
+	if (im->n == im->cap) {
+		im->cap = im->cap ? im->cap * 2 : 64;
+		im->rows = xrealloc(im->rows, im->cap * sizeof *im->rows);
+	}
+	a = &im->rows[im->n++];
+	memset(a, 0, sizeof *a);
+	a->line = row->line;
+	a->username = trimmed(f[C_USERNAME]);
+	a->pw_hash = trimmed(f[C_PWHASH]);
+	/* Not trimmed: spaces may be part of a password. */
+	a->init_pw = xstrdup(f[C_INITPW]);
+	a->region = trimmed(f[C_REGION]);
+	a->org = trimmed(f[C_ORG]);
+	a->form = trimmed(f[C_FORM]);
+	ascii_lower(a->form);
+	a->contact = trimmed(f[C_CONTACT]);
+	a->phone = trimmed(f[C_PHONE]);
+	a->email = trimmed(f[C_EMAIL]);
+	{
+		char *r = trimmed(f[C_ROLE]);
+		ascii_lower(r);
+		a->role = role_parse(r);
+		if (a->role == ROLE_NONE)
+			reject(a, "unknown role '%.32s' (expected admin viewer agency region hub window "
+			       "resource sme) (角色无效)", r);
+		free(r);
+	}
+	if (extra)
+		reject(a, "text in a column without a header (多余的列)");
+}
+
 static int import_parse(const char *path, struct import *im, const char **charset)
 {
 	char err[512], *raw = NULL, *text = NULL;
@@ -295,90 +390,10 @@ static int import_parse(const char *path, struct import *im, const char **charse
 		        rc < 0 ? c.err : "empty file: a header line is required (缺少标题行)");
 		goto out;
 	}
-	for (int k = 0; k < C_NCOLS; k++)
-		colidx[k] = -1;
-	for (size_t i = 0; i < row.nfields; i++) {
-		char *name = trimmed(row.fields[i]);
-		int k;
-
-		for (k = 0; k < C_NCOLS; k++)
-			if (strcasecmp(name, col_names[k]) == 0)
-				break;
-		if (k == C_NCOLS && !*name) {
-			free(name);             /* Excel's trailing empty columns */
-			continue;
-		}
-		if (k == C_NCOLS || colidx[k] >= 0) {
-			fprintf(stderr, PROG ": %s: line %lu: %s column '%s' (expected: username, "
-			        "password_hash, initial_password, role, region_code, org_name, form, contact, phone, email)\n",
-			        path, row.line, k == C_NCOLS ? "unknown" : "duplicate", name);
-			free(name);
-			goto out;
-		}
-		colidx[k] = (int)i;
-		free(name);
-	}
-	if (colidx[C_USERNAME] < 0 || colidx[C_ROLE] < 0 ||
-	    (colidx[C_PWHASH] < 0 && colidx[C_INITPW] < 0)) {
-		fprintf(stderr, PROG ": %s: the header needs the columns username, role and "
-		        "password_hash and/or initial_password (标题行缺少必需的列)\n", path);
+	if (header_columns(path, &row, colidx) < 0)
 		goto out;
-	}
-
-	while ((rc = csv_next(&c, &row)) > 0) {
-		const char *f[C_NCOLS];
-		int empty = 1, extra = 0;
-		struct acct *a;
-
-		for (size_t i = 0; i < row.nfields; i++) {
-			const char *s = row.fields[i];
-			while (*s == ' ' || *s == '\t')
-				s++;
-			if (*s) {
-				empty = 0;
-				int known = 0;
-				for (int k = 0; k < C_NCOLS; k++)
-					known |= colidx[k] == (int)i;
-				if (!known)
-					extra = 1;
-			}
-		}
-		if (empty)
-			continue;               /* ",,,," rows Excel leaves behind */
-		for (int k = 0; k < C_NCOLS; k++)
-			f[k] = colidx[k] >= 0 && (size_t)colidx[k] < row.nfields ?
-			       row.fields[colidx[k]] : "";
-
-		if (im->n == im->cap) {
-			im->cap = im->cap ? im->cap * 2 : 64;
-			im->rows = xrealloc(im->rows, im->cap * sizeof *im->rows);
-		}
-		a = &im->rows[im->n++];
-		memset(a, 0, sizeof *a);
-		a->line = row.line;
-		a->username = trimmed(f[C_USERNAME]);
-		a->pw_hash = trimmed(f[C_PWHASH]);
-		/* Not trimmed: spaces may be part of a password. */
-		a->init_pw = xstrdup(f[C_INITPW]);
-		a->region = trimmed(f[C_REGION]);
-		a->org = trimmed(f[C_ORG]);
-		a->form = trimmed(f[C_FORM]);
-		ascii_lower(a->form);
-		a->contact = trimmed(f[C_CONTACT]);
-		a->phone = trimmed(f[C_PHONE]);
-		a->email = trimmed(f[C_EMAIL]);
-		{
-			char *r = trimmed(f[C_ROLE]);
-			ascii_lower(r);
-			a->role = role_parse(r);
-			if (a->role == ROLE_NONE)
-				reject(a, "unknown role '%.32s' (expected admin viewer agency region hub window "
-				       "resource sme) (角色无效)", r);
-			free(r);
-		}
-		if (extra)
-			reject(a, "text in a column without a header (多余的列)");
-	}
+	while ((rc = csv_next(&c, &row)) > 0)
+		add_row(im, &row, colidx);
 	if (rc < 0) {
 		fprintf(stderr, PROG ": %s: %s (CSV 格式错误)\n", path, c.err);
 		goto out;

@@ -34,14 +34,92 @@
 
 #include "admin.h"
 
+/* What the file holds and how its columns were read; for a file that
+ * cannot be imported, why. EXIT_DONE when it can be, else EXIT_REJECTED. */
+static int report_parse(const char *path, const char *charset, const struct frame_parse *fp, int rc)
+{
+	printf("%s: %s, %zu data row%s\n", path, charset, fp->nunits, fp->nunits == 1 ? "" : "s");
+	for (size_t i = 0; i < fp->ncols; i++)
+		printf("  column %zu '%s' -> %s\n", i + 1, fp->header[i], ffield_code(fp->map[i]));
+	if (rc < 0) {
+		printf("rejected: %s (nothing written)\n", fp->fatal);
+		return EXIT_REJECTED;
+	}
+	if (rc > 0) {
+		for (size_t i = 0; i < fp->nerrs; i++)
+			printf("line %lu: %s\n", fp->errs[i].line, fp->errs[i].msg);
+		if (fp->nerrs_total > fp->nerrs)
+			printf("... and %zu more\n", fp->nerrs_total - fp->nerrs);
+		printf("%zu error%s: nothing written (有 %zu 处错误，未导入)\n", fp->nerrs_total,
+		       fp->nerrs_total == 1 ? "" : "s", fp->nerrs_total);
+		return EXIT_REJECTED;
+	}
+	return EXIT_DONE;
+}
+
+/* A parsed frame on its way into the database (one transaction). */
+struct frame_tx {
+	const char               *region, *kind, *fn, *charset, *sum;
+	const struct frame_parse *fp;
+	char                      ids[24];     /* the new frame's id */
+};
+
+/* The frame row, its units, the confirmation and the audit. 0, 1 when the
+ * region got a sample meanwhile (rolled back), or -1. */
+static int frame_tx_body(struct db *db, void *ctx, int attempt)
+{
+	struct frame_tx *t = ctx;
+	unsigned long long id = 0;
+	struct buf d = { 0 };
+	int rc;
+
+	(void)attempt;
+	if (db_exec(db, STMT_FRAME_INSERT_PENDING,
+	            DB_ARGS(A_STR(t->region), A_STR(t->kind), A_STR(t->fn), A_STR(t->charset), A_NULL), NULL, &id) < 0)
+		return -1;
+	snprintf(t->ids, sizeof t->ids, "%llu", id);
+	rc = frame_store(db, t->region, t->kind, t->ids, t->fp, t->sum);
+	if (rc != 0)
+		return rc;
+	buf_printf(&d, "file=%s charset=%s region=%s kind=%s frame=%s units=%zu checksum=%s", t->fn, t->charset,
+	           t->region, t->kind, t->ids, t->fp->nunits, t->sum);
+	rc = cli_audit(db, "frame-confirm", d.data);
+	buf_free(&d);
+	return rc < 0 ? -1 : 0;
+}
+
+/* The region may take a frame of this kind: it exists and has no sample
+ * yet. EXIT_DONE, EXIT_REJECTED (said why) or EXIT_FAILED; *old gets the
+ * frame it replaces (NULL: none). */
+static int frame_allowed(struct db *db, const char *region, const char *kind, char **old)
+{
+	char *sid = NULL;
+	int rc = region_known(db, "import-frame", region);
+
+	if (rc <= 0)
+		return rc < 0 ? EXIT_FAILED : EXIT_REJECTED;
+	if (db_query_str(db, STMT_SAMPLE_ID, DB_ARGS(A_STR(region), A_STR(kind)), &sid) < 0 ||
+	    db_query_str(db, STMT_FRAME_CONFIRMED_ID, DB_ARGS(A_STR(region), A_STR(kind)), old) < 0) {
+		free(sid);
+		fprintf(stderr, PROG ": import-frame: database error: nothing written\n");
+		return EXIT_FAILED;
+	}
+	if (sid) {
+		fprintf(stderr, PROG ": import-frame: region %s already has a %s sample (sample %s); its frame "
+		        "can no longer be replaced (已经抽样，样本框不能再替换): nothing written\n", region, kind, sid);
+		free(sid);
+		return EXIT_REJECTED;
+	}
+	return EXIT_DONE;
+}
+
 int cmd_import_frame(struct ctx *x, int argc, char **argv)
 {
 	const char *region, *kind, *path, *charset = "";
-	char err[512], sum[65], ids[24], *raw = NULL, *text = NULL, *fn = NULL, *old = NULL, *sid = NULL;
+	char err[512], sum[65], *raw = NULL, *text = NULL, *fn = NULL, *old = NULL;
 	size_t rawn = 0, textn = 0;
 	struct frame_parse fp;
 	int parsed = 0, ret = EXIT_FAILED, rc;
-	unsigned long long id = 0;
 	struct db *db;
 
 	if (argc != 4 || !(kind = kind_arg(argv[2]))) {
@@ -54,23 +132,8 @@ int cmd_import_frame(struct ctx *x, int argc, char **argv)
 		fprintf(stderr, PROG ": %s (at most 2 MiB / 最大 2 MB)\n", err);
 		return EXIT_FAILED;
 	}
-	if (!(db = ctx_db(x)))
+	if (!(db = ctx_db(x)) || (ret = frame_allowed(db, region, kind, &old)) != EXIT_DONE)
 		goto out;
-	if ((rc = region_known(db, "import-frame", region)) <= 0) {
-		ret = rc < 0 ? EXIT_FAILED : EXIT_REJECTED;
-		goto out;
-	}
-	if (db_query_str(db, STMT_SAMPLE_ID,
-	                 DB_ARGS(A_STR(region), A_STR(kind)), &sid) < 0 ||
-	    db_query_str(db, STMT_FRAME_CONFIRMED_ID,
-	                 DB_ARGS(A_STR(region), A_STR(kind)), &old) < 0)
-		goto dberr;
-	if (sid) {
-		fprintf(stderr, PROG ": import-frame: region %s already has a %s sample (sample %s); its frame "
-		        "can no longer be replaced (已经抽样，样本框不能再替换): nothing written\n", region, kind, sid);
-		ret = EXIT_REJECTED;
-		goto out;
-	}
 	if (frame_upload_text(raw, rawn, &text, &textn, &charset, err, sizeof err) < 0) {
 		fprintf(stderr, PROG ": %s: save the file as XLSX, or CSV in UTF-8 or GB18030 (%s): nothing written\n",
 		        path, err);
@@ -79,64 +142,26 @@ int cmd_import_frame(struct ctx *x, int argc, char **argv)
 	}
 	rc = frame_parse(text, textn, kind, NULL, &fp);
 	parsed = 1;
-	printf("%s: %s, %zu data row%s\n", path, charset, fp.nunits, fp.nunits == 1 ? "" : "s");
-	for (size_t i = 0; i < fp.ncols; i++)
-		printf("  column %zu '%s' -> %s\n", i + 1, fp.header[i], ffield_code(fp.map[i]));
-	if (rc < 0) {
-		printf("rejected: %s (nothing written)\n", fp.fatal);
-		ret = EXIT_REJECTED;
+	if ((ret = report_parse(path, charset, &fp, rc)) != EXIT_DONE)
 		goto out;
-	}
-	if (rc > 0) {
-		for (size_t i = 0; i < fp.nerrs; i++)
-			printf("line %lu: %s\n", fp.errs[i].line, fp.errs[i].msg);
-		if (fp.nerrs_total > fp.nerrs)
-			printf("... and %zu more\n", fp.nerrs_total - fp.nerrs);
-		printf("%zu error%s: nothing written (有 %zu 处错误，未导入)\n", fp.nerrs_total,
-		       fp.nerrs_total == 1 ? "" : "s", fp.nerrs_total);
-		ret = EXIT_REJECTED;
-		goto out;
-	}
 	units_checksum(fp.units, fp.nunits, sum);
-	fn = frame_clean_filename(path);
+	fn = upload_filename(path, "样本框文件");
 
-	/* One transaction: the frame row, its units, the confirmation, the audit. */
-	if (db_begin(db) < 0)
-		goto dberr;
-	if (db_exec(db, STMT_FRAME_INSERT_PENDING,
-	            DB_ARGS(A_STR(region), A_STR(kind), A_STR(fn), A_STR(charset), A_NULL), NULL, &id) < 0)
-		goto rollback;
-	snprintf(ids, sizeof ids, "%llu", id);
-	rc = frame_store(db, region, kind, ids, &fp, sum);
-	if (rc == 1) {
-		db_rollback(db);
+	struct frame_tx t = { region, kind, fn, charset, sum, &fp, "" };
+	rc = db_transaction(db, frame_tx_body, &t);
+	if (rc > 0) {
 		fprintf(stderr, PROG ": import-frame: region %s got a %s sample meanwhile (已经抽样，样本框不能再替换): "
 		        "nothing written\n", region, kind);
 		ret = EXIT_REJECTED;
-		goto out;
+	} else if (rc < 0) {
+		fprintf(stderr, PROG ": import-frame: database error: nothing written\n");
+		ret = EXIT_FAILED;
+	} else {
+		printf("region %s, %s: frame %s confirmed with %zu units (", region, kind, t.ids, fp.nunits);
+		print_counts(kind, fp.count);
+		printf(")%s%s\nchecksum %s\n", old ? "; replaces frame " : "", old ? old : "", sum);
+		printf("imported (已导入并确认样本框)\n");
 	}
-	if (rc < 0)
-		goto rollback;
-	{
-		struct buf d = { 0 };
-		buf_printf(&d, "file=%s charset=%s region=%s kind=%s frame=%s units=%zu checksum=%s", fn, charset,
-		           region, kind, ids, fp.nunits, sum);
-		rc = cli_audit(db, "frame-confirm", d.data);
-		buf_free(&d);
-	}
-	if (rc < 0 || db_commit(db) < 0)
-		goto rollback;
-	printf("region %s, %s: frame %s confirmed with %zu units (", region, kind, ids, fp.nunits);
-	print_counts(kind, fp.count);
-	printf(")%s%s\nchecksum %s\n", old ? "; replaces frame " : "", old ? old : "", sum);
-	printf("imported (已导入并确认样本框)\n");
-	ret = EXIT_DONE;
-	goto out;
-rollback:
-	db_rollback(db);
-dberr:
-	fprintf(stderr, PROG ": import-frame: database error: nothing written\n");
-	ret = EXIT_FAILED;
 out:
 	if (parsed)
 		frame_parse_free(&fp);
@@ -144,6 +169,5 @@ out:
 	free(text);
 	free(fn);
 	free(old);
-	free(sid);
 	return ret;
 }

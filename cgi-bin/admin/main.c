@@ -110,6 +110,17 @@ static const struct command commands[] = {
 	  "(see cgi-bin/sample/draw.h) and compares every stratum's order, roles and\n"
 	  "replacements with sample_units. Changes nothing.\n"
 	  "Exit: 0 verified, 1 differences (listed) or not verifiable, 2 error." },
+	{ "bind-account", cmd_bind_account, "USERNAME [UNIT]",
+	  "bind a resource or SME account to a selected unit of its region's sample",
+	  "For an account that did not register through an invitation code (one\n"
+	  "imported with import-accounts, the demo accounts): it takes the sample\n"
+	  "unit UNIT (its id), or the first free selected unit of its region and\n"
+	  "form, as if it had registered with the unit's code (registered now; slip\n"
+	  "printed and code opened, unless recorded already), and the unit's name\n"
+	  "as its organisation name. Its answers are counted with the sample from\n"
+	  "then on. One transaction, audited (account-bind).\n"
+	  "Exit: 0 bound, 1 refused (no such account, not a resource or SME account,\n"
+	  "bound already, no free selected unit), 2 usage or database error." },
 	{ "create-admin", cmd_create_admin, "USERNAME [--stdin]",
 	  "create a ministry (admin) account with a one-time password",
 	  "Prints exactly one line, `password: <one-time password>`, on standard\n"

@@ -1,6 +1,7 @@
 /*
  * app.c - the FastCGI accept loop shared by every program.
  */
+#include "msg.h"
 #include "app.h"
 #include "catalog.h"
 #include "auth.h"
@@ -247,7 +248,7 @@ static void dispatch(struct req *r, const struct app *app)
 	                                  page_method(r->method), &allow);
 	if (pg == NULL) {
 		if (allow == 0) {
-			page_error(r, 404, "您访问的页面不存在。");
+			page_error(r, 404, MSG_NOT_FOUND);
 		} else {
 			char methods[32];
 			page_allow_header(allow, methods, sizeof methods);
@@ -270,13 +271,13 @@ static void dispatch(struct req *r, const struct app *app)
 		return;
 	}
 	case AUTH_FORBIDDEN:
-		page_error(r, 403, pg->deny ? pg->deny : "您的账户无权访问此页面。");
+		page_error(r, 403, pg->deny ? pg->deny : MSG_FORBIDDEN);
 		return;
 	}
 	const struct pspec *bad = page_parse_args(r, pg->params);
 	if (bad) {
 		page_error(r, bad->status ? bad->status : 400,
-		           bad->message ? bad->message : "提交的数据格式不正确，请返回重试。");
+		           bad->message ? bad->message : MSG_BAD_BODY);
 		return;
 	}
 	pg->handler(r);
@@ -328,11 +329,11 @@ static void serve_one(FCGX_Request *fr, const struct conf *conf, struct db *db, 
 		read_body(&r, fr);
 
 	if (auth_load_session(&r) < 0) {
-		page_error(&r, 503, "系统繁忙，请稍后再试。");
+		page_error(&r, 503, MSG_BUSY);
 	} else if (r.body_status == BODY_TOO_LARGE) {
 		page_error(&r, 413, "提交的内容过大，请缩小上传文件后重试。");
 	} else if (r.body_status != BODY_OK) {
-		page_error(&r, 400, "提交的数据格式不正确，请返回重试。");
+		page_error(&r, 400, MSG_BAD_BODY);
 	} else {
 		dispatch(&r, app);
 	}

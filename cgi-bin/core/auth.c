@@ -583,12 +583,7 @@ void audit_login(struct req *r, const char *username, enum login_result res)
 	buf_puts(&d, "username=");
 	/* The name as typed (the request is valid UTF-8), at most 64 bytes cut
 	 * at a character boundary, control characters replaced. */
-	size_t n = strlen(username);
-	if (n > 64) {
-		n = 64;
-		while (n > 0 && ((unsigned char)username[n] & 0xC0) == 0x80)
-			n--;
-	}
+	size_t n = utf8_prefix(username, 64);
 	for (size_t i = 0; i < n; i++)
 		buf_putc(&d, (unsigned char)username[i] < 0x20 || username[i] == 0x7f ? '?' : username[i]);
 	audit(r, action[res], d.data);

@@ -93,6 +93,101 @@ static int is_eol(char ch)
 	return ch == '\n' || ch == '\r';
 }
 
+/* A quoted field at c->p (on its opening quote) into the row's memory.
+ * 0, or -1 after csv_fail. */
+static int read_quoted(struct csv *c, struct csv_row *row, size_t *used, size_t *len)
+{
+	unsigned long qline = c->line;
+
+	c->p++;
+	for (;;) {
+		char ch;
+
+		if (c->p >= c->end) {
+			csv_fail(c, qline, "unterminated quoted field");
+			return -1;
+		}
+		ch = *c->p;
+		if (ch == '"') {
+			if (c->p + 1 < c->end && c->p[1] == '"') {
+				c->p += 2;
+				if (field_put(c, row, used, len, '"') < 0)
+					return -1;
+				continue;
+			}
+			c->p++;
+			break;
+		}
+		if (ch == '\0') {
+			csv_fail(c, c->line, "NUL byte in text");
+			return -1;
+		}
+		/* Line breaks inside quotes are data, but still count
+		 * as physical lines for later error messages. */
+		if (ch == '\n' || (ch == '\r' && !(c->p + 1 < c->end && c->p[1] == '\n')))
+			c->line++;
+		c->p++;
+		if (field_put(c, row, used, len, ch) < 0)
+			return -1;
+	}
+	if (c->p < c->end && *c->p != ',' && !is_eol(*c->p)) {
+		csv_fail(c, c->line, "unexpected text after closing quote in field %zu",
+		         row->nfields + 1);
+		return -1;
+	}
+	return 0;
+}
+
+/* An unquoted field at c->p, up to the next comma or line break. 0 or -1. */
+static int read_plain(struct csv *c, struct csv_row *row, size_t *used, size_t *len)
+{
+	while (c->p < c->end && *c->p != ',' && !is_eol(*c->p)) {
+		if (*c->p == '"') {
+			csv_fail(c, c->line, "quote inside unquoted field %zu "
+			         "(enclose the field in quotes and double the quote)",
+			         row->nfields + 1);
+			return -1;
+		}
+		if (*c->p == '\0') {
+			csv_fail(c, c->line, "NUL byte in text");
+			return -1;
+		}
+		if (field_put(c, row, used, len, *c->p) < 0)
+			return -1;
+		c->p++;
+	}
+	return 0;
+}
+
+/* Room for one more field in the row's arrays. 0, or -1 past the limit. */
+static int field_slot(struct csv *c, struct csv_row *row)
+{
+	if (row->nfields >= c->lim.max_fields) {
+		csv_fail(c, row->line, "more than %zu fields", c->lim.max_fields);
+		return -1;
+	}
+	if (row->nfields == row->fcap) {
+		size_t ncap = row->fcap ? row->fcap * 2 : 16;
+		row->fields = xrealloc(row->fields, ncap * sizeof *row->fields);
+		row->lens = xrealloc(row->lens, ncap * sizeof *row->lens);
+		row->fcap = ncap;
+	}
+	return 0;
+}
+
+/* Terminates the field of len bytes that ends at *used. */
+static void field_end(struct csv_row *row, size_t *used, size_t len)
+{
+	/* field_put() always left room for this, except for an empty field. */
+	if (*used + 1 > row->memcap) {
+		size_t ncap = row->memcap ? row->memcap * 2 : 256;
+		row->mem = xrealloc(row->mem, ncap);
+		row->memcap = ncap;
+	}
+	row->mem[(*used)++] = '\0';
+	row->lens[row->nfields++] = len;
+}
+
 int csv_next(struct csv *c, struct csv_row *row)
 {
 	size_t used = 0;
@@ -114,83 +209,12 @@ int csv_next(struct csv *c, struct csv_row *row)
 	for (;;) {
 		size_t len = 0;
 
-		if (row->nfields >= c->lim.max_fields) {
-			csv_fail(c, row->line, "more than %zu fields", c->lim.max_fields);
+		if (field_slot(c, row) < 0)
 			return -1;
-		}
-		if (row->nfields == row->fcap) {
-			size_t ncap = row->fcap ? row->fcap * 2 : 16;
-			row->fields = xrealloc(row->fields, ncap * sizeof *row->fields);
-			row->lens = xrealloc(row->lens, ncap * sizeof *row->lens);
-			row->fcap = ncap;
-		}
-
-		if (c->p < c->end && *c->p == '"') {
-			unsigned long qline = c->line;
-
-			c->p++;
-			for (;;) {
-				char ch;
-
-				if (c->p >= c->end) {
-					csv_fail(c, qline, "unterminated quoted field");
-					return -1;
-				}
-				ch = *c->p;
-				if (ch == '"') {
-					if (c->p + 1 < c->end && c->p[1] == '"') {
-						c->p += 2;
-						if (field_put(c, row, &used, &len, '"') < 0)
-							return -1;
-						continue;
-					}
-					c->p++;
-					break;
-				}
-				if (ch == '\0') {
-					csv_fail(c, c->line, "NUL byte in text");
-					return -1;
-				}
-				/* Line breaks inside quotes are data, but still count
-				 * as physical lines for later error messages. */
-				if (ch == '\n' || (ch == '\r' && !(c->p + 1 < c->end && c->p[1] == '\n')))
-					c->line++;
-				c->p++;
-				if (field_put(c, row, &used, &len, ch) < 0)
-					return -1;
-			}
-			if (c->p < c->end && *c->p != ',' && !is_eol(*c->p)) {
-				csv_fail(c, c->line, "unexpected text after closing quote in field %zu",
-				         row->nfields + 1);
-				return -1;
-			}
-		} else {
-			while (c->p < c->end && *c->p != ',' && !is_eol(*c->p)) {
-				if (*c->p == '"') {
-					csv_fail(c, c->line, "quote inside unquoted field %zu "
-					         "(enclose the field in quotes and double the quote)",
-					         row->nfields + 1);
-					return -1;
-				}
-				if (*c->p == '\0') {
-					csv_fail(c, c->line, "NUL byte in text");
-					return -1;
-				}
-				if (field_put(c, row, &used, &len, *c->p) < 0)
-					return -1;
-				c->p++;
-			}
-		}
-
-		/* Terminate the field; field_put() always left room for this. */
-		if (used + 1 > row->memcap) {
-			size_t ncap = row->memcap ? row->memcap * 2 : 256;
-			row->mem = xrealloc(row->mem, ncap);
-			row->memcap = ncap;
-		}
-		row->mem[used++] = '\0';
-		row->lens[row->nfields++] = len;
-
+		if (c->p < c->end && *c->p == '"' ? read_quoted(c, row, &used, &len) < 0
+		                                  : read_plain(c, row, &used, &len) < 0)
+			return -1;
+		field_end(row, &used, len);
 		if (c->p < c->end && *c->p == ',') {
 			c->p++;
 			continue;
@@ -200,12 +224,10 @@ int csv_next(struct csv *c, struct csv_row *row)
 	}
 
 	/* mem may have moved while growing: set the pointers only now. */
-	{
-		size_t off = 0;
-		for (size_t i = 0; i < row->nfields; i++) {
-			row->fields[i] = row->mem + off;
-			off += row->lens[i] + 1;
-		}
+	size_t off = 0;
+	for (size_t i = 0; i < row->nfields; i++) {
+		row->fields[i] = row->mem + off;
+		off += row->lens[i] + 1;
 	}
 	return 1;
 }

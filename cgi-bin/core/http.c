@@ -159,6 +159,45 @@ static char *header_attr(const char *h, size_t hn, const char *name)
 	return NULL;
 }
 
+/* The next delimiter at or after data, preceded by CRLF; NULL if none. */
+static const char *next_delimiter(const char *data, const char *end, const struct buf *delim)
+{
+	for (const char *q = data; q < end; ) {
+		const char *hit = memmem(q, (size_t)(end - q), delim->data, delim->len);
+		if (hit == NULL)
+			return NULL;
+		if (hit - data >= 2 && hit[-2] == '\r' && hit[-1] == '\n')
+			return hit;
+		q = hit + 1;
+	}
+	return NULL;
+}
+
+/* The part's field name, file name and type from its headers [h, hend);
+ * each malloc'd or NULL when absent. */
+static void part_headers(const char *h, const char *hend, char **name, char **filename, char **ctype)
+{
+	while (h < hend) {
+		const char *eol = memmem(h, (size_t)(hend - h), "\r\n", 2);
+		if (eol == NULL)
+			eol = hend;
+		size_t hl = (size_t)(eol - h);
+		if (hl > 20 && strncasecmp(h, "Content-Disposition:", 20) == 0) {
+			free(*name);
+			free(*filename);
+			*name = header_attr(h, hl, "name");
+			*filename = header_attr(h, hl, "filename");
+		} else if (hl > 13 && strncasecmp(h, "Content-Type:", 13) == 0) {
+			const char *v = h + 13;
+			while (*v == ' ')
+				v++;
+			free(*ctype);
+			*ctype = xstrndup(v, (size_t)(eol - v));
+		}
+		h = eol + 2;
+	}
+}
+
 enum body_status parse_multipart(const char *body, size_t n, const char *content_type,
                                  struct param **ps, size_t *np, size_t max_params,
                                  size_t max_file)
@@ -191,42 +230,13 @@ enum body_status parse_multipart(const char *body, size_t n, const char *content
 		const char *hend = memmem(p, (size_t)(end - p), "\r\n\r\n", 4);
 		if (hend == NULL || hend - p > 4096)
 			break;
-		/* Locate the next delimiter, preceded by CRLF. */
-		const char *data = hend + 4, *next = NULL;
-		for (const char *q = data; q < end; ) {
-			const char *hit = memmem(q, (size_t)(end - q), delim.data, delim.len);
-			if (hit == NULL)
-				break;
-			if (hit - data >= 2 && hit[-2] == '\r' && hit[-1] == '\n') {
-				next = hit;
-				break;
-			}
-			q = hit + 1;
-		}
+		const char *data = hend + 4, *next = next_delimiter(data, end, &delim);
 		if (next == NULL)
 			break;
 		size_t dlen = (size_t)(next - 2 - data);
 
 		char *name = NULL, *filename = NULL, *ctype = NULL;
-		for (const char *h = p; h < hend; ) {
-			const char *eol = memmem(h, (size_t)(hend - h), "\r\n", 2);
-			if (eol == NULL)
-				eol = hend;
-			size_t hl = (size_t)(eol - h);
-			if (hl > 20 && strncasecmp(h, "Content-Disposition:", 20) == 0) {
-				free(name);
-				free(filename);
-				name = header_attr(h, hl, "name");
-				filename = header_attr(h, hl, "filename");
-			} else if (hl > 13 && strncasecmp(h, "Content-Type:", 13) == 0) {
-				const char *v = h + 13;
-				while (*v == ' ')
-					v++;
-				free(ctype);
-				ctype = xstrndup(v, (size_t)(eol - v));
-			}
-			h = eol + 2;
-		}
+		part_headers(p, hend, &name, &filename, &ctype);
 		if (name == NULL || *np >= max_params) {
 			free(name);
 			free(filename);

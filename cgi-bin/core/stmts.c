@@ -355,6 +355,27 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"UPDATE sample_units SET user_id = ?, registered_at = NOW(), paper_by = ?"
 		" WHERE id = ? AND user_id IS NULL",
 		R_REGION },
+	/* smesurvey-admin bind-account: an existing account takes a selected
+	 * unit of its region and form, as if registered with its code. */
+	[STMT_CLI_BIND_ACCOUNT] = {
+		"SELECT id, role, IFNULL(region_code, ''), IFNULL(form, '') FROM users WHERE username = ?",
+		R_CLI },
+	[STMT_CLI_BOUND_UNIT] = {
+		"SELECT id FROM sample_units WHERE user_id = ? LIMIT 1",
+		R_CLI },
+	[STMT_CLI_BIND_PICK] = {
+		"SELECT id, name FROM sample_units WHERE region_code = ? AND form = ? AND role = 'selected'"
+		" AND status = 'active' AND user_id IS NULL AND (? = 0 OR id = ?)"
+		" ORDER BY stratum, position, id LIMIT 1 FOR UPDATE",
+		R_CLI },
+	[STMT_CLI_BIND_UNIT] = {
+		"UPDATE sample_units SET user_id = ?, registered_at = NOW(),"
+		" slip_printed_at = COALESCE(slip_printed_at, NOW()), code_opened_at = COALESCE(code_opened_at, NOW())"
+		" WHERE id = ? AND user_id IS NULL",
+		R_CLI },
+	[STMT_CLI_BIND_ORG_NAME] = {
+		"UPDATE users SET org_name = ? WHERE id = ?",
+		R_CLI },
 
 	/* Administration: responses, export, statistics */
 	[STMT_RESPONSE_GET] = {
@@ -807,7 +828,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_AGGR_UNIT_RESPONSES] = {
 		"SELECT p.id FROM sample_units su JOIN responses p ON p.user_id = su.user_id AND p.form = su.form"
 		" WHERE su.id = ?",
-		R_REGION },
+		R_REGION | R_CLI },
 	/* Deleted one by one (not by the samples' ON DELETE CASCADE) so that
 	 * the triggers of sql/005_aggregates.sql see them. */
 	[STMT_AGGR_SAMPLE_UNITS_DELETE] = {

@@ -248,6 +248,17 @@ size_t utf8_len(const char *s)
 	return n;
 }
 
+size_t utf8_prefix(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max + 1);
+	if (n <= max)
+		return n;
+	n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
+
 void seterr(char *err, size_t errsz, const char *fmt, ...)
 {
 	va_list ap;

@@ -57,5 +57,8 @@ int   ct_equal(const void *a, const void *b, size_t n);
 int   utf8_valid(const char *s, size_t n);
 /* Number of code points of a valid UTF-8 string. */
 size_t utf8_len(const char *s);
+/* The length of s cut to at most max bytes without splitting a UTF-8
+ * character: the one truncation of user text (cells, labels, log details). */
+size_t utf8_prefix(const char *s, size_t max);
 
 #endif

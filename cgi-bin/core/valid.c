@@ -53,3 +53,34 @@ int email_valid(const char *s)
 	return n >= 3 && strchr(dom, '.') && dom[0] != '.' && dom[n - 1] != '.' &&
 	       dom[0] != '-' && !strstr(dom, "..");
 }
+
+int postcode_valid(const char *s)
+{
+	size_t n = 0;
+	for (; s[n]; n++)
+		if (s[n] < '0' || s[n] > '9')
+			return 0;
+	return n == 6;
+}
+
+char *upload_filename(const char *name, const char *fallback)
+{
+	const char *base = name;
+	struct buf b;
+	for (const char *p = name; *p; p++)
+		if (*p == '/' || *p == '\\')
+			base = p + 1;
+	buf_init(&b);
+	for (const unsigned char *p = (const unsigned char *)base; *p; p++)
+		if (*p >= 0x20 && *p != 0x7f)
+			buf_putc(&b, (char)*p);
+	if (b.len > 200) {
+		b.len = utf8_prefix(b.data, 200);
+		b.data[b.len] = 0;
+	}
+	if (!b.len || !utf8_valid(b.data, b.len)) {
+		buf_reset(&b);
+		buf_puts(&b, fallback);
+	}
+	return buf_steal(&b);
+}

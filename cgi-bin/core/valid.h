@@ -21,4 +21,13 @@ int phone_valid(const char *s);                /* phone_check(s) == PHONE_OK */
  * < > " ', valid UTF-8, at most 254 bytes. */
 int email_valid(const char *s);
 
+/* postcode (zip, the digits6 check): exactly 6 ASCII digits. */
+int postcode_valid(const char *s);
+
+/* The name an uploaded file is kept and shown under: the last path
+ * component (old browsers send C:\...), control characters dropped, at most
+ * 200 bytes cut on a UTF-8 boundary; fallback when nothing valid is left.
+ * Malloc'd. */
+char *upload_filename(const char *name, const char *fallback);
+
 #endif

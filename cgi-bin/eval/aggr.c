@@ -505,3 +505,16 @@ done:
 	aggr_delta_free(&acc);
 	return rc;
 }
+
+/* The reopened response leaves the aggregates in the same transaction. */
+static int reopen_body(struct db *db, void *ctx, int attempt)
+{
+	unsigned long long id = *(unsigned long long *)ctx;
+	(void)attempt;
+	return response_reopen(db, id) < 0 || aggr_sync(db, id) < 0 ? -1 : 0;
+}
+
+int aggr_response_reopen(struct db *db, unsigned long long response_id)
+{
+	return db_transaction(db, reopen_body, &response_id);
+}

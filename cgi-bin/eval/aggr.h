@@ -62,6 +62,9 @@ int aggr_sync(struct db *db, unsigned long long response_id);
 /* The same, when the caller has just written the response's answers
  * (stored: every value as stored, in codebook order; NULL: read them). */
 int aggr_sync_answers(struct db *db, unsigned long long response_id, const struct answers *stored);
+/* Reopens a submitted response (back to draft, response_reopen) and takes
+ * it out of the aggregates, in one transaction of its own. 0 or -1. */
+int aggr_response_reopen(struct db *db, unsigned long long response_id);
 /* aggr_sync for every response id in column 0 of ids. */
 int aggr_sync_ids(struct db *db, const struct dbrows *ids);
 /* aggr_sync for the responses of the accounts of the sample units q finds

@@ -14,6 +14,7 @@
 #include "indview.h"
 #include "log.h"
 #include "util.h"
+#include "xlsxw.h"
 #include "csv.h"
 
 #include <errno.h>
@@ -435,26 +436,15 @@ int indview_csv(struct req *r, const char *region, int sample_only, struct buf *
 	return 0;
 }
 
-#define IND_XLSX_MAX (64u * 1024u * 1024u)   /* bound on the finished file read back */
-
-/* Writes the rows of v into the workbook file at path: text columns as
- * text, value (rounded as in the CSV, empty when undefined) and n as
- * numbers, a frozen header and an autofilter. 0 or -1. */
-static int xlsx_rows(const struct view *v, const char *path)
+/* Writes the rows of v into the workbook x: text columns as text, value
+ * (rounded as in the CSV, empty when undefined) and n as numbers, a
+ * frozen header and an autofilter. */
+static void xlsx_rows(const struct view *v, struct xw *x)
 {
-	lxw_workbook *wb = workbook_new(path);
-	lxw_worksheet *ws;
-	lxw_format *head;
 	lxw_row_t row = 0;
-	lxw_error e;
 
-	if (!wb)
-		return -1;
-	ws = workbook_add_worksheet(wb, "indicators");
-	head = workbook_add_format(wb);
-	format_set_bold(head);
 	for (lxw_col_t c = 0; c < NELEMS(export_head); c++)
-		worksheet_write_string(ws, 0, c, export_head[c], head);
+		xw_string(x, 0, c, export_head[c], x->bold);
 	for (size_t k = 0; k < v->nsc; k++)
 		for (size_t i = 0; i < v->set->n; i++) {
 			const struct indicator *ind = &v->set->v[i];
@@ -465,61 +455,42 @@ static int xlsx_rows(const struct view *v, const char *path)
 			ind_value_of(&v->sc[k].t, i, &val);
 			ind_format(ind, &val, value, sizeof value);
 			row++;
-			worksheet_write_string(ws, row, 0, k ? v->sc[k].code : "all", NULL);
-			worksheet_write_string(ws, row, 1, v->sc[k].name, NULL);
-			worksheet_write_string(ws, row, 2, ind->code, NULL);
-			worksheet_write_string(ws, row, 3, ind->content, NULL);
-			worksheet_write_string(ws, row, 4, ind->label, NULL);
+			xw_string(x, row, 0, k ? v->sc[k].code : "all", NULL);
+			xw_string(x, row, 1, v->sc[k].name, NULL);
+			xw_string(x, row, 2, ind->code, NULL);
+			xw_string(x, row, 3, ind->content, NULL);
+			xw_string(x, row, 4, ind->label, NULL);
 			/* The number the CSV shows, so both files agree to the digit. */
 			if (*value)
-				worksheet_write_number(ws, row, 5, strtod(value, NULL), NULL);
-			worksheet_write_string(ws, row, 6, ind->unit, NULL);
-			worksheet_write_number(ws, row, 7, (double)val.n, NULL);
+				xw_number(x, row, 5, strtod(value, NULL));
+			xw_string(x, row, 6, ind->unit, NULL);
+			xw_number(x, row, 7, (double)val.n);
 		}
-	worksheet_freeze_panes(ws, 1, 0);
-	worksheet_autofilter(ws, 0, 0, row, (lxw_col_t)(NELEMS(export_head) - 1));
-	worksheet_set_column(ws, 1, 1, 16, NULL);
-	worksheet_set_column(ws, 4, 4, 40, NULL);
-	if ((e = workbook_close(wb)) != LXW_NO_ERROR) {
-		log_err("indicators xlsx: %s", lxw_strerror(e));
-		return -1;
-	}
+	worksheet_freeze_panes(x->ws, 1, 0);
+	xw_check(x, worksheet_autofilter(x->ws, 0, 0, row, (lxw_col_t)(NELEMS(export_head) - 1)), "autofilter");
+	xw_check(x, worksheet_set_column(x->ws, 1, 1, 16, NULL), "column");
+	xw_check(x, worksheet_set_column(x->ws, 4, 4, 40, NULL), "column");
+}
+
+/* Appends a piece of the finished file to the buffer (xw_send). */
+static int put_piece(void *ctx, const char *data, size_t len)
+{
+	buf_put(ctx, data, len);
 	return 0;
 }
 
 int indview_xlsx(struct req *r, const char *region, int sample_only, struct buf *out)
 {
-	const char *tmpdir = getenv("TMPDIR");
-	char path[512], err[160];
-	char *data = NULL;
-	size_t len = 0;
 	struct view v;
-	int fd, rc = -1;
+	struct xw x;
+	int rc = -1;
 
-	if (view_load(r, &v, region, sample_only) < 0) {
-		view_free(&v);
-		return -1;
-	}
-	if (!tmpdir || !*tmpdir)
-		tmpdir = "/tmp";
-	/* mkstemp reserves a unique name; the library then writes the file. */
-	if ((size_t)snprintf(path, sizeof path, "%s/smesurvey-indicators-XXXXXX", tmpdir) >= sizeof path ||
-	    (fd = mkstemp(path)) < 0) {
-		log_err("indicators xlsx: mkstemp in %s: %s", tmpdir, strerror(errno));
-		view_free(&v);
-		return -1;
-	}
-	close(fd);
-	if (xlsx_rows(&v, path) == 0) {
-		if (file_read_bounded(path, IND_XLSX_MAX, &data, &len, err, sizeof err) == 0) {
-			buf_put(out, data, len);
+	if (view_load(r, &v, region, sample_only) == 0 && xw_open(&x, "indicators", NULL, "indicators") == 0) {
+		xlsx_rows(&v, &x);
+		if (xw_close(&x) == 0 && xw_send(&x, put_piece, out) == 0)
 			rc = 0;
-		} else {
-			log_err("indicators xlsx: %s", err);
-		}
+		xw_discard(&x);
 	}
-	unlink(path);
-	free(data);
 	view_free(&v);
 	return rc;
 }

@@ -20,6 +20,7 @@
 #include "form.h"
 #include "log.h"
 #include "util.h"
+#include "xlsxw.h"
 
 /* Leading columns, before the codebook's. The account's organisation is
  * "account_org_name" because hub and window have a codebook field org_name,
@@ -41,8 +42,6 @@ enum { COL_ID = 0, COL_PROXY = 6, COL_SUBMITTED_AT = 7, COL_IN_SAMPLE = 8, COL_R
 /* Responses read per chunk, and the bytes gathered before a write. */
 #define EXPORT_CHUNK 500
 #define EXPORT_FLUSH (64 * 1024)
-/* Characters in one XLSX cell (Excel's limit). */
-#define XLSX_STR_MAX 32767
 
 /* ------------------------------------------------------------------ */
 /* Cells                                                               */
@@ -96,33 +95,10 @@ enum col_kind { CK_TEXT, CK_NUMBER, CK_DATE, CK_DATETIME };
 struct sink {
 	enum export_format fmt;
 	struct buf        *csv;
-	lxw_workbook      *wb;
-	lxw_worksheet     *ws;
-	lxw_format        *date_fmt, *datetime_fmt, *head_fmt;
+	struct xw          xw;        /* XLSX: the workbook (core/xlsxw.h) */
 	unsigned char     *kind;      /* per column: enum col_kind (XLSX) */
 	lxw_row_t          row;
-	int                failed;
 };
-
-static void xlsx_string(struct sink *s, lxw_col_t c, const char *v)
-{
-	lxw_error e = worksheet_write_string(s->ws, s->row, c, v, NULL);
-	if (e == LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED) {
-		/* A cell holds at most 32767 characters: cut on a UTF-8 boundary. */
-		size_t n = XLSX_STR_MAX;
-		char *cut;
-		while (n > 0 && ((unsigned char)v[n] & 0xC0) == 0x80)
-			n--;
-		cut = xstrndup(v, n);
-		e = worksheet_write_string(s->ws, s->row, c, cut, NULL);
-		free(cut);
-	}
-	if (e != LXW_NO_ERROR && !s->failed) {
-		log_err("export: xlsx cell (%u,%u): %s", (unsigned)s->row, (unsigned)c,
-		        lxw_strerror(e));
-		s->failed = 1;
-	}
-}
 
 static void sink_row(struct sink *s, const char *const *cells, size_t n, int header)
 {
@@ -135,21 +111,20 @@ static void sink_row(struct sink *s, const char *const *cells, size_t n, int hea
 		if (!*v)
 			continue;
 		if (header) {
-			worksheet_write_string(s->ws, s->row, (lxw_col_t)c, v, s->head_fmt);
+			xw_string(&s->xw, s->row, (lxw_col_t)c, v, s->xw.bold);
 		} else if (s->kind[c] == CK_NUMBER && csv_is_number(v)) {
-			worksheet_write_number(s->ws, s->row, (lxw_col_t)c, strtod(v, NULL), NULL);
+			xw_number(&s->xw, s->row, (lxw_col_t)c, strtod(v, NULL));
 		} else if (s->kind[c] == CK_DATE || s->kind[c] == CK_DATETIME) {
 			/* A full date (and time) is a date cell; a partial one
 			 * (YYYY-MM, YYYY) stays text, as typed. */
 			lxw_datetime d = { 0 };
 			int got = sscanf(v, "%d-%d-%d %d:%d:%lf", &d.year, &d.month, &d.day, &d.hour, &d.min, &d.sec);
 			if (got == 3 || got == 6)
-				worksheet_write_datetime(s->ws, s->row, (lxw_col_t)c, &d,
-				                         got == 3 ? s->date_fmt : s->datetime_fmt);
+				xw_datetime(&s->xw, s->row, (lxw_col_t)c, &d, got == 3 ? s->xw.date : s->xw.datetime);
 			else
-				xlsx_string(s, (lxw_col_t)c, v);
+				xw_string(&s->xw, s->row, (lxw_col_t)c, v, NULL);
 		} else {
-			xlsx_string(s, (lxw_col_t)c, v);
+			xw_string(&s->xw, s->row, (lxw_col_t)c, v, NULL);
 		}
 	}
 	s->row++;
@@ -184,115 +159,44 @@ static unsigned char *column_kinds(const struct form *f, size_t nlead, size_t nc
 /* ------------------------------------------------------------------ */
 /* XLSX                                                                */
 
-static int xlsx_open(struct sink *s, const struct form *f, const char *tmpdir, char *path,
-                     size_t pathsz)
-{
-	lxw_workbook_options opt = { .constant_memory = LXW_TRUE };
-	int fd;
-
-	if (!tmpdir || !*tmpdir)
-		tmpdir = getenv("TMPDIR");
-	if (!tmpdir || !*tmpdir)
-		tmpdir = "/tmp";
-	if ((size_t)snprintf(path, pathsz, "%s/smesurvey-export-XXXXXX", tmpdir) >= pathsz)
-		return -1;
-	/* mkstemp reserves a unique name; the library then rewrites the file. */
-	fd = mkstemp(path);
-	if (fd < 0) {
-		log_err("export: mkstemp in %s: %s", tmpdir, strerror(errno));
-		return -1;
-	}
-	close(fd);
-	opt.tmpdir = (char *)tmpdir;
-	s->wb = workbook_new_opt(path, &opt);
-	if (!s->wb) {
-		unlink(path);
-		return -1;
-	}
-	s->ws = workbook_add_worksheet(s->wb, f->name);
-	s->date_fmt = workbook_add_format(s->wb);
-	s->datetime_fmt = workbook_add_format(s->wb);
-	s->head_fmt = workbook_add_format(s->wb);
-	if (s->date_fmt && s->datetime_fmt && s->head_fmt) {
-		format_set_num_format(s->date_fmt, "yyyy-mm-dd");
-		format_set_num_format(s->datetime_fmt, "yyyy-mm-dd hh:mm:ss");
-		format_set_bold(s->head_fmt);
-	}
-	if (!s->ws || !s->date_fmt || !s->datetime_fmt || !s->head_fmt) {
-		workbook_close(s->wb);
-		s->wb = NULL;
-		unlink(path);
-		return -1;
-	}
-	return 0;
-}
-
 /* The value labels analysts need beside the data: one row per field with
  * its code, label, type, unit and options. Written after the data sheet
  * (constant_memory mode writes each sheet's rows in order, sheet by sheet). */
 static void xlsx_codebook_sheet(struct sink *s, const struct form *f)
 {
 	static const char *const head[] = { "code", "label", "type", "unit", "options" };
-	lxw_worksheet *ws = workbook_add_worksheet(s->wb, "codebook");
-	if (!ws) {
-		s->failed = 1;
+	struct xw *x = &s->xw;
+	if (xw_sheet(x, "codebook") < 0)
 		return;
-	}
 	for (lxw_col_t c = 0; c < 5; c++)
-		worksheet_write_string(ws, 0, c, head[c], s->head_fmt);
+		xw_string(x, 0, c, head[c], x->bold);
 	for (size_t i = 0; i < f->nfields; i++) {
 		const struct field *fd = &f->fields[i];
+		lxw_row_t row = (lxw_row_t)i + 1;
 		struct buf opts;
 		char *label = form_display_label(fd->label);
 		buf_init(&opts);
 		buf_puts(&opts, "");
 		for (size_t k = 0; k < fd->nopts; k++)
 			buf_printf(&opts, "%s%s=%s", k ? " | " : "", fd->opts[k].code, fd->opts[k].label);
-		worksheet_write_string(ws, (lxw_row_t)i + 1, 0, fd->code, NULL);
-		worksheet_write_string(ws, (lxw_row_t)i + 1, 1, label, NULL);
-		worksheet_write_string(ws, (lxw_row_t)i + 1, 2, ftype_name(fd->type), NULL);
+		xw_string(x, row, 0, fd->code, NULL);
+		xw_string(x, row, 1, label, NULL);
+		xw_string(x, row, 2, ftype_name(fd->type), NULL);
 		if (*fd->unit)
-			worksheet_write_string(ws, (lxw_row_t)i + 1, 3, fd->unit, NULL);
+			xw_string(x, row, 3, fd->unit, NULL);
 		if (opts.len)
-			worksheet_write_string(ws, (lxw_row_t)i + 1, 4, opts.data, NULL);
+			xw_string(x, row, 4, opts.data, NULL);
 		buf_free(&opts);
 		free(label);
 	}
-	worksheet_freeze_panes(ws, 1, 0);
+	worksheet_freeze_panes(x->ws, 1, 0);
 }
 
-/* Sends the finished file in chunks (never the whole file in memory). */
-static int send_file(const struct export_out *out, const char *path)
+/* Closes the workbook and sends it: 0, or -1 (nothing more sent). */
+static int xlsx_finish(struct sink *s, const struct export_out *out)
 {
-	char chunk[EXPORT_FLUSH];
-	size_t got;
-	int rc = 0;
-	FILE *fp = fopen(path, "rb");
-	if (!fp) {
-		log_err("export: cannot read back %s: %s", path, strerror(errno));
-		return -1;
-	}
-	while (rc == 0 && (got = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		rc = out->write(out->ctx, chunk, got);
-	if (ferror(fp)) {
-		log_err("export: reading %s: %s", path, strerror(errno));
-		rc = -1;
-	}
-	fclose(fp);
-	return rc;
-}
-
-static int xlsx_finish(struct sink *s, const char *path, const struct export_out *out)
-{
-	lxw_error e = workbook_close(s->wb);
-	int rc = -1;
-
-	s->wb = NULL;
-	if (e != LXW_NO_ERROR)
-		log_err("export: xlsx: %s", lxw_strerror(e));
-	else
-		rc = send_file(out, path);
-	unlink(path);
+	int rc = xw_close(&s->xw) == 0 ? xw_send(&s->xw, out->write, out->ctx) : -1;
+	xw_discard(&s->xw);
 	return rc;
 }
 
@@ -325,13 +229,7 @@ static ssize_t sav_send(const void *data, size_t len, void *ctx)
 /* A copy of s cut to at most max bytes on a UTF-8 boundary. */
 static char *utf8_cut(const char *s, size_t max)
 {
-	size_t n = strlen(s);
-	if (n > max) {
-		n = max;
-		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--;
-	}
-	return xstrndup(s, n);
+	return xstrndup(s, utf8_prefix(s, max));
 }
 
 #define SAV_STR_MAX   32767     /* SPSS's longest string */
@@ -369,24 +267,18 @@ static int unspool_cell(FILE *fp, char **cell, size_t *cap)
 	return 0;
 }
 
-/* Writes the spooled rows (spool, nrows of ncols cells) as one .sav to out. */
-static int sav_write(const struct form *f, size_t nlead, const struct strv *cols,
-                     const struct strv *labels, const unsigned char *kind, const size_t *width,
-                     FILE *spool, size_t nrows, const struct export_out *out)
+/* The .sav's variables, one per column, with their labels and value
+ * labels (yes/no, chosen, a single choice's options); var[] gets them. */
+static void sav_variables(readstat_writer_t *w, const struct form *f, size_t nlead, const struct strv *cols,
+                          const struct strv *labels, const unsigned char *kind, const size_t *width,
+                          readstat_variable_t **var)
 {
-	size_t ncols = cols->n, cap = 256;
+	size_t ncols = cols->n;
 	int *field = xcalloc(ncols, sizeof *field), *opt = xcalloc(ncols, sizeof *opt);
-	readstat_variable_t **var = xcalloc(ncols, sizeof *var);
 	readstat_label_set_t **fset = xcalloc(f->nfields ? f->nfields : 1, sizeof *fset);
-	readstat_writer_t *w = readstat_writer_init();
 	readstat_label_set_t *yesno, *chosen;
-	readstat_error_t e = READSTAT_OK;
-	char *v = xmalloc(cap);
-	int rc = -1;
 
 	column_fields(f, nlead, ncols, field, opt);
-	readstat_set_data_writer(w, sav_send);
-	readstat_writer_set_file_label(w, f->title);
 	yesno = readstat_add_label_set(w, READSTAT_TYPE_DOUBLE, "yesno");
 	readstat_label_double_value(yesno, 0, "否");
 	readstat_label_double_value(yesno, 1, "是");
@@ -419,34 +311,60 @@ static int sav_write(const struct form *f, size_t nlead, const struct strv *cols
 			readstat_variable_set_label_set(var[c], fset[field[c]]);
 		}
 	}
+	free(field);
+	free(opt);
+	free(fset);
+}
+
+/* One spooled row into the .sav. READSTAT_OK, another error, or
+ * READSTAT_ERROR_READ when the spool is short (logged). */
+static readstat_error_t sav_write_row(readstat_writer_t *w, readstat_variable_t **var, const unsigned char *kind,
+                                      size_t ncols, FILE *spool, char **v, size_t *cap)
+{
+	readstat_error_t e = readstat_begin_row(w);
+	for (size_t c = 0; c < ncols && e == READSTAT_OK; c++) {
+		if (unspool_cell(spool, v, cap) < 0) {
+			log_err("export: sav: the spooled rows are short");
+			return READSTAT_ERROR_READ;
+		}
+		if (kind[c] == CK_NUMBER) {
+			e = **v && csv_is_number(*v) ? readstat_insert_double_value(w, var[c], strtod(*v, NULL))
+			                             : readstat_insert_missing_value(w, var[c]);
+		} else {
+			if (strlen(*v) > SAV_STR_MAX) {
+				char *cut = utf8_cut(*v, SAV_STR_MAX);
+				free(*v);
+				*v = cut;
+				*cap = strlen(*v) + 1;
+			}
+			e = readstat_insert_string_value(w, var[c], *v);
+		}
+	}
+	return e == READSTAT_OK ? readstat_end_row(w) : e;
+}
+
+/* Writes the spooled rows (spool, nrows of ncols cells) as one .sav to out. */
+static int sav_write(const struct form *f, size_t nlead, const struct strv *cols,
+                     const struct strv *labels, const unsigned char *kind, const size_t *width,
+                     FILE *spool, size_t nrows, const struct export_out *out)
+{
+	size_t ncols = cols->n, cap = 256;
+	readstat_variable_t **var = xcalloc(ncols, sizeof *var);
+	readstat_writer_t *w = readstat_writer_init();
+	readstat_error_t e = READSTAT_OK;
+	char *v = xmalloc(cap);
+	int rc = -1;
+
+	readstat_set_data_writer(w, sav_send);
+	readstat_writer_set_file_label(w, f->title);
+	sav_variables(w, f, nlead, cols, labels, kind, width, var);
 	if (fflush(spool) != 0 || fseek(spool, 0, SEEK_SET) != 0) {
 		log_err("export: sav: cannot read back the spooled rows");
 		goto out;
 	}
 	e = readstat_begin_writing_sav(w, (void *)out, (long)nrows);
-	for (size_t r = 0; r < nrows && e == READSTAT_OK; r++) {
-		e = readstat_begin_row(w);
-		for (size_t c = 0; c < ncols && e == READSTAT_OK; c++) {
-			if (unspool_cell(spool, &v, &cap) < 0) {
-				log_err("export: sav: the spooled rows are short");
-				goto out;
-			}
-			if (kind[c] == CK_NUMBER) {
-				e = *v && csv_is_number(v) ? readstat_insert_double_value(w, var[c], strtod(v, NULL))
-				                           : readstat_insert_missing_value(w, var[c]);
-			} else {
-				if (strlen(v) > SAV_STR_MAX) {
-					char *cut = utf8_cut(v, SAV_STR_MAX);
-					free(v);
-					v = cut;
-					cap = strlen(v) + 1;
-				}
-				e = readstat_insert_string_value(w, var[c], v);
-			}
-		}
-		if (e == READSTAT_OK)
-			e = readstat_end_row(w);
-	}
+	for (size_t r = 0; r < nrows && e == READSTAT_OK; r++)
+		e = sav_write_row(w, var, kind, ncols, spool, &v, &cap);
 	if (e == READSTAT_OK)
 		e = readstat_end_writing(w);
 	if (e != READSTAT_OK)
@@ -456,10 +374,7 @@ static int sav_write(const struct form *f, size_t nlead, const struct strv *cols
 out:
 	readstat_writer_free(w);
 	free(v);
-	free(field);
-	free(opt);
 	free(var);
-	free(fset);
 	return rc;
 }
 
@@ -605,7 +520,7 @@ static int xlsx_row(struct exporter *x, const char *const *row, void *arg)
 {
 	struct sink *s = arg;
 	sink_row(s, row, x->ncols, 0);
-	return s->failed ? -1 : 0;
+	return s->xw.failed ? -1 : 0;
 }
 
 struct sav_state {
@@ -645,6 +560,56 @@ static FILE *temp_file(const char *tmpdir)
 	return fp;
 }
 
+/* The lead columns and the form's, codes in cols and labels in labels;
+ * sets up x for rows of that many cells, which it returns. */
+static size_t export_columns(struct exporter *x, struct strv *cols, struct strv *labels)
+{
+	for (size_t i = 0; i < x->nlead; i++) {
+		strv_add(cols, lead_cols[i]);
+		strv_add(labels, lead_labels[i]);
+	}
+	form_export_columns(x->f, cols);
+	form_export_labels(x->f, labels);
+	x->ncols = cols->n;
+	x->ix = code_index(x->f);
+	x->cells = xcalloc(x->ncols, sizeof *x->cells);
+	x->num = xcalloc(x->ncols, sizeof *x->num);
+	return x->ncols;
+}
+
+/* Every row into the sink of s->fmt (.sav: into the spool, widths in
+ * width). Returns the number of rows, or -1. */
+static long export_rows(struct exporter *x, struct sink *s, const struct strv *cols, const struct strv *labels,
+                        FILE *spool, size_t *width, struct buf *csvbuf)
+{
+	size_t ncols = x->ncols;
+	long n;
+
+	if (s->fmt == EXPORT_XLSX) {
+		/* Codes (what statistics packages key on), then their labels. */
+		sink_row(s, (const char *const *)cols->v, ncols, 1);
+		sink_row(s, (const char *const *)labels->v, labels->n < ncols ? labels->n : ncols, 1);
+		worksheet_freeze_panes(s->xw.ws, 2, 1);
+		return each_row(x, xlsx_row, s);
+	}
+	if (s->fmt == EXPORT_SAV) {
+		struct sav_state ss = { spool, ncols, width };
+		return each_row(x, sav_row, &ss);
+	}
+	struct csv_state cs = { s, ncols, s->fmt == EXPORT_CSV_GB18030, { 0 } };
+	s->csv = csvbuf;
+	/* Excel on a Chinese Windows reads a UTF-8 file without a BOM as
+	 * GBK; the GB18030 file (converted from this one) gets none. */
+	if (s->fmt == EXPORT_CSV)
+		buf_puts(s->csv, "\xEF\xBB\xBF");
+	sink_row(s, (const char *const *)cols->v, ncols, 1);
+	n = each_row(x, csv_row, &cs);
+	if (n >= 0 && csv_flush(x, &cs) < 0)
+		n = -1;
+	buf_free(&cs.conv);
+	return n;
+}
+
 int export_responses(struct db *db, const struct form *f, const struct export_filter *flt,
                      enum export_format fmt, const char *tmpdir, const struct export_out *out,
                      size_t *nrows)
@@ -654,7 +619,6 @@ int export_responses(struct db *db, const struct form *f, const struct export_fi
 	struct strv cols = { 0 }, labels = { 0 };
 	struct sink s = { .fmt = fmt };
 	struct buf csvbuf;
-	char path[4096];
 	size_t ncols, *width = NULL;
 	FILE *spool = NULL;
 	long n = -1;
@@ -667,47 +631,19 @@ int export_responses(struct db *db, const struct form *f, const struct export_fi
 		tmpdir = "/tmp";
 	buf_init(&csvbuf);
 	x.nlead = info && info->sampled ? NLEAD_ALL : NLEAD_BASE;
-	for (size_t i = 0; i < x.nlead; i++) {
-		strv_add(&cols, lead_cols[i]);
-		strv_add(&labels, lead_labels[i]);
-	}
-	form_export_columns(f, &cols);
-	form_export_labels(f, &labels);
-	ncols = x.ncols = cols.n;
-	x.ix = code_index(f);
-	x.cells = xcalloc(ncols, sizeof *x.cells);
-	x.num = xcalloc(ncols, sizeof *x.num);
+	ncols = export_columns(&x, &cols, &labels);
 	s.kind = column_kinds(f, x.nlead, ncols);
 
-	if (fmt == EXPORT_XLSX && xlsx_open(&s, f, tmpdir, path, sizeof path) < 0)
+	if (fmt == EXPORT_XLSX && xw_open(&s.xw, "export", tmpdir, f->name) < 0)
 		goto out;
 	if (fmt == EXPORT_SAV && !(spool = temp_file(tmpdir)))
 		goto out;
 	/* One snapshot for every chunk, so rows and answers agree. */
 	if (db_begin(db) < 0)
 		goto out;
-	if (fmt == EXPORT_XLSX) {
-		/* Codes (what statistics packages key on), then their labels. */
-		sink_row(&s, (const char *const *)cols.v, ncols, 1);
-		sink_row(&s, (const char *const *)labels.v, labels.n < ncols ? labels.n : ncols, 1);
-		worksheet_freeze_panes(s.ws, 2, 1);
-		n = each_row(&x, xlsx_row, &s);
-	} else if (fmt == EXPORT_SAV) {
-		struct sav_state ss = { spool, ncols, width = xcalloc(ncols, sizeof *width) };
-		n = each_row(&x, sav_row, &ss);
-	} else {
-		struct csv_state cs = { &s, ncols, fmt == EXPORT_CSV_GB18030, { 0 } };
-		s.csv = &csvbuf;
-		/* Excel on a Chinese Windows reads a UTF-8 file without a BOM as
-		 * GBK; the GB18030 file (converted from this one) gets none. */
-		if (fmt == EXPORT_CSV)
-			buf_puts(s.csv, "\xEF\xBB\xBF");
-		sink_row(&s, (const char *const *)cols.v, ncols, 1);
-		n = each_row(&x, csv_row, &cs);
-		if (n >= 0 && csv_flush(&x, &cs) < 0)
-			n = -1;
-		buf_free(&cs.conv);
-	}
+	if (fmt == EXPORT_SAV)
+		width = xcalloc(ncols, sizeof *width);
+	n = export_rows(&x, &s, &cols, &labels, spool, width, &csvbuf);
 	if (n < 0) {
 		db_rollback(db);
 		goto out;
@@ -719,11 +655,10 @@ int export_responses(struct db *db, const struct form *f, const struct export_fi
 		if (sav_write(f, x.nlead, &cols, &labels, s.kind, width, spool, (size_t)n, out) < 0)
 			goto out;
 	} else if (fmt == EXPORT_XLSX) {
-		int bad;
-		worksheet_autofilter(s.ws, 1, 0, s.row > 2 ? s.row - 1 : 1, (lxw_col_t)(ncols - 1));
+		xw_check(&s.xw, worksheet_autofilter(s.xw.ws, 1, 0, s.row > 2 ? s.row - 1 : 1, (lxw_col_t)(ncols - 1)),
+		         "autofilter");
 		xlsx_codebook_sheet(&s, f);
-		bad = s.failed;
-		if (xlsx_finish(&s, path, out) < 0 || bad)
+		if (xlsx_finish(&s, out) < 0)
 			goto out;
 	}
 	rc = 0;
@@ -732,10 +667,8 @@ out:
 		rc = n < 0 && db_errno(db) ? -1 : -2;
 	else if (rc < 0)
 		rc = -3;
-	if (s.wb) {
-		workbook_close(s.wb);
-		unlink(path);
-	}
+	if (fmt == EXPORT_XLSX)
+		xw_discard(&s.xw);
 	if (spool)
 		fclose(spool);
 	free(width);

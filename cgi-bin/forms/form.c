@@ -16,6 +16,53 @@
 #include "http.h"
 #include "util.h"
 
+/* The file types an ext: rule may name (form_int.h): the codebook parser
+ * checks the rules against them, the store and the download use them. */
+static const struct upload_type upload_types[] = {
+	{ "pdf",  FM_PDF,  "application/pdf" },
+	{ "doc",  FM_OLE2, "application/msword" },
+	{ "wps",  FM_OLE2, "application/vnd.ms-works" },
+	{ "docx", FM_ZIP,  "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
+};
+
+const struct upload_type *upload_type_of(const char *ext)
+{
+	for (size_t i = 0; ext && i < NELEMS(upload_types); i++)
+		if (!strcmp(upload_types[i].ext, ext))
+			return &upload_types[i];
+	return NULL;
+}
+
+/* The type is decided by the stored bytes, never by the name the uploader
+ * chose; the name only tells apart the types sharing their magic bytes
+ * (.doc and .wps are both OLE2). form_store_upload only accepted these. */
+const char *upload_content_type(const unsigned char *p, size_t n, const char *filename)
+{
+	enum file_magic m = file_magic(p, n);
+	const char *dot = strrchr(filename, '.');
+	const struct upload_type *first = NULL;
+
+	if (m == FM_UNKNOWN)
+		return "application/octet-stream";
+	for (size_t i = 0; i < NELEMS(upload_types); i++) {
+		if (upload_types[i].magic != m)
+			continue;
+		if (dot && !strcasecmp(dot + 1, upload_types[i].ext))
+			return upload_types[i].content_type;
+		if (!first)
+			first = &upload_types[i];
+	}
+	return first->content_type;
+}
+
+const struct frule *form_ext_rule(const struct field *fd)
+{
+	for (size_t k = 0; k < fd->nrules; k++)
+		if (fd->rules[k].kind == RK_EXT)
+			return &fd->rules[k];
+	return NULL;
+}
+
 /* The forms and their facts (annex, title, role, ...) are data: the form
  * catalog (catalog.h, forms.tsv next to the codebook). */
 #define NFORMS CATALOG_MAX_FORMS
@@ -252,6 +299,66 @@ static int parse_expr(struct lexer *lx, const struct form *f, struct fexpr *e,
 	}
 }
 
+/* ext:pdf,doc - the upload types a file field takes. 0 or -1. */
+static int parse_ext(const char *p, const struct field *self, struct frule *r, char *err, size_t errsz)
+{
+	if (self->type != FT_FILE) {
+		seterr(err, errsz, "ext: on a non-file field");
+		return -1;
+	}
+	r->kind = RK_EXT;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		if (n == 0 || n > 8) {
+			seterr(err, errsz, "bad extension list");
+			return -1;
+		}
+		r->ext = xrealloc(r->ext, (r->next + 1) * sizeof *r->ext);
+		r->ext[r->next] = xstrndup(p, n);
+		for (char *c = r->ext[r->next]; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		/* Only types whose content can be checked (upload_types above). */
+		if (!upload_type_of(r->ext[r->next++])) {
+			seterr(err, errsz, "ext: unknown upload type");
+			return -1;
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	if (!r->next) {
+		seterr(err, errsz, "empty extension list");
+		return -1;
+	}
+	return 0;
+}
+
+/* count A..B - how many options of a multi or rank field. 0 or -1. */
+static int parse_count(const char *s, const struct field *self, struct frule *r, char *err, size_t errsz)
+{
+	struct lexer lx = { .p = s + 6 };
+
+	if (self->type != FT_MULTI && self->type != FT_RANK) {
+		seterr(err, errsz, "count on a field that is not multi/rank");
+		return -1;
+	}
+	lex_next(&lx);
+	if (lx.t != T_NUM) goto bad;
+	r->lo = lx.num / FNUM_SCALE;
+	lex_next(&lx);
+	if (lx.t != T_DOTDOT) goto bad;
+	lex_next(&lx);
+	if (lx.t != T_NUM) goto bad;
+	r->hi = lx.num / FNUM_SCALE;
+	lex_next(&lx);
+	if (lx.t != T_END || r->lo > r->hi) goto bad;
+	r->kind = RK_COUNT;
+	return 0;
+bad:
+	seterr(err, errsz, "cannot parse check '%s'", s);
+	return -1;
+}
+
 static int parse_check(const char *s, const struct form *f, const struct field *self,
                        struct frule *r, char *err, size_t errsz)
 {
@@ -262,57 +369,10 @@ static int parse_check(const char *s, const struct form *f, const struct field *
 		r->kind = s[0] == 'd' ? RK_DIGITS6 : s[0] == 'e' ? RK_EMAIL : RK_PHONE;
 		return 0;
 	}
-	if (!strncmp(s, "ext:", 4)) {
-		const char *p = s + 4;
-		if (self->type != FT_FILE) {
-			seterr(err, errsz, "ext: on a non-file field");
-			return -1;
-		}
-		r->kind = RK_EXT;
-		while (*p) {
-			size_t n = strcspn(p, ",");
-			if (n == 0 || n > 8) {
-				seterr(err, errsz, "bad extension list");
-				return -1;
-			}
-			r->ext = xrealloc(r->ext, (r->next + 1) * sizeof *r->ext);
-			r->ext[r->next] = xstrndup(p, n);
-			for (char *c = r->ext[r->next]; *c; c++)
-				*c = (char)tolower((unsigned char)*c);
-			/* Only types whose content can be checked (form_file.c). */
-			if (!upload_type_of(r->ext[r->next++])) {
-				seterr(err, errsz, "ext: unknown upload type");
-				return -1;
-			}
-			p += n;
-			if (*p == ',')
-				p++;
-		}
-		if (!r->next) {
-			seterr(err, errsz, "empty extension list");
-			return -1;
-		}
-		return 0;
-	}
-	if (!strncmp(s, "count ", 6)) {
-		if (self->type != FT_MULTI && self->type != FT_RANK) {
-			seterr(err, errsz, "count on a field that is not multi/rank");
-			return -1;
-		}
-		lx.p = s + 6;
-		lex_next(&lx);
-		if (lx.t != T_NUM) goto bad;
-		r->lo = lx.num / FNUM_SCALE;
-		lex_next(&lx);
-		if (lx.t != T_DOTDOT) goto bad;
-		lex_next(&lx);
-		if (lx.t != T_NUM) goto bad;
-		r->hi = lx.num / FNUM_SCALE;
-		lex_next(&lx);
-		if (lx.t != T_END || r->lo > r->hi) goto bad;
-		r->kind = RK_COUNT;
-		return 0;
-	}
+	if (!strncmp(s, "ext:", 4))
+		return parse_ext(s + 4, self, r, err, errsz);
+	if (!strncmp(s, "count ", 6))
+		return parse_count(s, self, r, err, errsz);
 	lex_next(&lx);
 	if (lx.t == T_OP) {
 		/* <op> EXPR: compares this field. */
@@ -545,6 +605,86 @@ static int if_cycle(const struct form *f, size_t i, unsigned char *state)
 	return 0;
 }
 
+/* One codebook line's field (cols: the 8 columns), appended to f; its rule
+ * text is kept in (*rulesrc)[i] for parse_all_rules. 0 or -1. */
+static int parse_field(struct form *f, char *cols[8], size_t lineno, char ***rulesrc, char *err, size_t errsz)
+{
+	struct field *fd;
+	size_t t;
+
+	if (!valid_code(cols[0]) || strstr(cols[0], "__") || strlen(cols[0]) > 60) {
+		seterr(err, errsz, "%s line %zu: bad code '%s'", f->name, lineno, cols[0]);
+		return -1;
+	}
+	if (form_field_index(f, cols[0]) >= 0) {
+		seterr(err, errsz, "%s: duplicate code %s", f->name, cols[0]);
+		return -1;
+	}
+	for (t = 0; t < FT_COUNT; t++)
+		if (!strcmp(cols[3], type_names[t]))
+			break;
+	if (t == FT_COUNT) {
+		seterr(err, errsz, "%s: %s: unknown type '%s'", f->name, cols[0], cols[3]);
+		return -1;
+	}
+	f->fields = xrealloc(f->fields, (f->nfields + 1) * sizeof *f->fields);
+	*rulesrc = xrealloc(*rulesrc, (f->nfields + 1) * sizeof **rulesrc);
+	fd = &f->fields[f->nfields];
+	memset(fd, 0, sizeof *fd);
+	(*rulesrc)[f->nfields] = xstrdup(cols[7]);
+	f->nfields++;
+	fd->code = xstrdup(cols[0]);
+	fd->section = xstrdup(cols[1]);
+	fd->label = xstrdup(cols[2]);
+	fd->type = (enum ftype)t;
+	fd->unit = xstrdup(cols[5]);
+	if (strcmp(cols[6], "y") && strcmp(cols[6], "n")) {
+		seterr(err, errsz, "%s: %s: required must be y or n", f->name, fd->code);
+		return -1;
+	}
+	fd->required = cols[6][0] == 'y';
+	if (fd->type == FT_FILE)
+		f->has_file = 1;
+	if (fd->type == FT_SINGLE || fd->type == FT_MULTI || fd->type == FT_RANK) {
+		if (!*cols[4]) {
+			seterr(err, errsz, "%s: %s: options missing", f->name, fd->code);
+			return -1;
+		}
+		if (parse_options(fd, cols[4], err, errsz) < 0)
+			return -1;
+	} else if (*cols[4]) {
+		seterr(err, errsz, "%s: %s: options on a %s field", f->name, fd->code, cols[3]);
+		return -1;
+	}
+	return 0;
+}
+
+/* The rules of every field, once all fields are known; then the checks
+ * that span fields (an ext: per file field, no cycle of ifs). 0 or -1. */
+static int parse_all_rules(struct form *f, char **rulesrc, char *err, size_t errsz)
+{
+	/* Rules last: they may refer to any field of the form. */
+	for (size_t i = 0; i < f->nfields; i++) {
+		if (parse_rules(f, &f->fields[i], rulesrc[i], err, errsz) < 0)
+			return -1;
+		/* The ext: rule is the one list of accepted upload types. */
+		if (f->fields[i].type == FT_FILE && !form_ext_rule(&f->fields[i])) {
+			seterr(err, errsz, "%s: %s: file field without ext:", f->name, f->fields[i].code);
+			return -1;
+		}
+	}
+	unsigned char *state = xcalloc(f->nfields ? f->nfields : 1, 1);
+	int cyc = 0;
+	for (size_t i = 0; i < f->nfields && !cyc; i++)
+		cyc = if_cycle(f, i, state);
+	free(state);
+	if (cyc) {
+		seterr(err, errsz, "%s: cycle in if-conditions", f->name);
+		return -1;
+	}
+	return 0;
+}
+
 int form_parse(struct form *f, const char *tsv, char *err, size_t errsz)
 {
 	char *copy = xstrdup(tsv), *line, *save = NULL;
@@ -557,8 +697,6 @@ int form_parse(struct form *f, const char *tsv, char *err, size_t errsz)
 	f->has_file = 0;
 	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *cols[8];
-		struct field *fd;
-		size_t t;
 
 		lineno++;
 		if (lineno == 1) {
@@ -572,72 +710,11 @@ int form_parse(struct form *f, const char *tsv, char *err, size_t errsz)
 			seterr(err, errsz, "%s line %zu: expected 8 columns", f->name, lineno);
 			goto out;
 		}
-		if (!valid_code(cols[0]) || strstr(cols[0], "__") || strlen(cols[0]) > 60) {
-			seterr(err, errsz, "%s line %zu: bad code '%s'", f->name, lineno, cols[0]);
+		if (parse_field(f, cols, lineno, &rulesrc, err, errsz) < 0)
 			goto out;
-		}
-		if (form_field_index(f, cols[0]) >= 0) {
-			seterr(err, errsz, "%s: duplicate code %s", f->name, cols[0]);
-			goto out;
-		}
-		for (t = 0; t < FT_COUNT; t++)
-			if (!strcmp(cols[3], type_names[t]))
-				break;
-		if (t == FT_COUNT) {
-			seterr(err, errsz, "%s: %s: unknown type '%s'", f->name, cols[0], cols[3]);
-			goto out;
-		}
-		f->fields = xrealloc(f->fields, (f->nfields + 1) * sizeof *f->fields);
-		rulesrc = xrealloc(rulesrc, (f->nfields + 1) * sizeof *rulesrc);
-		fd = &f->fields[f->nfields];
-		memset(fd, 0, sizeof *fd);
-		rulesrc[f->nfields] = xstrdup(cols[7]);
-		f->nfields++;
-		fd->code = xstrdup(cols[0]);
-		fd->section = xstrdup(cols[1]);
-		fd->label = xstrdup(cols[2]);
-		fd->type = (enum ftype)t;
-		fd->unit = xstrdup(cols[5]);
-		if (strcmp(cols[6], "y") && strcmp(cols[6], "n")) {
-			seterr(err, errsz, "%s: %s: required must be y or n", f->name, fd->code);
-			goto out;
-		}
-		fd->required = cols[6][0] == 'y';
-		if (fd->type == FT_FILE)
-			f->has_file = 1;
-		if (fd->type == FT_SINGLE || fd->type == FT_MULTI || fd->type == FT_RANK) {
-			if (!*cols[4]) {
-				seterr(err, errsz, "%s: %s: options missing", f->name, fd->code);
-				goto out;
-			}
-			if (parse_options(fd, cols[4], err, errsz) < 0)
-				goto out;
-		} else if (*cols[4]) {
-			seterr(err, errsz, "%s: %s: options on a %s field", f->name, fd->code, cols[3]);
-			goto out;
-		}
 	}
-	/* Rules last: they may refer to any field of the form. */
-	for (size_t i = 0; i < f->nfields; i++) {
-		if (parse_rules(f, &f->fields[i], rulesrc[i], err, errsz) < 0)
-			goto out;
-		/* The ext: rule is the one list of accepted upload types. */
-		if (f->fields[i].type == FT_FILE && !form_ext_rule(&f->fields[i])) {
-			seterr(err, errsz, "%s: %s: file field without ext:", f->name, f->fields[i].code);
-			goto out;
-		}
-	}
-	{
-		unsigned char *state = xcalloc(f->nfields ? f->nfields : 1, 1);
-		int cyc = 0;
-		for (size_t i = 0; i < f->nfields && !cyc; i++)
-			cyc = if_cycle(f, i, state);
-		free(state);
-		if (cyc) {
-			seterr(err, errsz, "%s: cycle in if-conditions", f->name);
-			goto out;
-		}
-	}
+	if (parse_all_rules(f, rulesrc, err, errsz) < 0)
+		goto out;
 	if (!f->nfields) {
 		seterr(err, errsz, "%s: no fields", f->name);
 		goto out;

@@ -230,11 +230,16 @@ void response_free(struct response *r);
 int  response_lock(struct db *db, const struct form *f, unsigned long long user_id,
                    const char *region_code, struct response *r);
 /* Upserts status, valid, version+1 and the save's timestamps, and replaces
- * the answers by the non-empty values of clean; r is updated to match. */
+ * the answers by the non-empty values of clean; r is updated to match.
+ * The engine knows nothing of the evaluation: a caller that submits counts
+ * the response in the aggregates itself, in the same transaction
+ * (aggr_sync_answers in eval/aggr.h). */
 int  response_write(struct db *db, const struct form *f, struct response *r,
                     const char *region_code, unsigned long long proxy_user_id,
                     const struct answers *clean, int submit, int valid);
-/* Admin: back to draft so the respondent can edit again. Returns 0 or -1. */
+/* Admin: back to draft so the respondent can edit again, inside the
+ * caller's transaction (aggr_response_reopen also takes it out of the
+ * aggregates). Returns 0 or -1. */
 int  response_reopen(struct db *db, unsigned long long response_id);
 
 /* ---- Rendering ---- */

@@ -224,14 +224,6 @@ size_t form_drop_inapplicable(const struct form *f, struct answers *a)
 #define MSG_EMAIL "请输入有效的电子邮箱地址"
 #define MSG_PHONE "请输入有效的电话号码（" PHONE_RULE_TEXT "）"
 
-static int digits6_ok(const char *s)
-{
-	for (int i = 0; i < 6; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return s[6] == 0;
-}
-
 static int has_ctl(const char *s, int allow_newlines)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
@@ -306,7 +298,7 @@ static const char *type_check(const struct field *fd, char **norm, fnum *num)
 	case FT_PHONE:
 		return phone_valid(v) ? NULL : MSG_PHONE;
 	case FT_ZIP:
-		return digits6_ok(v) ? NULL : "邮编应为 6 位数字";
+		return postcode_valid(v) ? NULL : "邮编应为 6 位数字";
 	case FT_SINGLE:
 		if (form_option_index(fd, v, strlen(v)) < 0)
 			return "请从列表中选择";
@@ -468,83 +460,95 @@ static int eval_expr(struct vctx *c, const struct fexpr *e, fnum *out, int *nref
 	return 1;
 }
 
+/* The message of a comparison that does not hold, or NULL. */
+static char *cmp_rule_message(struct vctx *c, size_t i, const struct frule *r)
+{
+	fnum lhs = c->num[i], rhs = 0;
+	int nrefs = 0, nset = 0;
+	if (r->lhs.n && !eval_expr(c, &r->lhs, &lhs, &nrefs, &nset))
+		return NULL;
+	if (!eval_expr(c, &r->rhs, &rhs, &nrefs, &nset))
+		return NULL;
+	/* Comparisons with other fields wait until one of them is filled. */
+	if (nrefs > 0 && nset == 0)
+		return NULL;
+	return cmp_holds(lhs, r->op, rhs) ? NULL : cmp_message(c, &c->f->fields[i], r, lhs, rhs);
+}
+
+/* The message of a range or count outside its bounds, or NULL. */
+static char *bounds_rule_message(const struct vctx *c, size_t i, const struct frule *r)
+{
+	const struct field *fd = &c->f->fields[i];
+	struct buf b;
+
+	if (c->num[i] >= r->lo && c->num[i] <= r->hi)
+		return NULL;
+	buf_init(&b);
+	if (r->kind == RK_COUNT) {
+		buf_printf(&b, "%s %lld 到 %lld 项", fd->type == FT_RANK ? "请排列" : "请选择", r->lo, r->hi);
+		return buf_steal(&b);
+	}
+	buf_puts(&b, fd->type == FT_PERCENT ? "百分比应在 " : "应在 ");
+	put_value(&b, r->lo, 0);
+	buf_puts(&b, " 到 ");
+	put_value(&b, r->hi, 0);
+	buf_puts(&b, " 之间");
+	return buf_steal(&b);
+}
+
+/* The message of a stored file whose name has none of the types, or NULL. */
+static char *ext_rule_message(const char *v, const struct frule *r)
+{
+	const char *hex, *name, *dot;
+	struct buf b;
+
+	if (form_file_value(v, &hex, &name) == 0 && (dot = strrchr(name, '.')))
+		for (size_t e = 0; e < r->next; e++)
+			if (!strcasecmp(dot + 1, r->ext[e]))
+				return NULL;
+	buf_init(&b);
+	buf_puts(&b, "文件类型应为 ");
+	for (size_t e = 0; e < r->next; e++)
+		buf_printf(&b, "%s%s", e ? "、" : "", r->ext[e]);
+	return buf_steal(&b);
+}
+
+/* The message of field i's rule r when its value breaks it, or NULL. */
+static char *rule_message(struct vctx *c, size_t i, const struct frule *r)
+{
+	const char *v = c->norm[i];
+
+	switch (r->kind) {
+	case RK_IF_SET:
+	case RK_IF_CMP:
+	case RK_IF_HAS:
+		return NULL;
+	case RK_CMP:
+		return cmp_rule_message(c, i, r);
+	case RK_RANGE:
+	case RK_COUNT:
+		return bounds_rule_message(c, i, r);
+	case RK_DIGITS6:
+		return postcode_valid(v) ? NULL : xstrdup("应为 6 位数字");
+	case RK_EMAIL:
+		return email_valid(v) ? NULL : xstrdup(MSG_EMAIL);
+	case RK_PHONE:
+		return phone_valid(v) ? NULL : xstrdup(MSG_PHONE);
+	case RK_EXT:
+		return ext_rule_message(v, r);
+	}
+	return NULL;
+}
+
 static void run_rules(struct vctx *c, size_t i)
 {
 	const struct field *fd = &c->f->fields[i];
-	const char *v = c->norm[i];
 
 	for (size_t k = 0; k < fd->nrules; k++) {
 		const struct frule *r = &fd->rules[k];
-		char *msg = NULL;
+		char *msg = rule_message(c, i, r);
 		struct buf b;
 
-		switch (r->kind) {
-		case RK_IF_SET:
-		case RK_IF_CMP:
-		case RK_IF_HAS:
-			break;
-		case RK_CMP: {
-			fnum lhs = c->num[i], rhs = 0;
-			int nrefs = 0, nset = 0;
-			if (r->lhs.n && !eval_expr(c, &r->lhs, &lhs, &nrefs, &nset))
-				break;
-			if (!eval_expr(c, &r->rhs, &rhs, &nrefs, &nset))
-				break;
-			/* Comparisons with other fields wait until one of them is filled. */
-			if (nrefs > 0 && nset == 0)
-				break;
-			if (!cmp_holds(lhs, r->op, rhs))
-				msg = cmp_message(c, fd, r, lhs, rhs);
-			break;
-		}
-		case RK_RANGE:
-			if (c->num[i] < r->lo || c->num[i] > r->hi) {
-				buf_init(&b);
-				buf_puts(&b, fd->type == FT_PERCENT ? "百分比应在 " : "应在 ");
-				put_value(&b, r->lo, 0);
-				buf_puts(&b, " 到 ");
-				put_value(&b, r->hi, 0);
-				buf_puts(&b, " 之间");
-				msg = buf_steal(&b);
-			}
-			break;
-		case RK_COUNT:
-			if (c->num[i] < r->lo || c->num[i] > r->hi) {
-				buf_init(&b);
-				buf_printf(&b, "%s %lld 到 %lld 项", fd->type == FT_RANK ? "请排列" : "请选择",
-				           r->lo, r->hi);
-				msg = buf_steal(&b);
-			}
-			break;
-		case RK_DIGITS6:
-			if (!digits6_ok(v))
-				msg = xstrdup("应为 6 位数字");
-			break;
-		case RK_EMAIL:
-			if (!email_valid(v))
-				msg = xstrdup(MSG_EMAIL);
-			break;
-		case RK_PHONE:
-			if (!phone_valid(v))
-				msg = xstrdup(MSG_PHONE);
-			break;
-		case RK_EXT: {
-			const char *hex, *name, *dot;
-			int good = 0;
-			if (form_file_value(v, &hex, &name) == 0 && (dot = strrchr(name, '.')))
-				for (size_t e = 0; e < r->next; e++)
-					if (!strcasecmp(dot + 1, r->ext[e]))
-						good = 1;
-			if (!good) {
-				buf_init(&b);
-				buf_puts(&b, "文件类型应为 ");
-				for (size_t e = 0; e < r->next; e++)
-					buf_printf(&b, "%s%s", e ? "、" : "", r->ext[e]);
-				msg = buf_steal(&b);
-			}
-			break;
-		}
-		}
 		if (msg && r->warn) {
 			/* A soft check says so in front of the rule's wording. */
 			buf_init(&b);
@@ -570,28 +574,13 @@ static const char *required_message(enum ftype t)
 	}
 }
 
-size_t form_validate(const struct form *f, const struct answers *raw,
-                     struct answers *clean, struct fcheck *chk)
+/* 1. Normalise raw into norm (NULL: empty); bad_utf8[i] marks a value
+ * that is not UTF-8. Free text keeps its full-width punctuation (it is
+ * the respondent's Chinese prose or a registered name) and is only
+ * trimmed; everything else is folded to ASCII first. */
+static void normalise(const struct form *f, const struct answers *raw, char **norm, unsigned char *bad_utf8)
 {
-	struct vctx c;
 	size_t n = f->nfields;
-	unsigned char *bad_utf8 = xcalloc(n ? n : 1, 1);
-
-	memset(chk, 0, sizeof *chk);
-	chk->applicable = xcalloc(n ? n : 1, 1);
-	chk->ruled_out = xcalloc(n ? n : 1, 1);
-	answers_init(clean, f);
-	c.f = f;
-	c.chk = chk;
-	c.norm = xcalloc(n ? n : 1, sizeof *c.norm);
-	c.appl = xcalloc(n ? n : 1, 1);
-	c.ruled = chk->ruled_out;
-	c.st = xcalloc(n ? n : 1, sizeof *c.st);
-	c.num = xcalloc(n ? n : 1, sizeof *c.num);
-
-	/* 1. Normalise. Free text keeps its full-width punctuation (it is
-	 * the respondent's Chinese prose or a registered name) and is only
-	 * trimmed; everything else is folded to ASCII first. */
 	for (size_t i = 0; i < n; i++) {
 		const char *v = i < raw->n ? raw->v[i] : NULL;
 		char *s;
@@ -611,10 +600,67 @@ size_t form_validate(const struct form *f, const struct answers *raw,
 			s = t;
 		}
 		if (*s)
-			c.norm[i] = s;
+			norm[i] = s;
 		else
 			free(s);
 	}
+}
+
+/* 3. Field i: applicable, required, its type and rules; what may be stored
+ * goes into clean. */
+static void check_field(struct vctx *c, size_t i, int bad_utf8, struct answers *clean)
+{
+	const struct field *fd = &c->f->fields[i];
+	int app = applicable(c, i);
+	c->chk->applicable[i] = (unsigned char)app;
+	if (!app)
+		return;   /* stale values of hidden fields are dropped */
+	if (bad_utf8) {
+		add_format_issue(c->chk, (int)i, xstrdup("包含无效字符"));
+		return;
+	}
+	if (!c->norm[i]) {
+		if (fd->required)
+			add_issue(c->chk, (int)i, 0, xstrdup(required_message(fd->type)));
+		return;
+	}
+	if (c->st[i] == V_BAD) {
+		char *tmp = xstrdup(c->norm[i]);
+		fnum dummy;
+		add_format_issue(c->chk, (int)i, xstrdup(type_check(fd, &tmp, &dummy)));
+		free(tmp);
+	} else {
+		run_rules(c, i);
+	}
+	/* Drafts may be saved with errors; keep what fits the column.
+	 * Single/multi values with unknown codes (form_collect marks them
+	 * "?") cannot come from the form and are never stored. */
+	if ((fd->type == FT_SINGLE || fd->type == FT_MULTI) && c->st[i] == V_BAD)
+		return;
+	if (strlen(c->norm[i]) <= FORM_MAX_TEXTAREA)
+		answers_set(clean, i, c->norm[i]);
+}
+
+size_t form_validate(const struct form *f, const struct answers *raw,
+                     struct answers *clean, struct fcheck *chk)
+{
+	struct vctx c;
+	size_t n = f->nfields;
+	unsigned char *bad_utf8 = xcalloc(n ? n : 1, 1);
+
+	memset(chk, 0, sizeof *chk);
+	chk->applicable = xcalloc(n ? n : 1, 1);
+	chk->ruled_out = xcalloc(n ? n : 1, 1);
+	answers_init(clean, f);
+	c.f = f;
+	c.chk = chk;
+	c.norm = xcalloc(n ? n : 1, sizeof *c.norm);
+	c.appl = xcalloc(n ? n : 1, 1);
+	c.ruled = chk->ruled_out;
+	c.st = xcalloc(n ? n : 1, sizeof *c.st);
+	c.num = xcalloc(n ? n : 1, sizeof *c.num);
+
+	normalise(f, raw, c.norm, bad_utf8);
 	/* 2. Types, for every field with a value (others' checks need them). */
 	for (size_t i = 0; i < n; i++) {
 		if (!c.norm[i]) {
@@ -624,37 +670,8 @@ size_t form_validate(const struct form *f, const struct answers *raw,
 		c.st[i] = type_check(&f->fields[i], &c.norm[i], &c.num[i]) ? V_BAD : V_OK;
 	}
 	/* 3. Applicability, required, checks. */
-	for (size_t i = 0; i < n; i++) {
-		const struct field *fd = &f->fields[i];
-		int app = applicable(&c, i);
-		chk->applicable[i] = (unsigned char)app;
-		if (!app)
-			continue;   /* stale values of hidden fields are dropped */
-		if (bad_utf8[i]) {
-			add_format_issue(chk, (int)i, xstrdup("包含无效字符"));
-			continue;
-		}
-		if (!c.norm[i]) {
-			if (fd->required)
-				add_issue(chk, (int)i, 0, xstrdup(required_message(fd->type)));
-			continue;
-		}
-		if (c.st[i] == V_BAD) {
-			char *tmp = xstrdup(c.norm[i]);
-			fnum dummy;
-			add_format_issue(chk, (int)i, xstrdup(type_check(fd, &tmp, &dummy)));
-			free(tmp);
-		} else {
-			run_rules(&c, i);
-		}
-		/* Drafts may be saved with errors; keep what fits the column.
-		 * Single/multi values with unknown codes (form_collect marks them
-		 * "?") cannot come from the form and are never stored. */
-		if ((fd->type == FT_SINGLE || fd->type == FT_MULTI) && c.st[i] == V_BAD)
-			continue;
-		if (strlen(c.norm[i]) <= FORM_MAX_TEXTAREA)
-			answers_set(clean, i, c.norm[i]);
-	}
+	for (size_t i = 0; i < n; i++)
+		check_field(&c, i, bad_utf8[i], clean);
 	for (size_t i = 0; i < n; i++)
 		free(c.norm[i]);
 	free(c.norm);

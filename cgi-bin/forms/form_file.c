@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "msg.h"
 #include "conf.h"
 #include "fileio.h"
 #include "form_int.h"
@@ -20,29 +21,6 @@
 #include "http.h"
 #include "log.h"
 #include "util.h"
-
-static const struct upload_type upload_types[] = {
-	{ "pdf",  FM_PDF,  "application/pdf" },
-	{ "doc",  FM_OLE2, "application/msword" },
-	{ "wps",  FM_OLE2, "application/vnd.ms-works" },
-	{ "docx", FM_ZIP,  "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
-};
-
-const struct upload_type *upload_type_of(const char *ext)
-{
-	for (size_t i = 0; ext && i < NELEMS(upload_types); i++)
-		if (!strcmp(upload_types[i].ext, ext))
-			return &upload_types[i];
-	return NULL;
-}
-
-const struct frule *form_ext_rule(const struct field *fd)
-{
-	for (size_t k = 0; k < fd->nrules; k++)
-		if (fd->rules[k].kind == RK_EXT)
-			return &fd->rules[k];
-	return NULL;
-}
 
 void form_ext_text(const struct field *fd, struct buf *out)
 {
@@ -55,28 +33,6 @@ void form_ext_text(const struct field *fd, struct buf *out)
 	}
 }
 
-/* The type is decided by the stored bytes, never by the name the uploader
- * chose; the name only tells apart the types sharing their magic bytes
- * (.doc and .wps are both OLE2). form_store_upload only accepted these. */
-static const char *detected_type(const unsigned char *p, size_t n, const char *filename)
-{
-	enum file_magic m = file_magic(p, n);
-	const char *dot = strrchr(filename, '.');
-	const struct upload_type *first = NULL;
-
-	if (m == FM_UNKNOWN)
-		return "application/octet-stream";
-	for (size_t i = 0; i < NELEMS(upload_types); i++) {
-		if (upload_types[i].magic != m)
-			continue;
-		if (dot && !strcasecmp(dot + 1, upload_types[i].ext))
-			return upload_types[i].content_type;
-		if (!first)
-			first = &upload_types[i];
-	}
-	return first->content_type;
-}
-
 int form_send_upload(struct req *r, const char *value)
 {
 	const char *hex, *name;
@@ -87,7 +43,7 @@ int form_send_upload(struct req *r, const char *value)
 	char *data;
 
 	if (!value || form_file_value(value, &hex, &name) < 0) {
-		page_error(r, 404, "没有找到上传的文件。");
+		page_error(r, 404, MSG_NO_UPLOAD);
 		return -1;
 	}
 	/* hex is checked to be 64 hex digits, so the path stays in upload_dir. */
@@ -98,13 +54,13 @@ int form_send_upload(struct req *r, const char *value)
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
 		log_err("upload %s: %s", path, strerror(errno));
-		page_error(r, 404, "没有找到上传的文件。");
+		page_error(r, 404, MSG_NO_UPLOAD);
 		return -1;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 0 ||
 	    (unsigned long long)st.st_size > (1ULL << 30)) {
 		close(fd);
-		page_error(r, 500, "文件无法读取。");
+		page_error(r, 500, MSG_FILE_UNREADABLE);
 		return -1;
 	}
 	data = xmalloc((size_t)st.st_size + 1);
@@ -120,13 +76,13 @@ int form_send_upload(struct req *r, const char *value)
 	if (got != (size_t)st.st_size) {
 		log_err("upload %s: short read", path);
 		free(data);
-		page_error(r, 500, "文件无法读取。");
+		page_error(r, 500, MSG_FILE_UNREADABLE);
 		return -1;
 	}
 	buf_reset(&r->body);
 	buf_put(&r->body, data, got);
 	free(data);
-	resp_header(r, "Content-Type", detected_type((const unsigned char *)r->body.data, got, name));
+	resp_header(r, "Content-Type", upload_content_type((const unsigned char *)r->body.data, got, name));
 	resp_attachment(r, name);
 	resp_header(r, "X-Content-Type-Options", "nosniff");
 	return 0;

@@ -35,7 +35,7 @@ void fnum_format(fnum v, char out[32]);
 int  fdate_parse(const char *s, fnum *out);
 int  form_option_index(const struct field *fd, const char *code, size_t n);
 
-/* ---- Upload types (form_file.c) ----
+/* ---- Upload types (form.c; the ext_text for people: form_file.c) ----
  * The file types the engine can check: an ext: rule may name only these,
  * and a stored file must carry its type's magic bytes. */
 struct upload_type {
@@ -44,6 +44,9 @@ struct upload_type {
 	const char      *content_type;
 };
 const struct upload_type *upload_type_of(const char *ext);   /* NULL when unknown */
+/* The Content-Type of a stored upload from its bytes (and its name only
+ * between types that share magic bytes). */
+const char *upload_content_type(const unsigned char *p, size_t n, const char *filename);
 /* The ext: rule of a file field (form_parse makes sure there is one). */
 const struct frule *form_ext_rule(const struct field *fd);
 /* The allowed extensions for people: "PDF、DOC、DOCX 或 WPS". */

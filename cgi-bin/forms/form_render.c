@@ -549,34 +549,38 @@ static void put_col_headers(struct rctx *c, const struct grid *g, int two, int l
 	h_raw(c->r, "</tr>");
 }
 
-static void render_grid(struct rctx *c, size_t from, size_t to)
+/* The grid of fields [from, to): rows and columns from their labels
+ * ("row / column", either may have two levels "a > b"). */
+static void grid_build(struct rctx *c, size_t from, size_t to, struct grid *g, int *col_two, int *row_two)
 {
-	struct grid g = { 0 };
-	int col_two = 0, row_two = 0;
+	for (size_t i = from; i < to; i++) {
+		const char *l = c->f->fields[i].label, *sl = strstr(l, " / ");
+		intern(&g->rows, &g->nrows, l, (size_t)(sl - l));
+		intern(&g->cols, &g->ncols, sl + 3, strlen(sl + 3));
+	}
+	g->cell = xmalloc(g->nrows * g->ncols * sizeof *g->cell);
+	for (size_t k = 0; k < g->nrows * g->ncols; k++)
+		g->cell[k] = -1;
+	for (size_t i = from; i < to; i++) {
+		const char *l = c->f->fields[i].label, *sl = strstr(l, " / ");
+		size_t ri = intern(&g->rows, &g->nrows, l, (size_t)(sl - l));
+		size_t ci = intern(&g->cols, &g->ncols, sl + 3, strlen(sl + 3));
+		g->cell[ri * g->ncols + ci] = (int)i;
+	}
+	*col_two = *row_two = 0;
+	for (size_t k = 0; k < g->ncols; k++)
+		if (strstr(g->cols[k], " > "))
+			*col_two = 1;
+	for (size_t k = 0; k < g->nrows; k++)
+		if (strstr(g->rows[k], " > "))
+			*row_two = 1;
+}
+
+/* The question number and the unit line, as the seed prints them above
+ * its tables. */
+static void grid_caption(struct rctx *c, size_t from, size_t to)
+{
 	struct buf units;
-
-	for (size_t i = from; i < to; i++) {
-		const char *l = c->f->fields[i].label, *sl = strstr(l, " / ");
-		intern(&g.rows, &g.nrows, l, (size_t)(sl - l));
-		intern(&g.cols, &g.ncols, sl + 3, strlen(sl + 3));
-	}
-	g.cell = xmalloc(g.nrows * g.ncols * sizeof *g.cell);
-	for (size_t k = 0; k < g.nrows * g.ncols; k++)
-		g.cell[k] = -1;
-	for (size_t i = from; i < to; i++) {
-		const char *l = c->f->fields[i].label, *sl = strstr(l, " / ");
-		size_t ri = intern(&g.rows, &g.nrows, l, (size_t)(sl - l));
-		size_t ci = intern(&g.cols, &g.ncols, sl + 3, strlen(sl + 3));
-		g.cell[ri * g.ncols + ci] = (int)i;
-	}
-	for (size_t k = 0; k < g.ncols; k++)
-		if (strstr(g.cols[k], " > "))
-			col_two = 1;
-	for (size_t k = 0; k < g.nrows; k++)
-		if (strstr(g.rows[k], " > "))
-			row_two = 1;
-
-	/* Unit line, as the seed prints it above its tables. */
 	buf_init(&units);
 	for (size_t i = from; i < to; i++) {
 		const char *u = c->f->fields[i].unit;
@@ -590,7 +594,119 @@ static void render_grid(struct rctx *c, size_t from, size_t to)
 	if (units.len)
 		h_printf(c->r, "<p class=\"unit-line\">单位：%s</p>", units.data);
 	buf_free(&units);
+}
 
+/* The unit all fields of row ri share (NULL: none; *same 0 when they
+ * differ), which then goes into the row's header. */
+static const char *grid_row_unit(const struct rctx *c, const struct grid *g, size_t ri, int *same)
+{
+	const char *rowunit = NULL;
+	*same = 1;
+	for (size_t ci = 0; ci < g->ncols; ci++) {
+		int fi = g->cell[ri * g->ncols + ci];
+		if (fi < 0)
+			continue;
+		if (!rowunit)
+			rowunit = c->f->fields[fi].unit;
+		else if (strcmp(rowunit, c->f->fields[fi].unit))
+			*same = 0;
+	}
+	return rowunit;
+}
+
+/* How many rows from ri on share the outer level lv0 (a rowgroup), or 0
+ * when row ri - 1 already began the group. */
+static size_t grid_group_span(const struct grid *g, size_t ri, const char *lv0)
+{
+	char *prev[2];
+	size_t m, span = 1;
+	if (ri > 0) {
+		m = split_levels(g->rows[ri - 1], " > ", prev, 2);
+		int cont = m == 2 && !strcmp(prev[0], lv0);
+		free_levels(prev, m);
+		if (cont)
+			return 0;
+	}
+	while (ri + span < g->nrows) {
+		m = split_levels(g->rows[ri + span], " > ", prev, 2);
+		int same = m == 2 && !strcmp(prev[0], lv0);
+		free_levels(prev, m);
+		if (!same)
+			break;
+		span++;
+	}
+	return span;
+}
+
+/* Row ri's header cell(s), the shared unit included. */
+static void grid_row_header(struct rctx *c, const struct grid *g, size_t ri, int row_two, const char *rowunit,
+                            int same_unit)
+{
+	char *lv[2];
+	size_t n = split_levels(g->rows[ri], " > ", lv, 2);
+
+	if (row_two && n == 2) {
+		size_t span = grid_group_span(g, ri, lv[0]);
+		if (span) {
+			h_printf(c->r, "<th scope=\"rowgroup\" class=\"rh rg\" rowspan=\"%zu\">", span);
+			put_display(c->r, lv[0]);
+			h_raw(c->r, "</th>");
+		}
+		h_raw(c->r, "<th scope=\"row\" class=\"rh r2\">");
+		put_display(c->r, lv[1]);
+	} else {
+		h_raw(c->r, row_two ? "<th scope=\"row\" class=\"rh\" colspan=\"2\">" : "<th scope=\"row\" class=\"rh\">");
+		put_display(c->r, g->rows[ri]);
+	}
+	if (same_unit && rowunit && *rowunit)
+		h_printf(c->r, "<span class=\"unit\">（%s）</span>", rowunit);
+	h_raw(c->r, "</th>");
+	free_levels(lv, n);
+}
+
+/* One cell: field fi's input (or value), its unit unless the row's header
+ * has it, and its messages. */
+static void grid_cell(struct rctx *c, int fi, int same_unit)
+{
+	const struct field *fd;
+	if (fi < 0) {
+		h_raw(c->r, "<td class=\"none\"></td>");
+		return;
+	}
+	fd = &c->f->fields[fi];
+	h_printf(c->r, "<td><div class=\"cell%s%s\" id=\"w-%s\"", err_of(c, (size_t)fi) ? " has-error" : "",
+	         na_class(c, (size_t)fi), fd->code);
+	put_data_if(c, fd);
+	put_data_req(c, fd);
+	h_raw(c->r, ">");
+	if (c->v->mode == FV_EDIT) {
+		struct buf al;
+		char *dl = form_display_label(fd->label);
+		buf_init(&al);
+		buf_puts(&al, dl);
+		if (*fd->unit)
+			buf_printf(&al, "（%s）", fd->unit);
+		free(dl);
+		put_input(c, (size_t)fi, al.data, 0);
+		buf_free(&al);
+		if (!same_unit && *fd->unit)
+			h_printf(c->r, "<span class=\"unit\">%s</span>", fd->unit);
+		put_messages(c, (size_t)fi);
+	} else {
+		put_value_text(c, (size_t)fi);
+		if (!same_unit && *fd->unit && *val_of(c, (size_t)fi))
+			h_printf(c->r, " <span class=\"unit\">%s</span>", fd->unit);
+	}
+	h_raw(c->r, "</div></td>");
+}
+
+static void render_grid(struct rctx *c, size_t from, size_t to)
+{
+	struct grid g = { 0 };
+	int col_two, row_two;
+
+	grid_build(c, from, to, &g, &col_two, &row_two);
+	grid_caption(c, from, to);
 	/* The row headers stay in view while the columns scroll sideways
 	 * (form.css: sticky th.rh; with two row-header levels the outer one,
 	 * th.rg, has a fixed width so that the inner one knows its offset). */
@@ -602,87 +718,12 @@ static void render_grid(struct rctx *c, size_t from, size_t to)
 		put_col_headers(c, &g, col_two, 1, row_two ? 2 : 1);
 	h_raw(c->r, "</thead><tbody>");
 	for (size_t ri = 0; ri < g.nrows; ri++) {
-		char *lv[2], *prev[2];
-		size_t n = split_levels(g.rows[ri], " > ", lv, 2);
-		const char *rowunit = NULL;
-		int same_unit = 1;
-
-		/* A unit shared by the whole row goes into its header. */
-		for (size_t ci = 0; ci < g.ncols; ci++) {
-			int fi = g.cell[ri * g.ncols + ci];
-			if (fi < 0)
-				continue;
-			if (!rowunit)
-				rowunit = c->f->fields[fi].unit;
-			else if (strcmp(rowunit, c->f->fields[fi].unit))
-				same_unit = 0;
-		}
+		int same_unit;
+		const char *rowunit = grid_row_unit(c, &g, ri, &same_unit);
 		h_raw(c->r, "<tr>");
-		if (row_two && n == 2) {
-			size_t m = 0, span = 1;
-			int first = 1;
-			if (ri > 0) {
-				m = split_levels(g.rows[ri - 1], " > ", prev, 2);
-				first = !(m == 2 && !strcmp(prev[0], lv[0]));
-				free_levels(prev, m);
-			}
-			if (first) {
-				while (ri + span < g.nrows) {
-					m = split_levels(g.rows[ri + span], " > ", prev, 2);
-					int same = m == 2 && !strcmp(prev[0], lv[0]);
-					free_levels(prev, m);
-					if (!same)
-						break;
-					span++;
-				}
-				h_printf(c->r, "<th scope=\"rowgroup\" class=\"rh rg\" rowspan=\"%zu\">", span);
-				put_display(c->r, lv[0]);
-				h_raw(c->r, "</th>");
-			}
-			h_raw(c->r, "<th scope=\"row\" class=\"rh r2\">");
-			put_display(c->r, lv[1]);
-		} else {
-			h_raw(c->r, row_two ? "<th scope=\"row\" class=\"rh\" colspan=\"2\">" : "<th scope=\"row\" class=\"rh\">");
-			put_display(c->r, g.rows[ri]);
-		}
-		if (same_unit && rowunit && *rowunit)
-			h_printf(c->r, "<span class=\"unit\">（%s）</span>", rowunit);
-		h_raw(c->r, "</th>");
-		free_levels(lv, n);
-
-		for (size_t ci = 0; ci < g.ncols; ci++) {
-			int fi = g.cell[ri * g.ncols + ci];
-			const struct field *fd;
-			if (fi < 0) {
-				h_raw(c->r, "<td class=\"none\"></td>");
-				continue;
-			}
-			fd = &c->f->fields[fi];
-			h_printf(c->r, "<td><div class=\"cell%s%s\" id=\"w-%s\"", err_of(c, (size_t)fi) ? " has-error" : "",
-			         na_class(c, (size_t)fi), fd->code);
-			put_data_if(c, fd);
-			put_data_req(c, fd);
-			h_raw(c->r, ">");
-			if (c->v->mode == FV_EDIT) {
-				struct buf al;
-				char *dl = form_display_label(fd->label);
-				buf_init(&al);
-				buf_puts(&al, dl);
-				if (*fd->unit)
-					buf_printf(&al, "（%s）", fd->unit);
-				free(dl);
-				put_input(c, (size_t)fi, al.data, 0);
-				buf_free(&al);
-				if (!same_unit && *fd->unit)
-					h_printf(c->r, "<span class=\"unit\">%s</span>", fd->unit);
-				put_messages(c, (size_t)fi);
-			} else {
-				put_value_text(c, (size_t)fi);
-				if (!same_unit && *fd->unit && *val_of(c, (size_t)fi))
-					h_printf(c->r, " <span class=\"unit\">%s</span>", fd->unit);
-			}
-			h_raw(c->r, "</div></td>");
-		}
+		grid_row_header(c, &g, ri, row_two, rowunit, same_unit);
+		for (size_t ci = 0; ci < g.ncols; ci++)
+			grid_cell(c, g.cell[ri * g.ncols + ci], same_unit);
 		h_raw(c->r, "</tr>\n");
 	}
 	h_raw(c->r, "</tbody></table></div>\n");
@@ -878,6 +919,70 @@ static void put_summary(struct rctx *c)
 	}
 }
 
+/* The form's head: its annex, intro, summary and index, and for editing
+ * the <form> with its hidden fields (toc gets the index groups). */
+static void form_open(struct rctx *c, struct toc *toc)
+{
+	struct req *r = c->r;
+	const struct fview *v = c->v;
+
+	h_printf(r, "<link rel=\"stylesheet\" href=\"/static/form.css\">"
+	         "<p class=\"annex\">%s</p>", v->f->annex);
+	if (*v->f->intro)
+		h_printf(r, "<p class=\"intro\">%s</p>", v->f->intro);
+	put_summary(c);
+	if (v->mode == FV_EDIT) {
+		toc_build(c, toc);
+		put_toc(c, toc);
+	}
+	if (v->mode == FV_EDIT) {
+		h_printf(r, "<form class=\"survey\" method=\"post\" action=\"%s\" novalidate",
+		         v->action ? v->action : "");
+		h_raw(r, v->f->has_file ? " enctype=\"multipart/form-data\">" : ">");
+		h_csrf_field(r);
+		h_printf(r, "<input type=\"hidden\" name=\"version\" value=\"%ld\">", v->version);
+		if (v->owner)
+			h_printf(r, "<input type=\"hidden\" name=\"owner\" value=\"%llu\">", v->owner);
+		h_raw(r, "<p class=\"req-note\">带 <span class=\"req\">*</span> 的为必填项。"
+		      "可随时“保存草稿”，全部填完后点“提交”。</p>\n");
+	} else {
+		h_printf(r, "<div class=\"survey %s\">", v->mode == FV_BLANK ? "blank-form" : "ro-form");
+	}
+}
+
+/* The headings of section levels d..n-1 (lv) that begin here. */
+static void section_headings(struct rctx *c, char **lv, size_t d, size_t n)
+{
+	for (size_t k = d; k < n; k++) {
+		int h = k < 3 ? (int)k + 2 : 5;
+		if (k == 0 && !strcmp(lv[k], c->f->title))
+			continue;   /* form-level fields sit under the page title */
+		if (is_question_number(lv[k])) {
+			/* "6." alone is no heading: it numbers the first part. */
+			c->numprefix = lv[k];
+			continue;
+		}
+		h_printf(c->r, "<h%d>", h);
+		put_display(c->r, lv[k]);
+		h_printf(c->r, "</h%d>\n", h);
+	}
+}
+
+/* The form's foot: the buttons, or the end of the read-only view. */
+static void form_close(struct req *r, const struct fview *v)
+{
+	if (v->mode == FV_EDIT) {
+		h_raw(r, "<div class=\"actions\">"
+		      "<button type=\"submit\" name=\"action\" value=\"save\" class=\"secondary\">保存草稿</button> "
+		      "<button type=\"submit\" name=\"action\" value=\"submit\">提交</button>");
+		if (v->saved_note)
+			h_printf(r, " <span class=\"save-note\">%s</span>", v->saved_note);
+		h_raw(r, "</div></form>\n<script src=\"/static/form.js\" defer></script>\n");
+	} else {
+		h_raw(r, "</div>\n");
+	}
+}
+
 void form_render(struct req *r, const struct fview *v)
 {
 	struct rctx c = { .r = r, .v = v, .f = v->f };
@@ -899,29 +1004,7 @@ void form_render(struct req *r, const struct fview *v)
 		c.ruled = own.ruled_out;
 	}
 
-	h_printf(r, "<link rel=\"stylesheet\" href=\"/static/form.css\">"
-	         "<p class=\"annex\">%s</p>", v->f->annex);
-	if (*v->f->intro)
-		h_printf(r, "<p class=\"intro\">%s</p>", v->f->intro);
-	put_summary(&c);
-	if (v->mode == FV_EDIT) {
-		toc_build(&c, &toc);
-		put_toc(&c, &toc);
-	}
-	if (v->mode == FV_EDIT) {
-		h_printf(r, "<form class=\"survey\" method=\"post\" action=\"%s\" novalidate",
-		         v->action ? v->action : "");
-		h_raw(r, v->f->has_file ? " enctype=\"multipart/form-data\">" : ">");
-		h_csrf_field(r);
-		h_printf(r, "<input type=\"hidden\" name=\"version\" value=\"%ld\">", v->version);
-		if (v->owner)
-			h_printf(r, "<input type=\"hidden\" name=\"owner\" value=\"%llu\">", v->owner);
-		h_raw(r, "<p class=\"req-note\">带 <span class=\"req\">*</span> 的为必填项。"
-		      "可随时“保存草稿”，全部填完后点“提交”。</p>\n");
-	} else {
-		h_printf(r, "<div class=\"survey %s\">", v->mode == FV_BLANK ? "blank-form" : "ro-form");
-	}
-
+	form_open(&c, &toc);
 	for (size_t i = 0; i < v->f->nfields;) {
 		const struct field *fd = &v->f->fields[i];
 		char *lv[8];
@@ -938,19 +1021,7 @@ void form_render(struct req *r, const struct fview *v)
 			h_printf(r, "<div class=\"sec\" id=\"sec-%zu\">", sec + 1);
 			sec++;
 		}
-		for (size_t k = d; k < n; k++) {
-			int h = k < 3 ? (int)k + 2 : 5;
-			if (k == 0 && !strcmp(lv[k], v->f->title))
-				continue;   /* form-level fields sit under the page title */
-			if (is_question_number(lv[k])) {
-				/* "6." alone is no heading: it numbers the first part. */
-				c.numprefix = lv[k];
-				continue;
-			}
-			h_printf(r, "<h%d>", h);
-			put_display(r, lv[k]);
-			h_printf(r, "</h%d>\n", h);
-		}
+		section_headings(&c, lv, d, n);
 		/* prev keeps lv alive, so numprefix may point into it. */
 		free_levels(prev, nprev);
 		memcpy(prev, lv, n * sizeof *lv);
@@ -973,16 +1044,7 @@ void form_render(struct req *r, const struct fview *v)
 		h_raw(r, "</div>\n");
 	toc_free(&toc);
 
-	if (v->mode == FV_EDIT) {
-		h_raw(r, "<div class=\"actions\">"
-		      "<button type=\"submit\" name=\"action\" value=\"save\" class=\"secondary\">保存草稿</button> "
-		      "<button type=\"submit\" name=\"action\" value=\"submit\">提交</button>");
-		if (v->saved_note)
-			h_printf(r, " <span class=\"save-note\">%s</span>", v->saved_note);
-		h_raw(r, "</div></form>\n<script src=\"/static/form.js\" defer></script>\n");
-	} else {
-		h_raw(r, "</div>\n");
-	}
+	form_close(r, v);
 	if (own.applicable) {
 		fcheck_free(&own);
 		answers_free(&clean);

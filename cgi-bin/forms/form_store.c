@@ -11,7 +11,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "aggr.h"
 #include "conf.h"
 #include "db.h"
 #include "fileio.h"
@@ -20,36 +19,10 @@
 #include "http.h"
 #include "log.h"
 #include "util.h"
+#include "valid.h"
 
 /* ------------------------------------------------------------------ */
 /* Uploads                                                             */
-
-/* Keep only the last path component (old browsers send C:\...), no
- * control characters, at most 200 bytes on a UTF-8 boundary. */
-static char *clean_filename(const char *name, const char *ext)
-{
-	const char *base = name;
-	struct buf b;
-	for (const char *p = name; *p; p++)
-		if (*p == '/' || *p == '\\')
-			base = p + 1;
-	buf_init(&b);
-	for (const unsigned char *p = (const unsigned char *)base; *p; p++)
-		if (*p >= 0x20 && *p != 0x7f)
-			buf_putc(&b, (char)*p);
-	if (b.len > 200) {
-		size_t n = 200;
-		while (n > 0 && ((unsigned char)b.data[n] & 0xC0) == 0x80)
-			n--;
-		b.data[n] = 0;
-		b.len = n;
-	}
-	if (!b.len || !utf8_valid(b.data, b.len)) {
-		buf_reset(&b);
-		buf_printf(&b, "upload.%s", ext);
-	}
-	return buf_steal(&b);
-}
 
 /* Stores data as dir/<hex> (content-addressed, so the same bytes stored
  * before are already there). Returns 0 or -1 (logged). */
@@ -119,8 +92,10 @@ const char *form_store_upload(const struct conf *c, const struct field *fd,
 	hex_encode(digest, 32, hex);
 	if (store_blob(c->upload_dir, hex, p->value, p->len) < 0)
 		return "文件保存失败，请稍后重试";
-	name = clean_filename(p->filename, ext);
 	buf_init(&b);
+	buf_printf(&b, "upload.%s", ext);
+	name = upload_filename(p->filename, b.data);
+	buf_reset(&b);
 	buf_printf(&b, "sha256:%s:%s", hex, name);
 	free(name);
 	*value = buf_steal(&b);
@@ -307,9 +282,6 @@ int response_write(struct db *db, const struct form *f, struct response *r,
 		return -1;
 	if (insert_answers(db, f, clean, r->id) < 0)
 		return -1;
-	/* A submit counts the response in the aggregates, in this transaction. */
-	if (submit && aggr_sync_answers(db, r->id, clean) < 0)
-		return -1;
 	r->status = submit ? RS_SUBMITTED : RS_DRAFT;
 	r->valid = valid ? 1 : 0;
 	r->version++;
@@ -321,17 +293,7 @@ int response_write(struct db *db, const struct form *f, struct response *r,
 	return 0;
 }
 
-/* The reopened response leaves the aggregates in the same transaction. */
-static int reopen_body(struct db *db, void *ctx, int attempt)
-{
-	unsigned long long id = *(unsigned long long *)ctx;
-	(void)attempt;
-	if (db_exec(db, STMT_RESPONSE_REOPEN, DB_ARGS(A_INT(id)), NULL, NULL) < 0 || aggr_sync(db, id) < 0)
-		return -1;
-	return 0;
-}
-
 int response_reopen(struct db *db, unsigned long long response_id)
 {
-	return db_transaction(db, reopen_body, &response_id);
+	return db_exec(db, STMT_RESPONSE_REOPEN, DB_ARGS(A_INT(response_id)), NULL, NULL) < 0 ? -1 : 0;
 }

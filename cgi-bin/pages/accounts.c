@@ -2,6 +2,7 @@
  * accounts.c - account pages shared by the region and the ministry:
  * resetting a password to a one-time password. See accounts.h.
  */
+#include "msg.h"
 #include "accounts.h"
 #include "auth.h"
 #include "db.h"
@@ -28,12 +29,12 @@ static int target_load(struct req *r, unsigned long long id, struct target *t)
 {
 	struct dbrows *rows;
 	if (db_query(r->db, STMT_USER_FOR_RESET, DB_ARGS(A_INT(id)), &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return -1;
 	}
 	if (rows->nrows == 0) {
 		dbrows_free(rows);
-		page_error(r, 404, "没有这个账户。");
+		page_error(r, 404, MSG_NO_ACCOUNT);
 		return -1;
 	}
 	t->id = id;
@@ -83,7 +84,7 @@ void account_reset_post(struct req *r, unsigned key, const char *back)
 	struct target t;
 	char pw[PW_GENERATED_MAX], detail[160];
 	if (csrf_check(r) < 0) {
-		page_error(r, 403, "页面已过期或请求来源无效，请刷新后重试。");
+		page_error(r, 403, MSG_STALE_PAGE);
 		return;
 	}
 	if (target_load(r, r->arg[key].id, &t) < 0)
@@ -111,7 +112,7 @@ void region_accounts_page(struct req *r, const char *reset_path)
 	static const char *const cols[] = { "用户名", "单位名称", "角色", "状态", "最近登录", "操作" };
 	struct dbrows *rows;
 	if (db_query(r->db, STMT_REGION_ACCOUNTS, DB_ARGS(A_STR(r->user->region_code)), &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	page_begin(r, "本地区账户");

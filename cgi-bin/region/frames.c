@@ -1,6 +1,7 @@
 /*
  * region/frames.c - sample frames: upload, column mapping, checks, confirm.
  */
+#include "msg.h"
 #include "accounts.h"
 #include "aggr.h"
 #include "app.h"
@@ -24,6 +25,7 @@
 #include "log.h"
 #include "nav.h"
 #include "util.h"
+#include "valid.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -396,13 +398,13 @@ static void frames_upload(struct req *r, const char *kind)
 		frames_page(r, NULL, NULL, why2);
 		return;
 	}
-	char *fn = frame_clean_filename(f->filename);
+	char *fn = upload_filename(f->filename, "样本框文件");
 	pending_drop(r, kind);
 	struct buf path = { 0 };
 	if (db_exec(r->db, STMT_FRAME_INSERT_PENDING,
 	            DB_ARGS(A_STR(r->user->region_code), A_STR(kind), A_STR(fn), A_STR(charset),
 	                    A_INT(r->user->id)), NULL, &id) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		goto out;
 	}
 	char ids[24];
@@ -515,18 +517,18 @@ void frames_get(struct req *r)
 void frames_post(struct req *r)
 {
 	if (csrf_check(r) != 0) {
-		page_error(r, 403, "页面已过期，请刷新后重试。");
+		page_error(r, 403, MSG_STALE_RETRY);
 		return;
 	}
 	const char *kind = kind_of(req_param(r, "kind"));
 	const char *action = req_param(r, "action");
 	if (!kind || !action) {
-		page_error(r, 400, "请求不完整。");
+		page_error(r, 400, MSG_INCOMPLETE);
 		return;
 	}
 	int locked = sample_exists(r, kind);
 	if (locked < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	if (locked && strcmp(action, "discard") != 0) {
@@ -544,5 +546,5 @@ void frames_post(struct req *r)
 		pending_drop(r, kind);
 		resp_redirect(r, "/region/frames");
 	} else
-		page_error(r, 400, "请求不完整。");
+		page_error(r, 400, MSG_INCOMPLETE);
 }

@@ -2,6 +2,7 @@
  * region/home.c - the region's home (its checklist and deadlines) and the
  * progress of its accounts.
  */
+#include "msg.h"
 #include "accounts.h"
 #include "aggr.h"
 #include "app.h"
@@ -126,7 +127,7 @@ void progress(struct req *r)
 	if (db_query(r->db, STMT_REGION_PROGRESS,
 	    DB_ARGS(A_STR(r->user->region_code), A_INT(after), A_STR(form), A_STR(form), A_STR(q), A_STR(q), A_STR(q),
 	            A_INT(PROGRESS_PAGE + 1)), &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	region_title(r, " · 填报明细");

@@ -18,6 +18,7 @@
  * Every query is restricted to r->user->region_code: a region only ever
  * sees its own frames and samples.
  */
+#include "msg.h"
 #include "accounts.h"
 #include "aggr.h"
 #include "app.h"
@@ -59,7 +60,7 @@ const char *const strata[] = { "hub", "window", "sme", NULL };
 
 
 static const struct pspec csv_params[] = {
-	{ KEY_KIND, "kind", PT_ENUM, P_REQUIRED, 0, 0, kinds, 404, "您访问的页面不存在。" },
+	{ KEY_KIND, "kind", PT_ENUM, P_REQUIRED, 0, 0, kinds, 404, MSG_NOT_FOUND },
 	{ 0 },
 };
 
@@ -80,14 +81,14 @@ static void indicators_page(struct req *r)
 }
 
 static const struct pspec unit_params[] = {
-	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有找到该单位。" },
+	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_UNIT },
 	{ 0 },
 };
 
 /* The replacement's confirmation page, its reason filled in when it comes
  * from a refusal on the follow-up list. */
 static const struct pspec replace_params[] = {
-	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有找到该单位。" },
+	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_UNIT },
 	{ KEY_REASON, "reason", PT_STR, 0, 0, 600, NULL, 0, NULL },
 	{ 0 },
 };
@@ -128,7 +129,7 @@ static void followups_unit_post(struct req *r)
 
 /* Password resets of the region's respondent accounts (forms/accounts.c). */
 static const struct pspec account_params[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "没有这个账户。" },
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_ACCOUNT },
 	{ 0 },
 };
 

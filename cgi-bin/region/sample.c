@@ -2,6 +2,7 @@
  * region/sample.c - the draw (or the region's own list), replacements and
  * the sample list as CSV.
  */
+#include "msg.h"
 #include "accounts.h"
 #include "aggr.h"
 #include "app.h"
@@ -446,7 +447,7 @@ static void sample_upload(struct req *r, const char *kind)
 	}
 	units_checksum(fp.units, fp.nunits, sum);
 	if (db_begin(r->db) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		goto out;
 	}
 	int rc = sample_insert(r->db, r->user->region_code, kind, "uploaded", NULL, sum, "", "", r->user->id, &sid);
@@ -562,7 +563,7 @@ void sample_replace_get(struct req *r)
 	char ids[24];
 	snprintf(ids, sizeof ids, "%llu", r->arg[KEY_UNIT].id);
 	if (db_query(r->db, STMT_SAMPLE_UNIT_SHOW, DB_ARGS(A_STR(ids), A_STR(r->user->region_code)), &cur) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	if (cur->nrows == 0 || strcmp(dbrows_get(cur, 0, 3), "selected") || strcmp(dbrows_get(cur, 0, 4), "active")) {
@@ -573,7 +574,7 @@ void sample_replace_get(struct req *r)
 	if (db_query(r->db, STMT_SAMPLE_NEXT_RESERVE_SHOW,
 	             DB_ARGS(A_STR(dbrows_get(cur, 0, 1)), A_STR(dbrows_get(cur, 0, 2))), &next) < 0) {
 		dbrows_free(cur);
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	region_title(r, " · 替换入样单位");
@@ -600,7 +601,7 @@ void sample_replace_get(struct req *r)
 void sample_post(struct req *r)
 {
 	if (csrf_check(r) != 0) {
-		page_error(r, 403, "页面已过期，请刷新后重试。");
+		page_error(r, 403, MSG_STALE_RETRY);
 		return;
 	}
 	const char *action = req_param(r, "action");
@@ -612,7 +613,7 @@ void sample_post(struct req *r)
 	else if (action && kind && strcmp(action, "upload") == 0)
 		sample_upload(r, kind);
 	else
-		page_error(r, 400, "请求不完整。");
+		page_error(r, 400, MSG_INCOMPLETE);
 }
 
 void sample_csv(struct req *r)
@@ -621,7 +622,7 @@ void sample_csv(struct req *r)
 	struct dbrows *u;
 	if (db_query(r->db, STMT_SAMPLE_LIST_CSV,
 	             DB_ARGS(A_STR(r->user->region_code), A_STR(kind)), &u) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	if (u->nrows == 0) {
@@ -630,9 +631,9 @@ void sample_csv(struct req *r)
 		return;
 	}
 	struct buf fn = { 0 };
-	buf_printf(&fn, "attachment; filename=\"sample-%s-%s.csv\"", r->user->region_code, kind);
+	buf_printf(&fn, "sample-%s-%s.csv", r->user->region_code, kind);
 	resp_header(r, "Content-Type", "text/csv; charset=utf-8");
-	resp_header(r, "Content-Disposition", fn.data);
+	resp_attachment(r, fn.data);
 	buf_free(&fn);
 	/* The BOM makes Excel read the file as UTF-8. */
 	buf_puts(&r->body, "\xef\xbb\xbf");

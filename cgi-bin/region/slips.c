@@ -1,6 +1,7 @@
 /*
  * region/slips.c - invitation slips: the funnel, printing and revoking codes.
  */
+#include "msg.h"
 #include "accounts.h"
 #include "aggr.h"
 #include "app.h"
@@ -60,7 +61,7 @@ static void slips_home(struct req *r, const char *notice)
 	struct dbrows *rows;
 	if (db_query(r->db, STMT_SLIP_FUNNEL,
 	    DB_ARGS(A_STR(r->user->region_code)), &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	page_begin(r, "邀请单（二维码）");
@@ -102,13 +103,6 @@ static void slips_home(struct req *r, const char *notice)
 	page_end(r);
 }
 
-static void filename_part(struct buf *b, const char *s)
-{
-	for (; *s; s++)
-		if ((*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z'))
-			buf_putc(b, *s);
-}
-
 /* What the region is told when codes cannot be printed or revoked. */
 static const char *codes_err_text(enum codes_err err)
 {
@@ -130,6 +124,47 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Issues the codes in a transaction of its own, committed before the
+ * document is rendered, so that rendering 10,000 slips holds no row locks
+ * (issue 13). Codes are derived (codes.h): should rendering fail, printing
+ * again gives the very same codes, so nothing issued here is lost or
+ * differs. The number of units (0: none to print; *units NULL), or -1
+ * with the reason in *err. */
+static long issue_codes(struct req *r, const struct deadlines *due, const char *stratum,
+                        unsigned long long unit_id, int only_new, struct issued **units, enum codes_err *err)
+{
+	*err = CODES_DB;
+	long n = db_begin(r->db) < 0 ? -1 :
+	         codes_issue(r->db, r->conf->code_secret, due, r->user->region_code, stratum, unit_id,
+	                     only_new, units, err);
+	if (n > 0 && db_commit(r->db) < 0) {
+		issued_free(*units, (size_t)n);
+		*units = NULL;
+		n = -1;
+		*err = CODES_DB;
+	}
+	if (n <= 0) {
+		db_rollback(r->db);
+		if (n == 0)
+			issued_free(*units, 0);
+		*units = NULL;
+	}
+	return n;
+}
+
+/* The headers of the slips' PDF: one unit's, or the stratum's. */
+static void slips_headers(struct req *r, const char *stratum, unsigned long long unit_id)
+{
+	struct buf d = { 0 };
+	resp_header(r, "Content-Type", "application/pdf");
+	if (unit_id)
+		buf_printf(&d, "slip-%llu.pdf", unit_id);
+	else
+		buf_printf(&d, "slips-%s-%s.pdf", r->user->region_code, stratum ? stratum : "all");
+	resp_attachment(r, d.data);
+	buf_free(&d);
+}
+
 /* Prints the slips of the units (unit_id 0: of the stratum) as a PDF;
  * a unit printed before gets the same code again. */
 static void issue_and_send(struct req *r, const char *stratum, unsigned long long unit_id, int only_new)
@@ -137,48 +172,28 @@ static void issue_and_send(struct req *r, const char *stratum, unsigned long lon
 	struct issued *units = NULL;
 	char *rname = NULL, *phone = NULL;
 	struct deadlines due;
+	enum codes_err err;
+	long n = 0;
+
 	/* The region's deadlines, read once for the slips and the codes. */
 	if (load_region(r, &rname, &phone) < 0 ||
 	    deadlines_for_region(r->db, r->conf, r->user->region_code, &due) < 0) {
-		free(rname);
-		free(phone);
-		page_error(r, 503, "系统繁忙，请稍后再试。");
-		return;
+		page_error(r, 503, MSG_BUSY);
+		goto out;
 	}
-	/* The codes are issued and committed before the document is rendered,
-	 * so that rendering 10,000 slips holds no row locks (issue 13). Codes
-	 * are derived (codes.h): should rendering fail, printing again gives
-	 * the very same codes, so nothing issued here is lost or differs. */
-	enum codes_err err = CODES_DB;
 	double t0 = now_seconds();
-	long n = db_begin(r->db) < 0 ? -1 :
-	         codes_issue(r->db, r->conf->code_secret, &due, r->user->region_code, stratum, unit_id,
-	                     only_new, &units, &err);
-	if (n > 0 && db_commit(r->db) < 0) {
-		issued_free(units, (size_t)n);
-		units = NULL;
-		n = -1;
-		err = CODES_DB;
-	}
-	if (n < 0) {
-		db_rollback(r->db);
-		free(rname);
-		free(phone);
+	if ((n = issue_codes(r, &due, stratum, unit_id, only_new, &units, &err)) < 0) {
 		page_error(r, 503, codes_err_text(err));
-		return;
+		goto out;
 	}
 	if (n == 0) {
-		db_rollback(r->db);
-		issued_free(units, 0);
-		free(rname);
-		free(phone);
 		if (unit_id) {
-			page_error(r, 404, "没有找到该单位，或该单位已注册、不在本地区的抽中名单中。");
+			page_error(r, 404, MSG_UNIT_NOT_PRINTABLE);
 		} else {
 			resp_status(r, 422);
 			slips_home(r, "没有需要生成邀请单的单位（可能均已注册或已打印过）。");
 		}
-		return;
+		goto out;
 	}
 	struct slip_info si = { .region_name = rname, .help_phone = phone, .base_url = r->conf->base_url,
 	                        .deadline_resource = deadlines_of(&due, "resource"),
@@ -189,34 +204,21 @@ static void issue_and_send(struct req *r, const char *stratum, unsigned long lon
 	buf_reset(&r->body);
 	double t1 = now_seconds();
 	FILE *f = resp_spool(r);
-	int rc = f ? slips_pdf(f, &si, units, (size_t)n) : -1;
-	if (rc < 0) {
-		issued_free(units, (size_t)n);
-		free(rname);
-		free(phone);
+	if (!f || slips_pdf(f, &si, units, (size_t)n) < 0) {
 		page_error(r, 503, "邀请单未能生成，请稍后再试。邀请码已生成并保持不变："
 		           "请选择“所有尚未注册的单位（重印，邀请码不变）”重新打印。");
-		return;
+		goto out;
 	}
 	log_info("slips: %ld codes issued in %.2f s, PDF rendered in %.2f s", n, t1 - t0,
 	         now_seconds() - t1);
 	struct buf d = { 0 };
 	buf_printf(&d, "stratum=%s unit=%llu n=%ld", stratum ? stratum : "all", unit_id, n);
 	audit(r, unit_id ? "slip-one" : "slips-print", d.data);
-	buf_reset(&d);
-	resp_header(r, "Content-Type", "application/pdf");
-	if (unit_id) {
-		buf_printf(&d, "attachment; filename=\"slip-%llu.pdf\"", unit_id);
-	} else {
-		buf_puts(&d, "attachment; filename=\"slips-");
-		filename_part(&d, r->user->region_code);
-		buf_putc(&d, '-');
-		filename_part(&d, stratum ? stratum : "all");
-		buf_puts(&d, ".pdf\"");
-	}
-	resp_header(r, "Content-Disposition", d.data);
 	buf_free(&d);
-	issued_free(units, (size_t)n);
+	slips_headers(r, stratum, unit_id);
+out:
+	if (units)
+		issued_free(units, (size_t)n);
 	free(rname);
 	free(phone);
 }
@@ -226,7 +228,7 @@ static int slips_allowed(struct req *r)
 {
 	if (r->user->region_code[0])
 		return 1;
-	page_error(r, 403, "您的账户无权访问此页面。");
+	page_error(r, 403, MSG_FORBIDDEN);
 	return 0;
 }
 
@@ -237,7 +239,7 @@ static int slips_post_allowed(struct req *r)
 	if (!slips_allowed(r))
 		return 0;
 	if (csrf_check(r) < 0) {
-		page_error(r, 403, "页面已过期或请求来源无效，请刷新后重试。");
+		page_error(r, 403, MSG_STALE_PAGE);
 		return 0;
 	}
 	return 1;
@@ -258,7 +260,7 @@ static struct dbrows *slip_unit(struct req *r, unsigned long long id)
 	if (!slips_allowed(r))
 		return NULL;
 	if (db_query(r->db, STMT_SLIP_UNIT, DB_ARGS(A_INT(id), A_STR(r->user->region_code)), &rows) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return NULL;
 	}
 	return rows;
@@ -272,7 +274,7 @@ void slip_one_get(struct req *r)
 		return;
 	if (rows->nrows == 0) {
 		dbrows_free(rows);
-		page_error(r, 404, "没有找到该单位，或该单位已注册、不在本地区的抽中名单中。");
+		page_error(r, 404, MSG_UNIT_NOT_PRINTABLE);
 		return;
 	}
 	page_begin(r, "单张邀请单");
@@ -303,7 +305,7 @@ void slip_revoke_get(struct req *r)
 		return;
 	if (rows->nrows == 0 || dbrows_get(rows, 0, 2) == NULL) {
 		dbrows_free(rows);
-		page_error(r, 404, "没有找到该单位，或该单位尚未打印邀请单、已注册、不在本地区的抽中名单中。");
+		page_error(r, 404, MSG_UNIT_NOT_REVOCABLE);
 		return;
 	}
 	page_begin(r, "作废并换发邀请码");
@@ -340,7 +342,7 @@ void slip_revoke_post(struct req *r)
 	if (rc <= 0) {
 		db_rollback(r->db);
 		if (rc == 0)
-			page_error(r, 404, "没有找到该单位，或该单位尚未打印邀请单、已注册、不在本地区的抽中名单中。");
+			page_error(r, 404, MSG_UNIT_NOT_REVOCABLE);
 		else
 			page_error(r, 503, codes_err_text(err));
 		return;

@@ -336,6 +336,70 @@ int frame_units_load(struct db *db, const char *frame_id, struct unit **out, siz
 	return 0;
 }
 
+/* One stratum's stored units (rows of sr) against the recomputed draw
+ * (order[0..cnt): indexes into u), each difference said in out.
+ * 1 when any, else 0. */
+static int verify_stratum(const struct dbrows *sr, int s, const struct unit *u, const size_t *order, size_t cnt,
+                          struct buf *out)
+{
+	int bad = 0;
+	size_t got = 0, q = 0, promoted = 0;
+	int in_selected = 1;
+	for (size_t i = 0; i < sr->nrows; i++) {
+		if (stratum_parse(dbrows_get(sr, i, 1)) != s)
+			continue;
+		unsigned long long fid = (unsigned long long)dbrows_int(sr, i, 0);
+		long long pos = dbrows_int(sr, i, 3);
+		int selected = strcmp(dbrows_get(sr, i, 2), "selected") == 0;
+		int is_replacement = dbrows_get(sr, i, 4) != NULL;
+		if (pos != (long long)got + 1) {
+			buf_printf(out, "%s: position %lld found where %zu was expected\n",
+			           stratum_code(s), pos, got + 1);
+			bad = 1;
+		}
+		if (got >= cnt) {
+			buf_printf(out, "%s position %lld: '%s' is not in the recomputed draw\n",
+			           stratum_code(s), pos, dbrows_get(sr, i, 5));
+			bad = 1;
+		} else if (u[order[got]].id != fid) {
+			buf_printf(out, "%s position %lld: stored '%s', recomputed '%s' (line %lu)\n",
+			           stratum_code(s), pos, dbrows_get(sr, i, 5),
+			           u[order[got]].name, u[order[got]].line);
+			bad = 1;
+		}
+		/* Originally selected units come first; promoted reserves
+		 * (replaces_id set) must be consumed in position order. */
+		if (selected && !is_replacement) {
+			if (!in_selected) {
+				buf_printf(out, "%s position %lld: selected after the reserve list began\n",
+				           stratum_code(s), pos);
+				bad = 1;
+			}
+			q++;
+		} else {
+			if (in_selected)
+				in_selected = 0;
+			if (selected) {
+				if (promoted != got - q) {
+					buf_printf(out, "%s position %lld: reserve promoted out of order\n",
+					           stratum_code(s), pos);
+					bad = 1;
+				}
+				promoted++;
+			}
+		}
+		got++;
+	}
+	if (got != cnt) {
+		buf_printf(out, "%s: %zu units stored, %zu in the frame\n", stratum_code(s), got, cnt);
+		bad = 1;
+	}
+	if (cnt)
+		buf_printf(out, "%s: %zu selected, %zu reserve, %zu promoted from reserve\n",
+		           stratum_code(s), q, got - q - promoted, promoted);
+	return bad;
+}
+
 static int verify_rows(struct db *db, const char *sample_id, const char *frame_id, uint64_t seed,
                        const char *stored_sum, struct buf *out)
 {
@@ -361,62 +425,8 @@ static int verify_rows(struct db *db, const char *sample_id, const char *frame_i
 	if (db_query(db, STMT_SAMPLE_UNITS_VERIFY,
 	             DB_ARGS(A_STR(sample_id)), &sr) < 0)
 		goto done;
-	for (int s = 0; s < ST_COUNT; s++) {
-		size_t got = 0, q = 0, promoted = 0;
-		int in_selected = 1;
-		for (size_t i = 0; i < sr->nrows; i++) {
-			if (stratum_parse(dbrows_get(sr, i, 1)) != s)
-				continue;
-			unsigned long long fid = (unsigned long long)dbrows_int(sr, i, 0);
-			long long pos = dbrows_int(sr, i, 3);
-			int selected = strcmp(dbrows_get(sr, i, 2), "selected") == 0;
-			int is_replacement = dbrows_get(sr, i, 4) != NULL;
-			if (pos != (long long)got + 1) {
-				buf_printf(out, "%s: position %lld found where %zu was expected\n",
-				           stratum_code(s), pos, got + 1);
-				bad = 1;
-			}
-			if (got >= cnt[s]) {
-				buf_printf(out, "%s position %lld: '%s' is not in the recomputed draw\n",
-				           stratum_code(s), pos, dbrows_get(sr, i, 5));
-				bad = 1;
-			} else if (u[order[start[s] + got]].id != fid) {
-				buf_printf(out, "%s position %lld: stored '%s', recomputed '%s' (line %lu)\n",
-				           stratum_code(s), pos, dbrows_get(sr, i, 5),
-				           u[order[start[s] + got]].name, u[order[start[s] + got]].line);
-				bad = 1;
-			}
-			/* Originally selected units come first; promoted reserves
-			 * (replaces_id set) must be consumed in position order. */
-			if (selected && !is_replacement) {
-				if (!in_selected) {
-					buf_printf(out, "%s position %lld: selected after the reserve list began\n",
-					           stratum_code(s), pos);
-					bad = 1;
-				}
-				q++;
-			} else {
-				if (in_selected)
-					in_selected = 0;
-				if (selected) {
-					if (promoted != got - q) {
-						buf_printf(out, "%s position %lld: reserve promoted out of order\n",
-						           stratum_code(s), pos);
-						bad = 1;
-					}
-					promoted++;
-				}
-			}
-			got++;
-		}
-		if (got != cnt[s]) {
-			buf_printf(out, "%s: %zu units stored, %zu in the frame\n", stratum_code(s), got, cnt[s]);
-			bad = 1;
-		}
-		if (cnt[s])
-			buf_printf(out, "%s: %zu selected, %zu reserve, %zu promoted from reserve\n",
-			           stratum_code(s), q, got - q - promoted, promoted);
-	}
+	for (int s = 0; s < ST_COUNT; s++)
+		bad |= verify_stratum(sr, s, u, order + start[s], cnt[s], out);
 	rc = bad;
 done:
 	dbrows_free(sr);

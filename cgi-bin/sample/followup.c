@@ -1,6 +1,7 @@
 /*
  * followup.c - follow-up lists of a region (issue 11, item 4); see followup.h.
  */
+#include "msg.h"
 #include "followup.h"
 #include "auth.h"
 #include "codes.h"
@@ -36,23 +37,23 @@ const struct pspec followup_list_params[] = {
 	{ FU_KEY_STATUS, "status", PT_ENUM, 0, 0, 0, states, 0, NULL },
 	{ FU_KEY_Q, "q", PT_STR, 0, 0, 64, NULL, 0, NULL },
 	{ FU_KEY_AFTER, "after", PT_ID, 0, 0, 0, NULL, 0, NULL },
-	{ FU_KEY_REGION, "region", PT_STR, 0, 0, 16, NULL, 404, "没有这个地区。" },
+	{ FU_KEY_REGION, "region", PT_STR, 0, 0, 16, NULL, 404, MSG_NO_REGION },
 	{ FU_KEY_FORMAT, "format", PT_ENUM, 0, 0, 0, formats, 0, NULL },
 	{ 0 },
 };
 
 const struct pspec followup_unit_params[] = {
-	{ FU_KEY_UNIT, "unit", PT_ID, 0, 0, 0, NULL, 404, "没有找到该单位。" },
-	{ FU_KEY_ACCOUNT, "account", PT_ID, 0, 0, 0, NULL, 404, "没有找到该单位。" },
+	{ FU_KEY_UNIT, "unit", PT_ID, 0, 0, 0, NULL, 404, MSG_NO_UNIT },
+	{ FU_KEY_ACCOUNT, "account", PT_ID, 0, 0, 0, NULL, 404, MSG_NO_UNIT },
 	{ FU_KEY_SAVED, "saved", PT_INT, 0, 0, 1, NULL, 0, NULL },
 	{ 0 },
 };
 
 const struct pspec followup_record_params[] = {
-	{ FU_KEY_UNIT, "unit", PT_ID, 0, 0, 0, NULL, 404, "没有找到该单位。" },
-	{ FU_KEY_ACCOUNT, "account", PT_ID, 0, 0, 0, NULL, 404, "没有找到该单位。" },
+	{ FU_KEY_UNIT, "unit", PT_ID, 0, 0, 0, NULL, 404, MSG_NO_UNIT },
+	{ FU_KEY_ACCOUNT, "account", PT_ID, 0, 0, 0, NULL, 404, MSG_NO_UNIT },
 	{ FU_KEY_OUTCOME, "outcome", PT_ENUM, 0, 0, 0, outcomes, 0, NULL },
-	{ FU_KEY_NOTE, "note", PT_STR, 0, 0, 4 * NOTE_MAX, NULL, 400, "备注过长（最多 500 字）。" },
+	{ FU_KEY_NOTE, "note", PT_STR, 0, 0, 4 * NOTE_MAX, NULL, 400, MSG_NOTE_TOO_LONG },
 	{ 0 },
 };
 
@@ -82,7 +83,7 @@ static void region_chooser(struct req *r, const char *base)
 {
 	struct dbrows *g;
 	if (db_query(r->db, STMT_REGION_LIST, DB_NOARGS, &g) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	page_begin(r, "各地区跟进名单");
@@ -124,11 +125,11 @@ static const char *target_region(struct req *r, const char *chooser_base)
 		return NULL;
 	}
 	if (db_query_str(r->db, STMT_REGION_NAME, DB_ARGS(A_STR(asked)), &name) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return NULL;
 	}
 	if (!name) {
-		page_error(r, 404, "没有这个地区。");
+		page_error(r, 404, MSG_NO_REGION);
 		return NULL;
 	}
 	free(name);
@@ -350,7 +351,7 @@ void followup_list(struct req *r, const char *base, int print)
 	if ((after == 0 && wants_accounts(r) && query_accounts(r, region, &a) < 0) ||
 	    (wants_units(r) && query_units(r, region, after, limit + 1, &u) < 0)) {
 		dbrows_free(a);
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	filter_query(r, &fq);
@@ -461,7 +462,7 @@ void followup_csv(struct req *r)
 	buf_init(&out);
 	goto out;
 fail:
-	page_error(r, 503, "系统繁忙，请稍后再试。");
+	page_error(r, 503, MSG_BUSY);
 out:
 	buf_free(&out);
 	buf_free(&conv);
@@ -489,19 +490,19 @@ static int load_target(struct req *r, struct target *t)
 	} else if (r->arg[FU_KEY_ACCOUNT].present) {
 		snprintf(t->id, sizeof t->id, "%llu", r->arg[FU_KEY_ACCOUNT].id);
 	} else {
-		page_error(r, 404, "没有找到该单位。");
+		page_error(r, 404, MSG_NO_UNIT);
 		return -1;
 	}
 	if ((t->is_unit ? db_query(r->db, STMT_FOLLOWUP_UNIT_GET, DB_ARGS(A_STR(t->id)), &t->row)
 	                : db_query(r->db, STMT_FOLLOWUP_ACCOUNT_GET,
 	                           DB_ARGS(A_STR(t->id), A_STR(role_code(ROLE_HUB)), A_STR(role_code(ROLE_WINDOW))),
 	                           &t->row)) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return -1;
 	}
 	if (t->row->nrows == 0) {
 		dbrows_free(t->row);
-		page_error(r, 404, "没有找到该单位。");
+		page_error(r, 404, MSG_NO_UNIT);
 		return -1;
 	}
 	if (r->user->role == ROLE_REGION && strcmp(dbrows_get(t->row, 0, 1), r->user->region_code)) {
@@ -547,7 +548,7 @@ static void unit_page(struct req *r, const char *base, const struct target *t, c
 
 	if (db_query(r->db, t->is_unit ? STMT_FOLLOWUP_HISTORY_UNIT : STMT_FOLLOWUP_HISTORY_ACCOUNT,
 	             DB_ARGS(A_STR(t->id)), &h) < 0) {
-		page_error(r, 503, "系统繁忙，请稍后再试。");
+		page_error(r, 503, MSG_BUSY);
 		return;
 	}
 	page_begin(r, "跟进记录");
@@ -616,14 +617,14 @@ void followup_record(struct req *r, const char *base)
 	struct buf d = { 0 };
 
 	if (csrf_check(r) != 0) {
-		page_error(r, 403, "页面已过期，请刷新后重试。");
+		page_error(r, 403, MSG_STALE_RETRY);
 		return;
 	}
 	if (load_target(r, &t) < 0)
 		return;
 	if (!r->arg[FU_KEY_OUTCOME].present || !utf8_valid(note, strlen(note)) || utf8_len(note) > NOTE_MAX) {
 		resp_status(r, 400);
-		unit_page(r, base, &t, !r->arg[FU_KEY_OUTCOME].present ? "请选择跟进结果。" : "备注过长（最多 500 字）。",
+		unit_page(r, base, &t, !r->arg[FU_KEY_OUTCOME].present ? "请选择跟进结果。" : MSG_NOTE_TOO_LONG,
 		          note);
 		goto out;
 	}
@@ -640,13 +641,13 @@ void followup_record(struct req *r, const char *base)
 	                    t.is_unit ? A_NULL : A_STR(t.id), A_STR(outcome), A_STR(note), A_INT(r->user->id)),
 	            NULL, NULL) < 0) {
 		db_rollback(r->db);
-		page_error(r, 503, "跟进记录未能保存，请稍后再试。");
+		page_error(r, 503, MSG_FOLLOWUP_FAILED);
 		goto out;
 	}
 	audit(r, "followup", d.data);
 	if (db_commit(r->db) < 0) {
 		db_rollback(r->db);
-		page_error(r, 503, "跟进记录未能保存，请稍后再试。");
+		page_error(r, 503, MSG_FOLLOWUP_FAILED);
 		goto out;
 	}
 	buf_reset(&d);

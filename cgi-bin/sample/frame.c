@@ -135,15 +135,6 @@ static int org_code_ok(const char *s)
 	return 1;
 }
 
-static int zip_ok(const char *s)
-{
-	size_t n = 0;
-	for (; s[n]; n++)
-		if (!isdigit((unsigned char)s[n]))
-			return 0;
-	return n == 6;
-}
-
 static int err_by_line(const void *a, const void *b)
 {
 	const struct frame_err *x = a, *y = b;
@@ -169,33 +160,6 @@ static int len_ok(struct frame_parse *fp, unsigned long line, int f, const char 
 		return 0;
 	}
 	return 1;
-}
-
-void frame_table_free(struct frame_table *t)
-{
-	for (size_t i = 0; i < t->nrows; i++) {
-		for (size_t k = 0; k < t->ncells[i]; k++)
-			free(t->rows[i][k]);
-		free(t->rows[i]);
-	}
-	free(t->rows);
-	free(t->ncells);
-	free(t->line);
-	memset(t, 0, sizeof *t);
-}
-
-void frame_table_add(struct frame_table *t, unsigned long line, char **cells, size_t n)
-{
-	if (t->nrows == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 64;
-		t->rows = xrealloc(t->rows, t->cap * sizeof *t->rows);
-		t->ncells = xrealloc(t->ncells, t->cap * sizeof *t->ncells);
-		t->line = xrealloc(t->line, t->cap * sizeof *t->line);
-	}
-	t->rows[t->nrows] = cells;
-	t->ncells[t->nrows] = n;
-	t->line[t->nrows] = line;
-	t->nrows++;
 }
 
 int frame_table_csv(const char *text, size_t n, struct frame_table *t, char *err, size_t errsz)
@@ -280,22 +244,15 @@ static struct frame_platform *platform_of(struct frame_parse *fp, const struct f
 	return p;
 }
 
-int frame_parse_table(const struct frame_table *t, const char *kind, const struct frame_opts *o,
-                      struct frame_parse *fp)
+/* The heading row (chosen, or the first with a name heading, or row 1),
+ * its columns and their fields, checked: each field from one column only,
+ * name (and for resources, platform) present. The heading row's index, or
+ * -1 with fp->fatal set. */
+static long frame_head(const struct frame_table *t, int is_sme, const struct frame_opts *o,
+                       struct frame_parse *fp)
 {
-	int is_sme = strcmp(kind, "sme") == 0;
-	size_t cap = 0, head;
+	size_t head = 0;
 
-	memset(fp, 0, sizeof *fp);
-	fp->errs = xcalloc(FRAME_MAX_ERRS, sizeof *fp->errs);
-	fp->plat = xcalloc(FRAME_MAX_PLATFORMS, sizeof *fp->plat);
-	keep_top_rows(t, fp);
-	if (t->nrows == 0) {
-		snprintf(fp->fatal, sizeof fp->fatal, "文件是空的");
-		goto out;
-	}
-	/* The heading row: chosen, or the first with a name heading, or row 1. */
-	head = 0;
 	if (o && o->header_row >= 1 && o->header_row <= fp->ntop) {
 		head = o->header_row - 1;
 	} else {
@@ -309,7 +266,7 @@ int frame_parse_table(const struct frame_table *t, const char *kind, const struc
 	fp->header_line = t->line[head];
 	if (t->nrows - head - 1 > FRAME_MAX_UNITS) {
 		snprintf(fp->fatal, sizeof fp->fatal, "数据行过多（最多 %u 行）", FRAME_MAX_UNITS);
-		goto out;
+		return -1;
 	}
 	fp->ncols = t->ncells[head] < FRAME_MAX_COLS ? t->ncells[head] : FRAME_MAX_COLS;
 	for (size_t i = 0; i < fp->ncols; i++) {
@@ -317,13 +274,12 @@ int frame_parse_table(const struct frame_table *t, const char *kind, const struc
 		fp->map[i] = (o && o->map && i < o->nmap && o->map[i] >= 0 && o->map[i] < FF_COUNT) ? o->map[i]
 		             : ffield_guess(fp->header[i]);
 	}
-	/* Each field from one column only; name (and for resource, platform) required. */
 	for (size_t i = 0; i < fp->ncols; i++)
 		for (size_t j = i + 1; j < fp->ncols; j++)
 			if (fp->map[i] != FF_IGNORE && fp->map[i] == fp->map[j]) {
 				snprintf(fp->fatal, sizeof fp->fatal, "第 %zu 列和第 %zu 列都对应“%s”，请只保留一列",
 				         i + 1, j + 1, ff_labels[fp->map[i]]);
-				goto out;
+				return -1;
 			}
 	int has[FF_COUNT] = { 0 };
 	for (size_t i = 0; i < fp->ncols; i++)
@@ -331,87 +287,102 @@ int frame_parse_table(const struct frame_table *t, const char *kind, const struc
 	if (!has[FF_NAME] || (!is_sme && !has[FF_PLATFORM])) {
 		snprintf(fp->fatal, sizeof fp->fatal, "缺少“%s”列，请在下方选择表头所在的行，或指定哪一列是%s",
 		         !has[FF_NAME] ? "名称" : "组织平台", !has[FF_NAME] ? "名称" : "组织平台");
-		goto out;
+		return -1;
 	}
+	return (long)head;
+}
 
-	for (size_t r = head + 1; r < t->nrows; r++) {
-		char *v[FF_COUNT] = { 0 };
-		unsigned long line = t->line[r];
-		char **cells = t->rows[r];
-		size_t ncells = t->ncells[r];
-		/* A row with no text at all (a blank line in Excel) is no unit. */
-		size_t nonempty = 0;
-		for (size_t i = 0; i < ncells; i++)
-			nonempty += cells[i][strspn(cells[i], " \t")] != '\0';
-		if (nonempty == 0)
-			continue;
-		for (size_t i = 0; i < fp->ncols && i < ncells; i++)
-			if (fp->map[i] != FF_IGNORE)
-				v[fp->map[i]] = clean(cells[i]);
-		for (int f = 1; f < FF_COUNT; f++)
-			if (!v[f])
-				v[f] = xstrdup("");
-		for (size_t i = fp->ncols; i < ncells; i++)
-			if (cells[i][0]) {
-				add_err(fp, line, "比表头多出数据列");
-				break;
-			}
-		for (int f = 1; f < FF_COUNT; f++)
-			len_ok(fp, line, f, v[f]);
-		if (!v[FF_NAME][0])
-			add_err(fp, line, "名称为空");
-		int st = ST_SME;
-		if (!is_sme) {
-			struct frame_platform *pl = NULL;
-			if (!v[FF_PLATFORM][0])
-				add_err(fp, line, "组织平台为空（填写组织该单位的枢纽平台或窗口平台的名称）");
-			else if (!(pl = platform_of(fp, o, v[FF_PLATFORM]))) {
-				snprintf(fp->fatal, sizeof fp->fatal, "组织平台一列的不同取值超过 %u 个，请检查该列",
-				         FRAME_MAX_PLATFORMS);
-				for (int f = 1; f < FF_COUNT; f++)
-					free(v[f]);
-				goto out;
-			}
-			st = pl ? pl->stratum : ST_WINDOW;
-			if (pl)
-				pl->count++;
-		}
-		if (v[FF_PHONE][0] && !frame_phone_ok(v[FF_PHONE]))
-			add_err(fp, line, "电话“%.60s”格式不正确（" PHONE_RULE_TEXT "）", v[FF_PHONE]);
-		if (v[FF_EMAIL][0] && !frame_email_ok(v[FF_EMAIL]))
-			add_err(fp, line, "邮箱“%.60s”格式不正确", v[FF_EMAIL]);
-		if (v[FF_ORGCODE][0] && !org_code_ok(v[FF_ORGCODE]))
-			add_err(fp, line, "统一社会信用代码/组织机构代码“%.40s”格式不正确（8 到 20 位字母、数字或“-”）",
-			        v[FF_ORGCODE]);
-		for (char *c = v[FF_ORGCODE]; *c; c++)
-			*c = (char)toupper((unsigned char)*c);
-		if (v[FF_ZIP][0] && !zip_ok(v[FF_ZIP]))
-			add_err(fp, line, "邮编“%.20s”应为 6 位数字", v[FF_ZIP]);
-		/* Rows with errors are kept so duplicates are still found. */
-		if (fp->nunits == cap) {
-			cap = cap ? cap * 2 : 64;
-			fp->units = xrealloc(fp->units, cap * sizeof *fp->units);
-		}
-		struct unit *u = &fp->units[fp->nunits++];
-		memset(u, 0, sizeof *u);
-		u->line = line;
-		u->stratum = st;
-		u->name = v[FF_NAME];
-		u->platform = v[FF_PLATFORM];
-		u->contact = v[FF_CONTACT];
-		u->phone = v[FF_PHONE];
-		u->email = v[FF_EMAIL];
-		u->org_code = v[FF_ORGCODE];
-		u->address = v[FF_ADDRESS];
-		u->zip = v[FF_ZIP];
-		fp->count[st]++;
+/* The format checks of one row's values (v[]: by field), each problem an
+ * error of its line. */
+static void check_row_values(struct frame_parse *fp, unsigned long line, char **v)
+{
+	if (v[FF_PHONE][0] && !frame_phone_ok(v[FF_PHONE]))
+		add_err(fp, line, "电话“%.60s”格式不正确（" PHONE_RULE_TEXT "）", v[FF_PHONE]);
+	if (v[FF_EMAIL][0] && !frame_email_ok(v[FF_EMAIL]))
+		add_err(fp, line, "邮箱“%.60s”格式不正确", v[FF_EMAIL]);
+	if (v[FF_ORGCODE][0] && !org_code_ok(v[FF_ORGCODE]))
+		add_err(fp, line, "统一社会信用代码/组织机构代码“%.40s”格式不正确（8 到 20 位字母、数字或“-”）",
+		        v[FF_ORGCODE]);
+	for (char *c = v[FF_ORGCODE]; *c; c++)
+		*c = (char)toupper((unsigned char)*c);
+	if (v[FF_ZIP][0] && !postcode_valid(v[FF_ZIP]))
+		add_err(fp, line, "邮编“%.20s”应为 6 位数字", v[FF_ZIP]);
+}
+
+/* Appends the unit of one row's values (taking them over). */
+static void add_unit(struct frame_parse *fp, size_t *cap, unsigned long line, int st, char **v)
+{
+	if (fp->nunits == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		fp->units = xrealloc(fp->units, *cap * sizeof *fp->units);
 	}
-	if (fp->nunits == 0) {
-		snprintf(fp->fatal, sizeof fp->fatal, "文件中没有数据行（表头在第 %lu 行；如不对，请在下方选择表头所在的行）",
-		         fp->header_line);
-		goto out;
+	struct unit *u = &fp->units[fp->nunits++];
+	memset(u, 0, sizeof *u);
+	u->line = line;
+	u->stratum = st;
+	u->name = v[FF_NAME];
+	u->platform = v[FF_PLATFORM];
+	u->contact = v[FF_CONTACT];
+	u->phone = v[FF_PHONE];
+	u->email = v[FF_EMAIL];
+	u->org_code = v[FF_ORGCODE];
+	u->address = v[FF_ADDRESS];
+	u->zip = v[FF_ZIP];
+	fp->count[st]++;
+}
+
+/* One data row into a unit (rows with errors are kept so duplicates are
+ * still found); a row with no text at all (a blank line in Excel) is no
+ * unit. 0, or -1 with fp->fatal set (too many platforms). */
+static int frame_row(struct frame_parse *fp, const struct frame_opts *o, int is_sme, char **cells, size_t ncells,
+                     unsigned long line, size_t *cap)
+{
+	char *v[FF_COUNT] = { 0 };
+	size_t nonempty = 0;
+	int st = ST_SME;
+
+	for (size_t i = 0; i < ncells; i++)
+		nonempty += cells[i][strspn(cells[i], " \t")] != '\0';
+	if (nonempty == 0)
+		return 0;
+	for (size_t i = 0; i < fp->ncols && i < ncells; i++)
+		if (fp->map[i] != FF_IGNORE)
+			v[fp->map[i]] = clean(cells[i]);
+	for (int f = 1; f < FF_COUNT; f++)
+		if (!v[f])
+			v[f] = xstrdup("");
+	for (size_t i = fp->ncols; i < ncells; i++)
+		if (cells[i][0]) {
+			add_err(fp, line, "比表头多出数据列");
+			break;
+		}
+	for (int f = 1; f < FF_COUNT; f++)
+		len_ok(fp, line, f, v[f]);
+	if (!v[FF_NAME][0])
+		add_err(fp, line, "名称为空");
+	if (!is_sme) {
+		struct frame_platform *pl = NULL;
+		if (!v[FF_PLATFORM][0])
+			add_err(fp, line, "组织平台为空（填写组织该单位的枢纽平台或窗口平台的名称）");
+		else if (!(pl = platform_of(fp, o, v[FF_PLATFORM]))) {
+			snprintf(fp->fatal, sizeof fp->fatal, "组织平台一列的不同取值超过 %u 个，请检查该列",
+			         FRAME_MAX_PLATFORMS);
+			for (int f = 1; f < FF_COUNT; f++)
+				free(v[f]);
+			return -1;
+		}
+		st = pl ? pl->stratum : ST_WINDOW;
+		if (pl)
+			pl->count++;
 	}
-	/* Duplicate names: sort pointers by name, compare neighbours. */
+	check_row_values(fp, line, v);
+	add_unit(fp, cap, line, st, v);
+	return 0;
+}
+
+/* Duplicate names: sort pointers by name, compare neighbours. */
+static void find_duplicates(struct frame_parse *fp)
+{
 	struct unit **p = xcalloc(fp->nunits, sizeof *p);
 	for (size_t i = 0; i < fp->nunits; i++)
 		p[i] = &fp->units[i];
@@ -424,10 +395,35 @@ int frame_parse_table(const struct frame_table *t, const char *kind, const struc
 			add_err(fp, p[i]->line, "名称“%.80s”与第 %lu 行重复", p[i]->name, p[first]->line);
 		}
 	free(p);
-	qsort(fp->errs, fp->nerrs, sizeof *fp->errs, err_by_line);
-out:
-	if (fp->fatal[0])
+}
+
+int frame_parse_table(const struct frame_table *t, const char *kind, const struct frame_opts *o,
+                      struct frame_parse *fp)
+{
+	int is_sme = strcmp(kind, "sme") == 0;
+	size_t cap = 0;
+	long head;
+
+	memset(fp, 0, sizeof *fp);
+	fp->errs = xcalloc(FRAME_MAX_ERRS, sizeof *fp->errs);
+	fp->plat = xcalloc(FRAME_MAX_PLATFORMS, sizeof *fp->plat);
+	keep_top_rows(t, fp);
+	if (t->nrows == 0) {
+		snprintf(fp->fatal, sizeof fp->fatal, "文件是空的");
 		return -1;
+	}
+	if ((head = frame_head(t, is_sme, o, fp)) < 0)
+		return -1;
+	for (size_t r = (size_t)head + 1; r < t->nrows; r++)
+		if (frame_row(fp, o, is_sme, t->rows[r], t->ncells[r], t->line[r], &cap) < 0)
+			return -1;
+	if (fp->nunits == 0) {
+		snprintf(fp->fatal, sizeof fp->fatal, "文件中没有数据行（表头在第 %lu 行；如不对，请在下方选择表头所在的行）",
+		         fp->header_line);
+		return -1;
+	}
+	find_duplicates(fp);
+	qsort(fp->errs, fp->nerrs, sizeof *fp->errs, err_by_line);
 	return fp->nerrs_total ? 1 : 0;
 }
 
@@ -496,23 +492,6 @@ int frame_upload_text(const char *in, size_t n, char **out, size_t *outn, const 
 	return 0;
 }
 
-char *frame_clean_filename(const char *fn)
-{
-	const char *b = fn;
-	for (const char *p = fn; *p; p++)
-		if (*p == '/' || *p == '\\')
-			b = p + 1;
-	size_t n = strlen(b);
-	if (n > 200)
-		n = 200;
-	while (n > 0 && !utf8_valid(b, n))
-		n--;
-	char *s = xstrndup(b, n);
-	for (unsigned char *p = (unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			*p = '_';
-	return s;
-}
 
 int frame_store(struct db *db, const char *region, const char *kind, const char *frame_id,
                 const struct frame_parse *fp, const char *sum)

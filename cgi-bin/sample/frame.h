@@ -24,6 +24,7 @@
 
 #include <stddef.h>
 #include "draw.h"
+#include "table.h"
 
 #define FRAME_UPLOAD_MAX (2u * 1024u * 1024u)  /* the file as uploaded */
 #define FRAME_MAX_BYTES  (4u * 1024u * 1024u)  /* converted text */
@@ -96,17 +97,6 @@ struct frame_parse {
 	char              fatal[240];      /* non-empty: the file cannot be used */
 };
 
-/* A table as rows of cells (UTF-8), as read from CSV or XLSX. */
-struct frame_table {
-	size_t          nrows, cap;
-	char         ***rows;       /* rows[i][0..ncells[i]) */
-	size_t         *ncells;
-	unsigned long  *line;       /* line (CSV) or row number (XLSX) of each */
-};
-void frame_table_free(struct frame_table *t);
-/* Appends a row (takes ownership of cells[0..n), malloc'd strings, and of
- * the array). */
-void frame_table_add(struct frame_table *t, unsigned long line, char **cells, size_t n);
 /* Reads CSV text into t within the frame limits. Returns 0, or -1 with a
  * message (Chinese) in err. */
 int  frame_table_csv(const char *text, size_t n, struct frame_table *t, char *err, size_t errsz);
@@ -128,10 +118,6 @@ void frame_parse_free(struct frame_parse *fp);
  * with a message for the region (Chinese) in why. */
 int  frame_upload_text(const char *in, size_t n, char **out, size_t *outn, const char **charset,
                        char *why, size_t whysz);
-
-/* The file name as stored in frames.filename: base name, valid UTF-8, at
- * most 200 bytes, control characters replaced by '_'. Malloc'd. */
-char *frame_clean_filename(const char *fn);
 
 /* Inside an open transaction: makes the pending frame frame_id of
  * region/kind the region's confirmed frame of that kind, with fp's units

@@ -652,26 +652,12 @@ static const char *mark(const char *v)
 	return v && *v ? v : "—";
 }
 
-int slips_funnel_table(struct req *r, const char *region_code, const struct funnel_page *pg)
+/* The funnel's steps: how many of the n drawn units reached each. */
+static void funnel_steps(struct req *r, size_t n, const size_t cnt[5])
 {
-	struct dbrows *rows, *c;
-	if (db_query(r->db, STMT_SLIP_FUNNEL_COUNTS, DB_ARGS(A_STR(region_code)), &c) < 0)
-		return -1;
-	if (db_query(r->db, STMT_SLIP_UNITS,
-	    DB_ARGS(A_STR(region_code), A_INT(pg->after), A_STR(pg->stratum), A_STR(pg->stratum), A_STR(pg->q),
-	            A_STR(pg->q), A_INT(FUNNEL_PAGE + 1)), &rows) < 0) {
-		dbrows_free(c);
-		return -1;
-	}
-	size_t n = c->nrows ? (size_t)dbrows_int(c, 0, 0) : 0, cnt[5] = { 0 };
-	for (int k = 0; k < 5 && c->nrows; k++)
-		cnt[k] = (size_t)dbrows_int(c, 0, 1 + (size_t)k);
-	dbrows_free(c);
 	static const char *const steps[5] = { "已打印邀请单", "已打开邀请链接", "已注册",
 	                                      "已开始填写", "已提交" };
 	static const char *const cols[] = { "环节", "单位数", "占抽中单位" };
-	static const char *const unit_cols[] = { "类别", "单位名称", "打印邀请单", "打开链接",
-	                                         "注册（用户名）", "填写状态", "单张邀请单" };
 	h_raw(r, "<h2 id=\"funnel\">邀请进度</h2>");
 	h_table_begin(r, "funnel", NULL, cols, NELEMS(cols));
 	/* Shares of nothing are no shares: "—" until units are drawn. */
@@ -687,12 +673,45 @@ int slips_funnel_table(struct req *r, const char *region_code, const struct funn
 			h_printf(r, "<tr><th scope=\"row\">%s</th><td>0</td><td>—</td></tr>", steps[k]);
 	}
 	h_table_end(r);
-	if (n == 0) {
-		h_raw(r, "<p>本地区尚无抽中单位。</p>");
-		dbrows_free(rows);
-		return 0;
-	}
-	/* The units, a page at a time by id, with a filter by category and name. */
+}
+
+/* One unit of the funnel list: where it stands and its slip's actions. */
+static void funnel_unit_row(struct req *r, const struct dbrows *rows, size_t i)
+{
+	const char *st = dbrows_get(rows, i, 7);
+	const char *reg = dbrows_get(rows, i, 5);
+	h_printf(r, "<tr data-unit=\"%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td>",
+	         dbrows_get(rows, i, 0), slips_category_label(dbrows_get(rows, i, 1)),
+	         dbrows_get(rows, i, 2), mark(dbrows_get(rows, i, 3)), mark(dbrows_get(rows, i, 4)));
+	int paper = dbrows_int(rows, i, 11) != 0, proxied = dbrows_int(rows, i, 10) != 0;
+	if (reg)
+		h_printf(r, "<td>%s（%s）%s</td>", reg, mark(dbrows_get(rows, i, 6)),
+		         paper ? "<br>为录入纸质表建立" : "");
+	else
+		h_raw(r, "<td>—</td>");
+	if (st && strcmp(st, "submitted") == 0)
+		h_printf(r, "<td>已提交%s %s</td>", proxied ? "（纸质表，代为录入）" : "", dbrows_get(rows, i, 9));
+	else if (st)
+		h_printf(r, "<td>草稿（%s 开始）</td>", dbrows_get(rows, i, 8));
+	else
+		h_raw(r, "<td>未开始</td>");
+	if (reg)
+		h_raw(r, "<td></td></tr>");
+	else if (dbrows_get(rows, i, 3))
+		h_printf(r, "<td><a href=\"/region/slips/one?unit=%s\">重印</a> "
+		         "<a href=\"/region/slips/revoke?unit=%s\">作废并换发</a></td></tr>",
+		         dbrows_get(rows, i, 0), dbrows_get(rows, i, 0));
+	else
+		h_printf(r, "<td><a href=\"/region/slips/one?unit=%s\">打印</a></td></tr>",
+		         dbrows_get(rows, i, 0));
+}
+
+/* The units, a page at a time by id, with a filter by category and name;
+ * rows holds up to FUNNEL_PAGE + 1 (one more: there is a next page). */
+static void funnel_units(struct req *r, const struct funnel_page *pg, const struct dbrows *rows)
+{
+	static const char *const unit_cols[] = { "类别", "单位名称", "打印邀请单", "打开链接",
+	                                         "注册（用户名）", "填写状态", "单张邀请单" };
 	h_raw(r, "<form method=\"get\" action=\"/region/slips#funnel-list\" class=\"filters\" id=\"funnel-list\">"
 	      "<label for=\"fstratum\">类别</label> <select id=\"fstratum\" name=\"stratum\"><option value=\"\">全部</option>");
 	for (int st = 0; st < ST_COUNT; st++)
@@ -702,51 +721,46 @@ int slips_funnel_table(struct req *r, const char *region_code, const struct funn
 	         "maxlength=\"60\"> <button type=\"submit\">查找</button></form>", pg->q);
 	size_t shown = rows->nrows > FUNNEL_PAGE ? FUNNEL_PAGE : rows->nrows;
 	h_table_begin(r, "funnel-units", NULL, unit_cols, NELEMS(unit_cols));
-	for (size_t i = 0; i < shown; i++) {
-		const char *st = dbrows_get(rows, i, 7);
-		const char *reg = dbrows_get(rows, i, 5);
-		h_printf(r, "<tr data-unit=\"%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td>",
-		         dbrows_get(rows, i, 0), slips_category_label(dbrows_get(rows, i, 1)),
-		         dbrows_get(rows, i, 2), mark(dbrows_get(rows, i, 3)), mark(dbrows_get(rows, i, 4)));
-		int paper = dbrows_int(rows, i, 11) != 0, proxied = dbrows_int(rows, i, 10) != 0;
-		if (reg)
-			h_printf(r, "<td>%s（%s）%s</td>", reg, mark(dbrows_get(rows, i, 6)),
-			         paper ? "<br>为录入纸质表建立" : "");
-		else
-			h_raw(r, "<td>—</td>");
-		if (st && strcmp(st, "submitted") == 0)
-			h_printf(r, "<td>已提交%s %s</td>", proxied ? "（纸质表，代为录入）" : "", dbrows_get(rows, i, 9));
-		else if (st)
-			h_printf(r, "<td>草稿（%s 开始）</td>", dbrows_get(rows, i, 8));
-		else
-			h_raw(r, "<td>未开始</td>");
-		if (reg)
-			h_raw(r, "<td></td></tr>");
-		else if (dbrows_get(rows, i, 3))
-			h_printf(r, "<td><a href=\"/region/slips/one?unit=%s\">重印</a> "
-			         "<a href=\"/region/slips/revoke?unit=%s\">作废并换发</a></td></tr>",
-			         dbrows_get(rows, i, 0), dbrows_get(rows, i, 0));
-		else
-			h_printf(r, "<td><a href=\"/region/slips/one?unit=%s\">打印</a></td></tr>",
-			         dbrows_get(rows, i, 0));
-	}
+	for (size_t i = 0; i < shown; i++)
+		funnel_unit_row(r, rows, i);
 	if (shown == 0)
 		h_raw(r, "<tr><td colspan=\"7\">没有符合条件的单位。</td></tr>");
 	h_table_end(r);
-	{
-		struct buf link = { 0 }, top = { 0 }, next = { 0 };
-		buf_puts(&link, "/region/slips?stratum=");
-		url_encode(&link, pg->stratum);
-		buf_puts(&link, "&q=");
-		url_encode(&link, pg->q);
-		buf_printf(&top, "%s#funnel-list", link.data);
-		if (rows->nrows > FUNNEL_PAGE)
-			buf_printf(&next, "%s&after=%s#funnel-list", link.data, dbrows_get(rows, shown - 1, 0));
-		h_seek_pager(r, "邀请进度翻页", "", pg->after ? top.data : NULL, next.data);
-		buf_free(&link);
-		buf_free(&top);
-		buf_free(&next);
+
+	struct buf link = { 0 }, top = { 0 }, next = { 0 };
+	buf_puts(&link, "/region/slips?stratum=");
+	url_encode(&link, pg->stratum);
+	buf_puts(&link, "&q=");
+	url_encode(&link, pg->q);
+	buf_printf(&top, "%s#funnel-list", link.data);
+	if (rows->nrows > FUNNEL_PAGE)
+		buf_printf(&next, "%s&after=%s#funnel-list", link.data, dbrows_get(rows, shown - 1, 0));
+	h_seek_pager(r, "邀请进度翻页", "", pg->after ? top.data : NULL, next.data);
+	buf_free(&link);
+	buf_free(&top);
+	buf_free(&next);
+}
+
+int slips_funnel_table(struct req *r, const char *region_code, const struct funnel_page *pg)
+{
+	struct dbrows *rows, *c;
+	if (db_query(r->db, STMT_SLIP_FUNNEL_COUNTS, DB_ARGS(A_STR(region_code)), &c) < 0)
+		return -1;
+	if (db_query(r->db, STMT_SLIP_UNITS,
+	    DB_ARGS(A_STR(region_code), A_INT(pg->after), A_STR(pg->stratum), A_STR(pg->stratum), A_STR(pg->q),
+	            A_STR(pg->q), A_INT(FUNNEL_PAGE + 1)), &rows) < 0) {
+		dbrows_free(c);
+		return -1;
 	}
+	size_t n = c->nrows ? (size_t)dbrows_int(c, 0, 0) : 0, cnt[5] = { 0 };
+	for (int k = 0; k < 5 && c->nrows; k++)
+		cnt[k] = (size_t)dbrows_int(c, 0, 1 + (size_t)k);
+	dbrows_free(c);
+	funnel_steps(r, n, cnt);
+	if (n == 0)
+		h_raw(r, "<p>本地区尚无抽中单位。</p>");
+	else
+		funnel_units(r, pg, rows);
 	dbrows_free(rows);
 	return 0;
 }

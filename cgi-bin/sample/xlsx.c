@@ -3,7 +3,7 @@
  * (see xlsx.h): libzip for the container, expat for the XML parts.
  */
 #include "xlsx.h"
-#include "frame.h"
+#include "table.h"
 #include "util.h"
 
 #include <stdio.h>

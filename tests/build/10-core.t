@@ -6,6 +6,8 @@ use strict;
 use warnings;
 use Test::More;
 use FindBin;
+use lib "$FindBin::Bin/lib";
+use Cycles;
 
 my $root = "$FindBin::Bin/../..";
 my $core = "$root/cgi-bin/core";
@@ -30,25 +32,8 @@ for my $file (@files) {
 	}
 }
 
-# Depth-first search for a back edge; reports the cycle it closes.
-my (%state, @stack, @cycles);
-sub visit {
-	my ($m) = @_;
-	$state{$m} = 1;
-	push @stack, $m;
-	for my $n (sort keys %{ $edges{$m} || {} }) {
-		if (($state{$n} // 0) == 1) {
-			my @c = @stack;
-			shift @c while $c[0] ne $n;
-			push @cycles, join(' -> ', @c, $n);
-		} elsif (!$state{$n}) {
-			visit($n);
-		}
-	}
-	pop @stack;
-	$state{$m} = 2;
-}
-visit($_) for grep { !$state{$_} } sort keys %module;
+# A back edge found by depth-first search closes a cycle (lib/Cycles.pm).
+my @cycles = Cycles::find(\%edges, sort keys %module);
 is_deeply(\@cycles, [], 'the include graph of cgi-bin/core has no cycle')
 	or diag(join "\n", map { "cycle: $_" } @cycles);
 

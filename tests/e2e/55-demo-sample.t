@@ -7,8 +7,9 @@
 # selected unit of their region and the region's pages show the sample.
 # CLI errors: import-frame/draw for an unknown region, a frame with row
 # errors, a second draw and a frame import after the draw write nothing.
-# Reads the demo data; the only rows it writes are for its own region T55A01,
-# removed again.
+# bind-account binds imported accounts to selected units, refusing unknown,
+# non-respondent and bound accounts. Reads the demo data; the only rows it
+# writes are for its own region T55A01, removed again.
 use strict;
 use warnings;
 use utf8;
@@ -169,9 +170,54 @@ T::db_query("INSERT IGNORE INTO regions (code, name) VALUES ('T55A01', '测试�
 	is scalar(() = $out =~ /^  (hub|window) /mg), 12, 'the 12 selected units are listed';
 	($rc, $out) = cli('redraw', 'T55A01', 'resource');
 	is $rc, 0, 'redraw verifies the CLI draw' or diag $out;
+
+	# bind-account: accounts that did not register through a code take a
+	# selected unit of their region (how the demo accounts are bound).
+	T::db_query("DELETE FROM users WHERE username LIKE 't55-%'");
+	open $fh, '>:encoding(UTF-8)', "$tmp/acc.csv" or die $!;
+	print $fh "username,initial_password,role,region_code,org_name,form\n",
+		"t55-res1,T55-Pass-res1-2013!,resource,T55A01,旧系统名称一,resource\n",
+		"t55-res2,T55-Pass-res2-2013!,resource,T55A01,旧系统名称二,resource\n",
+		"t55-region,T55-Pass-region-2013!,region,T55A01,测试五五省,selfeval\n";
+	close $fh;
+	($rc, $out) = cli('import-accounts', "$tmp/acc.csv");
+	is $rc, 0, 'bind-account: accounts imported' or diag $out;
+	my $first = T::db_value("SELECT id FROM sample_units WHERE region_code = 'T55A01' AND role = 'selected'"
+		. " ORDER BY stratum, position, id LIMIT 1");
+	my $audits = T::db_value("SELECT COUNT(*) FROM audit_log WHERE action = 'account-bind'");
+	($rc, $out) = cli('bind-account', 't55-nobody');
+	is $rc, 1, 'bind-account of an unknown account: exit 1';
+	like $out, qr/no account 't55-nobody'.*nothing changed/, '... says so' or diag $out;
+	($rc, $out) = cli('bind-account', 't55-region');
+	is $rc, 1, 'bind-account of a region account: exit 1';
+	like $out, qr/only resource and sme accounts/, '... says why' or diag $out;
+	($rc, $out) = cli('bind-account', 't55-res1', '999999999');
+	is $rc, 1, 'bind-account to a unit that is not a free selected one: exit 1';
+	is T::db_value("SELECT COUNT(*) FROM audit_log WHERE action = 'account-bind'"), $audits, '... nothing audited';
+	($rc, $out) = cli('bind-account', 't55-res1');
+	is $rc, 0, 'bind-account: exit 0' or diag $out;
+	my @b = T::db_query("SELECT su.id, su.name, u.org_name, su.registered_at IS NOT NULL, su.slip_printed_at IS NOT NULL"
+		. " FROM sample_units su JOIN users u ON u.id = su.user_id WHERE u.username = 't55-res1'");
+	is scalar(@b), 1, '... bound to one unit';
+	is $b[0][0], $first, '... the first selected unit of its region and form';
+	is $b[0][2], $b[0][1], "... the account takes the unit's name ($b[0][1])";
+	ok $b[0][3] && $b[0][4], '... recorded as printed and registered';
+	like $out, qr/^t55-res1 bound to unit $first /m, '... and says so' or diag $out;
+	is T::db_value("SELECT COUNT(*) FROM audit_log WHERE action = 'account-bind' AND detail LIKE 'cli %user=t55-res1 unit=$first %'"), 1,
+		'... audited (account-bind)';
+	($rc, $out) = cli('bind-account', 't55-res1');
+	is $rc, 1, 'a second bind-account of the same account: exit 1';
+	like $out, qr/bound to unit $first already/, '... refused' or diag $out;
+	my $third = T::db_value("SELECT id FROM sample_units WHERE region_code = 'T55A01' AND role = 'selected'"
+		. " ORDER BY stratum, position, id LIMIT 1 OFFSET 2");
+	($rc, $out) = cli('bind-account', 't55-res2', $third);
+	is $rc, 0, 'bind-account to a chosen unit: exit 0' or diag $out;
+	is T::db_value("SELECT su.id FROM sample_units su JOIN users u ON u.id = su.user_id WHERE u.username = 't55-res2'"),
+		$third, '... that unit';
 }
 T::db_query("DELETE FROM samples WHERE region_code = 'T55A01'");
 T::db_query("DELETE FROM frames WHERE region_code = 'T55A01'");
+T::db_query("DELETE FROM users WHERE username LIKE 't55-%'");
 T::db_query("DELETE FROM regions WHERE code = 'T55A01'");
 
 done_testing;

@@ -45,7 +45,7 @@ sub parse_csv {
 sub xml_text { my $s = shift; $s =~ s/&lt;/</g; $s =~ s/&gt;/>/g; $s =~ s/&quot;/"/g; $s =~ s/&apos;/'/g; $s =~ s/&amp;/&/g; return $s }
 sub col_index { my $l = shift; my $n = 0; $n = $n * 26 + ord($_) - 64 for split //, $l; return $n - 1 }
 
-# The rows of the first sheet: strings from the shared strings, numbers as
+# The rows of the first sheet: strings (shared or inline), numbers as
 # numbers (a marker says which).
 sub xlsx_rows {
 	my ($bytes) = @_;
@@ -66,6 +66,8 @@ sub xlsx_rows {
 		my @num = (0) x 8;
 		while ($body =~ m{<c r="([A-Z]+)\d+"([^>]*?)(?:/>|>(.*?)</c>)}gs) {
 			my ($col, $attr, $inner) = (col_index($1), $2, $3 // '');
+			# Inline strings: the workbook is written in constant-memory mode.
+			if ($attr =~ /t="inlineStr"/) { $row[$col] = xml_text(join '', $inner =~ m{<t[^>]*>(.*?)</t>}gs); next }
 			my ($v) = $inner =~ m{<v>(.*?)</v>}s;
 			next unless defined $v;
 			if ($attr =~ /t="s"/) { $row[$col] = $ss[$v] }

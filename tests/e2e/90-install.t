@@ -122,6 +122,11 @@ push @started, sub { system("make -s -C '$ROOT' uninstall PREFIX='$PREFIX' >/dev
 	is sprintf('%04o', $mode), '0644', 'static files readable by the web server despite umask 027';
 	ok !-e "$PREFIX/share/smesurvey/sql/demo", 'demo data (clear-text demo passwords) not installed';
 	ok -s "$PREFIX/share/smesurvey/VERSION", 'VERSION installed';
+	my @man = map { "$PREFIX/share/man/$_" } qw(man5/smesurvey.conf.5 man8/smesurvey-admin.8
+		man8/smesurvey-setup.8 man8/smesurvey-supervise.8);
+	is scalar(grep { -s $_ && ((stat $_)[2] & 07777) == 0644 } @man), 4, 'the four manual pages installed, readable';
+	like((run("MANPATH='$PREFIX/share/man' man -P cat smesurvey-admin 2>&1"))[1], qr/bind-account/,
+		'man smesurvey-admin finds the installed page');
 	my @bins = (glob("$PREFIX/lib/smesurvey/cgi-bin/*"), glob("$PREFIX/bin/smesurvey-*"));
 	my @elf = grep { is_elf($_) } @bins;
 	is scalar(@elf), 12, 'ten FastCGI programs, smesurvey-admin and smesurvey-supervise installed';

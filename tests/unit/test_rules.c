@@ -163,6 +163,28 @@ static void test_phone_email(void)
 		ok(!email_valid(bad_mails[i]), bad_mails[i]);
 	ok(!email_valid(NULL), "NULL email refused");
 	ok(frame_email_ok("a@b.cn") && !frame_email_ok("a@b"), "sample frames use the same rule");
+
+	/* One postcode rule (zip fields, the digits6 check, frames' 邮编). */
+	ok(postcode_valid("100081") && !postcode_valid("10008") && !postcode_valid("1000811") &&
+	   !postcode_valid("10008a") && !postcode_valid("１０００８１") && !postcode_valid(""),
+	   "postcode: exactly 6 ASCII digits");
+
+	/* One upload-filename cleaner (answers' files, sample frames). */
+	char *n = upload_filename("C:\\Users\\李\\报告.pdf", "upload.pdf");
+	is_str(n, "报告.pdf", "upload name: the last path component");
+	free(n);
+	n = upload_filename("a\tb\001c.csv", "x");
+	is_str(n, "abc.csv", "upload name: control characters dropped");
+	free(n);
+	n = upload_filename("dir/\xff\xfe.csv", "样本框文件");
+	is_str(n, "样本框文件", "upload name: not UTF-8: the fallback");
+	free(n);
+	char longname[300];
+	memset(longname, 'a', 199);
+	strcpy(longname + 199, "中.pdf");
+	n = upload_filename(longname, "x");
+	is_int((long long)strlen(n), 199, "upload name: at most 200 bytes, never half a character");
+	free(n);
 }
 
 static void test_csv_writer(void)
