@@ -64,7 +64,7 @@ for my $i (0 .. $#keys) {
 	my $csrf = $ua->csrf_of('/form/sme');
 	my ($n, $acked_n, $fail, $unclear) = (0, 0, 0, 0);
 	my @unclear;
-	sleep($start - time) if $start > time;
+	{ my $d = $start - time; sleep($d) if $d > 0 }
 	while (!-e $STOP_FILE) {
 		my $seq = ++$n;
 		my $p = Forms::post_params($f, { %base, q1_addr => "地址-$key-$seq" });
@@ -91,7 +91,7 @@ for my $i (0 .. $#keys) {
 	# none now) is retried as a user would.
 	sleep 0.1 until -e $GO_FILE;
 	my $at = int(time) + 1;
-	sleep($at - time);
+	{ my $d = $at - time; sleep($d) if $d > 0 }
 	my $submitted = 0;
 	for my $try (1 .. 3) {
 		my $p = Forms::post_params($f, { %base, q1_addr => "地址-$key-final" });
@@ -106,7 +106,7 @@ for my $i (0 .. $#keys) {
 }
 
 # -------------------------------------------------------------- faults
-sub sleep_until { my ($t) = @_; sleep($t - time) if $t > time }
+sub sleep_until { my $d = $_[0] - time; sleep($d) if $d > 0 }
 sleep_until($start + 4);
 my ($rc, $out) = cluster_cmd('kill-node 1');
 is $rc, 0, 'database node 1 SIGKILLed under load' or diag $out;
