@@ -66,16 +66,14 @@ static const char *const status_labels[][2] = {
 
 /* Typed page parameters: their slots in r->arg[] (the page table below). */
 enum key { KEY_ID, KEY_CODE, KEY_ACTION, KEY_SAMPLE, KEY_FORMAT, KEY_ACTION_F, KEY_USER, KEY_FROM, KEY_TO,
-           KEY_BEFORE, KEY_REGION, KEY_KIND };
+           KEY_BEFORE, KEY_REGION, KEY_KIND, KEY_SORT, KEY_AFTER, KEY_REOPENED, KEY_DONE, KEY_ROLE, KEY_DUE,
+           KEY_REASON, KEY_CONFIRM };
 
+/* page= (AP_FILTERS: 1..999999), at most MAX_PAGE; 1 when absent. */
 static long param_page(const struct req *r)
 {
-	const char *v = req_param(r, "page");
-	long p;
-	if (!v || !*v || strlen(v) > 6 || strspn(v, "0123456789") != strlen(v))
-		return 1;
-	p = atol(v);
-	return p < 1 ? 1 : p > MAX_PAGE ? MAX_PAGE : p;
+	const struct arg *a = &r->arg[AP_PAGE];
+	return !a->present ? 1 : a->n > MAX_PAGE ? MAX_PAGE : (long)a->n;
 }
 
 static const char *status_label(const char *s)
@@ -192,7 +190,7 @@ static void overview(struct req *r)
 	if (h_deadline_list(r, NULL) < 0)
 		h_raw(r, "<p class=\"error\">截止时间暂时无法显示，请稍后刷新。</p>");
 	h_raw(r, "<p>各地区的延期见<a href=\"/admin/deadlines\">截止时间</a>。</p>");
-	if (progress_tables(r, NULL, req_param(r, "sort")) < 0)
+	if (progress_tables(r, NULL, r->arg[KEY_SORT].present ? r->arg[KEY_SORT].s : NULL) < 0)
 		h_raw(r, "<p class=\"error\">进度暂时无法显示，请稍后刷新。</p>");
 	page_end(r);
 }
@@ -302,10 +300,9 @@ static void audit_page(struct req *r)
 /* Responses                                                           */
 
 /* A page key of the response list (after=/before=): a response id. */
-static const char *param_key(const struct req *r, const char *name)
+static const char *param_key(const struct req *r, enum key k)
 {
-	const char *v = req_param(r, name);
-	return v && *v && strlen(v) <= 20 && strspn(v, "0123456789") == strlen(v) ? v : NULL;
+	return r->arg[k].present ? r->arg[k].s : NULL;
 }
 
 /* Newest first, paged by key (issue 13): after=<id> shows the page below
@@ -318,7 +315,7 @@ static void responses_list(struct req *r)
 	const char *region = param_region(r);
 	const char *status = param_status(r, 0);
 	const char *fname = f ? f->name : NULL;
-	const char *after = param_key(r, "after"), *before = after ? NULL : param_key(r, "before");
+	const char *after = param_key(r, KEY_AFTER), *before = after ? NULL : param_key(r, KEY_BEFORE);
 	static const char *const cols[] = { "编号", "地区", "单位", "用户名", "问卷", "状态",
 	                                    "代填", "最后保存", "提交时间" };
 	struct dbrows *rows = NULL;
@@ -393,16 +390,6 @@ static void responses_list(struct req *r)
 
 /* The response row for id: form, status, region, region name, org,
  * username, proxy flag, updated, submitted. NULL after an error page. */
-/* Every POST page checks the token first thing (the table has already
- * refused a viewer's POST). 1 when it matches, else answered 403. */
-static int csrf_ok(struct req *r)
-{
-	if (csrf_check(r) == 0)
-		return 1;
-	page_error(r, 403, MSG_STALE_SOURCE);
-	return 0;
-}
-
 static struct dbrows *response_meta(struct req *r, unsigned long long id)
 {
 	struct dbrows *rows;
@@ -439,7 +426,7 @@ static void response_view(struct req *r)
 	}
 	submitted = !strcmp(dbrows_get(m, 0, 1), "submitted");
 	page_begin(r, f->title);
-	if (req_param(r, "reopened"))
+	if (r->arg[KEY_REOPENED].present)
 		h_raw(r, "<p class=\"notice\" role=\"status\">已重新开放，填报人可以修改后再次提交。</p>");
 	h_printf(r, "<dl class=\"response-meta\"><dt>编号</dt><dd>%llu</dd><dt>地区</dt><dd>%s %s</dd>"
 	         "<dt>单位</dt><dd>%s</dd><dt>用户名</dt><dd>%s</dd><dt>状态</dt><dd id=\"status\">%s</dd>"
@@ -477,8 +464,6 @@ static void response_reopen_post(struct req *r)
 	struct dbrows *m;
 	char detail[160], loc[64];
 
-	if (!csrf_ok(r))
-		return;
 	if (!(m = response_meta(r, id)))
 		return;
 	if (strcmp(dbrows_get(m, 0, 1), "submitted")) {
@@ -631,9 +616,12 @@ static void deadlines_page(struct req *r, const char *msg, int is_error)
 	page_end(r);
 }
 
+/* action= of POST /admin/deadlines. */
+static const char *const deadline_actions[] = { "set", "remove", "set-national", "remove-national", NULL };
+
 static void deadlines_post(struct req *r)
 {
-	const char *action = req_param(r, "action");
+	const char *action = r->arg[KEY_ACTION_F].present ? deadline_actions[r->arg[KEY_ACTION_F].n] : NULL;
 	const struct form *f = param_form(r);
 	const char *region = param_region(r);
 	char due[DEADLINE_LEN], detail[160];
@@ -674,7 +662,7 @@ static void deadlines_post(struct req *r)
 		resp_redirect(r, "/admin/deadlines");
 		return;
 	}
-	const char *typed = req_param(r, "due");
+	const char *typed = r->arg[KEY_DUE].s;
 	if (!typed || !*typed || deadline_normalise(typed, due) < 0) {
 		deadlines_page(r, "截止时间格式不正确，请按“2013-12-10 23:59:59”的格式填写。", 1);
 		return;
@@ -857,8 +845,8 @@ static void indicators_xlsx(struct req *r)
 
 static void accounts_page(struct req *r, const char *msg)
 {
-	const char *role_s = req_param(r, "role");
-	enum role role = role_s && strlen(role_s) < 16 ? role_parse(role_s) : ROLE_NONE;
+	const char *role_s = r->arg[KEY_ROLE].present ? r->arg[KEY_ROLE].s : NULL;
+	enum role role = role_s ? role_parse(role_s) : ROLE_NONE;
 	const char *rcode = role != ROLE_NONE ? role_code(role) : NULL;
 	const char *region = param_region(r);
 	long page = param_page(r);
@@ -926,8 +914,6 @@ static void accounts_post(struct req *r)
 	char *username = NULL;
 	char detail[128];
 
-	if (!csrf_ok(r))
-		return;
 	if (id == r->user->id) {
 		page_error(r, 400, "不能停用自己的账户。");
 		return;
@@ -975,7 +961,7 @@ static void samples_page(struct req *r)
 		return;
 	}
 	page_begin(r, "各地区样本");
-	if (req_param(r, "done"))
+	if (r->arg[KEY_DONE].present)
 		h_raw(r, "<p class=\"notice\" role=\"status\">样本已重置，该地区可以重新导入样本框并抽样。</p>");
 	h_raw(r, "<p>地区的样本抽错（例如样本框的组织平台一列填写有误）时，管理员可以重置该地区的样本和样本框，"
 	      "地区随后重新导入样本框并抽样。已打印的邀请码随即作废；已有单位通过邀请码注册的，须填写原因。</p>");
@@ -1080,36 +1066,24 @@ static void sample_reset_get(struct req *r)
 static void sample_reset_post(struct req *r)
 {
 	const char *region = r->arg[KEY_REGION].s, *kind = sample_kinds[r->arg[KEY_KIND].n];
-	const char *reason = req_param(r, "reason"), *confirm = req_param(r, "confirm");
+	const char *reason = r->arg[KEY_REASON].s;
 	struct reset_info ri;
 
-	if (!csrf_ok(r))
-		return;
 	if (reason == NULL)
 		reason = "";
-	if (confirm == NULL || strcmp(confirm, "1") != 0) {
+	if (!r->arg[KEY_CONFIRM].present) {
 		resp_status(r, 422);
 		sample_reset_form(r, "请勾选确认后再重置。样本未重置。");
 		return;
 	}
-	if (!utf8_valid(reason, strlen(reason)) || utf8_len(reason) > 200) {
+	if (utf8_len(reason) > 200) {
 		resp_status(r, 422);
 		sample_reset_form(r, "原因最多 200 字。样本未重置。");
 		return;
 	}
 	/* One transaction: the reset and its audit row. */
-	enum reset_result res = db_begin(r->db) < 0 ? RESET_DB_ERROR : sample_reset(r->db, region, kind, reason, &ri);
-	if (res == RESET_OK) {
-		struct buf d = { 0 };
-		buf_printf(&d, "region=%s kind=%s sample=%llu units=%lld registered=%lld codes_revoked=%lld frames=%llu reason=%s",
-		           region, kind, ri.sample_id, ri.units, ri.registered, ri.codes, ri.frames, reason);
-		audit(r, "sample-reset", d.data);
-		buf_free(&d);
-		if (db_commit(r->db) < 0)
-			res = RESET_DB_ERROR;
-	}
-	if (res != RESET_OK)
-		db_rollback(r->db);
+	const struct sample_audit au = { audit_tx, r };
+	enum reset_result res = sample_reset_tx(r->db, region, kind, reason, &ri, &au);
 	switch (res) {
 	case RESET_OK:
 		resp_redirect(r, "/admin/samples?done=1");
@@ -1134,15 +1108,9 @@ static void deadlines_get(struct req *r)
 	deadlines_page(r, NULL, 0);
 }
 
-static void deadlines_post_checked(struct req *r)
-{
-	if (csrf_ok(r))
-		deadlines_post(r);
-}
-
 static void accounts_get(struct req *r)
 {
-	accounts_page(r, req_param(r, "done") ? "已保存。" : NULL);
+	accounts_page(r, r->arg[KEY_DONE].present ? "已保存。" : NULL);
 }
 
 static void account_reset_get(struct req *r)
@@ -1157,36 +1125,78 @@ static void account_reset_done(struct req *r)
 
 static const char *const account_actions[] = { "disable", "enable", NULL };
 
+/* The filters (adminparam.h) of the lists, statistics and exports. */
+static const struct pspec filter_params[] = {
+	AP_FILTERS,
+	{ 0 },
+};
+
+static const struct pspec overview_params[] = {
+	{ KEY_SORT, "sort", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 },
+	{ 0 },
+};
+
+/* The response list pages by key: after= older, before= newer. */
+static const struct pspec responses_params[] = {
+	AP_FILTERS,
+	{ KEY_AFTER, "after", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
+	{ KEY_BEFORE, "before", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
+	{ 0 },
+};
+
+/* POST /admin/deadlines: set or remove a region's or the national
+ * deadline of a form; a missing choice is answered on the page. */
+static const struct pspec deadline_params[] = {
+	AP_FILTERS,
+	{ KEY_ACTION_F, "action", PT_ENUM, 0, 0, 0, deadline_actions, 0, NULL, 0 },
+	{ KEY_DUE, "due", PT_STR, 0, 0, 32, NULL, 0, NULL, 0 },
+	{ 0 },
+};
+
+static const struct pspec accounts_params[] = {
+	AP_FILTERS,
+	{ KEY_ROLE, "role", PT_STR, 0, 0, 15, NULL, 0, NULL, 0 },
+	{ KEY_DONE, "done", PT_FLAG, 0, 0, 0, NULL, 0, NULL, 0 },
+	{ 0 },
+};
+
+static const struct pspec done_params[] = {
+	{ KEY_DONE, "done", PT_FLAG, 0, 0, 0, NULL, 0, NULL, 0 },
+	{ 0 },
+};
+
 static const struct pspec view_params[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_RESPONSE },
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_RESPONSE, 0 },
+	{ KEY_REOPENED, "reopened", PT_FLAG, 0, 0, 0, NULL, 0, NULL, 0 },
 	{ 0 },
 };
 static const struct pspec reopen_params[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 400, "无效的答卷编号。" },
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 400, "无效的答卷编号。", 0 },
 	{ 0 },
 };
 static const struct pspec file_params[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_FILE },
-	{ KEY_CODE, "code", PT_STR, P_REQUIRED, 0, 64, NULL, 404, MSG_NO_FILE },
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_FILE, 0 },
+	{ KEY_CODE, "code", PT_STR, P_REQUIRED, 0, 64, NULL, 404, MSG_NO_FILE, 0 },
 	{ 0 },
 };
 static const struct pspec account_reset_params[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_ACCOUNT },
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_ACCOUNT, 0 },
 	{ 0 },
 };
 static const struct pspec account_params[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 400, MSG_BAD_ACTION },
-	{ KEY_ACTION, "action", PT_ENUM, P_REQUIRED, 0, 0, account_actions, 400, MSG_BAD_ACTION },
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 400, MSG_BAD_ACTION, 0 },
+	{ KEY_ACTION, "action", PT_ENUM, P_REQUIRED, 0, 0, account_actions, 400, MSG_BAD_ACTION, 0 },
 	{ 0 },
 };
 
 /* The audit log's filters; a malformed value is simply not applied. */
 static const struct pspec audit_params[] = {
-	{ KEY_ACTION_F, "action", PT_STR, 0, 0, 32, NULL, 0, NULL },
-	{ KEY_USER, "user", PT_STR, 0, 0, 64, NULL, 0, NULL },
-	{ KEY_FROM, "from", PT_STR, 0, 0, 10, NULL, 0, NULL },
-	{ KEY_TO, "to", PT_STR, 0, 0, 10, NULL, 0, NULL },
-	{ KEY_BEFORE, "before", PT_ID, 0, 0, 0, NULL, 0, NULL },
+	AP_FILTERS,
+	{ KEY_ACTION_F, "action", PT_STR, 0, 0, 32, NULL, 0, NULL, 0 },
+	{ KEY_USER, "user", PT_STR, 0, 0, 64, NULL, 0, NULL, 0 },
+	{ KEY_FROM, "from", PT_STR, 0, 0, 10, NULL, 0, NULL, 0 },
+	{ KEY_TO, "to", PT_STR, 0, 0, 10, NULL, 0, NULL, 0 },
+	{ KEY_BEFORE, "before", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
 	{ 0 },
 };
 
@@ -1194,14 +1204,17 @@ static const struct pspec audit_params[] = {
 static const char *const sample_values[] = { "0", "1", NULL };
 static const char *const csv_formats[] = { "csv", "gb18030", NULL };
 static const struct pspec indicator_params[] = {
-	{ KEY_SAMPLE, "sample", PT_ENUM, 0, 0, 0, sample_values, 0, NULL },
-	{ KEY_FORMAT, "format", PT_ENUM, 0, 0, 0, csv_formats, 0, NULL },
+	AP_FILTERS,
+	{ KEY_SAMPLE, "sample", PT_ENUM, 0, 0, 0, sample_values, 0, NULL, 0 },
+	{ KEY_FORMAT, "format", PT_ENUM, 0, 0, 0, csv_formats, 0, NULL, 0 },
 	{ 0 },
 };
 
 static const struct pspec reset_params[] = {
-	{ KEY_REGION, "region", PT_STR, P_REQUIRED, 0, 16, NULL, 404, MSG_NO_SAMPLE_KIND },
-	{ KEY_KIND, "kind", PT_ENUM, P_REQUIRED, 0, 0, sample_kinds, 404, MSG_NO_SAMPLE_KIND },
+	{ KEY_REGION, "region", PT_STR, P_REQUIRED, 0, 16, NULL, 404, MSG_NO_SAMPLE_KIND, 0 },
+	{ KEY_KIND, "kind", PT_ENUM, P_REQUIRED, 0, 0, sample_kinds, 404, MSG_NO_SAMPLE_KIND, 0 },
+	{ KEY_REASON, "reason", PT_STR, 0, 0, 800, NULL, 0, NULL, 0 },
+	{ KEY_CONFIRM, "confirm", PT_ENUM, 0, 0, 0, page_one, 0, NULL, 0 },
 	{ 0 },
 };
 
@@ -1243,28 +1256,28 @@ enum page {
 #define READ_ONLY  "只有管理员（工业和信息化部）可以修改此项数据。"
 
 static const struct pagedef pages[PAGE__MAX] = {
-	[PAGE_OVERVIEW]        = { "/admin",                  M_GET,  ADMINS, PAGE_SLASH, NULL, overview, NULL },
-	[PAGE_PROGRESS]        = { "/admin/progress",         M_GET,  ADMINS, 0, NULL, overview, NULL },
+	[PAGE_OVERVIEW]        = { "/admin",                  M_GET,  ADMINS, PAGE_SLASH, overview_params, overview, NULL },
+	[PAGE_PROGRESS]        = { "/admin/progress",         M_GET,  ADMINS, 0, overview_params, overview, NULL },
 	[PAGE_AUDIT]           = { "/admin/audit",            M_GET,  ADMINS, 0, audit_params, audit_page, NULL },
-	[PAGE_RESPONSES]       = { "/admin/responses",        M_GET,  ADMINS, 0, NULL, responses_list, NULL },
+	[PAGE_RESPONSES]       = { "/admin/responses",        M_GET,  ADMINS, 0, responses_params, responses_list, NULL },
 	[PAGE_RESPONSE_VIEW]   = { "/admin/responses/view",   M_GET,  ADMINS, 0, view_params, response_view, NULL },
-	[PAGE_RESPONSE_REOPEN] = { "/admin/responses/reopen", M_POST, ADMIN_ONLY, 0, reopen_params, response_reopen_post, READ_ONLY },
+	[PAGE_RESPONSE_REOPEN] = { "/admin/responses/reopen", M_POST, ADMIN_ONLY, PAGE_CSRF, reopen_params, response_reopen_post, READ_ONLY },
 	[PAGE_FILE]            = { "/admin/file",             M_GET,  ADMINS, 0, file_params, file_download, NULL },
 	[PAGE_DEADLINES_GET]   = { "/admin/deadlines",        M_GET,  ADMINS, 0, NULL, deadlines_get, NULL },
-	[PAGE_DEADLINES_POST]  = { "/admin/deadlines",        M_POST, ADMIN_ONLY, 0, NULL, deadlines_post_checked, READ_ONLY },
-	[PAGE_EXPORT]          = { "/admin/export",           M_GET,  ADMINS, 0, NULL, export_page, NULL },
-	[PAGE_EXPORT_CODEBOOK] = { "/admin/export/codebook",  M_GET,  ADMINS, 0, NULL, export_codebook, NULL },
-	[PAGE_STATS]           = { "/admin/stats",            M_GET,  ADMINS, 0, NULL, stats_page, NULL },
+	[PAGE_DEADLINES_POST]  = { "/admin/deadlines",        M_POST, ADMIN_ONLY, PAGE_CSRF, deadline_params, deadlines_post, READ_ONLY },
+	[PAGE_EXPORT]          = { "/admin/export",           M_GET,  ADMINS, 0, filter_params, export_page, NULL },
+	[PAGE_EXPORT_CODEBOOK] = { "/admin/export/codebook",  M_GET,  ADMINS, 0, filter_params, export_codebook, NULL },
+	[PAGE_STATS]           = { "/admin/stats",            M_GET,  ADMINS, 0, filter_params, stats_page, NULL },
 	[PAGE_INDICATORS]      = { "/admin/indicators",       M_GET,  ADMINS, 0, indicator_params, indicators_page, NULL },
 	[PAGE_INDICATORS_CSV]  = { "/admin/indicators.csv",   M_GET,  ADMINS, 0, indicator_params, indicators_csv, NULL },
 	[PAGE_INDICATORS_XLSX] = { "/admin/indicators.xlsx",  M_GET,  ADMINS, 0, indicator_params, indicators_xlsx, NULL },
-	[PAGE_ACCOUNTS_GET]    = { "/admin/accounts",         M_GET,  ADMIN_ONLY, 0, NULL, accounts_get, NULL },
-	[PAGE_ACCOUNTS_POST]   = { "/admin/accounts",         M_POST, ADMIN_ONLY, 0, account_params, accounts_post, READ_ONLY },
-	[PAGE_SAMPLES]         = { "/admin/samples",          M_GET,  ADMINS, 0, NULL, samples_page, NULL },
+	[PAGE_ACCOUNTS_GET]    = { "/admin/accounts",         M_GET,  ADMIN_ONLY, 0, accounts_params, accounts_get, NULL },
+	[PAGE_ACCOUNTS_POST]   = { "/admin/accounts",         M_POST, ADMIN_ONLY, PAGE_CSRF, account_params, accounts_post, READ_ONLY },
+	[PAGE_SAMPLES]         = { "/admin/samples",          M_GET,  ADMINS, 0, done_params, samples_page, NULL },
 	[PAGE_SAMPLE_RESET_GET]  = { "/admin/samples/reset",  M_GET,  ADMIN_ONLY, 0, reset_params, sample_reset_get, READ_ONLY },
-	[PAGE_SAMPLE_RESET_POST] = { "/admin/samples/reset",  M_POST, ADMIN_ONLY, 0, reset_params, sample_reset_post, READ_ONLY },
+	[PAGE_SAMPLE_RESET_POST] = { "/admin/samples/reset",  M_POST, ADMIN_ONLY, PAGE_CSRF, reset_params, sample_reset_post, READ_ONLY },
 	[PAGE_ACCOUNT_RESET_GET]  = { "/admin/accounts/reset", M_GET,  ADMIN_ONLY, 0, account_reset_params, account_reset_get, READ_ONLY },
-	[PAGE_ACCOUNT_RESET_POST] = { "/admin/accounts/reset", M_POST, ADMIN_ONLY, 0, account_reset_params, account_reset_done, READ_ONLY },
+	[PAGE_ACCOUNT_RESET_POST] = { "/admin/accounts/reset", M_POST, ADMIN_ONLY, PAGE_CSRF, account_reset_params, account_reset_done, READ_ONLY },
 	[PAGE_FOLLOWUPS]        = { "/admin/followups",        M_GET, ADMINS, 0, followup_list_params, followups_get, NULL },
 	[PAGE_FOLLOWUPS_PRINT]  = { "/admin/followups/print",  M_GET, ADMINS, 0, followup_list_params, followups_print, NULL },
 	[PAGE_FOLLOWUPS_CSV]    = { "/admin/followups.csv",    M_GET, ADMINS, 0, followup_list_params, followup_csv, NULL },

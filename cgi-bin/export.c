@@ -63,10 +63,12 @@ static int download_write(void *ctx, const char *p, size_t n)
 	return resp_stream_write(d->r, p, n);
 }
 
+enum key { KEY_FORMAT };
+
 static void export_data(struct req *r)
 {
 	const struct form *f = param_form(r);
-	const char *fmt_s = req_param(r, "format");
+	const char *fmt_s = r->arg[KEY_FORMAT].present ? r->arg[KEY_FORMAT].s : NULL;
 	struct export_filter flt = { .region = param_region(r), .status = param_status(r, 1) };
 	size_t k, n = 0;
 	char fname[96], detail[160];
@@ -107,8 +109,15 @@ static void export_data(struct req *r)
 
 enum page { PAGE_EXPORT_DATA, PAGE__MAX };
 
+/* The filters (adminparam.h) and format= (checked against formats[]). */
+static const struct pspec export_params[] = {
+	AP_FILTERS,
+	{ KEY_FORMAT, "format", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 },
+	{ 0 },
+};
+
 static const struct pagedef pages[PAGE__MAX] = {
-	[PAGE_EXPORT_DATA] = { "/admin/export/data", M_GET, RB_ADMINS, 0, NULL, export_data, NULL },
+	[PAGE_EXPORT_DATA] = { "/admin/export/data", M_GET, RB_ADMINS, 0, export_params, export_data, NULL },
 };
 
 int main(int argc, char **argv)

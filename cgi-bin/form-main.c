@@ -61,7 +61,14 @@
 static const struct form *F;
 
 /* Typed page parameters: their slots in r->arg[] (the page table below). */
-enum key { KEY_FOR, KEY_UNIT };
+enum key {
+	KEY_FOR, KEY_UNIT, KEY_SUBMITTED, KEY_SAVED, KEY_RELOGIN_OTHER,      /* GET */
+	KEY_ACTION, KEY_VERSION, KEY_CONFIRM, KEY_LOST_FILE, KEY_FIELDS,      /* POST */
+	KEY_RELOGIN_USER, KEY_RELOGIN_PASS, KEY_OWNER
+};
+/* action= of a save or submit, by index. */
+static const char *const form_actions[] = { "save", "submit", NULL };
+enum { ACTION_SAVE, ACTION_SUBMIT };
 
 /* Whose response a request works on: the user's own, or (proxy entry) an
  * account of the region user's own region. */
@@ -298,14 +305,14 @@ static void get_form(struct req *r, const struct target *t)
 	if (resp.version == 0 && !deadline_passed(deadline) &&
 	    form_prefill(r->db, F, t->id, &resp.a) < 0)
 		log_err("prefill for user %llu failed; the form is shown without it", t->id);
-	if (req_param(r, "submitted") && resp.status == RS_SUBMITTED)
+	if (r->arg[KEY_SUBMITTED].present && resp.status == RS_SUBMITTED)
 		notice = outcomes[SO_SUBMITTED].msg;
-	else if (req_param(r, "saved")) {
+	else if (r->arg[KEY_SAVED].present) {
 		snprintf(saved, sizeof saved, "%s", outcomes[SO_SAVED].msg);
 		with_saved_time(saved, sizeof saved, &resp);
 		notice = saved;
 	}
-	else if (req_param(r, "relogin_other"))
+	else if (r->arg[KEY_RELOGIN_OTHER].present)
 		notice = "您重新登录的账户不是原来填写本表的账户，原来页面上填写的内容没有保存到本账户。";
 	show(r, t, &resp, deadline, NULL, NULL, notice, 0);
 	response_free(&resp);
@@ -330,10 +337,9 @@ static void post_closed(struct req *r, const struct target *t, const char *deadl
  * files (the re-login form posts lost_file=<code> for it)? */
 static int lost_file(const struct req *r, const char *code)
 {
-	const char *v[16];
-	size_t n = req_param_all(r, "lost_file", v, 16);
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(v[i], code))
+	const struct arg *a = &r->arg[KEY_LOST_FILE];
+	for (size_t i = 0; i < a->nlist; i++)
+		if (!strcmp(a->list[i], code))
 			return 1;
 	return 0;
 }
@@ -358,7 +364,7 @@ static void collect(struct req *r, const struct response *resp, struct answers *
 			upload_err[i] = "登录超时后，之前选择的文件无法保留，请在此重新选择文件。";
 			continue;
 		}
-		p = req_param_p(r, F->fields[i].code);
+		p = form_file_part(F, r->params, r->nparams, i);
 		if (!p || !p->filename || !*p->filename)
 			continue;
 		upload_err[i] = form_store_upload(r->conf, &F->fields[i], p, &val);
@@ -537,22 +543,19 @@ static void post_form_checked(struct req *r, const struct target *t)
 {
 	struct response resp;
 	char deadline[DEADLINE_LEN];
-	const char *action = req_param(r, "action");
-	const char *ver = req_param(r, "version");
+	const struct arg *ver = &r->arg[KEY_VERSION];
 	int submit;
-	long expect = -1;
+	long expect = ver->present ? (long)ver->n : -1;
 	struct answers raw, clean;
 	struct fcheck chk;
 	size_t nerr;
 	enum save_outcome o;
 
-	if (!action || (strcmp(action, "save") && strcmp(action, "submit"))) {
+	if (!r->arg[KEY_ACTION].present) {
 		page_error(r, 400, MSG_BAD_ACTION);
 		return;
 	}
-	submit = !strcmp(action, "submit");
-	if (ver && *ver && strlen(ver) < 10 && strspn(ver, "0123456789") == strlen(ver))
-		expect = atol(ver);
+	submit = r->arg[KEY_ACTION].n == ACTION_SUBMIT;
 	if (deadline_get(r->db, r->conf, F->name, t->region, deadline) < 0) {
 		page_error(r, 503, outcomes[SO_BUSY].msg);
 		return;
@@ -567,9 +570,8 @@ static void post_form_checked(struct req *r, const struct target *t)
 	 * waits, and a submitted form stores none. A deadlock or lock-wait
 	 * timeout runs it again (db_transaction); what was posted is
 	 * collected, stored and validated once. */
-	const char *confirm = req_param(r, "confirm");
 	struct save_tx x = { .r = r, .t = t, .submit = submit, .expect = expect,
-	                     .confirmed = confirm && !strcmp(confirm, "1") };
+	                     .confirmed = r->arg[KEY_CONFIRM].present };
 	int rc = db_transaction(r->db, save_body, &x);
 	resp = x.resp;
 	if (!x.collected) {
@@ -613,11 +615,7 @@ static void post_form_checked(struct req *r, const struct target *t)
 
 static void post_form(struct req *r, const struct target *t)
 {
-	if (csrf_check(r) != 0) {
-		page_error(r, 403, MSG_STALE_SOURCE);
-		return;
-	}
-	post_form_checked(r, t);
+	post_form_checked(r, t);    /* PAGE_CSRF: the dispatcher checked the token */
 }
 
 /* Fill t from the request: the user's own response, or with for=<id> an
@@ -759,7 +757,7 @@ static struct dbrows *proxy_unit(struct req *r)
 	}
 	if (u->nrows == 0) {
 		dbrows_free(u);
-		page_error(r, 404, "没有找到该单位（只能为本地区样本中的单位录入）。");
+		page_error(r, 404, MSG_PROXY_NO_UNIT);
 		return NULL;
 	}
 	return u;
@@ -795,14 +793,67 @@ static void proxy_unit_get(struct req *r)
 
 /* POST /form/<name>/proxy/unit: the unit's account, bound to it, then the
  * form for it. One transaction with the audit row. */
+struct paper_tx {
+	struct req *r;
+	const char *hash;
+	unsigned long long uid;       /* the unit's account, made or found */
+	int found;
+};
+
+/* Creates the account the code would have created for unit row u (id,
+ * name, stratum, user id) and binds it; 0 or -1. */
+static int paper_account(struct db *db, struct paper_tx *x, const struct dbrows *u)
+{
+	struct req *r = x->r;
+	char username[96];
+	unsigned long long aff = 0;
+	enum db_rc rc = DB_DUPLICATE;
+	/* The name registering with the code would have given. */
+	for (int attempt = 0; attempt < 3 && rc == DB_DUPLICATE; attempt++) {
+		snprintf(username, sizeof username, "%s-%s-%s%s", F->name, r->user->region_code,
+		         dbrows_get(u, 0, 0), attempt == 0 ? "" : attempt == 1 ? "-p" : "-p2");
+		rc = db_exec(db, STMT_USER_INSERT,
+		             DB_ARGS(A_STR(username), A_STR(x->hash), A_STR(role_code(F->role)),
+		                     A_STR(r->user->region_code), A_STR(dbrows_get(u, 0, 1)), A_STR(F->name)),
+		             NULL, &x->uid);
+	}
+	if (rc != DB_OK ||
+	    db_exec(db, STMT_UNIT_BIND_PAPER,
+	            DB_ARGS(A_INT(x->uid), A_INT(r->user->id), A_STR(dbrows_get(u, 0, 0))), &aff, NULL) < 0 ||
+	    aff != 1)
+		return -1;
+	struct buf d = { 0 };
+	buf_printf(&d, "unit=%s username=%s for paper entry", dbrows_get(u, 0, 0), username);
+	int arc = audit_tx(db, r, "paper-account", d.data);
+	buf_free(&d);
+	return arc;
+}
+
+/* Locks the unit (this region's, of this form); 1 when there is none. */
+static int paper_body(struct db *db, void *ctx, int attempt)
+{
+	struct paper_tx *x = ctx;
+	struct dbrows *u;
+	int rc;
+	(void)attempt;
+	x->uid = 0;
+	if (db_query(db, STMT_PROXY_UNIT_LOCK, DB_ARGS(A_INT(x->r->arg[KEY_UNIT].id),
+	             A_STR(x->r->user->region_code), A_STR(F->name)), &u) < 0)
+		return -1;
+	x->found = u->nrows > 0;
+	x->uid = x->found ? (unsigned long long)dbrows_int(u, 0, 3) : 0;
+	rc = !x->found ? 1 : x->uid ? 0 : paper_account(db, x, u);
+	dbrows_free(u);
+	return rc;
+}
+
 static void proxy_unit_post(struct req *r)
 {
-	char pw[CODE_LEN + 1], hash[PW_HASH_MAX], username[96];
-	unsigned long long uid = 0, aff = 0;
-	struct dbrows *u;
+	char pw[CODE_LEN + 1], hash[PW_HASH_MAX];
+	struct paper_tx x = { .r = r, .hash = hash };
 
-	if (csrf_check(r) < 0) {
-		page_error(r, 403, MSG_STALE_PAGE);
+	if (!proxiable() || !*r->user->region_code) {
+		page_error(r, 403, MSG_FORBIDDEN);
 		return;
 	}
 	/* Nobody knows this password: the account is for the paper form; the
@@ -812,49 +863,18 @@ static void proxy_unit_post(struct req *r)
 		return;
 	}
 	explicit_bzero(pw, sizeof pw);
-	if (db_begin(r->db) < 0) {
-		page_error(r, 503, MSG_BUSY);
-		return;
-	}
-	if (!(u = proxy_unit(r))) {
-		db_rollback(r->db);
-		return;
-	}
-	uid = (unsigned long long)dbrows_int(u, 0, 3);
-	if (uid == 0) {
-		/* The name registering with the code would have given. */
-		for (int attempt = 0; attempt < 3 && uid == 0; attempt++) {
-			snprintf(username, sizeof username, "%s-%s-%s%s", F->name, r->user->region_code,
-			         dbrows_get(u, 0, 0), attempt == 0 ? "" : attempt == 1 ? "-p" : "-p2");
-			if (db_exec(r->db, STMT_USER_INSERT,
-			            DB_ARGS(A_STR(username), A_STR(hash), A_STR(role_code(F->role)),
-			                    A_STR(r->user->region_code), A_STR(dbrows_get(u, 0, 1)), A_STR(F->name)),
-			            NULL, &uid) < 0 && db_errno(r->db) != 1062)
-				break;
-		}
-		if (uid == 0 ||
-		    db_exec(r->db, STMT_UNIT_BIND_PAPER,
-		            DB_ARGS(A_INT(uid), A_INT(r->user->id), A_STR(dbrows_get(u, 0, 0))), &aff, NULL) < 0 ||
-		    aff != 1) {
-			db_rollback(r->db);
-			dbrows_free(u);
-			page_error(r, 503, MSG_ACCOUNT_FAILED);
-			return;
-		}
-		struct buf d = { 0 };
-		buf_printf(&d, "unit=%s username=%s for paper entry", dbrows_get(u, 0, 0), username);
-		audit(r, "paper-account", d.data);
-		buf_free(&d);
-	}
-	dbrows_free(u);
+	int rc = db_transaction(r->db, paper_body, &x);
 	explicit_bzero(hash, sizeof hash);
-	if (db_commit(r->db) < 0) {
-		db_rollback(r->db);
+	if (rc < 0) {
 		page_error(r, 503, MSG_ACCOUNT_FAILED);
 		return;
 	}
+	if (rc > 0) {
+		page_error(r, 404, MSG_PROXY_NO_UNIT);
+		return;
+	}
 	struct buf b = { 0 };
-	buf_printf(&b, "%s?for=%llu", BASE, uid);
+	buf_printf(&b, "%s?for=%llu", BASE, x.uid);
 	resp_redirect(r, b.data);
 	buf_free(&b);
 }
@@ -930,14 +950,36 @@ static void on_file(struct req *r)
 		file_page(r, &t);
 }
 
-/* for=<user id>: proxy entry by a region (resolve_target() checks whom). */
+/* for=<user id>: proxy entry by a region (resolve_target() checks whom);
+ * the notices after a redirect. */
 static const struct pspec target_params[] = {
-	{ KEY_FOR, "for", PT_ID, 0, 0, 0, NULL, 403, "无权为该账户代为录入。" },
+	{ KEY_FOR, "for", PT_ID, 0, 0, 0, NULL, 403, MSG_PROXY_NOT_ALLOWED, 0 },
+	{ KEY_SUBMITTED, "submitted", PT_FLAG, 0, 0, 0, NULL, 0, NULL, 0 },
+	{ KEY_SAVED, "saved", PT_FLAG, 0, 0, 0, NULL, 0, NULL, 0 },
+	{ KEY_RELOGIN_OTHER, "relogin_other", PT_FLAG, 0, 0, 0, NULL, 0, NULL, 0 },
+	{ 0 },
+};
+
+/* A save or submit (the answers themselves are the codebook's fields,
+ * read by form_collect), the autosave's list of changed fields, and the
+ * re-login's credentials and owner. Malformed values count as absent and
+ * are answered by the handler (a bad action: 400; no version: no
+ * conflict check). */
+static const struct pspec post_params[] = {
+	{ KEY_FOR, "for", PT_ID, 0, 0, 0, NULL, 403, MSG_PROXY_NOT_ALLOWED, 0 },
+	{ KEY_ACTION, "action", PT_ENUM, 0, 0, 0, form_actions, 0, NULL, 0 },
+	{ KEY_VERSION, "version", PT_INT, 0, 0, 999999999, NULL, 0, NULL, 0 },
+	{ KEY_CONFIRM, "confirm", PT_ENUM, 0, 0, 0, page_one, 0, NULL, 0 },
+	{ KEY_LOST_FILE, "lost_file", PT_STR, P_LIST, 0, 64, NULL, 0, NULL, 64 },
+	{ KEY_FIELDS, "fields", PT_STR, 0, 0, 65536, NULL, 0, NULL, 0 },
+	{ KEY_RELOGIN_USER, RELOGIN_USER, PT_STR, 0, 0, 256, NULL, 0, NULL, 0 },
+	{ KEY_RELOGIN_PASS, RELOGIN_PASS, PT_STR, 0, 0, 1024, NULL, 0, NULL, 0 },
+	{ KEY_OWNER, "owner", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
 	{ 0 },
 };
 
 static const struct pspec unit_params[] = {
-	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_UNIT },
+	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_UNIT, 0 },
 	{ 0 },
 };
 
@@ -966,7 +1008,7 @@ static void json_error(struct req *r, int status, const char *msg)
 /* The codes named in fields=, as field indexes flagged in want[]. */
 static void autosave_fields(const struct req *r, unsigned char *want)
 {
-	const char *list = req_param(r, "fields");
+	const char *list = r->arg[KEY_FIELDS].s;
 	while (list && *list) {
 		size_t n = strcspn(list, ",");
 		char code[80];
@@ -1027,10 +1069,6 @@ static void autosave(struct req *r, const struct target *t)
 	char deadline[DEADLINE_LEN];
 	unsigned char *want;
 
-	if (csrf_check(r) != 0) {
-		json_error(r, 403, "页面已过期，请刷新页面后再填写。");
-		return;
-	}
 	if (deadline_get(r->db, r->conf, F->name, t->region, deadline) < 0) {
 		json_error(r, 503, MSG_AUTOSAVE_FAILED);
 		return;
@@ -1055,6 +1093,12 @@ static void autosave(struct req *r, const struct target *t)
 		           strlen(x.resp.saved_at) >= 16 ? x.resp.saved_at + 11 : "", x.resp.version);
 	}
 	response_free(&x.resp);
+}
+
+/* PAGE_CSRF refused an autosave: JSON, which form.js shows. */
+static void autosave_refused(struct req *r)
+{
+	json_error(r, 403, "页面已过期，请刷新页面后再填写。");
 }
 
 static void on_autosave(struct req *r)
@@ -1116,7 +1160,7 @@ static int relogin_origin_ok(const struct req *r)
 static void relogin_page(struct req *r, int status, const char *error)
 {
 	static const char *const relogin_skip[] = { "csrf", RELOGIN_USER, RELOGIN_PASS, NULL };
-	const char *action = req_param(r, "action");
+	const struct arg *action = &r->arg[KEY_ACTION];
 
 	auth_anon_csrf(r);
 	resp_status(r, status);
@@ -1126,7 +1170,7 @@ static void relogin_page(struct req *r, int status, const char *error)
 		h_printf(r, "<p class=\"error\" role=\"alert\" id=\"relogin-error\">%s</p>", error);
 	h_printf(r, "<p>您较长时间没有操作，登录已超时。刚才填写的内容<strong>尚未保存</strong>，"
 	         "已暂存在本页面中（未保存在服务器上）。请重新登录，登录后将自动%s。</p>",
-	         action && !strcmp(action, "submit") ? "提交本表" : "保存草稿");
+	         action->present && action->n == ACTION_SUBMIT ? "提交本表" : "保存草稿");
 	h_printf(r, "<form class=\"login\" method=\"post\" action=\"%s%s%s\" novalidate>",
 	         r->path, *r->query ? "?" : "", r->query);
 	h_csrf_field(r);
@@ -1147,10 +1191,11 @@ static void relogin_page(struct req *r, int status, const char *error)
 /* The re-login form's POST: log in, then the save or submit. */
 static void relogin_post(struct req *r)
 {
-	const char *u = req_param(r, RELOGIN_USER), *p = req_param(r, RELOGIN_PASS);
-	const char *own = req_param(r, "owner");
+	const char *u = r->arg[KEY_RELOGIN_USER].s, *p = r->arg[KEY_RELOGIN_PASS].s;
 	struct target t;
 
+	/* No session: the dispatcher left the token to this page; the
+	 * re-login form carries the anonymous one. */
 	auth_anon_csrf(r);
 	if (csrf_check(r) < 0) {
 		relogin_page(r, 403, MSG_STALE_LOGIN);
@@ -1182,7 +1227,7 @@ static void relogin_post(struct req *r)
 		resp_redirect(r, role_home(r->user->role));
 		return;
 	}
-	if (!own || parse_id(own) != r->user->id) {
+	if (!r->arg[KEY_OWNER].present || r->arg[KEY_OWNER].id != r->user->id) {
 		resp_redirect(r, BASE "?relogin_other=1");
 		return;
 	}
@@ -1193,7 +1238,7 @@ static void relogin_post(struct req *r)
 /* A form POST without a live session (PAGE_RELOGIN). */
 static void on_form_relogin(struct req *r)
 {
-	if (req_param(r, RELOGIN_USER)) {
+	if (r->arg[KEY_RELOGIN_USER].s) {
 		relogin_post(r);
 		return;
 	}
@@ -1231,17 +1276,18 @@ enum page {
 static struct pagedef pages[PAGE__MAX] = {
 	[PAGE_FORM_GET]  = { BASE,           M_GET,  FILLERS, PAGE_SLASH, target_params, on_form_get, NULL },
 	/* PAGE_RELOGIN: a post whose session lapsed reaches on_form_post. */
-	[PAGE_FORM_POST] = { BASE,           M_POST, FILLERS, PAGE_SLASH | PAGE_RELOGIN, target_params,
+	[PAGE_FORM_POST] = { BASE,           M_POST, FILLERS, PAGE_SLASH | PAGE_RELOGIN | PAGE_CSRF, post_params,
 	                     on_form_post, NULL },
 	/* Autosave answers JSON, also to a lapsed session (401). */
-	[PAGE_AUTOSAVE]  = { BASE "/autosave", M_POST, FILLERS, PAGE_RELOGIN, target_params, on_autosave, NULL },
+	[PAGE_AUTOSAVE]  = { BASE "/autosave", M_POST, FILLERS, PAGE_RELOGIN | PAGE_CSRF, post_params, on_autosave,
+	                     NULL, autosave_refused },
 	[PAGE_ALIVE]     = { BASE "/alive",  M_GET,  FILLERS, 0, NULL, on_alive, NULL },
 	[PAGE_PRINT]     = { BASE "/print",  M_GET,  FILLERS, 0, target_params, on_print, NULL },
 	/* Only forms with a file field (main() disables it for the others). */
 	[PAGE_FILE]      = { BASE "/file",   M_GET,  FILLERS, 0, target_params, on_file, NULL },
 	[PAGE_PROXY]     = { BASE "/proxy",  M_GET,  RB(ROLE_REGION), 0, NULL, proxy_page, NULL },
 	[PAGE_PROXY_UNIT_GET]  = { BASE "/proxy/unit", M_GET,  RB(ROLE_REGION), 0, unit_params, proxy_unit_get, NULL },
-	[PAGE_PROXY_UNIT_POST] = { BASE "/proxy/unit", M_POST, RB(ROLE_REGION), 0, unit_params, proxy_unit_post, NULL },
+	[PAGE_PROXY_UNIT_POST] = { BASE "/proxy/unit", M_POST, RB(ROLE_REGION), PAGE_CSRF, unit_params, proxy_unit_post, NULL },
 	[PAGE_BLANK]     = { BASE "/blank",  M_GET,  PUBLIC, 0, NULL, blank_page, NULL },
 };
 

@@ -24,10 +24,13 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Typed page parameters: their slots in r->arg[]. */
+enum key { KEY_NEXT, KEY_USERNAME, KEY_PASSWORD, KEY_OLD_PW, KEY_NEW_PW, KEY_NEW_PW2 };
+
 /* Where to go after login: a local path from ?next=, else the role's home. */
 static const char *after_login(const struct req *r)
 {
-	const char *next = req_param(r, "next");
+	const char *next = r->arg[KEY_NEXT].present ? r->arg[KEY_NEXT].s : NULL;
 	if (next && local_path_ok(next) && strlen(next) < 256 &&
 	    strncmp(next, "/login", 6) != 0 && strncmp(next, "/logout", 7) != 0)
 		return next;
@@ -39,7 +42,7 @@ static void login_form(struct req *r, const char *username, const char *error)
 	auth_anon_csrf(r);
 	h_raw(r, "<form class=\"login\" method=\"post\" action=\"/login\" novalidate>");
 	h_csrf_field(r);
-	const char *next = req_param(r, "next");
+	const char *next = r->arg[KEY_NEXT].present ? r->arg[KEY_NEXT].s : NULL;
 	if (next)
 		h_printf(r, "<input type=\"hidden\" name=\"next\" value=\"%s\">", next);
 	if (error)
@@ -103,14 +106,15 @@ static void login_get(struct req *r)
 		login_again(r, 200, NULL, NULL);
 }
 
+/* PAGE_CSRF refused a login: the form again, with the typed username. */
+static void login_refused(struct req *r)
+{
+	login_again(r, 403, r->arg[KEY_USERNAME].s, MSG_STALE_LOGIN);
+}
+
 static void login_post(struct req *r)
 {
-	auth_anon_csrf(r);
-	const char *u = req_param(r, "username"), *p = req_param(r, "password");
-	if (csrf_check(r) < 0) {
-		login_again(r, 403, u, MSG_STALE_LOGIN);
-		return;
-	}
+	const char *u = r->arg[KEY_USERNAME].s, *p = r->arg[KEY_PASSWORD].s;
 	if (u == NULL || p == NULL || *u == '\0' || *p == '\0') {
 		login_again(r, 422, u, MSG_LOGIN_EMPTY);
 		return;
@@ -151,12 +155,18 @@ static void logout_get(struct req *r)
 
 static void logout_post(struct req *r)
 {
-	if (r->user && csrf_check(r) < 0) {
-		page_error(r, 403, MSG_STALE_PAGE);
-		return;
-	}
 	auth_logout(r);
 	resp_redirect(r, "/login");
+}
+
+/* PAGE_CSRF refused a logout: without a session there is nothing to end
+ * (a page left open past the timeout), so it is done; with one, 403. */
+static void logout_refused(struct req *r)
+{
+	if (r->user == NULL)
+		logout_post(r);
+	else
+		page_error(r, 403, MSG_STALE_PAGE);
 }
 
 static void password_form(struct req *r, const char *error, const char *field)
@@ -193,12 +203,7 @@ static void password_get(struct req *r)
 
 static void password_post(struct req *r)
 {
-	if (csrf_check(r) < 0) {
-		page_error(r, 403, MSG_STALE_PAGE);
-		return;
-	}
-	const char *old_pw = req_param(r, "old_password"), *pw = req_param(r, "new_password"),
-	           *pw2 = req_param(r, "new_password2");
+	const char *old_pw = r->arg[KEY_OLD_PW].s, *pw = r->arg[KEY_NEW_PW].s, *pw2 = r->arg[KEY_NEW_PW2].s;
 	const char *err = NULL, *field = NULL;
 	if (!old_pw || !pw || !pw2 || !*old_pw) {
 		err = "请填写原密码和新密码。";
@@ -282,14 +287,30 @@ enum page {
 	PAGE__MAX
 };
 
+/* next=: where to go after the login (after_login() checks it is local).
+ * Credentials are bounded; what they say is auth's business. */
+static const struct pspec login_params[] = {
+	{ KEY_NEXT, "next", PT_STR, 0, 0, 255, NULL, 0, NULL, 0 },
+	{ KEY_USERNAME, "username", PT_STR, 0, 0, 256, NULL, 0, NULL, 0 },
+	{ KEY_PASSWORD, "password", PT_STR, 0, 0, 1024, NULL, 0, NULL, 0 },
+	{ 0 },
+};
+
+static const struct pspec password_params[] = {
+	{ KEY_OLD_PW, "old_password", PT_STR, 0, 0, 1024, NULL, 0, NULL, 0 },
+	{ KEY_NEW_PW, "new_password", PT_STR, 0, 0, 1024, NULL, 0, NULL, 0 },
+	{ KEY_NEW_PW2, "new_password2", PT_STR, 0, 0, 1024, NULL, 0, NULL, 0 },
+	{ 0 },
+};
+
 static const struct pagedef pages[PAGE__MAX] = {
-	[PAGE_LANDING]       = { "/",         M_GET,  PUBLIC,   0, NULL, landing, NULL },
-	[PAGE_LOGIN_GET]     = { "/login",    M_GET,  PUBLIC,   0, NULL, login_get, NULL },
-	[PAGE_LOGIN_POST]    = { "/login",    M_POST, PUBLIC,   0, NULL, login_post, NULL },
+	[PAGE_LANDING]       = { "/",         M_GET,  PUBLIC,   0, login_params, landing, NULL },
+	[PAGE_LOGIN_GET]     = { "/login",    M_GET,  PUBLIC,   0, login_params, login_get, NULL },
+	[PAGE_LOGIN_POST]    = { "/login",    M_POST, PUBLIC, PAGE_CSRF, login_params, login_post, NULL, login_refused },
 	[PAGE_LOGOUT_GET]    = { "/logout",   M_GET,  PUBLIC,   0, NULL, logout_get, NULL },
-	[PAGE_LOGOUT_POST]   = { "/logout",   M_POST, PUBLIC,   0, NULL, logout_post, NULL },
+	[PAGE_LOGOUT_POST]   = { "/logout",   M_POST, PUBLIC, PAGE_CSRF, NULL, logout_post, NULL, logout_refused },
 	[PAGE_PASSWORD_GET]  = { "/password", M_GET,  ANY_USER, 0, NULL, password_get, NULL },
-	[PAGE_PASSWORD_POST] = { "/password", M_POST, ANY_USER, 0, NULL, password_post, NULL },
+	[PAGE_PASSWORD_POST] = { "/password", M_POST, ANY_USER, PAGE_CSRF, password_params, password_post, NULL },
 	[PAGE_HEALTH]        = { "/healthz",  M_GET,  PUBLIC,   0, NULL, health, NULL },
 	[PAGE_FORGOT]        = { "/forgot",   M_GET,  PUBLIC,   0, NULL, forgot_get, NULL },
 };

@@ -39,6 +39,16 @@
 #define FAIL_MAX          30
 #define SELF_MAX_PER_HOUR 20
 
+/* Typed page parameters: their slots in r->arg[] (the page table below). */
+enum key {
+	KEY_ACTION, KEY_CODE, KEY_CONTACT, KEY_PHONE, KEY_EMAIL, KEY_FORM, KEY_REGION, KEY_ORG,
+	KEY_PW_MODE, KEY_GEN, KEY_PASSWORD, KEY_PASSWORD2
+};
+static const char *const register_actions[] = { "code", "self", NULL };
+enum { ACTION_CODE, ACTION_SELF };
+static const char *const pw_modes[] = { "gen", "own", NULL };
+enum { PW_MODE_GEN, PW_MODE_OWN };
+
 enum lookup { LK_OK, LK_UNKNOWN, LK_EXPIRED, LK_REGISTERED, LK_PAPER, LK_REVOKED, LK_THROTTLED, LK_ERROR };
 
 struct unit {
@@ -194,8 +204,7 @@ static void unit_form(struct req *r, const struct unit *u, const char *error)
 		page_error(r, 503, MSG_BUSY);
 		return;
 	}
-	const char *contact = req_param(r, "contact"), *phone = req_param(r, "phone"),
-	           *email = req_param(r, "email");
+	const char *contact = r->arg[KEY_CONTACT].s, *phone = r->arg[KEY_PHONE].s, *email = r->arg[KEY_EMAIL].s;
 	page_begin(r, "注册");
 	if (error)
 		h_printf(r, "<p class=\"error\" role=\"alert\">%s</p>", error);
@@ -297,8 +306,7 @@ static void self_form(struct req *r, const char *error)
 		return;
 	}
 	auth_anon_csrf(r);
-	const char *form = req_param(r, "form"), *region = req_param(r, "region"),
-	           *org = req_param(r, "org_name");
+	const char *form = r->arg[KEY_FORM].s, *region = r->arg[KEY_REGION].s, *org = r->arg[KEY_ORG].s;
 	h_raw(r, "<section class=\"panel\"><h2 id=\"self\">没有邀请码？自行注册</h2>"
 	      "<p>未收到邀请单的服务资源单位和中小企业也可以注册填写，但不计入本地区的抽样名单。</p>");
 	if (error)
@@ -346,9 +354,8 @@ static void start_page(struct req *r)
 /* The password chosen in the form, or NULL with *err set. */
 static const char *chosen_password(struct req *r, const char **err)
 {
-	const char *mode = req_param(r, "pw_mode");
-	if (mode && strcmp(mode, "gen") == 0) {
-		const char *g = req_param(r, "gen");
+	if (r->arg[KEY_PW_MODE].present && r->arg[KEY_PW_MODE].n == PW_MODE_GEN) {
+		const char *g = r->arg[KEY_GEN].s;
 		char n[CODE_LEN + 1];
 		/* Only a password of the generated shape is accepted this way. */
 		if (!g || strlen(g) != CODE_GROUPED || code_normalise(g, n) < 0) {
@@ -357,7 +364,7 @@ static const char *chosen_password(struct req *r, const char **err)
 		}
 		return g;
 	}
-	const char *pw = req_param(r, "password"), *pw2 = req_param(r, "password2");
+	const char *pw = r->arg[KEY_PASSWORD].s, *pw2 = r->arg[KEY_PASSWORD2].s;
 	if (!pw || !*pw) {
 		*err = "请设置密码。";
 		return NULL;
@@ -388,12 +395,53 @@ static const char *check_contact(const char *contact, const char *phone, const c
 	return NULL;
 }
 
+/* The registration with a code, under the unit's row lock: the account
+ * (the unit's username, or with a random suffix when an imported account
+ * has it) bound to the unit with the contact typed. 1 with lk when the
+ * code no longer registers. */
+struct unit_tx {
+	struct req *r;
+	struct unit *u;
+	const char *hash, *contact, *phone, *email;
+	enum lookup lk;
+	unsigned long long uid;
+	char username[96];
+	char code[CODE_LEN + 1];
+};
+
+static int unit_body(struct db *db, void *ctx, int attempt)
+{
+	struct unit_tx *x = ctx;
+	unsigned long long aff = 0;
+	enum db_rc rc = DB_DUPLICATE;
+	(void)attempt;
+	if ((x->lk = lookup(x->r, x->code, x->u, 1)) != LK_OK)
+		return x->lk == LK_ERROR ? -1 : 1;
+	snprintf(x->username, sizeof x->username, "%s", x->u->username);
+	for (int k = 0; k < 4 && rc == DB_DUPLICATE; k++) {
+		char c[CODE_LEN + 1];
+		/* Taken by an imported account: add a random suffix. */
+		if (k && code_generate(c) < 0)
+			return -1;
+		if (k)
+			snprintf(x->username, sizeof x->username, "%s-%.3s", x->u->username, c);
+		rc = db_exec(db, STMT_USER_INSERT,
+		             DB_ARGS(A_STR(x->username), A_STR(x->hash), A_STR(x->u->form), A_STR(x->u->region_code),
+		                     A_STR(x->u->name), A_STR(x->u->form)), NULL, &x->uid);
+	}
+	if (rc != DB_OK ||
+	    db_exec(db, STMT_UNIT_REGISTER,
+	            DB_ARGS(A_INT(x->uid), A_STR(x->contact), A_STR(x->phone), A_STR(x->email ? x->email : ""),
+	                    A_INT(x->u->id)), &aff, NULL) < 0 || aff != 1)
+		return -1;
+	return 0;
+}
+
 static void register_unit(struct req *r)
 {
 	struct unit u;
-	const char *typed = req_param(r, "code");
-	const char *contact = req_param(r, "contact"), *phone = req_param(r, "phone"),
-	           *email = req_param(r, "email");
+	const char *typed = r->arg[KEY_CODE].s;
+	const char *contact = r->arg[KEY_CONTACT].s, *phone = r->arg[KEY_PHONE].s, *email = r->arg[KEY_EMAIL].s;
 	enum lookup lk = lookup(r, typed ? typed : "", &u, 0);
 	if (lk != LK_OK) {
 		code_problem(r, lk, &u, typed);
@@ -413,43 +461,20 @@ static void register_unit(struct req *r)
 		return;
 	}
 	/* Re-check under the row lock: one code registers one account. */
-	if (db_begin(r->db) < 0) {
-		page_error(r, 503, MSG_BUSY);
+	struct unit_tx x = { .r = r, .u = &u, .hash = hash, .contact = contact, .phone = phone, .email = email };
+	memcpy(x.code, u.code, sizeof x.code);   /* lookup() clears u first */
+	int rc = db_transaction(r->db, unit_body, &x);
+	explicit_bzero(hash, sizeof hash);
+	if (rc > 0) {
+		code_problem(r, x.lk, &u, typed);
 		return;
 	}
-	char code[CODE_LEN + 1];
-	memcpy(code, u.code, sizeof code);   /* lookup() clears u first */
-	lk = lookup(r, code, &u, 1);
-	if (lk != LK_OK) {
-		db_rollback(r->db);
-		code_problem(r, lk, &u, typed);
-		return;
-	}
-	char username[96];
-	unsigned long long uid = 0, aff = 0;
-	snprintf(username, sizeof username, "%s", u.username);
-	for (int attempt = 0; attempt < 4 && uid == 0; attempt++) {
-		if (attempt) {
-			/* Taken by an imported account: add a random suffix. */
-			char c[CODE_LEN + 1];
-			if (code_generate(c) < 0)
-				break;
-			snprintf(username, sizeof username, "%s-%.3s", u.username, c);
-		}
-		if (db_exec(r->db, STMT_USER_INSERT,
-		            DB_ARGS(A_STR(username), A_STR(hash), A_STR(u.form), A_STR(u.region_code),
-		                    A_STR(u.name), A_STR(u.form)), NULL, &uid) < 0 && db_errno(r->db) != 1062)
-			break;
-	}
-	if (uid == 0 ||
-	    db_exec(r->db, STMT_UNIT_REGISTER,
-	            DB_ARGS(A_INT(uid), A_STR(contact), A_STR(phone), A_STR(email ? email : ""),
-	                    A_INT(u.id)), &aff, NULL) < 0 || aff != 1 || db_commit(r->db) < 0) {
-		db_rollback(r->db);
+	if (rc < 0) {
 		page_error(r, 503, MSG_REGISTER_FAILED);
 		return;
 	}
-	explicit_bzero(hash, sizeof hash);
+	unsigned long long uid = x.uid;
+	const char *username = x.username;
 	if (auth_login_user(r, uid) < 0) {
 		page_error(r, 503, MSG_REGISTER_NO_LOGIN);
 		return;
@@ -471,8 +496,7 @@ static void register_unit(struct req *r)
 
 static void register_self(struct req *r)
 {
-	const char *form = req_param(r, "form"), *region = req_param(r, "region"),
-	           *org = req_param(r, "org_name");
+	const char *form = r->arg[KEY_FORM].s, *region = r->arg[KEY_REGION].s, *org = r->arg[KEY_ORG].s;
 	const char *err = NULL, *pw = NULL;
 	char *rname = NULL, *n = NULL;
 	if (db_query_str(r->db, STMT_SELF_REGISTRATIONS_COUNT,
@@ -511,7 +535,8 @@ static void register_self(struct req *r)
 		page_error(r, 503, MSG_BUSY);
 		return;
 	}
-	for (int attempt = 0; attempt < 4 && uid == 0; attempt++) {
+	enum db_rc rc = DB_DUPLICATE;
+	for (int attempt = 0; attempt < 4 && rc == DB_DUPLICATE; attempt++) {
 		char c[CODE_LEN + 1];
 		if (code_generate(c) < 0)
 			break;
@@ -519,11 +544,12 @@ static void register_self(struct req *r)
 			if (*p >= 'A' && *p <= 'Z')
 				*p = (char)(*p - 'A' + 'a');
 		snprintf(username, sizeof username, "%s-%s-%.5s", form, region, c);
-		if (db_exec(r->db, STMT_USER_INSERT,
-		            DB_ARGS(A_STR(username), A_STR(hash), A_STR(form), A_STR(region), A_STR(org),
-		                    A_STR(form)), NULL, &uid) < 0 && db_errno(r->db) != 1062)
-			break;
+		rc = db_exec(r->db, STMT_USER_INSERT,
+		             DB_ARGS(A_STR(username), A_STR(hash), A_STR(form), A_STR(region), A_STR(org),
+		                     A_STR(form)), NULL, &uid);
 	}
+	if (rc != DB_OK)
+		uid = 0;
 	explicit_bzero(hash, sizeof hash);
 	if (uid == 0) {
 		page_error(r, 503, MSG_REGISTER_FAILED);
@@ -544,7 +570,7 @@ static void register_self(struct req *r)
 
 static void register_get(struct req *r)
 {
-	const char *code = req_param(r, "code");
+	const char *code = r->arg[KEY_CODE].s;
 	struct unit u;
 	if (code == NULL || *code == '\0') {
 		start_page(r);
@@ -562,25 +588,42 @@ static void register_get(struct req *r)
 
 static void register_post(struct req *r)
 {
-	auth_anon_csrf(r);
-	if (csrf_check(r) < 0) {
-		page_error(r, 403, MSG_STALE_PAGE);
-		return;
-	}
-	const char *action = req_param(r, "action");
-	if (action && strcmp(action, "code") == 0)
+	if (r->arg[KEY_ACTION].n == ACTION_CODE)    /* required: register_params */
 		register_unit(r);
-	else if (action && strcmp(action, "self") == 0)
-		register_self(r);
 	else
-		page_error(r, 400, MSG_BAD_ACTION);
+		register_self(r);
 }
+
+/* The code (as typed: lookup() normalises it), the contact typed at
+ * registration, the self-registration's choices and the password. Lengths
+ * are bounded here; what a value must be is checked where it is shown
+ * again at its field (check_contact, chosen_password), keeping the rest. */
+static const struct pspec register_params[] = {
+	{ KEY_ACTION, "action", PT_ENUM, P_REQUIRED, 0, 0, register_actions, 400, MSG_BAD_ACTION, 0 },
+	{ KEY_CODE, "code", PT_STR, 0, 0, 64, NULL, 0, NULL, 0 },
+	{ KEY_CONTACT, "contact", PT_STR, 0, 0, 512, NULL, 0, NULL, 0 },
+	{ KEY_PHONE, "phone", PT_STR, 0, 0, 128, NULL, 0, NULL, 0 },
+	{ KEY_EMAIL, "email", PT_STR, 0, 0, 254, NULL, 0, NULL, 0 },
+	{ KEY_FORM, "form", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 },
+	{ KEY_REGION, "region", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 },
+	{ KEY_ORG, "org_name", PT_STR, 0, 0, 1024, NULL, 0, NULL, 0 },
+	{ KEY_PW_MODE, "pw_mode", PT_ENUM, 0, 0, 0, pw_modes, 0, NULL, 0 },
+	{ KEY_GEN, "gen", PT_STR, 0, 0, 64, NULL, 0, NULL, 0 },
+	{ KEY_PASSWORD, "password", PT_STR, 0, 0, 1024, NULL, 0, NULL, 0 },
+	{ KEY_PASSWORD2, "password2", PT_STR, 0, 0, 1024, NULL, 0, NULL, 0 },
+	{ 0 },
+};
+
+static const struct pspec code_params[] = {
+	{ KEY_CODE, "code", PT_STR, 0, 0, 64, NULL, 0, NULL, 0 },
+	{ 0 },
+};
 
 enum page { PAGE_REGISTER_GET, PAGE_REGISTER_POST, PAGE__MAX };
 
 static const struct pagedef pages[PAGE__MAX] = {
-	[PAGE_REGISTER_GET]  = { "/register", M_GET,  PUBLIC, 0, NULL, register_get, NULL },
-	[PAGE_REGISTER_POST] = { "/register", M_POST, PUBLIC, 0, NULL, register_post, NULL },
+	[PAGE_REGISTER_GET]  = { "/register", M_GET,  PUBLIC, 0, code_params, register_get, NULL },
+	[PAGE_REGISTER_POST] = { "/register", M_POST, PUBLIC, PAGE_CSRF, register_params, register_post, NULL },
 };
 
 int main(int argc, char **argv)

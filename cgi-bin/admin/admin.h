@@ -57,6 +57,8 @@ int region_known(struct db *db, const char *cmd, const char *code);
 int option_value(int argc, char **argv, int *i, const char *name, const char **out);
 int take_positional(const char *arg, const char *pos[2], size_t *npos);
 int cli_audit(struct db *db, const char *action, const char *detail);
+/* cli_audit as the audit writer of a draw or reset (sample/draw.h). */
+extern const struct sample_audit cli_sample_audit;
 void print_counts(const char *kind, const size_t count[ST_COUNT]);
 
 /* import_accounts.c: checks and text helpers other commands reuse. */

@@ -33,10 +33,22 @@
 
 #include "admin.h"
 
+/* The tables emptied and filled, and the audit row; ctx is the detail
+ * (64 bytes) the audit row and the report share. */
+static int rebuild_body(struct db *db, void *ctx, int attempt)
+{
+	char *detail = ctx;
+	long long counted = 0;
+	(void)attempt;
+	if (aggr_rebuild(db, &counted) < 0)
+		return -1;
+	snprintf(detail, 64, "submitted responses counted=%lld", counted);
+	return cli_audit(db, "aggregates-rebuild", detail) < 0 ? -1 : 0;
+}
+
 int cmd_rebuild_aggregates(struct ctx *x, int argc, char **argv)
 {
 	struct db *db;
-	long long counted = 0;
 	char detail[64];
 	int if_stale = argc == 2 && !strcmp(argv[1], "--if-stale");
 
@@ -56,13 +68,7 @@ int cmd_rebuild_aggregates(struct ctx *x, int argc, char **argv)
 		}
 	}
 	/* One transaction: the tables, emptied and filled, and the audit row. */
-	if (db_begin(db) < 0)
-		return EXIT_FAILED;
-	snprintf(detail, sizeof detail, "submitted responses counted=%lld", counted);
-	if (aggr_rebuild(db, &counted) < 0 ||
-	    (snprintf(detail, sizeof detail, "submitted responses counted=%lld", counted),
-	     cli_audit(db, "aggregates-rebuild", detail) < 0) || db_commit(db) < 0) {
-		db_rollback(db);
+	if (db_transaction(db, rebuild_body, detail) != 0) {
 		fprintf(stderr, PROG ": rebuild-aggregates failed; nothing changed\n");
 		return EXIT_FAILED;
 	}

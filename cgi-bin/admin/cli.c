@@ -110,6 +110,14 @@ int cli_audit(struct db *db, const char *action, const char *detail)
 	return rc < 0 ? -1 : 0;
 }
 
+static int cli_audit_writer(struct db *db, void *ctx, const char *action, const char *detail)
+{
+	(void)ctx;
+	return cli_audit(db, action, detail);
+}
+
+const struct sample_audit cli_sample_audit = { cli_audit_writer, NULL };
+
 void print_counts(const char *kind, const size_t count[ST_COUNT])
 {
 	if (strcmp(kind, "sme") == 0)

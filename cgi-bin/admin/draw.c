@@ -134,19 +134,7 @@ int cmd_draw(struct ctx *x, int argc, char **argv)
 
 	const int q[ST_COUNT] = { x->conf.sample_hub, x->conf.sample_window, x->conf.sample_sme };
 	/* One transaction: the draw and its audit row. */
-	enum draw_result dres = db_begin(db) < 0 ? DRAW_DB_ERROR
-	                      : sample_draw_store(db, pos[0], kind, seed, q, allow_short, 0, &dr);
-	if (dres == DRAW_OK) {
-		struct buf d = { 0 };
-		buf_printf(&d, "region=%s kind=%s sample=%llu seed=%s algo=%s frame=%s checksum=%s quota=%d/%d/%d",
-		           pos[0], kind, dr.sample_id, dr.seed, DRAW_ALGO_VERSION, dr.frame_id, dr.checksum,
-		           q[ST_HUB], q[ST_WINDOW], q[ST_SME]);
-		if (cli_audit(db, "sample-draw", d.data) < 0 || db_commit(db) < 0)
-			dres = DRAW_DB_ERROR;
-		buf_free(&d);
-	}
-	if (dres != DRAW_OK)
-		db_rollback(db);
+	enum draw_result dres = sample_draw_tx(db, pos[0], kind, seed, q, allow_short, 0, &dr, &cli_sample_audit);
 	ret = draw_outcome(dres, pos[0], kind, &dr);
 	if (dres == DRAW_OK)
 		print_drawn(pos[0], kind, &dr);

@@ -543,22 +543,79 @@ void put_sanitized(struct buf *b, const char *s, size_t max)
 		buf_putc(b, s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?');
 }
 
+struct import_tx {
+	struct import *im;
+	const char *path, *charset;
+	size_t nlegacy, ninit;
+};
+
+/* Inserts every account; 0, 1 when a row turned out to conflict since the
+ * checks (marked rejected), -1 on other errors. */
+static int import_rows(struct db *db, struct import *im, size_t per_role[ROLE_COUNT])
+{
+	for (size_t i = 0; i < im->n; i++) {
+		struct acct *a = &im->rows[i];
+		int hasregion = !ROLE_NATIONAL(a->role);
+		enum db_rc rc = db_exec(db, STMT_USER_INSERT_IMPORT,
+		            DB_ARGS(A_STR(a->username), A_STR(a->pw_hash), A_STR(role_code(a->role)),
+		                    A_STR(hasregion ? a->region : NULL), A_STR(a->org),
+		                    A_STR(form_for_role(a->role)), A_STR(a->contact), A_STR(a->phone),
+		                    A_STR(a->email)), NULL, NULL);
+		/* Another session created the user or deleted the region since
+		 * the checks. */
+		if (rc == DB_DUPLICATE)
+			reject(a, "username already exists (已存在)");
+		else if (rc == DB_NO_PARENT)
+			reject(a, "unknown region code %.32s (地区代码不存在)", a->region);
+		if (rc == DB_DUPLICATE || rc == DB_NO_PARENT)
+			return 1;
+		if (rc < 0)
+			return -1;
+		per_role[a->role]++;
+	}
+	return 0;
+}
+
+/* The accounts and the audit row (db_transaction's body). */
+static int import_body(struct db *db, void *ctx, int attempt)
+{
+	struct import_tx *x = ctx;
+	size_t per_role[ROLE_COUNT] = {0};
+	struct buf detail = {0};
+	const char *base = strrchr(x->path, '/');
+	int rc;
+
+	(void)attempt;
+	if ((rc = import_rows(db, x->im, per_role)) != 0)
+		return rc;
+	buf_puts(&detail, "cli operator=");
+	put_sanitized(&detail, operator_name(), 64);
+	buf_puts(&detail, " file=");
+	put_sanitized(&detail, base ? base + 1 : x->path, 200);
+	buf_printf(&detail, " charset=%s accounts=%zu", x->charset, x->im->n);
+	for (int r = ROLE_ADMIN; r < ROLE_COUNT; r++)
+		if (per_role[r])
+			buf_printf(&detail, " %s=%zu", role_code((enum role)r), per_role[r]);
+	buf_printf(&detail, " password_hash=%zu initial_password=%zu", x->nlegacy, x->ninit);
+	rc = db_exec(db, STMT_AUDIT_INSERT_CLI,
+	             DB_ARGS(A_STR("import-accounts"), A_STR(detail.data)), NULL, NULL) < 0 ? -1 : 0;
+	buf_free(&detail);
+	return rc;
+}
+
 /* Hashes initial passwords and inserts everything plus the audit row in one
  * transaction. Returns 0 on commit, 1 when a row turned out to conflict
  * (marked rejected; rolled back), -1 on other errors (rolled back). */
 static int import_write(struct db *db, struct import *im, const char *path, const char *charset)
 {
-	size_t per_role[ROLE_COUNT] = {0}, nlegacy = 0, ninit = 0;
-	struct buf detail = {0};
-	const char *base = strrchr(path, '/');
-	int ret = -1;
+	struct import_tx x = { im, path, charset, 0, 0 };
 
 	for (size_t i = 0; i < im->n; i++) {
 		struct acct *a = &im->rows[i];
 		char h[PW_HASH_MAX];
 
 		if (*a->pw_hash) {
-			nlegacy++;
+			x.nlegacy++;
 			continue;
 		}
 		if (password_hash(a->init_pw, h) < 0) {
@@ -570,55 +627,9 @@ static int import_write(struct db *db, struct import *im, const char *path, cons
 		free(a->pw_hash);
 		a->pw_hash = xstrdup(h);
 		explicit_bzero(h, sizeof h);
-		ninit++;
+		x.ninit++;
 	}
-
-	if (db_begin(db) < 0)
-		return -1;
-	for (size_t i = 0; i < im->n; i++) {
-		struct acct *a = &im->rows[i];
-		int hasregion = !ROLE_NATIONAL(a->role);
-
-		if (db_exec(db, STMT_USER_INSERT_IMPORT,
-		            DB_ARGS(A_STR(a->username), A_STR(a->pw_hash), A_STR(role_code(a->role)),
-		                    A_STR(hasregion ? a->region : NULL), A_STR(a->org),
-		                    A_STR(form_for_role(a->role)), A_STR(a->contact), A_STR(a->phone),
-		                    A_STR(a->email)), NULL, NULL) < 0) {
-			/* Another session created the user (1062) or deleted the
-			 * region (1452) since the checks. */
-			unsigned e = db_errno(db);
-			if (e == 1062 || e == 1452) {
-				if (e == 1062)
-					reject(a, "username already exists (已存在)");
-				else
-					reject(a, "unknown region code %.32s (地区代码不存在)", a->region);
-				ret = 1;
-			}
-			goto rollback;
-		}
-		per_role[a->role]++;
-	}
-
-	buf_puts(&detail, "cli operator=");
-	put_sanitized(&detail, operator_name(), 64);
-	buf_puts(&detail, " file=");
-	put_sanitized(&detail, base ? base + 1 : path, 200);
-	buf_printf(&detail, " charset=%s accounts=%zu", charset, im->n);
-	for (int r = ROLE_ADMIN; r < ROLE_COUNT; r++)
-		if (per_role[r])
-			buf_printf(&detail, " %s=%zu", role_code((enum role)r), per_role[r]);
-	buf_printf(&detail, " password_hash=%zu initial_password=%zu", nlegacy, ninit);
-	if (db_exec(db, STMT_AUDIT_INSERT_CLI,
-	            DB_ARGS(A_STR("import-accounts"), A_STR(detail.data)), NULL, NULL) < 0)
-		goto rollback;
-	if (db_commit(db) < 0)
-		goto rollback;
-	buf_free(&detail);
-	return 0;
-rollback:
-	db_rollback(db);
-	buf_free(&detail);
-	return ret;
+	return db_transaction(db, import_body, &x);
 }
 
 static void import_report(const struct import *im)

@@ -67,103 +67,113 @@ static int password_from_stdin(char *buf, size_t size)
 	return 0;
 }
 
-/* Sets the one-time password (given or generated) inside the open
- * transaction and prints it; the caller commits. */
-static int onetime_finish(struct db *db, unsigned long long uid, const char *action,
-                          const char *user, int from_stdin)
+/* create-admin and reset-password: the account (created, or found by
+ * name), its one-time password and the audit row in one transaction. */
+struct onetime_tx {
+	const char *cmd, *action, *user;   /* the command's name; the audit action */
+	int         create, from_stdin;
+	char        given[256], out[PW_GENERATED_MAX];
+	enum { OT_DONE, OT_EXISTS, OT_NO_USER, OT_REFUSED } outcome;
+	enum pw_result res;
+};
+
+/* The account's id: inserted (create-admin) or looked up. 0 with *uid set,
+ * 1 with the outcome set, -1 on a database error. */
+static int onetime_account(struct db *db, struct onetime_tx *x, unsigned long long *uid)
 {
-	char given[256] = "", out[PW_GENERATED_MAX] = "";
-	struct buf d = { 0 };
-	int ret = EXIT_FAILED;
-	if (from_stdin && password_from_stdin(given, sizeof given) < 0) {
-		fprintf(stderr, PROG ": %s: no password on standard input\n", action);
-		db_rollback(db);
-		return EXIT_REJECTED;
+	char *id = NULL;
+	if (x->create) {
+		enum db_rc rc = db_exec(db, STMT_USER_INSERT_ONETIME,
+		                        DB_ARGS(A_STR(x->user), A_STR("admin"), A_NULL, A_STR(""), A_STR("")),
+		                        NULL, uid);
+		if (rc == DB_DUPLICATE)
+			x->outcome = OT_EXISTS;
+		return rc == DB_OK ? 0 : rc == DB_DUPLICATE ? 1 : -1;
 	}
+	if (db_query_str(db, STMT_USER_ID_BY_NAME, DB_ARGS(A_STR(x->user)), &id) < 0)
+		return -1;
+	if (id == NULL) {
+		x->outcome = OT_NO_USER;
+		return 1;
+	}
+	*uid = strtoull(id, NULL, 10);
+	free(id);
+	return 0;
+}
+
+static int onetime_body(struct db *db, void *ctx, int attempt)
+{
+	struct onetime_tx *x = ctx;
+	struct buf d = { 0 };
+	unsigned long long uid = 0;
+	int rc;
+
+	(void)attempt;
+	if ((rc = onetime_account(db, x, &uid)) != 0)
+		return rc;
 	buf_puts(&d, "cli operator=");
 	put_sanitized(&d, operator_name(), 64);
 	buf_puts(&d, " user=");
-	put_sanitized(&d, user, 64);
-	buf_puts(&d, from_stdin ? " password=stdin" : " password=generated");
-	enum pw_result res = password_set_onetime_tx(db, 0, "", uid, action, d.data,
-	                                             from_stdin ? given : NULL, out);
-	explicit_bzero(given, sizeof given);
+	put_sanitized(&d, x->user, 64);
+	buf_puts(&d, x->from_stdin ? " password=stdin" : " password=generated");
+	x->res = password_set_onetime_tx(db, 0, "", uid, x->action, d.data, x->from_stdin ? x->given : NULL,
+	                                 x->out);
 	buf_free(&d);
-	if (res != PW_OK) {
-		db_rollback(db);
-		if (res == PW_BUSY) {
-			fprintf(stderr, PROG ": %s: database error\n", action);
-			return EXIT_FAILED;
-		}
-		fprintf(stderr, PROG ": %s: the password is not acceptable: %s\n", action, pw_message(res));
+	if (x->res == PW_OK)
+		return 0;
+	x->outcome = OT_REFUSED;
+	return x->res == PW_BUSY ? -1 : 1;
+}
+
+/* Runs the transaction and reports; the exit code. */
+static int onetime_run(struct ctx *c, struct onetime_tx *x)
+{
+	struct db *db;
+	int rc, ret = EXIT_REJECTED;
+
+	if (x->from_stdin && password_from_stdin(x->given, sizeof x->given) < 0) {
+		fprintf(stderr, PROG ": %s: no password on standard input\n", x->cmd);
 		return EXIT_REJECTED;
 	}
-	if (db_commit(db) < 0) {
-		db_rollback(db);
-		fprintf(stderr, PROG ": %s: database error\n", action);
+	if ((db = ctx_db(c)) == NULL)
+		return EXIT_FAILED;
+	rc = db_transaction(db, onetime_body, x);
+	explicit_bzero(x->given, sizeof x->given);
+	if (rc < 0) {
+		fprintf(stderr, PROG ": %s: database error\n", x->cmd);
+		ret = EXIT_FAILED;
+	} else if (rc > 0 && x->outcome == OT_EXISTS) {
+		fprintf(stderr, PROG ": %s: the username %s exists already (用户名已存在)\n", x->cmd, x->user);
+	} else if (rc > 0 && x->outcome == OT_NO_USER) {
+		fprintf(stderr, PROG ": %s: no user %s (用户不存在)\n", x->cmd, x->user);
+	} else if (rc > 0) {
+		fprintf(stderr, PROG ": %s: the password is not acceptable: %s\n", x->cmd, pw_message(x->res));
 	} else {
-		if (!from_stdin)
-			printf("password: %s\n", out);
+		if (!x->from_stdin)
+			printf("password: %s\n", x->out);
 		ret = EXIT_DONE;
 	}
-	explicit_bzero(out, sizeof out);
+	explicit_bzero(x->out, sizeof x->out);
 	return ret;
 }
 
 int cmd_create_admin(struct ctx *x, int argc, char **argv)
 {
-	const char *user, *why;
-	int from_stdin;
-	unsigned long long uid = 0;
-	struct db *db;
-	if (onetime_args(argc, argv, &user, &from_stdin) < 0)
+	struct onetime_tx t = { .cmd = "create-admin", .action = "create-admin", .create = 1 };
+	const char *why;
+	if (onetime_args(argc, argv, &t.user, &t.from_stdin) < 0)
 		return EXIT_FAILED;
-	if ((why = check_username(user)) != NULL) {
+	if ((why = check_username(t.user)) != NULL) {
 		fprintf(stderr, PROG ": create-admin: %s\n", why);
 		return EXIT_REJECTED;
 	}
-	if ((db = ctx_db(x)) == NULL)
-		return EXIT_FAILED;
-	if (db_begin(db) < 0)
-		return EXIT_FAILED;
-	if (db_exec(db, STMT_USER_INSERT_ONETIME,
-	            DB_ARGS(A_STR(user), A_STR("admin"), A_NULL, A_STR(""), A_STR("")),
-	            NULL, &uid) < 0) {
-		int dup = db_errno(db) == 1062;
-		db_rollback(db);
-		if (dup) {
-			fprintf(stderr, PROG ": create-admin: the username %s exists already (用户名已存在)\n", user);
-			return EXIT_REJECTED;
-		}
-		fprintf(stderr, PROG ": create-admin: database error\n");
-		return EXIT_FAILED;
-	}
-	return onetime_finish(db, uid, "create-admin", user, from_stdin);
+	return onetime_run(x, &t);
 }
 
 int cmd_reset_password(struct ctx *x, int argc, char **argv)
 {
-	const char *user;
-	int from_stdin;
-	char *id = NULL;
-	struct db *db;
-	if (onetime_args(argc, argv, &user, &from_stdin) < 0)
+	struct onetime_tx t = { .cmd = "reset-password", .action = "password-reset" };
+	if (onetime_args(argc, argv, &t.user, &t.from_stdin) < 0)
 		return EXIT_FAILED;
-	if ((db = ctx_db(x)) == NULL)
-		return EXIT_FAILED;
-	if (db_begin(db) < 0)
-		return EXIT_FAILED;
-	if (db_query_str(db, STMT_USER_ID_BY_NAME, DB_ARGS(A_STR(user)), &id) < 0) {
-		db_rollback(db);
-		fprintf(stderr, PROG ": reset-password: database error\n");
-		return EXIT_FAILED;
-	}
-	if (id == NULL) {
-		db_rollback(db);
-		fprintf(stderr, PROG ": reset-password: no user %s (用户不存在)\n", user);
-		return EXIT_REJECTED;
-	}
-	unsigned long long uid = strtoull(id, NULL, 10);
-	free(id);
-	return onetime_finish(db, uid, "password-reset", user, from_stdin);
+	return onetime_run(x, &t);
 }

@@ -68,19 +68,9 @@ int cmd_reset_sample(struct ctx *x, int argc, char **argv)
 		return EXIT_FAILED;
 	if ((rc = region_known(db, "reset-sample", pos[0])) <= 0)
 		return rc < 0 ? EXIT_FAILED : EXIT_REJECTED;
-	/* One transaction: the reset and its audit row. */
-	enum reset_result res = db_begin(db) < 0 ? RESET_DB_ERROR : sample_reset(db, pos[0], kind, reason, &ri);
-	if (res == RESET_OK) {
-		struct buf d = { 0 };
-		buf_printf(&d, "region=%s kind=%s sample=%llu units=%lld registered=%lld codes_revoked=%lld frames=%llu reason=",
-		           pos[0], kind, ri.sample_id, ri.units, ri.registered, ri.codes, ri.frames);
-		buf_puts(&d, reason ? reason : "");   /* checked above: text, at most 200 characters */
-		if (cli_audit(db, "sample-reset", d.data) < 0 || db_commit(db) < 0)
-			res = RESET_DB_ERROR;
-		buf_free(&d);
-	}
-	if (res != RESET_OK)
-		db_rollback(db);
+	/* One transaction: the reset and its audit row (the reason was
+	 * checked above: text, at most 200 characters). */
+	enum reset_result res = sample_reset_tx(db, pos[0], kind, reason, &ri, &cli_sample_audit);
 	switch (res) {
 	case RESET_OK:
 		printf("region %s, %s: sample %llu reset: %lld units deleted (%lld registered, now unbound),"

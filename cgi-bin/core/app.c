@@ -95,13 +95,17 @@ static void read_body_spooled(struct req *r, FCGX_Request *fr, long len)
  * every other answer of the request is kept (issue 9). */
 static void read_body(struct req *r, FCGX_Request *fr)
 {
-	long len = atol(env(fr, "CONTENT_LENGTH"));
-	if (len <= 0)
+	long long len;
+	switch (parse_content_length(env(fr, "CONTENT_LENGTH"), r->conf->max_body, &len)) {
+	case -1:
+		r->body_status = BODY_MALFORMED;
 		return;
-	if (len > r->conf->max_body) {
+	case 1:
 		r->body_status = BODY_TOO_LARGE;
 		return;
 	}
+	if (len == 0)
+		return;
 	if (len > BODY_SPOOL_OVER) {
 		read_body_spooled(r, fr, len);
 		return;
@@ -223,6 +227,7 @@ static void report_round_trips(struct req *r)
 
 static void req_free(struct req *r)
 {
+	page_args_free(r);
 	params_free(r->params, r->nparams);
 	params_free(r->cookies, r->ncookies);
 	free(r->user);
@@ -232,8 +237,27 @@ static void req_free(struct req *r)
 	buf_free(&r->body);
 }
 
+/* PAGE_CSRF: the posted token must be the session's (or, for a visitor
+ * not logged in, the anonymous cookie's). A post whose session lapsed on a
+ * PAGE_RELOGIN page proves its origin in the handler (csrf_check_lapsed).
+ * 1 when the handler may run; else the refusal is answered here. */
+static int csrf_passed(struct req *r, const struct pagedef *pg)
+{
+	if (!r->is_post || !(pg->flags & PAGE_CSRF) || (!r->user && (pg->flags & PAGE_RELOGIN)))
+		return 1;
+	if (!r->user)
+		auth_anon_csrf(r);
+	if (csrf_check(r) == 0)
+		return 1;
+	if (pg->csrf_refused)
+		pg->csrf_refused(r);
+	else
+		page_error(r, 403, MSG_STALE_PAGE);
+	return 0;
+}
+
 /* The page table decides everything a handler need not: unknown path,
- * method, role, malformed parameters. */
+ * method, role, malformed parameters, a POST's CSRF token. */
 static void dispatch(struct req *r, const struct app *app)
 {
 	unsigned allow;
@@ -275,6 +299,8 @@ static void dispatch(struct req *r, const struct app *app)
 		return;
 	}
 	const struct pspec *bad = page_parse_args(r, pg->params);
+	if (!csrf_passed(r, pg))
+		return;
 	if (bad) {
 		page_error(r, bad->status ? bad->status : 400,
 		           bad->message ? bad->message : MSG_BAD_BODY);
@@ -386,9 +412,15 @@ int app_run(const struct app *app, int argc, char **argv)
 	}
 	if (conf_load(&conf, NULL) < 0 || deadline_conf_apply(&conf) < 0)
 		return 1;
+	/* A POST row without PAGE_CSRF or a malformed parameter list stops
+	 * the program before it serves anything. */
+	char err[256];
+	if (page_table_check(app->pages, app->npages, err, sizeof err) < 0) {
+		log_err("%s", err);
+		return 1;
+	}
 	/* The form catalog drives navigation and role homes: a malformed one
 	 * stops the program at start-up. */
-	char err[256];
 	if (catalog_load(err, sizeof err) < 0) {
 		log_err("%s", err);
 		return 1;

@@ -268,7 +268,7 @@ void auth_anon_csrf(struct req *r)
 
 int csrf_check_lapsed(const struct req *r)
 {
-	const char *sid = req_cookie(r, SID_COOKIE), *t = req_param(r, "csrf");
+	const char *sid = req_cookie(r, SID_COOKIE), *t = r->csrf_sent;
 	unsigned char token[TOKEN_BYTES];
 	char want[65];
 	if (sid == NULL || t == NULL || strlen(sid) != 2 * TOKEN_BYTES ||
@@ -281,7 +281,7 @@ int csrf_check_lapsed(const struct req *r)
 
 int csrf_check(const struct req *r)
 {
-	const char *t = req_param(r, "csrf");
+	const char *t = r->csrf_sent;
 	size_t n = strlen(r->csrf);
 	if (t == NULL || n == 0 || strlen(t) != n || !ct_equal(t, r->csrf, n))
 		return -1;
@@ -547,29 +547,47 @@ done:
 	return res;
 }
 
+struct onetime_tx {
+	unsigned long long actor_id, uid;
+	const char *ip, *action, *detail, *pw;
+	char *out;
+	enum pw_result res;
+};
+
+/* A refused password rolls back without error; a database failure is an
+ * error (retried by db_transaction when it was a lock conflict). */
+static int onetime_body(struct db *db, void *ctx, int attempt)
+{
+	struct onetime_tx *x = ctx;
+	(void)attempt;
+	x->res = password_set_onetime_tx(db, x->actor_id, x->ip, x->uid, x->action, x->detail, x->pw, x->out);
+	return x->res == PW_OK ? 0 : x->res == PW_BUSY ? -1 : 1;
+}
+
 enum pw_result password_set_onetime(struct db *db, unsigned long long actor_id, const char *ip,
                                     unsigned long long uid, const char *action,
                                     const char *detail, const char *pw,
                                     char out[PW_GENERATED_MAX])
 {
-	if (db_begin(db) < 0)
-		return PW_BUSY;
-	enum pw_result res = password_set_onetime_tx(db, actor_id, ip, uid, action, detail, pw, out);
-	if (res != PW_OK || db_commit(db) < 0) {
-		db_rollback(db);
-		if (out)
-			explicit_bzero(out, PW_GENERATED_MAX);
-		return res != PW_OK ? res : PW_BUSY;
-	}
-	return PW_OK;
+	struct onetime_tx x = { actor_id, uid, ip, action, detail, pw, out, PW_BUSY };
+	int rc = db_transaction(db, onetime_body, &x);
+	if (rc != 0 && out)
+		explicit_bzero(out, PW_GENERATED_MAX);
+	return rc == 0 ? PW_OK : rc > 0 ? x.res : PW_BUSY;
 }
 
 void audit(struct req *r, const char *action, const char *detail)
 {
-	if (db_exec(r->db, STMT_AUDIT_INSERT,
-	            DB_ARGS(r->user ? A_INT(r->user->id) : A_NULL, A_STR(r->remote_addr),
-	                    A_STR(action), A_STR(detail)), NULL, NULL) < 0)
+	if (audit_tx(r->db, r, action, detail) < 0)
 		log_err("audit failed: %s %s", action, detail);
+}
+
+int audit_tx(struct db *db, void *req, const char *action, const char *detail)
+{
+	const struct req *r = req;
+	return db_exec(db, STMT_AUDIT_INSERT,
+	               DB_ARGS(r->user ? A_INT(r->user->id) : A_NULL, A_STR(r->remote_addr),
+	                       A_STR(action), A_STR(detail)), NULL, NULL) < 0 ? -1 : 0;
 }
 
 void audit_login(struct req *r, const char *username, enum login_result res)

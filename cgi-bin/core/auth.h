@@ -126,6 +126,10 @@ enum pw_result auth_change_password(struct req *r, const char *old_pw, const cha
 
 /* Audit trail (best effort, logged on failure). */
 void audit(struct req *r, const char *action, const char *detail);
+/* The same inside a transaction that must fail with it: req is the
+ * struct req; 0, or -1 (the caller rolls back). The shape of a
+ * struct sample_audit writer (sample/draw.h). */
+int  audit_tx(struct db *db, void *req, const char *action, const char *detail);
 /* Every login attempt leaves an audit row: who (as typed, so a failure for
  * an unknown name is traceable too), from where (the row's ip) and how it
  * ended (login, login-failed, login-throttled). LOGIN_ERROR writes nothing

@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -132,6 +133,46 @@ unsigned db_errno(const struct db *db)
 	return db->last_errno;
 }
 
+/* MariaDB's error number as the outcome callers read (enum db_rc). */
+static enum db_rc rc_of(unsigned e)
+{
+	switch (e) {
+	case 0:    return DB_OK;
+	case 1062: return DB_DUPLICATE;      /* ER_DUP_ENTRY */
+	case 1205:                           /* ER_LOCK_WAIT_TIMEOUT */
+	case 1213: return DB_CONFLICT;       /* ER_LOCK_DEADLOCK */
+	case 1452: return DB_NO_PARENT;      /* ER_NO_REFERENCED_ROW_2 */
+	default:   return DB_ERROR;
+	}
+}
+
+enum db_rc db_last(const struct db *db)
+{
+	return rc_of(db->last_errno);
+}
+
+int db_args_fit(enum stmt q, const struct dbarg *args, size_t nargs, char *why, size_t whysz)
+{
+	static const char letter[] = { [DBA_STR] = 's', [DBA_INT] = 'i', [DBA_BLOB] = 'b' };
+	const char *want = (unsigned)q < STMT__MAX ? stmt_params[q] : NULL;
+
+	if (want == NULL) {
+		snprintf(why, whysz, "statement %d has no declared parameters", (int)q);
+		return -1;
+	}
+	if (strlen(want) != nargs) {
+		snprintf(why, whysz, "statement %d takes %zu arguments, given %zu", (int)q, strlen(want), nargs);
+		return -1;
+	}
+	for (size_t i = 0; i < nargs; i++)
+		if (args[i].type != DBA_NULL && letter[args[i].type] != want[i]) {
+			snprintf(why, whysz, "statement %d: argument %zu is '%c', declared '%c'", (int)q, i + 1,
+			         letter[args[i].type], want[i]);
+			return -1;
+		}
+	return 0;
+}
+
 /* Errors after which a fresh connection may succeed. */
 static int is_conn_lost(unsigned e)
 {
@@ -180,12 +221,13 @@ static int stmt_allowed(struct db *db, enum stmt q)
 static int stmt_run(struct db *db, enum stmt q, const struct dbarg *args, size_t nargs,
                     MYSQL_STMT **out)
 {
+	char why[160];
 	db->last_errno = 0;
 	if (!stmt_allowed(db, q))
 		return -1;
 	const char *sql = stmts[q].sql;
-	if (nargs > DB_MAX_ARGS) {
-		log_err("too many parameters (%zu) for: %s", nargs, sql);
+	if (nargs > DB_MAX_ARGS || db_args_fit(q, args, nargs, why, sizeof why) < 0) {
+		log_err("%s: %s", nargs > DB_MAX_ARGS ? "too many parameters" : why, sql);
 		return -1;
 	}
 	for (int attempt = 0; attempt < 2; attempt++) {
@@ -253,18 +295,18 @@ static int stmt_run(struct db *db, enum stmt q, const struct dbarg *args, size_t
 	return -1;
 }
 
-int db_exec(struct db *db, enum stmt q, const struct dbarg *args, size_t nargs,
-            unsigned long long *affected, unsigned long long *insert_id)
+enum db_rc db_exec(struct db *db, enum stmt q, const struct dbarg *args, size_t nargs,
+                   unsigned long long *affected, unsigned long long *insert_id)
 {
 	MYSQL_STMT *st;
 	if (stmt_run(db, q, args, nargs, &st) < 0)
-		return -1;
+		return db->last_errno ? rc_of(db->last_errno) : DB_ERROR;
 	if (affected)
 		*affected = mysql_stmt_affected_rows(st);
 	if (insert_id)
 		*insert_id = mysql_stmt_insert_id(st);
 	mysql_stmt_free_result(st);
-	return 0;
+	return DB_OK;
 }
 
 static int fetch_rows(struct db *db, MYSQL_STMT *st, struct dbrows *rows)
@@ -342,35 +384,36 @@ static int fetch_rows(struct db *db, MYSQL_STMT *st, struct dbrows *rows)
 	return rc;
 }
 
-int db_query(struct db *db, enum stmt q, const struct dbarg *args, size_t nargs,
-             struct dbrows **out)
+enum db_rc db_query(struct db *db, enum stmt q, const struct dbarg *args, size_t nargs,
+                    struct dbrows **out)
 {
 	MYSQL_STMT *st;
 	*out = NULL;
 	if (stmt_run(db, q, args, nargs, &st) < 0)
-		return -1;
+		return db->last_errno ? rc_of(db->last_errno) : DB_ERROR;
 	struct dbrows *rows = xcalloc(1, sizeof *rows);
 	if (fetch_rows(db, st, rows) < 0) {
 		dbrows_free(rows);
 		mysql_stmt_free_result(st);
-		return -1;
+		return db->last_errno ? rc_of(db->last_errno) : DB_ERROR;
 	}
 	*out = rows;
-	return 0;
+	return DB_OK;
 }
 
-int db_query_str(struct db *db, enum stmt q, const struct dbarg *args, size_t nargs,
-                 char **out)
+enum db_rc db_query_str(struct db *db, enum stmt q, const struct dbarg *args, size_t nargs,
+                        char **out)
 {
 	struct dbrows *rows;
+	enum db_rc rc;
 	*out = NULL;
-	if (db_query(db, q, args, nargs, &rows) < 0)
-		return -1;
+	if ((rc = db_query(db, q, args, nargs, &rows)) < 0)
+		return rc;
 	const char *v = rows->nrows && rows->ncols ? dbrows_get(rows, 0, 0) : NULL;
 	if (v)
 		*out = xstrdup(v);
 	dbrows_free(rows);
-	return 0;
+	return DB_OK;
 }
 
 const char *dbrows_get(const struct dbrows *r, size_t row, size_t col)
@@ -420,7 +463,7 @@ static int tx_query(struct db *db, const char *sql, int may_retry)
 	return -1;
 }
 
-int db_begin(struct db *db)
+static int db_begin(struct db *db)
 {
 	if (tx_query(db, "START TRANSACTION", 1) < 0)
 		return -1;
@@ -428,23 +471,25 @@ int db_begin(struct db *db)
 	return 0;
 }
 
-int db_commit(struct db *db)
+static int db_commit(struct db *db)
 {
 	int rc = tx_query(db, "COMMIT", 0);
 	db->in_tx = 0;
 	return rc;
 }
 
-int db_rollback(struct db *db)
+static int db_rollback(struct db *db)
 {
 	int rc = db->my ? tx_query(db, "ROLLBACK", 0) : -1;
 	db->in_tx = 0;
 	return rc;
 }
 
-int db_lock_conflict(const struct db *db)
+int db_tx_restart(struct db *db)
 {
-	return db->last_errno == 1213 || db->last_errno == 1205;
+	if (!db->in_tx)
+		return -1;     /* only inside db_transaction's body */
+	return db_rollback(db) < 0 || db_begin(db) < 0 ? -1 : 0;
 }
 
 /* Before attempt n (2, 3, ...): a random 5..25 ms times n-1, so that the
@@ -471,7 +516,7 @@ int db_transaction(struct db *db, db_tx_body body, void *ctx)
 				rc = -1;
 			}
 		}
-		int conflict = rc < 0 && db_lock_conflict(db);
+		int conflict = rc < 0 && rc_of(db->last_errno) == DB_CONFLICT;
 		unsigned e = db->last_errno;
 		db_rollback(db);
 		if (rc > 0)

@@ -65,24 +65,43 @@ void        db_close(struct db *db);
 /* The role whose statements may run from now on (stmts[].roles). */
 void db_set_role(struct db *db, enum role role);
 
-/* Both return 0 on success, -1 on error (logged once, with the SQL) or
- * when the current role may not run q (logged, nothing sent). */
-int  db_exec(struct db *db, enum stmt q, const struct dbarg *args, size_t nargs,
-             unsigned long long *affected, unsigned long long *insert_id);
-int  db_query(struct db *db, enum stmt q, const struct dbarg *args, size_t nargs,
-              struct dbrows **out);
+/* What a statement came to, as a value (issue 17, item 6): callers name
+ * the outcome they expect instead of comparing MariaDB's error numbers.
+ * Every failure is negative, so "< 0" still reads "failed". */
+enum db_rc {
+	DB_OK        = 0,
+	DB_ERROR     = -1,  /* anything else: logged once, with the SQL */
+	DB_DUPLICATE = -2,  /* a unique key holds the value already (1062) */
+	DB_CONFLICT  = -3,  /* deadlock or lock-wait timeout (1213, 1205): the
+	                       transaction may be run again (db_transaction does) */
+	DB_NO_PARENT = -4   /* a foreign key names a row that is not there (1452) */
+};
+
+/* Both return DB_OK or a failure; DB_ERROR also when the current role may
+ * not run q or the arguments do not match the statement's declared
+ * parameters (stmt_params, logged, nothing sent). */
+enum db_rc db_exec(struct db *db, enum stmt q, const struct dbarg *args, size_t nargs,
+                   unsigned long long *affected, unsigned long long *insert_id);
+enum db_rc db_query(struct db *db, enum stmt q, const struct dbarg *args, size_t nargs,
+                    struct dbrows **out);
 /* Convenience: first column of first row into a malloc'd string (*out = NULL
- * when there is no row). Returns 0 or -1. */
-int  db_query_str(struct db *db, enum stmt q, const struct dbarg *args, size_t nargs,
-                  char **out);
+ * when there is no row). Returns DB_OK or a failure. */
+enum db_rc db_query_str(struct db *db, enum stmt q, const struct dbarg *args, size_t nargs,
+                        char **out);
+/* The outcome of the last statement (DB_OK when it succeeded). */
+enum db_rc db_last(const struct db *db);
+/* 0 when args fit stmt_params[q] (count and types; A_NULL fits any type),
+ * else -1 with the reason in why. db_exec/db_query refuse a misfit; the
+ * unit tests check the table itself. */
+int  db_args_fit(enum stmt q, const struct dbarg *args, size_t nargs, char *why, size_t whysz);
 
 const char *dbrows_get(const struct dbrows *r, size_t row, size_t col);
 long long   dbrows_int(const struct dbrows *r, size_t row, size_t col);  /* 0 for NULL */
 void        dbrows_free(struct dbrows *r);
 
-int  db_begin(struct db *db);
-int  db_commit(struct db *db);
-int  db_rollback(struct db *db);
+/* Transactions: only through db_transaction (begin, commit and rollback
+ * are db.c's own; tests/build/40-params-db.t fails on them anywhere else),
+ * so every one is retried alike. */
 /* Runs body inside a transaction of its own: begin, body, commit. When a
  * statement of the body (or the commit) fails with a deadlock (1213) or a
  * lock-wait timeout (1205), the transaction is rolled back and run again
@@ -100,8 +119,10 @@ int  db_rollback(struct db *db);
 #define DB_TX_ATTEMPTS 10
 typedef int (*db_tx_body)(struct db *db, void *ctx, int attempt);
 int  db_transaction(struct db *db, db_tx_body body, void *ctx);
-/* 1 when the last error was a deadlock or a lock-wait timeout. */
-int  db_lock_conflict(const struct db *db);
+/* Inside a db_transaction body only: rolls back what the body did so far
+ * and starts the transaction again (response_lock: a first save releases
+ * the gap lock of its locking read before inserting). 0 or -1. */
+int  db_tx_restart(struct db *db);
 
 /* Statements sent to the server (executes, prepares, BEGIN/COMMIT/ROLLBACK)
  * since the last reset, *prepares (when not NULL) of them prepares (once
@@ -110,7 +131,8 @@ int  db_lock_conflict(const struct db *db);
 unsigned long db_round_trips(const struct db *db, unsigned long *prepares);
 void          db_round_trips_reset(struct db *db);
 
-/* MariaDB error number of the last failed call (e.g. 1062 duplicate key). */
+/* MariaDB error number of the last failed call, for the unit tests of
+ * the handle itself; callers use the enum db_rc values. */
 unsigned db_errno(const struct db *db);
 
 #endif

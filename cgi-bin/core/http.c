@@ -286,6 +286,22 @@ const struct param *req_param_p(const struct req *r, const char *name)
 	return NULL;
 }
 
+int parse_content_length(const char *s, long long max, long long *len)
+{
+	size_t n = strlen(s);
+	*len = 0;
+	if (n == 0)
+		return 0;
+	/* 18 digits stay below LLONG_MAX, so the sum cannot overflow. */
+	if (n > 18 || strspn(s, "0123456789") != n)
+		return -1;
+	long long v = 0;
+	for (size_t i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	*len = v;
+	return v > max ? 1 : 0;
+}
+
 const char *req_param(const struct req *r, const char *name)
 {
 	const struct param *p = req_param_p(r, name);

@@ -30,7 +30,7 @@ struct param {
 
 enum body_status { BODY_OK = 0, BODY_TOO_LARGE, BODY_MALFORMED, BODY_BAD_TYPE };
 
-#define REQ_MAX_ARGS 16
+#define REQ_MAX_ARGS 40
 
 /* A typed page parameter, parsed before the handler runs (page.h). */
 struct arg {
@@ -38,6 +38,9 @@ struct arg {
 	const char        *s;         /* the value as given, NULL when absent */
 	unsigned long long id;        /* PT_ID */
 	long long          n;         /* PT_INT value, PT_ENUM index */
+	const struct param *file;     /* PT_FILE: the part */
+	const char       **list;      /* P_LIST / P_INDEXED: the values as given */
+	size_t             nlist;
 };
 
 struct req {
@@ -63,6 +66,7 @@ struct req {
 	size_t        ncookies;
 	enum body_status body_status;
 	struct arg    arg[REQ_MAX_ARGS];  /* the page's typed parameters (page.h) */
+	const char   *csrf_sent;   /* the posted "csrf" field (page_parse_args), NULL when none */
 
 	/* Set by auth_load_session(); NULL when anonymous. */
 	struct user *user;
@@ -98,11 +102,17 @@ size_t url_decode(char *s, size_t n);
 /* Percent-encode s for use inside a URL query value. */
 void url_encode(struct buf *b, const char *s);
 
+/* The raw readers of decoded parameters: for the page parser
+ * (core/page.c) only - pages declare their parameters (page.h). */
 const char *req_param(const struct req *r, const char *name);       /* first value or NULL */
 const struct param *req_param_p(const struct req *r, const char *name);
 /* Collects every value of a repeated field; returns the count (<= max). */
 size_t      req_param_all(const struct req *r, const char *name, const char **out, size_t max);
 const char *req_cookie(const struct req *r, const char *name);
+/* CONTENT_LENGTH: "" is 0; otherwise 1..18 decimal digits and nothing
+ * else. 0 and *len set, -1 when malformed (a sign, a space, too many
+ * digits for any body: no overflow is possible), 1 when over max. */
+int parse_content_length(const char *s, long long max, long long *len);
 
 /* For large generated documents: returns a temporary file that becomes the
  * response body (sent in chunks after the handler returns, then closed), so

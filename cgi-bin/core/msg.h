@@ -38,5 +38,7 @@
 #define MSG_AUTOSAVE_FAILED    "系统繁忙，自动保存未成功，请稍后点“保存草稿”。"
 #define MSG_PROXY_CHOOSE_UNIT  "请先选择代为录入的单位。"
 #define MSG_ACCOUNT_FAILED     "账户未能建立，请稍后再试。"
+#define MSG_PROXY_NOT_ALLOWED  "无权为该账户代为录入。"
+#define MSG_PROXY_NO_UNIT      "没有找到该单位（只能为本地区样本中的单位录入）。"
 
 #endif

@@ -5,8 +5,15 @@
  * roles allowed, the typed parameters it takes and its handler. The accept
  * loop (app.h) finds the row (404, or 405 with an Allow header), checks the
  * role (login redirect or 403), parses the row's parameters into r->arg[]
- * (a bad value answers with the parameter's own status and message) and only
- * then calls the handler, so handlers start from valid input.
+ * (a bad value answers with the parameter's own status and message), checks
+ * a POST's CSRF token (PAGE_CSRF) and only then calls the handler, so
+ * handlers start from valid input.
+ *
+ * Every request parameter a page reads is declared in its row (struct
+ * pspec) and read from r->arg[]: page_parse_args is the one reader of the
+ * decoded parameters (tests/build/40-params-db.t fails on req_param()
+ * anywhere else). The questionnaires' answers are the form engine's
+ * (form_collect reads the fields the codebook declares).
  */
 #ifndef SME_PAGE_H
 #define SME_PAGE_H
@@ -33,16 +40,34 @@ typedef void (*page_handler)(struct req *r);
  * answer with a re-login form that carries the answers (issue 9). The
  * handler must check r->user itself; GETs keep the login redirect. */
 #define PAGE_RELOGIN (1u << 1)
+/* A POST must carry the CSRF token of the visitor's session (or of the
+ * anonymous cookie on public pages): the dispatcher compares it before the
+ * handler runs and answers 403 (or calls the row's csrf_refused) when it
+ * does not match, so no handler can forget it. Every M_POST row must carry
+ * it: page_table_check refuses a table without, and the program does not
+ * start. With PAGE_RELOGIN and no live session the handler proves the
+ * post's origin itself (csrf_check_lapsed). */
+#define PAGE_CSRF (1u << 2)
 
 /* Parameter types. Every value is also kept as given in arg.s. */
 enum ptype {
 	PT_ID,      /* a positive decimal id (1..19 digits, at most INT64_MAX) -> arg.id */
 	PT_INT,     /* a decimal integer in [min, max] -> arg.n */
 	PT_STR,     /* any string of at most max bytes */
-	PT_ENUM     /* one of values[] (NULL-terminated) -> arg.n = its index */
+	PT_ENUM,    /* one of values[] (NULL-terminated) -> arg.n = its index */
+	PT_FLAG,    /* sent or not ("saved=1" after a redirect): any value of at
+	               most 16 bytes -> present */
+	PT_FILE     /* a multipart file part (filename may be "") -> arg.file;
+	               max bounds its bytes (0: the body's own limits) */
 };
 
 #define P_REQUIRED (1u << 0)    /* absent (not sent at all) is an error too */
+/* Repeated: every value sent under the name (at most maxn), each checked
+ * by the type, -> arg.list[0 .. arg.nlist); arg.s is the first. */
+#define P_LIST     (1u << 1)
+/* Numbered: name0, name1, ... up to the first one not sent (at most maxn),
+ * each checked by the type, -> arg.list (the column mapping map0..mapN). */
+#define P_INDEXED  (1u << 2)
 
 /* One typed parameter (query or body field) of a page, parsed into
  * r->arg[key] (struct arg, http.h). A value that is sent
@@ -59,6 +84,7 @@ struct pspec {
 	const char *const *values;    /* PT_ENUM */
 	int                status;
 	const char        *message;
+	unsigned           maxn;      /* P_LIST / P_INDEXED: most values taken */
 };
 
 struct pagedef {
@@ -69,6 +95,9 @@ struct pagedef {
 	const struct pspec *params;   /* NULL-name-terminated list, or NULL */
 	page_handler        handler;
 	const char         *deny;     /* 403 message for other roles (NULL: the default) */
+	/* PAGE_CSRF refused: answers instead of the default 403 page (the
+	 * login form again with the typed username; JSON for a script). */
+	page_handler        csrf_refused;
 };
 
 /* The request's method as M_GET / M_POST bits (0 for any other method). */
@@ -82,9 +111,24 @@ const struct pagedef *page_find(const struct pagedef *pages, size_t n, const cha
 /* "GET, HEAD, POST" style list of the methods in mask, into out. */
 void page_allow_header(unsigned mask, char *out, size_t size);
 
-/* Parses ps[] from the request's parameters into r->arg[] (cleared first).
- * Returns NULL, or the first parameter whose value is refused. */
+/* Parses ps[] from the request's parameters into r->arg[] (cleared first;
+ * the lists of an earlier parse freed) and the posted CSRF token into
+ * r->csrf_sent. Returns NULL, or the first parameter whose value is refused. */
 const struct pspec *page_parse_args(struct req *r, const struct pspec *ps);
+/* Frees what page_parse_args allocated (the lists); the accept loop calls
+ * it with the request. */
+void page_args_free(struct req *r);
+/* 0 when the table is well formed: every POST row carries PAGE_CSRF, every
+ * parameter has a slot below REQ_MAX_ARGS used once per row, an enum has
+ * values, a list a maxn, a required parameter a status. Else -1 with the
+ * first problem in err. app_run refuses to start a program whose table
+ * fails. */
+int page_table_check(const struct pagedef *pages, size_t n, char *err, size_t errsz);
+
+/* Values of the common one-value enums: a confirmation box (confirm=1)
+ * and a choice of everything (scope=all). */
+extern const char *const page_one[];
+extern const char *const page_all[];
 
 /* Parses one PT_ID value: 0 when s is not 1..19 decimal digits <= INT64_MAX
  * or is 0. Shared by every id a page or form takes. */

@@ -228,5 +228,8 @@ struct stmt_def {
 };
 
 extern const struct stmt_def stmts[STMT__MAX];
+/* The parameters of each statement, one letter per placeholder: s string,
+ * i integer, b bytes (core/stmt_params.c). */
+extern const char *const stmt_params[STMT__MAX];
 
 #endif

@@ -610,6 +610,27 @@ static long export_rows(struct exporter *x, struct sink *s, const struct strv *c
 	return n;
 }
 
+/* The rows read in one transaction, so every chunk reads the same
+ * snapshot (plain reads take no locks: nothing to retry). */
+struct rows_tx {
+	struct exporter *x;
+	struct sink *s;
+	const struct strv *cols, *labels;
+	FILE *spool;
+	size_t *width;
+	struct buf *csvbuf;
+	long n;
+};
+
+static int rows_body(struct db *db, void *ctx, int attempt)
+{
+	struct rows_tx *t = ctx;
+	(void)db;
+	(void)attempt;
+	t->n = export_rows(t->x, t->s, t->cols, t->labels, t->spool, t->width, t->csvbuf);
+	return t->n < 0 ? -1 : 0;
+}
+
 int export_responses(struct db *db, const struct form *f, const struct export_filter *flt,
                      enum export_format fmt, const char *tmpdir, const struct export_out *out,
                      size_t *nrows)
@@ -622,7 +643,7 @@ int export_responses(struct db *db, const struct form *f, const struct export_fi
 	size_t ncols, *width = NULL;
 	FILE *spool = NULL;
 	long n = -1;
-	int rc = -1;
+	int rc = -1, db_failed = 0;
 
 	*nrows = 0;
 	if (!tmpdir || !*tmpdir)
@@ -639,16 +660,12 @@ int export_responses(struct db *db, const struct form *f, const struct export_fi
 	if (fmt == EXPORT_SAV && !(spool = temp_file(tmpdir)))
 		goto out;
 	/* One snapshot for every chunk, so rows and answers agree. */
-	if (db_begin(db) < 0)
-		goto out;
 	if (fmt == EXPORT_SAV)
 		width = xcalloc(ncols, sizeof *width);
-	n = export_rows(&x, &s, &cols, &labels, spool, width, &csvbuf);
-	if (n < 0) {
-		db_rollback(db);
+	struct rows_tx t = { &x, &s, &cols, &labels, spool, width, &csvbuf, -1 };
+	db_failed = db_transaction(db, rows_body, &t) < 0 && db_last(db) != DB_OK;
+	if ((n = t.n) < 0)
 		goto out;
-	}
-	db_commit(db);
 	*nrows = (size_t)n;
 
 	if (fmt == EXPORT_SAV) {
@@ -664,7 +681,7 @@ int export_responses(struct db *db, const struct form *f, const struct export_fi
 	rc = 0;
 out:
 	if (rc < 0 && !x.started)
-		rc = n < 0 && db_errno(db) ? -1 : -2;
+		rc = n < 0 && db_failed ? -1 : -2;
 	else if (rc < 0)
 		rc = -3;
 	if (fmt == EXPORT_XLSX)

@@ -1013,6 +1013,14 @@ const char *answers_get(const struct answers *a, const struct form *f, const cha
 /* ------------------------------------------------------------------ */
 /* Collection from a POST                                              */
 
+const struct param *form_file_part(const struct form *f, const struct param *ps, size_t np, size_t i)
+{
+	for (size_t k = 0; i < f->nfields && k < np; k++)
+		if (ps[k].filename && !strcmp(ps[k].name, f->fields[i].code))
+			return &ps[k];
+	return NULL;
+}
+
 void form_collect(const struct form *f, const struct param *ps, size_t np, struct answers *out)
 {
 	for (size_t i = 0; i < f->nfields && i < out->n; i++) {

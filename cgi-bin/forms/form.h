@@ -138,6 +138,10 @@ char *form_trim(const char *s);
  * are not touched here (see form_store_upload). */
 void form_collect(const struct form *f, const struct param *ps, size_t np,
                   struct answers *out);
+/* The file part posted for file field i of f (the first part of that name
+ * with a file name), or NULL: the codebook declares the form's fields, so
+ * the engine reads them, not the page table. */
+const struct param *form_file_part(const struct form *f, const struct param *ps, size_t np, size_t i);
 
 /* ---- Validation ---- */
 struct fissue {
@@ -214,18 +218,18 @@ int  response_load_answers(struct db *db, const struct form *f, unsigned long lo
                            struct answers *a);
 void response_free(struct response *r);
 
-/* A save is one transaction owned by the caller:
+/* A save is one transaction owned by the caller, the body of a
+ * db_transaction (db.h):
  *
- *   db_begin(db);
  *   response_lock(db, f, user, region, &r);   the one read of the row, under
  *                                             the lock that decides submit-once
- *   ... r.status == RS_SUBMITTED: refuse; r.version: conflict check;
- *       collect and validate ...
- *   response_write(db, f, &r, ...);
- *   db_commit(db);                            or db_rollback(db) on any refusal
+ *   ... r.status == RS_SUBMITTED: refuse (body returns > 0);
+ *       r.version: conflict check; collect and validate ...
+ *   response_write(db, f, &r, ...);           body returns 0: committed
  *
  * response_lock must be the first statement of the transaction: for a first
- * save it inserts the row (version 0) and restarts the transaction to do so.
+ * save it inserts the row (version 0) and restarts the transaction to do so
+ * (db_tx_restart).
  * Both return 0, or -1 on a database error (roll back). */
 int  response_lock(struct db *db, const struct form *f, unsigned long long user_id,
                    const char *region_code, struct response *r);

@@ -213,7 +213,7 @@ int response_lock(struct db *db, const struct form *f, unsigned long long user_i
 	 * then waits for this one, or this one for it), and lock the row that
 	 * now exists - it may be another request's, already submitted. The new
 	 * row (version 0) goes with the transaction on any error. */
-	if (db_rollback(db) < 0 || db_begin(db) < 0 ||
+	if (db_tx_restart(db) < 0 ||
 	    db_exec(db, STMT_RESPONSE_CREATE,
 	            DB_ARGS(A_STR(f->name), A_INT(user_id), region), NULL, NULL) < 0 ||
 	    lock_row(db, f, user_id, r, &absent) < 0 || absent)

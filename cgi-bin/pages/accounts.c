@@ -83,10 +83,6 @@ void account_reset_post(struct req *r, unsigned key, const char *back)
 {
 	struct target t;
 	char pw[PW_GENERATED_MAX], detail[160];
-	if (csrf_check(r) < 0) {
-		page_error(r, 403, MSG_STALE_PAGE);
-		return;
-	}
 	if (target_load(r, r->arg[key].id, &t) < 0)
 		return;
 	snprintf(detail, sizeof detail, "user=%s role=%s", t.username, role_code(t.role));

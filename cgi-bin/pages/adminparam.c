@@ -9,7 +9,7 @@
 
 const char *param_region(const struct req *r)
 {
-	const char *v = req_param(r, "region");
+	const char *v = r->arg[AP_REGION].present ? r->arg[AP_REGION].s : NULL;
 	size_t n;
 	if (!v || !*v)
 		return NULL;
@@ -25,7 +25,7 @@ const char *param_region(const struct req *r)
 
 const char *param_status(const struct req *r, int def_submitted)
 {
-	const char *v = req_param(r, "status");
+	const char *v = r->arg[AP_STATUS].present ? r->arg[AP_STATUS].s : NULL;
 	if (!v || !*v)
 		return def_submitted ? "submitted" : NULL;
 	if (!strcmp(v, "submitted") || !strcmp(v, "draft"))
@@ -35,6 +35,6 @@ const char *param_status(const struct req *r, int def_submitted)
 
 const struct form *param_form(const struct req *r)
 {
-	const char *v = req_param(r, "form");
-	return v && *v && strlen(v) < 17 ? form_get(v) : NULL;
+	const char *v = r->arg[AP_FORM].present ? r->arg[AP_FORM].s : NULL;
+	return v && *v ? form_get(v) : NULL;
 }

@@ -5,8 +5,22 @@
 #ifndef SME_ADMINPARAM_H
 #define SME_ADMINPARAM_H
 
-struct req;
+#include "http.h"    /* REQ_MAX_ARGS */
+#include "page.h"
+
 struct form;
+
+/* The filters' slots in r->arg[]: the last ones, so that they never meet
+ * a program's own keys (page_table_check refuses a slot used twice). */
+enum { AP_REGION = REQ_MAX_ARGS - 4, AP_STATUS, AP_FORM, AP_PAGE };
+
+/* The filters' rows, for the parameter list of every page that reads
+ * them (malformed values count as absent: a filter not applied). */
+#define AP_FILTERS \
+	{ AP_REGION, "region", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 }, \
+	{ AP_STATUS, "status", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 }, \
+	{ AP_FORM, "form", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 }, \
+	{ AP_PAGE, "page", PT_INT, 0, 1, 999999, NULL, 0, NULL, 0 }
 
 /* A region code as stored (letters and digits, at most 16), NULL when
  * absent, empty or malformed. */

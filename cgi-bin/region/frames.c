@@ -61,6 +61,11 @@ const char *kind_of(const char *k)
 	return NULL;
 }
 
+const char *kind_arg(const struct req *r)
+{
+	return r->arg[KEY_KIND].present ? kinds[r->arg[KEY_KIND].n] : NULL;
+}
+
 int quota(const struct req *r, int st)
 {
 	return st == ST_HUB ? r->conf->sample_hub : st == ST_WINDOW ? r->conf->sample_window
@@ -114,35 +119,20 @@ struct frame_choice {
  * with their strata ps0..psN from the request into c. */
 static const struct frame_opts *read_choice(const struct req *r, struct frame_choice *c)
 {
-	const char *h = req_param(r, "header_row"), *shown = req_param(r, "shown_header_row");
+	const struct arg *h = &r->arg[KEY_HEADER_ROW], *shown = &r->arg[KEY_SHOWN_HEADER_ROW];
+	const struct arg *map = &r->arg[KEY_MAP], *pv = &r->arg[KEY_PV], *ps = &r->arg[KEY_PS];
 	memset(c, 0, sizeof *c);
-	c->o.header_row = h ? (unsigned)strtoul(h, NULL, 10) : 0;
-	if (c->o.header_row > FRAME_HEAD_SCAN)
-		c->o.header_row = 0;
-	if (!shown || !h || strcmp(shown, h) == 0) {
-		size_t n = 0;
-		for (; n < FRAME_MAX_COLS; n++) {
-			char key[16];
-			snprintf(key, sizeof key, "map%zu", n);
-			const char *v = req_param(r, key);
-			if (!v)
-				break;
-			c->map[n] = ffield_parse(v);
-		}
+	c->o.header_row = h->present ? (unsigned)h->n : 0;
+	if (!shown->s || !h->s || strcmp(shown->s, h->s) == 0) {
+		for (size_t n = 0; n < map->nlist; n++)
+			c->map[n] = ffield_parse(map->list[n]);
 		c->o.map = c->map;
-		c->o.nmap = n;
+		c->o.nmap = map->nlist;
 	}
 	size_t k = 0;
-	for (; k < FRAME_MAX_PLATFORMS; k++) {
-		char key[16];
-		snprintf(key, sizeof key, "pv%zu", k);
-		const char *v = req_param(r, key);
-		snprintf(key, sizeof key, "ps%zu", k);
-		const char *st = req_param(r, key);
-		if (!v || !st)
-			break;
-		c->pmap[k].value = v;
-		c->pmap[k].stratum = stratum_parse(st);
+	for (; k < pv->nlist && k < ps->nlist; k++) {
+		c->pmap[k].value = pv->list[k];
+		c->pmap[k].stratum = stratum_parse(ps->list[k]);
 	}
 	c->o.pmap = c->pmap;
 	c->o.npmap = k;
@@ -158,7 +148,7 @@ static void counts_text(const struct frame_parse *fp, char out[64])
 /* Fetches the uploaded file param; answers with an error message in *why. */
 const struct param *upload_param(const struct req *r, const char **why)
 {
-	const struct param *f = req_param_p(r, "file");
+	const struct param *f = r->arg[KEY_FILE].file;
 	if (!f || !f->filename || f->len == 0) {
 		*why = "请选择要上传的 Excel（.xlsx）或 CSV 文件。";
 		return NULL;
@@ -427,24 +417,31 @@ out:
 
 /* Inserts the checked units into the pending frame and makes it the
  * region's confirmed frame of this kind (replacing an older one). */
+struct store_tx {
+	const char *region, *kind, *id, *sum;
+	const struct frame_parse *fp;
+};
+
+static int store_body(struct db *db, void *ctx, int attempt)
+{
+	const struct store_tx *x = ctx;
+	(void)attempt;
+	return frame_store(db, x->region, x->kind, x->id, x->fp, x->sum);
+}
+
 static int frames_store(struct req *r, const char *kind, const char *id, const struct frame_parse *fp,
                         const char *sum)
 {
-	if (db_begin(r->db) < 0)
-		return -1;
-	if (frame_store(r->db, r->user->region_code, kind, id, fp, sum) != 0 || db_commit(r->db) < 0) {
-		db_rollback(r->db);
-		return -1;
-	}
-	return 0;
+	struct store_tx x = { r->user->region_code, kind, id, sum, fp };
+	return db_transaction(r->db, store_body, &x) == 0 ? 0 : -1;
 }
 
 static void frames_confirm(struct req *r, const char *kind, int preview_only)
 {
 	struct frame_choice *choice = xmalloc(sizeof *choice);
 	const struct frame_opts *opts = read_choice(r, choice);
-	const char *shown = req_param(r, "shown_counts");
-	const char *id = req_param(r, "id");
+	const char *shown = r->arg[KEY_SHOWN_COUNTS].s;
+	const char *id = r->arg[KEY_FRAME_ID].present ? r->arg[KEY_FRAME_ID].s : NULL;
 	char *ok_id = NULL;
 
 	if (!id || db_query_str(r->db, STMT_FRAME_PENDING_CHECK,
@@ -516,35 +513,29 @@ void frames_get(struct req *r)
 
 void frames_post(struct req *r)
 {
-	if (csrf_check(r) != 0) {
-		page_error(r, 403, MSG_STALE_RETRY);
-		return;
-	}
-	const char *kind = kind_of(req_param(r, "kind"));
-	const char *action = req_param(r, "action");
-	if (!kind || !action) {
-		page_error(r, 400, MSG_INCOMPLETE);
-		return;
-	}
+	const char *kind = kinds[r->arg[KEY_KIND].n];    /* both required (frames_params) */
+	enum frame_action action = (enum frame_action)r->arg[KEY_ACTION].n;
 	int locked = sample_exists(r, kind);
 	if (locked < 0) {
 		page_error(r, 503, MSG_BUSY);
 		return;
 	}
-	if (locked && strcmp(action, "discard") != 0) {
+	if (locked && action != FA_DISCARD) {
 		resp_status(r, 409);
 		frames_page(r, NULL, NULL, "已经抽样，样本框不能再替换。");
 		return;
 	}
-	if (strcmp(action, "upload") == 0)
+	switch (action) {
+	case FA_UPLOAD:
 		frames_upload(r, kind);
-	else if (strcmp(action, "preview") == 0)
-		frames_confirm(r, kind, 1);
-	else if (strcmp(action, "confirm") == 0)
-		frames_confirm(r, kind, 0);
-	else if (strcmp(action, "discard") == 0) {
+		break;
+	case FA_PREVIEW:
+	case FA_CONFIRM:
+		frames_confirm(r, kind, action == FA_PREVIEW);
+		break;
+	case FA_DISCARD:
 		pending_drop(r, kind);
 		resp_redirect(r, "/region/frames");
-	} else
-		page_error(r, 400, MSG_INCOMPLETE);
+		break;
+	}
 }

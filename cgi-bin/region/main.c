@@ -60,7 +60,7 @@ const char *const strata[] = { "hub", "window", "sme", NULL };
 
 
 static const struct pspec csv_params[] = {
-	{ KEY_KIND, "kind", PT_ENUM, P_REQUIRED, 0, 0, kinds, 404, MSG_NOT_FOUND },
+	{ KEY_KIND, "kind", PT_ENUM, P_REQUIRED, 0, 0, kinds, 404, MSG_NOT_FOUND, 0 },
 	{ 0 },
 };
 
@@ -81,15 +81,59 @@ static void indicators_page(struct req *r)
 }
 
 static const struct pspec unit_params[] = {
-	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_UNIT },
+	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_UNIT, 0 },
+	{ KEY_REVOKED, "revoked", PT_FLAG, 0, 0, 0, NULL, 0, NULL, 0 },
+	{ KEY_CONFIRM, "confirm", PT_ENUM, 0, 0, 0, page_one, 0, NULL, 0 },
+	{ 0 },
+};
+
+static const char *const frame_actions[] = { "upload", "preview", "confirm", "discard", NULL };
+static const char *const sample_actions[] = { "draw", "upload", "replace", NULL };
+
+/* POST /region/frames: the upload, then the preview's choices (heading
+ * row, column mapping map0.., platform values pv0.. and their strata
+ * ps0..), confirmed against the counts shown. Malformed choices fall back
+ * to none; the frame's own checks report the rest. */
+static const struct pspec frames_params[] = {
+	{ KEY_KIND, "kind", PT_ENUM, P_REQUIRED, 0, 0, kinds, 400, MSG_INCOMPLETE, 0 },
+	{ KEY_ACTION, "action", PT_ENUM, P_REQUIRED, 0, 0, frame_actions, 400, MSG_INCOMPLETE, 0 },
+	{ KEY_FILE, "file", PT_FILE, 0, 0, 0, NULL, 0, NULL, 0 },
+	{ KEY_HEADER_ROW, "header_row", PT_INT, 0, 0, FRAME_HEAD_SCAN, NULL, 0, NULL, 0 },
+	{ KEY_SHOWN_HEADER_ROW, "shown_header_row", PT_STR, 0, 0, 8, NULL, 0, NULL, 0 },
+	{ KEY_MAP, "map", PT_STR, P_INDEXED, 0, 32, NULL, 0, NULL, FRAME_MAX_COLS },
+	{ KEY_PV, "pv", PT_STR, P_INDEXED, 0, 1024, NULL, 0, NULL, FRAME_MAX_PLATFORMS },
+	{ KEY_PS, "ps", PT_STR, P_INDEXED, 0, 16, NULL, 0, NULL, FRAME_MAX_PLATFORMS },
+	{ KEY_SHOWN_COUNTS, "shown_counts", PT_STR, 0, 0, 64, NULL, 0, NULL, 0 },
+	{ KEY_FRAME_ID, "id", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
+	{ 0 },
+};
+
+/* POST /region/sample: draw (sme_n, seed, confirm_short), the region's
+ * own list (file) or a replacement (unit, reason). */
+static const struct pspec sample_params[] = {
+	{ KEY_ACTION, "action", PT_ENUM, P_REQUIRED, 0, 0, sample_actions, 400, MSG_INCOMPLETE, 0 },
+	{ KEY_KIND, "kind", PT_ENUM, 0, 0, 0, kinds, 0, NULL, 0 },
+	{ KEY_FILE, "file", PT_FILE, 0, 0, 0, NULL, 0, NULL, 0 },
+	{ KEY_SME_N, "sme_n", PT_INT, 0, 1, SME_SIZE_MAX, NULL, 0, NULL, 0 },
+	{ KEY_SEED, "seed", PT_STR, 0, 0, 64, NULL, 0, NULL, 0 },
+	{ KEY_CONFIRM, "confirm_short", PT_ENUM, 0, 0, 0, page_one, 0, NULL, 0 },
+	{ KEY_UNIT, "unit", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
+	{ KEY_REASON, "reason", PT_STR, 0, 0, 800, NULL, 0, NULL, 0 },
+	{ 0 },
+};
+
+/* POST /region/slips: which units (stratum, scope=all for a reprint). */
+static const struct pspec slips_params[] = {
+	{ KEY_STRATUM, "stratum", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 },
+	{ KEY_SCOPE, "scope", PT_ENUM, 0, 0, 0, page_all, 0, NULL, 0 },
 	{ 0 },
 };
 
 /* The replacement's confirmation page, its reason filled in when it comes
  * from a refusal on the follow-up list. */
 static const struct pspec replace_params[] = {
-	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_UNIT },
-	{ KEY_REASON, "reason", PT_STR, 0, 0, 600, NULL, 0, NULL },
+	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_UNIT, 0 },
+	{ KEY_REASON, "reason", PT_STR, 0, 0, 600, NULL, 0, NULL, 0 },
 	{ 0 },
 };
 
@@ -97,12 +141,12 @@ static const struct pspec replace_params[] = {
  * the sample's strata, the slips funnel. Malformed values fall back to
  * none. */
 static const struct pspec list_params[] = {
-	{ KEY_FORM, "form", PT_STR, 0, 0, 16, NULL, 0, NULL },
-	{ KEY_Q, "q", PT_STR, 0, 0, 180, NULL, 0, NULL },
-	{ KEY_AFTER, "after", PT_ID, 0, 0, 0, NULL, 0, NULL },
-	{ KEY_STRATUM, "stratum", PT_ENUM, 0, 0, 0, strata, 0, NULL },
-	{ KEY_AFTER_ID, "after_id", PT_ID, 0, 0, 0, NULL, 0, NULL },
-	{ KEY_UNIT, "done", PT_ID, 0, 0, 0, NULL, 0, NULL },
+	{ KEY_FORM, "form", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 },
+	{ KEY_Q, "q", PT_STR, 0, 0, 180, NULL, 0, NULL, 0 },
+	{ KEY_AFTER, "after", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
+	{ KEY_STRATUM, "stratum", PT_ENUM, 0, 0, 0, strata, 0, NULL, 0 },
+	{ KEY_AFTER_ID, "after_id", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
+	{ KEY_UNIT, "done", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
 	{ 0 },
 };
 
@@ -129,7 +173,7 @@ static void followups_unit_post(struct req *r)
 
 /* Password resets of the region's respondent accounts (forms/accounts.c). */
 static const struct pspec account_params[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_ACCOUNT },
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_ACCOUNT, 0 },
 	{ 0 },
 };
 
@@ -182,26 +226,26 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_HOME]          = { "/region",            M_GET,  REGION, PAGE_SLASH, NULL, home, NULL },
 	[PAGE_PROGRESS]      = { "/region/progress",   M_GET,  REGION, 0, list_params, progress, NULL },
 	[PAGE_FRAMES_GET]    = { "/region/frames",     M_GET,  REGION, 0, NULL, frames_get, NULL },
-	[PAGE_FRAMES_POST]   = { "/region/frames",     M_POST, REGION, 0, NULL, frames_post, NULL },
+	[PAGE_FRAMES_POST]   = { "/region/frames",     M_POST, REGION, PAGE_CSRF, frames_params, frames_post, NULL },
 	[PAGE_SAMPLE_GET]    = { "/region/sample",     M_GET,  REGION, 0, list_params, sample_get, NULL },
-	[PAGE_SAMPLE_POST]   = { "/region/sample",     M_POST, REGION, 0, NULL, sample_post, NULL },
+	[PAGE_SAMPLE_POST]   = { "/region/sample",     M_POST, REGION, PAGE_CSRF, sample_params, sample_post, NULL },
 	[PAGE_SAMPLE_CSV]    = { "/region/sample.csv", M_GET,  REGION, 0, csv_params, sample_csv, NULL },
 	[PAGE_SAMPLE_REPLACE_GET] = { "/region/sample/replace", M_GET, REGION, 0, replace_params, sample_replace_get, NULL },
 	[PAGE_SLIPS_GET]     = { "/region/slips",      M_GET,  REGION, PAGE_SLASH, list_params, slips_get, NULL },
-	[PAGE_SLIPS_POST]    = { "/region/slips",      M_POST, REGION, PAGE_SLASH, NULL, slips_post, NULL },
+	[PAGE_SLIPS_POST]    = { "/region/slips",      M_POST, REGION, PAGE_SLASH | PAGE_CSRF, slips_params, slips_post, NULL },
 	[PAGE_SLIP_ONE_GET]  = { "/region/slips/one",  M_GET,  REGION, 0, unit_params, slip_one_get, NULL },
-	[PAGE_SLIP_ONE_POST] = { "/region/slips/one",  M_POST, REGION, 0, unit_params, slip_one_post, NULL },
+	[PAGE_SLIP_ONE_POST] = { "/region/slips/one",  M_POST, REGION, PAGE_CSRF, unit_params, slip_one_post, NULL },
 	[PAGE_INDICATORS]    = { "/region/indicators", M_GET,  REGION, 0, NULL, indicators_page, NULL },
 	[PAGE_SLIP_REVOKE_GET]  = { "/region/slips/revoke", M_GET,  REGION, 0, unit_params, slip_revoke_get, NULL },
-	[PAGE_SLIP_REVOKE_POST] = { "/region/slips/revoke", M_POST, REGION, 0, unit_params, slip_revoke_post, NULL },
+	[PAGE_SLIP_REVOKE_POST] = { "/region/slips/revoke", M_POST, REGION, PAGE_CSRF, unit_params, slip_revoke_post, NULL },
 	[PAGE_ACCOUNTS]      = { "/region/accounts",   M_GET,  REGION, 0, NULL, accounts_get, NULL },
 	[PAGE_ACCOUNT_RESET_GET]  = { "/region/accounts/reset", M_GET,  REGION, 0, account_params, account_reset_get, NULL },
-	[PAGE_ACCOUNT_RESET_POST] = { "/region/accounts/reset", M_POST, REGION, 0, account_params, account_reset_done, NULL },
+	[PAGE_ACCOUNT_RESET_POST] = { "/region/accounts/reset", M_POST, REGION, PAGE_CSRF, account_params, account_reset_done, NULL },
 	[PAGE_FOLLOWUPS]       = { "/region/followups",       M_GET, REGION, 0, followup_list_params, followups_get, NULL },
 	[PAGE_FOLLOWUPS_PRINT] = { "/region/followups/print", M_GET, REGION, 0, followup_list_params, followups_print, NULL },
 	[PAGE_FOLLOWUPS_CSV]   = { "/region/followups.csv",   M_GET, REGION, 0, followup_list_params, followup_csv, NULL },
 	[PAGE_FOLLOWUP_UNIT_GET]  = { "/region/followups/unit", M_GET,  REGION, 0, followup_unit_params, followups_unit_get, NULL },
-	[PAGE_FOLLOWUP_UNIT_POST] = { "/region/followups/unit", M_POST, REGION, 0, followup_record_params, followups_unit_post, NULL },
+	[PAGE_FOLLOWUP_UNIT_POST] = { "/region/followups/unit", M_POST, REGION, PAGE_CSRF, followup_record_params, followups_unit_post, NULL },
 };
 
 int main(int argc, char **argv)

@@ -10,7 +10,16 @@
 #include "http.h"
 
 /* Typed page parameters: their slots in r->arg[] (the page table in main.c). */
-enum key { KEY_KIND, KEY_UNIT, KEY_ID, KEY_REASON, KEY_FORM, KEY_Q, KEY_AFTER, KEY_STRATUM, KEY_AFTER_ID };
+enum key {
+	KEY_KIND, KEY_UNIT, KEY_ID, KEY_REASON, KEY_FORM, KEY_Q, KEY_AFTER, KEY_STRATUM, KEY_AFTER_ID,
+	/* the POSTs of frames, sample and slips */
+	KEY_ACTION, KEY_FILE, KEY_HEADER_ROW, KEY_SHOWN_HEADER_ROW, KEY_MAP, KEY_PV, KEY_PS,
+	KEY_SHOWN_COUNTS, KEY_FRAME_ID, KEY_SME_N, KEY_CONFIRM, KEY_SEED, KEY_SCOPE, KEY_REVOKED
+};
+
+/* action= of POST /region/frames and POST /region/sample, by index. */
+enum frame_action { FA_UPLOAD, FA_PREVIEW, FA_CONFIRM, FA_DISCARD };
+enum sample_action { SA_DRAW, SA_UPLOAD, SA_REPLACE };
 
 #define RESERVE_SHOWN      100   /* reserves listed per stratum; all in the CSV */
 #define SME_SIZE_MAX 10000   /* largest SME sample a region may ask for */
@@ -19,6 +28,8 @@ enum key { KEY_KIND, KEY_UNIT, KEY_ID, KEY_REASON, KEY_FORM, KEY_Q, KEY_AFTER, K
 extern const char *const strata[];
 /* kind= of frames and samples: "resource", "sme", NULL; frames.c. */
 extern const char *const kinds[3];
+/* kind= as posted: the kind, or NULL when absent or unknown. */
+const char *kind_arg(const struct req *r);
 
 /* frames.c: kinds, quotas and whether a sample exists. */
 const char *kind_label(const char *k);

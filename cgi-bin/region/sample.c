@@ -330,12 +330,10 @@ static void sample_page(struct req *r, const char *msg, const struct frame_parse
  * sample_sme (the notice: 不少于100家), at most SME_SIZE_MAX. -1 when bad. */
 static int sme_size(const struct req *r)
 {
-	const char *v = req_param(r, "sme_n");
-	if (v == NULL || *v == '\0')
+	const struct arg *a = &r->arg[KEY_SME_N];    /* 1..SME_SIZE_MAX, or malformed */
+	if (a->s == NULL || *a->s == '\0')
 		return r->conf->sample_sme;
-	char *end;
-	long n = strtol(v, &end, 10);
-	return *end == '\0' && n >= r->conf->sample_sme && n <= SME_SIZE_MAX ? (int)n : -1;
+	return a->present && a->n >= r->conf->sample_sme ? (int)a->n : -1;
 }
 
 /* The consequence of drawing a frame short of its quotas, in words. */
@@ -355,10 +353,9 @@ static void sample_draw(struct req *r, const char *kind)
 	struct drawn dr = { 0 };
 	const int n_sme = sme_size(r);
 	const int q[ST_COUNT] = { quota(r, ST_HUB), quota(r, ST_WINDOW), n_sme };
-	const char *confirm = req_param(r, "confirm_short");
-	const int allow_short = confirm && strcmp(confirm, "1") == 0;
+	const int allow_short = r->arg[KEY_CONFIRM].present;
 
-	if (seed_parse(req_param(r, "seed"), &seed) < 0) {
+	if (seed_parse(r->arg[KEY_SEED].s, &seed) < 0) {
 		resp_status(r, 400);
 		sample_page(r, "随机种子应为 1-16 位十六进制数字（0-9、a-f）。", NULL);
 		return;
@@ -372,23 +369,9 @@ static void sample_draw(struct req *r, const char *kind)
 		return;
 	}
 	/* One transaction: the draw and its audit row. */
-	enum draw_result rc = db_begin(r->db) < 0 ? DRAW_DB_ERROR :
-	         sample_draw_store(r->db, r->user->region_code, kind, seed, q, allow_short, r->user->id, &dr);
-	if (rc == DRAW_OK) {
-		struct buf d = { 0 };
-		buf_printf(&d, "region=%s kind=%s sample=%llu seed=%s algo=%s frame=%s checksum=%s quota=%d/%d/%d",
-		           r->user->region_code, kind, dr.sample_id, dr.seed, DRAW_ALGO_VERSION, dr.frame_id, dr.checksum,
-		           q[ST_HUB], q[ST_WINDOW], q[ST_SME]);
-		for (int st = 0; st < ST_COUNT; st++)
-			if (kind_has_stratum(kind, st) && dr.cnt[st] < dr.quota[st])
-				buf_printf(&d, " short-confirmed=%s:%zu/%zu", stratum_code(st), dr.cnt[st], dr.quota[st]);
-		audit(r, "sample-draw", d.data);
-		buf_free(&d);
-		if (db_commit(r->db) < 0)
-			rc = DRAW_DB_ERROR;
-	}
-	if (rc != DRAW_OK)
-		db_rollback(r->db);
+	const struct sample_audit au = { audit_tx, r };
+	enum draw_result rc = sample_draw_tx(r->db, r->user->region_code, kind, seed, q, allow_short,
+	                                     r->user->id, &dr, &au);
 	switch (rc) {
 	case DRAW_OK:
 		resp_redirect(r, strcmp(kind, "sme") == 0 ? "/region/sample#sme" : "/region/sample#resource");
@@ -419,6 +402,27 @@ static void sample_draw(struct req *r, const char *kind)
 	drawn_free(&dr);
 }
 
+/* The list stored as the region's sample: 1 when it has one already. */
+struct list_tx {
+	struct req *r;
+	const char *kind, *sum;
+	const struct frame_parse *fp;
+	unsigned long long sid;
+};
+
+static int list_body(struct db *db, void *ctx, int attempt)
+{
+	struct list_tx *x = ctx;
+	size_t pos[ST_COUNT] = { 0 };
+	const char *region = x->r->user->region_code;
+	(void)attempt;
+	int rc = sample_insert(db, region, x->kind, "uploaded", NULL, x->sum, "", "", x->r->user->id, &x->sid);
+	for (size_t i = 0; rc == 0 && i < x->fp->nunits; i++)
+		rc = sample_unit_insert(db, x->sid, region, x->kind, &x->fp->units[i], "selected",
+		                        ++pos[x->fp->units[i].stratum]);
+	return rc;
+}
+
 /* The region's own sampled list (notice: "通过系统上传抽样名单"). */
 static void sample_upload(struct req *r, const char *kind)
 {
@@ -446,17 +450,10 @@ static void sample_upload(struct req *r, const char *kind)
 		goto out;
 	}
 	units_checksum(fp.units, fp.nunits, sum);
-	if (db_begin(r->db) < 0) {
-		page_error(r, 503, MSG_BUSY);
-		goto out;
-	}
-	int rc = sample_insert(r->db, r->user->region_code, kind, "uploaded", NULL, sum, "", "", r->user->id, &sid);
-	size_t pos[ST_COUNT] = { 0 };
-	for (size_t i = 0; rc == 0 && i < fp.nunits; i++)
-		rc = sample_unit_insert(r->db, sid, r->user->region_code, kind, &fp.units[i], "selected",
-		                        ++pos[fp.units[i].stratum]);
-	if (rc != 0 || db_commit(r->db) < 0) {
-		db_rollback(r->db);
+	struct list_tx x = { r, kind, sum, &fp, 0 };
+	int rc = db_transaction(r->db, list_body, &x);
+	sid = x.sid;
+	if (rc != 0) {
 		if (rc == 1) {
 			resp_status(r, 409);
 			sample_page(r, "已经有样本，不能再上传名单。", NULL);
@@ -478,75 +475,94 @@ out:
 	free(text);
 }
 
+/* The replacement under the unit's row lock: the replaced unit's code
+ * revoked, the unit out, the next reserve in, both units' answers moved in
+ * or out of "sample only". > 0 with x->msg and x->status when refused. */
+struct replace_tx {
+	struct req *r;
+	const char *unit, *reason, *msg;
+	int status;
+	struct dbrows *cur, *next;
+};
+
+static int replace_body(struct db *db, void *ctx, int attempt)
+{
+	struct replace_tx *x = ctx;
+	(void)attempt;
+	dbrows_free(x->cur);
+	dbrows_free(x->next);
+	x->cur = x->next = NULL;
+	/* The region check is in the query: another region's unit is "not found". */
+	if (db_query(db, STMT_SAMPLE_UNIT_LOCK, DB_ARGS(A_STR(x->unit), A_STR(x->r->user->region_code)),
+	             &x->cur) < 0)
+		return -1;
+	if (x->cur->nrows == 0)
+		x->msg = "要替换的单位不存在。";
+	else if (strcmp(dbrows_get(x->cur, 0, 3), "selected") || strcmp(dbrows_get(x->cur, 0, 4), "active"))
+		x->msg = "只有在样的入样单位可以替换。";
+	else if (db_query(db, STMT_SAMPLE_NEXT_RESERVE,
+	                  DB_ARGS(A_STR(dbrows_get(x->cur, 0, 1)), A_STR(dbrows_get(x->cur, 0, 2))), &x->next) < 0)
+		return -1;
+	else if (x->next->nrows == 0)
+		x->msg = "该层已没有备选单位，无法替换。";
+	if (x->msg) {
+		x->status = x->cur->nrows == 0 ? 404 : 409;
+		return 1;
+	}
+	const char *in = dbrows_get(x->next, 0, 0);
+	/* The replaced unit's invitation code stops working at once; its slip
+	 * is answered "revoked" (revoked_codes). */
+	if (db_exec(db, STMT_CODE_REVOKED_INSERT, DB_ARGS(A_STR("replace"), A_INT(parse_id(x->unit))), NULL, NULL) < 0 ||
+	    db_exec(db, STMT_SAMPLE_UNIT_REPLACE, DB_ARGS(A_STR(x->reason), A_STR(x->unit)), NULL, NULL) < 0 ||
+	    db_exec(db, STMT_SAMPLE_UNIT_PROMOTE, DB_ARGS(A_STR(x->unit), A_STR(in)), NULL, NULL) < 0 ||
+	    /* Their accounts' answers move in or out of "sample only". */
+	    aggr_sync_units(db, STMT_AGGR_UNIT_RESPONSES, x->unit) < 0 ||
+	    aggr_sync_units(db, STMT_AGGR_UNIT_RESPONSES, in) < 0)
+		return -1;
+	return 0;
+}
+
+/* Audit row and the redirect back to the unit that came in. */
+static void replace_done(struct req *r, const struct replace_tx *x)
+{
+	struct buf d = { 0 };
+	buf_printf(&d, "region=%s unit=%s \"%s\" replaced by reserve %s \"%s\" (position %s); reason: %s",
+	           r->user->region_code, x->unit, dbrows_get(x->cur, 0, 5), dbrows_get(x->next, 0, 0),
+	           dbrows_get(x->next, 0, 1), dbrows_get(x->next, 0, 2), x->reason);
+	if (d.len > 1000)
+		d.data[d.len = 1000] = '\0';   /* audit_log.detail is VARCHAR(1024) */
+	while (d.len && !utf8_valid(d.data, d.len))
+		d.data[--d.len] = '\0';
+	audit(r, "sample-replace", d.data);
+	buf_reset(&d);
+	buf_printf(&d, "/region/sample?done=%s#unit-%s", dbrows_get(x->next, 0, 0), dbrows_get(x->next, 0, 0));
+	resp_redirect(r, d.data);
+	buf_free(&d);
+}
+
 static void sample_replace(struct req *r)
 {
-	const char *unit = req_param(r, "unit"), *reason = req_param(r, "reason");
-	struct dbrows *cur = NULL, *next = NULL;
-	const char *msg = NULL;
+	const char *reason = r->arg[KEY_REASON].s;
+	struct replace_tx x = { .r = r, .unit = r->arg[KEY_UNIT].present ? r->arg[KEY_UNIT].s : NULL,
+	                        .reason = reason };
+	int rc;
 
-	if (!unit || !reason || !*reason || !utf8_valid(reason, strlen(reason)) || utf8_len(reason) > 200) {
+	if (!x.unit || !reason || !*reason || utf8_len(reason) > 200) {
 		resp_status(r, 400);
 		sample_page(r, "请填写替换原因（最多 200 字）。", NULL);
 		return;
 	}
-	if (db_begin(r->db) < 0)
-		goto fail;
-	/* The region check is in the query: another region's unit is "not found". */
-	if (db_query(r->db, STMT_SAMPLE_UNIT_LOCK,
-	             DB_ARGS(A_STR(unit), A_STR(r->user->region_code)), &cur) < 0)
-		goto fail;
-	if (cur->nrows == 0) {
-		msg = "要替换的单位不存在。";
-	} else if (strcmp(dbrows_get(cur, 0, 3), "selected") || strcmp(dbrows_get(cur, 0, 4), "active")) {
-		msg = "只有在样的入样单位可以替换。";
-	} else if (db_query(r->db, STMT_SAMPLE_NEXT_RESERVE,
-	                    DB_ARGS(A_STR(dbrows_get(cur, 0, 1)), A_STR(dbrows_get(cur, 0, 2))), &next) < 0) {
-		goto fail;
-	} else if (next->nrows == 0) {
-		msg = "该层已没有备选单位，无法替换。";
+	rc = db_transaction(r->db, replace_body, &x);
+	if (rc < 0) {
+		page_error(r, 503, "替换未能保存，请稍后再试。");
+	} else if (rc > 0) {
+		resp_status(r, x.status);
+		sample_page(r, x.msg, NULL);
+	} else {
+		replace_done(r, &x);
 	}
-	if (msg) {
-		db_rollback(r->db);
-		resp_status(r, cur->nrows == 0 ? 404 : 409);
-		sample_page(r, msg, NULL);
-		goto out;
-	}
-	/* The replaced unit's invitation code stops working at once; its slip
-	 * is answered "revoked" (revoked_codes). */
-	if (db_exec(r->db, STMT_CODE_REVOKED_INSERT,
-	            DB_ARGS(A_STR("replace"), A_STR(unit)), NULL, NULL) < 0 ||
-	    db_exec(r->db, STMT_SAMPLE_UNIT_REPLACE,
-	            DB_ARGS(A_STR(reason), A_STR(unit)), NULL, NULL) < 0 ||
-	    db_exec(r->db, STMT_SAMPLE_UNIT_PROMOTE,
-	            DB_ARGS(A_STR(unit), A_STR(dbrows_get(next, 0, 0))), NULL, NULL) < 0 ||
-	    /* Their accounts' answers move in or out of "sample only". */
-	    aggr_sync_units(r->db, STMT_AGGR_UNIT_RESPONSES, unit) < 0 ||
-	    aggr_sync_units(r->db, STMT_AGGR_UNIT_RESPONSES, dbrows_get(next, 0, 0)) < 0 ||
-	    db_commit(r->db) < 0)
-		goto fail;
-	{
-		struct buf d = { 0 };
-		buf_printf(&d, "region=%s unit=%s \"%s\" replaced by reserve %s \"%s\" (position %s); reason: %s",
-		           r->user->region_code, unit, dbrows_get(cur, 0, 5), dbrows_get(next, 0, 0),
-		           dbrows_get(next, 0, 1), dbrows_get(next, 0, 2), reason);
-		if (d.len > 1000)
-			d.data[d.len = 1000] = '\0';   /* audit_log.detail is VARCHAR(1024) */
-		while (d.len && !utf8_valid(d.data, d.len))
-			d.data[--d.len] = '\0';
-		audit(r, "sample-replace", d.data);
-		/* Back to the unit that came in, with the confirmation there. */
-		buf_reset(&d);
-		buf_printf(&d, "/region/sample?done=%s#unit-%s", dbrows_get(next, 0, 0), dbrows_get(next, 0, 0));
-		resp_redirect(r, d.data);
-		buf_free(&d);
-	}
-	goto out;
-fail:
-	db_rollback(r->db);
-	page_error(r, 503, "替换未能保存，请稍后再试。");
-out:
-	dbrows_free(cur);
-	dbrows_free(next);
+	dbrows_free(x.cur);
+	dbrows_free(x.next);
 }
 
 void sample_get(struct req *r)
@@ -600,17 +616,13 @@ void sample_replace_get(struct req *r)
 
 void sample_post(struct req *r)
 {
-	if (csrf_check(r) != 0) {
-		page_error(r, 403, MSG_STALE_RETRY);
-		return;
-	}
-	const char *action = req_param(r, "action");
-	const char *kind = kind_of(req_param(r, "kind"));
-	if (action && strcmp(action, "replace") == 0)
+	const char *kind = kind_arg(r);
+	enum sample_action action = (enum sample_action)r->arg[KEY_ACTION].n;   /* required */
+	if (action == SA_REPLACE)
 		sample_replace(r);
-	else if (action && kind && strcmp(action, "draw") == 0)
+	else if (kind && action == SA_DRAW)
 		sample_draw(r, kind);
-	else if (action && kind && strcmp(action, "upload") == 0)
+	else if (kind && action == SA_UPLOAD)
 		sample_upload(r, kind);
 	else
 		page_error(r, 400, MSG_INCOMPLETE);

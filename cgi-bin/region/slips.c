@@ -130,26 +130,58 @@ static double now_seconds(void)
  * again gives the very same codes, so nothing issued here is lost or
  * differs. The number of units (0: none to print; *units NULL), or -1
  * with the reason in *err. */
+struct issue_tx {
+	struct req *r;
+	const struct deadlines *due;
+	const char *stratum;
+	unsigned long long unit_id;
+	int only_new;
+	struct issued *units;
+	long n;
+	enum codes_err err;
+};
+
+/* db_transaction's body: a retry frees what an attempt had issued. */
+static int issue_body(struct db *db, void *ctx, int attempt)
+{
+	struct issue_tx *x = ctx;
+	if (attempt > 1 && x->n > 0)
+		issued_free(x->units, (size_t)x->n);
+	x->units = NULL;
+	x->n = codes_issue(db, x->r->conf->code_secret, x->due, x->r->user->region_code, x->stratum,
+	                   x->unit_id, x->only_new, &x->units, &x->err);
+	return x->n < 0 ? -1 : x->n == 0 ? 1 : 0;
+}
+
 static long issue_codes(struct req *r, const struct deadlines *due, const char *stratum,
                         unsigned long long unit_id, int only_new, struct issued **units, enum codes_err *err)
 {
-	*err = CODES_DB;
-	long n = db_begin(r->db) < 0 ? -1 :
-	         codes_issue(r->db, r->conf->code_secret, due, r->user->region_code, stratum, unit_id,
-	                     only_new, units, err);
-	if (n > 0 && db_commit(r->db) < 0) {
-		issued_free(*units, (size_t)n);
+	struct issue_tx x = { r, due, stratum, unit_id, only_new, NULL, 0, CODES_DB };
+	int rc = db_transaction(r->db, issue_body, &x);
+	*err = rc < 0 && x.err == CODES_OK ? CODES_DB : x.err;
+	if (rc != 0) {
+		if (x.n == 0)
+			issued_free(x.units, 0);
 		*units = NULL;
-		n = -1;
-		*err = CODES_DB;
+		return rc < 0 ? -1 : 0;
 	}
-	if (n <= 0) {
-		db_rollback(r->db);
-		if (n == 0)
-			issued_free(*units, 0);
-		*units = NULL;
-	}
-	return n;
+	*units = x.units;
+	return x.n;
+}
+
+struct revoke_tx {
+	struct req *r;
+	unsigned long long id;
+	enum codes_err err;
+};
+
+/* 1 (rolled back) when there is no such printed, unregistered unit. */
+static int revoke_body(struct db *db, void *ctx, int attempt)
+{
+	struct revoke_tx *x = ctx;
+	(void)attempt;
+	int rc = codes_revoke(db, x->r->conf->code_secret, x->r->user->region_code, x->id, &x->err);
+	return rc < 0 ? -1 : rc == 0 ? 1 : 0;
 }
 
 /* The headers of the slips' PDF: one unit's, or the stratum's. */
@@ -234,20 +266,9 @@ static int slips_allowed(struct req *r)
 
 /* A slip page's POST: slips allowed for this region, and the CSRF token
  * matches. 1 to go on, 0 when answered. */
-static int slips_post_allowed(struct req *r)
-{
-	if (!slips_allowed(r))
-		return 0;
-	if (csrf_check(r) < 0) {
-		page_error(r, 403, MSG_STALE_PAGE);
-		return 0;
-	}
-	return 1;
-}
-
 void slip_one_post(struct req *r)
 {
-	if (!slips_post_allowed(r))
+	if (!slips_allowed(r))
 		return;
 	issue_and_send(r, NULL, r->arg[KEY_UNIT].id, 0);
 }
@@ -278,7 +299,7 @@ void slip_one_get(struct req *r)
 		return;
 	}
 	page_begin(r, "单张邀请单");
-	if (req_param(r, "revoked"))
+	if (r->arg[KEY_REVOKED].present)
 		h_raw(r, "<p class=\"notice\" role=\"status\">原邀请码已作废，已换发新的邀请码。请下载新的邀请单并送达该单位。</p>");
 	h_printf(r, "<p>单位：<strong>%s</strong>（%s）</p>", dbrows_get(rows, 0, 0),
 	         slips_category_label(dbrows_get(rows, 0, 1)));
@@ -326,11 +347,10 @@ void slip_revoke_get(struct req *r)
 void slip_revoke_post(struct req *r)
 {
 	unsigned long long id = r->arg[KEY_UNIT].id;
-	const char *confirm = req_param(r, "confirm");
 	enum codes_err err = CODES_DB;
-	if (!slips_post_allowed(r))
+	if (!slips_allowed(r))
 		return;
-	if (confirm == NULL || strcmp(confirm, "1") != 0) {
+	if (!r->arg[KEY_CONFIRM].present) {
 		resp_status(r, 422);
 		page_begin(r, "作废并换发邀请码");
 		h_printf(r, "<p class=\"error\" role=\"alert\">请勾选确认后再作废邀请码。邀请码未作废。</p>"
@@ -338,18 +358,14 @@ void slip_revoke_post(struct req *r)
 		page_end(r);
 		return;
 	}
-	int rc = db_begin(r->db) < 0 ? -1 : codes_revoke(r->db, r->conf->code_secret, r->user->region_code, id, &err);
-	if (rc <= 0) {
-		db_rollback(r->db);
-		if (rc == 0)
+	struct revoke_tx x = { r, id, CODES_DB };
+	int rc = db_transaction(r->db, revoke_body, &x);
+	err = x.err;
+	if (rc != 0) {
+		if (rc > 0)
 			page_error(r, 404, MSG_UNIT_NOT_REVOCABLE);
 		else
-			page_error(r, 503, codes_err_text(err));
-		return;
-	}
-	if (db_commit(r->db) < 0) {
-		db_rollback(r->db);
-		page_error(r, 503, "系统繁忙，邀请码未作废，请稍后再试。");
+			page_error(r, 503, err == CODES_DB ? "系统繁忙，邀请码未作废，请稍后再试。" : codes_err_text(err));
 		return;
 	}
 	struct buf d = { 0 };
@@ -369,9 +385,9 @@ void slips_get(struct req *r)
 
 void slips_post(struct req *r)
 {
-	if (!slips_post_allowed(r))
+	if (!slips_allowed(r))
 		return;
-	const char *st = req_param(r, "stratum"), *scope = req_param(r, "scope");
+	const char *st = r->arg[KEY_STRATUM].s;
 	if (st == NULL || *st == '\0')
 		st = "all";
 	if (strcmp(st, "all") != 0 && stratum_parse(st) < 0) {
@@ -380,7 +396,7 @@ void slips_post(struct req *r)
 		return;
 	}
 	/* Units never printed unless a reprint of all is asked for. */
-	issue_and_send(r, st, 0, !(scope && strcmp(scope, "all") == 0));
+	issue_and_send(r, st, 0, !r->arg[KEY_SCOPE].present);    /* scope=all: a reprint of all */
 }
 
 /* ------------------------------------------------------------ page table */

@@ -64,15 +64,15 @@ static int store_derived(struct db *db, const char *secret, unsigned long long u
 		unsigned char h[32];
 		code_derive(secret, unit_id, *issue, code);
 		code_hash(code, h);
-		int rc = expires ?
+		enum db_rc rc = expires ?
 			db_exec(db, STMT_UNIT_SET_CODE,
 			        DB_ARGS(A_BLOB(h, 32), A_INT(*issue), *expires ? A_STR(expires) : A_NULL,
 			                A_INT(unit_id)), NULL, NULL) :
 			db_exec(db, STMT_UNIT_REISSUE_CODE,
 			        DB_ARGS(A_BLOB(h, 32), A_INT(*issue), A_INT(unit_id)), NULL, NULL);
-		if (rc == 0)
+		if (rc == DB_OK)
 			return 0;
-		if (db_errno(db) != 1062)
+		if (rc != DB_DUPLICATE)
 			return -1;
 	}
 	return -1;

@@ -174,12 +174,11 @@ int sample_insert(struct db *db, const char *region, const char *kind, const cha
                   const char *frame_id, const char *sum, const char *seed, const char *algo,
                   unsigned long long created_by, unsigned long long *sid)
 {
-	if (db_exec(db, STMT_SAMPLE_INSERT,
-	            DB_ARGS(A_STR(region), A_STR(kind), A_STR(method),
-	                    frame_id ? A_STR(frame_id) : A_NULL, A_STR(sum), A_STR(seed), A_STR(algo),
-	                    created_by ? A_INT(created_by) : A_NULL), NULL, sid) < 0)
-		return db_errno(db) == 1062 ? 1 : -1;
-	return 0;
+	enum db_rc rc = db_exec(db, STMT_SAMPLE_INSERT,
+	                        DB_ARGS(A_STR(region), A_STR(kind), A_STR(method),
+	                                frame_id ? A_STR(frame_id) : A_NULL, A_STR(sum), A_STR(seed),
+	                                A_STR(algo), created_by ? A_INT(created_by) : A_NULL), NULL, sid);
+	return rc == DB_OK ? 0 : rc == DB_DUPLICATE ? 1 : -1;
 }
 
 int sample_unit_insert(struct db *db, unsigned long long sid, const char *region, const char *kind,
@@ -465,4 +464,83 @@ int sample_verify(struct db *db, const char *region, const char *kind, struct bu
 	}
 	dbrows_free(s);
 	return rc;
+}
+
+/* ------------------------------------------- the transactions with audit */
+
+struct draw_tx {
+	const char *region, *kind;
+	uint64_t seed;
+	const int *quota;
+	int allow_short;
+	unsigned long long by;
+	struct drawn *d;
+	const struct sample_audit *au;
+	enum draw_result res;
+};
+
+static int draw_body(struct db *db, void *ctx, int attempt)
+{
+	struct draw_tx *x = ctx;
+	struct buf b = { 0 };
+	int rc;
+
+	if (attempt > 1)
+		drawn_free(x->d);    /* a retry draws again from the start */
+	x->res = sample_draw_store(db, x->region, x->kind, x->seed, x->quota, x->allow_short, x->by, x->d);
+	if (x->res != DRAW_OK)
+		return x->res == DRAW_DB_ERROR ? -1 : 1;
+	buf_printf(&b, "region=%s kind=%s sample=%llu seed=%s algo=%s frame=%s checksum=%s quota=%d/%d/%d",
+	           x->region, x->kind, x->d->sample_id, x->d->seed, DRAW_ALGO_VERSION, x->d->frame_id,
+	           x->d->checksum, x->quota[ST_HUB], x->quota[ST_WINDOW], x->quota[ST_SME]);
+	for (int st = 0; st < ST_COUNT; st++)
+		if (kind_has_stratum(x->kind, st) && x->d->cnt[st] < x->d->quota[st])
+			buf_printf(&b, " short-confirmed=%s:%zu/%zu", stratum_code(st), x->d->cnt[st], x->d->quota[st]);
+	rc = x->au->write(db, x->au->ctx, "sample-draw", b.data);
+	buf_free(&b);
+	return rc < 0 ? -1 : 0;
+}
+
+enum draw_result sample_draw_tx(struct db *db, const char *region, const char *kind, uint64_t seed,
+                                const int quota[ST_COUNT], int allow_short,
+                                unsigned long long created_by, struct drawn *d,
+                                const struct sample_audit *au)
+{
+	struct draw_tx x = { region, kind, seed, quota, allow_short, created_by, d, au, DRAW_DB_ERROR };
+	int rc = db_transaction(db, draw_body, &x);
+	return rc < 0 ? DRAW_DB_ERROR : x.res;
+}
+
+struct reset_tx {
+	const char *region, *kind, *reason;
+	struct reset_info *ri;
+	const struct sample_audit *au;
+	enum reset_result res;
+};
+
+static int reset_body(struct db *db, void *ctx, int attempt)
+{
+	struct reset_tx *x = ctx;
+	struct buf b = { 0 };
+	int rc;
+
+	(void)attempt;
+	x->res = sample_reset(db, x->region, x->kind, x->reason, x->ri);
+	if (x->res != RESET_OK)
+		return x->res == RESET_DB_ERROR ? -1 : 1;
+	buf_printf(&b, "region=%s kind=%s sample=%llu units=%lld registered=%lld codes_revoked=%lld frames=%llu"
+	           " reason=%s", x->region, x->kind, x->ri->sample_id, x->ri->units, x->ri->registered,
+	           x->ri->codes, x->ri->frames, x->reason ? x->reason : "");
+	rc = x->au->write(db, x->au->ctx, "sample-reset", b.data);
+	buf_free(&b);
+	return rc < 0 ? -1 : 0;
+}
+
+enum reset_result sample_reset_tx(struct db *db, const char *region, const char *kind,
+                                  const char *reason, struct reset_info *ri,
+                                  const struct sample_audit *au)
+{
+	struct reset_tx x = { region, kind, reason, ri, au, RESET_DB_ERROR };
+	int rc = db_transaction(db, reset_body, &x);
+	return rc < 0 ? RESET_DB_ERROR : x.res;
 }

@@ -168,6 +168,25 @@ enum reset_result {
 enum reset_result sample_reset(struct db *db, const char *region, const char *kind,
                                const char *reason, struct reset_info *ri);
 
+/* Who writes the audit row of a draw or a reset: the web pages' audit()
+ * or the command line's; 0, or -1 to roll the whole back. */
+struct sample_audit {
+	int  (*write)(struct db *db, void *ctx, const char *action, const char *detail);
+	void *ctx;
+};
+/* The draw (sample_draw_store) and its "sample-draw" audit row as one
+ * transaction (db_transaction: retried after a lock conflict). DRAW_OK
+ * committed; DRAW_DB_ERROR when the database failed; else rolled back. */
+enum draw_result sample_draw_tx(struct db *db, const char *region, const char *kind, uint64_t seed,
+                                const int quota[ST_COUNT], int allow_short,
+                                unsigned long long created_by, struct drawn *d,
+                                const struct sample_audit *au);
+/* The reset (sample_reset) and its "sample-reset" audit row as one
+ * transaction, as above. */
+enum reset_result sample_reset_tx(struct db *db, const char *region, const char *kind,
+                                  const char *reason, struct reset_info *ri,
+                                  const struct sample_audit *au);
+
 /* Recomputes the drawn sample of region/kind from its stored frame, seed
  * and algorithm version, and compares it with sample_units. Appends a
  * report (English, one line per finding) to out. Returns 0 verified,

@@ -33,27 +33,27 @@ static const char *const outcomes[] = { "called", "no_answer", "will_submit", "r
 static const char *const outcome_labels[] = { "已致电", "未接通", "承诺提交", "拒绝" };
 
 const struct pspec followup_list_params[] = {
-	{ FU_KEY_KIND, "kind", PT_ENUM, 0, 0, 0, kinds, 0, NULL },
-	{ FU_KEY_STATUS, "status", PT_ENUM, 0, 0, 0, states, 0, NULL },
-	{ FU_KEY_Q, "q", PT_STR, 0, 0, 64, NULL, 0, NULL },
-	{ FU_KEY_AFTER, "after", PT_ID, 0, 0, 0, NULL, 0, NULL },
-	{ FU_KEY_REGION, "region", PT_STR, 0, 0, 16, NULL, 404, MSG_NO_REGION },
-	{ FU_KEY_FORMAT, "format", PT_ENUM, 0, 0, 0, formats, 0, NULL },
+	{ FU_KEY_KIND, "kind", PT_ENUM, 0, 0, 0, kinds, 0, NULL, 0 },
+	{ FU_KEY_STATUS, "status", PT_ENUM, 0, 0, 0, states, 0, NULL, 0 },
+	{ FU_KEY_Q, "q", PT_STR, 0, 0, 64, NULL, 0, NULL, 0 },
+	{ FU_KEY_AFTER, "after", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
+	{ FU_KEY_REGION, "region", PT_STR, 0, 0, 16, NULL, 404, MSG_NO_REGION, 0 },
+	{ FU_KEY_FORMAT, "format", PT_ENUM, 0, 0, 0, formats, 0, NULL, 0 },
 	{ 0 },
 };
 
 const struct pspec followup_unit_params[] = {
-	{ FU_KEY_UNIT, "unit", PT_ID, 0, 0, 0, NULL, 404, MSG_NO_UNIT },
-	{ FU_KEY_ACCOUNT, "account", PT_ID, 0, 0, 0, NULL, 404, MSG_NO_UNIT },
-	{ FU_KEY_SAVED, "saved", PT_INT, 0, 0, 1, NULL, 0, NULL },
+	{ FU_KEY_UNIT, "unit", PT_ID, 0, 0, 0, NULL, 404, MSG_NO_UNIT, 0 },
+	{ FU_KEY_ACCOUNT, "account", PT_ID, 0, 0, 0, NULL, 404, MSG_NO_UNIT, 0 },
+	{ FU_KEY_SAVED, "saved", PT_INT, 0, 0, 1, NULL, 0, NULL, 0 },
 	{ 0 },
 };
 
 const struct pspec followup_record_params[] = {
-	{ FU_KEY_UNIT, "unit", PT_ID, 0, 0, 0, NULL, 404, MSG_NO_UNIT },
-	{ FU_KEY_ACCOUNT, "account", PT_ID, 0, 0, 0, NULL, 404, MSG_NO_UNIT },
-	{ FU_KEY_OUTCOME, "outcome", PT_ENUM, 0, 0, 0, outcomes, 0, NULL },
-	{ FU_KEY_NOTE, "note", PT_STR, 0, 0, 4 * NOTE_MAX, NULL, 400, MSG_NOTE_TOO_LONG },
+	{ FU_KEY_UNIT, "unit", PT_ID, 0, 0, 0, NULL, 404, MSG_NO_UNIT, 0 },
+	{ FU_KEY_ACCOUNT, "account", PT_ID, 0, 0, 0, NULL, 404, MSG_NO_UNIT, 0 },
+	{ FU_KEY_OUTCOME, "outcome", PT_ENUM, 0, 0, 0, outcomes, 0, NULL, 0 },
+	{ FU_KEY_NOTE, "note", PT_STR, 0, 0, 4 * NOTE_MAX, NULL, 400, MSG_NOTE_TOO_LONG, 0 },
 	{ 0 },
 };
 
@@ -609,6 +609,26 @@ void followup_unit(struct req *r, const char *base)
 	dbrows_free(t.row);
 }
 
+/* The call and its audit row, one transaction. */
+struct record_tx {
+	struct req *r;
+	const struct target *t;
+	const char *outcome, *note, *detail;
+};
+
+static int record_body(struct db *db, void *ctx, int attempt)
+{
+	const struct record_tx *x = ctx;
+	const struct target *t = x->t;
+	(void)attempt;
+	if (db_exec(db, STMT_FOLLOWUP_INSERT,
+	            DB_ARGS(A_STR(x->r->user->region_code), t->is_unit ? A_STR(t->id) : A_NULL,
+	                    t->is_unit ? A_NULL : A_STR(t->id), A_STR(x->outcome), A_STR(x->note),
+	                    A_INT(x->r->user->id)), NULL, NULL) < 0)
+		return -1;
+	return audit_tx(db, x->r, "followup", x->detail);
+}
+
 void followup_record(struct req *r, const char *base)
 {
 	struct target t;
@@ -616,10 +636,6 @@ void followup_record(struct req *r, const char *base)
 	const char *outcome;
 	struct buf d = { 0 };
 
-	if (csrf_check(r) != 0) {
-		page_error(r, 403, MSG_STALE_RETRY);
-		return;
-	}
 	if (load_target(r, &t) < 0)
 		return;
 	if (!r->arg[FU_KEY_OUTCOME].present || !utf8_valid(note, strlen(note)) || utf8_len(note) > NOTE_MAX) {
@@ -635,18 +651,8 @@ void followup_record(struct req *r, const char *base)
 		d.data[d.len = 1000] = '\0';   /* audit_log.detail is VARCHAR(1024) */
 	while (d.len && !utf8_valid(d.data, d.len))
 		d.data[--d.len] = '\0';
-	if (db_begin(r->db) < 0 ||
-	    db_exec(r->db, STMT_FOLLOWUP_INSERT,
-	            DB_ARGS(A_STR(r->user->region_code), t.is_unit ? A_STR(t.id) : A_NULL,
-	                    t.is_unit ? A_NULL : A_STR(t.id), A_STR(outcome), A_STR(note), A_INT(r->user->id)),
-	            NULL, NULL) < 0) {
-		db_rollback(r->db);
-		page_error(r, 503, MSG_FOLLOWUP_FAILED);
-		goto out;
-	}
-	audit(r, "followup", d.data);
-	if (db_commit(r->db) < 0) {
-		db_rollback(r->db);
+	struct record_tx x = { r, &t, outcome, note, d.data };
+	if (db_transaction(r->db, record_body, &x) != 0) {
 		page_error(r, 503, MSG_FOLLOWUP_FAILED);
 		goto out;
 	}

@@ -93,7 +93,7 @@ while ($csv =~ /\G(?:"((?:[^"]|"")*)"|([^,\r\n]*))(,|\r?\n|\z)/g) {
 my %col;
 @col{ @{ $rows[0] } } = 0 .. $#{ $rows[0] };
 ok defined $col{q1_email}, 'the export has a q1_email column';
-my ($row) = grep { $_->[ $col{username} ] eq 't36c-resource' } @rows;
+my ($row) = grep { ($_->[ $col{username} ] // '') eq 't36c-resource' } @rows;
 ok $row, 'the submitted response is exported';
 is $row ? $row->[ $col{q1_email} ] : undef, '', '... its q1_email cell is empty';
 

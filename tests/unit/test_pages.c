@@ -1,7 +1,9 @@
 /*
  * test_pages.c - unit tests of the page table (core/page.c): path and
- * method lookup with the 404 / 405 distinction and the Allow header, and the
- * one typed parameter parser (id, int, string, enum; required; lenient).
+ * method lookup with the 404 / 405 distinction and the Allow header, the
+ * one typed parameter parser (id, int, string, enum, flag, file; lists and
+ * numbered families; required; lenient), the start-up check of a table
+ * (PAGE_CSRF on every POST) and CONTENT_LENGTH (issue 17, item 4).
  */
 #include "auth.h"
 #include "http.h"
@@ -14,28 +16,41 @@
 static void h_a(struct req *r) { (void)r; }
 static void h_b(struct req *r) { (void)r; }
 
-enum key { KEY_ID, KEY_N, KEY_S, KEY_E };
+enum key { KEY_ID, KEY_N, KEY_S, KEY_E, KEY_F, KEY_L, KEY_M };
 
 static const char *const colours[] = { "red", "green", NULL };
 
 static const struct pspec strict[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "no such thing" },
-	{ KEY_N, "n", PT_INT, 0, -5, 100, NULL, 400, "bad n" },
-	{ KEY_S, "s", PT_STR, 0, 0, 4, NULL, 400, "bad s" },
-	{ KEY_E, "e", PT_ENUM, 0, 0, 0, colours, 400, "bad e" },
+	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, "no such thing", 0 },
+	{ KEY_N, "n", PT_INT, 0, -5, 100, NULL, 400, "bad n", 0 },
+	{ KEY_S, "s", PT_STR, 0, 0, 4, NULL, 400, "bad s", 0 },
+	{ KEY_E, "e", PT_ENUM, 0, 0, 0, colours, 400, "bad e", 0 },
+	{ 0 },
+};
+
+static const struct pspec families[] = {
+	{ KEY_F, "done", PT_FLAG, 0, 0, 0, NULL, 0, NULL, 0 },
+	{ KEY_L, "lost", PT_STR, P_LIST, 0, 8, NULL, 400, "bad lost", 3 },
+	{ KEY_M, "map", PT_INT, P_INDEXED, 0, 9, NULL, 400, "bad map", 4 },
 	{ 0 },
 };
 
 static const struct pspec lenient[] = {
-	{ KEY_N, "page", PT_INT, 0, 1, 99, NULL, 0, NULL },
+	{ KEY_N, "page", PT_INT, 0, 1, 99, NULL, 0, NULL, 0 },
 	{ 0 },
 };
 
 static const struct pagedef pages[] = {
-	{ "/x",      M_GET,  PUBLIC, PAGE_SLASH, NULL, h_a, NULL },
-	{ "/x",      M_POST, RB(ROLE_ADMIN), PAGE_SLASH, strict, h_b, NULL },
-	{ "/x/only", M_POST, PUBLIC, 0, NULL, h_b, NULL },
-	{ NULL,      M_GET,  PUBLIC, 0, NULL, h_b, NULL },   /* disabled */
+	{ "/x",      M_GET,  PUBLIC, PAGE_SLASH, NULL, h_a, NULL, NULL },
+	{ "/x",      M_POST, RB(ROLE_ADMIN), PAGE_SLASH, strict, h_b, NULL, NULL },
+	{ "/x/only", M_POST, PUBLIC, 0, NULL, h_b, NULL, NULL },
+	{ NULL,      M_GET,  PUBLIC, 0, NULL, h_b, NULL, NULL },   /* disabled */
+};
+
+static const struct pspec twice[] = {
+	{ KEY_N, "a", PT_STR, 0, 0, 4, NULL, 0, NULL, 0 },
+	{ KEY_N, "b", PT_STR, 0, 0, 4, NULL, 0, NULL, 0 },
+	{ 0 },
 };
 #define NPAGES (sizeof pages / sizeof pages[0])
 
@@ -115,9 +130,67 @@ static void test_args(void)
 	params_free(r.params, r.nparams);
 }
 
+static void test_families(void)
+{
+	struct req r;
+	memset(&r, 0, sizeof r);
+	is_str(parse(&r, "done=1&lost=a&lost=bb&map0=3&map1=0&map3=9", families), NULL, "flag, list, numbered");
+	ok(r.arg[KEY_F].present, "flag present");
+	is_int((long long)r.arg[KEY_L].nlist, 2, "list: both values");
+	is_str(r.arg[KEY_L].list[1], "bb", "list: in order");
+	is_int((long long)r.arg[KEY_M].nlist, 2, "numbered: up to the first gap");
+	is_str(r.arg[KEY_M].list[0], "3", "numbered: map0 first");
+	is_str(parse(&r, "lost=a&lost=b&lost=c&lost=d", families), NULL, "list: more than maxn");
+	is_int((long long)r.arg[KEY_L].nlist, 3, "list: at most maxn taken");
+	is_str(parse(&r, "map0=10", families), "map", "numbered: each value checked by its type");
+	is_str(parse(&r, "lost=abcdefghi", families), "lost", "list: each value bounded");
+	is_str(parse(&r, "", families), NULL, "nothing sent");
+	ok(!r.arg[KEY_F].present && r.arg[KEY_L].nlist == 0, "... nothing present");
+	page_args_free(&r);
+	params_free(r.params, r.nparams);
+}
+
+static void test_table_check(void)
+{
+	char err[200];
+	static const struct pagedef good[] = {
+		{ "/a", M_GET, PUBLIC, 0, strict, h_a, NULL, NULL },
+		{ "/a", M_POST, PUBLIC, PAGE_CSRF, families, h_b, NULL, NULL },
+	};
+	static const struct pagedef no_csrf[] = {
+		{ "/a", M_POST, PUBLIC, 0, NULL, h_b, NULL, NULL },
+	};
+	static const struct pagedef slot_twice[] = {
+		{ "/a", M_GET, PUBLIC, 0, twice, h_a, NULL, NULL },
+	};
+	is_int(page_table_check(good, 2, err, sizeof err), 0, "a table with PAGE_CSRF on its POST row");
+	is_int(page_table_check(no_csrf, 1, err, sizeof err), -1, "a POST row without PAGE_CSRF is refused");
+	ok(strstr(err, "/a") && strstr(err, "PAGE_CSRF"), "... naming the page");
+	is_int(page_table_check(slot_twice, 1, err, sizeof err), -1, "two parameters in one slot refused");
+	is_int(page_table_check(pages, NPAGES, err, sizeof err), -1, "this file's own table lacks PAGE_CSRF");
+}
+
+static void test_content_length(void)
+{
+	long long n;
+	is_int(parse_content_length("", 100, &n), 0, "no CONTENT_LENGTH: 0");
+	is_int(n, 0, "... length 0");
+	is_int(parse_content_length("42", 100, &n), 0, "42");
+	is_int(n, 42, "... 42");
+	is_int(parse_content_length("101", 100, &n), 1, "over the limit");
+	is_int(parse_content_length("-1", 100, &n), -1, "a sign is malformed");
+	is_int(parse_content_length(" 4", 100, &n), -1, "a space is malformed");
+	is_int(parse_content_length("4x", 100, &n), -1, "trailing junk is malformed");
+	is_int(parse_content_length("999999999999999999", 100, &n), 1, "18 digits: too large, no overflow");
+	is_int(parse_content_length("9999999999999999999999", 100, &n), -1, "more digits than any body: malformed");
+}
+
 int main(void)
 {
 	test_find();
 	test_args();
+	test_families();
+	test_table_check();
+	test_content_length();
 	return done_testing();
 }

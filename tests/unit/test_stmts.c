@@ -79,7 +79,11 @@ static void test_role_check(void)
 	is_int(db_query_str(db, STMT_USER_LIST, DB_NOARGS, &s), -1, "hub may not list accounts");
 	is_int(db_errno(db), 0, "refused before connecting");
 	db_set_role(db, ROLE_ADMIN);
-	is_int(db_query_str(db, STMT_USER_LIST, DB_NOARGS, &s), -1, "admin: allowed, but no server");
+	is_int(db_query_str(db, STMT_USER_LIST, DB_NOARGS, &s), DB_ERROR, "admin without the arguments: refused");
+	is_int(db_errno(db), 0, "refused before connecting");
+	is_int(db_query_str(db, STMT_USER_LIST, DB_ARGS(A_NULL, A_NULL, A_STR("110000"), A_STR("110000"),
+	                                                A_INT(10), A_INT(0)), &s),
+	       DB_ERROR, "admin: allowed, but no server");
 	ok(db_errno(db) == CR_CONNECTION_ERROR || db_errno(db) == CR_CONN_HOST_ERROR,
 	   "admin's statement got as far as connecting");
 	db_set_role(db, ROLE_NONE);
@@ -95,9 +99,67 @@ static void test_role_check(void)
 	ok(s == NULL, "nothing returned");
 }
 
+/* Quote-aware: a '?' inside a string literal of the SQL is no parameter. */
+static size_t parameters(const char *sql)
+{
+	size_t n = 0;
+	char quote = 0;
+	for (; *sql; sql++) {
+		if (quote) {
+			if (*sql == '\\' && sql[1])
+				sql++;
+			else if (*sql == quote)
+				quote = 0;
+		} else if (*sql == '\'' || *sql == '"') {
+			quote = *sql;
+		} else {
+			n += *sql == '?';
+		}
+	}
+	return n;
+}
+
+/* Each statement declares one letter (s, i, b) per placeholder
+ * (core/stmt_params.c), and db_args_fit holds calls to it (issue 17). */
+static void test_params(void)
+{
+	int missing = 0, count = 0, letters = 0;
+	char msg[200];
+	for (int q = 0; q < STMT__MAX; q++) {
+		const char *p = stmt_params[q];
+		if (p == NULL) {
+			snprintf(msg, sizeof msg, "statement %d declares no parameters", q);
+			diag(msg);
+			missing++;
+			continue;
+		}
+		if (strlen(p) != parameters(stmts[q].sql)) {
+			snprintf(msg, sizeof msg, "statement %d declares %zu parameters, its SQL has %zu", q,
+			         strlen(p), parameters(stmts[q].sql));
+			diag(msg);
+			count++;
+		}
+		letters += strspn(p, "sib") != strlen(p);
+	}
+	is_int(missing, 0, "every statement declares its parameters");
+	is_int(count, 0, "... as many as its SQL has placeholders");
+	is_int(letters, 0, "... each s, i or b");
+
+	char why[160];
+	is_int(db_args_fit(STMT_RESPONSE_REOPEN, DB_ARGS(A_INT(7)), why, sizeof why), 0, "fits: one integer");
+	is_int(db_args_fit(STMT_RESPONSE_REOPEN, DB_ARGS(A_NULL), why, sizeof why), 0, "fits: NULL for any type");
+	is_int(db_args_fit(STMT_RESPONSE_REOPEN, DB_ARGS(A_STR("7")), why, sizeof why), -1,
+	       "refused: a string for an integer");
+	is_int(db_args_fit(STMT_RESPONSE_REOPEN, DB_NOARGS, why, sizeof why), -1, "refused: too few");
+	is_int(db_args_fit(STMT_RESPONSE_REOPEN, DB_ARGS(A_INT(1), A_INT(2)), why, sizeof why), -1,
+	       "refused: too many");
+	ok(strstr(why, "takes 1 arguments, given 2") != NULL, "the reason names the counts");
+}
+
 int main(void)
 {
 	test_complete();
+	test_params();
 	test_variants();
 	test_role_check();
 	return done_testing();
