@@ -24,7 +24,7 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-protot
            -fstack-protector-strong -fstack-clash-protection -fcf-protection -D_FORTIFY_SOURCE=2 -fPIE \
            $(shell mariadb_config --cflags) $(shell pkg-config --cflags cairo)
 LDFLAGS += -pie -Wl,-z,relro,-z,now
-LDLIBS  += -lfcgi $(shell mariadb_config --libs) -lsodium -lcrypt -lqrencode $(shell pkg-config --libs cairo) -lxlsxwriter -lreadstat -lzip -lexpat -lm -pthread
+LDLIBS  += -lfcgi $(shell mariadb_config --libs) -lsodium -lcrypt -lqrencode $(shell pkg-config --libs cairo) -lxlsxwriter -lreadstat -lzip -lexpat -lfreexl -lm -pthread
 
 ifeq ($(SANITIZE),1)
 CFLAGS  := $(filter-out -D_FORTIFY_SOURCE=2 -O2,$(CFLAGS)) -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -68,12 +68,13 @@ CORE_SRC  = $(wildcard cgi-bin/core/*.c)
 FORMS_SRC = $(wildcard cgi-bin/forms/*.c) $(wildcard cgi-bin/eval/*.c) $(wildcard cgi-bin/pages/*.c) $(wildcard cgi-bin/sample/*.c)
 LIB_SRC   = $(CORE_SRC) $(FORMS_SRC)
 LIB_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/codebook.o $(BUILD)/obj/gen/catalog.o $(BUILD)/obj/gen/indicators.o \
-            $(BUILD)/obj/gen/prefill.o
+            $(BUILD)/obj/gen/prefill.o $(BUILD)/obj/gen/frame_words.o
 LIB       = $(BUILD)/libsme.a
 
 # FastCGI programs: one per questionnaire and per administrative function.
 FORMS     = selfeval hub window resource sme
-FCGI_PROGS = smesurvey-home $(addprefix smesurvey-form-,$(FORMS)) smesurvey-region smesurvey-adminweb smesurvey-export smesurvey-register smesurvey-agency
+# The FastCGI programs: the one list is conf/programs.
+FCGI_PROGS := $(shell sed -e '/^\#/d' -e '/^$$/d' conf/programs)
 CLI_PROGS  = smesurvey-admin smesurvey-supervise
 PROGS      = $(addprefix $(BUILD)/bin/,$(FCGI_PROGS) $(CLI_PROGS))
 
@@ -117,6 +118,13 @@ PREFILL = cgi-bin/forms/prefill/prefill.tsv
 $(BUILD)/gen/prefill.c: $(PREFILL) cgi-bin/forms/embed.sh
 	@mkdir -p $(dir $@)
 	sh cgi-bin/forms/embed.sh -s prefill_tsv $(PREFILL) > $@.tmp && mv $@.tmp $@
+
+# The frame import's heading synonyms, footer markers and placeholders
+# (sample/fwords.c), embedded the same way.
+FRAME_WORDS = cgi-bin/sample/words/headings.tsv
+$(BUILD)/gen/frame_words.c: $(FRAME_WORDS) cgi-bin/forms/embed.sh
+	@mkdir -p $(dir $@)
+	sh cgi-bin/forms/embed.sh -s frame_words_tsv $(FRAME_WORDS) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
@@ -243,7 +251,7 @@ LIBEXEC   = $(PREFIX)/lib/smesurvey/cgi-bin
 FILL      = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@CONFDIR@|$(SHAREDIR)/conf|g' \
                 -e 's|@RUNDIR@|$(RUNDIR)|g' -e 's|@HTDOCS@|$(SHAREDIR)/htdocs|g' \
                 -e 's|@EMPTYDIR@|$(SHAREDIR)/empty|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
-                -e 's|@LOGDIR@|$(LOGDIR)|g' -e 's|@HOSTS_SCHEME@|https|g'
+                -e 's|@LOGDIR@|$(LOGDIR)|g' -e 's|@PROGRAMS@|$(FCGI_PROGS)|g' -e 's|@HOSTS_SCHEME@|https|g'
 TEMPLATES = nginx-app.conf nginx-site.conf apache-app.conf apache-site.conf \
             nginx-balancer-app.conf nginx-balancer-site.conf apache-balancer-site.conf
 MANDIR    = $(PREFIX)/share/man

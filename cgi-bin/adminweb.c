@@ -45,6 +45,7 @@
 #include "http.h"
 #include "log.h"
 #include "nav.h"
+#include "regions.h"
 #include "progress.h"
 #include "stats.h"
 #include "util.h"
@@ -67,7 +68,7 @@ static const char *const status_labels[][2] = {
 /* Typed page parameters: their slots in r->arg[] (the page table below). */
 enum key { KEY_ID, KEY_CODE, KEY_ACTION, KEY_SAMPLE, KEY_FORMAT, KEY_ACTION_F, KEY_USER, KEY_FROM, KEY_TO,
            KEY_BEFORE, KEY_REGION, KEY_KIND, KEY_SORT, KEY_AFTER, KEY_REOPENED, KEY_DONE, KEY_ROLE, KEY_DUE,
-           KEY_REASON, KEY_CONFIRM };
+           KEY_REASON, KEY_CONFIRM, KEY_STEP, KEY_PHONE };
 
 /* page= (AP_FILTERS: 1..999999), at most MAX_PAGE; 1 when absent. */
 static long param_page(const struct req *r)
@@ -207,6 +208,7 @@ static const struct { const char *code, *label; } AUDIT_ACTIONS[] = {
 	{ "export", "导出" }, { "frame-confirm", "确认样本框" }, { "sample-upload", "上传抽样名单" },
 	{ "sample-draw", "抽样" }, { "sample-replace", "替换样本单位" }, { "sample-reset", "重置样本" },
 	{ "code-revoke", "作废邀请码" }, { "purge", "清理过期数据" },
+	{ "region-import", "导入地区" }, { "region-phone", "修改咨询电话" },
 	{ "host-agreement-adopt", "确认多台服务器的共同配置" },
 };
 
@@ -1210,6 +1212,34 @@ static const struct pspec indicator_params[] = {
 	{ 0 },
 };
 
+/* The regions and their help-line phones (pages/regions.c). */
+static const struct pspec regions_params[] = {
+	{ KEY_REGION, "saved", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 },
+	{ 0 },
+};
+static const struct pspec region_phone_params[] = {
+	{ KEY_REGION, "code", PT_STR, P_REQUIRED, 0, 16, NULL, 404, MSG_NO_REGION, 0 },
+	{ KEY_STEP, "step", PT_STR, 0, 0, 8, NULL, 0, NULL, 0 },
+	{ KEY_PHONE, "help_phone", PT_STR, 0, 0, 64, NULL, 0, NULL, 0 },
+	{ 0 },
+};
+
+static void regions_get(struct req *r)
+{
+	regions_list(r, KEY_REGION, "/admin/regions/phone");
+}
+
+static void region_phone_get(struct req *r)
+{
+	region_phone_form(r, KEY_REGION, "/admin/regions/phone", "/admin/regions");
+}
+
+static void region_phone_done(struct req *r)
+{
+	static const unsigned keys[3] = { KEY_REGION, KEY_STEP, KEY_PHONE };
+	region_phone_post(r, keys, "/admin/regions/phone", "/admin/regions");
+}
+
 static const struct pspec reset_params[] = {
 	{ KEY_REGION, "region", PT_STR, P_REQUIRED, 0, 16, NULL, 404, MSG_NO_SAMPLE_KIND, 0 },
 	{ KEY_KIND, "kind", PT_ENUM, P_REQUIRED, 0, 0, sample_kinds, 404, MSG_NO_SAMPLE_KIND, 0 },
@@ -1245,6 +1275,9 @@ enum page {
 	PAGE_FOLLOWUPS_PRINT,
 	PAGE_FOLLOWUPS_CSV,
 	PAGE_FOLLOWUP_UNIT,
+	PAGE_REGIONS,
+	PAGE_REGION_PHONE_GET,
+	PAGE_REGION_PHONE_POST,
 	PAGE__MAX
 };
 
@@ -1282,6 +1315,9 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_FOLLOWUPS_PRINT]  = { "/admin/followups/print",  M_GET, ADMINS, 0, followup_list_params, followups_print, NULL },
 	[PAGE_FOLLOWUPS_CSV]    = { "/admin/followups.csv",    M_GET, ADMINS, 0, followup_list_params, followup_csv, NULL },
 	[PAGE_FOLLOWUP_UNIT]    = { "/admin/followups/unit",   M_GET, ADMINS, 0, followup_unit_params, followups_unit_get, NULL },
+	[PAGE_REGIONS]          = { "/admin/regions",          M_GET, ADMINS, 0, regions_params, regions_get, NULL },
+	[PAGE_REGION_PHONE_GET]  = { "/admin/regions/phone",   M_GET,  ADMIN_ONLY, 0, region_phone_params, region_phone_get, READ_ONLY },
+	[PAGE_REGION_PHONE_POST] = { "/admin/regions/phone",   M_POST, ADMIN_ONLY, PAGE_CSRF, region_phone_params, region_phone_done, READ_ONLY },
 };
 
 int main(int argc, char **argv)

@@ -36,6 +36,7 @@ int cmd_import_accounts(struct ctx *x, int argc, char **argv);
 int cmd_help(struct ctx *x, int argc, char **argv);
 int cmd_redraw(struct ctx *x, int argc, char **argv);
 int cmd_import_frame(struct ctx *x, int argc, char **argv);
+int cmd_import_regions(struct ctx *x, int argc, char **argv);
 int cmd_draw(struct ctx *x, int argc, char **argv);
 int cmd_check(struct ctx *x, int argc, char **argv);
 int cmd_purge(struct ctx *x, int argc, char **argv);

@@ -34,24 +34,33 @@
 
 #include "admin.h"
 
+/* Every problem of the file with its row, by what happens to the row. */
+static void print_problems(const struct frame_parse *fp)
+{
+	static const char *const what[FP_COUNT] = {
+		[FP_ROW] = "not imported", [FP_VALUE] = "left empty", [FP_CHECK] = "to check", [FP_FOOTER] = "footer, skipped",
+	};
+	for (size_t i = 0; i < fp->nerrs; i++)
+		printf("line %lu: %s [%s]\n", fp->errs[i].line, fp->errs[i].msg, what[fp->errs[i].kind]);
+	if (fp->nerrs_total > fp->nerrs)
+		printf("... and %zu more\n", fp->nerrs_total - fp->nerrs);
+}
+
 /* What the file holds and how its columns were read; for a file that
  * cannot be imported, why. EXIT_DONE when it can be, else EXIT_REJECTED. */
 static int report_parse(const char *path, const char *charset, const struct frame_parse *fp, int rc)
 {
-	printf("%s: %s, %zu data row%s\n", path, charset, fp->nunits, fp->nunits == 1 ? "" : "s");
+	printf("%s: %s, %zu data row%s\n", path, charset, fp->ntotal, fp->ntotal == 1 ? "" : "s");
 	for (size_t i = 0; i < fp->ncols; i++)
 		printf("  column %zu '%s' -> %s\n", i + 1, fp->header[i], ffield_code(fp->map[i]));
+	print_problems(fp);
 	if (rc < 0) {
 		printf("rejected: %s (nothing written)\n", fp->fatal);
 		return EXIT_REJECTED;
 	}
 	if (rc > 0) {
-		for (size_t i = 0; i < fp->nerrs; i++)
-			printf("line %lu: %s\n", fp->errs[i].line, fp->errs[i].msg);
-		if (fp->nerrs_total > fp->nerrs)
-			printf("... and %zu more\n", fp->nerrs_total - fp->nerrs);
-		printf("%zu error%s: nothing written (有 %zu 处错误，未导入)\n", fp->nerrs_total,
-		       fp->nerrs_total == 1 ? "" : "s", fp->nerrs_total);
+		printf("%zu row%s cannot be imported: nothing written (有 %zu 行不能导入，未导入)\n", fp->nbad,
+		       fp->nbad == 1 ? "" : "s", fp->nbad);
 		return EXIT_REJECTED;
 	}
 	return EXIT_DONE;
@@ -135,7 +144,7 @@ int cmd_import_frame(struct ctx *x, int argc, char **argv)
 	if (!(db = ctx_db(x)) || (ret = frame_allowed(db, region, kind, &old)) != EXIT_DONE)
 		goto out;
 	if (frame_upload_text(raw, rawn, &text, &textn, &charset, err, sizeof err) < 0) {
-		fprintf(stderr, PROG ": %s: save the file as XLSX, or CSV in UTF-8 or GB18030 (%s): nothing written\n",
+		fprintf(stderr, PROG ": %s: save the file as XLSX, XLS, or CSV in UTF-8 or GB18030 (%s): nothing written\n",
 		        path, err);
 		ret = EXIT_REJECTED;
 		goto out;

@@ -65,13 +65,30 @@ static const struct command commands[] = {
 	  "is imported. --dry-run runs every check (including the database ones) and\n"
 	  "writes nothing. Exit: 0 imported (or dry run clean), 1 rows rejected,\n"
 	  "2 usage, file, CSV syntax or database error." },
+	{ "import-regions", cmd_import_regions, "[--dry-run] FILE.csv",
+	  "add or change the regions (code, name, help-line phone) listed in a CSV file",
+	  "The file is UTF-8 or GB18030, at most 1 MiB and 200 regions, with a header\n"
+	  "line. Columns, in any order, names case-insensitive:\n"
+	  "  code        (代码, 地区代码, 行政区划代码) six digits per GB/T 2260 whose\n"
+	  "              first two name a province-level division (66: 兵团)\n"
+	  "  name        (名称, 地区, 地区名称) 1..64 characters\n"
+	  "  help_phone  (咨询电话, 联系电话, 电话) optional: the number respondents\n"
+	  "              are told to call (forgotten passwords, revoked codes); an\n"
+	  "              empty cell keeps the stored number\n"
+	  "A region already there is updated (name, phone); regions not in the file\n"
+	  "are left as they are. All lines in one transaction: if any is rejected,\n"
+	  "nothing is written. Each created or changed region is audited\n"
+	  "(region-import, with the old values). The ministry edits a phone later on\n"
+	  "/admin/regions. --dry-run checks everything and writes nothing.\n"
+	  "Exit: 0 imported, 1 lines rejected, 2 usage, file or database error." },
 	{ "import-frame", cmd_import_frame, "REGION KIND FILE",
 	  "import and confirm a region's sample frame (KIND: resource or sme)",
 	  "The same checks as the region's upload page (/region/frames): an .xlsx\n"
-	  "workbook (first sheet) or CSV in UTF-8 or GB18030 (detected), at most\n"
-	  "2 MiB; the heading row may follow title rows; the columns are recognised by their\n"
-	  "headers (名称/单位名称/企业名称/name, 组织平台/所属平台/platform, 联系人/contact,\n"
-	  "电话/联系电话/phone, 邮箱/电子邮箱/email; others are ignored). Name is required,\n"
+	  "or old .xls workbook (first sheet) or CSV in UTF-8 or GB18030 (detected),\n"
+	  "at most 2 MiB; the heading row may follow title rows, footer rows (填表人,\n"
+	  "审核人, 日期, ...) are skipped; the columns are recognised by their headers\n"
+	  "(the synonyms of cgi-bin/sample/words/headings.tsv: 名称, 服务机构名称, name,\n"
+	  "组织平台, 法定代表人/联系人, 联系电话, 电子邮箱, ...; others are ignored). Name is required,\n"
 	  "and for resource the platform: a value containing 枢纽, or hub, puts a unit in\n"
 	  "the hub stratum, any other value in the window stratum (the web page lets\n"
 	  "the region assign each value). Every row error\n"

@@ -232,9 +232,18 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_REGION_EXISTS] = {
 		"SELECT code FROM regions WHERE code = ?",
 		R_ADMIN },
+	/* Also the regions as data the ministry keeps (issue 23 item 7):
+	 * import-regions and the help-phone page (pages/regions.c). */
 	[STMT_REGION_CONTACT] = {
 		"SELECT name, help_phone FROM regions WHERE code = ?",
-		R_REGION },
+		R_REGION | R_ADMINS | R_CLI },
+	[STMT_REGION_UPSERT] = {
+		"INSERT INTO regions (code, name, help_phone) VALUES (?, ?, ?)"
+		" ON DUPLICATE KEY UPDATE name = VALUES(name), help_phone = VALUES(help_phone)",
+		R_CLI },
+	[STMT_REGION_PHONE_SET] = {
+		"UPDATE regions SET help_phone = ? WHERE code = ?",
+		R_ADMIN },
 	/* Whom a respondent asks for a new password (home.c /forgot). */
 	[STMT_REGION_HELP_LINES] = {
 		"SELECT code, name, help_phone FROM regions ORDER BY code",
@@ -481,6 +490,33 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_REGION | R_CLI },
 
 	/* Samples (region/sample.c, sample/draw.c; the draw is shared with smesurvey-admin) */
+	/* A pending upload's parsed table and preview (sample/fpending.c);
+	 * read only through the region's own pending frame. */
+	[STMT_FRAME_TABLE_INSERT] = {
+		"INSERT INTO frame_tables (frame_id, nrows, ncells, nbytes, cells, preview) VALUES (?, ?, ?, ?, ?, ?)",
+		R_REGION },
+	[STMT_FRAME_TABLE_CELLS] = {
+		"SELECT t.cells FROM frame_tables t JOIN frames f ON f.id = t.frame_id"
+		" WHERE t.frame_id = ? AND f.region_code = ? AND f.status = 'pending'",
+		R_REGION },
+	[STMT_FRAME_TABLE_PREVIEW] = {
+		"SELECT t.preview FROM frame_tables t JOIN frames f ON f.id = t.frame_id"
+		" WHERE t.frame_id = ? AND f.region_code = ? AND f.status = 'pending'",
+		R_REGION },
+	[STMT_FRAME_TABLE_PREVIEW_SET] = {
+		"UPDATE frame_tables SET preview = ? WHERE frame_id = ?",
+		R_REGION },
+	[STMT_FRAME_TABLE_DELETE] = {
+		"DELETE FROM frame_tables WHERE frame_id = ?",
+		R_REGION },
+	[STMT_FRAME_MAPPING_GET] = {
+		"SELECT header_row, col_map, platform_map FROM frame_mappings WHERE region_code = ? AND kind = ?",
+		R_REGION },
+	[STMT_FRAME_MAPPING_SAVE] = {
+		"INSERT INTO frame_mappings (region_code, kind, header_row, col_map, platform_map) VALUES (?, ?, ?, ?, ?)"
+		" ON DUPLICATE KEY UPDATE header_row = VALUES(header_row), col_map = VALUES(col_map),"
+		" platform_map = VALUES(platform_map)",
+		R_REGION },
 	[STMT_SAMPLE_ID] = {
 		"SELECT id FROM samples WHERE region_code = ? AND kind = ?",
 		R_REGION | R_CLI },

@@ -195,7 +195,6 @@ static const struct { const char *name; enum ind_agg agg; } AGGS[] = {
 	{ "count", IA_COUNT }, { "share", IA_SHARE }, { "sum", IA_SUM }, { "mean", IA_MEAN },
 	{ "items", IA_ITEMS }, { "rate", IA_RATE }, { "texts", IA_TEXTS },
 };
-static const char *const STRATA[IS__MAX] = { "hub", "window", "sme" };
 
 static int parse_agg(struct pctx *c, const char *name, struct ind_term *t)
 {
@@ -213,13 +212,13 @@ static int parse_agg(struct pctx *c, const char *name, struct ind_term *t)
 		return -1;
 	if (t->agg == IA_RATE) {
 		char state[WORD_MAX];
-		for (i = 0; i < IS__MAX && strcmp(STRATA[i], arg); i++)
+		for (i = 0; i < ST_COUNT && strcmp(stratum_codes[i], arg); i++)
 			;
-		if (i == IS__MAX) {
+		if (i == ST_COUNT) {
 			snprintf(c->err, c->errsz, "unknown stratum \"%s\" (hub, window, sme)", arg);
 			return -1;
 		}
-		t->stratum = (enum ind_stratum)i;
+		t->stratum = (enum stratum)i;
 		if (expect(c, T_COMMA, ", expected") < 0 || word(c, state, "a state expected") < 0)
 			return -1;
 		if (!strcmp(state, "registered"))
@@ -560,7 +559,7 @@ void ind_tally_response(struct ind_tally *t, const struct form *f, const struct 
 	}
 }
 
-static void unit_add(const struct ind_term *t, struct ind_acc *acc, enum ind_stratum s,
+static void unit_add(const struct ind_term *t, struct ind_acc *acc, enum stratum s,
                      int registered, int submitted)
 {
 	if (t->agg != IA_RATE || t->stratum != s)
@@ -569,7 +568,7 @@ static void unit_add(const struct ind_term *t, struct ind_acc *acc, enum ind_str
 	acc->k += t->state == IST_REGISTERED ? (registered || submitted) : submitted;
 }
 
-void ind_tally_unit(struct ind_tally *t, enum ind_stratum s, int registered, int submitted)
+void ind_tally_unit(struct ind_tally *t, enum stratum s, int registered, int submitted)
 {
 	for (size_t i = 0; i < t->set->n; i++) {
 		const struct indicator *ind = &t->set->v[i];
@@ -587,7 +586,7 @@ void ind_tally_add(struct ind_tally *t, size_t i, int b, long long n, long long 
 	acc->sum += sum;
 }
 
-static void units_add(const struct ind_term *t, struct ind_acc *acc, enum ind_stratum s, long long n,
+static void units_add(const struct ind_term *t, struct ind_acc *acc, enum stratum s, long long n,
                       long long registered, long long submitted)
 {
 	if (t->agg != IA_RATE || t->stratum != s)
@@ -597,7 +596,7 @@ static void units_add(const struct ind_term *t, struct ind_acc *acc, enum ind_st
 	acc->k += t->state == IST_REGISTERED ? registered : submitted;
 }
 
-void ind_tally_units(struct ind_tally *t, enum ind_stratum s, long long n, long long registered,
+void ind_tally_units(struct ind_tally *t, enum stratum s, long long n, long long registered,
                      long long submitted)
 {
 	for (size_t i = 0; i < t->set->n; i++) {
@@ -699,11 +698,8 @@ static void put_fields(struct buf *b, const struct ind_term *t, const char *sep)
 
 static void describe_term(struct buf *b, const struct ind_term *t)
 {
-	static const char *const strata[IS__MAX] = {
-		"服务资源单位（枢纽平台组织）", "服务资源单位（窗口平台组织）", "中小企业",
-	};
 	if (t->agg == IA_RATE) {
-		buf_printf(b, "%s样本单位中已%s的比例", strata[t->stratum],
+		buf_printf(b, "%s样本单位中已%s的比例", stratum_category(t->stratum),
 		           t->state == IST_REGISTERED ? "注册" : "提交问卷");
 		return;
 	}

@@ -24,19 +24,19 @@
 
 #include <stddef.h>
 #include "form.h"
+#include "strata.h"
 
 enum ind_agg { IA_COUNT, IA_SHARE, IA_SUM, IA_MEAN, IA_ITEMS, IA_RATE, IA_TEXTS };
 enum ind_combine { IC_NONE, IC_RATIO, IC_GROWTH };
 enum ind_cond { ICOND_EQ, ICOND_IN, ICOND_HAS, ICOND_ANY };
 /* Sample strata of rate(): service organisations organised by the hub
  * platform, by the window platforms, and SMEs. */
-enum ind_stratum { IS_HUB, IS_WINDOW, IS_SME, IS__MAX };
 enum ind_state { IST_REGISTERED, IST_SUBMITTED };
 
 struct ind_term {
 	enum ind_agg       agg;
 	const struct form *form;      /* NULL for rate() */
-	enum ind_stratum   stratum;   /* rate() */
+	enum stratum   stratum;   /* rate() */
 	enum ind_state     state;     /* rate() */
 	enum ind_cond      cond;      /* share() */
 	int               *fields;    /* field indexes of form (codes, or the cond's CODE) */
@@ -89,14 +89,14 @@ void ind_tally_free(struct ind_tally *t);
 /* One submitted response of form f with its effective answers. */
 void ind_tally_response(struct ind_tally *t, const struct form *f, const struct answers *a);
 /* One active selected sample unit of a stratum, and how far its account got. */
-void ind_tally_unit(struct ind_tally *t, enum ind_stratum s, int registered, int submitted);
+void ind_tally_unit(struct ind_tally *t, enum stratum s, int registered, int submitted);
 
 /* Adds stored accumulators (the maintained aggregates, forms/aggr.h) to
  * indicator i's term a (b = 0) or b (b = 1). */
 void ind_tally_add(struct ind_tally *t, size_t i, int b, long long n, long long k, ind_sum sum);
 /* n active selected units of a stratum, of which registered registered
  * and submitted submitted (ind_tally_unit n times). */
-void ind_tally_units(struct ind_tally *t, enum ind_stratum s, long long n, long long registered,
+void ind_tally_units(struct ind_tally *t, enum stratum s, long long n, long long registered,
                      long long submitted);
 /* 1 when term t of a response counts only in the sample ("sample only"). */
 int  ind_term_sampled(const struct ind_term *t);

@@ -184,9 +184,11 @@ static int tally_form(struct req *r, struct view *v, const struct form *f, int s
 	return 0;
 }
 
-static enum ind_stratum stratum_of(const char *s)
+/* Unknown codes count as SMEs, as they always have. */
+static enum stratum stratum_of(const char *s)
 {
-	return !strcmp(s, "hub") ? IS_HUB : !strcmp(s, "window") ? IS_WINDOW : IS_SME;
+	int st = stratum_parse(s);
+	return st < 0 ? ST_SME : (enum stratum)st;
 }
 
 /* The indicators' accumulators from the maintained aggregates (agg_ind,
@@ -226,7 +228,7 @@ static int aggr_load(struct req *r, struct view *v, int sample_only)
 		return -1;
 	for (size_t i = 0; i < rows->nrows; i++) {
 		const char *st = dbrows_get(rows, i, 1) ? dbrows_get(rows, i, 1) : "";
-		enum ind_stratum s = stratum_of(st);
+		enum stratum s = stratum_of(st);
 		long long n = dbrows_int(rows, i, 2), reg = dbrows_int(rows, i, 3), sub = dbrows_int(rows, i, 4);
 		struct scope *sc = scope_of(v, dbrows_get(rows, i, 0) ? dbrows_get(rows, i, 0) : "");
 		ind_tally_units(&v->sc[0].t, s, n, reg, sub);

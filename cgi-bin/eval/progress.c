@@ -2,6 +2,7 @@
  * progress.c - counts of accounts, drafts and submissions per region and form.
  */
 #include "progress.h"
+#include "strata.h"
 #include "catalog.h"
 #include "db.h"
 #include "html.h"
@@ -66,13 +67,8 @@ static const char *const QSTATUS_CODE[] = { "met", "on-track", "behind" };
 /* Symbol and word: the status reads without colour. */
 static const char *const QSTATUS_TEXT[] = { "✔ 已完成", "… 进行中", "✖ 落后" };
 
-/* The sample strata, in frame order, and their quotas. */
-enum { QS_HUB, QS_WINDOW, QS_SME, QS__MAX };
-static const char *const QS_NAME[QS__MAX] = { "hub", "window", "sme" };        /* sample_units.stratum */
-static const char *const QS_KEY[QS__MAX] = { "res_hub", "res_window", "sme" };   /* data-k */
-static const char *const QS_LABEL[QS__MAX] = {
-	"服务资源单位（枢纽平台组织）", "服务资源单位（窗口平台组织）", "中小企业",
-};
+/* The sample strata (strata.h), in frame order, and their quotas. */
+static const char *const QS_KEY[ST_COUNT] = { "res_hub", "res_window", "sme" };   /* data-k */
 /* Counts of a stratum: sampled, slips printed, QR opened, registered, submitted. */
 enum { QC_SAMPLED, QC_PRINTED, QC_OPENED, QC_REGISTERED, QC_SUBMITTED, QC__MAX };
 
@@ -80,9 +76,9 @@ struct qrow {
 	const char  *code, *name;
 	const char  *report_at;                  /* the self-evaluation's submission, or NULL */
 	long long    report, hub_acc, hub_sub, win_acc, win_sub;
-	long long    st[QS__MAX][QC__MAX];
+	long long    st[ST_COUNT][QC__MAX];
 	long         days_survey, days_report;
-	enum qstatus status[2 + QS__MAX + 1];    /* report, hub, window units, strata */
+	enum qstatus status[2 + ST_COUNT + 1];    /* report, hub, window units, strata */
 	int          behind;
 };
 
@@ -93,12 +89,12 @@ static enum qstatus status_of(int done, int possible, long days)
 	return possible && days >= 0 ? Q_ON_TRACK : Q_BEHIND;
 }
 
-static void qrow_status(struct qrow *q, const int quota[QS__MAX])
+static void qrow_status(struct qrow *q, const int quota[ST_COUNT])
 {
 	q->status[0] = status_of(q->report > 0, 1, q->days_report);
 	q->status[1] = status_of(q->hub_acc > 0 && q->hub_sub >= q->hub_acc, q->hub_acc > 0, q->days_survey);
 	q->status[2] = status_of(q->win_acc > 0 && q->win_sub >= q->win_acc, q->win_acc > 0, q->days_survey);
-	for (int s = 0; s < QS__MAX; s++) {
+	for (int s = 0; s < ST_COUNT; s++) {
 		const long long *c = q->st[s];
 		/* A stratum short of its quota is behind whatever its answers. */
 		q->status[3 + s] = status_of(c[QC_SAMPLED] >= quota[s] && c[QC_SUBMITTED] >= c[QC_SAMPLED],
@@ -113,7 +109,7 @@ static const char *sort_key;
 
 static double sme_share(const struct qrow *q)
 {
-	const long long *c = q->st[QS_SME];
+	const long long *c = q->st[ST_SME];
 	return c[QC_SAMPLED] ? (double)c[QC_SUBMITTED] / (double)c[QC_SAMPLED] : 0;
 }
 
@@ -143,9 +139,9 @@ static void put_days(struct req *r, long d)
 		h_printf(r, "%ld 天", d);
 }
 
-static void put_row(struct req *r, const struct qrow *q, const int quota[QS__MAX], int total)
+static void put_row(struct req *r, const struct qrow *q, const int quota[ST_COUNT], int total)
 {
-	const long long *sme = q->st[QS_SME];
+	const long long *sme = q->st[ST_SME];
 	double w = sme[QC_SAMPLED] ? 80.0 * (double)sme[QC_SUBMITTED] / (double)sme[QC_SAMPLED] : 0;
 
 	if (total)
@@ -171,14 +167,14 @@ static void put_row(struct req *r, const struct qrow *q, const int quota[QS__MAX
 	if (!total)
 		put_status(r, q->status[2]);
 	h_raw(r, "</td>");
-	for (int s = 0; s < QS__MAX; s++) {
+	for (int s = 0; s < ST_COUNT; s++) {
 		const long long *c = q->st[s];
 		h_printf(r, "<td data-k=\"%s\" data-sampled=\"%lld\" data-printed=\"%lld\" data-opened=\"%lld\""
 		         " data-registered=\"%lld\" data-submitted=\"%lld\">抽中 %lld%s%d",
 		         QS_KEY[s], c[QC_SAMPLED], c[QC_PRINTED], c[QC_OPENED], c[QC_REGISTERED], c[QC_SUBMITTED],
-		         c[QC_SAMPLED], s == QS_SME ? "（不少于 " : " / ", quota[s]);
+		         c[QC_SAMPLED], s == ST_SME ? "（不少于 " : " / ", quota[s]);
 		h_printf(r, "%s<br><small>打印 %lld · 扫码 %lld · 注册 %lld · 提交 %lld</small>",
-		         s == QS_SME ? "）" : "", c[QC_PRINTED], c[QC_OPENED], c[QC_REGISTERED], c[QC_SUBMITTED]);
+		         s == ST_SME ? "）" : "", c[QC_PRINTED], c[QC_OPENED], c[QC_REGISTERED], c[QC_SUBMITTED]);
 		if (!total)
 			put_status(r, q->status[3 + s]);
 		h_raw(r, "</td>");
@@ -235,8 +231,8 @@ static int quota_rows(struct req *r, const char *region_code, const struct dbrow
 		for (size_t k = 0; k < nq; k++) {
 			if (strcmp(q[k].code, code))
 				continue;
-			for (int s = 0; s < QS__MAX; s++)
-				if (st && !strcmp(st, QS_NAME[s]))
+			for (int s = 0; s < ST_COUNT; s++)
+				if (st && !strcmp(st, stratum_code(s)))
 					for (int c = 0; c < QC__MAX; c++)
 						q[k].st[s][c] = dbrows_int(*samp, i, 2 + (size_t)c);
 		}
@@ -252,7 +248,7 @@ static int render_quota(struct req *r, const char *region_code, const char *sort
 	static const struct { const char *key, *label; } sorts[] = {
 		{ "region", "按地区代码" }, { "behind", "落后项多的在前" }, { "sme", "中小企业提交率低的在前" },
 	};
-	const int quota[QS__MAX] = { r->conf->sample_hub, r->conf->sample_window, r->conf->sample_sme };
+	const int quota[ST_COUNT] = { r->conf->sample_hub, r->conf->sample_window, r->conf->sample_sme };
 	struct dbrows *samp = NULL;
 	struct qrow *q = NULL, tot;
 	size_t n = 0;
@@ -277,7 +273,7 @@ static int render_quota(struct req *r, const char *region_code, const char *sort
 		tot.hub_sub += q[i].hub_sub;
 		tot.win_acc += q[i].win_acc;
 		tot.win_sub += q[i].win_sub;
-		for (int s = 0; s < QS__MAX; s++)
+		for (int s = 0; s < ST_COUNT; s++)
 			for (int c = 0; c < QC__MAX; c++)
 				tot.st[s][c] += q[i].st[s][c];
 	}
@@ -298,8 +294,8 @@ static int render_quota(struct req *r, const char *region_code, const char *sort
 	      "（✔ 已完成 · … 进行中 · ✖ 落后）</caption><thead><tr><th scope=\"col\">地区</th>"
 	      "<th scope=\"col\">自评估报告</th><th scope=\"col\">枢纽平台调查表</th>"
 	      "<th scope=\"col\">窗口平台调查表</th>");
-	for (int s = 0; s < QS__MAX; s++)
-		h_printf(r, "<th scope=\"col\">%s</th>", QS_LABEL[s]);
+	for (int s = 0; s < ST_COUNT; s++)
+		h_printf(r, "<th scope=\"col\">%s</th>", stratum_category(s));
 	h_raw(r, "<th scope=\"col\">剩余天数</th><th scope=\"col\">中小企业提交</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++)
 		put_row(r, &q[i], quota, 0);

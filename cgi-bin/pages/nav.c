@@ -25,6 +25,7 @@ static const struct {
 	{ NAV_PAGE, { RB_ADMINS, "/admin/deadlines", "截止时间" } },
 	{ NAV_PAGE, { RB(ROLE_ADMIN), "/admin/accounts", "账户" } },
 	{ NAV_PAGE, { RB_ADMINS, "/admin/samples", "样本" } },
+	{ NAV_PAGE, { RB_ADMINS, "/admin/regions", "地区" } },
 	{ NAV_PAGE, { RB_ADMINS, "/admin/audit", "操作日志" } },
 	{ NAV_PAGE, { RB(ROLE_REGION), "/region", "本地区首页" } },
 	{ NAV_FORMS, { 0, NULL, NULL } },

@@ -55,8 +55,6 @@
 #include "region.h"
 
 
-/* stratum= of the large lists, in enum stratum's order (draw.h). */
-const char *const strata[] = { "hub", "window", "sme", NULL };
 
 
 static const struct pspec csv_params[] = {
@@ -87,7 +85,7 @@ static const struct pspec unit_params[] = {
 	{ 0 },
 };
 
-static const char *const frame_actions[] = { "upload", "preview", "confirm", "discard", NULL };
+static const char *const frame_actions[] = { "upload", "preview", "confirm", "discard", "confirm-valid", NULL };
 static const char *const sample_actions[] = { "draw", "upload", "replace", NULL };
 
 /* POST /region/frames: the upload, then the preview's choices (heading
@@ -144,7 +142,7 @@ static const struct pspec list_params[] = {
 	{ KEY_FORM, "form", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 },
 	{ KEY_Q, "q", PT_STR, 0, 0, 180, NULL, 0, NULL, 0 },
 	{ KEY_AFTER, "after", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
-	{ KEY_STRATUM, "stratum", PT_ENUM, 0, 0, 0, strata, 0, NULL, 0 },
+	{ KEY_STRATUM, "stratum", PT_ENUM, 0, 0, 0, stratum_codes, 0, NULL, 0 },
 	{ KEY_AFTER_ID, "after_id", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
 	{ KEY_UNIT, "done", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
 	{ 0 },

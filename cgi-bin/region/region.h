@@ -18,14 +18,13 @@ enum key {
 };
 
 /* action= of POST /region/frames and POST /region/sample, by index. */
-enum frame_action { FA_UPLOAD, FA_PREVIEW, FA_CONFIRM, FA_DISCARD };
+/* action= of /region/frames, in frame_actions' order (main.c). */
+enum frame_action { FA_UPLOAD, FA_PREVIEW, FA_CONFIRM, FA_DISCARD, FA_CONFIRM_VALID };
 enum sample_action { SA_DRAW, SA_UPLOAD, SA_REPLACE };
 
 #define RESERVE_SHOWN      100   /* reserves listed per stratum; all in the CSV */
 #define SME_SIZE_MAX 10000   /* largest SME sample a region may ask for */
 
-/* stratum= of the large lists, in enum stratum's order (draw.h); main.c. */
-extern const char *const strata[];
 /* kind= of frames and samples: "resource", "sme", NULL; frames.c. */
 extern const char *const kinds[3];
 /* kind= as posted: the kind, or NULL when absent or unknown. */

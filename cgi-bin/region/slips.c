@@ -95,7 +95,7 @@ static void slips_home(struct req *r, const char *notice)
 	      "<p><button type=\"submit\">生成邀请码并下载 PDF</button></p></fieldset></form>");
 	struct funnel_page pg = {
 		r->arg[KEY_AFTER].present ? r->arg[KEY_AFTER].id : 0,
-		r->arg[KEY_STRATUM].present ? strata[r->arg[KEY_STRATUM].n] : "",
+		r->arg[KEY_STRATUM].present ? stratum_codes[r->arg[KEY_STRATUM].n] : "",
 		r->arg[KEY_Q].present ? r->arg[KEY_Q].s : "",
 	};
 	if (slips_funnel_table(r, r->user->region_code, &pg) < 0)

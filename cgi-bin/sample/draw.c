@@ -11,20 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const st_codes[ST_COUNT] = { "hub", "window", "sme" };
-static const char *const st_labels[ST_COUNT] = { "地区枢纽平台", "窗口平台", "中小企业" };
-
-const char *stratum_code(int s)  { return s >= 0 && s < ST_COUNT ? st_codes[s] : ""; }
-const char *stratum_label(int s) { return s >= 0 && s < ST_COUNT ? st_labels[s] : ""; }
-
-int stratum_parse(const char *s)
-{
-	for (int i = 0; s && i < ST_COUNT; i++)
-		if (strcmp(s, st_codes[i]) == 0)
-			return i;
-	return -1;
-}
-
 void units_free(struct unit *u, size_t n)
 {
 	for (size_t i = 0; u && i < n; i++) {

@@ -41,16 +41,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "strata.h"
+
 struct db;
 struct buf;
 
 #define DRAW_ALGO_VERSION "srswor-splitmix64-fy/1"
 
-enum stratum { ST_HUB = 0, ST_WINDOW, ST_SME, ST_COUNT };
-
-const char *stratum_code(int s);          /* "hub" "window" "sme" */
-const char *stratum_label(int s);         /* Chinese */
-int         stratum_parse(const char *s); /* -1 when unknown */
+/* enum stratum and its codes and names: the one table, eval/strata.h. */
 
 /* One unit of a frame (or of an uploaded sample list). */
 struct unit {

@@ -636,15 +636,10 @@ int slips_pdf(FILE *out, const struct slip_info *si, const struct issued *units,
 /* ------------------------------------------------------------------ */
 /* The invitation funnel                                              */
 
-/* A unit's category on these pages, by enum stratum. */
-static const char *const category[ST_COUNT] = {
-	"服务资源单位（地区枢纽平台）", "服务资源单位（窗口平台）", "中小企业",
-};
-
 const char *slips_category_label(const char *stratum)
 {
 	int st = stratum_parse(stratum);
-	return st < 0 ? "全部" : category[st];
+	return st < 0 ? "全部" : stratum_category(st);
 }
 
 static const char *mark(const char *v)
@@ -716,7 +711,7 @@ static void funnel_units(struct req *r, const struct funnel_page *pg, const stru
 	      "<label for=\"fstratum\">类别</label> <select id=\"fstratum\" name=\"stratum\"><option value=\"\">全部</option>");
 	for (int st = 0; st < ST_COUNT; st++)
 		h_printf(r, "<option value=\"%s\"%s>%s</option>", stratum_code(st),
-		         strcmp(pg->stratum, stratum_code(st)) ? "" : " selected", category[st]);
+		         strcmp(pg->stratum, stratum_code(st)) ? "" : " selected", stratum_category(st));
 	h_printf(r, "</select> <label for=\"fq\">单位名称</label> <input id=\"fq\" type=\"search\" name=\"q\" value=\"%s\" "
 	         "maxlength=\"60\"> <button type=\"submit\">查找</button></form>", pg->q);
 	size_t shown = rows->nrows > FUNNEL_PAGE ? FUNNEL_PAGE : rows->nrows;

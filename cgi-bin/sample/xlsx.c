@@ -13,10 +13,14 @@
 #include <expat.h>
 #include <zip.h>
 
-/* What every part's handlers share: the parser, and the first problem. */
+/* What every part's handlers share: the parser, the first problem, and
+ * the part's own handlers, called through depth_start/depth_end. */
 struct xctx {
-	XML_Parser p;
-	char       err[200];
+	XML_Parser               p;
+	char                     err[200];
+	unsigned                 depth;
+	XML_StartElementHandler  start;
+	XML_EndElementHandler    end;
 };
 
 static void xstop(struct xctx *x, const char *msg)
@@ -50,6 +54,46 @@ static void XMLCALL no_doctype(void *ud, const XML_Char *name, const XML_Char *s
 	(void)pubid;
 	(void)has_internal_subset;
 	xstop(ud, "文件中含有不允许的 XML 声明");
+}
+
+/* Every part's elements nest at most FRAME_MAX_DEPTH deep: a file of
+ * millions of nested elements stops at the first few (expat would keep a
+ * stack for all of them). ud is the part's struct, which starts with its
+ * xctx. */
+static void XMLCALL depth_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+	struct xctx *x = ud;
+	if (++x->depth > FRAME_MAX_DEPTH) {
+		char m[160];
+		frame_over_msg(FRAME_OVER_DEPTH, m, sizeof m);
+		xstop(x, m);
+		return;
+	}
+	if (x->start)
+		x->start(ud, name, atts);
+}
+
+static void XMLCALL depth_end(void *ud, const XML_Char *name)
+{
+	struct xctx *x = ud;
+	x->depth--;
+	if (x->end)
+		x->end(ud, name);
+}
+
+/* A parser for a part whose handlers get ud (starting with x). */
+static void xctx_open(struct xctx *x, void *ud, XML_StartElementHandler start, XML_EndElementHandler end,
+                      XML_CharacterDataHandler text)
+{
+	x->p = XML_ParserCreate("UTF-8");
+	x->err[0] = '\0';
+	x->depth = 0;
+	x->start = start;
+	x->end = end;
+	XML_SetUserData(x->p, ud);
+	XML_SetElementHandler(x->p, depth_start, depth_end);
+	if (text)
+		XML_SetCharacterDataHandler(x->p, text);
 }
 
 /* Streams the part called name through x->p (handlers set by the caller).
@@ -136,18 +180,13 @@ static int sheet_path(zip_t *za, char *path, size_t pathsz, char *err, size_t er
 	struct first_sheet s = { 0 };
 	int rc;
 
-	s.x.p = XML_ParserCreate("UTF-8");
-	XML_SetUserData(s.x.p, &s);
-	XML_SetStartElementHandler(s.x.p, wb_start);
+	xctx_open(&s.x, &s, wb_start, NULL, NULL);
 	rc = parse_part(za, "xl/workbook.xml", &s.x, 1, err, errsz);
 	XML_ParserFree(s.x.p);
 	if (rc < 0)
 		return -1;
 	if (s.rid[0]) {
-		s.x.p = XML_ParserCreate("UTF-8");
-		s.x.err[0] = '\0';
-		XML_SetUserData(s.x.p, &s);
-		XML_SetStartElementHandler(s.x.p, rels_start);
+		xctx_open(&s.x, &s, rels_start, NULL, NULL);
 		rc = parse_part(za, "xl/_rels/workbook.xml.rels", &s.x, 0, err, errsz);
 		XML_ParserFree(s.x.p);
 		if (rc < 0)
@@ -235,7 +274,7 @@ struct sheet {
 	const struct sst   *sst;
 	struct frame_table *t;
 	unsigned long       row;          /* number of the current row */
-	char               *cell[XLSX_MAX_COLS];
+	char               *cell[FRAME_ROW_CELLS];
 	size_t              ncell;        /* 1 + highest column with a value */
 	long                col;          /* column of the current cell, -1 none */
 	char                type[16];
@@ -322,9 +361,9 @@ static void cell_end(struct sheet *s)
 	}
 	if (!*text || s->col < 0)
 		return;
-	if (s->col >= (long)XLSX_MAX_COLS) {
+	if (s->col >= (long)FRAME_ROW_CELLS) {
 		char m[120];
-		snprintf(m, sizeof m, "第 %lu 行在第 %u 列之后还有内容，请删去多余的列", s->row, XLSX_MAX_COLS);
+		snprintf(m, sizeof m, "第 %lu 行在第 %u 列之后还有内容，请删去多余的列", s->row, FRAME_ROW_CELLS);
 		xstop(&s->x, m);
 		return;
 	}
@@ -352,17 +391,19 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *name)
 		s->in_row = 0;
 		if (s->ncell == 0)
 			return;                      /* an empty row is no row */
-		if (s->t->nrows == XLSX_MAX_ROWS) {
-			xstop(&s->x, "数据行过多");
-			return;
-		}
 		char **cells = xcalloc(s->ncell, sizeof *cells);
 		for (size_t i = 0; i < s->ncell; i++) {
 			cells[i] = s->cell[i] ? s->cell[i] : xstrdup("");
 			s->cell[i] = NULL;
 		}
-		frame_table_add(s->t, s->row, cells, s->ncell);
+		size_t n = s->ncell;
 		s->ncell = 0;
+		/* The frame's bounds, row by row: the amplification stops here. */
+		if (frame_table_add(s->t, s->row, cells, n) < 0) {
+			char m[200];
+			frame_over_msg(s->t->over, m, sizeof m);
+			xstop(&s->x, m);
+		}
 	}
 }
 
@@ -400,10 +441,7 @@ int xlsx_read_table(const void *data, size_t n, struct frame_table *t, char *err
 	if (sheet_path(za, path, sizeof path, err, errsz) < 0)
 		goto out;
 
-	sst.x.p = XML_ParserCreate("UTF-8");
-	XML_SetUserData(sst.x.p, &sst);
-	XML_SetElementHandler(sst.x.p, sst_start, sst_end);
-	XML_SetCharacterDataHandler(sst.x.p, sst_text);
+	xctx_open(&sst.x, &sst, sst_start, sst_end, sst_text);
 	int r1 = parse_part(za, "xl/sharedStrings.xml", &sst.x, 0, err, errsz);
 	XML_ParserFree(sst.x.p);
 	if (r1 < 0)
@@ -412,10 +450,7 @@ int xlsx_read_table(const void *data, size_t n, struct frame_table *t, char *err
 	sh.sst = &sst;
 	sh.t = t;
 	sh.col = -1;
-	sh.x.p = XML_ParserCreate("UTF-8");
-	XML_SetUserData(sh.x.p, &sh);
-	XML_SetElementHandler(sh.x.p, sheet_start, sheet_end);
-	XML_SetCharacterDataHandler(sh.x.p, sheet_text);
+	xctx_open(&sh.x, &sh, sheet_start, sheet_end, sheet_text);
 	int r2 = parse_part(za, path, &sh.x, 1, err, errsz);
 	XML_ParserFree(sh.x.p);
 	row_clear(&sh);

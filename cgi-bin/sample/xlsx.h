@@ -14,8 +14,11 @@
  *
  * Bounded: each part at most XLSX_MAX_PART bytes uncompressed (counted
  * while inflating, so a zip bomb stops early), at most XLSX_MAX_STRINGS
- * shared strings, the frame's rows and columns (frame.h), XLSX_MAX_CELL
- * bytes per cell. A DOCTYPE stops the parse (no entity tricks).
+ * shared strings, XLSX_MAX_CELL bytes per cell, elements nested at most
+ * FRAME_MAX_DEPTH deep, and the table the bounds of every frame (frame.h:
+ * rows, cells, total text, checked row by row, so 20,000 rows of cells all
+ * pointing to one long shared string stop at the first few MB). A DOCTYPE
+ * stops the parse (no entity tricks).
  */
 #ifndef SME_XLSX_H
 #define SME_XLSX_H
@@ -27,8 +30,6 @@ struct frame_table;
 #define XLSX_MAX_PART    (32u * 1024u * 1024u)
 #define XLSX_MAX_STRINGS 200000u
 #define XLSX_MAX_CELL    1024u
-#define XLSX_MAX_COLS    64u      /* a value beyond this column is an error */
-#define XLSX_MAX_ROWS    (20000u + 10u)
 
 /* Reads the first worksheet of the workbook in data[0..n) into t (rows in
  * order; cells as UTF-8, "" where empty). Returns 0, or -1 with a message

@@ -32,6 +32,7 @@ T::db_query("DELETE su FROM sample_units su JOIN samples s ON s.id = su.sample_i
 T::db_query("DELETE FROM samples WHERE region_code IN ($in)");
 T::db_query("DELETE FROM revoked_codes WHERE region_code IN ($in)");
 T::db_query("DELETE FROM frames WHERE region_code IN ($in)");
+T::db_query("DELETE FROM frame_mappings WHERE region_code IN ($in)");
 T::db_query("DELETE FROM users WHERE username LIKE 't50-%'");
 T::db_query('INSERT IGNORE INTO regions (code, name) VALUES ' .
 	join ',', map { '(' . T::sql_quote($_->[0]) . ',' . T::sql_quote($_->[1]) . ')' } @regions);

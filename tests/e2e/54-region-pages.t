@@ -28,6 +28,7 @@ sub cleanup {
 	T::db_query("DELETE FROM sample_units WHERE region_code = '$R'");
 	T::db_query("DELETE FROM samples WHERE region_code = '$R'");
 	T::db_query("DELETE FROM frames WHERE region_code = '$R'");
+	T::db_query("DELETE FROM frame_mappings WHERE region_code = '$R'");
 	T::db_query("DELETE FROM users WHERE username LIKE 't54-%'");
 }
 cleanup();

@@ -106,10 +106,16 @@ sub step {
 	return ok_run("cd '" . ($dir // $ROOT) . "' && " . expand($cmd), $name);
 }
 
+# The FastCGI programs: the one list, conf/programs.
+my @PROGRAMS = do {
+	open my $pf, '<', "$ROOT/conf/programs" or die "conf/programs: $!";
+	grep { /\S/ && !/^#/ } map { chomp; $_ } <$pf>;
+};
+
 # ------------------------------------------------------------- install
 step('PREFIX=/usr/local ETC=/etc DATA=/var/lib/smesurvey RUNDIR=/run/smesurvey LOGDIR=/var/log/smesurvey',
 	'INSTALL\'s settings (the test uses its own)');
-step('apt-get install -y --no-install-recommends build-essential pkg-config libfcgi-dev libmariadb-dev mariadb-server mariadb-client libqrencode-dev libsodium-dev libcrypt-dev libcairo2-dev libxlsxwriter-dev libreadstat-dev libzip-dev libexpat1-dev fonts-noto-cjk',
+step('apt-get install -y --no-install-recommends build-essential pkg-config libfcgi-dev libmariadb-dev mariadb-server mariadb-client libqrencode-dev libsodium-dev libcrypt-dev libcairo2-dev libxlsxwriter-dev libreadstat-dev libzip-dev libexpat1-dev libfreexl-dev fonts-noto-cjk',
 	'packages');
 {
 	push @ran, 'make && make install PREFIX=$PREFIX SYSCONFDIR=$ETC RUNDIR=$RUNDIR LOGDIR=$LOGDIR';
@@ -129,7 +135,7 @@ push @started, sub { system("make -s -C '$ROOT' uninstall PREFIX='$PREFIX' >/dev
 		'man smesurvey-admin finds the installed page');
 	my @bins = (glob("$PREFIX/lib/smesurvey/cgi-bin/*"), glob("$PREFIX/bin/smesurvey-*"));
 	my @elf = grep { is_elf($_) } @bins;
-	is scalar(@elf), 12, 'ten FastCGI programs, smesurvey-admin and smesurvey-supervise installed';
+	is scalar(@elf), @PROGRAMS + 2, scalar(@PROGRAMS) . ' FastCGI programs (conf/programs), smesurvey-admin and smesurvey-supervise installed';
 	# Debian 12's toolchain never marks a binary CET-complete (its own nginx
 	# fails that check too), so control-flow integrity is not asked for.
 	my ($rc, $out) = run("hardening-check --nocfprotection @elf");
@@ -216,14 +222,16 @@ my $setup = '$PREFIX/bin/smesurvey-setup --conf $ETC/smesurvey/smesurvey.conf';
 my $ADMIN_PW;
 my $admin_cli = '$PREFIX/bin/smesurvey-admin --conf $ETC/smesurvey/smesurvey.conf';
 {
+	mkdir "$STAGE/work";
+	spit("$STAGE/work/regions.csv", "code,name,help_phone\n650000,安装测试省,0991-1234567\n");
+	step("$admin_cli import-regions regions.csv", 'the regions imported', "$STAGE/work");
+	is T::db_value("SELECT help_phone FROM $DB.regions WHERE code = '650000'"), '0991-1234567', '... with the help phone';
 	my $out = step("$admin_cli create-admin ministry", 'create the first administrator');
 	($ADMIN_PW) = $out =~ /^password: (\S+)$/m;
 	ok $ADMIN_PW, 'a one-time password is printed once';
-	T::db_query("INSERT IGNORE INTO $DB.regions (code, name) VALUES ('T90001', '安装测试省')");
-	mkdir "$STAGE/work";
 	spit("$STAGE/work/accounts.csv", "username,initial_password,role,region_code,org_name,form\n"
-		. "inst-sme1,Install-Sme1-Pass,sme,T90001,安装测试企业一,sme\n"
-		. "inst-sme2,Install-Sme2-Pass,sme,T90001,安装测试企业二,sme\n");
+		. "inst-sme1,Install-Sme1-Pass,sme,650000,安装测试企业一,sme\n"
+		. "inst-sme2,Install-Sme2-Pass,sme,650000,安装测试企业二,sme\n");
 	step("$admin_cli import-accounts accounts.csv", 'respondent accounts imported', "$STAGE/work");
 }
 
@@ -236,7 +244,8 @@ step("$init start", 'init script starts the programs');
 push @started, sub { system(expand("$init stop") . ' >/dev/null 2>&1') };
 {
 	my $out = step("$init status", 'init script status');
-	is scalar(() = $out =~ / running \(supervisor \d+, 2 workers\)/g), 10, 'ten programs, two workers each';
+	is scalar(() = $out =~ / running \(supervisor \d+, 2 workers\)/g), scalar(@PROGRAMS),
+		'every program of conf/programs, two workers each';
 	my $pid1 = slurp("$RUNDIR/smesurvey-home.pid");
 	my ($rc, $o2) = run(expand("$init start"));
 	is $rc, 0, 'a second start is harmless';

@@ -216,6 +216,9 @@ static void test_frame_parse(void)
 	}
 	ok(dupe, "line 5: duplicate of line 2");
 	ok(mail, "line 5: bad email");
+	is_int(fp.nbad, 3, "three rows cannot be imported (no name, no platform, the duplicate)");
+	is_int(fp.nunits, 2, "the two others can");
+	is_str(fp.units[0].phone, "", "the bad phone is imported empty");
 	frame_parse_free(&fp);
 
 	int map[2] = { FF_IGNORE, FF_IGNORE };
@@ -273,9 +276,11 @@ static void test_frame_import_choices(void)
 	is_int(fp.map[3], FF_ADDRESS, "地址 recognised");
 	is_int(fp.map[4], FF_ZIP, "邮编 recognised");
 	is_int(fp.nunits, 4, "four units (the blank row is skipped)");
-	is_int(rc, 1, "row errors: bad code and zip");
-	ok(fp.nerrs == 2 && fp.errs[0].line == 8 && strstr(fp.errs[0].msg, "统一社会信用代码"), "bad code on line 8");
-	ok(fp.nerrs == 2 && strstr(fp.errs[1].msg, "邮编"), "bad zip on line 8");
+	is_int(rc, 0, "a bad code and zip do not keep the row out");
+	ok(fp.nerrs == 2 && fp.errs[0].line == 8 && strstr(fp.errs[0].msg, "统一社会信用代码") &&
+	   fp.errs[0].kind == FP_VALUE, "bad code on line 8, left empty");
+	ok(fp.nerrs == 2 && strstr(fp.errs[1].msg, "邮编") && fp.errs[1].kind == FP_VALUE, "bad zip on line 8, left empty");
+	ok(fp.units[3].org_code[0] == '\0' && fp.units[3].zip[0] == '\0', "... and imported empty");
 	is_int(fp.nplat, 3, "three distinct platform values");
 	is_str(fp.plat[0].value, "浙江省中小企业公共服务平台", "first seen first");
 	is_int(fp.plat[0].count, 2, "... with its unit count");

@@ -211,10 +211,10 @@ static void test_compute(void)
 	value(&t, "k", v, sizeof v, &n);
 	is_str(v, "", "rate without units: undefined");
 
-	ind_tally_unit(&t, IS_SME, 1, 1);
-	ind_tally_unit(&t, IS_SME, 1, 0);
-	ind_tally_unit(&t, IS_SME, 0, 0);
-	ind_tally_unit(&t, IS_WINDOW, 1, 1);
+	ind_tally_unit(&t, ST_SME, 1, 1);
+	ind_tally_unit(&t, ST_SME, 1, 0);
+	ind_tally_unit(&t, ST_SME, 0, 0);
+	ind_tally_unit(&t, ST_WINDOW, 1, 1);
 	value(&t, "k", v, sizeof v, &n);
 	is_str(v, "66.7", "rate registered: 2 of 3 SME units");
 	is_int(n, 3, "rate: n = selected units of the stratum");
