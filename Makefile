@@ -5,9 +5,12 @@
 #   make fuzz       the libFuzzer harnesses (tests/fuzz), each FUZZ_SECONDS=300 long
 #   make sqlmap     sqlmap against every parameter of the running test stack (scripts/sqlmap)
 #   make run        install missing packages, build, start the private stack with demo data
-#   make stop       stop everything `make run` started
+#   make stop       stop everything `make run` (and `make cluster`) started
+#   make cluster    three Galera nodes, two application hosts, one load balancer (var/cluster)
+#   make cluster-stop  stop only the cluster
+#   make test-cluster  e2e suite through the balancer + fault test (kill a node and a host)
 #   make test       unit tests (normal + ASan/UBSan) and end-to-end tests on a private stack
-#   make bench      wrk benchmarks against the running stack
+#   make bench      wrk benchmarks against the running stack (CLUSTER=1: against `make cluster`'s)
 #   make bench-scale N=100  load a national data set (40 regions x N SMEs) into the running stack and time it
 #   make install    PREFIX=/usr/local DESTDIR= SYSCONFDIR=/etc RUNDIR=/run/smesurvey LOGDIR=/var/log/smesurvey
 #   make uninstall  the same variables
@@ -85,7 +88,7 @@ UNIT_BINS  = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 CATALOG    = cgi-bin/forms/codebook/forms.tsv
 CODEBOOK   = $(filter-out $(CATALOG),$(wildcard cgi-bin/forms/codebook/*.tsv))
 
-.PHONY: all asan run stop test unit e2e bench bench-scale install uninstall clean check-sql fuzz fuzz-build fuzz-bins sqlmap
+.PHONY: all asan run stop cluster cluster-stop test-cluster bench-cluster test unit e2e bench bench-scale install uninstall clean check-sql fuzz fuzz-build fuzz-bins sqlmap
 all: $(PROGS) $(UNIT_BINS)
 
 # Every object records the headers it includes (-MMD) in a .d file next to
@@ -228,8 +231,25 @@ run:
 	$(MAKE) all
 	scripts/stack start
 
+# Stops the single stack and, when one was started, the cluster too.
 stop:
 	scripts/stack stop
+	if [ -d var/cluster ]; then scripts/cluster stop; fi
+
+# Three Galera nodes, two application hosts and a load balancer under
+# var/cluster (scripts/cluster; README, "More than one host").
+cluster:
+	scripts/stack deps
+	$(MAKE) all
+	scripts/cluster start
+
+cluster-stop:
+	scripts/cluster stop
+
+# The e2e suite through the balancer, the fault test and INSTALL's
+# multi-host chapter, on a fresh cluster (scripts/test-cluster).
+test-cluster:
+	scripts/test-cluster
 
 unit: all asan
 	prove -v --exec '' $(UNIT_BINS) $(patsubst $(BUILD)/%,build-asan/%,$(UNIT_BINS))
@@ -254,7 +274,15 @@ $(RENDER_BENCH): $(BUILD)/obj/bench/render.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 bench: all $(CEILING) $(RENDER_BENCH)
+ifeq ($(CLUSTER),1)
+	scripts/bench-cluster
+else
 	CEILING=$(CEILING) scripts/bench
+endif
+
+# One host against two, Galera against one node (make cluster first).
+bench-cluster: all
+	scripts/bench-cluster
 
 # Generated national data (SQL bulk load, scripts/bench-scale), then timings.
 N ?= 100
@@ -272,8 +300,9 @@ LIBEXEC   = $(PREFIX)/lib/smesurvey/cgi-bin
 FILL      = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@CONFDIR@|$(SHAREDIR)/conf|g' \
                 -e 's|@RUNDIR@|$(RUNDIR)|g' -e 's|@HTDOCS@|$(SHAREDIR)/htdocs|g' \
                 -e 's|@EMPTYDIR@|$(SHAREDIR)/empty|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
-                -e 's|@LOGDIR@|$(LOGDIR)|g' -e 's|@PROGRAMS@|$(FCGI_PROGS)|g'
-TEMPLATES = nginx-app.conf nginx-site.conf apache-app.conf apache-site.conf
+                -e 's|@LOGDIR@|$(LOGDIR)|g' -e 's|@PROGRAMS@|$(FCGI_PROGS)|g' -e 's|@HOSTS_SCHEME@|https|g'
+TEMPLATES = nginx-app.conf nginx-site.conf apache-app.conf apache-site.conf \
+            nginx-balancer-app.conf nginx-balancer-site.conf apache-balancer-site.conf
 MANDIR    = $(PREFIX)/share/man
 # The operator's reference: mdoc pages, checked by tests/build/50-man.t.
 MAN5      = doc/man/smesurvey.conf.5
@@ -295,7 +324,7 @@ install: all
 	install -m 0644 htdocs/errors/*.html $(DESTDIR)$(SHAREDIR)/htdocs/errors/
 	install -m 0644 sql/[0-9][0-9][0-9]_*.sql $(DESTDIR)$(SHAREDIR)/sql/
 	install -m 0644 VERSION $(DESTDIR)$(SHAREDIR)/
-	install -m 0644 conf/smesurvey.conf.example conf/smesurvey.logrotate $(DESTDIR)$(SHAREDIR)/conf/
+	install -m 0644 conf/smesurvey.conf.example conf/smesurvey.logrotate conf/galera.cnf $(DESTDIR)$(SHAREDIR)/conf/
 	for t in $(TEMPLATES); do $(FILL) conf/$$t.in > $(DESTDIR)$(SHAREDIR)/conf/$$t.tmp && \
 	    install -m 0644 $(DESTDIR)$(SHAREDIR)/conf/$$t.tmp $(DESTDIR)$(SHAREDIR)/conf/$$t && \
 	    rm -f $(DESTDIR)$(SHAREDIR)/conf/$$t.tmp || exit 1; done

@@ -12,6 +12,7 @@
 #include "deadline.h"
 #include "draw.h"
 #include "frame.h"
+#include "hostcheck.h"
 #include "log.h"
 #include "util.h"
 #include "valid.h"
@@ -79,17 +80,41 @@ static int check_deadline(const char *key, const char *value)
 	return check_line(1, key, value);
 }
 
+/* The hosts of a cluster agree on code_secret and the upload folder
+ * (core/hostcheck.h); with adopt this host's become the agreed ones first. */
+static int check_agreement(struct ctx *x, struct db *db, int adopt)
+{
+	char host[512], name[256] = "", why[1024];
+	int bad = 0;
+
+	gethostname(name, sizeof name - 1);
+	snprintf(host, sizeof host, "%.200s:%.300s", name, x->conf_path ? x->conf_path :
+	         getenv("SMESURVEY_CONF") ? getenv("SMESURVEY_CONF") : "/etc/smesurvey/smesurvey.conf");
+	if (adopt) {
+		if (hostcheck_adopt(db, &x->conf, host, why, sizeof why) < 0 ||
+		    cli_audit(db, "host-agreement-adopt", host) < 0)
+			return check_line(0, "host agreement", why);
+		bad += check_line(1, "host agreement", why);
+	}
+	bad += check_line(hostcheck_secret(db, &x->conf, host, why, sizeof why) == 1, "code_secret", why);
+	bad += check_line(hostcheck_uploads(db, &x->conf, host, why, sizeof why) == 1,
+	                  "shared upload folder", why);
+	return bad;
+}
+
 int cmd_check(struct ctx *x, int argc, char **argv)
 {
 	const char *user = "smesurvey";
 	const struct passwd *pw;
 	struct db *db;
 	char *version = NULL, why[512];
-	int bad = 0;
+	int bad = 0, adopt = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--user") == 0 && i + 1 < argc) {
 			user = argv[++i];
+		} else if (strcmp(argv[i], "--adopt") == 0) {
+			adopt = 1;
 		} else {
 			fprintf(stderr, PROG ": check: unknown argument '%s'\n", argv[i]);
 			return EXIT_FAILED;
@@ -132,6 +157,7 @@ int cmd_check(struct ctx *x, int argc, char **argv)
 		int ok = dir_writable_by(x->conf.upload_dir, pw, why, sizeof why);
 		bad += check_line(ok, "upload folder", why);
 	}
+	bad += check_agreement(x, db, adopt);
 	bad += check_deadline("deadline_survey", x->conf.deadline_survey);
 	bad += check_deadline("deadline_selfeval", x->conf.deadline_selfeval);
 	printf("%s\n", bad ? "some checks failed" : "all checks passed");

@@ -157,15 +157,19 @@ static const struct command commands[] = {
 	  "Exit: 0 done, 1 refused (no such user, the password from stdin breaks\n"
 	  "the rules), 2 usage or database error." },
 	{ "help", cmd_help, "[COMMAND]", "show this help or a command's help", NULL },
-	{ "check", cmd_check, "[--user NAME]",
+	{ "check", cmd_check, "[--user NAME] [--adopt]",
 	  "check that this installation can serve (exit 0) or say what is wrong",
 	  "Checks, each printed as ok / FAIL with the reason:\n"
 	  "  the configuration file is readable and complete; the declared time zone\n"
 	  "  (time_zone) is stated; the database answers with the schema version\n"
 	  "  these programs expect (the newest migration they were built with);\n"
 	  "  upload_dir exists and is writable by the programs' user (--user, default\n"
-	  "  smesurvey); both deadlines are set and not past (a past deadline refuses\n"
-	  "  every save). Exit: 0 every check passed, 1 something failed." },
+	  "  smesurvey); the hosts of a cluster agree (the first host to check records\n"
+	  "  a fingerprint of code_secret and a probe file in upload_dir; another host\n"
+	  "  fails when its secret differs or its upload_dir lacks the probe, i.e. is\n"
+	  "  not the shared folder; --adopt makes this host's secret and folder the\n"
+	  "  agreed ones, audited); both deadlines are set and not past (a past\n"
+	  "  deadline refuses every save). Exit: 0 every check passed, 1 something failed." },
 	{ "rebuild-aggregates", cmd_rebuild_aggregates, "[--if-stale]",
 	  "recompute the maintained aggregates (progress, statistics, indicators)",
 	  "Empties the aggregate tables of sql/005_aggregates.sql and computes them\n"

@@ -26,6 +26,8 @@ static void conf_defaults(struct conf *c)
 	set_str(&c->db_name, "smesurvey");
 	set_str(&c->db_user, "smesurvey");
 	set_str(&c->db_password, "");
+	set_str(&c->db_failover, "");
+	set_str(&c->db_user_hosts, "localhost");
 	set_str(&c->code_secret, "");
 	set_str(&c->paradata_secret, "");
 	set_str(&c->base_url, "http://127.0.0.1:8080");
@@ -80,6 +82,7 @@ static int conf_set(struct conf *c, const char *k, const char *v)
 		{ "upload_dir", &c->upload_dir }, { "deadline_survey", &c->deadline_survey },
 		{ "deadline_selfeval", &c->deadline_selfeval }, { "site_name", &c->site_name },
 		{ "time_zone", &c->time_zone }, { "help_line", &c->help_line },
+		{ "db_failover", &c->db_failover }, { "db_user_hosts", &c->db_user_hosts },
 	};
 	/* A short secret would make the codes guessable from a few slips. */
 	if (strcmp(k, "code_secret") == 0 || strcmp(k, "paradata_secret") == 0) {
@@ -172,7 +175,7 @@ void conf_free(struct conf *c)
 	char **strs[] = { &c->db_socket, &c->db_host, &c->db_name, &c->db_user,
 	                  &c->db_password, &c->code_secret, &c->paradata_secret, &c->base_url, &c->upload_dir,
 	                  &c->deadline_survey, &c->deadline_selfeval, &c->site_name,
-	                  &c->time_zone, &c->help_line };
+	                  &c->time_zone, &c->help_line, &c->db_failover, &c->db_user_hosts };
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
 		free(*strs[i]);
 		*strs[i] = NULL;

@@ -14,6 +14,11 @@ struct conf {
 	char *db_name;
 	char *db_user;
 	char *db_password;
+	char *db_failover;        /* further database nodes (a Galera cluster), tried
+	                             in order when db_socket/db_host does not answer:
+	                             "/path/to.sock, host:port, ..." (db.c); "" none */
+	char *db_user_hosts;      /* read by smesurvey-setup only (where db_user may
+	                             connect from); kept so the key is known */
 	char *code_secret;        /* key the invitation codes are derived from
 	                             (sample/codes.h); at least 32 characters */
 	char *paradata_secret;    /* key of the paradata's network and browser hashes

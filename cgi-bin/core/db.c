@@ -9,6 +9,7 @@
 #include "log.h"
 #include "util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -43,10 +44,11 @@ static void db_drop(struct db *db)
 	db->in_tx = 0;
 }
 
-static int db_connect(struct db *db)
+/* One connection attempt: sock (a unix socket) or host:port. */
+static int db_connect_to(struct db *db, const char *sock, const char *host, unsigned port)
 {
 	const struct conf *c = db->conf;
-	unsigned timeout = 5;
+	unsigned timeout = 2;
 	db->my = mysql_init(NULL);
 	if (db->my == NULL) {
 		log_err("mysql_init failed");
@@ -54,16 +56,41 @@ static int db_connect(struct db *db)
 	}
 	mysql_options(db->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(db->my, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-	const char *sock = c->db_socket[0] ? c->db_socket : NULL;
-	if (!mysql_real_connect(db->my, sock ? NULL : c->db_host, c->db_user, c->db_password,
-	                        c->db_name, sock ? 0 : c->db_port, sock, 0)) {
+	if (!mysql_real_connect(db->my, sock ? NULL : host, c->db_user, c->db_password,
+	                        c->db_name, sock ? 0 : port, sock, 0)) {
 		db->last_errno = mysql_errno(db->my);
-		log_err("cannot connect to MariaDB: %s", mysql_error(db->my));
+		log_err("cannot connect to MariaDB (%s%s%u): %s", sock ? sock : host, sock ? "" : ":",
+		        sock ? 0 : port, mysql_error(db->my));
 		mysql_close(db->my);
 		db->my = NULL;
 		return -1;
 	}
 	return 0;
+}
+
+/* The configured node first, then each db_failover entry in order
+ * ("/path.sock" or "host:port", comma-separated): on a Galera cluster any
+ * node takes any statement, so a host whose node died goes on with the
+ * next (issue 22). Every new connection starts again from the first. */
+static int db_connect(struct db *db)
+{
+	const struct conf *c = db->conf;
+	if (db_connect_to(db, c->db_socket[0] ? c->db_socket : NULL, c->db_host, c->db_port) == 0)
+		return 0;
+	char list[1024], *save = NULL;
+	snprintf(list, sizeof list, "%s", c->db_failover ? c->db_failover : "");
+	for (char *e = strtok_r(list, ", ", &save); e; e = strtok_r(NULL, ", ", &save)) {
+		char *colon = strrchr(e, ':');
+		if (e[0] == '/') {
+			if (db_connect_to(db, e, NULL, 0) == 0)
+				return 0;
+		} else if (colon) {
+			*colon = '\0';
+			if (db_connect_to(db, NULL, e, (unsigned)atoi(colon + 1)) == 0)
+				return 0;
+		}
+	}
+	return -1;
 }
 
 struct db *db_open(const struct conf *c)

@@ -240,6 +240,15 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" UNION SELECT SUBSTRING(file, 8, 64) FROM unit_documents"
 		" UNION SELECT SUBSTRING(file, 8, 64) FROM symposium_files",
 		R_CLI },
+	[STMT_AGREEMENT_RECORD] = {
+		"INSERT IGNORE INTO host_agreement (name, value, set_by) VALUES (?, ?, ?)",
+		R_CLI },
+	[STMT_AGREEMENT_GET] = {
+		"SELECT value, set_by, DATE_FORMAT(set_at, '%Y-%m-%d %H:%i') FROM host_agreement WHERE name = ?",
+		R_CLI },
+	[STMT_AGREEMENT_REPLACE] = {
+		"REPLACE INTO host_agreement (name, value, set_by) VALUES (?, ?, ?)",
+		R_CLI },
 	[STMT_REGION_CODES] = {
 		"SELECT code FROM regions",
 		R_CLI },

@@ -59,6 +59,10 @@ enum stmt {
 	STMT_SESSIONS_PURGE,
 	STMT_LOGIN_FAILURES_PURGE,
 	STMT_UPLOADS_REFERENCED,
+	/* Hosts of a cluster agreeing on secrets and the upload folder (hostcheck.c) */
+	STMT_AGREEMENT_RECORD,
+	STMT_AGREEMENT_GET,
+	STMT_AGREEMENT_REPLACE,
 	/* Regions and progress */
 	STMT_REGION_CODES,
 	STMT_REGION_LIST,

@@ -24,6 +24,7 @@ static const struct { const char *code, *label; } actions[] = {
 	{ "slips-print", "打印邀请单" }, { "slip-one", "打印单个邀请单" }, { "code-revoke", "作废邀请码" },
 	{ "followup", "记录电话跟进" }, { "aggregates-rebuild", "重新统计汇总数据" }, { "purge", "清理过期数据" },
 	{ "region-import", "导入地区" }, { "region-phone", "修改咨询电话" },
+	{ "host-agreement-adopt", "确认多台服务器的共同配置" },
 };
 
 const char *audit_action_label(const char *code)

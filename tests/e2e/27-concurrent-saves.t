@@ -36,7 +36,9 @@ for my $i (0 .. $#keys) {
 		my ($ua, $key) = ($agents[$i], $keys[$i]);
 		my $csrf = $ua->csrf_of('/form/sme');
 		my ($n, $n5xx, $nok, $last) = (0, 0, 0, '');
-		sleep($start - time) if $start > time;
+		# One reading of the clock: on a loaded machine it may pass $start
+		# between a check and the sleep, and a negative sleep dies.
+		{ my $d = $start - time; sleep($d) if $d > 0 }
 		while (time < $start + $SECONDS) {
 			my $v = "地址-$key-" . ++$n;
 			my $p = Forms::post_params($f, { %base, q1_addr => $v });
@@ -46,7 +48,7 @@ for my $i (0 .. $#keys) {
 		}
 		# Everybody submits at the next whole second.
 		my $at = int(time) + 1;
-		sleep($at - time);
+		{ my $d = $at - time; sleep($d) if $d > 0 }
 		my $v = "地址-$key-final";
 		my $p = Forms::post_params($f, { %base, q1_addr => $v });
 		my $res = $ua->post('/form/sme', [ csrf => $csrf, action => 'submit', confirm => 1, @$p ]);

@@ -78,9 +78,15 @@ my $acc = Forms::fresh_accounts('t70s', 'T70S01', 'T70S 测试省', [qw(region s
 # absent row both got the gap lock and the two inserts deadlocked (one of
 # them rolled back: a 503 or a lost submit); under READ COMMITTED the draft
 # overwrote the submit. Now the save waits for the row and sees it submitted.
+# On a cluster (make test-cluster) the save goes to host 1, whose database
+# node is the one this session locks on: under Galera row locks hold per
+# node; across nodes the loser's COMMIT fails certification (1213) and
+# db_transaction runs it again (tests/cluster/fault.t submits from both).
 {
 	my $u = $acc->{sme};
-	my $ua = Forms::login_as($u);
+	my $ua = T::new_agent(base_url => T::env('HOST1_URL') // T::base_url());
+	$ua->login($u->{username}, $u->{password});
+	ok $ua->logged_in, 'sme logs in';
 	my $page = $ua->get('/form/sme');
 	is $page->{status}, 200, 'sme form opens';
 	my $csrf = T::csrf_from($page->{text});
