@@ -58,7 +58,6 @@
 #include <string.h>
 
 #define PAGE_SIZE 50
-#define MAX_PAGE  100000
 
 static const char *const status_labels[][2] = {
 	{ "submitted", "已提交" },
@@ -73,13 +72,6 @@ enum key { KEY_ID, KEY_CODE, KEY_ACTION, KEY_SAMPLE, KEY_FORMAT, KEY_ACTION_F, K
            KEY_BEFORE, KEY_REGION, KEY_KIND, KEY_SORT, KEY_AFTER, KEY_REOPENED, KEY_DONE, KEY_ROLE, KEY_DUE,
            KEY_REASON, KEY_CONFIRM, KEY_STEP, KEY_PHONE, KEY_FORM, KEY_RULE,
            KEY_NOTE, KEY_DECISION };
-
-/* page= (AP_FILTERS: 1..999999), at most MAX_PAGE; 1 when absent. */
-static long param_page(const struct req *r)
-{
-	const struct arg *a = &r->arg[AP_PAGE];
-	return !a->present ? 1 : a->n > MAX_PAGE ? MAX_PAGE : (long)a->n;
-}
 
 static const char *status_label(const char *s)
 {
@@ -157,27 +149,6 @@ static long long query_count(struct req *r, enum stmt q, const struct dbarg *arg
 	n = s ? atoll(s) : 0;
 	free(s);
 	return n;
-}
-
-/* Previous/next links; base is the list's URL with its filters. */
-/* Previous/next links of a list page: path with the list's filters kept
- * (keep: name, value, ... NULL; a NULL value is sent empty) and page=N. */
-static void pager(struct req *r, const char *path, const char *const *keep, long page,
-                  long long total)
-{
-	struct buf base = { 0 };
-	buf_puts(&base, path);
-	for (size_t i = 0; keep[i]; i += 2) {
-		buf_printf(&base, "%c%s=", i ? '&' : '?', keep[i]);
-		url_encode(&base, keep[i + 1] ? keep[i + 1] : "");
-	}
-	h_raw(r, "<nav class=\"pager\" aria-label=\"分页\">");
-	if (page > 1)
-		h_printf(r, "<a href=\"%s&page=%ld\" rel=\"prev\">上一页</a> ", base.data, page - 1);
-	if (page < MAX_PAGE && (long long)page * PAGE_SIZE < total)
-		h_printf(r, "<a href=\"%s&page=%ld\" rel=\"next\">下一页</a>", base.data, page + 1);
-	h_raw(r, "</nav>");
-	buf_free(&base);
 }
 
 /* ------------------------------------------------------------------ */
@@ -358,22 +329,17 @@ static void responses_list(struct req *r)
 
 	/* Page links keep the filters; the keys are the first and last shown. */
 	if (n > 0 && (older || newer)) {
-		struct buf base = { 0 };
+		struct buf base = { 0 }, prev = { 0 }, next = { 0 };
 		const char *const keep[] = { "form", fname, "region", region, "status", status ? status : "all", NULL };
-		buf_puts(&base, "/admin/responses");
-		for (size_t i = 0; keep[i]; i += 2) {
-			buf_printf(&base, "%c%s=", i ? '&' : '?', keep[i]);
-			url_encode(&base, keep[i + 1] ? keep[i + 1] : "");
-		}
-		h_raw(r, "<nav class=\"pager\" aria-label=\"分页\">");
+		url_with_params(&base, "/admin/responses", keep);
 		if (newer)
-			h_printf(r, "<a href=\"%s&before=%s\" rel=\"prev\">上一页</a> ", base.data,
-			         dbrows_get(rows, first, 0));
+			buf_printf(&prev, "%s&before=%s", base.data, dbrows_get(rows, first, 0));
 		if (older)
-			h_printf(r, "<a href=\"%s&after=%s\" rel=\"next\">下一页</a>", base.data,
-			         dbrows_get(rows, before ? 0 : n - 1, 0));
-		h_raw(r, "</nav>");
+			buf_printf(&next, "%s&after=%s", base.data, dbrows_get(rows, before ? 0 : n - 1, 0));
+		h_key_pager(r, "分页", "", NULL, prev.data, next.data);
 		buf_free(&base);
+		buf_free(&prev);
+		buf_free(&next);
 	}
 	dbrows_free(rows);
 	page_end(r);
@@ -868,13 +834,60 @@ static void on_integrity_decide(struct req *r)
 /* ------------------------------------------------------------------ */
 /* Accounts (admin only)                                               */
 
+/* One account row of the list, with its disable/enable and reset actions. */
+static void account_row(struct req *r, const struct dbrows *rows, size_t i)
+{
+	int disabled = dbrows_int(rows, i, 7) != 0;
+	unsigned long long uid = (unsigned long long)dbrows_int(rows, i, 0);
+	h_printf(r, "<tr data-username=\"%s\" data-id=\"%llu\"><td>%s</td><td>%s</td><td>%s %s</td><td>%s</td>"
+	         "<td>%s</td><td class=\"state\">%s</td><td>%s</td><td>",
+	         dbrows_get(rows, i, 1), uid, dbrows_get(rows, i, 1),
+	         role_label(role_parse(dbrows_get(rows, i, 2))), dbrows_get(rows, i, 3),
+	         dbrows_get(rows, i, 4), dbrows_get(rows, i, 5), form_short(dbrows_get(rows, i, 6)),
+	         disabled ? "已停用" : "正常", dbrows_get(rows, i, 8));
+	if (uid != r->user->id) {
+		h_raw(r, "<form method=\"post\" action=\"/admin/accounts\" class=\"inline\">");
+		h_csrf_field(r);
+		h_printf(r, "<input type=\"hidden\" name=\"id\" value=\"%llu\">"
+		         "<input type=\"hidden\" name=\"action\" value=\"%s\">"
+		         "<button type=\"submit\">%s</button></form>",
+		         uid, disabled ? "enable" : "disable", disabled ? "启用" : "停用");
+		h_printf(r, " <a href=\"/admin/accounts/reset?id=%llu\">重置密码</a>", uid);
+	}
+	h_raw(r, "</td></tr>");
+}
+
+/* The list's pager: keys are the ids of the first and last row shown. */
+static void accounts_pager(struct req *r, const char *rcode, const char *region, const struct dbrows *rows,
+                           size_t first, size_t last, int newer, int older)
+{
+	struct buf base = { 0 }, top = { 0 }, prev = { 0 }, next = { 0 };
+	const char *const keep[] = { "role", rcode, "region", region, NULL };
+	url_with_params(&base, "/admin/accounts", keep);
+	if (newer) {
+		buf_puts(&top, base.data);
+		buf_printf(&prev, "%s&before=%s", base.data, dbrows_get(rows, first, 0));
+	}
+	if (older)
+		buf_printf(&next, "%s&after=%s", base.data, dbrows_get(rows, last, 0));
+	h_key_pager(r, "账户翻页", "", top.data, prev.data, next.data);
+	buf_free(&base);
+	buf_free(&top);
+	buf_free(&prev);
+	buf_free(&next);
+}
+
+/* Accounts in id order, PAGE_SIZE at a time by key (issue 21 item 4):
+ * after=<id> the page below that account, before=<id> the page above it;
+ * the total from the maintained counter agg_accounts. */
 static void accounts_page(struct req *r, const char *msg)
 {
 	const char *role_s = r->arg[KEY_ROLE].present ? r->arg[KEY_ROLE].s : NULL;
 	enum role role = role_s ? role_parse(role_s) : ROLE_NONE;
 	const char *rcode = role != ROLE_NONE ? role_code(role) : NULL;
 	const char *region = param_region(r);
-	long page = param_page(r);
+	unsigned long long after = r->arg[KEY_AFTER].present ? r->arg[KEY_AFTER].id : 0;
+	unsigned long long before = !after && r->arg[KEY_BEFORE].present ? r->arg[KEY_BEFORE].id : 0;
 	static const char *const cols[] = { "用户名", "角色", "地区", "单位", "问卷", "状态",
 	                                    "最近登录", "操作" };
 	struct dbrows *rows;
@@ -882,12 +895,16 @@ static void accounts_page(struct req *r, const char *msg)
 
 	if ((total = query_count(r, STMT_USER_COUNT,
 	    DB_ARGS(A_STR(rcode), A_STR(rcode), A_STR(region), A_STR(region)))) < 0 ||
-	    db_query(r->db, STMT_USER_LIST,
-	    DB_ARGS(A_STR(rcode), A_STR(rcode), A_STR(region), A_STR(region), A_INT(PAGE_SIZE),
-	            A_INT((page - 1) * PAGE_SIZE)), &rows) < 0) {
+	    db_query(r->db, before ? STMT_USER_LIST_BEFORE : STMT_USER_LIST,
+	    DB_ARGS(A_STR(rcode), A_STR(rcode), A_STR(region), A_STR(region), A_INT(before ? before : after),
+	            A_INT(PAGE_SIZE + 1)), &rows) < 0) {
 		page_error(r, 503, MSG_BUSY);
 		return;
 	}
+	int more = rows->nrows > PAGE_SIZE;
+	size_t n = more ? PAGE_SIZE : rows->nrows;
+	/* Rows above a key came nearest first: shown reversed. */
+	size_t first = before ? n - 1 : 0, step = before ? (size_t)-1 : 1;
 
 	page_begin(r, "账户");
 	if (msg)
@@ -900,34 +917,17 @@ static void accounts_page(struct req *r, const char *msg)
 	h_raw(r, "</select></label> ");
 	select_region(r, "地区", region, 1);
 	h_raw(r, "<button type=\"submit\">筛选</button></form>");
-	h_printf(r, "<p>共 <span id=\"total\">%lld</span> 个账户，第 %ld 页。停用后该账户立即退出登录，"
-	         "且不能再登录。</p>", total, page);
+	h_printf(r, "<p>共 <span id=\"total\">%lld</span> 个账户（按创建先后排列）。停用后该账户立即退出登录，"
+	         "且不能再登录。</p>", total);
 	h_table_begin(r, "accounts", NULL, cols, NELEMS(cols));
-	for (size_t i = 0; i < rows->nrows; i++) {
-		int disabled = dbrows_int(rows, i, 7) != 0;
-		unsigned long long uid = (unsigned long long)dbrows_int(rows, i, 0);
-		h_printf(r, "<tr data-username=\"%s\"><td>%s</td><td>%s</td><td>%s %s</td><td>%s</td>"
-		         "<td>%s</td><td class=\"state\">%s</td><td>%s</td><td>",
-		         dbrows_get(rows, i, 1), dbrows_get(rows, i, 1),
-		         role_label(role_parse(dbrows_get(rows, i, 2))), dbrows_get(rows, i, 3),
-		         dbrows_get(rows, i, 4), dbrows_get(rows, i, 5), form_short(dbrows_get(rows, i, 6)),
-		         disabled ? "已停用" : "正常", dbrows_get(rows, i, 8));
-		if (uid != r->user->id) {
-			h_raw(r, "<form method=\"post\" action=\"/admin/accounts\" class=\"inline\">");
-			h_csrf_field(r);
-			h_printf(r, "<input type=\"hidden\" name=\"id\" value=\"%llu\">"
-			         "<input type=\"hidden\" name=\"action\" value=\"%s\">"
-			         "<button type=\"submit\">%s</button></form>",
-			         uid, disabled ? "enable" : "disable", disabled ? "启用" : "停用");
-			h_printf(r, " <a href=\"/admin/accounts/reset?id=%llu\">重置密码</a>", uid);
-		}
-		h_raw(r, "</td></tr>");
-	}
-	if (rows->nrows == 0)
+	for (size_t k = 0, i = first; k < n; k++, i += step)
+		account_row(r, rows, i);
+	if (n == 0)
 		h_raw(r, "<tr><td colspan=\"8\">没有符合条件的账户。</td></tr>");
 	h_table_end(r);
-	const char *const keep[] = { "role", rcode, "region", region, NULL };
-	pager(r, "/admin/accounts", keep, page, total);
+	if (n > 0)
+		accounts_pager(r, rcode, region, rows, first, before ? 0 : n - 1,
+		               before ? more : after != 0, before ? 1 : more);
 	dbrows_free(rows);
 	page_end(r);
 }
@@ -1188,6 +1188,8 @@ static const struct pspec accounts_params[] = {
 	AP_FILTERS,
 	{ KEY_ROLE, "role", PT_STR, 0, 0, 15, NULL, 0, NULL, 0 },
 	{ KEY_DONE, "done", PT_FLAG, 0, 0, 0, NULL, 0, NULL, 0 },
+	{ KEY_AFTER, "after", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
+	{ KEY_BEFORE, "before", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
 	{ 0 },
 };
 

@@ -9,9 +9,9 @@
 #include "log.h"
 #include "util.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -309,6 +309,56 @@ enum db_rc db_exec(struct db *db, enum stmt q, const struct dbarg *args, size_t 
 	return DB_OK;
 }
 
+/* The cells of a result live in one arena (rows->arena), not one
+ * allocation each (issue 21 item 5: an export reads millions of cells).
+ * While fetching, cells[] holds each cell's offset into the arena plus one
+ * (0 for NULL), as the arena moves when it grows; cells_fix() turns the
+ * offsets into pointers once every row is in. */
+static char *arena_reserve(struct dbrows *rows, size_t *cap, size_t need)
+{
+	if (rows->arena_len + need > *cap) {
+		size_t c = *cap ? *cap : 4096;
+		while (c < rows->arena_len + need)
+			c *= 2;
+		rows->arena = xrealloc(rows->arena, c);
+		*cap = c;
+	}
+	return rows->arena + rows->arena_len;
+}
+
+static void cells_fix(struct dbrows *rows)
+{
+	for (size_t i = 0; i < rows->nrows * rows->ncols; i++) {
+		uintptr_t off = (uintptr_t)rows->cells[i];
+		rows->cells[i] = off ? rows->arena + (off - 1) : NULL;
+	}
+}
+
+/* One fetched row's cells into the arena (a truncated value, longer than
+ * its column's max_length said, fetched whole). */
+static void row_to_arena(MYSQL_STMT *st, struct dbrows *rows, size_t *cap, size_t r,
+                         MYSQL_BIND *bind, const unsigned long *lens, const my_bool *isnull)
+{
+	for (unsigned c = 0; c < rows->ncols; c++) {
+		size_t i = r * rows->ncols + c;
+		if (isnull[c])
+			continue;
+		char *cell = arena_reserve(rows, cap, lens[c] + 1);
+		if (lens[c] <= bind[c].buffer_length) {
+			memcpy(cell, bind[c].buffer, lens[c]);
+		} else {
+			MYSQL_BIND one = bind[c];
+			one.buffer = cell;
+			one.buffer_length = lens[c];
+			mysql_stmt_fetch_column(st, &one, c, 0);
+		}
+		cell[lens[c]] = '\0';
+		rows->cells[i] = (char *)(uintptr_t)(rows->arena_len + 1);
+		rows->lens[i] = lens[c];
+		rows->arena_len += lens[c] + 1;
+	}
+}
+
 static int fetch_rows(struct db *db, MYSQL_STMT *st, struct dbrows *rows)
 {
 	unsigned ncols = mysql_stmt_field_count(st);
@@ -327,20 +377,24 @@ static int fetch_rows(struct db *db, MYSQL_STMT *st, struct dbrows *rows)
 	MYSQL_BIND *bind = xcalloc(ncols, sizeof *bind);
 	unsigned long *lens = xcalloc(ncols, sizeof *lens);
 	my_bool *isnull = xcalloc(ncols, sizeof *isnull);
+	/* One buffer for the row, sliced per column. */
+	size_t rowcap = 0, cap = 0;
+	for (unsigned c = 0; c < ncols; c++)
+		rowcap += fields[c].max_length + 1 < 32 ? 32 : fields[c].max_length + 1;
+	char *rowbuf = xmalloc(rowcap), *p = rowbuf;
 	for (unsigned c = 0; c < ncols; c++) {
-		size_t cap = fields[c].max_length + 1;
-		if (cap < 32)
-			cap = 32;   /* numbers are converted to text: leave room */
-		bind[c].buffer_type = MYSQL_TYPE_STRING;
-		bind[c].buffer = xmalloc(cap);
-		bind[c].buffer_length = cap;
+		size_t w = fields[c].max_length + 1 < 32 ? 32 : fields[c].max_length + 1;
+		bind[c].buffer_type = MYSQL_TYPE_STRING;   /* numbers as text: 32 leaves room */
+		bind[c].buffer = p;
+		bind[c].buffer_length = w;
 		bind[c].length = &lens[c];
 		bind[c].is_null = &isnull[c];
+		p += w;
 	}
 	int rc = 0;
-	size_t nrows = (size_t)mysql_stmt_num_rows(st);
-	rows->cells = xcalloc(nrows * ncols, sizeof *rows->cells);
-	rows->lens = xcalloc(nrows * ncols, sizeof *rows->lens);
+	size_t nrows = (size_t)mysql_stmt_num_rows(st), ncells = nrows * ncols;
+	rows->cells = xcalloc(ncells ? ncells : 1, sizeof *rows->cells);
+	rows->lens = xcalloc(ncells ? ncells : 1, sizeof *rows->lens);
 	if (mysql_stmt_bind_result(st, bind) != 0) {
 		log_err("bind_result failed: %s", mysql_stmt_error(st));
 		rc = -1;
@@ -354,28 +408,11 @@ static int fetch_rows(struct db *db, MYSQL_STMT *st, struct dbrows *rows)
 			rc = -1;
 			break;
 		}
-		for (unsigned c = 0; c < ncols; c++) {
-			size_t i = r * ncols + c;
-			if (isnull[c])
-				continue;
-			char *cell = xmalloc(lens[c] + 1);
-			if (lens[c] <= bind[c].buffer_length) {
-				memcpy(cell, bind[c].buffer, lens[c]);
-			} else {
-				/* Truncated (f == MYSQL_DATA_TRUNCATED): fetch the whole value. */
-				MYSQL_BIND one = bind[c];
-				one.buffer = cell;
-				one.buffer_length = lens[c];
-				mysql_stmt_fetch_column(st, &one, c, 0);
-			}
-			cell[lens[c]] = '\0';
-			rows->cells[i] = cell;
-			rows->lens[i] = lens[c];
-		}
+		row_to_arena(st, rows, &cap, r, bind, lens, isnull);
 		rows->nrows = r + 1;
 	}
-	for (unsigned c = 0; c < ncols; c++)
-		free(bind[c].buffer);
+	cells_fix(rows);
+	free(rowbuf);
 	free(bind);
 	free(lens);
 	free(isnull);
@@ -433,9 +470,7 @@ void dbrows_free(struct dbrows *r)
 {
 	if (r == NULL)
 		return;
-	if (r->cells)
-		for (size_t i = 0; i < r->nrows * r->ncols; i++)
-			free(r->cells[i]);
+	free(r->arena);
 	free(r->cells);
 	free(r->lens);
 	free(r);

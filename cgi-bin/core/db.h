@@ -55,6 +55,8 @@ struct dbrows {
 	size_t   ncols;
 	char   **cells;   /* nrows * ncols; NULL for SQL NULL */
 	size_t  *lens;    /* byte length of each cell */
+	char    *arena;   /* every cell's bytes, one allocation (db.c) */
+	size_t   arena_len;
 };
 
 /* Connects using c; returns NULL (logged) when the server is unreachable.

@@ -207,6 +207,15 @@ void page_error(struct req *r, int status, const char *message)
 	page_end(r);
 }
 
+void url_with_params(struct buf *b, const char *path, const char *const *keep)
+{
+	buf_puts(b, path);
+	for (size_t i = 0; keep[i]; i += 2) {
+		buf_printf(b, "%c%s=", i ? '&' : '?', keep[i]);
+		url_encode(b, keep[i + 1] ? keep[i + 1] : "");
+	}
+}
+
 void h_tel(struct req *r, const char *phone)
 {
 	char dial[64];
@@ -232,11 +241,19 @@ void h_tel(struct req *r, const char *phone)
 void h_seek_pager(struct req *r, const char *label, const char *cls, const char *first_href,
                   const char *next_href)
 {
-	if (!first_href && !next_href)
+	h_key_pager(r, label, cls, first_href, NULL, next_href);
+}
+
+void h_key_pager(struct req *r, const char *label, const char *cls, const char *first_href,
+                 const char *prev_href, const char *next_href)
+{
+	if (!first_href && !prev_href && !next_href)
 		return;
 	h_printf(r, "<nav class=\"pager%s%s\" aria-label=\"%s\"><p>", *cls ? " " : "", cls, label);
 	if (first_href)
 		h_printf(r, "<a href=\"%s\" rel=\"first\">第一页</a> ", first_href);
+	if (prev_href)
+		h_printf(r, "<a href=\"%s\" rel=\"prev\">上一页</a> ", prev_href);
 	if (next_href)
 		h_printf(r, "<a href=\"%s\" rel=\"next\">下一页</a>", next_href);
 	h_raw(r, "</p></nav>");

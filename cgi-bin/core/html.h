@@ -55,6 +55,15 @@ void h_tel(struct req *r, const char *phone);
  * readers; cls adds classes ("" for none). The hrefs are escaped here. */
 void h_seek_pager(struct req *r, const char *label, const char *cls, const char *first_href,
                   const char *next_href);
+/* The same with a link to the previous page too (prev_href NULL: none), for
+ * lists that page by key both ways (the key of the first row shown). */
+void h_key_pager(struct req *r, const char *label, const char *cls, const char *first_href,
+                 const char *prev_href, const char *next_href);
+/* A list's URL into b: path?name=value&... (keep: name, value, ..., NULL;
+ * a NULL value is sent empty), values URL-encoded; the pagers' links
+ * append their key to it. */
+struct buf;
+void url_with_params(struct buf *b, const char *path, const char *const *keep);
 /* A whole table of query rows, one escaped <td> per cell (SQL NULL: empty);
  * when there are no rows and empty is not NULL, one row spanning the table
  * says so. rows must have ncols columns. */

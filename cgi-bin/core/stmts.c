@@ -166,15 +166,28 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_USER_EXISTS] = {
 		"SELECT username FROM users WHERE username = ?",
 		R_CLI },
+	/* The account list (/admin/accounts) in id order, a page at a time by
+	 * key (issue 21 item 4): after an id, or before one (nearest first,
+	 * shown reversed); users (role, id), k_region_role and k_region_id
+	 * serve each filter. */
 	[STMT_USER_LIST] = {
 		"SELECT u.id, u.username, u.role, COALESCE(u.region_code, ''), COALESCE(g.name, ''),"
 		" u.org_name, u.form, u.disabled, COALESCE(DATE_FORMAT(u.last_login_at, '%Y-%m-%d %H:%i'), '')"
 		" FROM users u LEFT JOIN regions g ON g.code = u.region_code"
 		" WHERE (? IS NULL OR u.role = ?) AND (? IS NULL OR u.region_code = ?)"
-		" ORDER BY u.region_code, u.role, u.username LIMIT ? OFFSET ?",
+		" AND u.id > ? ORDER BY u.id LIMIT ?",
 		R_ADMIN },
+	[STMT_USER_LIST_BEFORE] = {
+		"SELECT u.id, u.username, u.role, COALESCE(u.region_code, ''), COALESCE(g.name, ''),"
+		" u.org_name, u.form, u.disabled, COALESCE(DATE_FORMAT(u.last_login_at, '%Y-%m-%d %H:%i'), '')"
+		" FROM users u LEFT JOIN regions g ON g.code = u.region_code"
+		" WHERE (? IS NULL OR u.role = ?) AND (? IS NULL OR u.region_code = ?)"
+		" AND u.id < ? ORDER BY u.id DESC LIMIT ?",
+		R_ADMIN },
+	/* From the maintained counter (sql/065_list_counters.sql), not COUNT(*). */
 	[STMT_USER_COUNT] = {
-		"SELECT COUNT(*) FROM users WHERE (? IS NULL OR role = ?) AND (? IS NULL OR region_code = ?)",
+		"SELECT COALESCE(SUM(n), 0) FROM agg_accounts"
+		" WHERE (? IS NULL OR role = ?) AND (? IS NULL OR region_code = ?)",
 		R_ADMIN },
 	[STMT_USER_NAME] = {
 		"SELECT username FROM users WHERE id = ?",
@@ -200,11 +213,14 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"INSERT INTO users (username, pw_hash, must_change_pw, role, region_code, org_name, form)"
 		" VALUES (?, '!', 1, ?, ?, ?, ?)",
 		R_CLI },
+	/* A region's respondent accounts, a page at a time by key (issue 21
+	 * item 4; k_region_id), searched by username or organisation. */
 	[STMT_REGION_ACCOUNTS] = {
 		"SELECT id, username, role, org_name, disabled,"
 		" COALESCE(DATE_FORMAT(last_login_at, '%Y-%m-%d %H:%i'), ''), must_change_pw"
-		" FROM users WHERE region_code = ? AND role NOT IN ('admin', 'viewer', 'region')"
-		" ORDER BY role, username LIMIT 5000",   /* the ENUM's order: hub first */
+		" FROM users WHERE region_code = ? AND role NOT IN ('admin', 'viewer', 'region') AND id > ?"
+		" AND (? = '' OR username LIKE CONCAT('%', ?, '%') OR org_name LIKE CONCAT('%', ?, '%'))"
+		" ORDER BY id LIMIT ?",
 		R_REGION },
 	[STMT_AUDIT_INSERT_CLI] = {
 		"INSERT INTO audit_log (user_id, ip, action, detail) VALUES (NULL, '', ?, ?)",
@@ -700,13 +716,16 @@ const struct stmt_def stmts[STMT__MAX] = {
 	 * one - never drawn, or reset and not drawn again (issue 23 item 10:
 	 * a reset region must not vanish from the list). */
 	[STMT_ADMIN_SAMPLES_ALL] = {
-		"SELECT g.code, g.name, k.kind, s.method, s.created_at, COUNT(su.id),"
-		" IFNULL(SUM(su.user_id IS NOT NULL), 0), s.id IS NOT NULL"
+		/* Units and registrations from the maintained counter
+		 * (sql/065_list_counters.sql), not a count over sample_units;
+		 * one row per region and kind (uk_region_kind). */
+		"SELECT g.code, g.name, k.kind, s.method, s.created_at, COALESCE(a.units, 0),"
+		" COALESCE(a.registered, 0), s.id IS NOT NULL"
 		/* the two sample kinds come as arguments: the core names no form */
 		" FROM regions g CROSS JOIN (SELECT ? AS kind UNION ALL SELECT ?) k"
 		" LEFT JOIN samples s ON s.region_code = g.code AND s.kind = k.kind"
-		" LEFT JOIN sample_units su ON su.sample_id = s.id"
-		" GROUP BY g.code, k.kind, s.id ORDER BY g.code, k.kind",
+		" LEFT JOIN agg_sample_units a ON a.sample_id = s.id"
+		" ORDER BY g.code, k.kind",
 		R_ADMINS },
 
 	/* Invitation codes and slips (sample/codes.c, sample/slips.c) */
@@ -974,6 +993,17 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_AGGR_CLEAR_FIELDS]   = { "DELETE FROM agg_fields", R_CLI },
 	[STMT_AGGR_CLEAR_VALUES]   = { "DELETE FROM agg_values", R_CLI },
 	[STMT_AGGR_CLEAR_IND]      = { "DELETE FROM agg_ind", R_CLI },
+	[STMT_AGGR_CLEAR_ACCOUNTS] = { "DELETE FROM agg_accounts", R_CLI },
+	[STMT_AGGR_CLEAR_SAMPLE_UNITS] = { "DELETE FROM agg_sample_units", R_CLI },
+	/* The list counters of sql/065_list_counters.sql. */
+	[STMT_AGGR_REBUILD_ACCOUNTS] = {
+		"INSERT INTO agg_accounts (region_code, role, n)"
+		" SELECT COALESCE(region_code, ''), role, COUNT(*) FROM users GROUP BY COALESCE(region_code, ''), role",
+		R_CLI },
+	[STMT_AGGR_REBUILD_SAMPLE_UNITS] = {
+		"INSERT INTO agg_sample_units (sample_id, units, registered)"
+		" SELECT sample_id, COUNT(*), SUM(user_id IS NOT NULL) FROM sample_units GROUP BY sample_id",
+		R_CLI },
 	[STMT_AGGR_REBUILD_PROGRESS] = {
 		"INSERT INTO agg_progress (region_code, form, accounts, drafts, submitted)"
 		" SELECT u.region_code, u.form, COUNT(*), SUM(p.status <=> 'draft'), SUM(p.status <=> 'submitted')"

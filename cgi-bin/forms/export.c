@@ -468,6 +468,9 @@ struct exporter {
 	 * rank columns' numbers). */
 	const char                **cells;
 	char                      (*num)[FORM_CELL_NUM];
+	/* The response's answers, pointing into the chunk's fetched answers
+	 * (no copy per answer), reused for every row. */
+	struct answers              av;
 };
 
 /* Called with every row: ncols cells, never NULL. */
@@ -529,18 +532,16 @@ static long each_row(struct exporter *x, row_fn fn, void *arg)
 		}
 		for (size_t m = 0; m < nmeta && !stop; m++) {
 			unsigned long long id = (unsigned long long)dbrows_int(meta, m, 0);
-			struct answers av;
 
-			answers_init(&av, x->f);
-			merge_answers(x, ans, &a, id, &av);
-			form_drop_inapplicable(x->f, &av);
+			answers_clear(&x->av);
+			merge_answers(x, ans, &a, id, &x->av);
+			form_drop_inapplicable(x->f, &x->av);
 			for (size_t c = 0; c < x->nlead; c++) {
 				const char *v = dbrows_get(meta, m, c);
 				x->cells[c] = v ? v : "";
 			}
-			(void)form_export_cells(x->f, &av, x->cells + x->nlead, x->num + x->nlead);
+			(void)form_export_cells(x->f, &x->av, x->cells + x->nlead, x->num + x->nlead);
 			stop = fn(x, x->cells, arg) < 0;
-			answers_free(&av);
 			n++;
 		}
 		after = (unsigned long long)dbrows_int(meta, nmeta - 1, 0);
@@ -647,6 +648,7 @@ static size_t export_columns(struct exporter *x, struct strv *cols, struct strv 
 	x->ix = code_index(x->f);
 	x->cells = xcalloc(x->ncols, sizeof *x->cells);
 	x->num = xcalloc(x->ncols, sizeof *x->num);
+	answers_init_borrowed(&x->av, x->f);
 	return x->ncols;
 }
 
@@ -770,6 +772,7 @@ out:
 	free(x.ix);
 	free(x.cells);
 	free(x.num);
+	answers_free(&x.av);
 	strv_free(&cols);
 	strv_free(&labels);
 	buf_free(&csvbuf);

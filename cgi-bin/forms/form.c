@@ -985,15 +985,30 @@ char *form_display_label(const char *label)
 void answers_init(struct answers *a, const struct form *f)
 {
 	a->n = f->nfields;
+	a->borrowed = 0;
 	a->v = xcalloc(a->n ? a->n : 1, sizeof *a->v);
+}
+
+void answers_init_borrowed(struct answers *a, const struct form *f)
+{
+	answers_init(a, f);
+	a->borrowed = 1;
+}
+
+void answers_clear(struct answers *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		if (!a->borrowed)
+			free(a->v[i]);
+		a->v[i] = NULL;
+	}
 }
 
 void answers_free(struct answers *a)
 {
 	if (!a->v)
 		return;
-	for (size_t i = 0; i < a->n; i++)
-		free(a->v[i]);
+	answers_clear(a);
 	free(a->v);
 	a->v = NULL;
 	a->n = 0;
@@ -1003,6 +1018,10 @@ void answers_set(struct answers *a, size_t i, const char *s)
 {
 	if (i >= a->n)
 		return;
+	if (a->borrowed) {
+		a->v[i] = s && *s ? (char *)s : NULL;   /* never written through */
+		return;
+	}
 	free(a->v[i]);
 	a->v[i] = s && *s ? xstrdup(s) : NULL;
 }

@@ -121,8 +121,14 @@ char *form_display_label(const char *label);
 struct answers {
 	size_t  n;
 	char  **v;
+	int     borrowed;   /* v[] points into someone else's memory (the export) */
 };
 void answers_init(struct answers *a, const struct form *f);
+/* Answers that point at the caller's strings, which must outlive them
+ * (the export's fetched rows): answers_set stores the pointer, answers_free
+ * and answers_clear free none of them. */
+void answers_init_borrowed(struct answers *a, const struct form *f);
+void answers_clear(struct answers *a);   /* every answer unset, kept for reuse */
 void answers_free(struct answers *a);
 void answers_set(struct answers *a, size_t i, const char *s);  /* copies; NULL/"" clears */
 const char *answers_get(const struct answers *a, const struct form *f, const char *code);

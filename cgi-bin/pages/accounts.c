@@ -103,19 +103,29 @@ void account_reset_post(struct req *r, unsigned key, const char *back)
 	page_end(r);
 }
 
-void region_accounts_page(struct req *r, const char *reset_path)
+void region_accounts_page(struct req *r, const char *list_path, const char *reset_path, const char *q,
+                          unsigned long long after)
 {
 	static const char *const cols[] = { "用户名", "单位名称", "角色", "状态", "最近登录", "操作" };
 	struct dbrows *rows;
-	if (db_query(r->db, STMT_REGION_ACCOUNTS, DB_ARGS(A_STR(r->user->region_code)), &rows) < 0) {
+	if (db_query(r->db, STMT_REGION_ACCOUNTS,
+	    DB_ARGS(A_STR(r->user->region_code), A_INT(after), A_STR(q), A_STR(q), A_STR(q), A_INT(ACCOUNTS_PAGE + 1)),
+	    &rows) < 0) {
 		page_error(r, 503, MSG_BUSY);
 		return;
 	}
+	size_t n = rows->nrows > ACCOUNTS_PAGE ? ACCOUNTS_PAGE : rows->nrows;
 	page_begin(r, "本地区账户");
 	h_raw(r, "<p>填报单位忘记密码时，可在此为其重置：系统生成一次性密码，对方登录后须立即设置新密码。"
 	      "忘记用户名的单位，可在此查到其用户名。</p>");
+	h_printf(r, "<form method=\"get\" action=\"%s\" class=\"filters\"><label for=\"q\">用户名或单位名称</label> "
+	         "<input id=\"q\" type=\"search\" name=\"q\" value=\"%s\" maxlength=\"60\"> "
+	         "<button type=\"submit\">查找</button>", list_path, q);
+	if (*q)
+		h_printf(r, " <a href=\"%s\">显示全部</a>", list_path);
+	h_raw(r, "</form>");
 	h_table_begin(r, "accounts", NULL, cols, NELEMS(cols));
-	for (size_t i = 0; i < rows->nrows; i++) {
+	for (size_t i = 0; i < n; i++) {
 		h_printf(r, "<tr data-username=\"%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
 		         "<td><a href=\"%s?id=%s\">重置密码</a></td></tr>",
 		         dbrows_get(rows, i, 1), dbrows_get(rows, i, 1), dbrows_get(rows, i, 3),
@@ -124,9 +134,20 @@ void region_accounts_page(struct req *r, const char *reset_path)
 		         dbrows_int(rows, i, 6) ? "待设置新密码" : "正常",
 		         dbrows_get(rows, i, 5), reset_path, dbrows_get(rows, i, 0));
 	}
-	if (rows->nrows == 0)
-		h_raw(r, "<tr><td colspan=\"6\">本地区还没有填报单位账户。</td></tr>");
+	if (n == 0)
+		h_printf(r, "<tr><td colspan=\"6\">%s</td></tr>",
+		         *q || after ? "没有符合条件的账户。" : "本地区还没有填报单位账户。");
 	h_table_end(r);
+	{
+		struct buf base = { 0 }, next = { 0 };
+		const char *const keep[] = { "q", q, NULL };
+		url_with_params(&base, list_path, keep);
+		if (rows->nrows > ACCOUNTS_PAGE)
+			buf_printf(&next, "%s&after=%s", base.data, dbrows_get(rows, n - 1, 0));
+		h_seek_pager(r, "账户翻页", "", after ? base.data : NULL, next.data);
+		buf_free(&base);
+		buf_free(&next);
+	}
 	dbrows_free(rows);
 	page_end(r);
 }

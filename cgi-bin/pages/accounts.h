@@ -18,7 +18,11 @@ void account_reset_confirm(struct req *r, unsigned key, const char *path, const 
 /* POST: resets it and shows the one-time password, this once. */
 void account_reset_post(struct req *r, unsigned key, const char *back);
 /* The respondent accounts of the region of r->user, each with its reset
- * link (reset_path?id=). */
-void region_accounts_page(struct req *r, const char *reset_path);
+ * link (reset_path?id=): ACCOUNTS_PAGE at a time from after the account id
+ * after (0: the first page), those whose username or organisation holds q
+ * ("" for all); list_path is the page's own path, for its links. */
+#define ACCOUNTS_PAGE 100
+void region_accounts_page(struct req *r, const char *list_path, const char *reset_path, const char *q,
+                          unsigned long long after);
 
 #endif

@@ -179,7 +179,9 @@ static const struct pspec account_params[] = {
 
 static void accounts_get(struct req *r)
 {
-	region_accounts_page(r, "/region/accounts/reset");
+	region_accounts_page(r, "/region/accounts", "/region/accounts/reset",
+	                     r->arg[KEY_Q].present ? r->arg[KEY_Q].s : "",
+	                     r->arg[KEY_AFTER].present ? r->arg[KEY_AFTER].id : 0);
 }
 
 static void account_reset_get(struct req *r)
@@ -238,7 +240,7 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_INDICATORS]    = { "/region/indicators", M_GET,  REGION, 0, NULL, indicators_page, NULL },
 	[PAGE_SLIP_REVOKE_GET]  = { "/region/slips/revoke", M_GET,  REGION, 0, unit_params, slip_revoke_get, NULL },
 	[PAGE_SLIP_REVOKE_POST] = { "/region/slips/revoke", M_POST, REGION, PAGE_CSRF, unit_params, slip_revoke_post, NULL },
-	[PAGE_ACCOUNTS]      = { "/region/accounts",   M_GET,  REGION, 0, NULL, accounts_get, NULL },
+	[PAGE_ACCOUNTS]      = { "/region/accounts",   M_GET,  REGION, 0, list_params, accounts_get, NULL },
 	[PAGE_ACCOUNT_RESET_GET]  = { "/region/accounts/reset", M_GET,  REGION, 0, account_params, account_reset_get, NULL },
 	[PAGE_ACCOUNT_RESET_POST] = { "/region/accounts/reset", M_POST, REGION, PAGE_CSRF, account_params, account_reset_done, NULL },
 	[PAGE_FOLLOWUPS]       = { "/region/followups",       M_GET, REGION, 0, followup_list_params, followups_get, NULL },
