@@ -749,16 +749,54 @@ static void indicators_page(struct req *r)
 	h_printf(r, "<label>评估机构排除的答卷 <select name=\"excluded\"><option value=\"drop\"%s>不计入</option>"
 	         "<option value=\"keep\"%s>计入（全部已提交答卷）</option></select></label> ",
 	         *excl == 'd' ? " selected" : "", *excl == 'k' ? " selected" : "");
-	select_region(r, "文字回答的地区", region, 1);
+	select_region(r, "与全国对照的地区", region, 1);
 	h_printf(r, " <button type=\"submit\">查看</button> 下载：<a href=\"/admin/indicators.csv?sample=%d&amp;excluded=%s\">"
 	         "CSV（UTF-8）</a> <a href=\"/admin/indicators.csv?sample=%d&amp;excluded=%s&amp;format=gb18030\">"
 	         "CSV（GB18030）</a> <a href=\"/admin/indicators.xlsx?sample=%d&amp;excluded=%s\">Excel（XLSX）</a></form>",
 	         sample, excl, sample, excl, sample, excl);
+	/* The nation beside one chosen region, the texts of content 四 on their
+	 * own paged page (issue 21 item 4: under 200 KB whatever the number of
+	 * regions; every region's values are in the CSV and XLSX). */
 	mark = r->body.len;
-	if (indview_render(r, NULL, opts, region) < 0) {
+	if (indview_render(r, region ? region : "", opts, "/admin/indicators/texts") < 0) {
 		r->body.len = mark;
 		r->body.data[mark] = 0;
 		h_raw(r, "<p class=\"error\">指标暂时无法计算，请稍后刷新。</p>");
+	}
+	page_end(r);
+}
+
+/* GET /admin/indicators/texts: the text answers of one indicator of
+ * content 四 (ind=, the first when absent), of a region or all, paged by
+ * response (after=). */
+static void indicator_texts_page(struct req *r)
+{
+	const struct indset *set = indicators();
+	const char *code = r->arg[KEY_CODE].present ? r->arg[KEY_CODE].s : NULL;
+	const char *region = param_region(r);
+	int opts = indicator_opts(r), rc;
+	size_t mark;
+
+	for (size_t i = 0; set && !code && i < set->n; i++)
+		if (set->v[i].a.agg == IA_TEXTS)
+			code = set->v[i].code;
+	page_begin(r, "评估指标 · 文字回答");
+	h_raw(r, "<p><a href=\"/admin/indicators\">返回评估指标</a></p><nav class=\"texts-index\" aria-label=\"文字回答\"><ul>");
+	for (size_t i = 0; set && i < set->n; i++)
+		if (set->v[i].a.agg == IA_TEXTS)
+			h_printf(r, "<li><a href=\"/admin/indicators/texts?ind=%s\"%s>%s</a></li>", set->v[i].code,
+			         code && !strcmp(code, set->v[i].code) ? " aria-current=\"page\"" : "", set->v[i].label);
+	h_printf(r, "</ul></nav><form method=\"get\" action=\"/admin/indicators/texts\" class=\"filters no-print\">"
+	         "<input type=\"hidden\" name=\"ind\" value=\"%s\">", code ? code : "");
+	select_region(r, "地区", region, 1);
+	h_raw(r, " <button type=\"submit\">查看</button></form>");
+	mark = r->body.len;
+	rc = code ? indview_texts(r, "/admin/indicators/texts", code, region, opts,
+	                          r->arg[KEY_AFTER].present ? r->arg[KEY_AFTER].id : 0) : 1;
+	if (rc != 0) {
+		r->body.len = mark;
+		r->body.data[mark] = 0;
+		h_raw(r, rc < 0 ? "<p class=\"error\">文字回答暂时无法显示，请稍后刷新。</p>" : "<p class=\"error\">没有这个指标的文字回答。</p>");
 	}
 	page_end(r);
 }
@@ -1245,6 +1283,14 @@ static const struct pspec indicator_params[] = {
 	{ KEY_KIND, "excluded", PT_ENUM, 0, 0, 0, excluded_values, 0, NULL, 0 },
 	{ 0 },
 };
+static const struct pspec indicator_texts_params[] = {
+	AP_FILTERS,
+	{ KEY_SAMPLE, "sample", PT_ENUM, 0, 0, 0, sample_values, 0, NULL, 0 },
+	{ KEY_KIND, "excluded", PT_ENUM, 0, 0, 0, excluded_values, 0, NULL, 0 },
+	{ KEY_CODE, "ind", PT_STR, 0, 0, 64, NULL, 0, NULL, 0 },
+	{ KEY_AFTER, "after", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
+	{ 0 },
+};
 
 /* The agency's review (issue 20): filters of the queue (a malformed value
  * is not applied), a response, a decision. */
@@ -1317,6 +1363,7 @@ enum page {
 	PAGE_STATS,
 	PAGE_INDICATORS,
 	PAGE_INDICATORS_CSV,
+	PAGE_INDICATOR_TEXTS,
 	PAGE_ACCOUNTS_GET,
 	PAGE_ACCOUNTS_POST,
 	PAGE_SAMPLES,
@@ -1362,6 +1409,7 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_STATS]           = { "/admin/stats",            M_GET,  ADMINS, 0, filter_params, stats_page, NULL },
 	[PAGE_INDICATORS]      = { "/admin/indicators",       M_GET,  ADMINS, 0, indicator_params, indicators_page, NULL },
 	[PAGE_INDICATORS_CSV]  = { "/admin/indicators.csv",   M_GET,  ADMINS, 0, indicator_params, indicators_csv, NULL },
+	[PAGE_INDICATOR_TEXTS] = { "/admin/indicators/texts", M_GET,  ADMINS, 0, indicator_texts_params, indicator_texts_page, NULL },
 	[PAGE_INDICATORS_XLSX] = { "/admin/indicators.xlsx",  M_GET,  ADMINS, 0, indicator_params, indicators_xlsx, NULL },
 	[PAGE_ACCOUNTS_GET]    = { "/admin/accounts",         M_GET,  ADMIN_ONLY, 0, accounts_params, accounts_get, NULL },
 	[PAGE_ACCOUNTS_POST]   = { "/admin/accounts",         M_POST, ADMIN_ONLY, PAGE_CSRF, account_params, accounts_post, READ_ONLY },

@@ -499,13 +499,18 @@ const struct stmt_def stmts[STMT__MAX] = {
 	/* Every submitted answer of a form with its response's region, the
 	 * account's organisation and whether the account came through an
 	 * invitation code of the sample (the indicators' "sample only"). */
+	/* The answers of a form's submitted responses from after a response id
+	 * on, at most limit responses, of one region ('' for all): the text
+	 * answers of content 四 (eval/indview.c), a page at a time (issue 21
+	 * item 4) or a region's few, never every response of the nation. */
 	[STMT_INDICATOR_ANSWERS] = {
 		"SELECT r.id, COALESCE(r.region_code, ''), u.org_name,"
 		" EXISTS (SELECT 1 FROM sample_units su WHERE su.user_id = r.user_id AND" INVITED_SQL "),"
 		" a.code, a.value,"
 		" EXISTS (SELECT 1 FROM flag_reviews fr WHERE fr.response_id = r.id AND fr.decision = 'excluded')"
-		" FROM responses r JOIN users u ON u.id = r.user_id JOIN answers a ON a.response_id = r.id"
-		" WHERE r.form = ? AND r.status = 'submitted' ORDER BY r.id",
+		" FROM (SELECT id, region_code, user_id FROM responses WHERE form = ? AND status = 'submitted'"
+		" AND (? = '' OR region_code = ?) AND id > ? ORDER BY id LIMIT ?) r"
+		" JOIN users u ON u.id = r.user_id JOIN answers a ON a.response_id = r.id ORDER BY r.id",
 		R_ADMINS | R_REGION },
 	[STMT_FRAME_INSERT_PENDING] = {
 		"INSERT INTO frames (region_code, kind, status, filename, charset, uploaded_by)"

@@ -148,29 +148,35 @@ static void flush(struct view *v, const struct form *f, struct answers *a, const
 	add_texts(v, f, a, region, org);
 }
 
-/* Every submitted response of f, read in response order. IV_SAMPLE_ONLY: a
- * response of the sampled kinds (service organisations, SMEs) counts only
- * when its account came through an invitation code of the sample. */
-static int tally_form(struct req *r, struct view *v, const struct form *f, int opts)
+/* The text answers of f's submitted responses, read in response order
+ * from after the response id after on, at most limit responses, of region
+ * ('' for all). IV_SAMPLE_ONLY: a response of the sampled kinds (service
+ * organisations, SMEs) counts only when its account came through an
+ * invitation code of the sample. Returns the number of responses read (the
+ * last one's id in *last), or -1. */
+static long tally_form(struct req *r, struct view *v, const struct form *f, int opts, const char *region_only,
+                       unsigned long long after, long limit, unsigned long long *last)
 {
 	struct dbrows *rows;
 	struct answers a;
 	unsigned long long cur = 0;
 	const char *region = "", *org = "";
 	int skip = 0, sampled = f->role == ROLE_RESOURCE || f->role == ROLE_SME;
+	long n = 0;
 
-	if (db_query(r->db, STMT_INDICATOR_ANSWERS, DB_ARGS(A_STR(f->name)), &rows) < 0)
+	if (db_query(r->db, STMT_INDICATOR_ANSWERS,
+	    DB_ARGS(A_STR(f->name), A_STR(region_only), A_STR(region_only), A_INT(after), A_INT(limit)), &rows) < 0)
 		return -1;
-	answers_init(&a, f);
+	answers_init_borrowed(&a, f);
 	for (size_t i = 0; i < rows->nrows; i++) {
 		unsigned long long id = (unsigned long long)dbrows_int(rows, i, 0);
 		int fi;
 		if (id != cur) {
 			if (cur)
 				flush(v, f, &a, region, org, skip);
-			answers_free(&a);
-			answers_init(&a, f);
+			answers_clear(&a);
 			cur = id;
+			n++;
 			region = dbrows_get(rows, i, 1) ? dbrows_get(rows, i, 1) : "";
 			org = dbrows_get(rows, i, 2) ? dbrows_get(rows, i, 2) : "";
 			skip = ((opts & IV_SAMPLE_ONLY) && sampled && !dbrows_int(rows, i, 3)) ||
@@ -184,7 +190,9 @@ static int tally_form(struct req *r, struct view *v, const struct form *f, int o
 		flush(v, f, &a, region, org, skip);
 	answers_free(&a);
 	dbrows_free(rows);
-	return 0;
+	if (last)
+		*last = cur;
+	return n;
 }
 
 /* Unknown codes count as SMEs, as they always have. */
@@ -273,15 +281,21 @@ static int excluded_load(struct req *r, struct view *v)
 	return 0;
 }
 
-static int view_load(struct req *r, struct view *v, const char *region, int opts)
+/* The indicators of the nation and region (NULL: every region; "": the
+ * nation alone). texts: also the text answers of that region's responses
+ * (a region's page: a few dozen responses); the national lists of texts
+ * are paged on their own (indview_texts). */
+#define REGION_TEXTS_MAX 100000
+static int view_load(struct req *r, struct view *v, const char *region, int opts, int texts)
 {
 	memset(v, 0, sizeof *v);
 	v->set = indicators();
 	v->opts = opts;
 	if (!v->set || scopes_load(r, v, region) < 0 || excluded_load(r, v) < 0)
 		return -1;
-	for (size_t i = 0; form_at(i); i++)
-		if (has_texts(v->set, form_at(i)) && tally_form(r, v, form_at(i), opts) < 0)
+	for (size_t i = 0; texts && region && *region && form_at(i); i++)
+		if (has_texts(v->set, form_at(i)) &&
+		    tally_form(r, v, form_at(i), opts, region, 0, REGION_TEXTS_MAX, NULL) < 0)
 			return -1;
 	return aggr_load(r, v, opts);
 }
@@ -321,62 +335,11 @@ static void put_value(struct req *r, const struct indicator *ind, const struct i
 	h_raw(r, "</td>");
 }
 
-/* An inline bar chart across the scopes (regions sorted by value), the
- * national value marked by a line. Undefined values are left out. */
-static void put_chart(struct req *r, const struct view *v, size_t i)
-{
-	const struct indicator *ind = &v->set->v[i];
-	struct bar { const char *name; double value; } bars[256];
-	size_t n = 0;
-	struct ind_value nat, val;
-	double max = 0;
-
-	ind_value_of(&v->sc[0].t, i, &nat);
-	for (size_t k = 1; k < v->nsc && n < NELEMS(bars); k++) {
-		ind_value_of(&v->sc[k].t, i, &val);
-		if (!val.defined)
-			continue;
-		bars[n].name = v->sc[k].name;
-		bars[n].value = val.value;
-		n++;
-	}
-	if (n == 0 || ind->a.agg == IA_TEXTS) {
-		h_raw(r, "<td></td>");
-		return;
-	}
-	for (size_t a = 1; a < n; a++)          /* insertion sort, descending */
-		for (size_t b = a; b > 0 && bars[b].value > bars[b - 1].value; b--) {
-			struct bar t = bars[b];
-			bars[b] = bars[b - 1];
-			bars[b - 1] = t;
-		}
-	for (size_t k = 0; k < n; k++)
-		max = bars[k].value > max ? bars[k].value : max;
-	if (nat.defined && nat.value > max)
-		max = nat.value;
-	if (max <= 0)
-		max = 1;
-	h_printf(r, "<td class=\"chart\"><svg role=\"img\" width=\"220\" height=\"%zu\" viewBox=\"0 0 220 %zu\">"
-	         "<title>%s：各地区比较</title>", n * 14 + 4, n * 14 + 4, ind->label);
-	for (size_t k = 0; k < n; k++) {
-		double w = bars[k].value > 0 ? 140.0 * bars[k].value / max : 0;
-		char s[64];
-		struct ind_value one = { 1, 0, bars[k].value };
-		ind_format(ind, &one, s, sizeof s);
-		h_printf(r, "<text x=\"0\" y=\"%zu\" font-size=\"10\">%s</text>"
-		         "<rect x=\"60\" y=\"%zu\" width=\"%.1f\" height=\"10\" class=\"bar\"><title>%s %s</title></rect>",
-		         k * 14 + 11, bars[k].name, k * 14 + 2, w, bars[k].name, s);
-	}
-	if (nat.defined && nat.value > 0)
-		h_printf(r, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"0\" y2=\"%zu\" class=\"national\"><title>全国</title></line>",
-		         60 + 140.0 * nat.value / max, 60 + 140.0 * nat.value / max, n * 14 + 4);
-	h_raw(r, "</svg></td>");
-}
-
-static void put_texts(struct req *r, const struct view *v, size_t i, const char *region)
+/* The text answers of indicator i as list items (of region when set);
+ * returns how many. */
+static size_t text_items(struct req *r, const struct view *v, size_t i, const char *region)
 {
 	size_t shown = 0;
-	h_printf(r, "<details class=\"texts\" data-code=\"%s\"><summary>查看文字回答</summary><ul>", v->set->v[i].code);
 	for (size_t k = 0; k < v->ntx; k++) {
 		const struct text *t = &v->tx[k];
 		const struct scope *s = NULL;
@@ -389,15 +352,76 @@ static void put_texts(struct req *r, const struct view *v, size_t i, const char 
 		         t->code, t->text);
 		shown++;
 	}
-	if (!shown)
+	return shown;
+}
+
+static void put_texts(struct req *r, const struct view *v, size_t i, const char *region)
+{
+	h_printf(r, "<details class=\"texts\" data-code=\"%s\"><summary>查看文字回答</summary><ul>", v->set->v[i].code);
+	if (!text_items(r, v, i, region))
 		h_raw(r, "<li>没有文字回答。</li>");
 	h_raw(r, "</ul></details>");
 }
 
-int indview_render(struct req *r, const char *region, int opts, const char *text_region)
+/* The URL of an indicator's own page of texts, with the view's options. */
+static void texts_url(struct buf *b, const char *path, const char *code, const char *region, int opts)
+{
+	const char *const keep[] = { "ind", code, "region", region ? region : "",
+	                             "sample", opts & IV_SAMPLE_ONLY ? "1" : "0",
+	                             "excluded", opts & IV_DROP_EXCLUDED ? "drop" : "keep", NULL };
+	url_with_params(b, path, keep);
+}
+
+static void texts_link(struct req *r, const char *path, const char *code, const char *region, int opts)
+{
+	struct buf u = { 0 };
+	texts_url(&u, path, code, region, opts);
+	h_printf(r, "<p class=\"texts\" data-code=\"%s\"><a href=\"%s\">查看文字回答</a></p>", code, u.data);
+	buf_free(&u);
+}
+
+int indview_texts(struct req *r, const char *path, const char *code, const char *region, int opts,
+                  unsigned long long after)
 {
 	struct view v;
-	if (view_load(r, &v, region, opts) < 0) {
+	const struct indicator *ind;
+	unsigned long long last = 0;
+	long n = -1;
+
+	memset(&v, 0, sizeof v);
+	v.set = indicators();
+	v.opts = opts;
+	if (!v.set || !(ind = indset_get(v.set, code)) || ind->a.agg != IA_TEXTS)
+		return 1;
+	if (scopes_load(r, &v, NULL) == 0)
+		n = tally_form(r, &v, ind->a.form, opts, region ? region : "", after, TEXTS_PAGE, &last);
+	if (n < 0) {
+		view_free(&v);
+		return -1;
+	}
+	h_printf(r, "<h2>%s</h2><ul class=\"texts\" data-code=\"%s\">", ind->label, code);
+	if (!text_items(r, &v, (size_t)(ind - v.set->v), NULL))
+		h_raw(r, after ? "<li>本页没有文字回答。</li>" : "<li>没有文字回答。</li>");
+	h_raw(r, "</ul>");
+	{
+		struct buf top = { 0 }, next = { 0 };
+		texts_url(&top, path, code, region, opts);
+		if (n == TEXTS_PAGE)
+			buf_printf(&next, "%s&after=%llu", top.data, last);
+		h_seek_pager(r, "文字回答翻页", "", after ? top.data : NULL, next.data);
+		buf_free(&top);
+		buf_free(&next);
+	}
+	view_free(&v);
+	return 0;
+}
+
+int indview_render(struct req *r, const char *region, int opts, const char *texts_path)
+{
+	struct view v;
+	if (!region)
+		region = "";   /* the nation alone (every region: the CSV and XLSX) */
+	if (view_load(r, &v, region, opts, texts_path == NULL) < 0) {
 		view_free(&v);
 		return -1;
 	}
@@ -408,7 +432,7 @@ int indview_render(struct req *r, const char *region, int opts, const char *text
 		         "<th scope=\"col\">指标</th>", CONTENTS[c].numeral, CONTENTS[c].title);
 		for (size_t k = 0; k < v.nsc; k++)
 			h_printf(r, "<th scope=\"col\">%s</th>", v.sc[k].name);
-		h_raw(r, region ? "</tr></thead><tbody>" : "<th scope=\"col\">各地区</th></tr></thead><tbody>");
+		h_raw(r, "</tr></thead><tbody>");
 		for (size_t i = 0; i < v.set->n; i++) {
 			const struct indicator *ind = &v.set->v[i];
 			char *words;
@@ -420,8 +444,10 @@ int indview_render(struct req *r, const char *region, int opts, const char *text
 				h_printf(r, " <span class=\"req-word\">%s</span>", ind->requirement);
 			h_printf(r, "<details><summary>定义</summary><p>%s</p><p><code>%s</code></p></details>",
 			         words, ind->formula);
-			if (ind->a.agg == IA_TEXTS)
-				put_texts(r, &v, i, text_region ? text_region : region);
+			if (ind->a.agg == IA_TEXTS && !texts_path)
+				put_texts(r, &v, i, region);
+			else if (ind->a.agg == IA_TEXTS)
+				texts_link(r, texts_path, ind->code, region, opts);
 			h_raw(r, "</th>");
 			free(words);
 			for (size_t k = 0; k < v.nsc; k++) {
@@ -429,8 +455,6 @@ int indview_render(struct req *r, const char *region, int opts, const char *text
 				ind_value_of(&v.sc[k].t, i, &val);
 				put_value(r, ind, &val, k ? v.sc[k].code : "all");
 			}
-			if (!region)
-				put_chart(r, &v, i);
 			h_raw(r, "</tr>");
 		}
 		h_raw(r, "</tbody></table></div></section>");
@@ -473,7 +497,7 @@ static void excluded_rows(const struct view *v, struct buf *out)
 int indview_csv(struct req *r, const char *region, int opts, struct buf *out)
 {
 	struct view v;
-	if (view_load(r, &v, region, opts) < 0) {
+	if (view_load(r, &v, region, opts, 0) < 0) {
 		view_free(&v);
 		return -1;
 	}
@@ -564,7 +588,7 @@ int indview_xlsx(struct req *r, const char *region, int opts, struct buf *out)
 	struct xw x;
 	int rc = -1;
 
-	if (view_load(r, &v, region, opts) == 0 && xw_open(&x, "indicators", NULL, "indicators") == 0) {
+	if (view_load(r, &v, region, opts, 0) == 0 && xw_open(&x, "indicators", NULL, "indicators") == 0) {
 		xlsx_rows(&v, &x);
 		if (xw_close(&x) == 0 && xw_send(&x, put_piece, out) == 0)
 			rc = 0;
@@ -581,7 +605,7 @@ int indview_pairs(struct req *r, const char *region, struct ind_pair **out, size
 
 	*out = NULL;
 	*n = 0;
-	if (view_load(r, &v, region, 0) < 0 || !(sc = scope_of(&v, region))) {
+	if (view_load(r, &v, region, 0, 0) < 0 || !(sc = scope_of(&v, region))) {
 		view_free(&v);
 		return -1;
 	}

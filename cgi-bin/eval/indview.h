@@ -2,8 +2,8 @@
  * indview.h - the evaluation indicators (indicators.h) computed for the
  * nation and every region from the submitted responses and the sample, and
  * rendered: grouped by the notice's four contents, each value with its n,
- * "—" when undefined and 样本不足 when n < 5, the definition in words, an
- * inline SVG bar chart across regions, and the text answers of content 四.
+ * "—" when undefined and 样本不足 when n < 5, the definition in words, and
+ * the text answers of content 四.
  *
  * The data is read per view (every submitted response's effective answers,
  * the sample units); maintained aggregates are issue #13's.
@@ -30,11 +30,19 @@ const struct indset *indicators(void);       /* NULL before indicators_load */
  * scope (indicator "excluded_responses") once any response was excluded. */
 enum { IV_SAMPLE_ONLY = 1, IV_DROP_EXCLUDED = 2 };
 
-/* region NULL: the nation and one column per region (admin); else the
- * nation beside that region.
- * text_region filters the text answers (NULL: all). 0, or -1 (nothing
- * rendered is kept by the caller). */
-int  indview_render(struct req *r, const char *region, int opts, const char *text_region);
+/* The nation beside region (NULL or "": the nation alone; every region is
+ * in the CSV and XLSX, issue 21 item 4). texts_path NULL: the text answers of
+ * content 四 listed in place, of region's responses (a region's page);
+ * else a link to texts_path, the indicator's own page (indview_texts).
+ * 0, or -1 (nothing rendered is kept by the caller). */
+int  indview_render(struct req *r, const char *region, int opts, const char *texts_path);
+/* The text answers of indicator code (a texts() one) from TEXTS_PAGE
+ * submitted responses after the response id after, of region (NULL or ""
+ * for all), with the pager's links to path. 0, 1 when code names no text
+ * indicator (nothing rendered), or -1. */
+#define TEXTS_PAGE 50
+int  indview_texts(struct req *r, const char *path, const char *code, const char *region, int opts,
+                   unsigned long long after);
 /* indicators.csv (shared README, "Export"): one row per scope and
  * indicator, texts excluded. 0 or -1. */
 int  indview_csv(struct req *r, const char *region, int opts, struct buf *out);
