@@ -877,9 +877,9 @@ static void account_row(struct req *r, const struct dbrows *rows, size_t i)
 {
 	int disabled = dbrows_int(rows, i, 7) != 0;
 	unsigned long long uid = (unsigned long long)dbrows_int(rows, i, 0);
-	h_printf(r, "<tr data-username=\"%s\" data-id=\"%llu\"><td>%s</td><td>%s</td><td>%s %s</td><td>%s</td>"
+	h_printf(r, "<tr data-id=\"%llu\" data-username=\"%s\"><td>%s</td><td>%s</td><td>%s %s</td><td>%s</td>"
 	         "<td>%s</td><td class=\"state\">%s</td><td>%s</td><td>",
-	         dbrows_get(rows, i, 1), uid, dbrows_get(rows, i, 1),
+	         uid, dbrows_get(rows, i, 1), dbrows_get(rows, i, 1),
 	         role_label(role_parse(dbrows_get(rows, i, 2))), dbrows_get(rows, i, 3),
 	         dbrows_get(rows, i, 4), dbrows_get(rows, i, 5), form_short(dbrows_get(rows, i, 6)),
 	         disabled ? "已停用" : "正常", dbrows_get(rows, i, 8));

@@ -80,7 +80,7 @@ my $admin = T::demo_login('admin');
 	my $res = $admin->get("/admin/accounts?region=$R");
 	is $res->{status}, 200, 'admin: accounts of the region';
 	like $res->{text}, qr{<span id="total">@{[ $N + 1 ]}</span>}, 'the total, from the counter';
-	my @pages = walk($admin, "/admin/accounts?region=$R", qr{<tr data-username="[^"]*" data-id="(\d+)">});
+	my @pages = walk($admin, "/admin/accounts?region=$R", qr{<tr data-id="(\d+)" data-username=});
 	is scalar @pages, 5, 'five pages of at most 50';
 	is scalar(grep { @{ $_->{ids} } > 50 } @pages), 0, 'no page has more than 50 accounts';
 	is_deeply [ map { @{ $_->{ids} } } @pages ], \@all, 'the next links reach every account once, in id order';
@@ -91,11 +91,11 @@ my $admin = T::demo_login('admin');
 	my $prev = link_of($pages[2]{text}, 'prev');
 	like $prev // '', qr{before=$pages[2]{ids}[0]\b}, 'the previous link is keyed by the first id shown';
 	my $back = $admin->get($prev);
-	is_deeply [ $back->{text} =~ m{<tr data-username="[^"]*" data-id="(\d+)">}g ], $pages[1]{ids},
+	is_deeply [ $back->{text} =~ m{<tr data-id="(\d+)" data-username=}g ], $pages[1]{ids},
 		'... and shows the page before, in the same order';
 	like link_of($pages[2]{text}, 'first') // '', qr{^/admin/accounts\?role=&region=$R$}, 'a link back to the first page';
 	# Filters kept along the pages.
-	my @sme = walk($admin, "/admin/accounts?region=$R&role=sme", qr{<tr data-username="[^"]*" data-id="(\d+)">});
+	my @sme = walk($admin, "/admin/accounts?region=$R&role=sme", qr{<tr data-id="(\d+)" data-username=});
 	is_deeply [ map { @{ $_->{ids} } } @sme ], \@smes, 'filtered by role: every SME account, the filter kept';
 	like $sme[0]{text}, qr{<span id="total">$N</span>}, '... counted';
 }
