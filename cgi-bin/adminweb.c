@@ -961,7 +961,7 @@ static void accounts_page(struct req *r, const char *msg)
 	for (size_t k = 0, i = first; k < n; k++, i += step)
 		account_row(r, rows, i);
 	if (n == 0)
-		h_raw(r, "<tr><td colspan=\"8\">没有符合条件的账户。</td></tr>");
+		h_raw(r, "<tr><td colspan=\"8\">" MSG_NO_ACCOUNTS_MATCH "</td></tr>");
 	h_table_end(r);
 	if (n > 0)
 		accounts_pager(r, rcode, region, rows, first, before ? 0 : n - 1,

@@ -40,5 +40,6 @@
 #define MSG_ACCOUNT_FAILED     "账户未能建立，请稍后再试。"
 #define MSG_PROXY_NOT_ALLOWED  "无权为该账户代为录入。"
 #define MSG_PROXY_NO_UNIT      "没有找到该单位（只能为本地区样本中的单位录入）。"
+#define MSG_NO_ACCOUNTS_MATCH  "没有符合条件的账户。"
 
 #endif

@@ -136,7 +136,7 @@ void region_accounts_page(struct req *r, const char *list_path, const char *rese
 	}
 	if (n == 0)
 		h_printf(r, "<tr><td colspan=\"6\">%s</td></tr>",
-		         *q || after ? "没有符合条件的账户。" : "本地区还没有填报单位账户。");
+		         *q || after ? MSG_NO_ACCOUNTS_MATCH : "本地区还没有填报单位账户。");
 	h_table_end(r);
 	{
 		struct buf base = { 0 }, next = { 0 };

@@ -173,7 +173,7 @@ void progress(struct req *r)
 		h_raw(r, "</td></tr>");
 	}
 	if (n == 0)
-		h_printf(r, "<tr><td colspan=\"7\">%s</td></tr>", *form || *q || after ? "没有符合条件的账户。" : "本地区尚无账户。");
+		h_printf(r, "<tr><td colspan=\"7\">%s</td></tr>", *form || *q || after ? MSG_NO_ACCOUNTS_MATCH : "本地区尚无账户。");
 	h_table_end(r);
 	buf_puts(&fq, "/region/progress?form=");
 	url_encode(&fq, form);
