@@ -11,7 +11,7 @@
 --   included (the account list shows them).
 -- agg_sample_units: per sample, its units and those with an account.
 --
--- And the keys the lists page by (never OFFSET): the account list in id
+-- And the keys the lists page by (never OFFSET) and count with: the account list in id
 -- order, filtered by role alone (users (role, id)); a region's filters
 -- already have k_region_role (region_code, role, id) and k_region_id.
 
@@ -29,6 +29,13 @@ CREATE TABLE IF NOT EXISTS agg_sample_units (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE INDEX IF NOT EXISTS k_role_id ON users (role, id);
+
+-- /region/sample (0.7-0.9 s for a region of 25,000 SMEs): the strata's
+-- counts read every unit's row for its status, and the replacement log every
+-- unit of the sample for its replaces_id; these two indexes answer both from
+-- the index alone (the replaced units, a handful, by range).
+CREATE INDEX IF NOT EXISTS k_sample_status ON sample_units (sample_id, stratum, role, status);
+CREATE INDEX IF NOT EXISTS k_sample_replaces ON sample_units (sample_id, replaces_id);
 
 DELETE FROM agg_accounts;
 INSERT INTO agg_accounts (region_code, role, n)

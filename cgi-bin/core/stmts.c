@@ -614,7 +614,8 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_SAMPLE_REPLACEMENTS] = {
 		"SELECT o.name, o.stratum, o.position, n.name, n.position, o.replace_reason"
 		" FROM sample_units n JOIN sample_units o ON o.id = n.replaces_id"
-		" WHERE n.sample_id = ? ORDER BY n.id LIMIT 200",
+		/* the replacements by range (k_sample_replaces), not every unit */
+		" WHERE n.sample_id = ? AND n.replaces_id IS NOT NULL ORDER BY n.id LIMIT 200",
 		R_REGION },
 	[STMT_SAMPLE_UNIT_CAME_IN] = {
 		"SELECT n.stratum, n.position, o.name, o.replace_reason FROM sample_units n"
