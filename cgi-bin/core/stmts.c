@@ -837,10 +837,12 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT f.at, f.outcome, f.note, u.username FROM followups f LEFT JOIN users u ON u.id = f.by_user"
 		" WHERE f.user_id = ? ORDER BY f.id DESC LIMIT 200",
 		R_REGION | R_ADMINS },
+	/* The invited units per stratum, printed and registered: the maintained
+	 * counters (agg_quota counts exactly INVITED_SQL's units), not a scan of
+	 * the region's units (issue 21 item 4). */
 	[STMT_SLIP_FUNNEL] = {
-		"SELECT su.stratum, COUNT(*), SUM(su.slip_printed_at IS NOT NULL), SUM(su.user_id IS NOT NULL)"
-		" FROM sample_units su WHERE su.region_code = ? AND" INVITED_SQL
-		" GROUP BY su.stratum ORDER BY su.stratum",
+		"SELECT stratum, sampled, printed, registered FROM agg_quota"
+		" WHERE region_code = ? AND sampled > 0 ORDER BY stratum",
 		R_REGION },
 	[STMT_SLIP_UNIT] = {
 		"SELECT su.name, su.stratum, su.slip_printed_at FROM sample_units su"
