@@ -1193,16 +1193,6 @@ static void on_alive(struct req *r)
 /* The roles of the form rows (the form's role, plus region for proxy entry). */
 static unsigned fillers_mask;
 
-/* Did the lapsed post come from a page of this site? The token of the
- * lapsed session's cookie proves it; when the cookie is gone (logged out
- * in another tab), the browser's Sec-Fetch-Site must say same-origin. A
- * cross-site post gets the plain login redirect: it must not be able to
- * put its answers into a form that a victim then logs in to. */
-static int relogin_origin_ok(const struct req *r)
-{
-	return csrf_check_lapsed(r) == 0 || !strcmp(r->fetch_site, "same-origin");
-}
-
 /* The re-login page, carrying the posted answers; error: why the last
  * attempt failed (NULL the first time). */
 static void relogin_page(struct req *r, int status, const char *error)
@@ -1242,10 +1232,10 @@ static void relogin_post(struct req *r)
 	const char *u = r->arg[KEY_RELOGIN_USER].s, *p = r->arg[KEY_RELOGIN_PASS].s;
 	struct target t;
 
-	/* No session: the dispatcher left the token to this page; the
-	 * re-login form carries the anonymous one. */
+	/* No session: the re-login form carries the anonymous token, which
+	 * the dispatcher checked (r->origin_anon). */
 	auth_anon_csrf(r);
-	if (csrf_check(r) < 0) {
+	if (!r->origin_anon) {
 		relogin_page(r, 403, MSG_STALE_LOGIN);
 		return;
 	}
@@ -1291,7 +1281,13 @@ static void on_form_relogin(struct req *r)
 		relogin_post(r);
 		return;
 	}
-	if (!relogin_origin_ok(r)) {
+	/* Did the lapsed post come from a page of this site? The token of the
+	 * lapsed session's cookie proves it; when the cookie is gone (logged
+	 * out in another tab), the browser's Sec-Fetch-Site must say
+	 * same-origin (r->origin_lapsed, set by the dispatcher). A cross-site
+	 * post gets the plain login redirect: it must not be able to put its
+	 * answers into a form that a victim then logs in to. */
+	if (!r->origin_lapsed) {
 		struct buf b = { 0 };
 		buf_puts(&b, "/login?next=");
 		url_encode(&b, BASE);
