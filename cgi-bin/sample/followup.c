@@ -10,7 +10,7 @@
 #include "db.h"
 #include "html.h"
 #include "http.h"
-#include "page.h"
+#include "params.h"
 #include "slips.h"
 #include "util.h"
 
@@ -35,9 +35,9 @@ static const char *const outcome_labels[] = { "已致电", "未接通", "承诺�
 const struct pspec followup_list_params[] = {
 	{ FU_KEY_KIND, "kind", PT_ENUM, 0, 0, 0, kinds, 0, NULL, 0 },
 	{ FU_KEY_STATUS, "status", PT_ENUM, 0, 0, 0, states, 0, NULL, 0 },
-	{ FU_KEY_Q, "q", PT_STR, 0, 0, 64, NULL, 0, NULL, 0 },
-	{ FU_KEY_AFTER, "after", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
-	{ FU_KEY_REGION, "region", PT_STR, 0, 0, 16, NULL, 404, MSG_NO_REGION, 0 },
+	P_TEXT(FU_KEY_Q, "q", 64),
+	P_AFTER(FU_KEY_AFTER),
+	P_REGION_CODE(FU_KEY_REGION, "region", 0, 404, MSG_NO_REGION),
 	{ FU_KEY_FORMAT, "format", PT_ENUM, 0, 0, 0, formats, 0, NULL, 0 },
 	{ 0 },
 };
