@@ -26,7 +26,7 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-protot
            -fstack-protector-strong -fstack-clash-protection -fcf-protection -D_FORTIFY_SOURCE=2 -fPIE \
            $(shell mariadb_config --cflags) $(shell pkg-config --cflags cairo)
 LDFLAGS += -pie -Wl,-z,relro,-z,now
-LDLIBS  += -lfcgi $(shell mariadb_config --libs) -lsodium -lcrypt -lqrencode $(shell pkg-config --libs cairo) -lxlsxwriter -lreadstat -lzip -lexpat -lfreexl -lm -pthread
+LDLIBS  += -lfcgi $(shell mariadb_config --libs) -lssl -lsodium -lcrypt -lqrencode $(shell pkg-config --libs cairo) -lxlsxwriter -lreadstat -lzip -lexpat -lfreexl -lm -pthread
 
 ifeq ($(SANITIZE),1)
 CFLAGS  := $(filter-out -D_FORTIFY_SOURCE=2 -O2,$(CFLAGS)) -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

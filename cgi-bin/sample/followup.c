@@ -11,7 +11,7 @@
 #include "html.h"
 #include "http.h"
 #include "params.h"
-#include "slips.h"
+#include "strata.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -310,7 +310,7 @@ static void units_table(struct req *r, const char *base, const struct dbrows *u,
 	for (size_t i = 0; i < n; i++) {
 		const char *id = dbrows_get(u, i, 0);
 		h_printf(r, "<tr data-unit=\"%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>", id,
-		         slips_category_label(dbrows_get(u, i, 1)), dbrows_get(u, i, 2), dbrows_get(u, i, 3),
+		         stratum_category_of(dbrows_get(u, i, 1)), dbrows_get(u, i, 2), dbrows_get(u, i, 3),
 		         dbrows_get(u, i, 4), state_label(dbrows_get(u, i, 5)));
 		age_cell(r, dbrows_get(u, i, 6), dbrows_get(u, i, 7), "未打印", "打印");
 		if (!print)
@@ -405,7 +405,7 @@ static void csv_unit_rows(struct req *r, const struct dbrows *u, size_t n, struc
 		invitation_link(r, u, i, &link);
 		const char *cells[] = {
 			dbrows_get(u, i, 2), dbrows_get(u, i, 3), dbrows_get(u, i, 4), state_label(dbrows_get(u, i, 5)),
-			link.len ? link.data : "", slips_category_label(dbrows_get(u, i, 1)), dbrows_get(u, i, 13),
+			link.len ? link.data : "", stratum_category_of(dbrows_get(u, i, 1)), dbrows_get(u, i, 13),
 			dbrows_get(u, i, 6), dbrows_get(u, i, 8), followup_outcome_label(dbrows_get(u, i, 14)),
 			dbrows_get(u, i, 15), dbrows_get(u, i, 16),
 		};
@@ -529,7 +529,7 @@ static void target_facts(struct req *r, const struct target *t)
 		const char *p = dbrows_get(w, 0, 9);
 		h_printf(r, "<dt>类别</dt><dd>%s%s</dd><dt>单位名称</dt><dd>%s</dd><dt>联系人</dt><dd>%s</dd>"
 		         "<dt>电话</dt><dd>%s</dd><dt>状态</dt><dd>%s</dd>",
-		         slips_category_label(dbrows_get(w, 0, 2)),
+		         stratum_category_of(dbrows_get(w, 0, 2)),
 		         strcmp(dbrows_get(w, 0, 6), "selected") ? "（备选递补）" : "",
 		         dbrows_get(w, 0, 3), *dbrows_get(w, 0, 4) ? dbrows_get(w, 0, 4) : "—",
 		         *dbrows_get(w, 0, 5) ? dbrows_get(w, 0, 5) : "—",
