@@ -15,6 +15,7 @@
 #include "draw.h"
 #include "html.h"
 #include "http.h"
+#include "lazylib.h"     /* cairo and libqrencode, loaded with the first slips */
 #include "log.h"
 #include "util.h"
 
@@ -24,9 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cairo.h>
-#include <cairo-pdf.h>
-#include <qrencode.h>
 
 #define PT_PER_MM (72.0 / 25.4)
 #define FS(pt)    ((pt) * 25.4 / 72.0)     /* font size in points -> mm */
@@ -591,6 +589,8 @@ static cairo_status_t to_file(void *closure, const unsigned char *data, unsigned
 
 int slips_pdf(FILE *out, const struct slip_info *si, const struct issued *units, size_t n)
 {
+	if (lazylib_load() < 0)
+		return -1;
 	/* The surface writes each finished page out, so memory stays flat
 	 * however many slips there are. */
 	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_file, out, PAGE_W * PT_PER_MM,
