@@ -508,17 +508,21 @@ static int load_target(struct req *r, struct target *t)
 		page_error(r, 503, MSG_BUSY);
 		return -1;
 	}
-	if (t->row->nrows == 0) {
-		dbrows_free(t->row);
-		page_error(r, 404, MSG_NO_UNIT);
-		return -1;
-	}
+	int status = 404;
+	const char *msg = MSG_NO_UNIT;
+	if (t->row->nrows == 0)
+		goto refuse;
 	if (r->user->role == ROLE_REGION && strcmp(dbrows_get(t->row, 0, 1), r->user->region_code)) {
-		dbrows_free(t->row);
-		page_error(r, 403, "这不是本地区的单位。");
-		return -1;
+		status = 403;
+		msg = "这不是本地区的单位。";
+		goto refuse;
 	}
 	return 0;
+refuse:
+	dbrows_free(t->row);
+	t->row = NULL;
+	page_error(r, status, msg);
+	return -1;
 }
 
 static void target_facts(struct req *r, const struct target *t)
