@@ -48,6 +48,7 @@
 #include "http.h"
 #include "log.h"
 #include "nav.h"
+#include "params.h"
 #include "regions.h"
 #include "progress.h"
 #include "stats.h"
@@ -1201,15 +1202,15 @@ static const struct pspec filter_params[] = {
 };
 
 static const struct pspec overview_params[] = {
-	{ KEY_SORT, "sort", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 },
+	P_TEXT(KEY_SORT, "sort", 16),
 	{ 0 },
 };
 
 /* The response list pages by key: after= older, before= newer. */
 static const struct pspec responses_params[] = {
 	AP_FILTERS,
-	{ KEY_AFTER, "after", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
-	{ KEY_BEFORE, "before", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
+	P_AFTER(KEY_AFTER),
+	P_BEFORE(KEY_BEFORE),
 	{ 0 },
 };
 
@@ -1218,44 +1219,44 @@ static const struct pspec responses_params[] = {
 static const struct pspec deadline_params[] = {
 	AP_FILTERS,
 	{ KEY_ACTION_F, "action", PT_ENUM, 0, 0, 0, deadline_actions, 0, NULL, 0 },
-	{ KEY_DUE, "due", PT_STR, 0, 0, 32, NULL, 0, NULL, 0 },
+	P_TEXT(KEY_DUE, "due", 32),
 	{ 0 },
 };
 
 static const struct pspec accounts_params[] = {
 	AP_FILTERS,
-	{ KEY_ROLE, "role", PT_STR, 0, 0, 15, NULL, 0, NULL, 0 },
-	{ KEY_DONE, "done", PT_FLAG, 0, 0, 0, NULL, 0, NULL, 0 },
-	{ KEY_AFTER, "after", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
-	{ KEY_BEFORE, "before", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
+	P_TEXT(KEY_ROLE, "role", 15),
+	P_FLAG(KEY_DONE, "done"),
+	P_AFTER(KEY_AFTER),
+	P_BEFORE(KEY_BEFORE),
 	{ 0 },
 };
 
 static const struct pspec done_params[] = {
-	{ KEY_DONE, "done", PT_FLAG, 0, 0, 0, NULL, 0, NULL, 0 },
+	P_FLAG(KEY_DONE, "done"),
 	{ 0 },
 };
 
 static const struct pspec view_params[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_RESPONSE, 0 },
-	{ KEY_REOPENED, "reopened", PT_FLAG, 0, 0, 0, NULL, 0, NULL, 0 },
+	P_ID_OF(KEY_ID, "id", 404, MSG_NO_RESPONSE),
+	P_FLAG(KEY_REOPENED, "reopened"),
 	{ 0 },
 };
 static const struct pspec reopen_params[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 400, "无效的答卷编号。", 0 },
+	P_ID_OF(KEY_ID, "id", 400, "无效的答卷编号。"),
 	{ 0 },
 };
 static const struct pspec file_params[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_FILE, 0 },
+	P_ID_OF(KEY_ID, "id", 404, MSG_NO_FILE),
 	{ KEY_CODE, "code", PT_STR, P_REQUIRED, 0, 64, NULL, 404, MSG_NO_FILE, 0 },
 	{ 0 },
 };
 static const struct pspec account_reset_params[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_ACCOUNT, 0 },
+	P_ID_OF(KEY_ID, "id", 404, MSG_NO_ACCOUNT),
 	{ 0 },
 };
 static const struct pspec account_params[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 400, MSG_BAD_ACTION, 0 },
+	P_ID_OF(KEY_ID, "id", 400, MSG_BAD_ACTION),
 	{ KEY_ACTION, "action", PT_ENUM, P_REQUIRED, 0, 0, account_actions, 400, MSG_BAD_ACTION, 0 },
 	{ 0 },
 };
@@ -1263,11 +1264,11 @@ static const struct pspec account_params[] = {
 /* The audit log's filters; a malformed value is simply not applied. */
 static const struct pspec audit_params[] = {
 	AP_FILTERS,
-	{ KEY_ACTION_F, "action", PT_STR, 0, 0, 32, NULL, 0, NULL, 0 },
-	{ KEY_USER, "user", PT_STR, 0, 0, 64, NULL, 0, NULL, 0 },
-	{ KEY_FROM, "from", PT_STR, 0, 0, 10, NULL, 0, NULL, 0 },
-	{ KEY_TO, "to", PT_STR, 0, 0, 10, NULL, 0, NULL, 0 },
-	{ KEY_BEFORE, "before", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
+	P_TEXT(KEY_ACTION_F, "action", 32),
+	P_TEXT(KEY_USER, "user", 64),
+	P_TEXT(KEY_FROM, "from", 10),
+	P_TEXT(KEY_TO, "to", 10),
+	P_BEFORE(KEY_BEFORE),
 	{ 0 },
 };
 
@@ -1288,25 +1289,25 @@ static const struct pspec indicator_texts_params[] = {
 	{ KEY_SAMPLE, "sample", PT_ENUM, 0, 0, 0, sample_values, 0, NULL, 0 },
 	{ KEY_KIND, "excluded", PT_ENUM, 0, 0, 0, excluded_values, 0, NULL, 0 },
 	{ KEY_CODE, "ind", PT_STR, 0, 0, 64, NULL, 0, NULL, 0 },
-	{ KEY_AFTER, "after", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
+	P_AFTER(KEY_AFTER),
 	{ 0 },
 };
 
 /* The agency's review (issue 20): filters of the queue (a malformed value
  * is not applied), a response, a decision. */
 static const struct pspec integrity_params[] = {
-	{ KEY_REGION, "region", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 },
-	{ KEY_FORM, "form", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 },
-	{ KEY_RULE, "rule", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 },
-	{ KEY_AFTER, "after", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
+	P_REGION(KEY_REGION),
+	P_FORM(KEY_FORM),
+	P_TEXT(KEY_RULE, "rule", 16),
+	P_AFTER(KEY_AFTER),
 	{ 0 },
 };
 static const struct pspec integrity_response_params[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_RESPONSE, 0 },
+	P_ID_OF(KEY_ID, "id", 404, MSG_NO_RESPONSE),
 	{ 0 },
 };
 static const struct pspec integrity_decide_params[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_RESPONSE, 0 },
+	P_ID_OF(KEY_ID, "id", 404, MSG_NO_RESPONSE),
 	{ KEY_DECISION, "decision", PT_ENUM, P_REQUIRED, 0, 0, integrity_decision_codes, 422, "请选择审核结论。", 0 },
 	{ KEY_NOTE, "note", PT_STR, 0, 0, 2000, NULL, 422, MSG_NOTE_TOO_LONG, 0 },
 	{ 0 },
@@ -1314,13 +1315,13 @@ static const struct pspec integrity_decide_params[] = {
 
 /* The regions and their help-line phones (pages/regions.c). */
 static const struct pspec regions_params[] = {
-	{ KEY_REGION, "saved", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 },
+	P_REGION_CODE(KEY_REGION, "saved", 0, 0, NULL),
 	{ 0 },
 };
 static const struct pspec region_phone_params[] = {
-	{ KEY_REGION, "code", PT_STR, P_REQUIRED, 0, 16, NULL, 404, MSG_NO_REGION, 0 },
-	{ KEY_STEP, "step", PT_STR, 0, 0, 8, NULL, 0, NULL, 0 },
-	{ KEY_PHONE, "help_phone", PT_STR, 0, 0, 64, NULL, 0, NULL, 0 },
+	P_REGION_CODE(KEY_REGION, "code", P_REQUIRED, 404, MSG_NO_REGION),
+	P_TEXT(KEY_STEP, "step", 8),
+	P_TEXT(KEY_PHONE, "help_phone", 64),
 	{ 0 },
 };
 
@@ -1341,10 +1342,10 @@ static void region_phone_done(struct req *r)
 }
 
 static const struct pspec reset_params[] = {
-	{ KEY_REGION, "region", PT_STR, P_REQUIRED, 0, 16, NULL, 404, MSG_NO_SAMPLE_KIND, 0 },
+	P_REGION_CODE(KEY_REGION, "region", P_REQUIRED, 404, MSG_NO_SAMPLE_KIND),
 	{ KEY_KIND, "kind", PT_ENUM, P_REQUIRED, 0, 0, sample_kinds, 404, MSG_NO_SAMPLE_KIND, 0 },
-	{ KEY_REASON, "reason", PT_STR, 0, 0, 800, NULL, 0, NULL, 0 },
-	{ KEY_CONFIRM, "confirm", PT_ENUM, 0, 0, 0, page_one, 0, NULL, 0 },
+	P_REASON(KEY_REASON),
+	P_CONFIRM(KEY_CONFIRM),
 	{ 0 },
 };
 

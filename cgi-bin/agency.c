@@ -54,6 +54,7 @@
 #include "http.h"
 #include "log.h"
 #include "nav.h"
+#include "params.h"
 #include "review.h"
 #include "symposium.h"
 #include "targets.h"
@@ -140,10 +141,6 @@ static void targets_post(struct req *r)
 	struct frame_table t = { 0 };
 	char err[240];
 
-	if (csrf_check(r) != 0) {
-		page_error(r, 403, MSG_STALE_RETRY);
-		return;
-	}
 	if (upload_table(r, &t, err, sizeof err) < 0) {
 		targets_import(r, NULL, err);
 		return;
@@ -154,16 +151,16 @@ static void targets_post(struct req *r)
 }
 
 /* The posted fields of the workspace's forms (what the handlers read). */
-#define P_FILE     { WK_FILE, "file", PT_FILE, 0, 0, 0, NULL, 0, NULL, 0 }
-#define P_KIND     { WK_KIND, "kind", PT_STR, 0, 0, 64, NULL, 0, NULL, 0 }
-#define P_TEXT(k, name, max) { k, name, PT_STR, 0, 0, max, NULL, 0, NULL, 0 }
-#define P_UNIT     { WK_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, WS_MSG_NO_UNIT, 0 }
-#define P_VISIT    { WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, WS_MSG_NO_VISIT, 0 }
-#define P_SYM      { WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, WS_MSG_NO_SYMPOSIUM, 0 }
+#define P_KIND     P_TEXT(WK_KIND, "kind", 64)
+#define P_UNIT     P_ID_OF(WK_UNIT, "unit", 404, WS_MSG_NO_UNIT)
+#define P_VISIT    P_ID_OF(WK_ID, "id", 404, WS_MSG_NO_VISIT)
+#define P_SYM      P_ID_OF(WK_ID, "id", 404, WS_MSG_NO_SYMPOSIUM)
+/* ok=1: the notice after a redirect. */
+#define P_OK       { WK_OK, "ok", PT_INT, 0, 1, 1, NULL, 0, NULL, 0 }
 #define P_VERSION  { WK_VERSION, "version", PT_INT, P_REQUIRED, 0, 100000000, NULL, 400, WS_MSG_REFRESH, 0 }
 
-static const struct pspec unit_docs_post[] = { P_KIND, P_FILE, { 0 } };
-static const struct pspec review_upload_params[] = { P_UNIT, P_KIND, P_FILE, { 0 } };
+static const struct pspec unit_docs_post[] = { P_KIND, P_FILE(WK_FILE), { 0 } };
+static const struct pspec review_upload_params[] = { P_UNIT, P_KIND, P_FILE(WK_FILE), { 0 } };
 static const struct pspec review_post_params[] = {
 	P_UNIT, P_VERSION,
 	{ WK_CHECKLIST, "checklist", PT_STR, P_LIST, 0, 64, NULL, 0, NULL, 32 },
@@ -172,9 +169,9 @@ static const struct pspec review_post_params[] = {
 	P_TEXT(WK_R3, "rating3", 1000), P_TEXT(WK_R4, "rating4", 1000),
 	{ 0 }
 };
-static const struct pspec targets_post_params[] = { P_FILE, { 0 } };
+static const struct pspec targets_post_params[] = { P_FILE(WK_FILE), { 0 } };
 static const struct pspec visit_create_params[] = {
-	P_TEXT(WK_REGION, "region", 64), P_TEXT(WK_STARTS, "starts_on", 64), P_TEXT(WK_ENDS, "ends_on", 64), { 0 }
+	P_REGION(WK_REGION), P_TEXT(WK_STARTS, "starts_on", 64), P_TEXT(WK_ENDS, "ends_on", 64), { 0 }
 };
 static const struct pspec visit_save_params[] = {
 	P_VISIT, P_VERSION,
@@ -189,7 +186,7 @@ static const struct pspec visit_save_params[] = {
 };
 static const struct pspec visit_state_params[] = {
 	P_VISIT, P_TEXT(WK_ACTION, "action", 16), P_TEXT(WK_REASON, "reason", 5000),
-	{ WK_CONFIRM, "confirm", PT_FLAG, 0, 0, 0, NULL, 0, NULL, 0 },
+	P_FLAG(WK_CONFIRM, "confirm"),
 	{ 0 }
 };
 static const struct pspec sym_create_params[] = {
@@ -202,33 +199,33 @@ static const struct pspec sym_invite_params[] = {
 static const struct pspec sym_attendance_params[] = {
 	P_SYM, { WK_CAME, "came", PT_ID, P_LIST, 0, 0, NULL, 0, NULL, 1000 }, P_TEXT(WK_MINUTES, "minutes", 100000), { 0 }
 };
-static const struct pspec sym_upload_params[] = { P_SYM, P_FILE, { 0 } };
+static const struct pspec sym_upload_params[] = { P_SYM, P_FILE(WK_FILE), { 0 } };
 
 static const struct pspec unit_params[] = {
-	{ WK_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, WS_MSG_NO_UNIT, 0 },
-	{ WK_OK, "ok", PT_INT, 0, 1, 1, NULL, 0, NULL, 0 },
+	P_ID_OF(WK_UNIT, "unit", 404, WS_MSG_NO_UNIT),
+	P_OK,
 	{ 0 }
 };
 static const struct pspec region_filter[] = {
-	{ WK_REGION, "region", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 },
+	P_REGION(WK_REGION),
 	{ 0 }
 };
 static const struct pspec doc_params[] = {
-	{ WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_UPLOAD, 0 },
+	P_ID_OF(WK_ID, "id", 404, MSG_NO_UPLOAD),
 	{ 0 }
 };
 static const struct pspec visit_params[] = {
-	{ WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, WS_MSG_NO_VISIT, 0 },
-	{ WK_OK, "ok", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 },
+	P_ID_OF(WK_ID, "id", 404, WS_MSG_NO_VISIT),
+	P_TEXT(WK_OK, "ok", 16),
 	{ 0 }
 };
 static const struct pspec sym_params[] = {
-	{ WK_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, WS_MSG_NO_SYMPOSIUM, 0 },
-	{ WK_OK, "ok", PT_INT, 0, 1, 1, NULL, 0, NULL, 0 },
+	P_ID_OF(WK_ID, "id", 404, WS_MSG_NO_SYMPOSIUM),
+	P_OK,
 	{ 0 }
 };
 static const struct pspec region_param[] = {
-	{ WK_REGION, "region", PT_STR, P_REQUIRED, 0, 16, NULL, 404, MSG_NO_REGION, 0 },
+	P_REGION_CODE(WK_REGION, "region", P_REQUIRED, 404, MSG_NO_REGION),
 	{ 0 }
 };
 static const struct pspec imported_param[] = {
@@ -236,7 +233,7 @@ static const struct pspec imported_param[] = {
 	{ 0 }
 };
 static const struct pspec ok_param[] = {
-	{ WK_OK, "ok", PT_INT, 0, 1, 1, NULL, 0, NULL, 0 },
+	P_OK,
 	{ 0 }
 };
 

@@ -20,6 +20,7 @@
 #include "http.h"
 #include "log.h"
 #include "nav.h"
+#include "params.h"
 
 #include <malloc.h>
 #include <stdio.h>
@@ -113,7 +114,7 @@ enum page { PAGE_EXPORT_DATA, PAGE__MAX };
 /* The filters (adminparam.h) and format= (checked against formats[]). */
 static const struct pspec export_params[] = {
 	AP_FILTERS,
-	{ KEY_FORMAT, "format", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 },
+	P_TEXT(KEY_FORMAT, "format", 16),
 	{ KEY_LABELS, "labels", PT_INT, 0, 0, 1, NULL, 0, NULL, 0 },
 	{ 0 },
 };

@@ -46,6 +46,7 @@
 #include "http.h"
 #include "log.h"
 #include "nav.h"
+#include "params.h"
 #include "paradata.h"
 #include "prefill.h"
 #include "util.h"
@@ -981,9 +982,9 @@ static void on_file(struct req *r)
  * the notices after a redirect. */
 static const struct pspec target_params[] = {
 	{ KEY_FOR, "for", PT_ID, 0, 0, 0, NULL, 403, MSG_PROXY_NOT_ALLOWED, 0 },
-	{ KEY_SUBMITTED, "submitted", PT_FLAG, 0, 0, 0, NULL, 0, NULL, 0 },
-	{ KEY_SAVED, "saved", PT_FLAG, 0, 0, 0, NULL, 0, NULL, 0 },
-	{ KEY_RELOGIN_OTHER, "relogin_other", PT_FLAG, 0, 0, 0, NULL, 0, NULL, 0 },
+	P_FLAG(KEY_SUBMITTED, "submitted"),
+	P_FLAG(KEY_SAVED, "saved"),
+	P_FLAG(KEY_RELOGIN_OTHER, "relogin_other"),
 	{ 0 },
 };
 
@@ -996,23 +997,23 @@ static const struct pspec post_params[] = {
 	{ KEY_FOR, "for", PT_ID, 0, 0, 0, NULL, 403, MSG_PROXY_NOT_ALLOWED, 0 },
 	{ KEY_ACTION, "action", PT_ENUM, 0, 0, 0, form_actions, 0, NULL, 0 },
 	{ KEY_VERSION, "version", PT_INT, 0, 0, 999999999, NULL, 0, NULL, 0 },
-	{ KEY_CONFIRM, "confirm", PT_ENUM, 0, 0, 0, page_one, 0, NULL, 0 },
+	P_CONFIRM(KEY_CONFIRM),
 	{ KEY_LOST_FILE, "lost_file", PT_STR, P_LIST, 0, 64, NULL, 0, NULL, 64 },
-	{ KEY_FIELDS, "fields", PT_STR, 0, 0, 65536, NULL, 0, NULL, 0 },
+	P_TEXT(KEY_FIELDS, "fields", 65536),
 	{ KEY_RELOGIN_USER, RELOGIN_USER, PT_STR, 0, 0, 256, NULL, 0, NULL, 0 },
-	{ KEY_RELOGIN_PASS, RELOGIN_PASS, PT_STR, 0, 0, 1024, NULL, 0, NULL, 0 },
+	P_PASSWORD(KEY_RELOGIN_PASS, RELOGIN_PASS),
 	{ KEY_OWNER, "owner", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
 	{ 0 },
 };
 
 /* The paper-entry list's search (issue 23 item 10): a name or username. */
 static const struct pspec proxy_params[] = {
-	{ KEY_Q, "q", PT_STR, 0, 0, 100, NULL, 0, NULL, 0 },
+	P_TEXT(KEY_Q, "q", 100),
 	{ 0 },
 };
 
 static const struct pspec unit_params[] = {
-	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_UNIT, 0 },
+	P_ID_OF(KEY_UNIT, "unit", 404, MSG_NO_UNIT),
 	{ 0 },
 };
 
@@ -1193,16 +1194,6 @@ static void on_alive(struct req *r)
 /* The roles of the form rows (the form's role, plus region for proxy entry). */
 static unsigned fillers_mask;
 
-/* Did the lapsed post come from a page of this site? The token of the
- * lapsed session's cookie proves it; when the cookie is gone (logged out
- * in another tab), the browser's Sec-Fetch-Site must say same-origin. A
- * cross-site post gets the plain login redirect: it must not be able to
- * put its answers into a form that a victim then logs in to. */
-static int relogin_origin_ok(const struct req *r)
-{
-	return csrf_check_lapsed(r) == 0 || !strcmp(r->fetch_site, "same-origin");
-}
-
 /* The re-login page, carrying the posted answers; error: why the last
  * attempt failed (NULL the first time). */
 static void relogin_page(struct req *r, int status, const char *error)
@@ -1242,10 +1233,10 @@ static void relogin_post(struct req *r)
 	const char *u = r->arg[KEY_RELOGIN_USER].s, *p = r->arg[KEY_RELOGIN_PASS].s;
 	struct target t;
 
-	/* No session: the dispatcher left the token to this page; the
-	 * re-login form carries the anonymous one. */
+	/* No session: the re-login form carries the anonymous token, which
+	 * the dispatcher checked (r->origin_anon). */
 	auth_anon_csrf(r);
-	if (csrf_check(r) < 0) {
+	if (!r->origin_anon) {
 		relogin_page(r, 403, MSG_STALE_LOGIN);
 		return;
 	}
@@ -1291,7 +1282,13 @@ static void on_form_relogin(struct req *r)
 		relogin_post(r);
 		return;
 	}
-	if (!relogin_origin_ok(r)) {
+	/* Did the lapsed post come from a page of this site? The token of the
+	 * lapsed session's cookie proves it; when the cookie is gone (logged
+	 * out in another tab), the browser's Sec-Fetch-Site must say
+	 * same-origin (r->origin_lapsed, set by the dispatcher). A cross-site
+	 * post gets the plain login redirect: it must not be able to put its
+	 * answers into a form that a victim then logs in to. */
+	if (!r->origin_lapsed) {
 		struct buf b = { 0 };
 		buf_puts(&b, "/login?next=");
 		url_encode(&b, BASE);

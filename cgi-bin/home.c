@@ -21,6 +21,7 @@
 #include "http.h"
 #include "log.h"
 #include "nav.h"
+#include "params.h"
 #include "paradata.h"
 #include "util.h"
 
@@ -356,16 +357,16 @@ enum page {
  * Credentials are bounded; what they say is auth's business. */
 static const struct pspec login_params[] = {
 	/* a path with its query string (issue 23 item 10) */
-	{ KEY_NEXT, "next", PT_STR, 0, 0, 1023, NULL, 0, NULL, 0 },
-	{ KEY_USERNAME, "username", PT_STR, 0, 0, 256, NULL, 0, NULL, 0 },
-	{ KEY_PASSWORD, "password", PT_STR, 0, 0, 1024, NULL, 0, NULL, 0 },
+	P_TEXT(KEY_NEXT, "next", 1023),
+	P_TEXT(KEY_USERNAME, "username", 256),
+	P_PASSWORD(KEY_PASSWORD, "password"),
 	{ 0 },
 };
 
 static const struct pspec password_params[] = {
-	{ KEY_OLD_PW, "old_password", PT_STR, 0, 0, 1024, NULL, 0, NULL, 0 },
-	{ KEY_NEW_PW, "new_password", PT_STR, 0, 0, 1024, NULL, 0, NULL, 0 },
-	{ KEY_NEW_PW2, "new_password2", PT_STR, 0, 0, 1024, NULL, 0, NULL, 0 },
+	P_PASSWORD(KEY_OLD_PW, "old_password"),
+	P_PASSWORD(KEY_NEW_PW, "new_password"),
+	P_PASSWORD(KEY_NEW_PW2, "new_password2"),
 	{ 0 },
 };
 

@@ -29,6 +29,7 @@
 #include "http.h"
 #include "log.h"
 #include "nav.h"
+#include "params.h"
 #include "paradata.h"
 #include "util.h"
 #include "valid.h"
@@ -708,22 +709,22 @@ static void register_post(struct req *r)
  * again at its field (check_contact, chosen_password), keeping the rest. */
 static const struct pspec register_params[] = {
 	{ KEY_ACTION, "action", PT_ENUM, P_REQUIRED, 0, 0, register_actions, 400, MSG_BAD_ACTION, 0 },
-	{ KEY_CODE, "code", PT_STR, 0, 0, 64, NULL, 0, NULL, 0 },
-	{ KEY_CONTACT, "contact", PT_STR, 0, 0, 512, NULL, 0, NULL, 0 },
-	{ KEY_PHONE, "phone", PT_STR, 0, 0, 128, NULL, 0, NULL, 0 },
-	{ KEY_EMAIL, "email", PT_STR, 0, 0, 254, NULL, 0, NULL, 0 },
-	{ KEY_FORM, "form", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 },
-	{ KEY_REGION, "region", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 },
-	{ KEY_ORG, "org_name", PT_STR, 0, 0, 1024, NULL, 0, NULL, 0 },
+	P_TEXT(KEY_CODE, "code", 64),
+	P_TEXT(KEY_CONTACT, "contact", 512),
+	P_TEXT(KEY_PHONE, "phone", 128),
+	P_TEXT(KEY_EMAIL, "email", 254),
+	P_FORM(KEY_FORM),
+	P_REGION(KEY_REGION),
+	P_TEXT(KEY_ORG, "org_name", 1024),
 	{ KEY_PW_MODE, "pw_mode", PT_ENUM, 0, 0, 0, pw_modes, 0, NULL, 0 },
-	{ KEY_GEN, "gen", PT_STR, 0, 0, 64, NULL, 0, NULL, 0 },
-	{ KEY_PASSWORD, "password", PT_STR, 0, 0, 1024, NULL, 0, NULL, 0 },
-	{ KEY_PASSWORD2, "password2", PT_STR, 0, 0, 1024, NULL, 0, NULL, 0 },
+	P_TEXT(KEY_GEN, "gen", 64),
+	P_PASSWORD(KEY_PASSWORD, "password"),
+	P_PASSWORD(KEY_PASSWORD2, "password2"),
 	{ 0 },
 };
 
 static const struct pspec code_params[] = {
-	{ KEY_CODE, "code", PT_STR, 0, 0, 64, NULL, 0, NULL, 0 },
+	P_TEXT(KEY_CODE, "code", 64),
 	{ 0 },
 };
 

@@ -240,12 +240,19 @@ static void req_free(struct req *r)
 
 /* PAGE_CSRF: the posted token must be the session's (or, for a visitor
  * not logged in, the anonymous cookie's). A post whose session lapsed on a
- * PAGE_RELOGIN page proves its origin in the handler (csrf_check_lapsed).
+ * PAGE_RELOGIN page always reaches its handler, with what proves its
+ * origin in r->origin_anon and r->origin_lapsed: the handler answers a
+ * re-login form or the login redirect, but never checks a token itself.
  * 1 when the handler may run; else the refusal is answered here. */
 static int csrf_passed(struct req *r, const struct pagedef *pg)
 {
-	if (!r->is_post || !(pg->flags & PAGE_CSRF) || (!r->user && (pg->flags & PAGE_RELOGIN)))
+	if (!r->is_post || !(pg->flags & PAGE_CSRF))
 		return 1;
+	if (!r->user && (pg->flags & PAGE_RELOGIN)) {
+		r->origin_anon = csrf_check(r) == 0;
+		r->origin_lapsed = csrf_check_lapsed(r) == 0 || !strcmp(r->fetch_site, "same-origin");
+		return 1;
+	}
 	if (!r->user)
 		auth_anon_csrf(r);
 	if (csrf_check(r) == 0)

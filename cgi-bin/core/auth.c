@@ -454,7 +454,7 @@ static int session_create(struct req *r, unsigned long long uid)
 
 enum login_result auth_login(struct req *r, const char *username, const char *password)
 {
-	if (strlen(username) > 64 || strlen(password) > 1024)
+	if (strlen(username) > 64 || strlen(password) > PASSWORD_MAX)
 		return LOGIN_BAD;
 	struct dbrows *rows;
 	if (db_query(r->db, STMT_USER_FOR_LOGIN,

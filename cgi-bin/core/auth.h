@@ -16,6 +16,10 @@
 
 #include "role.h"
 
+/* The longest password taken (auth_login refuses a longer one; the
+ * pages bound the field to it, params.h). */
+#define PASSWORD_MAX 1024
+
 struct req;
 struct db;
 

@@ -17,6 +17,7 @@
 
 #include <mysql.h>
 #include <errmsg.h>
+#include <openssl/ssl.h>
 
 #define DB_MAX_ARGS    96   /* the aggregates' 8-row upserts bind 72 */
 
@@ -44,11 +45,27 @@ static void db_drop(struct db *db)
 	db->in_tx = 0;
 }
 
+/* The connection never uses TLS (a unix socket, or a node on the private
+ * network: no MYSQL_OPT_SSL_* is set), yet Connector/C starts OpenSSL on
+ * its first mysql_init, which loads every error string and the system's
+ * openssl.cnf: about 0.9 MB of libcrypto resident in every worker (issue
+ * 21 item 3; scripts/bench-rss). OpenSSL takes a "no" to each of them once
+ * and for all, so saying it first keeps them out. */
+static void tls_unused(void)
+{
+	static int said;
+	if (!said)
+		OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_SSL_STRINGS | OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS |
+		                 OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+	said = 1;
+}
+
 /* One connection attempt: sock (a unix socket) or host:port. */
 static int db_connect_to(struct db *db, const char *sock, const char *host, unsigned port)
 {
 	const struct conf *c = db->conf;
 	unsigned timeout = 2;
+	tls_unused();
 	db->my = mysql_init(NULL);
 	if (db->my == NULL) {
 		log_err("mysql_init failed");

@@ -50,7 +50,7 @@ static int sync_dir(const char *path)
 int file_write_durable(const char *path, const void *data, size_t n, mode_t mode)
 {
 	char tmp[4200];
-	int fd;
+	int fd, closed;
 
 	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid()) >= sizeof tmp) {
 		log_err("write %s: path too long", path);
@@ -63,25 +63,30 @@ int file_write_durable(const char *path, const void *data, size_t n, mode_t mode
 	}
 	if (write_all(fd, data, n) < 0 || fsync(fd) < 0) {
 		log_err("write %s: %s", tmp, strerror(errno));
-		close(fd);
-		unlink(tmp);
-		return -1;
+		goto fail;
 	}
-	if (close(fd) < 0) {
+	closed = close(fd);
+	fd = -1;
+	if (closed < 0) {
 		log_err("close %s: %s", tmp, strerror(errno));
-		unlink(tmp);
-		return -1;
+		goto fail;
 	}
 	if (rename(tmp, path) < 0) {
 		log_err("rename %s: %s", tmp, strerror(errno));
-		unlink(tmp);
-		return -1;
+		goto fail;
 	}
+	/* Renamed: the file is in place, only its directory entry may not
+	 * be on disk yet; nothing to take back. */
 	if (sync_dir(path) < 0) {
 		log_err("sync directory of %s: %s", path, strerror(errno));
 		return -1;
 	}
 	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);     /* a half-written file never stays */
+	return -1;
 }
 
 enum file_magic file_magic(const void *data, size_t n)

@@ -72,6 +72,11 @@ struct req {
 	enum body_status body_status;
 	struct arg    arg[REQ_MAX_ARGS];  /* the page's typed parameters (page.h) */
 	const char   *csrf_sent;   /* the posted "csrf" field (page_parse_args), NULL when none */
+	/* A POST without a live session on a PAGE_RELOGIN page (page.h): the
+	 * dispatcher checks its token as it does every POST's, but leaves the
+	 * answer to the handler, which may only act on what is proven here. */
+	int           origin_anon;    /* the anonymous pre-session's token (a re-login form) */
+	int           origin_lapsed;  /* the lapsed session's token, or Sec-Fetch-Site same-origin */
 
 	/* Set by auth_load_session(); NULL when anonymous. */
 	struct user *user;

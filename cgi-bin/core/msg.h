@@ -18,7 +18,6 @@
 #define MSG_NOT_FOUND          "您访问的页面不存在。"
 #define MSG_BAD_BODY           "提交的数据格式不正确，请返回重试。"
 #define MSG_INCOMPLETE         "请求不完整。"
-#define MSG_STALE_RETRY        "页面已过期，请刷新后重试。"
 #define MSG_STALE_SOURCE       "页面已过期或来源无效，请刷新页面后重试。"
 #define MSG_STALE_LOGIN        "页面已过期或请求来源无效，请重新登录。"
 #define MSG_LOGIN_EMPTY        "请输入用户名和密码。"

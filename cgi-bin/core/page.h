@@ -45,8 +45,8 @@ typedef void (*page_handler)(struct req *r);
  * handler runs and answers 403 (or calls the row's csrf_refused) when it
  * does not match, so no handler can forget it. Every M_POST row must carry
  * it: page_table_check refuses a table without, and the program does not
- * start. With PAGE_RELOGIN and no live session the handler proves the
- * post's origin itself (csrf_check_lapsed). */
+ * start. With PAGE_RELOGIN and no live session the handler runs anyway
+ * and reads what the dispatcher proved (r->origin_anon, r->origin_lapsed). */
 #define PAGE_CSRF (1u << 2)
 
 /* Parameter types. Every value is also kept as given in arg.s. */

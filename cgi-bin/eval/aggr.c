@@ -200,52 +200,56 @@ static void i128_text(char *out, size_t n, i128 v)
 /* Text of the numbers of one batch (the statements bind strings). */
 struct numtext { char s[4][48]; };
 
+/* A column of a row as the ADD statements bind it (C_END ends a list). */
+enum col { C_END, C_FORM, C_REGION, C_IN_SAMPLE, C_CODE, C_OPT, C_N, C_FIRST, C_RSUM, C_SUM, C_VALUE };
+
+/* Each kind's ADD statements (one row, BATCH rows) and the columns each
+ * row binds, in the statements' order (core/stmts.c). */
+static const struct add_stmt {
+	enum stmt one, eight;
+	unsigned char cols[9];
+} add_stmts[] = {
+	[AK_FIELD] = { STMT_AGGR_FIELDS_ADD_1, STMT_AGGR_FIELDS_ADD_8,
+	               { C_FORM, C_REGION, C_IN_SAMPLE, C_CODE, C_OPT, C_N, C_FIRST, C_RSUM, C_SUM } },
+	[AK_VALUE] = { STMT_AGGR_VALUES_ADD_1, STMT_AGGR_VALUES_ADD_8,
+	               { C_FORM, C_REGION, C_IN_SAMPLE, C_CODE, C_VALUE, C_N } },
+	[AK_IND]   = { STMT_AGGR_IND_ADD_1, STMT_AGGR_IND_ADD_8,
+	               { C_REGION, C_IN_SAMPLE, C_CODE, C_OPT, C_N, C_FIRST, C_SUM } },
+};
+
+/* Column c of row r; the row's numbers as text are in nt. */
+static struct dbarg col_arg(const struct aggr_row *r, enum col c, const struct numtext *nt)
+{
+	switch (c) {
+	case C_FORM:      return A_STR(r->form);
+	case C_REGION:    return A_STR(r->region);
+	case C_IN_SAMPLE: return A_INT(r->in_sample);
+	case C_CODE:      return A_STR(r->code);
+	case C_OPT:       return A_STR(r->opt);
+	case C_N:         return A_INT(r->n);
+	case C_FIRST:     return A_INT(r->first);
+	case C_RSUM:      return A_INT(r->rsum);
+	case C_SUM:       return A_STR(nt->s[0]);
+	case C_VALUE:     return A_STR(nt->s[1]);
+	case C_END:       break;
+	}
+	return A_NULL;
+}
+
+/* Adds rows[0..k) (one kind; k is 1 or BATCH) with one statement. */
 static int write_batch(struct db *db, const struct aggr_row *rows, size_t k)
 {
+	const struct add_stmt *st = &add_stmts[rows[0].kind];
 	struct dbarg args[9 * BATCH];
 	struct numtext nt[BATCH];
 	size_t a = 0;
-	enum aggr_kind kind = rows[0].kind;
-	enum stmt one = kind == AK_FIELD ? STMT_AGGR_FIELDS_ADD_1 : kind == AK_VALUE ? STMT_AGGR_VALUES_ADD_1
-	              : STMT_AGGR_IND_ADD_1;
-	enum stmt eight = kind == AK_FIELD ? STMT_AGGR_FIELDS_ADD_8 : kind == AK_VALUE ? STMT_AGGR_VALUES_ADD_8
-	                : STMT_AGGR_IND_ADD_8;
 	for (size_t i = 0; i < k; i++) {
-		const struct aggr_row *r = &rows[i];
-		i128_text(nt[i].s[0], sizeof nt[i].s[0], r->sum);
-		i128_text(nt[i].s[1], sizeof nt[i].s[1], r->value);
-		switch (kind) {
-		case AK_FIELD:
-			args[a++] = A_STR(r->form);
-			args[a++] = A_STR(r->region);
-			args[a++] = A_INT(r->in_sample);
-			args[a++] = A_STR(r->code);
-			args[a++] = A_STR(r->opt);
-			args[a++] = A_INT(r->n);
-			args[a++] = A_INT(r->first);
-			args[a++] = A_INT(r->rsum);
-			args[a++] = A_STR(nt[i].s[0]);
-			break;
-		case AK_VALUE:
-			args[a++] = A_STR(r->form);
-			args[a++] = A_STR(r->region);
-			args[a++] = A_INT(r->in_sample);
-			args[a++] = A_STR(r->code);
-			args[a++] = A_STR(nt[i].s[1]);
-			args[a++] = A_INT(r->n);
-			break;
-		case AK_IND:
-			args[a++] = A_STR(r->region);
-			args[a++] = A_INT(r->in_sample);
-			args[a++] = A_STR(r->code);
-			args[a++] = A_STR(r->opt);
-			args[a++] = A_INT(r->n);
-			args[a++] = A_INT(r->first);
-			args[a++] = A_STR(nt[i].s[0]);
-			break;
-		}
+		i128_text(nt[i].s[0], sizeof nt[i].s[0], rows[i].sum);
+		i128_text(nt[i].s[1], sizeof nt[i].s[1], rows[i].value);
+		for (size_t c = 0; c < sizeof st->cols && st->cols[c] != C_END; c++)
+			args[a++] = col_arg(&rows[i], (enum col)st->cols[c], &nt[i]);
 	}
-	return db_exec(db, k == BATCH ? eight : one, args, a, NULL, NULL);
+	return db_exec(db, k == BATCH ? st->eight : st->one, args, a, NULL, NULL);
 }
 
 /* Adds every row of d (compacted) to the tables; values that dropped to

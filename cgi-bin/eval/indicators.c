@@ -777,3 +777,22 @@ char *ind_describe(const struct indicator *ind)
 	}
 	return buf_steal(&b);
 }
+
+static struct indset SET;
+static int           loaded;
+
+int indicators_load(char *err, size_t errsz)
+{
+	extern const char indicators_tsv[];
+	if (loaded)
+		return 0;
+	if (indset_parse(&SET, indicators_tsv, err, errsz) < 0)
+		return -1;
+	loaded = 1;
+	return 0;
+}
+
+const struct indset *indicators(void)
+{
+	return loaded ? &SET : NULL;
+}

@@ -123,4 +123,11 @@ void ind_format(const struct indicator *ind, const struct ind_value *v, char *ou
 /* The formula in words, for the pages (caller frees). */
 char *ind_describe(const struct indicator *ind);
 
+/* The set of the embedded indicators.tsv, parsed once against the loaded
+ * forms (call after forms_load); in this module, not the views', so that
+ * a program that only maintains the counters links no XLSX writer. A bad
+ * row stops the program: -1 with the reason in err. */
+int  indicators_load(char *err, size_t errsz);
+const struct indset *indicators(void);       /* NULL before indicators_load */
+
 #endif

@@ -50,25 +50,6 @@ struct view {
 	int                  opts;  /* IV_SAMPLE_ONLY | IV_DROP_EXCLUDED */
 };
 
-static struct indset SET;
-static int           loaded;
-
-int indicators_load(char *err, size_t errsz)
-{
-	extern const char indicators_tsv[];
-	if (loaded)
-		return 0;
-	if (indset_parse(&SET, indicators_tsv, err, errsz) < 0)
-		return -1;
-	loaded = 1;
-	return 0;
-}
-
-const struct indset *indicators(void)
-{
-	return loaded ? &SET : NULL;
-}
-
 static struct scope *scope_of(struct view *v, const char *region)
 {
 	for (size_t i = 1; i < v->nsc; i++)

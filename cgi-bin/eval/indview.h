@@ -13,14 +13,11 @@
 
 #include <stddef.h>
 
+#include "indicators.h"   /* indicators_load: the set the views compute */
+
 struct req;
 struct buf;
 struct indset;
-
-/* Parses the embedded indicators.tsv against the loaded forms (call after
- * forms_load). A bad row stops the program: -1 with the reason in err. */
-int  indicators_load(char *err, size_t errsz);
-const struct indset *indicators(void);       /* NULL before indicators_load */
 
 /* What a view counts (opts of the functions below, bits):
  * IV_SAMPLE_ONLY: resource/SME responses only from accounts registered

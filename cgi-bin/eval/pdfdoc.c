@@ -2,11 +2,10 @@
  * pdfdoc.c - flowing A4 documents (pdfdoc.h).
  */
 #include "pdfdoc.h"
+#include "lazylib.h"     /* cairo, loaded with the first document */
 #include "log.h"
 #include "util.h"
 
-#include <cairo.h>
-#include <cairo-pdf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +80,8 @@ static void need(struct pdfdoc *d, double h)
 
 struct pdfdoc *pdf_begin(const char *title)
 {
+	if (lazylib_load() < 0)
+		return NULL;
 	struct pdfdoc *d = xcalloc(1, sizeof *d);
 	d->s = cairo_pdf_surface_create_for_stream(to_buf, &d->bytes, PAGE_W / PT, PAGE_H / PT);
 	cairo_pdf_surface_set_metadata(d->s, CAIRO_PDF_METADATA_TITLE, title);

@@ -66,15 +66,6 @@ const char *ws_arg(const struct req *r, enum ws_key k)
 	return r->arg[k].present ? r->arg[k].s : NULL;
 }
 
-int ws_post_unit(struct req *r, struct ws_unit *u)
-{
-	if (csrf_check(r) != 0) {
-		page_error(r, 403, MSG_STALE_RETRY);
-		return -1;
-	}
-	return ws_unit_of_request(r, u);
-}
-
 const char *ws_unit_kind(const char *role)
 {
 	return role && !strcmp(role, "hub") ? "地区枢纽平台" : "窗口平台";
@@ -198,7 +189,7 @@ void review_unit_docs_post(struct req *r)
 	struct ws_unit u;
 	const char *err, *kind_err;
 
-	if (ws_post_unit(r, &u) < 0)
+	if (ws_unit_of_request(r, &u) < 0)
 		return;
 	err = review_store_document(r, &u, &kind_err);
 	if (!err && !kind_err) {

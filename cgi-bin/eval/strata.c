@@ -26,3 +26,9 @@ int stratum_parse(const char *s)
 			return i;
 	return -1;
 }
+
+const char *stratum_category_of(const char *code)
+{
+	int st = stratum_parse(code);
+	return st < 0 ? "全部" : stratum_category(st);
+}

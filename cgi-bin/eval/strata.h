@@ -16,5 +16,7 @@ const char *stratum_code(int s);          /* "" when out of range */
 const char *stratum_label(int s);         /* 地区枢纽平台, 窗口平台, 中小企业 */
 const char *stratum_category(int s);      /* the units': 服务资源单位（枢纽平台组织）... */
 int         stratum_parse(const char *s); /* -1 when unknown */
+/* A unit's category by stratum code; "全部" for any other value ("all"). */
+const char *stratum_category_of(const char *code);
 
 #endif

@@ -73,10 +73,6 @@ void symposium_create(struct req *r)
 	fnum d;
 	char to[80];
 
-	if (csrf_check(r) != 0) {
-		page_error(r, 403, MSG_STALE_RETRY);
-		return;
-	}
 	if (!day || strlen(day) != 10 || fdate_parse(day, &d) < 0 || utf8_len(place) > PLACE_MAX ||
 	    !utf8_valid(place, strlen(place))) {
 		page_error(r, 400, "请填写座谈会的日期（地点不超过 200 字），然后重试。");

@@ -28,16 +28,6 @@ static void saved(struct req *r)
 	resp_redirect(r, to);
 }
 
-/* A POST about the symposium of ?id=: CSRF, then the symposium. */
-static struct dbrows *post_symposium(struct req *r)
-{
-	if (csrf_check(r) != 0) {
-		page_error(r, 403, MSG_STALE_RETRY);
-		return NULL;
-	}
-	return symposium_load(r);
-}
-
 static int listed(const char *const *v, size_t n, const char *s)
 {
 	for (size_t i = 0; i < n; i++)
@@ -91,7 +81,7 @@ void symposium_invite(struct req *r)
 	const struct arg *a = &r->arg[WK_UNITS];
 	const char *const *units = a->present ? a->list : NULL;
 	size_t n = a->present ? a->nlist : 0;
-	struct dbrows *s = post_symposium(r);
+	struct dbrows *s = symposium_load(r);
 	int rc;
 	char detail[64];
 
@@ -138,7 +128,7 @@ void symposium_attendance(struct req *r)
 	const struct arg *a = &r->arg[WK_CAME];
 	const char *const *came = a->present ? a->list : NULL, *minutes = ws_arg(r, WK_MINUTES);
 	size_t n = a->present ? a->nlist : 0;
-	struct dbrows *s = post_symposium(r);
+	struct dbrows *s = symposium_load(r);
 	char detail[64];
 
 	if (!s)
@@ -163,7 +153,7 @@ void symposium_attendance(struct req *r)
 void symposium_upload(struct req *r)
 {
 	const struct param *p = r->arg[WK_FILE].present ? r->arg[WK_FILE].file : NULL;
-	struct dbrows *s = post_symposium(r);
+	struct dbrows *s = symposium_load(r);
 	char *value = NULL, detail[96];
 	const char *why;
 

@@ -248,7 +248,7 @@ void review_unit_post(struct req *r)
 	struct rv v;
 	enum db_rc rc;
 
-	if (ws_post_unit(r, &u) < 0)
+	if (ws_unit_of_request(r, &u) < 0)
 		return;
 	if (posted_review(r, &v) > 0) {
 		resp_status(r, 422);
@@ -277,7 +277,7 @@ void review_upload_post(struct req *r)
 	struct dbrows *rows = NULL;
 	const char *err, *kind_err;
 
-	if (ws_post_unit(r, &u) < 0)
+	if (ws_unit_of_request(r, &u) < 0)
 		return;
 	err = review_store_document(r, &u, &kind_err);
 	if (!err && !kind_err) {

@@ -102,10 +102,6 @@ void visits_create(struct req *r)
 	char *name = NULL, detail[96];
 	unsigned long long id = 0;
 
-	if (csrf_check(r) != 0) {
-		page_error(r, 403, MSG_STALE_RETRY);
-		return;
-	}
 	if (!region || strlen(region) > 16 || db_query_str(r->db, STMT_REGION_NAME, DB_ARGS(A_STR(region)), &name) < 0 ||
 	    !name) {
 		page_error(r, 400, "请选择地区。");
@@ -442,10 +438,6 @@ void visit_save(struct req *r)
 	int rc;
 	char detail[96];
 
-	if (csrf_check(r) != 0) {
-		page_error(r, 403, MSG_STALE_RETRY);
-		return;
-	}
 	if (!(v = load_visit(r)))
 		return;
 	if (posted_plan(r, &f) > 0) {

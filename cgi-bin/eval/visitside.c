@@ -85,10 +85,6 @@ void visit_confirm_post(struct req *r)
 	unsigned long long changed = 0;
 	char detail[64];
 
-	if (csrf_check(r) != 0) {
-		page_error(r, 403, MSG_STALE_RETRY);
-		return;
-	}
 	if (db_exec(r->db, STMT_VISIT_CONFIRM, DB_ARGS(A_INT(r->user->id), A_INT(r->arg[WK_ID].id),
 	            A_STR(r->user->region_code)), &changed, NULL) < 0) {
 		page_error(r, 503, MSG_BUSY);

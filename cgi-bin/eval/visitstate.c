@@ -68,10 +68,6 @@ void visit_state_post(struct req *r)
 	unsigned long long changed = 0;
 	char detail[700], to[80];
 
-	if (csrf_check(r) != 0) {
-		page_error(r, 403, MSG_STALE_RETRY);
-		return;
-	}
 	if (!t) {
 		page_error(r, 400, MSG_INCOMPLETE);
 		return;

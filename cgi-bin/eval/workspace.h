@@ -53,9 +53,6 @@ int ws_unit_load(struct req *r, unsigned long long id, struct ws_unit *u);
 int ws_unit_of_request(struct req *r, struct ws_unit *u);
 /* A declared parameter's value as sent, or NULL when absent. */
 const char *ws_arg(const struct req *r, enum ws_key k);
-
-/* A POST about a unit: the CSRF check (403), then ws_unit_of_request. */
-int ws_post_unit(struct req *r, struct ws_unit *u);
 /* Checks and stores an uploaded file of the workspace (PDF, DOC, DOCX, XLS
  * or XLSX by its bytes) with the form engine's upload store: NULL and
  * *value "sha256:<hex>:<name>" (caller frees), or the message for the field. */

@@ -790,17 +790,18 @@ int forms_load(char *err, size_t errsz)
 		f->role = fi->role;
 		if (!tsv) {
 			seterr(err, errsz, "codebook %s.tsv not embedded", fi->name);
-			forms_free();
-			return -1;
+			goto fail;
 		}
 		if (form_parse(f, tsv, err, errsz) < 0) {
-			nforms++;
-			forms_free();
-			return -1;
+			nforms++;    /* what it parsed of this form is freed too */
+			goto fail;
 		}
 	}
 	forms_loaded = 1;
 	return 0;
+fail:
+	forms_free();
+	return -1;
 }
 
 void forms_free(void)

@@ -40,7 +40,7 @@ int form_send_upload(struct req *r, const char *value)
 	struct stat st;
 	int fd;
 	size_t got = 0;
-	char *data;
+	char *data = NULL;
 
 	if (!value || form_file_value(value, &hex, &name) < 0) {
 		page_error(r, 404, MSG_NO_UPLOAD);
@@ -58,11 +58,8 @@ int form_send_upload(struct req *r, const char *value)
 		return -1;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 0 ||
-	    (unsigned long long)st.st_size > (1ULL << 30)) {
-		close(fd);
-		page_error(r, 500, MSG_FILE_UNREADABLE);
-		return -1;
-	}
+	    (unsigned long long)st.st_size > (1ULL << 30))
+		goto unreadable;
 	data = xmalloc((size_t)st.st_size + 1);
 	while (got < (size_t)st.st_size) {
 		ssize_t n = read(fd, data + got, (size_t)st.st_size - got);
@@ -72,17 +69,20 @@ int form_send_upload(struct req *r, const char *value)
 			break;
 		got += (size_t)n;
 	}
-	close(fd);
 	if (got != (size_t)st.st_size) {
 		log_err("upload %s: short read", path);
-		free(data);
-		page_error(r, 500, MSG_FILE_UNREADABLE);
-		return -1;
+		goto unreadable;
 	}
+	close(fd);
 	buf_reset(&r->body);
 	buf_put(&r->body, data, got);
 	free(data);
 	resp_header(r, "Content-Type", upload_content_type((const unsigned char *)r->body.data, got, name));
 	resp_attachment(r, name);
 	return 0;
+unreadable:
+	close(fd);
+	free(data);
+	page_error(r, 500, MSG_FILE_UNREADABLE);
+	return -1;
 }

@@ -6,7 +6,7 @@
 #define SME_ADMINPARAM_H
 
 #include "http.h"    /* REQ_MAX_ARGS */
-#include "page.h"
+#include "params.h"  /* the shared rows; page.h */
 
 struct form;
 
@@ -17,9 +17,9 @@ enum { AP_REGION = REQ_MAX_ARGS - 4, AP_STATUS, AP_FORM, AP_PAGE };
 /* The filters' rows, for the parameter list of every page that reads
  * them (malformed values count as absent: a filter not applied). */
 #define AP_FILTERS \
-	{ AP_REGION, "region", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 }, \
-	{ AP_STATUS, "status", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 }, \
-	{ AP_FORM, "form", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 }, \
+	P_REGION(AP_REGION), \
+	P_TEXT(AP_STATUS, "status", 16), \
+	P_FORM(AP_FORM), \
 	{ AP_PAGE, "page", PT_INT, 0, 1, 999999, NULL, 0, NULL, 0 }
 
 /* A region code as stored (letters and digits, at most 16), NULL when

@@ -41,6 +41,7 @@
 #include "slips.h"
 #include "log.h"
 #include "nav.h"
+#include "params.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -80,9 +81,9 @@ static void indicators_page(struct req *r)
 }
 
 static const struct pspec unit_params[] = {
-	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_UNIT, 0 },
-	{ KEY_REVOKED, "revoked", PT_FLAG, 0, 0, 0, NULL, 0, NULL, 0 },
-	{ KEY_CONFIRM, "confirm", PT_ENUM, 0, 0, 0, page_one, 0, NULL, 0 },
+	P_ID_OF(KEY_UNIT, "unit", 404, MSG_NO_UNIT),
+	P_FLAG(KEY_REVOKED, "revoked"),
+	P_CONFIRM(KEY_CONFIRM),
 	{ 0 },
 };
 
@@ -96,13 +97,13 @@ static const char *const sample_actions[] = { "draw", "upload", "replace", NULL 
 static const struct pspec frames_params[] = {
 	{ KEY_KIND, "kind", PT_ENUM, P_REQUIRED, 0, 0, kinds, 400, MSG_INCOMPLETE, 0 },
 	{ KEY_ACTION, "action", PT_ENUM, P_REQUIRED, 0, 0, frame_actions, 400, MSG_INCOMPLETE, 0 },
-	{ KEY_FILE, "file", PT_FILE, 0, 0, 0, NULL, 0, NULL, 0 },
+	P_FILE(KEY_FILE),
 	{ KEY_HEADER_ROW, "header_row", PT_INT, 0, 0, FRAME_HEAD_SCAN, NULL, 0, NULL, 0 },
-	{ KEY_SHOWN_HEADER_ROW, "shown_header_row", PT_STR, 0, 0, 8, NULL, 0, NULL, 0 },
+	P_TEXT(KEY_SHOWN_HEADER_ROW, "shown_header_row", 8),
 	{ KEY_MAP, "map", PT_STR, P_INDEXED, 0, 32, NULL, 0, NULL, FRAME_MAX_COLS },
 	{ KEY_PV, "pv", PT_STR, P_INDEXED, 0, 1024, NULL, 0, NULL, FRAME_MAX_PLATFORMS },
 	{ KEY_PS, "ps", PT_STR, P_INDEXED, 0, 16, NULL, 0, NULL, FRAME_MAX_PLATFORMS },
-	{ KEY_SHOWN_COUNTS, "shown_counts", PT_STR, 0, 0, 64, NULL, 0, NULL, 0 },
+	P_TEXT(KEY_SHOWN_COUNTS, "shown_counts", 64),
 	{ KEY_FRAME_ID, "id", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
 	{ 0 },
 };
@@ -112,19 +113,19 @@ static const struct pspec frames_params[] = {
 static const struct pspec sample_params[] = {
 	{ KEY_ACTION, "action", PT_ENUM, P_REQUIRED, 0, 0, sample_actions, 400, MSG_INCOMPLETE, 0 },
 	{ KEY_KIND, "kind", PT_ENUM, 0, 0, 0, kinds, 0, NULL, 0 },
-	{ KEY_FILE, "file", PT_FILE, 0, 0, 0, NULL, 0, NULL, 0 },
+	P_FILE(KEY_FILE),
 	{ KEY_SME_N, "sme_n", PT_INT, 0, 1, SME_SIZE_MAX, NULL, 0, NULL, 0 },
-	{ KEY_SEED, "seed", PT_STR, 0, 0, 64, NULL, 0, NULL, 0 },
+	P_TEXT(KEY_SEED, "seed", 64),
 	{ KEY_CONFIRM, "confirm_short", PT_ENUM, 0, 0, 0, page_one, 0, NULL, 0 },
-	{ KEY_DRAW_CONFIRMED, "confirm", PT_ENUM, 0, 0, 0, page_one, 0, NULL, 0 },
+	P_CONFIRM(KEY_DRAW_CONFIRMED),
 	{ KEY_UNIT, "unit", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
-	{ KEY_REASON, "reason", PT_STR, 0, 0, 800, NULL, 0, NULL, 0 },
+	P_REASON(KEY_REASON),
 	{ 0 },
 };
 
 /* POST /region/slips: which units (stratum, scope=all for a reprint). */
 static const struct pspec slips_params[] = {
-	{ KEY_STRATUM, "stratum", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 },
+	P_TEXT(KEY_STRATUM, "stratum", 16),
 	{ KEY_SCOPE, "scope", PT_ENUM, 0, 0, 0, page_all, 0, NULL, 0 },
 	{ 0 },
 };
@@ -132,8 +133,8 @@ static const struct pspec slips_params[] = {
 /* The replacement's confirmation page, its reason filled in when it comes
  * from a refusal on the follow-up list. */
 static const struct pspec replace_params[] = {
-	{ KEY_UNIT, "unit", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_UNIT, 0 },
-	{ KEY_REASON, "reason", PT_STR, 0, 0, 600, NULL, 0, NULL, 0 },
+	P_ID_OF(KEY_UNIT, "unit", 404, MSG_NO_UNIT),
+	P_REASON(KEY_REASON),
 	{ 0 },
 };
 
@@ -141,9 +142,9 @@ static const struct pspec replace_params[] = {
  * the sample's strata, the slips funnel. Malformed values fall back to
  * none. */
 static const struct pspec list_params[] = {
-	{ KEY_FORM, "form", PT_STR, 0, 0, 16, NULL, 0, NULL, 0 },
-	{ KEY_Q, "q", PT_STR, 0, 0, 180, NULL, 0, NULL, 0 },
-	{ KEY_AFTER, "after", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
+	P_FORM(KEY_FORM),
+	P_TEXT(KEY_Q, "q", 180),
+	P_AFTER(KEY_AFTER),
 	{ KEY_STRATUM, "stratum", PT_ENUM, 0, 0, 0, stratum_codes, 0, NULL, 0 },
 	{ KEY_AFTER_ID, "after_id", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
 	{ KEY_UNIT, "done", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
@@ -173,7 +174,7 @@ static void followups_unit_post(struct req *r)
 
 /* Password resets of the region's respondent accounts (forms/accounts.c). */
 static const struct pspec account_params[] = {
-	{ KEY_ID, "id", PT_ID, P_REQUIRED, 0, 0, NULL, 404, MSG_NO_ACCOUNT, 0 },
+	P_ID_OF(KEY_ID, "id", 404, MSG_NO_ACCOUNT),
 	{ 0 },
 };
 

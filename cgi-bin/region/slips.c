@@ -22,6 +22,7 @@
 #include "frame.h"
 #include "indview.h"
 #include "slips.h"
+#include "strata.h"
 #include "log.h"
 #include "nav.h"
 #include "util.h"
@@ -75,7 +76,7 @@ static void slips_home(struct req *r, const char *notice)
 	h_table_begin(r, NULL, NULL, cols, NELEMS(cols));
 	for (size_t i = 0; i < rows->nrows; i++)
 		h_printf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
-		         slips_category_label(dbrows_get(rows, i, 0)), dbrows_get(rows, i, 1),
+		         stratum_category_of(dbrows_get(rows, i, 0)), dbrows_get(rows, i, 1),
 		         dbrows_get(rows, i, 2), dbrows_get(rows, i, 3));
 	if (rows->nrows == 0)
 		h_raw(r, "<tr><td colspan=\"4\">尚无抽中单位：请先完成抽样。</td></tr>");
@@ -88,7 +89,7 @@ static void slips_home(struct req *r, const char *notice)
 	      "<option value=\"all\">全部</option>");
 	for (int st = 0; st < ST_COUNT; st++)
 		h_printf(r, "<option value=\"%s\">%s</option>", stratum_code(st),
-		         slips_category_label(stratum_code(st)));
+		         stratum_category_of(stratum_code(st)));
 	h_raw(r, "</select></p>"
 	      "<p><label><input type=\"radio\" name=\"scope\" value=\"new\" checked> 仅从未打印过邀请单的单位</label> "
 	      "<label><input type=\"radio\" name=\"scope\" value=\"all\"> 所有尚未注册的单位（重印，邀请码不变）</label></p>"
@@ -307,7 +308,7 @@ void slip_one_get(struct req *r)
 	if (r->arg[KEY_REVOKED].present)
 		h_raw(r, "<p class=\"notice\" role=\"status\">原邀请码已作废，已换发新的邀请码。请下载新的邀请单并送达该单位。</p>");
 	h_printf(r, "<p>单位：<strong>%s</strong>（%s）</p>", dbrows_get(rows, 0, 0),
-	         slips_category_label(dbrows_get(rows, 0, 1)));
+	         stratum_category_of(dbrows_get(rows, 0, 1)));
 	if (dbrows_get(rows, 0, 2))
 		h_printf(r, "<p class=\"notice\">该单位的邀请单已于 %s 打印过；再次打印的邀请单与原邀请单的邀请码相同。</p>",
 		         dbrows_get(rows, 0, 2));
@@ -336,7 +337,7 @@ void slip_revoke_get(struct req *r)
 	}
 	page_begin(r, "作废并换发邀请码");
 	h_printf(r, "<p>单位：<strong>%s</strong>（%s），邀请单打印于 %s。</p>", dbrows_get(rows, 0, 0),
-	         slips_category_label(dbrows_get(rows, 0, 1)), dbrows_get(rows, 0, 2));
+	         stratum_category_of(dbrows_get(rows, 0, 1)), dbrows_get(rows, 0, 2));
 	h_raw(r, "<p class=\"notice\"><strong>此操作不可撤销：</strong>该单位已打印的邀请单将立即失效，"
 	      "持原邀请单扫码或输入邀请码时会被告知邀请码已作废、请与本地区主管部门联系。"
 	      "换发的新邀请码须重新打印邀请单并送达该单位。仅在邀请单遗失或被他人获取时使用。</p>");

@@ -10,8 +10,8 @@
 #include "db.h"
 #include "html.h"
 #include "http.h"
-#include "page.h"
-#include "slips.h"
+#include "params.h"
+#include "strata.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -35,9 +35,9 @@ static const char *const outcome_labels[] = { "已致电", "未接通", "承诺�
 const struct pspec followup_list_params[] = {
 	{ FU_KEY_KIND, "kind", PT_ENUM, 0, 0, 0, kinds, 0, NULL, 0 },
 	{ FU_KEY_STATUS, "status", PT_ENUM, 0, 0, 0, states, 0, NULL, 0 },
-	{ FU_KEY_Q, "q", PT_STR, 0, 0, 64, NULL, 0, NULL, 0 },
-	{ FU_KEY_AFTER, "after", PT_ID, 0, 0, 0, NULL, 0, NULL, 0 },
-	{ FU_KEY_REGION, "region", PT_STR, 0, 0, 16, NULL, 404, MSG_NO_REGION, 0 },
+	P_TEXT(FU_KEY_Q, "q", 64),
+	P_AFTER(FU_KEY_AFTER),
+	P_REGION_CODE(FU_KEY_REGION, "region", 0, 404, MSG_NO_REGION),
 	{ FU_KEY_FORMAT, "format", PT_ENUM, 0, 0, 0, formats, 0, NULL, 0 },
 	{ 0 },
 };
@@ -310,7 +310,7 @@ static void units_table(struct req *r, const char *base, const struct dbrows *u,
 	for (size_t i = 0; i < n; i++) {
 		const char *id = dbrows_get(u, i, 0);
 		h_printf(r, "<tr data-unit=\"%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>", id,
-		         slips_category_label(dbrows_get(u, i, 1)), dbrows_get(u, i, 2), dbrows_get(u, i, 3),
+		         stratum_category_of(dbrows_get(u, i, 1)), dbrows_get(u, i, 2), dbrows_get(u, i, 3),
 		         dbrows_get(u, i, 4), state_label(dbrows_get(u, i, 5)));
 		age_cell(r, dbrows_get(u, i, 6), dbrows_get(u, i, 7), "未打印", "打印");
 		if (!print)
@@ -405,7 +405,7 @@ static void csv_unit_rows(struct req *r, const struct dbrows *u, size_t n, struc
 		invitation_link(r, u, i, &link);
 		const char *cells[] = {
 			dbrows_get(u, i, 2), dbrows_get(u, i, 3), dbrows_get(u, i, 4), state_label(dbrows_get(u, i, 5)),
-			link.len ? link.data : "", slips_category_label(dbrows_get(u, i, 1)), dbrows_get(u, i, 13),
+			link.len ? link.data : "", stratum_category_of(dbrows_get(u, i, 1)), dbrows_get(u, i, 13),
 			dbrows_get(u, i, 6), dbrows_get(u, i, 8), followup_outcome_label(dbrows_get(u, i, 14)),
 			dbrows_get(u, i, 15), dbrows_get(u, i, 16),
 		};
@@ -508,17 +508,21 @@ static int load_target(struct req *r, struct target *t)
 		page_error(r, 503, MSG_BUSY);
 		return -1;
 	}
-	if (t->row->nrows == 0) {
-		dbrows_free(t->row);
-		page_error(r, 404, MSG_NO_UNIT);
-		return -1;
-	}
+	int status = 404;
+	const char *msg = MSG_NO_UNIT;
+	if (t->row->nrows == 0)
+		goto refuse;
 	if (r->user->role == ROLE_REGION && strcmp(dbrows_get(t->row, 0, 1), r->user->region_code)) {
-		dbrows_free(t->row);
-		page_error(r, 403, "这不是本地区的单位。");
-		return -1;
+		status = 403;
+		msg = "这不是本地区的单位。";
+		goto refuse;
 	}
 	return 0;
+refuse:
+	dbrows_free(t->row);
+	t->row = NULL;
+	page_error(r, status, msg);
+	return -1;
 }
 
 static void target_facts(struct req *r, const struct target *t)
@@ -529,7 +533,7 @@ static void target_facts(struct req *r, const struct target *t)
 		const char *p = dbrows_get(w, 0, 9);
 		h_printf(r, "<dt>类别</dt><dd>%s%s</dd><dt>单位名称</dt><dd>%s</dd><dt>联系人</dt><dd>%s</dd>"
 		         "<dt>电话</dt><dd>%s</dd><dt>状态</dt><dd>%s</dd>",
-		         slips_category_label(dbrows_get(w, 0, 2)),
+		         stratum_category_of(dbrows_get(w, 0, 2)),
 		         strcmp(dbrows_get(w, 0, 6), "selected") ? "（备选递补）" : "",
 		         dbrows_get(w, 0, 3), *dbrows_get(w, 0, 4) ? dbrows_get(w, 0, 4) : "—",
 		         *dbrows_get(w, 0, 5) ? dbrows_get(w, 0, 5) : "—",

@@ -15,6 +15,7 @@
 #include "draw.h"
 #include "html.h"
 #include "http.h"
+#include "lazylib.h"     /* cairo and libqrencode, loaded with the first slips */
 #include "log.h"
 #include "util.h"
 
@@ -24,9 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cairo.h>
-#include <cairo-pdf.h>
-#include <qrencode.h>
 
 #define PT_PER_MM (72.0 / 25.4)
 #define FS(pt)    ((pt) * 25.4 / 72.0)     /* font size in points -> mm */
@@ -591,6 +589,8 @@ static cairo_status_t to_file(void *closure, const unsigned char *data, unsigned
 
 int slips_pdf(FILE *out, const struct slip_info *si, const struct issued *units, size_t n)
 {
+	if (lazylib_load() < 0)
+		return -1;
 	/* The surface writes each finished page out, so memory stays flat
 	 * however many slips there are. */
 	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_file, out, PAGE_W * PT_PER_MM,
@@ -636,12 +636,6 @@ int slips_pdf(FILE *out, const struct slip_info *si, const struct issued *units,
 /* ------------------------------------------------------------------ */
 /* The invitation funnel                                              */
 
-const char *slips_category_label(const char *stratum)
-{
-	int st = stratum_parse(stratum);
-	return st < 0 ? "全部" : stratum_category(st);
-}
-
 static const char *mark(const char *v)
 {
 	return v && *v ? v : "—";
@@ -676,7 +670,7 @@ static void funnel_unit_row(struct req *r, const struct dbrows *rows, size_t i)
 	const char *st = dbrows_get(rows, i, 7);
 	const char *reg = dbrows_get(rows, i, 5);
 	h_printf(r, "<tr data-unit=\"%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td>",
-	         dbrows_get(rows, i, 0), slips_category_label(dbrows_get(rows, i, 1)),
+	         dbrows_get(rows, i, 0), stratum_category_of(dbrows_get(rows, i, 1)),
 	         dbrows_get(rows, i, 2), mark(dbrows_get(rows, i, 3)), mark(dbrows_get(rows, i, 4)));
 	int paper = dbrows_int(rows, i, 11) != 0, proxied = dbrows_int(rows, i, 10) != 0;
 	if (reg)

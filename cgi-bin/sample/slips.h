@@ -30,10 +30,6 @@ struct slip_info {
  * Returns 0, or -1 (logged). */
 int slips_pdf(FILE *out, const struct slip_info *si, const struct issued *units, size_t n);
 
-/* A unit's category on the slips pages, by stratum code; "全部" for any
- * other value ("all"). */
-const char *slips_category_label(const char *stratum);
-
 /* Which units the funnel's unit list shows: ids above after (the page
  * key), one stratum ("" = all), names containing q ("" = all). */
 struct funnel_page {

@@ -109,15 +109,16 @@ int frame_table_csv(const char *text, size_t n, struct frame_table *t, char *err
 	csv_row_free(&row);
 	if (t->over) {
 		frame_over_msg(t->over, err, errsz);
-		frame_table_free(t);
-		return -1;
+		goto fail;
 	}
 	if (rc < 0) {
 		snprintf(err, errsz, "第 %lu 行 CSV 格式错误（%s）", c.err_line, c.err);
-		frame_table_free(t);
-		return -1;
+		goto fail;
 	}
 	return 0;
+fail:
+	frame_table_free(t);
+	return -1;
 }
 
 /* ---------------------------------------------------- the stored form */

@@ -11,7 +11,13 @@
 #     runs through db_transaction, which retries a lock conflict;
 #   - every statement named with its arguments (scripts/stmt-calls) passes
 #     as many as core/stmt_params.c declares, of the declared types;
-#   - every M_POST row of a page table carries PAGE_CSRF.
+#   - every M_POST row of a page table carries PAGE_CSRF;
+#   - the parameters several pages read (region, form, after, before,
+#     confirm, reason, file, the passwords) are rows of core/params.h's
+#     macros, never written out again with their own type and bounds;
+#   - csrf_check() and csrf_check_lapsed() only in the dispatcher
+#     (core/app.c) and where they are defined (core/auth.c): a handler
+#     never checks a token again, it reads r->post_origin (core/http.h).
 use strict;
 use warnings;
 use Test::More;
@@ -102,5 +108,19 @@ for my $f (@files) {
 	}
 }
 is_deeply \@bad, [], 'every POST row of a page table carries PAGE_CSRF' or diag join "\n", @bad;
+
+# String contents are blanked by code_of, so the rows are read from the source.
+@bad = ();
+for my $f (grep { !m{/core/params\.h$} } @files) {
+	open my $fh, '<', $f or die "$f: $!";
+	(my $rel = $f) =~ s{^\Q$root\E/}{};
+	while (<$fh>) {
+		push @bad, "$rel:$.: $1" if /(\{\s*\w+,\s*"(?:region|form|after|before|confirm|reason|file|\w*password\d?)",\s*PT_\w+)/;
+	}
+}
+is_deeply \@bad, [], 'shared parameters declared once (core/params.h)' or diag join "\n", @bad;
+
+@h = hits(qr/\bcsrf_check\w*\s*\(/, 'core/app.c', 'core/auth.c', 'core/auth.h');
+is_deeply \@h, [], 'CSRF tokens checked only by the dispatcher (PAGE_CSRF)' or diag join "\n", @h;
 
 done_testing();

@@ -115,7 +115,7 @@ my @PROGRAMS = do {
 # ------------------------------------------------------------- install
 step('PREFIX=/usr/local ETC=/etc DATA=/var/lib/smesurvey RUNDIR=/run/smesurvey LOGDIR=/var/log/smesurvey',
 	'INSTALL\'s settings (the test uses its own)');
-step('apt-get install -y --no-install-recommends build-essential pkg-config libfcgi-dev libmariadb-dev mariadb-server mariadb-client libqrencode-dev libsodium-dev libcrypt-dev libcairo2-dev libxlsxwriter-dev libreadstat-dev libzip-dev libexpat1-dev libfreexl-dev fonts-noto-cjk',
+step('apt-get install -y --no-install-recommends build-essential pkg-config libfcgi-dev libmariadb-dev libssl-dev mariadb-server mariadb-client libqrencode-dev libsodium-dev libcrypt-dev libcairo2-dev libxlsxwriter-dev libreadstat-dev libzip-dev libexpat1-dev libfreexl-dev fonts-noto-cjk',
 	'packages');
 {
 	push @ran, 'make && make install PREFIX=$PREFIX SYSCONFDIR=$ETC RUNDIR=$RUNDIR LOGDIR=$LOGDIR';
