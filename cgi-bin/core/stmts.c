@@ -1152,17 +1152,29 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" VALUES (?, ?, ?, ?, ?, ?, NOW())"
 		" ON DUPLICATE KEY UPDATE figures = VALUES(figures), others = VALUES(others)",
 		R_AGGR },
-	/* The symmetric flag on another submitted response: rule, figures (when
-	 * new), the id of the response that found it, the other's id. */
-	[STMT_FLAG_ADD_OTHER] = {
-		"INSERT INTO flags (response_id, rule, region_code, form, figures, others, at)"
-		" SELECT r.id, ?, COALESCE(r.region_code, ''), r.form, ?, ?, NOW() FROM responses r"
-		" WHERE r.id = ? AND r.status = 'submitted'"
-		" ON DUPLICATE KEY UPDATE others = IF(FIND_IN_SET(VALUES(others), others) OR LENGTH(others) > 230,"
-		" others, CONCAT_WS(',', NULLIF(others, ''), VALUES(others)))",
+	/* The symmetric flags on other submitted responses: rule, a JSON array
+	 * of [id, figures] (eval/flags.c others_put). An existing flag of the
+	 * rule is left as it is (INSERT IGNORE writes nothing then, so the
+	 * concurrent submits of one burst do not conflict on it; sql/080). */
+	[STMT_FLAG_ADD_OTHERS] = {
+		"INSERT IGNORE INTO flags (response_id, rule, region_code, form, figures, others, at)"
+		" SELECT r.id, ?, COALESCE(r.region_code, ''), r.form, j.figures, '', NOW()"
+		" FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$[0]' ERROR ON EMPTY ERROR ON ERROR,"
+		" figures VARCHAR(500) PATH '$[1]' ERROR ON EMPTY ERROR ON ERROR)) j"
+		" JOIN responses r ON r.id = j.id WHERE r.status = 'submitted'",
 		R_AGGR },
-	/* What the rules need of a response: account, its role, active time,
-	 * paper entry, the submit's network and time. */
+	/* Who found them: the rule, the finder's id, the same JSON array (a row
+	 * per finding, a key no other submit writes). */
+	[STMT_FLAG_LINKS_ADD] = {
+		"INSERT IGNORE INTO flag_links (response_id, rule, finder_id)"
+		" SELECT r.id, ?, ? FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$[0]'"
+		" ERROR ON EMPTY ERROR ON ERROR)) j JOIN responses r ON r.id = j.id WHERE r.status = 'submitted'",
+		R_AGGR },
+	/* A response's findings, before its flags are computed again (the
+	 * findings about it stay: they are the others' and still hold). */
+	[STMT_FLAG_LINKS_DELETE_OWN] = {
+		"DELETE FROM flag_links WHERE finder_id = ?",
+		R_AGGR },
 	[STMT_FLAG_FACTS] = {
 		"SELECT r.user_id, COALESCE(p.active_s, -1), COALESCE(p.by_paper, 0), COALESCE(p.submit_net, ''),"
 		" DATE_FORMAT(COALESCE(p.submitted_at, r.submitted_at), '%Y-%m-%d %H:%i:%s')"
@@ -1224,6 +1236,9 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_FLAGS_CLEAR] = {
 		"DELETE FROM flags",
 		R_CLI },
+	[STMT_FLAG_LINKS_CLEAR] = {
+		"DELETE FROM flag_links",
+		R_CLI },
 	[STMT_FLAG_SIGS_CLEAR] = {
 		"DELETE FROM flag_sigs",
 		R_CLI },
@@ -1257,7 +1272,10 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" GROUP BY f.response_id, f.region_code, g.name, f.form, u.org_name ORDER BY f.response_id LIMIT ?",
 		R_REVIEW },
 	[STMT_FLAGREVIEW_FLAGS_OF] = {
-		"SELECT rule, figures, others FROM flags WHERE response_id = ? ORDER BY rule",
+		"SELECT f.rule, f.figures, CONCAT_WS(',', NULLIF(f.others, ''),"
+		" (SELECT GROUP_CONCAT(l.finder_id ORDER BY l.finder_id) FROM flag_links l"
+		" WHERE l.response_id = f.response_id AND l.rule = f.rule))"
+		" FROM flags f WHERE f.response_id = ? ORDER BY f.rule",
 		R_REVIEW },
 	[STMT_FLAGREVIEW_RESPONSE] = {
 		"SELECT r.form, COALESCE(r.region_code, ''), COALESCE(g.name, ''), u.org_name, u.username, r.status,"

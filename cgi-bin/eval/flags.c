@@ -35,14 +35,28 @@ static int put(struct subject *s, const struct flag_rule *rule, const char *figu
 	                       A_STR(figures), A_STR(others)), NULL, NULL);
 }
 
-/* The symmetric flag on response other: "this one" found it. */
-static int put_other(struct subject *s, const struct flag_rule *rule, unsigned long long other,
-                     const char *figures)
+/* The symmetric flags a check gives the other responses involved,
+ * gathered as a JSON array of [id, figures] and written by two statements
+ * at the end (others_put), not two per other: a submit of a burst of fifty
+ * holds its transaction's locks for a few round trips, not a hundred. */
+static void others_add(struct buf *batch, unsigned long long other, const char *figures)
 {
-	char me[24];
-	snprintf(me, sizeof me, "%llu", s->rid);
-	return db_exec(s->db, STMT_FLAG_ADD_OTHER,
-	               DB_ARGS(A_STR(rule->code), A_STR(figures), A_STR(me), A_INT(other)), NULL, NULL);
+	buf_printf(batch, "%s[%llu,", batch->len ? "," : "[", other);
+	buf_json_str(batch, figures);
+	buf_putc(batch, ']');
+}
+
+/* Each other's flag row is created when missing and never rewritten
+ * (sql/080 says why); each finding is its own flag_links row. */
+static int others_put(struct subject *s, const struct flag_rule *rule, struct buf *batch)
+{
+	if (!batch->len)
+		return 0;
+	buf_putc(batch, ']');
+	if (db_exec(s->db, STMT_FLAG_ADD_OTHERS, DB_ARGS(A_STR(rule->code), A_STR(batch->data)), NULL, NULL) < 0)
+		return -1;
+	return db_exec(s->db, STMT_FLAG_LINKS_ADD, DB_ARGS(A_STR(rule->code), A_INT(s->rid), A_STR(batch->data)),
+	               NULL, NULL);
 }
 
 /* Appends id to the comma-separated list b unless it is there already;
@@ -167,13 +181,13 @@ static int store_signature(struct subject *s)
 static int check_neardup(struct subject *s, const struct flag_rule *rule)
 {
 	struct dbrows *rows;
-	struct buf others = { 0 }, fig = { 0 };
+	struct buf others = { 0 }, fig = { 0 }, batch = { 0 };
 	double best = 0;
 	int rc = 0;
 	if (store_signature(s) < 0 ||
 	    db_query(s->db, STMT_FLAG_SIMILAR, DB_ARGS(A_INT(s->rid), A_INT(s->rid)), &rows) < 0)
 		return -1;
-	for (size_t i = 0; i < rows->nrows && rc == 0; i++) {
+	for (size_t i = 0; i < rows->nrows; i++) {
 		long long eq = dbrows_int(rows, i, 1), common = dbrows_int(rows, i, 2);
 		double share = common ? (double)eq / (double)common : 0;
 		if (common < (long long)rule->p[1] || share < rule->p[0])
@@ -189,13 +203,15 @@ static int check_neardup(struct subject *s, const struct flag_rule *rule)
 			buf_printf(&fig, "与答卷 %llu 的 %lld 个共同作答项中 %lld 项相同（%.0f%%）",
 			           other, common, eq, share * 100);
 		}
-		rc = put_other(s, rule, other, f2);
+		others_add(&batch, other, f2);
 	}
 	dbrows_free(rows);
+	rc = others_put(s, rule, &batch);
 	if (rc == 0 && others.len)
 		rc = put(s, rule, fig.data, others.data);
 	buf_free(&others);
 	buf_free(&fig);
+	buf_free(&batch);
 	return rc;
 }
 
@@ -205,7 +221,7 @@ static int check_neardup(struct subject *s, const struct flag_rule *rule)
 static int check_burst(struct subject *s, const struct flag_rule *rule)
 {
 	struct dbrows *rows = NULL;
-	struct buf others = { 0 };
+	struct buf others = { 0 }, batch = { 0 };
 	char fig[200], *regs = NULL;
 	int rc = 0;
 	long long nregs = 0;
@@ -222,13 +238,14 @@ static int check_burst(struct subject *s, const struct flag_rule *rule)
 	size_t nsub = rows ? rows->nrows : 0;
 	if (nsub >= (size_t)rule->p[0]) {
 		snprintf(fig, sizeof fig, "同一网络 %g 分钟内本地区提交 %zu 份（含答卷 %llu）", rule->p[1], nsub, s->rid);
-		for (size_t i = 0; i < nsub && rc == 0; i++) {
+		for (size_t i = 0; i < nsub; i++) {
 			unsigned long long other = (unsigned long long)dbrows_int(rows, i, 0);
 			if (other != s->rid) {
 				add_id(&others, other);
-				rc = put_other(s, rule, other, fig);
+				others_add(&batch, other, fig);
 			}
 		}
+		rc = others_put(s, rule, &batch);
 	}
 	dbrows_free(rows);
 	if (rc == 0 && (nsub >= (size_t)rule->p[0] || nregs >= (long long)rule->p[0])) {
@@ -237,6 +254,7 @@ static int check_burst(struct subject *s, const struct flag_rule *rule)
 		rc = put(s, rule, fig, others.data ? others.data : "");
 	}
 	buf_free(&others);
+	buf_free(&batch);
 	return rc;
 }
 
@@ -246,7 +264,7 @@ static int check_burst(struct subject *s, const struct flag_rule *rule)
 static int check_browser(struct subject *s, const struct flag_rule *rule)
 {
 	struct dbrows *rows;
-	struct buf others = { 0 };
+	struct buf others = { 0 }, batch = { 0 };
 	size_t resp = 0, staff = 0;
 	int rc = 0;
 	if (db_query(s->db, STMT_FLAG_BROWSER, DB_ARGS(A_INT(s->uid)), &rows) < 0)
@@ -262,13 +280,14 @@ static int check_browser(struct subject *s, const struct flag_rule *rule)
 		char fig[200];
 		snprintf(fig, sizeof fig, "同一浏览器还登录过 %zu 个其他答卷账户、%zu 个地区或建设单位账户（含答卷 %llu 的账户）",
 		         resp, staff, s->rid);
-		for (size_t i = 0; i < rows->nrows && rc == 0; i++) {
+		for (size_t i = 0; i < rows->nrows; i++) {
 			unsigned long long other = (unsigned long long)dbrows_int(rows, i, 2);
 			if (other && other != s->rid) {
 				add_id(&others, other);
-				rc = put_other(s, rule, other, fig);
+				others_add(&batch, other, fig);
 			}
 		}
+		rc = others_put(s, rule, &batch);
 		snprintf(fig, sizeof fig, "同一浏览器还登录过 %zu 个其他答卷账户、%zu 个地区或建设单位账户",
 		         resp, staff);
 		if (rc == 0)
@@ -276,6 +295,7 @@ static int check_browser(struct subject *s, const struct flag_rule *rule)
 	}
 	dbrows_free(rows);
 	buf_free(&others);
+	buf_free(&batch);
 	return rc;
 }
 
@@ -318,10 +338,13 @@ static int check_contact(struct subject *s, const struct flag_rule *rule)
 		char fig[200];
 		snprintf(fig, sizeof fig, "与其他 %zu 份答卷（其他单位）填写了相同的联系电话或电子邮箱", n);
 		rc = put(s, rule, fig, others.data);
-		for (const char *p = others.data; rc == 0 && p && *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
-			snprintf(fig, sizeof fig, "与答卷 %llu（其他单位）填写了相同的联系电话或电子邮箱", s->rid);
-			rc = put_other(s, rule, strtoull(p, NULL, 10), fig);
-		}
+		struct buf batch = { 0 };
+		snprintf(fig, sizeof fig, "与答卷 %llu（其他单位）填写了相同的联系电话或电子邮箱", s->rid);
+		for (const char *p = others.data; p && *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ','))
+			others_add(&batch, strtoull(p, NULL, 10), fig);
+		if (rc == 0)
+			rc = others_put(s, rule, &batch);
+		buf_free(&batch);
 	}
 	buf_free(&others);
 	return rc;
@@ -366,7 +389,8 @@ int flags_on_submit(struct db *db, const struct form *f, unsigned long long rid,
 		applies += (size_t)flag_rule_applies(flag_rule_at(i), f);
 	if (!applies)
 		return 0;          /* e.g. the self-evaluation report: nothing to check */
-	if (load_facts(&s) < 0 || db_exec(db, STMT_FLAGS_DELETE_OWN, DB_ARGS(A_INT(rid)), NULL, NULL) < 0)
+	if (load_facts(&s) < 0 || db_exec(db, STMT_FLAGS_DELETE_OWN, DB_ARGS(A_INT(rid)), NULL, NULL) < 0 ||
+	    db_exec(db, STMT_FLAG_LINKS_DELETE_OWN, DB_ARGS(A_INT(rid)), NULL, NULL) < 0)
 		return -1;
 	for (size_t i = 0; flag_rule_at(i); i++) {
 		const struct flag_rule *rule = flag_rule_at(i);
@@ -399,6 +423,7 @@ static int rebuild_body(struct db *db, void *ctx, int attempt)
 	(void)attempt;
 	*n = 0;
 	if (db_exec(db, STMT_FLAGS_CLEAR, DB_NOARGS, NULL, NULL) < 0 ||
+	    db_exec(db, STMT_FLAG_LINKS_CLEAR, DB_NOARGS, NULL, NULL) < 0 ||
 	    db_exec(db, STMT_FLAG_SIGS_CLEAR, DB_NOARGS, NULL, NULL) < 0 ||
 	    db_exec(db, STMT_FLAG_CONTACTS_CLEAR, DB_NOARGS, NULL, NULL) < 0 ||
 	    db_query(db, STMT_FLAG_REBUILD_LIST, DB_NOARGS, &list) < 0)

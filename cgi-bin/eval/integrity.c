@@ -189,6 +189,17 @@ static void side_by_side(struct req *r, const struct form *f, unsigned long long
 	answers_free(&b);
 }
 
+/* Whether the token id (inside list, which strtok_r is cutting up) occurs
+ * among the tokens before it. */
+static int id_listed_before(const char *list, const char *id)
+{
+	size_t n = strlen(id);
+	for (const char *p = list; p < id; p += strlen(p) + 1)
+		if (strlen(p) == n && !memcmp(p, id, n))
+			return 1;
+	return 0;
+}
+
 /* The flags: rule, figures, the others (links; the first near-duplicate
  * side by side). */
 static void flags_list(struct req *r, const struct form *f, unsigned long long id)
@@ -205,8 +216,10 @@ static void flags_list(struct req *r, const struct form *f, unsigned long long i
 		if (*others) {
 			char *copy = xstrdup(others), *save = NULL;
 			h_raw(r, "<br>涉及的其他答卷：");
+			/* Its own findings, then who found it: an id may be in both. */
 			for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save))
-				h_printf(r, "<a class=\"other\" href=\"/admin/integrity/response?id=%s\">%s</a> ", o, o);
+				if (!id_listed_before(copy, o))
+					h_printf(r, "<a class=\"other\" href=\"/admin/integrity/response?id=%s\">%s</a> ", o, o);
 			if (!dup && !strcmp(dbrows_get(rows, i, 0), "neardup"))
 				dup = strtoull(others, NULL, 10);
 			free(copy);

@@ -57,6 +57,7 @@ sub clean_region {
 	my $ids = @users ? join(',', @users) : '0';
 	T::db_query($_) for (
 		"DELETE fr FROM flag_reviews fr JOIN responses p ON p.id = fr.response_id WHERE p.user_id IN ($ids)",
+		"DELETE l FROM flag_links l JOIN responses p ON p.id = l.response_id WHERE p.user_id IN ($ids)",
 		"DELETE FROM flags WHERE region_code = '$R'",
 		"DELETE f FROM flag_sigs f WHERE f.region_code = '$R'",
 		"DELETE FROM flag_contacts WHERE user_id IN ($ids)",
