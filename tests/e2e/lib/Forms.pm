@@ -435,8 +435,8 @@ sub fresh_accounts {
 
 # An agent logged in as one of those accounts.
 sub login_as {
-	my ($a) = @_;
-	my $ua = T::new_agent();
+	my ($a, %o) = @_;          # %o: T::new_agent's options (timeout)
+	my $ua = T::new_agent(%o);
 	my $res = $ua->login($a->{username}, $a->{password});
 	die "login $a->{username} failed: HTTP $res->{status}" unless $ua->logged_in;
 	return $ua;
