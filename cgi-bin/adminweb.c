@@ -183,6 +183,22 @@ static void pager(struct req *r, const char *path, const char *const *keep, long
 /* ------------------------------------------------------------------ */
 /* Overview and audit                                                  */
 
+/* The constants of the national progress statement (STMT_PAGE_NATIONAL):
+ * the SMEs' form (for the flagged share), then k.rep (the regions' form),
+ * k.role (their role) and k.sme. */
+static int overview_session_args(const struct req *r, struct dbarg *out)
+{
+	const struct form_info *rep = catalog_for_role(ROLE_REGION), *sme = catalog_for_role(ROLE_SME);
+	(void)r;
+	out[0] = A_STR(sme ? sme->name : "");
+	out[1] = A_STR(rep ? rep->name : "");
+	out[2] = A_STR(role_code(ROLE_REGION));
+	out[3] = out[0];
+	return 4;
+}
+
+/* One round trip (issue 21): the session's statement carried every query
+ * below (STMT_PAGE_NATIONAL). */
 static void overview(struct req *r)
 {
 	page_begin(r, "全国填报进度");
@@ -1346,8 +1362,10 @@ enum page {
 #define REVIEWERS  (RB(ROLE_ADMIN) | RB(ROLE_AGENCY))
 
 static const struct pagedef pages[PAGE__MAX] = {
-	[PAGE_OVERVIEW]        = { "/admin",                  M_GET,  ADMINS, PAGE_SLASH, overview_params, overview, NULL },
-	[PAGE_PROGRESS]        = { "/admin/progress",         M_GET,  ADMINS, 0, overview_params, overview, NULL },
+	[PAGE_OVERVIEW]        = { "/admin",                  M_GET,  ADMINS, PAGE_SLASH, overview_params, overview, NULL,
+	                           .session = STMT_PAGE_NATIONAL, .session_args = overview_session_args },
+	[PAGE_PROGRESS]        = { "/admin/progress",         M_GET,  ADMINS, 0, overview_params, overview, NULL,
+	                           .session = STMT_PAGE_NATIONAL, .session_args = overview_session_args },
 	[PAGE_AUDIT]           = { "/admin/audit",            M_GET,  ADMINS, 0, audit_params, audit_page, NULL },
 	[PAGE_RESPONSES]       = { "/admin/responses",        M_GET,  ADMINS, 0, responses_params, responses_list, NULL },
 	[PAGE_RESPONSE_VIEW]   = { "/admin/responses/view",   M_GET,  ADMINS, 0, view_params, response_view, NULL },

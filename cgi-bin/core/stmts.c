@@ -91,14 +91,101 @@
 	" p.form, p.status, p.proxy_user_id IS NOT NULL, DATE_FORMAT(p.updated_at, '%Y-%m-%d %H:%i:%s')," \
 	" COALESCE(DATE_FORMAT(p.submitted_at, '%Y-%m-%d %H:%i:%s'), '')"
 
+
+/* ---- Pages in one round trip (issue 21, item 1) ----
+ * A page's statement checks the session (SESSION_COLS, the columns of
+ * STMT_SESSION_GET, with the session as alias ses and its user as usr) and
+ * carries, in the same row, the results of the statements the page's code
+ * runs (stmt_carries[] below; db_carry in db.c hands them out): for each,
+ * the arguments it was computed for (JSON_ARRAY) and its rows (JSON). The
+ * statements it carries are written once, as macros taking the SQL of
+ * each argument: "?" in their own entry, usr.region_code or a column of
+ * the page's constants (k, a derived table of placeholders) in the page's.
+ * Placeholders: the page's constants first, the token hash last. */
+#define SESSION_COLS "usr.id, usr.username, usr.role, COALESCE(usr.region_code, ''), usr.org_name, usr.form," \
+	" usr.disabled, TIMESTAMPDIFF(SECOND, ses.created_at, NOW()), TIMESTAMPDIFF(SECOND, ses.last_seen, NOW())," \
+	" usr.must_change_pw"
+#define SESSION_JOIN " JOIN sessions ses JOIN users usr ON usr.id = ses.user_id WHERE ses.token_hash = ?"
+/* A carried statement of at most one row (an aggregate, or a lookup by key). */
+#define PF_ONE(ARGS, COLS, FROM) ", JSON_ARRAY(" ARGS "), (SELECT JSON_ARRAY(JSON_ARRAY(" COLS "))" FROM ")"
+/* Of any number of rows, in ORDER (" ORDER BY ...", or ""). */
+#define PF_ROWS(ARGS, COLS, FROM, ORDER) ", JSON_ARRAY(" ARGS "), (SELECT JSON_ARRAYAGG(JSON_ARRAY(" COLS ")" \
+	ORDER ")" FROM ")"
+/* A grouped statement (columns aliased c0, c1, ...), whole, as a derived
+ * table: it may not refer to the session's columns (MariaDB lets no
+ * derived table see outside it), only to placeholders. */
+#define PF_GROUPED(ARGS, TCOLS, SQL) ", JSON_ARRAY(" ARGS "), (SELECT JSON_ARRAYAGG(JSON_ARRAY(" TCOLS "))" \
+	" FROM (" SQL ") t)"
+
+/* The statements pages carry, by their arguments. */
+#define REGION_NAME_FROM(CODE) " FROM regions WHERE code = " CODE
+#define FLAG_REGION_COLS "COUNT(DISTINCT f.response_id), COUNT(DISTINCT IF(fr.decision = 'asked', f.response_id, NULL))"
+#define FLAG_REGION_FROM(CODE) " FROM flags f LEFT JOIN flag_reviews fr ON fr.response_id = f.response_id" \
+	" WHERE f.region_code = " CODE " AND (fr.decision IS NULL OR fr.decision <> 'accepted')"
+#define CHECKLIST_COLS(RC, HUB, WIN, OWN) \
+	"(SELECT COUNT(*) FROM frames WHERE region_code = " RC " AND status = 'confirmed')," \
+	" (SELECT COUNT(*) FROM samples WHERE region_code = " RC ")," \
+	" (SELECT COUNT(*) FROM sample_units su WHERE su.region_code = " RC " AND" INVITED_SQL ")," \
+	" (SELECT COUNT(*) FROM sample_units su WHERE su.region_code = " RC " AND" INVITED_SQL \
+	"  AND (su.slip_printed_at IS NOT NULL OR su.user_id IS NOT NULL))," \
+	" (SELECT COUNT(*) FROM users WHERE region_code = " RC " AND role IN (" HUB ", " WIN ") AND disabled = 0)," \
+	" (SELECT COUNT(*) FROM responses p JOIN users u ON u.id = p.user_id WHERE u.region_code = " RC \
+	"  AND u.role IN (" HUB ", " WIN ") AND u.disabled = 0 AND p.form = u.form AND p.status = 'submitted')," \
+	" (SELECT COUNT(*) FROM responses p WHERE p.region_code = " RC " AND p.form = " OWN \
+	"  AND p.status = 'submitted')"
+#define CHECKLIST_ARGS(RC, HUB, WIN, OWN) RC ", " RC ", " RC ", " RC ", " RC ", " HUB ", " WIN ", " RC ", " \
+	HUB ", " WIN ", " RC ", " OWN
+#define OVERRIDES_COLS "region_code, form, DATE_FORMAT(due, '%Y-%m-%d %H:%i:%s')"
+#define OVERRIDES_FROM " FROM deadline_overrides"
+#define AGGR_PROGRESS_COLS(REP, ROLE) "g.code, g.name, a.form, a.accounts, a.drafts, a.submitted," \
+	" CASE WHEN a.form = " REP " THEN (SELECT DATE_FORMAT(MAX(p.submitted_at), '%Y-%m-%d %H:%i')" \
+	"  FROM users u JOIN responses p ON p.user_id = u.id AND p.form = u.form" \
+	"  WHERE u.region_code = g.code AND u.role = " ROLE " AND u.form = a.form AND u.disabled = 0" \
+	"  AND p.status = 'submitted') END"
+#define AGGR_PROGRESS_FROM(RC) " FROM regions g LEFT JOIN agg_progress a ON a.region_code = g.code" \
+	" WHERE (" RC " IS NULL OR g.code = " RC ")"
+#define AGGR_PROGRESS_ORDER " ORDER BY g.code, a.form"
+#define AGGR_QUOTA_COLS "region_code, stratum, sampled, printed, opened, registered, submitted"
+#define AGGR_QUOTA_FROM(RC) " FROM agg_quota WHERE (" RC " IS NULL OR region_code = " RC ")"
+#define AGGR_META_FROM " FROM agg_meta WHERE id = 1"
+#define FLAGGED_SHARE_SQL(FORM) "SELECT f.region_code AS c0, COUNT(DISTINCT f.response_id) AS c1 FROM flags f" \
+	" WHERE f.form = " FORM " GROUP BY f.region_code"
+
+/* The region's home (region/home.c): constants k.hub, k.win (the two
+ * roles of construction units), k.own (the region's own form), k.role
+ * (the region's role). */
+#define PAGE_REGION_HOME_SQL "SELECT " SESSION_COLS \
+	PF_ONE("usr.region_code", "name", REGION_NAME_FROM("usr.region_code")) \
+	PF_ONE("usr.region_code", FLAG_REGION_COLS, FLAG_REGION_FROM("usr.region_code")) \
+	PF_ONE(CHECKLIST_ARGS("usr.region_code", "k.hub", "k.win", "k.own"), \
+	       CHECKLIST_COLS("usr.region_code", "k.hub", "k.win", "k.own"), "") \
+	PF_ROWS("", OVERRIDES_COLS, OVERRIDES_FROM, "") \
+	PF_ROWS("k.own, k.role, usr.region_code, usr.region_code", AGGR_PROGRESS_COLS("k.own", "k.role"), \
+	        AGGR_PROGRESS_FROM("usr.region_code"), AGGR_PROGRESS_ORDER) \
+	PF_ROWS("usr.region_code, usr.region_code", AGGR_QUOTA_COLS, AGGR_QUOTA_FROM("usr.region_code"), "") \
+	" FROM (SELECT ? AS hub, ? AS win, ? AS own, ? AS role) k" SESSION_JOIN
+/* National progress (/admin, /admin/progress): constants k.rep (the
+ * regions' form), k.role (their role), k.sme (the SMEs' form). The
+ * flagged share's form is a placeholder of its own (PF_GROUPED). */
+#define PAGE_NATIONAL_SQL "SELECT " SESSION_COLS \
+	PF_ONE("", "definitions", AGGR_META_FROM) \
+	PF_ROWS("", OVERRIDES_COLS, OVERRIDES_FROM, "") \
+	PF_ROWS("k.rep, k.role, NULL, NULL", AGGR_PROGRESS_COLS("k.rep", "k.role"), AGGR_PROGRESS_FROM("NULL"), \
+	        AGGR_PROGRESS_ORDER) \
+	PF_ROWS("NULL, NULL", AGGR_QUOTA_COLS, AGGR_QUOTA_FROM("NULL"), "") \
+	PF_GROUPED("k.sme", "t.c0, t.c1", FLAGGED_SHARE_SQL("?")) \
+	" FROM (SELECT ? AS rep, ? AS role, ? AS sme) k" SESSION_JOIN
+
 const struct stmt_def stmts[STMT__MAX] = {
 	/* Sessions and sign-in (core/auth.c). auth_load_session() runs before the request has a role. */
 	[STMT_SESSION_GET] = {
-		"SELECT u.id, u.username, u.role, COALESCE(u.region_code, ''), u.org_name, u.form,"
-		" u.disabled, TIMESTAMPDIFF(SECOND, s.created_at, NOW()),"
-		" TIMESTAMPDIFF(SECOND, s.last_seen, NOW()), u.must_change_pw"
-		" FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+		"SELECT " SESSION_COLS " FROM sessions ses JOIN users usr ON usr.id = ses.user_id WHERE ses.token_hash = ?",
 		R_ANON },
+	/* Pages in one round trip (above): run before the session is known
+	 * (R_ANON), they return nothing without it; what they carry is kept
+	 * only for the roles named here (auth.c session_load). */
+	[STMT_PAGE_REGION_HOME] = { PAGE_REGION_HOME_SQL, R_ANON | R_REGION },
+	[STMT_PAGE_NATIONAL] = { PAGE_NATIONAL_SQL, R_ANON | R_ADMINS },
 	[STMT_SESSION_TOUCH] = {
 		"UPDATE sessions SET last_seen = NOW() WHERE token_hash = ?",
 		R_SIGNED_IN },
@@ -256,7 +343,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT code, name FROM regions ORDER BY code",
 		R_ANYONE },
 	[STMT_REGION_NAME] = {
-		"SELECT name FROM regions WHERE code = ?",
+		"SELECT name" REGION_NAME_FROM("?"),
 		R_ANYONE | R_CLI },
 	[STMT_REGION_EXISTS] = {
 		"SELECT code FROM regions WHERE code = ?",
@@ -305,7 +392,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	 * most once per request (deadline.c); the table holds a few rows per
 	 * region at most. */
 	[STMT_DEADLINE_OVERRIDES_ALL] = {
-		"SELECT region_code, form, DATE_FORMAT(due, '%Y-%m-%d %H:%i:%s') FROM deadline_overrides",
+		"SELECT " OVERRIDES_COLS OVERRIDES_FROM,
 		R_ANYONE },
 	[STMT_DEADLINE_OVERRIDE_LIST] = {
 		"SELECT o.form, o.region_code, COALESCE(g.name, ''), DATE_FORMAT(o.due, '%Y-%m-%d %H:%i:%s')"
@@ -641,16 +728,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	 * roles given) and their submissions, the region's own form (given)
 	 * submitted. */
 	[STMT_REGION_CHECKLIST] = {
-		"SELECT (SELECT COUNT(*) FROM frames WHERE region_code = ? AND status = 'confirmed'),"
-		" (SELECT COUNT(*) FROM samples WHERE region_code = ?),"
-		" (SELECT COUNT(*) FROM sample_units su WHERE su.region_code = ? AND" INVITED_SQL "),"
-		" (SELECT COUNT(*) FROM sample_units su WHERE su.region_code = ? AND" INVITED_SQL
-		"  AND (su.slip_printed_at IS NOT NULL OR su.user_id IS NOT NULL)),"
-		" (SELECT COUNT(*) FROM users WHERE region_code = ? AND role IN (?, ?) AND disabled = 0),"
-		" (SELECT COUNT(*) FROM responses p JOIN users u ON u.id = p.user_id WHERE u.region_code = ?"
-		"  AND u.role IN (?, ?) AND u.disabled = 0 AND p.form = u.form AND p.status = 'submitted'),"
-		" (SELECT COUNT(*) FROM responses p WHERE p.region_code = ? AND p.form = ?"
-		"  AND p.status = 'submitted')",
+		"SELECT " CHECKLIST_COLS("?", "?", "?", "?"),
 		R_REGION },
 	/* The same two without locks, for the replacement's confirmation page. */
 	[STMT_SAMPLE_UNIT_SHOW] = {
@@ -938,17 +1016,10 @@ const struct stmt_def stmts[STMT__MAX] = {
 	/* Progress per region and form; the self-evaluation report's
 	 * submission time only for its form (few rows: the region accounts). */
 	[STMT_AGGR_PROGRESS] = {
-		"SELECT g.code, g.name, a.form, a.accounts, a.drafts, a.submitted,"
-		" CASE WHEN a.form = ? THEN (SELECT DATE_FORMAT(MAX(p.submitted_at), '%Y-%m-%d %H:%i')"
-		"  FROM users u JOIN responses p ON p.user_id = u.id AND p.form = u.form"
-		"  WHERE u.region_code = g.code AND u.role = ? AND u.form = a.form AND u.disabled = 0"
-		"  AND p.status = 'submitted') END"
-		" FROM regions g LEFT JOIN agg_progress a ON a.region_code = g.code"
-		" WHERE (? IS NULL OR g.code = ?) ORDER BY g.code, a.form",
+		"SELECT " AGGR_PROGRESS_COLS("?", "?") AGGR_PROGRESS_FROM("?") AGGR_PROGRESS_ORDER,
 		R_ADMINS | R_REGION },
 	[STMT_AGGR_QUOTA] = {
-		"SELECT region_code, stratum, sampled, printed, opened, registered, submitted FROM agg_quota"
-		" WHERE (? IS NULL OR region_code = ?)",
+		"SELECT " AGGR_QUOTA_COLS AGGR_QUOTA_FROM("?"),
 		R_ADMINS | R_REGION },
 	[STMT_AGGR_STATS_REGIONS] = {
 		"SELECT f.region_code, COALESCE(g.name, ''), SUM(f.n) FROM agg_fields f"
@@ -1028,7 +1099,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	/* The fingerprint of the definitions the answer tallies were computed
 	 * with (sql/010_aggr_meta.sql; aggr_stale, aggr_rebuild). */
 	[STMT_AGGR_META_GET] = {
-		"SELECT definitions FROM agg_meta WHERE id = 1",
+		"SELECT definitions" AGGR_META_FROM,
 		R_ADMINS | R_CLI },
 	[STMT_AGGR_META_SET] = {
 		"UPDATE agg_meta SET definitions = ?, rebuilt_at = NOW() WHERE id = 1",
@@ -1245,13 +1316,11 @@ const struct stmt_def stmts[STMT__MAX] = {
 	/* What a region sees: its responses under review (flagged, not
 	 * accepted), and of them those asked of it. */
 	[STMT_FLAGREVIEW_REGION_COUNT] = {
-		"SELECT COUNT(DISTINCT f.response_id), COUNT(DISTINCT IF(fr.decision = 'asked', f.response_id, NULL))"
-		" FROM flags f LEFT JOIN flag_reviews fr ON fr.response_id = f.response_id"
-		" WHERE f.region_code = ? AND (fr.decision IS NULL OR fr.decision <> 'accepted')",
+		"SELECT " FLAG_REGION_COLS FLAG_REGION_FROM("?"),
 		R_REGION | R_ADMINS },
 	/* Flagged submitted responses of a form per region (national progress). */
 	[STMT_FLAGREVIEW_FLAGGED_SHARE] = {
-		"SELECT f.region_code, COUNT(DISTINCT f.response_id) FROM flags f WHERE f.form = ? GROUP BY f.region_code",
+		FLAGGED_SHARE_SQL("?"),
 		R_ADMINS },
 	/* ---- The agency's document review (issue 19 item 2, eval/review.c) ----
 	 * A construction unit: its account, when it is one. The two roles of
@@ -1482,4 +1551,12 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" LEFT JOIN responses p ON p.user_id = u.id AND p.form = u.form"
 		" WHERE u.region_code = ? AND u.form <> '' GROUP BY u.form ORDER BY u.form",
 		R_AGENCY },
+};
+
+/* What each page's statement carries, in the order of its column pairs. */
+const enum stmt *const stmt_carries[STMT__MAX] = {
+	[STMT_PAGE_REGION_HOME] = (const enum stmt[]){ STMT_REGION_NAME, STMT_FLAGREVIEW_REGION_COUNT,
+		STMT_REGION_CHECKLIST, STMT_DEADLINE_OVERRIDES_ALL, STMT_AGGR_PROGRESS, STMT_AGGR_QUOTA, STMT__MAX },
+	[STMT_PAGE_NATIONAL] = (const enum stmt[]){ STMT_AGGR_META_GET, STMT_DEADLINE_OVERRIDES_ALL,
+		STMT_AGGR_PROGRESS, STMT_AGGR_QUOTA, STMT_FLAGREVIEW_FLAGGED_SHARE, STMT__MAX },
 };

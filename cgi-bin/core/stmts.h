@@ -22,6 +22,9 @@
 enum stmt {
 	/* Sessions and sign-in */
 	STMT_SESSION_GET,
+	/* Pages in one round trip (issue 21): the session and the page's data */
+	STMT_PAGE_REGION_HOME,
+	STMT_PAGE_NATIONAL,
 	STMT_SESSION_TOUCH,
 	STMT_SESSION_DELETE,
 	STMT_SESSION_INSERT,
@@ -326,6 +329,13 @@ struct stmt_def {
 };
 
 extern const struct stmt_def stmts[STMT__MAX];
+/* A page's statement (issue 21): the statements whose results it carries,
+ * in the order of its column pairs, ended by STMT__MAX (db_carry); NULL
+ * for every other statement. */
+extern const enum stmt *const stmt_carries[STMT__MAX];
+/* The columns of the session check (SESSION_COLS in stmts.c), which every
+ * page's statement begins with. */
+#define STMT_SESSION_NCOLS 10
 /* The parameters of each statement, one letter per placeholder: s string,
  * i integer, b bytes (core/stmt_params.c). */
 extern const char *const stmt_params[STMT__MAX];

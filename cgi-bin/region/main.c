@@ -223,7 +223,8 @@ enum page {
 #define REGION RB(ROLE_REGION)
 
 static const struct pagedef pages[PAGE__MAX] = {
-	[PAGE_HOME]          = { "/region",            M_GET,  REGION, PAGE_SLASH, NULL, home, NULL },
+	[PAGE_HOME]          = { "/region",            M_GET,  REGION, PAGE_SLASH, NULL, home, NULL,
+	                         .session = STMT_PAGE_REGION_HOME, .session_args = home_session_args },
 	[PAGE_PROGRESS]      = { "/region/progress",   M_GET,  REGION, 0, list_params, progress, NULL },
 	[PAGE_FRAMES_GET]    = { "/region/frames",     M_GET,  REGION, 0, NULL, frames_get, NULL },
 	[PAGE_FRAMES_POST]   = { "/region/frames",     M_POST, REGION, PAGE_CSRF, frames_params, frames_post, NULL },
