@@ -979,6 +979,17 @@ static void on_file(struct req *r)
 
 /* for=<user id>: proxy entry by a region (resolve_target() checks whom);
  * the notices after a redirect. */
+/* The constants of the form's statement (STMT_PAGE_FORM): k.form and
+ * k.target (for=, or NULL). One round trip for the form and its print
+ * view (issue 21): it carries the response, the deadlines and the facts
+ * the prefill uses, of the user's own response or of for='s. */
+static int form_session_args(const struct req *r, struct dbarg *out)
+{
+	out[0] = A_STR(FORM_NAME);
+	out[1] = r->arg[KEY_FOR].present ? A_INT(r->arg[KEY_FOR].id) : A_NULL;
+	return 2;
+}
+
 static const struct pspec target_params[] = {
 	{ KEY_FOR, "for", PT_ID, 0, 0, 0, NULL, 403, MSG_PROXY_NOT_ALLOWED, 0 },
 	{ KEY_SUBMITTED, "submitted", PT_FLAG, 0, 0, 0, NULL, 0, NULL, 0 },
@@ -1323,7 +1334,8 @@ enum page {
 #define FILLERS RB(ROLE_COUNT)
 
 static struct pagedef pages[PAGE__MAX] = {
-	[PAGE_FORM_GET]  = { BASE,           M_GET,  FILLERS, PAGE_SLASH, target_params, on_form_get, NULL },
+	[PAGE_FORM_GET]  = { BASE,           M_GET,  FILLERS, PAGE_SLASH, target_params, on_form_get, NULL,
+	                     .session = STMT_PAGE_FORM, .session_args = form_session_args },
 	/* PAGE_RELOGIN: a post whose session lapsed reaches on_form_post. */
 	[PAGE_FORM_POST] = { BASE,           M_POST, FILLERS, PAGE_SLASH | PAGE_RELOGIN | PAGE_CSRF, post_params,
 	                     on_form_post, NULL },
@@ -1331,7 +1343,8 @@ static struct pagedef pages[PAGE__MAX] = {
 	[PAGE_AUTOSAVE]  = { BASE "/autosave", M_POST, FILLERS, PAGE_RELOGIN | PAGE_CSRF, post_params, on_autosave,
 	                     NULL, autosave_refused },
 	[PAGE_ALIVE]     = { BASE "/alive",  M_GET,  FILLERS, 0, NULL, on_alive, NULL },
-	[PAGE_PRINT]     = { BASE "/print",  M_GET,  FILLERS, 0, target_params, on_print, NULL },
+	[PAGE_PRINT]     = { BASE "/print",  M_GET,  FILLERS, 0, target_params, on_print, NULL,
+	                     .session = STMT_PAGE_FORM, .session_args = form_session_args },
 	/* Only forms with a file field (main() disables it for the others). */
 	[PAGE_FILE]      = { BASE "/file",   M_GET,  FILLERS, 0, target_params, on_file, NULL },
 	[PAGE_PROXY]     = { BASE "/proxy",  M_GET,  RB(ROLE_REGION), 0, proxy_params, proxy_page, NULL },

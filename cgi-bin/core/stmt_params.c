@@ -20,6 +20,7 @@ const char *const stmt_params[STMT__MAX] = {
 	[STMT_SESSION_GET] = "b",
 	[STMT_PAGE_REGION_HOME] = "ssssb",
 	[STMT_PAGE_NATIONAL] = "ssssb",
+	[STMT_PAGE_FORM] = "sib",
 	[STMT_SESSION_TOUCH] = "b",
 	[STMT_SESSION_DELETE] = "b",
 	[STMT_SESSION_INSERT] = "bis",

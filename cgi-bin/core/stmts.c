@@ -151,6 +151,27 @@
 #define FLAGGED_SHARE_SQL(FORM) "SELECT f.region_code AS c0, COUNT(DISTINCT f.response_id) AS c1 FROM flags f" \
 	" WHERE f.form = " FORM " GROUP BY f.region_code"
 
+#define RESPONSE_OF_USER_COLS "r.id, r.status, r.valid, r.version, DATE_FORMAT(r.updated_at, '%Y-%m-%d %H:%i:%s')," \
+	" DATE_FORMAT(r.submitted_at, '%Y-%m-%d %H:%i:%s'), r.proxy_user_id, a.code, a.value, p.opened_at IS NOT NULL"
+#define RESPONSE_OF_USER_JOINS(F, U) " LEFT JOIN responses r ON r.form = " F " AND r.user_id = " U \
+	" LEFT JOIN answers a ON a.response_id = r.id LEFT JOIN paradata p ON p.form = " F " AND p.user_id = " U
+#define PROXY_TARGET_COLS "role, IFNULL(region_code, ''), org_name, disabled"
+#define PROXY_TARGET_FROM(ID) " FROM users WHERE id = " ID
+#define PREFILL_COLS "u.org_name, su.name, su.contact, su.phone, su.email, su.address, su.zip"
+#define PREFILL_FROM(ID) " FROM users u LEFT JOIN sample_units su ON su.user_id = u.id WHERE u.id = " ID
+
+/* A questionnaire (form-main.c: the form and its print view): constants
+ * k.form (the program's form) and k.target (for=, the account a region
+ * enters a paper form for; NULL: the user's own). */
+#define FORM_TARGET "COALESCE(k.target, usr.id)"
+#define PAGE_FORM_SQL "SELECT " SESSION_COLS \
+	PF_ONE("k.target", PROXY_TARGET_COLS, PROXY_TARGET_FROM("k.target")) \
+	PF_ROWS("k.form, " FORM_TARGET, RESPONSE_OF_USER_COLS, \
+	        " FROM (SELECT 1) one" RESPONSE_OF_USER_JOINS("k.form", FORM_TARGET), "") \
+	PF_ROWS("", OVERRIDES_COLS, OVERRIDES_FROM, "") \
+	PF_ROWS(FORM_TARGET, PREFILL_COLS, PREFILL_FROM(FORM_TARGET), "") \
+	" FROM (SELECT ? AS form, ? AS target) k" SESSION_JOIN
+
 /* The region's home (region/home.c): constants k.hub, k.win (the two
  * roles of construction units), k.own (the region's own form), k.role
  * (the region's role). */
@@ -186,6 +207,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	 * only for the roles named here (auth.c session_load). */
 	[STMT_PAGE_REGION_HOME] = { PAGE_REGION_HOME_SQL, R_ANON | R_REGION },
 	[STMT_PAGE_NATIONAL] = { PAGE_NATIONAL_SQL, R_ANON | R_ADMINS },
+	[STMT_PAGE_FORM] = { PAGE_FORM_SQL, R_ANON | R_RESPONDENTS },
 	[STMT_SESSION_TOUCH] = {
 		"UPDATE sessions SET last_seen = NOW() WHERE token_hash = ?",
 		R_SIGNED_IN },
@@ -414,14 +436,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	/* Always one row at least (k): column 9 says whether the form was
 	 * opened before (paradata, issue 20), also before its first save. */
 	[STMT_RESPONSE_OF_USER] = {
-		"SELECT r.id, r.status, r.valid, r.version, "
-		"DATE_FORMAT(r.updated_at, '%Y-%m-%d %H:%i:%s'), "
-		"DATE_FORMAT(r.submitted_at, '%Y-%m-%d %H:%i:%s'), r.proxy_user_id, "
-		"a.code, a.value, p.opened_at IS NOT NULL "
-		"FROM (SELECT ? AS f, ? AS u) k "
-		"LEFT JOIN responses r ON r.form = k.f AND r.user_id = k.u "
-		"LEFT JOIN answers a ON a.response_id = r.id "
-		"LEFT JOIN paradata p ON p.form = k.f AND p.user_id = k.u",
+		"SELECT " RESPONSE_OF_USER_COLS " FROM (SELECT ? AS f, ? AS u) k" RESPONSE_OF_USER_JOINS("k.f", "k.u"),
 		R_RESPONDENTS },
 	[STMT_ANSWERS_OF_RESPONSE] = {
 		"SELECT code, value FROM answers WHERE response_id = ?",
@@ -472,7 +487,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"value LONGTEXT PATH '$[1]' ERROR ON EMPTY ERROR ON ERROR)) j",
 		R_RESPONDENTS },
 	[STMT_PROXY_TARGET] = {
-		"SELECT role, IFNULL(region_code, ''), org_name, disabled FROM users WHERE id = ?",
+		"SELECT " PROXY_TARGET_COLS PROXY_TARGET_FROM("?"),
 		R_REGION },
 	[STMT_PROXY_LIST] = {
 		"SELECT u.id, u.username, u.org_name, IFNULL(s.status, ''), IFNULL(s.proxy_user_id, 0) "
@@ -1130,8 +1145,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	/* Prefill (issue 9): the columns in the order of enum fact
 	 * (forms/prefill.h); the unit is the one the account registered for. */
 	[STMT_PREFILL_FACTS] = {
-		"SELECT u.org_name, su.name, su.contact, su.phone, su.email, su.address, su.zip"
-		" FROM users u LEFT JOIN sample_units su ON su.user_id = u.id WHERE u.id = ?",
+		"SELECT " PREFILL_COLS PREFILL_FROM("?"),
 		R_RESPONDENTS },
 
 	/* Paradata (issue 20, item 1). The row of a response, made with it
@@ -1559,4 +1573,6 @@ const enum stmt *const stmt_carries[STMT__MAX] = {
 		STMT_REGION_CHECKLIST, STMT_DEADLINE_OVERRIDES_ALL, STMT_AGGR_PROGRESS, STMT_AGGR_QUOTA, STMT__MAX },
 	[STMT_PAGE_NATIONAL] = (const enum stmt[]){ STMT_AGGR_META_GET, STMT_DEADLINE_OVERRIDES_ALL,
 		STMT_AGGR_PROGRESS, STMT_AGGR_QUOTA, STMT_FLAGREVIEW_FLAGGED_SHARE, STMT__MAX },
+	[STMT_PAGE_FORM] = (const enum stmt[]){ STMT_PROXY_TARGET, STMT_RESPONSE_OF_USER,
+		STMT_DEADLINE_OVERRIDES_ALL, STMT_PREFILL_FACTS, STMT__MAX },
 };

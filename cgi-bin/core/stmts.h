@@ -25,6 +25,7 @@ enum stmt {
 	/* Pages in one round trip (issue 21): the session and the page's data */
 	STMT_PAGE_REGION_HOME,
 	STMT_PAGE_NATIONAL,
+	STMT_PAGE_FORM,
 	STMT_SESSION_TOUCH,
 	STMT_SESSION_DELETE,
 	STMT_SESSION_INSERT,
