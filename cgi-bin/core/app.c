@@ -326,14 +326,14 @@ static void dispatch(struct req *r, const struct app *app)
 }
 
 /* The session, checked by the statement of the page about to be served
- * when it has one (a GET whose parameters parse): its data then come in
- * the same round trip (issue 21). Else the session alone. */
+ * when it has one (and the parameters parse): its data then come in the
+ * same round trip (issue 21). Else the session alone. */
 static int load_session(struct req *r, const struct app *app)
 {
 	unsigned allow;
 	struct dbarg extra[AUTH_PAGE_ARGS];
 	int n = 0;
-	const struct pagedef *pg = r->is_post ? NULL :
+	const struct pagedef *pg = r->body_status != BODY_OK ? NULL :
 		page_find(app->pages, app->npages, r->path, page_method(r->method), &allow);
 	if (pg == NULL || pg->session == STMT_SESSION_GET || page_parse_args(r, pg->params) != NULL)
 		return auth_load_session(r, STMT_SESSION_GET, NULL, 0);

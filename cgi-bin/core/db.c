@@ -322,6 +322,16 @@ static int stmt_run(struct db *db, enum stmt q, const struct dbarg *args, size_t
 	return -1;
 }
 
+/* A CALL (sql/060_response_save.sql) ends with a status result after its
+ * rows: read and drop whatever follows the first result, or the
+ * connection would be out of step for the next statement. */
+static void drain_results(MYSQL_STMT *st)
+{
+	while (mysql_stmt_more_results(st) && mysql_stmt_next_result(st) == 0)
+		if (mysql_stmt_field_count(st) > 0 && mysql_stmt_store_result(st) == 0)
+			mysql_stmt_free_result(st);
+}
+
 enum db_rc db_exec(struct db *db, enum stmt q, const struct dbarg *args, size_t nargs,
                    unsigned long long *affected, unsigned long long *insert_id)
 {
@@ -333,6 +343,7 @@ enum db_rc db_exec(struct db *db, enum stmt q, const struct dbarg *args, size_t 
 	if (insert_id)
 		*insert_id = mysql_stmt_insert_id(st);
 	mysql_stmt_free_result(st);
+	drain_results(st);
 	return DB_OK;
 }
 
@@ -408,6 +419,7 @@ static int fetch_rows(struct db *db, MYSQL_STMT *st, struct dbrows *rows)
 	free(isnull);
 	mysql_free_result(meta);
 	mysql_stmt_free_result(st);
+	drain_results(st);
 	return rc;
 }
 
@@ -466,11 +478,48 @@ static int carried_take(struct db *db, enum stmt q, const struct dbarg *args, si
 	return 0;
 }
 
+/* The rows of the statement a page's statement carries as its own rows
+ * (stmt_carried_rows): columns col + 1 .. of every row. */
+static struct dbrows *own_rows(const struct dbrows *rows, size_t col)
+{
+	struct dbrows *c = xcalloc(1, sizeof *c);
+	size_t n;
+	c->nrows = rows->nrows;
+	c->ncols = rows->ncols > col + 1 ? rows->ncols - col - 1 : 0;
+	n = c->nrows * c->ncols;
+	c->cells = xcalloc(n ? n : 1, sizeof *c->cells);
+	c->lens = xcalloc(n ? n : 1, sizeof *c->lens);
+	for (size_t r = 0; r < c->nrows; r++)
+		for (size_t k = 0; k < c->ncols; k++) {
+			size_t from = r * rows->ncols + col + 1 + k, to = r * c->ncols + k;
+			c->lens[to] = rows->lens[from];
+			c->cells[to] = rows->cells[from] ? xstrndup(rows->cells[from], rows->lens[from]) : NULL;
+		}
+	return c;
+}
+
+/* The arguments (JSON) at column col of rows' first row, and rows itself
+ * (the page's own rows), kept as what q returned. */
+static int carry_own_rows(struct db *db, enum stmt q, const struct dbrows *rows, size_t col)
+{
+	size_t n = strlen(stmt_params[q]);
+	struct carried c = { q, n, xcalloc(n ? n : 1, sizeof(char *)), NULL };
+	if (db->ncarried == DB_CARRIED_MAX || json_row(dbrows_get(rows, 0, col), c.args, n) < 0) {
+		free(c.args);
+		return -1;
+	}
+	c.rows = own_rows(rows, col);
+	db->carried[db->ncarried++] = c;
+	return 0;
+}
+
 int db_carry(struct db *db, enum stmt page, const struct dbrows *row, size_t col)
 {
 	const enum stmt *list = (unsigned)page < STMT__MAX ? stmt_carries[page] : NULL;
 	int rc = 0;
-	for (size_t i = 0; list && list[i] != STMT__MAX && row->nrows == 1; i++, col += 2) {
+	if (row->nrows == 0)
+		return 0;
+	for (size_t i = 0; list && list[i] != STMT__MAX; i++, col += 2) {
 		enum stmt q = list[i];
 		size_t n = strlen(stmt_params[q]);
 		struct carried c = { q, n, xcalloc(n ? n : 1, sizeof(char *)), NULL };
@@ -484,6 +533,10 @@ int db_carry(struct db *db, enum stmt page, const struct dbrows *row, size_t col
 		for (size_t k = 0; args_ok && k < n; k++)
 			free(c.args[k]);
 		free(c.args);
+		rc = -1;
+	}
+	if (stmt_carried_rows[page] != STMT_SESSION_GET && carry_own_rows(db, stmt_carried_rows[page], row, col) < 0) {
+		log_err("statement %d: its own rows are unreadable", (int)page);
 		rc = -1;
 	}
 	return rc;

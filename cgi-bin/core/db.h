@@ -131,7 +131,8 @@ int  db_tx_restart(struct db *db);
  * and its rows. db_carry keeps them for the request; db_query of one of
  * those statements with exactly those arguments then answers from them
  * without a round trip (any other arguments go to the server as ever), so
- * the page's code reads its data as it always did. Kept until
+ * the page's code reads its data as it always did. A statement carried as
+ * the page's own rows (stmt_carried_rows) is kept likewise. Kept until
  * db_round_trips_reset (the next request). 0, or -1 when something carried
  * was unreadable (logged; that statement is then simply run). */
 int  db_carry(struct db *db, enum stmt page, const struct dbrows *row, size_t col);

@@ -101,7 +101,7 @@ struct pagedef {
 	/* PAGE_CSRF refused: answers instead of the default 403 page (the
 	 * login form again with the typed username; JSON for a script). */
 	page_handler        csrf_refused;
-	/* GET and HEAD (issue 21): the statement that checks the session and
+	/* The statement that checks the session and
 	 * fetches the page's data in the same round trip (stmts.c, "Pages in
 	 * one round trip"); STMT_SESSION_GET (0, the default): the session
 	 * alone, and the page asks for its data itself. */

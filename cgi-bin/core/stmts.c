@@ -101,12 +101,18 @@
  * statements it carries are written once, as macros taking the SQL of
  * each argument: "?" in their own entry, usr.region_code or a column of
  * the page's constants (k, a derived table of placeholders) in the page's.
- * Placeholders: the page's constants first, the token hash last. */
+ * Placeholders: the page's constants first, the token hash last. A
+ * statement whose rows always come (LEFT JOINs from its key, as
+ * RESPONSE_OF_USER) may instead be the page's own rows
+ * (stmt_carried_rows[]): the session's columns repeat on each. */
 #define SESSION_COLS "usr.id, usr.username, usr.role, COALESCE(usr.region_code, ''), usr.org_name, usr.form," \
 	" usr.disabled, TIMESTAMPDIFF(SECOND, ses.created_at, NOW()), TIMESTAMPDIFF(SECOND, ses.last_seen, NOW())," \
 	" usr.must_change_pw"
 #define SESSION_JOIN " JOIN sessions ses JOIN users usr ON usr.id = ses.user_id WHERE ses.token_hash = ?"
-/* A carried statement of at most one row (an aggregate, or a lookup by key). */
+/* A carried statement of at most one row (an aggregate, or a lookup by
+ * unique keys). Prefer it to PF_ROWS where it fits: JSON_ARRAYAGG
+ * aggregates through a temporary table, on disk when a row's JSON may be
+ * long (more than 512 characters of columns, or TEXT). */
 #define PF_ONE(ARGS, COLS, FROM) ", JSON_ARRAY(" ARGS "), (SELECT JSON_ARRAY(JSON_ARRAY(" COLS "))" FROM ")"
 /* Of any number of rows, in ORDER (" ORDER BY ...", or ""). */
 #define PF_ROWS(ARGS, COLS, FROM, ORDER) ", JSON_ARRAY(" ARGS "), (SELECT JSON_ARRAYAGG(JSON_ARRAY(" COLS ")" \
@@ -164,13 +170,15 @@
  * k.form (the program's form) and k.target (for=, the account a region
  * enters a paper form for; NULL: the user's own). */
 #define FORM_TARGET "COALESCE(k.target, usr.id)"
+/* The response and its answers are the statement's own rows (its answers'
+ * TEXT would make JSON_ARRAYAGG build an on-disk temporary table). */
 #define PAGE_FORM_SQL "SELECT " SESSION_COLS \
 	PF_ONE("k.target", PROXY_TARGET_COLS, PROXY_TARGET_FROM("k.target")) \
-	PF_ROWS("k.form, " FORM_TARGET, RESPONSE_OF_USER_COLS, \
-	        " FROM (SELECT 1) one" RESPONSE_OF_USER_JOINS("k.form", FORM_TARGET), "") \
 	PF_ROWS("", OVERRIDES_COLS, OVERRIDES_FROM, "") \
-	PF_ROWS(FORM_TARGET, PREFILL_COLS, PREFILL_FROM(FORM_TARGET), "") \
-	" FROM (SELECT ? AS form, ? AS target) k" SESSION_JOIN
+	PF_ONE(FORM_TARGET, PREFILL_COLS, PREFILL_FROM(FORM_TARGET)) \
+	", JSON_ARRAY(k.form, " FORM_TARGET "), " RESPONSE_OF_USER_COLS \
+	" FROM (SELECT ? AS form, ? AS target) k JOIN sessions ses JOIN users usr ON usr.id = ses.user_id" \
+	RESPONSE_OF_USER_JOINS("k.form", FORM_TARGET) " WHERE ses.token_hash = ?"
 
 /* The region's home (region/home.c): constants k.hub, k.win (the two
  * roles of construction units), k.own (the region's own form), k.role
@@ -455,36 +463,21 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"DATE_FORMAT(NOW(), '%Y-%m-%d %H:%i:%s') "
 		"FROM responses WHERE form = ? AND user_id = ? FOR UPDATE",
 		R_RESPONDENTS },
-	/* The response's paradata (issue 20) rides on the same statement: no
-	 * extra round trip for a save. A response without a paradata row
-	 * (saved before migration 030, or purged) is updated alone. The
-	 * active time is computed before last_at is set (assignments run left
-	 * to right). Arguments after the response's: region, status (first
-	 * submit time, network, device), session, device, network, browser
-	 * (PD_ADD: three each), proxy (by_own, by_paper), id. */
-	[STMT_RESPONSE_UPDATE] = {
-		"UPDATE responses r LEFT JOIN paradata p ON p.form = r.form AND p.user_id = r.user_id"
-		" SET r.region_code = ?, r.status = ?, r.valid = ?, r.proxy_user_id = ?,"
-		" r.version = r.version + 1, r.updated_at = ?,"
-		" r.submitted_at = IF(? = 'submitted', ?, NULL),"
-		" p.region_code = ?," PD_ACTIVE("p.") ","
-		" p.first_saved_at = COALESCE(p.first_saved_at, NOW()), p.saves = p.saves + 1,"
-		" p.submitted_at = IF(? = 'submitted', NOW(), NULL),"
-		" p.submit_net = IF(? = 'submitted', ?, NULL), p.submit_device = IF(? = 'submitted', ?, NULL),"
-		PD_ADD("p.sessions") "," PD_ADD("p.devices") "," PD_ADD("p.nets") "," PD_ADD("p.uas") ","
-		" p.by_own = p.by_own OR ? = 0, p.by_paper = p.by_paper OR ? = 1"
-		" WHERE r.id = ?",
+	/* Writing a response (issue 21 item 2): stored procedures of
+	 * sql/060_response_save.sql, one round trip each. The write inside the
+	 * caller's transaction (the response's row and paradata, its answers
+	 * replaced from a JSON array of [code, value] pairs): id, region,
+	 * status, valid, proxy, saved_at, network, device, session, browser,
+	 * paper, had answers, answers. */
+	[STMT_RESPONSE_WRITE] = {
+		"CALL app_response_write(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		R_RESPONDENTS },
-	[STMT_ANSWERS_DELETE] = {
-		"DELETE FROM answers WHERE response_id = ?",
-		R_RESPONDENTS },
-	/* Every answer of a save in one statement (issue 13, item 5): a JSON
-	 * array of [code, value] pairs (form_store.c), unpacked by JSON_TABLE. */
-	[STMT_ANSWERS_INSERT_JSON] = {
-		"INSERT INTO answers (response_id, code, value) SELECT ?, j.code, j.value "
-		"FROM JSON_TABLE(?, '$[*]' COLUMNS ("
-		"code VARCHAR(64) PATH '$[0]' ERROR ON EMPTY ERROR ON ERROR, "
-		"value LONGTEXT PATH '$[1]' ERROR ON EMPTY ERROR ON ERROR)) j",
+	/* The save of a draft as a transaction of its own, when the row still
+	 * has the version read: id, version, region, valid, proxy, network,
+	 * device, session, browser, paper, answers -> ('saved' | 'stale',
+	 * the save's time). */
+	[STMT_RESPONSE_SAVE] = {
+		"CALL app_response_save(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		R_RESPONDENTS },
 	[STMT_PROXY_TARGET] = {
 		"SELECT " PROXY_TARGET_COLS PROXY_TARGET_FROM("?"),
@@ -1573,6 +1566,12 @@ const enum stmt *const stmt_carries[STMT__MAX] = {
 		STMT_REGION_CHECKLIST, STMT_DEADLINE_OVERRIDES_ALL, STMT_AGGR_PROGRESS, STMT_AGGR_QUOTA, STMT__MAX },
 	[STMT_PAGE_NATIONAL] = (const enum stmt[]){ STMT_AGGR_META_GET, STMT_DEADLINE_OVERRIDES_ALL,
 		STMT_AGGR_PROGRESS, STMT_AGGR_QUOTA, STMT_FLAGREVIEW_FLAGGED_SHARE, STMT__MAX },
-	[STMT_PAGE_FORM] = (const enum stmt[]){ STMT_PROXY_TARGET, STMT_RESPONSE_OF_USER,
-		STMT_DEADLINE_OVERRIDES_ALL, STMT_PREFILL_FACTS, STMT__MAX },
+	[STMT_PAGE_FORM] = (const enum stmt[]){ STMT_PROXY_TARGET, STMT_DEADLINE_OVERRIDES_ALL,
+		STMT_PREFILL_FACTS, STMT__MAX },
+};
+
+/* What a page's statement carries as its own rows (after the pairs: the
+ * arguments, then that statement's columns). */
+const enum stmt stmt_carried_rows[STMT__MAX] = {
+	[STMT_PAGE_FORM] = STMT_RESPONSE_OF_USER,
 };

@@ -89,9 +89,8 @@ enum stmt {
 	STMT_ANSWERS_OF_RESPONSE,
 	STMT_RESPONSE_CREATE,
 	STMT_RESPONSE_LOCK,
-	STMT_RESPONSE_UPDATE,
-	STMT_ANSWERS_DELETE,
-	STMT_ANSWERS_INSERT_JSON,   /* round trips (issue 13, item 5) */
+	STMT_RESPONSE_WRITE,        /* round trips (issue 21, item 2) */
+	STMT_RESPONSE_SAVE,
 	STMT_PROXY_TARGET,
 	STMT_PROXY_LIST,
 	STMT_PROXY_UNITS,
@@ -334,6 +333,11 @@ extern const struct stmt_def stmts[STMT__MAX];
  * in the order of its column pairs, ended by STMT__MAX (db_carry); NULL
  * for every other statement. */
 extern const enum stmt *const stmt_carries[STMT__MAX];
+/* A page's statement whose own rows are another statement's (its
+ * arguments as one JSON column after the pairs, then that statement's
+ * columns; the session's columns repeat on each row): that statement, or
+ * STMT_SESSION_GET (0) for none. */
+extern const enum stmt stmt_carried_rows[STMT__MAX];
 /* The columns of the session check (SESSION_COLS in stmts.c), which every
  * page's statement begins with. */
 #define STMT_SESSION_NCOLS 10
