@@ -109,6 +109,8 @@
 	" usr.disabled, TIMESTAMPDIFF(SECOND, ses.created_at, NOW()), TIMESTAMPDIFF(SECOND, ses.last_seen, NOW())," \
 	" usr.must_change_pw"
 #define SESSION_JOIN " JOIN sessions ses JOIN users usr ON usr.id = ses.user_id WHERE ses.token_hash = ?"
+/* The same without page constants. */
+#define SESSION_FROM " FROM sessions ses JOIN users usr ON usr.id = ses.user_id WHERE ses.token_hash = ?"
 /* A carried statement of at most one row (an aggregate, or a lookup by
  * unique keys). Prefer it to PF_ROWS where it fits: JSON_ARRAYAGG
  * aggregates through a temporary table, on disk when a row's JSON may be
@@ -180,6 +182,28 @@
 	" FROM (SELECT ? AS form, ? AS target) k JOIN sessions ses JOIN users usr ON usr.id = ses.user_id" \
 	RESPONSE_OF_USER_JOINS("k.form", FORM_TARGET) " WHERE ses.token_hash = ?"
 
+/* Any page of a region's that names the region (region/home.c
+ * region_title, the follow-ups): the region's name. */
+#define PAGE_REGION_NAMED_SQL "SELECT " SESSION_COLS \
+	PF_ONE("usr.region_code", "name", REGION_NAME_FROM("usr.region_code")) SESSION_FROM
+/* Any national page that offers a choice of regions: the regions. */
+#define REGION_LIST_COLS "code, name"
+#define REGION_LIST_FROM " FROM regions"
+#define REGION_LIST_ORDER " ORDER BY code"
+#define PAGE_REGIONS_SQL "SELECT " SESSION_COLS \
+	PF_ROWS("", REGION_LIST_COLS, REGION_LIST_FROM, REGION_LIST_ORDER) SESSION_FROM
+
+/* The deadlines (/admin/deadlines): the regions' overrides, every
+ * override, the regions. */
+#define OVERRIDE_LIST_COLS "o.form, o.region_code, COALESCE(g.name, ''), DATE_FORMAT(o.due, '%Y-%m-%d %H:%i:%s')"
+#define OVERRIDE_LIST_FROM " FROM deadline_overrides o LEFT JOIN regions g ON g.code = o.region_code" \
+	" WHERE o.region_code <> ''"
+#define OVERRIDE_LIST_ORDER " ORDER BY o.form, o.region_code"
+#define PAGE_DEADLINES_SQL "SELECT " SESSION_COLS \
+	PF_ROWS("", OVERRIDE_LIST_COLS, OVERRIDE_LIST_FROM, OVERRIDE_LIST_ORDER) \
+	PF_ROWS("", OVERRIDES_COLS, OVERRIDES_FROM, "") \
+	PF_ROWS("", REGION_LIST_COLS, REGION_LIST_FROM, REGION_LIST_ORDER) SESSION_FROM
+
 /* The region's home (region/home.c): constants k.hub, k.win (the two
  * roles of construction units), k.own (the region's own form), k.role
  * (the region's role). */
@@ -208,7 +232,7 @@
 const struct stmt_def stmts[STMT__MAX] = {
 	/* Sessions and sign-in (core/auth.c). auth_load_session() runs before the request has a role. */
 	[STMT_SESSION_GET] = {
-		"SELECT " SESSION_COLS " FROM sessions ses JOIN users usr ON usr.id = ses.user_id WHERE ses.token_hash = ?",
+		"SELECT " SESSION_COLS SESSION_FROM,
 		R_ANON },
 	/* Pages in one round trip (above): run before the session is known
 	 * (R_ANON), they return nothing without it; what they carry is kept
@@ -216,6 +240,9 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_PAGE_REGION_HOME] = { PAGE_REGION_HOME_SQL, R_ANON | R_REGION },
 	[STMT_PAGE_NATIONAL] = { PAGE_NATIONAL_SQL, R_ANON | R_ADMINS },
 	[STMT_PAGE_FORM] = { PAGE_FORM_SQL, R_ANON | R_RESPONDENTS },
+	[STMT_PAGE_REGION_NAMED] = { PAGE_REGION_NAMED_SQL, R_ANON | R_REGION },
+	[STMT_PAGE_REGIONS] = { PAGE_REGIONS_SQL, R_ANON | R_ADMINS },
+	[STMT_PAGE_DEADLINES] = { PAGE_DEADLINES_SQL, R_ANON | R_ADMINS },
 	[STMT_SESSION_TOUCH] = {
 		"UPDATE sessions SET last_seen = NOW() WHERE token_hash = ?",
 		R_SIGNED_IN },
@@ -370,7 +397,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT code FROM regions",
 		R_CLI },
 	[STMT_REGION_LIST] = {
-		"SELECT code, name FROM regions ORDER BY code",
+		"SELECT " REGION_LIST_COLS REGION_LIST_FROM REGION_LIST_ORDER,
 		R_ANYONE },
 	[STMT_REGION_NAME] = {
 		"SELECT name" REGION_NAME_FROM("?"),
@@ -425,9 +452,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT " OVERRIDES_COLS OVERRIDES_FROM,
 		R_ANYONE },
 	[STMT_DEADLINE_OVERRIDE_LIST] = {
-		"SELECT o.form, o.region_code, COALESCE(g.name, ''), DATE_FORMAT(o.due, '%Y-%m-%d %H:%i:%s')"
-		" FROM deadline_overrides o LEFT JOIN regions g ON g.code = o.region_code"
-		" WHERE o.region_code <> '' ORDER BY o.form, o.region_code",
+		"SELECT " OVERRIDE_LIST_COLS OVERRIDE_LIST_FROM OVERRIDE_LIST_ORDER,
 		R_ADMINS },
 	[STMT_DEADLINE_OVERRIDE_SET] = {
 		"INSERT INTO deadline_overrides (form, region_code, due) VALUES (?, ?, ?)"
@@ -1568,6 +1593,10 @@ const enum stmt *const stmt_carries[STMT__MAX] = {
 		STMT_AGGR_PROGRESS, STMT_AGGR_QUOTA, STMT_FLAGREVIEW_FLAGGED_SHARE, STMT__MAX },
 	[STMT_PAGE_FORM] = (const enum stmt[]){ STMT_PROXY_TARGET, STMT_DEADLINE_OVERRIDES_ALL,
 		STMT_PREFILL_FACTS, STMT__MAX },
+	[STMT_PAGE_REGION_NAMED] = (const enum stmt[]){ STMT_REGION_NAME, STMT__MAX },
+	[STMT_PAGE_REGIONS] = (const enum stmt[]){ STMT_REGION_LIST, STMT__MAX },
+	[STMT_PAGE_DEADLINES] = (const enum stmt[]){ STMT_DEADLINE_OVERRIDE_LIST, STMT_DEADLINE_OVERRIDES_ALL,
+		STMT_REGION_LIST, STMT__MAX },
 };
 
 /* What a page's statement carries as its own rows (after the pairs: the
