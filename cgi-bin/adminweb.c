@@ -185,7 +185,7 @@ static void pager(struct req *r, const char *path, const char *const *keep, long
 
 /* The constants of the national progress statement (STMT_PAGE_NATIONAL):
  * the SMEs' form (for the flagged share), then k.rep (the regions' form),
- * k.role (their role) and k.sme. */
+ * k.role (their role) and k.flagged (the SMEs' form again). */
 static int overview_session_args(const struct req *r, struct dbarg *out)
 {
 	const struct form_info *rep = catalog_for_role(ROLE_REGION), *sme = catalog_for_role(ROLE_SME);

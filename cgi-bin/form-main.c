@@ -460,13 +460,15 @@ static void save_undo(struct save_tx *x)
 
 /* The save of a draft in one round trip after the session check (issue 21
  * item 2): the row as read without a lock (carried by the session check,
- * STMT_PAGE_FORM), what was posted collected and checked against it, then
- * one CALL that locks the row, finds the version read, writes and commits
+ * STMT_PAGE_FORM), what was posted collected and checked (without files,
+ * nothing of it depends on the stored answers), then one CALL that locks
+ * the row, compares its version with the page's, writes and commits
  * (response_save_draft). 0 when saved (x->o set); 1 when it does not
  * apply - a submit, a form with files (stored under the row's lock), a
- * first save, a version other than the page's - or the row changed
- * meanwhile or the server failed: x is then as before, and the caller
- * saves the long way (save_body), which decides every such case. */
+ * first save, a submitted response or a version other than the page's,
+ * as read or under the lock - or the server failed: x is then as before,
+ * and the caller saves the long way (save_body), which decides each such
+ * case. */
 static int save_fast(struct save_tx *x)
 {
 	struct req *r = x->r;
@@ -478,8 +480,8 @@ static int save_fast(struct save_tx *x)
 		return 1;
 	}
 	collect_checked(x);
-	if (response_save_draft(r->db, F, &x->resp, x->t->region, x->t->proxy ? r->user->id : 0, &x->pd,
-	                        &x->clean, x->nerr == 0) != 0) {
+	if (response_save_draft(r->db, F, &x->resp, x->expect, x->t->region, x->t->proxy ? r->user->id : 0,
+	                        &x->pd, &x->clean, x->nerr == 0) != 0) {
 		save_undo(x);
 		return 1;
 	}

@@ -7,13 +7,14 @@
 --   then its answers replaced from a JSON array of [code, value] pairs.
 --   These statements were three round trips of their own.
 -- app_response_save: the whole save of a draft as one transaction of its
---   own (STMT_RESPONSE_SAVE): lock the row by its id, compare its version
---   with the one the page's code read (unlocked, in the session check's
---   round trip) and, when it is the same and the response is not
---   submitted, write as above and commit - one fsync, at that COMMIT.
---   Returns one row: 'saved' or 'stale' (the row changed, or is
---   submitted, since it was read: nothing was written and the caller
---   saves the long way, under its own lock), and the save's timestamp.
+--   own (STMT_RESPONSE_SAVE): lock the row by its id (the caller read it,
+--   unlocked, in the session check's round trip), compare its version
+--   with the one the page was loaded with (NULL: none given) and, when it
+--   matches and the response is not submitted, write as above and commit
+--   - one fsync, at that COMMIT. Returns one row: 'saved' or 'stale' (the
+--   version differs or the response is submitted: nothing was written and
+--   the caller saves the long way, which tells the user), the save's
+--   timestamp and the version now stored.
 --   An error (a deadlock, a Galera certification failure at COMMIT)
 --   rolls back and reaches the caller, which saves the long way
 --   (db_transaction retries). The save is acknowledged only after COMMIT
@@ -84,7 +85,7 @@ END //
 
 CREATE PROCEDURE app_response_save(
   IN p_id BIGINT UNSIGNED,
-  IN p_version INT UNSIGNED,
+  IN p_expect INT UNSIGNED,
   IN p_region VARCHAR(16) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci,
   IN p_valid TINYINT,
   IN p_proxy BIGINT UNSIGNED,
@@ -109,14 +110,14 @@ BEGIN
   -- clock, so what the page shows is what is stored.
   SELECT version, status, DATE_FORMAT(NOW(), '%Y-%m-%d %H:%i:%s') INTO v, st, at
     FROM responses WHERE id = p_id FOR UPDATE;
-  IF v IS NULL OR v <> p_version OR st = 'submitted' THEN
+  IF v IS NULL OR v <> COALESCE(p_expect, v) OR st = 'submitted' THEN
     ROLLBACK;
-    SELECT 'stale', at;
+    SELECT 'stale', at, v;
   ELSE
     CALL app_response_write(p_id, p_region, 'draft', p_valid, p_proxy, at, p_net, p_device, p_session,
                             p_ua, p_paper, v > 0, p_answers);
     COMMIT;
-    SELECT 'saved', at;
+    SELECT 'saved', at, v + 1;
   END IF;
 END //
 

@@ -478,6 +478,23 @@ static int carried_take(struct db *db, enum stmt q, const struct dbarg *args, si
 	return 0;
 }
 
+/* A carried result's rows from its JSON (dbjson.h), or NULL. */
+static struct dbrows *rows_of_json(const char *json)
+{
+	struct jrows j;
+	if (json_rows(json, 0, &j) < 0)
+		return NULL;
+	struct dbrows *r = xcalloc(1, sizeof *r);
+	size_t n = j.nrows * j.ncols;
+	r->nrows = j.nrows;
+	r->ncols = j.ncols;
+	r->cells = j.cells ? j.cells : xcalloc(1, sizeof *r->cells);
+	r->lens = xcalloc(n ? n : 1, sizeof *r->lens);
+	for (size_t i = 0; i < n; i++)
+		r->lens[i] = r->cells[i] ? strlen(r->cells[i]) : 0;
+	return r;
+}
+
 /* The rows of the statement a page's statement carries as its own rows
  * (stmt_carried_rows): columns col + 1 .. of every row. */
 static struct dbrows *own_rows(const struct dbrows *rows, size_t col)
@@ -524,7 +541,7 @@ int db_carry(struct db *db, enum stmt page, const struct dbrows *row, size_t col
 		size_t n = strlen(stmt_params[q]);
 		struct carried c = { q, n, xcalloc(n ? n : 1, sizeof(char *)), NULL };
 		int args_ok = db->ncarried < DB_CARRIED_MAX && json_row(dbrows_get(row, 0, col), c.args, n) == 0;
-		if (args_ok && json_rows(dbrows_get(row, 0, col + 1), 0, &c.rows) == 0) {
+		if (args_ok && (c.rows = rows_of_json(dbrows_get(row, 0, col + 1))) != NULL) {
 			db->carried[db->ncarried++] = c;
 			continue;
 		}

@@ -2,7 +2,6 @@
  * dbjson.c - JSON rows back into cells (see dbjson.h).
  */
 #include "dbjson.h"
-#include "db.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -163,10 +162,18 @@ int json_row(const char *s, char **out, size_t n)
 	return -1;
 }
 
+void jrows_free(struct jrows *r)
+{
+	for (size_t i = 0; r->cells && i < r->nrows * r->ncols; i++)
+		free(r->cells[i]);
+	free(r->cells);
+	memset(r, 0, sizeof *r);
+}
+
 /* The first row at p when the number of columns is not known: parsed
  * into a scratch array, then copied into r (ncols set). */
 #define JSON_MAX_COLS 128
-static const char *first_row(const char *p, struct dbrows *r, size_t *cap)
+static const char *first_row(const char *p, struct jrows *r, size_t *cap)
 {
 	char *tmp[JSON_MAX_COLS];
 	size_t got;
@@ -182,31 +189,28 @@ static const char *first_row(const char *p, struct dbrows *r, size_t *cap)
 	return p;
 }
 
-int json_rows(const char *s, size_t ncols, struct dbrows **out)
+int json_rows(const char *s, size_t ncols, struct jrows *out)
 {
-	struct dbrows *r = xcalloc(1, sizeof *r);
+	struct jrows r = { NULL, 0, ncols };
 	size_t cap = 0, got;
 	const char *p = skip_ws(s ? s : "");
-	r->ncols = ncols;
-	*out = NULL;
-	if (*p == '\0' || (p[0] == '[' && *skip_ws(p + 1) == ']')) {
-		*out = r;
+	*out = r;
+	if (*p == '\0' || (p[0] == '[' && *skip_ws(p + 1) == ']'))
 		return 0;
-	}
 	if (*p++ != '[')
-		goto fail;
+		return -1;
 	for (;;) {
-		if (r->ncols == 0) {
-			if ((p = first_row(p, r, &cap)) == NULL)
+		if (r.ncols == 0) {
+			if ((p = first_row(p, &r, &cap)) == NULL)
 				goto fail;
 		} else {
-			if (r->nrows == cap) {
+			if (r.nrows == cap) {
 				cap = cap ? 2 * cap : 8;
-				r->cells = xrealloc(r->cells, cap * r->ncols * sizeof *r->cells);
+				r.cells = xrealloc(r.cells, cap * r.ncols * sizeof *r.cells);
 			}
-			if ((p = array_of(p, r->cells + r->nrows * r->ncols, r->ncols, r->ncols, &got)) == NULL)
+			if ((p = array_of(p, r.cells + r.nrows * r.ncols, r.ncols, r.ncols, &got)) == NULL)
 				goto fail;
-			r->nrows++;
+			r.nrows++;
 		}
 		p = skip_ws(p);
 		if (*p == ']' && *skip_ws(p + 1) == '\0')
@@ -214,12 +218,9 @@ int json_rows(const char *s, size_t ncols, struct dbrows **out)
 		if (*p++ != ',')
 			goto fail;
 	}
-	r->lens = xcalloc(r->nrows * r->ncols, sizeof *r->lens);
-	for (size_t i = 0; i < r->nrows * r->ncols; i++)
-		r->lens[i] = r->cells[i] ? strlen(r->cells[i]) : 0;
 	*out = r;
 	return 0;
 fail:
-	dbrows_free(r);
+	jrows_free(&r);
 	return -1;
 }

@@ -14,13 +14,18 @@
 
 #include <stddef.h>
 
-struct dbrows;
+/* Rows read: nrows * ncols malloc'd cells (NULL for null), row by row. */
+struct jrows {
+	char  **cells;
+	size_t  nrows, ncols;
+};
 
 /* "[[a, b], [c, d]]" (or NULL / "" / "[]": no rows) into *out with ncols
  * cells per row (each row must have exactly ncols; 0: as many as the first
- * row has, at most 128). 0, or -1 on anything malformed (*out is then
- * NULL). */
-int json_rows(const char *s, size_t ncols, struct dbrows **out);
+ * row has, at most 128). 0, or -1 on anything malformed (nothing is then
+ * left allocated). */
+int  json_rows(const char *s, size_t ncols, struct jrows *out);
+void jrows_free(struct jrows *r);
 
 /* "[a, b, c]" into n malloc'd strings (NULL for null) in out[0..n); 0, or
  * -1 when malformed or not exactly n values (nothing is left allocated). */

@@ -130,19 +130,19 @@
 #define FLAG_REGION_COLS "COUNT(DISTINCT f.response_id), COUNT(DISTINCT IF(fr.decision = 'asked', f.response_id, NULL))"
 #define FLAG_REGION_FROM(CODE) " FROM flags f LEFT JOIN flag_reviews fr ON fr.response_id = f.response_id" \
 	" WHERE f.region_code = " CODE " AND (fr.decision IS NULL OR fr.decision <> 'accepted')"
-#define CHECKLIST_COLS(RC, HUB, WIN, OWN) \
+#define CHECKLIST_COLS(RC, CU1, CU2, REP) \
 	"(SELECT COUNT(*) FROM frames WHERE region_code = " RC " AND status = 'confirmed')," \
 	" (SELECT COUNT(*) FROM samples WHERE region_code = " RC ")," \
 	" (SELECT COUNT(*) FROM sample_units su WHERE su.region_code = " RC " AND" INVITED_SQL ")," \
 	" (SELECT COUNT(*) FROM sample_units su WHERE su.region_code = " RC " AND" INVITED_SQL \
 	"  AND (su.slip_printed_at IS NOT NULL OR su.user_id IS NOT NULL))," \
-	" (SELECT COUNT(*) FROM users WHERE region_code = " RC " AND role IN (" HUB ", " WIN ") AND disabled = 0)," \
+	" (SELECT COUNT(*) FROM users WHERE region_code = " RC " AND role IN (" CU1 ", " CU2 ") AND disabled = 0)," \
 	" (SELECT COUNT(*) FROM responses p JOIN users u ON u.id = p.user_id WHERE u.region_code = " RC \
-	"  AND u.role IN (" HUB ", " WIN ") AND u.disabled = 0 AND p.form = u.form AND p.status = 'submitted')," \
-	" (SELECT COUNT(*) FROM responses p WHERE p.region_code = " RC " AND p.form = " OWN \
+	"  AND u.role IN (" CU1 ", " CU2 ") AND u.disabled = 0 AND p.form = u.form AND p.status = 'submitted')," \
+	" (SELECT COUNT(*) FROM responses p WHERE p.region_code = " RC " AND p.form = " REP \
 	"  AND p.status = 'submitted')"
-#define CHECKLIST_ARGS(RC, HUB, WIN, OWN) RC ", " RC ", " RC ", " RC ", " RC ", " HUB ", " WIN ", " RC ", " \
-	HUB ", " WIN ", " RC ", " OWN
+#define CHECKLIST_ARGS(RC, CU1, CU2, REP) RC ", " RC ", " RC ", " RC ", " RC ", " CU1 ", " CU2 ", " RC ", " \
+	CU1 ", " CU2 ", " RC ", " REP
 #define OVERRIDES_COLS "region_code, form, DATE_FORMAT(due, '%Y-%m-%d %H:%i:%s')"
 #define OVERRIDES_FROM " FROM deadline_overrides"
 #define AGGR_PROGRESS_COLS(REP, ROLE) "g.code, g.name, a.form, a.accounts, a.drafts, a.submitted," \
@@ -204,30 +204,31 @@
 	PF_ROWS("", OVERRIDES_COLS, OVERRIDES_FROM, "") \
 	PF_ROWS("", REGION_LIST_COLS, REGION_LIST_FROM, REGION_LIST_ORDER) SESSION_FROM
 
-/* The region's home (region/home.c): constants k.hub, k.win (the two
- * roles of construction units), k.own (the region's own form), k.role
+/* The region's home (region/home.c): constants k.cu1, k.cu2 (the two
+ * roles of construction units), k.rep (the region's own form), k.role
  * (the region's role). */
 #define PAGE_REGION_HOME_SQL "SELECT " SESSION_COLS \
 	PF_ONE("usr.region_code", "name", REGION_NAME_FROM("usr.region_code")) \
 	PF_ONE("usr.region_code", FLAG_REGION_COLS, FLAG_REGION_FROM("usr.region_code")) \
-	PF_ONE(CHECKLIST_ARGS("usr.region_code", "k.hub", "k.win", "k.own"), \
-	       CHECKLIST_COLS("usr.region_code", "k.hub", "k.win", "k.own"), "") \
+	PF_ONE(CHECKLIST_ARGS("usr.region_code", "k.cu1", "k.cu2", "k.rep"), \
+	       CHECKLIST_COLS("usr.region_code", "k.cu1", "k.cu2", "k.rep"), "") \
 	PF_ROWS("", OVERRIDES_COLS, OVERRIDES_FROM, "") \
-	PF_ROWS("k.own, k.role, usr.region_code, usr.region_code", AGGR_PROGRESS_COLS("k.own", "k.role"), \
+	PF_ROWS("k.rep, k.role, usr.region_code, usr.region_code", AGGR_PROGRESS_COLS("k.rep", "k.role"), \
 	        AGGR_PROGRESS_FROM("usr.region_code"), AGGR_PROGRESS_ORDER) \
 	PF_ROWS("usr.region_code, usr.region_code", AGGR_QUOTA_COLS, AGGR_QUOTA_FROM("usr.region_code"), "") \
-	" FROM (SELECT ? AS hub, ? AS win, ? AS own, ? AS role) k" SESSION_JOIN
+	" FROM (SELECT ? AS cu1, ? AS cu2, ? AS rep, ? AS role) k" SESSION_JOIN
 /* National progress (/admin, /admin/progress): constants k.rep (the
- * regions' form), k.role (their role), k.sme (the SMEs' form). The
- * flagged share's form is a placeholder of its own (PF_GROUPED). */
+ * regions' form), k.role (their role), k.flagged (the form whose flagged
+ * share is shown). The flagged share's form is also a placeholder of its
+ * own (PF_GROUPED). */
 #define PAGE_NATIONAL_SQL "SELECT " SESSION_COLS \
 	PF_ONE("", "definitions", AGGR_META_FROM) \
 	PF_ROWS("", OVERRIDES_COLS, OVERRIDES_FROM, "") \
 	PF_ROWS("k.rep, k.role, NULL, NULL", AGGR_PROGRESS_COLS("k.rep", "k.role"), AGGR_PROGRESS_FROM("NULL"), \
 	        AGGR_PROGRESS_ORDER) \
 	PF_ROWS("NULL, NULL", AGGR_QUOTA_COLS, AGGR_QUOTA_FROM("NULL"), "") \
-	PF_GROUPED("k.sme", "t.c0, t.c1", FLAGGED_SHARE_SQL("?")) \
-	" FROM (SELECT ? AS rep, ? AS role, ? AS sme) k" SESSION_JOIN
+	PF_GROUPED("k.flagged", "t.c0, t.c1", FLAGGED_SHARE_SQL("?")) \
+	" FROM (SELECT ? AS rep, ? AS role, ? AS flagged) k" SESSION_JOIN
 
 const struct stmt_def stmts[STMT__MAX] = {
 	/* Sessions and sign-in (core/auth.c). auth_load_session() runs before the request has a role. */

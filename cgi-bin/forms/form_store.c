@@ -297,7 +297,7 @@ int response_write(struct db *db, const struct form *f, struct response *r,
 	return rc;
 }
 
-int response_save_draft(struct db *db, const struct form *f, struct response *r,
+int response_save_draft(struct db *db, const struct form *f, struct response *r, long expect,
                         const char *region_code, unsigned long long proxy_user_id,
                         const struct pdreq *pd, const struct answers *clean, int valid)
 {
@@ -312,13 +312,17 @@ int response_save_draft(struct db *db, const struct form *f, struct response *r,
 		pd = &none;
 	answers_json(f, clean, &json);
 	if (db_query(db, STMT_RESPONSE_SAVE,
-	             DB_ARGS(A_INT(r->id), A_INT(r->version), region, A_INT(valid ? 1 : 0), proxy, A_STR(pd->net),
+	             DB_ARGS(A_INT(r->id), expect >= 0 ? A_INT(expect) : A_NULL, region, A_INT(valid ? 1 : 0), proxy,
+	                     A_STR(pd->net),
 	                     A_STR(pd->device), A_STR(pd->session), A_STR(pd->ua), A_INT(proxy_user_id != 0),
 	                     A_STR(json.data)), &rows) == DB_OK && rows->nrows == 1) {
 		const char *outcome = dbrows_get(rows, 0, 0);
 		rc = outcome && strcmp(outcome, "saved") == 0 ? 0 : 1;
 		if (rc == 0) {
+			/* Other saves may have come between the read and the lock:
+			 * the version is the one the server wrote. */
 			copy_str(r->saved_at, sizeof r->saved_at, dbrows_get(rows, 0, 1));
+			r->version = (unsigned)dbrows_int(rows, 0, 2) - 1;
 			written(clean, r, proxy_user_id, 0, valid);
 		}
 	}

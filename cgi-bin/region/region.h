@@ -48,8 +48,8 @@ void strata_counts(struct req *r, const char *kind, const size_t count[ST_COUNT]
 void region_title(struct req *r, const char *suffix);
 void home(struct req *r);
 struct dbarg;
-/* The constants of the home's statement (STMT_PAGE_REGION_HOME): k.hub,
- * k.win, k.own, k.role (pagedef.session_args). */
+/* The constants of the home's statement (STMT_PAGE_REGION_HOME): k.cu1,
+ * k.cu2, k.rep, k.role (pagedef.session_args). */
 int  home_session_args(const struct req *r, struct dbarg *out);
 void progress(struct req *r);
 
