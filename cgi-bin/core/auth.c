@@ -191,9 +191,11 @@ static void csrf_from_token(const unsigned char token[TOKEN_BYTES], char out[65]
 	hex_encode(h, 32, out);
 }
 
-/* Runs q (STMT_SESSION_GET, or a page's statement that begins with the
- * same columns) for the page's arguments extra and the token hash. */
-static int session_query(struct req *r, enum stmt q, const unsigned char hash[32],
+/* Runs *q (STMT_SESSION_GET, or a page's statement that begins with the
+ * same columns) for the page's arguments extra and the token hash. A
+ * page's statement that fails is logged and the session checked alone
+ * (*q = STMT_SESSION_GET): the page then asks for its data itself. */
+static int session_query(struct req *r, enum stmt *q, const unsigned char hash[32],
                          const struct dbarg *extra, size_t nextra, struct dbrows **rows)
 {
 	struct dbarg args[AUTH_PAGE_ARGS + 1];
@@ -203,7 +205,13 @@ static int session_query(struct req *r, enum stmt q, const unsigned char hash[32
 	for (size_t i = 0; i < n; i++)
 		args[i] = extra[i];
 	args[n] = A_BLOB(hash, 32);
-	return db_query(r->db, q, args, n + 1, rows) < 0 ? -1 : 0;
+	if (db_query(r->db, *q, args, n + 1, rows) == DB_OK)
+		return 0;
+	if (*q == STMT_SESSION_GET)
+		return -1;
+	log_warn("page statement %d failed: the session is checked alone", (int)*q);
+	*q = STMT_SESSION_GET;
+	return db_query(r->db, *q, DB_ARGS(A_BLOB(hash, 32)), rows) < 0 ? -1 : 0;
 }
 
 /* The user of a session row (the STMT_SESSION_GET columns). */
@@ -230,7 +238,7 @@ static int session_load(struct req *r, const unsigned char token[TOKEN_BYTES],
                         const struct dbarg *extra, size_t nextra)
 {
 	struct dbrows *rows;
-	if (session_query(r, q, hash, extra, nextra, &rows) < 0)
+	if (session_query(r, &q, hash, extra, nextra, &rows) < 0)
 		return -1;
 	if (rows->nrows == 0) {
 		dbrows_free(rows);
