@@ -155,6 +155,22 @@ static long long query_count(struct req *r, enum stmt q, const struct dbarg *arg
 /* ------------------------------------------------------------------ */
 /* Overview and audit                                                  */
 
+/* The constants of the national progress statement (STMT_PAGE_NATIONAL):
+ * the SMEs' form (for the flagged share), then k.rep (the regions' form),
+ * k.role (their role) and k.flagged (the SMEs' form again). */
+static int overview_session_args(const struct req *r, struct dbarg *out)
+{
+	const struct form_info *rep = catalog_for_role(ROLE_REGION), *sme = catalog_for_role(ROLE_SME);
+	(void)r;
+	out[0] = A_STR(sme ? sme->name : "");
+	out[1] = A_STR(rep ? rep->name : "");
+	out[2] = A_STR(role_code(ROLE_REGION));
+	out[3] = out[0];
+	return 4;
+}
+
+/* One round trip (issue 21): the session's statement carried every query
+ * below (STMT_PAGE_NATIONAL). */
 static void overview(struct req *r)
 {
 	page_begin(r, "全国填报进度");
@@ -1396,23 +1412,34 @@ enum page {
 #define REVIEWERS  (RB(ROLE_ADMIN) | RB(ROLE_AGENCY))
 
 static const struct pagedef pages[PAGE__MAX] = {
-	[PAGE_OVERVIEW]        = { "/admin",                  M_GET,  ADMINS, PAGE_SLASH, overview_params, overview, NULL },
-	[PAGE_PROGRESS]        = { "/admin/progress",         M_GET,  ADMINS, 0, overview_params, overview, NULL },
-	[PAGE_AUDIT]           = { "/admin/audit",            M_GET,  ADMINS, 0, audit_params, audit_page, NULL },
-	[PAGE_RESPONSES]       = { "/admin/responses",        M_GET,  ADMINS, 0, responses_params, responses_list, NULL },
+	[PAGE_OVERVIEW]        = { "/admin",                  M_GET,  ADMINS, PAGE_SLASH, overview_params, overview, NULL,
+	                           .session = STMT_PAGE_NATIONAL, .session_args = overview_session_args },
+	[PAGE_PROGRESS]        = { "/admin/progress",         M_GET,  ADMINS, 0, overview_params, overview, NULL,
+	                           .session = STMT_PAGE_NATIONAL, .session_args = overview_session_args },
+	[PAGE_AUDIT]           = { "/admin/audit",            M_GET,  ADMINS, 0, audit_params, audit_page, NULL,
+	                         .session = STMT_PAGE_REGIONS },
+	[PAGE_RESPONSES]       = { "/admin/responses",        M_GET,  ADMINS, 0, responses_params, responses_list, NULL,
+	                         .session = STMT_PAGE_REGIONS },
 	[PAGE_RESPONSE_VIEW]   = { "/admin/responses/view",   M_GET,  ADMINS, 0, view_params, response_view, NULL },
 	[PAGE_RESPONSE_REOPEN] = { "/admin/responses/reopen", M_POST, ADMIN_ONLY, PAGE_CSRF, reopen_params, response_reopen_post, READ_ONLY },
 	[PAGE_FILE]            = { "/admin/file",             M_GET,  ADMINS, 0, file_params, file_download, NULL },
-	[PAGE_DEADLINES_GET]   = { "/admin/deadlines",        M_GET,  ADMINS, 0, NULL, deadlines_get, NULL },
+	[PAGE_DEADLINES_GET]   = { "/admin/deadlines",        M_GET,  ADMINS, 0, NULL, deadlines_get, NULL,
+	                         .session = STMT_PAGE_DEADLINES },
 	[PAGE_DEADLINES_POST]  = { "/admin/deadlines",        M_POST, ADMIN_ONLY, PAGE_CSRF, deadline_params, deadlines_post, READ_ONLY },
-	[PAGE_EXPORT]          = { "/admin/export",           M_GET,  ADMINS, 0, filter_params, export_page, NULL },
+	[PAGE_EXPORT]          = { "/admin/export",           M_GET,  ADMINS, 0, filter_params, export_page, NULL,
+	                         .session = STMT_PAGE_REGIONS },
 	[PAGE_EXPORT_CODEBOOK] = { "/admin/export/codebook",  M_GET,  ADMINS, 0, filter_params, export_codebook, NULL },
-	[PAGE_STATS]           = { "/admin/stats",            M_GET,  ADMINS, 0, filter_params, stats_page, NULL },
-	[PAGE_INDICATORS]      = { "/admin/indicators",       M_GET,  ADMINS, 0, indicator_params, indicators_page, NULL },
-	[PAGE_INDICATORS_CSV]  = { "/admin/indicators.csv",   M_GET,  ADMINS, 0, indicator_params, indicators_csv, NULL },
+	[PAGE_STATS]           = { "/admin/stats",            M_GET,  ADMINS, 0, filter_params, stats_page, NULL,
+	                         .session = STMT_PAGE_REGIONS },
+	[PAGE_INDICATORS]      = { "/admin/indicators",       M_GET,  ADMINS, 0, indicator_params, indicators_page, NULL,
+	                         .session = STMT_PAGE_REGIONS },
+	[PAGE_INDICATORS_CSV]  = { "/admin/indicators.csv",   M_GET,  ADMINS, 0, indicator_params, indicators_csv, NULL,
+	                         .session = STMT_PAGE_REGIONS },
 	[PAGE_INDICATOR_TEXTS] = { "/admin/indicators/texts", M_GET,  ADMINS, 0, indicator_texts_params, indicator_texts_page, NULL },
-	[PAGE_INDICATORS_XLSX] = { "/admin/indicators.xlsx",  M_GET,  ADMINS, 0, indicator_params, indicators_xlsx, NULL },
-	[PAGE_ACCOUNTS_GET]    = { "/admin/accounts",         M_GET,  ADMIN_ONLY, 0, accounts_params, accounts_get, NULL },
+	[PAGE_INDICATORS_XLSX] = { "/admin/indicators.xlsx",  M_GET,  ADMINS, 0, indicator_params, indicators_xlsx, NULL,
+	                         .session = STMT_PAGE_REGIONS },
+	[PAGE_ACCOUNTS_GET]    = { "/admin/accounts",         M_GET,  ADMIN_ONLY, 0, accounts_params, accounts_get, NULL,
+	                         .session = STMT_PAGE_REGIONS },
 	[PAGE_ACCOUNTS_POST]   = { "/admin/accounts",         M_POST, ADMIN_ONLY, PAGE_CSRF, account_params, accounts_post, READ_ONLY },
 	[PAGE_SAMPLES]         = { "/admin/samples",          M_GET,  ADMINS, 0, done_params, samples_page, NULL },
 	[PAGE_SAMPLE_RESET_GET]  = { "/admin/samples/reset",  M_GET,  ADMIN_ONLY, 0, reset_params, sample_reset_get, READ_ONLY },
@@ -1420,7 +1447,8 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_ACCOUNT_RESET_GET]  = { "/admin/accounts/reset", M_GET,  ADMIN_ONLY, 0, account_reset_params, account_reset_get, READ_ONLY },
 	[PAGE_ACCOUNT_RESET_POST] = { "/admin/accounts/reset", M_POST, ADMIN_ONLY, PAGE_CSRF, account_reset_params, account_reset_done, READ_ONLY },
 	[PAGE_FOLLOWUPS]        = { "/admin/followups",        M_GET, ADMINS, 0, followup_list_params, followups_get, NULL },
-	[PAGE_FOLLOWUPS_PRINT]  = { "/admin/followups/print",  M_GET, ADMINS, 0, followup_list_params, followups_print, NULL },
+	[PAGE_FOLLOWUPS_PRINT]  = { "/admin/followups/print",  M_GET, ADMINS, 0, followup_list_params, followups_print, NULL,
+	                         .session = STMT_PAGE_REGIONS },
 	[PAGE_FOLLOWUPS_CSV]    = { "/admin/followups.csv",    M_GET, ADMINS, 0, followup_list_params, followup_csv, NULL },
 	[PAGE_FOLLOWUP_UNIT]    = { "/admin/followups/unit",   M_GET, ADMINS, 0, followup_unit_params, followups_unit_get, NULL },
 	[PAGE_REGIONS]          = { "/admin/regions",          M_GET, ADMINS, 0, regions_params, regions_get, NULL },

@@ -275,7 +275,8 @@ enum page {
 };
 
 static const struct pagedef pages[PAGE__MAX] = {
-	[PAGE_WORKSPACE]        = { "/agency", M_GET, AGENCY, PAGE_SLASH, NULL, workspace, NULL },
+	[PAGE_WORKSPACE]        = { "/agency", M_GET, AGENCY, PAGE_SLASH, NULL, workspace, NULL,
+	                         .session = STMT_PAGE_REGIONS },
 	[PAGE_REVIEWS]          = { "/agency/reviews", M_GET, AGENCY, 0, region_filter, review_list, NULL },
 	[PAGE_REVIEW_UNIT_GET]  = { "/agency/reviews/unit", M_GET, AGENCY, 0, unit_params, review_unit_get, NULL },
 	[PAGE_REVIEW_UNIT_POST] = { "/agency/reviews/unit", M_POST, AGENCY, PAGE_CSRF, review_post_params, review_unit_post, NULL },
@@ -288,7 +289,8 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_TARGETS_GET]      = { "/agency/targets", M_GET, AGENCY, 0, imported_param, targets_page, NULL },
 	[PAGE_TARGETS_POST]     = { "/agency/targets", M_POST, AGENCY, PAGE_CSRF, targets_post_params, targets_post, NULL },
 	[PAGE_TARGETS_REGION]   = { "/agency/targets/region", M_GET, AGENCY, 0, region_param, targets_region_page, NULL },
-	[PAGE_VISITS_GET]       = { "/agency/visits", M_GET, AGENCY, 0, region_filter, visits_list, NULL },
+	[PAGE_VISITS_GET]       = { "/agency/visits", M_GET, AGENCY, 0, region_filter, visits_list, NULL,
+	                         .session = STMT_PAGE_REGIONS },
 	[PAGE_VISITS_POST]      = { "/agency/visits", M_POST, AGENCY, PAGE_CSRF, visit_create_params, visits_create, NULL },
 	[PAGE_VISIT_GET]        = { "/agency/visits/visit", M_GET, AGENCY, 0, visit_params, visit_page, NULL },
 	[PAGE_VISIT_POST]       = { "/agency/visits/visit", M_POST, AGENCY, PAGE_CSRF, visit_save_params, visit_save, NULL },

@@ -419,6 +419,77 @@ static int lock_for_write(struct db *db, const struct target *t, struct response
 	return resp->status == RS_SUBMITTED;
 }
 
+/* What was posted, collected against x->resp (its stored files) and
+ * checked into x->raw, x->clean, x->chk and x->nerr. */
+static void collect_checked(struct save_tx *x)
+{
+	const char **upload_err = xcalloc(F->nfields, sizeof *upload_err);
+	collect(x->r, &x->resp, &x->raw, upload_err);
+	x->nerr = form_validate(F, &x->raw, &x->clean, &x->chk);
+	for (size_t i = 0; i < F->nfields; i++)
+		if (upload_err[i]) {
+			fcheck_replace(&x->chk, (int)i, upload_err[i]);
+			x->nerr = x->chk.nerrors;
+		}
+	free(upload_err);
+	/* A draft reports only what is malformed, never what is still
+	 * unanswered (issue 9); nerr keeps counting everything, for the
+	 * response's valid flag. */
+	if (!x->submit)
+		fcheck_keep_format(&x->chk);
+	x->collected = 1;
+}
+
+/* The outcome of a draft written. */
+static enum save_outcome draft_saved(const struct save_tx *x)
+{
+	return x->chk.nerrors ? SO_SAVED_ERRORS : x->chk.nwarnings ? SO_SAVED_WARNINGS : SO_SAVED;
+}
+
+/* x as it was before save_fast (nothing collected, no row). */
+static void save_undo(struct save_tx *x)
+{
+	if (x->collected) {
+		fcheck_free(&x->chk);
+		answers_free(&x->clean);
+		answers_free(&x->raw);
+		x->collected = 0;
+	}
+	response_free(&x->resp);
+	memset(&x->resp, 0, sizeof x->resp);
+}
+
+/* The save of a draft in one round trip after the session check (issue 21
+ * item 2): the row as read without a lock (carried by the session check,
+ * STMT_PAGE_FORM), what was posted collected and checked (without files,
+ * nothing of it depends on the stored answers), then one CALL that locks
+ * the row, compares its version with the page's, writes and commits
+ * (response_save_draft). 0 when saved (x->o set); 1 when it does not
+ * apply - a submit, a form with files (stored under the row's lock), a
+ * first save, a submitted response or a version other than the page's,
+ * as read or under the lock - or the server failed: x is then as before,
+ * and the caller saves the long way (save_body), which decides each such
+ * case. */
+static int save_fast(struct save_tx *x)
+{
+	struct req *r = x->r;
+	if (x->submit || F->has_file)
+		return 1;
+	if (response_load(r->db, F, x->t->id, &x->resp) < 0 || x->resp.id == 0 ||
+	    x->resp.status == RS_SUBMITTED || (x->expect >= 0 && (long)x->resp.version != x->expect)) {
+		save_undo(x);
+		return 1;
+	}
+	collect_checked(x);
+	if (response_save_draft(r->db, F, &x->resp, x->expect, x->t->region, x->t->proxy ? r->user->id : 0,
+	                        &x->pd, &x->clean, x->nerr == 0) != 0) {
+		save_undo(x);
+		return 1;
+	}
+	x->o = draft_saved(x);
+	return 0;
+}
+
 static int save_body(struct db *db, void *ctx, int attempt)
 {
 	struct save_tx *x = ctx;
@@ -428,23 +499,8 @@ static int save_body(struct db *db, void *ctx, int attempt)
 			x->o = SO_LOCKED;
 		return rc;
 	}
-	if (!x->collected) {
-		const char **upload_err = xcalloc(F->nfields, sizeof *upload_err);
-		collect(x->r, &x->resp, &x->raw, upload_err);
-		x->nerr = form_validate(F, &x->raw, &x->clean, &x->chk);
-		for (size_t i = 0; i < F->nfields; i++)
-			if (upload_err[i]) {
-				fcheck_replace(&x->chk, (int)i, upload_err[i]);
-				x->nerr = x->chk.nerrors;
-			}
-		free(upload_err);
-		/* A draft reports only what is malformed, never what is still
-		 * unanswered (issue 9); nerr keeps counting everything, for the
-		 * response's valid flag. */
-		if (!x->submit)
-			fcheck_keep_format(&x->chk);
-		x->collected = 1;
-	}
+	if (!x->collected)
+		collect_checked(x);
 	/* A submit with errors is kept as a draft, so nothing typed is lost. */
 	if (x->expect >= 0 && (long)x->resp.version != x->expect) {
 		x->o = SO_CONFLICT;
@@ -467,7 +523,7 @@ static int save_body(struct db *db, void *ctx, int attempt)
 	if (x->submit)
 		x->o = x->nerr ? SO_NOT_SUBMITTED : x->confirmed ? SO_SUBMITTED : SO_CONFIRM;
 	else
-		x->o = x->chk.nerrors ? SO_SAVED_ERRORS : x->chk.nwarnings ? SO_SAVED_WARNINGS : SO_SAVED;
+		x->o = draft_saved(x);
 	return 0;
 }
 
@@ -592,7 +648,7 @@ static void post_form_checked(struct req *r, const struct target *t)
 	struct save_tx x = { .r = r, .t = t, .submit = submit, .expect = expect,
 	                     .confirmed = r->arg[KEY_CONFIRM].present };
 	pd_of_request(r, &x.pd);
-	int rc = db_transaction(r->db, save_body, &x);
+	int rc = save_fast(&x) == 0 ? 0 : db_transaction(r->db, save_body, &x);
 	resp = x.resp;
 	if (!x.collected) {
 		if (rc > 0)
@@ -982,6 +1038,17 @@ static void on_file(struct req *r)
 
 /* for=<user id>: proxy entry by a region (resolve_target() checks whom);
  * the notices after a redirect. */
+/* The constants of the form's statement (STMT_PAGE_FORM): k.form and
+ * k.target (for=, or NULL). One round trip for the form and its print
+ * view (issue 21): it carries the response, the deadlines and the facts
+ * the prefill uses, of the user's own response or of for='s. */
+static int form_session_args(const struct req *r, struct dbarg *out)
+{
+	out[0] = A_STR(FORM_NAME);
+	out[1] = r->arg[KEY_FOR].present ? A_INT(r->arg[KEY_FOR].id) : A_NULL;
+	return 2;
+}
+
 static const struct pspec target_params[] = {
 	{ KEY_FOR, "for", PT_ID, 0, 0, 0, NULL, 403, MSG_PROXY_NOT_ALLOWED, 0 },
 	P_FLAG(KEY_SUBMITTED, "submitted"),
@@ -1322,15 +1389,18 @@ enum page {
 #define FILLERS RB(ROLE_COUNT)
 
 static struct pagedef pages[PAGE__MAX] = {
-	[PAGE_FORM_GET]  = { BASE,           M_GET,  FILLERS, PAGE_SLASH, target_params, on_form_get, NULL },
+	[PAGE_FORM_GET]  = { BASE,           M_GET,  FILLERS, PAGE_SLASH, target_params, on_form_get, NULL,
+	                     .session = STMT_PAGE_FORM, .session_args = form_session_args },
 	/* PAGE_RELOGIN: a post whose session lapsed reaches on_form_post. */
+	/* The save reads the row in the session check's round trip (save_fast). */
 	[PAGE_FORM_POST] = { BASE,           M_POST, FILLERS, PAGE_SLASH | PAGE_RELOGIN | PAGE_CSRF, post_params,
-	                     on_form_post, NULL },
+	                     on_form_post, NULL, .session = STMT_PAGE_FORM, .session_args = form_session_args },
 	/* Autosave answers JSON, also to a lapsed session (401). */
 	[PAGE_AUTOSAVE]  = { BASE "/autosave", M_POST, FILLERS, PAGE_RELOGIN | PAGE_CSRF, post_params, on_autosave,
 	                     NULL, autosave_refused },
 	[PAGE_ALIVE]     = { BASE "/alive",  M_GET,  FILLERS, 0, NULL, on_alive, NULL },
-	[PAGE_PRINT]     = { BASE "/print",  M_GET,  FILLERS, 0, target_params, on_print, NULL },
+	[PAGE_PRINT]     = { BASE "/print",  M_GET,  FILLERS, 0, target_params, on_print, NULL,
+	                     .session = STMT_PAGE_FORM, .session_args = form_session_args },
 	/* Only forms with a file field (main() disables it for the others). */
 	[PAGE_FILE]      = { BASE "/file",   M_GET,  FILLERS, 0, target_params, on_file, NULL },
 	[PAGE_PROXY]     = { BASE "/proxy",  M_GET,  RB(ROLE_REGION), 0, proxy_params, proxy_page, NULL },

@@ -332,6 +332,23 @@ static void dispatch(struct req *r, const struct app *app)
 	pg->handler(r);
 }
 
+/* The session, checked by the statement of the page about to be served
+ * when it has one (and the parameters parse): its data then come in the
+ * same round trip (issue 21). Else the session alone. */
+static int load_session(struct req *r, const struct app *app)
+{
+	unsigned allow;
+	struct dbarg extra[AUTH_PAGE_ARGS];
+	int n = 0;
+	const struct pagedef *pg = r->body_status != BODY_OK ? NULL :
+		page_find(app->pages, app->npages, r->path, page_method(r->method), &allow);
+	if (pg == NULL || pg->session == STMT_SESSION_GET || page_parse_args(r, pg->params) != NULL)
+		return auth_load_session(r, STMT_SESSION_GET, NULL, 0);
+	if (pg->session_args && (n = pg->session_args(r, extra)) < 0)
+		return auth_load_session(r, STMT_SESSION_GET, NULL, 0);
+	return auth_load_session(r, pg->session, extra, (size_t)n);
+}
+
 static void serve_one(FCGX_Request *fr, const struct conf *conf, struct db *db, const struct app *app)
 {
 	struct req r;
@@ -379,7 +396,7 @@ static void serve_one(FCGX_Request *fr, const struct conf *conf, struct db *db, 
 	if (r.is_post)
 		read_body(&r, fr);
 
-	if (auth_load_session(&r) < 0) {
+	if (load_session(&r, app) < 0) {
 		page_error(&r, 503, MSG_BUSY);
 	} else if (r.body_status == BODY_TOO_LARGE) {
 		page_error(&r, 413, "提交的内容过大，请缩小上传文件后重试。");

@@ -191,14 +191,54 @@ static void csrf_from_token(const unsigned char token[TOKEN_BYTES], char out[65]
 	hex_encode(h, 32, out);
 }
 
-/* Looks the session up by its token hash and fills r->user and r->csrf.
- * Expired or unknown sessions leave the request anonymous. */
+/* Runs *q (STMT_SESSION_GET, or a page's statement that begins with the
+ * same columns) for the page's arguments extra and the token hash. A
+ * page's statement that fails is logged and the session checked alone
+ * (*q = STMT_SESSION_GET): the page then asks for its data itself. */
+static int session_query(struct req *r, enum stmt *q, const unsigned char hash[32],
+                         const struct dbarg *extra, size_t nextra, struct dbrows **rows)
+{
+	struct dbarg args[AUTH_PAGE_ARGS + 1];
+	size_t n = nextra < AUTH_PAGE_ARGS ? nextra : AUTH_PAGE_ARGS;
+	/* The page's arguments first, the hash last (stmts.c, "Pages in one
+	 * round trip"). */
+	for (size_t i = 0; i < n; i++)
+		args[i] = extra[i];
+	args[n] = A_BLOB(hash, 32);
+	if (db_query(r->db, *q, args, n + 1, rows) == DB_OK)
+		return 0;
+	if (*q == STMT_SESSION_GET)
+		return -1;
+	log_warn("page statement %d failed: the session is checked alone", (int)*q);
+	*q = STMT_SESSION_GET;
+	return db_query(r->db, *q, DB_ARGS(A_BLOB(hash, 32)), rows) < 0 ? -1 : 0;
+}
+
+/* The user of a session row (the STMT_SESSION_GET columns). */
+static struct user *session_user(const struct dbrows *rows, const unsigned char hash[32])
+{
+	struct user *u = xcalloc(1, sizeof *u);
+	u->id = (unsigned long long)dbrows_int(rows, 0, 0);
+	snprintf(u->username, sizeof u->username, "%s", dbrows_get(rows, 0, 1));
+	u->role = role_parse(dbrows_get(rows, 0, 2));
+	snprintf(u->region_code, sizeof u->region_code, "%s", dbrows_get(rows, 0, 3));
+	snprintf(u->org_name, sizeof u->org_name, "%s", dbrows_get(rows, 0, 4));
+	snprintf(u->form, sizeof u->form, "%s", dbrows_get(rows, 0, 5));
+	u->must_change_pw = dbrows_int(rows, 0, 9) != 0;
+	memcpy(u->session_hash, hash, 32);
+	return u;
+}
+
+/* Looks the session up by its token hash and fills r->user and r->csrf;
+ * what a page's statement q carried besides is kept for the page
+ * (db_carry) when the user's role may run q. Expired or unknown sessions
+ * leave the request anonymous. */
 static int session_load(struct req *r, const unsigned char token[TOKEN_BYTES],
-                        const unsigned char hash[32])
+                        const unsigned char hash[32], enum stmt q,
+                        const struct dbarg *extra, size_t nextra)
 {
 	struct dbrows *rows;
-	if (db_query(r->db, STMT_SESSION_GET,
-	    DB_ARGS(A_BLOB(hash, 32)), &rows) < 0)
+	if (session_query(r, &q, hash, extra, nextra, &rows) < 0)
 		return -1;
 	if (rows->nrows == 0) {
 		dbrows_free(rows);
@@ -214,20 +254,14 @@ static int session_load(struct req *r, const unsigned char token[TOKEN_BYTES],
 		resp_cookie(r, SID_COOKIE, "", 0);
 		return 0;
 	}
-	struct user *u = xcalloc(1, sizeof *u);
-	u->id = (unsigned long long)dbrows_int(rows, 0, 0);
-	snprintf(u->username, sizeof u->username, "%s", dbrows_get(rows, 0, 1));
-	u->role = role_parse(dbrows_get(rows, 0, 2));
-	snprintf(u->region_code, sizeof u->region_code, "%s", dbrows_get(rows, 0, 3));
-	snprintf(u->org_name, sizeof u->org_name, "%s", dbrows_get(rows, 0, 4));
-	snprintf(u->form, sizeof u->form, "%s", dbrows_get(rows, 0, 5));
-	u->must_change_pw = dbrows_int(rows, 0, 9) != 0;
-	memcpy(u->session_hash, hash, 32);
-	dbrows_free(rows);
+	struct user *u = session_user(rows, hash);
 	r->user = u;
 	csrf_from_token(token, r->csrf);
 	/* From here on, the database runs only what this role may run. */
 	db_set_role(r->db, u->role);
+	if (q != STMT_SESSION_GET && (stmts[q].roles & RB(u->role)))
+		db_carry(r->db, q, rows, STMT_SESSION_NCOLS);
+	dbrows_free(rows);
 
 	/* Page views do not write: refresh last_seen at most once a minute. */
 	if (idle >= 60)
@@ -236,7 +270,7 @@ static int session_load(struct req *r, const unsigned char token[TOKEN_BYTES],
 	return 0;
 }
 
-int auth_load_session(struct req *r)
+int auth_load_session(struct req *r, enum stmt q, const struct dbarg *extra, size_t nextra)
 {
 	const char *sid = req_cookie(r, SID_COOKIE);
 	unsigned char token[TOKEN_BYTES], hash[32];
@@ -245,7 +279,7 @@ int auth_load_session(struct req *r)
 	if (sid == NULL || strlen(sid) != 2 * TOKEN_BYTES || hex_decode(sid, token, TOKEN_BYTES) < 0)
 		return 0;
 	sha256(token, TOKEN_BYTES, hash);
-	return session_load(r, token, hash);
+	return session_load(r, token, hash, q, extra, nextra);
 }
 
 /* Anonymous forms (login, registration, the re-login page) carry a token
@@ -449,7 +483,7 @@ static int session_create(struct req *r, unsigned long long uid)
 		return -1;
 	hex_encode(token, sizeof token, hex);
 	resp_cookie(r, SID_COOKIE, hex, -1);
-	return session_load(r, token, hash);
+	return session_load(r, token, hash, STMT_SESSION_GET, NULL, 0);
 }
 
 enum login_result auth_login(struct req *r, const char *username, const char *password)

@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "role.h"
+#include "stmts.h"
 
 /* The longest password taken (auth_login refuses a longer one; the
  * pages bound the field to it, params.h). */
@@ -22,6 +23,7 @@
 
 struct req;
 struct db;
+struct dbarg;
 
 struct user {
 	unsigned long long id;
@@ -96,8 +98,13 @@ enum pw_result password_set_onetime(struct db *db, unsigned long long actor_id, 
 int  password_reset_allowed(const struct user *by, enum role role, const char *region);
 
 /* Reads the session cookie; fills r->user and r->csrf. Returns 0 (also
- * when anonymous), -1 on database error. */
-int  auth_load_session(struct req *r);
+ * when anonymous), -1 on database error. q is STMT_SESSION_GET, or the
+ * statement of the page about to be served (issue 21): it begins with the
+ * same columns, takes extra[0..nextra) (at most AUTH_PAGE_ARGS) and then
+ * the token hash, and carries the page's data (db_carry), kept only when
+ * the user's role may run q. */
+#define AUTH_PAGE_ARGS 8
+int  auth_load_session(struct req *r, enum stmt q, const struct dbarg *extra, size_t nextra);
 /* For anonymous pages with forms: makes sure r->csrf is set from (or into)
  * the pre-session cookie. */
 void auth_anon_csrf(struct req *r);

@@ -6,6 +6,7 @@
  */
 #include "db.h"
 #include "conf.h"
+#include "dbjson.h"
 #include "log.h"
 #include "util.h"
 
@@ -20,6 +21,16 @@
 #include <openssl/ssl.h>
 
 #define DB_MAX_ARGS    96   /* the aggregates' 8-row upserts bind 72 */
+#define DB_CARRIED_MAX 16   /* results one page's statement may carry */
+
+/* A result a page's statement carried (db_carry): its statement, the
+ * arguments it was computed for (as text; NULL for SQL NULL) and its rows. */
+struct carried {
+	enum stmt      q;
+	size_t         nargs;
+	char         **args;
+	struct dbrows *rows;
+};
 
 struct db {
 	const struct conf *conf;
@@ -30,6 +41,8 @@ struct db {
 	unsigned           last_errno;
 	unsigned long      round_trips;           /* statements sent since db_round_trips_reset */
 	unsigned long      prepares;              /* of which prepares */
+	struct carried     carried[DB_CARRIED_MAX]; /* this request's, db_carry */
+	size_t             ncarried;
 };
 
 static void db_drop(struct db *db)
@@ -110,6 +123,18 @@ static int db_connect(struct db *db)
 	return -1;
 }
 
+static void carried_free(struct db *db)
+{
+	for (size_t i = 0; i < db->ncarried; i++) {
+		struct carried *c = &db->carried[i];
+		for (size_t k = 0; k < c->nargs; k++)
+			free(c->args[k]);
+		free(c->args);
+		dbrows_free(c->rows);
+	}
+	db->ncarried = 0;
+}
+
 struct db *db_open(const struct conf *c)
 {
 	struct db *db = xcalloc(1, sizeof *db);
@@ -123,6 +148,7 @@ void db_close(struct db *db)
 {
 	if (db == NULL)
 		return;
+	carried_free(db);
 	db_drop(db);
 	free(db);
 }
@@ -143,6 +169,7 @@ void db_round_trips_reset(struct db *db)
 {
 	db->round_trips = 0;
 	db->prepares = 0;
+	carried_free(db);
 }
 
 unsigned db_errno(const struct db *db)
@@ -312,6 +339,16 @@ static int stmt_run(struct db *db, enum stmt q, const struct dbarg *args, size_t
 	return -1;
 }
 
+/* A CALL (sql/060_response_save.sql) ends with a status result after its
+ * rows: read and drop whatever follows the first result, or the
+ * connection would be out of step for the next statement. */
+static void drain_results(MYSQL_STMT *st)
+{
+	while (mysql_stmt_more_results(st) && mysql_stmt_next_result(st) == 0)
+		if (mysql_stmt_field_count(st) > 0 && mysql_stmt_store_result(st) == 0)
+			mysql_stmt_free_result(st);
+}
+
 enum db_rc db_exec(struct db *db, enum stmt q, const struct dbarg *args, size_t nargs,
                    unsigned long long *affected, unsigned long long *insert_id)
 {
@@ -323,6 +360,7 @@ enum db_rc db_exec(struct db *db, enum stmt q, const struct dbarg *args, size_t 
 	if (insert_id)
 		*insert_id = mysql_stmt_insert_id(st);
 	mysql_stmt_free_result(st);
+	drain_results(st);
 	return DB_OK;
 }
 
@@ -435,6 +473,143 @@ static int fetch_rows(struct db *db, MYSQL_STMT *st, struct dbrows *rows)
 	free(isnull);
 	mysql_free_result(meta);
 	mysql_stmt_free_result(st);
+	drain_results(st);
+	return rc;
+}
+
+/* Does the text of a carried argument equal a (typed) argument? */
+static int arg_same(const char *have, const struct dbarg *a)
+{
+	char n[24];
+	switch (a->type) {
+	case DBA_NULL:
+		return have == NULL;
+	case DBA_STR:
+		return a->s == NULL ? have == NULL : have != NULL && strcmp(have, a->s) == 0;
+	case DBA_INT:
+		snprintf(n, sizeof n, "%lld", a->i);
+		return have != NULL && strcmp(have, n) == 0;
+	case DBA_BLOB:
+		break;           /* never carried */
+	}
+	return 0;
+}
+
+static struct dbrows *dbrows_copy(const struct dbrows *r)
+{
+	struct dbrows *c = xcalloc(1, sizeof *c);
+	size_t n = r->nrows * r->ncols;
+	c->nrows = r->nrows;
+	c->ncols = r->ncols;
+	c->cells = xcalloc(n ? n : 1, sizeof *c->cells);
+	c->lens = xcalloc(n ? n : 1, sizeof *c->lens);
+	for (size_t i = 0; i < n; i++) {
+		c->lens[i] = r->lens ? r->lens[i] : 0;
+		c->cells[i] = r->cells[i] ? xstrndup(r->cells[i], c->lens[i]) : NULL;
+	}
+	return c;
+}
+
+/* 1 with a copy of the rows in *out when this request's page statement
+ * carried q for exactly these arguments (and the role may run q), else 0. */
+static int carried_take(struct db *db, enum stmt q, const struct dbarg *args, size_t nargs,
+                        struct dbrows **out)
+{
+	for (size_t i = 0; i < db->ncarried; i++) {
+		const struct carried *c = &db->carried[i];
+		size_t k = 0;
+		if (c->q != q || c->nargs != nargs)
+			continue;
+		while (k < nargs && arg_same(c->args[k], &args[k]))
+			k++;
+		if (k < nargs)
+			continue;
+		if (!stmt_allowed(db, q))
+			return 0;
+		*out = dbrows_copy(c->rows);
+		return 1;
+	}
+	return 0;
+}
+
+/* A carried result's rows from its JSON (dbjson.h), or NULL. */
+static struct dbrows *rows_of_json(const char *json)
+{
+	struct jrows j;
+	if (json_rows(json, 0, &j) < 0)
+		return NULL;
+	struct dbrows *r = xcalloc(1, sizeof *r);
+	size_t n = j.nrows * j.ncols;
+	r->nrows = j.nrows;
+	r->ncols = j.ncols;
+	r->cells = j.cells ? j.cells : xcalloc(1, sizeof *r->cells);
+	r->lens = xcalloc(n ? n : 1, sizeof *r->lens);
+	for (size_t i = 0; i < n; i++)
+		r->lens[i] = r->cells[i] ? strlen(r->cells[i]) : 0;
+	return r;
+}
+
+/* The rows of the statement a page's statement carries as its own rows
+ * (stmt_carried_rows): columns col + 1 .. of every row. */
+static struct dbrows *own_rows(const struct dbrows *rows, size_t col)
+{
+	struct dbrows *c = xcalloc(1, sizeof *c);
+	size_t n;
+	c->nrows = rows->nrows;
+	c->ncols = rows->ncols > col + 1 ? rows->ncols - col - 1 : 0;
+	n = c->nrows * c->ncols;
+	c->cells = xcalloc(n ? n : 1, sizeof *c->cells);
+	c->lens = xcalloc(n ? n : 1, sizeof *c->lens);
+	for (size_t r = 0; r < c->nrows; r++)
+		for (size_t k = 0; k < c->ncols; k++) {
+			size_t from = r * rows->ncols + col + 1 + k, to = r * c->ncols + k;
+			c->lens[to] = rows->lens[from];
+			c->cells[to] = rows->cells[from] ? xstrndup(rows->cells[from], rows->lens[from]) : NULL;
+		}
+	return c;
+}
+
+/* The arguments (JSON) at column col of rows' first row, and rows itself
+ * (the page's own rows), kept as what q returned. */
+static int carry_own_rows(struct db *db, enum stmt q, const struct dbrows *rows, size_t col)
+{
+	size_t n = strlen(stmt_params[q]);
+	struct carried c = { q, n, xcalloc(n ? n : 1, sizeof(char *)), NULL };
+	if (db->ncarried == DB_CARRIED_MAX || json_row(dbrows_get(rows, 0, col), c.args, n) < 0) {
+		free(c.args);
+		return -1;
+	}
+	c.rows = own_rows(rows, col);
+	db->carried[db->ncarried++] = c;
+	return 0;
+}
+
+int db_carry(struct db *db, enum stmt page, const struct dbrows *row, size_t col)
+{
+	const enum stmt *list = (unsigned)page < STMT__MAX ? stmt_carries[page] : NULL;
+	int rc = 0;
+	if (row->nrows == 0)
+		return 0;
+	for (size_t i = 0; list && list[i] != STMT__MAX; i++, col += 2) {
+		enum stmt q = list[i];
+		size_t n = strlen(stmt_params[q]);
+		struct carried c = { q, n, xcalloc(n ? n : 1, sizeof(char *)), NULL };
+		int args_ok = db->ncarried < DB_CARRIED_MAX && json_row(dbrows_get(row, 0, col), c.args, n) == 0;
+		if (args_ok && (c.rows = rows_of_json(dbrows_get(row, 0, col + 1))) != NULL) {
+			db->carried[db->ncarried++] = c;
+			continue;
+		}
+		/* Nothing is lost: the page's own query of q goes to the server. */
+		log_err("statement %d: what it carried for statement %d is unreadable", (int)page, (int)q);
+		for (size_t k = 0; args_ok && k < n; k++)
+			free(c.args[k]);
+		free(c.args);
+		rc = -1;
+	}
+	if (stmt_carried_rows[page] != STMT_SESSION_GET && carry_own_rows(db, stmt_carried_rows[page], row, col) < 0) {
+		log_err("statement %d: its own rows are unreadable", (int)page);
+		rc = -1;
+	}
 	return rc;
 }
 
@@ -443,6 +618,8 @@ enum db_rc db_query(struct db *db, enum stmt q, const struct dbarg *args, size_t
 {
 	MYSQL_STMT *st;
 	*out = NULL;
+	if (db->ncarried && carried_take(db, q, args, nargs, out))
+		return DB_OK;
 	if (stmt_run(db, q, args, nargs, &st) < 0)
 		return db->last_errno ? rc_of(db->last_errno) : DB_ERROR;
 	struct dbrows *rows = xcalloc(1, sizeof *rows);

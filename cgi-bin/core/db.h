@@ -126,6 +126,19 @@ int  db_transaction(struct db *db, db_tx_body body, void *ctx);
  * the gap lock of its locking read before inserting). 0 or -1. */
 int  db_tx_restart(struct db *db);
 
+/* One round trip per page (issue 21, item 1). A page's statement
+ * (stmts.c: its session check and what the page shows) carries the
+ * results of other statements of the table (stmt_carries[page]), each as
+ * two JSON columns from column col on: the arguments it was computed for
+ * and its rows. db_carry keeps them for the request; db_query of one of
+ * those statements with exactly those arguments then answers from them
+ * without a round trip (any other arguments go to the server as ever), so
+ * the page's code reads its data as it always did. A statement carried as
+ * the page's own rows (stmt_carried_rows) is kept likewise. Kept until
+ * db_round_trips_reset (the next request). 0, or -1 when something carried
+ * was unreadable (logged; that statement is then simply run). */
+int  db_carry(struct db *db, enum stmt page, const struct dbrows *row, size_t col);
+
 /* Statements sent to the server (executes, prepares, BEGIN/COMMIT/ROLLBACK)
  * since the last reset, *prepares (when not NULL) of them prepares (once
  * per statement and connection): app.c resets it per request and, with

@@ -20,7 +20,10 @@
 
 #include <stddef.h>
 
+#include "stmts.h"
+
 struct req;
+struct dbarg;
 typedef void (*page_handler)(struct req *r);
 
 /* Methods a row answers. M_GET also answers HEAD (sent without the body). */
@@ -98,6 +101,16 @@ struct pagedef {
 	/* PAGE_CSRF refused: answers instead of the default 403 page (the
 	 * login form again with the typed username; JSON for a script). */
 	page_handler        csrf_refused;
+	/* The statement that checks the session and
+	 * fetches the page's data in the same round trip (stmts.c, "Pages in
+	 * one round trip"); STMT_SESSION_GET (0, the default): the session
+	 * alone, and the page asks for its data itself. */
+	enum stmt           session;
+	/* Its arguments after the token hash, from the parsed parameters and
+	 * constants (at most AUTH_PAGE_ARGS); NULL: none. Returns how many,
+	 * or -1 when the page's statement cannot serve this request (the
+	 * session is then checked alone). */
+	int (*session_args)(const struct req *r, struct dbarg *out);
 };
 
 /* The request's method as M_GET / M_POST bits (0 for any other method). */

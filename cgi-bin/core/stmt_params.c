@@ -18,6 +18,12 @@
 
 const char *const stmt_params[STMT__MAX] = {
 	[STMT_SESSION_GET] = "b",
+	[STMT_PAGE_REGION_HOME] = "ssssb",
+	[STMT_PAGE_NATIONAL] = "ssssb",
+	[STMT_PAGE_FORM] = "sib",
+	[STMT_PAGE_REGION_NAMED] = "b",
+	[STMT_PAGE_REGIONS] = "b",
+	[STMT_PAGE_DEADLINES] = "b",
 	[STMT_SESSION_TOUCH] = "b",
 	[STMT_SESSION_DELETE] = "b",
 	[STMT_SESSION_INSERT] = "bis",
@@ -79,9 +85,8 @@ const char *const stmt_params[STMT__MAX] = {
 	/* The response's columns, then its paradata's (issue 20): region, the
 	 * status thrice with the network and device, four id lists of three,
 	 * paper twice, the id. */
-	[STMT_RESPONSE_UPDATE] = "ssiisssssssssssssssssssssiii",
-	[STMT_ANSWERS_DELETE] = "i",
-	[STMT_ANSWERS_INSERT_JSON] = "is",
+	[STMT_RESPONSE_WRITE] = "issiisssssiis",
+	[STMT_RESPONSE_SAVE] = "iisiissssis",
 	[STMT_PROXY_TARGET] = "i",
 	[STMT_PROXY_LIST] = "ssssss",
 	[STMT_PROXY_UNITS] = "sssss",

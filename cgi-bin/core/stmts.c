@@ -91,14 +91,159 @@
 	" p.form, p.status, p.proxy_user_id IS NOT NULL, DATE_FORMAT(p.updated_at, '%Y-%m-%d %H:%i:%s')," \
 	" COALESCE(DATE_FORMAT(p.submitted_at, '%Y-%m-%d %H:%i:%s'), '')"
 
+
+/* ---- Pages in one round trip (issue 21, item 1) ----
+ * A page's statement checks the session (SESSION_COLS, the columns of
+ * STMT_SESSION_GET, with the session as alias ses and its user as usr) and
+ * carries, in the same row, the results of the statements the page's code
+ * runs (stmt_carries[] below; db_carry in db.c hands them out): for each,
+ * the arguments it was computed for (JSON_ARRAY) and its rows (JSON). The
+ * statements it carries are written once, as macros taking the SQL of
+ * each argument: "?" in their own entry, usr.region_code or a column of
+ * the page's constants (k, a derived table of placeholders) in the page's.
+ * Placeholders: the page's constants first, the token hash last. A
+ * statement whose rows always come (LEFT JOINs from its key, as
+ * RESPONSE_OF_USER) may instead be the page's own rows
+ * (stmt_carried_rows[]): the session's columns repeat on each. */
+#define SESSION_COLS "usr.id, usr.username, usr.role, COALESCE(usr.region_code, ''), usr.org_name, usr.form," \
+	" usr.disabled, TIMESTAMPDIFF(SECOND, ses.created_at, NOW()), TIMESTAMPDIFF(SECOND, ses.last_seen, NOW())," \
+	" usr.must_change_pw"
+#define SESSION_JOIN " JOIN sessions ses JOIN users usr ON usr.id = ses.user_id WHERE ses.token_hash = ?"
+/* The same without page constants. */
+#define SESSION_FROM " FROM sessions ses JOIN users usr ON usr.id = ses.user_id WHERE ses.token_hash = ?"
+/* A carried statement of at most one row (an aggregate, or a lookup by
+ * unique keys). Prefer it to PF_ROWS where it fits: JSON_ARRAYAGG
+ * aggregates through a temporary table, on disk when a row's JSON may be
+ * long (more than 512 characters of columns, or TEXT). */
+#define PF_ONE(ARGS, COLS, FROM) ", JSON_ARRAY(" ARGS "), (SELECT JSON_ARRAY(JSON_ARRAY(" COLS "))" FROM ")"
+/* Of any number of rows, in ORDER (" ORDER BY ...", or ""). */
+#define PF_ROWS(ARGS, COLS, FROM, ORDER) ", JSON_ARRAY(" ARGS "), (SELECT JSON_ARRAYAGG(JSON_ARRAY(" COLS ")" \
+	ORDER ")" FROM ")"
+/* A grouped statement (columns aliased c0, c1, ...), whole, as a derived
+ * table: it may not refer to the session's columns (MariaDB lets no
+ * derived table see outside it), only to placeholders. */
+#define PF_GROUPED(ARGS, TCOLS, SQL) ", JSON_ARRAY(" ARGS "), (SELECT JSON_ARRAYAGG(JSON_ARRAY(" TCOLS "))" \
+	" FROM (" SQL ") t)"
+
+/* The statements pages carry, by their arguments. */
+#define REGION_NAME_FROM(CODE) " FROM regions WHERE code = " CODE
+#define FLAG_REGION_COLS "COUNT(DISTINCT f.response_id), COUNT(DISTINCT IF(fr.decision = 'asked', f.response_id, NULL))"
+#define FLAG_REGION_FROM(CODE) " FROM flags f LEFT JOIN flag_reviews fr ON fr.response_id = f.response_id" \
+	" WHERE f.region_code = " CODE " AND (fr.decision IS NULL OR fr.decision <> 'accepted')"
+#define CHECKLIST_COLS(RC, CU1, CU2, REP) \
+	"(SELECT COUNT(*) FROM frames WHERE region_code = " RC " AND status = 'confirmed')," \
+	" (SELECT COUNT(*) FROM samples WHERE region_code = " RC ")," \
+	" (SELECT COUNT(*) FROM sample_units su WHERE su.region_code = " RC " AND" INVITED_SQL ")," \
+	" (SELECT COUNT(*) FROM sample_units su WHERE su.region_code = " RC " AND" INVITED_SQL \
+	"  AND (su.slip_printed_at IS NOT NULL OR su.user_id IS NOT NULL))," \
+	" (SELECT COUNT(*) FROM users WHERE region_code = " RC " AND role IN (" CU1 ", " CU2 ") AND disabled = 0)," \
+	" (SELECT COUNT(*) FROM responses p JOIN users u ON u.id = p.user_id WHERE u.region_code = " RC \
+	"  AND u.role IN (" CU1 ", " CU2 ") AND u.disabled = 0 AND p.form = u.form AND p.status = 'submitted')," \
+	" (SELECT COUNT(*) FROM responses p WHERE p.region_code = " RC " AND p.form = " REP \
+	"  AND p.status = 'submitted')"
+#define CHECKLIST_ARGS(RC, CU1, CU2, REP) RC ", " RC ", " RC ", " RC ", " RC ", " CU1 ", " CU2 ", " RC ", " \
+	CU1 ", " CU2 ", " RC ", " REP
+#define OVERRIDES_COLS "region_code, form, DATE_FORMAT(due, '%Y-%m-%d %H:%i:%s')"
+#define OVERRIDES_FROM " FROM deadline_overrides"
+#define AGGR_PROGRESS_COLS(REP, ROLE) "g.code, g.name, a.form, a.accounts, a.drafts, a.submitted," \
+	" CASE WHEN a.form = " REP " THEN (SELECT DATE_FORMAT(MAX(p.submitted_at), '%Y-%m-%d %H:%i')" \
+	"  FROM users u JOIN responses p ON p.user_id = u.id AND p.form = u.form" \
+	"  WHERE u.region_code = g.code AND u.role = " ROLE " AND u.form = a.form AND u.disabled = 0" \
+	"  AND p.status = 'submitted') END"
+#define AGGR_PROGRESS_FROM(RC) " FROM regions g LEFT JOIN agg_progress a ON a.region_code = g.code" \
+	" WHERE (" RC " IS NULL OR g.code = " RC ")"
+#define AGGR_PROGRESS_ORDER " ORDER BY g.code, a.form"
+#define AGGR_QUOTA_COLS "region_code, stratum, sampled, printed, opened, registered, submitted"
+#define AGGR_QUOTA_FROM(RC) " FROM agg_quota WHERE (" RC " IS NULL OR region_code = " RC ")"
+#define AGGR_META_FROM " FROM agg_meta WHERE id = 1"
+#define FLAGGED_SHARE_SQL(FORM) "SELECT f.region_code AS c0, COUNT(DISTINCT f.response_id) AS c1 FROM flags f" \
+	" WHERE f.form = " FORM " GROUP BY f.region_code"
+
+#define RESPONSE_OF_USER_COLS "r.id, r.status, r.valid, r.version, DATE_FORMAT(r.updated_at, '%Y-%m-%d %H:%i:%s')," \
+	" DATE_FORMAT(r.submitted_at, '%Y-%m-%d %H:%i:%s'), r.proxy_user_id, a.code, a.value, p.opened_at IS NOT NULL"
+#define RESPONSE_OF_USER_JOINS(F, U) " LEFT JOIN responses r ON r.form = " F " AND r.user_id = " U \
+	" LEFT JOIN answers a ON a.response_id = r.id LEFT JOIN paradata p ON p.form = " F " AND p.user_id = " U
+#define PROXY_TARGET_COLS "role, IFNULL(region_code, ''), org_name, disabled"
+#define PROXY_TARGET_FROM(ID) " FROM users WHERE id = " ID
+#define PREFILL_COLS "u.org_name, su.name, su.contact, su.phone, su.email, su.address, su.zip"
+#define PREFILL_FROM(ID) " FROM users u LEFT JOIN sample_units su ON su.user_id = u.id WHERE u.id = " ID
+
+/* A questionnaire (form-main.c: the form and its print view): constants
+ * k.form (the program's form) and k.target (for=, the account a region
+ * enters a paper form for; NULL: the user's own). */
+#define FORM_TARGET "COALESCE(k.target, usr.id)"
+/* The response and its answers are the statement's own rows (its answers'
+ * TEXT would make JSON_ARRAYAGG build an on-disk temporary table). */
+#define PAGE_FORM_SQL "SELECT " SESSION_COLS \
+	PF_ONE("k.target", PROXY_TARGET_COLS, PROXY_TARGET_FROM("k.target")) \
+	PF_ROWS("", OVERRIDES_COLS, OVERRIDES_FROM, "") \
+	PF_ONE(FORM_TARGET, PREFILL_COLS, PREFILL_FROM(FORM_TARGET)) \
+	", JSON_ARRAY(k.form, " FORM_TARGET "), " RESPONSE_OF_USER_COLS \
+	" FROM (SELECT ? AS form, ? AS target) k JOIN sessions ses JOIN users usr ON usr.id = ses.user_id" \
+	RESPONSE_OF_USER_JOINS("k.form", FORM_TARGET) " WHERE ses.token_hash = ?"
+
+/* Any page of a region's that names the region (region/home.c
+ * region_title, the follow-ups): the region's name. */
+#define PAGE_REGION_NAMED_SQL "SELECT " SESSION_COLS \
+	PF_ONE("usr.region_code", "name", REGION_NAME_FROM("usr.region_code")) SESSION_FROM
+/* Any national page that offers a choice of regions: the regions. */
+#define REGION_LIST_COLS "code, name"
+#define REGION_LIST_FROM " FROM regions"
+#define REGION_LIST_ORDER " ORDER BY code"
+#define PAGE_REGIONS_SQL "SELECT " SESSION_COLS \
+	PF_ROWS("", REGION_LIST_COLS, REGION_LIST_FROM, REGION_LIST_ORDER) SESSION_FROM
+
+/* The deadlines (/admin/deadlines): the regions' overrides, every
+ * override, the regions. */
+#define OVERRIDE_LIST_COLS "o.form, o.region_code, COALESCE(g.name, ''), DATE_FORMAT(o.due, '%Y-%m-%d %H:%i:%s')"
+#define OVERRIDE_LIST_FROM " FROM deadline_overrides o LEFT JOIN regions g ON g.code = o.region_code" \
+	" WHERE o.region_code <> ''"
+#define OVERRIDE_LIST_ORDER " ORDER BY o.form, o.region_code"
+#define PAGE_DEADLINES_SQL "SELECT " SESSION_COLS \
+	PF_ROWS("", OVERRIDE_LIST_COLS, OVERRIDE_LIST_FROM, OVERRIDE_LIST_ORDER) \
+	PF_ROWS("", OVERRIDES_COLS, OVERRIDES_FROM, "") \
+	PF_ROWS("", REGION_LIST_COLS, REGION_LIST_FROM, REGION_LIST_ORDER) SESSION_FROM
+
+/* The region's home (region/home.c): constants k.cu1, k.cu2 (the two
+ * roles of construction units), k.rep (the region's own form), k.role
+ * (the region's role). */
+#define PAGE_REGION_HOME_SQL "SELECT " SESSION_COLS \
+	PF_ONE("usr.region_code", "name", REGION_NAME_FROM("usr.region_code")) \
+	PF_ONE("usr.region_code", FLAG_REGION_COLS, FLAG_REGION_FROM("usr.region_code")) \
+	PF_ONE(CHECKLIST_ARGS("usr.region_code", "k.cu1", "k.cu2", "k.rep"), \
+	       CHECKLIST_COLS("usr.region_code", "k.cu1", "k.cu2", "k.rep"), "") \
+	PF_ROWS("", OVERRIDES_COLS, OVERRIDES_FROM, "") \
+	PF_ROWS("k.rep, k.role, usr.region_code, usr.region_code", AGGR_PROGRESS_COLS("k.rep", "k.role"), \
+	        AGGR_PROGRESS_FROM("usr.region_code"), AGGR_PROGRESS_ORDER) \
+	PF_ROWS("usr.region_code, usr.region_code", AGGR_QUOTA_COLS, AGGR_QUOTA_FROM("usr.region_code"), "") \
+	" FROM (SELECT ? AS cu1, ? AS cu2, ? AS rep, ? AS role) k" SESSION_JOIN
+/* National progress (/admin, /admin/progress): constants k.rep (the
+ * regions' form), k.role (their role), k.flagged (the form whose flagged
+ * share is shown). The flagged share's form is also a placeholder of its
+ * own (PF_GROUPED). */
+#define PAGE_NATIONAL_SQL "SELECT " SESSION_COLS \
+	PF_ONE("", "definitions", AGGR_META_FROM) \
+	PF_ROWS("", OVERRIDES_COLS, OVERRIDES_FROM, "") \
+	PF_ROWS("k.rep, k.role, NULL, NULL", AGGR_PROGRESS_COLS("k.rep", "k.role"), AGGR_PROGRESS_FROM("NULL"), \
+	        AGGR_PROGRESS_ORDER) \
+	PF_ROWS("NULL, NULL", AGGR_QUOTA_COLS, AGGR_QUOTA_FROM("NULL"), "") \
+	PF_GROUPED("k.flagged", "t.c0, t.c1", FLAGGED_SHARE_SQL("?")) \
+	" FROM (SELECT ? AS rep, ? AS role, ? AS flagged) k" SESSION_JOIN
+
 const struct stmt_def stmts[STMT__MAX] = {
 	/* Sessions and sign-in (core/auth.c). auth_load_session() runs before the request has a role. */
 	[STMT_SESSION_GET] = {
-		"SELECT u.id, u.username, u.role, COALESCE(u.region_code, ''), u.org_name, u.form,"
-		" u.disabled, TIMESTAMPDIFF(SECOND, s.created_at, NOW()),"
-		" TIMESTAMPDIFF(SECOND, s.last_seen, NOW()), u.must_change_pw"
-		" FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+		"SELECT " SESSION_COLS SESSION_FROM,
 		R_ANON },
+	/* Pages in one round trip (above): run before the session is known
+	 * (R_ANON), they return nothing without it; what they carry is kept
+	 * only for the roles named here (auth.c session_load). */
+	[STMT_PAGE_REGION_HOME] = { PAGE_REGION_HOME_SQL, R_ANON | R_REGION },
+	[STMT_PAGE_NATIONAL] = { PAGE_NATIONAL_SQL, R_ANON | R_ADMINS },
+	[STMT_PAGE_FORM] = { PAGE_FORM_SQL, R_ANON | R_RESPONDENTS },
+	[STMT_PAGE_REGION_NAMED] = { PAGE_REGION_NAMED_SQL, R_ANON | R_REGION },
+	[STMT_PAGE_REGIONS] = { PAGE_REGIONS_SQL, R_ANON | R_ADMINS },
+	[STMT_PAGE_DEADLINES] = { PAGE_DEADLINES_SQL, R_ANON | R_ADMINS },
 	[STMT_SESSION_TOUCH] = {
 		"UPDATE sessions SET last_seen = NOW() WHERE token_hash = ?",
 		R_SIGNED_IN },
@@ -269,10 +414,10 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT code FROM regions",
 		R_CLI },
 	[STMT_REGION_LIST] = {
-		"SELECT code, name FROM regions ORDER BY code",
+		"SELECT " REGION_LIST_COLS REGION_LIST_FROM REGION_LIST_ORDER,
 		R_ANYONE },
 	[STMT_REGION_NAME] = {
-		"SELECT name FROM regions WHERE code = ?",
+		"SELECT name" REGION_NAME_FROM("?"),
 		R_ANYONE | R_CLI },
 	[STMT_REGION_EXISTS] = {
 		"SELECT code FROM regions WHERE code = ?",
@@ -321,12 +466,10 @@ const struct stmt_def stmts[STMT__MAX] = {
 	 * most once per request (deadline.c); the table holds a few rows per
 	 * region at most. */
 	[STMT_DEADLINE_OVERRIDES_ALL] = {
-		"SELECT region_code, form, DATE_FORMAT(due, '%Y-%m-%d %H:%i:%s') FROM deadline_overrides",
+		"SELECT " OVERRIDES_COLS OVERRIDES_FROM,
 		R_ANYONE },
 	[STMT_DEADLINE_OVERRIDE_LIST] = {
-		"SELECT o.form, o.region_code, COALESCE(g.name, ''), DATE_FORMAT(o.due, '%Y-%m-%d %H:%i:%s')"
-		" FROM deadline_overrides o LEFT JOIN regions g ON g.code = o.region_code"
-		" WHERE o.region_code <> '' ORDER BY o.form, o.region_code",
+		"SELECT " OVERRIDE_LIST_COLS OVERRIDE_LIST_FROM OVERRIDE_LIST_ORDER,
 		R_ADMINS },
 	[STMT_DEADLINE_OVERRIDE_SET] = {
 		"INSERT INTO deadline_overrides (form, region_code, due) VALUES (?, ?, ?)"
@@ -343,14 +486,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	/* Always one row at least (k): column 9 says whether the form was
 	 * opened before (paradata, issue 20), also before its first save. */
 	[STMT_RESPONSE_OF_USER] = {
-		"SELECT r.id, r.status, r.valid, r.version, "
-		"DATE_FORMAT(r.updated_at, '%Y-%m-%d %H:%i:%s'), "
-		"DATE_FORMAT(r.submitted_at, '%Y-%m-%d %H:%i:%s'), r.proxy_user_id, "
-		"a.code, a.value, p.opened_at IS NOT NULL "
-		"FROM (SELECT ? AS f, ? AS u) k "
-		"LEFT JOIN responses r ON r.form = k.f AND r.user_id = k.u "
-		"LEFT JOIN answers a ON a.response_id = r.id "
-		"LEFT JOIN paradata p ON p.form = k.f AND p.user_id = k.u",
+		"SELECT " RESPONSE_OF_USER_COLS " FROM (SELECT ? AS f, ? AS u) k" RESPONSE_OF_USER_JOINS("k.f", "k.u"),
 		R_RESPONDENTS },
 	[STMT_ANSWERS_OF_RESPONSE] = {
 		"SELECT code, value FROM answers WHERE response_id = ?",
@@ -369,39 +505,24 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"DATE_FORMAT(NOW(), '%Y-%m-%d %H:%i:%s') "
 		"FROM responses WHERE form = ? AND user_id = ? FOR UPDATE",
 		R_RESPONDENTS },
-	/* The response's paradata (issue 20) rides on the same statement: no
-	 * extra round trip for a save. A response without a paradata row
-	 * (saved before migration 030, or purged) is updated alone. The
-	 * active time is computed before last_at is set (assignments run left
-	 * to right). Arguments after the response's: region, status (first
-	 * submit time, network, device), session, device, network, browser
-	 * (PD_ADD: three each), proxy (by_own, by_paper), id. */
-	[STMT_RESPONSE_UPDATE] = {
-		"UPDATE responses r LEFT JOIN paradata p ON p.form = r.form AND p.user_id = r.user_id"
-		" SET r.region_code = ?, r.status = ?, r.valid = ?, r.proxy_user_id = ?,"
-		" r.version = r.version + 1, r.updated_at = ?,"
-		" r.submitted_at = IF(? = 'submitted', ?, NULL),"
-		" p.region_code = ?," PD_ACTIVE("p.") ","
-		" p.first_saved_at = COALESCE(p.first_saved_at, NOW()), p.saves = p.saves + 1,"
-		" p.submitted_at = IF(? = 'submitted', NOW(), NULL),"
-		" p.submit_net = IF(? = 'submitted', ?, NULL), p.submit_device = IF(? = 'submitted', ?, NULL),"
-		PD_ADD("p.sessions") "," PD_ADD("p.devices") "," PD_ADD("p.nets") "," PD_ADD("p.uas") ","
-		" p.by_own = p.by_own OR ? = 0, p.by_paper = p.by_paper OR ? = 1"
-		" WHERE r.id = ?",
+	/* Writing a response (issue 21 item 2): stored procedures of
+	 * sql/060_response_save.sql, one round trip each. The write inside the
+	 * caller's transaction (the response's row and paradata, its answers
+	 * replaced from a JSON array of [code, value] pairs): id, region,
+	 * status, valid, proxy, saved_at, network, device, session, browser,
+	 * paper, had answers, answers. */
+	[STMT_RESPONSE_WRITE] = {
+		"CALL app_response_write(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		R_RESPONDENTS },
-	[STMT_ANSWERS_DELETE] = {
-		"DELETE FROM answers WHERE response_id = ?",
-		R_RESPONDENTS },
-	/* Every answer of a save in one statement (issue 13, item 5): a JSON
-	 * array of [code, value] pairs (form_store.c), unpacked by JSON_TABLE. */
-	[STMT_ANSWERS_INSERT_JSON] = {
-		"INSERT INTO answers (response_id, code, value) SELECT ?, j.code, j.value "
-		"FROM JSON_TABLE(?, '$[*]' COLUMNS ("
-		"code VARCHAR(64) PATH '$[0]' ERROR ON EMPTY ERROR ON ERROR, "
-		"value LONGTEXT PATH '$[1]' ERROR ON EMPTY ERROR ON ERROR)) j",
+	/* The save of a draft as a transaction of its own, when the row still
+	 * has the version read: id, version, region, valid, proxy, network,
+	 * device, session, browser, paper, answers -> ('saved' | 'stale',
+	 * the save's time). */
+	[STMT_RESPONSE_SAVE] = {
+		"CALL app_response_save(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		R_RESPONDENTS },
 	[STMT_PROXY_TARGET] = {
-		"SELECT role, IFNULL(region_code, ''), org_name, disabled FROM users WHERE id = ?",
+		"SELECT " PROXY_TARGET_COLS PROXY_TARGET_FROM("?"),
 		R_REGION },
 	[STMT_PROXY_LIST] = {
 		"SELECT u.id, u.username, u.org_name, IFNULL(s.status, ''), IFNULL(s.proxy_user_id, 0) "
@@ -663,16 +784,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	 * roles given) and their submissions, the region's own form (given)
 	 * submitted. */
 	[STMT_REGION_CHECKLIST] = {
-		"SELECT (SELECT COUNT(*) FROM frames WHERE region_code = ? AND status = 'confirmed'),"
-		" (SELECT COUNT(*) FROM samples WHERE region_code = ?),"
-		" (SELECT COUNT(*) FROM sample_units su WHERE su.region_code = ? AND" INVITED_SQL "),"
-		" (SELECT COUNT(*) FROM sample_units su WHERE su.region_code = ? AND" INVITED_SQL
-		"  AND (su.slip_printed_at IS NOT NULL OR su.user_id IS NOT NULL)),"
-		" (SELECT COUNT(*) FROM users WHERE region_code = ? AND role IN (?, ?) AND disabled = 0),"
-		" (SELECT COUNT(*) FROM responses p JOIN users u ON u.id = p.user_id WHERE u.region_code = ?"
-		"  AND u.role IN (?, ?) AND u.disabled = 0 AND p.form = u.form AND p.status = 'submitted'),"
-		" (SELECT COUNT(*) FROM responses p WHERE p.region_code = ? AND p.form = ?"
-		"  AND p.status = 'submitted')",
+		"SELECT " CHECKLIST_COLS("?", "?", "?", "?"),
 		R_REGION },
 	/* The same two without locks, for the replacement's confirmation page. */
 	[STMT_SAMPLE_UNIT_SHOW] = {
@@ -965,17 +1077,10 @@ const struct stmt_def stmts[STMT__MAX] = {
 	/* Progress per region and form; the self-evaluation report's
 	 * submission time only for its form (few rows: the region accounts). */
 	[STMT_AGGR_PROGRESS] = {
-		"SELECT g.code, g.name, a.form, a.accounts, a.drafts, a.submitted,"
-		" CASE WHEN a.form = ? THEN (SELECT DATE_FORMAT(MAX(p.submitted_at), '%Y-%m-%d %H:%i')"
-		"  FROM users u JOIN responses p ON p.user_id = u.id AND p.form = u.form"
-		"  WHERE u.region_code = g.code AND u.role = ? AND u.form = a.form AND u.disabled = 0"
-		"  AND p.status = 'submitted') END"
-		" FROM regions g LEFT JOIN agg_progress a ON a.region_code = g.code"
-		" WHERE (? IS NULL OR g.code = ?) ORDER BY g.code, a.form",
+		"SELECT " AGGR_PROGRESS_COLS("?", "?") AGGR_PROGRESS_FROM("?") AGGR_PROGRESS_ORDER,
 		R_ADMINS | R_REGION },
 	[STMT_AGGR_QUOTA] = {
-		"SELECT region_code, stratum, sampled, printed, opened, registered, submitted FROM agg_quota"
-		" WHERE (? IS NULL OR region_code = ?)",
+		"SELECT " AGGR_QUOTA_COLS AGGR_QUOTA_FROM("?"),
 		R_ADMINS | R_REGION },
 	[STMT_AGGR_STATS_REGIONS] = {
 		"SELECT f.region_code, COALESCE(g.name, ''), SUM(f.n) FROM agg_fields f"
@@ -1066,7 +1171,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	/* The fingerprint of the definitions the answer tallies were computed
 	 * with (sql/010_aggr_meta.sql; aggr_stale, aggr_rebuild). */
 	[STMT_AGGR_META_GET] = {
-		"SELECT definitions FROM agg_meta WHERE id = 1",
+		"SELECT definitions" AGGR_META_FROM,
 		R_ADMINS | R_CLI },
 	[STMT_AGGR_META_SET] = {
 		"UPDATE agg_meta SET definitions = ?, rebuilt_at = NOW() WHERE id = 1",
@@ -1097,8 +1202,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	/* Prefill (issue 9): the columns in the order of enum fact
 	 * (forms/prefill.h); the unit is the one the account registered for. */
 	[STMT_PREFILL_FACTS] = {
-		"SELECT u.org_name, su.name, su.contact, su.phone, su.email, su.address, su.zip"
-		" FROM users u LEFT JOIN sample_units su ON su.user_id = u.id WHERE u.id = ?",
+		"SELECT " PREFILL_COLS PREFILL_FROM("?"),
 		R_RESPONDENTS },
 
 	/* Paradata (issue 20, item 1). The row of a response, made with it
@@ -1301,13 +1405,11 @@ const struct stmt_def stmts[STMT__MAX] = {
 	/* What a region sees: its responses under review (flagged, not
 	 * accepted), and of them those asked of it. */
 	[STMT_FLAGREVIEW_REGION_COUNT] = {
-		"SELECT COUNT(DISTINCT f.response_id), COUNT(DISTINCT IF(fr.decision = 'asked', f.response_id, NULL))"
-		" FROM flags f LEFT JOIN flag_reviews fr ON fr.response_id = f.response_id"
-		" WHERE f.region_code = ? AND (fr.decision IS NULL OR fr.decision <> 'accepted')",
+		"SELECT " FLAG_REGION_COLS FLAG_REGION_FROM("?"),
 		R_REGION | R_ADMINS },
 	/* Flagged submitted responses of a form per region (national progress). */
 	[STMT_FLAGREVIEW_FLAGGED_SHARE] = {
-		"SELECT f.region_code, COUNT(DISTINCT f.response_id) FROM flags f WHERE f.form = ? GROUP BY f.region_code",
+		FLAGGED_SHARE_SQL("?"),
 		R_ADMINS },
 	/* ---- The agency's document review (issue 19 item 2, eval/review.c) ----
 	 * A construction unit: its account, when it is one. The two roles of
@@ -1538,4 +1640,24 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" LEFT JOIN responses p ON p.user_id = u.id AND p.form = u.form"
 		" WHERE u.region_code = ? AND u.form <> '' GROUP BY u.form ORDER BY u.form",
 		R_AGENCY },
+};
+
+/* What each page's statement carries, in the order of its column pairs. */
+const enum stmt *const stmt_carries[STMT__MAX] = {
+	[STMT_PAGE_REGION_HOME] = (const enum stmt[]){ STMT_REGION_NAME, STMT_FLAGREVIEW_REGION_COUNT,
+		STMT_REGION_CHECKLIST, STMT_DEADLINE_OVERRIDES_ALL, STMT_AGGR_PROGRESS, STMT_AGGR_QUOTA, STMT__MAX },
+	[STMT_PAGE_NATIONAL] = (const enum stmt[]){ STMT_AGGR_META_GET, STMT_DEADLINE_OVERRIDES_ALL,
+		STMT_AGGR_PROGRESS, STMT_AGGR_QUOTA, STMT_FLAGREVIEW_FLAGGED_SHARE, STMT__MAX },
+	[STMT_PAGE_FORM] = (const enum stmt[]){ STMT_PROXY_TARGET, STMT_DEADLINE_OVERRIDES_ALL,
+		STMT_PREFILL_FACTS, STMT__MAX },
+	[STMT_PAGE_REGION_NAMED] = (const enum stmt[]){ STMT_REGION_NAME, STMT__MAX },
+	[STMT_PAGE_REGIONS] = (const enum stmt[]){ STMT_REGION_LIST, STMT__MAX },
+	[STMT_PAGE_DEADLINES] = (const enum stmt[]){ STMT_DEADLINE_OVERRIDE_LIST, STMT_DEADLINE_OVERRIDES_ALL,
+		STMT_REGION_LIST, STMT__MAX },
+};
+
+/* What a page's statement carries as its own rows (after the pairs: the
+ * arguments, then that statement's columns). */
+const enum stmt stmt_carried_rows[STMT__MAX] = {
+	[STMT_PAGE_FORM] = STMT_RESPONSE_OF_USER,
 };

@@ -22,6 +22,13 @@
 enum stmt {
 	/* Sessions and sign-in */
 	STMT_SESSION_GET,
+	/* Pages in one round trip (issue 21): the session and the page's data */
+	STMT_PAGE_REGION_HOME,
+	STMT_PAGE_NATIONAL,
+	STMT_PAGE_FORM,
+	STMT_PAGE_REGION_NAMED,
+	STMT_PAGE_REGIONS,
+	STMT_PAGE_DEADLINES,
 	STMT_SESSION_TOUCH,
 	STMT_SESSION_DELETE,
 	STMT_SESSION_INSERT,
@@ -86,9 +93,8 @@ enum stmt {
 	STMT_ANSWERS_OF_RESPONSE,
 	STMT_RESPONSE_CREATE,
 	STMT_RESPONSE_LOCK,
-	STMT_RESPONSE_UPDATE,
-	STMT_ANSWERS_DELETE,
-	STMT_ANSWERS_INSERT_JSON,   /* round trips (issue 13, item 5) */
+	STMT_RESPONSE_WRITE,        /* round trips (issue 21, item 2) */
+	STMT_RESPONSE_SAVE,
 	STMT_PROXY_TARGET,
 	STMT_PROXY_LIST,
 	STMT_PROXY_UNITS,
@@ -334,6 +340,18 @@ struct stmt_def {
 };
 
 extern const struct stmt_def stmts[STMT__MAX];
+/* A page's statement (issue 21): the statements whose results it carries,
+ * in the order of its column pairs, ended by STMT__MAX (db_carry); NULL
+ * for every other statement. */
+extern const enum stmt *const stmt_carries[STMT__MAX];
+/* A page's statement whose own rows are another statement's (its
+ * arguments as one JSON column after the pairs, then that statement's
+ * columns; the session's columns repeat on each row): that statement, or
+ * STMT_SESSION_GET (0) for none. */
+extern const enum stmt stmt_carried_rows[STMT__MAX];
+/* The columns of the session check (SESSION_COLS in stmts.c), which every
+ * page's statement begins with. */
+#define STMT_SESSION_NCOLS 10
 /* The parameters of each statement, one letter per placeholder: s string,
  * i integer, b bytes (core/stmt_params.c). */
 extern const char *const stmt_params[STMT__MAX];

@@ -258,6 +258,20 @@ struct pdreq;
 int  response_write(struct db *db, const struct form *f, struct response *r,
                     const char *region_code, unsigned long long proxy_user_id,
                     const struct pdreq *pd, const struct answers *clean, int submit, int valid);
+/* The save of a draft in one round trip (issue 21 item 2), outside any
+ * transaction: r as read without a lock (response_load; r->id != 0), for
+ * a form whose answers do not depend on the stored ones (no files). The
+ * server locks the row and, when its version is expect (-1: any) and it
+ * is not submitted, writes what response_write would (status draft) and
+ * commits (STMT_RESPONSE_SAVE). 0 saved (r updated to match: the version
+ * written, r->saved_at the save's time); 1 when the version differs or the
+ * response is submitted, nothing written; -1 on a database error (rolled
+ * back by the server; a lock conflict too). After 1 or -1 the caller saves
+ * the long way (response_lock, response_write in a db_transaction), which
+ * answers each case. */
+int  response_save_draft(struct db *db, const struct form *f, struct response *r, long expect,
+                         const char *region_code, unsigned long long proxy_user_id,
+                         const struct pdreq *pd, const struct answers *clean, int valid);
 /* Admin: back to draft so the respondent can edit again, inside the
  * caller's transaction (aggr_response_reopen also takes it out of the
  * aggregates). Returns 0 or -1. */

@@ -236,76 +236,29 @@ void response_free(struct response *r)
 	answers_free(&r->a);
 }
 
-/* Inserts every non-empty value of clean for response rid with one
- * statement, whatever their number (issue 13, item 5): the answers go as
- * one JSON array of [code, value] pairs that the server unpacks
- * (STMT_ANSWERS_INSERT_JSON). Returns 0 or -1. */
-static int insert_answers(struct db *db, const struct form *f, const struct answers *clean,
-                          unsigned long long rid)
+/* Every non-empty value of clean as one JSON array of [code, value]
+ * pairs, which the server unpacks (JSON_TABLE in sql/060_response_save.sql):
+ * one argument whatever their number (issue 13, item 5). */
+static void answers_json(const struct form *f, const struct answers *clean, struct buf *json)
 {
-	struct buf json;
 	size_t n = f->nfields < clean->n ? f->nfields : clean->n, k = 0;
-	int rc = 0;
-
-	buf_init(&json);
-	buf_putc(&json, '[');
+	buf_putc(json, '[');
 	for (size_t i = 0; i < n; i++) {
 		if (!clean->v[i] || !*clean->v[i])
 			continue;
-		buf_puts(&json, k++ ? ",[" : "[");
-		buf_json_str(&json, f->fields[i].code);
-		buf_putc(&json, ',');
-		buf_json_str(&json, clean->v[i]);
-		buf_putc(&json, ']');
+		buf_puts(json, k++ ? ",[" : "[");
+		buf_json_str(json, f->fields[i].code);
+		buf_putc(json, ',');
+		buf_json_str(json, clean->v[i]);
+		buf_putc(json, ']');
 	}
-	buf_putc(&json, ']');
-	if (k && db_exec(db, STMT_ANSWERS_INSERT_JSON,
-	                 DB_ARGS(A_INT(rid), A_STR(json.data)), NULL, NULL) < 0)
-		rc = -1;
-	buf_free(&json);
-	return rc;
+	buf_putc(json, ']');
 }
 
-
-/* The response's columns and its paradata, one statement (issue 20). */
-static int update_row(struct db *db, const struct response *r, const char *region_code,
-                      unsigned long long proxy_user_id, const struct pdreq *pd, int submit, int valid)
+/* r as written: what the server did, in memory. */
+static void written(const struct answers *clean, struct response *r, unsigned long long proxy_user_id,
+                    int submit, int valid)
 {
-	static const struct pdreq none;
-	const char *status = submit ? "submitted" : "draft";
-	struct dbarg region = region_code && *region_code ? A_STR(region_code) : A_NULL;
-	struct dbarg proxy = proxy_user_id ? A_INT(proxy_user_id) : A_NULL;
-	int paper = proxy_user_id != 0;
-
-	if (!pd)
-		pd = &none;
-	/* The timestamps are the locking read's clock, so what the page shows
-	 * is what is stored. */
-	return db_exec(db, STMT_RESPONSE_UPDATE,
-	               DB_ARGS(region, A_STR(status), A_INT(valid ? 1 : 0), proxy, A_STR(r->saved_at),
-	                       A_STR(status), A_STR(r->saved_at),
-	                       region, A_STR(status), A_STR(status), A_STR(pd->net),
-	                       A_STR(status), A_STR(pd->device),
-	                       A_STR(pd->session), A_STR(pd->session), A_STR(pd->session),
-	                       A_STR(pd->device), A_STR(pd->device), A_STR(pd->device),
-	                       A_STR(pd->net), A_STR(pd->net), A_STR(pd->net),
-	                       A_STR(pd->ua), A_STR(pd->ua), A_STR(pd->ua),
-	                       A_INT(paper), A_INT(paper), A_INT(r->id)), NULL, NULL);
-}
-
-int response_write(struct db *db, const struct form *f, struct response *r,
-                   const char *region_code, unsigned long long proxy_user_id,
-                   const struct pdreq *pd, const struct answers *clean, int submit, int valid)
-{
-	if (update_row(db, r, region_code, proxy_user_id, pd, submit, valid) < 0)
-		return -1;
-	/* A response never written (version 0) has no answers; skipping the
-	 * DELETE spares its gap lock, which made concurrent first saves
-	 * deadlock on INSERT INTO answers (issue 9). */
-	if (r->version > 0 && db_exec(db, STMT_ANSWERS_DELETE, DB_ARGS(A_INT(r->id)), NULL, NULL) < 0)
-		return -1;
-	if (insert_answers(db, f, clean, r->id) < 0)
-		return -1;
 	r->status = submit ? RS_SUBMITTED : RS_DRAFT;
 	r->valid = valid ? 1 : 0;
 	r->version++;
@@ -314,7 +267,68 @@ int response_write(struct db *db, const struct form *f, struct response *r,
 	copy_str(r->submitted_at, sizeof r->submitted_at, submit ? r->saved_at : "");
 	for (size_t i = 0; i < r->a.n && i < clean->n; i++)
 		answers_set(&r->a, i, clean->v[i]);
-	return 0;
+}
+
+int response_write(struct db *db, const struct form *f, struct response *r,
+                   const char *region_code, unsigned long long proxy_user_id,
+                   const struct pdreq *pd, const struct answers *clean, int submit, int valid)
+{
+	static const struct pdreq none;
+	struct dbarg region = region_code && *region_code ? A_STR(region_code) : A_NULL;
+	struct dbarg proxy = proxy_user_id ? A_INT(proxy_user_id) : A_NULL;
+	struct buf json = { 0 };
+	int rc;
+
+	if (!pd)
+		pd = &none;
+	answers_json(f, clean, &json);
+	/* The row, its paradata and the answers in one CALL (issue 21 item 2):
+	 * the timestamps are the locking read's clock, so what the page shows
+	 * is what is stored; a response never written (version 0) has no
+	 * answers to delete. */
+	rc = db_exec(db, STMT_RESPONSE_WRITE,
+	             DB_ARGS(A_INT(r->id), region, A_STR(submit ? "submitted" : "draft"), A_INT(valid ? 1 : 0), proxy,
+	                     A_STR(r->saved_at), A_STR(pd->net), A_STR(pd->device), A_STR(pd->session),
+	                     A_STR(pd->ua), A_INT(proxy_user_id != 0), A_INT(r->version > 0), A_STR(json.data)),
+	             NULL, NULL) < 0 ? -1 : 0;
+	buf_free(&json);
+	if (rc == 0)
+		written(clean, r, proxy_user_id, submit, valid);
+	return rc;
+}
+
+int response_save_draft(struct db *db, const struct form *f, struct response *r, long expect,
+                        const char *region_code, unsigned long long proxy_user_id,
+                        const struct pdreq *pd, const struct answers *clean, int valid)
+{
+	struct dbarg region = region_code && *region_code ? A_STR(region_code) : A_NULL;
+	struct dbarg proxy = proxy_user_id ? A_INT(proxy_user_id) : A_NULL;
+	struct buf json = { 0 };
+	struct dbrows *rows = NULL;
+	static const struct pdreq none;
+	int rc = -1;
+
+	if (!pd)
+		pd = &none;
+	answers_json(f, clean, &json);
+	if (db_query(db, STMT_RESPONSE_SAVE,
+	             DB_ARGS(A_INT(r->id), expect >= 0 ? A_INT(expect) : A_NULL, region, A_INT(valid ? 1 : 0), proxy,
+	                     A_STR(pd->net),
+	                     A_STR(pd->device), A_STR(pd->session), A_STR(pd->ua), A_INT(proxy_user_id != 0),
+	                     A_STR(json.data)), &rows) == DB_OK && rows->nrows == 1) {
+		const char *outcome = dbrows_get(rows, 0, 0);
+		rc = outcome && strcmp(outcome, "saved") == 0 ? 0 : 1;
+		if (rc == 0) {
+			/* Other saves may have come between the read and the lock:
+			 * the version is the one the server wrote. */
+			copy_str(r->saved_at, sizeof r->saved_at, dbrows_get(rows, 0, 1));
+			r->version = (unsigned)dbrows_int(rows, 0, 2) - 1;
+			written(clean, r, proxy_user_id, 0, valid);
+		}
+	}
+	dbrows_free(rows);
+	buf_free(&json);
+	return rc;
 }
 
 int response_reopen(struct db *db, unsigned long long response_id)

@@ -94,6 +94,19 @@ static void checklist(struct req *r)
 	dbrows_free(c);
 }
 
+int home_session_args(const struct req *r, struct dbarg *out)
+{
+	const struct form_info *own = catalog_for_role(ROLE_REGION);
+	(void)r;
+	out[0] = A_STR(role_code(ROLE_HUB));
+	out[1] = A_STR(role_code(ROLE_WINDOW));
+	out[2] = A_STR(own ? own->name : "");
+	out[3] = A_STR(role_code(ROLE_REGION));
+	return 4;
+}
+
+/* One round trip (issue 21): the session's statement carried every query
+ * below (STMT_PAGE_REGION_HOME). */
 void home(struct req *r)
 {
 	region_title(r, " · 地区项目责任主体工作台");

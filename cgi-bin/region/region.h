@@ -47,6 +47,10 @@ void strata_counts(struct req *r, const char *kind, const size_t count[ST_COUNT]
 /* home.c */
 void region_title(struct req *r, const char *suffix);
 void home(struct req *r);
+struct dbarg;
+/* The constants of the home's statement (STMT_PAGE_REGION_HOME): k.cu1,
+ * k.cu2, k.rep, k.role (pagedef.session_args). */
+int  home_session_args(const struct req *r, struct dbarg *out);
 void progress(struct req *r);
 
 /* frames.c */

@@ -41,10 +41,10 @@ static const struct pspec lenient[] = {
 };
 
 static const struct pagedef pages[] = {
-	{ "/x",      M_GET,  PUBLIC, PAGE_SLASH, NULL, h_a, NULL, NULL },
-	{ "/x",      M_POST, RB(ROLE_ADMIN), PAGE_SLASH, strict, h_b, NULL, NULL },
-	{ "/x/only", M_POST, PUBLIC, 0, NULL, h_b, NULL, NULL },
-	{ NULL,      M_GET,  PUBLIC, 0, NULL, h_b, NULL, NULL },   /* disabled */
+	{ "/x",      M_GET,  PUBLIC, PAGE_SLASH, NULL, h_a, NULL, NULL, STMT_SESSION_GET, NULL },
+	{ "/x",      M_POST, RB(ROLE_ADMIN), PAGE_SLASH, strict, h_b, NULL, NULL, STMT_SESSION_GET, NULL },
+	{ "/x/only", M_POST, PUBLIC, 0, NULL, h_b, NULL, NULL, STMT_SESSION_GET, NULL },
+	{ NULL,      M_GET,  PUBLIC, 0, NULL, h_b, NULL, NULL, STMT_SESSION_GET, NULL },   /* disabled */
 };
 
 static const struct pspec twice[] = {
@@ -154,14 +154,14 @@ static void test_table_check(void)
 {
 	char err[200];
 	static const struct pagedef good[] = {
-		{ "/a", M_GET, PUBLIC, 0, strict, h_a, NULL, NULL },
-		{ "/a", M_POST, PUBLIC, PAGE_CSRF, families, h_b, NULL, NULL },
+		{ "/a", M_GET, PUBLIC, 0, strict, h_a, NULL, NULL, STMT_SESSION_GET, NULL },
+		{ "/a", M_POST, PUBLIC, PAGE_CSRF, families, h_b, NULL, NULL, STMT_SESSION_GET, NULL },
 	};
 	static const struct pagedef no_csrf[] = {
-		{ "/a", M_POST, PUBLIC, 0, NULL, h_b, NULL, NULL },
+		{ "/a", M_POST, PUBLIC, 0, NULL, h_b, NULL, NULL, STMT_SESSION_GET, NULL },
 	};
 	static const struct pagedef slot_twice[] = {
-		{ "/a", M_GET, PUBLIC, 0, twice, h_a, NULL, NULL },
+		{ "/a", M_GET, PUBLIC, 0, twice, h_a, NULL, NULL, STMT_SESSION_GET, NULL },
 	};
 	is_int(page_table_check(good, 2, err, sizeof err), 0, "a table with PAGE_CSRF on its POST row");
 	is_int(page_table_check(no_csrf, 1, err, sizeof err), -1, "a POST row without PAGE_CSRF is refused");

@@ -56,10 +56,12 @@ static void test_complete(void)
 
 static void test_variants(void)
 {
-	/* One INSERT for all answers of a save (issue 13, item 5): the
-	 * response id and the JSON array of [code, value] pairs. */
-	is_int((long long)placeholders(stmts[STMT_ANSWERS_INSERT_JSON].sql), 2,
-	       "the answers' JSON INSERT takes the response id and one JSON array");
+	/* One CALL writes a response, all answers in one JSON array (issue
+	 * 13 item 5, issue 21 item 2; sql/060_response_save.sql). */
+	is_int((long long)placeholders(stmts[STMT_RESPONSE_WRITE].sql), 13,
+	       "the write of a response is one CALL of 13 arguments, the answers one JSON array");
+	is_int((long long)placeholders(stmts[STMT_RESPONSE_SAVE].sql), 11,
+	       "the save of a draft is one CALL of 11 arguments");
 }
 
 /* Without a server: a refused statement fails before any connection
@@ -156,8 +158,29 @@ static void test_params(void)
 	ok(strstr(why, "takes 1 arguments, given 2") != NULL, "the reason names the counts");
 }
 
+/* Pages in one round trip (issue 21): a page's statement runs before the
+ * session is known, and what it carries are queries of the table. */
+static void test_carries(void)
+{
+	int pages = 0, bad = 0;
+	for (int q = 0; q < STMT__MAX; q++) {
+		const enum stmt *c = stmt_carries[q];
+		if (c == NULL)
+			continue;
+		pages++;
+		bad += !(stmts[q].roles & RB(ROLE_NONE)) || strncmp(stmts[q].sql, "SELECT ", 7) != 0;
+		bad += stmt_params[q][strlen(stmt_params[q]) - 1] != 'b';   /* the token hash, last */
+		for (size_t i = 0; c[i] != STMT__MAX; i++)
+			bad += c[i] >= STMT__MAX || stmt_carries[c[i]] != NULL || strncmp(stmts[c[i]].sql, "SELECT ", 7) != 0 ||
+			       strchr(stmt_params[c[i]], 'b') != NULL;
+	}
+	ok(pages >= 3, "pages carry their data in the session check");
+	is_int(bad, 0, "each runs before the session, ends with the token hash, carries SELECTs without bytes");
+}
+
 int main(void)
 {
+	test_carries();
 	test_complete();
 	test_params();
 	test_variants();
