@@ -127,6 +127,7 @@ my %GOAL = (
 	'/admin/indicators'                           => [ 2, $LOOP ],
 	'/admin/indicators.csv'                       => [ 2, $LOOP ],
 	'/admin/indicators.xlsx'                      => [ 2, $LOOP ],
+	'/admin/indicators/texts'                     => [ 2, $LOOP ],
 	'/agency/national.xlsx'                       => [ 2, $LOOP ],
 );
 # Streamed answers (exports): their headers leave before the statements
