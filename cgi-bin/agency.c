@@ -48,6 +48,7 @@
 #include "dossier.h"
 #include "evalconf.h"
 #include "fileio.h"
+#include "flags.h"
 #include "form.h"
 #include "frame.h"
 #include "html.h"
@@ -319,9 +320,11 @@ int main(int argc, char **argv)
 
 	log_init("smesurvey-agency");
 	/* The review vocabulary is checked against the indicators, which are
-	 * checked against the codebook: a bad file stops the program. */
-	if (forms_load(err, sizeof err) < 0 || evalconf_load(err, sizeof err) < 0) {
-		log_err("codebook, indicators or review vocabulary: %s", err);
+	 * checked against the codebook: a bad file stops the program. The
+	 * integrity rules name the flags in the dossier. */
+	if (forms_load(err, sizeof err) < 0 || evalconf_load(err, sizeof err) < 0 ||
+	    flag_rules_load(err, sizeof err) < 0) {
+		log_err("codebook, indicators, review vocabulary or integrity rules: %s", err);
 		return 1;
 	}
 	site_nav_load();
