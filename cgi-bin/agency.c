@@ -111,29 +111,19 @@ static void region_page(struct req *r)
 	page_end(r);
 }
 
-/* The uploaded "file" as a table: XLSX (first sheet) or CSV in UTF-8 or
+/* The uploaded "file" as a table, read as the sample frames are: XLSX or
+ * XLS (first sheet; .xls by FreeXL in a limited child) or CSV in UTF-8 or
  * GB18030. 0, or -1 with the reason (Chinese) in err. */
 static int upload_table(struct req *r, struct frame_table *t, char *err, size_t errsz)
 {
 	const struct param *p = r->arg[WK_FILE].present ? r->arg[WK_FILE].file : NULL;
 	const char *charset;
-	char *text = NULL;
-	size_t n = 0;
-	int rc;
 
 	if (!p || !p->filename || !*p->filename || p->len == 0 || p->too_large) {
 		snprintf(err, errsz, p && p->too_large ? "文件过大" : "请选择要导入的文件");
 		return -1;
 	}
-	if (file_magic(p->value, p->len) == FM_ZIP)
-		return xlsx_read_table(p->value, p->len, t, err, errsz);
-	if (file_magic(p->value, p->len) != FM_UNKNOWN || text_to_utf8(p->value, p->len, &text, &n, &charset) < 0) {
-		snprintf(err, errsz, "无法读取此文件：请上传 CSV（UTF-8 或 GB18030）或 Excel（.xlsx）文件");
-		return -1;
-	}
-	rc = frame_table_csv(text, n, t, err, errsz);
-	free(text);
-	return rc;
+	return frame_upload_table(p->value, p->len, t, &charset, err, errsz);
 }
 
 static void targets_post(struct req *r)
