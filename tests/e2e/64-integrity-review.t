@@ -126,7 +126,9 @@ $res = $ag->post("/admin/integrity/response?id=$r2", [ csrf => $csrf, decision =
 is $res->{status}, 422, 'asking the region without a note: refused';
 like $res->{text}, qr/请写明需要地区核实的内容/, '... says why at the field';
 like $res->{text}, qr/value="asked" checked/, '... the choice kept';
-$res = $ag->post("/admin/integrity/response?id=$r2", [ csrf => $csrf, decision => 'asked', note => '请核实联系人' ]);
+# The note holds markup: the dossier shows it as text.
+my $note2 = '请核实联系人 <img src=x onerror=alert(64)>';
+$res = $ag->post("/admin/integrity/response?id=$r2", [ csrf => $csrf, decision => 'asked', note => $note2 ]);
 is $res->{status}, 303, 'asked with a note';
 
 # ------------------------------------------------ the region, the viewer
@@ -188,6 +190,8 @@ like $d->{text}, qr{<tr data-rule="neardup"><td>与本地区其他答卷高度�
 like $d->{text}, qr{<tr data-id="$r1">.*?与本地区其他答卷高度雷同.*?已排除（不计入评估指标）</td><td>同一人代填</td>}s,
 	'... each flagged response with its rules, the decision and the note';
 like $d->{text}, qr{<ul class="open-points">.*?1 份答卷已请地区核实}s, '... the question to the region is an open point';
+ok index($d->{text}, '<img src=x') < 0 && index($d->{text}, '请核实联系人 &lt;img src=x onerror=alert(64)&gt;') >= 0,
+	'... a note with markup shown as text';
 
 my $xfile = "/tmp/t64-dossier-$$.xlsx";
 { open my $fh, '>:raw', $xfile or die $!; print $fh $ag->get("/agency/dossier.xlsx?region=$R")->{content}; close $fh }
