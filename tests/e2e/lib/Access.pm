@@ -176,6 +176,7 @@ my @CASES = (
 	[ qr{^/agency/region/confirm$}, 'bj-region', [ id => 1, ok => 1 ] ],
 	[ qr{^/agency/unit/documents$}, 'bj-hub', [ kind => 'report' ] ],
 	[ qr{^/agency/}, 'agency', [ id => 1, region => '110000', unit => '{unit:110000}', action => 'cancel', confirm => 1 ] ],
+	[ qr{^/admin/integrity/response$}, 'agency', [ id => '{response:bj-sme1}', decision => 'asked', note => 'T73' ] ],
 	[ qr{^/admin/regions/phone$}, 'admin', [ code => '440000', step => 'save', help_phone => '020-12345678' ] ],
 	[ qr{^/admin/samples/reset$}, 'admin', [ region => '110000', kind => 'sme', reason => 'T73', confirm => 1 ] ],
 	[ qr{^/region/frames$}, 'bj-region', [ kind => 'sme', action => 'discard' ] ],
