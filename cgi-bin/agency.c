@@ -48,6 +48,7 @@
 #include "dossier.h"
 #include "evalconf.h"
 #include "fileio.h"
+#include "flags.h"
 #include "form.h"
 #include "frame.h"
 #include "html.h"
@@ -111,29 +112,19 @@ static void region_page(struct req *r)
 	page_end(r);
 }
 
-/* The uploaded "file" as a table: XLSX (first sheet) or CSV in UTF-8 or
+/* The uploaded "file" as a table, read as the sample frames are: XLSX or
+ * XLS (first sheet; .xls by FreeXL in a limited child) or CSV in UTF-8 or
  * GB18030. 0, or -1 with the reason (Chinese) in err. */
 static int upload_table(struct req *r, struct frame_table *t, char *err, size_t errsz)
 {
 	const struct param *p = r->arg[WK_FILE].present ? r->arg[WK_FILE].file : NULL;
 	const char *charset;
-	char *text = NULL;
-	size_t n = 0;
-	int rc;
 
 	if (!p || !p->filename || !*p->filename || p->len == 0 || p->too_large) {
 		snprintf(err, errsz, p && p->too_large ? "文件过大" : "请选择要导入的文件");
 		return -1;
 	}
-	if (file_magic(p->value, p->len) == FM_ZIP)
-		return xlsx_read_table(p->value, p->len, t, err, errsz);
-	if (file_magic(p->value, p->len) != FM_UNKNOWN || text_to_utf8(p->value, p->len, &text, &n, &charset) < 0) {
-		snprintf(err, errsz, "无法读取此文件：请上传 CSV（UTF-8 或 GB18030）或 Excel（.xlsx）文件");
-		return -1;
-	}
-	rc = frame_table_csv(text, n, t, err, errsz);
-	free(text);
-	return rc;
+	return frame_upload_table(p->value, p->len, t, &charset, err, errsz);
 }
 
 static void targets_post(struct req *r)
@@ -318,9 +309,11 @@ int main(int argc, char **argv)
 
 	log_init("smesurvey-agency");
 	/* The review vocabulary is checked against the indicators, which are
-	 * checked against the codebook: a bad file stops the program. */
-	if (forms_load(err, sizeof err) < 0 || evalconf_load(err, sizeof err) < 0) {
-		log_err("codebook, indicators or review vocabulary: %s", err);
+	 * checked against the codebook: a bad file stops the program. The
+	 * integrity rules name the flags in the dossier. */
+	if (forms_load(err, sizeof err) < 0 || evalconf_load(err, sizeof err) < 0 ||
+	    flag_rules_load(err, sizeof err) < 0) {
+		log_err("codebook, indicators, review vocabulary or integrity rules: %s", err);
 		return 1;
 	}
 	site_nav_load();

@@ -23,4 +23,11 @@ enum file_magic {
 };
 enum file_magic file_magic(const void *p, size_t n);
 
+/* Whether the zip container data[0..n) has an entry of that name (read
+ * with libzip, from the central directory only; nothing is inflated): an
+ * Office Open XML file is a zip of a known main part, xl/workbook.xml for a
+ * workbook, word/document.xml for a Word document, so the signature alone
+ * cannot tell a renamed .docx from an .xlsx. 1 yes, 0 no (or not a zip). */
+int zip_has_entry(const void *data, size_t n, const char *name);
+
 #endif

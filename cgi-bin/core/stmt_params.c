@@ -308,4 +308,5 @@ const char *const stmt_params[STMT__MAX] = {
 	[STMT_DOSSIER_SYMPOSIUMS] = "ss",
 	[STMT_DOSSIER_STRATA] = "s",
 	[STMT_DOSSIER_FORMS] = "s",
+	[STMT_DOSSIER_FLAG_COUNTS] = "s",
 };

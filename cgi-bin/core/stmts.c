@@ -1368,7 +1368,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_FLAGREVIEW_QUEUE] = {
 		"SELECT f.response_id, f.region_code, COALESCE(g.name, ''), f.form, u.org_name,"
 		" GROUP_CONCAT(f.rule ORDER BY f.rule), COALESCE(MAX(fr.decision), ''),"
-		" COALESCE(DATE_FORMAT(MAX(r.submitted_at), '%Y-%m-%d %H:%i'), '')"
+		" COALESCE(DATE_FORMAT(MAX(r.submitted_at), '%Y-%m-%d %H:%i'), ''), COALESCE(MAX(fr.note), '')"
 		" FROM flags f JOIN responses r ON r.id = f.response_id JOIN users u ON u.id = r.user_id"
 		" LEFT JOIN regions g ON g.code = f.region_code LEFT JOIN flag_reviews fr ON fr.response_id = f.response_id"
 		" WHERE (? IS NULL OR f.region_code = ?) AND (? IS NULL OR f.form = ?) AND f.response_id > ?"
@@ -1633,6 +1633,18 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT su.stratum, COUNT(*), SUM(su.user_id IS NOT NULL), SUM(p.status <=> 'submitted')"
 		" FROM sample_units su LEFT JOIN responses p ON p.user_id = su.user_id AND p.form = su.form"
 		" WHERE su.region_code = ? AND" INVITED_SQL "GROUP BY su.stratum ORDER BY su.stratum",
+		R_AGENCY },
+	/* The region's integrity review (issue 20) per rule, then (rule NULL,
+	 * the rollup) for all rules: flagged responses, accepted, excluded,
+	 * asked of the region, not decided. */
+	[STMT_DOSSIER_FLAG_COUNTS] = {
+		"SELECT f.rule, COUNT(DISTINCT f.response_id),"
+		" COUNT(DISTINCT IF(fr.decision = 'accepted', f.response_id, NULL)),"
+		" COUNT(DISTINCT IF(fr.decision = 'excluded', f.response_id, NULL)),"
+		" COUNT(DISTINCT IF(fr.decision = 'asked', f.response_id, NULL)),"
+		" COUNT(DISTINCT IF(fr.decision IS NULL, f.response_id, NULL))"
+		" FROM flags f LEFT JOIN flag_reviews fr ON fr.response_id = f.response_id"
+		" WHERE f.region_code = ? GROUP BY f.rule WITH ROLLUP",
 		R_AGENCY },
 	/* Per questionnaire of the region's accounts: accounts, submitted. */
 	[STMT_DOSSIER_FORMS] = {

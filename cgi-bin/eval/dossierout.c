@@ -6,7 +6,9 @@
 #include "auth.h"
 #include "db.h"
 #include "evalconf.h"
+#include "form.h"
 #include "html.h"
+#include "integrity.h"
 #include "http.h"
 #include "msg.h"
 #include "pdfdoc.h"
@@ -49,6 +51,14 @@ static void grid_free(struct grid *g)
 	memset(g, 0, sizeof *g);
 }
 
+/* The header row; its length is the grid's width. */
+static void grid_head(struct grid *g, const char *const *h, size_t n)
+{
+	g->ncols = n;
+	for (size_t c = 0; c < n; c++)
+		put(g, h[c]);
+}
+
 static size_t rows_of(const struct grid *g) { return g->ncols ? g->n / g->ncols : 0; }
 
 static const char *rating_label(const char *code)
@@ -59,30 +69,76 @@ static const char *rating_label(const char *code)
 
 /* ------------------------------------------------------- the grids */
 
+/* Every indicator without and with the excluded responses, then a row
+ * that says how many were excluded (region and nation). */
 static void grid_indicators(const struct dossier *d, struct grid *g)
 {
-	static const char *const h[] = { "代码", "内容", "指标", "本地区", "全国", "单位", "本地区n", "全国n" };
-	g->ncols = NELEMS(h);
-	for (size_t c = 0; c < NELEMS(h); c++)
-		put(g, h[c]);
-	for (size_t i = 0; i < d->nind; i++) {
-		put(g, d->ind[i].ind->code);
-		put(g, d->ind[i].ind->content);
-		put(g, d->ind[i].ind->label);
-		put(g, d->ind[i].region_s);
-		put(g, d->ind[i].nation_s);
-		put(g, d->ind[i].ind->unit);
-		putf(g, "%.0f", (double)d->ind[i].region.n);
-		putf(g, "%.0f", (double)d->ind[i].nation.n);
+	static const char *const h[] = { "代码", "内容", "指标", "本地区", "本地区（含排除的答卷）", "全国",
+	                                 "全国（含排除的答卷）", "单位", "本地区n", "本地区n（含）", "全国n", "全国n（含）" };
+	grid_head(g, h, NELEMS(h));
+	for (size_t i = 0; i < d->ind.n; i++) {
+		const struct ind_pair *p = &d->ind.v[i];
+		put(g, p->ind->code);
+		put(g, p->ind->content);
+		put(g, p->ind->label);
+		put(g, p->region_s);
+		put(g, p->region_all_s);
+		put(g, p->nation_s);
+		put(g, p->nation_all_s);
+		put(g, p->ind->unit);
+		putf(g, "%.0f", (double)p->region.n);
+		putf(g, "%.0f", (double)p->region_all.n);
+		putf(g, "%.0f", (double)p->nation.n);
+		putf(g, "%.0f", (double)p->nation_all.n);
+	}
+	put(g, IV_EXCLUDED_CODE), put(g, ""), put(g, "评估机构排除的答卷（“本地区”“全国”两列不含）");
+	putf(g, "%.0f", (double)d->ind.excluded_region), put(g, "");
+	putf(g, "%.0f", (double)d->ind.excluded_nation), put(g, ""), put(g, "份");
+	for (size_t c = 0; c < 4; c++)
+		put(g, "");
+}
+
+/* The integrity review per rule, the last row all rules. */
+static void grid_flag_counts(const struct dossier *d, struct grid *g)
+{
+	static const char *const h[] = { "规则代码", "规则", "标记", "已接受", "已排除", "已请地区核实", "待审核" };
+	const struct dbrows *fc = d->flagcounts;
+
+	grid_head(g, h, NELEMS(h));
+	for (size_t i = 0; i < fc->nrows; i++) {
+		const char *rule = dbrows_get(fc, i, 0);
+		put(g, rule ? rule : "all");
+		put(g, rule ? integrity_rule_label(rule) : "合计（一份答卷可能被几条规则标记）");
+		for (size_t k = DF_FLAGGED; k <= DF_PENDING; k++)
+			put(g, dbrows_get(fc, i, k));
+	}
+}
+
+/* The flagged responses (rows of STMT_FLAGREVIEW_QUEUE). */
+static void grid_flagged(const struct dossier *d, struct grid *g)
+{
+	static const char *const h[] = { "答卷", "调查表", "单位", "提交时间", "标记规则", "审核结论", "说明" };
+	const struct dbrows *fl = d->flagged;
+	grid_head(g, h, NELEMS(h));
+	for (size_t i = 0; i < fl->nrows && i < DOSSIER_MAX_FLAGGED; i++) {
+		const struct form *f = form_get(dbrows_get(fl, i, 3));
+		struct buf rules = { 0 };
+		dossier_rules_text(dbrows_get(fl, i, 5), &rules);
+		put(g, dbrows_get(fl, i, 0));
+		put(g, f ? f->title : dbrows_get(fl, i, 3));
+		put(g, dbrows_get(fl, i, 4));
+		put(g, dbrows_get(fl, i, 7));
+		put(g, rules.data);
+		put(g, integrity_decision_label(dbrows_get(fl, i, 6)));
+		put(g, dbrows_get(fl, i, 8));
+		buf_free(&rules);
 	}
 }
 
 static void grid_progress(const struct req *r, const struct dossier *d, struct grid *g)
 {
 	static const char *const h[] = { "样本", "配额", "邀请", "注册", "提交" };
-	g->ncols = NELEMS(h);
-	for (size_t c = 0; c < NELEMS(h); c++)
-		put(g, h[c]);
+	grid_head(g, h, NELEMS(h));
 	for (size_t i = 0; i < d->strata->nrows; i++) {
 		int quota;
 		put(g, dossier_stratum(r, dbrows_get(d->strata, i, 0), &quota));
@@ -159,9 +215,7 @@ static void grid_visits(const struct dbrows *v, struct grid *g, int region)
 static void grid_symposiums(const struct dbrows *s, struct grid *g)
 {
 	static const char *const h[] = { "日期", "召开单位", "邀请", "到会", "纪要" };
-	g->ncols = NELEMS(h);
-	for (size_t c = 0; c < NELEMS(h); c++)
-		put(g, h[c]);
+	grid_head(g, h, NELEMS(h));
 	for (size_t i = 0; i < s->nrows; i++)
 		for (size_t k = 1; k <= 5; k++)
 			put(g, dbrows_get(s, i, k));
@@ -199,7 +253,7 @@ static int load_or_answer(struct req *r, struct dossier *d)
 void dossier_xlsx(struct req *r)
 {
 	struct dossier d;
-	struct grid g[7] = { 0 };
+	struct grid g[9] = { 0 };
 	struct buf out = { 0 };
 	char name[64];
 
@@ -213,14 +267,18 @@ void dossier_xlsx(struct req *r)
 	grid_visits(d.visits, &g[4], 0);
 	grid_symposiums(d.syms, &g[5]);
 	grid_open(&d, &g[6]);
+	grid_flag_counts(&d, &g[7]);
+	grid_flagged(&d, &g[8]);
 	const struct xsheet sheets[] = {
-		{ "评估指标", (const char *const *)g[0].cells, rows_of(&g[0]), g[0].ncols, "00011011" },
+		{ "评估指标", (const char *const *)g[0].cells, rows_of(&g[0]), g[0].ncols, "000111101111" },
 		{ "填报进度", (const char *const *)g[1].cells, rows_of(&g[1]), g[1].ncols, "01111" },
 		{ "评审和评分", (const char *const *)g[2].cells, rows_of(&g[2]), g[2].ncols, "0011000000" },
 		{ "批复目标", (const char *const *)g[3].cells, rows_of(&g[3]), g[3].ncols, "001101" },
 		{ "实地走访", (const char *const *)g[4].cells, rows_of(&g[4]), g[4].ncols, "0000100" },
 		{ "座谈会", (const char *const *)g[5].cells, rows_of(&g[5]), g[5].ncols, "00110" },
 		{ "待办事项", (const char *const *)g[6].cells, rows_of(&g[6]), g[6].ncols, NULL },
+		{ "可信度审核", (const char *const *)g[7].cells, rows_of(&g[7]), g[7].ncols, "0011111" },
+		{ "被标记的答卷", (const char *const *)g[8].cells, rows_of(&g[8]), g[8].ncols, "1000000" },
 	};
 	if (xlsx_book(sheets, NELEMS(sheets), &out) < 0) {
 		page_error(r, 503, WS_MSG_NO_XLSX);
@@ -245,8 +303,8 @@ static void pdf_grid(struct pdfdoc *p, const struct grid *g, const double *w)
  * scaled to 100 for percentages, else to the larger of the two. */
 static void pdf_charts(struct pdfdoc *p, const struct dossier *d)
 {
-	for (size_t i = 0; i < d->nind; i++) {
-		const struct ind_pair *x = &d->ind[i];
+	for (size_t i = 0; i < d->ind.n; i++) {
+		const struct ind_pair *x = &d->ind.v[i];
 		double a = x->region.defined ? x->region.value : 0, b = x->nation.defined ? x->nation.value : 0;
 		double max = !strcmp(x->ind->unit, "%") ? 100 : (a > b ? a : b);
 		char label[300], va[80], vb[80];
@@ -257,17 +315,37 @@ static void pdf_charts(struct pdfdoc *p, const struct dossier *d)
 	}
 }
 
+/* Section 六: the integrity review's counts, per rule, and the flagged
+ * responses (the first DOSSIER_MAX_FLAGGED). */
+static void pdf_integrity(struct pdfdoc *p, const struct dossier *d)
+{
+	static const double w_rules[] = { 22, 58, 18, 18, 18, 22, 18 }, w_flag[] = { 14, 24, 32, 24, 34, 22, 24 };
+	struct grid g = { 0 };
+	char s[512];
+
+	dossier_flags_summary(d, s, sizeof s);
+	pdf_para(p, s);
+	grid_flag_counts(d, &g), pdf_grid(p, &g, w_rules), grid_free(&g);
+	grid_flagged(d, &g), pdf_grid(p, &g, w_flag), grid_free(&g);
+	snprintf(s, sizeof s, DOSSIER_MSG_FIRST_FLAGGED, DOSSIER_MAX_FLAGGED);
+	if (d->flagged->nrows > DOSSIER_MAX_FLAGGED)
+		pdf_para(p, s);
+}
+
 static void pdf_body(struct req *r, struct pdfdoc *p, const struct dossier *d)
 {
-	static const double w_ind[] = { 26, 11, 53, 20, 20, 12, 14, 14 }, w_prog[] = { 70, 25, 25, 25, 25 },
+	static const double w_ind[] = { 22, 7, 35, 14, 14, 14, 14, 8, 11, 11, 11, 11 }, w_prog[] = { 70, 25, 25, 25, 25 },
 	                    w_rev[] = { 40, 20, 10, 10, 10, 10, 10, 10, 10, 20, 30 },
 	                    w_tgt[] = { 45, 15, 25, 25, 30, 30 }, w_vis[] = { 20, 20, 15, 12, 25, 30, 48 },
 	                    w_sym[] = { 22, 45, 12, 12, 79 };
 	struct grid g = { 0 };
+	char note[512];
 
 	pdf_heading(p, "一、评估指标（本地区与全国）");
+	dossier_excluded_note(d, note, sizeof note);
+	pdf_para(p, note);
 	grid_indicators(d, &g), pdf_grid(p, &g, w_ind), grid_free(&g);
-	pdf_heading(p, "评估指标图（深色：本地区；浅色：全国）");
+	pdf_heading(p, "评估指标图（深色：本地区；浅色：全国；均不含排除的答卷）");
 	pdf_charts(p, d);
 	pdf_heading(p, "二、填报进度（对照配额）");
 	grid_progress(r, d, &g), pdf_grid(p, &g, w_prog), grid_free(&g);
@@ -279,7 +357,9 @@ static void pdf_body(struct req *r, struct pdfdoc *p, const struct dossier *d)
 	pdf_heading(p, "五、实地走访和座谈会");
 	grid_visits(d->visits, &g, 0), pdf_grid(p, &g, w_vis), grid_free(&g);
 	grid_symposiums(d->syms, &g), pdf_grid(p, &g, w_sym), grid_free(&g);
-	pdf_heading(p, "六、待办事项");
+	pdf_heading(p, "六、答卷可信度审核");
+	pdf_integrity(p, d);
+	pdf_heading(p, "七、待办事项");
 	for (size_t i = 0; i < d->nopen; i++)
 		pdf_para(p, d->open[i]);
 	if (!d->nopen)
@@ -322,9 +402,7 @@ void dossier_pdf(struct req *r)
 static void grid_ratings(const struct dbrows *rv, struct grid *g)
 {
 	static const char *const h[] = { "地区", "单位", "类型", "一", "二", "三", "四" };
-	g->ncols = NELEMS(h);
-	for (size_t c = 0; c < NELEMS(h); c++)
-		put(g, h[c]);
+	grid_head(g, h, NELEMS(h));
 	for (size_t i = 0; i < rv->nrows; i++) {
 		put(g, dbrows_get(rv, i, 2));
 		put(g, dbrows_get(rv, i, 5));

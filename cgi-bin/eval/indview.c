@@ -33,6 +33,7 @@ struct scope {
 	char            *code;      /* "" for the nation */
 	char            *name;
 	struct ind_tally t;
+	struct ind_tally all;       /* with the excluded responses (VL_BOTH only) */
 	long long        excluded;  /* submitted responses the agency excluded (issue 20) */
 };
 
@@ -48,7 +49,13 @@ struct view {
 	struct text         *tx;
 	size_t               ntx;
 	int                  opts;  /* IV_SAMPLE_ONLY | IV_DROP_EXCLUDED */
+	int                  load;  /* VL_TEXTS | VL_BOTH */
 };
+
+/* What view_load reads besides the indicators: the text answers (a
+ * region's page), and a second tally per scope that keeps the excluded
+ * responses (the dossier shows both). */
+enum { VL_TEXTS = 1, VL_BOTH = 2 };
 
 static struct scope *scope_of(struct view *v, const char *region)
 {
@@ -64,6 +71,8 @@ static void view_free(struct view *v)
 		free(v->sc[i].code);
 		free(v->sc[i].name);
 		ind_tally_free(&v->sc[i].t);
+		if (v->load & VL_BOTH)
+			ind_tally_free(&v->sc[i].all);
 	}
 	free(v->sc);
 	for (size_t i = 0; i < v->ntx; i++) {
@@ -75,6 +84,15 @@ static void view_free(struct view *v)
 	free(v->tx);
 }
 
+static void scope_init(struct view *v, struct scope *sc, const char *code, const char *name)
+{
+	sc->code = xstrdup(code);
+	sc->name = xstrdup(name);
+	ind_tally_init(&sc->t, v->set);
+	if (v->load & VL_BOTH)
+		ind_tally_init(&sc->all, v->set);
+}
+
 /* The scopes: the nation, then every region (only_region: just that one). */
 static int scopes_load(struct req *r, struct view *v, const char *only_region)
 {
@@ -82,17 +100,12 @@ static int scopes_load(struct req *r, struct view *v, const char *only_region)
 	if (db_query(r->db, STMT_REGION_LIST, DB_NOARGS, &rows) < 0)
 		return -1;
 	v->sc = xcalloc(rows->nrows + 1, sizeof *v->sc);
-	v->sc[0].code = xstrdup("");
-	v->sc[0].name = xstrdup("全国");
-	ind_tally_init(&v->sc[0].t, v->set);
+	scope_init(v, &v->sc[0], "", "全国");
 	v->nsc = 1;
 	for (size_t i = 0; i < rows->nrows; i++) {
 		if (only_region && strcmp(only_region, dbrows_get(rows, i, 0)))
 			continue;
-		v->sc[v->nsc].code = xstrdup(dbrows_get(rows, i, 0));
-		v->sc[v->nsc].name = xstrdup(dbrows_get(rows, i, 1));
-		ind_tally_init(&v->sc[v->nsc].t, v->set);
-		v->nsc++;
+		scope_init(v, &v->sc[v->nsc++], dbrows_get(rows, i, 0), dbrows_get(rows, i, 1));
 	}
 	dbrows_free(rows);
 	return 0;
@@ -183,6 +196,43 @@ static enum stratum stratum_of(const char *s)
 	return st < 0 ? ST_SME : (enum stratum)st;
 }
 
+/* One aggregate row into the nation's tally and its region's: into t
+ * unless the view drops the excluded responses and the row is of them,
+ * and into all (VL_BOTH) whatever it is. */
+static void tally_row(struct view *v, struct scope *sc, size_t k, int b, int excluded, const long long nk[2],
+                      ind_sum sum)
+{
+	struct scope *to[2] = { &v->sc[0], sc };
+	for (size_t j = 0; j < 2 && to[j]; j++) {
+		if (!(excluded && (v->opts & IV_DROP_EXCLUDED)))
+			ind_tally_add(&to[j]->t, k, b, nk[0], nk[1], sum);
+		if (v->load & VL_BOTH)
+			ind_tally_add(&to[j]->all, k, b, nk[0], nk[1], sum);
+	}
+}
+
+/* The sample's units (rate()'s counts): no response is excluded from them. */
+static void tally_units(struct view *v, struct scope *sc, enum stratum s, long long n, long long reg,
+                        long long sub)
+{
+	struct scope *to[2] = { &v->sc[0], sc };
+	for (size_t j = 0; j < 2 && to[j]; j++) {
+		ind_tally_units(&to[j]->t, s, n, reg, sub);
+		if (v->load & VL_BOTH)
+			ind_tally_units(&to[j]->all, s, n, reg, sub);
+	}
+}
+
+/* The decimal sum of an aggregate row (a DECIMAL without fraction). */
+static ind_sum sum_of(const char *p)
+{
+	ind_sum sum = 0;
+	int neg = p && *p == '-';
+	for (p += neg; p && *p >= '0' && *p <= '9'; p++)
+		sum = sum * 10 + (*p - '0');
+	return neg ? -sum : sum;
+}
+
 /* The indicators' accumulators from the maintained aggregates (agg_ind,
  * forms/aggr.h) and the sample's rate() counts (agg_quota): a few rows per
  * region and indicator, whatever the number of responses. */
@@ -196,40 +246,25 @@ static int aggr_load(struct req *r, struct view *v, int opts)
 		const char *code = dbrows_get(rows, i, 2) ? dbrows_get(rows, i, 2) : "";
 		int b = dbrows_get(rows, i, 3) && !strcmp(dbrows_get(rows, i, 3), "b");
 		const struct indicator *ind = indset_get(v->set, code);
-		struct scope *sc;
-		size_t k;
-		ind_sum sum = 0;
-		const char *p = dbrows_get(rows, i, 6);
-		int neg = p && *p == '-';
 		if (!ind)
 			continue;   /* an indicator no longer defined: rebuild-aggregates drops it */
-		k = (size_t)(ind - v->set->v);
 		/* sample only: a response of the sampled kinds counts only when its
 		 * account came through an invitation code of the sample (key bit
 		 * 0); bit 1: the agency excluded it (issue 20). */
 		long long key = dbrows_int(rows, i, 1);
 		if ((opts & IV_SAMPLE_ONLY) && !(key & 1) && ind_term_sampled(b ? &ind->b : &ind->a))
 			continue;
-		if ((opts & IV_DROP_EXCLUDED) && (key & 2))
-			continue;
-		for (p += neg; p && *p >= '0' && *p <= '9'; p++)
-			sum = sum * 10 + (*p - '0');
-		sum = neg ? -sum : sum;
-		ind_tally_add(&v->sc[0].t, k, b, dbrows_int(rows, i, 4), dbrows_int(rows, i, 5), sum);
-		if ((sc = scope_of(v, region)))
-			ind_tally_add(&sc->t, k, b, dbrows_int(rows, i, 4), dbrows_int(rows, i, 5), sum);
+		const long long nk[2] = { dbrows_int(rows, i, 4), dbrows_int(rows, i, 5) };
+		tally_row(v, scope_of(v, region), (size_t)(ind - v->set->v), b, (key & 2) != 0, nk,
+		          sum_of(dbrows_get(rows, i, 6)));
 	}
 	dbrows_free(rows);
 	if (db_query(r->db, STMT_AGGR_QUOTA_ALL, DB_NOARGS, &rows) < 0)
 		return -1;
 	for (size_t i = 0; i < rows->nrows; i++) {
 		const char *st = dbrows_get(rows, i, 1) ? dbrows_get(rows, i, 1) : "";
-		enum stratum s = stratum_of(st);
-		long long n = dbrows_int(rows, i, 2), reg = dbrows_int(rows, i, 3), sub = dbrows_int(rows, i, 4);
-		struct scope *sc = scope_of(v, dbrows_get(rows, i, 0) ? dbrows_get(rows, i, 0) : "");
-		ind_tally_units(&v->sc[0].t, s, n, reg, sub);
-		if (sc)
-			ind_tally_units(&sc->t, s, n, reg, sub);
+		tally_units(v, scope_of(v, dbrows_get(rows, i, 0) ? dbrows_get(rows, i, 0) : ""), stratum_of(st),
+		            dbrows_int(rows, i, 2), dbrows_int(rows, i, 3), dbrows_int(rows, i, 4));
 	}
 	dbrows_free(rows);
 	return 0;
@@ -263,18 +298,19 @@ static int excluded_load(struct req *r, struct view *v)
 }
 
 /* The indicators of the nation and region (NULL: every region; "": the
- * nation alone). texts: also the text answers of that region's responses
+ * nation alone). load VL_TEXTS: also the text answers of that region's responses
  * (a region's page: a few dozen responses); the national lists of texts
  * are paged on their own (indview_texts). */
 #define REGION_TEXTS_MAX 100000
-static int view_load(struct req *r, struct view *v, const char *region, int opts, int texts)
+static int view_load(struct req *r, struct view *v, const char *region, int opts, int load)
 {
 	memset(v, 0, sizeof *v);
 	v->set = indicators();
 	v->opts = opts;
+	v->load = load;
 	if (!v->set || scopes_load(r, v, region) < 0 || excluded_load(r, v) < 0)
 		return -1;
-	for (size_t i = 0; texts && region && *region && form_at(i); i++)
+	for (size_t i = 0; (load & VL_TEXTS) && region && *region && form_at(i); i++)
 		if (has_texts(v->set, form_at(i)) &&
 		    tally_form(r, v, form_at(i), opts, region, 0, REGION_TEXTS_MAX, NULL) < 0)
 			return -1;
@@ -402,7 +438,7 @@ int indview_render(struct req *r, const char *region, int opts, const char *text
 	struct view v;
 	if (!region)
 		region = "";   /* the nation alone (every region: the CSV and XLSX) */
-	if (view_load(r, &v, region, opts, texts_path == NULL) < 0) {
+	if (view_load(r, &v, region, opts, texts_path == NULL ? VL_TEXTS : 0) < 0) {
 		view_free(&v);
 		return -1;
 	}
@@ -449,15 +485,14 @@ static const char *const export_head[] = {
 	"region_code", "region_name", "indicator", "content", "label", "value", "unit", "n",
 };
 
-/* The number excluded, as one row per scope (indicator EXCLUDED_CODE)
+/* The number excluded, as one row per scope (indicator IV_EXCLUDED_CODE)
  * after the indicators, whenever the agency excluded any response. */
-#define EXCLUDED_CODE "excluded_responses"
 static void excluded_cells(const struct view *v, size_t k, const char *cells[8], char n[32])
 {
 	snprintf(n, 32, "%lld", v->sc[k].excluded);
 	cells[0] = k ? v->sc[k].code : "all";
 	cells[1] = v->sc[k].name;
-	cells[2] = EXCLUDED_CODE;
+	cells[2] = IV_EXCLUDED_CODE;
 	cells[3] = "";
 	cells[4] = v->opts & IV_DROP_EXCLUDED ? "评估机构排除的答卷（以上指标不含）" : "评估机构排除的答卷（以上指标包含）";
 	cells[5] = n;
@@ -579,28 +614,33 @@ int indview_xlsx(struct req *r, const char *region, int opts, struct buf *out)
 	return rc;
 }
 
-int indview_pairs(struct req *r, const char *region, struct ind_pair **out, size_t *n)
+int indview_pairs(struct req *r, const char *region, struct ind_pairs *out)
 {
 	struct view v;
 	struct scope *sc;
 
-	*out = NULL;
-	*n = 0;
-	if (view_load(r, &v, region, 0, 0) < 0 || !(sc = scope_of(&v, region))) {
+	memset(out, 0, sizeof *out);
+	if (view_load(r, &v, region, IV_DROP_EXCLUDED, VL_BOTH) < 0 || !(sc = scope_of(&v, region))) {
 		view_free(&v);
 		return -1;
 	}
-	*out = xcalloc(v.set->n ? v.set->n : 1, sizeof **out);
+	out->v = xcalloc(v.set->n ? v.set->n : 1, sizeof *out->v);
+	out->excluded_region = sc->excluded;
+	out->excluded_nation = v.sc[0].excluded;
 	for (size_t i = 0; i < v.set->n; i++) {
-		struct ind_pair *p = &(*out)[*n];
+		struct ind_pair *p = &out->v[out->n];
 		if (v.set->v[i].a.agg == IA_TEXTS)
 			continue;
 		p->ind = &v.set->v[i];
 		ind_value_of(&v.sc[0].t, i, &p->nation);
 		ind_value_of(&sc->t, i, &p->region);
+		ind_value_of(&v.sc[0].all, i, &p->nation_all);
+		ind_value_of(&sc->all, i, &p->region_all);
 		ind_format(p->ind, &p->nation, p->nation_s, sizeof p->nation_s);
 		ind_format(p->ind, &p->region, p->region_s, sizeof p->region_s);
-		(*n)++;
+		ind_format(p->ind, &p->nation_all, p->nation_all_s, sizeof p->nation_all_s);
+		ind_format(p->ind, &p->region_all, p->region_all_s, sizeof p->region_all_s);
+		out->n++;
 	}
 	view_free(&v);
 	return 0;

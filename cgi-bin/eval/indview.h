@@ -26,6 +26,8 @@ struct indset;
  * many were excluded: the page in a notice, CSV and XLSX in one row per
  * scope (indicator "excluded_responses") once any response was excluded. */
 enum { IV_SAMPLE_ONLY = 1, IV_DROP_EXCLUDED = 2 };
+/* The indicator code of the row that says how many were excluded. */
+#define IV_EXCLUDED_CODE "excluded_responses"
 
 /* The nation beside region (NULL or "": the nation alone; every region is
  * in the CSV and XLSX, issue 21 item 4). texts_path NULL: the text answers of
@@ -50,14 +52,22 @@ int  indview_csv(struct req *r, const char *region, int opts, struct buf *out);
 int  indview_xlsx(struct req *r, const char *region, int opts, struct buf *out);
 
 /* The values of every indicator but the texts for region and the nation,
- * formatted as the CSV and the pages show them (the agency's dossier).
- * *out (caller frees) holds *n pairs. 0, or -1. */
+ * formatted as the CSV and the pages show them (the agency's dossier),
+ * each without the responses the agency excluded (as the pages show them
+ * by default) and with them (_all), and how many were excluded. */
 #include "indicators.h"
 struct ind_pair {
 	const struct indicator *ind;
-	struct ind_value        nation, region;
-	char                    nation_s[64], region_s[64];   /* "" when undefined */
+	struct ind_value        nation, region;          /* without the excluded responses */
+	struct ind_value        nation_all, region_all;  /* with them */
+	char                    nation_s[64], region_s[64], nation_all_s[64], region_all_s[64];  /* "": undefined */
 };
-int  indview_pairs(struct req *r, const char *region, struct ind_pair **out, size_t *n);
+struct ind_pairs {
+	struct ind_pair *v;              /* caller frees */
+	size_t           n;
+	long long        excluded_region, excluded_nation;   /* submitted responses excluded */
+};
+/* 0, or -1. */
+int  indview_pairs(struct req *r, const char *region, struct ind_pairs *out);
 
 #endif

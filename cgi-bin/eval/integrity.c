@@ -26,7 +26,7 @@ static const char *const decision_labels[ID__MAX] = {
 	[ID_EXCLUDED] = "已排除（不计入评估指标）", [ID_ASKED] = "已请地区核实",
 };
 
-static const char *decision_label(const char *code)
+const char *integrity_decision_label(const char *code)
 {
 	for (int i = 1; i < ID__MAX; i++)
 		if (!strcmp(code, integrity_decision_codes[i]))
@@ -34,7 +34,7 @@ static const char *decision_label(const char *code)
 	return decision_labels[ID_NONE];
 }
 
-static const char *rule_label(const char *code)
+const char *integrity_rule_label(const char *code)
 {
 	const struct flag_rule *rule = flag_rule(code);
 	return rule ? rule->label : code;
@@ -52,7 +52,7 @@ static void rules_text(struct req *r, const char *list)
 	char *copy = xstrdup(list ? list : ""), *save = NULL;
 	int first = 1;
 	for (char *c = strtok_r(copy, ",", &save); c; c = strtok_r(NULL, ",", &save), first = 0)
-		h_printf(r, "%s<span class=\"rule\" data-rule=\"%s\">%s</span>", first ? "" : "<br>", c, rule_label(c));
+		h_printf(r, "%s<span class=\"rule\" data-rule=\"%s\">%s</span>", first ? "" : "<br>", c, integrity_rule_label(c));
 	free(copy);
 }
 
@@ -95,7 +95,7 @@ void integrity_queue_page(struct req *r, const char *region, const char *form, c
 		         dbrows_get(rows, i, 0), dbrows_get(rows, i, 0), dbrows_get(rows, i, 1), dbrows_get(rows, i, 2),
 		         form_title(dbrows_get(rows, i, 3)), dbrows_get(rows, i, 4), dbrows_get(rows, i, 7));
 		rules_text(r, dbrows_get(rows, i, 5));
-		h_printf(r, "</td><td class=\"decision\">%s</td></tr>", decision_label(dbrows_get(rows, i, 6)));
+		h_printf(r, "</td><td class=\"decision\">%s</td></tr>", integrity_decision_label(dbrows_get(rows, i, 6)));
 	}
 	if (!n)
 		h_printf(r, "<tr><td colspan=\"%zu\">没有被标记的答卷。</td></tr>", NELEMS(cols));
@@ -212,7 +212,7 @@ static void flags_list(struct req *r, const struct form *f, unsigned long long i
 	for (size_t i = 0; i < rows->nrows; i++) {
 		const char *others = dbrows_get(rows, i, 2) ? dbrows_get(rows, i, 2) : "";
 		h_printf(r, "<li data-rule=\"%s\"><strong>%s</strong>：%s", dbrows_get(rows, i, 0),
-		         rule_label(dbrows_get(rows, i, 0)), dbrows_get(rows, i, 1));
+		         integrity_rule_label(dbrows_get(rows, i, 0)), dbrows_get(rows, i, 1));
 		if (*others) {
 			char *copy = xstrdup(others), *save = NULL;
 			h_raw(r, "<br>涉及的其他答卷：");
@@ -272,7 +272,7 @@ static void response_page(struct req *r, unsigned long long id, const char *erro
 	         "<p>%s %s　%s　%s（%s）　状态：%s</p><p class=\"decision\">当前结论：%s", id,
 	         dbrows_get(m, 0, 1), dbrows_get(m, 0, 2), form_title(dbrows_get(m, 0, 0)), dbrows_get(m, 0, 3),
 	         dbrows_get(m, 0, 4), strcmp(dbrows_get(m, 0, 5), "submitted") ? "草稿" : "已提交",
-	         decision_label(dbrows_get(m, 0, 6)));
+	         integrity_decision_label(dbrows_get(m, 0, 6)));
 	if (*dbrows_get(m, 0, 6))
 		h_printf(r, "（%s，%s）%s%s", dbrows_get(m, 0, 9), dbrows_get(m, 0, 8),
 		         *dbrows_get(m, 0, 7) ? "：" : "", dbrows_get(m, 0, 7));

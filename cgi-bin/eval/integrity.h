@@ -20,6 +20,11 @@ enum integrity_decision { ID_NONE, ID_ACCEPTED, ID_EXCLUDED, ID_ASKED, ID__MAX }
 /* The decisions' codes as posted and stored ("", "accepted", ...), NULL-ended. */
 extern const char *const integrity_decision_codes[];
 
+/* A decision's words ("待审核" for none or an unknown code), a rule's label
+ * (its code when unknown). */
+const char *integrity_decision_label(const char *code);
+const char *integrity_rule_label(const char *code);
+
 /* GET /admin/integrity: flagged responses, filtered (each NULL for all),
  * 100 a page by id after `after`. */
 void integrity_queue_page(struct req *r, const char *region, const char *form, const char *rule,

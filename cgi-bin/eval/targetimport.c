@@ -168,7 +168,7 @@ static void header_help(struct req *r)
 	size_t nt;
 	const struct target *tv = targets(&nt);
 
-	h_raw(r, "<details><summary>导入文件的格式</summary><p>CSV（UTF-8 或 GB18030）或 Excel（.xlsx，第一个工作表），"
+	h_raw(r, "<details><summary>导入文件的格式</summary><p>CSV（UTF-8 或 GB18030）或 Excel（.xlsx 或 .xls，第一个工作表），"
 	      "第一行为表头，每个地区一行；数值不小于 0，最多两位小数，可留空。表头：</p><p><code>region_code");
 	for (size_t t = 0; t < nt; t++) {
 		h_printf(r, ",%s", tv[t].code);
@@ -193,8 +193,8 @@ static void import_form(struct req *r, const char *err)
 	h_raw(r, "<section><h2>导入批复目标</h2><form method=\"post\" action=\"/agency/targets\" "
 	      "enctype=\"multipart/form-data\">");
 	h_csrf_field(r);
-	h_raw(r, "<p class=\"field\"><label for=\"file\">文件（CSV 或 XLSX）</label> "
-	      "<input type=\"file\" id=\"file\" name=\"file\" accept=\".csv,.xlsx\"");
+	h_raw(r, "<p class=\"field\"><label for=\"file\">文件（CSV、XLSX 或 XLS）</label> "
+	      "<input type=\"file\" id=\"file\" name=\"file\" accept=\".csv,.xlsx,.xls\"");
 	h_raw(r, err ? " aria-invalid=\"true\" aria-describedby=\"e-file\"></p>" : "></p>");
 	if (err)
 		h_printf(r, "<div class=\"field-error\" id=\"e-file\">%s</div>", err);

@@ -12,7 +12,8 @@
  *   reported       a column <code>_actual of the import: what the region
  *                  reported done by 2013-09-30 (三季度建设情况)
  *
- * The import file (CSV UTF-8/GB18030 or XLSX, first sheet) has a header
+ * The import file (CSV UTF-8/GB18030, XLSX or XLS, first sheet; read by the
+ * program through the sample frames' readers) has a header
  * row: region_code, one column per target code (approved), and <code>_actual
  * for the reported ones; one row per region; a cell may be empty. All rows
  * or none: any error names its line and nothing is written.
@@ -38,7 +39,7 @@ int  targets_load(char *err, size_t errsz);
 int  targets_parse(const char *tsv, char *err, size_t errsz);   /* unit tests */
 const struct target *targets(size_t *n);
 
-/* An uploaded table, as the program read it (CSV or XLSX: the readers
+/* An uploaded table, as the program read it (CSV, XLSX or XLS: the readers
  * belong to the sample layer, which the evaluation does not include). */
 struct tgt_rows {
 	size_t          nrows;

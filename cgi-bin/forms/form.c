@@ -19,13 +19,15 @@
 /* The file types an ext: rule may name (form_int.h): the codebook parser
  * checks the rules against them, the store and the download use them. */
 static const struct upload_type upload_types[] = {
-	{ "pdf",  FM_PDF,  "application/pdf" },
-	{ "doc",  FM_OLE2, "application/msword" },
-	{ "wps",  FM_OLE2, "application/vnd.ms-works" },
-	{ "docx", FM_ZIP,  "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
+	{ "pdf",  FM_PDF,  "application/pdf", NULL, NULL },
+	{ "doc",  FM_OLE2, "application/msword", NULL, NULL },
+	{ "wps",  FM_OLE2, "application/vnd.ms-works", NULL, NULL },
+	{ "docx", FM_ZIP,  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	  "word/document.xml", "Word 文档" },
 	/* Spreadsheets: the construction units' documents (eval/review.c). */
-	{ "xls",  FM_OLE2, "application/vnd.ms-excel" },
-	{ "xlsx", FM_ZIP,  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
+	{ "xls",  FM_OLE2, "application/vnd.ms-excel", NULL, NULL },
+	{ "xlsx", FM_ZIP,  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	  "xl/workbook.xml", "Excel 工作簿" },
 };
 
 const struct upload_type *upload_type_of(const char *ext)

@@ -46,6 +46,9 @@ struct upload_type {
 	const char      *ext;            /* lower case, no dot */
 	enum file_magic  magic;
 	const char      *content_type;
+	/* A zip type's main part, which the file must have (zip_has_entry),
+	 * and what such a file is called; NULL for the others. */
+	const char      *member, *label;
 };
 const struct upload_type *upload_type_of(const char *ext);   /* NULL when unknown */
 /* The Content-Type of a stored upload from its bytes (and its name only

@@ -54,7 +54,7 @@ static const char *types_message(const struct field *fd, const char *why, char *
 const char *form_store_upload(const struct conf *c, const struct field *fd,
                               const struct param *p, char **value)
 {
-	static char msg[128];
+	static char msg[320];
 	const char *dot;
 	char ext[16], hex[65];
 	unsigned char digest[32];
@@ -89,6 +89,13 @@ const char *form_store_upload(const struct conf *c, const struct field *fd,
 	type = upload_type_of(ext);
 	if (!type || file_magic(p->value, p->len) != type->magic)
 		return "文件内容与扩展名不符，请上传有效的文档";
+	/* A zip is an .xlsx or a .docx only with its main part: a renamed
+	 * .docx, or any zip, is not stored as a workbook. */
+	if (type->member && !zip_has_entry(p->value, p->len, type->member)) {
+		snprintf(msg, sizeof msg, "文件内容与扩展名不符：扩展名是 .%s，但文件不是 %s（可能是改了扩展名的其他文档或压缩包），"
+		         "请上传有效的文档", ext, type->label);
+		return msg;
+	}
 	sha256(p->value, p->len, digest);
 	hex_encode(digest, 32, hex);
 	if (store_blob(c->upload_dir, hex, p->value, p->len) < 0)

@@ -627,6 +627,13 @@ int frame_upload_text(const char *in, size_t n, char **out, size_t *outn, const 
 	enum file_magic m = file_magic(in, n);
 	*out = NULL;
 	*outn = 0;
+	/* A zip without a workbook (a .docx renamed, any zip) is refused here,
+	 * before anything is kept, in words the uploader understands. */
+	if (m == FM_ZIP && !zip_has_entry(in, n, "xl/workbook.xml")) {
+		snprintf(why, whysz, "这个文件不是 Excel 工作簿：其中没有工作表（可能是 Word 文档或其他压缩包）。"
+		         "请上传 Excel（.xlsx 或 .xls）或 CSV 文件。");
+		return -1;
+	}
 	if (m == FM_ZIP || m == FM_OLE2) {
 		/* Read (and refused when unreadable) by frame_parse. */
 		*out = xmalloc(n + 1);

@@ -84,7 +84,7 @@ is T::new_agent()->get('/form/selfeval/file')->{status}, 303, 'anonymous is sent
 is $sme->get('/form/sme/file')->{status}, 404, 'forms without a file field have no /file';
 
 # Replacing the report with a DOCX: type from its bytes.
-my $docx = "PK\x03\x04" . ("\0" x 26) . "word/document.xml";
+my $docx = T::zip_of('[Content_Types].xml' => '<Types/>', 'word/document.xml' => '<w:document/>');
 is upload($r1, '报告.docx', $docx, 'application/pdf')->{status}, 303, 'report replaced by a DOCX';
 $res = $r1->get('/form/selfeval/file');
 is sha256_hex($res->{content}), sha256_hex($docx), 'the new file is served';

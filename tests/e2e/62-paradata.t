@@ -8,7 +8,8 @@
 # as distinct keyed hashes, never addresses; a submit records its time and
 # network; the region's paper entry is recorded as such; a registration
 # with a code records its redemption; `smesurvey-admin purge --paradata`
-# removes it all. Clients come from 127.0.62.x and 127.0.63.x (two /24s).
+# removes it all; the save's join finds the paradata row by its primary
+# key (migration 075). Clients come from 127.0.62.x and 127.0.63.x (two /24s).
 use strict;
 use warnings;
 use utf8;
@@ -127,6 +128,22 @@ $res = $reg->post("/form/sme?for=$acc->{sme2}{id}", [ @{ Forms::post_params($f, 
 is $res->{status}, 303, '... and saves';
 $p = pd($acc->{sme2}{id});
 is_deeply [ @$p{qw(own paper)} ], [ 1, 1 ], 'typed both through the own account and by the paper entry';
+
+# ------------------------------------------------ found by its key
+# The save's UPDATE, the rules' facts at each submit and the review page
+# join paradata to responses on (form, user_id): its primary key must serve
+# that join, or every save reads (and locks) the whole table.
+{
+	my $rid = T::db_value("SELECT id FROM responses WHERE form = 'sme' AND user_id = $acc->{sme2}{id}");
+	my @plan = T::db_query("EXPLAIN UPDATE responses r LEFT JOIN paradata p ON p.form = r.form AND p.user_id = r.user_id"
+		. " SET r.version = r.version, p.saves = p.saves WHERE r.id = $rid");
+	my ($prow) = grep { $_->[2] eq 'p' } @plan;
+	like $prow->[5] // 'NULL', qr/\bPRIMARY\b/, "the save's join finds the paradata row by its primary key"
+		or diag explain \@plan;
+	is T::db_value("SELECT COUNT(DISTINCT CHARACTER_SET_NAME, COLLATION_NAME) FROM information_schema.COLUMNS"
+		. " WHERE TABLE_SCHEMA = DATABASE() AND COLUMN_NAME = 'form' AND TABLE_NAME IN ('responses', 'paradata')"), 1,
+		'... paradata.form has the character set and collation of responses.form';
+}
 
 # ------------------------------------------------ the redemption of a code
 my $CODE = 'T62PXQDE2345ABCD';

@@ -7,7 +7,9 @@
 # indicators - CSV, XLSX and page say how many were excluded, excluded=keep
 # counts it again - and the maintained aggregates equal rebuilt ones; a
 # question to the region needs a note; taking the decision back restores
-# everything. The region sees only how many are under review; region and
+# everything. The region's dossier (page, XLSX, PDF) shows every indicator
+# without and with the excluded response, how many were excluded, and the
+# review's counts and reasons. The region sees only how many are under review; region and
 # viewer get 403 on the review; national progress shows the flagged share.
 use strict;
 use warnings;
@@ -18,6 +20,7 @@ use lib "$FindBin::Bin/lib";
 use T;
 use Forms;
 use Encode ();
+use JSON::PP ();
 
 binmode $_, ':encoding(UTF-8)' for Test::More->builder->output, Test::More->builder->failure_output,
 	Test::More->builder->todo_output;
@@ -123,7 +126,9 @@ $res = $ag->post("/admin/integrity/response?id=$r2", [ csrf => $csrf, decision =
 is $res->{status}, 422, 'asking the region without a note: refused';
 like $res->{text}, qr/请写明需要地区核实的内容/, '... says why at the field';
 like $res->{text}, qr/value="asked" checked/, '... the choice kept';
-$res = $ag->post("/admin/integrity/response?id=$r2", [ csrf => $csrf, decision => 'asked', note => '请核实联系人' ]);
+# The note holds markup: the dossier shows it as text.
+my $note2 = '请核实联系人 <img src=x onerror=alert(64)>';
+$res = $ag->post("/admin/integrity/response?id=$r2", [ csrf => $csrf, decision => 'asked', note => $note2 ]);
 is $res->{status}, 303, 'asked with a note';
 
 # ------------------------------------------------ the region, the viewer
@@ -141,6 +146,100 @@ my $viewer = T::demo_login('viewer');
 is $viewer->get("/admin/integrity/response?id=$r1")->{status}, 403, 'the viewer cannot either';
 like $ag->get('/admin')->{text}, qr/data-region="$R".*?class="flagged" data-flagged="2"/s,
 	'national progress shows the flagged SME submissions beside the quota';
+
+# ------------------------------------------------ the region's dossier
+# Every indicator with and without the excluded response, how many were
+# excluded, and the review's counts with its reasons: page, XLSX, PDF.
+sub csv_values {
+	my ($ua, $q) = @_;
+	my %v;
+	for (split /\r\n/, Encode::decode('UTF-8', $ua->get("/admin/indicators.csv?$q")->{content})) {
+		my @c = split /,/, $_, -1;
+		$v{ $c[2] } = [ $c[5], $c[7] ] if @c >= 8 && $c[0] eq $R;
+	}
+	return \%v;
+}
+my $without = csv_values($ag, '');
+my $with = csv_values($ag, 'excluded=keep');
+my @differ = grep { $_ ne 'excluded_responses' && $with->{$_}[1] != $without->{$_}[1] } keys %$with;
+ok @differ > 0, 'some indicators of the region differ with and without the excluded response';
+my $d = $ag->get("/agency/dossier?region=$R");
+is $d->{status}, 200, 'the dossier page';
+my %page;
+while ($d->{text} =~ m{<tr id="i-(\w+)">(.*?)</tr>}gs) {
+	my ($code, $row) = ($1, $2);
+	my %col = $row =~ m{data-col="([\w-]+)">([^<]*)<}g;
+	$_ = $_ eq '—' ? '' : $_ for values %col;
+	$page{$code} = \%col;
+}
+my ($same, $n) = (0, 0);
+for my $code (grep { $_ ne 'excluded_responses' } keys %$with) {
+	next unless $page{$code};
+	$n++;
+	$same++ if $page{$code}{region} eq $without->{$code}[0] && $page{$code}{'region-all'} eq $with->{$code}[0]
+		&& $page{$code}{n} == $without->{$code}[1] && $page{$code}{'n-all'} == $with->{$code}[1];
+}
+ok $n > 20, "... lists the region's indicators ($n)";
+is $same, $n, '... each without the excluded response and with it, as /admin/indicators.csv has them';
+ok((grep { $page{$_}{'n-all'} == $page{$_}{n} + 1 } @differ) == @differ, '... the excluded one counted only "with"');
+like $d->{text}, qr/class="notice excluded-note" data-excluded="1" data-excluded-nation="$all">[^<]*本地区 1 份，全国 $all 份/,
+	'... says how many were excluded';
+like $d->{text}, qr/data-flagged="2" data-accepted="0" data-excluded="1" data-asked="1" data-pending="0">/,
+	'... the review: 2 flagged, 1 excluded, 1 asked of the region';
+like $d->{text}, qr{<tr data-rule="neardup"><td>与本地区其他答卷高度雷同</td><td class="num">2</td>}, '... per rule';
+like $d->{text}, qr{<tr data-id="$r1">.*?与本地区其他答卷高度雷同.*?已排除（不计入评估指标）</td><td>同一人代填</td>}s,
+	'... each flagged response with its rules, the decision and the note';
+like $d->{text}, qr{<ul class="open-points">.*?1 份答卷已请地区核实}s, '... the question to the region is an open point';
+ok index($d->{text}, '<img src=x') < 0 && index($d->{text}, '请核实联系人 &lt;img src=x onerror=alert(64)&gt;') >= 0,
+	'... a note with markup shown as text';
+
+my $xfile = "/tmp/t64-dossier-$$.xlsx";
+{ open my $fh, '>:raw', $xfile or die $!; print $fh $ag->get("/agency/dossier.xlsx?region=$R")->{content}; close $fh }
+my $json = `/usr/bin/python3 -c '
+import sys, json, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+print(json.dumps({ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}))
+' '$xfile'`;
+unlink $xfile;
+my $book = JSON::PP->new->utf8->decode($json || '{}');
+my @ind = @{ $book->{评估指标} // [[]] };
+is_deeply [ @{ $ind[0] }[3, 4, 8, 9] ], [ '本地区', '本地区（含排除的答卷）', '本地区n', '本地区n（含）' ],
+	'the dossier XLSX: columns without and with';
+my $num = sub { my ($got, $want) = @_; return (!defined $got && $want eq '') || (defined $got && $want ne '' && $got == $want) };
+($same, $n) = (0, 0);
+for my $row (@ind[1 .. $#ind]) {
+	my $w = $with->{ $row->[0] } or next;
+	next if $row->[0] eq 'excluded_responses';
+	$n++;
+	$same++ if $num->($row->[3], $without->{ $row->[0] }[0]) && $num->($row->[4], $w->[0])
+		&& $row->[8] == $without->{ $row->[0] }[1] && $row->[9] == $w->[1];
+}
+ok $n > 20 && $same == $n, "... each value without and with as the CSV has them ($same of $n)";
+my ($xrow) = grep { $_->[0] eq 'excluded_responses' } @ind;
+is_deeply [ @{ $xrow // [] }[3, 5] ], [ 1, $all ], '... and the excluded count, region and nation';
+my ($total) = grep { $_->[0] eq 'all' } @{ $book->{可信度审核} // [] };
+is_deeply [ @{ $total // [] }[2 .. 6] ], [ 2, 0, 1, 1, 0 ], '... the review\'s counts';
+ok((grep { $_->[0] eq $r1 && $_->[5] =~ /已排除/ && ($_->[6] // '') eq '同一人代填' } @{ $book->{被标记的答卷} // [] }),
+	'... the flagged responses with decision and note');
+
+my $pfile = "/tmp/t64-dossier-$$.pdf";
+{ open my $fh, '>:raw', $pfile or die $!; print $fh $ag->get("/agency/dossier.pdf?region=$R")->{content}; close $fh }
+my $text = Encode::decode('UTF-8', scalar `pdftotext -layout '$pfile' - 2>/dev/null`);
+unlink $pfile;
+$text =~ s/[ \t]+/ /g;
+like $text, qr/排除的答卷：本地区 1 份，全国 $all 份/, 'the dossier PDF says how many were excluded';
+like $text, qr/含排除的/, '... has the columns with them';
+# A row whose code fits its column on one line: the code, content, the
+# label's first line, the four values, the unit and the n without and with.
+my ($pick) = grep { length($_) <= 11 && !grep { $_ eq '' } @{ $page{$_} }{qw(region region-all nation nation-all)} }
+	sort @differ;
+ok $pick, "an indicator to find in the PDF ($pick)";
+my $p = $page{$pick} // {};
+like $text, qr/\Q$pick\E [一二三四] \S+ \Q$p->{region}\E \Q$p->{'region-all'}\E \Q$p->{nation}\E \Q$p->{'nation-all'}\E \S+ $p->{n} $p->{'n-all'} /,
+	"... its row without ($p->{region}, n $p->{n}) and with the excluded response ($p->{'region-all'}, n $p->{'n-all'})";
+like $text, qr/被可信度规则标记的答卷 2 份：已接受 0 份，已排除 1 份，已请地区核实 1 份，尚待审核 0 份/,
+	'... the review\'s counts';
+like $text, qr/同一人代填/, '... and the agency\'s note';
 
 # ------------------------------------------------ taken back
 $res = $ag->post("/admin/integrity/response?id=$r1", [ csrf => $csrf, decision => 'none' ]);

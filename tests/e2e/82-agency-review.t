@@ -1,7 +1,7 @@
 #!/usr/bin/perl
 # 82-agency-review.t - the agency's document review (issue 19, item 2):
 # a construction unit uploads its 2013 Q3 report (type checked by the
-# bytes), sees it listed and downloads it, and cannot fetch another unit's;
+# bytes; a zip is an .xlsx or .docx only with its main part), sees it listed and downloads it, and cannot fetch another unit's;
 # the agency uploads on a unit's behalf and reviews it (checklist,
 # findings, a rating per content on scale.tsv): a rating outside the scale
 # is refused at its field with everything typed kept, every save is a new
@@ -54,9 +54,9 @@ is $res->{status}, 200, '... and served back';
 is sha256_hex($res->{content}), sha256_hex($pdf), '... byte for byte';
 like $res->{headers}{'content-type'}, qr{^application/pdf}, '... typed by its bytes';
 
-my $xlsx = "PK\x03\x04" . ("\0" x 26) . "xl/workbook.xml $tag";
+my $xlsx = T::zip_of('[Content_Types].xml' => '<Types/>', 'xl/workbook.xml' => "<workbook>$tag</workbook>");
 is upload($hub, '/agency/unit/documents', '/agency/unit/documents', 'funds', '资金.xlsx', $xlsx)->{status}, 303,
-	'an XLSX is accepted';
+	'an XLSX (a zip with xl/workbook.xml) is accepted';
 
 my $n_docs = T::db_value("SELECT COUNT(*) FROM unit_documents WHERE unit_id = $hub_id");
 $res = upload($hub, '/agency/unit/documents', '/agency/unit/documents', 'approval', '批复.pdf', "not a pdf $tag");
@@ -67,6 +67,20 @@ $res = upload($hub, '/agency/unit/documents', '/agency/unit/documents', 'approva
 is $res->{status}, 422, 'a .txt is refused';
 like $res->{text}, qr/不接受这种文件类型，请上传 PDF、DOC、DOCX、XLS 或 XLSX 文件/, '... naming the types';
 is T::db_value("SELECT COUNT(*) FROM unit_documents WHERE unit_id = $hub_id"), $n_docs, '... nothing stored';
+# A Word document renamed to .xlsx, and any other zip: the zip signature
+# alone does not make a workbook.
+for my $case ([ 'a .docx renamed to .xlsx', T::zip_of('word/document.xml' => "<w:document>$tag</w:document>") ],
+              [ 'a plain zip named .xlsx', T::zip_of('readme.txt' => "zip $tag") ]) {
+	my ($what, $bytes) = @$case;
+	$res = upload($hub, '/agency/unit/documents', '/agency/unit/documents', 'funds', '资金.xlsx', $bytes);
+	is $res->{status}, 422, "$what is refused";
+	like $res->{text}, qr{<p class="field-error" id="e-file">文件内容与扩展名不符：扩展名是 \.xlsx，但文件不是 Excel 工作簿},
+		'... saying so at the file field';
+	is T::db_value("SELECT COUNT(*) FROM unit_documents WHERE unit_id = $hub_id"), $n_docs, '... no document row';
+	ok !-e T::app_conf()->{upload_dir} . '/' . sha256_hex($bytes), '... and no file kept';
+}
+$res = upload($hub, '/agency/unit/documents', '/agency/unit/documents', 'funds', '小结.docx', $xlsx);
+like $res->{text}, qr/扩展名是 \.docx，但文件不是 Word 文档/, 'a workbook renamed to .docx is refused too';
 
 # ------------------------------------------- another unit cannot see it
 $res = $win->get('/agency/unit/documents');

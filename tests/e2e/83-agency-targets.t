@@ -2,7 +2,9 @@
 # 83-agency-targets.t - approved targets (issue 19, item 3): the import page
 # explains its header (from targets.tsv); a file with errors is refused as a
 # whole, each error with its line; a CSV and an XLSX (written by openpyxl)
-# import; completion = actual / approved, the actual from the region's
+# import, and an old .xls (Spreadsheet::WriteExcel, read by FreeXL in a
+# limited child like the frames); a .docx renamed to .xlsx is refused in
+# words; completion = actual / approved, the actual from the region's
 # submitted self-evaluation (windows, service organisations) or from the
 # import's *_actual columns (investment, funds); a re-import replaces.
 # Uses its own regions T83A01, T83B01.
@@ -65,7 +67,15 @@ like $res->{text}, qr{id="e-file"}, '... at the file field';
 is count(), 0, '... and nothing is written';
 $res = import_file('t.doc', "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1" . ("\0" x 100));
 is $res->{status}, 422, 'a .doc is refused';
-like $res->{text}, qr/无法读取此文件/, '... saying what to upload';
+like $res->{text}, qr/无法读取此 Excel 文件：不是有效的 Excel（\.xls）文件/, '... saying what it is not';
+# A Word document (a zip with word/document.xml) renamed to .xlsx: a zip,
+# but no workbook.
+my $docx = T::zip_of('word/document.xml' => '<w:document/>', '[Content_Types].xml' => '<Types/>');
+$res = import_file('targets.xlsx', $docx);
+is $res->{status}, 422, 'a .docx renamed to .xlsx is refused';
+like $res->{text}, qr{<div class="field-error" id="e-file">这个文件不是 Excel 工作簿：其中没有工作表（可能是 Word 文档或其他压缩包）},
+	'... in words, at the file field';
+is count(), 0, '... and nothing is written';
 
 # --------------------------------------------------------------- a CSV
 $res = import_file('targets.csv', $head . "T83A01,10,50,1000,800.5,300,300\n");
@@ -107,6 +117,25 @@ PY
 	is_deeply [ T::db_query("SELECT code, COALESCE(approved, '-') FROM region_targets WHERE region_code = 'T83A01'"
 		. " AND code IN ('windows', 'invest') ORDER BY code") ], [ [ 'invest', '-' ], [ 'windows', '20.00' ] ],
 		'... and a re-import replaces the region\'s targets';
+}
+# ------------------------------------------------------------ an old .xls
+SKIP: {
+	eval { require Spreadsheet::WriteExcel; 1 } or skip 'Spreadsheet::WriteExcel not installed', 4;
+	my $x = "$tmp/targets.xls";
+	my $wb = Spreadsheet::WriteExcel->new($x) or die "WriteExcel: $!";
+	my $ws = $wb->add_worksheet('批复');
+	$ws->write_row(0, 0, [ qw(region_code windows invest invest_actual fund_self) ]);
+	$ws->write_row(1, 0, [ 'T83B01', 14, 2500.5, 1000, '' ]);
+	$wb->close;
+	open my $fh, '<:raw', $x or die $!;
+	my $bytes = do { local $/; <$fh> };
+	is substr($bytes, 0, 4), "\xd0\xcf\x11\xe0", 'Spreadsheet::WriteExcel wrote an OLE2 .xls';
+	is import_file('批复目标.xls', $bytes)->{status}, 303, 'an .xls imports';
+	is_deeply [ T::db_query("SELECT code, COALESCE(approved, '-'), COALESCE(reported, '-') FROM region_targets"
+		. " WHERE region_code = 'T83B01' AND code IN ('windows', 'invest', 'fund_self') ORDER BY code") ],
+		[ [ 'fund_self', '-', '-' ], [ 'invest', '2500.50', '1000.00' ], [ 'windows', '14.00', '-' ] ],
+		'... its numbers stored (a decimal kept, an empty cell NULL)';
+	like $agency->get('/agency/targets')->{text}, qr/accept="\.csv,\.xlsx,\.xls"/, '... and the form offers .xls';
 }
 is T::db_value("SELECT COUNT(*) FROM audit_log WHERE action = 'targets-import'") > 0, 1, 'imports are audited';
 is T::demo_login('region', 0, '110000')->get('/agency/targets')->{status}, 403, 'a region cannot open the targets';

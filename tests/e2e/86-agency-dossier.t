@@ -71,7 +71,7 @@ is $csv{$bj}{e1_res_hub_rate} // 'missing', '0.0', '... e.g. no service organisa
 my $res = $agency->get("/agency/dossier?region=$bj");
 is $res->{status}, 200, 'the dossier page';
 my ($same, $rows) = (0, 0);
-while ($res->{text} =~ m{<tr id="i-(\w+)"><td>[^<]*</td><td>[^<]*</td><td class="num">([^<]*)</td><td class="num">([^<]*)</td>}g) {
+while ($res->{text} =~ m{<tr id="i-(\w+)">.*?data-col="region">([^<]*)</td>.*?data-col="nation">([^<]*)</td>}g) {
 	my ($code, $region, $nation) = ($1, $2, $3);
 	$rows++;
 	$_ = $_ eq '—' ? '' : $_ for $region, $nation;
@@ -101,12 +101,13 @@ print(json.dumps({ws.title: [[c for c in row] for row in ws.iter_rows(values_onl
 $res = $agency->get("/agency/dossier.xlsx?region=$bj");
 is $res->{status}, 200, 'the dossier XLSX';
 my $book = xlsx_json($res->{content});
-is_deeply [ sort keys %$book ], [ sort qw(评估指标 填报进度 评审和评分 批复目标 实地走访 座谈会 待办事项) ], '... its sheets';
+is_deeply [ sort keys %$book ], [ sort qw(评估指标 填报进度 评审和评分 批复目标 实地走访 座谈会 待办事项 可信度审核 被标记的答卷) ],
+	'... its sheets';
 my @ind = @{ $book->{评估指标} };
 shift @ind;
 ($same, $rows) = (0, 0);
-for my $r (@ind) {
-	my ($code, $region, $nation) = @$r[0, 3, 4];
+for my $r (grep { $_->[0] ne 'excluded_responses' } @ind) {
+	my ($code, $region, $nation) = @$r[0, 3, 5];
 	$rows++;
 	my $want_r = $csv{$bj}{$code} // 'missing';
 	my $want_n = $csv{all}{$code} // 'missing';
@@ -129,7 +130,7 @@ my $text = Encode::decode('UTF-8', `pdftotext '$pdf' - 2>/dev/null`);
 like $text, qr/北京市评估材料/, '... its title';
 like $text, qr/评估指标图/, '... the indicator charts';
 like $text, qr/走访发现 \Q$tag\E/, '... the findings';
-like $text, qr/六、待办事项/, '... the open points';
+like $text, qr/七、待办事项/, '... the open points';
 
 # -------------------------------------------------------- national XLSX
 $res = $agency->get('/agency/national.xlsx');

@@ -196,6 +196,22 @@ sub sql_quote {
 	return "'$s'";
 }
 
+# The bytes of a zip of (name => content, ...) pairs, in order: the
+# containers of .docx and .xlsx files (IO::Compress::Zip, core Perl).
+sub zip_of {
+	my @parts = @_;
+	require IO::Compress::Zip;
+	my $out;
+	my $z = IO::Compress::Zip->new(\$out, Name => shift @parts) or die $IO::Compress::Zip::ZipError;
+	$z->print(shift @parts);
+	while (@parts) {
+		$z->newStream(Name => shift @parts) or die $IO::Compress::Zip::ZipError;
+		$z->print(shift @parts);
+	}
+	$z->close;
+	return $out;
+}
+
 # =====================================================================
 package T::Jar;
 # A minimal cookie jar for our own host, with the interface HTTP::Tiny

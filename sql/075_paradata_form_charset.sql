@@ -1,0 +1,11 @@
+-- smesurvey schema, migration 075: paradata.form in the character set and
+-- collation of responses.form (issue 20, the bench check).
+--
+-- paradata was created with DEFAULT CHARSET=ascii, so its form column could
+-- not be compared with responses.form (utf8mb4) through its primary key:
+-- every statement that joins the two on form (the save's own UPDATE, the
+-- integrity rules' facts at each submit, the review page, rebuild-flags)
+-- read the whole paradata table, one row per respondent and form, and the
+-- save's UPDATE locked every row it read. In utf8mb4 the join is a primary
+-- key lookup (tests/e2e/62-paradata.t asks EXPLAIN).
+ALTER TABLE paradata MODIFY form VARCHAR(16) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci NOT NULL;
