@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <zip.h>
 
 /* Writes all n bytes to fd, retrying on EINTR. Returns 0 or -1. */
 static int write_all(int fd, const char *p, size_t n)
@@ -102,25 +101,4 @@ enum file_magic file_magic(const void *data, size_t n)
 	if (n >= 4 && !memcmp(p, "PK\x03\x04", 4))
 		return FM_ZIP;
 	return FM_UNKNOWN;
-}
-
-int zip_has_entry(const void *data, size_t n, const char *name)
-{
-	zip_error_t ze;
-	zip_source_t *src;
-	zip_t *za = NULL;
-	int found;
-
-	zip_error_init(&ze);
-	if (file_magic(data, n) != FM_ZIP || !(src = zip_source_buffer_create(data, n, 0, &ze))) {
-		zip_error_fini(&ze);
-		return 0;
-	}
-	if (!(za = zip_open_from_source(src, ZIP_RDONLY, &ze)))
-		zip_source_free(src);
-	found = za && zip_name_locate(za, name, 0) >= 0;
-	if (za)
-		zip_discard(za);
-	zip_error_fini(&ze);
-	return found;
 }

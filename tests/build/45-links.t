@@ -23,8 +23,10 @@ system('make', '--no-print-directory', '-s', 'all') == 0 or BAIL_OUT('make all f
 my %allowed = (
 	'libcairo.so'     => [ [], 'PDFs: loaded by the first one a worker draws' ],
 	'libqrencode.so'  => [ [], 'QR codes: loaded with the first slips' ],
-	'libfreexl.so'    => [ [qw(smesurvey-region smesurvey-admin)], '.xls frames' ],
-	'libzip.so'       => [ [qw(smesurvey-region smesurvey-agency smesurvey-admin)], '.xlsx frames and targets' ],
+	'libfreexl.so'    => [ [qw(smesurvey-region smesurvey-admin smesurvey-agency)], '.xls frames and targets' ],
+	'libzip.so'       => [ [qw(smesurvey-region smesurvey-agency smesurvey-admin), map { "smesurvey-form-$_" }
+		qw(selfeval hub window resource sme)],
+		'.xlsx frames and targets; the questionnaires\' .xlsx/.docx uploads checked for their main part' ],
 	'libreadstat.so'  => [ [qw(smesurvey-export smesurvey-adminweb)], 'SPSS exports' ],
 	'libxlsxwriter.so' => [ [qw(smesurvey-export smesurvey-adminweb smesurvey-region smesurvey-agency)], 'XLSX exports' ],
 );
