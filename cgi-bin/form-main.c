@@ -460,8 +460,8 @@ static void save_undo(struct save_tx *x)
 }
 
 /* The save of a draft in one round trip after the session check (issue 21
- * item 2): the row as read without a lock (carried by the session check,
- * STMT_PAGE_FORM), what was posted collected and checked (without files,
+ * item 2): the row as read without a lock and without its answers (carried
+ * by the session check, STMT_PAGE_FORM_POST), what was posted collected and checked (without files,
  * nothing of it depends on the stored answers), then one CALL that locks
  * the row, compares its version with the page's, writes and commits
  * (response_save_draft). 0 when saved (x->o set); 1 when it does not
@@ -475,7 +475,7 @@ static int save_fast(struct save_tx *x)
 	struct req *r = x->r;
 	if (x->submit || F->has_file)
 		return 1;
-	if (response_load(r->db, F, x->t->id, &x->resp) < 0 || x->resp.id == 0 ||
+	if (response_load_row(r->db, F, x->t->id, &x->resp) < 0 || x->resp.id == 0 ||
 	    x->resp.status == RS_SUBMITTED || (x->expect >= 0 && (long)x->resp.version != x->expect)) {
 		save_undo(x);
 		return 1;
@@ -1394,7 +1394,7 @@ static struct pagedef pages[PAGE__MAX] = {
 	/* PAGE_RELOGIN: a post whose session lapsed reaches on_form_post. */
 	/* The save reads the row in the session check's round trip (save_fast). */
 	[PAGE_FORM_POST] = { BASE,           M_POST, FILLERS, PAGE_SLASH | PAGE_RELOGIN | PAGE_CSRF, post_params,
-	                     on_form_post, NULL, .session = STMT_PAGE_FORM, .session_args = form_session_args },
+	                     on_form_post, NULL, .session = STMT_PAGE_FORM_POST, .session_args = form_session_args },
 	/* Autosave answers JSON, also to a lapsed session (401). */
 	[PAGE_AUTOSAVE]  = { BASE "/autosave", M_POST, FILLERS, PAGE_RELOGIN | PAGE_CSRF, post_params, on_autosave,
 	                     NULL, autosave_refused },

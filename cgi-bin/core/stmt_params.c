@@ -79,14 +79,16 @@ const char *const stmt_params[STMT__MAX] = {
 	[STMT_DEADLINE_OVERRIDE_SET] = "sss",
 	[STMT_DEADLINE_OVERRIDE_DELETE] = "ss",
 	[STMT_RESPONSE_OF_USER] = "si",
+	[STMT_RESPONSE_ROW_OF_USER] = "si",
+	[STMT_PAGE_FORM_POST] = "sib",
 	[STMT_ANSWERS_OF_RESPONSE] = "i",
 	[STMT_RESPONSE_CREATE] = "sis",
 	[STMT_RESPONSE_LOCK] = "si",
 	/* The response's columns, then its paradata's (issue 20): region, the
 	 * status thrice with the network and device, four id lists of three,
 	 * paper twice, the id. */
-	[STMT_RESPONSE_WRITE] = "issiisssssiis",
-	[STMT_RESPONSE_SAVE] = "iisiissssis",
+	[STMT_RESPONSE_WRITE] = "issiisssssiisi",
+	[STMT_RESPONSE_SAVE] = "iisiissssisi",
 	[STMT_PROXY_TARGET] = "i",
 	[STMT_PROXY_LIST] = "ssssss",
 	[STMT_PROXY_UNITS] = "sssss",
