@@ -799,11 +799,8 @@ static void proxy_page(struct req *r)
 	         F->annex);
 	/* A region has 100 SMEs or more: find the one whose paper form is at
 	 * hand by its name (issue 23 item 10). */
-	h_printf(r, "<form method=\"get\" action=\"%s/proxy\" class=\"search\" role=\"search\"><p>"
-	         "<label for=\"proxy-q\">查找单位（名称或用户名的一部分）</label><input type=\"search\" id=\"proxy-q\""
-	         " name=\"q\" maxlength=\"100\" value=\"%s\"> <button type=\"submit\">查找</button>", BASE, q);
-	if (*q)
-		h_printf(r, " <a href=\"%s/proxy\">显示全部</a>", BASE);
+	h_printf(r, "<form method=\"get\" action=\"%s/proxy\" class=\"search\" role=\"search\"><p>", BASE);
+	h_search_field(r, "proxy-q", "查找单位（名称或用户名的一部分）", q, 100, BASE "/proxy");
 	h_raw(r, "</p></form>");
 	proxy_units(r, units);
 	if (rows->nrows) {

@@ -244,6 +244,27 @@ void h_seek_pager(struct req *r, const char *label, const char *cls, const char 
 	h_key_pager(r, label, cls, first_href, NULL, next_href);
 }
 
+void h_after_pager(struct req *r, const char *label, const char *cls, const char *base, int on_first,
+                   const char *next_key)
+{
+	struct buf next = { 0 };
+	if (next_key) {
+		buf_printf(&next, "%s&after=", base);
+		url_encode(&next, next_key);
+	}
+	h_seek_pager(r, label, cls, on_first ? NULL : base, next.data);
+	buf_free(&next);
+}
+
+void h_search_field(struct req *r, const char *id, const char *label, const char *q, int maxlen,
+                    const char *all_href)
+{
+	h_printf(r, "<label for=\"%s\">%s</label> <input id=\"%s\" type=\"search\" name=\"q\" value=\"%s\" "
+	         "maxlength=\"%d\"> <button type=\"submit\">查找</button>", id, label, id, q, maxlen);
+	if (*q && all_href)
+		h_printf(r, " <a href=\"%s\">显示全部</a>", all_href);
+}
+
 void h_key_pager(struct req *r, const char *label, const char *cls, const char *first_href,
                  const char *prev_href, const char *next_href)
 {

@@ -59,6 +59,18 @@ void h_seek_pager(struct req *r, const char *label, const char *cls, const char 
  * lists that page by key both ways (the key of the first row shown). */
 void h_key_pager(struct req *r, const char *label, const char *cls, const char *first_href,
                  const char *prev_href, const char *next_href);
+/* The pager of a list paged forward by one key: base is the list's URL
+ * with its filters and a query part (the first page), on_first says this
+ * page is it, next_key is the key of the last row shown when more rows
+ * follow (NULL: none), appended URL-encoded as &after=. */
+void h_after_pager(struct req *r, const char *label, const char *cls, const char *base, int on_first,
+                   const char *next_key);
+/* A list's search box inside the caller's <form>: the label, the field
+ * "q" (its id id, q its value, maxlen the bound of the page's parameter)
+ * and the 查找 button; when q is not empty and all_href is not NULL, a
+ * link to the whole list again. */
+void h_search_field(struct req *r, const char *id, const char *label, const char *q, int maxlen,
+                    const char *all_href);
 /* A list's URL into b: path?name=value&... (keep: name, value, ..., NULL;
  * a NULL value is sent empty), values URL-encoded; the pagers' links
  * append their key to it. */

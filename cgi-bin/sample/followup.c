@@ -383,13 +383,11 @@ void followup_list(struct req *r, const char *base, int print)
 	if (u) {
 		size_t n = u->nrows > (size_t)limit ? (size_t)limit : u->nrows;
 		units_table(r, base, u, n, print, can_record);
-		struct buf top = { 0 }, next = { 0 };
+		struct buf top = { 0 };
 		buf_printf(&top, "%s%s%s", base, print ? "/print" : "", fq.data);
-		if (u->nrows > (size_t)limit)
-			buf_printf(&next, "%s&after=%s", top.data, dbrows_get(u, n - 1, 0));
-		h_seek_pager(r, "翻页", "no-print", after ? top.data : NULL, next.data);
+		h_after_pager(r, "翻页", "no-print", top.data, !after,
+		              u->nrows > (size_t)limit ? dbrows_get(u, n - 1, 0) : NULL);
 		buf_free(&top);
-		buf_free(&next);
 	}
 	buf_free(&fq);
 	dbrows_free(a);
