@@ -48,6 +48,7 @@
 #include "nav.h"
 #include "params.h"
 #include "paradata.h"
+#include "signin.h"
 #include "prefill.h"
 #include "util.h"
 
@@ -1310,21 +1311,11 @@ static void relogin_post(struct req *r)
 		relogin_page(r, 422, MSG_LOGIN_EMPTY);
 		return;
 	}
-	enum login_result res = auth_login(r, u, p);
-	audit_login(r, u, res);
-	switch (res) {
-	case LOGIN_OK:
-		pd_record_signin(r, r->user->id);
-		break;
-	case LOGIN_BAD:
-		relogin_page(r, 401, MSG_LOGIN_WRONG);
-		return;
-	case LOGIN_THROTTLED:
-		resp_header(r, "Retry-After", "900");
-		relogin_page(r, 429, "本设备登录失败次数过多，请 15 分钟后再试。");
-		return;
-	case LOGIN_ERROR:
-		relogin_page(r, 503, MSG_BUSY);
+	enum login_result res = signin(r, u, p);
+	if (res != LOGIN_OK) {
+		const char *msg;
+		int status = signin_refusal(r, res, &msg);
+		relogin_page(r, status, msg);
 		return;
 	}
 	/* Logged in: from here on the answers go nowhere but to the owner's
