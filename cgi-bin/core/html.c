@@ -120,6 +120,13 @@ void h_csrf_field(struct req *r)
 void h_table_begin(struct req *r, const char *cls, const char *caption,
                    const char *const cols[], size_t ncols)
 {
+	h_table_head(r, cls, caption, cols, ncols);
+	h_raw(r, "<tbody>");
+}
+
+void h_table_head(struct req *r, const char *cls, const char *caption,
+                  const char *const cols[], size_t ncols)
+{
 	h_raw(r, "<div class=\"table-wrap\"><table");
 	if (cls)
 		h_printf(r, " class=\"%s\"", cls);
@@ -129,7 +136,7 @@ void h_table_begin(struct req *r, const char *cls, const char *caption,
 	h_raw(r, "<thead><tr>");
 	for (size_t i = 0; i < ncols; i++)
 		h_printf(r, "<th scope=\"col\">%s</th>", cols[i]);
-	h_raw(r, "</tr></thead><tbody>");
+	h_raw(r, "</tr></thead>");
 }
 
 void h_table_end(struct req *r)

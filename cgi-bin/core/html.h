@@ -46,6 +46,10 @@ void h_csrf_field(struct req *r);
 void h_table_begin(struct req *r, const char *cls, const char *caption,
                    const char *const cols[], size_t ncols);
 void h_table_end(struct req *r);
+/* The same without opening <tbody>, for a table of several <tbody>
+ * groups; the caller closes with </table></div>. */
+void h_table_head(struct req *r, const char *cls, const char *caption,
+                  const char *const cols[], size_t ncols);
 /* A phone number as a tel: link (its digits; an extension as a pause),
  * or as text when it has no digits (issue 23 item 10). */
 void h_tel(struct req *r, const char *phone);
