@@ -131,9 +131,7 @@ static void select_status(struct req *r, const char *sel)
 	h_raw(r, "<label>状态 <select name=\"status\">");
 	h_printf(r, "<option value=\"all\"%s>全部</option>", !sel ? " selected" : "");
 	for (size_t i = 0; i < NELEMS(status_labels); i++)
-		h_printf(r, "<option value=\"%s\"%s>%s</option>", status_labels[i][0],
-		         sel && !strcmp(sel, status_labels[i][0]) ? " selected" : "",
-		         status_labels[i][1]);
+		h_option_of(r, status_labels[i][0], status_labels[i][1], sel);
 	h_raw(r, "</select></label> ");
 }
 
@@ -232,9 +230,7 @@ static void audit_page(struct req *r)
 	h_raw(r, "<form method=\"get\" action=\"/admin/audit\" class=\"filters no-print\"><label>操作 "
 	      "<select name=\"action\"><option value=\"\">全部</option>");
 	for (size_t i = 0; audit_action_at(i); i++)
-		h_printf(r, "<option value=\"%s\"%s>%s</option>", audit_action_at(i),
-		         action && !strcmp(action, audit_action_at(i)) ? " selected" : "",
-		         audit_action_label(audit_action_at(i)));
+		h_option_of(r, audit_action_at(i), audit_action_label(audit_action_at(i)), action);
 	h_printf(r, "</select></label> <label>用户名 <input name=\"user\" value=\"%s\" maxlength=\"64\"></label> ",
 	         user ? user : "");
 	select_region(r, "地区", region, 1);
@@ -967,8 +963,7 @@ static void accounts_page(struct req *r, const char *msg)
 	h_raw(r, "<form method=\"get\" action=\"/admin/accounts\" class=\"filters\"><label>角色 "
 	      "<select name=\"role\"><option value=\"\">全部</option>");
 	for (int k = ROLE_ADMIN; k < ROLE_COUNT; k++)
-		h_printf(r, "<option value=\"%s\"%s>%s</option>", role_code((enum role)k),
-		         role == (enum role)k ? " selected" : "", role_label((enum role)k));
+		h_option(r, role_code((enum role)k), role_label((enum role)k), role == (enum role)k);
 	h_raw(r, "</select></label> ");
 	select_region(r, "地区", region, 1);
 	h_raw(r, "<button type=\"submit\">筛选</button></form>");

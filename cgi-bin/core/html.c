@@ -117,6 +117,16 @@ void h_csrf_field(struct req *r)
 	h_printf(r, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", r->csrf);
 }
 
+void h_option(struct req *r, const char *value, const char *label, int selected)
+{
+	h_printf(r, "<option value=\"%s\"%s>%s</option>", value, selected ? " selected" : "", label);
+}
+
+void h_option_of(struct req *r, const char *value, const char *label, const char *current)
+{
+	h_option(r, value, label, current && !strcmp(current, value));
+}
+
 void h_table_begin(struct req *r, const char *cls, const char *caption,
                    const char *const cols[], size_t ncols)
 {

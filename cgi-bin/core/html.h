@@ -40,6 +40,11 @@ void page_error(struct req *r, int status, const char *message);
 /* <input type="hidden" name="csrf" value="..."> */
 void h_csrf_field(struct req *r);
 
+/* One <option> of a <select>, value and label escaped; h_option_of()
+ * selects it when current (may be NULL) is its value. */
+void h_option(struct req *r, const char *value, const char *label, int selected);
+void h_option_of(struct req *r, const char *value, const char *label, const char *current);
+
 /* Tables. h_table_begin() writes <div class="table-wrap"><table>, the
  * caption and a header row of ncols column names, and opens <tbody>; cls
  * (the table's class) and caption may be NULL. h_table_end() closes them. */

@@ -271,8 +271,7 @@ static void preview_mapping(struct req *r, const struct frame_parse *fp)
 		h_printf(r, "<tr><td>%zu</td><td>%s</td><td><select name=\"map%zu\" aria-label=\"第 %zu 列导入为\">",
 		         i + 1, fp->header[i], i, i + 1);
 		for (int f = 0; f < FF_COUNT; f++)
-			h_printf(r, "<option value=\"%s\"%s>%s</option>", ffield_code(f),
-			         fp->map[i] == f ? " selected" : "", ffield_label(f));
+			h_option(r, ffield_code(f), ffield_label(f), fp->map[i] == f);
 		h_raw(r, "</select></td></tr>");
 	}
 	h_raw(r, "</tbody></table></div>");

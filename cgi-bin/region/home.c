@@ -168,8 +168,7 @@ void progress(struct req *r)
 	h_raw(r, "<form method=\"get\" action=\"/region/progress\" class=\"filters\"><label for=\"form\">问卷</label> "
 	      "<select id=\"form\" name=\"form\"><option value=\"\">全部</option>");
 	for (size_t k = 0; catalog_at(k); k++)
-		h_printf(r, "<option value=\"%s\"%s>%s</option>", catalog_at(k)->name,
-		         strcmp(form, catalog_at(k)->name) ? "" : " selected", catalog_at(k)->doc);
+		h_option_of(r, catalog_at(k)->name, catalog_at(k)->doc, form);
 	h_raw(r, "</select> ");
 	h_search_field(r, "q", "用户名或单位名称", q, 60, NULL);
 	h_raw(r, "</form>");

@@ -255,15 +255,13 @@ static void filter_form(struct req *r, const char *base)
 		h_printf(r, "<input type=\"hidden\" name=\"region\" value=\"%s\">", r->arg[FU_KEY_REGION].s);
 	h_raw(r, "<label for=\"kind\">类别</label> <select id=\"kind\" name=\"kind\"><option value=\"\">全部</option>");
 	for (size_t i = 0; kinds[i]; i++)
-		h_printf(r, "<option value=\"%s\"%s>%s</option>", kinds[i],
-		         r->arg[FU_KEY_KIND].present && (size_t)r->arg[FU_KEY_KIND].n == i ? " selected" : "",
-		         kind_labels[i]);
+		h_option(r, kinds[i], kind_labels[i],
+		         r->arg[FU_KEY_KIND].present && (size_t)r->arg[FU_KEY_KIND].n == i);
 	h_raw(r, "</select> <label for=\"status\">状态</label> <select id=\"status\" name=\"status\">"
 	      "<option value=\"\">全部</option>");
 	for (size_t i = 0; states[i]; i++)
-		h_printf(r, "<option value=\"%s\"%s>%s</option>", states[i],
-		         r->arg[FU_KEY_STATUS].present && (size_t)r->arg[FU_KEY_STATUS].n == i ? " selected" : "",
-		         state_labels[i]);
+		h_option(r, states[i], state_labels[i],
+		         r->arg[FU_KEY_STATUS].present && (size_t)r->arg[FU_KEY_STATUS].n == i);
 	h_printf(r, "</select> <label for=\"q\">单位名称</label> <input id=\"q\" name=\"q\" value=\"%s\" maxlength=\"64\"> "
 	         "<button type=\"submit\">筛选</button></fieldset></form>",
 	         r->arg[FU_KEY_Q].present ? r->arg[FU_KEY_Q].s : "");
