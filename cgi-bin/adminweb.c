@@ -958,8 +958,7 @@ static void accounts_page(struct req *r, const char *msg)
 	size_t first = before ? n - 1 : 0, step = before ? (size_t)-1 : 1;
 
 	page_begin(r, "账户");
-	if (msg)
-		h_printf(r, "<p class=\"notice\" role=\"status\">%s</p>", msg);
+	h_notice(r, msg);
 	h_raw(r, "<form method=\"get\" action=\"/admin/accounts\" class=\"filters\"><label>角色 "
 	      "<select name=\"role\"><option value=\"\">全部</option>");
 	for (int k = ROLE_ADMIN; k < ROLE_COUNT; k++)
@@ -1118,8 +1117,7 @@ static void sample_reset_form(struct req *r, const char *msg)
 		return;
 	long long registered = dbrows_int(rows, 0, 6);
 	page_begin(r, "重置地区样本");
-	if (msg)
-		h_printf(r, "<p class=\"error\" role=\"alert\">%s</p>", msg);
+	h_alert(r, msg);
 	h_printf(r, "<p>地区：<strong>%s %s</strong>，%s样本（%s抽样，%s 家单位，其中 %lld 家已通过邀请码注册）。</p>",
 	         dbrows_get(rows, 0, 0), dbrows_get(rows, 0, 1), sample_kind_label(kind), dbrows_get(rows, 0, 4),
 	         dbrows_get(rows, 0, 5), registered);

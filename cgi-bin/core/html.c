@@ -117,6 +117,18 @@ void h_csrf_field(struct req *r)
 	h_printf(r, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", r->csrf);
 }
 
+void h_alert(struct req *r, const char *msg)
+{
+	if (msg)
+		h_printf(r, "<p class=\"error\" role=\"alert\">%s</p>", msg);
+}
+
+void h_notice(struct req *r, const char *msg)
+{
+	if (msg)
+		h_printf(r, "<p class=\"notice\" role=\"status\">%s</p>", msg);
+}
+
 void h_option(struct req *r, const char *value, const char *label, int selected)
 {
 	h_printf(r, "<option value=\"%s\"%s>%s</option>", value, selected ? " selected" : "", label);

@@ -40,6 +40,11 @@ void page_error(struct req *r, int status, const char *message);
 /* <input type="hidden" name="csrf" value="..."> */
 void h_csrf_field(struct req *r);
 
+/* A message above a page's content, nothing when msg is NULL: h_alert()
+ * for what went wrong (class error, role alert), h_notice() for what was
+ * done (class notice, role status). */
+void h_alert(struct req *r, const char *msg);
+void h_notice(struct req *r, const char *msg);
 /* One <option> of a <select>, value and label escaped; h_option_of()
  * selects it when current (may be NULL) is its value. */
 void h_option(struct req *r, const char *value, const char *label, int selected);

@@ -583,8 +583,7 @@ static void unit_page(struct req *r, const char *base, const struct target *t, c
 		for (size_t i = 0; outcomes[i]; i++)
 			h_printf(r, "<label><input type=\"radio\" name=\"outcome\" value=\"%s\" required> %s</label> ",
 			         outcomes[i], outcome_labels[i]);
-		if (err)
-			h_printf(r, "<p class=\"error\" role=\"alert\">%s</p>", err);
+		h_alert(r, err);
 		h_printf(r, "</fieldset><p><label for=\"note\">备注（可选，最多 500 字）</label>"
 		         "<textarea id=\"note\" name=\"note\" maxlength=\"500\" rows=\"3\">%s</textarea></p>"
 		         "<p><button type=\"submit\">保存跟进记录</button></p></fieldset></form>", note ? note : "");
