@@ -186,9 +186,12 @@ static void overview(struct req *r)
 	page_end(r);
 }
 
-/* The follow-up outcomes of the audit details (the sample layer names them). */
+/* The codes of the audit details that other layers name: the follow-up
+ * outcomes (sample) and the integrity review's decisions (eval). */
 static const char *audit_outcome(const char *key, const char *value)
 {
+	if (!strcmp(key, "decision"))
+		return integrity_decision_label(value);
 	return strcmp(key, "outcome") ? NULL : followup_outcome_label(value);
 }
 

@@ -4,6 +4,7 @@
 #include "auditview.h"
 #include "catalog.h"
 #include "html.h"
+#include "role.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -96,6 +97,8 @@ static const char *value_label(const char *key, const char *v, audit_namer extra
 		return named;
 	if (!strcmp(key, "form") && (fi = catalog_get(v)))
 		return fi->doc;
+	if (!strcmp(key, "role") && role_parse(v) != ROLE_NONE)
+		return role_label(role_parse(v));
 	if (!strcmp(key, "region") || !strcmp(key, "kind") || !strcmp(key, "stratum") || !strcmp(key, "status") ||
 	    !strcmp(key, "format") || !strcmp(key, "method") || !strcmp(key, "paper"))
 		for (size_t i = 0; i < NELEMS(values); i++)
