@@ -48,6 +48,7 @@
 #include "nav.h"
 #include "params.h"
 #include "paradata.h"
+#include "signin.h"
 #include "prefill.h"
 #include "util.h"
 
@@ -799,11 +800,8 @@ static void proxy_page(struct req *r)
 	         F->annex);
 	/* A region has 100 SMEs or more: find the one whose paper form is at
 	 * hand by its name (issue 23 item 10). */
-	h_printf(r, "<form method=\"get\" action=\"%s/proxy\" class=\"search\" role=\"search\"><p>"
-	         "<label for=\"proxy-q\">查找单位（名称或用户名的一部分）</label><input type=\"search\" id=\"proxy-q\""
-	         " name=\"q\" maxlength=\"100\" value=\"%s\"> <button type=\"submit\">查找</button>", BASE, q);
-	if (*q)
-		h_printf(r, " <a href=\"%s/proxy\">显示全部</a>", BASE);
+	h_printf(r, "<form method=\"get\" action=\"%s/proxy\" class=\"search\" role=\"search\"><p>", BASE);
+	h_search_field(r, "proxy-q", "查找单位（名称或用户名的一部分）", q, 100, BASE "/proxy");
 	h_raw(r, "</p></form>");
 	proxy_units(r, units);
 	if (rows->nrows) {
@@ -1313,21 +1311,11 @@ static void relogin_post(struct req *r)
 		relogin_page(r, 422, MSG_LOGIN_EMPTY);
 		return;
 	}
-	enum login_result res = auth_login(r, u, p);
-	audit_login(r, u, res);
-	switch (res) {
-	case LOGIN_OK:
-		pd_record_signin(r, r->user->id);
-		break;
-	case LOGIN_BAD:
-		relogin_page(r, 401, MSG_LOGIN_WRONG);
-		return;
-	case LOGIN_THROTTLED:
-		resp_header(r, "Retry-After", "900");
-		relogin_page(r, 429, "本设备登录失败次数过多，请 15 分钟后再试。");
-		return;
-	case LOGIN_ERROR:
-		relogin_page(r, 503, MSG_BUSY);
+	enum login_result res = signin(r, u, p);
+	if (res != LOGIN_OK) {
+		const char *msg;
+		int status = signin_refusal(r, res, &msg);
+		relogin_page(r, status, msg);
 		return;
 	}
 	/* Logged in: from here on the answers go nowhere but to the owner's

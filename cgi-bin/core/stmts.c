@@ -1629,11 +1629,13 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" JOIN visits v ON v.id = s.visit_id JOIN sample_units su ON su.region_code = v.region_code"
 		" WHERE s.id = ? AND su.id = ? AND" INVITED_SQL,
 		R_AGENCY },
+	/* The units kept or who came: their ids comma-separated (a symposium
+	 * has a few dozen participants, so one statement, not one a unit). */
 	[STMT_SYMPOSIUM_UNINVITE] = {
-		"DELETE FROM symposium_participants WHERE symposium_id = ? AND sample_unit_id = ?",
+		"DELETE FROM symposium_participants WHERE symposium_id = ? AND FIND_IN_SET(sample_unit_id, ?) = 0",
 		R_AGENCY },
 	[STMT_SYMPOSIUM_ATTENDED] = {
-		"UPDATE symposium_participants SET attended = ? WHERE symposium_id = ? AND sample_unit_id = ?",
+		"UPDATE symposium_participants SET attended = FIND_IN_SET(sample_unit_id, ?) > 0 WHERE symposium_id = ?",
 		R_AGENCY },
 	[STMT_SYMPOSIUM_FILE_INSERT] = {
 		"INSERT INTO symposium_files (symposium_id, file, bytes, uploaded_by) VALUES (?, ?, ?, ?)",
