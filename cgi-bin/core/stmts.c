@@ -230,6 +230,90 @@
 	PF_GROUPED("k.flagged", "t.c0, t.c1", FLAGGED_SHARE_SQL("?")) \
 	" FROM (SELECT ? AS rep, ? AS role, ? AS flagged) k" SESSION_JOIN
 
+/* ---- Pages in two round trips (issue 21 item 1): the session check
+ * carries the page's small statements; the page's one list that reads a
+ * page of rows by key (LIMIT) stays a query of its own, which an
+ * aggregate over all the rows would not be. */
+/* A grouped statement as PF_GROUPED, its rows in ORDER (of t's columns). */
+#define PF_GROUPED_ORDER(ARGS, TCOLS, SQL, ORDER) ", JSON_ARRAY(" ARGS "), (SELECT JSON_ARRAYAGG(JSON_ARRAY(" \
+	TCOLS ") ORDER BY " ORDER ") FROM (" SQL ") t)"
+/* The account list's total (/admin/accounts): constants k.rcode (the
+ * role filter), k.region. */
+#define USER_COUNT_COLS "COALESCE(SUM(n), 0)"
+#define USER_COUNT_FROM(RC, G) " FROM agg_accounts WHERE (" RC " IS NULL OR role = " RC ")" \
+	" AND (" G " IS NULL OR region_code = " G ")"
+#define PAGE_ACCOUNTS_SQL "SELECT " SESSION_COLS \
+	PF_ROWS("", REGION_LIST_COLS, REGION_LIST_FROM, REGION_LIST_ORDER) \
+	PF_ONE("k.rcode, k.rcode, k.region, k.region", USER_COUNT_COLS, USER_COUNT_FROM("k.rcode", "k.region")) \
+	" FROM (SELECT ? AS rcode, ? AS region) k" SESSION_JOIN
+/* The response list's total (/admin/responses): k.status, k.form, k.region. */
+#define RESPONSE_COUNT_COLS(ST) "COALESCE(SUM(CASE WHEN " ST " IS NULL THEN drafts + submitted" \
+	" WHEN " ST " = 'draft' THEN drafts ELSE submitted END), 0)"
+#define RESPONSE_COUNT_FROM(F, G) " FROM agg_progress WHERE (" F " IS NULL OR form = " F ")" \
+	" AND (" G " IS NULL OR region_code = " G ")"
+#define PAGE_RESPONSES_SQL "SELECT " SESSION_COLS \
+	PF_ROWS("", REGION_LIST_COLS, REGION_LIST_FROM, REGION_LIST_ORDER) \
+	PF_ONE("k.status, k.status, k.form, k.form, k.region, k.region", RESPONSE_COUNT_COLS("k.status"), \
+	       RESPONSE_COUNT_FROM("k.form", "k.region")) \
+	" FROM (SELECT ? AS status, ? AS form, ? AS region) k" SESSION_JOIN
+/* One response (/admin/responses/view): k.id. */
+#define RESPONSE_GET_COLS "p.form, p.status, COALESCE(p.region_code, ''), COALESCE(g.name, ''), u.org_name," \
+	" u.username, p.proxy_user_id IS NOT NULL, DATE_FORMAT(p.updated_at, '%Y-%m-%d %H:%i:%s')," \
+	" COALESCE(DATE_FORMAT(p.submitted_at, '%Y-%m-%d %H:%i:%s'), '')"
+#define RESPONSE_GET_FROM(ID) " FROM responses p JOIN users u ON u.id = p.user_id" \
+	" LEFT JOIN regions g ON g.code = p.region_code WHERE p.id = " ID
+#define PAGE_RESPONSE_SQL "SELECT " SESSION_COLS \
+	PF_ONE("k.id", RESPONSE_GET_COLS, RESPONSE_GET_FROM("k.id")) " FROM (SELECT ? AS id) k" SESSION_JOIN
+/* The statistics (/admin/stats): the regions' submitted counts, grouped
+ * (its placeholders: form, region, region), and the regions. */
+#define STATS_REGIONS_SQL(F, G) "SELECT f.region_code AS c0, COALESCE(g.name, '') AS c1, SUM(f.n) AS c2" \
+	" FROM agg_fields f LEFT JOIN regions g ON g.code = f.region_code" \
+	" WHERE f.form = " F " AND f.code = '' AND f.opt = '' AND (" G " IS NULL OR f.region_code = " G ")" \
+	" GROUP BY f.region_code, g.name HAVING SUM(f.n) > 0"
+#define PAGE_STATS_SQL "SELECT " SESSION_COLS \
+	PF_ROWS("", REGION_LIST_COLS, REGION_LIST_FROM, REGION_LIST_ORDER) \
+	PF_GROUPED_ORDER("k.form, k.region, k.region", "t.c0, t.c1, t.c2", STATS_REGIONS_SQL("?", "?"), "t.c0") \
+	" FROM (SELECT ? AS form, ? AS region) k" SESSION_JOIN
+
+/* The follow-up lists (/region/followups*, /admin/followups*): the
+ * region's name and its construction units (a few per region; the sampled
+ * units are read a page at a time by key, on their own). Constants
+ * k.region (region=, NULL: the user's own), k.cu1, k.cu2 (the roles of
+ * construction units), k.state, k.q (the filters), k.want (0: the
+ * filters leave construction units out, none are read). */
+#define FOLLOWUP_ACCOUNTS_COLS "u.id, u.role, u.org_name, u.username," \
+	" CASE WHEN p.status IS NULL THEN 'nostart' ELSE 'draft' END, u.last_login_at," \
+	" f.outcome, f.at, f.note, u.contact, u.phone"
+#define FOLLOWUP_ACCOUNTS_FROM(G, CU1, CU2, ST, Q) " FROM users u LEFT JOIN responses p ON p.user_id = u.id AND p.form = u.form" \
+	" LEFT JOIN followups f ON f.id = (SELECT MAX(f2.id) FROM followups f2 WHERE f2.user_id = u.id)" \
+	" WHERE u.region_code = " G " AND u.role IN (" CU1 ", " CU2 ") AND u.disabled = 0" \
+	" AND (p.status IS NULL OR p.status <> 'submitted')" \
+	" AND (" ST " = '' OR (CASE WHEN p.status IS NULL THEN 'nostart' ELSE 'draft' END) = " ST ")" \
+	" AND (" Q " = '' OR u.org_name LIKE CONCAT('%', " Q ", '%'))"
+#define FOLLOWUP_ACCOUNTS_ORDER " ORDER BY u.role, u.id"
+#define FU_REGION "COALESCE(k.region, usr.region_code)"
+#define FU_ACCOUNTS_REGION "IF(k.want, " FU_REGION ", NULL)"
+#define PAGE_FOLLOWUPS_SQL "SELECT " SESSION_COLS \
+	PF_ONE(FU_REGION, "name", REGION_NAME_FROM(FU_REGION)) \
+	PF_ROWS(FU_ACCOUNTS_REGION ", k.cu1, k.cu2, k.state, k.state, k.q, k.q", FOLLOWUP_ACCOUNTS_COLS, \
+	        FOLLOWUP_ACCOUNTS_FROM(FU_ACCOUNTS_REGION, "k.cu1", "k.cu2", "k.state", "k.q"), FOLLOWUP_ACCOUNTS_ORDER) \
+	" FROM (SELECT ? AS region, ? AS cu1, ? AS cu2, ? AS state, ? AS q, ? AS want) k" SESSION_JOIN
+
+/* A unit's or a construction account's follow-up page (.../followups/unit):
+ * k.unit, k.account (one of them NULL), k.cu1, k.cu2. */
+#define FOLLOWUP_UNIT_COLS "su.id, su.region_code, su.stratum, su.name, su.contact, su.phone, su.role, su.status," \
+	FU_STATE_SQL ", p.status"
+#define FOLLOWUP_UNIT_FROM(ID) " FROM sample_units su LEFT JOIN responses p ON p.user_id = su.user_id" \
+	" AND p.form = su.form WHERE su.id = " ID
+#define FOLLOWUP_ACCOUNT_COLS "u.id, COALESCE(u.region_code, ''), u.role, u.org_name, u.username," \
+	" CASE WHEN p.status IS NULL THEN 'nostart' ELSE 'draft' END, p.status, u.contact, u.phone"
+#define FOLLOWUP_ACCOUNT_FROM(ID, CU1, CU2) " FROM users u LEFT JOIN responses p ON p.user_id = u.id" \
+	" AND p.form = u.form WHERE u.id = " ID " AND u.role IN (" CU1 ", " CU2 ")"
+#define PAGE_FOLLOWUP_UNIT_SQL "SELECT " SESSION_COLS \
+	PF_ONE("k.unit", FOLLOWUP_UNIT_COLS, FOLLOWUP_UNIT_FROM("k.unit")) \
+	PF_ONE("k.account, k.cu1, k.cu2", FOLLOWUP_ACCOUNT_COLS, FOLLOWUP_ACCOUNT_FROM("k.account", "k.cu1", "k.cu2")) \
+	" FROM (SELECT ? AS unit, ? AS account, ? AS cu1, ? AS cu2) k" SESSION_JOIN
+
 const struct stmt_def stmts[STMT__MAX] = {
 	/* Sessions and sign-in (core/auth.c). auth_load_session() runs before the request has a role. */
 	[STMT_SESSION_GET] = {
@@ -244,6 +328,12 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_PAGE_REGION_NAMED] = { PAGE_REGION_NAMED_SQL, R_ANON | R_REGION },
 	[STMT_PAGE_REGIONS] = { PAGE_REGIONS_SQL, R_ANON | R_ADMINS },
 	[STMT_PAGE_DEADLINES] = { PAGE_DEADLINES_SQL, R_ANON | R_ADMINS },
+	[STMT_PAGE_ACCOUNTS] = { PAGE_ACCOUNTS_SQL, R_ANON | R_ADMIN },
+	[STMT_PAGE_RESPONSES] = { PAGE_RESPONSES_SQL, R_ANON | R_ADMINS },
+	[STMT_PAGE_RESPONSE] = { PAGE_RESPONSE_SQL, R_ANON | R_ADMINS },
+	[STMT_PAGE_STATS] = { PAGE_STATS_SQL, R_ANON | R_ADMINS },
+	[STMT_PAGE_FOLLOWUPS] = { PAGE_FOLLOWUPS_SQL, R_ANON | R_REGION | R_ADMINS },
+	[STMT_PAGE_FOLLOWUP_UNIT] = { PAGE_FOLLOWUP_UNIT_SQL, R_ANON | R_REGION | R_ADMINS },
 	[STMT_SESSION_TOUCH] = {
 		"UPDATE sessions SET last_seen = NOW() WHERE token_hash = ?",
 		R_SIGNED_IN },
@@ -331,8 +421,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_ADMIN },
 	/* From the maintained counter (sql/065_list_counters.sql), not COUNT(*). */
 	[STMT_USER_COUNT] = {
-		"SELECT COALESCE(SUM(n), 0) FROM agg_accounts"
-		" WHERE (? IS NULL OR role = ?) AND (? IS NULL OR region_code = ?)",
+		"SELECT " USER_COUNT_COLS USER_COUNT_FROM("?", "?"),
 		R_ADMIN },
 	[STMT_USER_NAME] = {
 		"SELECT username FROM users WHERE id = ?",
@@ -576,11 +665,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 
 	/* Administration: responses, export, statistics */
 	[STMT_RESPONSE_GET] = {
-		"SELECT p.form, p.status, COALESCE(p.region_code, ''), COALESCE(g.name, ''), u.org_name,"
-		" u.username, p.proxy_user_id IS NOT NULL, DATE_FORMAT(p.updated_at, '%Y-%m-%d %H:%i:%s'),"
-		" COALESCE(DATE_FORMAT(p.submitted_at, '%Y-%m-%d %H:%i:%s'), '')"
-		" FROM responses p JOIN users u ON u.id = p.user_id"
-		" LEFT JOIN regions g ON g.code = p.region_code WHERE p.id = ?",
+		"SELECT " RESPONSE_GET_COLS RESPONSE_GET_FROM("?"),
 		R_ADMINS },
 	[STMT_ANSWER_GET] = {
 		"SELECT value FROM answers WHERE response_id = ? AND code = ?",
@@ -912,30 +997,15 @@ const struct stmt_def stmts[STMT__MAX] = {
 	/* Construction units: the region's accounts of the two roles given
 	 * (hub, window) without a submitted response; a few per region. */
 	[STMT_FOLLOWUP_ACCOUNTS] = {
-		"SELECT u.id, u.role, u.org_name, u.username,"
-		" CASE WHEN p.status IS NULL THEN 'nostart' ELSE 'draft' END, u.last_login_at,"
-		" f.outcome, f.at, f.note, u.contact, u.phone"
-		" FROM users u LEFT JOIN responses p ON p.user_id = u.id AND p.form = u.form"
-		" LEFT JOIN followups f ON f.id = (SELECT MAX(f2.id) FROM followups f2 WHERE f2.user_id = u.id)"
-		" WHERE u.region_code = ? AND u.role IN (?, ?) AND u.disabled = 0"
-		" AND (p.status IS NULL OR p.status <> 'submitted')"
-		" AND (? = '' OR (CASE WHEN p.status IS NULL THEN 'nostart' ELSE 'draft' END) = ?)"
-		" AND (? = '' OR u.org_name LIKE CONCAT('%', ?, '%'))"
-		" ORDER BY u.role, u.id",
+		"SELECT " FOLLOWUP_ACCOUNTS_COLS FOLLOWUP_ACCOUNTS_FROM("?", "?", "?", "?", "?") FOLLOWUP_ACCOUNTS_ORDER,
 		R_REGION | R_ADMINS },
 	/* One unit and one construction account, with their region (the
 	 * caller compares it: another region's unit is 403). */
 	[STMT_FOLLOWUP_UNIT_GET] = {
-		"SELECT su.id, su.region_code, su.stratum, su.name, su.contact, su.phone, su.role, su.status,"
-		FU_STATE_SQL ", p.status"
-		" FROM sample_units su LEFT JOIN responses p ON p.user_id = su.user_id AND p.form = su.form"
-		" WHERE su.id = ?",
+		"SELECT " FOLLOWUP_UNIT_COLS FOLLOWUP_UNIT_FROM("?"),
 		R_REGION | R_ADMINS },
 	[STMT_FOLLOWUP_ACCOUNT_GET] = {
-		"SELECT u.id, COALESCE(u.region_code, ''), u.role, u.org_name, u.username,"
-		" CASE WHEN p.status IS NULL THEN 'nostart' ELSE 'draft' END, p.status, u.contact, u.phone"
-		" FROM users u LEFT JOIN responses p ON p.user_id = u.id AND p.form = u.form"
-		" WHERE u.id = ? AND u.role IN (?, ?)",
+		"SELECT " FOLLOWUP_ACCOUNT_COLS FOLLOWUP_ACCOUNT_FROM("?", "?", "?"),
 		R_REGION | R_ADMINS },
 	[STMT_FOLLOWUP_INSERT] = {
 		"INSERT INTO followups (region_code, unit_id, user_id, outcome, note, by_user)"
@@ -1083,10 +1153,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT " AGGR_QUOTA_COLS AGGR_QUOTA_FROM("?"),
 		R_ADMINS | R_REGION },
 	[STMT_AGGR_STATS_REGIONS] = {
-		"SELECT f.region_code, COALESCE(g.name, ''), SUM(f.n) FROM agg_fields f"
-		" LEFT JOIN regions g ON g.code = f.region_code"
-		" WHERE f.form = ? AND f.code = '' AND f.opt = '' AND (? IS NULL OR f.region_code = ?)"
-		" GROUP BY f.region_code, g.name HAVING SUM(f.n) > 0 ORDER BY f.region_code",
+		STATS_REGIONS_SQL("?", "?") " ORDER BY f.region_code",
 		R_ADMINS },
 	[STMT_AGGR_STATS_FIELDS] = {
 		"SELECT code, opt, SUM(n), SUM(first), SUM(rsum), CAST(SUM(sum) AS CHAR),"
@@ -1180,9 +1247,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	/* The list's total from the maintained counters (enabled accounts'
 	 * responses, by the account's region), not a count of every row. */
 	[STMT_RESPONSE_COUNT_AGGR] = {
-		"SELECT COALESCE(SUM(CASE WHEN ? IS NULL THEN drafts + submitted WHEN ? = 'draft' THEN drafts"
-		" ELSE submitted END), 0) FROM agg_progress"
-		" WHERE (? IS NULL OR form = ?) AND (? IS NULL OR region_code = ?)",
+		"SELECT " RESPONSE_COUNT_COLS("?") RESPONSE_COUNT_FROM("?", "?"),
 		R_ADMINS },
 	/* Newest first: a page is the rows below a key (NULL: from the top),
 	 * one more than shown to know whether there is a next page. */
@@ -1666,6 +1731,12 @@ const enum stmt *const stmt_carries[STMT__MAX] = {
 	[STMT_PAGE_REGIONS] = (const enum stmt[]){ STMT_REGION_LIST, STMT__MAX },
 	[STMT_PAGE_DEADLINES] = (const enum stmt[]){ STMT_DEADLINE_OVERRIDE_LIST, STMT_DEADLINE_OVERRIDES_ALL,
 		STMT_REGION_LIST, STMT__MAX },
+	[STMT_PAGE_ACCOUNTS] = (const enum stmt[]){ STMT_REGION_LIST, STMT_USER_COUNT, STMT__MAX },
+	[STMT_PAGE_RESPONSES] = (const enum stmt[]){ STMT_REGION_LIST, STMT_RESPONSE_COUNT_AGGR, STMT__MAX },
+	[STMT_PAGE_RESPONSE] = (const enum stmt[]){ STMT_RESPONSE_GET, STMT__MAX },
+	[STMT_PAGE_STATS] = (const enum stmt[]){ STMT_REGION_LIST, STMT_AGGR_STATS_REGIONS, STMT__MAX },
+	[STMT_PAGE_FOLLOWUPS] = (const enum stmt[]){ STMT_REGION_NAME, STMT_FOLLOWUP_ACCOUNTS, STMT__MAX },
+	[STMT_PAGE_FOLLOWUP_UNIT] = (const enum stmt[]){ STMT_FOLLOWUP_UNIT_GET, STMT_FOLLOWUP_ACCOUNT_GET, STMT__MAX },
 };
 
 /* What a page's statement carries as its own rows (after the pairs: the

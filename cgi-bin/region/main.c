@@ -250,11 +250,13 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_ACCOUNT_RESET_GET]  = { "/region/accounts/reset", M_GET,  REGION, 0, account_params, account_reset_get, NULL },
 	[PAGE_ACCOUNT_RESET_POST] = { "/region/accounts/reset", M_POST, REGION, PAGE_CSRF, account_params, account_reset_done, NULL },
 	[PAGE_FOLLOWUPS]       = { "/region/followups",       M_GET, REGION, 0, followup_list_params, followups_get, NULL,
-	                         .session = STMT_PAGE_REGION_NAMED },
+	                         .session = STMT_PAGE_FOLLOWUPS, .session_args = followup_list_session_args },
 	[PAGE_FOLLOWUPS_PRINT] = { "/region/followups/print", M_GET, REGION, 0, followup_list_params, followups_print, NULL,
-	                         .session = STMT_PAGE_REGION_NAMED },
-	[PAGE_FOLLOWUPS_CSV]   = { "/region/followups.csv",   M_GET, REGION, 0, followup_list_params, followup_csv, NULL },
-	[PAGE_FOLLOWUP_UNIT_GET]  = { "/region/followups/unit", M_GET,  REGION, 0, followup_unit_params, followups_unit_get, NULL },
+	                         .session = STMT_PAGE_FOLLOWUPS, .session_args = followup_list_session_args },
+	[PAGE_FOLLOWUPS_CSV]   = { "/region/followups.csv",   M_GET, REGION, 0, followup_list_params, followup_csv, NULL,
+	                         .session = STMT_PAGE_FOLLOWUPS, .session_args = followup_list_session_args },
+	[PAGE_FOLLOWUP_UNIT_GET]  = { "/region/followups/unit", M_GET,  REGION, 0, followup_unit_params, followups_unit_get, NULL,
+	                         .session = STMT_PAGE_FOLLOWUP_UNIT, .session_args = followup_unit_session_args },
 	[PAGE_FOLLOWUP_UNIT_POST] = { "/region/followups/unit", M_POST, REGION, PAGE_CSRF, followup_record_params, followups_unit_post, NULL },
 };
 
