@@ -314,6 +314,103 @@
 	PF_ONE("k.account, k.cu1, k.cu2", FOLLOWUP_ACCOUNT_COLS, FOLLOWUP_ACCOUNT_FROM("k.account", "k.cu1", "k.cu2")) \
 	" FROM (SELECT ? AS unit, ? AS account, ? AS cu1, ? AS cu2) k" SESSION_JOIN
 
+/* The paper-entry list (/form/NAME/proxy): the accounts of the form's
+ * role that no sampled unit holds (the sampled units, up to 20,000, are
+ * read on their own). Constants k.form, k.role, k.q (the search). */
+#define PROXY_LIST_COLS "u.id, u.username, u.org_name, IFNULL(s.status, ''), IFNULL(s.proxy_user_id, 0)"
+#define PROXY_LIST_FROM(F, ROLE, G, Q) " FROM users u LEFT JOIN responses s ON s.user_id = u.id AND s.form = " F \
+	" WHERE u.role = " ROLE " AND u.region_code = " G " AND u.disabled = 0" \
+	/* accounts of sampled units are listed with their unit (STMT_PROXY_UNITS) */ \
+	" AND NOT EXISTS (SELECT 1 FROM sample_units su WHERE su.user_id = u.id AND" INVITED_SQL ")" \
+	" AND (" Q " = '' OR u.org_name LIKE CONCAT('%', " Q ", '%') OR u.username LIKE CONCAT('%', " Q ", '%'))"
+#define PROXY_LIST_ORDER " ORDER BY u.org_name, u.id LIMIT 5000"
+#define PAGE_PROXY_SQL "SELECT " SESSION_COLS \
+	PF_ROWS("k.form, k.role, usr.region_code, k.q, k.q, k.q", PROXY_LIST_COLS, \
+	        PROXY_LIST_FROM("k.form", "k.role", "usr.region_code", "k.q"), PROXY_LIST_ORDER) \
+	" FROM (SELECT ? AS form, ? AS role, ? AS q) k" SESSION_JOIN
+
+/* A unit's replacement page (/region/sample/replace): the region's name,
+ * the unit (of the region's sample) and the reserve that would take its
+ * place (of the unit's sample and stratum). Constant k.unit. */
+#define SAMPLE_UNIT_SHOW_COLS "su.id, su.sample_id, su.stratum, su.role, su.status, su.name"
+#define SAMPLE_UNIT_SHOW_FROM(ID, G) " FROM sample_units su JOIN samples s ON s.id = su.sample_id" \
+	" WHERE su.id = " ID " AND s.region_code = " G
+#define NEXT_RESERVE_COLS "id, name, position"
+#define NEXT_RESERVE_FROM(S, ST) " FROM sample_units WHERE sample_id = " S " AND stratum = " ST \
+	" AND role = 'reserve' AND status = 'active' ORDER BY position LIMIT 1"
+#define REPLACED_UNIT(COL) "(SELECT su." COL SAMPLE_UNIT_SHOW_FROM("k.unit", "usr.region_code") ")"
+#define PAGE_SAMPLE_REPLACE_SQL "SELECT " SESSION_COLS \
+	PF_ONE("usr.region_code", "name", REGION_NAME_FROM("usr.region_code")) \
+	PF_ONE("k.unit, usr.region_code", SAMPLE_UNIT_SHOW_COLS, SAMPLE_UNIT_SHOW_FROM("k.unit", "usr.region_code")) \
+	PF_ONE(REPLACED_UNIT("sample_id") ", " REPLACED_UNIT("stratum"), NEXT_RESERVE_COLS, \
+	       NEXT_RESERVE_FROM(REPLACED_UNIT("sample_id"), REPLACED_UNIT("stratum"))) \
+	" FROM (SELECT ? AS unit) k" SESSION_JOIN
+
+/* The slips page (/region/slips): the strata's quota and the invitation
+ * funnel's counts (the units are read a page at a time by key, on their own). */
+#define SLIP_FUNNEL_COLS "stratum, sampled, printed, registered"
+#define SLIP_FUNNEL_FROM(G) " FROM agg_quota WHERE region_code = " G " AND sampled > 0"
+#define SLIP_FUNNEL_ORDER " ORDER BY stratum"
+#define SLIP_COUNTS_COLS "COUNT(*), SUM(su.slip_printed_at IS NOT NULL), SUM(su.code_opened_at IS NOT NULL)," \
+	" SUM(su.registered_at IS NOT NULL), SUM(p.status IS NOT NULL), SUM(p.submitted_at IS NOT NULL)"
+#define SLIP_COUNTS_FROM(G) " FROM sample_units su LEFT JOIN responses p ON p.user_id = su.user_id" \
+	" AND p.form = su.form WHERE su.region_code = " G " AND" INVITED_SQL
+#define PAGE_SLIPS_SQL "SELECT " SESSION_COLS \
+	PF_ROWS("usr.region_code", SLIP_FUNNEL_COLS, SLIP_FUNNEL_FROM("usr.region_code"), SLIP_FUNNEL_ORDER) \
+	PF_ONE("usr.region_code", SLIP_COUNTS_COLS, SLIP_COUNTS_FROM("usr.region_code")) SESSION_FROM
+
+/* The visited side of the agency's visits (eval/visitside.c): a region's
+ * (/agency/region) or a unit's (/agency/unit/visits) notified visits, and
+ * the schedule and team of all of them at once (the visit's id first),
+ * instead of a query per visit. */
+#define REGION_VISITS_COLS "id, DATE_FORMAT(starts_on, '%Y-%m-%d'), DATE_FORMAT(ends_on, '%Y-%m-%d'), state," \
+	" cancel_reason, contact, phone, prepare, COALESCE(DATE_FORMAT(confirmed_at, '%Y-%m-%d %H:%i'), '')"
+#define REGION_VISITS_FROM(G) " FROM visits WHERE region_code = " G " AND state <> 'planned'"
+#define REGION_VISITS_ORDER " ORDER BY starts_on, id"
+#define UNIT_VISITS_COLS "v.id, DATE_FORMAT(v.starts_on, '%Y-%m-%d'), DATE_FORMAT(v.ends_on, '%Y-%m-%d'), v.state," \
+	" v.cancel_reason, v.contact, v.phone, v.prepare, DATE_FORMAT(o.day, '%Y-%m-%d')"
+#define UNIT_VISITS_FROM(U) " FROM visit_objects o JOIN visits v ON v.id = o.visit_id" \
+	" WHERE o.unit_id = " U " AND v.state <> 'planned'"
+#define UNIT_VISITS_ORDER " ORDER BY v.starts_on, v.id"
+/* The visits whose details are shown: of a region, or those a unit is an
+ * object of; not planned ones. */
+#define VISITS_SHOWN_OF_REGION(G) "(SELECT id FROM visits WHERE region_code = " G " AND state <> 'planned')"
+#define VISITS_SHOWN_OF_UNIT(U) "(SELECT v.id FROM visit_objects o JOIN visits v ON v.id = o.visit_id" \
+	" WHERE o.unit_id = " U " AND v.state <> 'planned')"
+#define VISIT_OBJECTS_COLS "COALESCE(o.unit_id, 0), DATE_FORMAT(o.day, '%Y-%m-%d'), COALESCE(u.role, '')," \
+	" COALESCE(u.org_name, ''), COALESCE(u.username, '')"
+#define VISIT_OBJECTS_FROM " FROM visit_objects o LEFT JOIN users u ON u.id = o.unit_id"
+#define VISIT_OBJECTS_ORDER "o.day, o.unit_id IS NOT NULL, u.role, u.username"
+#define VISIT_TEAM_COLS "u.id, u.username, u.org_name, u.contact, u.phone"
+#define VISIT_TEAM_FROM " FROM visit_team t JOIN users u ON u.id = t.user_id"
+#define VISIT_TEAM_ORDER "u.username"
+#define VISITS_OBJECTS_COLS "o.visit_id, " VISIT_OBJECTS_COLS
+#define VISITS_OBJECTS_FROM(SHOWN) VISIT_OBJECTS_FROM " WHERE o.visit_id IN " SHOWN
+#define VISITS_OBJECTS_ORDER " ORDER BY o.visit_id, " VISIT_OBJECTS_ORDER
+#define VISITS_TEAM_COLS "t.visit_id, " VISIT_TEAM_COLS
+#define VISITS_TEAM_FROM(SHOWN) VISIT_TEAM_FROM " WHERE t.visit_id IN " SHOWN
+#define VISITS_TEAM_ORDER " ORDER BY t.visit_id, " VISIT_TEAM_ORDER
+#define PAGE_REGION_VISITS_SQL "SELECT " SESSION_COLS \
+	PF_ROWS("usr.region_code", REGION_VISITS_COLS, REGION_VISITS_FROM("usr.region_code"), REGION_VISITS_ORDER) \
+	PF_ROWS("usr.region_code", VISITS_OBJECTS_COLS, \
+	        VISITS_OBJECTS_FROM(VISITS_SHOWN_OF_REGION("usr.region_code")), VISITS_OBJECTS_ORDER) \
+	PF_ROWS("usr.region_code", VISITS_TEAM_COLS, \
+	        VISITS_TEAM_FROM(VISITS_SHOWN_OF_REGION("usr.region_code")), VISITS_TEAM_ORDER) SESSION_FROM
+#define PAGE_UNIT_VISITS_SQL "SELECT " SESSION_COLS \
+	PF_ROWS("usr.id", UNIT_VISITS_COLS, UNIT_VISITS_FROM("usr.id"), UNIT_VISITS_ORDER) \
+	PF_ROWS("usr.id", VISITS_OBJECTS_COLS, VISITS_OBJECTS_FROM(VISITS_SHOWN_OF_UNIT("usr.id")), \
+	        VISITS_OBJECTS_ORDER) \
+	PF_ROWS("usr.id", VISITS_TEAM_COLS, VISITS_TEAM_FROM(VISITS_SHOWN_OF_UNIT("usr.id")), VISITS_TEAM_ORDER) \
+	SESSION_FROM
+/* A unit's documents page (/agency/unit/documents): the unit (its own
+ * account; constants k.cu1, k.cu2, the roles of construction units). */
+#define UNIT_OF_COLS "u.id, u.username, u.role, u.region_code, u.org_name, g.name"
+#define UNIT_OF_FROM(ID, CU1, CU2) " FROM users u JOIN regions g ON g.code = u.region_code" \
+	" WHERE u.id = " ID " AND u.role IN (" CU1 ", " CU2 ")"
+#define PAGE_UNIT_DOCS_SQL "SELECT " SESSION_COLS \
+	PF_ONE("usr.id, k.cu1, k.cu2", UNIT_OF_COLS, UNIT_OF_FROM("usr.id", "k.cu1", "k.cu2")) \
+	" FROM (SELECT ? AS cu1, ? AS cu2) k" SESSION_JOIN
+
 const struct stmt_def stmts[STMT__MAX] = {
 	/* Sessions and sign-in (core/auth.c). auth_load_session() runs before the request has a role. */
 	[STMT_SESSION_GET] = {
@@ -334,6 +431,12 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_PAGE_STATS] = { PAGE_STATS_SQL, R_ANON | R_ADMINS },
 	[STMT_PAGE_FOLLOWUPS] = { PAGE_FOLLOWUPS_SQL, R_ANON | R_REGION | R_ADMINS },
 	[STMT_PAGE_FOLLOWUP_UNIT] = { PAGE_FOLLOWUP_UNIT_SQL, R_ANON | R_REGION | R_ADMINS },
+	[STMT_PAGE_PROXY] = { PAGE_PROXY_SQL, R_ANON | R_REGION },
+	[STMT_PAGE_SAMPLE_REPLACE] = { PAGE_SAMPLE_REPLACE_SQL, R_ANON | R_REGION },
+	[STMT_PAGE_SLIPS] = { PAGE_SLIPS_SQL, R_ANON | R_REGION },
+	[STMT_PAGE_REGION_VISITS] = { PAGE_REGION_VISITS_SQL, R_ANON | R_REGION },
+	[STMT_PAGE_UNIT_VISITS] = { PAGE_UNIT_VISITS_SQL, R_ANON | R_UNITS },
+	[STMT_PAGE_UNIT_DOCS] = { PAGE_UNIT_DOCS_SQL, R_ANON | R_UNITS },
 	[STMT_SESSION_TOUCH] = {
 		"UPDATE sessions SET last_seen = NOW() WHERE token_hash = ?",
 		R_SIGNED_IN },
@@ -614,13 +717,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT " PROXY_TARGET_COLS PROXY_TARGET_FROM("?"),
 		R_REGION },
 	[STMT_PROXY_LIST] = {
-		"SELECT u.id, u.username, u.org_name, IFNULL(s.status, ''), IFNULL(s.proxy_user_id, 0) "
-		"FROM users u LEFT JOIN responses s ON s.user_id = u.id AND s.form = ? "
-		"WHERE u.role = ? AND u.region_code = ? AND u.disabled = 0 "
-		/* accounts of sampled units are listed with their unit (below) */
-		"AND NOT EXISTS (SELECT 1 FROM sample_units su WHERE su.user_id = u.id AND" INVITED_SQL ") "
-		"AND (? = '' OR u.org_name LIKE CONCAT('%', ?, '%') OR u.username LIKE CONCAT('%', ?, '%')) "
-		"ORDER BY u.org_name, u.id LIMIT 5000",
+		"SELECT " PROXY_LIST_COLS PROXY_LIST_FROM("?", "?", "?", "?") PROXY_LIST_ORDER,
 		R_REGION },
 	/* Every invited unit of the region's sample for a form, registered or
 	 * not (paper questionnaires, issue 10). */
@@ -873,12 +970,10 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_REGION },
 	/* The same two without locks, for the replacement's confirmation page. */
 	[STMT_SAMPLE_UNIT_SHOW] = {
-		"SELECT su.id, su.sample_id, su.stratum, su.role, su.status, su.name FROM sample_units su"
-		" JOIN samples s ON s.id = su.sample_id WHERE su.id = ? AND s.region_code = ?",
+		"SELECT " SAMPLE_UNIT_SHOW_COLS SAMPLE_UNIT_SHOW_FROM("?", "?"),
 		R_REGION },
 	[STMT_SAMPLE_NEXT_RESERVE_SHOW] = {
-		"SELECT id, name, position FROM sample_units WHERE sample_id = ? AND stratum = ?"
-		" AND role = 'reserve' AND status = 'active' ORDER BY position LIMIT 1",
+		"SELECT " NEXT_RESERVE_COLS NEXT_RESERVE_FROM("?", "?"),
 		R_REGION },
 	[STMT_SAMPLE_NEXT_RESERVE] = {
 		"SELECT id, name, position FROM sample_units WHERE sample_id = ? AND stratum = ?"
@@ -970,10 +1065,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	/* The funnel's counts over all invited units of the region, apart from
 	 * the paged list of units above (issue 13 item 3). */
 	[STMT_SLIP_FUNNEL_COUNTS] = {
-		"SELECT COUNT(*), SUM(su.slip_printed_at IS NOT NULL), SUM(su.code_opened_at IS NOT NULL),"
-		" SUM(su.registered_at IS NOT NULL), SUM(p.status IS NOT NULL), SUM(p.submitted_at IS NOT NULL)"
-		" FROM sample_units su LEFT JOIN responses p ON p.user_id = su.user_id AND p.form = su.form"
-		" WHERE su.region_code = ? AND" INVITED_SQL,
+		"SELECT " SLIP_COUNTS_COLS SLIP_COUNTS_FROM("?"),
 		R_REGION },
 	/* Follow-up lists (issue 11 item 4, sample/followup.c). A unit is on
 	 * the list while it is invited and its response is not submitted; its
@@ -1023,8 +1115,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	 * counters (agg_quota counts exactly INVITED_SQL's units), not a scan of
 	 * the region's units (issue 21 item 4). */
 	[STMT_SLIP_FUNNEL] = {
-		"SELECT stratum, sampled, printed, registered FROM agg_quota"
-		" WHERE region_code = ? AND sampled > 0 ORDER BY stratum",
+		"SELECT " SLIP_FUNNEL_COLS SLIP_FUNNEL_FROM("?") SLIP_FUNNEL_ORDER,
 		R_REGION },
 	[STMT_SLIP_UNIT] = {
 		"SELECT su.name, su.stratum, su.slip_printed_at FROM sample_units su"
@@ -1480,8 +1571,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	 * A construction unit: its account, when it is one. The two roles of
 	 * construction units are parameters here (the callers pass role_code(ROLE_HUB) and role_code(ROLE_WINDOW)). */
 	[STMT_UNIT_OF] = {
-		"SELECT u.id, u.username, u.role, u.region_code, u.org_name, g.name FROM users u"
-		" JOIN regions g ON g.code = u.region_code WHERE u.id = ? AND u.role IN (?, ?)",
+		"SELECT " UNIT_OF_COLS UNIT_OF_FROM("?", "?", "?"),
 		R_AGENCY | R_UNITS },
 	/* A unit's documents, newest first; the handler passes the unit's own
 	 * id for a unit (r->user->id), any unit's for the agency. */
@@ -1583,9 +1673,15 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_AGENCY },
 	/* The handler has checked the visit is the reader's (region, unit). */
 	[STMT_VISIT_TEAM] = {
-		"SELECT u.id, u.username, u.org_name, u.contact, u.phone FROM visit_team t JOIN users u ON u.id = t.user_id"
-		" WHERE t.visit_id = ? ORDER BY u.username",
+		"SELECT " VISIT_TEAM_COLS VISIT_TEAM_FROM " WHERE t.visit_id = ? ORDER BY " VISIT_TEAM_ORDER,
 		R_AGENCY | R_REGION | R_UNITS },
+	/* The teams of a region's or a unit's visits (eval/visitside.c). */
+	[STMT_REGION_VISITS_TEAM] = {
+		"SELECT " VISITS_TEAM_COLS VISITS_TEAM_FROM(VISITS_SHOWN_OF_REGION("?")) VISITS_TEAM_ORDER,
+		R_REGION },
+	[STMT_UNIT_VISITS_TEAM] = {
+		"SELECT " VISITS_TEAM_COLS VISITS_TEAM_FROM(VISITS_SHOWN_OF_UNIT("?")) VISITS_TEAM_ORDER,
+		R_UNITS },
 	[STMT_AGENCY_ACCOUNTS] = {
 		"SELECT id, username, org_name, contact FROM users WHERE role = 'agency' AND disabled = 0"
 		" ORDER BY username LIMIT 500",
@@ -1603,19 +1699,22 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" WHERE v.id = ? AND u.id = ?",
 		R_AGENCY },
 	[STMT_VISIT_OBJECTS] = {
-		"SELECT COALESCE(o.unit_id, 0), DATE_FORMAT(o.day, '%Y-%m-%d'), COALESCE(u.role, ''), COALESCE(u.org_name, ''),"
-		" COALESCE(u.username, '') FROM visit_objects o LEFT JOIN users u ON u.id = o.unit_id"
-		" WHERE o.visit_id = ? ORDER BY o.day, o.unit_id IS NOT NULL, u.role, u.username",
+		"SELECT " VISIT_OBJECTS_COLS VISIT_OBJECTS_FROM " WHERE o.visit_id = ? ORDER BY " VISIT_OBJECTS_ORDER,
 		R_AGENCY | R_REGION | R_UNITS },
+	/* The schedules of a region's or a unit's visits (eval/visitside.c). */
+	[STMT_REGION_VISITS_OBJECTS] = {
+		"SELECT " VISITS_OBJECTS_COLS VISITS_OBJECTS_FROM(VISITS_SHOWN_OF_REGION("?")) VISITS_OBJECTS_ORDER,
+		R_REGION },
+	[STMT_UNIT_VISITS_OBJECTS] = {
+		"SELECT " VISITS_OBJECTS_COLS VISITS_OBJECTS_FROM(VISITS_SHOWN_OF_UNIT("?")) VISITS_OBJECTS_ORDER,
+		R_UNITS },
 	[STMT_REGION_UNITS] = {
 		"SELECT id, role, org_name, username FROM users WHERE region_code = ? AND role IN (?, ?)"
 		" ORDER BY role, username LIMIT 500",
 		R_AGENCY },
 	/* A region's visits once notified: no findings. */
 	[STMT_REGION_VISITS] = {
-		"SELECT id, DATE_FORMAT(starts_on, '%Y-%m-%d'), DATE_FORMAT(ends_on, '%Y-%m-%d'), state, cancel_reason,"
-		" contact, phone, prepare, COALESCE(DATE_FORMAT(confirmed_at, '%Y-%m-%d %H:%i'), '')"
-		" FROM visits WHERE region_code = ? AND state <> 'planned' ORDER BY starts_on, id",
+		"SELECT " REGION_VISITS_COLS REGION_VISITS_FROM("?") REGION_VISITS_ORDER,
 		R_REGION },
 	[STMT_VISIT_CONFIRM] = {
 		"UPDATE visits SET confirmed_at = NOW(), confirmed_by = ? WHERE id = ? AND region_code = ?"
@@ -1623,10 +1722,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_REGION },
 	/* The visits a construction unit is an object of, once notified. */
 	[STMT_UNIT_VISITS] = {
-		"SELECT v.id, DATE_FORMAT(v.starts_on, '%Y-%m-%d'), DATE_FORMAT(v.ends_on, '%Y-%m-%d'), v.state,"
-		" v.cancel_reason, v.contact, v.phone, v.prepare, DATE_FORMAT(o.day, '%Y-%m-%d')"
-		" FROM visit_objects o JOIN visits v ON v.id = o.visit_id"
-		" WHERE o.unit_id = ? AND v.state <> 'planned' ORDER BY v.starts_on, v.id",
+		"SELECT " UNIT_VISITS_COLS UNIT_VISITS_FROM("?") UNIT_VISITS_ORDER,
 		R_UNITS },
 	/* ---- Symposiums (issue 19 item 5, eval/symposium.c) ---- */
 	/* Only at a construction unit the visit goes to. */
@@ -1737,6 +1833,15 @@ const enum stmt *const stmt_carries[STMT__MAX] = {
 	[STMT_PAGE_STATS] = (const enum stmt[]){ STMT_REGION_LIST, STMT_AGGR_STATS_REGIONS, STMT__MAX },
 	[STMT_PAGE_FOLLOWUPS] = (const enum stmt[]){ STMT_REGION_NAME, STMT_FOLLOWUP_ACCOUNTS, STMT__MAX },
 	[STMT_PAGE_FOLLOWUP_UNIT] = (const enum stmt[]){ STMT_FOLLOWUP_UNIT_GET, STMT_FOLLOWUP_ACCOUNT_GET, STMT__MAX },
+	[STMT_PAGE_PROXY] = (const enum stmt[]){ STMT_PROXY_LIST, STMT__MAX },
+	[STMT_PAGE_SAMPLE_REPLACE] = (const enum stmt[]){ STMT_REGION_NAME, STMT_SAMPLE_UNIT_SHOW,
+		STMT_SAMPLE_NEXT_RESERVE_SHOW, STMT__MAX },
+	[STMT_PAGE_SLIPS] = (const enum stmt[]){ STMT_SLIP_FUNNEL, STMT_SLIP_FUNNEL_COUNTS, STMT__MAX },
+	[STMT_PAGE_REGION_VISITS] = (const enum stmt[]){ STMT_REGION_VISITS, STMT_REGION_VISITS_OBJECTS,
+		STMT_REGION_VISITS_TEAM, STMT__MAX },
+	[STMT_PAGE_UNIT_VISITS] = (const enum stmt[]){ STMT_UNIT_VISITS, STMT_UNIT_VISITS_OBJECTS,
+		STMT_UNIT_VISITS_TEAM, STMT__MAX },
+	[STMT_PAGE_UNIT_DOCS] = (const enum stmt[]){ STMT_UNIT_OF, STMT__MAX },
 };
 
 /* What a page's statement carries as its own rows (after the pairs: the
