@@ -411,6 +411,19 @@
 	PF_ONE("usr.id, k.cu1, k.cu2", UNIT_OF_COLS, UNIT_OF_FROM("usr.id", "k.cu1", "k.cu2")) \
 	" FROM (SELECT ? AS cu1, ? AS cu2) k" SESSION_JOIN
 
+/* The indicator pages and their exports (/admin/indicators*, eval/indview.c):
+ * the regions, the excluded responses per region and the sample's counts
+ * (the indicators' aggregates, agg_ind, are read on their own). */
+#define EXCLUDED_BY_REGION_SQL "SELECT COALESCE(r.region_code, '') AS c0, COUNT(*) AS c1 FROM flag_reviews fr" \
+	" JOIN responses r ON r.id = fr.response_id WHERE fr.decision = 'excluded' AND r.status = 'submitted'" \
+	" GROUP BY r.region_code"
+#define AGGR_QUOTA_ALL_COLS "region_code, stratum, sampled, registered, submitted"
+#define AGGR_QUOTA_ALL_FROM " FROM agg_quota"
+#define PAGE_INDICATORS_SQL "SELECT " SESSION_COLS \
+	PF_ROWS("", REGION_LIST_COLS, REGION_LIST_FROM, REGION_LIST_ORDER) \
+	PF_GROUPED_ORDER("", "t.c0, t.c1", EXCLUDED_BY_REGION_SQL, "t.c0") \
+	PF_ROWS("", AGGR_QUOTA_ALL_COLS, AGGR_QUOTA_ALL_FROM, "") SESSION_FROM
+
 const struct stmt_def stmts[STMT__MAX] = {
 	/* Sessions and sign-in (core/auth.c). auth_load_session() runs before the request has a role. */
 	[STMT_SESSION_GET] = {
@@ -437,6 +450,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_PAGE_REGION_VISITS] = { PAGE_REGION_VISITS_SQL, R_ANON | R_REGION },
 	[STMT_PAGE_UNIT_VISITS] = { PAGE_UNIT_VISITS_SQL, R_ANON | R_UNITS },
 	[STMT_PAGE_UNIT_DOCS] = { PAGE_UNIT_DOCS_SQL, R_ANON | R_UNITS },
+	[STMT_PAGE_INDICATORS] = { PAGE_INDICATORS_SQL, R_ANON | R_ADMINS },
 	[STMT_SESSION_TOUCH] = {
 		"UPDATE sessions SET last_seen = NOW() WHERE token_hash = ?",
 		R_SIGNED_IN },
@@ -1255,7 +1269,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT region_code, in_sample, ind, term, n, k, CAST(sum AS CHAR) FROM agg_ind",
 		R_ADMINS | R_REGION },
 	[STMT_AGGR_QUOTA_ALL] = {
-		"SELECT region_code, stratum, sampled, registered, submitted FROM agg_quota",
+		"SELECT " AGGR_QUOTA_ALL_COLS AGGR_QUOTA_ALL_FROM,
 		R_ADMINS | R_REGION },
 	/* smesurvey-admin rebuild-aggregates: everything again from the data. */
 	[STMT_AGGR_CLEAR_PROGRESS] = { "DELETE FROM agg_progress", R_CLI },
@@ -1514,8 +1528,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	/* How many submitted responses the agency excluded, per region (the
 	 * indicator views say so; issue 20 item 4). */
 	[STMT_FLAG_EXCLUDED_BY_REGION] = {
-		"SELECT COALESCE(r.region_code, ''), COUNT(*) FROM flag_reviews fr JOIN responses r ON r.id = fr.response_id"
-		" WHERE fr.decision = 'excluded' AND r.status = 'submitted' GROUP BY r.region_code",
+		EXCLUDED_BY_REGION_SQL,
 		R_ADMINS | R_REGION },
 
 	/* The agency's review (issue 20, item 3; eval/integrity.c): the queue of
@@ -1842,6 +1855,8 @@ const enum stmt *const stmt_carries[STMT__MAX] = {
 	[STMT_PAGE_UNIT_VISITS] = (const enum stmt[]){ STMT_UNIT_VISITS, STMT_UNIT_VISITS_OBJECTS,
 		STMT_UNIT_VISITS_TEAM, STMT__MAX },
 	[STMT_PAGE_UNIT_DOCS] = (const enum stmt[]){ STMT_UNIT_OF, STMT__MAX },
+	[STMT_PAGE_INDICATORS] = (const enum stmt[]){ STMT_REGION_LIST, STMT_FLAG_EXCLUDED_BY_REGION,
+		STMT_AGGR_QUOTA_ALL, STMT__MAX },
 };
 
 /* What a page's statement carries as its own rows (after the pairs: the

@@ -124,10 +124,10 @@ my %GOAL = (
 	'/region/frames'                              => [ 2, $LOOP ],
 	'/region/sample'                              => [ 2, $LOOP ],
 	'/region/indicators'                          => [ 2, $LOOP ],
-	'/admin/indicators'                           => [ 2, $LOOP ],
-	'/admin/indicators.csv'                       => [ 2, $LOOP ],
-	'/admin/indicators.xlsx'                      => [ 2, $LOOP ],
-	'/admin/indicators/texts'                     => [ 2, $LOOP ],
+	'/admin/indicators'                           => [ 2 ],
+	'/admin/indicators.csv'                       => [ 2 ],
+	'/admin/indicators.xlsx'                      => [ 2 ],
+	'/admin/indicators/texts'                     => [ 2 ],
 	'/agency/national.xlsx'                       => [ 2, $LOOP ],
 );
 # Streamed answers (exports): their headers leave before the statements
