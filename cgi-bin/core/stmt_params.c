@@ -37,6 +37,7 @@ const char *const stmt_params[STMT__MAX] = {
 	[STMT_PAGE_UNIT_VISITS] = "b",
 	[STMT_PAGE_UNIT_DOCS] = "ssb",
 	[STMT_PAGE_INDICATORS] = "b",
+	[STMT_PAGE_FRAMES] = "ssssssssb",
 	[STMT_SESSION_TOUCH] = "b",
 	[STMT_SESSION_DELETE] = "b",
 	[STMT_SESSION_INSERT] = "bis",

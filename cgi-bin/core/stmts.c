@@ -411,9 +411,11 @@
 	PF_ONE("usr.id, k.cu1, k.cu2", UNIT_OF_COLS, UNIT_OF_FROM("usr.id", "k.cu1", "k.cu2")) \
 	" FROM (SELECT ? AS cu1, ? AS cu2) k" SESSION_JOIN
 
-/* The indicator pages and their exports (/admin/indicators*, eval/indview.c):
- * the regions, the excluded responses per region and the sample's counts
- * (the indicators' aggregates, agg_ind, are read on their own). */
+/* The indicator pages and their exports (/admin/indicators*,
+ * /region/indicators; eval/indview.c): the regions, the excluded responses
+ * per region and the sample's counts (the indicators' aggregates, agg_ind,
+ * are read on their own; a region's page also reads the texts of each
+ * form, a query per form). */
 #define EXCLUDED_BY_REGION_SQL "SELECT COALESCE(r.region_code, '') AS c0, COUNT(*) AS c1 FROM flag_reviews fr" \
 	" JOIN responses r ON r.id = fr.response_id WHERE fr.decision = 'excluded' AND r.status = 'submitted'" \
 	" GROUP BY r.region_code"
@@ -423,6 +425,33 @@
 	PF_ROWS("", REGION_LIST_COLS, REGION_LIST_FROM, REGION_LIST_ORDER) \
 	PF_GROUPED_ORDER("", "t.c0, t.c1", EXCLUDED_BY_REGION_SQL, "t.c0") \
 	PF_ROWS("", AGGR_QUOTA_ALL_COLS, AGGR_QUOTA_ALL_FROM, "") SESSION_FROM
+
+/* The frames page (/region/frames, region/frames.c): for each kind (k.kind1,
+ * k.kind2), whether it has a sample, its confirmed frame, the latest pending
+ * upload and the confirmed frame's units per stratum. The per-stratum
+ * counts without a derived table of the session's region (none may see
+ * it): one row per stratum code of the given three (placeholders, in the
+ * ENUM's order, as GROUP BY returns them) that the frame has. */
+#define SAMPLE_ID_FROM(G, K) " FROM samples WHERE region_code = " G " AND kind = " K
+#define FRAME_CONFIRMED_COLS "id, filename, charset, nunits, checksum, uploaded_at"
+#define FRAME_CONFIRMED_FROM(G, K) " FROM frames WHERE region_code = " G " AND kind = " K " AND status = 'confirmed'"
+#define FRAME_PENDING_LATEST_COLS "id, filename, charset"
+#define FRAME_PENDING_LATEST_FROM(G, K) " FROM frames WHERE region_code = " G " AND kind = " K \
+	" AND status = 'pending' ORDER BY id DESC LIMIT 1"
+#define CONFIRMED_FRAME(K) "(SELECT MIN(id)" FRAME_CONFIRMED_FROM("usr.region_code", K) ")"
+#define FRAME_STRATUM_COUNT(K) "(SELECT COUNT(*) FROM frame_units fu WHERE fu.frame_id = " CONFIRMED_FRAME(K) \
+	" AND fu.stratum = st.code)"
+#define FRAME_STRATA_OF(K) ", JSON_ARRAY(" CONFIRMED_FRAME(K) "), (SELECT JSON_ARRAYAGG(JSON_ARRAY(st.code, " \
+	FRAME_STRATUM_COUNT(K) ")) FROM (SELECT ? AS code UNION ALL SELECT ? UNION ALL SELECT ?) st" \
+	" WHERE " FRAME_STRATUM_COUNT(K) " > 0)"
+#define FRAMES_OF(K) \
+	PF_ONE("usr.region_code, " K, "id", SAMPLE_ID_FROM("usr.region_code", K)) \
+	PF_ROWS("usr.region_code, " K, FRAME_CONFIRMED_COLS, FRAME_CONFIRMED_FROM("usr.region_code", K), "") \
+	PF_ONE("usr.region_code, " K, FRAME_PENDING_LATEST_COLS, FRAME_PENDING_LATEST_FROM("usr.region_code", K)) \
+	FRAME_STRATA_OF(K)
+#define PAGE_FRAMES_SQL "SELECT " SESSION_COLS \
+	PF_ONE("usr.region_code", "name", REGION_NAME_FROM("usr.region_code")) \
+	FRAMES_OF("k.kind1") FRAMES_OF("k.kind2") " FROM (SELECT ? AS kind1, ? AS kind2) k" SESSION_JOIN
 
 const struct stmt_def stmts[STMT__MAX] = {
 	/* Sessions and sign-in (core/auth.c). auth_load_session() runs before the request has a role. */
@@ -450,7 +479,8 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_PAGE_REGION_VISITS] = { PAGE_REGION_VISITS_SQL, R_ANON | R_REGION },
 	[STMT_PAGE_UNIT_VISITS] = { PAGE_UNIT_VISITS_SQL, R_ANON | R_UNITS },
 	[STMT_PAGE_UNIT_DOCS] = { PAGE_UNIT_DOCS_SQL, R_ANON | R_UNITS },
-	[STMT_PAGE_INDICATORS] = { PAGE_INDICATORS_SQL, R_ANON | R_ADMINS },
+	[STMT_PAGE_INDICATORS] = { PAGE_INDICATORS_SQL, R_ANON | R_ADMINS | R_REGION },
+	[STMT_PAGE_FRAMES] = { PAGE_FRAMES_SQL, R_ANON | R_REGION },
 	[STMT_SESSION_TOUCH] = {
 		"UPDATE sessions SET last_seen = NOW() WHERE token_hash = ?",
 		R_SIGNED_IN },
@@ -837,8 +867,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT id FROM frames WHERE region_code = ? AND kind = ? AND status = 'pending'",
 		R_REGION },
 	[STMT_FRAME_PENDING_LATEST] = {
-		"SELECT id, filename, charset FROM frames"
-		" WHERE region_code = ? AND kind = ? AND status = 'pending' ORDER BY id DESC LIMIT 1",
+		"SELECT " FRAME_PENDING_LATEST_COLS FRAME_PENDING_LATEST_FROM("?", "?"),
 		R_REGION },
 	[STMT_FRAME_PENDING_CHECK] = {
 		"SELECT id FROM frames WHERE id = ? AND region_code = ? AND kind = ?"
@@ -851,8 +880,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"DELETE FROM frames WHERE id = ?",
 		R_REGION },
 	[STMT_FRAME_CONFIRMED] = {
-		"SELECT id, filename, charset, nunits, checksum, uploaded_at FROM frames"
-		" WHERE region_code = ? AND kind = ? AND status = 'confirmed'",
+		"SELECT " FRAME_CONFIRMED_COLS FRAME_CONFIRMED_FROM("?", "?"),
 		R_REGION },
 	[STMT_FRAME_CONFIRMED_SUMMARY] = {
 		"SELECT id, nunits, checksum FROM frames WHERE region_code = ? AND kind = ? AND status = 'confirmed'",
@@ -909,7 +937,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" platform_map = VALUES(platform_map)",
 		R_REGION },
 	[STMT_SAMPLE_ID] = {
-		"SELECT id FROM samples WHERE region_code = ? AND kind = ?",
+		"SELECT id" SAMPLE_ID_FROM("?", "?"),
 		R_REGION | R_CLI },
 	[STMT_SAMPLE_GET] = {
 		"SELECT id, method, frame_checksum, seed, algo_version, created_at FROM samples"
@@ -1857,6 +1885,9 @@ const enum stmt *const stmt_carries[STMT__MAX] = {
 	[STMT_PAGE_UNIT_DOCS] = (const enum stmt[]){ STMT_UNIT_OF, STMT__MAX },
 	[STMT_PAGE_INDICATORS] = (const enum stmt[]){ STMT_REGION_LIST, STMT_FLAG_EXCLUDED_BY_REGION,
 		STMT_AGGR_QUOTA_ALL, STMT__MAX },
+	[STMT_PAGE_FRAMES] = (const enum stmt[]){ STMT_REGION_NAME,
+		STMT_SAMPLE_ID, STMT_FRAME_CONFIRMED, STMT_FRAME_PENDING_LATEST, STMT_FRAME_STRATUM_COUNTS,
+		STMT_SAMPLE_ID, STMT_FRAME_CONFIRMED, STMT_FRAME_PENDING_LATEST, STMT_FRAME_STRATUM_COUNTS, STMT__MAX },
 };
 
 /* What a page's statement carries as its own rows (after the pairs: the

@@ -55,6 +55,8 @@ void progress(struct req *r);
 
 /* frames.c */
 void frames_get(struct req *r);
+/* The constants of its statement (STMT_PAGE_FRAMES). */
+int  frames_session_args(const struct req *r, struct dbarg *out);
 void frames_post(struct req *r);
 
 /* sample.c */

@@ -121,7 +121,7 @@ my %GOAL = (
 	'/region/sample/replace?unit={unit:110000}'   => [ 2 ],
 	'/region/sample/replace?unit={unit:310000}'   => [ 2 ],
 	'/region/slips'                               => [ 2 ],
-	'/region/frames'                              => [ 2, $LOOP ],
+	'/region/frames'                              => [ 2 ],
 	'/region/sample'                              => [ 2, $LOOP ],
 	'/region/indicators'                          => [ 2, $LOOP ],
 	'/admin/indicators'                           => [ 2 ],
