@@ -150,7 +150,7 @@ for my $fmt (qw(csv gb18030 xlsx sav)) {
 
 # The generated answers were packed (bench-scale runs rebuild-packed-answers,
 # sql/085): the CSV read from the answer rows instead is the same, byte for
-# byte (tests/e2e/78-export-packed.t checks every format and the repairs).
+# byte (tests/e2e/79-export-packed.t checks every format and the repairs).
 {
 	my $packs = T::db_value("SELECT COUNT(*) FROM response_packed pk JOIN responses r ON r.id = pk.response_id"
 		. " AND pk.version = r.version WHERE r.form = 'sme' AND r.region_code LIKE '9__000'");

@@ -1,5 +1,5 @@
 #!/usr/bin/perl
-# 78-export-packed.t - the answers of a submitted response are packed into
+# 79-export-packed.t - the answers of a submitted response are packed into
 # one row at submit (sql/085_response_packed.sql, issue 21 item 5), and the
 # data export reads that row instead of the answer rows. The export must not
 # tell the two apart:
@@ -35,8 +35,8 @@ my $cli = T::bindir() . '/smesurvey-admin';
 my $conf = T::conf_path();
 sub admin_cli { my $out = `'$cli' --conf '$conf' @_ 2>&1`; return ($? >> 8, $out) }
 
-my $REGION = 'T78A01';
-my $acc = Forms::fresh_accounts('t78', $REGION, 'T78 测试省', [ (qw(sme)) x 3 ]);
+my $REGION = 'T79A01';
+my $acc = Forms::fresh_accounts('t79', $REGION, 'T79 测试省', [ (qw(sme)) x 3 ]);
 my $f = Forms::load('sme');
 sub version_of { my ($html) = @_; return $html =~ /name="version" value="(\d+)"/ ? $1 : undef }
 
