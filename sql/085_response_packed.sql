@@ -15,7 +15,8 @@
 -- rebuild-packed-answers` packs every submitted response again.
 --
 -- answers: for each answer, its code, a TAB, the value's length in bytes,
--- a colon, the value, a newline (STMT_RESPONSE_PACK builds it from the
+-- a colon, the value, a newline, in the byte order of the codes
+-- (STMT_RESPONSE_PACK builds it from the
 -- answer rows; export.c unpack_answers reads it). Bytes, not text: the
 -- lengths count bytes.
 

@@ -624,10 +624,12 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" AND r.id BETWEEN ? AND ? AND pk.response_id IS NULL ORDER BY r.id",
 		R_ADMINS },
 	/* Packed answers (sql/085, issue 21 item 5): each answer as its code,
-	 * a TAB, the value's length in bytes, ':', the value, a newline. The
+	 * a TAB, the value's length in bytes, ':', the value, a newline, in
+	 * the byte order of the codes (the exporter's lookup order). The
 	 * SET STATEMENT lifts GROUP_CONCAT's 1 MB default for this statement
 	 * only, so a pack is never cut short. */
-#define PACK_SQL "COALESCE(GROUP_CONCAT(a.code, '\t', LENGTH(a.value), ':', a.value, '\n' SEPARATOR ''), '')"
+#define PACK_SQL "COALESCE(GROUP_CONCAT(a.code, '\t', LENGTH(a.value), ':', a.value, '\n'" \
+	" ORDER BY a.code COLLATE utf8mb4_bin SEPARATOR ''), '')"
 #define PACK_SET "SET STATEMENT group_concat_max_len = 4294967295 FOR "
 	/* A submitted response's pack, in its submit's transaction, after its
 	 * answers were written (the version is the one just written). */

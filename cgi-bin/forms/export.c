@@ -83,12 +83,24 @@ static struct code_ix *code_index(const struct form *f)
 	return ix;
 }
 
-static int code_lookup(const struct code_ix *ix, size_t n, const char *code)
+/* *hint: where the previous lookup hit. A pack lists its answers in the
+ * byte order of their codes (STMT_RESPONSE_PACK), the order of ix, so the
+ * next code is the next entry unless answers are missing between them. */
+static int code_lookup_next(const struct code_ix *ix, size_t n, const char *code, size_t *hint)
 {
+	size_t h = *hint + 1;
+	if (h < n && strcmp(ix[h].code, code) == 0) {
+		*hint = h;
+		return (int)ix[h].i;
+	}
 	struct code_ix key = { code, 0 };
 	const struct code_ix *hit = bsearch(&key, ix, n, sizeof *ix, code_ix_cmp);
-	return hit ? (int)hit->i : -1;
+	if (!hit)
+		return -1;
+	*hint = (size_t)(hit - ix);
+	return (int)hit->i;
 }
+
 
 /* ------------------------------------------------------------------ */
 /* Sinks: CSV into a buffer, or one XLSX worksheet.                    */
@@ -483,10 +495,11 @@ typedef int (*row_fn)(struct exporter *x, const char *const *row, void *arg);
 static void merge_answers(struct exporter *x, const struct dbrows *ans, size_t *a,
                           unsigned long long id, struct answers *av)
 {
+	size_t hint = (size_t)-1;
 	while (*a < ans->nrows && (unsigned long long)dbrows_int(ans, *a, 0) < id)
 		(*a)++;
 	for (; *a < ans->nrows && (unsigned long long)dbrows_int(ans, *a, 0) == id; (*a)++) {
-		int fi = code_lookup(x->ix, x->f->nfields, dbrows_get(ans, *a, 1));
+		int fi = code_lookup_next(x->ix, x->f->nfields, dbrows_get(ans, *a, 1), &hint);
 		if (fi >= 0)
 			answers_set(av, (size_t)fi, dbrows_get(ans, *a, 2));
 	}
@@ -498,6 +511,7 @@ static void merge_answers(struct exporter *x, const struct dbrows *ans, size_t *
 static int unpack_answers(struct exporter *x, char *p, size_t len, struct answers *av)
 {
 	char *end = p + len;
+	size_t hint = (size_t)-1;
 	while (p < end) {
 		char *tab = memchr(p, '\t', (size_t)(end - p)), *v;
 		size_t vlen = 0;
@@ -509,7 +523,7 @@ static int unpack_answers(struct exporter *x, char *p, size_t len, struct answer
 		if (v == end || *v != ':' || vlen >= (size_t)(end - v - 1) || v[1 + vlen] != '\n')
 			return -1;
 		v[1 + vlen] = '\0';
-		int fi = code_lookup(x->ix, x->f->nfields, p);
+		int fi = code_lookup_next(x->ix, x->f->nfields, p, &hint);
 		if (fi >= 0)
 			answers_set(av, (size_t)fi, v + 1);
 		p = v + 2 + vlen;
