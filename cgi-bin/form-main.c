@@ -514,11 +514,13 @@ static int save_body(struct db *db, void *ctx, int attempt)
 	if (response_write(db, F, &x->resp, x->t->region, x->t->proxy ? x->r->user->id : 0, &x->pd,
 	                   &x->clean, final, x->nerr == 0) < 0)
 		return -1;
-	/* A submit computes its integrity flags (issue 20) and counts the
+	/* A submit packs its answers for the exports (issue 21 item 5),
+	 * computes its integrity flags (issue 20) and counts the
 	 * response in the aggregates, in this transaction. The aggregates come
 	 * last: their rows are the region's hot counters, and every submit of
 	 * the region waits for the lock on them until this one commits. */
-	if (final && (flags_on_submit(db, F, x->resp.id, x->t->region, &x->clean) < 0 ||
+	if (final && (response_pack(db, x->resp.id) < 0 ||
+	              flags_on_submit(db, F, x->resp.id, x->t->region, &x->clean) < 0 ||
 	              aggr_sync_answers(db, x->resp.id, &x->clean) < 0))
 		return -1;
 	if (x->submit)

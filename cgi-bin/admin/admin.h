@@ -46,6 +46,7 @@ int cmd_reset_password(struct ctx *x, int argc, char **argv);
 int cmd_rebuild_aggregates(struct ctx *x, int argc, char **argv);
 int cmd_dump_aggregates(struct ctx *x, int argc, char **argv);
 int cmd_rebuild_flags(struct ctx *x, int argc, char **argv);
+int cmd_rebuild_packed_answers(struct ctx *x, int argc, char **argv);
 int cmd_bind_account(struct ctx *x, int argc, char **argv);
 
 /* main.c: the command table and the lazily opened database. */

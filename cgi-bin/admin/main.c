@@ -191,6 +191,14 @@ static const struct command commands[] = {
 	  "as the submits do (README, \"Answers the evaluation can trust\"). The agency's\n"
 	  "decisions are kept. Run it after loading rows or changing times with SQL.\n"
 	  "One transaction, audited (flags-rebuild). Exit: 0 done, 2 database error." },
+	{ "rebuild-packed-answers", cmd_rebuild_packed_answers, "",
+	  "pack the answers of every submitted response again (the exports read them)",
+	  "A submit packs its answers into one row (sql/085_response_packed.sql), which\n"
+	  "the data export reads instead of its answer rows; a pack older than the\n"
+	  "response is ignored. This packs every submitted response again, 2,000 at a\n"
+	  "time (each batch a statement of its own: the site keeps running), and drops\n"
+	  "the packs of drafts and of older versions. Run it after loading or changing\n"
+	  "answers with SQL. Audited (answers-repack). Exit: 0 done, 2 database error." },
 	{ "purge", cmd_purge, "[--dry-run] [--paradata]",
 	  "delete what is no longer needed: expired sessions, old throttle rows, unused uploads",
 	  "Sessions past the idle or absolute limit, login and invitation-code failures\n"

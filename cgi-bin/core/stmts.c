@@ -850,10 +850,14 @@ const struct stmt_def stmts[STMT__MAX] = {
 		 * join, not three lookups per row: sample_units.user_id is unique
 		 * (uk_user), so there is at most one such unit. */
 		" IF(su.id IS NULL, '0', '1'), COALESCE(su.stratum, ''),"
-		" IF(su.replaces_id IS NOT NULL, '1', '0')"
+		" IF(su.replaces_id IS NOT NULL, '1', '0'),"
+		/* The response's answers packed at submit (sql/085), NULL when
+		 * there is no pack of its current version. */
+		" pk.answers"
 		" FROM responses r JOIN users u ON u.id = r.user_id"
 		" LEFT JOIN regions g ON g.code = r.region_code"
 		" LEFT JOIN sample_units su ON su.user_id = r.user_id AND" INVITED_SQL
+		" LEFT JOIN response_packed pk ON pk.response_id = r.id AND pk.version = r.version"
 		" WHERE r.form = ? AND (? IS NULL OR r.region_code = ?) AND (? IS NULL OR r.status = ?)"
 		/* Streaming exports (issue 13): a chunk at a time by key, after
 		 * the last id sent, inside one snapshot (forms/export.c). */
@@ -862,10 +866,51 @@ const struct stmt_def stmts[STMT__MAX] = {
 	/* The answers of one chunk: responses first..last id of the filter. */
 	[STMT_EXPORT_ANSWERS] = {
 		"SELECT a.response_id, a.code, a.value FROM responses r"
+		/* Only those without a current pack (their answers came packed).
+		 * A join, not NOT EXISTS: as a prepared statement the server
+		 * materialised that subquery, a scan of every pack per chunk. */
+		" LEFT JOIN response_packed pk ON pk.response_id = r.id AND pk.version = r.version"
 		" JOIN answers a ON a.response_id = r.id"
 		" WHERE r.form = ? AND (? IS NULL OR r.region_code = ?) AND (? IS NULL OR r.status = ?)"
-		" AND r.id BETWEEN ? AND ? ORDER BY r.id",
+		" AND r.id BETWEEN ? AND ? AND pk.response_id IS NULL ORDER BY r.id",
 		R_ADMINS },
+	/* Packed answers (sql/085, issue 21 item 5): each answer as its code,
+	 * a TAB, the value's length in bytes, ':', the value, a newline, in
+	 * the byte order of the codes (the exporter's lookup order). The
+	 * SET STATEMENT lifts GROUP_CONCAT's 1 MB default for this statement
+	 * only, so a pack is never cut short. */
+#define PACK_SQL "COALESCE(GROUP_CONCAT(a.code, '\t', LENGTH(a.value), ':', a.value, '\n'" \
+	" ORDER BY a.code COLLATE utf8mb4_bin SEPARATOR ''), '')"
+#define PACK_SET "SET STATEMENT group_concat_max_len = 4294967295 FOR "
+	/* A submitted response's pack, in its submit's transaction, after its
+	 * answers were written (the version is the one just written). */
+	[STMT_RESPONSE_PACK] = {
+		PACK_SET "REPLACE INTO response_packed (response_id, version, answers)"
+		" SELECT r.id, r.version, " PACK_SQL
+		" FROM responses r LEFT JOIN answers a ON a.response_id = r.id"
+		" WHERE r.id = ? AND r.status = 'submitted' GROUP BY r.id, r.version",
+		R_RESPONDENTS },
+	/* smesurvey-admin rebuild-packed-answers: the submitted responses after
+	 * an id, at most limit of them: the last id of that batch; the
+	 * submitted responses of an id range (after, last] packed again (a
+	 * range, so a response submitted meanwhile cannot push one out); the
+	 * packs of drafts and older versions dropped. */
+	[STMT_RESPONSES_PACK_BATCH] = {
+		PACK_SET "REPLACE INTO response_packed (response_id, version, answers)"
+		" SELECT r.id, r.version, " PACK_SQL
+		" FROM responses r LEFT JOIN answers a ON a.response_id = r.id"
+		" WHERE r.status = 'submitted' AND r.id > ? AND r.id <= ? GROUP BY r.id, r.version",
+		R_CLI },
+	[STMT_RESPONSES_PACK_LAST] = {
+		"SELECT COALESCE(MAX(id), 0) FROM"
+		" (SELECT id FROM responses WHERE status = 'submitted' AND id > ? ORDER BY id LIMIT ?) r",
+		R_CLI },
+	[STMT_RESPONSES_PACK_DROP_STALE] = {
+		"DELETE pk FROM response_packed pk JOIN responses r ON r.id = pk.response_id"
+		" WHERE pk.version <> r.version OR r.status <> 'submitted'",
+		R_CLI },
+#undef PACK_SQL
+#undef PACK_SET
 
 	/* Sample frames (region/frames.c, sample/frame.c; frame_store() is shared with smesurvey-admin) */
 	/* Every submitted answer of a form with its response's region, the

@@ -39,6 +39,8 @@ static const char *const lead_labels[] = {
  * drawn from the sample (the catalog's "sampled"). */
 #define NLEAD_BASE (NLEAD_ALL - 3)
 enum { COL_ID = 0, COL_PROXY = 6, COL_SUBMITTED_AT = 7, COL_IN_SAMPLE = 8, COL_REPLACES = 10 };
+/* STMT_EXPORT_RESPONSES's column after the lead ones: the packed answers. */
+#define COL_PACKED NLEAD_ALL
 
 /* Responses read per chunk, and the bytes gathered before a write. */
 #define EXPORT_CHUNK 500
@@ -81,12 +83,24 @@ static struct code_ix *code_index(const struct form *f)
 	return ix;
 }
 
-static int code_lookup(const struct code_ix *ix, size_t n, const char *code)
+/* *hint: where the previous lookup hit. A pack lists its answers in the
+ * byte order of their codes (STMT_RESPONSE_PACK), the order of ix, so the
+ * next code is the next entry unless answers are missing between them. */
+static int code_lookup_next(const struct code_ix *ix, size_t n, const char *code, size_t *hint)
 {
+	size_t h = *hint + 1;
+	if (h < n && strcmp(ix[h].code, code) == 0) {
+		*hint = h;
+		return (int)ix[h].i;
+	}
 	struct code_ix key = { code, 0 };
 	const struct code_ix *hit = bsearch(&key, ix, n, sizeof *ix, code_ix_cmp);
-	return hit ? (int)hit->i : -1;
+	if (!hit)
+		return -1;
+	*hint = (size_t)(hit - ix);
+	return (int)hit->i;
 }
+
 
 /* ------------------------------------------------------------------ */
 /* Sinks: CSV into a buffer, or one XLSX worksheet.                    */
@@ -481,13 +495,76 @@ typedef int (*row_fn)(struct exporter *x, const char *const *row, void *arg);
 static void merge_answers(struct exporter *x, const struct dbrows *ans, size_t *a,
                           unsigned long long id, struct answers *av)
 {
+	size_t hint = (size_t)-1;
 	while (*a < ans->nrows && (unsigned long long)dbrows_int(ans, *a, 0) < id)
 		(*a)++;
 	for (; *a < ans->nrows && (unsigned long long)dbrows_int(ans, *a, 0) == id; (*a)++) {
-		int fi = code_lookup(x->ix, x->f->nfields, dbrows_get(ans, *a, 1));
+		int fi = code_lookup_next(x->ix, x->f->nfields, dbrows_get(ans, *a, 1), &hint);
 		if (fi >= 0)
 			answers_set(av, (size_t)fi, dbrows_get(ans, *a, 2));
 	}
+}
+
+/* The answers of a pack (sql/085: code TAB length ':' value NL, each) into
+ * av, NUL-terminated in place (over the TAB and the NL), so av borrows
+ * them as it borrows fetched cells. 0, or -1 when the pack is malformed. */
+static int unpack_answers(struct exporter *x, char *p, size_t len, struct answers *av)
+{
+	char *end = p + len;
+	size_t hint = (size_t)-1;
+	while (p < end) {
+		char *tab = memchr(p, '\t', (size_t)(end - p)), *v;
+		size_t vlen = 0;
+		if (!tab)
+			return -1;
+		*tab = '\0';
+		for (v = tab + 1; v < end && *v >= '0' && *v <= '9'; v++)
+			vlen = vlen * 10 + (size_t)(*v - '0');
+		if (v == end || *v != ':' || vlen >= (size_t)(end - v - 1) || v[1 + vlen] != '\n')
+			return -1;
+		v[1 + vlen] = '\0';
+		int fi = code_lookup_next(x->ix, x->f->nfields, p, &hint);
+		if (fi >= 0)
+			answers_set(av, (size_t)fi, v + 1);
+		p = v + 2 + vlen;
+	}
+	return 0;
+}
+
+/* The answer rows of a chunk's responses without a pack (drafts, and
+ * submitted responses changed since their pack was made); NULL in *ans
+ * when every response of the chunk came packed. */
+static int chunk_answers(struct exporter *x, const struct dbrows *meta, struct dbrows **ans)
+{
+	const struct export_filter *flt = x->flt;
+	size_t n = meta->nrows, m = 0;
+	*ans = NULL;
+	while (m < n && meta->cells[m * meta->ncols + COL_PACKED])
+		m++;
+	if (m == n)
+		return 0;
+	return db_query(x->db, STMT_EXPORT_ANSWERS,
+	    DB_ARGS(A_STR(x->f->name), A_STR(flt->region), A_STR(flt->region),
+	            A_STR(flt->status), A_STR(flt->status), A_INT(dbrows_int(meta, 0, 0)),
+	            A_INT(dbrows_int(meta, n - 1, 0))), ans) < 0 ? -1 : 0;
+}
+
+/* One response's answers into x->av: from its pack, or its answer rows
+ * (*a advances through them). -1 when its pack is malformed (logged). */
+static int row_answers(struct exporter *x, struct dbrows *meta, size_t m, const struct dbrows *ans, size_t *a)
+{
+	char *pack = meta->cells[m * meta->ncols + COL_PACKED];
+	answers_clear(&x->av);
+	if (pack) {
+		if (unpack_answers(x, pack, meta->lens[m * meta->ncols + COL_PACKED], &x->av) < 0) {
+			log_err("export: the packed answers of response %lld are malformed", dbrows_int(meta, m, 0));
+			return -1;
+		}
+	} else if (ans) {
+		merge_answers(x, ans, a, (unsigned long long)dbrows_int(meta, m, 0), &x->av);
+	}
+	form_drop_inapplicable(x->f, &x->av);
+	return 0;
 }
 
 /* Calls fn with every exported row, reading EXPORT_CHUNK responses (and
@@ -523,19 +600,15 @@ static long each_row(struct exporter *x, row_fn fn, void *arg)
 			dbrows_free(meta);
 			return n;
 		}
-		if (db_query(x->db, STMT_EXPORT_ANSWERS,
-		    DB_ARGS(A_STR(x->f->name), A_STR(flt->region), A_STR(flt->region),
-		            A_STR(flt->status), A_STR(flt->status), A_INT(dbrows_int(meta, 0, 0)),
-		            A_INT(dbrows_int(meta, nmeta - 1, 0))), &ans) < 0) {
+		if (chunk_answers(x, meta, &ans) < 0) {
 			dbrows_free(meta);
 			return -1;
 		}
 		for (size_t m = 0; m < nmeta && !stop; m++) {
-			unsigned long long id = (unsigned long long)dbrows_int(meta, m, 0);
-
-			answers_clear(&x->av);
-			merge_answers(x, ans, &a, id, &x->av);
-			form_drop_inapplicable(x->f, &x->av);
+			if (row_answers(x, meta, m, ans, &a) < 0) {
+				stop = 1;
+				break;
+			}
 			for (size_t c = 0; c < x->nlead; c++) {
 				const char *v = dbrows_get(meta, m, c);
 				x->cells[c] = v ? v : "";

@@ -280,6 +280,10 @@ int  response_save_draft(struct db *db, const struct form *f, struct response *r
  * caller's transaction (aggr_response_reopen also takes it out of the
  * aggregates). Returns 0 or -1. */
 int  response_reopen(struct db *db, unsigned long long response_id);
+/* Packs the answers of a submitted response into one row (sql/085), which
+ * the export reads instead of its answer rows (issue 21 item 5). Call it in
+ * the submit's transaction, after response_write. 0, or -1. */
+int  response_pack(struct db *db, unsigned long long response_id);
 
 /* ---- Rendering ---- */
 enum fview_mode { FV_EDIT, FV_READONLY, FV_BLANK };

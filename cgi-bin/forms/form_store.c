@@ -272,3 +272,8 @@ int response_reopen(struct db *db, unsigned long long response_id)
 {
 	return db_exec(db, STMT_RESPONSE_REOPEN, DB_ARGS(A_INT(response_id)), NULL, NULL) < 0 ? -1 : 0;
 }
+
+int response_pack(struct db *db, unsigned long long response_id)
+{
+	return db_exec(db, STMT_RESPONSE_PACK, DB_ARGS(A_INT(response_id)), NULL, NULL) < 0 ? -1 : 0;
+}

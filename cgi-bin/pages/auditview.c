@@ -19,6 +19,7 @@ static const struct { const char *code, *label; } actions[] = {
 	{ "register", "凭邀请码注册" }, { "register-self", "自行注册" },
 	{ "form_submit", "提交问卷" }, { "response_reopen", "退回修改" }, { "paper-account", "为纸质表建立账户" },
 	{ "flag-review", "可信度审核结论" }, { "flags-rebuild", "重算可信度标记" },
+	{ "answers-repack", "重建答卷打包数据" },
 	{ "deadline_set", "设置截止时间" }, { "deadline_remove", "取消延期" },
 	{ "export", "导出" }, { "frame-confirm", "确认样本框" }, { "sample-upload", "上传抽样名单" },
 	{ "sample-draw", "抽样" }, { "sample-replace", "替换样本单位" }, { "sample-reset", "重置样本" },
