@@ -54,7 +54,7 @@ int cmd_rebuild_packed_answers(struct ctx *x, int argc, char **argv)
 		fprintf(stderr, PROG ": rebuild-packed-answers: cannot drop the stale packs\n");
 		return EXIT_FAILED;
 	}
-	snprintf(detail, sizeof detail, "rows written=%llu stale dropped=%llu", packed, dropped);
+	snprintf(detail, sizeof detail, "packed=%llu dropped=%llu", packed, dropped);
 	if (cli_audit(db, "answers-repack", detail) < 0)
 		return EXIT_FAILED;
 	printf("packed answers rebuilt: %s\n", detail);
