@@ -1,9 +1,9 @@
 /* numcheck.js - a number field says at once when what was typed is no
  * number the server would take (issue 23 item 10): "约45" or "1,350" is
  * flagged at the field while typing and when the field is left, with the
- * server's own message (form_render.c puts the format and the messages on
- * the input: data-num = decimals kept, data-num-msg, data-num-frac,
- * data-num-pct). The server checks again on every save; this only saves a
+ * server's own message (form_render.c puts the format on the input:
+ * data-num = decimals kept, data-num-pct; and each number type's messages
+ * once on the form: data-num-msg-D, data-num-frac-D for D decimals). The server checks again on every save; this only saves a
  * round trip. */
 (function () {
 	'use strict';
@@ -21,8 +21,9 @@
 		if (el.hasAttribute('data-num-pct')) v = v.replace(/\s*%$/, '');
 		if (v === '') return null;
 		var m = /^-?\d+(?:\.(\d+))?$/.exec(v);
-		if (!m) return el.getAttribute('data-num-msg');
-		if (m[1] && m[1].length > Number(el.getAttribute('data-num'))) return el.getAttribute('data-num-frac');
+		var d = el.getAttribute('data-num');
+		if (!m) return form.getAttribute('data-num-msg-' + d);
+		if (m[1] && m[1].length > Number(d)) return form.getAttribute('data-num-frac-' + d);
 		return null;
 	}
 	function mark(el, msg) {

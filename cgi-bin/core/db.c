@@ -520,18 +520,54 @@ static int arg_same(const char *have, const struct dbarg *a)
 	return 0;
 }
 
-static struct dbrows *dbrows_copy(const struct dbrows *r)
+/* A result of nrows x ncols laid out as fetch_rows lays one out: every
+ * cell's bytes (and a NUL each) in one arena of `bytes`, so that
+ * dbrows_free, which frees the arena and not the cells, frees it whole. */
+static struct dbrows *rows_new(size_t nrows, size_t ncols, size_t bytes)
 {
-	struct dbrows *c = xcalloc(1, sizeof *c);
-	size_t n = r->nrows * r->ncols;
-	c->nrows = r->nrows;
-	c->ncols = r->ncols;
-	c->cells = xcalloc(n ? n : 1, sizeof *c->cells);
-	c->lens = xcalloc(n ? n : 1, sizeof *c->lens);
-	for (size_t i = 0; i < n; i++) {
-		c->lens[i] = r->lens ? r->lens[i] : 0;
-		c->cells[i] = r->cells[i] ? xstrndup(r->cells[i], c->lens[i]) : NULL;
-	}
+	struct dbrows *r = xcalloc(1, sizeof *r);
+	size_t n = nrows * ncols;
+	r->nrows = nrows;
+	r->ncols = ncols;
+	r->cells = xcalloc(n ? n : 1, sizeof *r->cells);
+	r->lens = xcalloc(n ? n : 1, sizeof *r->lens);
+	r->arena = xmalloc(bytes ? bytes : 1);
+	return r;
+}
+
+/* Cell i of r := len bytes of v (NULL: SQL NULL), at the arena's end. */
+static void rows_put(struct dbrows *r, size_t i, const char *v, size_t len)
+{
+	r->lens[i] = v ? len : 0;
+	if (v == NULL)
+		return;
+	r->cells[i] = r->arena + r->arena_len;
+	memcpy(r->cells[i], v, len);
+	r->cells[i][len] = '\0';
+	r->arena_len += len + 1;
+}
+
+/* Bytes an arena needs for the cells [first, first + ncols) of each row
+ * of r (lengths plus a NUL each). */
+static size_t cols_bytes(const struct dbrows *r, size_t first, size_t ncols)
+{
+	size_t bytes = 0;
+	for (size_t row = 0; row < r->nrows; row++)
+		for (size_t k = 0; k < ncols; k++)
+			bytes += r->lens[row * r->ncols + first + k] + 1;
+	return bytes;
+}
+
+/* The columns [first, first + ncols) of every row of r, in an arena of
+ * their own (a carried result handed out, or a page's own rows). */
+static struct dbrows *rows_cols(const struct dbrows *r, size_t first, size_t ncols)
+{
+	struct dbrows *c = rows_new(r->nrows, ncols, cols_bytes(r, first, ncols));
+	for (size_t row = 0; row < r->nrows; row++)
+		for (size_t k = 0; k < ncols; k++) {
+			size_t from = row * r->ncols + first + k;
+			rows_put(c, row * ncols + k, r->cells[from], r->lens[from]);
+		}
 	return c;
 }
 
@@ -551,7 +587,7 @@ static int carried_take(struct db *db, enum stmt q, const struct dbarg *args, si
 			continue;
 		if (!stmt_allowed(db, q))
 			return 0;
-		*out = dbrows_copy(c->rows);
+		*out = rows_cols(c->rows, 0, c->rows->ncols);
 		return 1;
 	}
 	return 0;
@@ -561,37 +597,17 @@ static int carried_take(struct db *db, enum stmt q, const struct dbarg *args, si
 static struct dbrows *rows_of_json(const char *json)
 {
 	struct jrows j;
+	size_t n, bytes = 0;
 	if (json_rows(json, 0, &j) < 0)
 		return NULL;
-	struct dbrows *r = xcalloc(1, sizeof *r);
-	size_t n = j.nrows * j.ncols;
-	r->nrows = j.nrows;
-	r->ncols = j.ncols;
-	r->cells = j.cells ? j.cells : xcalloc(1, sizeof *r->cells);
-	r->lens = xcalloc(n ? n : 1, sizeof *r->lens);
+	n = j.nrows * j.ncols;
 	for (size_t i = 0; i < n; i++)
-		r->lens[i] = r->cells[i] ? strlen(r->cells[i]) : 0;
+		bytes += j.cells[i] ? strlen(j.cells[i]) + 1 : 0;
+	struct dbrows *r = rows_new(j.nrows, j.ncols, bytes);
+	for (size_t i = 0; i < n; i++)
+		rows_put(r, i, j.cells[i], j.cells[i] ? strlen(j.cells[i]) : 0);
+	jrows_free(&j);
 	return r;
-}
-
-/* The rows of the statement a page's statement carries as its own rows
- * (stmt_carried_rows): columns col + 1 .. of every row. */
-static struct dbrows *own_rows(const struct dbrows *rows, size_t col)
-{
-	struct dbrows *c = xcalloc(1, sizeof *c);
-	size_t n;
-	c->nrows = rows->nrows;
-	c->ncols = rows->ncols > col + 1 ? rows->ncols - col - 1 : 0;
-	n = c->nrows * c->ncols;
-	c->cells = xcalloc(n ? n : 1, sizeof *c->cells);
-	c->lens = xcalloc(n ? n : 1, sizeof *c->lens);
-	for (size_t r = 0; r < c->nrows; r++)
-		for (size_t k = 0; k < c->ncols; k++) {
-			size_t from = r * rows->ncols + col + 1 + k, to = r * c->ncols + k;
-			c->lens[to] = rows->lens[from];
-			c->cells[to] = rows->cells[from] ? xstrndup(rows->cells[from], rows->lens[from]) : NULL;
-		}
-	return c;
 }
 
 /* The arguments (JSON) at column col of rows' first row, and rows itself
@@ -604,7 +620,7 @@ static int carry_own_rows(struct db *db, enum stmt q, const struct dbrows *rows,
 		free(c.args);
 		return -1;
 	}
-	c.rows = own_rows(rows, col);
+	c.rows = rows_cols(rows, col + 1, rows->ncols > col + 1 ? rows->ncols - col - 1 : 0);
 	db->carried[db->ncarried++] = c;
 	return 0;
 }

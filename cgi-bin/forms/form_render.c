@@ -222,6 +222,24 @@ static const char *inputmode(enum ftype t)
 	}
 }
 
+static int is_number_type(enum ftype t)
+{
+	return t == FT_INT || t == FT_DECIMAL || t == FT_PERCENT;
+}
+
+/* The messages of htdocs/numcheck.js for each number type, as attributes
+ * of the <form>: data-num-msg-D and data-num-frac-D, D the decimals the
+ * type keeps (form_number_decimals; 0, 4 and 2 tell the three apart). */
+static void put_number_messages(struct req *r)
+{
+	static const enum ftype types[] = { FT_INT, FT_DECIMAL, FT_PERCENT };
+	for (size_t k = 0; k < sizeof types / sizeof types[0]; k++) {
+		int d = form_number_decimals(types[k]);
+		h_printf(r, " data-num-msg-%d=\"%s\" data-num-frac-%d=\"%s\"", d,
+		         form_number_message(types[k], FN_NOT_NUMBER), d, form_number_message(types[k], FN_TOO_PRECISE));
+	}
+}
+
 /* One single-line input (also used inside grid cells). */
 static void put_input(struct rctx *c, size_t i, const char *aria_label, int with_cond)
 {
@@ -246,14 +264,15 @@ static void put_input(struct rctx *c, size_t i, const char *aria_label, int with
 	         fd->type == FT_PHONE ? "tel" : "text", fd->code, fd->code, v);
 	if (im)
 		h_printf(c->r, " inputmode=\"%s\"", im);
-	if (fd->type == FT_INT || fd->type == FT_DECIMAL || fd->type == FT_PERCENT)
-		/* The format the server accepts, and its messages, for the check
-		 * while typing (htdocs/numcheck.js; issue 23 item 10). */
-		h_printf(c->r, " class=\"num\" maxlength=\"20\" data-num=\"%d\" data-num-msg=\"%s\" data-num-frac=\"%s\"",
-		         form_number_decimals(fd->type), form_number_message(fd->type, FN_NOT_NUMBER),
-		         form_number_message(fd->type, FN_TOO_PRECISE));
+	if (is_number_type(fd->type))
+		/* The decimals the server keeps, for the check while typing
+		 * (htdocs/numcheck.js; its messages are on the <form> once per
+		 * number type: form_open). */
+		h_printf(c->r, " class=\"num\" maxlength=\"20\" data-num=\"%d\"", form_number_decimals(fd->type));
 	if (fd->type == FT_PERCENT)
 		h_raw(c->r, " data-num-pct=\"1\"");   /* "45%" is accepted (form_check.c) */
+	else if (is_number_type(fd->type))
+		;                                      /* its maxlength is above */
 	else if (fd->type == FT_DATE)
 		h_raw(c->r, " placeholder=\"YYYY-MM-DD\" maxlength=\"10\"");
 	else if (fd->type == FT_ZIP)
@@ -945,6 +964,7 @@ static void form_open(struct rctx *c, struct toc *toc)
 	if (v->mode == FV_EDIT) {
 		h_printf(r, "<form class=\"survey\" method=\"post\" action=\"%s\" novalidate",
 		         v->action ? v->action : "");
+		put_number_messages(r);
 		h_raw(r, v->f->has_file ? " enctype=\"multipart/form-data\">" : ">");
 		h_csrf_field(r);
 		h_printf(r, "<input type=\"hidden\" name=\"version\" value=\"%ld\">", v->version);
