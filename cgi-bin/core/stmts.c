@@ -133,16 +133,17 @@
 #define CHECKLIST_COLS(RC, CU1, CU2, REP) \
 	"(SELECT COUNT(*) FROM frames WHERE region_code = " RC " AND status = 'confirmed')," \
 	" (SELECT COUNT(*) FROM samples WHERE region_code = " RC ")," \
-	" (SELECT COUNT(*) FROM sample_units su WHERE su.region_code = " RC " AND" INVITED_SQL ")," \
-	" (SELECT COUNT(*) FROM sample_units su WHERE su.region_code = " RC " AND" INVITED_SQL \
-	"  AND (su.slip_printed_at IS NOT NULL OR su.user_id IS NOT NULL))," \
+	" COALESCE(SUM(q.sampled), 0), COALESCE(SUM(q.reached), 0)," \
 	" (SELECT COUNT(*) FROM users WHERE region_code = " RC " AND role IN (" CU1 ", " CU2 ") AND disabled = 0)," \
 	" (SELECT COUNT(*) FROM responses p JOIN users u ON u.id = p.user_id WHERE u.region_code = " RC \
 	"  AND u.role IN (" CU1 ", " CU2 ") AND u.disabled = 0 AND p.form = u.form AND p.status = 'submitted')," \
 	" (SELECT COUNT(*) FROM responses p WHERE p.region_code = " RC " AND p.form = " REP \
 	"  AND p.status = 'submitted')"
-#define CHECKLIST_ARGS(RC, CU1, CU2, REP) RC ", " RC ", " RC ", " RC ", " RC ", " CU1 ", " CU2 ", " RC ", " \
-	CU1 ", " CU2 ", " RC ", " REP
+#define CHECKLIST_ARGS(RC, CU1, CU2, REP) RC ", " RC ", " RC ", " CU1 ", " CU2 ", " RC ", " \
+	CU1 ", " CU2 ", " RC ", " REP ", " RC
+/* The invited units and those reached (slip printed or account made) from
+ * the maintained counters (sql/095), not two counts over sample_units. */
+#define CHECKLIST_FROM(RC) " FROM agg_quota q WHERE q.region_code = " RC
 #define OVERRIDES_COLS "region_code, form, DATE_FORMAT(due, '%Y-%m-%d %H:%i:%s')"
 #define OVERRIDES_FROM " FROM deadline_overrides"
 #define AGGR_PROGRESS_COLS(REP, ROLE) "g.code, g.name, a.form, a.accounts, a.drafts, a.submitted," \
@@ -211,7 +212,7 @@
 	PF_ONE("usr.region_code", "name", REGION_NAME_FROM("usr.region_code")) \
 	PF_ONE("usr.region_code", FLAG_REGION_COLS, FLAG_REGION_FROM("usr.region_code")) \
 	PF_ONE(CHECKLIST_ARGS("usr.region_code", "k.cu1", "k.cu2", "k.rep"), \
-	       CHECKLIST_COLS("usr.region_code", "k.cu1", "k.cu2", "k.rep"), "") \
+	       CHECKLIST_COLS("usr.region_code", "k.cu1", "k.cu2", "k.rep"), CHECKLIST_FROM("usr.region_code")) \
 	PF_ROWS("", OVERRIDES_COLS, OVERRIDES_FROM, "") \
 	PF_ROWS("k.rep, k.role, usr.region_code, usr.region_code", AGGR_PROGRESS_COLS("k.rep", "k.role"), \
 	        AGGR_PROGRESS_FROM("usr.region_code"), AGGR_PROGRESS_ORDER) \
@@ -784,7 +785,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	 * roles given) and their submissions, the region's own form (given)
 	 * submitted. */
 	[STMT_REGION_CHECKLIST] = {
-		"SELECT " CHECKLIST_COLS("?", "?", "?", "?"),
+		"SELECT " CHECKLIST_COLS("?", "?", "?", "?") CHECKLIST_FROM("?"),
 		R_REGION },
 	/* The same two without locks, for the replacement's confirmation page. */
 	[STMT_SAMPLE_UNIT_SHOW] = {
@@ -1125,8 +1126,9 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" GROUP BY u.region_code, u.form",
 		R_CLI },
 	[STMT_AGGR_REBUILD_QUOTA] = {
-		"INSERT INTO agg_quota (region_code, stratum, sampled, printed, opened, registered, submitted)"
+		"INSERT INTO agg_quota (region_code, stratum, sampled, printed, reached, opened, registered, submitted)"
 		" SELECT su.region_code, su.stratum, COUNT(*), SUM(su.slip_printed_at IS NOT NULL),"
+		" SUM(su.slip_printed_at IS NOT NULL OR su.user_id IS NOT NULL),"
 		" SUM(su.code_opened_at IS NOT NULL), SUM(su.user_id IS NOT NULL),"
 		" SUM(EXISTS (SELECT 1 FROM responses p WHERE p.user_id = su.user_id AND p.form = su.form"
 		" AND p.status = 'submitted'))"
@@ -1148,8 +1150,8 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" WHERE accounts <> 0 OR drafts <> 0 OR submitted <> 0 ORDER BY region_code, form",
 		R_CLI },
 	[STMT_AGGR_DUMP_QUOTA] = {
-		"SELECT region_code, stratum, sampled, printed, opened, registered, submitted FROM agg_quota"
-		" WHERE sampled <> 0 OR printed <> 0 OR opened <> 0 OR registered <> 0 OR submitted <> 0"
+		"SELECT region_code, stratum, sampled, printed, reached, opened, registered, submitted FROM agg_quota"
+		" WHERE sampled <> 0 OR printed <> 0 OR reached <> 0 OR opened <> 0 OR registered <> 0 OR submitted <> 0"
 		" ORDER BY region_code, stratum",
 		R_CLI },
 	[STMT_AGGR_DUMP_COUNTED] = {

@@ -74,8 +74,8 @@ static void checklist(struct req *r)
 	const char *rc = r->user->region_code, *hub = role_code(ROLE_HUB), *win = role_code(ROLE_WINDOW);
 	const struct form_info *own = catalog_for_role(ROLE_REGION);
 	if (db_query(r->db, STMT_REGION_CHECKLIST,
-	             DB_ARGS(A_STR(rc), A_STR(rc), A_STR(rc), A_STR(rc), A_STR(rc), A_STR(hub), A_STR(win), A_STR(rc),
-	                     A_STR(hub), A_STR(win), A_STR(rc), A_STR(own ? own->name : "")), &c) < 0 ||
+	             DB_ARGS(A_STR(rc), A_STR(rc), A_STR(rc), A_STR(hub), A_STR(win), A_STR(rc),
+	                     A_STR(hub), A_STR(win), A_STR(rc), A_STR(own ? own->name : ""), A_STR(rc)), &c) < 0 ||
 	    c->nrows != 1) {
 		if (c)
 			dbrows_free(c);
