@@ -130,20 +130,15 @@
 #define FLAG_REGION_COLS "COUNT(DISTINCT f.response_id), COUNT(DISTINCT IF(fr.decision = 'asked', f.response_id, NULL))"
 #define FLAG_REGION_FROM(CODE) " FROM flags f LEFT JOIN flag_reviews fr ON fr.response_id = f.response_id" \
 	" WHERE f.region_code = " CODE " AND (fr.decision IS NULL OR fr.decision <> 'accepted')"
-#define CHECKLIST_COLS(RC, CU1, CU2, REP) \
-	"(SELECT COUNT(*) FROM frames WHERE region_code = " RC " AND status = 'confirmed')," \
-	" (SELECT COUNT(*) FROM samples WHERE region_code = " RC ")," \
-	" COALESCE(SUM(q.sampled), 0), COALESCE(SUM(q.reached), 0)," \
-	" (SELECT COUNT(*) FROM users WHERE region_code = " RC " AND role IN (" CU1 ", " CU2 ") AND disabled = 0)," \
-	" (SELECT COUNT(*) FROM responses p JOIN users u ON u.id = p.user_id WHERE u.region_code = " RC \
-	"  AND u.role IN (" CU1 ", " CU2 ") AND u.disabled = 0 AND p.form = u.form AND p.status = 'submitted')," \
+/* The region's checklist (region/home.c) beyond what the maintained
+ * counters it also shows give (the sample's units from agg_quota, the
+ * construction units' accounts and submissions from agg_progress): confirmed
+ * frames, samples drawn, the region's own report submitted. */
+#define CHECKLIST_COLS(RC, REP) "COUNT(*), (SELECT COUNT(*) FROM samples WHERE region_code = " RC ")," \
 	" (SELECT COUNT(*) FROM responses p WHERE p.region_code = " RC " AND p.form = " REP \
 	"  AND p.status = 'submitted')"
-#define CHECKLIST_ARGS(RC, CU1, CU2, REP) RC ", " RC ", " RC ", " CU1 ", " CU2 ", " RC ", " \
-	CU1 ", " CU2 ", " RC ", " REP ", " RC
-/* The invited units and those reached (slip printed or account made) from
- * the maintained counters (sql/095), not two counts over sample_units. */
-#define CHECKLIST_FROM(RC) " FROM agg_quota q WHERE q.region_code = " RC
+#define CHECKLIST_FROM(RC) " FROM frames WHERE region_code = " RC " AND status = 'confirmed'"
+#define CHECKLIST_ARGS(RC, REP) RC ", " RC ", " REP ", " RC
 #define OVERRIDES_COLS "region_code, form, DATE_FORMAT(due, '%Y-%m-%d %H:%i:%s')"
 #define OVERRIDES_FROM " FROM deadline_overrides"
 #define AGGR_PROGRESS_COLS(REP, ROLE) "g.code, g.name, a.form, a.accounts, a.drafts, a.submitted," \
@@ -154,7 +149,8 @@
 #define AGGR_PROGRESS_FROM(RC) " FROM regions g LEFT JOIN agg_progress a ON a.region_code = g.code" \
 	" WHERE (" RC " IS NULL OR g.code = " RC ")"
 #define AGGR_PROGRESS_ORDER " ORDER BY g.code, a.form"
-#define AGGR_QUOTA_COLS "region_code, stratum, sampled, printed, opened, registered, submitted"
+/* reached (sql/095) last: the region's checklist reads it. */
+#define AGGR_QUOTA_COLS "region_code, stratum, sampled, printed, opened, registered, submitted, reached"
 #define AGGR_QUOTA_FROM(RC) " FROM agg_quota WHERE (" RC " IS NULL OR region_code = " RC ")"
 #define AGGR_META_FROM " FROM agg_meta WHERE id = 1"
 #define FLAGGED_SHARE_SQL(FORM) "SELECT f.region_code AS c0, COUNT(DISTINCT f.response_id) AS c1 FROM flags f" \
@@ -205,19 +201,18 @@
 	PF_ROWS("", OVERRIDES_COLS, OVERRIDES_FROM, "") \
 	PF_ROWS("", REGION_LIST_COLS, REGION_LIST_FROM, REGION_LIST_ORDER) SESSION_FROM
 
-/* The region's home (region/home.c): constants k.cu1, k.cu2 (the two
- * roles of construction units), k.rep (the region's own form), k.role
- * (the region's role). */
+/* The region's home (region/home.c): constants k.rep (the region's own
+ * form), k.role (the region's role). */
 #define PAGE_REGION_HOME_SQL "SELECT " SESSION_COLS \
 	PF_ONE("usr.region_code", "name", REGION_NAME_FROM("usr.region_code")) \
 	PF_ONE("usr.region_code", FLAG_REGION_COLS, FLAG_REGION_FROM("usr.region_code")) \
-	PF_ONE(CHECKLIST_ARGS("usr.region_code", "k.cu1", "k.cu2", "k.rep"), \
-	       CHECKLIST_COLS("usr.region_code", "k.cu1", "k.cu2", "k.rep"), CHECKLIST_FROM("usr.region_code")) \
+	PF_ONE(CHECKLIST_ARGS("usr.region_code", "k.rep"), CHECKLIST_COLS("usr.region_code", "k.rep"), \
+	       CHECKLIST_FROM("usr.region_code")) \
 	PF_ROWS("", OVERRIDES_COLS, OVERRIDES_FROM, "") \
 	PF_ROWS("k.rep, k.role, usr.region_code, usr.region_code", AGGR_PROGRESS_COLS("k.rep", "k.role"), \
 	        AGGR_PROGRESS_FROM("usr.region_code"), AGGR_PROGRESS_ORDER) \
 	PF_ROWS("usr.region_code, usr.region_code", AGGR_QUOTA_COLS, AGGR_QUOTA_FROM("usr.region_code"), "") \
-	" FROM (SELECT ? AS cu1, ? AS cu2, ? AS rep, ? AS role) k" SESSION_JOIN
+	" FROM (SELECT ? AS rep, ? AS role) k" SESSION_JOIN
 /* National progress (/admin, /admin/progress): constants k.rep (the
  * regions' form), k.role (their role), k.flagged (the form whose flagged
  * share is shown). The flagged share's form is also a placeholder of its
@@ -785,7 +780,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	 * roles given) and their submissions, the region's own form (given)
 	 * submitted. */
 	[STMT_REGION_CHECKLIST] = {
-		"SELECT " CHECKLIST_COLS("?", "?", "?", "?") CHECKLIST_FROM("?"),
+		"SELECT " CHECKLIST_COLS("?", "?") CHECKLIST_FROM("?"),
 		R_REGION },
 	/* The same two without locks, for the replacement's confirmation page. */
 	[STMT_SAMPLE_UNIT_SHOW] = {
