@@ -131,9 +131,7 @@ static void select_status(struct req *r, const char *sel)
 	h_raw(r, "<label>状态 <select name=\"status\">");
 	h_printf(r, "<option value=\"all\"%s>全部</option>", !sel ? " selected" : "");
 	for (size_t i = 0; i < NELEMS(status_labels); i++)
-		h_printf(r, "<option value=\"%s\"%s>%s</option>", status_labels[i][0],
-		         sel && !strcmp(sel, status_labels[i][0]) ? " selected" : "",
-		         status_labels[i][1]);
+		h_option_of(r, status_labels[i][0], status_labels[i][1], sel);
 	h_raw(r, "</select></label> ");
 }
 
@@ -188,9 +186,12 @@ static void overview(struct req *r)
 	page_end(r);
 }
 
-/* The follow-up outcomes of the audit details (the sample layer names them). */
+/* The codes of the audit details that other layers name: the follow-up
+ * outcomes (sample) and the integrity review's decisions (eval). */
 static const char *audit_outcome(const char *key, const char *value)
 {
+	if (!strcmp(key, "decision"))
+		return integrity_decision_label(value);
 	return strcmp(key, "outcome") ? NULL : followup_outcome_label(value);
 }
 
@@ -232,9 +233,7 @@ static void audit_page(struct req *r)
 	h_raw(r, "<form method=\"get\" action=\"/admin/audit\" class=\"filters no-print\"><label>操作 "
 	      "<select name=\"action\"><option value=\"\">全部</option>");
 	for (size_t i = 0; audit_action_at(i); i++)
-		h_printf(r, "<option value=\"%s\"%s>%s</option>", audit_action_at(i),
-		         action && !strcmp(action, audit_action_at(i)) ? " selected" : "",
-		         audit_action_label(audit_action_at(i)));
+		h_option_of(r, audit_action_at(i), audit_action_label(audit_action_at(i)), action);
 	h_printf(r, "</select></label> <label>用户名 <input name=\"user\" value=\"%s\" maxlength=\"64\"></label> ",
 	         user ? user : "");
 	select_region(r, "地区", region, 1);
@@ -962,13 +961,11 @@ static void accounts_page(struct req *r, const char *msg)
 	size_t first = before ? n - 1 : 0, step = before ? (size_t)-1 : 1;
 
 	page_begin(r, "账户");
-	if (msg)
-		h_printf(r, "<p class=\"notice\" role=\"status\">%s</p>", msg);
+	h_notice(r, msg);
 	h_raw(r, "<form method=\"get\" action=\"/admin/accounts\" class=\"filters\"><label>角色 "
 	      "<select name=\"role\"><option value=\"\">全部</option>");
 	for (int k = ROLE_ADMIN; k < ROLE_COUNT; k++)
-		h_printf(r, "<option value=\"%s\"%s>%s</option>", role_code((enum role)k),
-		         role == (enum role)k ? " selected" : "", role_label((enum role)k));
+		h_option(r, role_code((enum role)k), role_label((enum role)k), role == (enum role)k);
 	h_raw(r, "</select></label> ");
 	select_region(r, "地区", region, 1);
 	h_raw(r, "<button type=\"submit\">筛选</button></form>");
@@ -1123,8 +1120,7 @@ static void sample_reset_form(struct req *r, const char *msg)
 		return;
 	long long registered = dbrows_int(rows, 0, 6);
 	page_begin(r, "重置地区样本");
-	if (msg)
-		h_printf(r, "<p class=\"error\" role=\"alert\">%s</p>", msg);
+	h_alert(r, msg);
 	h_printf(r, "<p>地区：<strong>%s %s</strong>，%s样本（%s抽样，%s 家单位，其中 %lld 家已通过邀请码注册）。</p>",
 	         dbrows_get(rows, 0, 0), dbrows_get(rows, 0, 1), sample_kind_label(kind), dbrows_get(rows, 0, 4),
 	         dbrows_get(rows, 0, 5), registered);

@@ -176,7 +176,8 @@ static const struct pspec visit_save_params[] = {
 	{ 0 }
 };
 static const struct pspec visit_state_params[] = {
-	P_VISIT, P_TEXT(WK_ACTION, "action", 16), P_TEXT(WK_REASON, "reason", 5000),
+	P_VISIT, { WK_ACTION, "action", PT_ENUM, P_REQUIRED, 0, 0, visit_state_actions, 400, MSG_INCOMPLETE, 0 },
+	P_TEXT(WK_REASON, "reason", 5000),
 	P_FLAG(WK_CONFIRM, "confirm"),
 	{ 0 }
 };

@@ -48,6 +48,7 @@
 #include "nav.h"
 #include "params.h"
 #include "paradata.h"
+#include "signin.h"
 #include "prefill.h"
 #include "util.h"
 
@@ -460,8 +461,8 @@ static void save_undo(struct save_tx *x)
 }
 
 /* The save of a draft in one round trip after the session check (issue 21
- * item 2): the row as read without a lock (carried by the session check,
- * STMT_PAGE_FORM), what was posted collected and checked (without files,
+ * item 2): the row as read without a lock and without its answers (carried
+ * by the session check, STMT_PAGE_FORM_POST), what was posted collected and checked (without files,
  * nothing of it depends on the stored answers), then one CALL that locks
  * the row, compares its version with the page's, writes and commits
  * (response_save_draft). 0 when saved (x->o set); 1 when it does not
@@ -475,7 +476,7 @@ static int save_fast(struct save_tx *x)
 	struct req *r = x->r;
 	if (x->submit || F->has_file)
 		return 1;
-	if (response_load(r->db, F, x->t->id, &x->resp) < 0 || x->resp.id == 0 ||
+	if (response_load_row(r->db, F, x->t->id, &x->resp) < 0 || x->resp.id == 0 ||
 	    x->resp.status == RS_SUBMITTED || (x->expect >= 0 && (long)x->resp.version != x->expect)) {
 		save_undo(x);
 		return 1;
@@ -799,11 +800,8 @@ static void proxy_page(struct req *r)
 	         F->annex);
 	/* A region has 100 SMEs or more: find the one whose paper form is at
 	 * hand by its name (issue 23 item 10). */
-	h_printf(r, "<form method=\"get\" action=\"%s/proxy\" class=\"search\" role=\"search\"><p>"
-	         "<label for=\"proxy-q\">查找单位（名称或用户名的一部分）</label><input type=\"search\" id=\"proxy-q\""
-	         " name=\"q\" maxlength=\"100\" value=\"%s\"> <button type=\"submit\">查找</button>", BASE, q);
-	if (*q)
-		h_printf(r, " <a href=\"%s/proxy\">显示全部</a>", BASE);
+	h_printf(r, "<form method=\"get\" action=\"%s/proxy\" class=\"search\" role=\"search\"><p>", BASE);
+	h_search_field(r, "proxy-q", "查找单位（名称或用户名的一部分）", q, 100, BASE "/proxy");
 	h_raw(r, "</p></form>");
 	proxy_units(r, units);
 	if (rows->nrows) {
@@ -1313,21 +1311,11 @@ static void relogin_post(struct req *r)
 		relogin_page(r, 422, MSG_LOGIN_EMPTY);
 		return;
 	}
-	enum login_result res = auth_login(r, u, p);
-	audit_login(r, u, res);
-	switch (res) {
-	case LOGIN_OK:
-		pd_record_signin(r, r->user->id);
-		break;
-	case LOGIN_BAD:
-		relogin_page(r, 401, MSG_LOGIN_WRONG);
-		return;
-	case LOGIN_THROTTLED:
-		resp_header(r, "Retry-After", "900");
-		relogin_page(r, 429, "本设备登录失败次数过多，请 15 分钟后再试。");
-		return;
-	case LOGIN_ERROR:
-		relogin_page(r, 503, MSG_BUSY);
+	enum login_result res = signin(r, u, p);
+	if (res != LOGIN_OK) {
+		const char *msg;
+		int status = signin_refusal(r, res, &msg);
+		relogin_page(r, status, msg);
 		return;
 	}
 	/* Logged in: from here on the answers go nowhere but to the owner's
@@ -1394,7 +1382,7 @@ static struct pagedef pages[PAGE__MAX] = {
 	/* PAGE_RELOGIN: a post whose session lapsed reaches on_form_post. */
 	/* The save reads the row in the session check's round trip (save_fast). */
 	[PAGE_FORM_POST] = { BASE,           M_POST, FILLERS, PAGE_SLASH | PAGE_RELOGIN | PAGE_CSRF, post_params,
-	                     on_form_post, NULL, .session = STMT_PAGE_FORM, .session_args = form_session_args },
+	                     on_form_post, NULL, .session = STMT_PAGE_FORM_POST, .session_args = form_session_args },
 	/* Autosave answers JSON, also to a lapsed session (401). */
 	[PAGE_AUTOSAVE]  = { BASE "/autosave", M_POST, FILLERS, PAGE_RELOGIN | PAGE_CSRF, post_params, on_autosave,
 	                     NULL, autosave_refused },

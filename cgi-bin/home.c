@@ -23,6 +23,7 @@
 #include "nav.h"
 #include "params.h"
 #include "paradata.h"
+#include "signin.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -129,26 +130,17 @@ static void login_post(struct req *r)
 		login_again(r, 422, u, MSG_LOGIN_EMPTY);
 		return;
 	}
-	enum login_result res = auth_login(r, u, p);
-	audit_login(r, u, res);
-	switch (res) {
-	case LOGIN_OK:
-		pd_record_signin(r, r->user->id);
+	enum login_result res = signin(r, u, p);
+	if (res == LOGIN_OK) {
 		/* A one-time password: the user's own one first (app.c keeps
 		 * every other page away until then). */
-		resp_redirect(r, r->user && r->user->must_change_pw ? "/password" : after_login(r));
-		break;
-	case LOGIN_BAD:
-		login_again(r, 401, u, MSG_LOGIN_WRONG);
-		break;
-	case LOGIN_THROTTLED:
-		resp_header(r, "Retry-After", "900");
-		login_again(r, 429, u, "本设备登录失败次数过多，请 15 分钟后再试。忘记密码请点击下方“忘记用户名或密码？”。");
-		break;
-	case LOGIN_ERROR:
-		page_error(r, 503, MSG_BUSY);
-		break;
+		resp_redirect(r, r->user->must_change_pw ? "/password" : after_login(r));
+		return;
 	}
+	const char *msg;
+	int status = signin_refusal(r, res, &msg);
+	/* The form again with what was typed; the link to the reset below it. */
+	login_again(r, status, u, msg);
 }
 
 static void logout_get(struct req *r)

@@ -422,9 +422,7 @@ static void self_form(struct req *r, const struct reg_errors *e)
 	put_invalid(r, e, RF_REGION);
 	h_raw(r, "><option value=\"\">请选择</option>");
 	for (size_t i = 0; i < rows->nrows; i++)
-		h_printf(r, "<option value=\"%s\"%s>%s</option>", dbrows_get(rows, i, 0),
-		         region && strcmp(region, dbrows_get(rows, i, 0)) == 0 ? " selected" : "",
-		         dbrows_get(rows, i, 1));
+		h_option_of(r, dbrows_get(rows, i, 0), dbrows_get(rows, i, 1), region);
 	dbrows_free(rows);
 	h_raw(r, "</select>");
 	put_field_error(r, e, RF_REGION);

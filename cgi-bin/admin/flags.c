@@ -23,7 +23,7 @@ int cmd_rebuild_flags(struct ctx *x, int argc, char **argv)
 		fprintf(stderr, PROG ": rebuild-flags failed; nothing changed\n");
 		return EXIT_FAILED;
 	}
-	snprintf(detail, sizeof detail, "submitted responses checked=%lld", n);
+	snprintf(detail, sizeof detail, "checked=%lld", n);
 	if (cli_audit(db, "flags-rebuild", detail) < 0)
 		return EXIT_FAILED;
 	printf("flags rebuilt: %s\n", detail);

@@ -117,8 +117,37 @@ void h_csrf_field(struct req *r)
 	h_printf(r, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", r->csrf);
 }
 
+void h_alert(struct req *r, const char *msg)
+{
+	if (msg)
+		h_printf(r, "<p class=\"error\" role=\"alert\">%s</p>", msg);
+}
+
+void h_notice(struct req *r, const char *msg)
+{
+	if (msg)
+		h_printf(r, "<p class=\"notice\" role=\"status\">%s</p>", msg);
+}
+
+void h_option(struct req *r, const char *value, const char *label, int selected)
+{
+	h_printf(r, "<option value=\"%s\"%s>%s</option>", value, selected ? " selected" : "", label);
+}
+
+void h_option_of(struct req *r, const char *value, const char *label, const char *current)
+{
+	h_option(r, value, label, current && !strcmp(current, value));
+}
+
 void h_table_begin(struct req *r, const char *cls, const char *caption,
                    const char *const cols[], size_t ncols)
+{
+	h_table_head(r, cls, caption, cols, ncols);
+	h_raw(r, "<tbody>");
+}
+
+void h_table_head(struct req *r, const char *cls, const char *caption,
+                  const char *const cols[], size_t ncols)
 {
 	h_raw(r, "<div class=\"table-wrap\"><table");
 	if (cls)
@@ -129,7 +158,7 @@ void h_table_begin(struct req *r, const char *cls, const char *caption,
 	h_raw(r, "<thead><tr>");
 	for (size_t i = 0; i < ncols; i++)
 		h_printf(r, "<th scope=\"col\">%s</th>", cols[i]);
-	h_raw(r, "</tr></thead><tbody>");
+	h_raw(r, "</tr></thead>");
 }
 
 void h_table_end(struct req *r)
@@ -242,6 +271,27 @@ void h_seek_pager(struct req *r, const char *label, const char *cls, const char 
                   const char *next_href)
 {
 	h_key_pager(r, label, cls, first_href, NULL, next_href);
+}
+
+void h_after_pager(struct req *r, const char *label, const char *cls, const char *base, int on_first,
+                   const char *next_key)
+{
+	struct buf next = { 0 };
+	if (next_key) {
+		buf_printf(&next, "%s&after=", base);
+		url_encode(&next, next_key);
+	}
+	h_seek_pager(r, label, cls, on_first ? NULL : base, next.data);
+	buf_free(&next);
+}
+
+void h_search_field(struct req *r, const char *id, const char *label, const char *q, int maxlen,
+                    const char *all_href)
+{
+	h_printf(r, "<label for=\"%s\">%s</label> <input id=\"%s\" type=\"search\" name=\"q\" value=\"%s\" "
+	         "maxlength=\"%d\"> <button type=\"submit\">查找</button>", id, label, id, q, maxlen);
+	if (*q && all_href)
+		h_printf(r, " <a href=\"%s\">显示全部</a>", all_href);
 }
 
 void h_key_pager(struct req *r, const char *label, const char *cls, const char *first_href,

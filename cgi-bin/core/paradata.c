@@ -18,20 +18,39 @@
 
 /* The HMAC key: HMAC(paradata_secret, label), or HMAC(code_secret, label)
  * when there is no paradata_secret. 0 when there is neither. */
-static int pd_key(const struct conf *c, unsigned char key[32])
+static int pd_key(const char *s, unsigned char key[32])
 {
 	static const char label[] = "smesurvey-paradata/1";
-	const char *s = NULL;
 	crypto_auth_hmacsha256_state st;
+	crypto_auth_hmacsha256_init(&st, (const unsigned char *)s, strlen(s));
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)label, sizeof label - 1);
+	crypto_auth_hmacsha256_final(&st, key);
+	return 1;
+}
+
+/* The HMAC state keyed for c's secret, into *out; 0 when there is no
+ * secret. Every save hashes its network (and browser) with it: the state
+ * is derived once per worker and secret, not twice per hash (four
+ * SHA-256 compressions less, ~15,000 instructions of a save's ~350,000). */
+static int pd_keyed(const struct conf *c, crypto_auth_hmacsha256_state *out)
+{
+	static char secret[256];
+	static crypto_auth_hmacsha256_state keyed;
+	const char *s = NULL;
 	if (c && c->paradata_secret && *c->paradata_secret)
 		s = c->paradata_secret;
 	else if (c && c->code_secret && *c->code_secret)
 		s = c->code_secret;
 	if (!s)
 		return 0;
-	crypto_auth_hmacsha256_init(&st, (const unsigned char *)s, strlen(s));
-	crypto_auth_hmacsha256_update(&st, (const unsigned char *)label, sizeof label - 1);
-	crypto_auth_hmacsha256_final(&st, key);
+	if (strlen(s) >= sizeof secret || strcmp(s, secret) != 0) {
+		unsigned char key[32];
+		pd_key(s, key);
+		crypto_auth_hmacsha256_init(&keyed, key, sizeof key);
+		sodium_memzero(key, sizeof key);
+		snprintf(secret, sizeof secret, "%s", strlen(s) < sizeof secret ? s : "");
+	}
+	*out = keyed;
 	return 1;
 }
 
@@ -39,17 +58,16 @@ static int pd_key(const struct conf *c, unsigned char key[32])
 static void pd_mac(const struct conf *c, const char *domain, const void *data, size_t n,
                    char out[PD_ID_LEN])
 {
-	unsigned char key[32], mac[crypto_auth_hmacsha256_BYTES];
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
 	crypto_auth_hmacsha256_state st;
 	out[0] = '\0';
-	if (!pd_key(c, key))
+	if (!pd_keyed(c, &st))
 		return;
-	crypto_auth_hmacsha256_init(&st, key, sizeof key);
 	crypto_auth_hmacsha256_update(&st, (const unsigned char *)domain, strlen(domain));
 	crypto_auth_hmacsha256_update(&st, data, n);
 	crypto_auth_hmacsha256_final(&st, mac);
 	hex_encode(mac, 8, out);
-	sodium_memzero(key, sizeof key);
+	sodium_memzero(&st, sizeof st);
 }
 
 void pd_net_hash(const struct conf *c, const char *addr, char out[PD_ID_LEN])

@@ -162,6 +162,11 @@
  * looked up again for every answer (~80 k server instructions for 27). */
 #define RESPONSE_OF_USER_JOINS(F, U) " LEFT JOIN responses r ON r.form = " F " AND r.user_id = " U \
 	" LEFT JOIN paradata p ON p.form = " F " AND p.user_id = " U " LEFT JOIN answers a ON a.response_id = r.id"
+/* The same columns without the answers (code and value NULL): one row. */
+#define RESPONSE_ROW_OF_USER_COLS "r.id, r.status, r.valid, r.version, DATE_FORMAT(r.updated_at, '%Y-%m-%d %H:%i:%s')," \
+	" DATE_FORMAT(r.submitted_at, '%Y-%m-%d %H:%i:%s'), r.proxy_user_id, NULL, NULL, p.opened_at IS NOT NULL"
+#define RESPONSE_ROW_OF_USER_JOINS(F, U) " LEFT JOIN responses r ON r.form = " F " AND r.user_id = " U \
+	" LEFT JOIN paradata p ON p.form = " F " AND p.user_id = " U
 #define PROXY_TARGET_COLS "role, IFNULL(region_code, ''), org_name, disabled"
 #define PROXY_TARGET_FROM(ID) " FROM users WHERE id = " ID
 #define PREFILL_COLS "u.org_name, su.name, su.contact, su.phone, su.email, su.address, su.zip"
@@ -180,6 +185,19 @@
 	", JSON_ARRAY(k.form, " FORM_TARGET "), " RESPONSE_OF_USER_COLS \
 	" FROM (SELECT ? AS form, ? AS target) k JOIN sessions ses JOIN users usr ON usr.id = ses.user_id" \
 	RESPONSE_OF_USER_JOINS("k.form", FORM_TARGET) " WHERE ses.token_hash = ?"
+/* The form's POST (a save, autosave or submit; form-main.c): what a save
+ * reads before its one CALL (save_fast) - the proxy target, the deadlines
+ * and the response's row without its answers (RESPONSE_ROW_OF_USER): the
+ * save replaces them all and needs none, and the 27-150 answer rows, each
+ * with the session's columns repeated, were half of the worker's
+ * instructions of a save (issue 21 item 2). The long way (a submit, a
+ * form with files, a stale version) reads the answers under its lock. */
+#define PAGE_FORM_POST_SQL "SELECT " SESSION_COLS \
+	PF_ONE("k.target", PROXY_TARGET_COLS, PROXY_TARGET_FROM("k.target")) \
+	PF_ROWS("", OVERRIDES_COLS, OVERRIDES_FROM, "") \
+	", JSON_ARRAY(k.form, " FORM_TARGET "), " RESPONSE_ROW_OF_USER_COLS \
+	" FROM (SELECT ? AS form, ? AS target) k JOIN sessions ses JOIN users usr ON usr.id = ses.user_id" \
+	RESPONSE_ROW_OF_USER_JOINS("k.form", FORM_TARGET) " WHERE ses.token_hash = ?"
 
 /* Any page of a region's that names the region (region/home.c
  * region_title, the follow-ups): the region's name. */
@@ -239,6 +257,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_PAGE_REGION_HOME] = { PAGE_REGION_HOME_SQL, R_ANON | R_REGION },
 	[STMT_PAGE_NATIONAL] = { PAGE_NATIONAL_SQL, R_ANON | R_ADMINS },
 	[STMT_PAGE_FORM] = { PAGE_FORM_SQL, R_ANON | R_RESPONDENTS },
+	[STMT_PAGE_FORM_POST] = { PAGE_FORM_POST_SQL, R_ANON | R_RESPONDENTS },
 	[STMT_PAGE_REGION_NAMED] = { PAGE_REGION_NAMED_SQL, R_ANON | R_REGION },
 	[STMT_PAGE_REGIONS] = { PAGE_REGIONS_SQL, R_ANON | R_ADMINS },
 	[STMT_PAGE_DEADLINES] = { PAGE_DEADLINES_SQL, R_ANON | R_ADMINS },
@@ -486,6 +505,11 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_RESPONSE_OF_USER] = {
 		"SELECT " RESPONSE_OF_USER_COLS " FROM (SELECT ? AS f, ? AS u) k" RESPONSE_OF_USER_JOINS("k.f", "k.u"),
 		R_RESPONDENTS },
+	/* The row alone, in the same columns (answers NULL): a save's read. */
+	[STMT_RESPONSE_ROW_OF_USER] = {
+		"SELECT " RESPONSE_ROW_OF_USER_COLS " FROM (SELECT ? AS f, ? AS u) k"
+		RESPONSE_ROW_OF_USER_JOINS("k.f", "k.u"),
+		R_RESPONDENTS },
 	[STMT_ANSWERS_OF_RESPONSE] = {
 		"SELECT code, value FROM answers WHERE response_id = ?",
 		R_RESPONDENTS | R_ADMINS | R_CLI },   /* R_CLI: the aggregates (forms/aggr.c) */
@@ -508,16 +532,17 @@ const struct stmt_def stmts[STMT__MAX] = {
 	 * caller's transaction (the response's row and paradata, its answers
 	 * replaced from a JSON array of [code, value] pairs): id, region,
 	 * status, valid, proxy, saved_at, network, device, session, browser,
-	 * paper, had answers, answers. */
+	 * paper, had answers, answers, their number (sql/081: answers equal to
+	 * the stored ones are not written). */
 	[STMT_RESPONSE_WRITE] = {
-		"CALL app_response_write(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		"CALL app_response_write(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		R_RESPONDENTS },
 	/* The save of a draft as a transaction of its own, when the row still
 	 * has the version read: id, version, region, valid, proxy, network,
-	 * device, session, browser, paper, answers -> ('saved' | 'stale',
-	 * the save's time). */
+	 * device, session, browser, paper, answers, their number ->
+	 * ('saved' | 'stale', the save's time). */
 	[STMT_RESPONSE_SAVE] = {
-		"CALL app_response_save(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		"CALL app_response_save(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		R_RESPONDENTS },
 	[STMT_PROXY_TARGET] = {
 		"SELECT " PROXY_TARGET_COLS PROXY_TARGET_FROM("?"),
@@ -1603,11 +1628,13 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" JOIN visits v ON v.id = s.visit_id JOIN sample_units su ON su.region_code = v.region_code"
 		" WHERE s.id = ? AND su.id = ? AND" INVITED_SQL,
 		R_AGENCY },
+	/* The units kept or who came: their ids comma-separated (a symposium
+	 * has a few dozen participants, so one statement, not one a unit). */
 	[STMT_SYMPOSIUM_UNINVITE] = {
-		"DELETE FROM symposium_participants WHERE symposium_id = ? AND sample_unit_id = ?",
+		"DELETE FROM symposium_participants WHERE symposium_id = ? AND FIND_IN_SET(sample_unit_id, ?) = 0",
 		R_AGENCY },
 	[STMT_SYMPOSIUM_ATTENDED] = {
-		"UPDATE symposium_participants SET attended = ? WHERE symposium_id = ? AND sample_unit_id = ?",
+		"UPDATE symposium_participants SET attended = FIND_IN_SET(sample_unit_id, ?) > 0 WHERE symposium_id = ?",
 		R_AGENCY },
 	[STMT_SYMPOSIUM_FILE_INSERT] = {
 		"INSERT INTO symposium_files (symposium_id, file, bytes, uploaded_by) VALUES (?, ?, ?, ?)",
@@ -1661,6 +1688,7 @@ const enum stmt *const stmt_carries[STMT__MAX] = {
 		STMT_AGGR_PROGRESS, STMT_AGGR_QUOTA, STMT_FLAGREVIEW_FLAGGED_SHARE, STMT__MAX },
 	[STMT_PAGE_FORM] = (const enum stmt[]){ STMT_PROXY_TARGET, STMT_DEADLINE_OVERRIDES_ALL,
 		STMT_PREFILL_FACTS, STMT__MAX },
+	[STMT_PAGE_FORM_POST] = (const enum stmt[]){ STMT_PROXY_TARGET, STMT_DEADLINE_OVERRIDES_ALL, STMT__MAX },
 	[STMT_PAGE_REGION_NAMED] = (const enum stmt[]){ STMT_REGION_NAME, STMT__MAX },
 	[STMT_PAGE_REGIONS] = (const enum stmt[]){ STMT_REGION_LIST, STMT__MAX },
 	[STMT_PAGE_DEADLINES] = (const enum stmt[]){ STMT_DEADLINE_OVERRIDE_LIST, STMT_DEADLINE_OVERRIDES_ALL,
@@ -1671,4 +1699,5 @@ const enum stmt *const stmt_carries[STMT__MAX] = {
  * arguments, then that statement's columns). */
 const enum stmt stmt_carried_rows[STMT__MAX] = {
 	[STMT_PAGE_FORM] = STMT_RESPONSE_OF_USER,
+	[STMT_PAGE_FORM_POST] = STMT_RESPONSE_ROW_OF_USER,
 };

@@ -62,12 +62,10 @@ static void queue_filters(struct req *r, const char *region, const char *form, c
 	         "<label>地区代码 <input name=\"region\" size=\"8\" value=\"%s\"></label> "
 	         "<label>调查表 <select name=\"form\"><option value=\"\">全部</option>", region ? region : "");
 	for (size_t i = 0; form_at(i); i++)
-		h_printf(r, "<option value=\"%s\"%s>%s</option>", form_at(i)->name,
-		         form && !strcmp(form, form_at(i)->name) ? " selected" : "", form_at(i)->title);
+		h_option_of(r, form_at(i)->name, form_at(i)->title, form);
 	h_raw(r, "</select></label> <label>规则 <select name=\"rule\"><option value=\"\">全部</option>");
 	for (size_t i = 0; flag_rule_at(i); i++)
-		h_printf(r, "<option value=\"%s\"%s>%s</option>", flag_rule_at(i)->code,
-		         rule && !strcmp(rule, flag_rule_at(i)->code) ? " selected" : "", flag_rule_at(i)->label);
+		h_option_of(r, flag_rule_at(i)->code, flag_rule_at(i)->label, rule);
 	h_raw(r, "</select></label> <button type=\"submit\">筛选</button></form>");
 }
 

@@ -130,8 +130,7 @@ void review_upload_form(struct req *r, const char *action, const char *kind, con
 	h_csrf_field(r);
 	h_raw(r, "<p class=\"field\"><label for=\"kind\">材料</label> <select id=\"kind\" name=\"kind\">");
 	for (size_t i = 0; i < docs->n; i++)
-		h_printf(r, "<option value=\"%s\"%s>%s</option>", docs->v[i].code,
-		         kind && !strcmp(kind, docs->v[i].code) ? " selected" : "", docs->v[i].label);
+		h_option_of(r, docs->v[i].code, docs->v[i].label, kind);
 	h_printf(r, "</select></p><p class=\"field\"><label for=\"file\">文件（%s，不超过 %ld MB）</label> "
 	         "<input type=\"file\" id=\"file\" name=\"file\"", types.data, r->conf->max_upload / (1024 * 1024));
 	h_raw(r, err ? " aria-invalid=\"true\" aria-describedby=\"e-file\"></p>" : "></p>");

@@ -228,10 +228,10 @@ static void render_choices(struct req *r, const struct form *f, const struct tal
 	char pct[32];
 	int any = 0;
 
-	h_raw(r, "<div class=\"table-wrap\"><table class=\"stats-choices\"><caption>选择题：各选项人数及占"
-	      "答题人数的比例（多选题比例之和可超过 100%；排序题另列首选人数和平均名次）</caption><thead><tr>"
-	      "<th scope=\"col\">选项</th><th scope=\"col\">人数</th><th scope=\"col\">比例</th>"
-	      "<th scope=\"col\">图示</th><th scope=\"col\">首选</th><th scope=\"col\">平均名次</th></tr></thead>");
+	static const char *const cols[] = { "选项", "人数", "比例", "图示", "首选", "平均名次" };
+	/* A <tbody> a question: its heading row, then its options. */
+	h_table_head(r, "stats-choices", "选择题：各选项人数及占答题人数的比例（多选题比例之和可超过 100%；"
+	             "排序题另列首选人数和平均名次）", cols, NELEMS(cols));
 	for (size_t i = 0; i < f->nfields; i++) {
 		const struct field *fd = &f->fields[i];
 		char extra[96];
@@ -276,10 +276,8 @@ static void render_numbers(struct req *r, const struct form *f, const struct tal
 {
 	int any = 0;
 
-	h_raw(r, "<div class=\"table-wrap\"><table class=\"stats-numbers\"><caption>数值题</caption>"
-	      "<thead><tr><th scope=\"col\">代码</th><th scope=\"col\">题目</th><th scope=\"col\">单位</th>"
-	      "<th scope=\"col\">n</th><th scope=\"col\">合计</th><th scope=\"col\">平均</th>"
-	      "<th scope=\"col\">最小</th><th scope=\"col\">最大</th></tr></thead><tbody>");
+	static const char *const cols[] = { "代码", "题目", "单位", "n", "合计", "平均", "最小", "最大" };
+	h_table_begin(r, "stats-numbers", "数值题", cols, NELEMS(cols));
 	for (size_t i = 0; i < f->nfields; i++) {
 		const struct field *fd = &f->fields[i];
 		char v[4][64] = { "", "", "", "" };
@@ -303,7 +301,7 @@ static void render_numbers(struct req *r, const struct form *f, const struct tal
 	}
 	if (!any)
 		h_raw(r, "<tr><td colspan=\"8\">本表没有数值题。</td></tr>");
-	h_raw(r, "</tbody></table></div>");
+	h_table_end(r);
 }
 
 int stats_render(struct req *r, const struct form *f, const char *region)

@@ -21,19 +21,34 @@
 #define MINUTES_MAX 20000
 #define PART_MAX    1000
 
-static void saved(struct req *r)
+/* A change's answer: the symposium's page again with e (422) when it was
+ * refused (e not NULL), the busy page when the database failed (failed),
+ * else the audit row (action, detail after symposium=<id>) and back to the
+ * page. Frees s. */
+static void answer(struct req *r, struct dbrows *s, const struct sym_errors *e, int failed,
+                   const char *action, const char *detail)
 {
-	char to[80];
-	snprintf(to, sizeof to, "/agency/symposiums/symposium?id=%llu&ok=1", r->arg[WK_ID].id);
-	resp_redirect(r, to);
+	char d[160], to[80];
+	if (e) {
+		resp_status(r, 422);
+		symposium_body(r, s, e);
+	} else if (failed) {
+		page_error(r, 503, MSG_BUSY);
+	} else {
+		snprintf(d, sizeof d, "symposium=%llu %s", r->arg[WK_ID].id, detail);
+		audit(r, action, d);
+		snprintf(to, sizeof to, "/agency/symposiums/symposium?id=%llu&ok=1", r->arg[WK_ID].id);
+		resp_redirect(r, to);
+	}
+	dbrows_free(s);
 }
 
-static int listed(const char *const *v, size_t n, const char *s)
+/* The posted unit ids as "12,40,41" for FIND_IN_SET (each a PT_ID);
+ * none leaves b empty (NULL data). */
+static void id_list(struct buf *b, const char *const *units, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!strcmp(v[i], s))
-			return 1;
-	return 0;
+		buf_printf(b, "%s%llu", i ? "," : "", parse_id(units[i]));
 }
 
 /* A change to the participants: the symposium, the units posted, and for
@@ -52,19 +67,20 @@ static int invite_body(struct db *db, void *ctx, int attempt)
 	const struct part_ctx *c = ctx;
 	unsigned long long added;
 	struct dbrows *parts;
+	struct buf ids = { 0 };
 	int rc = 0;
 
 	(void)attempt;
 	if (db_query(db, STMT_SYMPOSIUM_PARTICIPANTS, DB_ARGS(A_INT(c->id)), &parts) < 0)
 		return -1;
-	for (size_t i = 0; i < parts->nrows && rc == 0; i++)
-		if (!listed(c->units, c->n, dbrows_get(parts, i, 0)) &&
-		    db_exec(db, STMT_SYMPOSIUM_UNINVITE, DB_ARGS(A_INT(c->id), A_INT(dbrows_int(parts, i, 0))), NULL, NULL) < 0)
-			rc = -1;
+	id_list(&ids, c->units, c->n);
+	if (db_exec(db, STMT_SYMPOSIUM_UNINVITE, DB_ARGS(A_INT(c->id), A_STR(ids.data ? ids.data : "")), NULL, NULL) < 0)
+		rc = -1;
+	buf_free(&ids);
 	for (size_t i = 0; i < c->n && rc == 0; i++) {
 		int was = 0;
 		for (size_t k = 0; k < parts->nrows && !was; k++)
-			was = !strcmp(dbrows_get(parts, k, 0), c->units[i]);
+			was = (unsigned long long)dbrows_int(parts, k, 0) == parse_id(c->units[i]);
 		if (was)
 			continue;
 		if (db_exec(db, STMT_SYMPOSIUM_INVITE, DB_ARGS(A_INT(c->id), A_INT(parse_id(c->units[i]))), &added, NULL) < 0)
@@ -81,43 +97,30 @@ void symposium_invite(struct req *r)
 	const struct arg *a = &r->arg[WK_UNITS];
 	const char *const *units = a->present ? a->list : NULL;
 	size_t n = a->present ? a->nlist : 0;
+	static const struct sym_errors not_sample = { .units = "只能从本地区的样本中选择参会单位，名单未保存" };
 	struct dbrows *s = symposium_load(r);
-	int rc;
-	char detail[64];
+	char detail[32];
 
 	if (!s)
 		return;
 	struct part_ctx c = { r->arg[WK_ID].id, units, n, NULL };
-	rc = db_transaction(r->db, invite_body, &c);
-	if (rc == 1) {
-		struct sym_errors e = { .units = "只能从本地区的样本中选择参会单位，名单未保存" };
-		resp_status(r, 422);
-		symposium_body(r, s, &e);
-	} else if (rc < 0) {
-		page_error(r, 503, MSG_BUSY);
-	} else {
-		snprintf(detail, sizeof detail, "symposium=%llu invited=%zu", r->arg[WK_ID].id, n);
-		audit(r, "symposium-invite", detail);
-		saved(r);
-	}
-	dbrows_free(s);
+	int rc = db_transaction(r->db, invite_body, &c);
+	snprintf(detail, sizeof detail, "invited=%zu", n);
+	answer(r, s, rc == 1 ? &not_sample : NULL, rc < 0, "symposium-invite", detail);
 }
 
 /* Who came (the posted units) and the minutes. */
 static int attendance_body(struct db *db, void *ctx, int attempt)
 {
 	const struct part_ctx *c = ctx;
-	struct dbrows *parts;
+	struct buf ids = { 0 };
 	int rc = 0;
 
 	(void)attempt;
-	if (db_query(db, STMT_SYMPOSIUM_PARTICIPANTS, DB_ARGS(A_INT(c->id)), &parts) < 0)
-		return -1;
-	for (size_t i = 0; i < parts->nrows && rc == 0; i++)
-		if (db_exec(db, STMT_SYMPOSIUM_ATTENDED, DB_ARGS(A_INT(listed(c->units, c->n, dbrows_get(parts, i, 0))),
-		            A_INT(c->id), A_INT(dbrows_int(parts, i, 0))), NULL, NULL) < 0)
-			rc = -1;
-	dbrows_free(parts);
+	id_list(&ids, c->units, c->n);
+	if (db_exec(db, STMT_SYMPOSIUM_ATTENDED, DB_ARGS(A_STR(ids.data ? ids.data : ""), A_INT(c->id)), NULL, NULL) < 0)
+		rc = -1;
+	buf_free(&ids);
 	if (rc == 0 && db_exec(db, STMT_SYMPOSIUM_MINUTES, DB_ARGS(A_STR(c->minutes), A_INT(c->id)), NULL, NULL) < 0)
 		rc = -1;
 	return rc;
@@ -129,7 +132,7 @@ void symposium_attendance(struct req *r)
 	const char *const *came = a->present ? a->list : NULL, *minutes = ws_arg(r, WK_MINUTES);
 	size_t n = a->present ? a->nlist : 0;
 	struct dbrows *s = symposium_load(r);
-	char detail[64];
+	char detail[32];
 
 	if (!s)
 		return;
@@ -137,42 +140,32 @@ void symposium_attendance(struct req *r)
 		minutes = "";
 	if (!utf8_valid(minutes, strlen(minutes)) || utf8_len(minutes) > MINUTES_MAX) {
 		struct sym_errors e = { .minutes = "纪要不能超过 20000 字", .minutes_value = minutes };
-		resp_status(r, 422);
-		symposium_body(r, s, &e);
-	} else if (db_transaction(r->db, attendance_body,
-	                          &(struct part_ctx){ r->arg[WK_ID].id, came, n, minutes }) < 0) {
-		page_error(r, 503, MSG_BUSY);
-	} else {
-		snprintf(detail, sizeof detail, "symposium=%llu came=%zu", r->arg[WK_ID].id, n);
-		audit(r, "symposium-attendance", detail);
-		saved(r);
+		answer(r, s, &e, 0, NULL, NULL);
+		return;
 	}
-	dbrows_free(s);
+	int rc = db_transaction(r->db, attendance_body, &(struct part_ctx){ r->arg[WK_ID].id, came, n, minutes });
+	snprintf(detail, sizeof detail, "came=%zu", n);
+	answer(r, s, NULL, rc < 0, "symposium-attendance", detail);
 }
 
 void symposium_upload(struct req *r)
 {
 	const struct param *p = r->arg[WK_FILE].present ? r->arg[WK_FILE].file : NULL;
 	struct dbrows *s = symposium_load(r);
-	char *value = NULL, detail[96];
+	char *value = NULL, detail[64];
 	const char *why;
 
 	if (!s)
 		return;
 	if ((why = ws_store_file(r, p, &value)) != NULL) {
-		struct sym_errors e = { .file = why };
-		resp_status(r, 422);
-		symposium_body(r, s, &e);
-	} else if (db_exec(r->db, STMT_SYMPOSIUM_FILE_INSERT, DB_ARGS(A_INT(r->arg[WK_ID].id), A_STR(value),
-	                   A_INT(p->len), A_INT(r->user->id)), NULL, NULL) < 0) {
-		page_error(r, 503, MSG_BUSY);
-	} else {
-		snprintf(detail, sizeof detail, "symposium=%llu bytes=%zu sha256=%.16s", r->arg[WK_ID].id, p->len, value + 7);
-		audit(r, "symposium-file", detail);
-		saved(r);
+		answer(r, s, &(struct sym_errors){ .file = why }, 0, NULL, NULL);
+		return;
 	}
+	int failed = db_exec(r->db, STMT_SYMPOSIUM_FILE_INSERT, DB_ARGS(A_INT(r->arg[WK_ID].id), A_STR(value),
+	                     A_INT(p->len), A_INT(r->user->id)), NULL, NULL) < 0;
+	snprintf(detail, sizeof detail, "bytes=%zu sha256=%.16s", p->len, value + 7);
+	answer(r, s, NULL, failed, "symposium-file", detail);
 	free(value);
-	dbrows_free(s);
 }
 
 void symposium_file(struct req *r)

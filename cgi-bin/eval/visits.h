@@ -27,6 +27,8 @@ void visits_list(struct req *r);          /* GET /agency/visits?region= */
 void visits_create(struct req *r);        /* POST /agency/visits */
 void visit_page(struct req *r);           /* GET /agency/visits/visit?id= */
 void visit_save(struct req *r);           /* POST /agency/visits/visit?id= */
+/* The values of its action parameter (PT_ENUM): notify, done, cancel. */
+extern const char *const visit_state_actions[];
 void visit_state_post(struct req *r);     /* POST /agency/visits/state?id= (confirm first) */
 void visit_notice_pdf(struct req *r);     /* GET /agency/visits/notice.pdf?id= */
 

@@ -18,24 +18,22 @@
 
 #define REASON_MAX 500
 
-/* The state changes: from which states, to which, what to ask. */
-static const struct transition {
-	const char *action, *from1, *from2, *to, *label, *question;
-} transitions[] = {
-	{ "notify", "planned", "planned", "notified", "已发出走访通知",
-	  "确认已将走访通知发给地区？地区随后在系统中看到这次走访并确认。" },
-	{ "done", "notified", "notified", "done", "走访已完成", "确认这次走访已经完成？" },
-	{ "cancel", "planned", "notified", "cancelled", "取消走访",
-	  "确认取消这次走访？取消后不能恢复，地区会看到取消原因；需要时请重新安排。" },
+/* The state changes, in the order of visit_state_actions: from which
+ * states, to which, what to ask, and whether a reason is asked for. */
+enum { VS_NOTIFY, VS_DONE, VS_CANCEL, VS__COUNT };
+const char *const visit_state_actions[VS__COUNT + 1] = {
+	[VS_NOTIFY] = "notify", [VS_DONE] = "done", [VS_CANCEL] = "cancel", NULL
 };
-
-static const struct transition *transition_of(const char *action)
-{
-	for (size_t i = 0; action && i < NELEMS(transitions); i++)
-		if (!strcmp(action, transitions[i].action))
-			return &transitions[i];
-	return NULL;
-}
+static const struct transition {
+	const char *from1, *from2, *to, *label, *question;
+	int         with_reason;
+} transitions[VS__COUNT] = {
+	[VS_NOTIFY] = { "planned", "planned", "notified", "已发出走访通知",
+	                "确认已将走访通知发给地区？地区随后在系统中看到这次走访并确认。", 0 },
+	[VS_DONE]   = { "notified", "notified", "done", "走访已完成", "确认这次走访已经完成？", 0 },
+	[VS_CANCEL] = { "planned", "notified", "cancelled", "取消走访",
+	                "确认取消这次走访？取消后不能恢复，地区会看到取消原因；需要时请重新安排。", 1 },
+};
 
 /* The confirmation page: the question, the reason when cancelling. */
 static void ask(struct req *r, const struct transition *t, const char *reason, const char *err)
@@ -47,8 +45,8 @@ static void ask(struct req *r, const struct transition *t, const char *reason, c
 	         r->arg[WK_ID].id);
 	h_csrf_field(r);
 	h_printf(r, "<input type=\"hidden\" name=\"action\" value=\"%s\"><input type=\"hidden\" name=\"confirm\" value=\"1\">",
-	         t->action);
-	if (!strcmp(t->action, "cancel")) {
+	         visit_state_actions[t - transitions]);
+	if (t->with_reason) {
 		h_raw(r, "<p class=\"field\"><label for=\"reason\">取消原因（必填）</label><textarea id=\"reason\" name=\"reason\" rows=\"3\"");
 		h_raw(r, err ? " aria-invalid=\"true\" aria-describedby=\"e-reason\">" : ">");
 		h_printf(r, "%s</textarea>", reason ? reason : "");
@@ -63,25 +61,22 @@ static void ask(struct req *r, const struct transition *t, const char *reason, c
 
 void visit_state_post(struct req *r)
 {
-	const struct transition *t = transition_of(ws_arg(r, WK_ACTION));
+	/* The page table checked the action (PT_ENUM, required). */
+	const struct transition *t = &transitions[r->arg[WK_ACTION].n];
 	const char *reason = ws_arg(r, WK_REASON);
 	unsigned long long changed = 0;
 	char detail[700], to[80];
 
-	if (!t) {
-		page_error(r, 400, MSG_INCOMPLETE);
-		return;
-	}
 	if (!r->arg[WK_CONFIRM].present) {
 		ask(r, t, NULL, NULL);
 		return;
 	}
-	if (!strcmp(t->action, "cancel") && (!reason || !*reason || !utf8_valid(reason, strlen(reason)) ||
+	if (t->with_reason && (!reason || !*reason || !utf8_valid(reason, strlen(reason)) ||
 	                                    utf8_len(reason) > REASON_MAX)) {
 		ask(r, t, reason, reason && *reason ? "取消原因不能超过 500 字" : "请填写取消原因");
 		return;
 	}
-	if (db_exec(r->db, STMT_VISIT_STATE, DB_ARGS(A_STR(t->to), A_STR(!strcmp(t->action, "cancel") ? reason : ""),
+	if (db_exec(r->db, STMT_VISIT_STATE, DB_ARGS(A_STR(t->to), A_STR(t->with_reason ? reason : ""),
 	            A_INT(r->arg[WK_ID].id), A_STR(t->from1), A_STR(t->from2)), &changed, NULL) < 0) {
 		page_error(r, 503, MSG_BUSY);
 		return;
@@ -91,7 +86,7 @@ void visit_state_post(struct req *r)
 		return;
 	}
 	snprintf(detail, sizeof detail, "visit=%llu state=%s%s%.600s", r->arg[WK_ID].id, t->to,
-	         !strcmp(t->action, "cancel") ? " reason=" : "", !strcmp(t->action, "cancel") ? reason : "");
+	         t->with_reason ? " reason=" : "", t->with_reason ? reason : "");
 	audit(r, "visit-state", detail);
 	snprintf(to, sizeof to, "/agency/visits/visit?id=%llu&ok=state", r->arg[WK_ID].id);
 	resp_redirect(r, to);

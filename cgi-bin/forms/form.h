@@ -227,6 +227,10 @@ struct response {
 /* Load the response of (form, user); r->id == 0 when none. Returns 0 or -1. */
 int  response_load(struct db *db, const struct form *f, unsigned long long user_id,
                    struct response *r);
+/* The same without its answers (r->a empty): what a save reads before it
+ * replaces them all (the POST's page statement carries it). */
+int  response_load_row(struct db *db, const struct form *f, unsigned long long user_id,
+                       struct response *r);
 /* Answers of a response by id (for the admin pages). Returns 0 or -1. */
 int  response_load_answers(struct db *db, const struct form *f, unsigned long long response_id,
                            struct answers *a);

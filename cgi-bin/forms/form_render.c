@@ -257,8 +257,7 @@ static void put_input(struct rctx *c, size_t i, const char *aria_label, int with
 		put_describedby(c, i, with_cond);
 		h_raw(c->r, "><option value=\"\">请选择</option>");
 		for (size_t k = 0; k < fd->nopts; k++)
-			h_printf(c->r, "<option value=\"%s\"%s>%s</option>", fd->opts[k].code,
-			         strcmp(v, fd->opts[k].code) ? "" : " selected", fd->opts[k].label);
+			h_option_of(c->r, fd->opts[k].code, fd->opts[k].label, v);
 		h_raw(c->r, "</select>");
 		return;
 	}

@@ -73,13 +73,14 @@ static void fill_response_row(const struct dbrows *rows, struct response *r)
 	r->proxy_user_id = (unsigned long long)dbrows_int(rows, 0, 6);
 }
 
-/* One query: the row and its answers (columns 7 and 8). */
-int response_load(struct db *db, const struct form *f, unsigned long long user_id,
-                  struct response *r)
+/* One query q (STMT_RESPONSE_OF_USER or its columns without answers):
+ * the row and its answers (columns 7 and 8). */
+static int response_read(struct db *db, enum stmt q, const struct form *f, unsigned long long user_id,
+                         struct response *r)
 {
 	struct dbrows *rows;
 	memset(r, 0, sizeof *r);
-	if (db_query(db, STMT_RESPONSE_OF_USER, DB_ARGS(A_STR(f->name), A_INT(user_id)), &rows) < 0) {
+	if (db_query(db, q, DB_ARGS(A_STR(f->name), A_INT(user_id)), &rows) < 0) {
 		answers_init(&r->a, f);
 		return -1;
 	}
@@ -90,6 +91,18 @@ int response_load(struct db *db, const struct form *f, unsigned long long user_i
 	answers_from_rows(f, rows, 7, &r->a);
 	dbrows_free(rows);
 	return 0;
+}
+
+int response_load(struct db *db, const struct form *f, unsigned long long user_id,
+                  struct response *r)
+{
+	return response_read(db, STMT_RESPONSE_OF_USER, f, user_id, r);
+}
+
+int response_load_row(struct db *db, const struct form *f, unsigned long long user_id,
+                      struct response *r)
+{
+	return response_read(db, STMT_RESPONSE_ROW_OF_USER, f, user_id, r);
 }
 
 /* The locking read of the save: the row, its answers and the database's
@@ -157,8 +170,9 @@ void response_free(struct response *r)
 
 /* Every non-empty value of clean as one JSON array of [code, value]
  * pairs, which the server unpacks (JSON_TABLE in sql/060_response_save.sql):
- * one argument whatever their number (issue 13, item 5). */
-static void answers_json(const struct form *f, const struct answers *clean, struct buf *json)
+ * one argument whatever their number (issue 13, item 5). Returns their
+ * number (the server compares them with the stored ones: sql/081). */
+static size_t answers_json(const struct form *f, const struct answers *clean, struct buf *json)
 {
 	size_t n = f->nfields < clean->n ? f->nfields : clean->n, k = 0;
 	buf_putc(json, '[');
@@ -172,6 +186,7 @@ static void answers_json(const struct form *f, const struct answers *clean, stru
 		buf_putc(json, ']');
 	}
 	buf_putc(json, ']');
+	return k;
 }
 
 /* r as written: what the server did, in memory. */
@@ -196,11 +211,12 @@ int response_write(struct db *db, const struct form *f, struct response *r,
 	struct dbarg region = region_code && *region_code ? A_STR(region_code) : A_NULL;
 	struct dbarg proxy = proxy_user_id ? A_INT(proxy_user_id) : A_NULL;
 	struct buf json = { 0 };
+	size_t n;
 	int rc;
 
 	if (!pd)
 		pd = &none;
-	answers_json(f, clean, &json);
+	n = answers_json(f, clean, &json);
 	/* The row, its paradata and the answers in one CALL (issue 21 item 2):
 	 * the timestamps are the locking read's clock, so what the page shows
 	 * is what is stored; a response never written (version 0) has no
@@ -208,7 +224,8 @@ int response_write(struct db *db, const struct form *f, struct response *r,
 	rc = db_exec(db, STMT_RESPONSE_WRITE,
 	             DB_ARGS(A_INT(r->id), region, A_STR(submit ? "submitted" : "draft"), A_INT(valid ? 1 : 0), proxy,
 	                     A_STR(r->saved_at), A_STR(pd->net), A_STR(pd->device), A_STR(pd->session),
-	                     A_STR(pd->ua), A_INT(proxy_user_id != 0), A_INT(r->version > 0), A_STR(json.data)),
+	                     A_STR(pd->ua), A_INT(proxy_user_id != 0), A_INT(r->version > 0), A_STR(json.data),
+	                     A_INT(n)),
 	             NULL, NULL) < 0 ? -1 : 0;
 	buf_free(&json);
 	if (rc == 0)
@@ -223,18 +240,19 @@ int response_save_draft(struct db *db, const struct form *f, struct response *r,
 	struct dbarg region = region_code && *region_code ? A_STR(region_code) : A_NULL;
 	struct dbarg proxy = proxy_user_id ? A_INT(proxy_user_id) : A_NULL;
 	struct buf json = { 0 };
+	size_t n;
 	struct dbrows *rows = NULL;
 	static const struct pdreq none;
 	int rc = -1;
 
 	if (!pd)
 		pd = &none;
-	answers_json(f, clean, &json);
+	n = answers_json(f, clean, &json);
 	if (db_query(db, STMT_RESPONSE_SAVE,
 	             DB_ARGS(A_INT(r->id), expect >= 0 ? A_INT(expect) : A_NULL, region, A_INT(valid ? 1 : 0), proxy,
 	                     A_STR(pd->net),
 	                     A_STR(pd->device), A_STR(pd->session), A_STR(pd->ua), A_INT(proxy_user_id != 0),
-	                     A_STR(json.data)), &rows) == DB_OK && rows->nrows == 1) {
+	                     A_STR(json.data), A_INT(n)), &rows) == DB_OK && rows->nrows == 1) {
 		const char *outcome = dbrows_get(rows, 0, 0);
 		rc = outcome && strcmp(outcome, "saved") == 0 ? 0 : 1;
 		if (rc == 0) {

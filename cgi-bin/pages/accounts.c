@@ -118,11 +118,8 @@ void region_accounts_page(struct req *r, const char *list_path, const char *rese
 	page_begin(r, "本地区账户");
 	h_raw(r, "<p>填报单位忘记密码时，可在此为其重置：系统生成一次性密码，对方登录后须立即设置新密码。"
 	      "忘记用户名的单位，可在此查到其用户名。</p>");
-	h_printf(r, "<form method=\"get\" action=\"%s\" class=\"filters\"><label for=\"q\">用户名或单位名称</label> "
-	         "<input id=\"q\" type=\"search\" name=\"q\" value=\"%s\" maxlength=\"60\"> "
-	         "<button type=\"submit\">查找</button>", list_path, q);
-	if (*q)
-		h_printf(r, " <a href=\"%s\">显示全部</a>", list_path);
+	h_printf(r, "<form method=\"get\" action=\"%s\" class=\"filters\">", list_path);
+	h_search_field(r, "q", "用户名或单位名称", q, 60, list_path);
 	h_raw(r, "</form>");
 	h_table_begin(r, "accounts", NULL, cols, NELEMS(cols));
 	for (size_t i = 0; i < n; i++) {
@@ -139,14 +136,12 @@ void region_accounts_page(struct req *r, const char *list_path, const char *rese
 		         *q || after ? MSG_NO_ACCOUNTS_MATCH : "本地区还没有填报单位账户。");
 	h_table_end(r);
 	{
-		struct buf base = { 0 }, next = { 0 };
+		struct buf base = { 0 };
 		const char *const keep[] = { "q", q, NULL };
 		url_with_params(&base, list_path, keep);
-		if (rows->nrows > ACCOUNTS_PAGE)
-			buf_printf(&next, "%s&after=%s", base.data, dbrows_get(rows, n - 1, 0));
-		h_seek_pager(r, "账户翻页", "", after ? base.data : NULL, next.data);
+		h_after_pager(r, "账户翻页", "", base.data, !after,
+		              rows->nrows > ACCOUNTS_PAGE ? dbrows_get(rows, n - 1, 0) : NULL);
 		buf_free(&base);
-		buf_free(&next);
 	}
 	dbrows_free(rows);
 	page_end(r);

@@ -4,6 +4,7 @@
 #include "auditview.h"
 #include "catalog.h"
 #include "html.h"
+#include "role.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -24,7 +25,13 @@ static const struct { const char *code, *label; } actions[] = {
 	{ "slips-print", "打印邀请单" }, { "slip-one", "打印单个邀请单" }, { "code-revoke", "作废邀请码" },
 	{ "followup", "记录电话跟进" }, { "aggregates-rebuild", "重新统计汇总数据" }, { "purge", "清理过期数据" },
 	{ "region-import", "导入地区" }, { "region-phone", "修改咨询电话" },
-	{ "host-agreement-adopt", "确认多台服务器的共同配置" },
+	{ "host-agreement-adopt", "确认多台服务器的共同配置" }, { "account-bind", "账户绑定抽中单位" },
+	/* The evaluation agency's workspace (eval/). */
+	{ "targets-import", "导入批复目标" }, { "unit-review-save", "保存单位评审" },
+	{ "unit-document-upload", "上传单位材料" }, { "visit-create", "安排走访" }, { "visit-save", "保存走访安排" },
+	{ "visit-confirm", "地区确认走访" }, { "visit-state", "更改走访状态" }, { "symposium-create", "安排座谈会" },
+	{ "symposium-invite", "邀请参会单位" }, { "symposium-attendance", "记录出席和纪要" },
+	{ "symposium-file", "上传座谈会材料" },
 };
 
 const char *audit_action_label(const char *code)
@@ -56,7 +63,13 @@ static const struct { const char *key, *label; } keys[] = {
 	{ "sessions", "过期会话" }, { "login_failures", "登录失败记录" }, { "code_failures", "邀请码错误记录" },
 	{ "uploads", "无用的上传文件" }, { "submitted", "已提交答卷" }, { "password_hash", "旧系统密码" },
 	{ "initial_password", "初始密码" }, { "counted", "统计的已提交答卷" }, { "due", "截止时间" },
-	{ "for", "代录的账户编号" },
+	{ "for", "代录的账户编号" }, { "checked", "检查的已提交答卷" }, { "help_phone", "咨询电话" }, { "was", "原值" },
+	{ "paradata", "过期的填报过程记录" }, { "reg_paradata", "过期的注册过程记录" },
+	{ "device_accounts", "过期的设备登录记录" }, { "decision", "审核结论" }, { "role", "角色" },
+	{ "skipped", "跳过的行" }, { "bytes", "字节数" }, { "sha256", "SHA-256 摘要" }, { "regions", "地区数" },
+	{ "visit", "走访编号" }, { "symposium", "座谈会编号" }, { "invited", "邀请单位数" }, { "came", "出席单位数" },
+	{ "team", "走访组人数" }, { "objects", "走访对象数" }, { "state", "状态" }, { "version", "版本" },
+	{ "checklist", "已具备的材料" }, { "ratings", "评分" },
 };
 
 /* Codes that stand for something with a name. */
@@ -84,6 +97,8 @@ static const char *value_label(const char *key, const char *v, audit_namer extra
 		return named;
 	if (!strcmp(key, "form") && (fi = catalog_get(v)))
 		return fi->doc;
+	if (!strcmp(key, "role") && role_parse(v) != ROLE_NONE)
+		return role_label(role_parse(v));
 	if (!strcmp(key, "region") || !strcmp(key, "kind") || !strcmp(key, "stratum") || !strcmp(key, "status") ||
 	    !strcmp(key, "format") || !strcmp(key, "method") || !strcmp(key, "paper"))
 		for (size_t i = 0; i < NELEMS(values); i++)

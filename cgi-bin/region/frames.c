@@ -271,8 +271,7 @@ static void preview_mapping(struct req *r, const struct frame_parse *fp)
 		h_printf(r, "<tr><td>%zu</td><td>%s</td><td><select name=\"map%zu\" aria-label=\"第 %zu 列导入为\">",
 		         i + 1, fp->header[i], i, i + 1);
 		for (int f = 0; f < FF_COUNT; f++)
-			h_printf(r, "<option value=\"%s\"%s>%s</option>", ffield_code(f),
-			         fp->map[i] == f ? " selected" : "", ffield_label(f));
+			h_option(r, ffield_code(f), ffield_label(f), fp->map[i] == f);
 		h_raw(r, "</select></td></tr>");
 	}
 	h_raw(r, "</tbody></table></div>");
@@ -381,8 +380,7 @@ static void frame_section(struct req *r, const char *kind)
 static void frames_page(struct req *r, const char *msg)
 {
 	region_title(r, " · 样本框");
-	if (msg)
-		h_printf(r, "<p class=\"error\" role=\"alert\">%s</p>", msg);
+	h_alert(r, msg);
 	h_raw(r, "<p>请分别上传服务资源单位和中小企业的样本框：Excel 文件（.xlsx 或旧版 .xls，读取第一个工作表），"
 	      "或 CSV 文件（UTF-8 或 Excel 默认的 GB18030 编码均可）。表格上方可以有标题行，下方可以有填表人、审核人、日期等表尾行；"
 	      "上传后可选择表头所在的行，下次上传时沿用本次的选择。"

@@ -205,10 +205,10 @@ void progress(struct req *r)
 	h_raw(r, "<form method=\"get\" action=\"/region/progress\" class=\"filters\"><label for=\"form\">问卷</label> "
 	      "<select id=\"form\" name=\"form\"><option value=\"\">全部</option>");
 	for (size_t k = 0; catalog_at(k); k++)
-		h_printf(r, "<option value=\"%s\"%s>%s</option>", catalog_at(k)->name,
-		         strcmp(form, catalog_at(k)->name) ? "" : " selected", catalog_at(k)->doc);
-	h_printf(r, "</select> <label for=\"q\">用户名或单位名称</label> <input id=\"q\" type=\"search\" name=\"q\" "
-	         "value=\"%s\" maxlength=\"60\"> <button type=\"submit\">查找</button></form>", q);
+		h_option_of(r, catalog_at(k)->name, catalog_at(k)->doc, form);
+	h_raw(r, "</select> ");
+	h_search_field(r, "q", "用户名或单位名称", q, 60, NULL);
+	h_raw(r, "</form>");
 	/* The form's name from the catalog, never its code (issue 10). */
 	size_t n = rows->nrows > PROGRESS_PAGE ? PROGRESS_PAGE : rows->nrows;
 	h_table_begin(r, "progress-detail", NULL, cols, NELEMS(cols));
@@ -225,16 +225,10 @@ void progress(struct req *r)
 	if (n == 0)
 		h_printf(r, "<tr><td colspan=\"7\">%s</td></tr>", *form || *q || after ? MSG_NO_ACCOUNTS_MATCH : "本地区尚无账户。");
 	h_table_end(r);
-	buf_puts(&fq, "/region/progress?form=");
-	url_encode(&fq, form);
-	buf_puts(&fq, "&q=");
-	url_encode(&fq, q);
 	{
-		struct buf next = { 0 };
-		if (rows->nrows > PROGRESS_PAGE)
-			buf_printf(&next, "%s&after=%s", fq.data, dbrows_get(rows, n - 1, 0));
-		h_seek_pager(r, "翻页", "", after ? fq.data : NULL, next.data);
-		buf_free(&next);
+		const char *const keep[] = { "form", form, "q", q, NULL };
+		url_with_params(&fq, "/region/progress", keep);
+		h_after_pager(r, "翻页", "", fq.data, !after, rows->nrows > PROGRESS_PAGE ? dbrows_get(rows, n - 1, 0) : NULL);
 	}
 	buf_free(&fq);
 	dbrows_free(rows);

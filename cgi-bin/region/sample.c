@@ -303,8 +303,7 @@ static void sample_forms(struct req *r, const char *kind)
 static void sample_page(struct req *r, const char *msg, const struct frame_parse *errs)
 {
 	region_title(r, " · 抽样");
-	if (msg)
-		h_printf(r, "<p class=\"error\" role=\"alert\">%s</p>", msg);
+	h_alert(r, msg);
 	if (errs)
 		show_errors(r, errs);
 	h_printf(r, "<p>按照通知要求，每个地区随机抽取 %d 家服务资源单位（其中从地区枢纽平台抽取 %d 家，窗口平台抽取 %d 家）"

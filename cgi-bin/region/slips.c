@@ -66,8 +66,7 @@ static void slips_home(struct req *r, const char *notice)
 		return;
 	}
 	page_begin(r, "邀请单（二维码）");
-	if (notice)
-		h_printf(r, "<p class=\"notice\" role=\"status\">%s</p>", notice);
+	h_notice(r, notice);
 	h_raw(r, "<p>为抽中的服务资源单位和中小企业生成一次性邀请码，并下载可打印的 A4 邀请单（每页 8 张，"
 	      "沿裁切线裁开）。每张邀请单有二维码、邀请码和网址，受邀单位扫码即可注册并填写调查表。</p>"
 	      "<p>每个单位的邀请码是固定的：重新打印的邀请单与此前打印的邀请码相同，已发出的邀请单继续有效；"

@@ -255,15 +255,13 @@ static void filter_form(struct req *r, const char *base)
 		h_printf(r, "<input type=\"hidden\" name=\"region\" value=\"%s\">", r->arg[FU_KEY_REGION].s);
 	h_raw(r, "<label for=\"kind\">类别</label> <select id=\"kind\" name=\"kind\"><option value=\"\">全部</option>");
 	for (size_t i = 0; kinds[i]; i++)
-		h_printf(r, "<option value=\"%s\"%s>%s</option>", kinds[i],
-		         r->arg[FU_KEY_KIND].present && (size_t)r->arg[FU_KEY_KIND].n == i ? " selected" : "",
-		         kind_labels[i]);
+		h_option(r, kinds[i], kind_labels[i],
+		         r->arg[FU_KEY_KIND].present && (size_t)r->arg[FU_KEY_KIND].n == i);
 	h_raw(r, "</select> <label for=\"status\">状态</label> <select id=\"status\" name=\"status\">"
 	      "<option value=\"\">全部</option>");
 	for (size_t i = 0; states[i]; i++)
-		h_printf(r, "<option value=\"%s\"%s>%s</option>", states[i],
-		         r->arg[FU_KEY_STATUS].present && (size_t)r->arg[FU_KEY_STATUS].n == i ? " selected" : "",
-		         state_labels[i]);
+		h_option(r, states[i], state_labels[i],
+		         r->arg[FU_KEY_STATUS].present && (size_t)r->arg[FU_KEY_STATUS].n == i);
 	h_printf(r, "</select> <label for=\"q\">单位名称</label> <input id=\"q\" name=\"q\" value=\"%s\" maxlength=\"64\"> "
 	         "<button type=\"submit\">筛选</button></fieldset></form>",
 	         r->arg[FU_KEY_Q].present ? r->arg[FU_KEY_Q].s : "");
@@ -383,13 +381,11 @@ void followup_list(struct req *r, const char *base, int print)
 	if (u) {
 		size_t n = u->nrows > (size_t)limit ? (size_t)limit : u->nrows;
 		units_table(r, base, u, n, print, can_record);
-		struct buf top = { 0 }, next = { 0 };
+		struct buf top = { 0 };
 		buf_printf(&top, "%s%s%s", base, print ? "/print" : "", fq.data);
-		if (u->nrows > (size_t)limit)
-			buf_printf(&next, "%s&after=%s", top.data, dbrows_get(u, n - 1, 0));
-		h_seek_pager(r, "翻页", "no-print", after ? top.data : NULL, next.data);
+		h_after_pager(r, "翻页", "no-print", top.data, !after,
+		              u->nrows > (size_t)limit ? dbrows_get(u, n - 1, 0) : NULL);
 		buf_free(&top);
-		buf_free(&next);
 	}
 	buf_free(&fq);
 	dbrows_free(a);
@@ -587,8 +583,7 @@ static void unit_page(struct req *r, const char *base, const struct target *t, c
 		for (size_t i = 0; outcomes[i]; i++)
 			h_printf(r, "<label><input type=\"radio\" name=\"outcome\" value=\"%s\" required> %s</label> ",
 			         outcomes[i], outcome_labels[i]);
-		if (err)
-			h_printf(r, "<p class=\"error\" role=\"alert\">%s</p>", err);
+		h_alert(r, err);
 		h_printf(r, "</fieldset><p><label for=\"note\">备注（可选，最多 500 字）</label>"
 		         "<textarea id=\"note\" name=\"note\" maxlength=\"500\" rows=\"3\">%s</textarea></p>"
 		         "<p><button type=\"submit\">保存跟进记录</button></p></fieldset></form>", note ? note : "");

@@ -57,17 +57,6 @@ static char *clean(const char *s)
 	return c;
 }
 
-/* The rules themselves are valid.h's, shared with forms and registration. */
-int frame_phone_ok(const char *s)
-{
-	return phone_valid(s);
-}
-
-int frame_email_ok(const char *s)
-{
-	return email_valid(s);
-}
-
 static void add_err(struct frame_parse *fp, unsigned long line, int kind, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
@@ -404,12 +393,12 @@ static void check_optional(struct frame_parse *fp, unsigned long line, char *v[F
 		if (!len_ok(fp, line, f, v[f]))
 			v[f][0] = '\0';
 	snprintf(why, sizeof why, "电话“%.60s”格式不正确（" PHONE_RULE_TEXT "）", v[FF_PHONE]);
-	drop_value(fp, line, v[FF_PHONE], !frame_phone_ok(v[FF_PHONE]), why);
+	drop_value(fp, line, v[FF_PHONE], !phone_valid(v[FF_PHONE]), why);
 	if (v[FF_PHONE][0] && !frame_phone_plausible(v[FF_PHONE]))
 		add_err(fp, line, FP_CHECK, "电话“%.60s”不像有效的号码（" FRAME_PHONE_RULE "），已导入，请核对",
 		        v[FF_PHONE]);
 	snprintf(why, sizeof why, "邮箱“%.60s”格式不正确", v[FF_EMAIL]);
-	drop_value(fp, line, v[FF_EMAIL], !frame_email_ok(v[FF_EMAIL]), why);
+	drop_value(fp, line, v[FF_EMAIL], !email_valid(v[FF_EMAIL]), why);
 	snprintf(why, sizeof why, "统一社会信用代码/组织机构代码“%.40s”格式不正确（8 到 20 位字母、数字或“-”）",
 	         v[FF_ORGCODE]);
 	drop_value(fp, line, v[FF_ORGCODE], !org_code_ok(v[FF_ORGCODE]), why);

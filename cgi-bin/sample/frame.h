@@ -222,9 +222,6 @@ int  frame_memo_load(struct db *db, const char *region, const char *kind, struct
 void frame_memo_opts(const struct frame_memo_store *m, struct frame_opts *o);
 void frame_memo_free(struct frame_memo_store *m);
 
-/* Field checks, exposed for the unit tests: 1 valid, 0 not. */
-int  frame_phone_ok(const char *s);
-int  frame_email_ok(const char *s);
 /* A phone number as written in China: a mobile (11 digits, 1[3-9]...), a
  * number with its area code (0xx[x]-xxxxxxx[x]), 400/800, or a local
  * number of 7-8 digits whose last group has 4 (688-1234, 6888-1234; not

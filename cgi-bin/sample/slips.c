@@ -704,8 +704,7 @@ static void funnel_units(struct req *r, const struct funnel_page *pg, const stru
 	h_raw(r, "<form method=\"get\" action=\"/region/slips#funnel-list\" class=\"filters\" id=\"funnel-list\">"
 	      "<label for=\"fstratum\">类别</label> <select id=\"fstratum\" name=\"stratum\"><option value=\"\">全部</option>");
 	for (int st = 0; st < ST_COUNT; st++)
-		h_printf(r, "<option value=\"%s\"%s>%s</option>", stratum_code(st),
-		         strcmp(pg->stratum, stratum_code(st)) ? "" : " selected", stratum_category(st));
+		h_option_of(r, stratum_code(st), stratum_category(st), pg->stratum);
 	h_printf(r, "</select> <label for=\"fq\">单位名称</label> <input id=\"fq\" type=\"search\" name=\"q\" value=\"%s\" "
 	         "maxlength=\"60\"> <button type=\"submit\">查找</button></form>", pg->q);
 	size_t shown = rows->nrows > FUNNEL_PAGE ? FUNNEL_PAGE : rows->nrows;

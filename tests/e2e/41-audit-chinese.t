@@ -27,6 +27,8 @@ my %rows = (
 	'sample-replace' => "region=110000 unit=4 name=某某 公司 reserve=9 reserve_name=备选公司 position=6 reason=已注销 $tag",
 	'aggregates-rebuild' => "responses=3",
 	'import-accounts' => "charset=utf8 accounts=4",
+	'password-reset' => "user=bj-hub role=hub",
+	'flag-review' => "response=5 decision=accepted note=$tag",
 );
 for my $a (sort keys %rows) {
 	T::db_query("INSERT INTO audit_log (action, detail, ip) VALUES (" . T::sql_quote($a) . ', '
@@ -45,6 +47,8 @@ for my $a (sort keys %rows) {
 is $cells{export}[1], '调查表：中小企业调查表；地区：全部；状态：已提交；格式：CSV；行数：4', 'export details written out';
 like $cells{followup}[1], qr/^地区：110000；单位编号：12；结果：拒绝；备注：\Q$tag\E 不再参加$/, 'followup: the outcome named, the note as written';
 is $cells{'slips-print'}[1], '抽样层：全部；单位编号：0；份数：15', 'slips-print';
+is $cells{'password-reset'}[1], '用户：bj-hub；角色：地区枢纽平台', 'a role named';
+like $cells{'flag-review'}[1], qr/^答卷编号：5；审核结论：已接受/, 'an integrity decision named';
 is $cells{'paper-account'}[1], '单位编号：7；用户名：sme-110000-7；纸质表代录：是', 'paper-account';
 like $cells{'sample-draw'}[1], qr/^命令行操作；操作系统用户：root；地区：110000；类别：服务资源单位；样本编号：3；随机种子：00c0ffee/, 'a CLI row';
 like $cells{'sample-replace'}[1], qr/单位名称：某某 公司；递补单位编号：9；递补单位名称：备选公司；顺位：6；原因：已注销 \Q$tag\E$/,

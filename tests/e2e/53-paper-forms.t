@@ -99,7 +99,7 @@ like $res->{text}, qr/自行注册的企业/, 'accounts outside the sample are s
 	# A search narrows the list (issue 23 item 10).
 	my $q = $A->get('/form/sme/proxy?q=%E4%BC%81%E4%B8%9A2');   # 企业2
 	is $q->{status}, 200, 'proxy list with a search';
-	like $q->{text}, qr{<input type="search" id="proxy-q" name="q" maxlength="100" value="企业2">}, '... the search box keeps it';
+	like $q->{text}, qr{<input id="proxy-q" type="search" name="q" value="企业2" maxlength="100">}, '... the search box keeps it';
 	my @units = $q->{text} =~ /<tr data-unit="(\d+)">/g;
 	is_deeply \@units, [ $id{2} ], '... only the unit whose name contains it';
 	unlike $q->{text}, qr/自行注册的企业/, '... and no other account';

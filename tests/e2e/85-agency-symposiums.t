@@ -84,6 +84,8 @@ is $agency->post("/agency/symposiums/invite?id=$sym", [ csrf => $csrf, unit => $
 	303, 'the list changes';
 is_deeply [ map { $_->[0] } T::db_query("SELECT sample_unit_id FROM symposium_participants WHERE symposium_id = $sym"
 	. " ORDER BY sample_unit_id") ], [ sort { $a <=> $b } $sme_unit, $bj[0] ], '... to the units posted';
+is T::db_value("SELECT detail FROM audit_log WHERE action = 'symposium-invite' ORDER BY id DESC LIMIT 1"),
+	"symposium=$sym invited=2", '... audited';
 
 # ------------------------------------------------------------------ PDFs
 my %names = map { $_->[0] => $_->[1] } T::db_query("SELECT id, name FROM sample_units WHERE id IN ($sme_unit, $bj[0])");
@@ -110,6 +112,15 @@ $res = $agency->post("/agency/symposiums/attendance?id=$sym", [ csrf => $csrf, c
 is $res->{status}, 303, 'attendance and minutes are saved';
 is_deeply [ T::db_query("SELECT sample_unit_id, attended FROM symposium_participants WHERE symposium_id = $sym"
 	. " ORDER BY attended DESC") ], [ [ $sme_unit, 1 ], [ $bj[0], 0 ] ], '... who came and who did not';
+is T::db_value("SELECT detail FROM audit_log WHERE action = 'symposium-attendance' ORDER BY id DESC LIMIT 1"),
+	"symposium=$sym came=1", '... audited';
+# Nobody ticked: every participant did not come (the empty list of ids).
+is $agency->post("/agency/symposiums/attendance?id=$sym", [ csrf => $csrf, minutes => "x" ])->{status}, 303,
+	'an attendance with nobody ticked is saved';
+is T::db_value("SELECT COUNT(*) FROM symposium_participants WHERE symposium_id = $sym AND attended = 0"), 2,
+	'... nobody came';
+$agency->post("/agency/symposiums/attendance?id=$sym", [ csrf => $csrf, came => $sme_unit,
+	minutes => "企业反映服务好 <b>$tag</b>" ]);
 $res = $agency->get($page);
 like $res->{text}, qr{企业反映服务好 &lt;b&gt;\Q$tag\E&lt;/b&gt;</textarea>}, '... the minutes shown, escaped';
 like $res->{text}, qr{name="came" value="$sme_unit" checked}, '... the attendance shown';

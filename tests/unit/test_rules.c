@@ -148,7 +148,7 @@ static void test_phone_email(void)
 	is_int(phone_check("12345"), PHONE_BAD_LENGTH, "too few digits is a length problem");
 	is_int(phone_check(NULL), PHONE_BAD_LENGTH, "NULL: nothing typed");
 	ok(phone_valid("123456789012345678901234567890"), "30 characters accepted");
-	ok(frame_phone_ok("0755-8888 9999") && !frame_phone_ok("12345"), "sample frames use the same rule");
+	ok(phone_valid("0755-8888 9999"), "a dash and a space");
 
 	static const char *const good_mails[] = {
 		"a.b@example.com.cn", "li.si+x@example.com.cn", "张三@例子.中国",
@@ -162,7 +162,6 @@ static void test_phone_email(void)
 	for (size_t i = 0; i < NELEMS(bad_mails); i++)
 		ok(!email_valid(bad_mails[i]), bad_mails[i]);
 	ok(!email_valid(NULL), "NULL email refused");
-	ok(frame_email_ok("a@b.cn") && !frame_email_ok("a@b"), "sample frames use the same rule");
 
 	/* One postcode rule (zip fields, the digits6 check, frames' 邮编). */
 	ok(postcode_valid("100081") && !postcode_valid("10008") && !postcode_valid("1000811") &&
