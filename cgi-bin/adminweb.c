@@ -283,6 +283,17 @@ static const char *param_key(const struct req *r, enum key k)
 	return r->arg[k].present ? r->arg[k].s : NULL;
 }
 
+/* The constants of the response list's statement (STMT_PAGE_RESPONSES):
+ * k.status, k.form, k.region, the filters the list is counted for. */
+static int responses_session_args(const struct req *r, struct dbarg *out)
+{
+	const struct form *f = param_form(r);
+	out[0] = A_STR(param_status(r, 0));
+	out[1] = A_STR(f ? f->name : NULL);
+	out[2] = A_STR(param_region(r));
+	return 3;
+}
+
 /* Newest first, paged by key (issue 13): after=<id> shows the page below
  * that response, before=<id> the page above it; each page is one indexed
  * range read of PAGE_SIZE + 1 rows wherever it is, and the total comes
@@ -377,6 +388,13 @@ static struct dbrows *response_meta(struct req *r, unsigned long long id)
 		return NULL;
 	}
 	return rows;
+}
+
+/* The constant of one response's statement (STMT_PAGE_RESPONSE): k.id. */
+static int response_session_args(const struct req *r, struct dbarg *out)
+{
+	out[0] = A_INT(r->arg[KEY_ID].id);
+	return 1;
 }
 
 static void response_view(struct req *r)
@@ -717,6 +735,16 @@ static void export_codebook(struct req *r)
 /* ------------------------------------------------------------------ */
 /* Statistics                                                          */
 
+/* The statistics' statement (STMT_PAGE_STATS): the regions' counts'
+ * placeholders (form, region, region), then k.form, k.region. */
+static int stats_session_args(const struct req *r, struct dbarg *out)
+{
+	const struct form *f = param_form(r) ? param_form(r) : form_at(0);
+	out[0] = out[3] = A_STR(f->name);
+	out[1] = out[2] = out[4] = A_STR(param_region(r));
+	return 5;
+}
+
 static void stats_page(struct req *r)
 {
 	const struct form *f = param_form(r);
@@ -931,14 +959,30 @@ static void accounts_pager(struct req *r, const char *rcode, const char *region,
 	buf_free(&next);
 }
 
+/* The role filter of the account list as its code, or NULL (all). */
+static const char *accounts_role(const struct req *r)
+{
+	const char *role_s = r->arg[KEY_ROLE].present ? r->arg[KEY_ROLE].s : NULL;
+	enum role role = role_s ? role_parse(role_s) : ROLE_NONE;
+	return role != ROLE_NONE ? role_code(role) : NULL;
+}
+
+/* The constants of the account list's statement (STMT_PAGE_ACCOUNTS):
+ * k.rcode and k.region, the filters the list is counted for. */
+static int accounts_session_args(const struct req *r, struct dbarg *out)
+{
+	out[0] = A_STR(accounts_role(r));
+	out[1] = A_STR(param_region(r));
+	return 2;
+}
+
 /* Accounts in id order, PAGE_SIZE at a time by key (issue 21 item 4):
  * after=<id> the page below that account, before=<id> the page above it;
  * the total from the maintained counter agg_accounts. */
 static void accounts_page(struct req *r, const char *msg)
 {
-	const char *role_s = r->arg[KEY_ROLE].present ? r->arg[KEY_ROLE].s : NULL;
-	enum role role = role_s ? role_parse(role_s) : ROLE_NONE;
-	const char *rcode = role != ROLE_NONE ? role_code(role) : NULL;
+	const char *rcode = accounts_role(r);
+	enum role role = rcode ? role_parse(rcode) : ROLE_NONE;
 	const char *region = param_region(r);
 	unsigned long long after = r->arg[KEY_AFTER].present ? r->arg[KEY_AFTER].id : 0;
 	unsigned long long before = !after && r->arg[KEY_BEFORE].present ? r->arg[KEY_BEFORE].id : 0;
@@ -1415,8 +1459,9 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_AUDIT]           = { "/admin/audit",            M_GET,  ADMINS, 0, audit_params, audit_page, NULL,
 	                         .session = STMT_PAGE_REGIONS },
 	[PAGE_RESPONSES]       = { "/admin/responses",        M_GET,  ADMINS, 0, responses_params, responses_list, NULL,
-	                         .session = STMT_PAGE_REGIONS },
-	[PAGE_RESPONSE_VIEW]   = { "/admin/responses/view",   M_GET,  ADMINS, 0, view_params, response_view, NULL },
+	                         .session = STMT_PAGE_RESPONSES, .session_args = responses_session_args },
+	[PAGE_RESPONSE_VIEW]   = { "/admin/responses/view",   M_GET,  ADMINS, 0, view_params, response_view, NULL,
+	                         .session = STMT_PAGE_RESPONSE, .session_args = response_session_args },
 	[PAGE_RESPONSE_REOPEN] = { "/admin/responses/reopen", M_POST, ADMIN_ONLY, PAGE_CSRF, reopen_params, response_reopen_post, READ_ONLY },
 	[PAGE_FILE]            = { "/admin/file",             M_GET,  ADMINS, 0, file_params, file_download, NULL },
 	[PAGE_DEADLINES_GET]   = { "/admin/deadlines",        M_GET,  ADMINS, 0, NULL, deadlines_get, NULL,
@@ -1426,27 +1471,31 @@ static const struct pagedef pages[PAGE__MAX] = {
 	                         .session = STMT_PAGE_REGIONS },
 	[PAGE_EXPORT_CODEBOOK] = { "/admin/export/codebook",  M_GET,  ADMINS, 0, filter_params, export_codebook, NULL },
 	[PAGE_STATS]           = { "/admin/stats",            M_GET,  ADMINS, 0, filter_params, stats_page, NULL,
-	                         .session = STMT_PAGE_REGIONS },
+	                         .session = STMT_PAGE_STATS, .session_args = stats_session_args },
 	[PAGE_INDICATORS]      = { "/admin/indicators",       M_GET,  ADMINS, 0, indicator_params, indicators_page, NULL,
-	                         .session = STMT_PAGE_REGIONS },
+	                         .session = STMT_PAGE_INDICATORS },
 	[PAGE_INDICATORS_CSV]  = { "/admin/indicators.csv",   M_GET,  ADMINS, 0, indicator_params, indicators_csv, NULL,
+	                         .session = STMT_PAGE_INDICATORS },
+	[PAGE_INDICATOR_TEXTS] = { "/admin/indicators/texts", M_GET,  ADMINS, 0, indicator_texts_params, indicator_texts_page, NULL,
 	                         .session = STMT_PAGE_REGIONS },
-	[PAGE_INDICATOR_TEXTS] = { "/admin/indicators/texts", M_GET,  ADMINS, 0, indicator_texts_params, indicator_texts_page, NULL },
 	[PAGE_INDICATORS_XLSX] = { "/admin/indicators.xlsx",  M_GET,  ADMINS, 0, indicator_params, indicators_xlsx, NULL,
-	                         .session = STMT_PAGE_REGIONS },
+	                         .session = STMT_PAGE_INDICATORS },
 	[PAGE_ACCOUNTS_GET]    = { "/admin/accounts",         M_GET,  ADMIN_ONLY, 0, accounts_params, accounts_get, NULL,
-	                         .session = STMT_PAGE_REGIONS },
+	                         .session = STMT_PAGE_ACCOUNTS, .session_args = accounts_session_args },
 	[PAGE_ACCOUNTS_POST]   = { "/admin/accounts",         M_POST, ADMIN_ONLY, PAGE_CSRF, account_params, accounts_post, READ_ONLY },
 	[PAGE_SAMPLES]         = { "/admin/samples",          M_GET,  ADMINS, 0, done_params, samples_page, NULL },
 	[PAGE_SAMPLE_RESET_GET]  = { "/admin/samples/reset",  M_GET,  ADMIN_ONLY, 0, reset_params, sample_reset_get, READ_ONLY },
 	[PAGE_SAMPLE_RESET_POST] = { "/admin/samples/reset",  M_POST, ADMIN_ONLY, PAGE_CSRF, reset_params, sample_reset_post, READ_ONLY },
 	[PAGE_ACCOUNT_RESET_GET]  = { "/admin/accounts/reset", M_GET,  ADMIN_ONLY, 0, account_reset_params, account_reset_get, READ_ONLY },
 	[PAGE_ACCOUNT_RESET_POST] = { "/admin/accounts/reset", M_POST, ADMIN_ONLY, PAGE_CSRF, account_reset_params, account_reset_done, READ_ONLY },
-	[PAGE_FOLLOWUPS]        = { "/admin/followups",        M_GET, ADMINS, 0, followup_list_params, followups_get, NULL },
+	[PAGE_FOLLOWUPS]        = { "/admin/followups",        M_GET, ADMINS, 0, followup_list_params, followups_get, NULL,
+	                         .session = STMT_PAGE_FOLLOWUPS, .session_args = followup_list_session_args },
 	[PAGE_FOLLOWUPS_PRINT]  = { "/admin/followups/print",  M_GET, ADMINS, 0, followup_list_params, followups_print, NULL,
 	                         .session = STMT_PAGE_REGIONS },
-	[PAGE_FOLLOWUPS_CSV]    = { "/admin/followups.csv",    M_GET, ADMINS, 0, followup_list_params, followup_csv, NULL },
-	[PAGE_FOLLOWUP_UNIT]    = { "/admin/followups/unit",   M_GET, ADMINS, 0, followup_unit_params, followups_unit_get, NULL },
+	[PAGE_FOLLOWUPS_CSV]    = { "/admin/followups.csv",    M_GET, ADMINS, 0, followup_list_params, followup_csv, NULL,
+	                         .session = STMT_PAGE_FOLLOWUPS, .session_args = followup_list_session_args },
+	[PAGE_FOLLOWUP_UNIT]    = { "/admin/followups/unit",   M_GET, ADMINS, 0, followup_unit_params, followups_unit_get, NULL,
+	                         .session = STMT_PAGE_FOLLOWUP_UNIT, .session_args = followup_unit_session_args },
 	[PAGE_REGIONS]          = { "/admin/regions",          M_GET, ADMINS, 0, regions_params, regions_get, NULL },
 	[PAGE_REGION_PHONE_GET]  = { "/admin/regions/phone",   M_GET,  ADMIN_ONLY, 0, region_phone_params, region_phone_get, READ_ONLY },
 	[PAGE_REGION_PHONE_POST] = { "/admin/regions/phone",   M_POST, ADMIN_ONLY, PAGE_CSRF, region_phone_params, region_phone_done, READ_ONLY },

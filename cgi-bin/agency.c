@@ -266,6 +266,16 @@ enum page {
 	PAGE__MAX
 };
 
+/* The constants of a unit's documents page (STMT_PAGE_UNIT_DOCS): the
+ * roles of construction units (ws_unit_load). */
+static int unit_docs_session_args(const struct req *r, struct dbarg *out)
+{
+	(void)r;
+	out[0] = A_STR(role_code(ROLE_HUB));
+	out[1] = A_STR(role_code(ROLE_WINDOW));
+	return 2;
+}
+
 static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_WORKSPACE]        = { "/agency", M_GET, AGENCY, PAGE_SLASH, NULL, workspace, NULL,
 	                         .session = STMT_PAGE_REGIONS },
@@ -275,8 +285,10 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_REVIEW_UPLOAD]    = { "/agency/reviews/upload", M_POST, AGENCY, PAGE_CSRF, review_upload_params, review_upload_post, NULL },
 	[PAGE_REVIEW_HISTORY]   = { "/agency/reviews/history", M_GET, AGENCY, 0, unit_params, review_history, NULL },
 	[PAGE_DOC_FILE]         = { "/agency/documents/file", M_GET, AGENCY | UNITS, 0, doc_params, review_doc_file, NULL },
-	[PAGE_REGION]           = { "/agency/region", M_GET, REGION, 0, ok_param, region_page, NULL },
-	[PAGE_UNIT_DOCS_GET]    = { "/agency/unit/documents", M_GET, UNITS, 0, ok_param, review_unit_docs_get, NULL },
+	[PAGE_REGION]           = { "/agency/region", M_GET, REGION, 0, ok_param, region_page, NULL,
+	                         .session = STMT_PAGE_REGION_VISITS },
+	[PAGE_UNIT_DOCS_GET]    = { "/agency/unit/documents", M_GET, UNITS, 0, ok_param, review_unit_docs_get, NULL,
+	                         .session = STMT_PAGE_UNIT_DOCS, .session_args = unit_docs_session_args },
 	[PAGE_UNIT_DOCS_POST]   = { "/agency/unit/documents", M_POST, UNITS, PAGE_CSRF, unit_docs_post, review_unit_docs_post, NULL },
 	[PAGE_TARGETS_GET]      = { "/agency/targets", M_GET, AGENCY, 0, imported_param, targets_page, NULL },
 	[PAGE_TARGETS_POST]     = { "/agency/targets", M_POST, AGENCY, PAGE_CSRF, targets_post_params, targets_post, NULL },
@@ -289,7 +301,8 @@ static const struct pagedef pages[PAGE__MAX] = {
 	[PAGE_VISIT_STATE]      = { "/agency/visits/state", M_POST, AGENCY, PAGE_CSRF, visit_state_params, visit_state_post, NULL },
 	[PAGE_VISIT_NOTICE]     = { "/agency/visits/notice.pdf", M_GET, AGENCY, 0, visit_params, visit_notice_pdf, NULL },
 	[PAGE_REGION_CONFIRM]   = { "/agency/region/confirm", M_POST, REGION, PAGE_CSRF, visit_params, visit_confirm_post, NULL },
-	[PAGE_UNIT_VISITS]      = { "/agency/unit/visits", M_GET, UNITS, 0, NULL, visits_unit_page, NULL },
+	[PAGE_UNIT_VISITS]      = { "/agency/unit/visits", M_GET, UNITS, 0, NULL, visits_unit_page, NULL,
+	                         .session = STMT_PAGE_UNIT_VISITS },
 	[PAGE_SYM_CREATE]       = { "/agency/symposiums", M_POST, AGENCY, PAGE_CSRF, sym_create_params, symposium_create, NULL },
 	[PAGE_SYM_GET]          = { "/agency/symposiums/symposium", M_GET, AGENCY, 0, sym_params, symposium_page, NULL },
 	[PAGE_SYM_INVITE]       = { "/agency/symposiums/invite", M_POST, AGENCY, PAGE_CSRF, sym_invite_params, symposium_invite, NULL },

@@ -771,6 +771,16 @@ static void proxy_units(struct req *r, const struct dbrows *u)
 	h_raw(r, "</tbody></table></div>");
 }
 
+/* The constants of the paper-entry list's statement (STMT_PAGE_PROXY):
+ * k.form, k.role (this form's), k.q (the search). */
+static int proxy_session_args(const struct req *r, struct dbarg *out)
+{
+	out[0] = A_STR(F->name);
+	out[1] = A_STR(role_code(F->role));
+	out[2] = A_STR(r->arg[KEY_Q].present ? r->arg[KEY_Q].s : "");
+	return 3;
+}
+
 /* GET /form/<name>/proxy: every sampled unit of the region for this form,
  * then the other accounts of this form's role, to enter paper
  * questionnaires for. */
@@ -1391,7 +1401,8 @@ static struct pagedef pages[PAGE__MAX] = {
 	                     .session = STMT_PAGE_FORM, .session_args = form_session_args },
 	/* Only forms with a file field (main() disables it for the others). */
 	[PAGE_FILE]      = { BASE "/file",   M_GET,  FILLERS, 0, target_params, on_file, NULL },
-	[PAGE_PROXY]     = { BASE "/proxy",  M_GET,  RB(ROLE_REGION), 0, proxy_params, proxy_page, NULL },
+	[PAGE_PROXY]     = { BASE "/proxy",  M_GET,  RB(ROLE_REGION), 0, proxy_params, proxy_page, NULL,
+	                     .session = STMT_PAGE_PROXY, .session_args = proxy_session_args },
 	[PAGE_PROXY_UNIT_GET]  = { BASE "/proxy/unit", M_GET,  RB(ROLE_REGION), 0, unit_params, proxy_unit_get, NULL },
 	[PAGE_PROXY_UNIT_POST] = { BASE "/proxy/unit", M_POST, RB(ROLE_REGION), PAGE_CSRF, unit_params, proxy_unit_post, NULL },
 	[PAGE_BLANK]     = { BASE "/blank",  M_GET,  PUBLIC, 0, NULL, blank_page, NULL },

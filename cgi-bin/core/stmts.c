@@ -246,6 +246,229 @@
 	PF_GROUPED("k.flagged", "t.c0, t.c1", FLAGGED_SHARE_SQL("?")) \
 	" FROM (SELECT ? AS rep, ? AS role, ? AS flagged) k" SESSION_JOIN
 
+/* ---- Pages in two round trips (issue 21 item 1): the session check
+ * carries the page's small statements; the page's one list that reads a
+ * page of rows by key (LIMIT) stays a query of its own, which an
+ * aggregate over all the rows would not be. */
+/* A grouped statement as PF_GROUPED, its rows in ORDER (of t's columns). */
+#define PF_GROUPED_ORDER(ARGS, TCOLS, SQL, ORDER) ", JSON_ARRAY(" ARGS "), (SELECT JSON_ARRAYAGG(JSON_ARRAY(" \
+	TCOLS ") ORDER BY " ORDER ") FROM (" SQL ") t)"
+/* The account list's total (/admin/accounts): constants k.rcode (the
+ * role filter), k.region. */
+#define USER_COUNT_COLS "COALESCE(SUM(n), 0)"
+#define USER_COUNT_FROM(RC, G) " FROM agg_accounts WHERE (" RC " IS NULL OR role = " RC ")" \
+	" AND (" G " IS NULL OR region_code = " G ")"
+#define PAGE_ACCOUNTS_SQL "SELECT " SESSION_COLS \
+	PF_ROWS("", REGION_LIST_COLS, REGION_LIST_FROM, REGION_LIST_ORDER) \
+	PF_ONE("k.rcode, k.rcode, k.region, k.region", USER_COUNT_COLS, USER_COUNT_FROM("k.rcode", "k.region")) \
+	" FROM (SELECT ? AS rcode, ? AS region) k" SESSION_JOIN
+/* The response list's total (/admin/responses): k.status, k.form, k.region. */
+#define RESPONSE_COUNT_COLS(ST) "COALESCE(SUM(CASE WHEN " ST " IS NULL THEN drafts + submitted" \
+	" WHEN " ST " = 'draft' THEN drafts ELSE submitted END), 0)"
+#define RESPONSE_COUNT_FROM(F, G) " FROM agg_progress WHERE (" F " IS NULL OR form = " F ")" \
+	" AND (" G " IS NULL OR region_code = " G ")"
+#define PAGE_RESPONSES_SQL "SELECT " SESSION_COLS \
+	PF_ROWS("", REGION_LIST_COLS, REGION_LIST_FROM, REGION_LIST_ORDER) \
+	PF_ONE("k.status, k.status, k.form, k.form, k.region, k.region", RESPONSE_COUNT_COLS("k.status"), \
+	       RESPONSE_COUNT_FROM("k.form", "k.region")) \
+	" FROM (SELECT ? AS status, ? AS form, ? AS region) k" SESSION_JOIN
+/* One response (/admin/responses/view): k.id. */
+#define RESPONSE_GET_COLS "p.form, p.status, COALESCE(p.region_code, ''), COALESCE(g.name, ''), u.org_name," \
+	" u.username, p.proxy_user_id IS NOT NULL, DATE_FORMAT(p.updated_at, '%Y-%m-%d %H:%i:%s')," \
+	" COALESCE(DATE_FORMAT(p.submitted_at, '%Y-%m-%d %H:%i:%s'), '')"
+#define RESPONSE_GET_FROM(ID) " FROM responses p JOIN users u ON u.id = p.user_id" \
+	" LEFT JOIN regions g ON g.code = p.region_code WHERE p.id = " ID
+#define PAGE_RESPONSE_SQL "SELECT " SESSION_COLS \
+	PF_ONE("k.id", RESPONSE_GET_COLS, RESPONSE_GET_FROM("k.id")) " FROM (SELECT ? AS id) k" SESSION_JOIN
+/* The statistics (/admin/stats): the regions' submitted counts, grouped
+ * (its placeholders: form, region, region), and the regions. */
+#define STATS_REGIONS_SQL(F, G) "SELECT f.region_code AS c0, COALESCE(g.name, '') AS c1, SUM(f.n) AS c2" \
+	" FROM agg_fields f LEFT JOIN regions g ON g.code = f.region_code" \
+	" WHERE f.form = " F " AND f.code = '' AND f.opt = '' AND (" G " IS NULL OR f.region_code = " G ")" \
+	" GROUP BY f.region_code, g.name HAVING SUM(f.n) > 0"
+#define PAGE_STATS_SQL "SELECT " SESSION_COLS \
+	PF_ROWS("", REGION_LIST_COLS, REGION_LIST_FROM, REGION_LIST_ORDER) \
+	PF_GROUPED_ORDER("k.form, k.region, k.region", "t.c0, t.c1, t.c2", STATS_REGIONS_SQL("?", "?"), "t.c0") \
+	" FROM (SELECT ? AS form, ? AS region) k" SESSION_JOIN
+
+/* The follow-up lists (/region/followups*, /admin/followups*): the
+ * region's name and its construction units (a few per region; the sampled
+ * units are read a page at a time by key, on their own). Constants
+ * k.region (region=, NULL: the user's own), k.cu1, k.cu2 (the roles of
+ * construction units), k.state, k.q (the filters), k.want (0: the
+ * filters leave construction units out, none are read). */
+#define FOLLOWUP_ACCOUNTS_COLS "u.id, u.role, u.org_name, u.username," \
+	" CASE WHEN p.status IS NULL THEN 'nostart' ELSE 'draft' END, u.last_login_at," \
+	" f.outcome, f.at, f.note, u.contact, u.phone"
+#define FOLLOWUP_ACCOUNTS_FROM(G, CU1, CU2, ST, Q) " FROM users u LEFT JOIN responses p ON p.user_id = u.id AND p.form = u.form" \
+	" LEFT JOIN followups f ON f.id = (SELECT MAX(f2.id) FROM followups f2 WHERE f2.user_id = u.id)" \
+	" WHERE u.region_code = " G " AND u.role IN (" CU1 ", " CU2 ") AND u.disabled = 0" \
+	" AND (p.status IS NULL OR p.status <> 'submitted')" \
+	" AND (" ST " = '' OR (CASE WHEN p.status IS NULL THEN 'nostart' ELSE 'draft' END) = " ST ")" \
+	" AND (" Q " = '' OR u.org_name LIKE CONCAT('%', " Q ", '%'))"
+#define FOLLOWUP_ACCOUNTS_ORDER " ORDER BY u.role, u.id"
+#define FU_REGION "COALESCE(k.region, usr.region_code)"
+#define FU_ACCOUNTS_REGION "IF(k.want, " FU_REGION ", NULL)"
+#define PAGE_FOLLOWUPS_SQL "SELECT " SESSION_COLS \
+	PF_ONE(FU_REGION, "name", REGION_NAME_FROM(FU_REGION)) \
+	PF_ROWS(FU_ACCOUNTS_REGION ", k.cu1, k.cu2, k.state, k.state, k.q, k.q", FOLLOWUP_ACCOUNTS_COLS, \
+	        FOLLOWUP_ACCOUNTS_FROM(FU_ACCOUNTS_REGION, "k.cu1", "k.cu2", "k.state", "k.q"), FOLLOWUP_ACCOUNTS_ORDER) \
+	" FROM (SELECT ? AS region, ? AS cu1, ? AS cu2, ? AS state, ? AS q, ? AS want) k" SESSION_JOIN
+
+/* A unit's or a construction account's follow-up page (.../followups/unit):
+ * k.unit, k.account (one of them NULL), k.cu1, k.cu2. */
+#define FOLLOWUP_UNIT_COLS "su.id, su.region_code, su.stratum, su.name, su.contact, su.phone, su.role, su.status," \
+	FU_STATE_SQL ", p.status"
+#define FOLLOWUP_UNIT_FROM(ID) " FROM sample_units su LEFT JOIN responses p ON p.user_id = su.user_id" \
+	" AND p.form = su.form WHERE su.id = " ID
+#define FOLLOWUP_ACCOUNT_COLS "u.id, COALESCE(u.region_code, ''), u.role, u.org_name, u.username," \
+	" CASE WHEN p.status IS NULL THEN 'nostart' ELSE 'draft' END, p.status, u.contact, u.phone"
+#define FOLLOWUP_ACCOUNT_FROM(ID, CU1, CU2) " FROM users u LEFT JOIN responses p ON p.user_id = u.id" \
+	" AND p.form = u.form WHERE u.id = " ID " AND u.role IN (" CU1 ", " CU2 ")"
+#define PAGE_FOLLOWUP_UNIT_SQL "SELECT " SESSION_COLS \
+	PF_ONE("k.unit", FOLLOWUP_UNIT_COLS, FOLLOWUP_UNIT_FROM("k.unit")) \
+	PF_ONE("k.account, k.cu1, k.cu2", FOLLOWUP_ACCOUNT_COLS, FOLLOWUP_ACCOUNT_FROM("k.account", "k.cu1", "k.cu2")) \
+	" FROM (SELECT ? AS unit, ? AS account, ? AS cu1, ? AS cu2) k" SESSION_JOIN
+
+/* The paper-entry list (/form/NAME/proxy): the accounts of the form's
+ * role that no sampled unit holds (the sampled units, up to 20,000, are
+ * read on their own). Constants k.form, k.role, k.q (the search). */
+#define PROXY_LIST_COLS "u.id, u.username, u.org_name, IFNULL(s.status, ''), IFNULL(s.proxy_user_id, 0)"
+#define PROXY_LIST_FROM(F, ROLE, G, Q) " FROM users u LEFT JOIN responses s ON s.user_id = u.id AND s.form = " F \
+	" WHERE u.role = " ROLE " AND u.region_code = " G " AND u.disabled = 0" \
+	/* accounts of sampled units are listed with their unit (STMT_PROXY_UNITS) */ \
+	" AND NOT EXISTS (SELECT 1 FROM sample_units su WHERE su.user_id = u.id AND" INVITED_SQL ")" \
+	" AND (" Q " = '' OR u.org_name LIKE CONCAT('%', " Q ", '%') OR u.username LIKE CONCAT('%', " Q ", '%'))"
+#define PROXY_LIST_ORDER " ORDER BY u.org_name, u.id LIMIT 5000"
+#define PAGE_PROXY_SQL "SELECT " SESSION_COLS \
+	PF_ROWS("k.form, k.role, usr.region_code, k.q, k.q, k.q", PROXY_LIST_COLS, \
+	        PROXY_LIST_FROM("k.form", "k.role", "usr.region_code", "k.q"), PROXY_LIST_ORDER) \
+	" FROM (SELECT ? AS form, ? AS role, ? AS q) k" SESSION_JOIN
+
+/* A unit's replacement page (/region/sample/replace): the region's name,
+ * the unit (of the region's sample) and the reserve that would take its
+ * place (of the unit's sample and stratum). Constant k.unit. */
+#define SAMPLE_UNIT_SHOW_COLS "su.id, su.sample_id, su.stratum, su.role, su.status, su.name"
+#define SAMPLE_UNIT_SHOW_FROM(ID, G) " FROM sample_units su JOIN samples s ON s.id = su.sample_id" \
+	" WHERE su.id = " ID " AND s.region_code = " G
+#define NEXT_RESERVE_COLS "id, name, position"
+#define NEXT_RESERVE_FROM(S, ST) " FROM sample_units WHERE sample_id = " S " AND stratum = " ST \
+	" AND role = 'reserve' AND status = 'active' ORDER BY position LIMIT 1"
+#define REPLACED_UNIT(COL) "(SELECT su." COL SAMPLE_UNIT_SHOW_FROM("k.unit", "usr.region_code") ")"
+#define PAGE_SAMPLE_REPLACE_SQL "SELECT " SESSION_COLS \
+	PF_ONE("usr.region_code", "name", REGION_NAME_FROM("usr.region_code")) \
+	PF_ONE("k.unit, usr.region_code", SAMPLE_UNIT_SHOW_COLS, SAMPLE_UNIT_SHOW_FROM("k.unit", "usr.region_code")) \
+	PF_ONE(REPLACED_UNIT("sample_id") ", " REPLACED_UNIT("stratum"), NEXT_RESERVE_COLS, \
+	       NEXT_RESERVE_FROM(REPLACED_UNIT("sample_id"), REPLACED_UNIT("stratum"))) \
+	" FROM (SELECT ? AS unit) k" SESSION_JOIN
+
+/* The slips page (/region/slips): the strata's quota and the invitation
+ * funnel's counts (the units are read a page at a time by key, on their own). */
+#define SLIP_FUNNEL_COLS "stratum, sampled, printed, registered"
+#define SLIP_FUNNEL_FROM(G) " FROM agg_quota WHERE region_code = " G " AND sampled > 0"
+#define SLIP_FUNNEL_ORDER " ORDER BY stratum"
+#define SLIP_COUNTS_COLS "COUNT(*), SUM(su.slip_printed_at IS NOT NULL), SUM(su.code_opened_at IS NOT NULL)," \
+	" SUM(su.registered_at IS NOT NULL), SUM(p.status IS NOT NULL), SUM(p.submitted_at IS NOT NULL)"
+#define SLIP_COUNTS_FROM(G) " FROM sample_units su LEFT JOIN responses p ON p.user_id = su.user_id" \
+	" AND p.form = su.form WHERE su.region_code = " G " AND" INVITED_SQL
+#define PAGE_SLIPS_SQL "SELECT " SESSION_COLS \
+	PF_ROWS("usr.region_code", SLIP_FUNNEL_COLS, SLIP_FUNNEL_FROM("usr.region_code"), SLIP_FUNNEL_ORDER) \
+	PF_ONE("usr.region_code", SLIP_COUNTS_COLS, SLIP_COUNTS_FROM("usr.region_code")) SESSION_FROM
+
+/* The visited side of the agency's visits (eval/visitside.c): a region's
+ * (/agency/region) or a unit's (/agency/unit/visits) notified visits, and
+ * the schedule and team of all of them at once (the visit's id first),
+ * instead of a query per visit. */
+#define REGION_VISITS_COLS "id, DATE_FORMAT(starts_on, '%Y-%m-%d'), DATE_FORMAT(ends_on, '%Y-%m-%d'), state," \
+	" cancel_reason, contact, phone, prepare, COALESCE(DATE_FORMAT(confirmed_at, '%Y-%m-%d %H:%i'), '')"
+#define REGION_VISITS_FROM(G) " FROM visits WHERE region_code = " G " AND state <> 'planned'"
+#define REGION_VISITS_ORDER " ORDER BY starts_on, id"
+#define UNIT_VISITS_COLS "v.id, DATE_FORMAT(v.starts_on, '%Y-%m-%d'), DATE_FORMAT(v.ends_on, '%Y-%m-%d'), v.state," \
+	" v.cancel_reason, v.contact, v.phone, v.prepare, DATE_FORMAT(o.day, '%Y-%m-%d')"
+#define UNIT_VISITS_FROM(U) " FROM visit_objects o JOIN visits v ON v.id = o.visit_id" \
+	" WHERE o.unit_id = " U " AND v.state <> 'planned'"
+#define UNIT_VISITS_ORDER " ORDER BY v.starts_on, v.id"
+/* The visits whose details are shown: of a region, or those a unit is an
+ * object of; not planned ones. */
+#define VISITS_SHOWN_OF_REGION(G) "(SELECT id FROM visits WHERE region_code = " G " AND state <> 'planned')"
+#define VISITS_SHOWN_OF_UNIT(U) "(SELECT v.id FROM visit_objects o JOIN visits v ON v.id = o.visit_id" \
+	" WHERE o.unit_id = " U " AND v.state <> 'planned')"
+#define VISIT_OBJECTS_COLS "COALESCE(o.unit_id, 0), DATE_FORMAT(o.day, '%Y-%m-%d'), COALESCE(u.role, '')," \
+	" COALESCE(u.org_name, ''), COALESCE(u.username, '')"
+#define VISIT_OBJECTS_FROM " FROM visit_objects o LEFT JOIN users u ON u.id = o.unit_id"
+#define VISIT_OBJECTS_ORDER "o.day, o.unit_id IS NOT NULL, u.role, u.username"
+#define VISIT_TEAM_COLS "u.id, u.username, u.org_name, u.contact, u.phone"
+#define VISIT_TEAM_FROM " FROM visit_team t JOIN users u ON u.id = t.user_id"
+#define VISIT_TEAM_ORDER "u.username"
+#define VISITS_OBJECTS_COLS "o.visit_id, " VISIT_OBJECTS_COLS
+#define VISITS_OBJECTS_FROM(SHOWN) VISIT_OBJECTS_FROM " WHERE o.visit_id IN " SHOWN
+#define VISITS_OBJECTS_ORDER " ORDER BY o.visit_id, " VISIT_OBJECTS_ORDER
+#define VISITS_TEAM_COLS "t.visit_id, " VISIT_TEAM_COLS
+#define VISITS_TEAM_FROM(SHOWN) VISIT_TEAM_FROM " WHERE t.visit_id IN " SHOWN
+#define VISITS_TEAM_ORDER " ORDER BY t.visit_id, " VISIT_TEAM_ORDER
+#define PAGE_REGION_VISITS_SQL "SELECT " SESSION_COLS \
+	PF_ROWS("usr.region_code", REGION_VISITS_COLS, REGION_VISITS_FROM("usr.region_code"), REGION_VISITS_ORDER) \
+	PF_ROWS("usr.region_code", VISITS_OBJECTS_COLS, \
+	        VISITS_OBJECTS_FROM(VISITS_SHOWN_OF_REGION("usr.region_code")), VISITS_OBJECTS_ORDER) \
+	PF_ROWS("usr.region_code", VISITS_TEAM_COLS, \
+	        VISITS_TEAM_FROM(VISITS_SHOWN_OF_REGION("usr.region_code")), VISITS_TEAM_ORDER) SESSION_FROM
+#define PAGE_UNIT_VISITS_SQL "SELECT " SESSION_COLS \
+	PF_ROWS("usr.id", UNIT_VISITS_COLS, UNIT_VISITS_FROM("usr.id"), UNIT_VISITS_ORDER) \
+	PF_ROWS("usr.id", VISITS_OBJECTS_COLS, VISITS_OBJECTS_FROM(VISITS_SHOWN_OF_UNIT("usr.id")), \
+	        VISITS_OBJECTS_ORDER) \
+	PF_ROWS("usr.id", VISITS_TEAM_COLS, VISITS_TEAM_FROM(VISITS_SHOWN_OF_UNIT("usr.id")), VISITS_TEAM_ORDER) \
+	SESSION_FROM
+/* A unit's documents page (/agency/unit/documents): the unit (its own
+ * account; constants k.cu1, k.cu2, the roles of construction units). */
+#define UNIT_OF_COLS "u.id, u.username, u.role, u.region_code, u.org_name, g.name"
+#define UNIT_OF_FROM(ID, CU1, CU2) " FROM users u JOIN regions g ON g.code = u.region_code" \
+	" WHERE u.id = " ID " AND u.role IN (" CU1 ", " CU2 ")"
+#define PAGE_UNIT_DOCS_SQL "SELECT " SESSION_COLS \
+	PF_ONE("usr.id, k.cu1, k.cu2", UNIT_OF_COLS, UNIT_OF_FROM("usr.id", "k.cu1", "k.cu2")) \
+	" FROM (SELECT ? AS cu1, ? AS cu2) k" SESSION_JOIN
+
+/* The indicator pages and their exports (/admin/indicators*,
+ * /region/indicators; eval/indview.c): the regions, the excluded responses
+ * per region and the sample's counts (the indicators' aggregates, agg_ind,
+ * are read on their own; a region's page also reads the texts of each
+ * form, a query per form). */
+#define EXCLUDED_BY_REGION_SQL "SELECT COALESCE(r.region_code, '') AS c0, COUNT(*) AS c1 FROM flag_reviews fr" \
+	" JOIN responses r ON r.id = fr.response_id WHERE fr.decision = 'excluded' AND r.status = 'submitted'" \
+	" GROUP BY r.region_code"
+#define AGGR_QUOTA_ALL_COLS "region_code, stratum, sampled, registered, submitted"
+#define AGGR_QUOTA_ALL_FROM " FROM agg_quota"
+#define PAGE_INDICATORS_SQL "SELECT " SESSION_COLS \
+	PF_ROWS("", REGION_LIST_COLS, REGION_LIST_FROM, REGION_LIST_ORDER) \
+	PF_GROUPED_ORDER("", "t.c0, t.c1", EXCLUDED_BY_REGION_SQL, "t.c0") \
+	PF_ROWS("", AGGR_QUOTA_ALL_COLS, AGGR_QUOTA_ALL_FROM, "") SESSION_FROM
+
+/* The frames page (/region/frames, region/frames.c): for each kind (k.kind1,
+ * k.kind2), whether it has a sample, its confirmed frame, the latest pending
+ * upload and the confirmed frame's units per stratum. The per-stratum
+ * counts without a derived table of the session's region (none may see
+ * it): one row per stratum code of the given three (placeholders, in the
+ * ENUM's order, as GROUP BY returns them) that the frame has. */
+#define SAMPLE_ID_FROM(G, K) " FROM samples WHERE region_code = " G " AND kind = " K
+#define FRAME_CONFIRMED_COLS "id, filename, charset, nunits, checksum, uploaded_at"
+#define FRAME_CONFIRMED_FROM(G, K) " FROM frames WHERE region_code = " G " AND kind = " K " AND status = 'confirmed'"
+#define FRAME_PENDING_LATEST_COLS "id, filename, charset"
+#define FRAME_PENDING_LATEST_FROM(G, K) " FROM frames WHERE region_code = " G " AND kind = " K \
+	" AND status = 'pending' ORDER BY id DESC LIMIT 1"
+#define CONFIRMED_FRAME(K) "(SELECT MIN(id)" FRAME_CONFIRMED_FROM("usr.region_code", K) ")"
+#define FRAME_STRATUM_COUNT(K) "(SELECT COUNT(*) FROM frame_units fu WHERE fu.frame_id = " CONFIRMED_FRAME(K) \
+	" AND fu.stratum = st.code)"
+#define FRAME_STRATA_OF(K) ", JSON_ARRAY(" CONFIRMED_FRAME(K) "), (SELECT JSON_ARRAYAGG(JSON_ARRAY(st.code, " \
+	FRAME_STRATUM_COUNT(K) ")) FROM (SELECT ? AS code UNION ALL SELECT ? UNION ALL SELECT ?) st" \
+	" WHERE " FRAME_STRATUM_COUNT(K) " > 0)"
+#define FRAMES_OF(K) \
+	PF_ONE("usr.region_code, " K, "id", SAMPLE_ID_FROM("usr.region_code", K)) \
+	PF_ROWS("usr.region_code, " K, FRAME_CONFIRMED_COLS, FRAME_CONFIRMED_FROM("usr.region_code", K), "") \
+	PF_ONE("usr.region_code, " K, FRAME_PENDING_LATEST_COLS, FRAME_PENDING_LATEST_FROM("usr.region_code", K)) \
+	FRAME_STRATA_OF(K)
+#define PAGE_FRAMES_SQL "SELECT " SESSION_COLS \
+	PF_ONE("usr.region_code", "name", REGION_NAME_FROM("usr.region_code")) \
+	FRAMES_OF("k.kind1") FRAMES_OF("k.kind2") " FROM (SELECT ? AS kind1, ? AS kind2) k" SESSION_JOIN
+
 const struct stmt_def stmts[STMT__MAX] = {
 	/* Sessions and sign-in (core/auth.c). auth_load_session() runs before the request has a role. */
 	[STMT_SESSION_GET] = {
@@ -261,6 +484,20 @@ const struct stmt_def stmts[STMT__MAX] = {
 	[STMT_PAGE_REGION_NAMED] = { PAGE_REGION_NAMED_SQL, R_ANON | R_REGION },
 	[STMT_PAGE_REGIONS] = { PAGE_REGIONS_SQL, R_ANON | R_ADMINS },
 	[STMT_PAGE_DEADLINES] = { PAGE_DEADLINES_SQL, R_ANON | R_ADMINS },
+	[STMT_PAGE_ACCOUNTS] = { PAGE_ACCOUNTS_SQL, R_ANON | R_ADMIN },
+	[STMT_PAGE_RESPONSES] = { PAGE_RESPONSES_SQL, R_ANON | R_ADMINS },
+	[STMT_PAGE_RESPONSE] = { PAGE_RESPONSE_SQL, R_ANON | R_ADMINS },
+	[STMT_PAGE_STATS] = { PAGE_STATS_SQL, R_ANON | R_ADMINS },
+	[STMT_PAGE_FOLLOWUPS] = { PAGE_FOLLOWUPS_SQL, R_ANON | R_REGION | R_ADMINS },
+	[STMT_PAGE_FOLLOWUP_UNIT] = { PAGE_FOLLOWUP_UNIT_SQL, R_ANON | R_REGION | R_ADMINS },
+	[STMT_PAGE_PROXY] = { PAGE_PROXY_SQL, R_ANON | R_REGION },
+	[STMT_PAGE_SAMPLE_REPLACE] = { PAGE_SAMPLE_REPLACE_SQL, R_ANON | R_REGION },
+	[STMT_PAGE_SLIPS] = { PAGE_SLIPS_SQL, R_ANON | R_REGION },
+	[STMT_PAGE_REGION_VISITS] = { PAGE_REGION_VISITS_SQL, R_ANON | R_REGION },
+	[STMT_PAGE_UNIT_VISITS] = { PAGE_UNIT_VISITS_SQL, R_ANON | R_UNITS },
+	[STMT_PAGE_UNIT_DOCS] = { PAGE_UNIT_DOCS_SQL, R_ANON | R_UNITS },
+	[STMT_PAGE_INDICATORS] = { PAGE_INDICATORS_SQL, R_ANON | R_ADMINS | R_REGION },
+	[STMT_PAGE_FRAMES] = { PAGE_FRAMES_SQL, R_ANON | R_REGION },
 	[STMT_SESSION_TOUCH] = {
 		"UPDATE sessions SET last_seen = NOW() WHERE token_hash = ?",
 		R_SIGNED_IN },
@@ -348,8 +585,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_ADMIN },
 	/* From the maintained counter (sql/065_list_counters.sql), not COUNT(*). */
 	[STMT_USER_COUNT] = {
-		"SELECT COALESCE(SUM(n), 0) FROM agg_accounts"
-		" WHERE (? IS NULL OR role = ?) AND (? IS NULL OR region_code = ?)",
+		"SELECT " USER_COUNT_COLS USER_COUNT_FROM("?", "?"),
 		R_ADMIN },
 	[STMT_USER_NAME] = {
 		"SELECT username FROM users WHERE id = ?",
@@ -548,13 +784,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT " PROXY_TARGET_COLS PROXY_TARGET_FROM("?"),
 		R_REGION },
 	[STMT_PROXY_LIST] = {
-		"SELECT u.id, u.username, u.org_name, IFNULL(s.status, ''), IFNULL(s.proxy_user_id, 0) "
-		"FROM users u LEFT JOIN responses s ON s.user_id = u.id AND s.form = ? "
-		"WHERE u.role = ? AND u.region_code = ? AND u.disabled = 0 "
-		/* accounts of sampled units are listed with their unit (below) */
-		"AND NOT EXISTS (SELECT 1 FROM sample_units su WHERE su.user_id = u.id AND" INVITED_SQL ") "
-		"AND (? = '' OR u.org_name LIKE CONCAT('%', ?, '%') OR u.username LIKE CONCAT('%', ?, '%')) "
-		"ORDER BY u.org_name, u.id LIMIT 5000",
+		"SELECT " PROXY_LIST_COLS PROXY_LIST_FROM("?", "?", "?", "?") PROXY_LIST_ORDER,
 		R_REGION },
 	/* Every invited unit of the region's sample for a form, registered or
 	 * not (paper questionnaires, issue 10). */
@@ -599,11 +829,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 
 	/* Administration: responses, export, statistics */
 	[STMT_RESPONSE_GET] = {
-		"SELECT p.form, p.status, COALESCE(p.region_code, ''), COALESCE(g.name, ''), u.org_name,"
-		" u.username, p.proxy_user_id IS NOT NULL, DATE_FORMAT(p.updated_at, '%Y-%m-%d %H:%i:%s'),"
-		" COALESCE(DATE_FORMAT(p.submitted_at, '%Y-%m-%d %H:%i:%s'), '')"
-		" FROM responses p JOIN users u ON u.id = p.user_id"
-		" LEFT JOIN regions g ON g.code = p.region_code WHERE p.id = ?",
+		"SELECT " RESPONSE_GET_COLS RESPONSE_GET_FROM("?"),
 		R_ADMINS },
 	[STMT_ANSWER_GET] = {
 		"SELECT value FROM answers WHERE response_id = ? AND code = ?",
@@ -664,8 +890,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT id FROM frames WHERE region_code = ? AND kind = ? AND status = 'pending'",
 		R_REGION },
 	[STMT_FRAME_PENDING_LATEST] = {
-		"SELECT id, filename, charset FROM frames"
-		" WHERE region_code = ? AND kind = ? AND status = 'pending' ORDER BY id DESC LIMIT 1",
+		"SELECT " FRAME_PENDING_LATEST_COLS FRAME_PENDING_LATEST_FROM("?", "?"),
 		R_REGION },
 	[STMT_FRAME_PENDING_CHECK] = {
 		"SELECT id FROM frames WHERE id = ? AND region_code = ? AND kind = ?"
@@ -678,8 +903,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"DELETE FROM frames WHERE id = ?",
 		R_REGION },
 	[STMT_FRAME_CONFIRMED] = {
-		"SELECT id, filename, charset, nunits, checksum, uploaded_at FROM frames"
-		" WHERE region_code = ? AND kind = ? AND status = 'confirmed'",
+		"SELECT " FRAME_CONFIRMED_COLS FRAME_CONFIRMED_FROM("?", "?"),
 		R_REGION },
 	[STMT_FRAME_CONFIRMED_SUMMARY] = {
 		"SELECT id, nunits, checksum FROM frames WHERE region_code = ? AND kind = ? AND status = 'confirmed'",
@@ -736,7 +960,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" platform_map = VALUES(platform_map)",
 		R_REGION },
 	[STMT_SAMPLE_ID] = {
-		"SELECT id FROM samples WHERE region_code = ? AND kind = ?",
+		"SELECT id" SAMPLE_ID_FROM("?", "?"),
 		R_REGION | R_CLI },
 	[STMT_SAMPLE_GET] = {
 		"SELECT id, method, frame_checksum, seed, algo_version, created_at FROM samples"
@@ -811,12 +1035,10 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_REGION },
 	/* The same two without locks, for the replacement's confirmation page. */
 	[STMT_SAMPLE_UNIT_SHOW] = {
-		"SELECT su.id, su.sample_id, su.stratum, su.role, su.status, su.name FROM sample_units su"
-		" JOIN samples s ON s.id = su.sample_id WHERE su.id = ? AND s.region_code = ?",
+		"SELECT " SAMPLE_UNIT_SHOW_COLS SAMPLE_UNIT_SHOW_FROM("?", "?"),
 		R_REGION },
 	[STMT_SAMPLE_NEXT_RESERVE_SHOW] = {
-		"SELECT id, name, position FROM sample_units WHERE sample_id = ? AND stratum = ?"
-		" AND role = 'reserve' AND status = 'active' ORDER BY position LIMIT 1",
+		"SELECT " NEXT_RESERVE_COLS NEXT_RESERVE_FROM("?", "?"),
 		R_REGION },
 	[STMT_SAMPLE_NEXT_RESERVE] = {
 		"SELECT id, name, position FROM sample_units WHERE sample_id = ? AND stratum = ?"
@@ -908,10 +1130,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	/* The funnel's counts over all invited units of the region, apart from
 	 * the paged list of units above (issue 13 item 3). */
 	[STMT_SLIP_FUNNEL_COUNTS] = {
-		"SELECT COUNT(*), SUM(su.slip_printed_at IS NOT NULL), SUM(su.code_opened_at IS NOT NULL),"
-		" SUM(su.registered_at IS NOT NULL), SUM(p.status IS NOT NULL), SUM(p.submitted_at IS NOT NULL)"
-		" FROM sample_units su LEFT JOIN responses p ON p.user_id = su.user_id AND p.form = su.form"
-		" WHERE su.region_code = ? AND" INVITED_SQL,
+		"SELECT " SLIP_COUNTS_COLS SLIP_COUNTS_FROM("?"),
 		R_REGION },
 	/* Follow-up lists (issue 11 item 4, sample/followup.c). A unit is on
 	 * the list while it is invited and its response is not submitted; its
@@ -935,30 +1154,15 @@ const struct stmt_def stmts[STMT__MAX] = {
 	/* Construction units: the region's accounts of the two roles given
 	 * (hub, window) without a submitted response; a few per region. */
 	[STMT_FOLLOWUP_ACCOUNTS] = {
-		"SELECT u.id, u.role, u.org_name, u.username,"
-		" CASE WHEN p.status IS NULL THEN 'nostart' ELSE 'draft' END, u.last_login_at,"
-		" f.outcome, f.at, f.note, u.contact, u.phone"
-		" FROM users u LEFT JOIN responses p ON p.user_id = u.id AND p.form = u.form"
-		" LEFT JOIN followups f ON f.id = (SELECT MAX(f2.id) FROM followups f2 WHERE f2.user_id = u.id)"
-		" WHERE u.region_code = ? AND u.role IN (?, ?) AND u.disabled = 0"
-		" AND (p.status IS NULL OR p.status <> 'submitted')"
-		" AND (? = '' OR (CASE WHEN p.status IS NULL THEN 'nostart' ELSE 'draft' END) = ?)"
-		" AND (? = '' OR u.org_name LIKE CONCAT('%', ?, '%'))"
-		" ORDER BY u.role, u.id",
+		"SELECT " FOLLOWUP_ACCOUNTS_COLS FOLLOWUP_ACCOUNTS_FROM("?", "?", "?", "?", "?") FOLLOWUP_ACCOUNTS_ORDER,
 		R_REGION | R_ADMINS },
 	/* One unit and one construction account, with their region (the
 	 * caller compares it: another region's unit is 403). */
 	[STMT_FOLLOWUP_UNIT_GET] = {
-		"SELECT su.id, su.region_code, su.stratum, su.name, su.contact, su.phone, su.role, su.status,"
-		FU_STATE_SQL ", p.status"
-		" FROM sample_units su LEFT JOIN responses p ON p.user_id = su.user_id AND p.form = su.form"
-		" WHERE su.id = ?",
+		"SELECT " FOLLOWUP_UNIT_COLS FOLLOWUP_UNIT_FROM("?"),
 		R_REGION | R_ADMINS },
 	[STMT_FOLLOWUP_ACCOUNT_GET] = {
-		"SELECT u.id, COALESCE(u.region_code, ''), u.role, u.org_name, u.username,"
-		" CASE WHEN p.status IS NULL THEN 'nostart' ELSE 'draft' END, p.status, u.contact, u.phone"
-		" FROM users u LEFT JOIN responses p ON p.user_id = u.id AND p.form = u.form"
-		" WHERE u.id = ? AND u.role IN (?, ?)",
+		"SELECT " FOLLOWUP_ACCOUNT_COLS FOLLOWUP_ACCOUNT_FROM("?", "?", "?"),
 		R_REGION | R_ADMINS },
 	[STMT_FOLLOWUP_INSERT] = {
 		"INSERT INTO followups (region_code, unit_id, user_id, outcome, note, by_user)"
@@ -976,8 +1180,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	 * counters (agg_quota counts exactly INVITED_SQL's units), not a scan of
 	 * the region's units (issue 21 item 4). */
 	[STMT_SLIP_FUNNEL] = {
-		"SELECT stratum, sampled, printed, registered FROM agg_quota"
-		" WHERE region_code = ? AND sampled > 0 ORDER BY stratum",
+		"SELECT " SLIP_FUNNEL_COLS SLIP_FUNNEL_FROM("?") SLIP_FUNNEL_ORDER,
 		R_REGION },
 	[STMT_SLIP_UNIT] = {
 		"SELECT su.name, su.stratum, su.slip_printed_at FROM sample_units su"
@@ -1106,10 +1309,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT " AGGR_QUOTA_COLS AGGR_QUOTA_FROM("?"),
 		R_ADMINS | R_REGION },
 	[STMT_AGGR_STATS_REGIONS] = {
-		"SELECT f.region_code, COALESCE(g.name, ''), SUM(f.n) FROM agg_fields f"
-		" LEFT JOIN regions g ON g.code = f.region_code"
-		" WHERE f.form = ? AND f.code = '' AND f.opt = '' AND (? IS NULL OR f.region_code = ?)"
-		" GROUP BY f.region_code, g.name HAVING SUM(f.n) > 0 ORDER BY f.region_code",
+		STATS_REGIONS_SQL("?", "?") " ORDER BY f.region_code",
 		R_ADMINS },
 	[STMT_AGGR_STATS_FIELDS] = {
 		"SELECT code, opt, SUM(n), SUM(first), SUM(rsum), CAST(SUM(sum) AS CHAR),"
@@ -1120,7 +1320,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		"SELECT region_code, in_sample, ind, term, n, k, CAST(sum AS CHAR) FROM agg_ind",
 		R_ADMINS | R_REGION },
 	[STMT_AGGR_QUOTA_ALL] = {
-		"SELECT region_code, stratum, sampled, registered, submitted FROM agg_quota",
+		"SELECT " AGGR_QUOTA_ALL_COLS AGGR_QUOTA_ALL_FROM,
 		R_ADMINS | R_REGION },
 	/* smesurvey-admin rebuild-aggregates: everything again from the data. */
 	[STMT_AGGR_CLEAR_PROGRESS] = { "DELETE FROM agg_progress", R_CLI },
@@ -1204,9 +1404,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	/* The list's total from the maintained counters (enabled accounts'
 	 * responses, by the account's region), not a count of every row. */
 	[STMT_RESPONSE_COUNT_AGGR] = {
-		"SELECT COALESCE(SUM(CASE WHEN ? IS NULL THEN drafts + submitted WHEN ? = 'draft' THEN drafts"
-		" ELSE submitted END), 0) FROM agg_progress"
-		" WHERE (? IS NULL OR form = ?) AND (? IS NULL OR region_code = ?)",
+		"SELECT " RESPONSE_COUNT_COLS("?") RESPONSE_COUNT_FROM("?", "?"),
 		R_ADMINS },
 	/* Newest first: a page is the rows below a key (NULL: from the top),
 	 * one more than shown to know whether there is a next page. */
@@ -1382,8 +1580,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	/* How many submitted responses the agency excluded, per region (the
 	 * indicator views say so; issue 20 item 4). */
 	[STMT_FLAG_EXCLUDED_BY_REGION] = {
-		"SELECT COALESCE(r.region_code, ''), COUNT(*) FROM flag_reviews fr JOIN responses r ON r.id = fr.response_id"
-		" WHERE fr.decision = 'excluded' AND r.status = 'submitted' GROUP BY r.region_code",
+		EXCLUDED_BY_REGION_SQL,
 		R_ADMINS | R_REGION },
 
 	/* The agency's review (issue 20, item 3; eval/integrity.c): the queue of
@@ -1439,8 +1636,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	 * A construction unit: its account, when it is one. The two roles of
 	 * construction units are parameters here (the callers pass role_code(ROLE_HUB) and role_code(ROLE_WINDOW)). */
 	[STMT_UNIT_OF] = {
-		"SELECT u.id, u.username, u.role, u.region_code, u.org_name, g.name FROM users u"
-		" JOIN regions g ON g.code = u.region_code WHERE u.id = ? AND u.role IN (?, ?)",
+		"SELECT " UNIT_OF_COLS UNIT_OF_FROM("?", "?", "?"),
 		R_AGENCY | R_UNITS },
 	/* A unit's documents, newest first; the handler passes the unit's own
 	 * id for a unit (r->user->id), any unit's for the agency. */
@@ -1542,9 +1738,15 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_AGENCY },
 	/* The handler has checked the visit is the reader's (region, unit). */
 	[STMT_VISIT_TEAM] = {
-		"SELECT u.id, u.username, u.org_name, u.contact, u.phone FROM visit_team t JOIN users u ON u.id = t.user_id"
-		" WHERE t.visit_id = ? ORDER BY u.username",
+		"SELECT " VISIT_TEAM_COLS VISIT_TEAM_FROM " WHERE t.visit_id = ? ORDER BY " VISIT_TEAM_ORDER,
 		R_AGENCY | R_REGION | R_UNITS },
+	/* The teams of a region's or a unit's visits (eval/visitside.c). */
+	[STMT_REGION_VISITS_TEAM] = {
+		"SELECT " VISITS_TEAM_COLS VISITS_TEAM_FROM(VISITS_SHOWN_OF_REGION("?")) VISITS_TEAM_ORDER,
+		R_REGION },
+	[STMT_UNIT_VISITS_TEAM] = {
+		"SELECT " VISITS_TEAM_COLS VISITS_TEAM_FROM(VISITS_SHOWN_OF_UNIT("?")) VISITS_TEAM_ORDER,
+		R_UNITS },
 	[STMT_AGENCY_ACCOUNTS] = {
 		"SELECT id, username, org_name, contact FROM users WHERE role = 'agency' AND disabled = 0"
 		" ORDER BY username LIMIT 500",
@@ -1562,19 +1764,22 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" WHERE v.id = ? AND u.id = ?",
 		R_AGENCY },
 	[STMT_VISIT_OBJECTS] = {
-		"SELECT COALESCE(o.unit_id, 0), DATE_FORMAT(o.day, '%Y-%m-%d'), COALESCE(u.role, ''), COALESCE(u.org_name, ''),"
-		" COALESCE(u.username, '') FROM visit_objects o LEFT JOIN users u ON u.id = o.unit_id"
-		" WHERE o.visit_id = ? ORDER BY o.day, o.unit_id IS NOT NULL, u.role, u.username",
+		"SELECT " VISIT_OBJECTS_COLS VISIT_OBJECTS_FROM " WHERE o.visit_id = ? ORDER BY " VISIT_OBJECTS_ORDER,
 		R_AGENCY | R_REGION | R_UNITS },
+	/* The schedules of a region's or a unit's visits (eval/visitside.c). */
+	[STMT_REGION_VISITS_OBJECTS] = {
+		"SELECT " VISITS_OBJECTS_COLS VISITS_OBJECTS_FROM(VISITS_SHOWN_OF_REGION("?")) VISITS_OBJECTS_ORDER,
+		R_REGION },
+	[STMT_UNIT_VISITS_OBJECTS] = {
+		"SELECT " VISITS_OBJECTS_COLS VISITS_OBJECTS_FROM(VISITS_SHOWN_OF_UNIT("?")) VISITS_OBJECTS_ORDER,
+		R_UNITS },
 	[STMT_REGION_UNITS] = {
 		"SELECT id, role, org_name, username FROM users WHERE region_code = ? AND role IN (?, ?)"
 		" ORDER BY role, username LIMIT 500",
 		R_AGENCY },
 	/* A region's visits once notified: no findings. */
 	[STMT_REGION_VISITS] = {
-		"SELECT id, DATE_FORMAT(starts_on, '%Y-%m-%d'), DATE_FORMAT(ends_on, '%Y-%m-%d'), state, cancel_reason,"
-		" contact, phone, prepare, COALESCE(DATE_FORMAT(confirmed_at, '%Y-%m-%d %H:%i'), '')"
-		" FROM visits WHERE region_code = ? AND state <> 'planned' ORDER BY starts_on, id",
+		"SELECT " REGION_VISITS_COLS REGION_VISITS_FROM("?") REGION_VISITS_ORDER,
 		R_REGION },
 	[STMT_VISIT_CONFIRM] = {
 		"UPDATE visits SET confirmed_at = NOW(), confirmed_by = ? WHERE id = ? AND region_code = ?"
@@ -1582,10 +1787,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 		R_REGION },
 	/* The visits a construction unit is an object of, once notified. */
 	[STMT_UNIT_VISITS] = {
-		"SELECT v.id, DATE_FORMAT(v.starts_on, '%Y-%m-%d'), DATE_FORMAT(v.ends_on, '%Y-%m-%d'), v.state,"
-		" v.cancel_reason, v.contact, v.phone, v.prepare, DATE_FORMAT(o.day, '%Y-%m-%d')"
-		" FROM visit_objects o JOIN visits v ON v.id = o.visit_id"
-		" WHERE o.unit_id = ? AND v.state <> 'planned' ORDER BY v.starts_on, v.id",
+		"SELECT " UNIT_VISITS_COLS UNIT_VISITS_FROM("?") UNIT_VISITS_ORDER,
 		R_UNITS },
 	/* ---- Symposiums (issue 19 item 5, eval/symposium.c) ---- */
 	/* Only at a construction unit the visit goes to. */
@@ -1693,6 +1895,26 @@ const enum stmt *const stmt_carries[STMT__MAX] = {
 	[STMT_PAGE_REGIONS] = (const enum stmt[]){ STMT_REGION_LIST, STMT__MAX },
 	[STMT_PAGE_DEADLINES] = (const enum stmt[]){ STMT_DEADLINE_OVERRIDE_LIST, STMT_DEADLINE_OVERRIDES_ALL,
 		STMT_REGION_LIST, STMT__MAX },
+	[STMT_PAGE_ACCOUNTS] = (const enum stmt[]){ STMT_REGION_LIST, STMT_USER_COUNT, STMT__MAX },
+	[STMT_PAGE_RESPONSES] = (const enum stmt[]){ STMT_REGION_LIST, STMT_RESPONSE_COUNT_AGGR, STMT__MAX },
+	[STMT_PAGE_RESPONSE] = (const enum stmt[]){ STMT_RESPONSE_GET, STMT__MAX },
+	[STMT_PAGE_STATS] = (const enum stmt[]){ STMT_REGION_LIST, STMT_AGGR_STATS_REGIONS, STMT__MAX },
+	[STMT_PAGE_FOLLOWUPS] = (const enum stmt[]){ STMT_REGION_NAME, STMT_FOLLOWUP_ACCOUNTS, STMT__MAX },
+	[STMT_PAGE_FOLLOWUP_UNIT] = (const enum stmt[]){ STMT_FOLLOWUP_UNIT_GET, STMT_FOLLOWUP_ACCOUNT_GET, STMT__MAX },
+	[STMT_PAGE_PROXY] = (const enum stmt[]){ STMT_PROXY_LIST, STMT__MAX },
+	[STMT_PAGE_SAMPLE_REPLACE] = (const enum stmt[]){ STMT_REGION_NAME, STMT_SAMPLE_UNIT_SHOW,
+		STMT_SAMPLE_NEXT_RESERVE_SHOW, STMT__MAX },
+	[STMT_PAGE_SLIPS] = (const enum stmt[]){ STMT_SLIP_FUNNEL, STMT_SLIP_FUNNEL_COUNTS, STMT__MAX },
+	[STMT_PAGE_REGION_VISITS] = (const enum stmt[]){ STMT_REGION_VISITS, STMT_REGION_VISITS_OBJECTS,
+		STMT_REGION_VISITS_TEAM, STMT__MAX },
+	[STMT_PAGE_UNIT_VISITS] = (const enum stmt[]){ STMT_UNIT_VISITS, STMT_UNIT_VISITS_OBJECTS,
+		STMT_UNIT_VISITS_TEAM, STMT__MAX },
+	[STMT_PAGE_UNIT_DOCS] = (const enum stmt[]){ STMT_UNIT_OF, STMT__MAX },
+	[STMT_PAGE_INDICATORS] = (const enum stmt[]){ STMT_REGION_LIST, STMT_FLAG_EXCLUDED_BY_REGION,
+		STMT_AGGR_QUOTA_ALL, STMT__MAX },
+	[STMT_PAGE_FRAMES] = (const enum stmt[]){ STMT_REGION_NAME,
+		STMT_SAMPLE_ID, STMT_FRAME_CONFIRMED, STMT_FRAME_PENDING_LATEST, STMT_FRAME_STRATUM_COUNTS,
+		STMT_SAMPLE_ID, STMT_FRAME_CONFIRMED, STMT_FRAME_PENDING_LATEST, STMT_FRAME_STRATUM_COUNTS, STMT__MAX },
 };
 
 /* What a page's statement carries as its own rows (after the pairs: the

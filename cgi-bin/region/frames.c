@@ -376,6 +376,18 @@ static void frame_section(struct req *r, const char *kind)
 	dbrows_free(pf);
 }
 
+/* The frames page's statement (STMT_PAGE_FRAMES): the stratum codes
+ * (hub, window, sme) for each kind's counts, then k.kind1, k.kind2. */
+int frames_session_args(const struct req *r, struct dbarg *out)
+{
+	(void)r;
+	for (int i = 0; i < 2 * ST_COUNT; i++)
+		out[i] = A_STR(stratum_codes[i % ST_COUNT]);
+	out[2 * ST_COUNT] = A_STR(kinds[0]);
+	out[2 * ST_COUNT + 1] = A_STR(kinds[1]);
+	return 2 * ST_COUNT + 2;
+}
+
 /* The frames page. */
 static void frames_page(struct req *r, const char *msg)
 {

@@ -55,6 +55,8 @@ void progress(struct req *r);
 
 /* frames.c */
 void frames_get(struct req *r);
+/* The constants of its statement (STMT_PAGE_FRAMES). */
+int  frames_session_args(const struct req *r, struct dbarg *out);
 void frames_post(struct req *r);
 
 /* sample.c */
@@ -62,6 +64,8 @@ void sample_get(struct req *r);
 void sample_post(struct req *r);
 void sample_csv(struct req *r);
 void sample_replace_get(struct req *r);
+/* The constant of its statement (STMT_PAGE_SAMPLE_REPLACE): k.unit. */
+int  sample_replace_session_args(const struct req *r, struct dbarg *out);
 
 /* slips.c */
 void slips_get(struct req *r);

@@ -604,6 +604,14 @@ void sample_get(struct req *r)
 	sample_page(r, NULL, NULL);
 }
 
+/* The constant of the replacement page's statement
+ * (STMT_PAGE_SAMPLE_REPLACE): k.unit. */
+int sample_replace_session_args(const struct req *r, struct dbarg *out)
+{
+	out[0] = A_INT(r->arg[KEY_UNIT].id);
+	return 1;
+}
+
 /* GET /region/sample/replace?unit=N: the unit, the reserve that will take
  * its place, the reason; the replacement itself is the POST of
  * /region/sample (action=replace). */

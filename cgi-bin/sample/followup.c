@@ -187,6 +187,21 @@ static int wants_units(const struct req *r)
 	return strcmp(arg_enum(r, FU_KEY_KIND, kinds), "construction") != 0;
 }
 
+/* k.region (region=; NULL: the user's own), the construction roles, the
+ * filters, and whether the first page reads construction units at all
+ * (query_accounts above, for the list and the CSV). */
+int followup_list_session_args(const struct req *r, struct dbarg *out)
+{
+	int first = !r->arg[FU_KEY_AFTER].present || r->arg[FU_KEY_AFTER].id == 0;
+	out[0] = A_STR(r->arg[FU_KEY_REGION].present ? r->arg[FU_KEY_REGION].s : NULL);
+	out[1] = A_STR(role_code(ROLE_HUB));
+	out[2] = A_STR(role_code(ROLE_WINDOW));
+	out[3] = A_STR(arg_enum(r, FU_KEY_STATUS, states));
+	out[4] = A_STR(r->arg[FU_KEY_Q].present ? r->arg[FU_KEY_Q].s : "");
+	out[5] = A_INT(first && wants_accounts(r));
+	return 6;
+}
+
 static const char *construction_label(const char *role)
 {
 	return role_label(role_parse(role));
@@ -481,6 +496,17 @@ struct target {
 	char           id[24];
 	struct dbrows *row;   /* STMT_FOLLOWUP_UNIT_GET or _ACCOUNT_GET */
 };
+
+/* k.unit, k.account (load_target below), the construction roles. */
+int followup_unit_session_args(const struct req *r, struct dbarg *out)
+{
+	int unit = r->arg[FU_KEY_UNIT].present;
+	out[0] = unit ? A_INT(r->arg[FU_KEY_UNIT].id) : A_NULL;
+	out[1] = !unit && r->arg[FU_KEY_ACCOUNT].present ? A_INT(r->arg[FU_KEY_ACCOUNT].id) : A_NULL;
+	out[2] = A_STR(role_code(ROLE_HUB));
+	out[3] = A_STR(role_code(ROLE_WINDOW));
+	return 4;
+}
 
 /* The unit or construction account of unit= / account=: 404 when there is
  * none, 403 when it belongs to another region and the user is a region.

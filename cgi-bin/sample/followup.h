@@ -25,6 +25,7 @@
 #include "page.h"   /* struct pspec */
 
 struct req;
+struct dbarg;
 
 /* Slots in r->arg[] of the parameter lists below (used only by these pages). */
 enum fu_key {
@@ -47,6 +48,11 @@ void followup_csv(struct req *r);
 void followup_unit(struct req *r, const char *base);
 /* POST base/unit (region only): records a call, then back to the unit. */
 void followup_record(struct req *r, const char *base);
+
+/* The constants of the lists' statement (STMT_PAGE_FOLLOWUPS) and of a
+ * unit's (STMT_PAGE_FOLLOWUP_UNIT), for the page tables (pagedef.session_args). */
+int followup_list_session_args(const struct req *r, struct dbarg *out);
+int followup_unit_session_args(const struct req *r, struct dbarg *out);
 
 /* A call's outcome (called, no_answer, will_submit, refused) in Chinese;
  * an unknown code as it is. */

@@ -108,7 +108,11 @@ like $bj->get('/agency/region')->{text}, qr/本地区已于 \S+ \S+ 确认/, '..
 
 # --------------------------------------------------- the visited units
 my $hub_ua = T::demo_login('hub', 0, '110000');
-like $hub_ua->get('/agency/unit/visits')->{text}, qr/走访本单位的日期：2013-11-21/, 'the visited hub sees its day';
+$res = $hub_ua->get('/agency/unit/visits');
+like $res->{text}, qr/走访本单位的日期：2013-11-21/, 'the visited hub sees its day';
+like $res->{text}, qr{<li>2013-11-20：地区项目责任主体</li><li>2013-11-21：北京市中小企业公共服务平台</li>},
+	'... the visit\'s schedule';
+like $res->{text}, qr/评估机构走访人员：中国国际工程咨询公司/, '... and team';
 my $win2_ua = T::demo_login('window', 1, '110000');
 unlike $win2_ua->get('/agency/unit/visits')->{text}, qr/2013-11-20 至 2013-11-22/, 'a window not visited does not';
 
@@ -141,7 +145,14 @@ my ($id2) = ($res->{headers}{location} // '') =~ /id=(\d+)/;
 $agency->post("/agency/visits/state?id=$id2", [ csrf => $csrf, action => 'notify', confirm => 1 ]);
 is $agency->post("/agency/visits/state?id=$id2", [ csrf => $csrf, action => 'cancel', confirm => 1,
 	reason => "日程冲突 $tag" ])->{status}, 303, 'a second visit is cancelled with a reason';
-like $bj->get('/agency/region')->{text}, qr{2013-12-10 至 2013-12-11 · 已取消</h3><p>取消原因：日程冲突 \Q$tag\E}, '... the region sees why';
+$res = $bj->get('/agency/region');
+like $res->{text}, qr{2013-12-10 至 2013-12-11 · 已取消</h3><p>取消原因：日程冲突 \Q$tag\E}, '... the region sees why';
+# The schedules and teams of all visits are read at once (issue 21): each
+# stays with its own visit.
+my %article = $res->{text} =~ m{<article class="visit" id="visit-(\d+)">(.*?)</article>}sg;
+like $article{$id}, qr{<li>2013-11-21：北京市中小企业公共服务平台</li>.*评估机构走访人员：中国国际工程咨询公司}s,
+	'... the first visit keeps its schedule and team';
+like $article{$id2}, qr{<ul class="schedule"></ul><p>评估机构走访人员：待定</p>}, '... the second has none of them';
 is T::db_value("SELECT COUNT(*) FROM audit_log WHERE action = 'visit-state' AND detail LIKE 'visit=$id2 %'"), 2,
 	'state changes are audited';
 is $bj->get($page)->{status}, 403, 'the region cannot open the agency\'s visit page';
