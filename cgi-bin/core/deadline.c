@@ -29,23 +29,6 @@ static unsigned dig2(const char *s)
 	return (unsigned)(s[0] - '0') * 10 + (unsigned)(s[1] - '0');
 }
 
-/* 'YYYY-MM-DD HH:MM:SS' of checked parts, without snprintf: every page
- * shows each form's deadline, so this runs a dozen times a request. */
-static void put_normal(char out[DEADLINE_LEN], unsigned y, unsigned mo, unsigned d, unsigned h,
-                       unsigned mi, unsigned sec)
-{
-	const unsigned part[] = { y / 100, y % 100, mo, d, h, mi, sec };
-	static const char sep[] = "\0-- ::";   /* the separator before each part */
-	char *p = out;
-	for (size_t i = 0; i < sizeof part / sizeof part[0]; i++) {
-		if (i > 1)
-			*p++ = sep[i - 1];
-		*p++ = (char)('0' + part[i] / 10);
-		*p++ = (char)('0' + part[i] % 10);
-	}
-	*p = '\0';
-}
-
 int deadline_normalise(const char *s, char out[DEADLINE_LEN])
 {
 	unsigned y, mo, d, h = 23, mi = 59, sec = 59;
@@ -76,7 +59,8 @@ int deadline_normalise(const char *s, char out[DEADLINE_LEN])
 	if (y < 2000 || y > 2099 || mo < 1 || mo > 12 || d < 1 ||
 	    d > (unsigned)days_in_month(y, mo) || h > 23 || mi > 59 || sec > 59)
 		return -1;
-	put_normal(out, y, mo, d, h, mi, sec);
+	snprintf(out, DEADLINE_LEN, "%04u-%02u-%02u %02u:%02u:%02u", y % 10000, mo % 100, d % 100,
+	         h % 100, mi % 100, sec % 100);
 	return 0;
 }
 
@@ -266,14 +250,12 @@ long deadline_days_left(const char *deadline, time_t now)
 
 	if (!deadline || !*deadline || deadline_normalise(deadline, at) < 0)
 		return DEADLINE_NONE;
-	/* at is normalised: fixed positions. */
 	memset(&tm, 0, sizeof tm);
-	tm.tm_year = (int)(dig2(at) * 100 + dig2(at + 2)) - 1900;
-	tm.tm_mon = (int)dig2(at + 5) - 1;
-	tm.tm_mday = (int)dig2(at + 8);
-	tm.tm_hour = (int)dig2(at + 11);
-	tm.tm_min = (int)dig2(at + 14);
-	tm.tm_sec = (int)dig2(at + 17);
+	if (sscanf(at, "%d-%d-%d %d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+	           &tm.tm_min, &tm.tm_sec) != 6)
+		return DEADLINE_NONE;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
 	tm.tm_isdst = -1;
 	/* mktime reads the wall clock in the declared zone (TZ, see above). */
 	if ((t = mktime(&tm)) == (time_t)-1)

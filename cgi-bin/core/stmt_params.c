@@ -18,7 +18,7 @@
 
 const char *const stmt_params[STMT__MAX] = {
 	[STMT_SESSION_GET] = "b",
-	[STMT_PAGE_REGION_HOME] = "ssb",
+	[STMT_PAGE_REGION_HOME] = "ssssb",
 	[STMT_PAGE_NATIONAL] = "ssssb",
 	[STMT_PAGE_FORM] = "sib",
 	[STMT_PAGE_REGION_NAMED] = "b",
@@ -157,7 +157,7 @@ const char *const stmt_params[STMT__MAX] = {
 	[STMT_SAMPLE_UNIT_LOCK] = "ss",
 	[STMT_SAMPLE_NEXT_RESERVE] = "ss",
 	[STMT_SAMPLE_UNIT_SHOW] = "ss",
-	[STMT_REGION_CHECKLIST] = "ssss",
+	[STMT_REGION_CHECKLIST] = "ssssssssssss",
 	[STMT_SAMPLE_NEXT_RESERVE_SHOW] = "ss",
 	[STMT_SAMPLE_UNIT_REPLACE] = "ss",
 	[STMT_SAMPLE_UNIT_PROMOTE] = "ss",

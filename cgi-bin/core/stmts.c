@@ -130,15 +130,19 @@
 #define FLAG_REGION_COLS "COUNT(DISTINCT f.response_id), COUNT(DISTINCT IF(fr.decision = 'asked', f.response_id, NULL))"
 #define FLAG_REGION_FROM(CODE) " FROM flags f LEFT JOIN flag_reviews fr ON fr.response_id = f.response_id" \
 	" WHERE f.region_code = " CODE " AND (fr.decision IS NULL OR fr.decision <> 'accepted')"
-/* The region's checklist (region/home.c) beyond what the maintained
- * counters it also shows give (the sample's units from agg_quota, the
- * construction units' accounts and submissions from agg_progress): confirmed
- * frames, samples drawn, the region's own report submitted. */
-#define CHECKLIST_COLS(RC, REP) "COUNT(*), (SELECT COUNT(*) FROM samples WHERE region_code = " RC ")," \
+#define CHECKLIST_COLS(RC, CU1, CU2, REP) \
+	"(SELECT COUNT(*) FROM frames WHERE region_code = " RC " AND status = 'confirmed')," \
+	" (SELECT COUNT(*) FROM samples WHERE region_code = " RC ")," \
+	" (SELECT COUNT(*) FROM sample_units su WHERE su.region_code = " RC " AND" INVITED_SQL ")," \
+	" (SELECT COUNT(*) FROM sample_units su WHERE su.region_code = " RC " AND" INVITED_SQL \
+	"  AND (su.slip_printed_at IS NOT NULL OR su.user_id IS NOT NULL))," \
+	" (SELECT COUNT(*) FROM users WHERE region_code = " RC " AND role IN (" CU1 ", " CU2 ") AND disabled = 0)," \
+	" (SELECT COUNT(*) FROM responses p JOIN users u ON u.id = p.user_id WHERE u.region_code = " RC \
+	"  AND u.role IN (" CU1 ", " CU2 ") AND u.disabled = 0 AND p.form = u.form AND p.status = 'submitted')," \
 	" (SELECT COUNT(*) FROM responses p WHERE p.region_code = " RC " AND p.form = " REP \
 	"  AND p.status = 'submitted')"
-#define CHECKLIST_FROM(RC) " FROM frames WHERE region_code = " RC " AND status = 'confirmed'"
-#define CHECKLIST_ARGS(RC, REP) RC ", " RC ", " REP ", " RC
+#define CHECKLIST_ARGS(RC, CU1, CU2, REP) RC ", " RC ", " RC ", " RC ", " RC ", " CU1 ", " CU2 ", " RC ", " \
+	CU1 ", " CU2 ", " RC ", " REP
 #define OVERRIDES_COLS "region_code, form, DATE_FORMAT(due, '%Y-%m-%d %H:%i:%s')"
 #define OVERRIDES_FROM " FROM deadline_overrides"
 #define AGGR_PROGRESS_COLS(REP, ROLE) "g.code, g.name, a.form, a.accounts, a.drafts, a.submitted," \
@@ -149,8 +153,7 @@
 #define AGGR_PROGRESS_FROM(RC) " FROM regions g LEFT JOIN agg_progress a ON a.region_code = g.code" \
 	" WHERE (" RC " IS NULL OR g.code = " RC ")"
 #define AGGR_PROGRESS_ORDER " ORDER BY g.code, a.form"
-/* reached (sql/095) last: the region's checklist reads it. */
-#define AGGR_QUOTA_COLS "region_code, stratum, sampled, printed, opened, registered, submitted, reached"
+#define AGGR_QUOTA_COLS "region_code, stratum, sampled, printed, opened, registered, submitted"
 #define AGGR_QUOTA_FROM(RC) " FROM agg_quota WHERE (" RC " IS NULL OR region_code = " RC ")"
 #define AGGR_META_FROM " FROM agg_meta WHERE id = 1"
 #define FLAGGED_SHARE_SQL(FORM) "SELECT f.region_code AS c0, COUNT(DISTINCT f.response_id) AS c1 FROM flags f" \
@@ -158,10 +161,8 @@
 
 #define RESPONSE_OF_USER_COLS "r.id, r.status, r.valid, r.version, DATE_FORMAT(r.updated_at, '%Y-%m-%d %H:%i:%s')," \
 	" DATE_FORMAT(r.submitted_at, '%Y-%m-%d %H:%i:%s'), r.proxy_user_id, a.code, a.value, p.opened_at IS NOT NULL"
-/* paradata (one row) before answers (many): joined after them, its key was
- * looked up again for every answer (~80 k server instructions for 27). */
 #define RESPONSE_OF_USER_JOINS(F, U) " LEFT JOIN responses r ON r.form = " F " AND r.user_id = " U \
-	" LEFT JOIN paradata p ON p.form = " F " AND p.user_id = " U " LEFT JOIN answers a ON a.response_id = r.id"
+	" LEFT JOIN answers a ON a.response_id = r.id LEFT JOIN paradata p ON p.form = " F " AND p.user_id = " U
 /* The same columns without the answers (code and value NULL): one row. */
 #define RESPONSE_ROW_OF_USER_COLS "r.id, r.status, r.valid, r.version, DATE_FORMAT(r.updated_at, '%Y-%m-%d %H:%i:%s')," \
 	" DATE_FORMAT(r.submitted_at, '%Y-%m-%d %H:%i:%s'), r.proxy_user_id, NULL, NULL, p.opened_at IS NOT NULL"
@@ -221,18 +222,19 @@
 	PF_ROWS("", OVERRIDES_COLS, OVERRIDES_FROM, "") \
 	PF_ROWS("", REGION_LIST_COLS, REGION_LIST_FROM, REGION_LIST_ORDER) SESSION_FROM
 
-/* The region's home (region/home.c): constants k.rep (the region's own
- * form), k.role (the region's role). */
+/* The region's home (region/home.c): constants k.cu1, k.cu2 (the two
+ * roles of construction units), k.rep (the region's own form), k.role
+ * (the region's role). */
 #define PAGE_REGION_HOME_SQL "SELECT " SESSION_COLS \
 	PF_ONE("usr.region_code", "name", REGION_NAME_FROM("usr.region_code")) \
 	PF_ONE("usr.region_code", FLAG_REGION_COLS, FLAG_REGION_FROM("usr.region_code")) \
-	PF_ONE(CHECKLIST_ARGS("usr.region_code", "k.rep"), CHECKLIST_COLS("usr.region_code", "k.rep"), \
-	       CHECKLIST_FROM("usr.region_code")) \
+	PF_ONE(CHECKLIST_ARGS("usr.region_code", "k.cu1", "k.cu2", "k.rep"), \
+	       CHECKLIST_COLS("usr.region_code", "k.cu1", "k.cu2", "k.rep"), "") \
 	PF_ROWS("", OVERRIDES_COLS, OVERRIDES_FROM, "") \
 	PF_ROWS("k.rep, k.role, usr.region_code, usr.region_code", AGGR_PROGRESS_COLS("k.rep", "k.role"), \
 	        AGGR_PROGRESS_FROM("usr.region_code"), AGGR_PROGRESS_ORDER) \
 	PF_ROWS("usr.region_code, usr.region_code", AGGR_QUOTA_COLS, AGGR_QUOTA_FROM("usr.region_code"), "") \
-	" FROM (SELECT ? AS rep, ? AS role) k" SESSION_JOIN
+	" FROM (SELECT ? AS cu1, ? AS cu2, ? AS rep, ? AS role) k" SESSION_JOIN
 /* National progress (/admin, /admin/progress): constants k.rep (the
  * regions' form), k.role (their role), k.flagged (the form whose flagged
  * share is shown). The flagged share's form is also a placeholder of its
@@ -1076,7 +1078,7 @@ const struct stmt_def stmts[STMT__MAX] = {
 	 * roles given) and their submissions, the region's own form (given)
 	 * submitted. */
 	[STMT_REGION_CHECKLIST] = {
-		"SELECT " CHECKLIST_COLS("?", "?") CHECKLIST_FROM("?"),
+		"SELECT " CHECKLIST_COLS("?", "?", "?", "?"),
 		R_REGION },
 	/* The same two without locks, for the replacement's confirmation page. */
 	[STMT_SAMPLE_UNIT_SHOW] = {
@@ -1393,9 +1395,8 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" GROUP BY u.region_code, u.form",
 		R_CLI },
 	[STMT_AGGR_REBUILD_QUOTA] = {
-		"INSERT INTO agg_quota (region_code, stratum, sampled, printed, reached, opened, registered, submitted)"
+		"INSERT INTO agg_quota (region_code, stratum, sampled, printed, opened, registered, submitted)"
 		" SELECT su.region_code, su.stratum, COUNT(*), SUM(su.slip_printed_at IS NOT NULL),"
-		" SUM(su.slip_printed_at IS NOT NULL OR su.user_id IS NOT NULL),"
 		" SUM(su.code_opened_at IS NOT NULL), SUM(su.user_id IS NOT NULL),"
 		" SUM(EXISTS (SELECT 1 FROM responses p WHERE p.user_id = su.user_id AND p.form = su.form"
 		" AND p.status = 'submitted'))"
@@ -1417,8 +1418,8 @@ const struct stmt_def stmts[STMT__MAX] = {
 		" WHERE accounts <> 0 OR drafts <> 0 OR submitted <> 0 ORDER BY region_code, form",
 		R_CLI },
 	[STMT_AGGR_DUMP_QUOTA] = {
-		"SELECT region_code, stratum, sampled, printed, reached, opened, registered, submitted FROM agg_quota"
-		" WHERE sampled <> 0 OR printed <> 0 OR reached <> 0 OR opened <> 0 OR registered <> 0 OR submitted <> 0"
+		"SELECT region_code, stratum, sampled, printed, opened, registered, submitted FROM agg_quota"
+		" WHERE sampled <> 0 OR printed <> 0 OR opened <> 0 OR registered <> 0 OR submitted <> 0"
 		" ORDER BY region_code, stratum",
 		R_CLI },
 	[STMT_AGGR_DUMP_COUNTED] = {

@@ -434,17 +434,9 @@ static int rebuild_page(struct db *db, const struct dbrows *page, struct aggr_de
 void aggr_definitions(char hex[65])
 {
 	extern const char indicators_tsv[];
-	/* The inputs are built into the program, so the fingerprint is the
-	 * same for the whole process: hashed once (630 KB of text, 4.3 M
-	 * instructions, was paid by every /admin request; issue 21). */
-	static char memo[65];
 	struct buf b;
 	unsigned char md[32];
 
-	if (memo[0]) {
-		memcpy(hex, memo, sizeof memo);
-		return;
-	}
 	/* Every input of aggr_delta() that is data: the codebook files, the
 	 * form catalog (which form a role fills) and the indicator formulas. */
 	buf_init(&b);
@@ -460,8 +452,7 @@ void aggr_definitions(char hex[65])
 	sha256(b.data ? b.data : "", b.len, md);
 	buf_free(&b);
 	for (size_t i = 0; i < sizeof md; i++)
-		snprintf(memo + 2 * i, 3, "%02x", md[i]);
-	memcpy(hex, memo, sizeof memo);
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 }
 
 int aggr_stale(struct db *db)

@@ -30,7 +30,7 @@
 /* The file types a unit's document may have, checked by their bytes. */
 static char *doc_exts[] = { "pdf", "doc", "docx", "xls", "xlsx" };
 static struct frule doc_rule = { .kind = RK_EXT, .ext = doc_exts, .next = NELEMS(doc_exts) };
-static const struct field doc_field = { .code = "document", .label = "材料文件", .display = "材料文件", .type = FT_FILE,
+static const struct field doc_field = { .code = "document", .label = "材料文件", .type = FT_FILE,
                                         .rules = &doc_rule, .nrules = 1 };
 
 const char *ws_store_file(struct req *r, const struct param *p, char **value)

@@ -641,7 +641,6 @@ static int parse_field(struct form *f, char *cols[8], size_t lineno, char ***rul
 	fd->code = xstrdup(cols[0]);
 	fd->section = xstrdup(cols[1]);
 	fd->label = xstrdup(cols[2]);
-	fd->display = form_display_label(fd->label);
 	fd->type = (enum ftype)t;
 	fd->unit = xstrdup(cols[5]);
 	if (strcmp(cols[6], "y") && strcmp(cols[6], "n")) {
@@ -749,7 +748,6 @@ void form_free(struct form *f)
 		free(fd->code);
 		free(fd->section);
 		free(fd->label);
-		free(fd->display);
 		free(fd->unit);
 		for (size_t k = 0; k < fd->nopts; k++) {
 			free(fd->opts[k].code);

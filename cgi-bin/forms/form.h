@@ -76,7 +76,6 @@ struct field {
 	char           *code;
 	char           *section;
 	char           *label;
-	char           *display;  /* form_display_label(label), made once when parsed */
 	enum ftype      type;
 	struct foption *opts;
 	size_t          nopts;

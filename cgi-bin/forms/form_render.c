@@ -127,7 +127,7 @@ static void put_condition(struct rctx *c, const struct field *fd, int id_for)
 			h_raw(c->r, "，且");
 		first = 0;
 		h_raw(c->r, "「");
-		h_text(c->r, ref->display);
+		put_display(c->r, ref->label);
 		h_raw(c->r, "」");
 		if (rl->kind == RK_IF_SET) {
 			h_raw(c->r, "已填写");
@@ -173,24 +173,22 @@ static void put_data_req(struct rctx *c, const struct field *fd)
 		h_raw(c->r, " data-req=\"1\"");
 }
 
-/* Written straight into the page (it runs for every field). */
 static void put_describedby(struct rctx *c, size_t i, int with_cond)
 {
 	const struct field *fd = &c->f->fields[i];
-	const char *ids[] = { err_of(c, i) ? "e-" : NULL, warn_of(c, i) ? "n-" : NULL,
-	                      with_cond && fd->has_if ? "c-" : NULL };
-	int n = 0;
-	for (size_t k = 0; k < sizeof ids / sizeof ids[0]; k++) {
-		if (!ids[k])
-			continue;
-		h_raw(c->r, n++ ? " " : " aria-describedby=\"");
-		h_raw(c->r, ids[k]);
-		h_text(c->r, fd->code);
-	}
-	if (n)
-		h_raw(c->r, "\"");
+	struct buf b;
+	buf_init(&b);
+	if (err_of(c, i))
+		buf_printf(&b, "e-%s", fd->code);
+	if (warn_of(c, i))
+		buf_printf(&b, "%sn-%s", b.len ? " " : "", fd->code);
+	if (with_cond && fd->has_if)
+		buf_printf(&b, "%sc-%s", b.len ? " " : "", fd->code);
+	if (b.len)
+		h_printf(c->r, " aria-describedby=\"%s\"", b.data);
 	if (err_of(c, i))
 		h_raw(c->r, " aria-invalid=\"true\"");
+	buf_free(&b);
 }
 
 static void put_messages(struct rctx *c, size_t i)
@@ -208,7 +206,7 @@ static void put_label_text(struct rctx *c, const struct field *fd)
 		h_printf(c->r, "%s ", c->numprefix);
 		c->numprefix = NULL;
 	}
-	h_text(c->r, fd->display);
+	put_display(c->r, fd->label);
 	if (fd->required && c->v->mode == FV_EDIT)
 		h_raw(c->r, "<span class=\"req\" aria-hidden=\"true\">*</span>");
 }
@@ -707,10 +705,12 @@ static void grid_cell(struct rctx *c, int fi, int same_unit)
 	h_raw(c->r, ">");
 	if (c->v->mode == FV_EDIT) {
 		struct buf al;
+		char *dl = form_display_label(fd->label);
 		buf_init(&al);
-		buf_puts(&al, fd->display);
+		buf_puts(&al, dl);
 		if (*fd->unit)
 			buf_printf(&al, "（%s）", fd->unit);
+		free(dl);
 		put_input(c, (size_t)fi, al.data, 0);
 		buf_free(&al);
 		if (!same_unit && *fd->unit)
@@ -811,7 +811,9 @@ static char *toc_label(const struct form *f, const struct tocsec *t, enum sec_ki
 			buf_printf(&b, "第 %d–%d 题", a, z);
 	} else if (k == SK_TITLE) {
 		for (size_t i = t->from; i < t->to && i < t->from + 3; i++) {
-			buf_printf(&b, "%s%s", i > t->from ? "、" : "", f->fields[i].display);
+			char *d = form_display_label(f->fields[i].label);
+			buf_printf(&b, "%s%s", i > t->from ? "、" : "", d);
+			free(d);
 		}
 		if (t->to - t->from > 3)
 			buf_puts(&b, "等");
@@ -918,7 +920,7 @@ static void put_summary_items(struct rctx *c, int warn)
 			continue;
 		fd = &c->f->fields[chk->items[k].field];
 		h_printf(c->r, "<li><a href=\"#f-%s\">", fd->code);
-		h_text(c->r, fd->display);
+		put_display(c->r, fd->label);
 		h_printf(c->r, "：%s</a></li>", chk->items[k].msg);
 	}
 }

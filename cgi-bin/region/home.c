@@ -67,56 +67,16 @@ static void check_step(struct req *r, const char *what, const char *href, const 
 	h_printf(r, " <a href=\"%s\">%s</a></li>", href, link);
 }
 
-/* What the checklist reads from the maintained counters the progress
- * tables below show too (the same statements with the same arguments, so
- * the page's statement carried them): the invited sample units and those
- * reached (agg_quota), the construction units' enabled accounts and their
- * submissions (agg_progress; an account fills its role's catalog form). */
-struct unit_counts {
-	long long invited, reached, cu_accounts, cu_submitted;
-};
-
-static int checklist_counts(struct req *r, struct unit_counts *n)
-{
-	const char *rc = r->user->region_code;
-	const struct form_info *own = catalog_for_role(ROLE_REGION), *hub = catalog_for_role(ROLE_HUB),
-	                       *win = catalog_for_role(ROLE_WINDOW);
-	struct dbrows *q = NULL, *p = NULL;
-	int ret = -1;
-
-	memset(n, 0, sizeof *n);
-	if (db_query(r->db, STMT_AGGR_QUOTA, DB_ARGS(A_STR(rc), A_STR(rc)), &q) < 0 ||
-	    db_query(r->db, STMT_AGGR_PROGRESS, DB_ARGS(A_STR(own ? own->name : ""), A_STR(role_code(ROLE_REGION)),
-	                                                A_STR(rc), A_STR(rc)), &p) < 0)
-		goto done;
-	for (size_t i = 0; i < q->nrows; i++) {
-		n->invited += dbrows_int(q, i, 2);
-		n->reached += dbrows_int(q, i, 7);
-	}
-	for (size_t i = 0; i < p->nrows; i++) {
-		const char *form = dbrows_get(p, i, 2);
-		if (form && ((hub && !strcmp(form, hub->name)) || (win && !strcmp(form, win->name)))) {
-			n->cu_accounts += dbrows_int(p, i, 3);
-			n->cu_submitted += dbrows_int(p, i, 5);
-		}
-	}
-	ret = 0;
-done:
-	dbrows_free(q);
-	dbrows_free(p);
-	return ret;
-}
-
 /* What the region has to do, in order, with each step's state and link. */
 static void checklist(struct req *r)
 {
 	struct dbrows *c = NULL;
-	struct unit_counts n;
-	const char *rc = r->user->region_code;
+	const char *rc = r->user->region_code, *hub = role_code(ROLE_HUB), *win = role_code(ROLE_WINDOW);
 	const struct form_info *own = catalog_for_role(ROLE_REGION);
 	if (db_query(r->db, STMT_REGION_CHECKLIST,
-	             DB_ARGS(A_STR(rc), A_STR(rc), A_STR(own ? own->name : ""), A_STR(rc)), &c) < 0 ||
-	    c->nrows != 1 || checklist_counts(r, &n) < 0) {
+	             DB_ARGS(A_STR(rc), A_STR(rc), A_STR(rc), A_STR(rc), A_STR(rc), A_STR(hub), A_STR(win), A_STR(rc),
+	                     A_STR(hub), A_STR(win), A_STR(rc), A_STR(own ? own->name : "")), &c) < 0 ||
+	    c->nrows != 1) {
 		if (c)
 			dbrows_free(c);
 		h_raw(r, "<p class=\"error\">工作清单暂时无法显示，请稍后刷新。</p>");
@@ -125,10 +85,11 @@ static void checklist(struct req *r)
 	h_raw(r, "<h2>工作清单</h2><ol class=\"checklist\">");
 	check_step(r, "导入样本框（服务资源单位、中小企业）", "/region/frames", "样本框", dbrows_int(c, 0, 0), 2);
 	check_step(r, "抽样", "/region/sample", "抽样", dbrows_int(c, 0, 1), 2);
-	check_step(r, "打印邀请单并送达抽中单位", "/region/slips", "邀请单", n.reached, n.invited);
+	check_step(r, "打印邀请单并送达抽中单位", "/region/slips", "邀请单", dbrows_int(c, 0, 3),
+	           dbrows_int(c, 0, 2));
 	check_step(r, "项目承建单位（枢纽平台、窗口平台）提交调查表", "/region/progress", "填报进度",
-	           n.cu_submitted, n.cu_accounts);
-	check_step(r, "提交自评估报告", own ? own->path : "/region", "自评估报告", dbrows_int(c, 0, 2), 1);
+	           dbrows_int(c, 0, 5), dbrows_int(c, 0, 4));
+	check_step(r, "提交自评估报告", own ? own->path : "/region", "自评估报告", dbrows_int(c, 0, 6), 1);
 	h_raw(r, "</ol>");
 	dbrows_free(c);
 }
@@ -137,9 +98,11 @@ int home_session_args(const struct req *r, struct dbarg *out)
 {
 	const struct form_info *own = catalog_for_role(ROLE_REGION);
 	(void)r;
-	out[0] = A_STR(own ? own->name : "");
-	out[1] = A_STR(role_code(ROLE_REGION));
-	return 2;
+	out[0] = A_STR(role_code(ROLE_HUB));
+	out[1] = A_STR(role_code(ROLE_WINDOW));
+	out[2] = A_STR(own ? own->name : "");
+	out[3] = A_STR(role_code(ROLE_REGION));
+	return 4;
 }
 
 /* One round trip (issue 21): the session's statement carried every query
